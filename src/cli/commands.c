@@ -1,0 +1,10 @@
+/* commands.c — the table of subcommands that `hrcast help` lists and main() dispatches to. */
+#include "cli/commands.h"
+#include <stddef.h>
+
+const struct command hr_commands[] = {
+    {"import", cmd_import, "read FIT/TCX/GPX/CSV/FitRec files into a clean dataset"},
+    {"info", cmd_info, "summarise a dataset: workouts, athletes, hours, rejections"},
+    {"export", cmd_export, "write a dataset back out as CSV or JSON lines"},
+    {NULL, NULL, NULL},
+};

@@ -1,0 +1,20 @@
+/* commands.h — the subcommand table: one file per subcommand in src/cli/, each exporting
+ * int cmd_<name>(int argc, char **argv) (argv[0] is the subcommand name) and a one-line summary. */
+#ifndef HRCAST_CLI_COMMANDS_H
+#define HRCAST_CLI_COMMANDS_H
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+extern const struct command hr_commands[];
+
+int cmd_import(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+#define HRCAST_VERSION "0.1.0"
+
+#endif

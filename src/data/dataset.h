@@ -1,0 +1,59 @@
+/* dataset.h — the dataset file (.hrd): many series + metadata + stored splits + rejection counts.
+ * Written once by `hrcast import` / `hrcast simulate`, read (mmap) by everything after.
+ * Layout: see docs/dataset-format.md. */
+#ifndef HRCAST_DATA_DATASET_H
+#define HRCAST_DATA_DATASET_H
+#include <stddef.h>
+#include <stdint.h>
+#include "prep/series.h"
+#include "util/err.h"
+
+enum split_kind { SPLIT_ATHLETE = 0, /* athlete-disjoint 70/15/15 */
+                  SPLIT_CHRONO = 1,  /* per-athlete chronological 70/10/20 */
+                  SPLIT_KINDS };
+enum split_part { PART_TRAIN = 0, PART_VAL = 1, PART_TEST = 2, PART_NONE = 255 };
+
+#define DS_MAX_REJECT 32
+#define DS_REASON_LEN 32
+
+struct ds_reject {
+    char reason[DS_REASON_LEN];
+    long long count;
+};
+
+struct dataset {
+    int n;              /* series */
+    float step;         /* grid step, seconds */
+    uint64_t split_seed;
+    struct series_meta *meta; /* n entries (copied out of the file) */
+    int *len;                 /* steps per series */
+    uint64_t *offset;         /* byte offset of each series' float block */
+    uint8_t *split[SPLIT_KINDS]; /* n entries each: enum split_part */
+    struct ds_reject reject[DS_MAX_REJECT];
+    int n_reject;
+    char source_desc[256]; /* "import of ...", "simulate --athletes 60 ..." */
+    /* mapping */
+    void *map;
+    size_t map_len;
+};
+
+int dataset_open(const char *path, struct dataset *ds, struct hr_err *e);
+void dataset_close(struct dataset *ds);
+/* A view of series i into the mapping (owns = 0; valid until dataset_close). */
+void dataset_series(const struct dataset *ds, int i, struct series *out);
+/* Indices of the series in one part of one split (malloc'ed, count in *n). */
+int *dataset_select(const struct dataset *ds, enum split_kind kind, enum split_part part, int *n);
+const char *split_part_name(enum split_part p);
+/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "all" (kind=-1). */
+int parse_split_spec(const char *spec, int *kind, int *part);
+
+struct dataset_writer; /* opaque */
+struct dataset_writer *dataset_writer_open(const char *path, float step, struct hr_err *e);
+int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct hr_err *e);
+void dataset_writer_set_rejects(struct dataset_writer *w, const struct ds_reject *r, int n);
+void dataset_writer_set_desc(struct dataset_writer *w, const char *desc);
+/* Compute the stored splits (seeded), write the index, rename into place. Frees w. */
+int dataset_writer_finish(struct dataset_writer *w, uint64_t split_seed, struct hr_err *e);
+void dataset_writer_abort(struct dataset_writer *w);
+
+#endif

@@ -1,0 +1,177 @@
+/* reader.c — detects a file's format from its content and dispatches to that format's reader. */
+#include "io/reader.h"
+#include "util/fileio.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+void read_opts_default(struct read_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->sample_step = 6.0;
+    o->max_bytes = (size_t)1 << 30;
+}
+
+const char *format_name(enum hr_format f)
+{
+    switch (f) {
+    case FMT_FIT: return "fit";
+    case FMT_TCX: return "tcx";
+    case FMT_GPX: return "gpx";
+    case FMT_CSV: return "csv";
+    case FMT_FITREC: return "fitrec";
+    case FMT_SEED_JSON: return "seed-json";
+    case FMT_PARQUET: return "parquet";
+    default: return "unknown";
+    }
+}
+
+static int has(const uint8_t *buf, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    if (m > n)
+        return 0;
+    for (size_t i = 0; i + m <= n; i++)
+        if (buf[i] == (uint8_t)needle[0] && memcmp(buf + i, needle, m) == 0)
+            return 1;
+    return 0;
+}
+
+enum hr_format io_detect(const uint8_t *buf, size_t n)
+{
+    if (n >= 12 && (buf[0] == 12 || buf[0] == 14) && memcmp(buf + 8, ".FIT", 4) == 0)
+        return FMT_FIT;
+    if (n >= 4 && memcmp(buf, "PAR1", 4) == 0)
+        return FMT_PARQUET;
+    size_t i = 0;
+    if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+        i = 3;
+    while (i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+        i++;
+    if (i == n)
+        return FMT_UNKNOWN;
+    size_t look = n - i < 8192 ? n - i : 8192;
+    const uint8_t *p = buf + i;
+    if (p[0] == '<') {
+        if (has(p, look, "TrainingCenterDatabase"))
+            return FMT_TCX;
+        if (has(p, look, "<gpx"))
+            return FMT_GPX;
+        return FMT_UNKNOWN;
+    }
+    if (p[0] == '{' || p[0] == '[') {
+        /* FitRec lines carry per-sample arrays plus a timestamp and/or heart_rate. */
+        if (has(p, look, "'heart_rate'") || has(p, look, "'timestamp'") || has(p, look, "'userId'"))
+            return FMT_FITREC;
+        if (has(p, look, "\"heart_rate\"") || has(p, look, "\"timestamp\"") || has(p, look, "\"userId\""))
+            return FMT_FITREC;
+        if (has(p, look, "\"speed\"") || has(p, look, "\"altitude\""))
+            return FMT_SEED_JSON;
+        return FMT_UNKNOWN;
+    }
+    /* CSV: a printable header line with a separator. */
+    size_t j = 0;
+    int sep = 0;
+    for (; j < look && p[j] != '\n'; j++) {
+        if (p[j] == ',' || p[j] == ';' || p[j] == '\t')
+            sep = 1;
+        else if (p[j] < 0x20 && p[j] != '\r')
+            return FMT_UNKNOWN;
+    }
+    return sep ? FMT_CSV : FMT_UNKNOWN;
+}
+
+static int dispatch(enum hr_format f, const uint8_t *buf, size_t n, const char *name,
+                    const struct read_opts *o, workout_sink sink, void *ctx, struct hr_err *e)
+{
+    switch (f) {
+    case FMT_FIT: return fit_read(buf, n, name, o, sink, ctx, e);
+    case FMT_TCX: return tcx_read(buf, n, name, o, sink, ctx, e);
+    case FMT_GPX: return gpx_read(buf, n, name, o, sink, ctx, e);
+    case FMT_CSV: return csv_read(buf, n, name, o, sink, ctx, e);
+    case FMT_FITREC: return fitrec_read(buf, n, name, o, sink, ctx, e);
+    case FMT_SEED_JSON: return seedjson_read(buf, n, name, o, sink, ctx, e);
+    case FMT_PARQUET: return hr_fail_at(e, name, 0, "Parquet input is not supported by this build");
+    default: break;
+    }
+    if (n == 0)
+        return hr_fail_at(e, name, 0, "empty file");
+    return hr_fail_at(e, name, 0, "unrecognised format (not FIT, TCX, GPX, CSV, FitRec or seed JSON)");
+}
+
+int io_read_buffer(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+                   workout_sink sink, void *ctx, struct hr_err *e)
+{
+    struct read_opts def;
+    if (!o) {
+        read_opts_default(&def);
+        o = &def;
+    }
+    if (is_gzip(buf, n)) {
+        uint8_t *raw;
+        size_t len;
+        if (gunzip_buffer(buf, n, &raw, &len, o->max_bytes, e)) {
+            char tmp[HR_ERR_MSG];
+            snprintf(tmp, sizeof tmp, "%s", e ? e->msg : "");
+            return hr_fail(e, "%.200s: %.300s", name, tmp);
+        }
+        int rc = dispatch(io_detect(raw, len), raw, len, name, o, sink, ctx, e);
+        free(raw);
+        return rc;
+    }
+    return dispatch(io_detect(buf, n), buf, n, name, o, sink, ctx, e);
+}
+
+static long gz_source(void *src, uint8_t *buf, size_t cap)
+{
+    int r = gzread((gzFile)src, buf, (unsigned)(cap > (1u << 30) ? (1u << 30) : cap));
+    return r < 0 ? -1 : r;
+}
+
+int io_read_path(const char *path, const struct read_opts *o, workout_sink sink, void *ctx,
+                 struct hr_err *e)
+{
+    struct read_opts def;
+    if (!o) {
+        read_opts_default(&def);
+        o = &def;
+    }
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
+    gzbuffer(g, 1 << 18);
+    enum { PREFIX = 65536 };
+    uint8_t *prefix = malloc(PREFIX);
+    if (!prefix) {
+        gzclose(g);
+        return hr_fail(e, "%s: out of memory", path);
+    }
+    int got = gzread(g, prefix, PREFIX);
+    if (got < 0) {
+        int zerr;
+        int rc = hr_fail_at(e, path, 0, "corrupt gzip data: %s", gzerror(g, &zerr));
+        free(prefix);
+        gzclose(g);
+        return rc;
+    }
+    enum hr_format f = io_detect(prefix, (size_t)got);
+    int rc;
+    if (f == FMT_FITREC) {
+        rc = fitrec_read_stream(gz_source, g, prefix, (size_t)got, path, o, sink, ctx, e);
+        free(prefix);
+        gzclose(g);
+        return rc;
+    }
+    free(prefix);
+    gzclose(g);
+    if (f == FMT_UNKNOWN && got == 0)
+        return hr_fail_at(e, path, 0, "empty file");
+    uint8_t *buf;
+    size_t n;
+    if (read_file_all(path, &buf, &n, o->max_bytes, e))
+        return -1;
+    rc = dispatch(f, buf, n, path, o, sink, ctx, e);
+    free(buf);
+    return rc;
+}

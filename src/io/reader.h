@@ -1,0 +1,67 @@
+/* reader.h — format detection from content and dispatch to the one reader per format.
+ * Every reader turns bytes into struct workout and hands each one to a workout_sink.
+ * Errors: the reader returns -1 and fills e with "name: offset: reason". Warnings (a bad FIT CRC,
+ * a skipped malformed line) go to hr_warn with the same "name: offset:" prefix. */
+#ifndef HRCAST_IO_READER_H
+#define HRCAST_IO_READER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "io/workout.h"
+#include "util/err.h"
+
+enum hr_format {
+    FMT_UNKNOWN = 0,
+    FMT_FIT,
+    FMT_TCX,
+    FMT_GPX,
+    FMT_CSV,
+    FMT_FITREC,    /* Endomondo/FitRec: one workout per line, Python dict literal or JSON */
+    FMT_SEED_JSON, /* {"speed": [km/h...], "altitude": [m...], "gender": "Male"} */
+    FMT_PARQUET,
+};
+
+/* Units for CSV columns whose unit the header does not state. */
+enum csv_speed_unit { CSV_SPEED_AUTO = 0, CSV_SPEED_MS, CSV_SPEED_KMH, CSV_SPEED_MPH };
+enum csv_time_unit { CSV_TIME_AUTO = 0, CSV_TIME_ISO, CSV_TIME_UNIX, CSV_TIME_ELAPSED };
+
+struct read_opts {
+    double sample_step;            /* seed JSON: seconds per sample (default 6) */
+    enum csv_speed_unit csv_speed; /* CSV: unit of a bare "speed" column */
+    enum csv_time_unit csv_time;   /* CSV: how to read the time column */
+    size_t max_bytes;              /* largest file read whole (default 1 GiB) */
+};
+void read_opts_default(struct read_opts *o);
+
+const char *format_name(enum hr_format f);
+/* Detect from the first bytes (already inflated if gzip). */
+enum hr_format io_detect(const uint8_t *buf, size_t n);
+
+/* Read a file: gzip inflated transparently, format from content. FitRec files are streamed. */
+int io_read_path(const char *path, const struct read_opts *o, workout_sink sink, void *ctx,
+                 struct hr_err *e);
+/* Read a buffer held in memory (uploads); gzip allowed. name is used in messages. */
+int io_read_buffer(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+                   workout_sink sink, void *ctx, struct hr_err *e);
+
+/* ---- one reader per format (src/io/<format>.c); buffers are NOT NUL-terminated necessarily ---- */
+int fit_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+             workout_sink sink, void *ctx, struct hr_err *e);
+int tcx_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+             workout_sink sink, void *ctx, struct hr_err *e);
+int gpx_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+             workout_sink sink, void *ctx, struct hr_err *e);
+int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+             workout_sink sink, void *ctx, struct hr_err *e);
+int seedjson_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+                  workout_sink sink, void *ctx, struct hr_err *e);
+
+/* Streaming source: returns bytes read (0 at end), or -1 on error. */
+typedef long (*io_read_fn)(void *src, uint8_t *buf, size_t cap);
+/* FitRec: prefix (already read for detection, may be empty) is parsed before the stream. */
+int fitrec_read_stream(io_read_fn read, void *src, const uint8_t *prefix, size_t prefix_len,
+                       const char *name, const struct read_opts *o, workout_sink sink, void *ctx,
+                       struct hr_err *e);
+int fitrec_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
+                workout_sink sink, void *ctx, struct hr_err *e);
+
+#endif

@@ -1,0 +1,99 @@
+/* workout.c — growable storage for struct workout (see workout.h). */
+#include "io/workout.h"
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void workout_init(struct workout *w)
+{
+    memset(w, 0, sizeof *w);
+    w->start_time = NAN;
+    w->gender = 'u';
+    w->id = -1;
+}
+
+void workout_free(struct workout *w)
+{
+    free(w->time);
+    free(w->hr);
+    free(w->speed);
+    free(w->dist);
+    free(w->lat);
+    free(w->lon);
+    free(w->alt);
+    workout_init(w);
+}
+
+void workout_reset(struct workout *w)
+{
+    w->n = 0;
+    w->start_time = NAN;
+    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = '\0';
+    w->gender = 'u';
+    w->id = -1;
+    w->leg = 0;
+}
+
+int workout_reserve(struct workout *w, size_t n)
+{
+    if (n <= w->cap)
+        return 0;
+    size_t cap = w->cap ? w->cap : 256;
+    while (cap < n)
+        cap *= 2;
+#define GROW(field)                                                  \
+    do {                                                             \
+        void *p = realloc(w->field, cap * sizeof *w->field);         \
+        if (!p)                                                      \
+            return -1;                                               \
+        w->field = p;                                                \
+    } while (0)
+    GROW(time);
+    GROW(hr);
+    GROW(speed);
+    GROW(dist);
+    GROW(lat);
+    GROW(lon);
+    GROW(alt);
+#undef GROW
+    w->cap = cap;
+    return 0;
+}
+
+long workout_push(struct workout *w, double t)
+{
+    if (w->n == w->cap && workout_reserve(w, w->n + 1))
+        return -1;
+    size_t i = w->n++;
+    w->time[i] = t;
+    w->hr[i] = w->speed[i] = w->dist[i] = w->alt[i] = NAN;
+    w->lat[i] = w->lon[i] = NAN;
+    return (long)i;
+}
+
+size_t workout_count_float(const struct workout *w, const float *channel)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < w->n; i++)
+        c += !isnan(channel[i]);
+    return c;
+}
+
+void workout_set_sport(struct workout *w, const char *sport)
+{
+    size_t i = 0;
+    for (; sport[i] && i + 1 < sizeof w->sport; i++)
+        w->sport[i] = (char)tolower((unsigned char)sport[i]);
+    w->sport[i] = '\0';
+}
+
+int sport_is_running(const char *sport)
+{
+    char s[WK_SPORT_LEN];
+    size_t i = 0;
+    for (; sport[i] && i + 1 < sizeof s; i++)
+        s[i] = (char)tolower((unsigned char)sport[i]);
+    s[i] = '\0';
+    return strstr(s, "run") != NULL || strstr(s, "treadmill") != NULL || strcmp(s, "jogging") == 0;
+}

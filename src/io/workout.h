@@ -1,0 +1,52 @@
+/* workout.h — struct workout: the raw, irregular samples of one recorded activity (or one leg of a
+ * multisport file) plus its metadata, as every reader produces it. Readers know nothing of features.
+ * Units: seconds, metres, m/s, bpm, degrees. Missing values are NaN, never zero. */
+#ifndef HRCAST_IO_WORKOUT_H
+#define HRCAST_IO_WORKOUT_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define WK_ATHLETE_LEN 64
+#define WK_SPORT_LEN 32
+#define WK_DEVICE_LEN 64
+#define WK_SOURCE_LEN 512
+
+struct workout {
+    size_t n, cap;
+    double *time;   /* seconds; Unix epoch when the format has absolute time, else elapsed from 0 */
+    float *hr;      /* bpm */
+    float *speed;   /* m/s as recorded by the device (NaN if the format has none) */
+    float *dist;    /* cumulative metres */
+    double *lat;    /* degrees (WGS84) */
+    double *lon;
+    float *alt;     /* metres */
+    double start_time;            /* Unix seconds; NAN when unknown */
+    char athlete[WK_ATHLETE_LEN]; /* "" when the file carries none */
+    char sport[WK_SPORT_LEN];     /* lower-case as found: "running", "run", "cycling", ... "" unknown */
+    char gender;                  /* 'm', 'f' or 'u' */
+    char device[WK_DEVICE_LEN];   /* "" when unknown */
+    char source[WK_SOURCE_LEN];   /* path (and "#leg N" / "#line N" when one file holds several) */
+    long long id;                 /* id from the file when it has one (FitRec), else -1 */
+    int leg;                      /* multisport leg index, 0 for single-sport */
+};
+
+void workout_init(struct workout *w);
+void workout_free(struct workout *w);
+/* Drop samples, keep capacity and reset metadata to unknown. */
+void workout_reset(struct workout *w);
+/* Append one sample at time t with every channel NaN; returns its index, or -1 on out of memory. */
+long workout_push(struct workout *w, double t);
+/* Reserve capacity for n samples. */
+int workout_reserve(struct workout *w, size_t n);
+/* Count of samples whose channel is not NaN (channel: pointer to one of the arrays). */
+size_t workout_count_float(const struct workout *w, const float *channel);
+/* Lower-case copy of a sport name into w->sport. */
+void workout_set_sport(struct workout *w, const char *sport);
+/* True when the sport name means running (run, running, trail_running, treadmill, "Running", ...). */
+int sport_is_running(const char *sport);
+
+/* A reader hands each finished workout to a sink. The sink may keep nothing it does not copy;
+ * return 0 to go on, non-zero to stop the reader. */
+typedef int (*workout_sink)(void *ctx, struct workout *w);
+
+#endif

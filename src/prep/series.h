@@ -1,0 +1,50 @@
+/* series.h — struct series: one cleaned workout on a uniform time grid (step seconds), the unit that
+ * the dataset stores and that features, models and metrics consume.
+ * Invariants after prep: speed, alt, grade, dist, time are finite at every step (alt is 0 and
+ * meta.has_alt 0 when the recording had none); hr is NaN where masked (never a target there). */
+#ifndef HRCAST_PREP_SERIES_H
+#define HRCAST_PREP_SERIES_H
+#include <stdint.h>
+#include "io/workout.h"
+
+enum series_channel { CH_TIME = 0, CH_SPEED, CH_ALT, CH_GRADE, CH_DIST, CH_HR, CH_COUNT };
+
+struct series_meta {
+    char athlete[WK_ATHLETE_LEN];
+    char sport[WK_SPORT_LEN];
+    char gender; /* 'm', 'f', 'u' */
+    char device[WK_DEVICE_LEN];
+    char source[WK_SOURCE_LEN];
+    double start_time; /* Unix seconds, NAN unknown */
+    long long id;      /* source id or -1 */
+    int has_alt;       /* recording had altitude */
+    int has_gps;       /* recording had positions */
+    float valid_hr_frac; /* fraction of grid steps with valid HR */
+    int n_raw;           /* raw samples in the recording */
+    float raw_duration;  /* last - first raw timestamp, seconds */
+};
+
+struct series {
+    int n;      /* steps */
+    float step; /* seconds per step */
+    float *ch[CH_COUNT]; /* time (elapsed s), speed (m/s), alt (m), grade (fraction), dist (m), hr (bpm, NaN masked) */
+    struct series_meta meta;
+    int owns; /* 1 when ch[] are malloc'ed by series_alloc */
+};
+
+#define S_TIME(s) ((s)->ch[CH_TIME])
+#define S_SPEED(s) ((s)->ch[CH_SPEED])
+#define S_ALT(s) ((s)->ch[CH_ALT])
+#define S_GRADE(s) ((s)->ch[CH_GRADE])
+#define S_DIST(s) ((s)->ch[CH_DIST])
+#define S_HR(s) ((s)->ch[CH_HR])
+
+const char *series_channel_name(enum series_channel c);
+void series_meta_init(struct series_meta *m);
+/* Allocate n steps (one buffer), every value 0 except hr NaN. */
+int series_alloc(struct series *s, int n, float step);
+void series_free(struct series *s);
+/* Number of steps with valid (non-NaN) HR. */
+int series_valid_hr(const struct series *s);
+
+#endif

@@ -1,0 +1,28 @@
+/* fileio.h — whole-file reading (gzip read transparently) and atomic writes (temp file + rename). */
+#ifndef HRCAST_UTIL_FILEIO_H
+#define HRCAST_UTIL_FILEIO_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "util/err.h"
+
+/* Read a whole file, inflating it if it is gzip. *out is malloc'ed (+1 NUL byte not counted). */
+int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, struct hr_err *e);
+/* Inflate a gzip buffer held in memory (for uploads). */
+int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, size_t max_len,
+                  struct hr_err *e);
+int is_gzip(const uint8_t *buf, size_t n);
+
+/* Atomic write: open "<path>.tmp.<pid>", write, then atomic_commit renames it onto path. */
+struct atomic_file {
+    FILE *f;
+    char path[1024];
+    char tmp[1100];
+};
+int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e);
+int atomic_commit(struct atomic_file *a, struct hr_err *e); /* fflush+fsync+close+rename */
+void atomic_abort(struct atomic_file *a);                   /* close and unlink the temp file */
+/* Write a whole buffer atomically. */
+int write_file_atomic(const char *path, const void *data, size_t n, struct hr_err *e);
+
+#endif

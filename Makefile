@@ -28,6 +28,7 @@ SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libhrcast.a
 BIN      := $(BUILD)/hrcast
 
+.SECONDARY:
 .PHONY: all test demo asan fuzz clean parity bench check-deps
 all: $(BIN)
 

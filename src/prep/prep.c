@@ -1,0 +1,381 @@
+/* prep.c — one raw workout -> one clean grid series (see prep.h for the rules and reasons;
+ * docs/data.md documents them for users). */
+#include "prep/prep.h"
+#include "prep/resample.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SPIKE_BPM 25.0f       /* an isolated jump of more than this away and back is a spike */
+#define SPIKE_NEIGHBOUR_S 10.0 /* ... when both neighbours are this close in time */
+#define GPS_ANCHOR_M 2.0      /* GPS moves below this are jitter, not distance */
+#define GPS_SPEED_WINDOW_S 20.0f
+#define MAX_STEPS_HOURS 48.0
+
+void prep_opts_default(struct prep_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->step = 10.0f;
+    snprintf(o->sport, sizeof o->sport, "running");
+    o->hr_min = 30.0f;
+    o->hr_max = 230.0f;
+    o->max_gap = 60.0f;
+    o->split_gap = 1800.0f;
+    o->hr_max_gap = 20.0f;
+    o->min_valid_s = 300.0f;
+    o->min_valid_frac = 0.5f;
+    o->speed_max = 12.0f;
+    o->gender = 'u';
+}
+
+static int sport_ok(const char *sport, const char *want)
+{
+    if (!strcasecmp(want, "any") || !sport[0])
+        return 1; /* files that state no sport are taken as what the user imports */
+    if (!strcasecmp(want, "running") || !strcasecmp(want, "run"))
+        return sport_is_running(sport);
+    return strcasestr(sport, want) != NULL;
+}
+
+/* Replace NaN runs by linear interpolation between finite neighbours (nearest at the edges).
+ * Returns the number of finite values found. */
+static int fill_gaps(float *v, int n, float dflt)
+{
+    int last = -1, finite = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        finite++;
+        if (last < 0) {
+            for (int j = 0; j < i; j++)
+                v[j] = v[i];
+        } else if (i - last > 1) {
+            for (int j = last + 1; j < i; j++)
+                v[j] = v[last] + (v[i] - v[last]) * (float)(j - last) / (float)(i - last);
+        }
+        last = i;
+    }
+    if (last < 0) {
+        for (int i = 0; i < n; i++)
+            v[i] = dflt;
+    } else {
+        for (int j = last + 1; j < n; j++)
+            v[j] = v[last];
+    }
+    return finite;
+}
+
+struct raw {
+    int m;
+    double *t, *dist, *lat, *lon, *cum;
+    float *hr, *spd, *alt;
+};
+
+static void raw_free(struct raw *r)
+{
+    free(r->t);
+    free(r->dist);
+    free(r->lat);
+    free(r->lon);
+    free(r->cum);
+    free(r->hr);
+    free(r->spd);
+    free(r->alt);
+}
+
+static int raw_alloc(struct raw *r, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    n = n ? n : 1;
+    r->t = malloc(n * sizeof(double));
+    r->dist = malloc(n * sizeof(double));
+    r->lat = malloc(n * sizeof(double));
+    r->lon = malloc(n * sizeof(double));
+    r->cum = malloc(n * sizeof(double));
+    r->hr = malloc(n * sizeof(float));
+    r->spd = malloc(n * sizeof(float));
+    r->alt = malloc(n * sizeof(float));
+    return r->t && r->dist && r->lat && r->lon && r->cum && r->hr && r->spd && r->alt ? 0 : -1;
+}
+
+/* Keep samples with finite, strictly increasing times. */
+static void take_samples(const struct workout *w, struct raw *r, struct prep_stats *st)
+{
+    int m = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        double t = w->time[i];
+        if (!isfinite(t) || (m > 0 && t <= r->t[m - 1])) {
+            if (isfinite(t))
+                st->masked[MASK_CLOCK_BACKWARDS]++;
+            continue;
+        }
+        r->t[m] = t;
+        r->hr[m] = w->hr[i];
+        r->spd[m] = w->speed[i];
+        r->dist[m] = w->dist[i];
+        r->lat[m] = w->lat[i];
+        r->lon[m] = w->lon[i];
+        r->alt[m] = w->alt[i];
+        m++;
+    }
+    r->m = m;
+}
+
+static int hr_in_range(float h, const struct prep_opts *o)
+{
+    return isfinite(h) && h >= o->hr_min && h <= o->hr_max;
+}
+
+/* Split at gaps > split_gap and keep the segment with the most valid HR samples. */
+static void keep_best_segment(struct raw *r, const struct prep_opts *o, struct prep_stats *st)
+{
+    int best_a = 0, best_b = r->m, best_cnt = -1;
+    int a = 0;
+    for (int i = 1; i <= r->m; i++) {
+        if (i == r->m || r->t[i] - r->t[i - 1] > o->split_gap) {
+            int cnt = 0;
+            for (int j = a; j < i; j++)
+                cnt += hr_in_range(r->hr[j], o);
+            if (cnt > best_cnt) {
+                best_cnt = cnt;
+                best_a = a;
+                best_b = i;
+            }
+            a = i;
+        }
+    }
+    if (best_a == 0 && best_b == r->m)
+        return;
+    st->masked[MASK_CLOCK_GLITCH] += r->m - (best_b - best_a);
+    int len = best_b - best_a;
+    memmove(r->t, r->t + best_a, len * sizeof *r->t);
+    memmove(r->hr, r->hr + best_a, len * sizeof *r->hr);
+    memmove(r->spd, r->spd + best_a, len * sizeof *r->spd);
+    memmove(r->dist, r->dist + best_a, len * sizeof *r->dist);
+    memmove(r->lat, r->lat + best_a, len * sizeof *r->lat);
+    memmove(r->lon, r->lon + best_a, len * sizeof *r->lon);
+    memmove(r->alt, r->alt + best_a, len * sizeof *r->alt);
+    r->m = len;
+}
+
+/* Mask out-of-range HR and isolated spikes; returns the count of valid samples left. */
+static int clean_hr(struct raw *r, const struct prep_opts *o, struct prep_stats *st)
+{
+    for (int i = 0; i < r->m; i++)
+        if (!isnan(r->hr[i]) && !hr_in_range(r->hr[i], o)) {
+            r->hr[i] = NAN;
+            st->masked[MASK_HR_OUT_OF_RANGE]++;
+        }
+    for (int i = 1; i + 1 < r->m; i++) {
+        float h = r->hr[i], a = r->hr[i - 1], b = r->hr[i + 1];
+        if (!isfinite(h) || !isfinite(a) || !isfinite(b))
+            continue;
+        if (r->t[i] - r->t[i - 1] > SPIKE_NEIGHBOUR_S || r->t[i + 1] - r->t[i] > SPIKE_NEIGHBOUR_S)
+            continue;
+        float da = h - a, db = h - b;
+        if (fabsf(da) > SPIKE_BPM && fabsf(db) > SPIKE_BPM && (da > 0) == (db > 0) &&
+            fabsf(a - b) < SPIKE_BPM) {
+            r->hr[i] = NAN;
+            st->masked[MASK_HR_SPIKE]++;
+        }
+    }
+    int valid = 0;
+    for (int i = 0; i < r->m; i++)
+        valid += isfinite(r->hr[i]);
+    return valid;
+}
+
+enum speed_source { SPEED_NONE, SPEED_DEVICE, SPEED_DISTANCE, SPEED_GPS };
+
+/* Choose the speed source and build the cumulative distance r->cum when speed is derived. */
+static enum speed_source choose_speed(struct raw *r, int *has_gps)
+{
+    int nspd = 0, ndist = 0, ngps = 0;
+    float max_spd = 0;
+    for (int i = 0; i < r->m; i++) {
+        if (isfinite(r->spd[i]) && r->spd[i] >= 0) {
+            nspd++;
+            if (r->spd[i] > max_spd)
+                max_spd = r->spd[i];
+        }
+        ndist += isfinite(r->dist[i]) && r->dist[i] >= 0;
+        ngps += isfinite(r->lat[i]) && isfinite(r->lon[i]) && fabs(r->lat[i]) <= 90 &&
+                fabs(r->lon[i]) <= 180 && !(r->lat[i] == 0 && r->lon[i] == 0);
+    }
+    *has_gps = ngps > 0;
+    if (nspd * 2 >= r->m && max_spd > 0)
+        return SPEED_DEVICE;
+    if (ndist * 2 >= r->m) {
+        double d = 0;
+        for (int i = 0; i < r->m; i++) {
+            if (isfinite(r->dist[i]) && r->dist[i] >= d)
+                d = r->dist[i];
+            r->cum[i] = d;
+        }
+        if (d > 0)
+            return SPEED_DISTANCE;
+    }
+    if (ngps * 2 >= r->m && ngps >= 2) {
+        double d = 0, alat = NAN, alon = NAN;
+        for (int i = 0; i < r->m; i++) {
+            double la = r->lat[i], lo = r->lon[i];
+            if (isfinite(la) && isfinite(lo) && fabs(la) <= 90 && fabs(lo) <= 180 && !(la == 0 && lo == 0)) {
+                if (isnan(alat)) {
+                    alat = la;
+                    alon = lo;
+                } else {
+                    double step = haversine_m(alat, alon, la, lo);
+                    if (step >= GPS_ANCHOR_M) {
+                        d += step;
+                        alat = la;
+                        alon = lo;
+                    }
+                }
+            }
+            r->cum[i] = d;
+        }
+        if (d > 0)
+            return SPEED_GPS;
+    }
+    if (nspd * 2 >= r->m)
+        return SPEED_DEVICE; /* all zero: a standing recording, still a speed */
+    return SPEED_NONE;
+}
+
+static int reject(struct series *out, enum reject_reason r, enum reject_reason *why,
+                  struct prep_stats *st)
+{
+    series_free(out);
+    if (why)
+        *why = r;
+    st->rejected[r]++;
+    return 1;
+}
+
+int prep_workout(const struct workout *w, const struct prep_opts *o, struct series *out,
+                 enum reject_reason *why, struct prep_stats *st, struct hr_err *e)
+{
+    struct prep_stats dummy;
+    if (!st) {
+        memset(&dummy, 0, sizeof dummy);
+        st = &dummy;
+    }
+    memset(out, 0, sizeof *out);
+    if (!sport_ok(w->sport, o->sport))
+        return reject(out, REJ_NOT_RUNNING, why, st);
+
+    struct raw r;
+    if (raw_alloc(&r, w->n)) {
+        raw_free(&r);
+        return hr_fail(e, "%s: out of memory", w->source);
+    }
+    int rc = 1;
+    take_samples(w, &r, st);
+    if (r.m < 2) {
+        rc = reject(out, REJ_NO_TIME, why, st);
+        goto done;
+    }
+    keep_best_segment(&r, o, st);
+    if (clean_hr(&r, o, st) == 0) {
+        rc = reject(out, REJ_NO_HR, why, st);
+        goto done;
+    }
+    int has_gps = 0;
+    enum speed_source src = choose_speed(&r, &has_gps);
+    if (src == SPEED_NONE) {
+        rc = reject(out, REJ_NO_SPEED, why, st);
+        goto done;
+    }
+    double t0 = r.t[0], span = r.t[r.m - 1] - t0;
+    if (span > MAX_STEPS_HOURS * 3600)
+        span = MAX_STEPS_HOURS * 3600;
+    int nsteps = (int)floor(span / o->step) + 1;
+    if (series_alloc(out, nsteps, o->step)) {
+        rc = hr_fail(e, "%s: out of memory", w->source);
+        goto done;
+    }
+    float *hr = S_HR(out), *spd = S_SPEED(out), *alt = S_ALT(out);
+    resample_channel(r.t, r.hr, r.m, t0, o->step, nsteps, o->hr_max_gap, hr);
+    resample_channel(r.t, r.alt, r.m, t0, o->step, nsteps, o->max_gap, alt);
+    if (src == SPEED_DEVICE) {
+        resample_channel(r.t, r.spd, r.m, t0, o->step, nsteps, o->max_gap, spd);
+    } else {
+        double win = src == SPEED_GPS && o->step < GPS_SPEED_WINDOW_S ? GPS_SPEED_WINDOW_S : o->step;
+        int h1 = 0, h2 = 0;
+        for (int k = 0; k < nsteps; k++) {
+            double tk = t0 + (double)k * o->step;
+            double a = tk - win / 2, b = tk + win / 2;
+            if (a < r.t[0])
+                a = r.t[0];
+            if (b > r.t[r.m - 1])
+                b = r.t[r.m - 1];
+            spd[k] = b > a ? (float)((interp_at(r.t, r.cum, r.m, b, &h2) -
+                                      interp_at(r.t, r.cum, r.m, a, &h1)) / (b - a))
+                           : NAN;
+        }
+    }
+    /* pauses: grid steps strictly inside a recording gap longer than max_gap */
+    int paused = 0;
+    unsigned char *pause = calloc((size_t)nsteps, 1);
+    if (!pause) {
+        series_free(out);
+        rc = hr_fail(e, "%s: out of memory", w->source);
+        goto done;
+    }
+    for (int i = 1; i < r.m; i++) {
+        if (r.t[i] - r.t[i - 1] <= o->max_gap)
+            continue;
+        long k0 = (long)floor((r.t[i - 1] - t0) / o->step) + 1, k1 = (long)ceil((r.t[i] - t0) / o->step) - 1;
+        for (long k = k0 > 0 ? k0 : 0; k <= k1 && k < nsteps; k++) {
+            pause[k] = 1;
+            spd[k] = 0;
+            hr[k] = NAN;
+            paused++;
+        }
+    }
+    st->masked[MASK_PAUSE] += paused;
+    for (int k = 0; k < nsteps; k++) {
+        if (isfinite(spd[k]) && spd[k] > o->speed_max) {
+            spd[k] = NAN;
+            st->masked[MASK_SPEED_SPIKE]++;
+        } else if (isfinite(spd[k]) && spd[k] < 0) {
+            spd[k] = 0;
+        }
+        if (!pause[k] && isnan(hr[k]))
+            st->masked[MASK_HR_GAP]++;
+    }
+    free(pause);
+    fill_gaps(spd, nsteps, 0.0f);
+    int nalt = fill_gaps(alt, nsteps, 0.0f);
+    series_finish_grid(out);
+
+    int valid = series_valid_hr(out), active = nsteps - paused;
+    if (valid * o->step < o->min_valid_s) {
+        rc = reject(out, REJ_TOO_SHORT, why, st);
+        goto done;
+    }
+    if (valid < o->min_valid_frac * (float)active) {
+        rc = reject(out, REJ_LOW_VALID_HR, why, st);
+        goto done;
+    }
+    struct series_meta *m = &out->meta;
+    snprintf(m->athlete, sizeof m->athlete, "%s", w->athlete[0] ? w->athlete : o->athlete);
+    snprintf(m->sport, sizeof m->sport, "%s", w->sport[0] ? w->sport : "unknown");
+    m->gender = w->gender == 'm' || w->gender == 'f' ? w->gender : (o->gender ? o->gender : 'u');
+    snprintf(m->device, sizeof m->device, "%s", w->device);
+    snprintf(m->source, sizeof m->source, "%s", w->source);
+    m->start_time = t0 > 1e8 ? t0 : w->start_time;
+    m->id = w->id;
+    m->has_alt = nalt > 0;
+    m->has_gps = has_gps;
+    m->valid_hr_frac = (float)valid / (float)nsteps;
+    m->n_raw = (int)w->n;
+    m->raw_duration = (float)(r.t[r.m - 1] - r.t[0]);
+    st->accepted++;
+    rc = 0;
+done:
+    raw_free(&r);
+    return rc;
+}

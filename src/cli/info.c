@@ -1,10 +1,180 @@
-/* info.c — `hrcast info` (placeholder). */
+/* info.c — `hrcast info DATASET [--json]`: counts by athlete, sport, split and rejection reason. */
+#include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "data/dataset.h"
+#include "util/json.h"
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage_text =
+    "usage: hrcast info DATASET [--json]\n"
+    "\n"
+    "Summarises a dataset: workouts, athletes, hours, counts by athlete, sport and split, and why\n"
+    "workouts were rejected or steps masked during import.\n"
+    "\n"
+    "options:\n"
+    "  --json      one JSON object on stdout (keys: workouts, athletes, hours, step, rejected,\n"
+    "              masked, by_athlete, by_sport, splits)\n"
+    "  -h, --help  this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast info real.hrd\n"
+    "  hrcast info real.hrd --json | jq .rejected\n";
+
+struct tally {
+    char name[64];
+    int workouts;
+    double hours;
+};
+
+static int tally_add(struct tally **t, int *n, const char *name, double hours)
+{
+    for (int i = 0; i < *n; i++)
+        if (!strcmp((*t)[i].name, name)) {
+            (*t)[i].workouts++;
+            (*t)[i].hours += hours;
+            return 0;
+        }
+    struct tally *nt = realloc(*t, sizeof **t * (size_t)(*n + 1));
+    if (!nt)
+        return -1;
+    *t = nt;
+    snprintf(nt[*n].name, sizeof nt[*n].name, "%s", name);
+    nt[*n].workouts = 1;
+    nt[*n].hours = hours;
+    (*n)++;
+    return 0;
+}
+
+static int cmp_tally(const void *a, const void *b)
+{
+    const struct tally *x = a, *y = b;
+    return y->workouts != x->workouts ? y->workouts - x->workouts : strcmp(x->name, y->name);
+}
 
 int cmd_info(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "hrcast info: not built yet\n");
-    return 1;
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (c == 'j')
+            json = 1;
+        else if (c == 'h')
+            return cli_usage(usage_text, 1);
+        else
+            return cli_usage(usage_text, 0);
+    }
+    if (optind != argc - 1)
+        return cli_usage(usage_text, 0);
+    struct dataset ds;
+    struct hr_err e;
+    if (dataset_open(argv[optind], &ds, &e)) {
+        fprintf(stderr, "hrcast info: %s\n", e.msg);
+        return 1;
+    }
+    struct tally *ath = NULL, *sport = NULL;
+    int na = 0, ns = 0;
+    double hours = 0;
+    long long steps = 0, valid = 0;
+    int parts[SPLIT_KINDS][3] = {{0}};
+    for (int i = 0; i < ds.n; i++) {
+        double h = ds.len[i] * ds.step / 3600.0;
+        hours += h;
+        steps += ds.len[i];
+        valid += (long long)(ds.meta[i].valid_hr_frac * ds.len[i] + 0.5);
+        if (tally_add(&ath, &na, ds.meta[i].athlete, h) || tally_add(&sport, &ns, ds.meta[i].sport, h)) {
+            fprintf(stderr, "hrcast info: out of memory\n");
+            dataset_close(&ds);
+            return 1;
+        }
+        for (int k = 0; k < SPLIT_KINDS; k++)
+            if (ds.split[k][i] < 3)
+                parts[k][ds.split[k][i]]++;
+    }
+    qsort(ath, (size_t)na, sizeof *ath, cmp_tally);
+    qsort(sport, (size_t)ns, sizeof *sport, cmp_tally);
+    static const char *kind_names[SPLIT_KINDS] = {"athlete", "chrono"};
+    if (json) {
+        struct jw w;
+        jw_init_file(&w, stdout, 1);
+        jw_obj_begin(&w);
+        jw_kv_int(&w, "workouts", ds.n);
+        jw_kv_int(&w, "athletes", na);
+        jw_kv_num(&w, "hours", hours);
+        jw_kv_num(&w, "step", ds.step);
+        jw_kv_int(&w, "steps", steps);
+        jw_kv_int(&w, "valid_hr_steps", valid);
+        jw_kv_str(&w, "description", ds.source_desc);
+        jw_key(&w, "rejected");
+        jw_obj_begin(&w);
+        for (int r = 0; r < ds.n_reject; r++)
+            if (strncmp(ds.reject[r].reason, "mask:", 5))
+                jw_kv_int(&w, ds.reject[r].reason, ds.reject[r].count);
+        jw_obj_end(&w);
+        jw_key(&w, "masked");
+        jw_obj_begin(&w);
+        for (int r = 0; r < ds.n_reject; r++)
+            if (!strncmp(ds.reject[r].reason, "mask:", 5))
+                jw_kv_int(&w, ds.reject[r].reason + 5, ds.reject[r].count);
+        jw_obj_end(&w);
+        for (int pass = 0; pass < 2; pass++) {
+            struct tally *t = pass ? sport : ath;
+            int n = pass ? ns : na;
+            jw_key(&w, pass ? "by_sport" : "by_athlete");
+            jw_obj_begin(&w);
+            for (int i = 0; i < n; i++) {
+                jw_key(&w, t[i].name);
+                jw_obj_begin(&w);
+                jw_kv_int(&w, "workouts", t[i].workouts);
+                jw_kv_num(&w, "hours", t[i].hours);
+                jw_obj_end(&w);
+            }
+            jw_obj_end(&w);
+        }
+        jw_key(&w, "splits");
+        jw_obj_begin(&w);
+        for (int k = 0; k < SPLIT_KINDS; k++) {
+            jw_key(&w, kind_names[k]);
+            jw_obj_begin(&w);
+            jw_kv_int(&w, "train", parts[k][0]);
+            jw_kv_int(&w, "val", parts[k][1]);
+            jw_kv_int(&w, "test", parts[k][2]);
+            jw_obj_end(&w);
+        }
+        jw_obj_end(&w);
+        jw_obj_end(&w);
+        fputc('\n', stdout);
+    } else {
+        printf("%s\n", argv[optind]);
+        if (ds.source_desc[0])
+            printf("  made by: %s\n", ds.source_desc);
+        printf("  workouts %d, athletes %d, %.1f hours, grid step %g s, %.1f%% of steps with valid HR\n",
+               ds.n, na, hours, ds.step, steps ? 100.0 * valid / steps : 0.0);
+        printf("\n  %-28s %8s %8s\n", "athlete", "workouts", "hours");
+        for (int i = 0; i < na && i < 40; i++)
+            printf("  %-28s %8d %8.1f\n", ath[i].name, ath[i].workouts, ath[i].hours);
+        if (na > 40)
+            printf("  ... %d more athletes\n", na - 40);
+        printf("\n  %-28s %8s %8s\n", "sport", "workouts", "hours");
+        for (int i = 0; i < ns; i++)
+            printf("  %-28s %8d %8.1f\n", sport[i].name, sport[i].workouts, sport[i].hours);
+        printf("\n  %-28s %8s %8s %8s\n", "split", "train", "val", "test");
+        for (int k = 0; k < SPLIT_KINDS; k++)
+            printf("  %-28s %8d %8d %8d\n", kind_names[k], parts[k][0], parts[k][1], parts[k][2]);
+        printf("\n  %-28s %8s\n", "rejected workouts", "count");
+        for (int r = 0; r < ds.n_reject; r++)
+            if (strncmp(ds.reject[r].reason, "mask:", 5) && ds.reject[r].count)
+                printf("  %-28s %8lld\n", ds.reject[r].reason, ds.reject[r].count);
+        printf("\n  %-28s %8s\n", "masked or dropped samples", "count");
+        for (int r = 0; r < ds.n_reject; r++)
+            if (!strncmp(ds.reject[r].reason, "mask:", 5) && ds.reject[r].count)
+                printf("  %-28s %8lld\n", ds.reject[r].reason + 5, ds.reject[r].count);
+    }
+    free(ath);
+    free(sport);
+    dataset_close(&ds);
+    return 0;
 }

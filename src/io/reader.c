@@ -123,6 +123,17 @@ int io_read_buffer(const uint8_t *buf, size_t n, const char *name, const struct 
     return dispatch(io_detect(buf, n), buf, n, name, o, sink, ctx, e);
 }
 
+enum hr_format io_detect_path(const char *path)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return FMT_UNKNOWN;
+    uint8_t buf[8192];
+    int got = gzread(g, buf, sizeof buf);
+    gzclose(g);
+    return got > 0 ? io_detect(buf, (size_t)got) : FMT_UNKNOWN;
+}
+
 static long gz_source(void *src, uint8_t *buf, size_t cap)
 {
     int r = gzread((gzFile)src, buf, (unsigned)(cap > (1u << 30) ? (1u << 30) : cap));

@@ -36,6 +36,8 @@ const char *format_name(enum hr_format f);
 /* Detect from the first bytes (already inflated if gzip). */
 enum hr_format io_detect(const uint8_t *buf, size_t n);
 
+/* Detect the format of a file from its first bytes (gzip inflated). FMT_UNKNOWN if unreadable. */
+enum hr_format io_detect_path(const char *path);
 /* Read a file: gzip inflated transparently, format from content. FitRec files are streamed. */
 int io_read_path(const char *path, const struct read_opts *o, workout_sink sink, void *ctx,
                  struct hr_err *e);

@@ -47,7 +47,8 @@ $(BIN): $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(SUPPORT_OBJ) $(LIB) $(LDFLAGS) -lcmocka $(LDLIBS)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS) -Itests -Itests/support -o $@ $< $(SUPPORT_OBJ) $(LIB) $(LDFLAGS) -lcmocka $(LDLIBS)
 
 test: $(BIN) $(TEST_BIN)
 	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BIN)

@@ -1,0 +1,171 @@
+/* test_dataset.c — the .hrd dataset file: round trip, stored splits, corrupt files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "data/dataset.h"
+#include "data/splits.h"
+#include "testutil.h"
+
+static void make_series(struct series *s, int n, const char *athlete, double start, int salt)
+{
+    assert_int_equal(series_alloc(s, n, 10.0f), 0);
+    for (int c = 0; c < CH_COUNT; c++)
+        for (int k = 0; k < n; k++)
+            s->ch[c][k] = (float)(c * 1000 + k + salt);
+    S_HR(s)[1] = NAN;
+    snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
+    snprintf(s->meta.source, sizeof s->meta.source, "src-%d.fit", salt);
+    snprintf(s->meta.sport, sizeof s->meta.sport, "running");
+    s->meta.start_time = start;
+    s->meta.gender = 'f';
+}
+
+static void test_round_trip_and_splits(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/t.hrd", dir);
+    struct hr_err e;
+    struct dataset_writer *w = dataset_writer_open(path, 10.0f, &e);
+    assert_non_null(w);
+    const char *names[] = {"ann", "bob", "cid", "dan", "eve"};
+    int total = 0;
+    for (int a = 0; a < 5; a++)
+        for (int j = 0; j < 10; j++) {
+            struct series s;
+            make_series(&s, 5 + j, names[a], 1e9 + (10 - j) * 86400.0, total);
+            assert_int_equal(dataset_writer_add(w, &s, &e), 0);
+            series_free(&s);
+            total++;
+        }
+    struct ds_reject rj[2] = {{"too_short", 3}, {"mask:pause", 7}};
+    dataset_writer_set_rejects(w, rj, 2);
+    dataset_writer_set_desc(w, "unit test");
+    assert_int_equal(dataset_writer_finish(w, 7, &e), 0);
+    assert_int_equal(access(path, F_OK), 0);
+
+    struct dataset ds;
+    assert_int_equal(dataset_open(path, &ds, &e), 0);
+    assert_int_equal(ds.n, 50);
+    assert_float_equal(ds.step, 10.0f, 0);
+    assert_string_equal(ds.source_desc, "unit test");
+    assert_int_equal(ds.n_reject, 2);
+    assert_int_equal(ds.reject[1].count, 7);
+    struct series v;
+    dataset_series(&ds, 13, &v);
+    assert_int_equal(v.n, 8);
+    assert_string_equal(v.meta.athlete, "bob");
+    assert_string_equal(v.meta.source, "src-13.fit");
+    assert_float_equal(S_SPEED(&v)[2], 1000 + 2 + 13, 0);
+    assert_true(isnan(S_HR(&v)[1]));
+    /* athlete-disjoint: each athlete in exactly one part, test and val non-empty */
+    int count[3] = {0};
+    for (int a = 0; a < 5; a++) {
+        int part = ds.split[SPLIT_ATHLETE][a * 10];
+        for (int j = 0; j < 10; j++)
+            assert_int_equal(ds.split[SPLIT_ATHLETE][a * 10 + j], part);
+        count[part]++;
+    }
+    assert_int_equal(count[PART_TRAIN], 3);
+    assert_int_equal(count[PART_VAL], 1);
+    assert_int_equal(count[PART_TEST], 1);
+    /* chrono: per athlete, 7 train / 1 val / 2 test, and test workouts are the latest ones */
+    for (int a = 0; a < 5; a++) {
+        int c[3] = {0};
+        for (int j = 0; j < 10; j++)
+            c[ds.split[SPLIT_CHRONO][a * 10 + j]]++;
+        assert_int_equal(c[0], 7);
+        assert_int_equal(c[1], 1);
+        assert_int_equal(c[2], 2);
+        /* j = 9, 8 start earliest... j = 0, 1 latest (start = 1e9 + (10-j) days) */
+        assert_int_equal(ds.split[SPLIT_CHRONO][a * 10 + 0], PART_TEST);
+        assert_int_equal(ds.split[SPLIT_CHRONO][a * 10 + 1], PART_TEST);
+        assert_int_equal(ds.split[SPLIT_CHRONO][a * 10 + 9], PART_TRAIN);
+    }
+    int n;
+    int *ix = dataset_select(&ds, SPLIT_CHRONO, PART_TEST, &n);
+    assert_int_equal(n, 10);
+    free(ix);
+    dataset_close(&ds);
+
+    /* same seed -> same bytes */
+    char path2[512];
+    snprintf(path2, sizeof path2, "%s/u.hrd", dir);
+    w = dataset_writer_open(path2, 10.0f, &e);
+    total = 0;
+    for (int a = 0; a < 5; a++)
+        for (int j = 0; j < 10; j++) {
+            struct series s;
+            make_series(&s, 5 + j, names[a], 1e9 + (10 - j) * 86400.0, total++);
+            dataset_writer_add(w, &s, &e);
+            series_free(&s);
+        }
+    dataset_writer_set_rejects(w, rj, 2);
+    dataset_writer_set_desc(w, "unit test");
+    assert_int_equal(dataset_writer_finish(w, 7, &e), 0);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", path, path2);
+    assert_int_equal(system(cmd), 0);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
+static void test_corrupt_files_are_rejected(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/bad.hrd", dir);
+    struct hr_err e;
+    struct dataset ds;
+    FILE *f = fopen(path, "wb");
+    fputs("not a dataset at all, but long enough to have a header of sixty-four bytes....", f);
+    fclose(f);
+    assert_int_equal(dataset_open(path, &ds, &e), -1);
+    assert_non_null(strstr(e.msg, "bad magic"));
+    /* a valid file truncated in its index */
+    struct dataset_writer *w = dataset_writer_open(path, 10.0f, &e);
+    struct series s;
+    make_series(&s, 100, "ann", 1e9, 0);
+    dataset_writer_add(w, &s, &e);
+    series_free(&s);
+    assert_int_equal(dataset_writer_finish(w, 1, &e), 0);
+    assert_int_equal(truncate(path, 100 * 6 * 4 + 64 + 10), 0);
+    assert_int_equal(dataset_open(path, &ds, &e), -1);
+    assert_non_null(strstr(e.msg, "bad.hrd"));
+    assert_int_equal(dataset_open("/nonexistent/x.hrd", &ds, &e), -1);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
+static void test_split_spec(void **state)
+{
+    (void)state;
+    int k, p;
+    assert_int_equal(parse_split_spec("test", &k, &p), 0);
+    assert_int_equal(k, SPLIT_ATHLETE);
+    assert_int_equal(p, PART_TEST);
+    assert_int_equal(parse_split_spec("chrono:val", &k, &p), 0);
+    assert_int_equal(k, SPLIT_CHRONO);
+    assert_int_equal(p, PART_VAL);
+    assert_int_equal(parse_split_spec("all", &k, &p), 0);
+    assert_int_equal(k, -1);
+    assert_int_equal(parse_split_spec("bogus:test", &k, &p), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_and_splits),
+        cmocka_unit_test(test_corrupt_files_are_rejected),
+        cmocka_unit_test(test_split_spec),
+    };
+    return cmocka_run_group_tests_name("dataset", tests, NULL, NULL);
+}

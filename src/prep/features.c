@@ -1,0 +1,118 @@
+/* features.c — feature sets "default" (14, defined in seconds) and "seed11" (the reference's 11
+ * honest features, step-based); the normaliser. Formulas: docs/features.md. */
+#include "prep/features.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct feature_set sets[] = {
+    {"default", 14,
+     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
+      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
+      "elevation_gain", "elapsed_time", "distance", "gender"}},
+    {"seed11", 11,
+     {"speed", "altitude", "gender", "speed_lag_2", "speed_lag_5", "altitude_lag_30", "speed_diff",
+      "altitude_diff", "speed_rolling_10", "speed_rolling_30", "cum_elevation_gain"}},
+};
+
+const struct feature_set *feature_set_get(const char *name)
+{
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+        if (!strcmp(sets[i].name, name))
+            return &sets[i];
+    return NULL;
+}
+
+static int steps_for(float seconds, float step)
+{
+    int k = (int)lroundf(seconds / step);
+    return k < 1 ? 1 : k;
+}
+
+/* value lagged by k steps, the first value repeated before the start */
+static float lag(const float *v, int i, int k) { return v[i - k >= 0 ? i - k : 0]; }
+
+/* trailing mean over the last k steps (including i), from prefix sums */
+static float trailing_mean(const double *pre, int i, int k)
+{
+    int a = i - k + 1 < 0 ? 0 : i - k + 1;
+    return (float)((pre[i + 1] - pre[a]) / (i - a + 1));
+}
+
+int features_compute(const struct feature_set *set, const struct series *s, float *out, struct hr_err *e)
+{
+    int n = s->n, F = set->n;
+    const float *spd = S_SPEED(s), *alt = S_ALT(s);
+    double *pre = malloc(sizeof(double) * (size_t)(n + 1));
+    if (!pre)
+        return hr_fail(e, "features: out of memory");
+    pre[0] = 0;
+    for (int i = 0; i < n; i++)
+        pre[i + 1] = pre[i] + spd[i];
+    float gender = s->meta.gender == 'm' ? 1.0f : s->meta.gender == 'f' ? -1.0f : 0.0f;
+    int seed = !strcmp(set->name, "seed11");
+    float st = s->step;
+    int l20 = seed ? 2 : steps_for(20, st), l50 = seed ? 5 : steps_for(50, st);
+    int l300 = seed ? 30 : steps_for(300, st), m100 = seed ? 10 : steps_for(100, st);
+    int m300 = seed ? 30 : steps_for(300, st);
+    double gain = 0;
+    for (int i = 0; i < n; i++) {
+        float *row = out + (size_t)i * F;
+        float dv = i ? spd[i] - spd[i - 1] : 0.0f, da = i ? alt[i] - alt[i - 1] : 0.0f;
+        if (da > 0)
+            gain += da;
+        if (seed) {
+            float v[11] = {spd[i], alt[i], gender, lag(spd, i, l20), lag(spd, i, l50), lag(alt, i, l300),
+                           dv, da, trailing_mean(pre, i, m100), trailing_mean(pre, i, m300), (float)gain};
+            memcpy(row, v, sizeof v);
+        } else {
+            float v[14] = {spd[i], alt[i], S_GRADE(s)[i], lag(spd, i, l20), lag(spd, i, l50),
+                           lag(alt, i, l300), dv / st, da / st, trailing_mean(pre, i, m100),
+                           trailing_mean(pre, i, m300), (float)gain, S_TIME(s)[i], S_DIST(s)[i], gender};
+            memcpy(row, v, sizeof v);
+        }
+        for (int f = 0; f < F; f++)
+            if (!isfinite(row[f]))
+                row[f] = 0.0f;
+    }
+    free(pre);
+    return 0;
+}
+
+void norm_acc_init(struct norm_acc *a, int n)
+{
+    memset(a, 0, sizeof *a);
+    a->n = n;
+}
+
+void norm_acc_add(struct norm_acc *a, const float *x, int rows)
+{
+    for (int r = 0; r < rows; r++)
+        for (int f = 0; f < a->n; f++) {
+            double v = x[(size_t)r * a->n + f];
+            a->sum[f] += v;
+            a->sq[f] += v * v;
+        }
+    a->count += rows;
+}
+
+void norm_acc_finish(const struct norm_acc *a, struct normalizer *nz)
+{
+    nz->n = a->n;
+    for (int f = 0; f < a->n; f++) {
+        double m = a->count ? a->sum[f] / a->count : 0;
+        double var = a->count ? a->sq[f] / a->count - m * m : 1;
+        double sd = var > 1e-12 ? sqrt(var) : 1.0;
+        nz->mean[f] = (float)m;
+        nz->std[f] = (float)sd;
+    }
+}
+
+void normalize_rows(const struct normalizer *nz, float *x, int rows)
+{
+    for (int r = 0; r < rows; r++)
+        for (int f = 0; f < nz->n; f++) {
+            float *v = &x[(size_t)r * nz->n + f];
+            *v = (*v - nz->mean[f]) / nz->std[f];
+        }
+}

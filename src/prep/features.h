@@ -1,0 +1,40 @@
+/* features.h — the named feature sets that models read, computed from a grid series.
+ * Features are defined in SECONDS (lags, windows), so a 1 s and a 10 s grid mean the same thing;
+ * the "seed11" set keeps the reference project's step-based definitions for comparison.
+ * No feature reads heart rate: a model's inputs never come from the HR it predicts. */
+#ifndef HRCAST_PREP_FEATURES_H
+#define HRCAST_PREP_FEATURES_H
+#include "prep/series.h"
+#include "util/err.h"
+
+#define FEAT_MAX 32
+
+struct feature_set {
+    char name[16];
+    int n;
+    const char *names[FEAT_MAX];
+};
+
+/* Look up a set by name ("default", "seed11"); NULL if unknown. */
+const struct feature_set *feature_set_get(const char *name);
+/* out: s->n rows x set->n columns, row-major. Every value finite. */
+int features_compute(const struct feature_set *set, const struct series *s, float *out, struct hr_err *e);
+
+/* Per-feature mean and standard deviation, fitted on training series only. */
+struct normalizer {
+    int n;
+    float mean[FEAT_MAX];
+    float std[FEAT_MAX];
+};
+/* Accumulate over many feature matrices, then finish. */
+struct norm_acc {
+    int n;
+    double sum[FEAT_MAX], sq[FEAT_MAX];
+    long long count;
+};
+void norm_acc_init(struct norm_acc *a, int n);
+void norm_acc_add(struct norm_acc *a, const float *x, int rows);
+void norm_acc_finish(const struct norm_acc *a, struct normalizer *nz);
+void normalize_rows(const struct normalizer *nz, float *x, int rows);
+
+#endif

@@ -1,0 +1,96 @@
+/* test_features.c — feature sets: definitions in seconds, no dependence on heart rate, normaliser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include "prep/features.h"
+#include "prep/prep.h"
+
+static void profile(struct series *s, float step, float seconds)
+{
+    int n = (int)(seconds / step);
+    float *spd = malloc(sizeof(float) * n), *alt = malloc(sizeof(float) * n);
+    for (int i = 0; i < n; i++) {
+        float t = i * step;
+        spd[i] = t < 600 ? 2.5f : 3.5f;
+        alt[i] = 50.0f + 0.02f * t;
+    }
+    assert_int_equal(series_from_profile(spd, alt, n, step, 'f', s), 0);
+    free(spd);
+    free(alt);
+}
+
+static void test_lags_are_in_seconds(void **state)
+{
+    (void)state;
+    const struct feature_set *fs = feature_set_get("default");
+    assert_non_null(fs);
+    assert_int_equal(fs->n, 14);
+    struct series a, b;
+    profile(&a, 1.0f, 1200);
+    profile(&b, 10.0f, 1200);
+    float *fa = malloc(sizeof(float) * a.n * fs->n), *fb = malloc(sizeof(float) * b.n * fs->n);
+    assert_int_equal(features_compute(fs, &a, fa, NULL), 0);
+    assert_int_equal(features_compute(fs, &b, fb, NULL), 0);
+    /* at t = 640 s: speed lagged 50 s is still 2.5; at t = 660 s it is 3.5 — on both grids */
+    assert_float_equal(fa[640 * 14 + 4], 2.5f, 1e-6);
+    assert_float_equal(fb[64 * 14 + 4], 2.5f, 1e-6);
+    assert_float_equal(fa[660 * 14 + 4], 3.5f, 1e-6);
+    assert_float_equal(fb[66 * 14 + 4], 3.5f, 1e-6);
+    /* elapsed time and gender */
+    assert_float_equal(fb[66 * 14 + 11], 660.0f, 1e-3);
+    assert_float_equal(fb[66 * 14 + 13], -1.0f, 0);
+    free(fa);
+    free(fb);
+    series_free(&a);
+    series_free(&b);
+}
+
+static void test_features_ignore_heart_rate(void **state)
+{
+    (void)state;
+    for (int set = 0; set < 2; set++) {
+        const struct feature_set *fs = feature_set_get(set ? "seed11" : "default");
+        struct series s;
+        profile(&s, 10.0f, 900);
+        float *f1 = malloc(sizeof(float) * s.n * fs->n), *f2 = malloc(sizeof(float) * s.n * fs->n);
+        features_compute(fs, &s, f1, NULL);
+        for (int i = 0; i < s.n; i++)
+            S_HR(&s)[i] = 100.0f + (float)(i % 17);
+        features_compute(fs, &s, f2, NULL);
+        assert_memory_equal(f1, f2, sizeof(float) * s.n * fs->n);
+        free(f1);
+        free(f2);
+        series_free(&s);
+    }
+    assert_null(feature_set_get("hr_lags"));
+}
+
+static void test_normalizer(void **state)
+{
+    (void)state;
+    float x[] = {1, 10, 3, 10, 5, 10};
+    struct norm_acc a;
+    norm_acc_init(&a, 2);
+    norm_acc_add(&a, x, 3);
+    struct normalizer nz;
+    norm_acc_finish(&a, &nz);
+    assert_float_equal(nz.mean[0], 3.0f, 1e-6);
+    assert_float_equal(nz.std[0], sqrtf(8.0f / 3.0f), 1e-5);
+    assert_float_equal(nz.std[1], 1.0f, 0); /* constant feature: unit std */
+    normalize_rows(&nz, x, 3);
+    assert_float_equal(x[0], -2.0f / sqrtf(8.0f / 3.0f), 1e-5);
+    assert_float_equal(x[1], 0.0f, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lags_are_in_seconds),
+        cmocka_unit_test(test_features_ignore_heart_rate),
+        cmocka_unit_test(test_normalizer),
+    };
+    return cmocka_run_group_tests_name("features", tests, NULL, NULL);
+}

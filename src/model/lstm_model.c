@@ -1,0 +1,294 @@
+/* lstm_model.c — save/load/predict for the hrcast LSTM (see lstm_model.h). The card's layout is in
+ * docs/model-format.md. */
+#include "model/lstm_model.h"
+#include "util/json.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODEL_FORMAT "hrcast-lstm-1"
+
+static char *card_json(const struct hr_lstm *m, const char *provenance)
+{
+    struct jw w;
+    jw_init_buf(&w, 0);
+    jw_obj_begin(&w);
+    jw_kv_str(&w, "format", MODEL_FORMAT);
+    jw_key(&w, "architecture");
+    jw_obj_begin(&w);
+    jw_kv_str(&w, "type", "lstm");
+    jw_kv_int(&w, "input_size", m->net.cfg.in);
+    jw_kv_int(&w, "hidden_size", m->net.cfg.hidden);
+    jw_kv_int(&w, "num_layers", m->net.cfg.layers);
+    jw_kv_int(&w, "output_size", m->net.cfg.out);
+    jw_kv_num(&w, "dropout", m->net.cfg.dropout);
+    jw_kv_bool(&w, "batch_first", 1);
+    jw_kv_str(&w, "gate_order", "i,f,g,o");
+    jw_kv_int(&w, "parameters", (long long)m->net.n_params);
+    jw_obj_end(&w);
+    jw_key(&w, "features");
+    jw_obj_begin(&w);
+    jw_kv_str(&w, "set", m->fs->name);
+    jw_key(&w, "names");
+    jw_arr_begin(&w);
+    for (int f = 0; f < m->fs->n; f++)
+        jw_str(&w, m->fs->names[f]);
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    jw_key(&w, "normalizer");
+    jw_obj_begin(&w);
+    jw_key(&w, "mean");
+    jw_arr_begin(&w);
+    for (int f = 0; f < m->nz.n; f++)
+        jw_num(&w, m->nz.mean[f]);
+    jw_arr_end(&w);
+    jw_key(&w, "std");
+    jw_arr_begin(&w);
+    for (int f = 0; f < m->nz.n; f++)
+        jw_num(&w, m->nz.std[f]);
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    jw_kv_num(&w, "step_s", m->step);
+    jw_kv_str(&w, "loss", m->loss);
+    jw_kv_str(&w, "target", "heart_rate_bpm");
+    jw_kv_str(&w, "outputs", m->net.cfg.out == 2 ? "heart_rate_bpm, log_variance" : "heart_rate_bpm");
+    jw_kv_num(&w, "hr_mean", m->hr_mean);
+    jw_kv_str(&w, "inputs_from_heart_rate", "none");
+    if (provenance && *provenance) {
+        jw_key(&w, "training");
+        jw_raw(&w, provenance);
+    }
+    jw_obj_end(&w);
+    return jw_take(&w, NULL);
+}
+
+int hr_lstm_save_with(const struct hr_lstm *m, const char *path, const char *provenance_json,
+                      const struct st_out *extra, int n_extra, const struct st_meta *extra_meta,
+                      int n_extra_meta, struct hr_err *e)
+{
+    struct nn_param ps[LSTM_MAX_PARAMS];
+    int np = lstm_params(&m->net, ps);
+    struct st_out *t = calloc((size_t)(np + n_extra), sizeof *t);
+    struct st_meta *meta = calloc((size_t)(2 + n_extra_meta), sizeof *meta);
+    char *card = card_json(m, provenance_json);
+    if (!t || !meta || !card) {
+        free(t);
+        free(meta);
+        free(card);
+        return hr_fail(e, "%s: out of memory", path);
+    }
+    for (int i = 0; i < np; i++) {
+        t[i].name = ps[i].name;
+        t[i].dtype = ST_F32;
+        t[i].data = ps[i].data;
+        t[i].ndim = ps[i].ndim;
+        for (int d = 0; d < ps[i].ndim; d++)
+            t[i].shape[d] = ps[i].shape[d];
+    }
+    for (int i = 0; i < n_extra; i++)
+        t[np + i] = extra[i];
+    meta[0].key = "model_type";
+    meta[0].value = "lstm";
+    meta[1].key = "model";
+    meta[1].value = card;
+    for (int i = 0; i < n_extra_meta; i++)
+        meta[2 + i] = extra_meta[i];
+    int rc = st_write_file(path, t, np + n_extra, meta, 2 + n_extra_meta, e);
+    free(t);
+    free(meta);
+    free(card);
+    return rc;
+}
+
+int hr_lstm_save(const struct hr_lstm *m, const char *path, const char *provenance_json, struct hr_err *e)
+{
+    return hr_lstm_save_with(m, path, provenance_json, NULL, 0, NULL, 0, e);
+}
+
+int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_lstm *m, struct hr_err *e)
+{
+    memset(m, 0, sizeof *m);
+    const char *mt = st_meta_get(st, "model_type");
+    if (!mt || strcmp(mt, "lstm"))
+        return hr_fail(e, "%s: not an hrcast LSTM model (model_type %s)", path, mt ? mt : "missing");
+    const char *card = st_meta_get(st, "model");
+    struct json *j = NULL;
+    if (!card)
+        return hr_fail(e, "%s: metadata has no \"model\" card", path);
+    if (json_parse(card, strlen(card), path, &j, e))
+        return -1;
+    int rc = -1;
+    const struct json *arch = json_get(j, "architecture"), *feat = json_get(j, "features"),
+                      *nz = json_get(j, "normalizer");
+    const char *fmt = json_get_str(j, "format", "");
+    if (strcmp(fmt, MODEL_FORMAT)) {
+        hr_fail(e, "%s: model format \"%s\" is not %s", path, fmt, MODEL_FORMAT);
+        goto out;
+    }
+    struct lstm_cfg cfg = {
+        .in = (int)json_get_num(arch, "input_size", -1),
+        .hidden = (int)json_get_num(arch, "hidden_size", -1),
+        .layers = (int)json_get_num(arch, "num_layers", -1),
+        .out = (int)json_get_num(arch, "output_size", -1),
+        .dropout = (float)json_get_num(arch, "dropout", 0),
+    };
+    m->fs = feature_set_get(json_get_str(feat, "set", ""));
+    if (!m->fs) {
+        hr_fail(e, "%s: unknown feature set \"%s\"", path, json_get_str(feat, "set", ""));
+        goto out;
+    }
+    if (cfg.in != m->fs->n || cfg.hidden < 1 || cfg.hidden > 4096 || cfg.layers < 1 ||
+        cfg.layers > LSTM_MAX_LAYERS || (cfg.out != 1 && cfg.out != 2)) {
+        hr_fail(e, "%s: architecture does not fit (input %d for %d features, hidden %d, layers %d, out %d)",
+                path, cfg.in, m->fs->n, cfg.hidden, cfg.layers, cfg.out);
+        goto out;
+    }
+    const struct json *mean = json_get(nz, "mean"), *sd = json_get(nz, "std");
+    if (json_len(mean) != (size_t)cfg.in || json_len(sd) != (size_t)cfg.in) {
+        hr_fail(e, "%s: normalizer has %zu/%zu entries for %d features", path, json_len(mean), json_len(sd), cfg.in);
+        goto out;
+    }
+    m->nz.n = cfg.in;
+    for (int f = 0; f < cfg.in; f++) {
+        m->nz.mean[f] = (float)json_num(json_at(mean, (size_t)f), NAN);
+        m->nz.std[f] = (float)json_num(json_at(sd, (size_t)f), NAN);
+        if (!isfinite(m->nz.mean[f]) || !(m->nz.std[f] > 0)) {
+            hr_fail(e, "%s: normalizer entry %d is not finite/positive", path, f);
+            goto out;
+        }
+    }
+    m->step = (float)json_get_num(j, "step_s", NAN);
+    if (!(m->step > 0)) {
+        hr_fail(e, "%s: model card has no valid step_s", path);
+        goto out;
+    }
+    snprintf(m->loss, sizeof m->loss, "%s", json_get_str(j, "loss", "mse"));
+    m->hr_mean = (float)json_get_num(j, "hr_mean", 0);
+    if (lstm_model_init(&m->net, &cfg, 0, e))
+        goto out;
+    struct nn_param ps[LSTM_MAX_PARAMS];
+    int np = lstm_params(&m->net, ps);
+    for (int i = 0; i < np; i++)
+        if (st_copy_f32(st, ps[i].name, ps[i].ndim, ps[i].shape, ps[i].data, ps[i].numel, e)) {
+            lstm_model_free(&m->net);
+            goto out;
+        }
+    rc = 0;
+out:
+    json_free(j);
+    return rc;
+}
+
+int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e)
+{
+    struct safetensors st;
+    if (st_read_file(path, 0, &st, e))
+        return -1;
+    int rc = hr_lstm_from_st(&st, path, m, e);
+    st_free(&st);
+    return rc;
+}
+
+void hr_lstm_free(struct hr_lstm *m)
+{
+    lstm_model_free(&m->net);
+    memset(m, 0, sizeof *m);
+}
+
+float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e)
+{
+    float *x = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1) * (size_t)m->fs->n);
+    if (!x) {
+        hr_fail(e, "predict: out of memory");
+        return NULL;
+    }
+    if (features_compute(m->fs, s, x, e)) {
+        free(x);
+        return NULL;
+    }
+    normalize_rows(&m->nz, x, s->n);
+    return x;
+}
+
+int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s, int n, float **hr,
+                          float **sigma, struct hr_err *e)
+{
+    int F = m->fs->n, O = m->net.cfg.out, T = 0;
+    for (int b = 0; b < n; b++) {
+        if (s[b]->step != m->step)
+            return hr_fail(e, "%s: series step %g s differs from the model's %g s", s[b]->meta.source,
+                           s[b]->step, m->step);
+        if (s[b]->n > T)
+            T = s[b]->n;
+    }
+    if (T == 0)
+        return 0;
+    float *x = calloc((size_t)n * T * F, sizeof(float));
+    float *y = malloc(sizeof(float) * (size_t)n * T * O);
+    int *len = malloc(sizeof(int) * (size_t)n);
+    int rc = -1;
+    if (!x || !y || !len) {
+        hr_fail(e, "predict: out of memory");
+        goto out;
+    }
+    for (int b = 0; b < n; b++) {
+        float *xi = hr_lstm_inputs(m, s[b], e);
+        if (!xi)
+            goto out;
+        memcpy(x + (size_t)b * T * F, xi, sizeof(float) * (size_t)s[b]->n * F);
+        free(xi);
+        len[b] = s[b]->n;
+    }
+    if (lstm_infer(&m->net, x, len, n, T, y, e))
+        goto out;
+    for (int b = 0; b < n; b++)
+        for (int t = 0; t < s[b]->n; t++) {
+            const float *yo = y + ((size_t)b * T + t) * O;
+            hr[b][t] = yo[0];
+            if (sigma && sigma[b])
+                sigma[b][t] = O == 2 ? expf(0.5f * yo[1]) : NAN;
+        }
+    rc = 0;
+out:
+    free(x);
+    free(y);
+    free(len);
+    return rc;
+}
+
+int hr_lstm_predict(const struct hr_lstm *m, const struct series *s, float *hr, float *sigma,
+                    struct hr_err *e)
+{
+    float *sg[1] = {sigma};
+    return hr_lstm_predict_batch(m, &s, 1, &hr, sigma ? sg : NULL, e);
+}
+
+static int predict_thunk(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e)
+{
+    return hr_lstm_predict(impl, s, hr, sigma, e);
+}
+
+static void destroy_thunk(void *impl)
+{
+    hr_lstm_free(impl);
+    free(impl);
+}
+
+int lstm_predictor_load_st(const struct safetensors *st, const char *path, struct predictor *p,
+                           struct hr_err *e)
+{
+    struct hr_lstm *m = calloc(1, sizeof *m);
+    if (!m)
+        return hr_fail(e, "%s: out of memory", path);
+    if (hr_lstm_from_st(st, path, m, e)) {
+        free(m);
+        return -1;
+    }
+    snprintf(p->kind, sizeof p->kind, "lstm");
+    p->step = m->step;
+    p->has_sigma = m->net.cfg.out == 2;
+    p->impl = m;
+    p->predict = predict_thunk;
+    p->destroy = destroy_thunk;
+    return 0;
+}

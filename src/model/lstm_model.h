@@ -1,0 +1,42 @@
+/* lstm_model.h — a trained hrcast LSTM: the network (src/nn) plus everything needed to predict
+ * from a series — feature set, normaliser fitted on the training split, grid step, loss — saved as
+ * safetensors with PyTorch names and a JSON model card in __metadata__ ("model"). */
+#ifndef HRCAST_MODEL_LSTM_MODEL_H
+#define HRCAST_MODEL_LSTM_MODEL_H
+#include "model/predictor.h"
+#include "nn/lstm.h"
+#include "prep/features.h"
+#include "util/safetensors.h"
+
+struct hr_lstm {
+    struct lstm_model net;
+    const struct feature_set *fs;
+    struct normalizer nz;
+    float step;
+    char loss[8];
+    float hr_mean; /* mean valid HR of the training split */
+};
+
+/* provenance_json: a JSON object text stored as the card's "training" (may be NULL). */
+int hr_lstm_save(const struct hr_lstm *m, const char *path, const char *provenance_json, struct hr_err *e);
+/* Serialise params (+ optional extra tensors, e.g. optimiser state) with the model card. */
+int hr_lstm_save_with(const struct hr_lstm *m, const char *path, const char *provenance_json,
+                      const struct st_out *extra, int n_extra, const struct st_meta *extra_meta,
+                      int n_extra_meta, struct hr_err *e);
+int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e);
+int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_lstm *m, struct hr_err *e);
+void hr_lstm_free(struct hr_lstm *m);
+/* Predict HR (and sigma when the model has a variance head; sigma may be NULL). */
+int hr_lstm_predict(const struct hr_lstm *m, const struct series *s, float *hr, float *sigma,
+                    struct hr_err *e);
+/* Batch inference over several series at once (hr[i] has s[i]->n entries). */
+int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s, int n, float **hr,
+                          float **sigma, struct hr_err *e);
+/* Feature rows of s, normalised with m->nz: s->n x fs->n, malloc'ed. */
+float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e);
+
+/* predictor_load hook (model_type "lstm"). */
+int lstm_predictor_load_st(const struct safetensors *st, const char *path, struct predictor *p,
+                           struct hr_err *e);
+
+#endif

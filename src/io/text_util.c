@@ -193,30 +193,34 @@ static inline int is_word_char(char c)
 const char *tu_skip_value(const char *p, const char *end)
 {
     char stack[64];
-    int depth = 0;
+    int depth = 0, need_sep = 0; /* inside a container: an item was just read, ',' ':' or a closer must follow */
     for (;;) {
         p = tu_skip_ws(p, end);
         if (p >= end)
             return NULL;
         char c = *p;
-        if (c == '[' || c == '{' || c == '(') {
-            if (depth == (int)sizeof stack)
-                return NULL;
-            stack[depth++] = c == '[' ? ']' : c == '{' ? '}' : ')';
-            p++;
-            continue;
-        }
         if (c == ']' || c == '}' || c == ')') {
             if (depth == 0 || stack[depth - 1] != c)
                 return NULL;
             p++;
             if (--depth == 0)
                 return p;
+            need_sep = 1;
             continue;
         }
         if (c == ',' || c == ':') {
-            if (depth == 0)
+            if (depth == 0 || !need_sep)
                 return NULL;
+            need_sep = 0;
+            p++;
+            continue;
+        }
+        if (need_sep)
+            return NULL;
+        if (c == '[' || c == '{' || c == '(') {
+            if (depth == (int)sizeof stack)
+                return NULL;
+            stack[depth++] = c == '[' ? ']' : c == '{' ? '}' : ')';
             p++;
             continue;
         }
@@ -233,6 +237,7 @@ const char *tu_skip_value(const char *p, const char *end)
         }
         if (depth == 0)
             return p;
+        need_sep = 1;
     }
 }
 

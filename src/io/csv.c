@@ -1,9 +1,472 @@
-/* csv.c — csv reader (placeholder until the reader lands). */
+/* csv.c — header-driven CSV reader (one workout per file). Separator ',', ';' or tab (the most
+ * frequent in the header line), RFC 4180 quotes ("" inside quotes, newlines allowed in quoted fields).
+ *
+ * Columns are matched by name: lower-cased, a unit in () or [] split off ("speed (km/h)"), then only
+ * letters and digits kept ("heart_rate" -> "heartrate"). Recognised names (highest priority wins):
+ *   time      timestamp, datetime, time, date_time, utc_time  |  elapsed, elapsed_time, secs, seconds, sec
+ *   hr        heart_rate, heartrate, hr, bpm, pulse (value <= 0 -> missing)
+ *   speed     enhanced_speed, speed, velocity (+ unit suffix forms speed_kmh, speed_ms, speed_mph)
+ *   pace      pace ("4:30" = min:s, or a number) — used only when there is no speed column
+ *   distance  distance, dist, dist_m, distance_km, ...      altitude  enhanced_altitude, altitude, ele, elevation, alt
+ *   position  lat/latitude/position_lat, lon/lng/long/longitude/position_long
+ * Units: a unit in the name wins (km/h, kph, m/s, mph, km, mi, ft, min/km, s/km, min/mi, s/mi). A bare
+ * speed is m/s unless read_opts.csv_speed says otherwise. A bare pace number < 30 is decimal minutes
+ * per km, else seconds per km. Positions whose magnitude exceeds 360 are FIT semicircles (x 180/2^31).
+ * Time, unless read_opts.csv_time forces it: a value with a date ("2021-08-04 23:12:41+00:00",
+ * ISO 8601, zone optional = UTC) is absolute; "h:mm:ss" is elapsed; a number >= 1e11 is Unix ms,
+ * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
+ * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
+ * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,
+ * or with an unreadable value, is skipped and counted (one summary warning). */
 #include "io/reader.h"
+#include "io/text_util.h"
+#include "util/log.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
-             workout_sink sink, void *ctx, struct hr_err *e)
+enum role { R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON, R_COUNT };
+enum unit { U_NONE, U_MS, U_KMH, U_MPH, U_M, U_KM, U_MI, U_FT, U_MIN_KM, U_S_KM, U_MIN_MI, U_S_MI, U_S, U_MSEC };
+
+struct name_rule {
+    const char *name;
+    enum role role;
+    int prio;
+    enum unit unit;
+};
+
+static const struct name_rule k_names[] = {
+    {"timestamp", R_TIME, 3, U_NONE},      {"datetime", R_TIME, 3, U_NONE},
+    {"utctime", R_TIME, 3, U_NONE},        {"time", R_TIME, 2, U_NONE},
+    {"elapsed", R_ELAPSED, 2, U_S},        {"elapsedtime", R_ELAPSED, 2, U_S},
+    {"elapsedsecs", R_ELAPSED, 2, U_S},    {"elapsedseconds", R_ELAPSED, 2, U_S},
+    {"timeelapsed", R_ELAPSED, 2, U_S},    {"secs", R_ELAPSED, 1, U_S},
+    {"seconds", R_ELAPSED, 1, U_S},        {"sec", R_ELAPSED, 1, U_S},
+    {"heartrate", R_HR, 3, U_NONE},        {"heartratebpm", R_HR, 3, U_NONE},
+    {"hr", R_HR, 2, U_NONE},               {"bpm", R_HR, 2, U_NONE},
+    {"pulse", R_HR, 1, U_NONE},            {"enhancedspeed", R_SPEED, 3, U_MS},
+    {"speed", R_SPEED, 2, U_NONE},         {"speedms", R_SPEED, 2, U_MS},
+    {"speedmps", R_SPEED, 2, U_MS},        {"speedkmh", R_SPEED, 2, U_KMH},
+    {"speedkph", R_SPEED, 2, U_KMH},       {"speedmph", R_SPEED, 2, U_MPH},
+    {"velocity", R_SPEED, 1, U_NONE},      {"pace", R_PACE, 2, U_NONE},
+    {"distance", R_DIST, 2, U_NONE},       {"dist", R_DIST, 2, U_NONE},
+    {"distm", R_DIST, 2, U_M},             {"distancem", R_DIST, 2, U_M},
+    {"distancemeters", R_DIST, 2, U_M},    {"distkm", R_DIST, 2, U_KM},
+    {"distancekm", R_DIST, 2, U_KM},       {"enhancedaltitude", R_ALT, 3, U_NONE},
+    {"altitude", R_ALT, 2, U_NONE},        {"altitudem", R_ALT, 2, U_M},
+    {"elevation", R_ALT, 2, U_NONE},       {"ele", R_ALT, 2, U_NONE},
+    {"alt", R_ALT, 1, U_NONE},             {"lat", R_LAT, 2, U_NONE},
+    {"latitude", R_LAT, 2, U_NONE},        {"positionlat", R_LAT, 2, U_NONE},
+    {"lon", R_LON, 2, U_NONE},             {"lng", R_LON, 2, U_NONE},
+    {"long", R_LON, 2, U_NONE},            {"longitude", R_LON, 2, U_NONE},
+    {"positionlong", R_LON, 2, U_NONE},    {"positionlon", R_LON, 2, U_NONE},
+};
+
+static const struct {
+    const char *name;
+    enum unit unit;
+} k_units[] = {
+    {"km/h", U_KMH}, {"kmh", U_KMH},  {"kph", U_KMH},      {"km/hr", U_KMH},  {"m/s", U_MS},
+    {"ms", U_MS},    {"mps", U_MS},   {"mph", U_MPH},      {"m", U_M},        {"meters", U_M},
+    {"metres", U_M}, {"km", U_KM},    {"mi", U_MI},        {"miles", U_MI},   {"ft", U_FT},
+    {"feet", U_FT},  {"min/km", U_MIN_KM}, {"s/km", U_S_KM}, {"sec/km", U_S_KM}, {"min/mi", U_MIN_MI},
+    {"s/mi", U_S_MI}, {"s", U_S},    {"sec", U_S},        {"secs", U_S},     {"seconds", U_S},
+};
+
+struct column {
+    int index; /* field index, -1 when absent */
+    int prio;
+    enum unit unit;
+};
+
+struct field {
+    const char *s, *e;
+};
+
+/* Split the name into a normalised base (letters and digits) and a unit from () or []. */
+static void normalise_header(const char *s, const char *e, char *base, size_t bcap, char *unit, size_t ucap)
 {
-    (void)buf; (void)n; (void)o; (void)sink; (void)ctx;
-    return hr_fail_at(e, name, 0, "csv reader not built yet");
+    size_t b = 0, u = 0;
+    int in_unit = 0;
+    for (const char *p = s; p < e; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c == '(' || c == '[') {
+            in_unit = 1;
+            continue;
+        }
+        if (c == ')' || c == ']') {
+            in_unit = 0;
+            continue;
+        }
+        if (in_unit) {
+            if (c != ' ' && u + 1 < ucap)
+                unit[u++] = c;
+        } else if (((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) && b + 1 < bcap) {
+            base[b++] = c;
+        }
+    }
+    base[b] = unit[u] = '\0';
+}
+
+static enum unit unit_from_text(const char *u)
+{
+    for (size_t i = 0; i < sizeof k_units / sizeof k_units[0]; i++)
+        if (strcmp(u, k_units[i].name) == 0)
+            return k_units[i].unit;
+    return U_NONE;
+}
+
+/* One record starting at p: fields into f (at most maxf kept, *nf = all seen). Returns the position
+ * after the record's line end; *lines gets the count of newlines consumed. */
+static const char *split_record(const char *p, const char *end, char sep, struct field *f, int maxf, int *nf,
+                                long *lines, int *bad_quote)
+{
+    int k = 0;
+    *lines = 0;
+    *bad_quote = 0;
+    for (;;) {
+        const char *s, *e;
+        if (p < end && *p == '"') {
+            s = ++p;
+            for (;;) {
+                if (p >= end) {
+                    *bad_quote = 1;
+                    e = p;
+                    break;
+                }
+                if (*p == '"') {
+                    if (p + 1 < end && p[1] == '"') {
+                        p += 2;
+                        continue;
+                    }
+                    e = p++;
+                    break;
+                }
+                if (*p == '\n')
+                    (*lines)++;
+                p++;
+            }
+            while (p < end && *p != sep && *p != '\n')
+                p++; /* junk after the closing quote is ignored */
+        } else {
+            s = p;
+            while (p < end && *p != sep && *p != '\n')
+                p++;
+            e = p;
+            if (e > s && e[-1] == '\r' && (p >= end || *p == '\n'))
+                e--;
+        }
+        if (k < maxf) {
+            f[k].s = s;
+            f[k].e = e;
+        }
+        k++;
+        if (p < end && *p == sep) {
+            p++;
+            continue;
+        }
+        if (p < end) { /* '\n' */
+            p++;
+            (*lines)++;
+        }
+        *nf = k;
+        return p;
+    }
+}
+
+static int is_missing(const char *s, const char *e)
+{
+    s = tu_skip_ws(s, e);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    if (s == e)
+        return 1;
+    static const char *const words[] = {"na", "n/a", "nan", "null", "none", "-", "--"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (tu_ieq(s, e, words[i]))
+            return 1;
+    return 0;
+}
+
+enum time_mode { TM_UNSET, TM_ISO, TM_UNIX, TM_UNIX_MS, TM_ELAPSED, TM_CLOCK };
+
+static int has_date(const char *s, const char *e)
+{
+    s = tu_skip_ws(s, e);
+    return e - s >= 10 && tu_is_digit(s[0]) && tu_is_digit(s[3]) && s[4] == '-';
+}
+
+static enum time_mode detect_time(const char *s, const char *e, enum role role)
+{
+    if (has_date(s, e))
+        return TM_ISO;
+    for (const char *p = s; p < e; p++)
+        if (*p == ':')
+            return TM_CLOCK;
+    double v;
+    if (!tu_parse_number_span(s, e, &v))
+        return TM_UNSET;
+    if (role == R_ELAPSED)
+        return TM_ELAPSED;
+    return v >= 1e11 ? TM_UNIX_MS : v >= 1e8 ? TM_UNIX : TM_ELAPSED;
+}
+
+static int parse_time(enum time_mode m, const char *s, const char *e, double *t)
+{
+    switch (m) {
+    case TM_ISO: return tu_parse_iso8601(s, e, t);
+    case TM_CLOCK: return tu_parse_clock(s, e, t);
+    case TM_UNIX_MS:
+        if (!tu_parse_number_span(s, e, t))
+            return 0;
+        *t /= 1000.0;
+        return 1;
+    default: return tu_parse_number_span(s, e, t);
+    }
+}
+
+static double speed_scale(enum unit u)
+{
+    switch (u) {
+    case U_KMH: return 1.0 / 3.6;
+    case U_MPH: return 0.44704;
+    default: return 1.0;
+    }
+}
+
+static double length_scale(enum unit u)
+{
+    switch (u) {
+    case U_KM: return 1000.0;
+    case U_MI: return 1609.344;
+    case U_FT: return 0.3048;
+    default: return 1.0;
+    }
+}
+
+/* Pace text -> m/s (NaN when stopped). Returns 0 when unreadable. */
+static int pace_to_speed(const char *s, const char *e, enum unit u, double *speed)
+{
+    double secs;
+    int clock = 0;
+    for (const char *p = s; p < e; p++)
+        clock |= *p == ':';
+    if (clock) {
+        if (!tu_parse_clock(s, e, &secs))
+            return 0;
+    } else {
+        double v;
+        if (!tu_parse_number_span(s, e, &v))
+            return 0;
+        if (u == U_MIN_KM || u == U_MIN_MI || (u == U_NONE && v < 30))
+            secs = v * 60.0;
+        else
+            secs = v;
+    }
+    double per = (u == U_MIN_MI || u == U_S_MI) ? 1609.344 : 1000.0;
+    *speed = secs >= 1.0 ? per / secs : NAN;
+    return 1;
+}
+
+static double position(double v, int is_lat)
+{
+    if (fabs(v) > 360.0)
+        v *= 180.0 / 2147483648.0;
+    if (is_lat ? fabs(v) > 90.0 : fabs(v) > 180.0)
+        return NAN;
+    return v;
+}
+
+int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o, workout_sink sink,
+             void *ctx, struct hr_err *e)
+{
+    struct read_opts def;
+    if (!o) {
+        read_opts_default(&def);
+        o = &def;
+    }
+    if (!name)
+        name = "<input>";
+    const char *p = (const char *)buf, *end = p + n;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    long line = 1;
+    /* Skip blank lines before the header. */
+    for (;;) {
+        const char *q = p;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+            q++;
+        if (q < end && *q == '\n') {
+            p = q + 1;
+            line++;
+            continue;
+        }
+        if (q >= end)
+            return hr_fail(e, "%s: line %ld: empty file (no header line)", name, line);
+        break;
+    }
+    /* Separator: the most frequent of , ; tab in the header line, outside quotes. */
+    int cnt[3] = {0, 0, 0}, inq = 0;
+    for (const char *q = p; q < end && (inq || *q != '\n'); q++) {
+        if (*q == '"')
+            inq = !inq;
+        else if (!inq)
+            cnt[0] += *q == ',', cnt[1] += *q == ';', cnt[2] += *q == '\t';
+    }
+    char sep = cnt[0] >= cnt[1] && cnt[0] >= cnt[2] ? ',' : cnt[1] >= cnt[2] ? ';' : '\t';
+
+    enum { MAXF = 4096 };
+    struct field *f = malloc(MAXF * sizeof *f);
+    if (!f)
+        return hr_fail(e, "%s: out of memory", name);
+    int nh;
+    long lines;
+    int badq;
+    long header_line = line;
+    p = split_record(p, end, sep, f, MAXF, &nh, &lines, &badq);
+    line += lines;
+    if (nh > MAXF)
+        nh = MAXF;
+    struct column col[R_COUNT];
+    for (int r = 0; r < R_COUNT; r++)
+        col[r] = (struct column){-1, 0, U_NONE};
+    for (int i = 0; i < nh; i++) {
+        char base[64], unit[32];
+        normalise_header(f[i].s, f[i].e, base, sizeof base, unit, sizeof unit);
+        for (size_t k = 0; k < sizeof k_names / sizeof k_names[0]; k++) {
+            if (strcmp(base, k_names[k].name) != 0)
+                continue;
+            enum role r = k_names[k].role;
+            if (col[r].index < 0 || k_names[k].prio > col[r].prio) {
+                enum unit u = unit[0] ? unit_from_text(unit) : U_NONE;
+                col[r] = (struct column){i, k_names[k].prio, u != U_NONE ? u : k_names[k].unit};
+            }
+            break;
+        }
+    }
+    /* Which time column. */
+    enum role trole = R_NONE;
+    if (col[R_TIME].index >= 0 && (o->csv_time != CSV_TIME_ELAPSED || col[R_ELAPSED].index < 0))
+        trole = R_TIME;
+    else if (col[R_ELAPSED].index >= 0)
+        trole = R_ELAPSED;
+    if (trole == R_NONE) {
+        free(f);
+        return hr_fail(e, "%s: line %ld: no time column (looked for timestamp, time, datetime, elapsed, secs, seconds)",
+                       name, header_line);
+    }
+    int usable = 0;
+    for (int r = R_HR; r < R_COUNT; r++)
+        usable |= col[r].index >= 0;
+    if (!usable) {
+        free(f);
+        return hr_fail(e, "%s: line %ld: no usable column (heart rate, speed, pace, distance, altitude or position)",
+                       name, header_line);
+    }
+    enum time_mode tmode = TM_UNSET;
+    switch (o->csv_time) {
+    case CSV_TIME_ISO: tmode = TM_ISO; break;
+    case CSV_TIME_UNIX: tmode = TM_UNIX; break;
+    case CSV_TIME_ELAPSED: tmode = TM_UNSET; break; /* elapsed seconds or h:mm:ss, decided below */
+    default: break;
+    }
+    int force_elapsed = o->csv_time == CSV_TIME_ELAPSED;
+    double spd_scale = speed_scale(col[R_SPEED].unit != U_NONE ? col[R_SPEED].unit
+                                   : o->csv_speed == CSV_SPEED_KMH ? U_KMH
+                                   : o->csv_speed == CSV_SPEED_MPH ? U_MPH
+                                                                   : U_MS);
+    double dist_scale = length_scale(col[R_DIST].unit), alt_scale = length_scale(col[R_ALT].unit);
+    int maxcol = 0;
+    for (int r = 0; r < R_COUNT; r++)
+        if (col[r].index > maxcol)
+            maxcol = col[r].index;
+
+    struct workout w;
+    workout_init(&w);
+    long long bad = 0;
+    long first_bad_line = 0;
+    const char *first_bad = NULL;
+    int rc = 0;
+    int tcol = col[trole].index;
+    while (p < end) {
+        long row_line = line;
+        int nf;
+        p = split_record(p, end, sep, f, MAXF, &nf, &lines, &badq);
+        line += lines;
+        if (nf == 1 && !badq && tu_skip_ws(f[0].s, f[0].e) == f[0].e)
+            continue; /* blank line */
+        const char *why = NULL;
+        double t = NAN;
+        if (badq)
+            why = "unterminated quote";
+        else if (nf <= tcol || nf <= maxcol)
+            why = "too few fields";
+        else if (is_missing(f[tcol].s, f[tcol].e))
+            why = "missing time";
+        if (!why && tmode == TM_UNSET) {
+            tmode = detect_time(f[tcol].s, f[tcol].e, force_elapsed ? R_ELAPSED : trole);
+            if (tmode == TM_UNSET)
+                why = "unreadable time";
+        }
+        if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, &t))
+            why = "unreadable time";
+        double v[R_COUNT];
+        for (int r = R_HR; r < R_COUNT && !why; r++) {
+            v[r] = NAN;
+            int c = col[r].index;
+            if (c < 0 || is_missing(f[c].s, f[c].e))
+                continue;
+            if (r == R_PACE) {
+                if (!pace_to_speed(f[c].s, f[c].e, col[r].unit, &v[r]))
+                    why = "unreadable pace";
+            } else if (!tu_parse_number_span(f[c].s, f[c].e, &v[r])) {
+                why = "unreadable number";
+            }
+        }
+        if (why) {
+            if (!bad) {
+                first_bad = why;
+                first_bad_line = row_line;
+            }
+            bad++;
+            continue;
+        }
+        long k = workout_push(&w, t);
+        if (k < 0) {
+            rc = hr_fail(e, "%s: line %ld: out of memory", name, row_line);
+            break;
+        }
+        if (!isnan(v[R_HR]) && v[R_HR] > 0)
+            w.hr[k] = (float)v[R_HR];
+        if (col[R_SPEED].index >= 0)
+            w.speed[k] = (float)(v[R_SPEED] * spd_scale);
+        else if (col[R_PACE].index >= 0)
+            w.speed[k] = (float)v[R_PACE];
+        w.dist[k] = (float)(v[R_DIST] * dist_scale);
+        w.alt[k] = (float)(v[R_ALT] * alt_scale);
+        w.lat[k] = position(v[R_LAT], 1);
+        w.lon[k] = position(v[R_LON], 0);
+        if (isnan(w.lat[k]) || isnan(w.lon[k]))
+            w.lat[k] = w.lon[k] = NAN;
+    }
+    free(f);
+    if (rc) {
+        workout_free(&w);
+        return rc;
+    }
+    if (bad)
+        hr_warn("%s: %lld bad row%s skipped (first: line %ld: %s)", name, bad, bad == 1 ? "" : "s",
+                first_bad_line, first_bad);
+    if (w.n == 0) {
+        workout_free(&w);
+        return hr_fail(e, "%s: line %ld: no readable data rows", name, bad ? first_bad_line : line);
+    }
+    w.start_time = (tmode == TM_ISO || tmode == TM_UNIX || tmode == TM_UNIX_MS) ? w.time[0] : NAN;
+    snprintf(w.source, sizeof w.source, "%s", name);
+    sink(ctx, &w);
+    workout_free(&w);
+    return 0;
 }

@@ -1,17 +1,478 @@
-/* fitrec.c — FitRec / Endomondo reader (placeholder until the reader lands). */
+/* fitrec.c — FitRec / Endomondo reader: one workout per line, a Python dict literal (single quotes,
+ * True/False/None) or strict JSON. A hand-written scanner parses each line in place (no DOM): the
+ * per-sample lists go straight into a reused struct workout, other keys are skipped.
+ * Keys read: id, userId (athlete, as text), gender, sport, timestamp (Unix s), latitude, longitude,
+ * altitude (m), heart_rate (bpm, <= 0 -> missing), speed (km/h -> m/s). Without a timestamp list the
+ * time is i * sample_step from 0 and start_time is NaN. Lists shorter than the time list are padded
+ * with NaN, longer ones cut; samples whose timestamp is None are dropped.
+ * The stream reader keeps one growable line buffer (a line may be up to 64 MB); a malformed line is
+ * a warning "name: line L: reason", counted, and the reader goes on. */
 #include "io/reader.h"
+#include "io/text_util.h"
+#include "util/log.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-int fitrec_read_stream(io_read_fn read, void *src, const uint8_t *prefix, size_t prefix_len,
-                       const char *name, const struct read_opts *o, workout_sink sink, void *ctx,
-                       struct hr_err *e)
+#define FITREC_MAX_LINE ((size_t)64 << 20)
+#define FITREC_CHUNK ((size_t)4 << 20)
+#define FITREC_WARN_MAX 20
+
+enum { CH_TIME, CH_LAT, CH_LON, CH_ALT, CH_HR, CH_SPEED, CH_COUNT };
+
+struct fitrec {
+    struct workout w;
+    size_t count[CH_COUNT];
+    int time_has_nan;
+    const char *name;
+    const struct read_opts *o;
+    workout_sink sink;
+    void *ctx;
+    long long good, bad;
+    int stopped;
+    int oom;
+};
+
+/* Parse "[n, n, None, ...]" into channel ch of r->w. Returns the position after ']' or NULL. */
+static const char *parse_list(struct fitrec *r, int ch, const char *p, const char *end, const char **why)
 {
-    (void)read; (void)src; (void)prefix; (void)prefix_len; (void)o; (void)sink; (void)ctx;
-    return hr_fail_at(e, name, 0, "fitrec reader not built yet");
+    struct workout *w = &r->w;
+    char close = *p == '(' ? ')' : ']';
+    p = tu_skip_ws(p + 1, end);
+    size_t k = 0;
+    if (p < end && *p == close) {
+        r->count[ch] = 0;
+        return p + 1;
+    }
+    for (;;) {
+        double v;
+        const char *next;
+        if (p >= end) {
+            *why = "unterminated list";
+            return NULL;
+        }
+        if (!tu_parse_number(p, end, &v, &next)) {
+            if (!tu_is_null_word(p, end, &next)) {
+                *why = "bad number in list";
+                return NULL;
+            }
+            v = NAN;
+        }
+        p = next;
+        if (k == w->cap && workout_reserve(w, k + 1)) {
+            r->oom = 1;
+            *why = "out of memory";
+            return NULL;
+        }
+        switch (ch) {
+        case CH_TIME:
+            if (isnan(v))
+                r->time_has_nan = 1;
+            w->time[k] = v;
+            break;
+        case CH_LAT: w->lat[k] = v; break;
+        case CH_LON: w->lon[k] = v; break;
+        case CH_ALT: w->alt[k] = (float)v; break;
+        case CH_HR: w->hr[k] = v > 0 ? (float)v : NAN; break;
+        default: w->speed[k] = (float)(v * (1.0 / 3.6)); break;
+        }
+        k++;
+        if (p < end && *p == ',') {
+            p++;
+            if (p < end && *p == ' ')
+                p++;
+            else
+                p = tu_skip_ws(p, end);
+            if (p < end && *p == close)
+                break;
+            continue;
+        }
+        p = tu_skip_ws(p, end);
+        if (p < end && *p == close)
+            break;
+        if (p < end && *p == ',') {
+            p = tu_skip_ws(p + 1, end);
+            if (p < end && *p == close)
+                break;
+            continue;
+        }
+        *why = p < end ? "expected ',' or ']' in list" : "unterminated list";
+        return NULL;
+    }
+    r->count[ch] = k;
+    return p + 1;
+}
+
+/* A scalar token (number, string or bare word) as raw text. */
+static const char *scalar_text(const char *p, const char *end, const char **s, const char **se)
+{
+    if (*p == '\'' || *p == '"')
+        return tu_scan_string(p, end, s, se);
+    const char *q = tu_skip_value(p, end);
+    if (!q || *p == '[' || *p == '{' || *p == '(')
+        return NULL;
+    *s = p;
+    *se = q;
+    return q;
+}
+
+static int key_is(const char *k, size_t kn, const char *word, size_t wn)
+{
+    return kn == wn && memcmp(k, word, wn) == 0;
+}
+#define KEY(w) key_is(k, kn, w, sizeof(w) - 1)
+
+static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const char *p, const char *end,
+                               const char **why)
+{
+    struct workout *w = &r->w;
+    int ch = -1;
+    switch (kn) {
+    case 5:
+        if (KEY("speed"))
+            ch = CH_SPEED;
+        break;
+    case 8:
+        if (KEY("latitude"))
+            ch = CH_LAT;
+        else if (KEY("altitude"))
+            ch = CH_ALT;
+        break;
+    case 9:
+        if (KEY("timestamp"))
+            ch = CH_TIME;
+        else if (KEY("longitude"))
+            ch = CH_LON;
+        break;
+    case 10:
+        if (KEY("heart_rate"))
+            ch = CH_HR;
+        break;
+    default: break;
+    }
+    if (ch >= 0) {
+        const char *next;
+        if (*p == '[' || *p == '(')
+            return parse_list(r, ch, p, end, why);
+        if (tu_is_null_word(p, end, &next)) {
+            r->count[ch] = 0;
+            return next;
+        }
+        *why = "expected a list of numbers";
+        return NULL;
+    }
+    if (KEY("id") || KEY("userId") || KEY("gender") || KEY("sport")) {
+        const char *s, *se;
+        const char *q = scalar_text(p, end, &s, &se);
+        if (!q) {
+            *why = "bad value";
+            return NULL;
+        }
+        const char *nw;
+        int null = tu_is_null_word(s, se, &nw) && nw == se && *p != '\'' && *p != '"';
+        if (KEY("id")) {
+            double v;
+            if (!null && tu_parse_number_span(s, se, &v) && v >= 0 && v < 9e18)
+                w->id = (long long)v;
+        } else if (KEY("userId")) {
+            if (!null)
+                tu_copy_text(w->athlete, sizeof w->athlete, s, se);
+        } else if (KEY("gender")) {
+            if (tu_ieq(s, se, "male") || tu_ieq(s, se, "m"))
+                w->gender = 'm';
+            else if (tu_ieq(s, se, "female") || tu_ieq(s, se, "f"))
+                w->gender = 'f';
+            else
+                w->gender = 'u';
+        } else if (!null) {
+            char tmp[WK_SPORT_LEN];
+            tu_copy_text(tmp, sizeof tmp, s, se);
+            workout_set_sport(w, tmp);
+        }
+        return q;
+    }
+    const char *q = tu_skip_value(p, end);
+    if (!q)
+        *why = "malformed value";
+    return q;
+}
+
+/* Parse one line into r->w. Returns 0, or -1 with *why set. */
+static int parse_line(struct fitrec *r, const char *p, const char *end, const char **why)
+{
+    struct workout *w = &r->w;
+    workout_reset(w);
+    memset(r->count, 0, sizeof r->count);
+    r->time_has_nan = 0;
+    p = tu_skip_ws(p, end);
+    if (p >= end || *p != '{') {
+        *why = "not a dict or JSON object";
+        return -1;
+    }
+    p = tu_skip_ws(p + 1, end);
+    if (p < end && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            if (p >= end) {
+                *why = "truncated line";
+                return -1;
+            }
+            if (*p != '\'' && *p != '"') {
+                *why = "expected a quoted key";
+                return -1;
+            }
+            const char *k, *ke;
+            p = tu_scan_string(p, end, &k, &ke);
+            if (!p) {
+                *why = "unterminated key";
+                return -1;
+            }
+            p = tu_skip_ws(p, end);
+            if (p >= end || *p != ':') {
+                *why = p >= end ? "truncated line" : "expected ':' after key";
+                return -1;
+            }
+            p = tu_skip_ws(p + 1, end);
+            if (p >= end) {
+                *why = "truncated line";
+                return -1;
+            }
+            p = parse_value(r, k, (size_t)(ke - k), p, end, why);
+            if (!p)
+                return -1;
+            p = tu_skip_ws(p, end);
+            if (p < end && *p == ',') {
+                p = tu_skip_ws(p + 1, end);
+                if (p < end && *p == '}') {
+                    p++;
+                    break;
+                }
+                continue;
+            }
+            if (p < end && *p == '}') {
+                p++;
+                break;
+            }
+            *why = p >= end ? "truncated line" : "expected ',' or '}' after value";
+            return -1;
+        }
+    }
+    p = tu_skip_ws(p, end);
+    if (p != end) {
+        *why = "trailing characters after the dict";
+        return -1;
+    }
+    size_t n = 0;
+    int has_time = r->count[CH_TIME] > 0;
+    if (has_time) {
+        n = r->count[CH_TIME];
+    } else {
+        for (int c = 0; c < CH_COUNT; c++)
+            if (r->count[c] > n)
+                n = r->count[c];
+    }
+    if (n == 0) {
+        *why = "no samples";
+        return -1;
+    }
+    if (workout_reserve(w, n)) {
+        r->oom = 1;
+        *why = "out of memory";
+        return -1;
+    }
+    for (size_t i = r->count[CH_LAT]; i < n; i++)
+        w->lat[i] = NAN;
+    for (size_t i = r->count[CH_LON]; i < n; i++)
+        w->lon[i] = NAN;
+    for (size_t i = r->count[CH_ALT]; i < n; i++)
+        w->alt[i] = NAN;
+    for (size_t i = r->count[CH_HR]; i < n; i++)
+        w->hr[i] = NAN;
+    for (size_t i = r->count[CH_SPEED]; i < n; i++)
+        w->speed[i] = NAN;
+    for (size_t i = 0; i < n; i++)
+        w->dist[i] = NAN;
+    w->n = n;
+    if (!has_time) {
+        double step = r->o->sample_step > 0 ? r->o->sample_step : 6.0;
+        for (size_t i = 0; i < n; i++)
+            w->time[i] = (double)i * step;
+        w->start_time = NAN;
+    } else {
+        if (r->time_has_nan) {
+            size_t j = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (isnan(w->time[i]))
+                    continue;
+                w->time[j] = w->time[i];
+                w->hr[j] = w->hr[i];
+                w->speed[j] = w->speed[i];
+                w->lat[j] = w->lat[i];
+                w->lon[j] = w->lon[i];
+                w->alt[j] = w->alt[i];
+                j++;
+            }
+            w->n = n = j;
+            if (n == 0) {
+                *why = "no samples with a timestamp";
+                return -1;
+            }
+        }
+        w->start_time = w->time[0];
+    }
+    return 0;
+}
+
+static void bad_line(struct fitrec *r, long long line, const char *why)
+{
+    r->bad++;
+    if (r->bad <= FITREC_WARN_MAX)
+        hr_warn("%s: line %lld: %s", r->name, line, why);
+    else if (r->bad == FITREC_WARN_MAX + 1)
+        hr_warn("%s: more bad lines; only the count is reported from here on", r->name);
+}
+
+/* Handle one line (without its '\n'). Returns -1 on a fatal error (out of memory). */
+static int do_line(struct fitrec *r, const char *p, const char *end, long long line, struct hr_err *e)
+{
+    const char *q = tu_skip_ws(p, end);
+    if (q == end)
+        return 0;
+    const char *why = "bad line";
+    if (parse_line(r, q, end, &why)) {
+        if (r->oom)
+            return hr_fail(e, "%s: line %lld: out of memory", r->name, line);
+        bad_line(r, line, why);
+        return 0;
+    }
+    snprintf(r->w.source, sizeof r->w.source, "%s#line %lld", r->name, line);
+    r->good++;
+    if (r->sink(r->ctx, &r->w))
+        r->stopped = 1;
+    return 0;
+}
+
+static void fitrec_begin(struct fitrec *r, const char *name, const struct read_opts *o, workout_sink sink,
+                         void *ctx, struct read_opts *def)
+{
+    memset(r, 0, sizeof *r);
+    workout_init(&r->w);
+    if (!o) {
+        read_opts_default(def);
+        o = def;
+    }
+    r->name = name ? name : "<input>";
+    r->o = o;
+    r->sink = sink;
+    r->ctx = ctx;
+}
+
+static int fitrec_end(struct fitrec *r, int rc, struct hr_err *e)
+{
+    workout_free(&r->w);
+    if (rc)
+        return rc;
+    if (r->bad)
+        hr_warn("%s: %lld bad line%s skipped, %lld workout%s read", r->name, r->bad, r->bad == 1 ? "" : "s",
+                r->good, r->good == 1 ? "" : "s");
+    if (r->good == 0 && !r->stopped)
+        return hr_fail(e, "%s: no readable workout (%lld bad line%s)", r->name, r->bad, r->bad == 1 ? "" : "s");
+    return 0;
 }
 
 int fitrec_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
                 workout_sink sink, void *ctx, struct hr_err *e)
 {
-    (void)buf; (void)n; (void)o; (void)sink; (void)ctx;
-    return hr_fail_at(e, name, 0, "fitrec reader not built yet");
+    struct fitrec r;
+    struct read_opts def;
+    fitrec_begin(&r, name, o, sink, ctx, &def);
+    const char *p = (const char *)buf, *end = p + n;
+    long long line = 1;
+    int rc = 0;
+    while (p < end && !r.stopped) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if ((size_t)(le - p) > FITREC_MAX_LINE)
+            bad_line(&r, line, "line longer than 64 MB");
+        else if ((rc = do_line(&r, p, le, line, e)))
+            break;
+        line++;
+        p = nl ? nl + 1 : end;
+    }
+    return fitrec_end(&r, rc, e);
+}
+
+int fitrec_read_stream(io_read_fn read, void *src, const uint8_t *prefix, size_t prefix_len,
+                       const char *name, const struct read_opts *o, workout_sink sink, void *ctx,
+                       struct hr_err *e)
+{
+    struct fitrec r;
+    struct read_opts def;
+    fitrec_begin(&r, name, o, sink, ctx, &def);
+    size_t cap = FITREC_CHUNK * 2;
+    while (cap < prefix_len + FITREC_CHUNK)
+        cap *= 2;
+    char *buf = malloc(cap);
+    if (!buf) {
+        workout_free(&r.w);
+        return hr_fail(e, "%s: out of memory", r.name);
+    }
+    if (prefix_len)
+        memcpy(buf, prefix, prefix_len);
+    size_t len = prefix_len, start = 0, scan = 0;
+    long long line = 1;
+    int eof = 0, skipping = 0, rc = 0;
+    while (!r.stopped) {
+        char *nl = scan < len ? memchr(buf + scan, '\n', len - scan) : NULL;
+        if (nl) {
+            if (skipping) {
+                skipping = 0;
+            } else if ((rc = do_line(&r, buf + start, nl, line, e))) {
+                break;
+            }
+            line++;
+            start = scan = (size_t)(nl - buf) + 1;
+            continue;
+        }
+        if (eof) {
+            if (start < len && !skipping)
+                rc = do_line(&r, buf + start, buf + len, line, e);
+            break;
+        }
+        /* No full line left: keep the partial one, then read more. */
+        if (start > 0) {
+            memmove(buf, buf + start, len - start);
+            len -= start;
+            start = 0;
+        }
+        scan = len;
+        if (!skipping && len > FITREC_MAX_LINE) {
+            bad_line(&r, line, "line longer than 64 MB");
+            skipping = 1;
+        }
+        if (skipping)
+            len = scan = 0;
+        if (cap - len < FITREC_CHUNK) {
+            size_t ncap = cap * 2;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                rc = hr_fail(e, "%s: line %lld: out of memory", r.name, line);
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        long got = read(src, (uint8_t *)buf + len, cap - len);
+        if (got < 0) {
+            rc = hr_fail(e, "%s: line %lld: read error", r.name, line);
+            break;
+        }
+        if (got == 0)
+            eof = 1;
+        len += (size_t)got;
+    }
+    free(buf);
+    return fitrec_end(&r, rc, e);
 }

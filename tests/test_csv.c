@@ -1,0 +1,356 @@
+/* test_csv.c — unit tests of the CSV reader (column spellings, units, time rules, quoting, bad rows,
+ * errors) on generated inputs, the shared number/time parsers, and an integration test over the
+ * FIT-decoded CSVs in ../shared/data/real/rikluost-athlete-hr-predict checked against its index.tsv. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "io/reader.h"
+#include "io/text_util.h"
+#include "support/capture.h"
+#include "support/testutil.h"
+#include "util/log.h"
+
+static int read_csv(const char *text, const struct read_opts *o, struct capture *c, struct hr_err *e,
+                    const char *seed_name)
+{
+    memset(c, 0, sizeof *c);
+    if (seed_name)
+        seed_save("fuzz_csv", seed_name, text, strlen(text));
+    return csv_read((const uint8_t *)text, strlen(text), "t.csv", o, capture_sink, c, e);
+}
+
+static void test_number_parser_strict_and_exact(void **state)
+{
+    (void)state;
+    const char *good[] = {"0", "-0", "1", "12.5", "-3.25e2", "1e-5", "60.173348765820265", "0.1", "123456789012345",
+                          "9007199254740993", "1.7976931348623157e308", "4.9e-324", ".5", "5.", "+7",
+                          "0.000000000000000000000000123", "12345678901234567890123"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        double v;
+        const char *s = good[i], *end = s + strlen(s), *next;
+        assert_true(tu_parse_number(s, end, &v, &next));
+        assert_ptr_equal(next, end);
+        double ref = strtod(s, NULL);
+        if (v != ref) /* within 1 ulp */
+            assert_true(nextafter(v, ref) == ref);
+    }
+    const char *bad[] = {"", "-", ".", "nan", "NaN", "inf", "-inf", "Infinity", "0x10", "1e", "1e+", "abc", "1e999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v;
+        assert_false(tu_parse_number_span(bad[i], bad[i] + strlen(bad[i]), &v));
+    }
+    double v;
+    assert_false(tu_parse_number_span("12x", "12x" + 3, &v));
+    assert_true(tu_parse_number_span(" 12 ", " 12 " + 4, &v));
+    assert_true(v == 12.0);
+    /* Random short decimals must be correctly rounded (<= 15 digits). */
+    unsigned long long x = 88172645463325252ull;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        char buf[64];
+        int ip = (int)(x % 100000), fd = (int)((x >> 20) % 10), sign = (x >> 40) & 1;
+        unsigned long long frac = (x >> 24) % 10000000000ull;
+        snprintf(buf, sizeof buf, "%s%d.%0*llu", sign ? "-" : "", ip, fd + 1, frac % (unsigned long long)pow(10, fd + 1));
+        const char *next;
+        assert_true(tu_parse_number(buf, buf + strlen(buf), &v, &next));
+        assert_true(v == strtod(buf, NULL));
+    }
+}
+
+static void test_iso_and_clock_times(void **state)
+{
+    (void)state;
+    double t;
+    const char *a = "2021-08-04 23:12:41+00:00";
+    assert_true(tu_parse_iso8601(a, a + strlen(a), &t));
+    assert_true(t == 1628118761.0);
+    const char *b = "2021-08-05T11:12:41.5+12:00";
+    assert_true(tu_parse_iso8601(b, b + strlen(b), &t));
+    assert_true(t == 1628118761.5);
+    const char *c = "2021-08-04T23:12:41Z";
+    assert_true(tu_parse_iso8601(c, c + strlen(c), &t));
+    assert_true(t == 1628118761.0);
+    const char *d = "2021-13-04T23:12:41Z";
+    assert_false(tu_parse_iso8601(d, d + strlen(d), &t));
+    const char *h = "1:02:03";
+    assert_true(tu_parse_clock(h, h + strlen(h), &t));
+    assert_true(t == 3723.0);
+    const char *m = "4:30";
+    assert_true(tu_parse_clock(m, m + strlen(m), &t));
+    assert_true(t == 270.0);
+    const char *bad = "4:75";
+    assert_false(tu_parse_clock(bad, bad + strlen(bad), &t));
+}
+
+static void test_column_spellings(void **state)
+{
+    (void)state;
+    struct {
+        const char *header;
+        const char *row;
+        int field; /* 0 hr, 1 speed, 2 dist, 3 alt */
+        double want;
+    } cases[] = {
+        {"time,heart_rate", "0,150", 0, 150},       {"time,hr", "0,151", 0, 151},
+        {"time,HeartRate", "0,152", 0, 152},        {"time,bpm", "0,153", 0, 153},
+        {"time,Heart Rate (bpm)", "0,154", 0, 154}, {"time,speed", "0,3.5", 1, 3.5},
+        {"time,speed (km/h)", "0,36", 1, 10},       {"time,Speed [kph]", "0,18", 1, 5},
+        {"time,speed_kmh", "0,36", 1, 10},          {"time,speed (mph)", "0,10", 1, 4.4704},
+        {"time,enhanced_speed", "0,2.5", 1, 2.5},   {"time,pace", "0,4:00", 1, 1000.0 / 240},
+        {"time,pace (min/km)", "0,5", 1, 1000.0 / 300}, {"time,pace", "0,300", 1, 1000.0 / 300},
+        {"time,pace", "0,5.0", 1, 1000.0 / 300},    {"time,Pace (min/mi)", "0,8:00", 1, 1609.344 / 480},
+        {"time,distance", "0,1234.5", 2, 1234.5},   {"time,dist_m", "0,10", 2, 10},
+        {"time,distance (km)", "0,1.5", 2, 1500},   {"time,altitude", "0,275.2", 3, 275.2},
+        {"time,enhanced_altitude", "0,12", 3, 12},  {"time,ele", "0,99", 3, 99},
+        {"time,Elevation (ft)", "0,100", 3, 30.48},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%s\n%s\n", cases[i].header, cases[i].row);
+        struct capture c;
+        struct hr_err e;
+        char seed[32];
+        snprintf(seed, sizeof seed, "spelling_%zu", i);
+        assert_int_equal(read_csv(text, NULL, &c, &e, seed), 0);
+        assert_int_equal(c.n, 1);
+        assert_int_equal(c.w[0].n, 1);
+        float got = cases[i].field == 0 ? c.w[0].hr[0] : cases[i].field == 1 ? c.w[0].speed[0]
+                                                     : cases[i].field == 2 ? c.w[0].dist[0]
+                                                                           : c.w[0].alt[0];
+        if (fabs(got - cases[i].want) > 1e-3 * fabs(cases[i].want) + 1e-4) {
+            fprintf(stderr, "case %zu (%s): got %g want %g\n", i, cases[i].header, got, cases[i].want);
+            fail();
+        }
+        capture_free(&c);
+    }
+}
+
+static void test_speed_unit_option_and_enhanced_priority(void **state)
+{
+    (void)state;
+    struct read_opts o;
+    read_opts_default(&o);
+    o.csv_speed = CSV_SPEED_KMH;
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("time,speed\n0,36\n", &o, &c, &e, NULL), 0);
+    assert_float_equal(c.w[0].speed[0], 10.0, 1e-5);
+    capture_free(&c);
+    /* An explicit unit in the name beats the option. */
+    assert_int_equal(read_csv("time,speed (m/s)\n0,3\n", &o, &c, &e, NULL), 0);
+    assert_float_equal(c.w[0].speed[0], 3.0, 1e-6);
+    capture_free(&c);
+    /* enhanced_altitude wins over altitude, whatever the order; derived columns are ignored. */
+    assert_int_equal(read_csv("time,altitude,enhanced_altitude,alt_difference\n0,1,2,3\n", NULL, &c, &e, "prio"), 0);
+    assert_float_equal(c.w[0].alt[0], 2.0, 1e-6);
+    capture_free(&c);
+}
+
+static void test_time_rules(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    /* ISO with zone: absolute, start_time set. */
+    assert_int_equal(read_csv("timestamp,hr\n2021-08-04 23:12:41+00:00,80\n2021-08-04 23:12:43+00:00,81\n", NULL, &c,
+                              &e, "iso"),
+                     0);
+    assert_true(c.w[0].time[0] == 1628118761.0 && c.w[0].time[1] == 1628118763.0);
+    assert_true(c.w[0].start_time == 1628118761.0);
+    capture_free(&c);
+    /* Large numbers: Unix seconds; small: elapsed (start NaN); very large: ms. */
+    assert_int_equal(read_csv("time,hr\n1628118761,80\n1628118762,81\n", NULL, &c, &e, "unix"), 0);
+    assert_true(c.w[0].start_time == 1628118761.0);
+    capture_free(&c);
+    assert_int_equal(read_csv("time,hr\n0,80\n1.5,81\n", NULL, &c, &e, "elapsed"), 0);
+    assert_true(isnan(c.w[0].start_time));
+    assert_true(c.w[0].time[1] == 1.5);
+    capture_free(&c);
+    assert_int_equal(read_csv("timestamp,hr\n1628118761000,80\n", NULL, &c, &e, "unixms"), 0);
+    assert_true(c.w[0].time[0] == 1628118761.0);
+    capture_free(&c);
+    assert_int_equal(read_csv("time,hr\n0:00:10,80\n1:00:00,81\n", NULL, &c, &e, "clock"), 0);
+    assert_true(c.w[0].time[0] == 10 && c.w[0].time[1] == 3600);
+    assert_true(isnan(c.w[0].start_time));
+    capture_free(&c);
+    /* "secs" column is elapsed even when huge; forcing elapsed on a big number keeps it elapsed. */
+    assert_int_equal(read_csv("secs,hr\n200000000,80\n", NULL, &c, &e, "secs"), 0);
+    assert_true(isnan(c.w[0].start_time));
+    capture_free(&c);
+    struct read_opts o;
+    read_opts_default(&o);
+    o.csv_time = CSV_TIME_ELAPSED;
+    assert_int_equal(read_csv("time,hr\n1628118761,80\n", &o, &c, &e, NULL), 0);
+    assert_true(isnan(c.w[0].start_time));
+    capture_free(&c);
+    o.csv_time = CSV_TIME_UNIX;
+    assert_int_equal(read_csv("time,hr\n5,80\n", &o, &c, &e, NULL), 0);
+    assert_true(c.w[0].start_time == 5.0);
+    capture_free(&c);
+    /* Both absolute and elapsed columns: absolute wins unless elapsed is forced. */
+    assert_int_equal(read_csv("elapsed,timestamp,hr\n3,1628118761,80\n", NULL, &c, &e, "both"), 0);
+    assert_true(c.w[0].time[0] == 1628118761.0);
+    capture_free(&c);
+    o.csv_time = CSV_TIME_ELAPSED;
+    assert_int_equal(read_csv("elapsed,timestamp,hr\n3,1628118761,80\n", &o, &c, &e, NULL), 0);
+    assert_true(c.w[0].time[0] == 3.0);
+    capture_free(&c);
+}
+
+static void test_separators_quotes_positions(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    hr_log_set_level(HR_LOG_QUIET);
+    /* A decimal comma is not a number: that row is skipped, the next is kept. */
+    assert_int_equal(read_csv("Time;HR;Lat;Lon\r\n0;150;60,5;24\r\n1;151;60.6;24.1\r\n", NULL, &c, &e, "semi"), 0);
+    hr_log_set_level(HR_LOG_INFO);
+    assert_int_equal(c.w[0].n, 1);
+    capture_free(&c);
+    assert_int_equal(read_csv("Time;HR;Lat;Lon\r\n0;150;60.5;24\r\n1;151;60.6;24.1\r\n", NULL, &c, &e, "semi2"), 0);
+    assert_int_equal(c.w[0].n, 2);
+    assert_true(c.w[0].lat[1] == 60.6 && c.w[0].lon[1] == 24.1);
+    capture_free(&c);
+    assert_int_equal(read_csv("time\thr\n0\t150\n", NULL, &c, &e, "tab"), 0);
+    assert_float_equal(c.w[0].hr[0], 150, 0);
+    capture_free(&c);
+    assert_int_equal(read_csv("\"time\",\"note, with comma\",\"hr\"\n\"0\",\"a \"\"quoted\"\"\nline\",\"150\"\n1,x,151\n",
+                              NULL, &c, &e, "quotes"),
+                     0);
+    assert_int_equal(c.w[0].n, 2);
+    assert_float_equal(c.w[0].hr[0], 150, 0);
+    assert_float_equal(c.w[0].hr[1], 151, 0);
+    capture_free(&c);
+    /* FIT semicircles become degrees; out of range -> NaN. */
+    assert_int_equal(read_csv("timestamp,position_lat,position_long,hr\n0,-442734278,2087981632,80\n1,95,5,80\n",
+                              NULL, &c, &e, "semicircle"),
+                     0);
+    assert_float_equal(c.w[0].lat[0], -442734278 * (180.0 / 2147483648.0), 1e-9);
+    assert_float_equal(c.w[0].lon[0], 2087981632 * (180.0 / 2147483648.0), 1e-9);
+    assert_true(isnan(c.w[0].lat[1]) && isnan(c.w[0].lon[1]));
+    capture_free(&c);
+}
+
+static void test_missing_and_bad_rows(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    enum hr_log_level lvl = hr_log_get_level();
+    hr_log_set_level(HR_LOG_QUIET);
+    const char *text = "time,hr,speed\n0,0,NA\n1,,3\n2,abc,3\nx,150,3\n4,150\n5,\"150\",--\n\n";
+    assert_int_equal(read_csv(text, NULL, &c, &e, "bad_rows"), 0);
+    hr_log_set_level(lvl);
+    assert_int_equal(c.w[0].n, 3); /* rows 0, 1, 5 */
+    assert_true(isnan(c.w[0].hr[0]) && isnan(c.w[0].speed[0]));
+    assert_true(isnan(c.w[0].hr[1]) && c.w[0].speed[1] == 3.0f);
+    assert_true(c.w[0].time[2] == 5.0 && c.w[0].hr[2] == 150.0f && isnan(c.w[0].speed[2]));
+    capture_free(&c);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("hr,speed\n150,3\n", NULL, &c, &e, "no_time"), -1);
+    assert_string_equal(e.msg, "t.csv: line 1: no time column (looked for timestamp, time, datetime, elapsed, secs, seconds)");
+    assert_int_equal(read_csv("\n\ntime,lap,cadence\n0,1,80\n", NULL, &c, &e, "no_usable"), -1);
+    assert_non_null(strstr(e.msg, "t.csv: line 3: no usable column"));
+    assert_int_equal(read_csv("", NULL, &c, &e, NULL), -1);
+    assert_non_null(strstr(e.msg, "empty file"));
+    hr_log_set_level(HR_LOG_QUIET);
+    assert_int_equal(read_csv("time,hr\nfoo,1\n", NULL, &c, &e, NULL), -1);
+    hr_log_set_level(HR_LOG_INFO);
+    assert_string_equal(e.msg, "t.csv: line 2: no readable data rows");
+    assert_int_equal(c.n, 0);
+    /* Unterminated quote at the end: counted as bad, earlier rows kept. */
+    hr_log_set_level(HR_LOG_QUIET);
+    assert_int_equal(read_csv("time,hr\n0,150\n1,\"15", NULL, &c, &e, "open_quote"), 0);
+    hr_log_set_level(HR_LOG_INFO);
+    assert_int_equal(c.w[0].n, 1);
+    capture_free(&c);
+}
+
+/* ---- integration: the FIT-decoded CSVs of rikluost-athlete-hr-predict vs index.tsv ---- */
+static void test_real_rikluost_csvs_match_index(void **state)
+{
+    (void)state;
+    const char *root = real_data_dir();
+    if (!root) {
+        printf("skip: no real data folder (../shared/data/real)\n");
+        skip();
+    }
+    char dir[1024], path[2048];
+    snprintf(dir, sizeof dir, "%s/rikluost-athlete-hr-predict", root);
+    snprintf(path, sizeof path, "%s/index.tsv", dir);
+    FILE *idx = fopen(path, "r");
+    if (!idx) {
+        printf("skip: %s missing\n", path);
+        skip();
+    }
+    char line[4096];
+    int files = 0;
+    assert_non_null(fgets(line, sizeof line, idx)); /* header */
+    while (fgets(line, sizeof line, idx)) {
+        char file[1024], fmt[32], sport[32];
+        long n, nhr, nspd, ngps, nalt;
+        double dur;
+        if (sscanf(line, "%1023[^\t]\t%31[^\t]\t%31[^\t]\t%ld\t%ld\t%ld\t%ld\t%ld\t%lf", file, fmt, sport, &n, &nhr,
+                   &nspd, &ngps, &nalt, &dur) != 9 ||
+            strcmp(fmt, "csv") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        struct capture c;
+        memset(&c, 0, sizeof c);
+        struct hr_err e;
+        int rc = io_read_path(path, NULL, capture_sink, &c, &e);
+        if (rc)
+            fprintf(stderr, "%s\n", e.msg);
+        assert_int_equal(rc, 0);
+        assert_int_equal(c.n, 1);
+        struct workout *w = &c.w[0];
+        size_t ngps_got = 0;
+        for (size_t i = 0; i < w->n; i++)
+            ngps_got += !isnan(w->lat[i]) && !isnan(w->lon[i]);
+        if ((long)w->n != n || (long)workout_count_float(w, w->hr) != nhr ||
+            (long)workout_count_float(w, w->speed) != nspd || (long)ngps_got != ngps ||
+            (long)workout_count_float(w, w->alt) != nalt || fabs(w->time[w->n - 1] - w->time[0] - dur) > 0.5 ||
+            isnan(w->start_time)) {
+            fprintf(stderr, "%s: n %zu/%ld hr %zu/%ld spd %zu/%ld gps %zu/%ld alt %zu/%ld dur %.1f/%.1f\n", file, w->n,
+                    n, workout_count_float(w, w->hr), nhr, workout_count_float(w, w->speed), nspd, ngps_got, ngps,
+                    workout_count_float(w, w->alt), nalt, w->time[w->n - 1] - w->time[0], dur);
+            fail();
+        }
+        if (ngps) { /* New Zealand */
+            assert_true(w->lat[0] < -30 && w->lat[0] > -48 && w->lon[0] > 165 && w->lon[0] < 179);
+        }
+        capture_free(&c);
+        files++;
+    }
+    fclose(idx);
+    printf("rikluost: %d CSV files match index.tsv\n", files);
+    assert_true(files >= 50);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_number_parser_strict_and_exact),
+        cmocka_unit_test(test_iso_and_clock_times),
+        cmocka_unit_test(test_column_spellings),
+        cmocka_unit_test(test_speed_unit_option_and_enhanced_priority),
+        cmocka_unit_test(test_time_rules),
+        cmocka_unit_test(test_separators_quotes_positions),
+        cmocka_unit_test(test_missing_and_bad_rows),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_real_rikluost_csvs_match_index),
+    };
+    return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
+}

@@ -1,0 +1,183 @@
+/* kernels.c — fused elementwise LSTM kernels. The bodies are written once as always-inline functions
+ * and compiled twice: a baseline version and an AVX2+FMA version chosen at run time. The exp used by
+ * sigmoid and tanh is a Cephes-style range reduction + polynomial so the loops vectorise. */
+#include "nn/kernels.h"
+#include <cblas.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE float fexp(float x)
+{
+    x = x > 88.0f ? 88.0f : x;
+    x = x < -87.0f ? -87.0f : x;
+    float kf = x * 1.44269504088896341f;
+    int ki = (int)(kf + 128.5f) - 128; /* round to nearest (argument positive before truncation) */
+    float k = (float)ki;
+    float r = x - k * 0.693359375f;
+    r = r - k * -2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int32_t bits = (ki + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+INLINE float fsigmoid(float x) { return 1.0f / (1.0f + fexp(-x)); }
+INLINE float ftanh(float x)
+{
+    /* tanh x = sign(x) (1 - e^{-2|x|}) / (1 + e^{-2|x|}) */
+    float a = x < 0 ? -x : x;
+    float e = fexp(-2.0f * a);
+    float t = (1.0f - e) / (1.0f + e);
+    return x < 0 ? -t : t;
+}
+
+INLINE void cell_fwd_body(int nb, int H, float *restrict g, const float *restrict c_prev,
+                          float *restrict c, float *restrict h, float *restrict tc)
+{
+    for (int b = 0; b < nb; b++) {
+        float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gi + 2 * H, *go = gi + 3 * H;
+        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
+        float *cb = c + (size_t)b * H, *hb = h + (size_t)b * H;
+        float *tb = tc ? tc + (size_t)b * H : NULL;
+        for (int j = 0; j < H; j++) {
+            float i_ = fsigmoid(gi[j]), f_ = fsigmoid(gf[j]), g_ = ftanh(gg[j]), o_ = fsigmoid(go[j]);
+            float cv = i_ * g_ + (cp ? f_ * cp[j] : 0.0f);
+            float t = ftanh(cv);
+            gi[j] = i_;
+            gf[j] = f_;
+            gg[j] = g_;
+            go[j] = o_;
+            cb[j] = cv;
+            hb[j] = o_ * t;
+            if (tb)
+                tb[j] = t;
+        }
+    }
+}
+
+INLINE void cell_bwd_body(int nb, int H, float *restrict g, const float *restrict c_prev,
+                          const float *restrict tc, const float *restrict dh, float *restrict dc)
+{
+    for (int b = 0; b < nb; b++) {
+        float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gi + 2 * H, *go = gi + 3 * H;
+        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
+        const float *tb = tc + (size_t)b * H, *dhb = dh + (size_t)b * H;
+        float *dcb = dc + (size_t)b * H;
+        for (int j = 0; j < H; j++) {
+            float i_ = gi[j], f_ = gf[j], g_ = gg[j], o_ = go[j], t = tb[j], d = dhb[j];
+            float dcv = d * o_ * (1.0f - t * t) + dcb[j];
+            float cpv = cp ? cp[j] : 0.0f;
+            gi[j] = dcv * g_ * i_ * (1.0f - i_);
+            gf[j] = dcv * cpv * f_ * (1.0f - f_);
+            gg[j] = dcv * i_ * (1.0f - g_ * g_);
+            go[j] = d * t * o_ * (1.0f - o_);
+            dcb[j] = dcv * f_;
+        }
+    }
+}
+
+INLINE void sigmoid_body(float *restrict x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        x[k] = fsigmoid(x[k]);
+}
+INLINE void tanh_body(float *restrict x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        x[k] = ftanh(x[k]);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX2_PATH 1
+#define AVX2 __attribute__((target("avx2,fma")))
+AVX2 static void cell_fwd_avx2(int nb, int H, float *g, const float *cp, float *c, float *h, float *tc)
+{
+    cell_fwd_body(nb, H, g, cp, c, h, tc);
+}
+AVX2 static void cell_bwd_avx2(int nb, int H, float *g, const float *cp, const float *tc, const float *dh, float *dc)
+{
+    cell_bwd_body(nb, H, g, cp, tc, dh, dc);
+}
+AVX2 static void sigmoid_avx2(float *x, size_t n) { sigmoid_body(x, n); }
+AVX2 static void tanh_avx2(float *x, size_t n) { tanh_body(x, n); }
+static int use_avx2(void)
+{
+    static int v = -1; /* benign race: every thread computes the same value */
+    if (v < 0) {
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return v;
+}
+#else
+#define HAVE_AVX2_PATH 0
+#endif
+
+static void cell_fwd_base(int nb, int H, float *g, const float *cp, float *c, float *h, float *tc)
+{
+    cell_fwd_body(nb, H, g, cp, c, h, tc);
+}
+static void cell_bwd_base(int nb, int H, float *g, const float *cp, const float *tc, const float *dh, float *dc)
+{
+    cell_bwd_body(nb, H, g, cp, tc, dh, dc);
+}
+
+void nn_lstm_cell_fwd(int nb, int H, float *g, const float *c_prev, float *c, float *h, float *tc)
+{
+#if HAVE_AVX2_PATH
+    if (use_avx2()) {
+        cell_fwd_avx2(nb, H, g, c_prev, c, h, tc);
+        return;
+    }
+#endif
+    cell_fwd_base(nb, H, g, c_prev, c, h, tc);
+}
+
+void nn_lstm_cell_bwd(int nb, int H, float *g, const float *c_prev, const float *tc, const float *dh, float *dc)
+{
+#if HAVE_AVX2_PATH
+    if (use_avx2()) {
+        cell_bwd_avx2(nb, H, g, c_prev, tc, dh, dc);
+        return;
+    }
+#endif
+    cell_bwd_base(nb, H, g, c_prev, tc, dh, dc);
+}
+
+void nn_sigmoid(float *x, size_t n)
+{
+#if HAVE_AVX2_PATH
+    if (use_avx2()) {
+        sigmoid_avx2(x, n);
+        return;
+    }
+#endif
+    sigmoid_body(x, n);
+}
+
+void nn_tanh(float *x, size_t n)
+{
+#if HAVE_AVX2_PATH
+    if (use_avx2()) {
+        tanh_avx2(x, n);
+        return;
+    }
+#endif
+    tanh_body(x, n);
+}
+
+void nn_set_threads(int n) { openblas_set_num_threads(n < 1 ? 1 : n); }
+int nn_get_threads(void) { return openblas_get_num_threads(); }

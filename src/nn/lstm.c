@@ -1,0 +1,424 @@
+/* lstm.c — LSTM forward/backward/inference over one parameter buffer and one activation buffer.
+ * Per layer: the input projection of ALL steps is one sgemm; each step adds h_{t-1} W_hh^T with one
+ * fused (B x 4H) sgemm and runs the fused cell kernel; the backward sweep accumulates dh_{t-1} with
+ * one sgemm per step and the weight gradients as three large sgemms afterwards. Shapes in comments. */
+#include "nn/lstm.h"
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nn/kernels.h"
+
+static size_t layer_in(const struct lstm_cfg *c, int l) { return l == 0 ? (size_t)c->in : (size_t)c->hidden; }
+
+static size_t count_params(const struct lstm_cfg *c)
+{
+    size_t H = (size_t)c->hidden, n = 0;
+    for (int l = 0; l < c->layers; l++)
+        n += 4 * H * layer_in(c, l) + 4 * H * H + 8 * H;
+    return n + (size_t)c->out * H + (size_t)c->out;
+}
+
+static void make_views(struct lstm_model *m, float *base, struct lstm_layer_view *v, float **fw, float **fb)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    size_t H = (size_t)c->hidden;
+    float *p = base;
+    for (int l = 0; l < c->layers; l++) {
+        v[l].w_ih = p;
+        p += 4 * H * layer_in(c, l);
+        v[l].w_hh = p;
+        p += 4 * H * H;
+        v[l].b_ih = p;
+        p += 4 * H;
+        v[l].b_hh = p;
+        p += 4 * H;
+    }
+    *fw = p;
+    p += (size_t)c->out * H;
+    *fb = p;
+}
+
+int lstm_model_init(struct lstm_model *m, const struct lstm_cfg *cfg, uint64_t seed, struct hr_err *e)
+{
+    memset(m, 0, sizeof *m);
+    if (cfg->in < 1 || cfg->hidden < 1 || cfg->layers < 1 || cfg->layers > LSTM_MAX_LAYERS ||
+        cfg->out < 1 || cfg->out > 2 || !(cfg->dropout >= 0 && cfg->dropout < 1))
+        return hr_fail(e, "lstm: bad config (in %d, hidden %d, layers %d, out %d, dropout %g)", cfg->in,
+                       cfg->hidden, cfg->layers, cfg->out, cfg->dropout);
+    m->cfg = *cfg;
+    m->n_params = count_params(cfg);
+    m->params = calloc(2 * m->n_params, sizeof(float));
+    if (!m->params)
+        return hr_fail(e, "lstm: out of memory for %zu parameters", m->n_params);
+    m->grads = m->params + m->n_params;
+    make_views(m, m->params, m->p, &m->fc_w, &m->fc_b);
+    make_views(m, m->grads, m->g, &m->gfc_w, &m->gfc_b);
+    struct nn_rng r;
+    nn_rng_seed(&r, seed);
+    float k = 1.0f / sqrtf((float)cfg->hidden);
+    for (size_t i = 0; i < m->n_params; i++)
+        m->params[i] = (2.0f * nn_rng_unif(&r) - 1.0f) * k;
+    return 0;
+}
+
+void lstm_model_free(struct lstm_model *m)
+{
+    free(m->params);
+    memset(m, 0, sizeof *m);
+}
+
+static void add_param(struct nn_param *o, const char *name, int ndim, int64_t d0, int64_t d1, float *data, float *grad)
+{
+    snprintf(o->name, sizeof o->name, "%s", name);
+    o->ndim = ndim;
+    o->shape[0] = d0;
+    o->shape[1] = d1;
+    o->numel = (size_t)d0 * (size_t)(ndim == 2 ? d1 : 1);
+    o->data = data;
+    o->grad = grad;
+}
+
+int lstm_params(const struct lstm_model *m, struct nn_param *out)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    int n = 0, H = c->hidden;
+    char name[48];
+    for (int l = 0; l < c->layers; l++) {
+        snprintf(name, sizeof name, "lstm.weight_ih_l%d", l);
+        add_param(&out[n++], name, 2, 4 * H, (int64_t)layer_in(c, l), m->p[l].w_ih, m->g[l].w_ih);
+        snprintf(name, sizeof name, "lstm.weight_hh_l%d", l);
+        add_param(&out[n++], name, 2, 4 * H, H, m->p[l].w_hh, m->g[l].w_hh);
+        snprintf(name, sizeof name, "lstm.bias_ih_l%d", l);
+        add_param(&out[n++], name, 1, 4 * H, 0, m->p[l].b_ih, m->g[l].b_ih);
+        snprintf(name, sizeof name, "lstm.bias_hh_l%d", l);
+        add_param(&out[n++], name, 1, 4 * H, 0, m->p[l].b_hh, m->g[l].b_hh);
+    }
+    add_param(&out[n++], "fc.weight", 2, c->out, H, m->fc_w, m->gfc_w);
+    add_param(&out[n++], "fc.bias", 1, c->out, 0, m->fc_b, m->gfc_b);
+    return n;
+}
+
+void lstm_init_output_bias(struct lstm_model *m, float hr_mean, float logvar0)
+{
+    m->fc_b[0] = hr_mean;
+    if (m->cfg.out > 1)
+        m->fc_b[1] = logvar0;
+}
+
+void lstm_zero_grad(struct lstm_model *m) { memset(m->grads, 0, m->n_params * sizeof(float)); }
+
+/* ---- workspace ---- */
+
+int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int T_cap, struct hr_err *e)
+{
+    memset(ws, 0, sizeof *ws);
+    const struct lstm_cfg *c = &m->cfg;
+    if (B_cap < 1 || T_cap < 1)
+        return hr_fail(e, "lstm: bad workspace size %d x %d", B_cap, T_cap);
+    size_t TB = (size_t)B_cap * (size_t)T_cap, H = (size_t)c->hidden, L = (size_t)c->layers;
+    size_t O = (size_t)c->out, F = (size_t)c->in;
+    int drop = c->dropout > 0 && c->layers > 1;
+    size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
+               (size_t)B_cap * H + 4 * H + 2 * TB;
+    ws->buf = malloc(n * sizeof(float));
+    ws->len = malloc((size_t)B_cap * sizeof(int));
+    if (!ws->buf || !ws->len) {
+        lstm_ws_free(ws);
+        return hr_fail(e, "lstm: out of memory for a %d x %d workspace (%zu MB)", B_cap, T_cap,
+                       n * sizeof(float) >> 20);
+    }
+    float *p = ws->buf;
+#define TAKE(ptr, count) (ptr = p, p += (count))
+    TAKE(ws->x, TB * F);
+    for (size_t l = 0; l < L; l++) {
+        TAKE(ws->gates[l], TB * 4 * H);
+        TAKE(ws->c[l], TB * H);
+        TAKE(ws->h[l], TB * H);
+        TAKE(ws->tc[l], TB * H);
+        if (drop && l + 1 < L) {
+            TAKE(ws->drop[l], TB * H);
+            TAKE(ws->hd[l], TB * H);
+        }
+    }
+    TAKE(ws->y, TB * O);
+    TAKE(ws->dy, TB * O);
+    TAKE(ws->dh, TB * H);
+    TAKE(ws->dc, (size_t)B_cap * H);
+    TAKE(ws->bsum, 4 * H);
+    TAKE(ws->tgt, TB);
+    TAKE(ws->msk, TB);
+#undef TAKE
+    ws->B_cap = B_cap;
+    ws->T_cap = T_cap;
+    return 0;
+}
+
+void lstm_ws_free(struct lstm_ws *ws)
+{
+    free(ws->buf);
+    free(ws->len);
+    memset(ws, 0, sizeof *ws);
+}
+
+/* ---- shared pieces ---- */
+
+/* rows x 4H: each row = b_ih + b_hh */
+static void fill_bias(float *G, size_t rows, int H, const float *b_ih, const float *b_hh)
+{
+    size_t G4 = 4 * (size_t)H;
+    float *bias = G; /* first row holds the sum, copied to the rest */
+    for (size_t j = 0; j < G4; j++)
+        bias[j] = b_ih[j] + b_hh[j];
+    for (size_t r = 1; r < rows; r++)
+        memcpy(G + r * G4, bias, G4 * sizeof(float));
+}
+
+/* Y[rows][O] = Hs[rows][H] fc_w^T + fc_b */
+static void head_fwd(const struct lstm_model *m, const float *Hs, size_t rows, float *Y)
+{
+    int O = m->cfg.out, H = m->cfg.hidden;
+    for (size_t r = 0; r < rows; r++)
+        for (int o = 0; o < O; o++)
+            Y[r * (size_t)O + (size_t)o] = m->fc_b[o];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, O, H, 1.0f, Hs, H, m->fc_w, H, 1.0f, Y, O);
+}
+
+static int set_lengths(int *dst, const int *len, int B, int T)
+{
+    int tmax = 0;
+    for (int b = 0; b < B; b++) {
+        int l = len ? len[b] : T;
+        l = l < 0 ? 0 : l > T ? T : l;
+        dst[b] = l;
+        tmax = l > tmax ? l : tmax;
+    }
+    return tmax;
+}
+
+/* ---- training forward ---- */
+
+int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x, const int *len, int B,
+                 int T, int train, struct nn_rng *rng, float *y, struct hr_err *e)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    if (B < 1 || T < 1 || B > ws->B_cap || T > ws->T_cap)
+        return hr_fail(e, "lstm: batch %d x %d outside the workspace %d x %d", B, T, ws->B_cap, ws->T_cap);
+    int drop = train && c->dropout > 0 && c->layers > 1;
+    if (drop && !rng)
+        return hr_fail(e, "lstm: dropout needs a random generator");
+    int Tfull = T;
+    T = set_lengths(ws->len, len, B, T);
+    if (T == 0)
+        T = 1; /* keep one (ignored) step so the buffers stay defined */
+    ws->B = B;
+    ws->T = T;
+    ws->train = drop;
+    int F = c->in, H = c->hidden, L = c->layers, O = c->out;
+    size_t TB = (size_t)T * (size_t)B, BH = (size_t)B * (size_t)H, G4 = 4 * (size_t)H;
+    /* x [B][Tfull][F] -> ws->x [T][B][F], zero beyond each length */
+    for (int t = 0; t < T; t++)
+        for (int b = 0; b < B; b++) {
+            float *dst = ws->x + ((size_t)t * B + (size_t)b) * (size_t)F;
+            if (t < ws->len[b])
+                memcpy(dst, x + ((size_t)b * Tfull + (size_t)t) * (size_t)F, (size_t)F * sizeof(float));
+            else
+                memset(dst, 0, (size_t)F * sizeof(float));
+        }
+    const float *in = ws->x;
+    for (int l = 0; l < L; l++) {
+        int In = (int)layer_in(c, l);
+        float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l];
+        /* G[TB][4H] = in[TB][In] W_ih^T + b_ih + b_hh */
+        fill_bias(G, TB, H, m->p[l].b_ih, m->p[l].b_hh);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, 4 * H, In, 1.0f, in, In, m->p[l].w_ih, In,
+                    1.0f, G, 4 * H);
+        for (int t = 0; t < T; t++) {
+            float *Gt = G + (size_t)t * B * G4;
+            if (t > 0) /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, Hs + (size_t)(t - 1) * BH,
+                            H, m->p[l].w_hh, H, 1.0f, Gt, 4 * H);
+            nn_lstm_cell_fwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH,
+                             Hs + (size_t)t * BH, TCs + (size_t)t * BH);
+        }
+        if (drop && l + 1 < L) {
+            float p = c->dropout, keep = 1.0f / (1.0f - p);
+            float *D = ws->drop[l], *HD = ws->hd[l];
+            for (size_t k = 0; k < TB * (size_t)H; k++) {
+                D[k] = nn_rng_unif(rng) < p ? 0.0f : keep;
+                HD[k] = Hs[k] * D[k];
+            }
+            in = HD;
+        } else {
+            in = Hs;
+        }
+    }
+    head_fwd(m, ws->h[L - 1], TB, ws->y);
+    if (y)
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < Tfull; t++)
+                for (int o = 0; o < O; o++)
+                    y[((size_t)b * Tfull + (size_t)t) * (size_t)O + (size_t)o] =
+                        t < ws->len[b] ? ws->y[((size_t)t * B + (size_t)b) * (size_t)O + (size_t)o] : NAN;
+    ws->T_pub = Tfull;
+    return 0;
+}
+
+static void gather_targets(struct lstm_ws *ws, const float *target, const float *mask)
+{
+    int B = ws->B, T = ws->T, Tfull = ws->T_pub;
+    for (int t = 0; t < T; t++)
+        for (int b = 0; b < B; b++) {
+            size_t src = (size_t)b * Tfull + (size_t)t, dst = (size_t)t * B + (size_t)b;
+            int ok = t < ws->len[b] && mask[src] != 0 && isfinite(target[src]);
+            ws->msk[dst] = ok ? 1.0f : 0.0f;
+            ws->tgt[dst] = ok ? target[src] : 0.0f;
+        }
+}
+
+double lstm_loss(const struct lstm_model *m, struct lstm_ws *ws, const struct nn_loss *loss,
+                 const float *target, const float *mask, size_t *n_valid)
+{
+    gather_targets(ws, target, mask);
+    return nn_loss_eval(loss, ws->y, m->cfg.out, ws->tgt, ws->msk, (size_t)ws->T * ws->B, NULL, n_valid);
+}
+
+/* ---- backward ---- */
+
+double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_loss *loss,
+                     const float *target, const float *mask, size_t *n_valid)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    int B = ws->B, T = ws->T, H = c->hidden, L = c->layers, O = c->out;
+    size_t TB = (size_t)T * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
+    gather_targets(ws, target, mask);
+    double lv = nn_loss_eval(loss, ws->y, O, ws->tgt, ws->msk, TB, ws->dy, n_valid);
+    /* head: gfc_w[O][H] += dy^T h_top; gfc_b += sum dy; dh[TB][H] = dy fc_w */
+    const float *top = ws->h[L - 1];
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, H, (int)TB, 1.0f, ws->dy, O, top, H, 1.0f, m->gfc_w, H);
+    for (int o = 0; o < O; o++) {
+        double s = 0;
+        for (size_t r = 0; r < TB; r++)
+            s += ws->dy[r * (size_t)O + (size_t)o];
+        m->gfc_b[o] += (float)s;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, O, 1.0f, ws->dy, O, m->fc_w, H, 0.0f, ws->dh, H);
+    for (int l = L - 1; l >= 0; l--) {
+        int In = (int)layer_in(c, l);
+        float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
+        memset(ws->dc, 0, BH * sizeof(float));
+        for (int t = T - 1; t >= 0; t--) {
+            float *Gt = G + (size_t)t * B * G4;
+            nn_lstm_cell_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH,
+                             dh + (size_t)t * BH, ws->dc);
+            if (t > 0) /* dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, Gt, 4 * H, m->p[l].w_hh, H,
+                            1.0f, dh + (size_t)(t - 1) * BH, H);
+        }
+        const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
+        /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
+        if (T > 1)
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, H, (int)(TB - (size_t)B), 1.0f, G + (size_t)B * G4,
+                        4 * H, Hs, H, 1.0f, m->g[l].w_hh, H);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, (int)TB, 1.0f, G, 4 * H, in, In, 1.0f,
+                    m->g[l].w_ih, In);
+        /* biases: column sums of dG (accumulated per row block in float, then added) */
+        { /* biases: column sums of dG */
+            float *sum = ws->bsum;
+            memset(sum, 0, G4 * sizeof(float));
+            for (size_t r = 0; r < TB; r++) {
+                const float *row = G + r * G4;
+                for (size_t j = 0; j < G4; j++)
+                    sum[j] += row[j];
+            }
+            for (size_t j = 0; j < G4; j++) {
+                m->g[l].b_ih[j] += sum[j];
+                m->g[l].b_hh[j] += sum[j];
+            }
+        }
+        if (l > 0) { /* dh of the layer below [TB][H] = dG[TB][4H] W_ih[4H][H], through dropout */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, 4 * H, 1.0f, G, 4 * H, m->p[l].w_ih, In,
+                        0.0f, dh, H);
+            if (ws->train) {
+                const float *D = ws->drop[l - 1];
+                for (size_t k = 0; k < TB * (size_t)H; k++)
+                    dh[k] *= D[k];
+            }
+        }
+    }
+    return lv;
+}
+
+/* ---- lean inference ---- */
+
+#define INFER_CHUNK 64
+
+int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
+               struct hr_err *e)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    int F = c->in, H = c->hidden, L = c->layers, O = c->out;
+    if (B < 1 || T < 0)
+        return hr_fail(e, "lstm: bad inference batch %d x %d", B, T);
+    int *lens = malloc((size_t)B * sizeof(int));
+    if (!lens)
+        return hr_fail(e, "lstm: out of memory");
+    int Teff = set_lengths(lens, len, B, T);
+    size_t CB = (size_t)INFER_CHUNK * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
+    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O;
+    float *buf = malloc(n * sizeof(float));
+    if (!buf) {
+        free(lens);
+        return hr_fail(e, "lstm: out of memory for inference scratch");
+    }
+    float *xin = buf, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H, *cc = hb + CB * H;
+    float *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH, *yc = cstate + (size_t)L * BH;
+    for (int t0 = 0; t0 < Teff; t0 += INFER_CHUNK) {
+        int tn = Teff - t0 < INFER_CHUNK ? Teff - t0 : INFER_CHUNK;
+        size_t rows = (size_t)tn * B;
+        for (int t = 0; t < tn; t++)
+            for (int b = 0; b < B; b++) {
+                float *dst = xin + ((size_t)t * B + (size_t)b) * (size_t)F;
+                if (t0 + t < lens[b])
+                    memcpy(dst, x + ((size_t)b * T + (size_t)(t0 + t)) * (size_t)F, (size_t)F * sizeof(float));
+                else
+                    memset(dst, 0, (size_t)F * sizeof(float));
+            }
+        const float *in = xin;
+        float *hout = ha;
+        for (int l = 0; l < L; l++) {
+            int In = (int)layer_in(c, l);
+            fill_bias(G, rows, H, m->p[l].b_ih, m->p[l].b_hh);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, 4 * H, In, 1.0f, in, In, m->p[l].w_ih,
+                        In, 1.0f, G, 4 * H);
+            float *hs = hstate + (size_t)l * BH, *cs = cstate + (size_t)l * BH;
+            for (int t = 0; t < tn; t++) {
+                float *Gt = G + (size_t)t * B * G4;
+                const float *hp = t > 0 ? hout + (size_t)(t - 1) * BH : hs;
+                const float *cp = t > 0 ? cc + (size_t)(t - 1) * BH : cs;
+                int first = t0 + t == 0;
+                if (!first)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, hp, H, m->p[l].w_hh, H,
+                                1.0f, Gt, 4 * H);
+                nn_lstm_cell_fwd(B, H, Gt, first ? NULL : cp, cc + (size_t)t * BH, hout + (size_t)t * BH, NULL);
+            }
+            memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));
+            memcpy(cs, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));
+            in = hout;
+            hout = hout == ha ? hb : ha;
+        }
+        head_fwd(m, in, rows, yc);
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < tn; t++)
+                for (int o = 0; o < O; o++)
+                    y[((size_t)b * T + (size_t)(t0 + t)) * (size_t)O + (size_t)o] =
+                        t0 + t < lens[b] ? yc[((size_t)t * B + (size_t)b) * (size_t)O + (size_t)o] : NAN;
+    }
+    for (int b = 0; b < B; b++)
+        for (int t = Teff; t < T; t++)
+            for (int o = 0; o < O; o++)
+                y[((size_t)b * T + (size_t)t) * (size_t)O + (size_t)o] = NAN;
+    free(buf);
+    free(lens);
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* lstm.h — multi-layer LSTM (PyTorch equations, gate order i,f,g,o) with a per-step linear head,
+ * training forward/backward and a lean streaming inference forward. Pure math on float arrays.
+ *
+ * Data layout (public API): batch-major, like torch.nn.LSTM(batch_first=True):
+ *   x      [B][T][F]   inputs (must be finite for t < len[b]; ignored beyond)
+ *   len    [B]         valid steps per sequence (NULL = all T); steps t >= len[b] affect nothing
+ *   target [B][T], mask [B][T] (nonzero = valid target; only t < len[b] count)
+ *   y      [B][T][O]   outputs (O = 1: HR; O = 2: HR, log-variance); NaN for t >= len[b]
+ * Inside, activations are time-major [T][B][.] so each step's rows are contiguous.
+ *
+ * Memory: one parameter buffer and one gradient buffer with named views (state_dict order), one
+ * activation workspace allocated for a (B, T) capacity. */
+#ifndef HRCAST_NN_LSTM_H
+#define HRCAST_NN_LSTM_H
+#include <stddef.h>
+#include <stdint.h>
+#include "nn/loss.h"
+#include "nn/rng.h"
+#include "util/err.h"
+
+#define LSTM_MAX_LAYERS 8
+
+struct lstm_cfg {
+    int in;        /* F */
+    int hidden;    /* H */
+    int layers;    /* L */
+    int out;       /* O: 1 or 2 */
+    float dropout; /* between layers, training only (PyTorch semantics) */
+};
+
+struct lstm_layer_view {
+    float *w_ih; /* [4H][In] */
+    float *w_hh; /* [4H][H] */
+    float *b_ih; /* [4H] */
+    float *b_hh; /* [4H] */
+};
+
+struct lstm_model {
+    struct lstm_cfg cfg;
+    size_t n_params;
+    float *params; /* one buffer */
+    float *grads;  /* same layout */
+    struct lstm_layer_view p[LSTM_MAX_LAYERS], g[LSTM_MAX_LAYERS];
+    float *fc_w, *fc_b;   /* [O][H], [O] */
+    float *gfc_w, *gfc_b;
+};
+
+/* One named parameter tensor (PyTorch state_dict names). */
+struct nn_param {
+    char name[48];
+    int ndim;
+    int64_t shape[2];
+    size_t numel;
+    float *data;
+    float *grad;
+};
+#define LSTM_MAX_PARAMS (4 * LSTM_MAX_LAYERS + 2)
+
+/* Allocate and initialise like PyTorch: every LSTM tensor U(-1/sqrt(H), 1/sqrt(H)), fc weight and
+ * bias U(-1/sqrt(H), 1/sqrt(H)); seeded. */
+int lstm_model_init(struct lstm_model *m, const struct lstm_cfg *cfg, uint64_t seed, struct hr_err *e);
+void lstm_model_free(struct lstm_model *m);
+/* Fill out[] (capacity LSTM_MAX_PARAMS) in state_dict order: lstm.weight_ih_l0, lstm.weight_hh_l0,
+ * lstm.bias_ih_l0, lstm.bias_hh_l0, ..., fc.weight, fc.bias. Returns the count. */
+int lstm_params(const struct lstm_model *m, struct nn_param *out);
+/* Set fc.bias[0] = hr_mean (and fc.bias[1] = logvar0 when O = 2). */
+void lstm_init_output_bias(struct lstm_model *m, float hr_mean, float logvar0);
+void lstm_zero_grad(struct lstm_model *m);
+
+/* Training workspace for up to (B_cap, T_cap). */
+struct lstm_ws {
+    int B_cap, T_cap, B, T; /* T: internal steps (longest length) */
+    int T_pub;               /* T of the public arrays of the last forward */
+    float *buf;              /* the one activation allocation */
+    float *x;                /* [T][B][F] */
+    float *gates[LSTM_MAX_LAYERS]; /* [T][B][4H]: activations after forward, dpre after backward */
+    float *c[LSTM_MAX_LAYERS], *h[LSTM_MAX_LAYERS], *tc[LSTM_MAX_LAYERS]; /* [T][B][H] */
+    float *drop[LSTM_MAX_LAYERS];  /* [T][B][H] dropout scale (0 or 1/(1-p)) for layers < L-1 */
+    float *hd[LSTM_MAX_LAYERS];    /* [T][B][H] dropped outputs (input of layer l+1) */
+    float *y;                /* [T][B][O] head outputs */
+    float *dy;               /* [T][B][O] */
+    float *dh;               /* [T][B][H] gradient into the outputs of the current layer */
+    float *dc;               /* [B][H] recurrent cell gradient */
+    float *bsum;             /* [4H] bias-gradient accumulator */
+    float *tgt, *msk;        /* [T][B] */
+    int *len;                /* [B] */
+    int train;
+};
+int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int T_cap, struct hr_err *e);
+void lstm_ws_free(struct lstm_ws *ws);
+
+/* Forward keeping activations. train = 1 applies dropout using rng (may be NULL when dropout is 0
+ * or train is 0). y (may be NULL) receives the outputs in the public layout. */
+int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x, const int *len, int B,
+                 int T, int train, struct nn_rng *rng, float *y, struct hr_err *e);
+/* Masked loss of the last forward; then backward through time, ADDING into m->grads (call
+ * lstm_zero_grad first). Returns the loss; *n_valid gets the number of valid steps. */
+double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_loss *loss,
+                     const float *target, const float *mask, size_t *n_valid);
+/* Loss only (no backward), for validation after lstm_forward. */
+double lstm_loss(const struct lstm_model *m, struct lstm_ws *ws, const struct nn_loss *loss,
+                 const float *target, const float *mask, size_t *n_valid);
+
+/* Lean inference: no activation storage; processes time in chunks, keeping (h, c) per layer.
+ * Allocates its own small scratch. y as in the public layout. */
+int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
+               struct hr_err *e);
+
+#endif

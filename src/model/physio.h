@@ -57,7 +57,7 @@ int physio_model_set_athlete(struct physio_model *m, const char *athlete, const 
 
 /* Least-squares fit of one parameter set to n series (masked HR). Grid + golden-section search over tau
  * and grade_k, closed-form (ridge toward prior when prior_weight > 0) for offset, gain, drift, hr0,
- * with one Huber reweighting. Returns -1 when there are no valid HR steps. */
+ * with two Huber (delta 10 bpm) reweightings. Returns -1 when there are no valid HR steps. */
 int physio_fit_params(const struct series *const *s, int n, const struct physio_params *prior,
                       float prior_weight, struct physio_params *out);
 /* Fit the population on all series, then each athlete (series grouped by meta.athlete) when

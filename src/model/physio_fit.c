@@ -11,6 +11,7 @@
 #define NLIN 4           /* hr0, offset, gain, drift */
 #define HUBER_DELTA 10.0 /* bpm */
 #define NOISE_SD 6.0     /* bpm, residual scale assumed by the priors */
+#define IRLS_ITERS 2     /* Huber reweightings per (tau, grade_k) */
 
 struct fit_ctx {
     const struct series *const *s;
@@ -105,15 +106,18 @@ static void solve(const struct fit_ctx *c, double A[NLIN][NLIN], const double b[
     }
 }
 
-/* Closed-form linear parameters with one Huber reweighting for fixed (tau, k); the objective value. */
+/* Closed-form linear parameters with Huber reweighting (IRLS) for fixed (tau, k); the objective value. */
 static double evaluate(const struct fit_ctx *c, double tau, double k, struct fit_eval *out)
 {
     double A[NLIN][NLIN], b[NLIN], th1[NLIN], loss, sse;
     long cnt;
     pass(c, tau, k, NULL, A, b, &loss, &sse, &cnt);
     solve(c, A, b, th1);
-    pass(c, tau, k, th1, A, b, &loss, &sse, &cnt);
-    solve(c, A, b, out->theta);
+    for (int it = 0; it < IRLS_ITERS; it++) {
+        pass(c, tau, k, th1, A, b, &loss, &sse, &cnt);
+        solve(c, A, b, out->theta);
+        memcpy(th1, out->theta, sizeof th1);
+    }
     pass(c, tau, k, out->theta, A, b, &loss, &sse, &cnt);
     for (int p = 0; p < NLIN; p++) {
         double d = out->theta[p] - c->prior[p];

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Limits against hostile files (1 byte can encode a record): ~115 days at 1 Hz, ~440 MB of samples. */
+#define FIT_MAX_RECORDS 10000000u
+#define FIT_MAX_SESSIONS 65536u
+
 struct fit_session {
     double start, end;          /* Unix seconds; NAN when absent */
     int sport, sub_sport;       /* -1 when absent */
@@ -43,6 +47,8 @@ static int on_record(struct fit_state *s, const struct fit_msg *m)
         s->no_time++;
         return 0;
     }
+    if (s->all.n >= FIT_MAX_RECORDS)
+        return hr_fail_at(s->e, s->name, m->offset, "more than %u records; refusing", FIT_MAX_RECORDS);
     long i = workout_push(&s->all, (double)m->timestamp + FIT_EPOCH_UNIX);
     if (i < 0)
         return hr_fail_at(s->e, s->name, m->offset, "out of memory for %zu records", s->all.n);
@@ -78,6 +84,8 @@ static int on_record(struct fit_state *s, const struct fit_msg *m)
 
 static int on_session(struct fit_state *s, const struct fit_msg *m)
 {
+    if (s->nsess >= FIT_MAX_SESSIONS)
+        return hr_fail_at(s->e, s->name, m->offset, "more than %u sessions; refusing", FIT_MAX_SESSIONS);
     if (s->nsess == s->capsess) {
         size_t cap = s->capsess ? 2 * s->capsess : 8;
         void *p = realloc(s->sess, cap * sizeof *s->sess);

@@ -114,7 +114,7 @@ static void write_leg(struct out *o, const struct workout *w, const struct timeb
     }
     unsigned sport, sub;
     fit_sport_from_name(w->sport, &sport, &sub);
-    uint32_t ms = (last - first) * 1000u;
+    uint32_t span = last - first, ms = span < 4294967u ? span * 1000u : 4294967000u;
     u8(o, L_LAP);
     u32(o, last);
     u32(o, first);
@@ -202,19 +202,19 @@ int fit_encode(const struct workout *const *legs, size_t nlegs, uint8_t **out, s
     define(&o, L_SESSION, FIT_MESG_SESSION, f_session, NF(f_session));
     define(&o, L_ACTIVITY, FIT_MESG_ACTIVITY, f_activity, NF(f_activity));
     write_event(&o, t0, 0);
-    uint32_t first = t0, last = t0, timer_ms = 0;
+    uint32_t last = t0;
+    uint64_t timer_ms = 0;
     for (size_t k = 0; k < nlegs; k++) {
         uint32_t a, b;
         write_leg(&o, legs[k], &tb, &a, &b, (unsigned)k);
-        timer_ms += (b - a) * 1000u;
+        timer_ms += (uint64_t)(b - a) * 1000u;
         if (b > last)
             last = b;
     }
-    (void)first;
     write_event(&o, last, 4);
     u8(&o, L_ACTIVITY);
     u32(&o, last);
-    u32(&o, timer_ms);
+    u32(&o, timer_ms < 0xFFFFFFFFu ? (uint32_t)timer_ms : 0xFFFFFFFEu);
     u16(&o, (uint32_t)nlegs);
     u8(&o, 0);   /* type: manual */
     u8(&o, 26);  /* event: activity */

@@ -12,6 +12,9 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncati
 PKGS    := expat zlib spng libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/x86_64-linux-gnu/openblas-pthread -I/usr/include/openblas
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lopenblas -lgif -lpthread -lm
+ifneq ($(findstring clang,$(CC)),)
+CFLAGS_BASE += -Wno-unknown-warning-option
+endif
 CFLAGS  += $(CFLAGS_BASE) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS)
 

@@ -160,7 +160,7 @@ static void test_clock_glitch_keeps_longest_segment(void **state)
     make_run(&w, 1800, 3.0f, 1, 0, 0);
     for (size_t i = 1700; i < w.n; i++)
         w.time[i] += 5 * 86400.0; /* the last 100 samples days later */
-    w.time[10] = w.time[9];       /* one non-increasing time */
+    w.time[10] = w.time[8];       /* one time going backwards */
     struct prep_opts o;
     prep_opts_default(&o);
     struct series s;

@@ -6,5 +6,9 @@ const struct command hr_commands[] = {
     {"import", cmd_import, "read FIT/TCX/GPX/CSV/FitRec files into a clean dataset"},
     {"info", cmd_info, "summarise a dataset: workouts, athletes, hours, rejections"},
     {"export", cmd_export, "write a dataset back out as CSV or JSON lines"},
+    {"simulate", cmd_simulate, "simulate runners and workouts into a dataset (and FIT/GPX/TCX files)"},
+    {"train", cmd_train, "train the LSTM on a dataset's training split"},
+    {"fit-physio", cmd_fit_physio, "fit the physiological baseline (population and per athlete)"},
+    {"predict", cmd_predict, "predict the heart rate of workout files with any model"},
     {NULL, NULL, NULL},
 };

@@ -14,6 +14,10 @@ extern const struct command hr_commands[];
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_fit_physio(int argc, char **argv);
 
 #define HRCAST_VERSION "0.1.0"
 

@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/registry.h"
+#include "model/lstm_model.h"
 #include "util/json.h"
 
 /* One row per model kind. The LSTM ("lstm") is added here by its owner. */
 static const struct predictor_loader loaders[] = {
     {"physio", physio_predictor_load_st},
     {"constant", constant_predictor_load_st},
+    {"lstm", lstm_predictor_load_st},
 };
 
 #define MODEL_MAX_BYTES ((size_t)1 << 30)

@@ -28,6 +28,7 @@ void prep_opts_default(struct prep_opts *o)
     o->min_valid_frac = 0.5f;
     o->speed_max = 12.0f;
     o->gender = 'u';
+    o->require_hr = 1;
 }
 
 static int sport_ok(const char *sport, const char *want)
@@ -106,7 +107,17 @@ static void take_samples(const struct workout *w, struct raw *r, struct prep_sta
     int m = 0;
     for (size_t i = 0; i < w->n; i++) {
         double t = w->time[i];
-        if (!isfinite(t) || (m > 0 && t <= r->t[m - 1])) {
+        if (m > 0 && t == r->t[m - 1]) { /* same timestamp (e.g. position and sensor records): merge */
+            int j = m - 1;
+            if (isnan(r->hr[j])) r->hr[j] = w->hr[i];
+            if (isnan(r->spd[j])) r->spd[j] = w->speed[i];
+            if (isnan(r->dist[j])) r->dist[j] = w->dist[i];
+            if (isnan(r->lat[j])) r->lat[j] = w->lat[i];
+            if (isnan(r->lon[j])) r->lon[j] = w->lon[i];
+            if (isnan(r->alt[j])) r->alt[j] = w->alt[i];
+            continue;
+        }
+        if (!isfinite(t) || (m > 0 && t < r->t[m - 1])) {
             if (isfinite(t))
                 st->masked[MASK_CLOCK_BACKWARDS]++;
             continue;
@@ -278,7 +289,7 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         goto done;
     }
     keep_best_segment(&r, o, st);
-    if (clean_hr(&r, o, st) == 0) {
+    if (clean_hr(&r, o, st) == 0 && o->require_hr) {
         rc = reject(out, REJ_NO_HR, why, st);
         goto done;
     }
@@ -352,11 +363,11 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     series_finish_grid(out);
 
     int valid = series_valid_hr(out), active = nsteps - paused;
-    if (valid * o->step < o->min_valid_s) {
+    if (o->require_hr && valid * o->step < o->min_valid_s) {
         rc = reject(out, REJ_TOO_SHORT, why, st);
         goto done;
     }
-    if (valid < o->min_valid_frac * (float)active) {
+    if (o->require_hr && valid < o->min_valid_frac * (float)active) {
         rc = reject(out, REJ_LOW_VALID_HR, why, st);
         goto done;
     }

@@ -49,6 +49,8 @@ struct prep_opts {
     float speed_max;       /* m/s above which speed is a spike (12) */
     char athlete[WK_ATHLETE_LEN]; /* used when the workout has none ("" = keep "") */
     char gender;           /* used when the workout has none ('u' = keep) */
+    int require_hr;        /* 1 (default): reject workouts without enough valid HR. 0: predicting a
+                            * run that may have no HR at all (planned or HR-less recordings) */
 };
 void prep_opts_default(struct prep_opts *o);
 

@@ -84,6 +84,55 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
     return 0;
 }
 
+/* The network trains on a normalised target (hr - mean) / sd, which Adam learns far faster than raw
+ * bpm; model files hold the head folded back to bpm, so that they (and PyTorch) predict bpm directly. */
+struct head_copy {
+    float *w, *b;
+    size_t nw, nb;
+};
+
+static int head_save(const struct lstm_model *net, struct head_copy *h)
+{
+    h->nw = (size_t)net->cfg.out * net->cfg.hidden;
+    h->nb = (size_t)net->cfg.out;
+    h->w = malloc(sizeof(float) * h->nw);
+    h->b = malloc(sizeof(float) * h->nb);
+    if (!h->w || !h->b) {
+        free(h->w);
+        free(h->b);
+        return -1;
+    }
+    memcpy(h->w, net->fc_w, sizeof(float) * h->nw);
+    memcpy(h->b, net->fc_b, sizeof(float) * h->nb);
+    return 0;
+}
+
+static void head_restore(struct lstm_model *net, struct head_copy *h)
+{
+    memcpy(net->fc_w, h->w, sizeof(float) * h->nw);
+    memcpy(net->fc_b, h->b, sizeof(float) * h->nb);
+    free(h->w);
+    free(h->b);
+}
+
+static void head_fold(struct lstm_model *net, double mean, double sd)
+{
+    for (int k = 0; k < net->cfg.hidden; k++)
+        net->fc_w[k] = (float)(net->fc_w[k] * sd);
+    net->fc_b[0] = (float)(net->fc_b[0] * sd + mean);
+    if (net->cfg.out == 2)
+        net->fc_b[1] = (float)(net->fc_b[1] + 2.0 * log(sd));
+}
+
+static void head_unfold(struct lstm_model *net, double mean, double sd)
+{
+    for (int k = 0; k < net->cfg.hidden; k++)
+        net->fc_w[k] = (float)(net->fc_w[k] / sd);
+    net->fc_b[0] = (float)((net->fc_b[0] - mean) / sd);
+    if (net->cfg.out == 2)
+        net->fc_b[1] = (float)(net->fc_b[1] - 2.0 * log(sd));
+}
+
 /* Validation: global masked MAE/RMSE (bpm) and the loss over the selection. */
 static int validate(const struct hr_lstm *m, const struct dataset *ds, const int *idx, int n, int B,
                     int max_len, const struct nn_loss *loss, struct metric_acc *acc, double *val_loss,
@@ -314,6 +363,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         if (fit_normalizer(ds, tr, n_train, m.fs, o->max_len, &unused, &hr_mean, &hr_var, e))
             goto out_model;
         m.net.cfg.dropout = o->dropout;
+        head_unfold(&m.net, hr_mean, sqrt(hr_var > 1 ? hr_var : 1));
     } else {
         m.fs = feature_set_get(o->features);
         if (!m.fs) {
@@ -325,11 +375,14 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         struct lstm_cfg cfg = {m.fs->n, o->hidden, o->layers, loss.kind == NN_LOSS_GNLL ? 2 : 1, o->dropout};
         if (lstm_model_init(&m.net, &cfg, o->seed, e))
             goto out_idx;
-        lstm_init_output_bias(&m.net, (float)hr_mean, (float)log(hr_var > 1 ? hr_var : 1));
+        lstm_init_output_bias(&m.net, 0.0f, 0.0f); /* the training mean HR, once folded */
         m.step = ds->step;
         m.hr_mean = (float)hr_mean;
     }
     snprintf(m.loss, sizeof m.loss, "%s", nn_loss_name(loss.kind));
+    const double hr_sd = sqrt(hr_var > 1 ? hr_var : 1);
+    struct nn_loss train_loss = loss;
+    train_loss.delta = (float)(loss.delta / hr_sd);
 
     /* what the optimiser updates: all, or (freeze_lower) the last layer and the head */
     size_t off = 0, n_opt = m.net.n_params;
@@ -405,13 +458,16 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
                 epoch_plan_free(&plan);
                 goto out_loop;
             }
+            for (size_t q = 0; q < (size_t)bt.B * bt.T; q++)
+                if (bt.mask[q] != 0)
+                    bt.target[q] = (float)((bt.target[q] - hr_mean) / hr_sd);
             lstm_zero_grad(&m.net);
             if (lstm_forward(&m.net, &ws, bt.x, bt.len, bt.B, bt.T, 1, &rng, NULL, e)) {
                 epoch_plan_free(&plan);
                 goto out_loop;
             }
             size_t nv = 0;
-            double l = lstm_backward(&m.net, &ws, &loss, bt.target, bt.mask, &nv);
+            double l = lstm_backward(&m.net, &ws, &train_loss, bt.target, bt.mask, &nv);
             if (nv) {
                 nn_clip_grad_norm(m.net.grads + off, n_opt, o->clip);
                 nn_adam_step(&adam, m.net.params + off, m.net.grads + off);
@@ -428,8 +484,16 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         double val_loss;
         const int *vi = n_val ? va : tr;
         int nv_sel = n_val ? n_val : n_train;
-        if (validate(&m, ds, vi, nv_sel, o->batch, o->max_len, &loss, &acc, &val_loss, e))
+        struct head_copy head;
+        if (head_save(&m.net, &head)) {
+            hr_fail(e, "train: out of memory");
             goto out_loop;
+        }
+        head_fold(&m.net, hr_mean, hr_sd); /* bpm space for validation and the saved model */
+        if (validate(&m, ds, vi, nv_sel, o->batch, o->max_len, &loss, &acc, &val_loss, e)) {
+            head_restore(&m.net, &head);
+            goto out_loop;
+        }
         double mae = metric_mae(&acc), rmse = metric_rmse(&acc);
         int improved = 0;
         stop = nn_early_stop_update(&rs.es, (float)mae, &improved);
@@ -442,15 +506,18 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model);
             int src = hr_lstm_save(&m, out_path, prov, e);
             free(prov);
-            if (src)
+            if (src) {
+                head_restore(&m.net, &head);
                 goto out_loop;
+            }
         }
+        head_restore(&m.net, &head);
         double secs = hr_now_seconds() - t_ep;
         struct jw w;
         jw_init_file(&w, log, 0);
         jw_obj_begin(&w);
         jw_kv_int(&w, "epoch", epoch + 1);
-        jw_kv_num(&w, "train_loss", loss_n ? loss_sum / loss_n : NAN);
+        jw_kv_num(&w, "train_loss", loss_n ? loss_sum / loss_n : NAN); /* on the normalised target */
         jw_kv_num(&w, "val_loss", val_loss);
         jw_kv_num(&w, "val_mae", mae);
         jw_kv_num(&w, "val_rmse", rmse);
@@ -473,6 +540,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
     }
     if (rs.best_epoch < 0) { /* nothing ran (e.g. resumed a finished run): keep the last state */
         char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model);
+        head_fold(&m.net, hr_mean, hr_sd);
         int src = access(out_path, F_OK) == 0 ? 0 : hr_lstm_save(&m, out_path, prov, e);
         free(prov);
         if (src)

@@ -1,0 +1,124 @@
+/* fit_physio.c — `hrcast fit-physio DATASET -o physio.safetensors`: the physiological baseline
+ * (population + per-athlete least squares) or the constant baseline, on a stored split's training part. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "data/dataset.h"
+#include "model/constant.h"
+#include "model/physio.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage_text =
+    "usage: hrcast fit-physio DATASET -o MODEL.safetensors [--split athlete|chrono] [--population-only]\n"
+    "                         [--constant]\n"
+    "\n"
+    "Fits the physiological baseline  tau dHR/dt = HRss(v, grade, t) - HR  (docs/physio.md) on the\n"
+    "training part of a stored split: population parameters, then each athlete's own (pulled toward\n"
+    "the population). --constant fits the constant baseline (training mean HR, per athlete when known).\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE      model file to write\n"
+    "      --split S          athlete (default) or chrono\n"
+    "      --all              use every workout (no split)\n"
+    "      --population-only  no per-athlete parameters\n"
+    "      --constant         the constant-mean baseline instead\n"
+    "  -h, --help             this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast fit-physio sim.hrd -o physio.safetensors\n"
+    "  hrcast fit-physio real.hrd --split chrono -o physio-personal.safetensors\n"
+    "  hrcast predict physio.safetensors run.fit\n";
+
+int cmd_fit_physio(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"split", required_argument, 0, 1},
+                                         {"population-only", no_argument, 0, 2}, {"constant", no_argument, 0, 3},
+                                         {"all", no_argument, 0, 4},           {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *out = NULL;
+    int split = SPLIT_ATHLETE, personal = 1, constant = 0, all = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 1:
+            if (!strcmp(optarg, "athlete"))
+                split = SPLIT_ATHLETE;
+            else if (!strcmp(optarg, "chrono"))
+                split = SPLIT_CHRONO;
+            else {
+                fprintf(stderr, "hrcast fit-physio: --split: '%s' is not athlete or chrono\n", optarg);
+                return 2;
+            }
+            break;
+        case 2: personal = 0; break;
+        case 3: constant = 1; break;
+        case 4: all = 1; break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (!out || optind != argc - 1) {
+        if (!out)
+            fprintf(stderr, "hrcast fit-physio: missing -o MODEL\n");
+        return cli_usage(usage_text, 0);
+    }
+    struct dataset ds;
+    struct hr_err e = {{0}};
+    if (dataset_open(argv[optind], &ds, &e)) {
+        fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
+        return 1;
+    }
+    int n;
+    int *idx = dataset_select(&ds, all ? (enum split_kind) - 1 : (enum split_kind)split, PART_TRAIN, &n);
+    struct series *views = calloc((size_t)(n ? n : 1), sizeof *views);
+    const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
+    int rc = 1;
+    if (!idx || !views || !sp) {
+        fprintf(stderr, "hrcast fit-physio: out of memory\n");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        dataset_series(&ds, idx[i], &views[i]);
+        sp[i] = &views[i];
+    }
+    char prov[512];
+    snprintf(prov, sizeof prov, "{\"dataset\":\"%s\",\"split\":\"%s\",\"train_workouts\":%d}", argv[optind],
+             all ? "all" : split == SPLIT_CHRONO ? "chrono" : "athlete", n);
+    for (char *q = prov; *q; q++)
+        if (*q == '\\')
+            *q = '/';
+    if (constant) {
+        struct constant_model cm;
+        if (constant_model_fit(&cm, sp, n, 1, &e) || constant_model_save(&cm, out, prov, &e)) {
+            fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
+            goto out;
+        }
+        hr_info("wrote %s: constant baseline %.1f bpm from %d training workouts", out, constant_model_value(&cm, ""), n);
+        constant_model_free(&cm);
+    } else {
+        struct physio_model pm;
+        physio_model_init(&pm, ds.step);
+        struct physio_fit_opts fo;
+        physio_fit_opts_default(&fo);
+        fo.personal = personal;
+        if (physio_model_fit(&pm, sp, n, &fo, &e) || physio_model_save(&pm, out, prov, &e)) {
+            fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
+            physio_model_free(&pm);
+            goto out;
+        }
+        hr_info("wrote %s: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h; %d athletes fitted",
+                out, pm.pop.offset, pm.pop.gain, pm.pop.tau, pm.pop.drift, pm.n_ath);
+        physio_model_free(&pm);
+    }
+    rc = 0;
+out:
+    free(idx);
+    free(views);
+    free(sp);
+    dataset_close(&ds);
+    return rc;
+}

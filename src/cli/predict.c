@@ -1,0 +1,184 @@
+/* predict.c — `hrcast predict MODEL FILE...`: predicted HR per step of any importable file or dataset. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "data/runs.h"
+#include "eval/metrics.h"
+#include "model/predictor.h"
+#include "util/fileio.h"
+#include "util/json.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage_text =
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [-o OUT]\n"
+    "\n"
+    "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
+    "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
+    "NLL model), recorded HR when the file has it. A summary line per workout goes to stderr, with\n"
+    "the MAE against the recorded HR when there is one. MODEL may be an LSTM, physio or constant model.\n"
+    "\n"
+    "options:\n"
+    "  -f, --format F     csv (default) or json\n"
+    "  -o, --output FILE  write there (atomically) instead of stdout\n"
+    "      --sample-step S  seconds per sample of seed JSON input (6)\n"
+    "  -q, --quiet        no summary lines\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast predict model.safetensors morning-run.fit\n"
+    "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n";
+
+int cmd_predict(int argc, char **argv)
+{
+    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"sample-step", required_argument, 0, 1},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *format = "csv", *out = NULL;
+    struct read_opts ro;
+    read_opts_default(&ro);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': format = optarg; break;
+        case 'o': out = optarg; break;
+        case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (argc - optind < 2)
+        return cli_usage(usage_text, 0);
+    if (strcmp(format, "csv") && strcmp(format, "json")) {
+        fprintf(stderr, "hrcast predict: --format: '%s' is not csv or json\n", format);
+        return 2;
+    }
+    struct predictor p;
+    struct hr_err e = {{0}};
+    if (predictor_load(argv[optind], &p, &e)) {
+        fprintf(stderr, "hrcast predict: %s\n", e.msg);
+        return 1;
+    }
+    struct atomic_file af;
+    FILE *f = stdout;
+    if (out) {
+        if (atomic_open(&af, out, &e)) {
+            fprintf(stderr, "hrcast predict: %s\n", e.msg);
+            predictor_free(&p);
+            return 1;
+        }
+        f = af.f;
+    }
+    int json = !strcmp(format, "json"), failed = 0, first = 1;
+    struct jw w;
+    if (json) {
+        jw_init_file(&w, f, 0);
+        jw_obj_begin(&w);
+        jw_kv_str(&w, "model", argv[optind]);
+        jw_kv_str(&w, "model_kind", p.kind);
+        jw_key(&w, "workouts");
+        jw_arr_begin(&w);
+    } else {
+        fprintf(f, "workout,source,time_s,speed_mps,altitude_m,hr_pred_bpm%s,hr_actual_bpm\n",
+                p.has_sigma ? ",hr_sigma_bpm" : "");
+    }
+    int wi = 0;
+    for (int a = optind + 1; a < argc; a++) {
+        struct run_list runs;
+        if (load_runs(argv[a], p.step, &ro, &runs, &e)) {
+            fprintf(stderr, "%s\n", e.msg);
+            failed = 1;
+            continue;
+        }
+        for (int i = 0; i < runs.n; i++, wi++) {
+            const struct series *s = &runs.s[i];
+            float *hr = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
+            float *sg = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
+            if (!hr || !sg || predictor_predict(&p, s, hr, p.has_sigma ? sg : NULL, &e)) {
+                fprintf(stderr, "%s: %s\n", s->meta.source, hr && sg ? e.msg : "out of memory");
+                free(hr);
+                free(sg);
+                failed = 1;
+                continue;
+            }
+            struct metric_acc acc;
+            metric_reset(&acc);
+            metric_add(&acc, hr, S_HR(s), s->n);
+            double sum = 0;
+            for (int t = 0; t < s->n; t++)
+                sum += hr[t];
+            if (json) {
+                jw_obj_begin(&w);
+                jw_kv_str(&w, "source", s->meta.source);
+                jw_kv_num(&w, "step_s", s->step);
+                const char *names[] = {"time", "speed", "altitude", "hr_pred", "hr_sigma", "hr_actual"};
+                const float *cols[] = {S_TIME(s), S_SPEED(s), S_ALT(s), hr, sg, S_HR(s)};
+                for (int k = 0; k < 6; k++) {
+                    if (k == 4 && !p.has_sigma)
+                        continue;
+                    jw_key(&w, names[k]);
+                    jw_arr_begin(&w);
+                    for (int t = 0; t < s->n; t++)
+                        jw_num(&w, roundf(cols[k][t] * 100) / 100);
+                    jw_arr_end(&w);
+                }
+                jw_key(&w, "summary");
+                jw_obj_begin(&w);
+                jw_kv_int(&w, "steps", s->n);
+                jw_kv_num(&w, "hr_pred_mean", s->n ? sum / s->n : NAN);
+                jw_kv_int(&w, "steps_with_actual", acc.n);
+                jw_kv_num(&w, "mae", metric_mae(&acc));
+                jw_kv_num(&w, "rmse", metric_rmse(&acc));
+                jw_obj_end(&w);
+                jw_obj_end(&w);
+            } else {
+                for (int t = 0; t < s->n; t++) {
+                    fprintf(f, "%d,%s,%g,%.3f,%.1f,%.1f", wi, s->meta.source, S_TIME(s)[t], S_SPEED(s)[t],
+                            S_ALT(s)[t], hr[t]);
+                    if (p.has_sigma)
+                        fprintf(f, ",%.2f", sg[t]);
+                    if (isfinite(S_HR(s)[t]))
+                        fprintf(f, ",%.1f\n", S_HR(s)[t]);
+                    else
+                        fputs(",\n", f);
+                }
+            }
+            if (acc.n)
+                hr_info("%s: %d steps, predicted mean %.1f bpm; MAE %.2f bpm, RMSE %.2f bpm over %lld recorded steps",
+                        s->meta.source, s->n, s->n ? sum / s->n : NAN, metric_mae(&acc), metric_rmse(&acc), acc.n);
+            else
+                hr_info("%s: %d steps, predicted mean %.1f bpm (no recorded HR to compare)", s->meta.source, s->n,
+                        s->n ? sum / s->n : NAN);
+            first = 0;
+            free(hr);
+            free(sg);
+        }
+        run_list_free(&runs);
+    }
+    (void)first;
+    if (json) {
+        jw_arr_end(&w);
+        jw_obj_end(&w);
+        fputc('\n', f);
+    }
+    predictor_free(&p);
+    if (out) {
+        if (wi == 0) {
+            atomic_abort(&af);
+            return 1;
+        }
+        if (atomic_commit(&af, &e)) {
+            fprintf(stderr, "hrcast predict: %s\n", e.msg);
+            return 1;
+        }
+    }
+    return failed ? 1 : 0;
+}

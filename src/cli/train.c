@@ -1,0 +1,117 @@
+/* train.c — `hrcast train DATASET -o MODEL.safetensors`: fit the LSTM on a stored split. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "train/trainer.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *usage_text =
+    "usage: hrcast train DATASET -o MODEL.safetensors [options]\n"
+    "\n"
+    "Trains the LSTM on the training part of a stored split, validates each epoch (global masked MAE\n"
+    "and RMSE in bpm), keeps the best model, logs one JSON line per epoch to MODEL.log.jsonl, and\n"
+    "leaves MODEL.resume after each epoch so that --resume continues a killed run.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE     model file to write (safetensors, PyTorch names)\n"
+    "      --hidden N        LSTM hidden size (128)\n"
+    "      --layers N        LSTM layers (2)\n"
+    "      --dropout P       dropout between layers (0.4)\n"
+    "      --lr X            learning rate (5e-4)\n"
+    "      --weight-decay X  AdamW weight decay (0 = Adam)\n"
+    "      --batch N         sequences per batch (64)\n"
+    "      --epochs N        most epochs (30)\n"
+    "      --patience N      early stop after N epochs without improvement (5)\n"
+    "      --loss L          mse, mae, huber or nll (Gaussian NLL: predicts an uncertainty too)\n"
+    "      --features F      default (14, defined in seconds) or seed11 (the reference's 11)\n"
+    "      --split S         athlete (cold start, default) or chrono (per-athlete chronological)\n"
+    "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
+    "      --seed S          seed of initialisation, shuffling and dropout (42)\n"
+    "      --threads T       BLAS threads (1); same seed and threads give the same bytes\n"
+    "      --time-budget S   stop after the epoch that passes S seconds\n"
+    "      --resume          continue from MODEL.resume\n"
+    "  -q, --quiet           only errors\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast train sim.hrd -o model.safetensors --epochs 10\n"
+    "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n";
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'},  {"hidden", required_argument, 0, 1},
+        {"layers", required_argument, 0, 2},    {"dropout", required_argument, 0, 3},
+        {"lr", required_argument, 0, 4},        {"batch", required_argument, 0, 5},
+        {"epochs", required_argument, 0, 6},    {"patience", required_argument, 0, 7},
+        {"loss", required_argument, 0, 8},      {"features", required_argument, 0, 9},
+        {"split", required_argument, 0, 10},    {"seed", required_argument, 0, 11},
+        {"threads", required_argument, 0, 12},  {"resume", no_argument, 0, 13},
+        {"max-len", required_argument, 0, 14},  {"time-budget", required_argument, 0, 15},
+        {"weight-decay", required_argument, 0, 16}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    struct train_opts o;
+    train_opts_default(&o);
+    const char *out = NULL;
+    long v;
+    double d;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 1: if (cli_int("train", "--hidden", optarg, 1, 4096, &v)) return 2; o.hidden = (int)v; break;
+        case 2: if (cli_int("train", "--layers", optarg, 1, 8, &v)) return 2; o.layers = (int)v; break;
+        case 3: if (cli_float("train", "--dropout", optarg, 0, 0.95, &d)) return 2; o.dropout = (float)d; break;
+        case 4: if (cli_float("train", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; break;
+        case 5: if (cli_int("train", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; break;
+        case 6: if (cli_int("train", "--epochs", optarg, 0, 100000, &v)) return 2; o.epochs = (int)v; break;
+        case 7: if (cli_int("train", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; break;
+        case 8: snprintf(o.loss, sizeof o.loss, "%s", optarg); break;
+        case 9: snprintf(o.features, sizeof o.features, "%s", optarg); break;
+        case 10:
+            if (!strcmp(optarg, "athlete"))
+                o.split = SPLIT_ATHLETE;
+            else if (!strcmp(optarg, "chrono"))
+                o.split = SPLIT_CHRONO;
+            else {
+                fprintf(stderr, "hrcast train: --split: '%s' is not athlete or chrono\n", optarg);
+                return 2;
+            }
+            break;
+        case 11: if (cli_u64("train", "--seed", optarg, &o.seed)) return 2; break;
+        case 12: if (cli_int("train", "--threads", optarg, 1, 256, &v)) return 2; o.threads = (int)v; break;
+        case 13: o.resume = 1; break;
+        case 14: if (cli_int("train", "--max-len", optarg, 2, 1000000, &v)) return 2; o.max_len = (int)v; break;
+        case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
+        case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (!out || optind != argc - 1) {
+        if (!out)
+            fprintf(stderr, "hrcast train: missing -o MODEL\n");
+        return cli_usage(usage_text, 0);
+    }
+    o.dataset_path = argv[optind];
+    struct dataset ds;
+    struct hr_err e = {{0}};
+    if (dataset_open(argv[optind], &ds, &e)) {
+        fprintf(stderr, "hrcast train: %s\n", e.msg);
+        return 1;
+    }
+    struct train_result r;
+    int rc = train_lstm(&ds, &o, out, &r, &e);
+    dataset_close(&ds);
+    if (rc) {
+        fprintf(stderr, "hrcast train: %s\n", e.msg);
+        return 1;
+    }
+    hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm (%.0f s)", out, r.best_epoch,
+            r.epochs_run, r.best_val_mae, r.best_val_rmse, r.seconds);
+    return 0;
+}

@@ -134,12 +134,18 @@ static void test_nice_ticks(void **state)
     assert_int_equal(n, 6);
     assert_true(t[0] == 0.0 && t[5] == 100.0);
     n = nice_ticks(0.13, 0.87, 5, t, 64, &step);
-    assert_true(fabs(step - 0.2) < 1e-12);
-    assert_int_equal(n, 4); /* 0.2 0.4 0.6 0.8 */
+    assert_true(fabs(step - 0.1) < 1e-12);
+    assert_int_equal(n, 7); /* 0.2 0.3 ... 0.8 */
     assert_true(fabs(t[0] - 0.2) < 1e-12);
     n = nice_ticks(-7, 3, 4, t, 64, &step);
-    assert_true(step == 2.5);
-    assert_true(t[0] == -5.0);
+    assert_true(step == 2.0);
+    assert_int_equal(n, 5);
+    assert_true(t[0] == -6.0);
+    n = nice_ticks(3.9, 7.3, 3, t, 64, &step); /* a pace axis: 4, 5, 6, 7, not only 4 and 6 */
+    assert_true(step == 1.0);
+    assert_int_equal(n, 4);
+    n = nice_ticks(0, 1, 5, t, 64, &step);
+    assert_true(fabs(step - 0.2) < 1e-12);
     assert_true(nice_step(97, 10) == 10.0);
     assert_true(nice_step(0, 5) == 0.0);
     assert_int_equal(nice_ticks(5, 5, 5, t, 64, &step), 1);

@@ -438,7 +438,7 @@ static float text_h(const struct font *f, float px)
 static int axis_ticks(const struct font *f, double lo, double hi, float len, int horizontal,
                       enum tick_style style, double *t, double *step)
 {
-    int target = (int)(len / (horizontal ? 100.0f : 48.0f));
+    int target = (int)(len / (horizontal ? 100.0f : 42.0f));
     if (target < 2) target = 2;
     if (target > 10) target = 10;
     for (;; target--) {
@@ -765,11 +765,11 @@ static void colorbar(struct drawing *d, const struct fonts *fs, const struct ser
 
 static float colorbar_width(const struct fonts *fs, const struct series *s)
 {
-    double cmax = heat_max(s), step = 1, t[MAX_TICKS];
+    /* The widest tick label is that of the largest tick: a power of ten (log) or near the maximum. */
+    double cmax = heat_max(s);
     char buf[64];
-    tick_label(s->logc ? pow(10, floor(log10(cmax > 1 ? cmax : 1))) : cmax, 1, TICK_NUMBER, buf, sizeof buf);
-    if (!s->logc)
-        nice_ticks(0, cmax > 0 ? cmax : 1, 5, t, MAX_TICKS, &step);
+    tick_label(s->logc ? pow(10, floor(log10(cmax > 1 ? cmax : 1))) : (cmax > 0 ? cmax : 1), 1, TICK_NUMBER,
+               buf, sizeof buf);
     float w = font_text_width(&fs->regular, buf, FS_TICK) + 8;
     return 16 + 14 + TICK_LEN + 3 + w + (s->cbar[0] ? text_h(&fs->regular, FS_LABEL) + 6 : 0);
 }

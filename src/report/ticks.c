@@ -26,7 +26,22 @@ int nice_ticks(double lo, double hi, int target, double *ticks, int max, double 
         ticks[0] = lo;
         return 1;
     }
-    double s = nice_step(hi - lo, target);
+    /* Among the nice steps near span/target, take the one whose tick count is closest to target+1
+     * (ties: the larger step). */
+    double raw = (hi - lo) / target, mag = pow(10.0, floor(log10(raw))), s = 0, best = 0;
+    static const double mult[] = {1, 2, 2.5, 5};
+    for (int p = -1; p <= 1; p++)
+        for (int i = 0; i < 4; i++) {
+            double c = mult[i] * mag * pow(10.0, p);
+            double cnt = floor(hi / c + 1e-9) - ceil(lo / c - 1e-9) + 1;
+            double miss = fabs(cnt - (target + 1));
+            if (cnt >= 2 && (s == 0 || miss < best || (miss == best && c > s))) {
+                s = c;
+                best = miss;
+            }
+        }
+    if (s == 0)
+        s = nice_step(hi - lo, target);
     if (step)
         *step = s;
     double k0 = ceil(lo / s - 1e-9), k1 = floor(hi / s + 1e-9);

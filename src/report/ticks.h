@@ -11,7 +11,8 @@ enum tick_style {
 /* The nice step for covering span with about target intervals: the smallest of {1, 2, 2.5, 5, 10}
  * times a power of ten that is >= span/target. 0 for a span that is not positive and finite. */
 double nice_step(double span, int target);
-/* Tick values inside [lo, hi] (lo <= hi, inclusive up to rounding) at multiples of nice_step.
+/* Tick values inside [lo, hi] (lo <= hi, inclusive up to rounding) at multiples of the nice step
+ * (1, 2, 2.5 or 5 times a power of ten) whose tick count inside the range is closest to target+1.
  * Writes at most max values, returns how many; *step gets the step (may be NULL). lo == hi gives
  * the one tick lo. */
 int nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step);

@@ -1,0 +1,157 @@
+/* anim.c — animate_workout (see charts.h): each frame is a two-panel figure (HR, speed/pace) with the
+ * data revealed up to that frame's time, rendered with fixed axes and written as a GIF delta frame. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/charts.h"
+#include "report/gif.h"
+#include "report/plot.h"
+#include "report/wview.h"
+
+static void range_of(const float *v, size_t n, double *lo, double *hi)
+{
+    for (size_t i = 0; v && i < n; i++)
+        if (isfinite(v[i])) {
+            *lo = fmin(*lo, v[i]);
+            *hi = fmax(*hi, v[i]);
+        }
+}
+
+static void pad(double *lo, double *hi)
+{
+    if (!(*lo < *hi)) {
+        *lo = isfinite(*lo) ? *lo - 1 : 0;
+        *hi = isfinite(*hi) ? *hi + 1 : 1;
+    }
+    double p = (*hi - *lo) * 0.05;
+    *lo -= p;
+    *hi += p;
+}
+
+/* The last finite point among the first k, as a dot marking the head of a curve. */
+static void head_dot(struct plot_panel *p, const float *x, const float *y, size_t k, uint32_t hex)
+{
+    while (k > 0 && !(isfinite(x[k - 1]) && isfinite(y[k - 1])))
+        k--;
+    if (k > 0)
+        plot_scatter(p, &x[k - 1], &y[k - 1], 1, rgba_hex(hex, 255), 3.5f, NULL);
+}
+
+struct anim_ctx {
+    const struct workout_plot *w;
+    float *tm, *sp;
+    double tmin, tmax, hlo, hhi, slo, shi;
+};
+
+static int frame_fig(const struct anim_ctx *a, size_t k, struct plot_fig **out)
+{
+    const struct workout_plot *w = a->w;
+    struct plot_fig *f = plot_fig_new(w->width > 0 ? w->width : 800, w->height > 0 ? w->height : 450);
+    if (!f)
+        return -1;
+    char title[256], clock[32];
+    double t = k ? a->tm[k - 1] : a->tmin;
+    if (!isfinite(t)) t = 0;
+    long secs = lround(t * 60);
+    snprintf(clock, sizeof clock, "%ld:%02ld", secs / 60, secs % 60);
+    double mae = w->hr_pred && w->hr_actual ? wview_mae(w->hr_pred, w->hr_actual, k) : NAN;
+    if (isfinite(mae))
+        snprintf(title, sizeof title, "%s%s%s min   MAE %.1f bpm", w->title ? w->title : "",
+                 w->title ? "   " : "", clock, mae);
+    else
+        snprintf(title, sizeof title, "%s%s%s min", w->title ? w->title : "", w->title ? "   " : "", clock);
+    plot_fig_title(f, title);
+    plot_fig_xlabel(f, "time (min)");
+    plot_fig_xlim(f, a->tmin, a->tmax);
+    struct plot_panel *p = plot_fig_panel(f, 2.0);
+    plot_panel_ylabel(p, "heart rate (bpm)");
+    plot_panel_ylim(p, a->hlo, a->hhi);
+    plot_panel_legend(p, LEGEND_LOWER_RIGHT);
+    if (w->hr_actual) {
+        plot_line(p, a->tm, w->hr_actual, k, plot_style_line(PLOT_BLUE, 1.3f), "actual");
+        head_dot(p, a->tm, w->hr_actual, k, PLOT_BLUE);
+    }
+    if (w->hr_pred) {
+        plot_line(p, a->tm, w->hr_pred, k, plot_style_line(PLOT_RED, 1.8f), "predicted");
+        head_dot(p, a->tm, w->hr_pred, k, PLOT_RED);
+    }
+    if (a->sp) {
+        struct plot_panel *q = plot_fig_panel(f, 1.0);
+        plot_panel_ylabel(q, w->pace ? "pace (min/km)" : "speed (m/s)");
+        plot_panel_ylim(q, a->slo, a->shi);
+        if (w->pace) {
+            plot_panel_ystyle(q, TICK_MMSS);
+            plot_panel_yinvert(q, 1);
+        }
+        plot_line(q, a->tm, a->sp, k, plot_style_line(PLOT_GREEN, 1.2f), NULL);
+    }
+    *out = f;
+    return 0;
+}
+
+int animate_workout(const struct workout_plot *w, const struct anim_opts *o, const char *path,
+                    struct hr_err *e)
+{
+    static const struct anim_opts defaults;
+    if (!o) o = &defaults;
+    if (!w->t || w->n < 2)
+        return hr_fail(e, "%s: animation needs a time array of at least 2 samples", path);
+    int frames = o->frames > 0 ? o->frames : 90, delay = o->frame_cs > 0 ? o->frame_cs : 8;
+    int hold = o->hold_cs > 0 ? o->hold_cs : 300;
+    struct anim_ctx a = {w, wview_minutes(w), w->speed ? wview_speed(w) : NULL, INFINITY, -INFINITY,
+                         INFINITY, -INFINITY, INFINITY, -INFINITY};
+    struct fonts fs;
+    struct canvas c;
+    struct gif_writer *g = NULL;
+    struct drawing d;
+    int rc = -1, have_fonts = 0, have_canvas = 0;
+    memset(&d, 0, sizeof d);
+    if (!a.tm || (w->speed && !a.sp)) {
+        hr_fail(e, "%s: out of memory", path);
+        goto done;
+    }
+    range_of(a.tm, w->n, &a.tmin, &a.tmax);
+    if (!(a.tmin < a.tmax)) {
+        hr_fail(e, "%s: time does not advance", path);
+        goto done;
+    }
+    range_of(w->hr_actual, w->n, &a.hlo, &a.hhi);
+    range_of(w->hr_pred, w->n, &a.hlo, &a.hhi);
+    pad(&a.hlo, &a.hhi);
+    range_of(a.sp, w->n, &a.slo, &a.shi);
+    pad(&a.slo, &a.shi);
+    if (fonts_load(&fs, e))
+        goto done;
+    have_fonts = 1;
+    int W = w->width > 0 ? w->width : 800, H = w->height > 0 ? w->height : 450;
+    if (canvas_init(&c, W, H, rgba_make(255, 255, 255, 255), e))
+        goto done;
+    have_canvas = 1;
+    const struct rgba keys[] = {rgba_hex(PLOT_BLUE, 255), rgba_hex(PLOT_RED, 255), rgba_hex(PLOT_GREEN, 255)};
+    if (gif_open(&g, path, W, H, keys, 3, 1, e))
+        goto done;
+    for (int i = 0; i < frames; i++) {
+        size_t k = (size_t)ceil((double)w->n * (i + 1) / frames);
+        struct plot_fig *f;
+        if (frame_fig(&a, k, &f)) {
+            hr_fail(e, "%s: out of memory", path);
+            goto done;
+        }
+        dl_free(&d);
+        int r = plot_fig_draw(f, &fs, &d, e);
+        plot_fig_free(f);
+        if (r || dl_render(&d, &fs, &c, e) || gif_add_frame(g, &c, i == frames - 1 ? hold : delay, e))
+            goto done;
+    }
+    rc = gif_close(g, e);
+    g = NULL;
+done:
+    if (g) gif_abort(g);
+    dl_free(&d);
+    if (have_canvas) canvas_free(&c);
+    if (have_fonts) fonts_free(&fs);
+    free(a.tm);
+    free(a.sp);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* wview.c — see wview.h. */
+#include "report/wview.h"
+#include <math.h>
+#include <stdlib.h>
+
+float *wview_minutes(const struct workout_plot *w)
+{
+    float *m = malloc((w->n ? w->n : 1) * sizeof *m);
+    if (m)
+        for (size_t i = 0; i < w->n; i++)
+            m[i] = w->t[i] / 60.0f;
+    return m;
+}
+
+float *wview_speed(const struct workout_plot *w)
+{
+    float *s = malloc((w->n ? w->n : 1) * sizeof *s);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        float v = w->speed[i];
+        if (!w->pace)
+            s[i] = v;
+        else
+            s[i] = isfinite(v) && v >= PACE_MIN_SPEED ? 1000.0f / (60.0f * v) : NAN;
+    }
+    return s;
+}
+
+double wview_mae(const float *pred, const float *actual, size_t n)
+{
+    double sum = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(pred[i]) && isfinite(actual[i])) {
+            sum += fabs((double)pred[i] - actual[i]);
+            k++;
+        }
+    return k ? sum / (double)k : NAN;
+}
+
+const char *wview_speed_label(const struct workout_plot *w)
+{
+    return w->pace ? "pace (min/km)" : "speed (m/s)";
+}

@@ -6,5 +6,6 @@ const struct command hr_commands[] = {
     {"import", cmd_import, "read FIT/TCX/GPX/CSV/FitRec files into a clean dataset"},
     {"info", cmd_info, "summarise a dataset: workouts, athletes, hours, rejections"},
     {"export", cmd_export, "write a dataset back out as CSV or JSON lines"},
+    {"serve", cmd_serve, "web page and HTTP API: upload a workout, see its heart rate predicted"},
     {NULL, NULL, NULL},
 };

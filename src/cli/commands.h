@@ -14,6 +14,7 @@ extern const struct command hr_commands[];
 int cmd_import(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #define HRCAST_VERSION "0.1.0"
 

@@ -1,0 +1,144 @@
+/* physio.c — the physiological model's parameters, prediction and athlete table (see physio.h). */
+#include "model/physio.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void physio_params_default(struct physio_params *p)
+{
+    /* HR ~ 80 bpm + 24 bpm per m/s (easy 2.5 m/s -> 140), tau 58 s, drift 4 bpm/h, full Minetti cost */
+    *p = (struct physio_params){.offset = 80, .gain = 24, .tau = 58, .drift = 4, .grade_k = 1,
+                                .hr0 = 90, .rmse = 12, .n_valid = 0};
+}
+
+void physio_fit_opts_default(struct physio_fit_opts *o)
+{
+    o->prior_weight = 1;
+    o->min_valid = 200;
+    o->personal = 1;
+}
+
+double physio_cost_ratio(double i)
+{
+    if (i > 0.45)
+        i = 0.45;
+    if (i < -0.45)
+        i = -0.45;
+    /* Minetti et al. 2002: Cr = 155.4 i^5 - 30.4 i^4 - 43.3 i^3 + 46.3 i^2 + 19.5 i + 3.6 J/kg/m */
+    return (((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6) / 3.6;
+}
+
+void physio_predict_params(const struct physio_params *p, const struct series *s, float *hr)
+{
+    double tau = p->tau > 1 ? p->tau : 1;
+    double a = 1.0 - exp(-(double)s->step / tau), h = p->hr0;
+    const float *v = S_SPEED(s), *g = S_GRADE(s), *t = S_TIME(s);
+    for (int i = 0; i < s->n; i++) {
+        hr[i] = (float)(h < 30 ? 30 : h > 230 ? 230 : h);
+        double ve = v[i] * (1.0 + p->grade_k * (physio_cost_ratio(g[i]) - 1.0));
+        double ss = p->offset + p->gain * ve + p->drift * t[i] / 3600.0;
+        h += (ss - h) * a;
+    }
+}
+
+void physio_model_init(struct physio_model *m, float step)
+{
+    memset(m, 0, sizeof *m);
+    m->step = step;
+    physio_params_default(&m->pop);
+}
+
+void physio_model_free(struct physio_model *m)
+{
+    free(m->ath);
+    m->ath = NULL;
+    m->n_ath = 0;
+}
+
+static int find(const struct physio_model *m, const char *id, int *pos)
+{
+    int lo = 0, hi = m->n_ath;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2, c = strcmp(m->ath[mid].id, id);
+        if (c == 0) {
+            *pos = mid;
+            return 1;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *pos = lo;
+    return 0;
+}
+
+const struct physio_params *physio_model_lookup(const struct physio_model *m, const char *athlete)
+{
+    int pos;
+    if (athlete && athlete[0] && find(m, athlete, &pos))
+        return &m->ath[pos].p;
+    return &m->pop;
+}
+
+int physio_model_set_athlete(struct physio_model *m, const char *athlete, const struct physio_params *p)
+{
+    int pos;
+    if (!athlete || !athlete[0])
+        return -1;
+    if (find(m, athlete, &pos)) {
+        m->ath[pos].p = *p;
+        return 0;
+    }
+    struct physio_athlete *na = realloc(m->ath, (size_t)(m->n_ath + 1) * sizeof *na);
+    if (!na)
+        return -1;
+    m->ath = na;
+    memmove(&na[pos + 1], &na[pos], (size_t)(m->n_ath - pos) * sizeof *na);
+    memset(&na[pos], 0, sizeof *na);
+    strncpy(na[pos].id, athlete, sizeof na[pos].id - 1);
+    na[pos].p = *p;
+    m->n_ath++;
+    return 0;
+}
+
+/* predictor glue */
+static int physio_impl_predict(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e)
+{
+    (void)e;
+    const struct physio_model *m = impl;
+    const struct physio_params *p = physio_model_lookup(m, s->meta.athlete);
+    physio_predict_params(p, s, hr);
+    if (sigma)
+        for (int i = 0; i < s->n; i++)
+            sigma[i] = p->rmse;
+    return 0;
+}
+
+static void physio_impl_destroy(void *impl)
+{
+    physio_model_free(impl);
+    free(impl);
+}
+
+int physio_predictor_from_model(struct physio_model *m, struct predictor *p, struct hr_err *e)
+{
+    memset(p, 0, sizeof *p);
+    struct physio_model *own = malloc(sizeof *own);
+    if (!own)
+        return hr_fail(e, "physio: out of memory");
+    *own = *m;
+    memset(m, 0, sizeof *m);
+    strcpy(p->kind, "physio");
+    p->step = own->step;
+    p->has_sigma = 1;
+    p->impl = own;
+    p->predict = physio_impl_predict;
+    p->destroy = physio_impl_destroy;
+    p->metadata_json = physio_model_json(own);
+    if (!p->metadata_json) {
+        predictor_free(p);
+        return hr_fail(e, "physio: out of memory");
+    }
+    return 0;
+}

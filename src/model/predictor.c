@@ -1,0 +1,86 @@
+/* predictor.c — predictor_load: reads a model file and dispatches on __metadata__ "model_type"
+ * through the loader table below; predictor_free. */
+#include "model/predictor.h"
+#include <stdlib.h>
+#include <string.h>
+#include "model/registry.h"
+#include "util/json.h"
+
+/* One row per model kind. The LSTM ("lstm") is added here by its owner. */
+static const struct predictor_loader loaders[] = {
+    {"physio", physio_predictor_load_st},
+    {"constant", constant_predictor_load_st},
+};
+
+#define MODEL_MAX_BYTES ((size_t)1 << 30)
+
+char *model_meta_to_json(const struct safetensors *st)
+{
+    struct jw w;
+    jw_init_buf(&w, 0);
+    jw_obj_begin(&w);
+    for (int k = 0; k < st->n_meta; k++) {
+        const char *v = st->meta[k].value;
+        struct json *j = NULL;
+        jw_key(&w, st->meta[k].key);
+        if (json_parse(v, strlen(v), "meta", &j, NULL) == 0 && (j->type == JSON_OBJ || j->type == JSON_ARR))
+            jw_raw(&w, v);
+        else
+            jw_str(&w, v);
+        json_free(j);
+    }
+    jw_obj_end(&w);
+    return jw_take(&w, NULL);
+}
+
+int model_card_parse(const struct safetensors *st, const char *path, struct json **out, struct hr_err *e)
+{
+    const char *card = st_meta_get(st, "model");
+    if (!card)
+        return hr_fail(e, "%s: metadata has no \"model\" entry", path);
+    if (json_parse(card, strlen(card), path, out, e))
+        return -1;
+    if ((*out)->type != JSON_OBJ) {
+        json_free(*out);
+        *out = NULL;
+        return hr_fail(e, "%s: metadata \"model\" is not a JSON object", path);
+    }
+    return 0;
+}
+
+int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
+{
+    memset(p, 0, sizeof *p);
+    struct safetensors st;
+    if (st_read_file(path, MODEL_MAX_BYTES, &st, e))
+        return -1;
+    const char *mt = st_meta_get(&st, "model_type");
+    if (!mt) {
+        st_free(&st);
+        return hr_fail(e, "%s: not an hrcast model (no __metadata__ model_type)", path);
+    }
+    const struct predictor_loader *ld = NULL;
+    for (size_t i = 0; i < sizeof loaders / sizeof *loaders; i++)
+        if (strcmp(loaders[i].model_type, mt) == 0)
+            ld = &loaders[i];
+    if (!ld) {
+        hr_fail(e, "%s: unknown model_type \"%.32s\"", path, mt);
+        st_free(&st);
+        return -1;
+    }
+    int rc = ld->load(&st, path, p, e);
+    if (rc == 0 && !(p->metadata_json = model_meta_to_json(&st))) {
+        predictor_free(p);
+        rc = hr_fail(e, "%s: out of memory", path);
+    }
+    st_free(&st);
+    return rc;
+}
+
+void predictor_free(struct predictor *p)
+{
+    if (p->destroy && p->impl)
+        p->destroy(p->impl);
+    free(p->metadata_json);
+    memset(p, 0, sizeof *p);
+}

@@ -12,12 +12,10 @@ ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1 (${3:-})"; fi; }
 
-# A model file: safetensors with no tensors, metadata only (understood by the constant predictor).
-python3 - "$tmp/const.safetensors" <<'PY'
-import json, struct, sys
-h = json.dumps({"__metadata__": {"model_type": "constant", "hr": "142", "step": "10", "sigma": "9"}}).encode()
-open(sys.argv[1], "wb").write(struct.pack("<Q", len(h)) + h)
-PY
+# Model files written by tests/serve_model.py (format of src/model: safetensors + __metadata__).
+here=$(cd "$(dirname "$0")" && pwd)
+python3 "$here/serve_model.py" "$tmp/const.safetensors" constant
+python3 "$here/serve_model.py" "$tmp/physio.safetensors"
 
 "$BIN" serve --model "$tmp/const.safetensors" --host 127.0.0.1 --port 0 --max-upload 64K --timeout 2 \
   --threads 2 2>"$tmp/log" &
@@ -30,7 +28,7 @@ code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
 
 # --- GET routes
 check "healthz 200" '[ "$(code $U/healthz)" = 200 ] && grep -q "\"ok\"" $tmp/body'
-check "model metadata" '[ "$(code $U/api/model)" = 200 ] && grep -q "\"model_type\": \"constant\"" $tmp/body'
+check "model metadata" '[ "$(code $U/api/model)" = 200 ] && grep -q "\"model_type\":\"constant\"" $tmp/body'
 check "samples: 4 named" '[ "$(code $U/api/samples)" = 200 ] && for s in steady intervals progressive hilly; do grep -q "\"id\":\"$s\"" $tmp/body || exit 1; done'
 check "index page" '[ "$(code $U/)" = 200 ] && grep -q "<title>hrcast" $tmp/body'
 check "app.js + uPlot embedded" '[ "$(code $U/app.js)" = 200 ] && [ "$(code $U/vendor/uPlot.iife.min.js)" = 200 ] && [ $(wc -c < $tmp/body) -gt 40000 ]'
@@ -103,6 +101,7 @@ if kill -0 "$pid" 2>/dev/null; then bad "SIGTERM stops the server"; else wait "$
 pid=
 check "bad --max-upload rejected" '! "$BIN" serve --model $tmp/const.safetensors --max-upload 12Q 2>/dev/null'
 check "missing model file reported" '"$BIN" serve --model $tmp/none --port 0 2>$tmp/err; [ $? = 1 ] && grep -q "none: cannot open" $tmp/err'
+check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
 check "--help shows examples" '"$BIN" serve --help | grep -q "examples:"'
 echo
 echo "test_serve.sh: $pass passed, $fail failed"

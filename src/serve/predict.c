@@ -14,7 +14,7 @@ void serve_error_json(struct sbuf *out, const char *msg)
 {
     sbuf_free(out);
     sbuf_puts(out, "{\"error\":");
-    json_str(out, msg);
+    sb_json_str(out, msg);
     sbuf_puts(out, "}\n");
 }
 
@@ -85,45 +85,45 @@ static void write_result(struct sbuf *o, const struct predictor *p, const struct
         }
     }
     sbuf_puts(o, "{\"name\":");
-    json_str(o, name);
+    sb_json_str(o, name);
     sbuf_puts(o, ",\"format\":");
-    json_str(o, format);
+    sb_json_str(o, format);
     sbuf_puts(o, ",\"model\":");
-    json_str(o, p->kind);
+    sb_json_str(o, p->kind);
     sbuf_printf(o, ",\"step\":%g,\"n\":%d,\"time\":", (double)s->step, n);
-    json_floats(o, S_TIME(s), n, 1);
+    sb_json_floats(o, S_TIME(s), n, 1);
     sbuf_puts(o, ",\n\"speed\":");
-    json_floats(o, S_SPEED(s), n, 3);
+    sb_json_floats(o, S_SPEED(s), n, 3);
     sbuf_puts(o, ",\n\"altitude\":");
     if (s->meta.has_alt)
-        json_floats(o, S_ALT(s), n, 1);
+        sb_json_floats(o, S_ALT(s), n, 1);
     else
         sbuf_puts(o, "null");
     sbuf_puts(o, ",\n\"grade\":");
-    json_floats(o, S_GRADE(s), n, 4);
+    sb_json_floats(o, S_GRADE(s), n, 4);
     sbuf_puts(o, ",\n\"hr_predicted\":");
-    json_floats(o, hr_pred, n, 1);
+    sb_json_floats(o, hr_pred, n, 1);
     if (sigma) {
         sbuf_puts(o, ",\n\"hr_sigma\":");
-        json_floats(o, sigma, n, 2);
+        sb_json_floats(o, sigma, n, 2);
     }
     if (n_act) {
         sbuf_puts(o, ",\n\"heart_rate\":");
-        json_floats(o, actual, n, 1);
+        sb_json_floats(o, actual, n, 1);
     }
     sbuf_printf(o, ",\n\"summary\":{\"duration_s\":%.0f,\"distance_m\":%.0f,\"predicted_avg\":", (double)S_TIME(s)[n - 1],
                 (double)S_DIST(s)[n - 1]);
-    json_num(o, sp / n, 4);
+    sb_json_num(o, sp / n, 4);
     sbuf_puts(o, ",\"predicted_max\":");
-    json_num(o, mx, 4);
+    sb_json_num(o, mx, 4);
     sbuf_puts(o, ",\"predicted_min\":");
-    json_num(o, mn, 4);
+    sb_json_num(o, mn, 4);
     sbuf_puts(o, ",\"actual_avg\":");
-    json_num(o, n_act ? sa / n_act : NAN, 4);
+    sb_json_num(o, n_act ? sa / n_act : NAN, 4);
     sbuf_puts(o, ",\"actual_max\":");
-    json_num(o, n_act ? amx : NAN, 4);
+    sb_json_num(o, n_act ? amx : NAN, 4);
     sbuf_puts(o, ",\"mae\":");
-    json_num(o, n_act ? ae / n_act : NAN, 4);
+    sb_json_num(o, n_act ? ae / n_act : NAN, 4);
     sbuf_printf(o, ",\"actual_steps\":%d}}\n", n_act);
 }
 

@@ -95,15 +95,15 @@ void samples_json(const struct sample *s, int count, struct sbuf *b)
     sbuf_puts(b, "[");
     for (int k = 0; k < count; k++) {
         sbuf_puts(b, k ? ",\n{\"id\":" : "{\"id\":");
-        json_str(b, s[k].id);
+        sb_json_str(b, s[k].id);
         sbuf_puts(b, ",\"title\":");
-        json_str(b, s[k].title);
+        sb_json_str(b, s[k].title);
         sbuf_puts(b, ",\"description\":");
-        json_str(b, s[k].description);
+        sb_json_str(b, s[k].description);
         sbuf_printf(b, ",\"step\":%g,\"speed\":", (double)SAMPLE_STEP);
-        json_floats(b, s[k].speed, s[k].n, 3);
+        sb_json_floats(b, s[k].speed, s[k].n, 3);
         sbuf_puts(b, ",\"altitude\":");
-        json_floats(b, s[k].alt, s[k].n, 1);
+        sb_json_floats(b, s[k].alt, s[k].n, 1);
         sbuf_puts(b, "}");
     }
     sbuf_puts(b, "]\n");

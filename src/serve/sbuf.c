@@ -91,7 +91,7 @@ static int utf8_len(const unsigned char *s)
     return len;
 }
 
-void json_str(struct sbuf *b, const char *s)
+void sb_json_str(struct sbuf *b, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     sbuf_put(b, "\"", 1);
@@ -121,7 +121,7 @@ void json_str(struct sbuf *b, const char *s)
     sbuf_put(b, "\"", 1);
 }
 
-void json_num(struct sbuf *b, double v, int prec)
+void sb_json_num(struct sbuf *b, double v, int prec)
 {
     if (!isfinite(v))
         sbuf_puts(b, "null");
@@ -129,7 +129,7 @@ void json_num(struct sbuf *b, double v, int prec)
         sbuf_printf(b, "%.*g", prec, v);
 }
 
-void json_floats(struct sbuf *b, const float *v, int n, int decimals)
+void sb_json_floats(struct sbuf *b, const float *v, int n, int decimals)
 {
     sbuf_put(b, "[", 1);
     for (int i = 0; i < n; i++) {

@@ -20,10 +20,10 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(pri
 char *sbuf_take(struct sbuf *b, size_t *len);
 
 /* JSON: a quoted, escaped string (invalid UTF-8 bytes become U+FFFD). */
-void json_str(struct sbuf *b, const char *s);
+void sb_json_str(struct sbuf *b, const char *s);
 /* JSON number with printf precision `prec` significant digits; NaN/inf become null. */
-void json_num(struct sbuf *b, double v, int prec);
+void sb_json_num(struct sbuf *b, double v, int prec);
 /* JSON array of n floats, `decimals` digits after the point; NaN becomes null. */
-void json_floats(struct sbuf *b, const float *v, int n, int decimals);
+void sb_json_floats(struct sbuf *b, const float *v, int n, int decimals);
 
 #endif

@@ -25,6 +25,9 @@ TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# web/* embedded into the library for `hrcast serve` (tools/embed.sh writes $(BUILD)/gen/assets.c)
+WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
+LIB_OBJ  += $(BUILD)/gen/assets.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
@@ -39,6 +42,14 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/assets.c: tools/embed.sh $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	tools/embed.sh web > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -1,0 +1,176 @@
+/* serve.c — `hrcast serve`: load a model and run the web server until SIGINT/SIGTERM. */
+#include "cli/commands.h"
+#include "model/predictor.h"
+#include "serve/server.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: hrcast serve --model MODEL [--host 127.0.0.1] [--port 8080] [--max-upload 20M]\n"
+            "                    [--threads N] [--max-conns N] [--timeout S] [--quiet]\n\n"
+            "Serve a web page where anyone uploads a workout (FIT, TCX, GPX, CSV, JSON) or picks a sample\n"
+            "and sees its heart rate predicted by MODEL. The page and its chart library are built into\n"
+            "the binary; nothing is fetched from the network and nothing is written to disk.\n\n"
+            "options:\n"
+            "  -m, --model PATH      model file (safetensors) to predict with (required)\n"
+            "  -H, --host ADDR       numeric address to listen on (default 127.0.0.1; 0.0.0.0 for all)\n"
+            "  -p, --port N          TCP port (default 8080; 0 picks a free one, printed on stderr)\n"
+            "  -u, --max-upload SIZE largest request body, e.g. 512K, 20M (default 20M); larger -> 413\n"
+            "  -t, --threads N       worker threads, each with its own copy of the model (default 4)\n"
+            "  -c, --max-conns N     concurrent connections (default 128)\n"
+            "      --timeout S       close idle or slow connections after S seconds (default 15)\n"
+            "  -q, --quiet           no request log (one line per request on stderr otherwise)\n\n"
+            "API:\n"
+            "  POST /api/predict   body: multipart upload, a raw workout file, or JSON\n"
+            "                      {\"speed\": [m/s...], \"altitude\": [m...], \"step\": 10, \"gender\": \"m\"}\n"
+            "  GET  /api/model     model metadata     GET /api/samples   sample workouts\n"
+            "  GET  /healthz       liveness           GET /              the web page\n\n"
+            "examples:\n"
+            "  hrcast serve --model models/lstm.safetensors\n"
+            "  hrcast serve -m model.safetensors --host 0.0.0.0 --port 9000 --max-upload 50M --threads 8\n"
+            "  curl -F file=@run.fit http://127.0.0.1:8080/api/predict\n"
+            "  curl -H 'Content-Type: application/json' -d '{\"speed\":[3,3.2,3.1],\"step\":10}' \\\n"
+            "       http://127.0.0.1:8080/api/predict\n");
+}
+
+/* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed. */
+static long long parse_size(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !(v >= 0))
+        return -1;
+    double mult = 1;
+    if (*end == 'k' || *end == 'K')
+        mult = 1024, end++;
+    else if (*end == 'm' || *end == 'M')
+        mult = 1024.0 * 1024, end++;
+    else if (*end == 'g' || *end == 'G')
+        mult = 1024.0 * 1024 * 1024, end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end)
+        return -1;
+    double b = v * mult;
+    return b > 16.0 * 1024 * 1024 * 1024 ? -1 : (long long)b;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, 0, 'm'},  {"host", required_argument, 0, 'H'},
+        {"port", required_argument, 0, 'p'},   {"max-upload", required_argument, 0, 'u'},
+        {"threads", required_argument, 0, 't'}, {"max-conns", required_argument, 0, 'c'},
+        {"timeout", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    };
+    struct serve_opts o;
+    serve_opts_default(&o);
+    const char *model = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "m:H:p:u:t:c:qh", longopts, NULL)) != -1) {
+        long long sz;
+        switch (opt) {
+        case 'm': model = optarg; break;
+        case 'H': o.host = optarg; break;
+        case 'p':
+            if (parse_int(optarg, 0, 65535, &o.port)) {
+                fprintf(stderr, "hrcast serve: bad --port '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'u':
+            sz = parse_size(optarg);
+            if (sz < 1) {
+                fprintf(stderr, "hrcast serve: bad --max-upload '%s' (e.g. 512K, 20M)\n", optarg);
+                return 2;
+            }
+            o.max_upload = (size_t)sz;
+            break;
+        case 't':
+            if (parse_int(optarg, 1, 256, &o.threads)) {
+                fprintf(stderr, "hrcast serve: --threads must be 1..256\n");
+                return 2;
+            }
+            break;
+        case 'c':
+            if (parse_int(optarg, 1, 100000, &o.max_conns)) {
+                fprintf(stderr, "hrcast serve: --max-conns must be 1..100000\n");
+                return 2;
+            }
+            break;
+        case 'T':
+            if (parse_int(optarg, 1, 3600, &o.timeout_s)) {
+                fprintf(stderr, "hrcast serve: --timeout must be 1..3600 seconds\n");
+                return 2;
+            }
+            break;
+        case 'q': hr_log_set_level(HR_LOG_WARN); break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (!model || optind < argc) {
+        fprintf(stderr, "hrcast serve: %s\n", model ? "unexpected argument" : "--model is required");
+        usage(stderr);
+        return 2;
+    }
+    /* Block the stop signals before any thread starts so only sigwait below sees them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct hr_err e = {{0}};
+    struct predictor *preds = calloc((size_t)o.threads, sizeof *preds);
+    if (!preds) {
+        fprintf(stderr, "hrcast serve: out of memory\n");
+        return 1;
+    }
+    int loaded = 0, rc = 1;
+    for (; loaded < o.threads; loaded++)
+        if (predictor_load(model, &preds[loaded], &e)) {
+            fprintf(stderr, "hrcast serve: %s\n", e.msg);
+            goto out;
+        }
+    struct serve *s;
+    if (serve_start(&o, preds, loaded, &s, &e)) {
+        fprintf(stderr, "hrcast serve: %s\n", e.msg);
+        goto out;
+    }
+    const char *shown = strchr(o.host, ':') ? "[%s]" : "%s";
+    char hostbuf[80];
+    snprintf(hostbuf, sizeof hostbuf, shown, o.host);
+    fprintf(stderr, "hrcast serve: model %s (%s, step %g s); listening on http://%s:%d/ (Ctrl-C stops)\n", model,
+            preds[0].kind, (double)preds[0].step, hostbuf, serve_port(s));
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "hrcast serve: %s, finishing requests in flight and stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    serve_stop(s);
+    rc = 0;
+out:
+    for (int k = 0; k < loaded; k++)
+        predictor_free(&preds[k]);
+    free(preds);
+    return rc;
+}

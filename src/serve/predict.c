@@ -1,0 +1,219 @@
+/* predict.c — request bytes -> predicted heart rate JSON (see predict.h). */
+#include "serve/predict.h"
+#include "io/reader.h"
+#include "serve/multipart.h"
+#include "serve/reqjson.h"
+#include "serve/tmp_prep.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void serve_error_json(struct sbuf *out, const char *msg)
+{
+    sbuf_free(out);
+    sbuf_puts(out, "{\"error\":");
+    sb_json_str(out, msg);
+    sbuf_puts(out, "}\n");
+}
+
+/* Keep the first workout that has at least two samples (deep copy), then stop the reader. */
+struct first_sink {
+    struct workout w;
+    int got;
+};
+
+static int copy_first(void *ctx, struct workout *w)
+{
+    struct first_sink *fs = ctx;
+    if (fs->got || w->n < 2)
+        return 0;
+    struct workout *d = &fs->w;
+    if (workout_reserve(d, w->n))
+        return 1;
+    memcpy(d->time, w->time, w->n * sizeof *d->time);
+    memcpy(d->hr, w->hr, w->n * sizeof *d->hr);
+    memcpy(d->speed, w->speed, w->n * sizeof *d->speed);
+    memcpy(d->dist, w->dist, w->n * sizeof *d->dist);
+    memcpy(d->lat, w->lat, w->n * sizeof *d->lat);
+    memcpy(d->lon, w->lon, w->n * sizeof *d->lon);
+    memcpy(d->alt, w->alt, w->n * sizeof *d->alt);
+    d->n = w->n;
+    d->start_time = w->start_time;
+    memcpy(d->athlete, w->athlete, sizeof d->athlete);
+    memcpy(d->sport, w->sport, sizeof d->sport);
+    memcpy(d->device, w->device, sizeof d->device);
+    memcpy(d->source, w->source, sizeof d->source);
+    d->gender = w->gender;
+    d->id = w->id;
+    d->leg = w->leg;
+    fs->got = 1;
+    return 1;
+}
+
+/* A display name for messages: the upload's file name without directories or odd bytes. */
+static void clean_name(const char *in, char *out, size_t cap)
+{
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    const char *bs = strrchr(base, '\\');
+    base = bs ? bs + 1 : base;
+    size_t k = 0;
+    for (; *base && k + 1 < cap; base++)
+        out[k++] = ((unsigned char)*base >= 0x20 && *base != 0x7f) ? *base : '_';
+    out[k] = '\0';
+    if (!k)
+        snprintf(out, cap, "upload");
+}
+
+static void write_result(struct sbuf *o, const struct predictor *p, const struct series *s, const char *name,
+                         const char *format, const float *hr_pred, const float *sigma, const float *actual)
+{
+    int n = s->n, n_act = 0;
+    double sp = 0, mx = -INFINITY, mn = INFINITY, sa = 0, amx = -INFINITY, ae = 0;
+    for (int i = 0; i < n; i++) {
+        double h = hr_pred[i];
+        sp += h;
+        mx = h > mx ? h : mx;
+        mn = h < mn ? h : mn;
+        if (!isnan(actual[i])) {
+            n_act++;
+            sa += actual[i];
+            amx = actual[i] > amx ? actual[i] : amx;
+            ae += fabs(h - actual[i]);
+        }
+    }
+    sbuf_puts(o, "{\"name\":");
+    sb_json_str(o, name);
+    sbuf_puts(o, ",\"format\":");
+    sb_json_str(o, format);
+    sbuf_puts(o, ",\"model\":");
+    sb_json_str(o, p->kind);
+    sbuf_printf(o, ",\"step\":%g,\"n\":%d,\"time\":", (double)s->step, n);
+    sb_json_floats(o, S_TIME(s), n, 1);
+    sbuf_puts(o, ",\n\"speed\":");
+    sb_json_floats(o, S_SPEED(s), n, 3);
+    sbuf_puts(o, ",\n\"altitude\":");
+    if (s->meta.has_alt)
+        sb_json_floats(o, S_ALT(s), n, 1);
+    else
+        sbuf_puts(o, "null");
+    sbuf_puts(o, ",\n\"grade\":");
+    sb_json_floats(o, S_GRADE(s), n, 4);
+    sbuf_puts(o, ",\n\"hr_predicted\":");
+    sb_json_floats(o, hr_pred, n, 1);
+    if (sigma) {
+        sbuf_puts(o, ",\n\"hr_sigma\":");
+        sb_json_floats(o, sigma, n, 2);
+    }
+    if (n_act) {
+        sbuf_puts(o, ",\n\"heart_rate\":");
+        sb_json_floats(o, actual, n, 1);
+    }
+    sbuf_printf(o, ",\n\"summary\":{\"duration_s\":%.0f,\"distance_m\":%.0f,\"predicted_avg\":", (double)S_TIME(s)[n - 1],
+                (double)S_DIST(s)[n - 1]);
+    sb_json_num(o, sp / n, 4);
+    sbuf_puts(o, ",\"predicted_max\":");
+    sb_json_num(o, mx, 4);
+    sbuf_puts(o, ",\"predicted_min\":");
+    sb_json_num(o, mn, 4);
+    sbuf_puts(o, ",\"actual_avg\":");
+    sb_json_num(o, n_act ? sa / n_act : NAN, 4);
+    sbuf_puts(o, ",\"actual_max\":");
+    sb_json_num(o, n_act ? amx : NAN, 4);
+    sbuf_puts(o, ",\"mae\":");
+    sb_json_num(o, n_act ? ae / n_act : NAN, 4);
+    sbuf_printf(o, ",\"actual_steps\":%d}}\n", n_act);
+}
+
+int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                  struct sbuf *out)
+{
+    struct hr_err e = {{0}};
+    char name[128] = "upload", boundary[80];
+    const uint8_t *data = body;
+    size_t len = n;
+    int is_json_body = content_type && strncasecmp(content_type, "application/json", 16) == 0;
+    if (multipart_boundary(content_type, boundary, sizeof boundary) == 0) {
+        struct multipart_file f;
+        if (multipart_find_file(body, n, boundary, &f, &e)) {
+            serve_error_json(out, e.msg);
+            return 400;
+        }
+        data = f.data;
+        len = f.len;
+        clean_name(f.filename, name, sizeof name);
+    } else if (content_type && strncasecmp(content_type, "multipart/", 10) == 0) {
+        serve_error_json(out, "upload: multipart body without a boundary");
+        return 400;
+    }
+    if (len == 0) {
+        serve_error_json(out, "empty upload: send a workout file or JSON {\"speed\": [...]}");
+        return 400;
+    }
+    struct first_sink fs;
+    workout_init(&fs.w);
+    fs.got = 0;
+    const char *format;
+    int status = 400;
+    struct series s = {0};
+    float *buf = NULL;
+    if (is_json_body || reqjson_looks_like_api(data, len)) {
+        format = "json";
+        if (reqjson_parse(data, len, name, &fs.w, &e))
+            goto fail;
+        fs.got = 1;
+    } else {
+        struct read_opts ro;
+        read_opts_default(&ro);
+        ro.max_bytes = (size_t)256 << 20;
+        format = format_name(io_detect(data, len));
+        int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
+        if (!fs.got) {
+            if (rc == 0)
+                hr_fail(&e, "%s: no workout with at least two samples in the file", name);
+            goto fail;
+        }
+    }
+    float step = p->step > 0 ? p->step : 10.0f;
+    if (serve_tmp_prep(&fs.w, step, &s, &e))
+        goto fail;
+    buf = malloc((size_t)s.n * 3 * sizeof *buf);
+    if (!buf) {
+        status = 500;
+        hr_fail(&e, "out of memory");
+        goto fail;
+    }
+    float *hr = buf, *sigma = buf + s.n, *actual = buf + 2 * s.n;
+    /* The model never sees the recorded HR: keep it aside and mask it in the input. */
+    memcpy(actual, S_HR(&s), (size_t)s.n * sizeof *actual);
+    for (int i = 0; i < s.n; i++)
+        S_HR(&s)[i] = NAN;
+    if (predictor_predict(p, &s, hr, p->has_sigma ? sigma : NULL, &e)) {
+        status = 500;
+        goto fail;
+    }
+    for (int i = 0; i < s.n; i++)
+        if (!isfinite(hr[i])) {
+            status = 500;
+            hr_fail(&e, "model produced a non-finite prediction at step %d", i);
+            goto fail;
+        }
+    sbuf_free(out);
+    write_result(out, p, &s, name, format, hr, p->has_sigma ? sigma : NULL, actual);
+    free(buf);
+    series_free(&s);
+    workout_free(&fs.w);
+    if (out->oom) {
+        serve_error_json(out, "out of memory");
+        return 500;
+    }
+    return 200;
+fail:
+    free(buf);
+    series_free(&s);
+    workout_free(&fs.w);
+    serve_error_json(out, e.msg[0] ? e.msg : "could not read the upload");
+    return status;
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# run.sh — end-to-end browser test of `hrcast serve`: installs playwright-core into
+# tests/e2e/node_modules (npm), starts the server on a free loopback port with a test model, runs
+# e2e.mjs in headless Debian chromium, stops the server. Screenshot + CSV land in tests/e2e/out/.
+# Usage: tests/e2e/run.sh [path/to/hrcast]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+BIN=$(realpath "${1:-${HRCAST_BIN:-build/hrcast}}")
+command -v chromium >/dev/null || { echo "e2e: chromium missing (apt-get install -y chromium)"; exit 1; }
+[ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm install --no-audit --no-fund --silent)
+out="$here/out"; mkdir -p "$out"
+tmp=$(mktemp -d /tmp/hrcast-e2e.XXXXXX)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+python3 "$here/../serve_model.py" "$tmp/model.safetensors"
+# A 30-minute workout (10 s steps) with a recorded HR, in the JSON the page downloads; and a GPX.
+python3 - "$tmp" <<'PY'
+import json, math, sys
+d = sys.argv[1]
+n = 181
+speed = [2.8 + (0.9 if (i // 30) % 2 else 0) + 0.05 * math.sin(i) for i in range(n)]
+alt = [100 + 15 * math.sin(i / 25) for i in range(n)]
+hr = [None if 60 <= i < 66 else round(95 + 55 * (1 - math.exp(-i / 8)) + 12 * ((i // 30) % 2), 1) for i in range(n)]
+json.dump({"speed": speed, "altitude": alt, "heart_rate": hr, "step": 10}, open(d + "/workout.json", "w"))
+pts = "".join(f'<trkpt lat="{48.1 + i * 0.00025:.6f}" lon="11.5"><ele>{alt[i]:.1f}</ele>'
+              f'<time>2024-05-01T07:{i * 10 // 60:02d}:{i * 10 % 60:02d}Z</time></trkpt>' for i in range(n) if i * 10 < 3600)
+open(d + "/run.gpx", "w").write('<?xml version="1.0"?><gpx version="1.1" creator="test"><trk><trkseg>' + pts + "</trkseg></trk></gpx>")
+PY
+"$BIN" serve --model "$tmp/model.safetensors" --port 0 --threads 2 2>"$tmp/log" &
+pid=$!
+for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
+[ -n "$port" ] || { cat "$tmp/log"; exit 1; }
+rc=0
+node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" || rc=$?
+echo "e2e: server log:"; sed 's/^/  /' "$tmp/log"
+exit $rc

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# test_serve.sh — starts `hrcast serve` on a free loopback port with a tiny constant model file and
+# exercises every route with curl: good inputs, 413, 400 with a reason, 404, 405, slow clients,
+# junk, and a clean stop on SIGTERM. Usage: tests/test_serve.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+tmp=$(mktemp -d /tmp/hrcast-serve-test.XXXXXX)
+pass=0; fail=0; pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1 (${3:-})"; fi; }
+
+# Model files written by tests/serve_model.py (format of src/model: safetensors + __metadata__).
+here=$(cd "$(dirname "$0")" && pwd)
+python3 "$here/serve_model.py" "$tmp/const.safetensors" constant
+python3 "$here/serve_model.py" "$tmp/physio.safetensors"
+
+"$BIN" serve --model "$tmp/const.safetensors" --host 127.0.0.1 --port 0 --max-upload 64K --timeout 2 \
+  --threads 2 2>"$tmp/log" &
+pid=$!
+for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
+[ -n "$port" ] || { cat "$tmp/log"; echo "server did not start"; exit 1; }
+U=http://127.0.0.1:$port
+code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
+
+# --- GET routes
+check "healthz 200" '[ "$(code $U/healthz)" = 200 ] && grep -q "\"ok\"" $tmp/body'
+check "model metadata" '[ "$(code $U/api/model)" = 200 ] && grep -q "\"model_type\":\"constant\"" $tmp/body'
+check "samples: 4 named" '[ "$(code $U/api/samples)" = 200 ] && for s in steady intervals progressive hilly; do grep -q "\"id\":\"$s\"" $tmp/body || exit 1; done'
+check "index page" '[ "$(code $U/)" = 200 ] && grep -q "<title>hrcast" $tmp/body'
+check "app.js + uPlot embedded" '[ "$(code $U/app.js)" = 200 ] && [ "$(code $U/vendor/uPlot.iife.min.js)" = 200 ] && [ $(wc -c < $tmp/body) -gt 40000 ]'
+check "page has no external URL" '! curl -s $U/ $U/app.js $U/style.css | grep -Eq "(src|href)=\"(https?:)?//"'
+check "HEAD healthz" '[ "$(curl -s -I -o /dev/null -w "%{http_code}" $U/healthz)" = 200 ]'
+check "404 unknown path (JSON error)" '[ "$(code $U/nope)" = 404 ] && grep -q "\"error\"" $tmp/body'
+check "404 path traversal" '[ "$(code --path-as-is $U/../../etc/passwd)" = 404 ]'
+check "405 GET predict" '[ "$(code $U/api/predict)" = 405 ]'
+check "405 POST healthz" '[ "$(code -X POST -d x $U/healthz)" = 405 ]'
+check "405 DELETE page" '[ "$(code -X DELETE $U/)" = 405 ]'
+
+# --- predict: good inputs
+J='{"speed":[3,3.2,3.1,3,null,3.3],"heart_rate":[140,141,null,150,151,152],"altitude":[10,11,12,13,14,15],"step":10,"gender":"m"}'
+check "JSON predict 200" '[ "$(code -H "Content-Type: application/json" -d "$J" $U/api/predict)" = 200 ]'
+check "JSON predict fields" 'for k in time speed altitude hr_predicted hr_sigma heart_rate summary mae; do grep -q "\"$k\"" $tmp/body || exit 1; done'
+check "JSON predict values" 'grep -q "\"hr_predicted\":\[142,142,142,142,142,142\]" $tmp/body && grep -q "\"predicted_avg\":142" $tmp/body'
+check "MAE vs actual" 'grep -q "\"mae\":5.58" $tmp/body'
+printf '%s' "$J" > "$tmp/w.json"
+check "multipart upload of JSON file" '[ "$(code -F file=@$tmp/w.json $U/api/predict)" = 200 ] && grep -q "\"name\":\"w.json\"" $tmp/body'
+check "raw body JSON (no content type)" '[ "$(code --data-binary @$tmp/w.json $U/api/predict)" = 200 ]'
+gzip -c "$tmp/w.json" > "$tmp/w.json.gz"
+check "result without actual HR has no MAE" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3],\"step\":5}" $U/api/predict)" = 200 ] && grep -q "\"mae\":null" $tmp/body && ! grep -q "\"heart_rate\"" $tmp/body'
+curl -s $U/api/samples | python3 -c 'import json,sys; s=json.load(sys.stdin)[3]; print(json.dumps({"speed":s["speed"],"altitude":s["altitude"],"step":s["step"]}))' > "$tmp/hilly.json"
+check "sample round trip" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && grep -q "\"n\":271" $tmp/body'
+
+# --- predict: bad inputs, each 400 with a reason
+check "400 empty body" '[ "$(code -X POST $U/api/predict)" = 400 ] && grep -q "empty upload" $tmp/body'
+head -c 3000 /dev/urandom > "$tmp/junk.bin"
+check "400 junk file names format" '[ "$(code -F file=@$tmp/junk.bin $U/api/predict)" = 400 ] && grep -q "junk.bin: 0: unrecognised format" $tmp/body'
+check "400 bad JSON with offset" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,}" $U/api/predict)" = 400 ] && grep -q "invalid JSON" $tmp/body'
+check "400 JSON without speed" '[ "$(code -H "Content-Type: application/json" -d "{\"step\":10}" $U/api/predict)" = 400 ] && grep -q "speed" $tmp/body'
+check "400 length mismatch" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3],\"altitude\":[1],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "differ in length" $tmp/body'
+check "400 speed out of range" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,300],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "outside" $tmp/body'
+check "400 multipart without file" '[ "$(code -F name=x $U/api/predict)" = 400 ] && grep -q "no file" $tmp/body'
+check "400 multipart without boundary" '[ "$(code -H "Content-Type: multipart/form-data" -d x $U/api/predict)" = 400 ]'
+printf '<?xml version="1.0"?><gpx version="1.1"></gpx>' > "$tmp/empty.gpx"
+check "400 empty GPX" '[ "$(code -F file=@$tmp/empty.gpx $U/api/predict)" = 400 ] && grep -q "empty.gpx" $tmp/body'
+check "400 truncated gzip" 'head -c 20 $tmp/w.json.gz > $tmp/t.gz; [ "$(code -F file=@$tmp/t.gz $U/api/predict)" = 400 ]'
+
+# --- limits
+head -c 100000 /dev/urandom > "$tmp/big.bin"
+check "413 over --max-upload (Content-Length)" '[ "$(code --data-binary @$tmp/big.bin $U/api/predict)" = 413 ] && grep -q "limit" $tmp/body'
+check "413 over --max-upload (chunked)" '[ "$(code -H "Transfer-Encoding: chunked" --data-binary @$tmp/big.bin $U/api/predict)" = 413 ]'
+# slow client: opens a connection, sends half a request, then stalls; the server must drop it
+t0=$(date +%s)
+python3 - "$port" <<'PY' > "$tmp/slow" 2>&1
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nabc")
+s.settimeout(10)
+try:
+    print("closed" if s.recv(100) == b"" else "data")
+except Exception as e:
+    print("timeout", e)
+PY
+t1=$(date +%s)
+check "slow client dropped by timeout" 'grep -q closed $tmp/slow && [ $((t1 - t0)) -le 6 ]' "$(cat $tmp/slow) in $((t1 - t0))s"
+# garbage on the socket, then the server still answers
+python3 -c "import socket,sys,os; s=socket.create_connection(('127.0.0.1',$port)); s.sendall(os.urandom(5000)); s.close()" 2>/dev/null
+check "alive after garbage" '[ "$(code $U/healthz)" = 200 ]'
+# concurrent requests
+for i in $(seq 16); do curl -s -o /dev/null -w '%{http_code}\n' -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict & done > "$tmp/par"; wait $(jobs -p | grep -v "^$pid$") 2>/dev/null
+check "16 concurrent predictions 200" '[ "$(grep -c 200 $tmp/par)" = 16 ]'
+
+# --- log and shutdown
+check "one log line per request" 'grep -q "127.0.0.1 GET /healthz 200" $tmp/log && grep -q "127.0.0.1 POST /api/predict 413" $tmp/log'
+kill -TERM "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then bad "SIGTERM stops the server"; else wait "$pid"; rc=$?; check "SIGTERM stops cleanly (exit 0)" '[ $rc = 0 ] && grep -q "stopping" $tmp/log'; fi
+pid=
+check "bad --max-upload rejected" '! "$BIN" serve --model $tmp/const.safetensors --max-upload 12Q 2>/dev/null'
+check "missing model file reported" '"$BIN" serve --model $tmp/none --port 0 2>$tmp/err; [ $? = 1 ] && grep -q "none: cannot open" $tmp/err'
+check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
+check "--help shows examples" '"$BIN" serve --help | grep -q "examples:"'
+echo
+echo "test_serve.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,278 @@
+// app.js — the hrcast page's logic: loads the model card and samples, turns a pace plan or numbers
+// into a JSON request, uploads files, and draws the result with uPlot (HR, speed, altitude panels
+// with a synced cursor), plus CSV/JSON downloads. Talks only to the server that served the page.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let last = null;      // last result JSON
+let plots = [];       // uPlot instances
+
+function setStatus(msg, isError) {
+  const s = $("status");
+  s.textContent = msg || "";
+  s.className = "status" + (isError ? " error" : "");
+}
+
+async function getJSON(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+  return r.json();
+}
+
+// ---- the model card ----
+async function loadModel() {
+  try {
+    const m = await getJSON("api/model");
+    const bits = [m.model_type || m.kind || "model"];
+    if (m.step) bits.push("step " + m.step + " s");
+    if (m.features || m.feature_set) bits.push("features " + (m.feature_set || m.features));
+    $("model").textContent = "model: " + bits.join(" · ");
+  } catch (e) {
+    $("model").textContent = "model: unavailable (" + e.message + ")";
+  }
+}
+
+// ---- samples ----
+let samples = [];
+async function loadSamples() {
+  samples = await getJSON("api/samples");
+  const box = $("samples");
+  box.textContent = "";
+  for (const s of samples) {
+    const b = document.createElement("button");
+    b.dataset.sample = s.id;
+    b.textContent = s.title;
+    const small = document.createElement("small");
+    small.textContent = s.description;
+    b.appendChild(small);
+    b.addEventListener("click", () => {
+      document.querySelectorAll(".samples button").forEach((x) => x.classList.toggle("active", x === b));
+      predictJSON({ speed: s.speed, altitude: s.altitude, step: s.step }, s.title);
+    });
+    box.appendChild(b);
+  }
+}
+
+// ---- manual entry: pace plan or numbers ----
+// "10 min @ 5:00/km", "90 s @ 4:10/km", "2 km @ 4:30/km", "5 min @ 12 km/h", "5 min @ 3.2 m/s"
+function parseSpeed(txt) {
+  let m = txt.match(/^(\d+):(\d{1,2})\s*(?:\/|min\/|per\s*)?\s*km$/i);
+  if (m) return 1000 / (parseInt(m[1], 10) * 60 + parseInt(m[2], 10));
+  m = txt.match(/^(\d+(?:\.\d+)?)\s*km\/h$/i);
+  if (m) return parseFloat(m[1]) / 3.6;
+  m = txt.match(/^(\d+(?:\.\d+)?)\s*m\/s$/i);
+  if (m) return parseFloat(m[1]);
+  return NaN;
+}
+
+function parsePlan(text, step) {
+  const parts = text.split(/[\n,;]+/).map((x) => x.trim()).filter(Boolean);
+  // plain numbers: speeds in m/s, one per step
+  if (parts.length && parts.every((p) => /^-?\d+(\.\d+)?$/.test(p)))
+    return parts.map(Number);
+  const speed = [];
+  for (const p of parts) {
+    const m = p.match(/^(\d+(?:\.\d+)?)\s*(min|m|s|sec|km)\s*@\s*(.+)$/i);
+    if (!m) throw new Error('cannot read "' + p + '": write e.g. "10 min @ 5:00/km"');
+    const v = parseSpeed(m[3].trim());
+    if (!(v > 0 && v < 15)) throw new Error('cannot read the pace in "' + p + '"');
+    const qty = parseFloat(m[1]), unit = m[2].toLowerCase();
+    const secs = unit === "km" ? qty * 1000 / v : unit.startsWith("s") ? qty : qty * 60;
+    const steps = Math.max(1, Math.round(secs / step));
+    for (let i = 0; i < steps; i++) speed.push(v);
+  }
+  if (speed.length > 200000) throw new Error("plan too long");
+  return speed;
+}
+
+function parseAlts(text, n) {
+  text = text.trim();
+  if (!text) return null;
+  const climb = text.match(/^\+(\d+(?:\.\d+)?)$/);
+  if (climb) return Array.from({ length: n }, (_, i) => 100 + parseFloat(climb[1]) * i / Math.max(1, n - 1));
+  const a = text.split(/[\s,;]+/).filter(Boolean).map(Number);
+  if (a.some(isNaN)) throw new Error("altitudes must be numbers");
+  if (a.length !== n) throw new Error("need " + n + " altitudes (one per step), got " + a.length);
+  return a;
+}
+
+function manual() {
+  try {
+    const step = Math.max(1, parseFloat($("step").value) || 10);
+    const speed = parsePlan($("plan").value, step);
+    if (speed.length < 2) throw new Error("need at least two steps");
+    const altitude = parseAlts($("alts").value, speed.length);
+    const body = { speed, step, gender: $("gender").value };
+    if (altitude) body.altitude = altitude;
+    predictJSON(body, "Your plan");
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+// ---- requests ----
+async function post(body, headers, title) {
+  setStatus("Predicting…");
+  try {
+    const r = await fetch("api/predict", { method: "POST", body, headers });
+    let j;
+    try { j = await r.json(); } catch (_) { j = { error: "HTTP " + r.status }; }
+    if (!r.ok) throw new Error(j.error || "HTTP " + r.status);
+    show(j, title);
+    setStatus("");
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+function predictJSON(obj, title) {
+  return post(JSON.stringify(obj), { "Content-Type": "application/json" }, title);
+}
+
+function upload(file) {
+  const fd = new FormData();
+  fd.append("file", file, file.name);
+  return post(fd, undefined, file.name);
+}
+
+// ---- result ----
+const fmtPace = (v) => {
+  if (!(v > 0.3)) return "–";
+  const s = Math.round(1000 / v);
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+};
+const fmtNum = (v, d) => (v == null || !isFinite(v) ? "–" : Number(v).toFixed(d));
+const fmtTime = (s) => {
+  s = Math.round(s);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), ss = s % 60;
+  return (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(ss).padStart(2, "0");
+};
+
+function summary(j) {
+  const s = j.summary, box = $("summary");
+  box.textContent = "";
+  const items = [
+    ["predicted avg", fmtNum(s.predicted_avg, 0) + " bpm"],
+    ["predicted max", fmtNum(s.predicted_max, 0) + " bpm"],
+    ["predicted min", fmtNum(s.predicted_min, 0) + " bpm"],
+    ["duration", fmtTime(s.duration_s)],
+    ["distance", fmtNum(s.distance_m / 1000, 2) + " km"],
+  ];
+  if (s.actual_steps > 0) {
+    items.push(["actual avg", fmtNum(s.actual_avg, 0) + " bpm"]);
+    items.push(["MAE vs actual", fmtNum(s.mae, 1) + " bpm"]);
+  }
+  for (const [k, v] of items) {
+    const d = document.createElement("div");
+    d.dataset.key = k;
+    const b = document.createElement("b");
+    b.textContent = v;
+    const sp = document.createElement("span");
+    sp.textContent = k;
+    d.append(b, sp);
+    box.appendChild(d);
+  }
+}
+
+function chartWidth() {
+  return Math.max(320, $("result").clientWidth - 30);
+}
+
+function show(j, title) {
+  last = j;
+  $("result").hidden = false;
+  $("result-title").textContent = title + " — " + j.n + " steps of " + j.step + " s (" + j.format + ", " + j.model + " model)";
+  summary(j);
+  for (const p of plots) p.destroy();
+  plots = [];
+  const t = j.time.map((x) => x / 60);
+  const sync = uPlot.sync("hrcast");
+  const cursor = { sync: { key: sync.key }, drag: { x: true, y: false } };
+  const xAxis = { label: "time (min)" };
+  const w = chartWidth();
+  const nums = (a) => a.map((v) => (v == null ? null : v));
+
+  // heart rate: predicted, optional sigma band, actual
+  const hrData = [t, nums(j.hr_predicted)];
+  const hrSeries = [{ label: "min", value: (u, v) => (v == null ? "–" : v.toFixed(1)) },
+    { label: "predicted HR", stroke: "#c62839", width: 2 }];
+  const bands = [];
+  if (j.hr_sigma) {
+    hrData.push(j.hr_predicted.map((v, i) => v + j.hr_sigma[i]));
+    hrData.push(j.hr_predicted.map((v, i) => v - j.hr_sigma[i]));
+    hrSeries.push({ label: "+σ", stroke: "rgba(198,40,57,0.25)", width: 1 });
+    hrSeries.push({ label: "−σ", stroke: "rgba(198,40,57,0.25)", width: 1 });
+    bands.push({ series: [2, 3], fill: "rgba(198,40,57,0.10)" });
+  }
+  if (j.heart_rate) {
+    hrData.push(nums(j.heart_rate));
+    hrSeries.push({ label: "actual HR", stroke: "#1f5fbf", width: 1.5, spanGaps: false });
+  }
+  plots.push(new uPlot({ title: "Heart rate (bpm)", width: w, height: 300, cursor, series: hrSeries, bands,
+    axes: [xAxis, { label: "bpm" }], scales: { x: { time: false } } }, hrData, $("chart-hr")));
+
+  plots.push(new uPlot({ title: "Speed", width: w, height: 160, cursor,
+    series: [{ label: "min" }, { label: "speed (m/s)", stroke: "#2a8a3e", width: 1.5,
+      value: (u, v) => (v == null ? "–" : v.toFixed(2) + " m/s · " + fmtPace(v) + "/km") }],
+    axes: [xAxis, { label: "m/s" }], scales: { x: { time: false } } }, [t, j.speed], $("chart-speed")));
+
+  const alt = j.altitude || j.time.map(() => null);
+  plots.push(new uPlot({ title: j.altitude ? "Altitude (m)" : "Altitude (none recorded)", width: w, height: 140, cursor,
+    series: [{ label: "min" }, { label: "altitude (m)", stroke: "#7a5a2f", width: 1.5, fill: "rgba(122,90,47,0.12)" }],
+    axes: [xAxis, { label: "m" }], scales: { x: { time: false } } }, [t, alt], $("chart-alt")));
+  for (const p of plots) sync.sub(p);
+  // zoom one, zoom all
+  for (const p of plots)
+    p.hooks.setScale = [(u, key) => {
+      if (key !== "x") return;
+      for (const q of plots) if (q !== u && (q.scales.x.min !== u.scales.x.min || q.scales.x.max !== u.scales.x.max))
+        q.setScale("x", { min: u.scales.x.min, max: u.scales.x.max });
+    }];
+}
+
+// ---- downloads ----
+function save(name, text, type) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+function baseName() {
+  return (last.name || "workout").replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "_") || "workout";
+}
+
+function toCSV(j) {
+  const cols = [["time_s", j.time], ["speed_mps", j.speed], ["altitude_m", j.altitude], ["grade", j.grade],
+    ["hr_predicted", j.hr_predicted], ["hr_sigma", j.hr_sigma], ["hr_actual", j.heart_rate]].filter((c) => c[1]);
+  const lines = [cols.map((c) => c[0]).join(",")];
+  for (let i = 0; i < j.n; i++) lines.push(cols.map((c) => (c[1][i] == null ? "" : c[1][i])).join(","));
+  return lines.join("\n") + "\n";
+}
+
+// ---- wiring ----
+function wire() {
+  $("go-manual").addEventListener("click", manual);
+  $("file").addEventListener("change", (e) => { if (e.target.files[0]) upload(e.target.files[0]); });
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    if (e.dataTransfer.files[0]) upload(e.dataTransfer.files[0]);
+  });
+  $("dl-csv").addEventListener("click", () => last && save(baseName() + "-hr.csv", toCSV(last), "text/csv"));
+  $("dl-json").addEventListener("click", () => last && save(baseName() + "-hr.json", JSON.stringify(last), "application/json"));
+  let resizeTimer;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { for (const p of plots) p.setSize({ width: chartWidth(), height: p.height }); }, 150);
+  });
+}
+
+wire();
+loadModel();
+loadSamples().catch((e) => setStatus("samples: " + e.message, true));

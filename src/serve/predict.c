@@ -3,7 +3,7 @@
 #include "io/reader.h"
 #include "serve/multipart.h"
 #include "serve/reqjson.h"
-#include "serve/tmp_prep.h"
+#include "prep/prep.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,8 +177,19 @@ int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, cons
         }
     }
     float step = p->step > 0 ? p->step : 10.0f;
-    if (serve_tmp_prep(&fs.w, step, &s, &e))
+    struct prep_opts po;
+    prep_opts_default(&po);
+    po.step = step;
+    po.require_hr = 0; /* an upload may be a planned run without any HR */
+    snprintf(po.sport, sizeof po.sport, "any");
+    enum reject_reason why;
+    int prc = prep_workout(&fs.w, &po, &s, &why, NULL, &e);
+    if (prc < 0)
         goto fail;
+    if (prc > 0) {
+        hr_fail(&e, "%s: not usable: %s", name, reject_reason_name(why));
+        goto fail;
+    }
     buf = malloc((size_t)s.n * 3 * sizeof *buf);
     if (!buf) {
         status = 500;

@@ -549,6 +549,36 @@ static void test_malformed_and_empty(void **state)
     assert_non_null(strstr(e.msg, "(line 1)"));
 }
 
+/* Points and workouts nested in odd places (found by fuzzing): state is tied to element depth. */
+static void test_odd_nesting(void **state)
+{
+    (void)state;
+    const char *tcx =
+        "<TrainingCenterDatabase><Activities><Actitity><Lap><Track><Trackpoint><Time>\n"
+        "<Activity Sport=\"Running\"><Lap><Track><Trackpoint><Time>2012-01-21T08:00:00Z</Time></Trackpoint>"
+        "</Track></Lap></Activity>\n"
+        "<Activity Sport=\"Running\"><Lap><Track><Trackpoint><HeartRateBpm><Value>100</Value></HeartRateBpm>"
+        "</Trackpoint></Track></Lap></Activity>\n"
+        "</Time></Trackpoint></Track></Lap></Actitity></Activities></TrainingCenterDatabase>";
+    struct got g;
+    struct hr_err e;
+    assert_int_equal(read_str(tcx_read, tcx, &g, &e, "fuzz_tcx", "odd_nesting"), 0);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.w[0].n, 1);
+    assert_int_equal(g.w[1].n, 1);
+    assert_true(g.w[1].hr[0] == 100.0f && isnan(g.w[1].time[0]));
+    got_free(&g);
+    const char *gpx = "<gpx><x><trkpt lat=\"1\" lon=\"1\"><time>\n"
+                      "<trk><trkseg><trkpt lat=\"1\" lon=\"2\"/></trkseg></trk>\n"
+                      "<trk><trkseg><trkpt lat=\"3\" lon=\"4\"><ele>5</ele><trkpt><ele>6</ele></trkpt></trkpt>"
+                      "</trkseg></trk>\n</time></trkpt></x></gpx>";
+    assert_int_equal(read_str(gpx_read, gpx, &g, &e, "fuzz_gpx", "odd_nesting"), 0);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.w[1].n, 1); /* a point inside a point is not a second point */
+    assert_true(g.w[1].alt[0] == 6.0f && g.w[1].lat[0] == 3.0); /* last ele wins */
+    got_free(&g);
+}
+
 static void test_dispatch_gzip_buffer(void **state)
 {
     (void)state;
@@ -690,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_gpx_route_without_time),
         cmocka_unit_test(test_bad_values_become_missing),
         cmocka_unit_test(test_malformed_and_empty),
+        cmocka_unit_test(test_odd_nesting),
         cmocka_unit_test(test_dispatch_gzip_buffer),
         cmocka_unit_test(test_real_data_index),
     };

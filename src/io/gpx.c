@@ -49,8 +49,9 @@ struct gpx_state {
     int cnt[T_COUNT];
     struct workout w;
     enum tag in_workout; /* T_TRK or T_RTE while one is open */
-    enum tag pt_tag;     /* T_TRKPT or T_RTEPT while a point is open */
     long pt;
+    int depth;           /* open elements */
+    int wk_depth, pt_depth, collect_depth; /* depth of the open workout, point, collected element */
     char creator[WK_DEVICE_LEN];
     double meta_time;
 };
@@ -96,6 +97,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         return;
     enum tag t = lookup(name);
     s->cnt[t]++;
+    int d = ++s->depth;
     switch (t) {
     case T_GPX: {
         const char *c = xml_attr(atts, "creator");
@@ -109,6 +111,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
             break;
         workout_reset(&s->w);
         s->in_workout = t;
+        s->wk_depth = d;
         break;
     case T_TRKPT:
     case T_RTEPT:
@@ -118,7 +121,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
                 xml_ctx_fail(&s->x, "out of memory");
                 break;
             }
-            s->pt_tag = t;
+            s->pt_depth = d;
             double lat = attr_number(s, atts, "lat", 90), lon = attr_number(s, atts, "lon", 180);
             if (!isnan(lat) && !isnan(lon)) {
                 s->w.lat[s->pt] = lat;
@@ -129,6 +132,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     default:
         if (!s->text.on && wants_text(s, t)) {
             s->collect = t;
+            s->collect_depth = d;
             xml_text_start(&s->text);
         }
         break;
@@ -156,6 +160,8 @@ static void take_text(struct gpx_state *s, enum tag t)
             set_sport(&s->w, v);
         return;
     }
+    if ((size_t)s->pt >= s->w.n)
+        return;
     size_t i = (size_t)s->pt;
     struct workout *w = &s->w;
     switch (t) {
@@ -199,14 +205,14 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (s->x.failed || s->x.stopped)
         return;
     enum tag t = lookup(name);
-    if (s->text.on && t == s->collect)
-        take_text(s, t);
+    int d = s->depth--;
     if (s->cnt[t] > 0)
         s->cnt[t]--;
-    if (t == s->pt_tag && s->pt >= 0 && s->cnt[t] == 0) {
+    if (s->text.on && d == s->collect_depth)
+        take_text(s, s->collect);
+    if (s->pt >= 0 && d == s->pt_depth)
         s->pt = -1;
-        s->pt_tag = T_OTHER;
-    } else if (t == s->in_workout && s->cnt[t] == 0) {
+    if (s->in_workout && d == s->wk_depth) {
         finish_workout(s);
         s->in_workout = T_OTHER;
     }

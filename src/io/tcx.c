@@ -65,7 +65,9 @@ struct tcx_state {
     struct workout w;
     enum tag in_workout; /* T_ACTIVITY or T_COURSE while one is open, else T_OTHER */
     int legs;            /* Activities seen inside the current MultiSportSession */
-    long pt;             /* index of the open Trackpoint, -1 when none */
+    long pt;
+    int depth;           /* open elements */
+    int wk_depth, pt_depth, collect_depth; /* depth of the open workout, point, collected element */             /* index of the open Trackpoint, -1 when none */
     double lat, lon;
     double lap_start, id_time;
 };
@@ -104,6 +106,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         return;
     enum tag t = lookup(name);
     s->cnt[t]++;
+    int d = ++s->depth;
     switch (t) {
     case T_MULTISPORT: s->legs = 0; break;
     case T_ACTIVITY:
@@ -112,6 +115,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
             break;
         workout_reset(&s->w);
         s->in_workout = t;
+        s->wk_depth = d;
         s->lap_start = s->id_time = NAN;
         if (t == T_ACTIVITY) {
             const char *sport = xml_attr(atts, "Sport");
@@ -133,12 +137,14 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
             s->pt = workout_push(&s->w, NAN);
             if (s->pt < 0)
                 xml_ctx_fail(&s->x, "out of memory");
+            s->pt_depth = d;
             s->lat = s->lon = NAN;
         }
         break;
     default:
         if (!s->text.on && wants_text(s, t)) {
             s->collect = t;
+            s->collect_depth = d;
             xml_text_start(&s->text);
         }
         break;
@@ -149,8 +155,10 @@ static void take_text(struct tcx_state *s, enum tag t)
 {
     size_t len;
     const char *v = xml_text_end(&s->text, &len);
-    size_t i = s->pt >= 0 ? (size_t)s->pt : 0;
     struct xml_ctx *x = &s->x;
+    if (t != T_NAME && t != T_ID && (s->pt < 0 || (size_t)s->pt >= s->w.n))
+        return; /* point fields need an open point (wants_text ensures it; kept as a guard) */
+    size_t i = (size_t)(s->pt >= 0 ? s->pt : 0);
     switch (t) {
     case T_TIME: s->w.time[i] = xml_field_time(x, "Time", v, len); break;
     case T_LAT: s->lat = xml_field_number(x, "LatitudeDegrees", v, len, -90, 90); break;
@@ -195,17 +203,19 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (s->x.failed || s->x.stopped)
         return;
     enum tag t = lookup(name);
-    if (s->text.on && t == s->collect)
-        take_text(s, t);
+    int d = s->depth--;
     if (s->cnt[t] > 0)
         s->cnt[t]--;
-    if (t == T_TRACKPOINT && s->pt >= 0 && s->cnt[T_TRACKPOINT] == 0) {
+    if (s->text.on && d == s->collect_depth)
+        take_text(s, s->collect);
+    if (s->pt >= 0 && d == s->pt_depth) {
         if (!isnan(s->lat) && !isnan(s->lon)) {
             s->w.lat[s->pt] = s->lat;
             s->w.lon[s->pt] = s->lon;
         }
         s->pt = -1;
-    } else if (t == s->in_workout && s->cnt[t] == 0) {
+    }
+    if (s->in_workout && d == s->wk_depth) {
         finish_workout(s);
         s->in_workout = T_OTHER;
     }

@@ -1,0 +1,221 @@
+/* eval_json.c — the evaluation as JSON (metrics.json, --json), as a terminal table and as Markdown. */
+#include "eval/eval_output.h"
+#include "util/fileio.h"
+#include <math.h>
+#include <string.h>
+
+static void acc_obj(struct jw *w, const struct metric_acc *a)
+{
+    jw_obj_begin(w);
+    jw_kv_num(w, "mae", metric_mae(a));
+    jw_kv_num(w, "rmse", metric_rmse(a));
+    jw_kv_int(w, "steps", a->n);
+    jw_obj_end(w);
+}
+
+static void model_obj(struct jw *w, const struct evaluation *ev, const struct eval_model *m, int detail)
+{
+    jw_obj_begin(w);
+    jw_kv_num(w, "mae", metric_mae(&m->all));
+    jw_kv_num(w, "rmse", metric_rmse(&m->all));
+    jw_kv_num(w, "bias", metric_bias(&m->all));
+    jw_key(w, "mae_ci95");
+    jw_arr_begin(w);
+    jw_num(w, m->mae_lo);
+    jw_num(w, m->mae_hi);
+    jw_arr_end(w);
+    jw_key(w, "rmse_ci95");
+    jw_arr_begin(w);
+    jw_num(w, m->rmse_lo);
+    jw_num(w, m->rmse_hi);
+    jw_arr_end(w);
+    jw_kv_num(w, "mae_after_2min", metric_mae(&m->after2));
+    jw_key(w, "workout_mae");
+    jw_obj_begin(w);
+    jw_kv_num(w, "median", m->wmae_median);
+    jw_kv_num(w, "q1", m->wmae_q1);
+    jw_kv_num(w, "q3", m->wmae_q3);
+    jw_kv_num(w, "p90", m->wmae_p90);
+    jw_obj_end(w);
+    if (m->has_sigma && m->cover_n) {
+        jw_key(w, "coverage");
+        jw_obj_begin(w);
+        jw_kv_num(w, "nominal_50", (double)m->cover50 / m->cover_n);
+        jw_kv_num(w, "nominal_90", (double)m->cover90 / m->cover_n);
+        jw_obj_end(w);
+    }
+    if (detail) {
+        jw_key(w, "by_duration");
+        jw_obj_begin(w);
+        for (int k = 0; k < EVAL_DURATIONS; k++) {
+            jw_key(w, duration_bucket_name(k));
+            acc_obj(w, &m->duration[k]);
+        }
+        jw_obj_end(w);
+        jw_key(w, "by_intensity");
+        jw_obj_begin(w);
+        for (int k = 0; k < EVAL_INTENSITIES; k++) {
+            jw_key(w, intensity_name(k));
+            acc_obj(w, &m->intensity[k]);
+        }
+        jw_obj_end(w);
+        jw_key(w, "by_athlete");
+        jw_obj_begin(w);
+        for (int a = 0; a < ev->n_athletes; a++) {
+            jw_key(w, ev->athletes[a]);
+            acc_obj(w, &m->athlete[a]);
+        }
+        jw_obj_end(w);
+        jw_key(w, "mae_by_minute");
+        jw_arr_begin(w);
+        int last = EVAL_MINUTES;
+        while (last > 0 && m->minute[last - 1].n == 0)
+            last--;
+        for (int k = 0; k < last; k++)
+            jw_num(w, metric_mae(&m->minute[k]));
+        jw_arr_end(w);
+    }
+    jw_obj_end(w);
+}
+
+void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eval_context *cx)
+{
+    const struct eval_model *m = &ev->m[0];
+    jw_obj_begin(w);
+    jw_kv_str(w, "model", cx->model_path);
+    jw_kv_str(w, "dataset", cx->dataset_path);
+    jw_kv_str(w, "split", cx->split);
+    jw_kv_int(w, "workouts", ev->nw);
+    jw_kv_int(w, "steps", ev->steps);
+    jw_kv_int(w, "athletes", ev->n_athletes);
+    jw_kv_int(w, "bootstrap_seed", (long long)cx->seed);
+    jw_kv_num(w, "mae", metric_mae(&m->all));
+    jw_kv_num(w, "rmse", metric_rmse(&m->all));
+    jw_kv_num(w, "bias", metric_bias(&m->all));
+    jw_key(w, "model_metrics");
+    model_obj(w, ev, m, 1);
+    jw_key(w, "baselines");
+    jw_obj_begin(w);
+    for (int k = 1; k < ev->n_models; k++) {
+        jw_key(w, ev->m[k].name);
+        model_obj(w, ev, &ev->m[k], 0);
+    }
+    jw_obj_end(w);
+    jw_key(w, "relative_gain");
+    jw_obj_begin(w);
+    for (int k = 1; k < ev->n_models; k++) {
+        double b = metric_mae(&ev->m[k].all);
+        jw_kv_num(w, ev->m[k].name, b > 0 ? 1.0 - metric_mae(&m->all) / b : NAN);
+    }
+    jw_obj_end(w);
+    jw_obj_end(w);
+}
+
+void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx)
+{
+    fprintf(f, "%s on %s (%s): %d workouts, %lld valid HR steps, %d athletes\n\n", cx->model_path,
+            cx->dataset_path, cx->split, ev->nw, ev->steps, ev->n_athletes);
+    fprintf(f, "  %-12s %8s %17s %8s %7s %10s %16s\n", "model", "MAE", "95% CI", "RMSE", "bias",
+            "MAE>2min", "workout MAE med");
+    for (int k = 0; k < ev->n_models; k++) {
+        const struct eval_model *m = &ev->m[k];
+        char ci[32], iqr[32];
+        snprintf(ci, sizeof ci, "[%.2f, %.2f]", m->mae_lo, m->mae_hi);
+        snprintf(iqr, sizeof iqr, "%.2f (%.1f-%.1f)", m->wmae_median, m->wmae_q1, m->wmae_q3);
+        fprintf(f, "  %-12s %8.2f %17s %8.2f %7.2f %10.2f %16s\n", m->name, metric_mae(&m->all), ci,
+                metric_rmse(&m->all), metric_bias(&m->all), metric_mae(&m->after2), iqr);
+    }
+    for (int k = 1; k < ev->n_models; k++) {
+        double b = metric_mae(&ev->m[k].all);
+        fprintf(f, "  %s MAE is %.1f %% %s than %s\n", ev->m[0].name, fabs(100 * (1 - metric_mae(&ev->m[0].all) / b)),
+                metric_mae(&ev->m[0].all) <= b ? "lower" : "higher", ev->m[k].name);
+    }
+    if (ev->m[0].has_sigma && ev->m[0].cover_n)
+        fprintf(f, "  interval coverage: 50 %% -> %.1f %%, 90 %% -> %.1f %%\n",
+                100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
+    fprintf(f, "\n  %-12s", "intensity");
+    for (int k = 0; k < ev->n_models; k++)
+        fprintf(f, " %10s", ev->m[k].name);
+    fprintf(f, " %8s\n", "steps");
+    for (int c = 0; c < EVAL_INTENSITIES; c++) {
+        fprintf(f, "  %-12s", intensity_name(c));
+        for (int k = 0; k < ev->n_models; k++)
+            fprintf(f, " %10.2f", metric_mae(&ev->m[k].intensity[c]));
+        fprintf(f, " %8lld\n", ev->m[0].intensity[c].n);
+    }
+    fprintf(f, "\n  %-12s", "duration");
+    for (int k = 0; k < ev->n_models; k++)
+        fprintf(f, " %10s", ev->m[k].name);
+    fprintf(f, " %8s\n", "steps");
+    for (int c = 0; c < EVAL_DURATIONS; c++) {
+        fprintf(f, "  %-12s", duration_bucket_name(c));
+        for (int k = 0; k < ev->n_models; k++)
+            fprintf(f, " %10.2f", metric_mae(&ev->m[k].duration[c]));
+        fprintf(f, " %8lld\n", ev->m[0].duration[c].n);
+    }
+}
+
+int eval_write_markdown(const char *path, const struct evaluation *ev, const struct eval_context *cx,
+                        struct hr_err *e)
+{
+    struct atomic_file af;
+    if (atomic_open(&af, path, e))
+        return -1;
+    FILE *f = af.f;
+    fprintf(f, "# Evaluation of `%s`\n\nDataset `%s`, split `%s`: %d workouts, %lld valid heart-rate steps, %d athletes.\n"
+               "Metrics are global over all valid steps; confidence intervals are 95 %% bootstrap over workouts "
+               "(1000 resamples, seed %llu).\n\n",
+            cx->model_path, cx->dataset_path, cx->split, ev->nw, ev->steps, ev->n_athletes,
+            (unsigned long long)cx->seed);
+    fprintf(f, "| model | MAE (bpm) | 95 %% CI | RMSE (bpm) | bias | MAE after 2 min | per-workout MAE median (IQR) | p90 |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|---|\n");
+    for (int k = 0; k < ev->n_models; k++) {
+        const struct eval_model *m = &ev->m[k];
+        fprintf(f, "| %s | %.2f | %.2f-%.2f | %.2f | %+.2f | %.2f | %.2f (%.2f-%.2f) | %.2f |\n", m->name,
+                metric_mae(&m->all), m->mae_lo, m->mae_hi, metric_rmse(&m->all), metric_bias(&m->all),
+                metric_mae(&m->after2), m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
+    }
+    fprintf(f, "\n| by intensity (from speed only) |");
+    for (int k = 0; k < ev->n_models; k++)
+        fprintf(f, " %s |", ev->m[k].name);
+    fprintf(f, " steps |\n|---|");
+    for (int k = 0; k <= ev->n_models; k++)
+        fprintf(f, "---|");
+    fputc('\n', f);
+    for (int c = 0; c < EVAL_INTENSITIES; c++) {
+        fprintf(f, "| %s |", intensity_name(c));
+        for (int k = 0; k < ev->n_models; k++)
+            fprintf(f, " %.2f |", metric_mae(&ev->m[k].intensity[c]));
+        fprintf(f, " %lld |\n", ev->m[0].intensity[c].n);
+    }
+    fprintf(f, "\n| by duration |");
+    for (int k = 0; k < ev->n_models; k++)
+        fprintf(f, " %s |", ev->m[k].name);
+    fprintf(f, " steps |\n|---|");
+    for (int k = 0; k <= ev->n_models; k++)
+        fprintf(f, "---|");
+    fputc('\n', f);
+    for (int c = 0; c < EVAL_DURATIONS; c++) {
+        fprintf(f, "| %s |", duration_bucket_name(c));
+        for (int k = 0; k < ev->n_models; k++)
+            fprintf(f, " %.2f |", metric_mae(&ev->m[k].duration[c]));
+        fprintf(f, " %lld |\n", ev->m[0].duration[c].n);
+    }
+    fprintf(f, "\n| by athlete |");
+    for (int k = 0; k < ev->n_models; k++)
+        fprintf(f, " %s |", ev->m[k].name);
+    fprintf(f, " steps |\n|---|");
+    for (int k = 0; k <= ev->n_models; k++)
+        fprintf(f, "---|");
+    fputc('\n', f);
+    for (int a = 0; a < ev->n_athletes; a++) {
+        fprintf(f, "| %s |", ev->athletes[a]);
+        for (int k = 0; k < ev->n_models; k++)
+            fprintf(f, " %.2f |", metric_mae(&ev->m[k].athlete[a]));
+        fprintf(f, " %lld |\n", ev->m[0].athlete[a].n);
+    }
+    if (ev->m[0].has_sigma && ev->m[0].cover_n)
+        fprintf(f, "\nCalibration: %.1f %% of steps inside the 50 %% interval, %.1f %% inside the 90 %% interval.\n",
+                100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
+    return atomic_commit(&af, e);
+}

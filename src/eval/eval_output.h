@@ -1,0 +1,38 @@
+/* eval_output.h — what `hrcast eval` writes: the JSON object (metrics.json / --json), the Markdown
+ * table (metrics.md), the figures (PNG) and the self-contained HTML report. */
+#ifndef HRCAST_EVAL_EVAL_OUTPUT_H
+#define HRCAST_EVAL_EVAL_OUTPUT_H
+#include <stdio.h>
+#include "eval/evaluate.h"
+#include "util/json.h"
+
+struct eval_context {
+    const char *model_path;
+    const char *model_card_json; /* the model's metadata JSON (may be NULL) */
+    const char *dataset_path;
+    const char *split;           /* "athlete:test", ... */
+    const char *log_path;        /* training JSONL log if found (may be NULL) */
+    uint64_t seed;
+};
+
+/* One JSON object: mae, rmse, bias, workouts, steps, ..., baselines {name: {mae, rmse, ...}}. */
+void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eval_context *cx);
+/* Human table on f (stdout). */
+void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx);
+/* metrics.md */
+int eval_write_markdown(const char *path, const struct evaluation *ev, const struct eval_context *cx,
+                        struct hr_err *e);
+
+/* Figures into dir; names[] receives the written file names (no dir), *n their count (<= 16). */
+#define EVAL_MAX_FIGURES 16
+struct eval_figure {
+    char file[64];
+    char caption[256];
+};
+int eval_write_figures(const char *dir, const struct dataset *ds, const struct evaluation *ev,
+                       const struct eval_context *cx, struct eval_figure *figs, int *n, struct hr_err *e);
+/* DIR/report.html: model card, metrics with baselines and CIs, the figures embedded (base64). */
+int eval_write_html(const char *dir, const struct evaluation *ev, const struct eval_context *cx,
+                    const struct eval_figure *figs, int nfig, struct hr_err *e);
+
+#endif

@@ -1,6 +1,6 @@
 /* fitrec_parse_bench.c — runs fitrec_read_stream over a file (read(2) chunks, no gzip) with a counting
  * sink and prints "bytes workouts samples hr_samples wall_s MB/s_wall cpu_s MB/s_cpu". Used by bench/import.sh.
- * Build: cc -O2 -Isrc -o build/fitrec_parse_bench bench/fitrec_parse_bench.c build/libhrcast.a -lz -lm */
+ * Build: see bench/import.sh (links build/libhrcast.a with the Makefile's libraries). */
 #include "io/reader.h"
 #include <fcntl.h>
 #include <math.h>

@@ -45,8 +45,9 @@ static void test_number_parser_strict_and_exact(void **state)
         assert_false(tu_parse_number_span(bad[i], bad[i] + strlen(bad[i]), &v));
     }
     double v;
-    assert_false(tu_parse_number_span("12x", "12x" + 3, &v));
-    assert_true(tu_parse_number_span(" 12 ", " 12 " + 4, &v));
+    const char *junk = "12x", *spaced = " 12 ";
+    assert_false(tu_parse_number_span(junk, junk + 3, &v));
+    assert_true(tu_parse_number_span(spaced, spaced + 4, &v));
     assert_true(v == 12.0);
     /* Random short decimals must be correctly rounded (<= 15 digits). */
     unsigned long long x = 88172645463325252ull;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define FITREC_MAX_LINE ((size_t)64 << 20)
-#define FITREC_CHUNK ((size_t)4 << 20)
+#define FITREC_CHUNK ((size_t)1 << 20)
 #define FITREC_WARN_MAX 20
 
 enum { CH_TIME, CH_LAT, CH_LON, CH_ALT, CH_HR, CH_SPEED, CH_COUNT };
@@ -442,18 +442,19 @@ int fitrec_read_stream(io_read_fn read, void *src, const uint8_t *prefix, size_t
             break;
         }
         /* No full line left: keep the partial one, then read more. */
-        if (start > 0) {
-            memmove(buf, buf + start, len - start);
-            len -= start;
-            start = 0;
-        }
         scan = len;
-        if (!skipping && len > FITREC_MAX_LINE) {
+        if (!skipping && len - start > FITREC_MAX_LINE) {
             bad_line(&r, line, "line longer than 64 MB");
             skipping = 1;
         }
         if (skipping)
-            len = scan = 0;
+            start = len = scan = 0;
+        if (cap - len < FITREC_CHUNK && start > 0) { /* compact only when short of room */
+            memmove(buf, buf + start, len - start);
+            len -= start;
+            scan = len;
+            start = 0;
+        }
         if (cap - len < FITREC_CHUNK) {
             size_t ncap = cap * 2;
             char *nb = realloc(buf, ncap);

@@ -9,6 +9,7 @@ const struct command hr_commands[] = {
     {"simulate", cmd_simulate, "simulate runners and workouts into a dataset (and FIT/GPX/TCX files)"},
     {"train", cmd_train, "train the LSTM on a dataset's training split"},
     {"fit-physio", cmd_fit_physio, "fit the physiological baseline (population and per athlete)"},
+    {"eval", cmd_eval, "metrics against baselines on a stored split, figures and an HTML report"},
     {"predict", cmd_predict, "predict the heart rate of workout files with any model"},
     {"serve", cmd_serve, "web page and HTTP API: upload a workout, see its heart rate predicted"},
     {NULL, NULL, NULL},

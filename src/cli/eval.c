@@ -1,0 +1,164 @@
+/* eval.c — `hrcast eval MODEL DATASET`: honest metrics on a stored split, with baselines, and the
+ * report (metrics.json, metrics.md, figures, report.html) with -o DIR. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "eval/baselines.h"
+#include "eval/eval_output.h"
+#include "util/fileio.h"
+#include "util/log.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *usage_text =
+    "usage: hrcast eval MODEL DATASET [--split athlete:test|chrono:test|all] [--baselines] [--json] [-o DIR]\n"
+    "\n"
+    "Evaluates MODEL on a stored split: global masked MAE, RMSE and bias over every valid step, the\n"
+    "per-workout MAE distribution, 95 % bootstrap confidence intervals by workout, MAE after the first\n"
+    "2 minutes, by minute, by duration, by athlete and by intensity class (from speed only), and the\n"
+    "interval coverage of an NLL model. The models never see the HR of the workout they predict.\n"
+    "\n"
+    "options:\n"
+    "      --split S     athlete:test (default; 'test' alone means this), chrono:test, athlete:val, all\n"
+    "      --baselines   also fit and evaluate the constant and physiological baselines on the same\n"
+    "                    split's training part, side by side\n"
+    "      --json        print one JSON object (mae, rmse, workouts, steps, baselines, ...) on stdout\n"
+    "  -o, --output DIR  write DIR/metrics.json, DIR/metrics.md, the figures and DIR/report.html\n"
+    "      --seed S      bootstrap and random-figure seed (42)\n"
+    "  -q, --quiet       no progress messages\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast eval model.safetensors sim.hrd --baselines\n"
+    "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n";
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option opts[] = {{"split", required_argument, 0, 1}, {"baselines", no_argument, 0, 2},
+                                         {"json", no_argument, 0, 3},        {"output", required_argument, 0, 'o'},
+                                         {"seed", required_argument, 0, 4},  {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
+    const char *split = "athlete:test", *dir = NULL;
+    int baselines = 0, json = 0, c;
+    uint64_t seed = 42;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 1: split = optarg; break;
+        case 2: baselines = 1; break;
+        case 3: json = 1; break;
+        case 'o': dir = optarg; break;
+        case 4: if (cli_u64("eval", "--seed", optarg, &seed)) return 2; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage(usage_text, 0);
+    int kind, part;
+    if (parse_split_spec(split, &kind, &part)) {
+        fprintf(stderr, "hrcast eval: --split: '%s' is not athlete:test, chrono:test, athlete:val, ... or all\n", split);
+        return 2;
+    }
+    char split_name[32];
+    snprintf(split_name, sizeof split_name, "%s", kind < 0 ? "all" : "");
+    if (kind >= 0)
+        snprintf(split_name, sizeof split_name, "%s:%s", kind == SPLIT_CHRONO ? "chrono" : "athlete",
+                 split_part_name((enum split_part)part));
+    const char *model_path = argv[optind], *ds_path = argv[optind + 1];
+    struct hr_err e = {{0}};
+    struct predictor preds[3];
+    memset(preds, 0, sizeof preds);
+    if (predictor_load(model_path, &preds[0], &e)) {
+        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        return 1;
+    }
+    struct dataset ds;
+    if (dataset_open(ds_path, &ds, &e)) {
+        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        predictor_free(&preds[0]);
+        return 1;
+    }
+    int rc = 1, n = 0, n_models = 1;
+    int *idx = NULL;
+    struct evaluation ev;
+    memset(&ev, 0, sizeof ev);
+    if (preds[0].step != ds.step) {
+        fprintf(stderr, "hrcast eval: the model's step %g s differs from the dataset's %g s\n", preds[0].step, ds.step);
+        goto out;
+    }
+    idx = dataset_select(&ds, (enum split_kind)kind, (enum split_part)part, &n);
+    if (!idx || n == 0) {
+        fprintf(stderr, "hrcast eval: the %s selection of %s is empty\n", split_name, ds_path);
+        goto out;
+    }
+    if (baselines) {
+        hr_info("fitting the constant and physiological baselines on the training part of the split");
+        if (baselines_fit(&ds, kind, &preds[1], &preds[2], &e)) {
+            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+            goto out;
+        }
+        n_models = 3;
+    }
+    const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
+    const char *names[3] = {preds[0].kind, "constant", "physio"};
+    hr_info("evaluating on %d workouts", n);
+    if (evaluate(&ds, idx, n, pp, names, n_models, seed, dir != NULL, &ev, &e)) {
+        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        goto out;
+    }
+    char log_path[1100];
+    snprintf(log_path, sizeof log_path, "%s.log.jsonl", model_path);
+    struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
+                              access(log_path, R_OK) == 0 ? log_path : NULL, seed};
+    if (json) {
+        struct jw w;
+        jw_init_file(&w, stdout, 1);
+        eval_write_json(&w, &ev, &cx);
+        fputc('\n', stdout);
+    } else {
+        eval_print_table(stdout, &ev, &cx);
+    }
+    if (dir) {
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            fprintf(stderr, "hrcast eval: %s: %s\n", dir, strerror(errno));
+            goto out;
+        }
+        char path[1200];
+        snprintf(path, sizeof path, "%s/metrics.json", dir);
+        struct jw w;
+        jw_init_buf(&w, 1);
+        eval_write_json(&w, &ev, &cx);
+        size_t len;
+        char *text = jw_take(&w, &len);
+        struct eval_figure figs[EVAL_MAX_FIGURES];
+        int nfig = 0;
+        if (!text || write_file_atomic(path, text, len, &e)) {
+            free(text);
+            fprintf(stderr, "hrcast eval: %s\n", text ? e.msg : "out of memory");
+            goto out;
+        }
+        free(text);
+        snprintf(path, sizeof path, "%s/metrics.md", dir);
+        if (eval_write_markdown(path, &ev, &cx, &e) || eval_write_figures(dir, &ds, &ev, &cx, figs, &nfig, &e) ||
+            eval_write_html(dir, &ev, &cx, figs, nfig, &e)) {
+            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+            goto out;
+        }
+        hr_info("wrote %s/metrics.json, metrics.md, %d figures and report.html", dir, nfig);
+    }
+    rc = 0;
+out:
+    evaluation_free(&ev);
+    free(idx);
+    dataset_close(&ds);
+    for (int k = 0; k < 3; k++)
+        if (preds[k].impl)
+            predictor_free(&preds[k]);
+    return rc;
+}

@@ -1,0 +1,174 @@
+/* eval_html.c — DIR/report.html: one self-contained page (figures embedded as base64 PNG) with the
+ * model card, the metrics table with baselines and confidence intervals, and the figures. */
+#include "eval/eval_output.h"
+#include "util/fileio.h"
+#include "util/json.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void html_escape(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static void base64(FILE *f, const uint8_t *d, size_t n)
+{
+    static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)d[i] << 16 | (i + 1 < n ? (uint32_t)d[i + 1] << 8 : 0) | (i + 2 < n ? d[i + 2] : 0);
+        fputc(tb[v >> 18 & 63], f);
+        fputc(tb[v >> 12 & 63], f);
+        fputc(i + 1 < n ? tb[v >> 6 & 63] : '=', f);
+        fputc(i + 2 < n ? tb[v & 63] : '=', f);
+    }
+}
+
+static void card_rows(FILE *f, const struct json *card)
+{
+    const struct json *model = json_get(card, "model");
+    const struct json *arch = json_get(model, "architecture");
+    const char *type = json_get_str(card, "model_type", "?");
+    fprintf(f, "<tr><th>model type</th><td>");
+    html_escape(f, type);
+    fprintf(f, "</td></tr>\n");
+    if (arch) {
+        fprintf(f, "<tr><th>architecture</th><td>%d-layer LSTM, hidden %d, %d inputs, %d output(s), dropout %.2g, %.0f parameters</td></tr>\n",
+                (int)json_get_num(arch, "num_layers", 0), (int)json_get_num(arch, "hidden_size", 0),
+                (int)json_get_num(arch, "input_size", 0), (int)json_get_num(arch, "output_size", 0),
+                json_get_num(arch, "dropout", 0), json_get_num(arch, "parameters", 0));
+    }
+    const struct json *feat = json_get(model, "features");
+    if (feat) {
+        fprintf(f, "<tr><th>features</th><td><b>");
+        html_escape(f, json_get_str(feat, "set", ""));
+        fprintf(f, "</b>: ");
+        const struct json *names = json_get(feat, "names");
+        for (size_t i = 0; i < json_len(names); i++) {
+            html_escape(f, json_str(json_at(names, i), ""));
+            fputs(i + 1 < json_len(names) ? ", " : "", f);
+        }
+        fprintf(f, " &mdash; none derived from the heart rate being predicted</td></tr>\n");
+    }
+    double step = json_get_num(model, "step_s", NAN);
+    if (isfinite(step))
+        fprintf(f, "<tr><th>grid step</th><td>%g s</td></tr>\n", step);
+    const char *loss = json_get_str(model, "loss", NULL);
+    if (loss) {
+        fprintf(f, "<tr><th>loss</th><td>");
+        html_escape(f, loss);
+        fprintf(f, "</td></tr>\n");
+    }
+    const struct json *tr = json_get(model, "training");
+    if (tr) {
+        fprintf(f, "<tr><th>training</th><td>dataset <code>");
+        html_escape(f, json_get_str(tr, "dataset", ""));
+        fprintf(f, "</code>, %s split, %.0f training / %.0f validation workouts, best epoch %.0f of %.0f, "
+                   "validation MAE %.2f bpm, seed %.0f</td></tr>\n",
+                json_get_str(tr, "split", "?"), json_get_num(tr, "train_workouts", 0), json_get_num(tr, "val_workouts", 0),
+                json_get_num(tr, "best_epoch", 0), json_get_num(tr, "epochs_run", 0), json_get_num(tr, "val_mae", NAN),
+                json_get_num(tr, "seed", 0));
+    }
+}
+
+int eval_write_html(const char *dir, const struct evaluation *ev, const struct eval_context *cx,
+                    const struct eval_figure *figs, int nfig, struct hr_err *e)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    struct atomic_file af;
+    if (atomic_open(&af, path, e))
+        return -1;
+    FILE *f = af.f;
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hrcast evaluation</title>\n"
+               "<style>body{font-family:DejaVu Sans,Arial,sans-serif;max-width:1150px;margin:2em auto;color:#222;padding:0 1em}"
+               "h1{color:#c0392b}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+               "th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}figure{margin:1.5em 0}"
+               "img{max-width:100%%;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}"
+               ".note{color:#555;font-size:.9em}</style></head><body>\n");
+    fprintf(f, "<h1>hrcast evaluation</h1>\n<p>Model <code>");
+    html_escape(f, cx->model_path);
+    fprintf(f, "</code> on <code>");
+    html_escape(f, cx->dataset_path);
+    fprintf(f, "</code>, split <b>");
+    html_escape(f, cx->split);
+    fprintf(f, "</b>: %d workouts, %lld valid heart-rate steps, %d athletes.</p>\n", ev->nw, ev->steps, ev->n_athletes);
+    fprintf(f, "<h2>Model card</h2>\n<table>\n");
+    struct json *card = NULL;
+    if (cx->model_card_json && json_parse(cx->model_card_json, strlen(cx->model_card_json), "card", &card, NULL) == 0)
+        card_rows(f, card);
+    json_free(card);
+    fprintf(f, "</table>\n<h2>Metrics</h2>\n<p class=\"note\">Global MAE and RMSE over all valid steps (not averages of "
+               "per-batch values); 95 %% confidence intervals by bootstrap over workouts (1000 resamples, seed %llu). "
+               "The models never see the recorded heart rate of the workout they predict.</p>\n",
+            (unsigned long long)cx->seed);
+    fprintf(f, "<table><tr><th>model</th><th>MAE (bpm)</th><th>95 %% CI</th><th>RMSE (bpm)</th><th>95 %% CI</th>"
+               "<th>bias</th><th>MAE after 2 min</th><th>per-workout MAE median (IQR)</th><th>p90</th></tr>\n");
+    for (int k = 0; k < ev->n_models; k++) {
+        const struct eval_model *m = &ev->m[k];
+        fprintf(f, "<tr><td>%s%s%s</td><td class=n>%.2f</td><td class=n>%.2f&ndash;%.2f</td><td class=n>%.2f</td>"
+                   "<td class=n>%.2f&ndash;%.2f</td><td class=n>%+.2f</td><td class=n>%.2f</td>"
+                   "<td class=n>%.2f (%.2f&ndash;%.2f)</td><td class=n>%.2f</td></tr>\n",
+                k == 0 ? "<b>" : "", m->name, k == 0 ? "</b>" : " (baseline)", metric_mae(&m->all), m->mae_lo, m->mae_hi,
+                metric_rmse(&m->all), m->rmse_lo, m->rmse_hi, metric_bias(&m->all), metric_mae(&m->after2),
+                m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
+    }
+    fprintf(f, "</table>\n");
+    for (int k = 1; k < ev->n_models; k++) {
+        double b = metric_mae(&ev->m[k].all), a = metric_mae(&ev->m[0].all);
+        fprintf(f, "<p>%s: MAE %.1f %% %s than the %s baseline.</p>\n", ev->m[0].name, fabs(100 * (1 - a / b)),
+                a <= b ? "lower" : "higher", ev->m[k].name);
+    }
+    if (ev->m[0].has_sigma && ev->m[0].cover_n)
+        fprintf(f, "<p>Calibration: %.1f %% of recorded steps inside the 50 %% interval, %.1f %% inside the 90 %% interval.</p>\n",
+                100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
+    fprintf(f, "<h3>By intensity (derived from speed only) and duration</h3>\n<table><tr><th></th>");
+    for (int k = 0; k < ev->n_models; k++)
+        fprintf(f, "<th>%s MAE</th>", ev->m[k].name);
+    fprintf(f, "<th>steps</th></tr>\n");
+    for (int c = 0; c < EVAL_INTENSITIES + EVAL_DURATIONS; c++) {
+        int dur = c >= EVAL_INTENSITIES, q = dur ? c - EVAL_INTENSITIES : c;
+        fprintf(f, "<tr><td>%s</td>", dur ? duration_bucket_name(q) : intensity_name(q));
+        for (int k = 0; k < ev->n_models; k++) {
+            const struct metric_acc *a = dur ? &ev->m[k].duration[q] : &ev->m[k].intensity[q];
+            fprintf(f, "<td class=n>%.2f</td>", metric_mae(a));
+        }
+        fprintf(f, "<td class=n>%lld</td></tr>\n", dur ? ev->m[0].duration[q].n : ev->m[0].intensity[q].n);
+    }
+    fprintf(f, "</table>\n<h2>Figures</h2>\n<p class=\"note\">Workouts are chosen by rule (best, median and worst by the model's MAE, "
+               "then seeded random ones), never by hand.</p>\n");
+    for (int i = 0; i < nfig; i++) {
+        char fp[1200];
+        snprintf(fp, sizeof fp, "%s/%s", dir, figs[i].file);
+        uint8_t *data;
+        size_t len;
+        if (read_file_all(fp, &data, &len, (size_t)64 << 20, e)) {
+            atomic_abort(&af);
+            return -1;
+        }
+        fprintf(f, "<figure><img alt=\"");
+        html_escape(f, figs[i].caption);
+        fprintf(f, "\" src=\"data:image/png;base64,");
+        base64(f, data, len);
+        fprintf(f, "\"><figcaption>");
+        html_escape(f, figs[i].caption);
+        fprintf(f, "</figcaption></figure>\n");
+        free(data);
+    }
+    fprintf(f, "<p class=\"note\">Made by hrcast %s. Rerun: <code>hrcast eval ", "0.1.0");
+    html_escape(f, cx->model_path);
+    fputc(' ', f);
+    html_escape(f, cx->dataset_path);
+    fprintf(f, " --split ");
+    html_escape(f, cx->split);
+    fprintf(f, " --baselines -o DIR</code></p>\n</body></html>\n");
+    return atomic_commit(&af, e);
+}

@@ -32,8 +32,8 @@ static void test_lags_are_in_seconds(void **state)
     profile(&a, 1.0f, 1200);
     profile(&b, 10.0f, 1200);
     float *fa = malloc(sizeof(float) * a.n * fs->n), *fb = malloc(sizeof(float) * b.n * fs->n);
-    assert_int_equal(features_compute(fs, &a, fa, NULL), 0);
-    assert_int_equal(features_compute(fs, &b, fb, NULL), 0);
+    assert_int_equal(features_compute(fs, &a, NULL, fa, NULL), 0);
+    assert_int_equal(features_compute(fs, &b, NULL, fb, NULL), 0);
     /* at t = 640 s: speed lagged 50 s is still 2.5; at t = 660 s it is 3.5 — on both grids */
     assert_float_equal(fa[640 * 14 + 4], 2.5f, 1e-6);
     assert_float_equal(fb[64 * 14 + 4], 2.5f, 1e-6);
@@ -56,10 +56,10 @@ static void test_features_ignore_heart_rate(void **state)
         struct series s;
         profile(&s, 10.0f, 900);
         float *f1 = malloc(sizeof(float) * s.n * fs->n), *f2 = malloc(sizeof(float) * s.n * fs->n);
-        features_compute(fs, &s, f1, NULL);
+        features_compute(fs, &s, NULL, f1, NULL);
         for (int i = 0; i < s.n; i++)
             S_HR(&s)[i] = 100.0f + (float)(i % 17);
-        features_compute(fs, &s, f2, NULL);
+        features_compute(fs, &s, NULL, f2, NULL);
         assert_memory_equal(f1, f2, sizeof(float) * s.n * fs->n);
         free(f1);
         free(f2);

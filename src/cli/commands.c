@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 const struct command hr_commands[] = {
+    {"demo", cmd_demo, "simulate, train, evaluate against baselines, write out/report.html"},
     {"import", cmd_import, "read FIT/TCX/GPX/CSV/FitRec files into a clean dataset"},
     {"info", cmd_info, "summarise a dataset: workouts, athletes, hours, rejections"},
     {"export", cmd_export, "write a dataset back out as CSV or JSON lines"},

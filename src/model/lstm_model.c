@@ -53,6 +53,18 @@ static char *card_json(const struct hr_lstm *m, const char *provenance)
     jw_kv_str(&w, "target", "heart_rate_bpm");
     jw_kv_str(&w, "outputs", m->net.cfg.out == 2 ? "heart_rate_bpm, log_variance" : "heart_rate_bpm");
     jw_kv_num(&w, "hr_mean", m->hr_mean);
+    if (m->fs->prior) {
+        const struct physio_params *q = &m->prior;
+        jw_key(&w, "physio_prior");
+        jw_obj_begin(&w);
+        jw_kv_num(&w, "offset", q->offset);
+        jw_kv_num(&w, "gain", q->gain);
+        jw_kv_num(&w, "tau", q->tau);
+        jw_kv_num(&w, "drift", q->drift);
+        jw_kv_num(&w, "grade_k", q->grade_k);
+        jw_kv_num(&w, "hr0", q->hr0);
+        jw_obj_end(&w);
+    }
     jw_kv_str(&w, "inputs_from_heart_rate", "none");
     if (provenance && *provenance) {
         jw_key(&w, "training");
@@ -164,6 +176,21 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
     }
     snprintf(m->loss, sizeof m->loss, "%s", json_get_str(j, "loss", "mse"));
     m->hr_mean = (float)json_get_num(j, "hr_mean", 0);
+    if (m->fs->prior) {
+        const struct json *q = json_get(j, "physio_prior");
+        physio_params_default(&m->prior);
+        m->prior.offset = (float)json_get_num(q, "offset", NAN);
+        m->prior.gain = (float)json_get_num(q, "gain", NAN);
+        m->prior.tau = (float)json_get_num(q, "tau", NAN);
+        m->prior.drift = (float)json_get_num(q, "drift", NAN);
+        m->prior.grade_k = (float)json_get_num(q, "grade_k", NAN);
+        m->prior.hr0 = (float)json_get_num(q, "hr0", NAN);
+        if (!q || !isfinite(m->prior.offset) || !isfinite(m->prior.gain) || !(m->prior.tau > 0) ||
+            !isfinite(m->prior.drift) || !isfinite(m->prior.grade_k) || !isfinite(m->prior.hr0)) {
+            hr_fail(e, "%s: feature set %s needs a valid physio_prior in the model card", path, m->fs->name);
+            goto out;
+        }
+    }
     if (lstm_model_init(&m->net, &cfg, 0, e))
         goto out;
     struct nn_param ps[LSTM_MAX_PARAMS];
@@ -195,6 +222,22 @@ void hr_lstm_free(struct hr_lstm *m)
     memset(m, 0, sizeof *m);
 }
 
+int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out, int normalize, struct hr_err *e)
+{
+    float *prior = NULL;
+    if (m->fs->prior) {
+        prior = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
+        if (!prior)
+            return hr_fail(e, "features: out of memory");
+        physio_predict_params(&m->prior, s, prior);
+    }
+    int rc = features_compute(m->fs, s, prior, out, e);
+    free(prior);
+    if (rc == 0 && normalize)
+        normalize_rows(&m->nz, out, s->n);
+    return rc;
+}
+
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e)
 {
     float *x = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1) * (size_t)m->fs->n);
@@ -202,11 +245,10 @@ float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr
         hr_fail(e, "predict: out of memory");
         return NULL;
     }
-    if (features_compute(m->fs, s, x, e)) {
+    if (hr_lstm_features(m, s, x, 1, e)) {
         free(x);
         return NULL;
     }
-    normalize_rows(&m->nz, x, s->n);
     return x;
 }
 

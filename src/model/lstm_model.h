@@ -3,6 +3,7 @@
  * safetensors with PyTorch names and a JSON model card in __metadata__ ("model"). */
 #ifndef HRCAST_MODEL_LSTM_MODEL_H
 #define HRCAST_MODEL_LSTM_MODEL_H
+#include "model/physio.h"
 #include "model/predictor.h"
 #include "nn/lstm.h"
 #include "prep/features.h"
@@ -15,6 +16,7 @@ struct hr_lstm {
     float step;
     char loss[8];
     float hr_mean; /* mean valid HR of the training split */
+    struct physio_params prior; /* for feature sets with a physiological prior (fs->prior) */
 };
 
 /* provenance_json: a JSON object text stored as the card's "training" (may be NULL). */
@@ -32,7 +34,10 @@ int hr_lstm_predict(const struct hr_lstm *m, const struct series *s, float *hr, 
 /* Batch inference over several series at once (hr[i] has s[i]->n entries). */
 int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s, int n, float **hr,
                           float **sigma, struct hr_err *e);
-/* Feature rows of s, normalised with m->nz: s->n x fs->n, malloc'ed. */
+/* Feature rows of s (s->n x fs->n) into out, with the prior column when the set has one;
+ * normalised with m->nz when normalize. */
+int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out, int normalize, struct hr_err *e);
+/* Normalised feature rows of s, malloc'ed. */
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e);
 
 /* predictor_load hook (model_type "lstm"). */

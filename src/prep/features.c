@@ -9,10 +9,17 @@ static const struct feature_set sets[] = {
     {"default", 14,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
-      "elevation_gain", "elapsed_time", "distance", "gender"}},
+      "elevation_gain", "elapsed_time", "distance", "gender"},
+     0},
     {"seed11", 11,
      {"speed", "altitude", "gender", "speed_lag_2", "speed_lag_5", "altitude_lag_30", "speed_diff",
-      "altitude_diff", "speed_rolling_10", "speed_rolling_30", "cum_elevation_gain"}},
+      "altitude_diff", "speed_rolling_10", "speed_rolling_30", "cum_elevation_gain"},
+     0},
+    {"default+physio", 15,
+     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
+      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
+      "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
+     1},
 };
 
 const struct feature_set *feature_set_get(const char *name)
@@ -39,8 +46,11 @@ static float trailing_mean(const double *pre, int i, int k)
     return (float)((pre[i + 1] - pre[a]) / (i - a + 1));
 }
 
-int features_compute(const struct feature_set *set, const struct series *s, float *out, struct hr_err *e)
+int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
+                     struct hr_err *e)
 {
+    if (set->prior && !prior)
+        return hr_fail(e, "features: set '%s' needs a prior", set->name);
     int n = s->n, F = set->n;
     const float *spd = S_SPEED(s), *alt = S_ALT(s);
     double *pre = malloc(sizeof(double) * (size_t)(n + 1));
@@ -70,6 +80,8 @@ int features_compute(const struct feature_set *set, const struct series *s, floa
                            lag(alt, i, l300), dv / st, da / st, trailing_mean(pre, i, m100),
                            trailing_mean(pre, i, m300), (float)gain, S_TIME(s)[i], S_DIST(s)[i], gender};
             memcpy(row, v, sizeof v);
+            if (set->prior)
+                row[14] = prior[i];
         }
         for (int f = 0; f < F; f++)
             if (!isfinite(row[f]))

@@ -13,12 +13,16 @@ struct feature_set {
     char name[16];
     int n;
     const char *names[FEAT_MAX];
+    int prior; /* 1: the last column is a physiological prior HR supplied by the caller (computed
+                * from speed and grade with parameters fitted on training data, never from this HR) */
 };
 
-/* Look up a set by name ("default", "seed11"); NULL if unknown. */
+/* Look up a set by name ("default", "seed11", "default+physio"); NULL if unknown. */
 const struct feature_set *feature_set_get(const char *name);
-/* out: s->n rows x set->n columns, row-major. Every value finite. */
-int features_compute(const struct feature_set *set, const struct series *s, float *out, struct hr_err *e);
+/* out: s->n rows x set->n columns, row-major. Every value finite. prior: s->n values for sets with
+ * set->prior (else ignored, may be NULL). */
+int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
+                     struct hr_err *e);
 
 /* Per-feature mean and standard deviation, fitted on training series only. */
 struct normalizer {

@@ -29,8 +29,9 @@ void batch_free(struct batch *b)
 }
 
 int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n, int T_cap,
-               const struct feature_set *fs, const struct normalizer *nz, struct hr_err *e)
+               const struct hr_lstm *m, struct hr_err *e)
 {
+    const struct feature_set *fs = m->fs;
     int T = 0;
     for (int i = 0; i < n; i++) {
         int l = ds->len[idx[i]] < T_cap ? ds->len[idx[i]] : T_cap;
@@ -49,11 +50,10 @@ int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n,
         int l = s.n < T_cap ? s.n : T_cap;
         struct series crop = s;
         crop.n = l;
-        if (features_compute(fs, &crop, rows, e)) {
+        if (hr_lstm_features(m, &crop, rows, 1, e)) {
             free(rows);
             return -1;
         }
-        normalize_rows(nz, rows, l);
         float *x = b->x + (size_t)i * T * F;
         memcpy(x, rows, sizeof(float) * (size_t)l * F);
         memset(x + (size_t)l * F, 0, sizeof(float) * (size_t)(T - l) * F);

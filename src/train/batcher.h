@@ -4,7 +4,7 @@
 #define HRCAST_TRAIN_BATCHER_H
 #include <stdint.h>
 #include "data/dataset.h"
-#include "prep/features.h"
+#include "model/lstm_model.h"
 
 struct batch {
     int B, T, F;
@@ -20,7 +20,7 @@ int batch_alloc(struct batch *b, int B_cap, int T_cap, int F);
 void batch_free(struct batch *b);
 /* Fill b with series idx[0..n) (n <= B_cap), cropping each to T_cap steps. */
 int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n, int T_cap,
-               const struct feature_set *fs, const struct normalizer *nz, struct hr_err *e);
+               const struct hr_lstm *m, struct hr_err *e);
 
 /* An epoch plan: batches of indices, similar lengths together, order shuffled with seed. */
 struct epoch_plan {

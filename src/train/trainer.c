@@ -43,10 +43,11 @@ struct run_state { /* what --resume restores */
     int best_epoch;
 };
 
-static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const struct feature_set *fs,
+static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const struct hr_lstm *m,
                           int max_len, struct normalizer *nz, double *hr_mean, double *hr_var,
                           struct hr_err *e)
 {
+    const struct feature_set *fs = m->fs;
     struct norm_acc acc;
     norm_acc_init(&acc, fs->n);
     double s = 0, s2 = 0;
@@ -65,7 +66,7 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
             if (!rows)
                 return hr_fail(e, "train: out of memory");
         }
-        if (features_compute(fs, &sr, rows, e)) {
+        if (hr_lstm_features(m, &sr, rows, 0, e)) {
             free(rows);
             return -1;
         }
@@ -81,6 +82,33 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
     norm_acc_finish(&acc, nz);
     *hr_mean = c ? s / c : 140.0;
     *hr_var = c ? s2 / c - (*hr_mean) * (*hr_mean) : 100.0;
+    return 0;
+}
+
+/* The physiological prior of the "+physio" feature sets: population parameters fitted by least
+ * squares on the training series only. */
+static int fit_prior(const struct dataset *ds, const int *idx, int n, struct physio_params *out, struct hr_err *e)
+{
+    struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
+    const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
+    if (!v || !sp) {
+        free(v);
+        free(sp);
+        return hr_fail(e, "train: out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        dataset_series(ds, idx[i], &v[i]);
+        sp[i] = &v[i];
+    }
+    struct physio_params def;
+    physio_params_default(&def);
+    int rc = physio_fit_params(sp, n, &def, 0.0f, out);
+    free(v);
+    free(sp);
+    if (rc)
+        return hr_fail(e, "train: cannot fit the physiological prior (no valid HR in the training split)");
+    hr_info("physiological prior: offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h",
+            out->offset, out->gain, out->tau, out->drift);
     return 0;
 }
 
@@ -360,7 +388,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_model;
         }
         struct normalizer unused;
-        if (fit_normalizer(ds, tr, n_train, m.fs, o->max_len, &unused, &hr_mean, &hr_var, e))
+        if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &unused, &hr_mean, &hr_var, e))
             goto out_model;
         m.net.cfg.dropout = o->dropout;
         head_unfold(&m.net, hr_mean, sqrt(hr_var > 1 ? hr_var : 1));
@@ -370,7 +398,9 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             hr_fail(e, "train: unknown feature set '%s' (default, seed11)", o->features);
             goto out_idx;
         }
-        if (fit_normalizer(ds, tr, n_train, m.fs, o->max_len, &m.nz, &hr_mean, &hr_var, e))
+        if (m.fs->prior && fit_prior(ds, tr, n_train, &m.prior, e))
+            goto out_idx;
+        if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &m.nz, &hr_mean, &hr_var, e))
             goto out_idx;
         struct lstm_cfg cfg = {m.fs->n, o->hidden, o->layers, loss.kind == NN_LOSS_GNLL ? 2 : 1, o->dropout};
         if (lstm_model_init(&m.net, &cfg, o->seed, e))
@@ -454,7 +484,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         struct progress pb;
         progress_begin(&pb, label, plan.n_batches);
         for (int k = 0; k < plan.n_batches; k++) {
-            if (batch_fill(&bt, ds, plan.order + plan.start[k], plan.count[k], T_cap, m.fs, &m.nz, e)) {
+            if (batch_fill(&bt, ds, plan.order + plan.start[k], plan.count[k], T_cap, &m, e)) {
                 epoch_plan_free(&plan);
                 goto out_loop;
             }

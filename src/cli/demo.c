@@ -1,0 +1,111 @@
+/* demo.c — `hrcast demo`: the whole product on its embedded default, in a few minutes on 2 cores:
+ * simulate a cohort, train the LSTM with a fixed time budget, fit the baselines, evaluate on
+ * held-out athletes, write out/ (dataset, models, metrics, figures, report.html) and print a table. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "util/log.h"
+#include "util/progress.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *usage_text =
+    "usage: hrcast demo [-o DIR] [--athletes N] [--workouts M] [--budget S] [--threads T] [--quick]\n"
+    "\n"
+    "Simulates a cohort of runners (docs/simulator.md), trains the LSTM for a fixed time budget,\n"
+    "fits the constant and physiological baselines, evaluates all three on held-out athletes and\n"
+    "writes DIR (default out/): sim.hrd, model.safetensors (+ its training log), physio.safetensors,\n"
+    "metrics.json, metrics.md, figures and report.html.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR   where to write (default out)\n"
+    "      --athletes N   simulated runners (60)\n"
+    "      --workouts M   workouts per runner (20)\n"
+    "      --budget S     training time budget in seconds (150)\n"
+    "      --threads T    BLAS threads (2)\n"
+    "      --quick        a smoke run: 12 runners x 8 workouts, 20 s of training\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast demo\n"
+    "  hrcast demo --quick -o /tmp/demo\n";
+
+static int run(int (*fn)(int, char **), char **argv)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    return fn(argc, argv);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"athletes", required_argument, 0, 1},
+                                         {"workouts", required_argument, 0, 2}, {"budget", required_argument, 0, 3},
+                                         {"threads", required_argument, 0, 4},  {"quick", no_argument, 0, 5},
+                                         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    const char *dir = "out";
+    long athletes = 60, workouts = 20, threads = 2;
+    double budget = 150;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': dir = optarg; break;
+        case 1: if (cli_int("demo", "--athletes", optarg, 3, 100000, &athletes)) return 2; break;
+        case 2: if (cli_int("demo", "--workouts", optarg, 2, 100000, &workouts)) return 2; break;
+        case 3: if (cli_float("demo", "--budget", optarg, 1, 1e7, &budget)) return 2; break;
+        case 4: if (cli_int("demo", "--threads", optarg, 1, 256, &threads)) return 2; break;
+        case 5: athletes = 12; workouts = 8; budget = 20; break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (optind != argc)
+        return cli_usage(usage_text, 0);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "hrcast demo: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    double t0 = hr_now_seconds();
+    char ds[1024], model[1024], physio[1024], a[32], w[32], b[32], th[32];
+    snprintf(ds, sizeof ds, "%s/sim.hrd", dir);
+    snprintf(model, sizeof model, "%s/model.safetensors", dir);
+    snprintf(physio, sizeof physio, "%s/physio.safetensors", dir);
+    snprintf(a, sizeof a, "%ld", athletes);
+    snprintf(w, sizeof w, "%ld", workouts);
+    snprintf(b, sizeof b, "%g", budget);
+    snprintf(th, sizeof th, "%ld", threads);
+
+    hr_info("[1/4] simulating %ld runners x %ld workouts -> %s", athletes, workouts, ds);
+    char *sim[] = {"simulate", "--athletes", a, "--workouts", w, "--seed", "1", "-o", ds, NULL};
+    if (run(cmd_simulate, sim))
+        return 1;
+    hr_info("[2/4] training the LSTM (2 x 64, %g s budget) -> %s", budget, model);
+    char *train[] = {"train", ds, "-o", model, "--hidden", "64", "--layers", "2", "--batch", "16", "--lr", "2e-3",
+                     "--dropout", "0.2", "--epochs", "60", "--patience", "8", "--time-budget", b,
+                     "--threads", th, "--seed", "1", NULL};
+    if (run(cmd_train, train))
+        return 1;
+    hr_info("[3/4] fitting the physiological baseline -> %s", physio);
+    char *fit[] = {"fit-physio", ds, "-o", physio, NULL};
+    if (run(cmd_fit_physio, fit))
+        return 1;
+    hr_info("[4/4] evaluating on held-out athletes (athlete:test) with baselines -> %s/report.html", dir);
+    fflush(stdout);
+    char outdir[1024];
+    snprintf(outdir, sizeof outdir, "%s", dir);
+    char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "-o", outdir, NULL};
+    if (run(cmd_eval, ev))
+        return 1;
+    printf("\ndemo finished in %.0f s. Next:\n"
+           "  open %s/report.html                                   # the report\n"
+           "  hrcast predict %s RUN.fit                  # predict your own run\n"
+           "  hrcast plot %s %s -o run.png       # a picture of one run\n"
+           "  hrcast serve --model %s                    # the web page on http://127.0.0.1:8080\n",
+           hr_now_seconds() - t0, dir, model, model, ds, model);
+    return 0;
+}

@@ -137,8 +137,8 @@ int parquet_card_render(const struct pq_card *c, char **out, size_t *len, struct
         sbf(&b, "  download_size: %lld\n", bytes);
     sbf(&b, "---\n\n# %s\n\n", title);
     sbf(&b, "Running workouts cleaned and resampled onto a uniform %g s grid by "
-            "hrcast %s: one row per workout, the per-step channels as lists.\n\n",
-        (double)c->step_s, c->hrcast_version ? c->hrcast_version : "");
+            "hrcast%s%s: one row per workout, the per-step channels as lists.\n\n",
+        (double)c->step_s, c->hrcast_version ? " " : "", c->hrcast_version ? c->hrcast_version : "");
     if (c->source_desc && *c->source_desc)
         sbf(&b, "Source: %s\n\n", c->source_desc);
     sbf(&b, "%lld workouts, %lld time steps in all.\n\n", total, steps);

@@ -78,7 +78,18 @@ struct buf {
     int oom;
 };
 
-static void put(struct buf *b, const void *p, size_t n)
+static void put_slow(struct buf *b, const void *p, size_t n);
+static inline void put(struct buf *b, const void *p, size_t n)
+{
+    if (b->len + n <= b->cap) {
+        memcpy(b->p + b->len, p, n);
+        b->len += n;
+        return;
+    }
+    put_slow(b, p, n);
+}
+
+static void put_slow(struct buf *b, const void *p, size_t n)
 {
     if (b->oom)
         return;

@@ -407,6 +407,43 @@ static void test_reads_hyparquet_writer_fitrec_layout(void **state)
         }
         got_free(&g);
     }
+    /* step_s time base + speed_kmh; TIMESTAMP_MILLIS time base + key/value speed unit m/s */
+    char path[600];
+    snprintf(path, sizeof path, "%s/steps.parquet", dir);
+    save_seed(path, "steps");
+    struct got g = {0};
+    struct hr_err e;
+    if (io_read_path(path, NULL, collect, &g, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(g.n, 2);
+    for (int r = 0; r < 2; r++) {
+        const struct workout *w = &g.w[r];
+        assert_int_equal((int)w->n, 10 + r);
+        assert_feq(w->start_time, 1500000000.0 + 100 * r, 0);
+        for (int i = 0; i < (int)w->n; i++) {
+            assert_feq(w->time[i], 1500000000.0 + 100 * r + 6.0 * i, 0);
+            assert_feq(w->speed[i], (9 + 0.5 * i) / 3.6, 1e-6);
+            assert_feq(w->hr[i], 140 + i + r, 0);
+            assert_true(isnan(w->alt[i]));
+        }
+    }
+    got_free(&g);
+    snprintf(path, sizeof path, "%s/kv_ms.parquet", dir);
+    save_seed(path, "kv_ms");
+    if (io_read_path(path, NULL, collect, &g, &e))
+        fail_msg("%s", e.msg);
+    assert_int_equal(g.n, 2);
+    for (int r = 0; r < 2; r++) {
+        const struct workout *w = &g.w[r];
+        assert_int_equal((int)w->n, 8);
+        assert_feq(w->start_time, 1500000000.0 + r, 0);
+        for (int i = 0; i < 8; i++) {
+            assert_feq(w->time[i], 1500000000.0 + r + 2.5 * i, 1e-6);
+            assert_feq(w->speed[i], 3 + 0.25 * i + r, 1e-6); /* metadata says m/s: not divided */
+            assert_true(isnan(w->hr[i]));
+        }
+    }
+    got_free(&g);
     remove_temp_dir(dir);
     free(dir);
 }

@@ -66,4 +66,40 @@ for (const codec of Object.keys(codecs)) {
   const buf = parquetWriteBuffer({ columnData, schema, codec, compressors, rowGroupSize: 2 })
   fs.writeFileSync(`${process.argv[2]}/fitrec_${codec.toLowerCase()}.parquet`, new Uint8Array(buf))
 }
+// Two small files for the unit rules and other time bases (formulas repeated in the C test):
+// steps.parquet: no time list, scalar step_s = 6 and start_time, speed_kmh list, heart_rate list.
+// kv_ms.parquet: timestamp list typed TIMESTAMP_MILLIS, plain `speed` that the key/value metadata
+// says is m/s (overriding the FitRec km/h default).
+const stepRows = [0, 1]
+const steps = parquetWriteBuffer({
+  columnData: [
+    { name: 'step_s', data: stepRows.map(() => 6) },
+    { name: 'start_time', data: stepRows.map((r) => 1500000000 + 100 * r) },
+    { name: 'speed_kmh', data: stepRows.map((r) => Array.from({ length: 10 + r }, (_, i) => 9 + 0.5 * i)) },
+    { name: 'heart_rate', data: stepRows.map((r) => Array.from({ length: 10 + r }, (_, i) => 140 + i + r)) },
+  ],
+  schema: [
+    { name: 'root', num_children: 4 },
+    { name: 'step_s', type: 'FLOAT', repetition_type: 'REQUIRED' },
+    { name: 'start_time', type: 'DOUBLE', repetition_type: 'OPTIONAL' },
+    ...list('speed_kmh', 'DOUBLE'),
+    ...list('heart_rate', 'FLOAT'),
+  ],
+})
+fs.writeFileSync(`${process.argv[2]}/steps.parquet`, new Uint8Array(steps))
+const kv = parquetWriteBuffer({
+  columnData: [
+    { name: 'timestamp', data: stepRows.map((r) => Array.from({ length: 8 }, (_, i) => BigInt(1500000000000 + 1000 * r + 2500 * i))) },
+    { name: 'speed', data: stepRows.map((r) => Array.from({ length: 8 }, (_, i) => 3 + 0.25 * i + r)) },
+  ],
+  schema: [
+    { name: 'root', num_children: 2 },
+    { name: 'timestamp', repetition_type: 'OPTIONAL', converted_type: 'LIST', num_children: 1 },
+    { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+    { name: 'element', repetition_type: 'OPTIONAL', type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
+    ...list('speed', 'DOUBLE'),
+  ],
+  kvMetadata: [{ key: 'hrcast.speed_unit', value: 'm/s' }],
+})
+fs.writeFileSync(`${process.argv[2]}/kv_ms.parquet`, new Uint8Array(kv))
 console.log(Object.keys(codecs).join(' '))

@@ -9,7 +9,7 @@ CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -Isrc $(OPT)
-PKGS    := expat zlib spng libmicrohttpd
+PKGS    := expat zlib spng libmicrohttpd snappy libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/x86_64-linux-gnu/openblas-pthread -I/usr/include/openblas
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lopenblas -lgif -lpthread -lm
 ifneq ($(findstring clang,$(CC)),)

@@ -1,5 +1,6 @@
 /* reader.c — detects a file's format from its content and dispatches to that format's reader. */
 #include "io/reader.h"
+#include "io/parquet.h"
 #include "util/fileio.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -92,7 +93,7 @@ static int dispatch(enum hr_format f, const uint8_t *buf, size_t n, const char *
     case FMT_CSV: return csv_read(buf, n, name, o, sink, ctx, e);
     case FMT_FITREC: return fitrec_read(buf, n, name, o, sink, ctx, e);
     case FMT_SEED_JSON: return seedjson_read(buf, n, name, o, sink, ctx, e);
-    case FMT_PARQUET: return hr_fail_at(e, name, 0, "Parquet input is not supported by this build");
+    case FMT_PARQUET: return parquet_read(buf, n, name, o, sink, ctx, e);
     default: break;
     }
     if (n == 0)

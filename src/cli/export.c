@@ -2,6 +2,11 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
+#include "io/parquet.h"
+#include "io/parquet_card.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include "util/fileio.h"
 #include "util/json.h"
 #include <getopt.h>
@@ -10,20 +15,98 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast export DATASET --format csv|jsonl [-o FILE]\n"
+    "usage: hrcast export DATASET --format csv|jsonl|parquet [-o FILE|DIR]\n"
     "\n"
     "Writes every series of a dataset: csv has one row per grid step (workout, athlete, time,\n"
     "speed, altitude, grade, distance, heart_rate; empty heart_rate = masked); jsonl has one JSON\n"
-    "object per workout with metadata, splits and arrays (null = masked).\n"
+    "object per workout with metadata, splits and arrays (null = masked); parquet writes a Hugging\n"
+    "Face style folder DIR/data/{train,validation,test}.parquet (the stored athlete-disjoint split)\n"
+    "plus DIR/README.md, the dataset card (docs/parquet.md).\n"
     "\n"
     "options:\n"
-    "  -f, --format F   csv or jsonl (default csv)\n"
-    "  -o, --output F   file to write (atomically); default stdout\n"
+    "  -f, --format F   csv, jsonl or parquet (default csv)\n"
+    "  -o, --output F   file to write (atomically); default stdout; a folder for parquet\n"
+    "      --codec C    parquet compression: snappy (default), zstd, gzip, none\n"
     "  -h, --help       this text\n"
     "\n"
     "examples:\n"
     "  hrcast export real.hrd --format csv -o real.csv\n"
-    "  hrcast export real.hrd --format jsonl | head -1\n";
+    "  hrcast export real.hrd --format jsonl | head -1\n"
+    "  hrcast export real.hrd --format parquet -o real-parquet/\n";
+
+static const char *cleaning_rules[] = {
+    "sport filter: running only by default (files that state no sport are kept)",
+    "heart rate 0 or outside 30-230 bpm is masked; isolated spikes (> 25 bpm away and back) are masked",
+    "speed from the device, else from distance, else from GPS (moves under 2 m ignored as jitter)",
+    "gaps longer than 60 s are pauses: speed 0, heart rate masked, not interpolated across",
+    "gaps longer than 30 min split the recording; the part with the most valid heart rate is kept",
+    "resampled onto a uniform grid (bin means, bounded interpolation); grade from smoothed altitude",
+    "rejected: less than 5 minutes of valid heart rate, or less than 50 % of the steps valid",
+    "rejected: same athlete and start time as an earlier workout (duplicate)",
+};
+
+static int export_parquet(const struct dataset *ds, const char *dir, int codec, struct hr_err *e)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/data", dir);
+    if ((mkdir(dir, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST))
+        return hr_fail(e, "%s: %s", path, strerror(errno));
+    static const char *names[3] = {"train", "validation", "test"};
+    struct pq_card_split splits[3];
+    char rel[3][64];
+    struct pq_write_opts o;
+    pq_write_opts_default(&o);
+    o.codec = codec;
+    o.rows_per_group = 1000;
+    for (int p = 0; p < 3; p++) {
+        int n;
+        int *idx = dataset_select(ds, SPLIT_ATHLETE, (enum split_part)p, &n);
+        struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
+        const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
+        if (!idx || !v || !sp) {
+            free(idx); free(v); free(sp);
+            return hr_fail(e, "export: out of memory");
+        }
+        long long steps = 0;
+        char (*ath)[WK_ATHLETE_LEN] = calloc((size_t)(n ? n : 1), sizeof *ath);
+        int na = 0;
+        for (int i = 0; i < n; i++) {
+            dataset_series(ds, idx[i], &v[i]);
+            sp[i] = &v[i];
+            steps += v[i].n;
+            int k = 0;
+            while (ath && k < na && strcmp(ath[k], v[i].meta.athlete))
+                k++;
+            if (ath && k == na)
+                snprintf(ath[na++], WK_ATHLETE_LEN, "%s", v[i].meta.athlete);
+        }
+        free(ath);
+        snprintf(rel[p], sizeof rel[p], "data/%s.parquet", names[p]);
+        snprintf(path, sizeof path, "%s/%s", dir, rel[p]);
+        int rc = parquet_write_series(path, sp, n, &o, e);
+        free(idx);
+        free(v);
+        free(sp);
+        if (rc)
+            return -1;
+        struct stat st;
+        splits[p] = (struct pq_card_split){names[p], rel[p], n, steps, stat(path, &st) == 0 ? (long long)st.st_size : 0, na};
+    }
+    struct pq_card_count counts[DS_MAX_REJECT];
+    for (int i = 0; i < ds->n_reject; i++)
+        counts[i] = (struct pq_card_count){ds->reject[i].reason, ds->reject[i].count};
+    char split_desc[128];
+    snprintf(split_desc, sizeof split_desc, "athlete-disjoint 70/15/15 by athlete, seed %llu (hrcast's stored split)",
+             (unsigned long long)ds->split_seed);
+    struct pq_card card = {
+        .pretty_name = NULL, .license = NULL, .source_desc = ds->source_desc, .split_desc = split_desc,
+        .step_s = ds->step, .splits = splits, .n_splits = 3, .rules = cleaning_rules,
+        .n_rules = (int)(sizeof cleaning_rules / sizeof *cleaning_rules), .rejects = counts,
+        .n_rejects = ds->n_reject, .hrcast_version = HRCAST_VERSION,
+    };
+    snprintf(path, sizeof path, "%s/README.md", dir);
+    return parquet_card_write(path, &card, e);
+}
 
 static void write_csv(const struct dataset *ds, FILE *f)
 {
@@ -77,25 +160,35 @@ int cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                          {"output", required_argument, 0, 'o'},
+                                         {"codec", required_argument, 0, 1},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *format = "csv", *out = NULL;
-    int c;
+    int c, codec = -1;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
         if (c == 'f')
             format = optarg;
         else if (c == 'o')
             out = optarg;
-        else if (c == 'h')
+        else if (c == 1) {
+            if ((codec = pq_codec_parse(optarg)) < 0) {
+                fprintf(stderr, "hrcast export: --codec: '%s' is not snappy, zstd, gzip or none\n", optarg);
+                return 2;
+            }
+        } else if (c == 'h')
             return cli_usage(usage_text, 1);
         else
             return cli_usage(usage_text, 0);
     }
     if (optind != argc - 1)
         return cli_usage(usage_text, 0);
-    if (strcmp(format, "csv") && strcmp(format, "jsonl")) {
-        fprintf(stderr, "hrcast export: --format: '%s' is not csv or jsonl\n", format);
+    if (strcmp(format, "csv") && strcmp(format, "jsonl") && strcmp(format, "parquet")) {
+        fprintf(stderr, "hrcast export: --format: '%s' is not csv, jsonl or parquet\n", format);
+        return 2;
+    }
+    if (!strcmp(format, "parquet") && !out) {
+        fprintf(stderr, "hrcast export: --format parquet needs -o DIR\n");
         return 2;
     }
     struct dataset ds;
@@ -103,6 +196,18 @@ int cmd_export(int argc, char **argv)
     if (dataset_open(argv[optind], &ds, &e)) {
         fprintf(stderr, "hrcast export: %s\n", e.msg);
         return 1;
+    }
+    if (!strcmp(format, "parquet")) {
+        struct pq_write_opts po;
+        pq_write_opts_default(&po);
+        int rc = export_parquet(&ds, out, codec >= 0 ? codec : po.codec, &e);
+        dataset_close(&ds);
+        if (rc) {
+            fprintf(stderr, "hrcast export: %s\n", e.msg);
+            return 1;
+        }
+        fprintf(stderr, "wrote %s/data/{train,validation,test}.parquet and %s/README.md\n", out, out);
+        return 0;
     }
     struct atomic_file af;
     FILE *f = stdout;

@@ -466,7 +466,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
     hr_info("training %s LSTM %dx%d (%zu parameters) on %d workouts, validating on %d (%s split), %s loss",
             m.fs->name, m.net.cfg.layers, m.net.cfg.hidden, m.net.n_params, n_train, n_val,
             o->split == SPLIT_CHRONO ? "chrono" : "athlete", m.loss);
-    int stop = 0;
+    int stop = 0, budget_stop = 0;
     for (int epoch = rs.epoch; epoch < o->epochs && !stop; epoch++) {
         double t_ep = hr_now_seconds();
         struct epoch_plan plan;
@@ -562,8 +562,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         if (save_resume(resume_path, &m, &adam, &rs, e))
             goto out_loop;
         if (o->time_budget > 0 && hr_now_seconds() - t_start > o->time_budget) {
-            hr_info("time budget of %.0f s reached after epoch %d", o->time_budget, epoch + 1);
-            stop = 1;
+            hr_info("time budget of %.0f s reached after epoch %d (--resume continues)", o->time_budget, epoch + 1);
+            stop = budget_stop = 1;
         }
         if (stop && rs.es.bad >= o->patience)
             hr_info("early stop: no improvement for %d epochs", o->patience);
@@ -576,7 +576,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         if (src)
             goto out_loop;
     }
-    unlink(resume_path);
+    if (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience)
+        unlink(resume_path); /* finished: nothing left to resume */
     res->epochs_run = rs.epoch;
     res->best_epoch = rs.best_epoch;
     res->best_val_mae = rs.best_mae;

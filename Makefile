@@ -21,6 +21,7 @@ LDLIBS  += $(PKG_LIBS)
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SH  := $(sort $(wildcard tests/test_*.sh))
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
@@ -65,7 +66,7 @@ $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@$(CC) $(CFLAGS) -Itests -Itests/support -o $@ $< $(SUPPORT_OBJ) $(LIB) $(LDFLAGS) -lcmocka $(LDLIBS)
 
 test: $(BIN) $(TEST_BIN)
-	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BIN)
+	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BIN) $(TEST_SH)
 
 demo: check-deps $(BIN)
 	$(BIN) demo

@@ -1,7 +1,8 @@
 # Makefile — builds libhrcast.a, the hrcast binary, the tests and the fuzzers.
 # Sources are found by globbing, so adding a file under src/ needs no edit here.
 #   make            build build/hrcast
-#   make test       build and run the cmocka suite (summary: "N passed, N failed")
+#   make test       install missing packages, build, run the suite (summary: "N passed, N failed")
+#   make check      the suite without the package check
 #   make demo       install missing packages, build, run `hrcast demo`
 #   make asan       the whole suite under ASan+UBSan (build-asan/)
 #   make fuzz       short libFuzzer runs of every parser (clang)
@@ -36,7 +37,7 @@ LIB      := $(BUILD)/libhrcast.a
 BIN      := $(BUILD)/hrcast
 
 .SECONDARY:
-.PHONY: all test demo asan fuzz clean parity bench check-deps
+.PHONY: all test check demo asan fuzz clean parity bench
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -65,17 +66,20 @@ $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@echo "  LD  $@"
 	@$(CC) $(CFLAGS) -Itests -Itests/support -o $@ $< $(SUPPORT_OBJ) $(LIB) $(LDFLAGS) -lcmocka $(LDLIBS)
 
-test: $(BIN) $(TEST_BIN)
+test:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory check
+
+check: $(BIN) $(TEST_BIN)
 	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BIN) $(TEST_SH)
 
-demo: check-deps $(BIN)
+demo:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory all
 	$(BIN) demo
 
-check-deps:
-	@scripts/install-deps
-
 asan:
-	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" test
+	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" check
 
 fuzz:
 	scripts/fuzz.sh

@@ -84,9 +84,10 @@ int cmd_demo(int argc, char **argv)
     char *sim[] = {"simulate", "--athletes", a, "--workouts", w, "--seed", "1", "-o", ds, NULL};
     if (run(cmd_simulate, sim))
         return 1;
-    hr_info("[2/4] training the LSTM (2 x 64, %g s budget) -> %s", budget, model);
-    char *train[] = {"train", ds, "-o", model, "--hidden", "64", "--layers", "2", "--batch", "16", "--lr", "2e-3",
-                     "--dropout", "0.2", "--epochs", "60", "--patience", "8", "--time-budget", b,
+    hr_info("[2/4] training the LSTM (2 x 64, physiological prior as an input, %g s budget) -> %s", budget, model);
+    char *train[] = {"train", ds, "-o", model, "--features", "default+physio", "--hidden", "64", "--layers", "2",
+                     "--batch", "16", "--lr", "2e-3", "--dropout", "0.2", "--epochs", "60", "--patience", "5",
+                     "--time-budget", b,
                      "--threads", th, "--seed", "1", NULL};
     if (run(cmd_train, train))
         return 1;
@@ -98,7 +99,7 @@ int cmd_demo(int argc, char **argv)
     fflush(stdout);
     char outdir[1024];
     snprintf(outdir, sizeof outdir, "%s", dir);
-    char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "-o", outdir, NULL};
+    char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "--physio", physio, "-o", outdir, NULL};
     if (run(cmd_eval, ev))
         return 1;
     printf("\ndemo finished in %.0f s. Next:\n"

@@ -28,6 +28,7 @@ static const char *usage_text =
     "                    split's training part, side by side\n"
     "      --json        print one JSON object (mae, rmse, workouts, steps, baselines, ...) on stdout\n"
     "  -o, --output DIR  write DIR/metrics.json, DIR/metrics.md, the figures and DIR/report.html\n"
+    "      --physio FILE use this physiological model as the physio baseline instead of fitting one\n"
     "      --seed S      bootstrap and random-figure seed (42)\n"
     "  -q, --quiet       no progress messages\n"
     "  -h, --help        this text\n"
@@ -41,8 +42,9 @@ int cmd_eval(int argc, char **argv)
     static const struct option opts[] = {{"split", required_argument, 0, 1}, {"baselines", no_argument, 0, 2},
                                          {"json", no_argument, 0, 3},        {"output", required_argument, 0, 'o'},
                                          {"seed", required_argument, 0, 4},  {"quiet", no_argument, 0, 'q'},
+                                         {"physio", required_argument, 0, 5},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
-    const char *split = "athlete:test", *dir = NULL;
+    const char *split = "athlete:test", *dir = NULL, *physio_path = NULL;
     int baselines = 0, json = 0, c;
     uint64_t seed = 42;
     optind = 1;
@@ -53,6 +55,7 @@ int cmd_eval(int argc, char **argv)
         case 3: json = 1; break;
         case 'o': dir = optarg; break;
         case 4: if (cli_u64("eval", "--seed", optarg, &seed)) return 2; break;
+        case 5: physio_path = optarg; baselines = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -99,7 +102,8 @@ int cmd_eval(int argc, char **argv)
     }
     if (baselines) {
         hr_info("fitting the constant and physiological baselines on the training part of the split");
-        if (baselines_fit(&ds, kind, &preds[1], &preds[2], &e)) {
+        if (baselines_fit(&ds, kind, &preds[1], physio_path ? NULL : &preds[2], &e) ||
+            (physio_path && predictor_load(physio_path, &preds[2], &e))) {
             fprintf(stderr, "hrcast eval: %s\n", e.msg);
             goto out;
         }

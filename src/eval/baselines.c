@@ -9,7 +9,8 @@ int baselines_fit(const struct dataset *ds, int kind, struct predictor *constant
                   struct hr_err *e)
 {
     memset(constant, 0, sizeof *constant);
-    memset(physio, 0, sizeof *physio);
+    if (physio)
+        memset(physio, 0, sizeof *physio);
     int n;
     int *idx = dataset_select(ds, kind < 0 ? SPLIT_ATHLETE : (enum split_kind)kind, PART_TRAIN, &n);
     struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
@@ -26,6 +27,10 @@ int baselines_fit(const struct dataset *ds, int kind, struct predictor *constant
     struct constant_model cm;
     if (constant_model_fit(&cm, sp, n, 1, e) || constant_predictor_from_model(&cm, constant, e))
         goto out;
+    if (!physio) {
+        rc = 0;
+        goto out;
+    }
     struct physio_model pm;
     physio_model_init(&pm, ds->step);
     struct physio_fit_opts fo;

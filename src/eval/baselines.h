@@ -5,7 +5,8 @@
 #include "data/dataset.h"
 #include "model/predictor.h"
 
-/* kind < 0 (the "all" selection): fitted on the athlete split's training part. */
+/* kind < 0 (the "all" selection): fitted on the athlete split's training part. physio may be NULL
+ * (only the constant baseline is fitted). */
 int baselines_fit(const struct dataset *ds, int kind, struct predictor *constant, struct predictor *physio,
                   struct hr_err *e);
 

@@ -132,11 +132,11 @@ int cmd_plan(int argc, char **argv)
         fprintf(stderr, "hrcast plan: give exactly one MODEL file\n");
         return cli_usage(usage_text, 0);
     }
-    if (!course_path == isnan(distance)) {
+    if ((course_path != NULL) == !isnan(distance)) {
         fprintf(stderr, "hrcast plan: give either --course FILE or --distance M (one of them)\n");
         return 2;
     }
-    if (!target_text == !pace_text) {
+    if ((target_text != NULL) == (pace_text != NULL)) {
         fprintf(stderr, "hrcast plan: give either --target-time T or --pace P (one of them)\n");
         return 2;
     }

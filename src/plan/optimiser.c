@@ -20,8 +20,11 @@
 #define A_LIMIT 0.35    /* |a_j|: at most ~40 % faster/slower from the distance basis */
 #define BETA_MAX 1.5
 #define SOFTMAX_T 0.5   /* bpm: temperature of the smooth peak used while searching */
-#define CAP_PEAK_W 0.01 /* with a cap: objective = area above cap (bpm s) + this * peak */
-#define CAP_DEV_W 2000.0 /* ... + this * mean squared log-speed change from the start plan */
+/* with a cap, objective = time above (s) + CAP_AREA_W * area above (bpm s) + CAP_PEAK_W * peak (bpm)
+ *                         + CAP_DEV_W * mean squared log-speed change from the search's start plan */
+#define CAP_AREA_W 0.05
+#define CAP_PEAK_W 0.01
+#define CAP_DEV_W 2000.0
 #define MAX_BASIS 10
 
 static const char *const names[PLAN_STRATEGY_COUNT] = {"even-pace", "even-effort", "min-peak-hr"};
@@ -229,10 +232,11 @@ static int evaluate(struct ctx *x, const float *v, struct plan_score *sc, double
         }
         dev = CAP_DEV_W * dev / x->nseg;
     }
+    double capped = sc->above_cap_s + CAP_AREA_W * area + dev;
     if (obj_search)
-        *obj_search = isfinite(cap) ? area + CAP_PEAK_W * soft + dev : soft;
+        *obj_search = isfinite(cap) ? capped + CAP_PEAK_W * soft : soft;
     if (obj_true)
-        *obj_true = isfinite(cap) ? area + CAP_PEAK_W * sc->peak_hr + dev : sc->peak_hr;
+        *obj_true = isfinite(cap) ? capped + CAP_PEAK_W * sc->peak_hr : sc->peak_hr;
     if (keep_s) {
         *keep_s = s;
         *keep_hr = hr;

@@ -25,7 +25,7 @@ int plan_strategy_parse(const char *name);
 struct plan_opts {
     enum plan_strategy strategy;
     double target_s;   /* finish time (s) */
-    double hr_cap;     /* bpm; NaN = none. min-peak-hr then minimises the HR area above the cap */
+    double hr_cap;     /* bpm; NaN = none. min-peak-hr then minimises the time above the cap */
     double seg_len;    /* segment length target (m); 0 = 100 */
     int max_evals;     /* model evaluations of min-peak-hr; 0 = 240 */
     char gender;       /* 'm', 'f', 'u' */

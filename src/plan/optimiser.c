@@ -385,6 +385,7 @@ int plan_make(const struct predictor *p, const struct plan_course *c, const stru
     r->nseg = x.nseg;
     r->seg_len = x.seg_len;
     r->hr_cap = o->hr_cap;
+    r->evals = x.evals; /* the re-evaluation of the chosen plan below is not counted */
     if (evaluate(&x, best, &r->score, NULL, NULL, &r->s, &r->hr, e))
         goto done;
     r->seg_speed = best;
@@ -392,7 +393,6 @@ int plan_make(const struct predictor *p, const struct plan_course *c, const stru
     best = NULL;
     x.grade = NULL;
     r->finish_s = finish_time(r->seg_speed, r->nseg, r->seg_len);
-    r->evals = x.evals;
     rc = 0;
 done:
     free(best);

@@ -12,6 +12,7 @@ const struct command hr_commands[] = {
     {"fit-physio", cmd_fit_physio, "fit the physiological baseline (population and per athlete)"},
     {"eval", cmd_eval, "metrics against baselines on a stored split, figures and an HTML report"},
     {"predict", cmd_predict, "predict the heart rate of workout files with any model"},
+    {"plan", cmd_plan, "plan the pacing of a race on a course and predict its heart rate"},
     {"serve", cmd_serve, "web page and HTTP API: upload a workout, see its heart rate predicted"},
     {NULL, NULL, NULL},
 };

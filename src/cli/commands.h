@@ -21,6 +21,7 @@ int cmd_fit_physio(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 #define HRCAST_VERSION "0.1.0"
 

@@ -1,0 +1,200 @@
+/* plan.c — `hrcast plan MODEL --course FILE|--distance M --target-time T|--pace P`: a race pacing plan
+ * scored (and, for min-peak-hr, optimised) with any hrcast model. Method: docs/plan.md. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "model/predictor.h"
+#include "plan/course.h"
+#include "plan/optimiser.h"
+#include "plan/table.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *usage_text =
+    "usage: hrcast plan MODEL (--course FILE | --distance M) (--target-time T | --pace P) [options]\n"
+    "\n"
+    "Plans the pacing of a race and predicts its heart rate with MODEL (LSTM, physio or constant).\n"
+    "The course is a GPX route or track (times not needed), TCX, FIT or any file hrcast reads, or a\n"
+    "flat distance. Prints per kilometre: pace, mean grade, predicted HR at the end of the km and the\n"
+    "elapsed time; then the finish time, peak predicted HR and time above --hr-cap.\n"
+    "\n"
+    "strategies (--strategy):\n"
+    "  even-pace     the same speed everywhere (the default with --pace)\n"
+    "  even-effort   grade-adjusted: speed inversely proportional to the Minetti 2002 cost of the grade\n"
+    "  min-peak-hr   start from the better of the two and search, with the model in the loop, for the\n"
+    "                plan with the lowest predicted peak HR (with --hr-cap: the least HR above the cap)\n"
+    "                at the same finish time (the default with --target-time)\n"
+    "\n"
+    "options:\n"
+    "  -c, --course FILE      course file (first track/route/activity in it)\n"
+    "  -d, --distance M       flat course of M metres (\"42195\", \"21.1km\")\n"
+    "  -t, --target-time T    finish time h:mm:ss (or m:ss, or seconds)\n"
+    "  -p, --pace P           average pace m:ss per km instead of a target time\n"
+    "  -s, --strategy S       even-pace, even-effort or min-peak-hr\n"
+    "      --hr-cap BPM       heart rate to stay under; reports the time above it\n"
+    "      --gender m|f       runner's gender (models that use it)\n"
+    "      --athlete ID       athlete id (personal parameters of a physio model)\n"
+    "      --segment M        segment length of the plan in metres (100)\n"
+    "      --max-evals N      model evaluations for min-peak-hr (240)\n"
+    "      --plot FILE        figure of HR, pace and altitude along the course (.png or .svg)\n"
+    "      --json             one JSON object on stdout instead of the table\n"
+    "  -q, --quiet            no progress lines on stderr\n"
+    "  -h, --help             this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --hr-cap 170\n"
+    "  hrcast plan physio.safetensors --course hilly-10k.gpx --pace 4:15 --plot plan.png\n";
+
+/* "42195", "42195m", "42.195km", "42.195k" -> metres */
+static int parse_distance(const char *text, double *m)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !isfinite(v))
+        return -1;
+    if (!strcmp(end, "km") || !strcmp(end, "k"))
+        v *= 1000;
+    else if (*end && strcmp(end, "m"))
+        return -1;
+    *m = v;
+    return 0;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+    enum { O_HRCAP = 256, O_GENDER, O_ATHLETE, O_SEGMENT, O_EVALS, O_PLOT, O_JSON };
+    static const struct option opts[] = {{"course", required_argument, 0, 'c'},
+                                         {"distance", required_argument, 0, 'd'},
+                                         {"target-time", required_argument, 0, 't'},
+                                         {"pace", required_argument, 0, 'p'},
+                                         {"strategy", required_argument, 0, 's'},
+                                         {"hr-cap", required_argument, 0, O_HRCAP},
+                                         {"gender", required_argument, 0, O_GENDER},
+                                         {"athlete", required_argument, 0, O_ATHLETE},
+                                         {"segment", required_argument, 0, O_SEGMENT},
+                                         {"max-evals", required_argument, 0, O_EVALS},
+                                         {"plot", required_argument, 0, O_PLOT},
+                                         {"json", no_argument, 0, O_JSON},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL;
+    double distance = NAN;
+    long lv;
+    int json = 0, strategy = -1;
+    struct plan_opts po;
+    plan_opts_default(&po);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:d:t:p:s:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': course_path = optarg; break;
+        case 'd':
+            if (parse_distance(optarg, &distance) || distance < PLAN_COURSE_MIN_M || distance > PLAN_COURSE_MAX_M) {
+                fprintf(stderr, "hrcast plan: --distance: '%s' is not a distance in [%.0f, %.0f] m\n", optarg,
+                        PLAN_COURSE_MIN_M, PLAN_COURSE_MAX_M);
+                return 2;
+            }
+            break;
+        case 't': target_text = optarg; break;
+        case 'p': pace_text = optarg; break;
+        case 's':
+            strategy = plan_strategy_parse(optarg);
+            if (strategy < 0) {
+                fprintf(stderr, "hrcast plan: --strategy: '%s' is not even-pace, even-effort or min-peak-hr\n", optarg);
+                return 2;
+            }
+            break;
+        case O_HRCAP: if (cli_float("plan", "--hr-cap", optarg, 40, 240, &po.hr_cap)) return 2; break;
+        case O_GENDER:
+            if ((optarg[0] != 'm' && optarg[0] != 'f' && optarg[0] != 'u') ||
+                (optarg[1] && strcmp(optarg, "male") && strcmp(optarg, "female"))) {
+                fprintf(stderr, "hrcast plan: --gender: '%s' is not m or f\n", optarg);
+                return 2;
+            }
+            po.gender = optarg[0];
+            break;
+        case O_ATHLETE: snprintf(po.athlete, sizeof po.athlete, "%s", optarg); break;
+        case O_SEGMENT: if (cli_float("plan", "--segment", optarg, 10, 5000, &po.seg_len)) return 2; break;
+        case O_EVALS: if (cli_int("plan", "--max-evals", optarg, 2, 100000, &lv)) return 2; po.max_evals = (int)lv; break;
+        case O_PLOT: plot = optarg; break;
+        case O_JSON: json = 1; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (argc - optind != 1) {
+        fprintf(stderr, "hrcast plan: give exactly one MODEL file\n");
+        return cli_usage(usage_text, 0);
+    }
+    if ((course_path != NULL) == !isnan(distance)) {
+        fprintf(stderr, "hrcast plan: give either --course FILE or --distance M (one of them)\n");
+        return 2;
+    }
+    if ((target_text != NULL) == (pace_text != NULL)) {
+        fprintf(stderr, "hrcast plan: give either --target-time T or --pace P (one of them)\n");
+        return 2;
+    }
+    double target = NAN, pace = NAN;
+    if (target_text && (cli_duration(target_text, &target) || !(target > 0))) {
+        fprintf(stderr, "hrcast plan: --target-time: '%s' is not a time like 2:59:59\n", target_text);
+        return 2;
+    }
+    if (pace_text && (cli_duration(pace_text, &pace) || !(pace > 0))) {
+        fprintf(stderr, "hrcast plan: --pace: '%s' is not a pace like 4:15 (min:s per km)\n", pace_text);
+        return 2;
+    }
+    po.strategy = strategy >= 0 ? (enum plan_strategy)strategy : pace_text ? PLAN_EVEN_PACE : PLAN_MIN_PEAK_HR;
+
+    struct hr_err e = {{0}};
+    struct plan_course course;
+    if (course_path ? plan_course_load(course_path, &course, &e) : plan_course_flat(&course, distance, &e)) {
+        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        return 1;
+    }
+    if (course_path && !course.has_alt)
+        hr_warn("%s: the course has no altitude; planning it as flat", course_path);
+    po.target_s = pace_text ? pace * course.length / 1000.0 : target;
+    struct predictor p;
+    if (predictor_load(argv[optind], &p, &e)) {
+        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        plan_course_free(&course);
+        return 1;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct plan_result r;
+    int rc = 0;
+    if (plan_make(&p, &course, &po, &r, &e)) {
+        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        rc = 1;
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    hr_info("plan: %s over %.2f km, %d segments of %.1f m, %d model evaluations in %.2f s", plan_strategy_name(r.strategy),
+            course.length / 1000, r.nseg, r.seg_len, r.evals,
+            (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec));
+    struct plan_info in = {.model_path = argv[optind], .model_kind = p.kind, .model_step = p.step,
+                           .target_s = po.target_s, .fixed_pace = pace_text != NULL};
+    if (json ? plan_print_json(stdout, &in, &course, &r, &e) : plan_print_table(stdout, &in, &course, &r, &e)) {
+        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        rc = 1;
+    }
+    if (plot) {
+        if (plan_plot(plot, &in, &course, &r, &e)) {
+            fprintf(stderr, "hrcast plan: %s\n", e.msg);
+            rc = 1;
+        } else
+            hr_info("plan: wrote %s", plot);
+    }
+    plan_result_free(&r);
+out:
+    predictor_free(&p);
+    plan_course_free(&course);
+    return rc;
+}

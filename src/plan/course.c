@@ -1,0 +1,217 @@
+/* course.c — building a planner course (see course.h): resampling points onto the regular grid,
+ * reading the first workout of a file and measuring its distance. */
+#include "plan/course.h"
+#include "io/reader.h"
+#include "io/workout.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EARTH_R 6371008.8 /* mean Earth radius (m) */
+
+static int grid_alloc(struct plan_course *c, double length, const char *name, struct hr_err *e)
+{
+    memset(c, 0, sizeof *c);
+    if (!(length >= PLAN_COURSE_MIN_M) || length > PLAN_COURSE_MAX_M)
+        return hr_fail(e, "%s: course length %.0f m is outside [%.0f, %.0f] m", name, length,
+                       PLAN_COURSE_MIN_M, PLAN_COURSE_MAX_M);
+    int n = (int)ceil(length / PLAN_COURSE_SPACING) + 1;
+    c->alt = calloc((size_t)n, sizeof(float));
+    if (!c->alt)
+        return hr_fail(e, "%s: out of memory", name);
+    c->n = n;
+    c->length = length;
+    c->spacing = length / (n - 1);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    return 0;
+}
+
+int plan_course_flat(struct plan_course *c, double length, struct hr_err *e)
+{
+    return grid_alloc(c, length, "flat", e);
+}
+
+int plan_course_from_points(struct plan_course *c, const double *dist, const float *alt, int n,
+                            const char *name, struct hr_err *e)
+{
+    if (n < 2)
+        return hr_fail(e, "%s: a course needs at least 2 points, got %d", name, n);
+    for (int i = 0; i < n; i++)
+        if (!isfinite(dist[i]) || (i && dist[i] < dist[i - 1]))
+            return hr_fail(e, "%s: point %d: distance is not finite and non-decreasing", name, i);
+    double d0 = dist[0];
+    if (grid_alloc(c, dist[n - 1] - d0, name, e))
+        return -1;
+    /* known altitudes; none known -> flat */
+    int known = 0;
+    for (int i = 0; alt && i < n; i++)
+        known += isfinite(alt[i]) != 0;
+    c->has_alt = known > 0;
+    if (!known)
+        return 0;
+    /* walk the grid and the points together: altitude by linear interpolation between the nearest
+     * known points on either side (constant beyond the first/last known one) */
+    int lo = -1, hi = -1; /* last known point at or before g, first known after */
+    int j = 0;
+    for (int k = 0; k < c->n; k++) {
+        double g = d0 + k * c->spacing;
+        while (j < n && dist[j] <= g) {
+            if (isfinite(alt[j]))
+                lo = j;
+            j++;
+        }
+        if (hi < j) {
+            hi = j;
+            while (hi < n && !isfinite(alt[hi]))
+                hi++;
+        }
+        double a;
+        if (lo < 0)
+            a = alt[hi];
+        else if (hi >= n)
+            a = alt[lo];
+        else {
+            double span = dist[hi] - dist[lo];
+            double f = span > 0 ? (g - dist[lo]) / span : 0;
+            a = alt[lo] + f * (alt[hi] - alt[lo]);
+        }
+        c->alt[k] = (float)a;
+    }
+    return 0;
+}
+
+void plan_course_free(struct plan_course *c)
+{
+    free(c->alt);
+    c->alt = NULL;
+    c->n = 0;
+}
+
+double plan_course_alt(const struct plan_course *c, double d)
+{
+    if (!(d > 0))
+        return c->alt[0];
+    double x = d / c->spacing;
+    int i = (int)x;
+    if (i >= c->n - 1)
+        return c->alt[c->n - 1];
+    double f = x - i;
+    return c->alt[i] + f * (c->alt[i + 1] - c->alt[i]);
+}
+
+void plan_course_climb(const struct plan_course *c, double *ascent, double *descent)
+{
+    double up = 0, down = 0;
+    for (int i = 1; i < c->n; i++) {
+        double d = (double)c->alt[i] - c->alt[i - 1];
+        if (d > 0)
+            up += d;
+        else
+            down -= d;
+    }
+    *ascent = up;
+    *descent = down;
+}
+
+/* ---- reading a file ---- */
+
+struct first_sink {
+    struct workout w;
+    int got;
+};
+
+static int keep_first(void *ctx, struct workout *w)
+{
+    struct first_sink *s = ctx;
+    if (w->n < 2)
+        return 0; /* skip empty tracks, keep looking */
+    if (workout_reserve(&s->w, w->n))
+        return 1;
+    s->w.n = w->n;
+    memcpy(s->w.lat, w->lat, sizeof(double) * w->n);
+    memcpy(s->w.lon, w->lon, sizeof(double) * w->n);
+    memcpy(s->w.dist, w->dist, sizeof(float) * w->n);
+    memcpy(s->w.alt, w->alt, sizeof(float) * w->n);
+    s->got = 1;
+    return 1; /* stop: the first usable one is the course */
+}
+
+static double haversine(double lat1, double lon1, double lat2, double lon2)
+{
+    const double r = M_PI / 180;
+    double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+    double a = sin(dlat / 2) * sin(dlat / 2) + cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+    return 2 * EARTH_R * asin(sqrt(a < 1 ? a : 1));
+}
+
+/* Distances of the usable points of w: the distance channel when it is there at every point and
+ * never goes backwards, else haversine over the points with a position. Fills d/a, returns count. */
+static int measure(const struct workout *w, double *d, float *a)
+{
+    size_t nd = 0;
+    int mono = 1;
+    float last = -INFINITY;
+    for (size_t i = 0; i < w->n; i++)
+        if (isfinite(w->dist[i])) {
+            nd++;
+            if (w->dist[i] < last)
+                mono = 0;
+            last = w->dist[i];
+        }
+    int m = 0;
+    if (nd == w->n && mono) {
+        for (size_t i = 0; i < w->n; i++, m++) {
+            d[m] = w->dist[i];
+            a[m] = w->alt[i];
+        }
+        return m;
+    }
+    double acc = 0, plat = NAN, plon = NAN;
+    for (size_t i = 0; i < w->n; i++) {
+        if (!isfinite(w->lat[i]) || !isfinite(w->lon[i]) || fabs(w->lat[i]) > 90 || fabs(w->lon[i]) > 180)
+            continue;
+        if (isfinite(plat))
+            acc += haversine(plat, plon, w->lat[i], w->lon[i]);
+        plat = w->lat[i];
+        plon = w->lon[i];
+        d[m] = acc;
+        a[m] = w->alt[i];
+        m++;
+    }
+    return m;
+}
+
+int plan_course_load(const char *path, struct plan_course *c, struct hr_err *e)
+{
+    memset(c, 0, sizeof *c);
+    struct read_opts ro;
+    read_opts_default(&ro);
+    ro.max_bytes = 256u << 20;
+    struct first_sink s = {.got = 0};
+    workout_init(&s.w);
+    if (io_read_path(path, &ro, keep_first, &s, e)) {
+        workout_free(&s.w);
+        return -1;
+    }
+    if (!s.got) {
+        workout_free(&s.w);
+        return hr_fail(e, "%s: no track, route or activity with at least 2 points", path);
+    }
+    double *d = malloc(sizeof(double) * s.w.n);
+    float *a = malloc(sizeof(float) * s.w.n);
+    int rc;
+    if (!d || !a)
+        rc = hr_fail(e, "%s: out of memory", path);
+    else {
+        int m = measure(&s.w, d, a);
+        if (m < 2)
+            rc = hr_fail(e, "%s: the course has neither a distance channel nor 2 positions", path);
+        else
+            rc = plan_course_from_points(c, d, a, m, path, e);
+    }
+    free(d);
+    free(a);
+    workout_free(&s.w);
+    return rc;
+}

@@ -1,0 +1,392 @@
+/* test_plan.c — tests of the race planner (src/plan, `hrcast plan`): courses from points and from a
+ * GPX route written here (no times), pacing strategies scored with an in-memory physio model (fast,
+ * deterministic): finish time equal to the target, even effort slower uphill than downhill,
+ * min-peak-hr no worse than even pace, fixed pace, bad inputs; and the binary end to end with --json. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include "io/workout.h"
+#include "io/xml_write.h"
+#include "model/physio.h"
+#include "plan/course.h"
+#include "plan/optimiser.h"
+#include "plan/table.h"
+#include "sim/course.h"
+#include "support/testutil.h"
+#include "util/fileio.h"
+#include "util/json.h"
+
+#define MARATHON 42195.0
+#define SUB3 (2 * 3600 + 59 * 60 + 59.0)
+
+static void physio_predictor(struct predictor *p)
+{
+    struct physio_model m;
+    struct hr_err e;
+    physio_model_init(&m, 10);
+    assert_int_equal(physio_predictor_from_model(&m, p, &e), 0);
+}
+
+/* A hilly course from the simulator's random terrain (rolling hills). */
+static void hilly_course(struct plan_course *c, double length, uint64_t seed)
+{
+    struct sim_course sc;
+    struct hr_err e;
+    assert_int_equal(sim_course_random(&sc, length, 1.5, seed), 0);
+    double *d = malloc(sizeof(double) * (size_t)sc.n);
+    assert_non_null(d);
+    for (int i = 0; i < sc.n; i++)
+        d[i] = i * (double)sc.spacing;
+    assert_int_equal(plan_course_from_points(c, d, sc.alt, sc.n, "hilly", &e), 0);
+    free(d);
+    sim_course_free(&sc);
+}
+
+static void make_plan(const struct predictor *p, const struct plan_course *c, enum plan_strategy s,
+                      double target, double cap, struct plan_result *r)
+{
+    struct plan_opts o;
+    struct hr_err e = {{0}};
+    plan_opts_default(&o);
+    o.strategy = s;
+    o.target_s = target;
+    o.hr_cap = cap;
+    int rc = plan_make(p, c, &o, r, &e);
+    if (rc)
+        fprintf(stderr, "plan_make: %s\n", e.msg);
+    assert_int_equal(rc, 0);
+    /* the target is met by construction, and the per-km table agrees */
+    assert_true(fabs(r->finish_s - target) < 1.0);
+    struct plan_km *k;
+    int n = plan_km_rows(c, r, &k);
+    assert_true(n >= 1);
+    assert_true(fabs(k[n - 1].elapsed_s - target) < 1.0);
+    assert_true(fabs(k[n - 1].end_m - c->length) < 1e-6);
+    free(k);
+    for (int i = 0; i < r->nseg; i++)
+        assert_true(r->seg_speed[i] > 0 && r->seg_speed[i] <= PLAN_MAX_SEG_SPEED);
+}
+
+/* ---- courses ---- */
+
+static void test_course_points(void **state)
+{
+    (void)state;
+    struct plan_course c;
+    struct hr_err e;
+    double d[] = {0, 100, 200, 300, 500};
+    float a[] = {NAN, 10, NAN, 30, 10};
+    assert_int_equal(plan_course_from_points(&c, d, a, 5, "pts", &e), 0);
+    assert_true(c.has_alt);
+    assert_true(fabs(c.length - 500) < 1e-9);
+    assert_true(fabs(plan_course_alt(&c, 0) - 10) < 1e-4);   /* before the first known: constant */
+    assert_true(fabs(plan_course_alt(&c, 200) - 20) < 1e-4); /* gap interpolated */
+    assert_true(fabs(plan_course_alt(&c, 400) - 20) < 1e-4);
+    assert_true(fabs(plan_course_alt(&c, 900) - 10) < 1e-4); /* clamped */
+    double up, down;
+    plan_course_climb(&c, &up, &down);
+    assert_true(fabs(up - 20) < 1e-3 && fabs(down - 20) < 1e-3);
+    plan_course_free(&c);
+
+    /* bad inputs */
+    double back[] = {0, 100, 50};
+    assert_int_equal(plan_course_from_points(&c, back, NULL, 3, "back", &e), -1);
+    assert_non_null(strstr(e.msg, "non-decreasing"));
+    double shrt[] = {0, 50};
+    assert_int_equal(plan_course_from_points(&c, shrt, NULL, 2, "short", &e), -1);
+    assert_non_null(strstr(e.msg, "outside"));
+    assert_int_equal(plan_course_flat(&c, 0, &e), -1);
+    assert_int_equal(plan_course_flat(&c, MARATHON, &e), 0);
+    assert_false(c.has_alt);
+    assert_true(fabs(c.length - MARATHON) < 1e-9 && c.spacing <= PLAN_COURSE_SPACING);
+    plan_course_free(&c);
+}
+
+/* A GPX route going north from (46, 7) with ele = a sine, and no times. */
+static void write_route_gpx(const char *path, double length, int npts)
+{
+    struct workout w;
+    workout_init(&w);
+    for (int i = 0; i < npts; i++) {
+        double d = length * i / (npts - 1);
+        long k = workout_push(&w, NAN);
+        assert_true(k >= 0);
+        w.lat[k] = 46.0 + d / 111194.93; /* metres per degree of latitude on the mean sphere */
+        w.lon[k] = 7.0;
+        w.alt[k] = (float)(400 + 30 * sin(2 * M_PI * d / 3000));
+    }
+    workout_set_sport(&w, "running");
+    struct hr_err e;
+    assert_int_equal(xml_write_path(path, XML_WRITE_GPX, &w, &e), 0);
+    workout_free(&w);
+    uint8_t *buf;
+    size_t n;
+    if (read_file_all(path, &buf, &n, 1 << 24, &e) == 0) {
+        seed_save("fuzz_gpx", "plan_route.gpx", buf, n);
+        free(buf);
+    }
+}
+
+static void test_course_gpx(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/route.gpx", dir);
+    write_route_gpx(path, 10000, 401);
+    struct plan_course c;
+    struct hr_err e;
+    assert_int_equal(plan_course_load(path, &c, &e), 0);
+    assert_true(c.has_alt);
+    assert_true(fabs(c.length - 10000) < 5); /* haversine of 10 km due north */
+    assert_true(fabs(plan_course_alt(&c, 750) - 430) < 0.5);
+    assert_true(fabs(plan_course_alt(&c, 2250) - 370) < 0.5);
+    plan_course_free(&c);
+
+    /* unreadable, missing, no points */
+    snprintf(path, sizeof path, "%s/bad.gpx", dir);
+    const char *junk = "<gpx><trk><trkseg><trkpt lat=\"1\" lon=";
+    assert_int_equal(write_file_atomic(path, junk, strlen(junk), &e), 0);
+    assert_int_equal(plan_course_load(path, &c, &e), -1);
+    assert_true(strlen(e.msg) > 0);
+    snprintf(path, sizeof path, "%s/empty.gpx", dir);
+    const char *empty = "<?xml version=\"1.0\"?><gpx version=\"1.1\"><rte><name>x</name></rte></gpx>";
+    assert_int_equal(write_file_atomic(path, empty, strlen(empty), &e), 0);
+    assert_int_equal(plan_course_load(path, &c, &e), -1);
+    snprintf(path, sizeof path, "%s/missing.gpx", dir);
+    assert_int_equal(plan_course_load(path, &c, &e), -1);
+    assert_non_null(strstr(e.msg, "missing.gpx"));
+    remove_temp_dir(dir);
+    free(dir);
+}
+
+/* ---- strategies ---- */
+
+static void test_flat_marathon(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct plan_course c;
+    struct hr_err e;
+    assert_int_equal(plan_course_flat(&c, MARATHON, &e), 0);
+    struct plan_result ep, ee, mp;
+    make_plan(&p, &c, PLAN_EVEN_PACE, SUB3, NAN, &ep);
+    make_plan(&p, &c, PLAN_EVEN_EFFORT, SUB3, NAN, &ee);
+    make_plan(&p, &c, PLAN_MIN_PEAK_HR, SUB3, NAN, &mp);
+    /* flat: even pace is even effort, every segment at distance / target */
+    double v = MARATHON / SUB3;
+    for (int i = 0; i < ep.nseg; i++) {
+        assert_true(fabs(ep.seg_speed[i] - v) < 1e-4);
+        assert_true(fabs(ee.seg_speed[i] - v) < 1e-4);
+    }
+    assert_true(fabs(ep.score.peak_hr - ee.score.peak_hr) < 1e-6);
+    /* defaults: HR -> 80 + 24 v + 4 bpm/h drift, so the peak is at the finish, ~ 80 + 24*3.907 + 12 */
+    assert_true(ep.score.peak_hr > 180 && ep.score.peak_hr < 190);
+    /* with drift, the model's best plan starts faster and slows: a clearly lower peak */
+    assert_true(mp.score.peak_hr <= ep.score.peak_hr - 3);
+    assert_true(mp.seg_speed[0] > mp.seg_speed[mp.nseg - 1]);
+    assert_true(mp.evals > 10 && mp.evals <= 240);
+    assert_true(fabs(mp.even_pace.peak_hr - ep.score.peak_hr) < 1e-6);
+    plan_result_free(&ep);
+    plan_result_free(&ee);
+    plan_result_free(&mp);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
+static void test_hilly_even_effort(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct plan_course c;
+    hilly_course(&c, 15000, 7);
+    double target = 70 * 60;
+    struct plan_result ep, ee, mp;
+    make_plan(&p, &c, PLAN_EVEN_PACE, target, NAN, &ep);
+    make_plan(&p, &c, PLAN_EVEN_EFFORT, target, NAN, &ee);
+    make_plan(&p, &c, PLAN_MIN_PEAK_HR, target, NAN, &mp);
+    /* even effort: every climbing segment slower than every descending one; steeper is slower */
+    int ups = 0, downs = 0;
+    float slowest_down = INFINITY, fastest_up = 0;
+    for (int i = 0; i < ee.nseg; i++) {
+        if (ee.seg_grade[i] > 0.02) {
+            ups++;
+            fastest_up = fmaxf(fastest_up, ee.seg_speed[i]);
+        } else if (ee.seg_grade[i] < -0.02) {
+            downs++;
+            slowest_down = fminf(slowest_down, ee.seg_speed[i]);
+        }
+        for (int j = 0; j < ee.nseg; j++)
+            if (ee.seg_grade[i] > ee.seg_grade[j] + 1e-4)
+                assert_true(ee.seg_speed[i] <= ee.seg_speed[j] + 1e-4);
+    }
+    assert_true(ups > 5 && downs > 5);
+    assert_true(fastest_up < slowest_down);
+    /* and so for kilometres: the steepest-up km slower than the steepest-down km */
+    struct plan_km *k;
+    int n = plan_km_rows(&c, &ee, &k);
+    int iu = 0, id = 0;
+    for (int i = 0; i < n; i++) {
+        if (k[i].grade_pct > k[iu].grade_pct)
+            iu = i;
+        if (k[i].grade_pct < k[id].grade_pct)
+            id = i;
+    }
+    assert_true(k[iu].grade_pct > 1 && k[id].grade_pct < -1);
+    assert_true(k[iu].pace_s_per_km > k[id].pace_s_per_km + 20);
+    free(k);
+    /* physio HR follows grade-adjusted speed: even effort beats even pace on peak, the search beats both */
+    assert_true(ee.score.peak_hr < ep.score.peak_hr);
+    assert_true(mp.score.peak_hr <= ep.score.peak_hr);
+    assert_true(mp.score.peak_hr <= ee.score.peak_hr);
+    plan_result_free(&ep);
+    plan_result_free(&ee);
+    plan_result_free(&mp);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
+static void test_hr_cap(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct plan_course c;
+    hilly_course(&c, 10000, 3);
+    double target = 45 * 60, cap = 170;
+    struct plan_result ep, mp;
+    make_plan(&p, &c, PLAN_EVEN_PACE, target, cap, &ep);
+    make_plan(&p, &c, PLAN_MIN_PEAK_HR, target, cap, &mp);
+    assert_true(ep.score.above_cap_s > 60); /* this target pushes even pace over the cap */
+    assert_true(mp.score.above_cap_s < ep.score.above_cap_s);
+    assert_true(mp.score.above_cap_s <= mp.even_effort.above_cap_s);
+    plan_result_free(&ep);
+    plan_result_free(&mp);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
+static void test_bad_targets(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct plan_course c;
+    struct hr_err e = {{0}};
+    assert_int_equal(plan_course_flat(&c, MARATHON, &e), 0);
+    struct plan_opts o;
+    plan_opts_default(&o);
+    struct plan_result r;
+    o.target_s = 600; /* a marathon in 10 minutes */
+    assert_int_equal(plan_make(&p, &c, &o, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "m/s"));
+    assert_null(r.seg_speed);
+    o.target_s = 30 * 3600; /* 30 hours: slower than walking */
+    assert_int_equal(plan_make(&p, &c, &o, &r, &e), -1);
+    o.target_s = 0;
+    assert_int_equal(plan_make(&p, &c, &o, &r, &e), -1);
+    o.target_s = NAN;
+    assert_int_equal(plan_make(&p, &c, &o, &r, &e), -1);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
+/* ---- the binary ---- */
+
+static int run_cmd(const char *cmd, char *out, size_t cap)
+{
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = 0;
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char model[512], gpx[512], cmd[2048], errf[512];
+    snprintf(model, sizeof model, "%s/physio.safetensors", dir);
+    snprintf(gpx, sizeof gpx, "%s/course.gpx", dir);
+    snprintf(errf, sizeof errf, "%s/stderr.txt", dir);
+    struct physio_model m;
+    struct hr_err e;
+    physio_model_init(&m, 10);
+    assert_int_equal(physio_model_save(&m, model, "{}", &e), 0);
+    physio_model_free(&m);
+    write_route_gpx(gpx, 12000, 241);
+    size_t cap = 1 << 20;
+    char *out = malloc(cap);
+    assert_non_null(out);
+
+    /* hilly course, min-peak-hr, JSON */
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --course '%s' --target-time 0:52:30 --hr-cap 175 --json --plot '%s/p.svg' 2>'%s'",
+             hrcast_bin(), model, gpx, dir, errf);
+    assert_int_equal(run_cmd(cmd, out, cap), 0);
+    struct json *j;
+    assert_int_equal(json_parse(out, strlen(out), "plan json", &j, &e), 0);
+    assert_string_equal(json_get_str(j, "strategy", ""), "min-peak-hr");
+    assert_true(fabs(json_get_num(j, "finish_time_s", 0) - 3150) < 1);
+    const struct json *km = json_get(j, "km");
+    assert_int_equal(json_len(km), 12);
+    assert_true(fabs(json_get_num(json_at(km, 11), "elapsed_s", 0) - 3150) < 1);
+    double peak = json_get_num(j, "peak_hr", 0);
+    assert_true(peak > 100 && peak < 230);
+    const struct json *cmp = json_get(j, "compare");
+    assert_true(json_get_num(json_get(cmp, "min-peak-hr"), "time_above_cap_s", 1e9) <=
+                json_get_num(json_get(cmp, "even-pace"), "time_above_cap_s", -1));
+    assert_true(fabs(json_get_num(json_get(j, "course"), "length_m", 0) - 12000) < 5);
+    json_free(j);
+    snprintf(cmd, sizeof cmd, "%s/p.svg", dir);
+    FILE *svg = fopen(cmd, "r");
+    assert_non_null(svg);
+    fclose(svg);
+
+    /* flat marathon at a fixed pace, table output */
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 42.195km --pace 4:15 2>'%s'", hrcast_bin(), model, errf);
+    assert_int_equal(run_cmd(cmd, out, cap), 0);
+    assert_non_null(strstr(out, "strategy even-pace"));
+    assert_non_null(strstr(out, "finish 2:59:20")); /* 42.195 * 255 s = 10759.7 s */
+    assert_non_null(strstr(out, "\n    21   4:15 "));
+    assert_non_null(strstr(out, "peak predicted HR"));
+
+    /* bad inputs: clear errors, no crash */
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --target-time 2:59:59 2>&1", hrcast_bin(), model);
+    assert_int_equal(run_cmd(cmd, out, cap), 2);
+    assert_non_null(strstr(out, "--course"));
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 42195 --target-time 0:10:00 2>&1", hrcast_bin(), model);
+    assert_int_equal(run_cmd(cmd, out, cap), 1);
+    assert_non_null(strstr(out, "needs"));
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --course '%s/nope.gpx' --target-time 1:00:00 2>&1", hrcast_bin(),
+             model, dir);
+    assert_int_equal(run_cmd(cmd, out, cap), 1);
+    assert_non_null(strstr(out, "nope.gpx"));
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 42195 --target-time soon 2>&1", hrcast_bin(), model);
+    assert_int_equal(run_cmd(cmd, out, cap), 2);
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s/none.safetensors' --distance 10000 --pace 4:00 2>&1", hrcast_bin(), dir);
+    assert_int_equal(run_cmd(cmd, out, cap), 1);
+    free(out);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_course_points),  cmocka_unit_test(test_course_gpx),
+        cmocka_unit_test(test_flat_marathon),  cmocka_unit_test(test_hilly_even_effort),
+        cmocka_unit_test(test_hr_cap),         cmocka_unit_test(test_bad_targets),
+        cmocka_unit_test(test_cli),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -20,6 +20,8 @@ int cmd_predict(int argc, char **argv);
 int cmd_fit_physio(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_animate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 

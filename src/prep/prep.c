@@ -288,6 +288,13 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         rc = reject(out, REJ_NO_TIME, why, st);
         goto done;
     }
+    double tmin = INFINITY, tmax = -INFINITY; /* the recording's span, before anything is dropped */
+    for (size_t i = 0; i < w->n; i++)
+        if (isfinite(w->time[i])) {
+            tmin = w->time[i] < tmin ? w->time[i] : tmin;
+            tmax = w->time[i] > tmax ? w->time[i] : tmax;
+        }
+    double raw_duration = tmax - tmin;
     keep_best_segment(&r, o, st);
     if (clean_hr(&r, o, st) == 0 && o->require_hr) {
         rc = reject(out, REJ_NO_HR, why, st);
@@ -383,7 +390,7 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     m->has_gps = has_gps;
     m->valid_hr_frac = (float)valid / (float)nsteps;
     m->n_raw = (int)w->n;
-    m->raw_duration = (float)(r.t[r.m - 1] - r.t[0]);
+    m->raw_duration = (float)raw_duration;
     st->accepted++;
     rc = 0;
 done:

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3", "no-trapping-math")
 #endif
 
 #define INLINE static inline __attribute__((always_inline))
@@ -38,33 +38,62 @@ INLINE float fsigmoid(float x) { return 1.0f / (1.0f + fexp(-x)); }
 INLINE float ftanh(float x)
 {
     /* tanh x = sign(x) (1 - e^{-2|x|}) / (1 + e^{-2|x|}) */
-    float a = x < 0 ? -x : x;
-    float e = fexp(-2.0f * a);
+    float e = fexp(-2.0f * __builtin_fabsf(x));
     float t = (1.0f - e) / (1.0f + e);
-    return x < 0 ? -t : t;
+    return __builtin_copysignf(t, x);
+}
+
+/* One row; has_cp / has_tc are compile-time constants at each call so the loop is branch-free. */
+INLINE void cell_fwd_row(int H, float *restrict gi, const float *restrict cp, float *restrict cb,
+                         float *restrict hb, float *restrict tb, const int has_cp, const int has_tc)
+{
+    float *restrict gf = gi + H, *restrict gg = gi + 2 * H, *restrict go = gi + 3 * H;
+    for (int j = 0; j < H; j++) {
+        float i_ = fsigmoid(gi[j]), f_ = fsigmoid(gf[j]), g_ = ftanh(gg[j]), o_ = fsigmoid(go[j]);
+        float cv = i_ * g_;
+        if (has_cp)
+            cv += f_ * cp[j];
+        float t = ftanh(cv);
+        gi[j] = i_;
+        gf[j] = f_;
+        gg[j] = g_;
+        go[j] = o_;
+        cb[j] = cv;
+        hb[j] = o_ * t;
+        if (has_tc)
+            tb[j] = t;
+    }
 }
 
 INLINE void cell_fwd_body(int nb, int H, float *restrict g, const float *restrict c_prev,
                           float *restrict c, float *restrict h, float *restrict tc)
 {
     for (int b = 0; b < nb; b++) {
-        float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gi + 2 * H, *go = gi + 3 * H;
-        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
-        float *cb = c + (size_t)b * H, *hb = h + (size_t)b * H;
-        float *tb = tc ? tc + (size_t)b * H : NULL;
-        for (int j = 0; j < H; j++) {
-            float i_ = fsigmoid(gi[j]), f_ = fsigmoid(gf[j]), g_ = ftanh(gg[j]), o_ = fsigmoid(go[j]);
-            float cv = i_ * g_ + (cp ? f_ * cp[j] : 0.0f);
-            float t = ftanh(cv);
-            gi[j] = i_;
-            gf[j] = f_;
-            gg[j] = g_;
-            go[j] = o_;
-            cb[j] = cv;
-            hb[j] = o_ * t;
-            if (tb)
-                tb[j] = t;
-        }
+        size_t o4 = (size_t)b * 4 * H, o1 = (size_t)b * H;
+        if (c_prev && tc)
+            cell_fwd_row(H, g + o4, c_prev + o1, c + o1, h + o1, tc + o1, 1, 1);
+        else if (c_prev)
+            cell_fwd_row(H, g + o4, c_prev + o1, c + o1, h + o1, NULL, 1, 0);
+        else if (tc)
+            cell_fwd_row(H, g + o4, NULL, c + o1, h + o1, tc + o1, 0, 1);
+        else
+            cell_fwd_row(H, g + o4, NULL, c + o1, h + o1, NULL, 0, 0);
+    }
+}
+
+INLINE void cell_bwd_row(int H, float *restrict gi, const float *restrict cp, const float *restrict tb,
+                         const float *restrict dhb, float *restrict dcb, const int has_cp)
+{
+    float *restrict gf = gi + H, *restrict gg = gi + 2 * H, *restrict go = gi + 3 * H;
+    for (int j = 0; j < H; j++) {
+        float i_ = gi[j], f_ = gf[j], g_ = gg[j], o_ = go[j], t = tb[j], d = dhb[j];
+        float dcv = d * o_ * (1.0f - t * t) + dcb[j];
+        float cpv = has_cp ? cp[j] : 0.0f;
+        gi[j] = dcv * g_ * i_ * (1.0f - i_);
+        gf[j] = dcv * cpv * f_ * (1.0f - f_);
+        gg[j] = dcv * i_ * (1.0f - g_ * g_);
+        go[j] = d * t * o_ * (1.0f - o_);
+        dcb[j] = dcv * f_;
     }
 }
 
@@ -72,20 +101,11 @@ INLINE void cell_bwd_body(int nb, int H, float *restrict g, const float *restric
                           const float *restrict tc, const float *restrict dh, float *restrict dc)
 {
     for (int b = 0; b < nb; b++) {
-        float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gi + 2 * H, *go = gi + 3 * H;
-        const float *cp = c_prev ? c_prev + (size_t)b * H : NULL;
-        const float *tb = tc + (size_t)b * H, *dhb = dh + (size_t)b * H;
-        float *dcb = dc + (size_t)b * H;
-        for (int j = 0; j < H; j++) {
-            float i_ = gi[j], f_ = gf[j], g_ = gg[j], o_ = go[j], t = tb[j], d = dhb[j];
-            float dcv = d * o_ * (1.0f - t * t) + dcb[j];
-            float cpv = cp ? cp[j] : 0.0f;
-            gi[j] = dcv * g_ * i_ * (1.0f - i_);
-            gf[j] = dcv * cpv * f_ * (1.0f - f_);
-            gg[j] = dcv * i_ * (1.0f - g_ * g_);
-            go[j] = d * t * o_ * (1.0f - o_);
-            dcb[j] = dcv * f_;
-        }
+        size_t o4 = (size_t)b * 4 * H, o1 = (size_t)b * H;
+        if (c_prev)
+            cell_bwd_row(H, g + o4, c_prev + o1, tc + o1, dh + o1, dc + o1, 1);
+        else
+            cell_bwd_row(H, g + o4, NULL, tc + o1, dh + o1, dc + o1, 0);
     }
 }
 

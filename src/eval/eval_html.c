@@ -46,6 +46,16 @@ static void card_rows(FILE *f, const struct json *card)
                 (int)json_get_num(arch, "input_size", 0), (int)json_get_num(arch, "output_size", 0),
                 json_get_num(arch, "dropout", 0), json_get_num(arch, "parameters", 0));
     }
+    const char *eq = json_get_str(model, "equation", NULL);
+    if (eq) {
+        const struct json *pop = json_get(model, "population");
+        fprintf(f, "<tr><th>equation</th><td><code>");
+        html_escape(f, eq);
+        fprintf(f, "</code></td></tr>\n<tr><th>population parameters</th><td>offset %.1f bpm, gain %.1f bpm/(m/s), "
+                   "tau %.0f s, drift %.1f bpm/h, grade factor %.2f</td></tr>\n<tr><th>athletes fitted</th><td>%zu</td></tr>\n",
+                json_get_num(pop, "offset", NAN), json_get_num(pop, "gain", NAN), json_get_num(pop, "tau", NAN),
+                json_get_num(pop, "drift", NAN), json_get_num(pop, "grade_k", NAN), json_len(json_get(model, "athletes")));
+    }
     const struct json *feat = json_get(model, "features");
     if (feat) {
         fprintf(f, "<tr><th>features</th><td><b>");
@@ -100,7 +110,7 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     html_escape(f, cx->dataset_path);
     fprintf(f, "</code>, split <b>");
     html_escape(f, cx->split);
-    fprintf(f, "</b>: %d workouts, %lld valid heart-rate steps, %d athletes.</p>\n", ev->nw, ev->steps, ev->n_athletes);
+    fprintf(f, "</b>: %d workouts, %lld valid heart-rate steps, %d athlete(s).</p>\n", ev->nw, ev->steps, ev->n_athletes);
     fprintf(f, "<h2>Model card</h2>\n<table>\n");
     struct json *card = NULL;
     if (cx->model_card_json && json_parse(cx->model_card_json, strlen(cx->model_card_json), "card", &card, NULL) == 0)
@@ -139,7 +149,8 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
         fprintf(f, "<tr><td>%s</td>", dur ? duration_bucket_name(q) : intensity_name(q));
         for (int k = 0; k < ev->n_models; k++) {
             const struct metric_acc *a = dur ? &ev->m[k].duration[q] : &ev->m[k].intensity[q];
-            fprintf(f, "<td class=n>%.2f</td>", metric_mae(a));
+            char nb[24];
+            fprintf(f, "<td class=n>%s</td>", fmt_metric(nb, metric_mae(a)));
         }
         fprintf(f, "<td class=n>%lld</td></tr>\n", dur ? ev->m[0].duration[q].n : ev->m[0].intensity[q].n);
     }

@@ -113,7 +113,8 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
 
 void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx)
 {
-    fprintf(f, "%s on %s (%s): %d workouts, %lld valid HR steps, %d athletes\n\n", cx->model_path,
+    char nb[24];
+    fprintf(f, "%s on %s (%s): %d workouts, %lld valid HR steps, %d athlete(s)\n\n", cx->model_path,
             cx->dataset_path, cx->split, ev->nw, ev->steps, ev->n_athletes);
     fprintf(f, "  %-12s %8s %17s %8s %7s %10s %16s\n", "model", "MAE", "95% CI", "RMSE", "bias",
             "MAE>2min", "workout MAE med");
@@ -140,7 +141,7 @@ void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_co
     for (int c = 0; c < EVAL_INTENSITIES; c++) {
         fprintf(f, "  %-12s", intensity_name(c));
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %10.2f", metric_mae(&ev->m[k].intensity[c]));
+            fprintf(f, " %10s", fmt_metric(nb, metric_mae(&ev->m[k].intensity[c])));
         fprintf(f, " %8lld\n", ev->m[0].intensity[c].n);
     }
     fprintf(f, "\n  %-12s", "duration");
@@ -150,7 +151,7 @@ void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_co
     for (int c = 0; c < EVAL_DURATIONS; c++) {
         fprintf(f, "  %-12s", duration_bucket_name(c));
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %10.2f", metric_mae(&ev->m[k].duration[c]));
+            fprintf(f, " %10s", fmt_metric(nb, metric_mae(&ev->m[k].duration[c])));
         fprintf(f, " %8lld\n", ev->m[0].duration[c].n);
     }
 }
@@ -159,6 +160,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                         struct hr_err *e)
 {
     struct atomic_file af;
+    char nb[24];
     if (atomic_open(&af, path, e))
         return -1;
     FILE *f = af.f;
@@ -185,7 +187,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
     for (int c = 0; c < EVAL_INTENSITIES; c++) {
         fprintf(f, "| %s |", intensity_name(c));
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %.2f |", metric_mae(&ev->m[k].intensity[c]));
+            fprintf(f, " %s |", fmt_metric(nb, metric_mae(&ev->m[k].intensity[c])));
         fprintf(f, " %lld |\n", ev->m[0].intensity[c].n);
     }
     fprintf(f, "\n| by duration |");
@@ -198,7 +200,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
     for (int c = 0; c < EVAL_DURATIONS; c++) {
         fprintf(f, "| %s |", duration_bucket_name(c));
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %.2f |", metric_mae(&ev->m[k].duration[c]));
+            fprintf(f, " %s |", fmt_metric(nb, metric_mae(&ev->m[k].duration[c])));
         fprintf(f, " %lld |\n", ev->m[0].duration[c].n);
     }
     fprintf(f, "\n| by athlete |");
@@ -211,7 +213,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
     for (int a = 0; a < ev->n_athletes; a++) {
         fprintf(f, "| %s |", ev->athletes[a]);
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %.2f |", metric_mae(&ev->m[k].athlete[a]));
+            fprintf(f, " %s |", fmt_metric(nb, metric_mae(&ev->m[k].athlete[a])));
         fprintf(f, " %lld |\n", ev->m[0].athlete[a].n);
     }
     if (ev->m[0].has_sigma && ev->m[0].cover_n)

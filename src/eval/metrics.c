@@ -1,6 +1,7 @@
 /* metrics.c — see metrics.h. */
 #include "eval/metrics.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,14 @@ void metric_merge(struct metric_acc *a, const struct metric_acc *b)
 double metric_mae(const struct metric_acc *a) { return a->n ? a->abs_sum / a->n : NAN; }
 double metric_rmse(const struct metric_acc *a) { return a->n ? sqrt(a->sq_sum / a->n) : NAN; }
 double metric_bias(const struct metric_acc *a) { return a->n ? a->err_sum / a->n : NAN; }
+
+const char *fmt_metric(char *buf, double v)
+{
+    if (isnan(v))
+        return "-";
+    snprintf(buf, 24, "%.2f", v);
+    return buf;
+}
 
 static int cmp_double(const void *x, const void *y)
 {

@@ -17,6 +17,9 @@ double metric_mae(const struct metric_acc *a);  /* NaN when empty */
 double metric_rmse(const struct metric_acc *a);
 double metric_bias(const struct metric_acc *a);
 
+/* "12.34", or "-" when v is NaN (empty groups in tables). buf needs 24 bytes. */
+const char *fmt_metric(char *buf, double v);
+
 /* Quantile q in [0,1] of v (n values, NaN skipped), linear interpolation; v is not modified. */
 double quantile(const double *v, int n, double q);
 

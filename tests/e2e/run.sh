@@ -26,12 +26,20 @@ pts = "".join(f'<trkpt lat="{48.1 + i * 0.00025:.6f}" lon="11.5"><ele>{alt[i]:.1
               f'<time>2024-05-01T07:{i * 10 // 60:02d}:{i * 10 % 60:02d}Z</time></trkpt>' for i in range(n) if i * 10 < 3600)
 open(d + "/run.gpx", "w").write('<?xml version="1.0"?><gpx version="1.1" creator="test"><trk><trkseg>' + pts + "</trkseg></trk></gpx>")
 PY
+# a FIT recording made by hrcast's own encoder (simulated runner)
+"$BIN" simulate --athletes 1 --workouts 1 --seed 3 --emit-files "$tmp/runs" -o "$tmp/one.hrd" -q
+fit=$(ls "$tmp"/runs/*/*.fit | head -1)
 "$BIN" serve --model "$tmp/model.safetensors" --port 0 --threads 2 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 [ -n "$port" ] || { cat "$tmp/log"; exit 1; }
 rc=0
-node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" || rc=$?
+node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" "$fit" || rc=$?
 echo "e2e: server log:"; sed 's/^/  /' "$tmp/log"
+# the evaluation report (hrcast eval -o) renders in chromium without errors, every figure loaded
+"$BIN" simulate --athletes 6 --workouts 4 --seed 5 -o "$tmp/r.hrd" -q
+"$BIN" fit-physio "$tmp/r.hrd" -o "$tmp/p.safetensors" 2>/dev/null
+"$BIN" eval "$tmp/p.safetensors" "$tmp/r.hrd" --baselines -o "$tmp/report" -q >/dev/null
+node "$here/report.mjs" "$tmp/report/report.html" "$out" || rc=$?
 exit $rc

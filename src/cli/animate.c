@@ -17,6 +17,7 @@ static const char *usage_text =
     "  -o, --output FILE  the picture (gif), written atomically\n"
     "      --index N      which workout of a multi-workout file or dataset (0)\n"
     "      --frames N     frames of the reveal (90)\n"
+    "  -q, --quiet        no message\n"
     "  -h, --help         this text\n"
     "\n"
     "examples:\n"
@@ -27,16 +28,18 @@ int cmd_animate(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"index", required_argument, 0, 1},
                                          {"frames", required_argument, 0, 2},   {"help", no_argument, 0, 'h'},
+                                         {"quiet", no_argument, 0, 'q'},
                                          {0, 0, 0, 0}};
     const char *out = NULL;
     long which = 0, frames = 0;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 1: if (cli_int("animate", "--index", optarg, 0, 100000000, &which)) return 2; break;
         case 2: if (cli_int("animate", "--frames", optarg, 2, 2000, &frames)) return 2; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
         }

@@ -266,6 +266,8 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
     if (tb == R_TIMESTAMP && isnan(start) && n > 0)
         start = time_scale(c, R_TIMESTAMP, row_num(c, R_TIMESTAMP, r, 0));
     w->start_time = start;
+    if (step > 0 && c->col[R_STEP] >= 0)
+        w->grid_step = (float)step; /* hrcast's own layout: already a clean grid */
     if (workout_reserve(w, n))
         return -1;
     double first = NAN;

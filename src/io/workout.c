@@ -11,6 +11,7 @@ void workout_init(struct workout *w)
     w->start_time = NAN;
     w->gender = 'u';
     w->id = -1;
+    w->grid_step = 0;
 }
 
 void workout_free(struct workout *w)
@@ -33,6 +34,7 @@ void workout_reset(struct workout *w)
     w->gender = 'u';
     w->id = -1;
     w->leg = 0;
+    w->grid_step = 0;
 }
 
 int workout_reserve(struct workout *w, size_t n)

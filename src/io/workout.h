@@ -28,6 +28,8 @@ struct workout {
     char source[WK_SOURCE_LEN];   /* path (and "#leg N" / "#line N" when one file holds several) */
     long long id;                 /* id from the file when it has one (FitRec), else -1 */
     int leg;                      /* multisport leg index, 0 for single-sport */
+    float grid_step;              /* > 0: samples are already a cleaned uniform grid of this step
+                                   * (hrcast's own Parquet export); prep then keeps them as they are */
 };
 
 void workout_init(struct workout *w);

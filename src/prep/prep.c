@@ -265,6 +265,67 @@ static int reject(struct series *out, enum reject_reason r, enum reject_reason *
     return 1;
 }
 
+static void fill_meta(struct series_meta *m, const struct workout *w, const struct prep_opts *o, double t0,
+                      int nalt, int has_gps, int valid, int nsteps, double raw_duration)
+{
+    snprintf(m->athlete, sizeof m->athlete, "%s", w->athlete[0] ? w->athlete : o->athlete);
+    snprintf(m->sport, sizeof m->sport, "%s", w->sport[0] ? w->sport : "unknown");
+    m->gender = w->gender == 'm' || w->gender == 'f' ? w->gender : (o->gender ? o->gender : 'u');
+    snprintf(m->device, sizeof m->device, "%s", w->device);
+    snprintf(m->source, sizeof m->source, "%s", w->source);
+    m->start_time = t0 > 1e8 ? t0 : w->start_time;
+    m->id = w->id;
+    m->has_alt = nalt > 0;
+    m->has_gps = has_gps;
+    m->valid_hr_frac = nsteps ? (float)valid / (float)nsteps : 0.0f;
+    m->n_raw = (int)w->n;
+    m->raw_duration = (float)raw_duration;
+}
+
+/* A workout that is already a clean grid of the requested step (hrcast's own Parquet export): keep its
+ * values (re-cleaning would interpolate across steps that were masked on purpose); only the range
+ * rule and the acceptance rules apply. Returns -2 when the samples are not exactly on that grid. */
+static int grid_copy(const struct workout *w, const struct prep_opts *o, struct series *out,
+                     enum reject_reason *why, struct prep_stats *st, struct hr_err *e)
+{
+    int n = (int)w->n;
+    if (n < 2)
+        return -2;
+    for (int i = 0; i < n; i++)
+        if (!(fabs(w->time[i] - (w->time[0] + (double)i * o->step)) < 1e-3))
+            return -2;
+    if (series_alloc(out, n, o->step))
+        return hr_fail(e, "%s: out of memory", w->source);
+    int nalt = 0;
+    for (int i = 0; i < n; i++) {
+        float h = w->hr[i];
+        if (!isnan(h) && !hr_in_range(h, o)) {
+            h = NAN;
+            st->masked[MASK_HR_OUT_OF_RANGE]++;
+        }
+        S_HR(out)[i] = h;
+        S_SPEED(out)[i] = isfinite(w->speed[i]) && w->speed[i] >= 0 ? w->speed[i] : NAN;
+        S_ALT(out)[i] = w->alt[i];
+        nalt += isfinite(w->alt[i]);
+    }
+    fill_gaps(S_SPEED(out), n, 0.0f);
+    fill_gaps(S_ALT(out), n, 0.0f);
+    series_finish_grid(out);
+    int valid = series_valid_hr(out);
+    if (o->require_hr && valid == 0)
+        return reject(out, REJ_NO_HR, why, st);
+    if (o->require_hr && valid * o->step < o->min_valid_s)
+        return reject(out, REJ_TOO_SHORT, why, st);
+    if (o->require_hr && valid < o->min_valid_frac * (float)n)
+        return reject(out, REJ_LOW_VALID_HR, why, st);
+    int gps = 0;
+    for (int i = 0; i < n && !gps; i++)
+        gps = isfinite(w->lat[i]) && isfinite(w->lon[i]);
+    fill_meta(&out->meta, w, o, w->time[0], nalt, gps, valid, n, w->time[n - 1] - w->time[0]);
+    st->accepted++;
+    return 0;
+}
+
 int prep_workout(const struct workout *w, const struct prep_opts *o, struct series *out,
                  enum reject_reason *why, struct prep_stats *st, struct hr_err *e)
 {
@@ -276,6 +337,11 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     memset(out, 0, sizeof *out);
     if (!sport_ok(w->sport, o->sport))
         return reject(out, REJ_NOT_RUNNING, why, st);
+    if (w->grid_step > 0 && fabsf(w->grid_step - o->step) < 1e-6f) {
+        int rc = grid_copy(w, o, out, why, st, e);
+        if (rc != -2)
+            return rc;
+    }
 
     struct raw r;
     if (raw_alloc(&r, w->n)) {
@@ -378,19 +444,7 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         rc = reject(out, REJ_LOW_VALID_HR, why, st);
         goto done;
     }
-    struct series_meta *m = &out->meta;
-    snprintf(m->athlete, sizeof m->athlete, "%s", w->athlete[0] ? w->athlete : o->athlete);
-    snprintf(m->sport, sizeof m->sport, "%s", w->sport[0] ? w->sport : "unknown");
-    m->gender = w->gender == 'm' || w->gender == 'f' ? w->gender : (o->gender ? o->gender : 'u');
-    snprintf(m->device, sizeof m->device, "%s", w->device);
-    snprintf(m->source, sizeof m->source, "%s", w->source);
-    m->start_time = t0 > 1e8 ? t0 : w->start_time;
-    m->id = w->id;
-    m->has_alt = nalt > 0;
-    m->has_gps = has_gps;
-    m->valid_hr_frac = (float)valid / (float)nsteps;
-    m->n_raw = (int)w->n;
-    m->raw_duration = (float)raw_duration;
+    fill_meta(&out->meta, w, o, t0, nalt, has_gps, valid, nsteps, raw_duration);
     st->accepted++;
     rc = 0;
 done:

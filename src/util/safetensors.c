@@ -108,7 +108,7 @@ int st_parse(const uint8_t *buf, size_t len, const char *name, struct safetensor
     for (int k = 7; k >= 0; k--)
         hl = (hl << 8) | buf[k];
     if (hl > ST_MAX_HEADER)
-        return hr_fail_at(e, name, 0, "header length %llu above the limit", (unsigned long long)hl);
+        return hr_fail_at(e, name, 0, "not a safetensors model file (header length %llu above the limit)", (unsigned long long)hl);
     if (hl > len - 8)
         return hr_fail_at(e, name, 0, "header length %llu runs past the end of the file (%zu bytes)",
                           (unsigned long long)hl, len);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# test_cli.sh — the hrcast binary as a user meets it: help everywhere, import of a folder with good and
+# bad files (one line per bad file, exit status, the rest imported), info --json keys, export round
+# trips (CSV, JSON lines, Parquet -> import -> the same series), simulate -> train -> predict -> eval,
+# plot/animate files, and usage errors. Usage: tests/test_cli.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+tmp=$(mktemp -d /tmp/hrcast-cli-test.XXXXXX)
+pass=0; fail=0
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+py() { python3 -c "$@"; }
+
+# --- help and usage
+check "help lists every command" '"$BIN" help | grep -q "^  serve" && "$BIN" help | grep -q "^  import"'
+for c in $("$BIN" help | sed -n "s/^  \([a-z-]*\) .*/\1/p"); do
+  check "$c --help has examples" '"$BIN" $c --help | grep -q "^examples:"'
+done
+check "--version" '"$BIN" --version | grep -q "^hrcast [0-9]"'
+check "unknown command: exit 2" '"$BIN" bogus 2>/dev/null; [ $? -eq 2 ]'
+check "bad option value: exit 2 and a message" '"$BIN" import --step abc -o x.hrd . 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a number" $tmp/e'
+
+# --- a folder of simulated recordings (FIT, GPX, TCX from hrcast's own writers) plus bad files
+"$BIN" simulate --athletes 3 --workouts 4 --seed 9 --emit-files "$tmp/runs" -o "$tmp/sim.hrd" -q
+mkdir -p "$tmp/runs/bad"
+fit=$(ls "$tmp"/runs/sim0001/*.fit | head -1)
+head -c 300 "$fit" > "$tmp/runs/bad/truncated.fit"
+: > "$tmp/runs/bad/empty.csv"
+printf 'time,heart_rate,speed\nNaN,NaN,NaN\nabc,def,ghi\n' > "$tmp/runs/bad/nantext.csv"
+printf '<?xml version="1.0"?><gpx><trk><trkseg><trkpt lat="1e999" lon="7"><time>2020-01-01T00:00:00Z</time></trkpt>' > "$tmp/runs/bad/broken.gpx"
+printf 'just some words\n' > "$tmp/runs/bad/notes.dat"
+"$BIN" import --athlete-from-dir "$tmp/runs" -o "$tmp/files.hrd" 2>"$tmp/imp.err"; rc=$?
+check "import with bad files: exit 1" '[ $rc -eq 1 ]'
+check "truncated FIT: one line with path and offset" 'grep -q "truncated.fit: [0-9]*: " $tmp/imp.err'
+check "broken GPX: one line with path" 'grep -q "broken.gpx: " $tmp/imp.err'
+check "NaN-text CSV: one line with path" 'grep -q "nantext.csv" $tmp/imp.err'
+check "the good files were imported" '[ "$("$BIN" info "$tmp/files.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"workouts\"])")" = 12 ]'
+check "no temp file left" '! ls $tmp/*.tmp.* 2>/dev/null'
+"$BIN" info "$tmp/files.hrd" --json > "$tmp/info.json"
+check "info --json keys" 'py "import json; d=json.load(open(\"$tmp/info.json\")); assert all(k in d for k in (\"workouts\",\"athletes\",\"hours\",\"rejected\")); assert d[\"athletes\"]==3; assert d[\"rejected\"][\"read_error\"]>=3"'
+check "files and simulation give the same series count" '[ "$("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"workouts\"])")" = 12 ]'
+check "import of a missing path: exit 1" '"$BIN" import /nonexistent -o $tmp/x.hrd 2>/dev/null; [ $? -eq 1 ] && [ ! -e $tmp/x.hrd ]'
+check "info of a non-dataset: clear error" '"$BIN" info "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "not an hrcast dataset" $tmp/e'
+
+# --- exports and round trips
+"$BIN" export "$tmp/sim.hrd" --format csv -o "$tmp/sim.csv"
+check "export csv: one row per step" '[ $(($(wc -l < $tmp/sim.csv) - 1)) = $("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"steps\"])") ]'
+check "export jsonl: one line per workout" '[ "$("$BIN" export "$tmp/sim.hrd" --format jsonl | wc -l)" = 12 ]'
+"$BIN" export "$tmp/sim.hrd" --format parquet -o "$tmp/pq" 2>/dev/null
+check "export parquet: three splits and a card" '[ -s $tmp/pq/data/train.parquet ] && [ -s $tmp/pq/data/test.parquet ] && head -1 $tmp/pq/README.md | grep -q "^---$"'
+"$BIN" import "$tmp/pq/data" -o "$tmp/back.hrd" -q 2>/dev/null
+"$BIN" export "$tmp/back.hrd" --format jsonl > "$tmp/back.jsonl"
+"$BIN" export "$tmp/sim.hrd" --format jsonl > "$tmp/orig.jsonl"
+check "parquet round trip: the same series" 'py "
+import json
+def load(p):
+    out = {}
+    for line in open(p):
+        d = json.loads(line)
+        out[(d[\"athlete\"], d[\"start_time\"])] = [d[k] for k in (\"speed\", \"altitude\", \"heart_rate\")]
+    return out
+a, b = load(\"$tmp/orig.jsonl\"), load(\"$tmp/back.jsonl\")
+assert a.keys() == b.keys(), (len(a), len(b))
+for k in a:
+    for x, y in zip(a[k], b[k]):
+        assert len(x) == len(y)
+        assert all((u is None and v is None) or abs(u - v) < 1e-3 for u, v in zip(x, y)), k
+"'
+
+# --- simulate -> train -> predict -> eval -> pictures
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --hidden 8 --epochs 2 --batch 4 -q
+check "train writes a model and a log" '[ -s $tmp/m.safetensors ] && [ $(wc -l < $tmp/m.safetensors.log.jsonl) = 2 ]'
+"$BIN" predict "$tmp/m.safetensors" "$fit" > "$tmp/pred.csv" 2>"$tmp/pred.err"
+check "predict csv: header and rows" 'head -1 $tmp/pred.csv | grep -q "hr_pred_bpm" && [ $(wc -l < $tmp/pred.csv) -gt 10 ]'
+check "predict: summary line with MAE" 'grep -q "MAE" $tmp/pred.err'
+check "predict json parses" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json -q | py "import json,sys; d=json.load(sys.stdin); assert len(d[\"workouts\"][0][\"hr_pred\"]) > 10"'
+check "predict of a garbage model: clear error" '"$BIN" predict "$fit" "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "safetensors\|model" $tmp/e'
+"$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --split all --baselines --json -q > "$tmp/ev.json" 2>/dev/null
+check "eval --json: mae, rmse, workouts, steps, baselines" 'py "import json; d=json.load(open(\"$tmp/ev.json\")); assert all(k in d for k in (\"mae\",\"rmse\",\"workouts\",\"steps\")); assert set(d[\"baselines\"]) == {\"constant\",\"physio\"}; assert all(\"mae\" in v and \"rmse\" in v for v in d[\"baselines\"].values())"'
+check "plot png" '"$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.png -q 2>/dev/null; [ "$(head -c 4 $tmp/p.png | tail -c 3)" = PNG ]'
+check "plot svg" '"$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.svg 2>/dev/null; grep -q "<svg" $tmp/p.svg'
+check "animate gif" '"$BIN" animate "$tmp/m.safetensors" "$fit" -o $tmp/a.gif --frames 10 2>/dev/null; [ "$(head -c 3 $tmp/a.gif)" = GIF ]'
+check "plot to an unknown extension: error, no file" '! "$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.bmp 2>/dev/null && [ ! -e $tmp/p.bmp ]'
+echo
+echo "test_cli.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -51,8 +51,9 @@ check "multipart upload of JSON file" '[ "$(code -F file=@$tmp/w.json $U/api/pre
 check "raw body JSON (no content type)" '[ "$(code --data-binary @$tmp/w.json $U/api/predict)" = 200 ]'
 gzip -c "$tmp/w.json" > "$tmp/w.json.gz"
 check "result without actual HR has no MAE" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3],\"step\":5}" $U/api/predict)" = 200 ] && grep -q "\"mae\":null" $tmp/body && ! grep -q "\"heart_rate\"" $tmp/body'
-curl -s $U/api/samples | python3 -c 'import json,sys; s=json.load(sys.stdin)[3]; print(json.dumps({"speed":s["speed"],"altitude":s["altitude"],"step":s["step"]}))' > "$tmp/hilly.json"
-check "sample round trip" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && grep -q "\"n\":271" $tmp/body'
+curl -s $U/api/samples | python3 -c 'import json,sys; s=json.load(sys.stdin)[3]; print(json.dumps({"speed":s["speed"],"altitude":s["altitude"],"heart_rate":s["heart_rate"],"step":s["step"]}))' > "$tmp/hilly.json"
+nhilly=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["speed"]))' "$tmp/hilly.json")
+check "sample round trip (simulated runner with recorded HR)" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && grep -q "\"n\":$nhilly" $tmp/body && grep -q "\"mae\":[0-9]" $tmp/body'
 
 # --- predict: bad inputs, each 400 with a reason
 check "400 empty body" '[ "$(code -X POST $U/api/predict)" = 400 ] && grep -q "empty upload" $tmp/body'

@@ -47,7 +47,7 @@ async function loadSamples() {
     b.appendChild(small);
     b.addEventListener("click", () => {
       document.querySelectorAll(".samples button").forEach((x) => x.classList.toggle("active", x === b));
-      predictJSON({ speed: s.speed, altitude: s.altitude, step: s.step }, s.title);
+      predictJSON({ speed: s.speed, altitude: s.altitude, heart_rate: s.heart_rate, step: s.step }, s.title);
     });
     box.appendChild(b);
   }

@@ -84,8 +84,8 @@ int cmd_demo(int argc, char **argv)
     char *sim[] = {"simulate", "--athletes", a, "--workouts", w, "--seed", "1", "-o", ds, NULL};
     if (run(cmd_simulate, sim))
         return 1;
-    hr_info("[2/4] training the LSTM (2 x 64, physiological prior as an input, %g s budget) -> %s", budget, model);
-    char *train[] = {"train", ds, "-o", model, "--features", "default+physio", "--hidden", "64", "--layers", "2",
+    hr_info("[2/4] training the LSTM (2 x 64, default+pace features, %g s budget) -> %s", budget, model);
+    char *train[] = {"train", ds, "-o", model, "--features", "default+pace", "--hidden", "64", "--layers", "2",
                      "--batch", "16", "--lr", "2e-3", "--dropout", "0.2", "--epochs", "60", "--patience", "5",
                      "--time-budget", b,
                      "--threads", th, "--seed", "1", NULL};

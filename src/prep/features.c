@@ -20,7 +20,35 @@ static const struct feature_set sets[] = {
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
      1},
+    {"default+pace", 15,
+     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
+      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
+      "elevation_gain", "elapsed_time", "distance", "gender", "workout_median_speed"},
+     0},
 };
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Median of the moving speeds (> 0.5 m/s) of the whole series: how fast this runner runs this
+ * workout, a proxy for fitness and relative intensity. From speed only. */
+static float median_moving_speed(const struct series *s)
+{
+    float *v = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
+    if (!v)
+        return 0;
+    int m = 0;
+    for (int i = 0; i < s->n; i++)
+        if (S_SPEED(s)[i] > 0.5f)
+            v[m++] = S_SPEED(s)[i];
+    qsort(v, (size_t)m, sizeof(float), cmp_float);
+    float med = m ? (m % 2 ? v[m / 2] : 0.5f * (v[m / 2 - 1] + v[m / 2])) : 0.0f;
+    free(v);
+    return med;
+}
 
 const struct feature_set *feature_set_get(const char *name)
 {
@@ -66,6 +94,7 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
     int l300 = seed ? 30 : steps_for(300, st), m100 = seed ? 10 : steps_for(100, st);
     int m300 = seed ? 30 : steps_for(300, st);
     double gain = 0;
+    float pace_ctx = !strcmp(set->name, "default+pace") ? median_moving_speed(s) : 0.0f;
     for (int i = 0; i < n; i++) {
         float *row = out + (size_t)i * F;
         float dv = i ? spd[i] - spd[i - 1] : 0.0f, da = i ? alt[i] - alt[i - 1] : 0.0f;
@@ -82,6 +111,8 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
             memcpy(row, v, sizeof v);
             if (set->prior)
                 row[14] = prior[i];
+            else if (set->n == 15)
+                row[14] = pace_ctx;
         }
         for (int f = 0; f < F; f++)
             if (!isfinite(row[f]))

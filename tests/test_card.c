@@ -79,11 +79,29 @@ static int teardown(void **state)
     return 0;
 }
 
+/* fuzz_model_card's input: "model_type\0model\0metrics". */
+static void save_seed(const struct safetensors *st, const char *name, const char *metrics)
+{
+    const char *t = st_meta_get(st, "model_type"), *m = st_meta_get(st, "model");
+    if (!t || !m)
+        return;
+    size_t nt = strlen(t), nm = strlen(m), nx = metrics ? strlen(metrics) : 0;
+    char *buf = malloc(nt + nm + nx + 2);
+    memcpy(buf, t, nt + 1);
+    memcpy(buf + nt + 1, m, nm + 1);
+    if (metrics)
+        memcpy(buf + nt + nm + 2, metrics, nx);
+    seed_save("fuzz_model_card", name, buf, nt + nm + 1 + (metrics ? nx + 1 : 0));
+    free(buf);
+}
+
 static char *render(const char *path, const char *metrics, struct hr_err *e)
 {
     struct safetensors st;
     if (st_read_file(path, 0, &st, e))
         return NULL;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    save_seed(&st, metrics ? (strlen(metrics) > 100 ? "with_metrics" : "bad_metrics") : base, metrics);
     const char *slash = strrchr(path, '/');
     struct model_card_opts o = {.model_file = slash ? slash + 1 : path, .metrics_json = metrics,
                                 .metrics_name = metrics ? "metrics.json" : NULL};

@@ -45,6 +45,12 @@ static void md(FILE *f, const char *s)
     }
 }
 
+/* Member name of an object item; "?" for array items (a card with the wrong shape). */
+static const char *key_of(const struct json *it)
+{
+    return it->key ? it->key : "?";
+}
+
 static const char *base_name(const char *p)
 {
     const char *s = p ? strrchr(p, '/') : NULL;
@@ -55,6 +61,13 @@ static int has_num(const struct json *o, const char *k)
 {
     const struct json *v = json_get(o, k);
     return v && v->type == JSON_NUM && isfinite(v->num);
+}
+
+/* An architecture size from the card, clamped to 0..65536 (a broken card must not overflow). */
+static int dim(const struct json *o, const char *k)
+{
+    double v = json_get_num(o, k, 0);
+    return v >= 0 && v <= 65536 ? (int)v : 0;
 }
 
 /* "12.34" or "n/a" */
@@ -238,11 +251,13 @@ static void evaluation(struct card *c)
     json_foreach(b, json_get(j, "baselines")) if (n < 9)
     {
         rows[n] = b;
-        names[n++] = b->key;
+        names[n++] = key_of(b);
     }
     for (int k = 0; k < n; k++) {
         const struct json *r = rows[k], *ci = json_get(r, "mae_ci95"), *wm = json_get(r, "workout_mae");
-        fprintf(f, k == 0 ? "| **%s** | " : "| %s | ", names[k]);
+        fputs(k == 0 ? "| **" : "| ", f);
+        md(f, names[k]);
+        fputs(k == 0 ? "** | " : " | ", f);
         if (k == 0)
             fputs("**", f);
         num2(f, json_get_num(r, "mae", NAN));
@@ -268,10 +283,14 @@ static void evaluation(struct card *c)
     json_foreach(g, json_get(j, "relative_gain"))
     {
         double v = json_num(g, NAN);
-        if (isfinite(v) && fabs(v) < 0.0005)
-            fprintf(f, "- MAE within 0.05 %% of the %s baseline's.\n", g->key);
-        else if (isfinite(v))
-            fprintf(f, "- MAE %.1f %% %s than the %s baseline.\n", fabs(100 * v), v >= 0 ? "lower" : "higher", g->key);
+        if (!isfinite(v))
+            continue;
+        if (fabs(v) < 0.0005)
+            fputs("- MAE within 0.05 % of the ", f);
+        else
+            fprintf(f, "- MAE %.1f %% %s than the ", fabs(100 * v), v >= 0 ? "lower" : "higher");
+        md(f, key_of(g));
+        fputs(fabs(v) < 0.0005 ? " baseline's.\n" : " baseline.\n", f);
     }
     const struct json *cov = json_get(json_get(j, "model_metrics"), "coverage");
     if (cov)
@@ -330,8 +349,7 @@ static void lstm_model(struct card *c)
 {
     FILE *f = c->f;
     const struct json *a = json_get(c->m, "architecture"), *feat = json_get(c->m, "features");
-    int in = (int)json_get_num(a, "input_size", 0), h = (int)json_get_num(a, "hidden_size", 0),
-        L = (int)json_get_num(a, "num_layers", 0), out = (int)json_get_num(a, "output_size", 0);
+    int in = dim(a, "input_size"), h = dim(a, "hidden_size"), L = dim(a, "num_layers"), out = dim(a, "output_size");
     double step = json_get_num(c->m, "step_s", NAN);
     long long expect = 0;
     for (int l = 0; l < L; l++)
@@ -423,7 +441,9 @@ static void lstm_procedure(struct card *c)
     if (x) {
         json_foreach(it, x) if (it->type == JSON_STR || it->type == JSON_NUM)
         {
-            fprintf(f, "| %s | ", it->key);
+            fputs("| ", f);
+            md(f, key_of(it));
+            fputs(" | ", f);
             if (it->type == JSON_STR)
                 md(f, it->str);
             else
@@ -476,7 +496,7 @@ static void lstm_usage(struct card *c)
                "    hr = net(((x - mean) / std).unsqueeze(0))[0, :, 0]  # bpm, one per %g s step\n"
                "print(hr)\n"
                "```\n\n",
-            mf, (int)json_get_num(a, "input_size", 0), json_get_num(c->m, "step_s", NAN));
+            mf, dim(a, "input_size"), json_get_num(c->m, "step_s", NAN));
     fputs("hrcast's `tools/torch_predict.py` does the same with no `safetensors` package and checks that PyTorch and "
           "hrcast agree (`make parity`).\n",
           f);
@@ -515,7 +535,12 @@ static void physio_model(struct card *c)
     fputs("\nHR(0) = hr0;  Cr = Minetti (2002) energy cost of running on a gradient\n```\n\n"
           "Population parameters (docs/physio.md):\n\n| parameter | value |\n|---|---|\n",
           f);
-    json_foreach(it, json_get(c->m, "population")) fprintf(f, "| %s | %.4g |\n", it->key, json_num(it, NAN));
+    json_foreach(it, json_get(c->m, "population"))
+    {
+        fputs("| ", f);
+        md(f, key_of(it));
+        fprintf(f, " | %.4g |\n", json_num(it, NAN));
+    }
     fputs("\n`rmse` is the fit's residual error, used as the predicted sigma; `n_valid` the heart-rate steps the fit "
           "used.\n\n| | |\n|---|---|\n",
           f);

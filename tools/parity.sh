@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# parity.sh — regenerates the PyTorch golden files into a temp dir with tools/torch_golden.py and runs
-# the nn tests against them live (make parity). Skips with a message when python3-torch is absent.
+# parity.sh — PyTorch parity (make parity), skipped with a message when python3-torch is absent:
+#  1. regenerates the PyTorch golden files into a temp dir with tools/torch_golden.py and runs the nn
+#     tests against them live;
+#  2. end to end: simulates a tiny dataset with build/hrcast, trains a tiny model for 2 epochs, runs
+#     `hrcast predict --inputs`, and tools/torch_predict.py loads the model file into torch.nn.LSTM +
+#     nn.Linear (strict load_state_dict), normalises the inputs with the card and compares with
+#     hrcast's predictions (fails above 1e-3 bpm);
+#  3. runs the Python example of `hrcast card` as written in the card, against a stand-in for the
+#     `safetensors` package built on torch_predict.py's reader, and compares it the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
@@ -12,3 +19,53 @@ trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 tools/torch_golden.py "$tmp"
 make -s build/tests/test_nn
 HRCAST_GOLDEN_DIR="$tmp" build/tests/test_nn 2>&1 | grep -E "parity|PASSED|FAILED|Error"
+
+bin=build/hrcast
+$bin simulate --athletes 4 --workouts 3 --seed 7 -q -o "$tmp/sim.hrd"
+$bin train "$tmp/sim.hrd" -o "$tmp/tiny.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q
+$bin predict "$tmp/tiny.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred.json"
+/usr/bin/python3 tools/torch_predict.py "$tmp/tiny.safetensors" "$tmp/pred.json"
+
+# the card's Python example, verbatim but for the workout path and a check appended
+$bin card "$tmp/tiny.safetensors" --no-metrics -q -o "$tmp/README.md"
+mkdir -p "$tmp/shim/safetensors"
+cat > "$tmp/shim/safetensors/__init__.py" <<'PY'
+# stand-in for the safetensors package (parity test only): safe_open over torch_predict's reader
+from torch_predict import read_safetensors
+class safe_open:
+    def __init__(self, path, framework="pt"):
+        self.t, self.m = read_safetensors(path)
+    def __enter__(self):
+        return self
+    def __exit__(self, *a):
+        return False
+    def metadata(self):
+        return self.m
+    def get_tensor(self, name):
+        return self.t[name]
+PY
+cat > "$tmp/shim/safetensors/torch.py" <<'PY'
+from torch_predict import read_safetensors
+def load_file(path):
+    return read_safetensors(path)[0]
+PY
+sed -n '/^```python$/,/^```$/p' "$tmp/README.md" | sed '1d;$d' |
+  sed "s|^workout = .*|workout = \"$tmp/sim.hrd\"|; s|^path = .*|path = \"$tmp/tiny.safetensors\"|; s|^print(hr)$||" > "$tmp/example.py"
+cat >> "$tmp/example.py" <<'PY'
+d = (hr.double() - torch.tensor(out["workouts"][0]["hr_pred"], dtype=torch.float64)).abs().max().item()
+print(f"card example: {len(hr)} steps, max |torch - hrcast| = {d:.3g} bpm: {'OK' if d <= 1e-3 else 'FAILED'}")
+assert d <= 1e-3
+PY
+PATH="$PWD/build:$PATH" PYTHONPATH="$tmp/shim:$PWD/tools" /usr/bin/python3 "$tmp/example.py"
+
+# the card's YAML header parses (when PyYAML is there)
+if /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+  /usr/bin/python3 - "$tmp/README.md" <<'PY'
+import sys, yaml
+t = open(sys.argv[1]).read()
+assert t.startswith("---\n")
+h = yaml.safe_load(t[4:t.index("\n---\n", 4)])
+assert h["library_name"] == "hrcast" and "lstm" in h["tags"], h
+print("card header: YAML parses:", ", ".join(sorted(h)))
+PY
+fi

@@ -24,6 +24,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_animate(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_card(int argc, char **argv);
 
 #define HRCAST_VERSION "0.1.0"
 

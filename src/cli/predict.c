@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "data/runs.h"
 #include "eval/metrics.h"
+#include "model/lstm_model.h"
 #include "model/predictor.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast predict MODEL FILE... [--format csv|json] [-o OUT]\n"
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [--inputs] [-o OUT]\n"
     "\n"
     "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
@@ -24,6 +25,8 @@ static const char *usage_text =
     "options:\n"
     "  -f, --format F     csv (default) or json\n"
     "  -o, --output FILE  write there (atomically) instead of stdout\n"
+    "      --inputs       (json, LSTM) add each workout's raw, un-normalised feature rows as\n"
+    "                     \"inputs\" [steps][features] and write every number unrounded\n"
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
@@ -32,24 +35,50 @@ static const char *usage_text =
     "  hrcast predict model.safetensors morning-run.fit\n"
     "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n";
 
+/* "inputs": the LSTM's raw feature rows of s (hr_lstm_features with normalize = 0). */
+static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct series *s, struct hr_err *e)
+{
+    int F = m->fs->n;
+    float *x = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1) * (size_t)F);
+    if (!x)
+        return hr_fail(e, "out of memory");
+    if (hr_lstm_features(m, s, x, 0, e)) {
+        free(x);
+        return -1;
+    }
+    jw_key(w, "inputs");
+    jw_arr_begin(w);
+    for (int t = 0; t < s->n; t++) {
+        jw_arr_begin(w);
+        for (int f = 0; f < F; f++)
+            jw_num(w, x[(size_t)t * F + f]);
+        jw_arr_end(w);
+    }
+    jw_arr_end(w);
+    free(x);
+    return 0;
+}
+
 int cmd_predict(int argc, char **argv)
 {
     static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                          {"output", required_argument, 0, 'o'},
                                          {"sample-step", required_argument, 0, 1},
+                                         {"inputs", no_argument, 0, 2},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *format = "csv", *out = NULL;
     struct read_opts ro;
     read_opts_default(&ro);
-    int c;
+    int c, inputs = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'f': format = optarg; break;
         case 'o': out = optarg; break;
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
+        case 2: inputs = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -66,6 +95,11 @@ int cmd_predict(int argc, char **argv)
     if (predictor_load(argv[optind], &p, &e)) {
         fprintf(stderr, "hrcast predict: %s\n", e.msg);
         return 1;
+    }
+    if (inputs && (strcmp(format, "json") || strcmp(p.kind, "lstm"))) {
+        fprintf(stderr, "hrcast predict: --inputs needs --format json and an LSTM model (this is %s)\n", p.kind);
+        predictor_free(&p);
+        return 2;
     }
     struct atomic_file af;
     FILE *f = stdout;
@@ -127,8 +161,12 @@ int cmd_predict(int argc, char **argv)
                     jw_key(&w, names[k]);
                     jw_arr_begin(&w);
                     for (int t = 0; t < s->n; t++)
-                        jw_num(&w, roundf(cols[k][t] * 100) / 100);
+                        jw_num(&w, inputs ? cols[k][t] : roundf(cols[k][t] * 100) / 100);
                     jw_arr_end(&w);
+                }
+                if (inputs && write_inputs(&w, p.impl, s, &e)) { /* p.impl is the struct hr_lstm */
+                    fprintf(stderr, "%s: %s\n", s->meta.source, e.msg);
+                    failed = 1;
                 }
                 jw_key(&w, "summary");
                 jw_obj_begin(&w);

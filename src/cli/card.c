@@ -1,0 +1,162 @@
+/* card.c — `hrcast card MODEL [-o README.md] [--metrics FILE]`: the Hugging Face model card of a
+ * model file (src/eval/model_card.c), with the evaluation numbers of `hrcast eval -o DIR` when a
+ * metrics.json for this model is found beside it or given. */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "eval/model_card.h"
+#include "model/predictor.h"
+#include "util/fileio.h"
+#include "util/json.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *usage_text =
+    "usage: hrcast card MODEL [-o README.md] [--metrics metrics.json] [--license ID]\n"
+    "\n"
+    "Writes the model card of MODEL (an LSTM, physio or constant model file) in the Hugging Face\n"
+    "format: a YAML header (library_name, tags, licence, model-index with the metrics) and Markdown:\n"
+    "architecture, parameter count, features and the no-leakage statement, training data and\n"
+    "provenance, evaluation, intended use and limits, how to load it in Python (docs/model-card.md).\n"
+    "The evaluation comes from a metrics.json written by `hrcast eval -o DIR`: --metrics, or else\n"
+    "MODEL's directory/metrics.json when it names this model.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE  write there (atomically) instead of stdout\n"
+    "      --metrics FILE the metrics.json of `hrcast eval -o DIR` to include\n"
+    "      --no-metrics   do not look for a metrics.json\n"
+    "      --license ID   the Hub licence id for the header (default: a placeholder to fill in)\n"
+    "  -q, --quiet        no messages\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast eval model.safetensors sim.hrd --baselines -o model-dir/   # model in model-dir/\n"
+    "  hrcast card model-dir/model.safetensors -o model-dir/README.md\n"
+    "  hrcast card physio.safetensors --metrics eval/metrics.json --license cc-by-4.0\n";
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* MODEL's directory/metrics.json when it exists and names this model; NULL otherwise. */
+static char *find_metrics(const char *model, char *path, size_t cap)
+{
+    const char *slash = strrchr(model, '/');
+    if (slash)
+        snprintf(path, cap, "%.*s/metrics.json", (int)(slash - model), model);
+    else
+        snprintf(path, cap, "metrics.json");
+    if (access(path, R_OK) != 0)
+        return NULL;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    struct hr_err e = {{0}};
+    struct json *j = NULL;
+    if (read_file_all(path, &text, &len, 64u << 20, &e) || json_parse((char *)text, len, path, &j, &e)) {
+        hr_warn("%s", e.msg);
+        free(text);
+        return NULL;
+    }
+    const char *named = json_get_str(j, "model", "");
+    if (strcmp(base_name(named), base_name(model))) {
+        hr_warn("%s is the evaluation of %s, not of %s: not included", path, named, model);
+        json_free(j);
+        free(text);
+        return NULL;
+    }
+    json_free(j);
+    return (char *)text;
+}
+
+int cmd_card(int argc, char **argv)
+{
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"metrics", required_argument, 0, 1},
+                                         {"no-metrics", no_argument, 0, 2},      {"license", required_argument, 0, 3},
+                                         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *out = NULL, *metrics_path = NULL, *license = NULL;
+    int no_metrics = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 1: metrics_path = optarg; break;
+        case 2: no_metrics = 1; break;
+        case 3: license = optarg; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage(usage_text, 0);
+    const char *model = argv[optind];
+    struct hr_err e = {{0}};
+    struct predictor p;
+    if (predictor_load(model, &p, &e)) { /* the whole check: shapes, card, normaliser */
+        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        return 1;
+    }
+    predictor_free(&p);
+    struct safetensors st;
+    if (st_read_file(model, 0, &st, &e)) {
+        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        return 1;
+    }
+    char found[1200];
+    char *metrics = NULL;
+    const char *metrics_name = NULL;
+    int rc = 1;
+    if (metrics_path) {
+        uint8_t *text = NULL;
+        size_t len;
+        if (read_file_all(metrics_path, &text, &len, 64u << 20, &e)) {
+            fprintf(stderr, "hrcast card: %s\n", e.msg);
+            goto out;
+        }
+        metrics = (char *)text;
+        metrics_name = metrics_path;
+    } else if (!no_metrics && (metrics = find_metrics(model, found, sizeof found))) {
+        metrics_name = found;
+    }
+    if (metrics)
+        hr_info("including the evaluation in %s", metrics_name);
+    else
+        hr_info("no metrics.json for %s: the card says how to add an evaluation", model);
+    struct stat sb;
+    struct model_card_opts o = {.model_file = base_name(model),
+                                .file_bytes = stat(model, &sb) == 0 ? (long long)sb.st_size : 0,
+                                .metrics_json = metrics,
+                                .metrics_name = metrics_name ? base_name(metrics_name) : NULL,
+                                .license = license};
+    char *text = NULL;
+    size_t len = 0;
+    if (model_card_render(&st, &o, &text, &len, &e)) {
+        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        goto out;
+    }
+    if (out) {
+        if (write_file_atomic(out, text, len, &e)) {
+            fprintf(stderr, "hrcast card: %s\n", e.msg);
+            free(text);
+            goto out;
+        }
+        hr_info("wrote %s", out);
+    } else if (fwrite(text, 1, len, stdout) != len) {
+        fprintf(stderr, "hrcast card: stdout: write error\n");
+        free(text);
+        goto out;
+    }
+    free(text);
+    rc = 0;
+out:
+    free(metrics);
+    st_free(&st);
+    return rc;
+}

@@ -5,6 +5,7 @@
 #include "data/dataset.h"
 #include "model/constant.h"
 #include "model/physio.h"
+#include "util/json.h"
 #include "util/log.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -77,6 +78,7 @@ int cmd_fit_physio(int argc, char **argv)
     struct series *views = calloc((size_t)(n ? n : 1), sizeof *views);
     const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
     int rc = 1;
+    char *prov = NULL;
     if (!idx || !views || !sp) {
         fprintf(stderr, "hrcast fit-physio: out of memory\n");
         goto out;
@@ -85,12 +87,19 @@ int cmd_fit_physio(int argc, char **argv)
         dataset_series(&ds, idx[i], &views[i]);
         sp[i] = &views[i];
     }
-    char prov[512];
-    snprintf(prov, sizeof prov, "{\"dataset\":\"%s\",\"split\":\"%s\",\"train_workouts\":%d}", argv[optind],
-             all ? "all" : split == SPLIT_CHRONO ? "chrono" : "athlete", n);
-    for (char *q = prov; *q; q++)
-        if (*q == '\\')
-            *q = '/';
+    struct jw pw;
+    jw_init_buf(&pw, 0);
+    jw_obj_begin(&pw);
+    jw_kv_str(&pw, "dataset", argv[optind]);
+    jw_kv_str(&pw, "dataset_description", ds.source_desc);
+    jw_kv_str(&pw, "split", all ? "all" : split == SPLIT_CHRONO ? "chrono" : "athlete");
+    jw_kv_int(&pw, "train_workouts", n);
+    jw_obj_end(&pw);
+    prov = jw_take(&pw, NULL);
+    if (!prov) {
+        fprintf(stderr, "hrcast fit-physio: out of memory\n");
+        goto out;
+    }
     if (constant) {
         struct constant_model cm;
         if (constant_model_fit(&cm, sp, n, 1, &e) || constant_model_save(&cm, out, prov, &e)) {
@@ -116,6 +125,7 @@ int cmd_fit_physio(int argc, char **argv)
     }
     rc = 0;
 out:
+    free(prov);
     free(idx);
     free(views);
     free(sp);

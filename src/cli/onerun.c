@@ -1,5 +1,8 @@
 /* onerun.c — see onerun.h. */
 #include "cli/onerun.h"
+#include "cli/cliutil.h"
+#include "util/log.h"
+#include <getopt.h>
 #include "eval/metrics.h"
 #include <libgen.h>
 #include <math.h>
@@ -84,4 +87,45 @@ void onerun_free(struct onerun *r)
     run_list_free(&r->runs);
     predictor_free(&r->p);
     memset(r, 0, sizeof *r);
+}
+
+int onerun_command(int argc, char **argv, const char *cmd, const char *usage_text, int animate)
+{
+    static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"index", required_argument, 0, 1},
+                                         {"frames", required_argument, 0, 2},   {"help", no_argument, 0, 'h'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {0, 0, 0, 0}};
+    const char *out = NULL;
+    long which = 0, frames = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 1: if (cli_int(cmd, "--index", optarg, 0, 100000000, &which)) return 2; break;
+        case 2: if (cli_int(cmd, "--frames", optarg, 2, 2000, &frames)) return 2; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (!out || argc - optind != 2) {
+        if (!out)
+            fprintf(stderr, "hrcast %s: missing -o OUT\n", cmd);
+        return cli_usage(usage_text, 0);
+    }
+    struct onerun r;
+    if (onerun_load(&r, cmd, argv[optind], argv[optind + 1], (int)which))
+        return 1;
+    struct workout_plot wp;
+    onerun_plot(&r, &wp);
+    struct anim_opts ao = {.frames = (int)frames};
+    struct hr_err e = {{0}};
+    int rc = animate ? animate_workout(&wp, &ao, out, &e) : plot_workout(&wp, out, &e);
+    if (rc)
+        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+    else
+        hr_info("wrote %s (%s)", out, r.title);
+    onerun_free(&r);
+    return rc ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /* onerun.h — shared by `hrcast plot` and `hrcast animate`: load a model and one workout file,
- * predict it, and describe it for the pictures. */
+ * predict it, describe it for the pictures, and run either command. */
 #ifndef HRCAST_CLI_ONERUN_H
 #define HRCAST_CLI_ONERUN_H
 #include "data/runs.h"
@@ -20,5 +20,7 @@ struct onerun {
 int onerun_load(struct onerun *r, const char *cmd, const char *model, const char *file, int which);
 void onerun_plot(const struct onerun *r, struct workout_plot *wp);
 void onerun_free(struct onerun *r);
+/* The whole command (options -o, --index, --frames, -q, -h): a PNG/SVG picture, or a GIF when animate. */
+int onerun_command(int argc, char **argv, const char *cmd, const char *usage_text, int animate);
 
 #endif

@@ -134,25 +134,17 @@ void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_co
     if (ev->m[0].has_sigma && ev->m[0].cover_n)
         fprintf(f, "  interval coverage: 50 %% -> %.1f %%, 90 %% -> %.1f %%\n",
                 100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
-    fprintf(f, "\n  %-12s", "intensity");
-    for (int k = 0; k < ev->n_models; k++)
-        fprintf(f, " %10s", ev->m[k].name);
-    fprintf(f, " %8s\n", "steps");
-    for (int c = 0; c < EVAL_INTENSITIES; c++) {
-        fprintf(f, "  %-12s", intensity_name(c));
+    for (int g = 0; g < EG_ATHLETE; g++) {
+        fprintf(f, "\n  %-16s", g == EG_INTENSITY ? "intensity" : "duration");
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %10s", fmt_metric(nb, metric_mae(&ev->m[k].intensity[c])));
-        fprintf(f, " %8lld\n", ev->m[0].intensity[c].n);
-    }
-    fprintf(f, "\n  %-12s", "duration");
-    for (int k = 0; k < ev->n_models; k++)
-        fprintf(f, " %10s", ev->m[k].name);
-    fprintf(f, " %8s\n", "steps");
-    for (int c = 0; c < EVAL_DURATIONS; c++) {
-        fprintf(f, "  %-12s", duration_bucket_name(c));
-        for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %10s", fmt_metric(nb, metric_mae(&ev->m[k].duration[c])));
-        fprintf(f, " %8lld\n", ev->m[0].duration[c].n);
+            fprintf(f, " %10s", ev->m[k].name);
+        fprintf(f, " %8s\n", "steps");
+        for (int c = 0; c < eval_group_size(ev, (enum eval_group)g); c++) {
+            fprintf(f, "  %-16s", eval_group_name(ev, (enum eval_group)g, c));
+            for (int k = 0; k < ev->n_models; k++)
+                fprintf(f, " %10s", fmt_metric(nb, metric_mae(eval_group_acc(&ev->m[k], (enum eval_group)g, c))));
+            fprintf(f, " %8lld\n", eval_group_acc(&ev->m[0], (enum eval_group)g, c)->n);
+        }
     }
 }
 
@@ -177,44 +169,20 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                 metric_mae(&m->all), m->mae_lo, m->mae_hi, metric_rmse(&m->all), metric_bias(&m->all),
                 metric_mae(&m->after2), m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
     }
-    fprintf(f, "\n| by intensity (from speed only) |");
-    for (int k = 0; k < ev->n_models; k++)
-        fprintf(f, " %s |", ev->m[k].name);
-    fprintf(f, " steps |\n|---|");
-    for (int k = 0; k <= ev->n_models; k++)
-        fprintf(f, "---|");
-    fputc('\n', f);
-    for (int c = 0; c < EVAL_INTENSITIES; c++) {
-        fprintf(f, "| %s |", intensity_name(c));
+    for (int g = 0; g < EG_COUNT; g++) {
+        fprintf(f, "\n| %s |", eval_group_title((enum eval_group)g));
         for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %s |", fmt_metric(nb, metric_mae(&ev->m[k].intensity[c])));
-        fprintf(f, " %lld |\n", ev->m[0].intensity[c].n);
-    }
-    fprintf(f, "\n| by duration |");
-    for (int k = 0; k < ev->n_models; k++)
-        fprintf(f, " %s |", ev->m[k].name);
-    fprintf(f, " steps |\n|---|");
-    for (int k = 0; k <= ev->n_models; k++)
-        fprintf(f, "---|");
-    fputc('\n', f);
-    for (int c = 0; c < EVAL_DURATIONS; c++) {
-        fprintf(f, "| %s |", duration_bucket_name(c));
-        for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %s |", fmt_metric(nb, metric_mae(&ev->m[k].duration[c])));
-        fprintf(f, " %lld |\n", ev->m[0].duration[c].n);
-    }
-    fprintf(f, "\n| by athlete |");
-    for (int k = 0; k < ev->n_models; k++)
-        fprintf(f, " %s |", ev->m[k].name);
-    fprintf(f, " steps |\n|---|");
-    for (int k = 0; k <= ev->n_models; k++)
-        fprintf(f, "---|");
-    fputc('\n', f);
-    for (int a = 0; a < ev->n_athletes; a++) {
-        fprintf(f, "| %s |", ev->athletes[a]);
-        for (int k = 0; k < ev->n_models; k++)
-            fprintf(f, " %s |", fmt_metric(nb, metric_mae(&ev->m[k].athlete[a])));
-        fprintf(f, " %lld |\n", ev->m[0].athlete[a].n);
+            fprintf(f, " %s |", ev->m[k].name);
+        fprintf(f, " steps |\n|---|");
+        for (int k = 0; k <= ev->n_models; k++)
+            fprintf(f, "---|");
+        fputc('\n', f);
+        for (int c = 0; c < eval_group_size(ev, (enum eval_group)g); c++) {
+            fprintf(f, "| %s |", eval_group_name(ev, (enum eval_group)g, c));
+            for (int k = 0; k < ev->n_models; k++)
+                fprintf(f, " %s |", fmt_metric(nb, metric_mae(eval_group_acc(&ev->m[k], (enum eval_group)g, c))));
+            fprintf(f, " %lld |\n", eval_group_acc(&ev->m[0], (enum eval_group)g, c)->n);
+        }
     }
     if (ev->m[0].has_sigma && ev->m[0].cover_n)
         fprintf(f, "\nCalibration: %.1f %% of steps inside the 50 %% interval, %.1f %% inside the 90 %% interval.\n",

@@ -256,6 +256,27 @@ void evaluation_free(struct evaluation *ev)
     memset(ev, 0, sizeof *ev);
 }
 
+const char *eval_group_title(enum eval_group g)
+{
+    static const char *t[EG_COUNT] = {"by intensity (from speed only)", "by duration", "by athlete"};
+    return (unsigned)g < EG_COUNT ? t[g] : "?";
+}
+
+int eval_group_size(const struct evaluation *ev, enum eval_group g)
+{
+    return g == EG_INTENSITY ? EVAL_INTENSITIES : g == EG_DURATION ? EVAL_DURATIONS : ev->n_athletes;
+}
+
+const char *eval_group_name(const struct evaluation *ev, enum eval_group g, int i)
+{
+    return g == EG_INTENSITY ? intensity_name(i) : g == EG_DURATION ? duration_bucket_name(i) : ev->athletes[i];
+}
+
+const struct metric_acc *eval_group_acc(const struct eval_model *m, enum eval_group g, int i)
+{
+    return g == EG_INTENSITY ? &m->intensity[i] : g == EG_DURATION ? &m->duration[i] : &m->athlete[i];
+}
+
 static const struct evaluation *g_ev; /* qsort context (single-threaded) */
 static int g_k;
 static int cmp_rank(const void *a, const void *b)

@@ -50,6 +50,13 @@ int evaluate(const struct dataset *ds, const int *idx, int n, const struct predi
              const char *const *names, int n_models, uint64_t seed, int keep_preds, struct evaluation *ev,
              struct hr_err *e);
 void evaluation_free(struct evaluation *ev);
+/* The breakdowns as groups, so that every table is written by one loop. */
+enum eval_group { EG_INTENSITY = 0, EG_DURATION, EG_ATHLETE, EG_COUNT };
+const char *eval_group_title(enum eval_group g);
+int eval_group_size(const struct evaluation *ev, enum eval_group g);
+const char *eval_group_name(const struct evaluation *ev, enum eval_group g, int i);
+const struct metric_acc *eval_group_acc(const struct eval_model *m, enum eval_group g, int i);
+
 /* Workout positions (0..nw-1) sorted by model k's per-workout MAE (workouts without valid HR last). */
 int *eval_rank(const struct evaluation *ev, int k);
 

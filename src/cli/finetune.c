@@ -21,7 +21,7 @@ static const char *usage_text =
     "      --athlete A       athlete id as stored in the dataset (hrcast info lists them)\n"
     "  -o, --output FILE     personal model to write\n"
     "      --freeze F        none (every weight, default), lower (last LSTM layer + head), lstm (head only)\n"
-    "      --lr X            learning rate (2e-4)\n"
+    "      --lr X            learning rate (5e-4)\n"
     "      --epochs N        most epochs (20)\n"
     "      --patience N      early stop after N epochs without improvement (4)\n"
     "      --batch N         sequences per batch (8)\n"

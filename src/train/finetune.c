@@ -27,7 +27,7 @@ void finetune_opts_default(struct finetune_opts *o)
     memset(o, 0, sizeof *o);
     o->split = SPLIT_CHRONO;
     o->freeze = FT_FREEZE_NONE;
-    o->lr = 2e-4f;
+    o->lr = 5e-4f;
     o->dropout = 0.4f;
     o->epochs = 20;
     o->patience = 4;

@@ -263,7 +263,7 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     jw_kv_str(&w, "optimizer", o->weight_decay > 0 ? "adamw" : "adam");
     if (base_model) {
         jw_kv_str(&w, "base_model", base_model);
-        jw_kv_bool(&w, "freeze_lower", o->freeze_lower);
+        jw_kv_int(&w, "freeze_lower", o->freeze_lower);
     }
     if (o->extra_provenance && *o->extra_provenance) {
         jw_key(&w, "extra");
@@ -416,7 +416,10 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
 
     /* what the optimiser updates: all, or (freeze_lower) the last layer and the head */
     size_t off = 0, n_opt = m.net.n_params;
-    if (o->freeze_lower && m.net.cfg.layers > 1) {
+    if (o->freeze_lower == 2) { /* the head alone */
+        off = (size_t)(m.net.fc_w - m.net.params);
+        n_opt = m.net.n_params - off;
+    } else if (o->freeze_lower && m.net.cfg.layers > 1) {
         off = (size_t)(m.net.p[m.net.cfg.layers - 1].w_ih - m.net.params);
         n_opt = m.net.n_params - off;
     }

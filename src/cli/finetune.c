@@ -1,0 +1,117 @@
+/* finetune.c — `hrcast finetune BASE_MODEL DATASET --athlete A -o PERSONAL.safetensors`: adapt a
+ * general LSTM to one athlete from their earlier workouts (src/train/finetune.h). */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "train/finetune.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *usage_text =
+    "usage: hrcast finetune BASE_MODEL DATASET --athlete A -o PERSONAL.safetensors [options]\n"
+    "\n"
+    "Adapts a general LSTM to one athlete from that athlete's EARLIER workouts: trains on the athlete's\n"
+    "part of the chronological split's training part (their first 70 % by date), stops early on the\n"
+    "athlete's own validation part (the next 10 %; when empty, the last 15 % of the training part by\n"
+    "date) and keeps the best model. The base model, the athlete and the workouts used are written to\n"
+    "the model's provenance. Defaults: docs/personalisation.md.\n"
+    "\n"
+    "options:\n"
+    "      --athlete A       athlete id as stored in the dataset (hrcast info lists them)\n"
+    "  -o, --output FILE     personal model to write\n"
+    "      --freeze F        none (every weight, default), lower (last LSTM layer + head), lstm (head only)\n"
+    "      --lr X            learning rate (5e-4)\n"
+    "      --epochs N        most epochs (20)\n"
+    "      --patience N      early stop after N epochs without improvement (4)\n"
+    "      --batch N         sequences per batch (8)\n"
+    "      --dropout P       dropout between layers (0.4)\n"
+    "      --split S         chrono (default) or athlete\n"
+    "      --seed S          seed of shuffling and dropout (42)\n"
+    "      --threads T       BLAS threads (1)\n"
+    "      --time-budget S   stop after the epoch that passes S seconds\n"
+    "  -q, --quiet           only errors\n"
+    "  -h, --help            this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast finetune general.safetensors real.hrd --athlete runpandas -o runpandas.safetensors\n"
+    "  hrcast finetune general.safetensors real.hrd --athlete runpandas --freeze lower -o p.safetensors\n";
+
+int cmd_finetune(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, 0, 'o'}, {"athlete", required_argument, 0, 1},
+        {"freeze", required_argument, 0, 2},   {"lr", required_argument, 0, 3},
+        {"epochs", required_argument, 0, 4},   {"patience", required_argument, 0, 5},
+        {"batch", required_argument, 0, 6},    {"dropout", required_argument, 0, 7},
+        {"split", required_argument, 0, 8},    {"seed", required_argument, 0, 9},
+        {"threads", required_argument, 0, 10}, {"time-budget", required_argument, 0, 11},
+        {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    struct finetune_opts o;
+    finetune_opts_default(&o);
+    const char *out = NULL;
+    long v;
+    double d;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 1: o.athlete = optarg; break;
+        case 2:
+            o.freeze = finetune_freeze_parse(optarg);
+            if (o.freeze < 0) {
+                fprintf(stderr, "hrcast finetune: --freeze: '%s' is not none, lower or lstm\n", optarg);
+                return 2;
+            }
+            break;
+        case 3: if (cli_float("finetune", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; break;
+        case 4: if (cli_int("finetune", "--epochs", optarg, 0, 100000, &v)) return 2; o.epochs = (int)v; break;
+        case 5: if (cli_int("finetune", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; break;
+        case 6: if (cli_int("finetune", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; break;
+        case 7: if (cli_float("finetune", "--dropout", optarg, 0, 0.95, &d)) return 2; o.dropout = (float)d; break;
+        case 8:
+            if (!strcmp(optarg, "chrono"))
+                o.split = SPLIT_CHRONO;
+            else if (!strcmp(optarg, "athlete"))
+                o.split = SPLIT_ATHLETE;
+            else {
+                fprintf(stderr, "hrcast finetune: --split: '%s' is not chrono or athlete\n", optarg);
+                return 2;
+            }
+            break;
+        case 9: if (cli_u64("finetune", "--seed", optarg, &o.seed)) return 2; break;
+        case 10: if (cli_int("finetune", "--threads", optarg, 1, 256, &v)) return 2; o.threads = (int)v; break;
+        case 11: if (cli_float("finetune", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (!out || !o.athlete || argc - optind != 2) {
+        if (!out)
+            fprintf(stderr, "hrcast finetune: missing -o MODEL\n");
+        if (!o.athlete)
+            fprintf(stderr, "hrcast finetune: missing --athlete A\n");
+        return cli_usage(usage_text, 0);
+    }
+    o.base_model = argv[optind];
+    o.dataset_path = argv[optind + 1];
+    struct dataset ds;
+    struct hr_err e = {{0}};
+    if (dataset_open(o.dataset_path, &ds, &e)) {
+        fprintf(stderr, "hrcast finetune: %s\n", e.msg);
+        return 1;
+    }
+    struct train_result r;
+    int rc = finetune_lstm(&ds, &o, out, &r, &e);
+    dataset_close(&ds);
+    if (rc) {
+        fprintf(stderr, "hrcast finetune: %s\n", e.msg);
+        return 1;
+    }
+    hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm on %d workouts (%.0f s)", out,
+            r.best_epoch, r.epochs_run, r.best_val_mae, r.best_val_rmse, r.n_val, r.seconds);
+    return 0;
+}

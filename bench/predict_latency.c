@@ -1,6 +1,6 @@
 /* predict_latency.c — the in-process path of `hrcast predict` on one file, timed by stage:
  *   gen FILE             write a 2-hour 1 Hz running workout as a FIT file (seeded, hilly, HR present)
- *   time MODEL FILE N    model load once, then N times: decode+clean+resample (load_runs) and
+ *   time MODEL FILE N [THREADS]  (BLAS threads, default 1 like `hrcast predict`) model load once, then N times: decode+clean+resample (load_runs) and
  *                        features+LSTM (predictor_predict); prints the medians in ms.
  * bench/predict_latency.sh drives it next to `hrcast predict` (process start included). */
 #include <math.h>
@@ -11,6 +11,7 @@
 #include "data/runs.h"
 #include "io/fit_write.h"
 #include "model/predictor.h"
+#include "nn/kernels.h"
 
 static double now_ms(void)
 {
@@ -65,11 +66,12 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "gen"))
         return gen(argv[2]);
-    if (argc != 5 || strcmp(argv[1], "time")) {
-        fprintf(stderr, "usage: predict_latency gen FILE | time MODEL FILE N\n");
+    if (argc < 5 || argc > 6 || strcmp(argv[1], "time")) {
+        fprintf(stderr, "usage: predict_latency gen FILE | time MODEL FILE N [THREADS]\n");
         return 2;
     }
-    int N = atoi(argv[4]);
+    int N = atoi(argv[4]), threads = argc > 5 ? atoi(argv[5]) : 1;
+    nn_set_threads(threads);
     if (N < 1)
         N = 1;
     struct hr_err e = {{0}};
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
         pred[it] = c - b;
         tot[it] = c - a;
     }
-    printf("inproc steps=%d model_load_ms=%.2f read_prep_ms=%.2f features_lstm_ms=%.2f total_ms=%.2f\n", steps,
+    printf("inproc threads=%d steps=%d model_load_ms=%.2f read_prep_ms=%.2f features_lstm_ms=%.2f total_ms=%.2f\n", threads, steps,
            load_ms, median(prep, N), median(pred, N), median(tot, N));
     predictor_free(&p);
     free(prep);

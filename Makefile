@@ -26,6 +26,12 @@ TEST_SH  := $(sort $(wildcard tests/test_*.sh))
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 
+# MPI data-parallel training: when Open MPI is found, also build $(BUILD)/hrcast-mpi (the same CLI with
+# src/train/dist.c compiled -DHRCAST_MPI; run it under mpirun). build/hrcast never links MPI.
+MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null || mpicc --showme:compile 2>/dev/null)
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null || mpicc --showme:link 2>/dev/null)
+MPI_BIN    := $(if $(strip $(MPI_LIBS)),$(BUILD)/hrcast-mpi)
+
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # web/* embedded into the library for `hrcast serve` (tools/embed.sh writes $(BUILD)/gen/assets.c)
 WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
@@ -38,7 +44,7 @@ BIN      := $(BUILD)/hrcast
 
 .SECONDARY:
 .PHONY: all test check demo asan fuzz clean parity bench
-all: $(BIN)
+all: $(BIN) $(MPI_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -61,6 +67,16 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@echo "  LD  $@"
 	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS)
 
+$(BUILD)/mpi/dist.o: src/train/dist.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $< (MPI)"
+	@$(CC) $(CFLAGS) -DHRCAST_MPI $(MPI_CFLAGS) -MMD -MP -c $< -o $@
+
+# the MPI dist.o comes before the archive, so the archive's single-process one is not linked
+$(BUILD)/hrcast-mpi: $(CLI_OBJ) $(BUILD)/mpi/dist.o $(LIB)
+	@echo "  LD  $@"
+	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/mpi/dist.o $(LIB) $(LDFLAGS) $(MPI_LIBS) $(LDLIBS)
+
 $(BUILD)/tests/%: tests/%.c $(SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD  $@"
@@ -70,7 +86,7 @@ test:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory check
 
-check: $(BIN) $(TEST_BIN)
+check: $(BIN) $(MPI_BIN) $(TEST_BIN)
 	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BIN) $(TEST_SH)
 
 demo:

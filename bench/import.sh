@@ -16,7 +16,7 @@ CC=${CC:-cc}
 make -s build/hrcast build/libhrcast.a >/dev/null
 $CC -O2 -Wall -Wextra -Werror -o build/gen_fitrec bench/gen_fitrec.c
 $CC -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -o build/fitrec_parse_bench bench/fitrec_parse_bench.c \
-    build/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd) -lopenblas -lgif -lpthread -lm
+    build/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd snappy libzstd) -lopenblas -lgif -lpthread -lm
 
 tmp=$(mktemp -d /tmp/hrcast-bench-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(MODE=infer ITERS=${ITERS:-7} bench/train_vs_torch.sh)
 echo "$out"
-echo "$out" | awk '/hrcast/ {for(i=1;i<=NF;i++){if($i=="hrcast")h=$(i+1); if($i=="torch")t=$(i+1)};
+echo "$out" | awk '/ratio/ {for(i=1;i<=NF;i++){if($i=="hrcast")h=$(i+1); if($i=="torch")t=$(i+1)};
   if (t) printf "%s  hrcast %.0f seq/s  torch %.0f seq/s\n", $2, 64000/h, 64000/t}'

@@ -1,6 +1,11 @@
 /* train_bench.c — times hrcast training steps (forward + masked MSE backward + clip 1.0 + Adam) or
  * lean inference on a 2x128 LSTM, 14 inputs, batch 64, T 500 by default. Prints one line:
- * "hrcast <mode> threads=N median_ms=X". Usage: train_bench [train|infer] threads iters warmup [B T] */
+ * "hrcast <mode> threads=N median_ms=X gflops=G" where G counts the LSTM matrix products only:
+ * forward 2*4H*(F+H) + 2*4H*(H+H) = 407,552 FLOP per sequence step for 2x128 with 14 inputs, training
+ * 3x that (backward = two products per forward one). Mode sgemm: OpenBLAS cblas_sgemm alone on the
+ * gate shapes, "sgemm threads=N recurrent_gflops=G input_gflops=G" (M=B, N=4H, K=H: one time step's
+ * recurrent product; M=B*T, N=4H, K=H: a layer's input projection over the whole sequence).
+ * Usage: train_bench [train|infer|sgemm] threads iters warmup [B T] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +13,7 @@
 #include "nn/kernels.h"
 #include "nn/lstm.h"
 #include "nn/optim.h"
+#include <cblas.h>
 
 static double now_ms(void)
 {
@@ -29,6 +35,35 @@ int main(int argc, char **argv)
     int warm = argc > 4 ? atoi(argv[4]) : 1, B = argc > 5 ? atoi(argv[5]) : 64, T = argc > 6 ? atoi(argv[6]) : 500;
     int F = 14;
     nn_set_threads(threads);
+    if (strcmp(mode, "sgemm") == 0) {
+        int H = 128, M2 = B * T, reps = 200;
+        float *A = calloc((size_t)M2 * H, sizeof(float)), *W = calloc((size_t)4 * H * H, sizeof(float));
+        float *C = calloc((size_t)M2 * 4 * H, sizeof(float));
+        for (size_t k = 0; k < (size_t)M2 * H; k++)
+            A[k] = (float)(k % 13) * 0.01f;
+        for (size_t k = 0; k < (size_t)4 * H * H; k++)
+            W[k] = (float)(k % 7) * 0.01f;
+        double best_r = 1e30, best_i = 1e30;
+        for (int it = 0; it < iters + warm; it++) {
+            double t0 = now_ms();
+            for (int r = 0; r < reps; r++)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, A, H, W, H, 1.0f, C, 4 * H);
+            double t1 = now_ms();
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M2, 4 * H, H, 1.0f, A, H, W, H, 1.0f, C, 4 * H);
+            double t2 = now_ms();
+            if (it >= warm) {
+                best_r = (t1 - t0) / reps < best_r ? (t1 - t0) / reps : best_r;
+                best_i = t2 - t1 < best_i ? t2 - t1 : best_i;
+            }
+        }
+        double fr = 2.0 * B * 4 * H * H, fi = 2.0 * M2 * 4 * H * H;
+        printf("sgemm threads=%d recurrent_gflops=%.1f input_gflops=%.1f\n", threads, fr / best_r / 1e6,
+               fi / best_i / 1e6);
+        free(A);
+        free(W);
+        free(C);
+        return 0;
+    }
     struct lstm_cfg cfg = {F, 128, 2, 1, 0};
     struct lstm_model m;
     struct lstm_ws ws;
@@ -66,6 +101,9 @@ int main(int argc, char **argv)
         ms[it] = now_ms() - t0;
     }
     qsort(ms + warm, (size_t)iters, sizeof(double), cmp);
-    printf("hrcast %s threads=%d median_ms=%.2f\n", mode, threads, ms[warm + iters / 2]);
+    double med = ms[warm + iters / 2];
+    double flop = 2.0 * 4 * 128 * (F + 128) + 2.0 * 4 * 128 * (128 + 128); /* 407,552 per sequence step */
+    flop *= (double)B * T * (strcmp(mode, "train") == 0 ? 3 : 1);
+    printf("hrcast %s threads=%d median_ms=%.2f gflops=%.2f\n", mode, threads, med, flop / med / 1e6);
     return 0;
 }

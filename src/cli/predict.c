@@ -5,6 +5,7 @@
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "model/predictor.h"
+#include "nn/kernels.h"
 #include "util/fileio.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -90,6 +91,9 @@ int cmd_predict(int argc, char **argv)
         fprintf(stderr, "hrcast predict: --format: '%s' is not csv or json\n", format);
         return 2;
     }
+    /* one workout at a time is a batch of 1: its recurrent steps are too small for BLAS threads,
+     * which only add synchronisation (bench/predict_latency.sh: 3x slower with 2 threads) */
+    nn_set_threads(1);
     struct predictor p;
     struct hr_err e = {{0}};
     if (predictor_load(argv[optind], &p, &e)) {

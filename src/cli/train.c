@@ -1,6 +1,7 @@
 /* train.c — `hrcast train DATASET -o MODEL.safetensors`: fit the LSTM on a stored split. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "train/dist.h"
 #include "train/trainer.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -39,7 +40,7 @@ static const char *usage_text =
     "  hrcast train sim.hrd -o model.safetensors --epochs 10\n"
     "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n";
 
-int cmd_train(int argc, char **argv)
+static int train_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"output", required_argument, 0, 'o'},  {"hidden", required_argument, 0, 1},
@@ -113,5 +114,26 @@ int cmd_train(int argc, char **argv)
     }
     hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm (%.0f s)", out, r.best_epoch,
             r.epochs_run, r.best_val_mae, r.best_val_rmse, r.seconds);
+    if (dist_size() > 1) {
+        double bytes, secs;
+        long calls;
+        dist_comm_stats(&bytes, &secs, &calls);
+        hr_info("%d ranks: %ld reductions, %.0f bytes and %.0f us each on average (rank 0)", dist_size(), calls,
+                calls ? bytes / calls : 0.0, calls ? secs / calls * 1e6 : 0.0);
+    }
     return 0;
+}
+
+/* Under mpirun (build/hrcast-mpi) every rank runs this; a runtime failure on one stops all. */
+int cmd_train(int argc, char **argv)
+{
+    if (dist_init(NULL, NULL)) {
+        fprintf(stderr, "hrcast train: cannot start MPI\n");
+        return 1;
+    }
+    int rc = train_main(argc, argv);
+    if (rc == 1)
+        dist_abort(1);
+    dist_finalize();
+    return rc;
 }

@@ -5,6 +5,7 @@
 #include "nn/kernels.h"
 #include "nn/optim.h"
 #include "train/batcher.h"
+#include "train/dist.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/progress.h"
@@ -447,7 +448,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_adam;
         hr_info("resuming %s at epoch %d", out_path, rs.epoch + 1);
     }
-    FILE *log = fopen(log_path, o->resume ? "a" : "w");
+    const int lead = dist_rank() == 0; /* rank 0 writes the model, the log and the resume file */
+    FILE *log = lead ? fopen(log_path, o->resume ? "a" : "w") : fopen("/dev/null", "w");
     if (!log) {
         hr_fail(e, "train: cannot write the log %s", log_path);
         goto out_adam;
@@ -478,7 +480,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_loop;
         }
         struct nn_rng rng;
-        nn_rng_seed(&rng, o->seed * 7919ull + (uint64_t)epoch);
+        nn_rng_seed(&rng, o->seed * 7919ull + (uint64_t)epoch + 104729ull * (uint64_t)dist_rank());
         adam.lr = rs.lr;
         double loss_sum = 0;
         size_t loss_n = 0;
@@ -487,7 +489,9 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         struct progress pb;
         progress_begin(&pb, label, plan.n_batches);
         for (int k = 0; k < plan.n_batches; k++) {
-            if (batch_fill(&bt, ds, plan.order + plan.start[k], plan.count[k], T_cap, &m, e)) {
+            int lo, hi; /* this rank's share of the global batch (all of it in one process) */
+            dist_share(plan.count[k], &lo, &hi);
+            if (batch_fill(&bt, ds, plan.order + plan.start[k] + lo, hi - lo, T_cap, &m, e)) {
                 epoch_plan_free(&plan);
                 goto out_loop;
             }
@@ -495,12 +499,17 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
                 if (bt.mask[q] != 0)
                     bt.target[q] = (float)((bt.target[q] - hr_mean) / hr_sd);
             lstm_zero_grad(&m.net);
-            if (lstm_forward(&m.net, &ws, bt.x, bt.len, bt.B, bt.T, 1, &rng, NULL, e)) {
+            if (bt.B > 0 && lstm_forward(&m.net, &ws, bt.x, bt.len, bt.B, bt.T, 1, &rng, NULL, e)) {
                 epoch_plan_free(&plan);
                 goto out_loop;
             }
             size_t nv = 0;
-            double l = lstm_backward(&m.net, &ws, &train_loss, bt.target, bt.mask, &nv);
+            double l = bt.B > 0 ? lstm_backward(&m.net, &ws, &train_loss, bt.target, bt.mask, &nv) : 0.0;
+            if (dist_merge_step(m.net.grads + off, n_opt, &l, &nv)) {
+                epoch_plan_free(&plan);
+                hr_fail(e, "train: gradient reduction across ranks failed");
+                goto out_loop;
+            }
             if (nv) {
                 nn_clip_grad_norm(m.net.grads + off, n_opt, o->clip);
                 nn_adam_step(&adam, m.net.params + off, m.net.grads + off);
@@ -537,7 +546,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             rs.best_rmse = rmse;
             rs.best_epoch = epoch + 1;
             char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model);
-            int src = hr_lstm_save(&m, out_path, prov, e);
+            int src = lead ? hr_lstm_save(&m, out_path, prov, e) : 0;
             free(prov);
             if (src) {
                 head_restore(&m.net, &head);
@@ -562,9 +571,14 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         fflush(log);
         hr_info("epoch %d: train loss %.3f, val MAE %.2f bpm, RMSE %.2f bpm, lr %.2g, %.1f s%s", epoch + 1,
                 loss_n ? loss_sum / loss_n : NAN, mae, rmse, adam.lr, secs, improved ? " (best)" : "");
-        if (save_resume(resume_path, &m, &adam, &rs, e))
+        if (lead && save_resume(resume_path, &m, &adam, &rs, e))
             goto out_loop;
-        if (o->time_budget > 0 && hr_now_seconds() - t_start > o->time_budget) {
+        int over = o->time_budget > 0 && hr_now_seconds() - t_start > o->time_budget;
+        if (dist_bcast_int(&over)) { /* rank 0's clock decides for all */
+            hr_fail(e, "train: broadcast across ranks failed");
+            goto out_loop;
+        }
+        if (over) {
             hr_info("time budget of %.0f s reached after epoch %d (--resume continues)", o->time_budget, epoch + 1);
             stop = budget_stop = 1;
         }
@@ -574,12 +588,12 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
     if (rs.best_epoch < 0) { /* nothing ran (e.g. resumed a finished run): keep the last state */
         char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model);
         head_fold(&m.net, hr_mean, hr_sd);
-        int src = access(out_path, F_OK) == 0 ? 0 : hr_lstm_save(&m, out_path, prov, e);
+        int src = !lead || access(out_path, F_OK) == 0 ? 0 : hr_lstm_save(&m, out_path, prov, e);
         free(prov);
         if (src)
             goto out_loop;
     }
-    if (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience)
+    if (lead && (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience))
         unlink(resume_path); /* finished: nothing left to resume */
     res->epochs_run = rs.epoch;
     res->best_epoch = rs.best_epoch;

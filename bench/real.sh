@@ -6,7 +6,8 @@
 # MAE), and leave-one-athlete-out cold start. Prints Markdown tables; writes them to $OUT/real.md.
 # Usage: bench/real.sh            full run (under an hour on 2 cores)
 #        bench/real.sh --quick    smoke run for CI (a few minutes): tiny epochs/time budgets
-# Env: REAL=path to the data (../shared/data/real), OUT=work dir (temp, removed unless given), THREADS=2
+# Env: REAL=path to the data (../shared/data/real), OUT=work dir (temp, removed unless given), THREADS=2,
+#      EXTRA="features=default+physio variants=1" (more key=value settings for bench/real_bench.c)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REAL=${REAL:-../shared/data/real}
@@ -25,7 +26,7 @@ fi
 
 make -s build/hrcast build/libhrcast.a >/dev/null
 $CC -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -o build/real_bench bench/real_bench.c \
-    build/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd) -lopenblas -lgif -lpthread -lm
+    build/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd snappy libzstd) -lopenblas -lgif -lpthread -lm
 
 if [ -n "${OUT:-}" ]; then
     mkdir -p "$OUT"
@@ -34,10 +35,10 @@ else
     trap 'rm -rf "$OUT"' EXIT
 fi
 echo "real.sh $* — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "settings: threads=$THREADS $ARGS"
+echo "settings: threads=$THREADS $ARGS ${EXTRA:-}"
 t0=$(date +%s)
 build/hrcast import -q --athlete-from-dir "$REAL" -o "$OUT/real.hrd" 2>"$OUT/import.log" || { cat "$OUT/import.log" >&2; exit 1; }
 build/hrcast info "$OUT/real.hrd" | sed -n 2,3p
-build/real_bench "$OUT/real.hrd" "$OUT" "$ATHLETES" threads="$THREADS" $ARGS
+build/real_bench "$OUT/real.hrd" "$OUT" "$ATHLETES" threads="$THREADS" $ARGS ${EXTRA:-}
 echo
 echo "total $(( $(date +%s) - t0 )) s"

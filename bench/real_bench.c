@@ -26,6 +26,8 @@ struct cfg {
     int threads, hidden, epochs, ft_epochs, patience;
     double budget_general, budget_cold, budget_ft;
     int skip_cold;
+    int variants;      /* finetune variants to try (1 = only the default, all weights lr 5e-4) */
+    char features[16]; /* feature set of the general and cold-start LSTMs */
 };
 
 struct cell { /* one method on one athlete's test part */
@@ -140,6 +142,7 @@ static void train_general(const struct dataset *ds, const char *ds_path, const s
     o.patience = g->patience;
     o.threads = g->threads;
     o.split = SPLIT_CHRONO;
+    snprintf(o.features, sizeof o.features, "%s", g->features);
     o.time_budget = budget;
     o.dataset_path = ds_path;
     o.train_idx = tr;
@@ -239,6 +242,8 @@ static void parse_kv(struct cfg *g, const char *kv)
     else if (KEY("budget_cold")) g->budget_cold = v;
     else if (KEY("budget_ft")) g->budget_ft = v;
     else if (KEY("skip_cold")) g->skip_cold = (int)v;
+    else if (KEY("variants")) g->variants = (int)v;
+    else if (KEY("features")) snprintf(g->features, sizeof g->features, "%s", eq + 1);
     else {
         fprintf(stderr, "real_bench: unknown key in '%s'\n", kv);
         exit(2);
@@ -250,10 +255,10 @@ int main(int argc, char **argv)
 {
     if (argc < 4) {
         fprintf(stderr, "usage: real_bench DATASET OUTDIR A1,A2,... [threads=2 hidden=64 epochs=30 ft_epochs=20 "
-                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0]\n");
+                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=4 features=default]\n");
         return 2;
     }
-    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0};
+    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 4, "default"};
     for (int i = 4; i < argc; i++)
         parse_kv(&g, argv[i]);
     const char *ds_path = argv[1], *dir = argv[2];
@@ -311,6 +316,8 @@ int main(int argc, char **argv)
         {"head only, lr 1e-3", FT_FREEZE_LSTM, 1e-3f},
     };
     int nvar = (int)(sizeof vars / sizeof vars[0]), first_var = nm;
+    if (g.variants > 0 && g.variants < nvar)
+        nvar = g.variants;
     for (int v = 0; v < nvar; v++) {
         struct method *m = &ms[nm++];
         snprintf(m->name, sizeof m->name, "LSTM finetuned: %s", vars[v].name);

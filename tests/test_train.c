@@ -198,6 +198,22 @@ static void test_prior_features_and_beating_constant(void **state)
     snprintf(m, sizeof m, "%s/prior.safetensors", g_dir);
     struct train_result r;
     assert_int_equal(train_lstm(&ds, &o, m, &r, &e), 0);
+    /* the prior holds each training athlete's own parameters; an unknown athlete gets the population */
+    struct hr_lstm hl;
+    assert_int_equal(hr_lstm_load(m, &hl, &e), 0);
+    assert_true(hl.prior.n_ath >= 2);
+    struct series s0;
+    dataset_series(&ds, 0, &s0);
+    struct series known = s0, unknown = s0;
+    snprintf(known.meta.athlete, sizeof known.meta.athlete, "%s", hl.prior.ath[0].id);
+    snprintf(unknown.meta.athlete, sizeof unknown.meta.athlete, "nobody");
+    float *h1 = malloc(sizeof(float) * s0.n), *h2 = malloc(sizeof(float) * s0.n);
+    assert_int_equal(hr_lstm_predict(&hl, &known, h1, NULL, &e), 0);
+    assert_int_equal(hr_lstm_predict(&hl, &unknown, h2, NULL, &e), 0);
+    assert_memory_not_equal(h1, h2, sizeof(float) * s0.n);
+    free(h1);
+    free(h2);
+    hr_lstm_free(&hl);
     struct predictor p;
     assert_int_equal(predictor_load(m, &p, &e), 0);
     /* on the training split the model must do better than predicting the mean */

@@ -54,15 +54,21 @@ static char *card_json(const struct hr_lstm *m, const char *provenance)
     jw_kv_str(&w, "outputs", m->net.cfg.out == 2 ? "heart_rate_bpm, log_variance" : "heart_rate_bpm");
     jw_kv_num(&w, "hr_mean", m->hr_mean);
     if (m->fs->prior) {
-        const struct physio_params *q = &m->prior;
+        const struct physio_params *q = &m->prior.pop;
         jw_key(&w, "physio_prior");
         jw_obj_begin(&w);
+        jw_kv_str(&w, "tensors", "prior.population [8], prior.athletes [n, 8]: offset, gain, tau, drift, grade_k, hr0, rmse, n_valid");
         jw_kv_num(&w, "offset", q->offset);
         jw_kv_num(&w, "gain", q->gain);
         jw_kv_num(&w, "tau", q->tau);
         jw_kv_num(&w, "drift", q->drift);
         jw_kv_num(&w, "grade_k", q->grade_k);
         jw_kv_num(&w, "hr0", q->hr0);
+        jw_key(&w, "athletes");
+        jw_arr_begin(&w);
+        for (int i = 0; i < m->prior.n_ath; i++)
+            jw_str(&w, m->prior.ath[i].id);
+        jw_arr_end(&w);
         jw_obj_end(&w);
     }
     jw_kv_str(&w, "inputs_from_heart_rate", "none");
@@ -80,13 +86,21 @@ int hr_lstm_save_with(const struct hr_lstm *m, const char *path, const char *pro
 {
     struct nn_param ps[LSTM_MAX_PARAMS];
     int np = lstm_params(&m->net, ps);
-    struct st_out *t = calloc((size_t)(np + n_extra), sizeof *t);
+    float *prior_rows = NULL;
+    int n_prior = 0;
+    if (m->fs->prior) {
+        if (!(prior_rows = physio_model_rows(&m->prior)))
+            return hr_fail(e, "%s: out of memory", path);
+        n_prior = m->prior.n_ath ? 2 : 1;
+    }
+    struct st_out *t = calloc((size_t)(np + n_extra + n_prior), sizeof *t);
     struct st_meta *meta = calloc((size_t)(2 + n_extra_meta), sizeof *meta);
     char *card = card_json(m, provenance_json);
     if (!t || !meta || !card) {
         free(t);
         free(meta);
         free(card);
+        free(prior_rows);
         return hr_fail(e, "%s: out of memory", path);
     }
     for (int i = 0; i < np; i++) {
@@ -99,13 +113,19 @@ int hr_lstm_save_with(const struct hr_lstm *m, const char *path, const char *pro
     }
     for (int i = 0; i < n_extra; i++)
         t[np + i] = extra[i];
+    if (n_prior)
+        t[np + n_extra] = (struct st_out){"prior.population", ST_F32, prior_rows, 1, {PHYSIO_NPARAM}};
+    if (n_prior == 2)
+        t[np + n_extra + 1] =
+            (struct st_out){"prior.athletes", ST_F32, prior_rows + PHYSIO_NPARAM, 2, {m->prior.n_ath, PHYSIO_NPARAM}};
     meta[0].key = "model_type";
     meta[0].value = "lstm";
     meta[1].key = "model";
     meta[1].value = card;
     for (int i = 0; i < n_extra_meta; i++)
         meta[2 + i] = extra_meta[i];
-    int rc = st_write_file(path, t, np + n_extra, meta, 2 + n_extra_meta, e);
+    int rc = st_write_file(path, t, np + n_extra + n_prior, meta, 2 + n_extra_meta, e);
+    free(prior_rows);
     free(t);
     free(meta);
     free(card);
@@ -115,6 +135,44 @@ int hr_lstm_save_with(const struct hr_lstm *m, const char *path, const char *pro
 int hr_lstm_save(const struct hr_lstm *m, const char *path, const char *provenance_json, struct hr_err *e)
 {
     return hr_lstm_save_with(m, path, provenance_json, NULL, 0, NULL, 0, e);
+}
+
+/* The physiological prior embedded in an LSTM file: tensors prior.population / prior.athletes and the
+ * athlete ids in the card's physio_prior. */
+static int load_prior(const struct safetensors *st, const struct json *card, const char *path, struct hr_lstm *m,
+                      struct hr_err *e)
+{
+    const struct json *ids = json_get(json_get(card, "physio_prior"), "athletes");
+    size_t n = json_len(ids);
+    float pop[PHYSIO_NPARAM];
+    int64_t s1[1] = {PHYSIO_NPARAM}, s2[2] = {(int64_t)n, PHYSIO_NPARAM};
+    if (st_copy_f32(st, "prior.population", 1, s1, pop, PHYSIO_NPARAM, e))
+        return hr_fail(e, "%s: feature set %s needs the tensor prior.population", path, m->fs->name);
+    float *ath = malloc(sizeof(float) * (n + 1) * PHYSIO_NPARAM);
+    const char **names = calloc(n + 1, sizeof *names);
+    int rc = -1;
+    if (!ath || !names) {
+        hr_fail(e, "%s: out of memory", path);
+        goto out;
+    }
+    if (n && st_copy_f32(st, "prior.athletes", 2, s2, ath, n * PHYSIO_NPARAM, e))
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        names[i] = json_str(json_at(ids, i), NULL);
+    if (physio_model_from_rows(&m->prior, m->step, pop, ath, names, n)) {
+        hr_fail(e, "%s: invalid physio_prior athletes", path);
+        goto out;
+    }
+    if (!(m->prior.pop.tau > 0) || !isfinite(m->prior.pop.offset) || !isfinite(m->prior.pop.gain)) {
+        physio_model_free(&m->prior);
+        hr_fail(e, "%s: physio_prior population parameters are not valid", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(ath);
+    free(names);
+    return rc;
 }
 
 int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_lstm *m, struct hr_err *e)
@@ -176,21 +234,8 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
     }
     snprintf(m->loss, sizeof m->loss, "%s", json_get_str(j, "loss", "mse"));
     m->hr_mean = (float)json_get_num(j, "hr_mean", 0);
-    if (m->fs->prior) {
-        const struct json *q = json_get(j, "physio_prior");
-        physio_params_default(&m->prior);
-        m->prior.offset = (float)json_get_num(q, "offset", NAN);
-        m->prior.gain = (float)json_get_num(q, "gain", NAN);
-        m->prior.tau = (float)json_get_num(q, "tau", NAN);
-        m->prior.drift = (float)json_get_num(q, "drift", NAN);
-        m->prior.grade_k = (float)json_get_num(q, "grade_k", NAN);
-        m->prior.hr0 = (float)json_get_num(q, "hr0", NAN);
-        if (!q || !isfinite(m->prior.offset) || !isfinite(m->prior.gain) || !(m->prior.tau > 0) ||
-            !isfinite(m->prior.drift) || !isfinite(m->prior.grade_k) || !isfinite(m->prior.hr0)) {
-            hr_fail(e, "%s: feature set %s needs a valid physio_prior in the model card", path, m->fs->name);
-            goto out;
-        }
-    }
+    if (m->fs->prior && load_prior(st, j, path, m, e))
+        goto out;
     if (lstm_model_init(&m->net, &cfg, 0, e))
         goto out;
     struct nn_param ps[LSTM_MAX_PARAMS];
@@ -218,6 +263,7 @@ int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e)
 
 void hr_lstm_free(struct hr_lstm *m)
 {
+    physio_model_free(&m->prior);
     lstm_model_free(&m->net);
     memset(m, 0, sizeof *m);
 }
@@ -229,7 +275,7 @@ int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out
         prior = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
         if (!prior)
             return hr_fail(e, "features: out of memory");
-        physio_predict_params(&m->prior, s, prior);
+        physio_predict_params(physio_model_lookup(&m->prior, s->meta.athlete), s, prior);
     }
     int rc = features_compute(m->fs, s, prior, out, e);
     free(prior);

@@ -16,7 +16,8 @@ struct hr_lstm {
     float step;
     char loss[8];
     float hr_mean; /* mean valid HR of the training split */
-    struct physio_params prior; /* for feature sets with a physiological prior (fs->prior) */
+    struct physio_model prior; /* for feature sets with a physiological prior (fs->prior): population
+                                * parameters and each training athlete's own, fitted on training data */
 };
 
 /* provenance_json: a JSON object text stored as the card's "training" (may be NULL). */

@@ -72,6 +72,12 @@ int physio_predictor_from_model(struct physio_model *m, struct predictor *p, str
 int physio_model_save(const struct physio_model *m, const char *path, const char *provenance_json,
                       struct hr_err *e);
 int physio_model_load(const char *path, struct physio_model *m, struct hr_err *e);
+/* Parameter rows of PHYSIO_NPARAM floats (the order of struct physio_params): the population first,
+ * then each athlete in table order; malloc'ed ((n_ath + 1) rows). For models embedded in other files. */
+float *physio_model_rows(const struct physio_model *m);
+/* The inverse: pop (one row), ath (n rows) with their ids. Returns -1 on out of memory or a bad id. */
+int physio_model_from_rows(struct physio_model *m, float step, const float *pop, const float *ath,
+                           const char *const *ids, size_t n);
 /* The model card JSON (malloc'ed), as stored in the file's "model" metadata. */
 char *physio_model_json(const struct physio_model *m);
 

@@ -157,3 +157,30 @@ int physio_predictor_load_st(const struct safetensors *st, const char *path, str
 }
 
 char *physio_model_json(const struct physio_model *m) { return physio_card(m, NULL); }
+
+float *physio_model_rows(const struct physio_model *m)
+{
+    float *rows = malloc((size_t)(m->n_ath + 1) * PHYSIO_NPARAM * sizeof *rows);
+    if (!rows)
+        return NULL;
+    to_row(&m->pop, rows);
+    for (int i = 0; i < m->n_ath; i++)
+        to_row(&m->ath[i].p, rows + (size_t)(i + 1) * PHYSIO_NPARAM);
+    return rows;
+}
+
+int physio_model_from_rows(struct physio_model *m, float step, const float *pop, const float *ath,
+                           const char *const *ids, size_t n)
+{
+    physio_model_init(m, step);
+    from_row(pop, &m->pop);
+    for (size_t i = 0; i < n; i++) {
+        struct physio_params p;
+        from_row(ath + i * PHYSIO_NPARAM, &p);
+        if (!ids[i] || !ids[i][0] || strlen(ids[i]) >= WK_ATHLETE_LEN || physio_model_set_athlete(m, ids[i], &p)) {
+            physio_model_free(m);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -86,9 +86,11 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
     return 0;
 }
 
-/* The physiological prior of the "+physio" feature sets: population parameters fitted by least
- * squares on the training series only. */
-static int fit_prior(const struct dataset *ds, const int *idx, int n, struct physio_params *out, struct hr_err *e)
+/* The physiological prior of the "+physio" feature sets: population parameters and each training
+ * athlete's own, fitted by least squares on the training series only (earlier workouts: a runner's HR
+ * from other workouts may inform the prediction, never the HR of the workout being predicted). */
+static int fit_prior(const struct dataset *ds, const int *idx, int n, float step, struct physio_model *out,
+                     struct hr_err *e)
 {
     struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
     const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
@@ -101,15 +103,18 @@ static int fit_prior(const struct dataset *ds, const int *idx, int n, struct phy
         dataset_series(ds, idx[i], &v[i]);
         sp[i] = &v[i];
     }
-    struct physio_params def;
-    physio_params_default(&def);
-    int rc = physio_fit_params(sp, n, &def, 0.0f, out);
+    physio_model_init(out, step);
+    struct physio_fit_opts fo;
+    physio_fit_opts_default(&fo);
+    fo.personal = 1;
+    int rc = physio_model_fit(out, sp, n, &fo, e);
     free(v);
     free(sp);
     if (rc)
-        return hr_fail(e, "train: cannot fit the physiological prior (no valid HR in the training split)");
-    hr_info("physiological prior: offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h",
-            out->offset, out->gain, out->tau, out->drift);
+        return -1;
+    hr_info("physiological prior: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h; "
+            "%d athletes with their own parameters", out->pop.offset, out->pop.gain, out->pop.tau, out->pop.drift,
+            out->n_ath);
     return 0;
 }
 
@@ -399,7 +404,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             hr_fail(e, "train: unknown feature set '%s' (default, seed11)", o->features);
             goto out_idx;
         }
-        if (m.fs->prior && fit_prior(ds, tr, n_train, &m.prior, e))
+        if (m.fs->prior && fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
             goto out_idx;
         if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &m.nz, &hr_mean, &hr_var, e))
             goto out_idx;

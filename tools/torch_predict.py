@@ -84,7 +84,8 @@ def load_model(path):
     if arch.get("gate_order", "i,f,g,o") != "i,f,g,o" or not arch.get("batch_first", True):
         raise ValueError(f"{path}: gate order / layout not PyTorch's")
     net = HRCastLSTM(arch)
-    net.load_state_dict({k: v.float() for k, v in tensors.items()}, strict=True)
+    # the network's tensors; a default+physio model also carries its prior (prior.*), which is not a parameter
+    net.load_state_dict({k: v.float() for k, v in tensors.items() if k.split(".")[0] in ("lstm", "fc")}, strict=True)
     return net.eval(), card
 
 

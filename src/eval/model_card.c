@@ -355,8 +355,10 @@ static void lstm_model(struct card *c)
     for (int l = 0; l < L; l++)
         expect += 4LL * h * ((l ? h : in) + h) + 8LL * h;
     expect += (long long)out * (h + 1);
-    int nt;
-    double ne = tensor_elements(c->st, &nt);
+    double ne = 0; /* the network's own tensors (lstm.*, fc.*); a prior's tensors are not parameters */
+    for (int i = 0; i < c->st->n; i++)
+        if (!strncmp(c->st->t[i].name, "lstm.", 5) || !strncmp(c->st->t[i].name, "fc.", 3))
+            ne += (double)c->st->t[i].numel;
     fprintf(f, "Predicts a runner's heart rate in beats per minute, every %g s of a run, from pace and terrain only "
                "(speed, altitude, grade and what follows from them over time). It never sees any heart rate of the "
                "workout it predicts. Trained in C with hrcast; the weights are a plain PyTorch `state_dict`.\n\n",
@@ -402,11 +404,14 @@ static void lstm_model(struct card *c)
           f);
     const struct json *q = json_get(c->m, "physio_prior");
     if (q)
-        fprintf(f, " `physio_prior_hr` is the prediction of the physiological model (docs/physio.md) with population "
-                   "parameters fitted on the training split only (offset %.1f bpm, gain %.1f bpm per m/s, tau %.0f s, "
-                   "drift %.1f bpm/h, grade_k %.2f, hr0 %.0f bpm): it is computed from speed, grade and time.",
+        fprintf(f, " `physio_prior_hr` is the prediction of the physiological model (docs/physio.md) fitted on the "
+                   "training split only: population parameters (offset %.1f bpm, gain %.1f bpm per m/s, tau %.0f s, "
+                   "drift %.1f bpm/h, grade_k %.2f, hr0 %.0f bpm) and the own parameters of %zu training athlete(s), "
+                   "fitted on their training workouts (tensors `prior.population`, `prior.athletes`); a workout of "
+                   "another athlete gets the population's. It is computed from speed, grade and time.",
                 json_get_num(q, "offset", NAN), json_get_num(q, "gain", NAN), json_get_num(q, "tau", NAN),
-                json_get_num(q, "drift", NAN), json_get_num(q, "grade_k", NAN), json_get_num(q, "hr0", NAN));
+                json_get_num(q, "drift", NAN), json_get_num(q, "grade_k", NAN), json_get_num(q, "hr0", NAN),
+                json_len(json_get(q, "athletes")));
     fputs("\n\n", f);
     no_leakage(c, "speed, altitude, grade, elapsed time, distance and the declared gender (and values computed "
                   "from them)");
@@ -486,7 +491,8 @@ static void lstm_usage(struct card *c)
                "    def forward(self, x):  # x: [batch, time, features], normalised\n"
                "        return self.fc(self.lstm(x)[0])\n\n"
                "net = HRCast().eval()\n"
-               "net.load_state_dict(load_file(path))  # strict: every name and shape must match\n\n"
+               "weights = {k: v for k, v in load_file(path).items() if k.split(\".\")[0] in (\"lstm\", \"fc\")}\n"
+               "net.load_state_dict(weights)  # strict: every name and shape must match\n\n"
                "out = json.loads(subprocess.run([\"hrcast\", \"predict\", path, workout, \"--format\", \"json\", \"--inputs\", \"-q\"],\n"
                "                                capture_output=True, check=True).stdout)\n"
                "x = torch.tensor(out[\"workouts\"][0][\"inputs\"], dtype=torch.float32)  # [T, %d] raw rows\n"

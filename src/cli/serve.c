@@ -1,5 +1,6 @@
 /* serve.c — `hrcast serve`: load a model and run the web server until SIGINT/SIGTERM. */
 #include "cli/commands.h"
+#include "nn/kernels.h"
 #include "model/predictor.h"
 #include "serve/server.h"
 #include "util/log.h"
@@ -141,6 +142,9 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* one request = one sequence: parallelism comes from the worker threads, not from BLAS threads
+     * inside a tiny product (which only oversubscribe the cores) */
+    nn_set_threads(1);
     struct hr_err e = {{0}};
     struct predictor *preds = calloc((size_t)o.threads, sizeof *preds);
     if (!preds) {

@@ -1,7 +1,8 @@
 /* lstm.c — LSTM forward/backward/inference over one parameter buffer and one activation buffer.
  * Per layer: the input projection of ALL steps is one sgemm; each step adds h_{t-1} W_hh^T with one
- * fused (B x 4H) sgemm and runs the fused cell kernel; the backward sweep accumulates dh_{t-1} with
- * one sgemm per step and the weight gradients as three large sgemms afterwards. Shapes in comments. */
+ * fused (B x 4H) product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell
+ * kernel; the backward sweep accumulates dh_{t-1} with one packed product per step and the weight
+ * gradients as three large sgemms afterwards. Shapes in comments. */
 #include "nn/lstm.h"
 #include <cblas.h>
 #include <math.h>
@@ -110,6 +111,13 @@ void lstm_zero_grad(struct lstm_model *m) { memset(m->grads, 0, m->n_params * si
 
 /* ---- workspace ---- */
 
+/* room for W_hh packed either way: B = W_hh^T (K = H, N = 4H) or B = W_hh (K = 4H, N = H) */
+static size_t pack_floats(int H)
+{
+    size_t a = nn_pack_floats(H, 4 * H), b = nn_pack_floats(4 * H, H);
+    return a > b ? a : b;
+}
+
 int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int T_cap, struct hr_err *e)
 {
     memset(ws, 0, sizeof *ws);
@@ -120,7 +128,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     size_t O = (size_t)c->out, F = (size_t)c->in;
     int drop = c->dropout > 0 && c->layers > 1;
     size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
-               (size_t)B_cap * H + 4 * H + 2 * TB;
+               (size_t)B_cap * H + 4 * H + 2 * TB + pack_floats(c->hidden);
     ws->buf = malloc(n * sizeof(float));
     ws->len = malloc((size_t)B_cap * sizeof(int));
     if (!ws->buf || !ws->len) {
@@ -148,6 +156,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     TAKE(ws->bsum, 4 * H);
     TAKE(ws->tgt, TB);
     TAKE(ws->msk, TB);
+    TAKE(ws->wpack, pack_floats(c->hidden));
 #undef TAKE
     ws->B_cap = B_cap;
     ws->T_cap = T_cap;
@@ -233,11 +242,11 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
         fill_bias(G, TB, H, m->p[l].b_ih, m->p[l].b_hh);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, 4 * H, In, 1.0f, in, In, m->p[l].w_ih, In,
                     1.0f, G, 4 * H);
+        nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
         for (int t = 0; t < T; t++) {
             float *Gt = G + (size_t)t * B * G4;
             if (t > 0) /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, Hs + (size_t)(t - 1) * BH,
-                            H, m->p[l].w_hh, H, 1.0f, Gt, 4 * H);
+                nn_gemm_packed(B, 4 * H, H, Hs + (size_t)(t - 1) * BH, H, ws->wpack, Gt, 4 * H);
             nn_lstm_cell_fwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH,
                              Hs + (size_t)t * BH, TCs + (size_t)t * BH);
         }
@@ -307,13 +316,13 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         int In = (int)layer_in(c, l);
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
         memset(ws->dc, 0, BH * sizeof(float));
+        nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
         for (int t = T - 1; t >= 0; t--) {
             float *Gt = G + (size_t)t * B * G4;
             nn_lstm_cell_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH,
                              dh + (size_t)t * BH, ws->dc);
             if (t > 0) /* dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, Gt, 4 * H, m->p[l].w_hh, H,
-                            1.0f, dh + (size_t)(t - 1) * BH, H);
+                nn_gemm_packed(B, H, 4 * H, Gt, 4 * H, ws->wpack, dh + (size_t)(t - 1) * BH, H);
         }
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
@@ -365,7 +374,8 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
         return hr_fail(e, "lstm: out of memory");
     int Teff = set_lengths(lens, len, B, T);
     size_t CB = (size_t)INFER_CHUNK * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
-    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O;
+    size_t PK = nn_pack_floats(H, 4 * H);
+    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O + (size_t)L * PK;
     float *buf = malloc(n * sizeof(float));
     if (!buf) {
         free(lens);
@@ -373,6 +383,9 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
     }
     float *xin = buf, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H, *cc = hb + CB * H;
     float *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH, *yc = cstate + (size_t)L * BH;
+    float *wp = yc + CB * (size_t)O; /* [L] packed W_hh^T */
+    for (int l = 0; l < L; l++)
+        nn_pack_bt(wp + (size_t)l * PK, m->p[l].w_hh, 4 * H, H);
     for (int t0 = 0; t0 < Teff; t0 += INFER_CHUNK) {
         int tn = Teff - t0 < INFER_CHUNK ? Teff - t0 : INFER_CHUNK;
         size_t rows = (size_t)tn * B;
@@ -398,8 +411,7 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
                 const float *cp = t > 0 ? cc + (size_t)(t - 1) * BH : cs;
                 int first = t0 + t == 0;
                 if (!first)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, hp, H, m->p[l].w_hh, H,
-                                1.0f, Gt, 4 * H);
+                    nn_gemm_packed(B, 4 * H, H, hp, H, wp + (size_t)l * PK, Gt, 4 * H);
                 nn_lstm_cell_fwd(B, H, Gt, first ? NULL : cp, cc + (size_t)t * BH, hout + (size_t)t * BH, NULL);
             }
             memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));

@@ -205,6 +205,39 @@ static int set_lengths(int *dst, const int *len, int B, int T)
     return tmax;
 }
 
+/* ---- one time step, in blocks of rows so each block's gates stay in L1 between the product and
+ * the cell (row results do not depend on the blocking) ---- */
+
+#define STEP_ROWS 6
+
+/* G_t += h_{t-1} W_hh^T (hp NULL at t = 0: no product), then the cell */
+static void step_fwd(int B, int H, const float *hp, const float *P, float *Gt, const float *cp, float *c, float *h,
+                     float *tc)
+{
+    size_t G4 = 4 * (size_t)H;
+    for (int r = 0; r < B; r += STEP_ROWS) {
+        int nb = B - r < STEP_ROWS ? B - r : STEP_ROWS;
+        size_t o1 = (size_t)r * H;
+        if (hp)
+            nn_gemm_packed(nb, 4 * H, H, hp + o1, H, P, Gt + (size_t)r * G4, 4 * H);
+        nn_lstm_cell_fwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, c + o1, h + o1, tc ? tc + o1 : NULL);
+    }
+}
+
+/* the cell backward, then dh_{t-1} += dG_t W_hh (dhp NULL at t = 0) */
+static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, const float *dht, float *dc,
+                     const float *P, float *dhp)
+{
+    size_t G4 = 4 * (size_t)H;
+    for (int r = 0; r < B; r += STEP_ROWS) {
+        int nb = B - r < STEP_ROWS ? B - r : STEP_ROWS;
+        size_t o1 = (size_t)r * H;
+        nn_lstm_cell_bwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, tc + o1, dht + o1, dc + o1);
+        if (dhp)
+            nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, P, dhp + o1, H);
+    }
+}
+
 /* ---- training forward ---- */
 
 int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x, const int *len, int B,
@@ -245,10 +278,10 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
         nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
         for (int t = 0; t < T; t++) {
             float *Gt = G + (size_t)t * B * G4;
-            if (t > 0) /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T */
-                nn_gemm_packed(B, 4 * H, H, Hs + (size_t)(t - 1) * BH, H, ws->wpack, Gt, 4 * H);
-            nn_lstm_cell_fwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH,
-                             Hs + (size_t)t * BH, TCs + (size_t)t * BH);
+            /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
+            step_fwd(B, H, t > 0 ? Hs + (size_t)(t - 1) * BH : NULL, ws->wpack, Gt,
+                     t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH, Hs + (size_t)t * BH,
+                     TCs + (size_t)t * BH);
         }
         if (drop && l + 1 < L) {
             float p = c->dropout, keep = 1.0f / (1.0f - p);
@@ -319,10 +352,9 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
         for (int t = T - 1; t >= 0; t--) {
             float *Gt = G + (size_t)t * B * G4;
-            nn_lstm_cell_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH,
-                             dh + (size_t)t * BH, ws->dc);
-            if (t > 0) /* dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
-                nn_gemm_packed(B, H, 4 * H, Gt, 4 * H, ws->wpack, dh + (size_t)(t - 1) * BH, H);
+            /* cell backward; dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
+            step_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH, dh + (size_t)t * BH,
+                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL);
         }
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
@@ -410,9 +442,8 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
                 const float *hp = t > 0 ? hout + (size_t)(t - 1) * BH : hs;
                 const float *cp = t > 0 ? cc + (size_t)(t - 1) * BH : cs;
                 int first = t0 + t == 0;
-                if (!first)
-                    nn_gemm_packed(B, 4 * H, H, hp, H, wp + (size_t)l * PK, Gt, 4 * H);
-                nn_lstm_cell_fwd(B, H, Gt, first ? NULL : cp, cc + (size_t)t * BH, hout + (size_t)t * BH, NULL);
+                step_fwd(B, H, first ? NULL : hp, wp + (size_t)l * PK, Gt, first ? NULL : cp, cc + (size_t)t * BH,
+                         hout + (size_t)t * BH, NULL);
             }
             memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));
             memcpy(cs, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));

@@ -224,15 +224,20 @@ static void step_fwd(int B, int H, const float *hp, const float *P, float *Gt, c
     }
 }
 
-/* the cell backward, then dh_{t-1} += dG_t W_hh (dhp NULL at t = 0) */
+/* the cell backward, bsum[4H] += column sums of dG_t, then dh_{t-1} += dG_t W_hh (dhp NULL at t = 0) */
 static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, const float *dht, float *dc,
-                     const float *P, float *dhp)
+                     const float *P, float *dhp, float *restrict bsum)
 {
     size_t G4 = 4 * (size_t)H;
     for (int r = 0; r < B; r += STEP_ROWS) {
         int nb = B - r < STEP_ROWS ? B - r : STEP_ROWS;
         size_t o1 = (size_t)r * H;
         nn_lstm_cell_bwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, tc + o1, dht + o1, dc + o1);
+        for (int b = 0; b < nb; b++) {
+            const float *restrict row = Gt + (size_t)(r + b) * G4;
+            for (size_t j = 0; j < G4; j++)
+                bsum[j] += row[j];
+        }
         if (dhp)
             nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, P, dhp + o1, H);
     }
@@ -349,12 +354,13 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         int In = (int)layer_in(c, l);
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
         memset(ws->dc, 0, BH * sizeof(float));
+        memset(ws->bsum, 0, G4 * sizeof(float));
         nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
         for (int t = T - 1; t >= 0; t--) {
             float *Gt = G + (size_t)t * B * G4;
             /* cell backward; dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
             step_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH, dh + (size_t)t * BH,
-                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL);
+                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL, ws->bsum);
         }
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
@@ -363,19 +369,9 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
                         4 * H, Hs, H, 1.0f, m->g[l].w_hh, H);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, (int)TB, 1.0f, G, 4 * H, in, In, 1.0f,
                     m->g[l].w_ih, In);
-        /* biases: column sums of dG (accumulated per row block in float, then added) */
-        { /* biases: column sums of dG */
-            float *sum = ws->bsum;
-            memset(sum, 0, G4 * sizeof(float));
-            for (size_t r = 0; r < TB; r++) {
-                const float *row = G + r * G4;
-                for (size_t j = 0; j < G4; j++)
-                    sum[j] += row[j];
-            }
-            for (size_t j = 0; j < G4; j++) {
-                m->g[l].b_ih[j] += sum[j];
-                m->g[l].b_hh[j] += sum[j];
-            }
+        for (size_t j = 0; j < G4; j++) { /* biases: column sums of dG, summed during the sweep */
+            m->g[l].b_ih[j] += ws->bsum[j];
+            m->g[l].b_hh[j] += ws->bsum[j];
         }
         if (l > 0) { /* dh of the layer below [TB][H] = dG[TB][4H] W_ih[4H][H], through dropout */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, 4 * H, 1.0f, G, 4 * H, m->p[l].w_ih, In,

@@ -477,6 +477,39 @@ static void test_simd_vs_portable_lstm(void **state)
     lstm_model_free(&m);
 }
 
+/* a batch large enough that lstm_infer works in several time chunks (16 steps at B 80) */
+static void test_infer_chunks(void **state)
+{
+    (void)state;
+    enum { BB = 80, TT = 40, FF = 3, HH = 8 };
+    struct lstm_cfg cfg = {FF, HH, 2, 1, 0};
+    struct lstm_model m;
+    struct lstm_ws ws;
+    struct hr_err e;
+    assert_int_equal(lstm_model_init(&m, &cfg, 21, &e), 0);
+    assert_int_equal(lstm_ws_init(&ws, &m, BB, TT, &e), 0);
+    static float x[BB * TT * FF], y1[BB * TT], y2[BB * TT];
+    int lens[BB];
+    struct nn_rng r;
+    nn_rng_seed(&r, 8);
+    for (int i = 0; i < BB * TT * FF; i++)
+        x[i] = 2 * nn_rng_unif(&r) - 1;
+    for (int b = 0; b < BB; b++)
+        lens[b] = TT - b % 37;
+    assert_int_equal(lstm_forward(&m, &ws, x, lens, BB, TT, 0, NULL, y1, &e), 0);
+    assert_int_equal(lstm_infer(&m, x, lens, BB, TT, y2, &e), 0);
+    for (int b = 0; b < BB; b++)
+        for (int t = 0; t < TT; t++) {
+            int k = b * TT + t;
+            if (t < lens[b])
+                assert_true(isfinite(y1[k]) && fabsf(y1[k] - y2[k]) <= 1e-6f);
+            else
+                assert_true(isnan(y1[k]) && isnan(y2[k]));
+        }
+    lstm_ws_free(&ws);
+    lstm_model_free(&m);
+}
+
 static void test_parity_torch_o1(void **s) { (void)s; parity_file("lstm_o1.safetensors"); }
 static void test_parity_torch_o2(void **s) { (void)s; parity_file("lstm_o2.safetensors"); }
 
@@ -496,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_parity_torch_o2),
         cmocka_unit_test(test_gemm_packed_paths),
         cmocka_unit_test(test_simd_vs_portable_lstm),
+        cmocka_unit_test(test_infer_chunks),
     };
     return cmocka_run_group_tests_name("nn", tests, NULL, NULL);
 }

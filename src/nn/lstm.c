@@ -388,7 +388,13 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 
 /* ---- lean inference ---- */
 
-#define INFER_CHUNK 64
+/* steps per chunk: about 1024 rows (B x steps) so a chunk's gates (2 MB at H = 128) stay near the
+ * cache while the input projection is still one sizeable sgemm */
+static int infer_chunk(int B)
+{
+    int c = 1024 / B;
+    return c < 16 ? 16 : c > 256 ? 256 : c;
+}
 
 int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
                struct hr_err *e)
@@ -401,7 +407,8 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
     if (!lens)
         return hr_fail(e, "lstm: out of memory");
     int Teff = set_lengths(lens, len, B, T);
-    size_t CB = (size_t)INFER_CHUNK * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
+    const int chunk = infer_chunk(B);
+    size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
     size_t PK = nn_pack_floats(H, 4 * H);
     size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O + (size_t)L * PK;
     float *buf = malloc(n * sizeof(float));
@@ -414,8 +421,8 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
     float *wp = yc + CB * (size_t)O; /* [L] packed W_hh^T */
     for (int l = 0; l < L; l++)
         nn_pack_bt(wp + (size_t)l * PK, m->p[l].w_hh, 4 * H, H);
-    for (int t0 = 0; t0 < Teff; t0 += INFER_CHUNK) {
-        int tn = Teff - t0 < INFER_CHUNK ? Teff - t0 : INFER_CHUNK;
+    for (int t0 = 0; t0 < Teff; t0 += chunk) {
+        int tn = Teff - t0 < chunk ? Teff - t0 : chunk;
         size_t rows = (size_t)tn * B;
         for (int t = 0; t < tn; t++)
             for (int b = 0; b < B; b++) {

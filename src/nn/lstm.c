@@ -128,7 +128,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     size_t O = (size_t)c->out, F = (size_t)c->in;
     int drop = c->dropout > 0 && c->layers > 1;
     size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
-               (size_t)B_cap * H + 4 * H + 2 * TB + pack_floats(c->hidden);
+               (size_t)B_cap * H + 4 * H + 2 * TB + 2 * pack_floats(c->hidden);
     ws->buf = malloc(n * sizeof(float));
     ws->len = malloc((size_t)B_cap * sizeof(int));
     if (!ws->buf || !ws->len) {
@@ -156,7 +156,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     TAKE(ws->bsum, 4 * H);
     TAKE(ws->tgt, TB);
     TAKE(ws->msk, TB);
-    TAKE(ws->wpack, pack_floats(c->hidden));
+    TAKE(ws->wpack, 2 * pack_floats(c->hidden)); /* W_hh, and W_ih of layers > 0 */
 #undef TAKE
     ws->B_cap = B_cap;
     ws->T_cap = T_cap;
@@ -224,9 +224,11 @@ static void step_fwd(int B, int H, const float *hp, const float *P, float *Gt, c
     }
 }
 
-/* the cell backward, bsum[4H] += column sums of dG_t, then dh_{t-1} += dG_t W_hh (dhp NULL at t = 0) */
-static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, const float *dht, float *dc,
-                     const float *P, float *dhp, float *restrict bsum)
+/* the cell backward, bsum[4H] += column sums of dG_t, dh_{t-1} += dG_t W_hh (dhp NULL at t = 0), and,
+ * when Pi is given (layers > 0), dh_t is overwritten (it has been used) by dG_t W_ih: the gradient into
+ * the layer below's output at t */
+static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, float *dht, float *dc,
+                     const float *P, float *dhp, float *restrict bsum, const float *Pi)
 {
     size_t G4 = 4 * (size_t)H;
     for (int r = 0; r < B; r += STEP_ROWS) {
@@ -240,6 +242,10 @@ static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, 
         }
         if (dhp)
             nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, P, dhp + o1, H);
+        if (Pi) {
+            memset(dht + o1, 0, (size_t)nb * H * sizeof(float));
+            nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, Pi, dht + o1, H);
+        }
     }
 }
 
@@ -355,12 +361,15 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
         memset(ws->dc, 0, BH * sizeof(float));
         memset(ws->bsum, 0, G4 * sizeof(float));
+        float *pi = l > 0 ? ws->wpack + pack_floats(H) : NULL;
         nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
+        if (pi) /* In == H above layer 0 */
+            nn_pack_b(pi, m->p[l].w_ih, 4 * H, H);
         for (int t = T - 1; t >= 0; t--) {
             float *Gt = G + (size_t)t * B * G4;
             /* cell backward; dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
             step_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH, dh + (size_t)t * BH,
-                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL, ws->bsum);
+                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL, ws->bsum, pi);
         }
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
@@ -373,9 +382,7 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
             m->g[l].b_ih[j] += ws->bsum[j];
             m->g[l].b_hh[j] += ws->bsum[j];
         }
-        if (l > 0) { /* dh of the layer below [TB][H] = dG[TB][4H] W_ih[4H][H], through dropout */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, 4 * H, 1.0f, G, 4 * H, m->p[l].w_ih, In,
-                        0.0f, dh, H);
+        if (l > 0) { /* dh of the layer below [TB][H] = dG[TB][4H] W_ih[4H][H] (done in the sweep), through dropout */
             if (ws->train) {
                 const float *D = ws->drop[l - 1];
                 for (size_t k = 0; k < TB * (size_t)H; k++)

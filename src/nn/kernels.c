@@ -4,6 +4,7 @@
 #include "nn/kernels.h"
 #include <cblas.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -133,14 +134,15 @@ AVX2 static void cell_bwd_avx2(int nb, int H, float *g, const float *cp, const f
 }
 AVX2 static void sigmoid_avx2(float *x, size_t n) { sigmoid_body(x, n); }
 AVX2 static void tanh_avx2(float *x, size_t n) { tanh_body(x, n); }
+static int cpu_avx2 = -1; /* benign race: every thread computes the same value */
 static int use_avx2(void)
 {
-    static int v = -1; /* benign race: every thread computes the same value */
-    if (v < 0) {
+    if (cpu_avx2 < 0) {
         __builtin_cpu_init();
-        v = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        const char *env = getenv("HRCAST_NN_PORTABLE");
+        cpu_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !(env && *env == '1');
     }
-    return v;
+    return cpu_avx2;
 }
 #else
 #define HAVE_AVX2_PATH 0
@@ -197,6 +199,26 @@ void nn_tanh(float *x, size_t n)
     }
 #endif
     tanh_body(x, n);
+}
+
+int nn_simd_enabled(void)
+{
+#if HAVE_AVX2_PATH
+    return use_avx2();
+#else
+    return 0;
+#endif
+}
+
+void nn_force_portable(int on)
+{
+#if HAVE_AVX2_PATH
+    cpu_avx2 = -1;
+    if (use_avx2() && on)
+        cpu_avx2 = 0;
+#else
+    (void)on;
+#endif
 }
 
 void nn_set_threads(int n) { openblas_set_num_threads(n < 1 ? 1 : n); }

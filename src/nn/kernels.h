@@ -1,5 +1,6 @@
-/* kernels.h — the engine's fused elementwise kernels (LSTM cell forward/backward, activations) with
- * runtime dispatch to AVX2+FMA code when the CPU has it, and the BLAS thread-count setting. */
+/* kernels.h — the engine's kernels: fused elementwise LSTM cell forward/backward and activations
+ * (kernels.c), the packed-weight recurrent product (gemm_packed.c), with runtime dispatch to AVX2+FMA
+ * code when the CPU has it, and the BLAS thread-count setting. */
 #ifndef HRCAST_NN_KERNELS_H
 #define HRCAST_NN_KERNELS_H
 #include <stddef.h>
@@ -18,6 +19,20 @@ void nn_lstm_cell_fwd(int nb, int H, float *g, const float *c_prev, float *c, fl
  * gradient into c_{t-1} (dc * f); c_prev may be NULL (zeros). */
 void nn_lstm_cell_bwd(int nb, int H, float *g, const float *c_prev, const float *tc, const float *dh,
                       float *dc);
+
+/* Run-time SIMD dispatch: 1 when the AVX2+FMA bodies are used (CPU support, not disabled).
+ * nn_force_portable(1) (or HRCAST_NN_PORTABLE=1 in the environment) selects the portable C bodies
+ * everywhere, for tests and comparisons; nn_force_portable(0) returns to the CPU's choice. */
+int nn_simd_enabled(void);
+void nn_force_portable(int on);
+
+/* Packed right-hand side for the recurrent products: C[M][N] += A[M][K] B[K][N] with B packed once
+ * into nn_pack_floats(K, N) floats. nn_pack_bt packs B = W^T from W [N][K] (forward: h W_hh^T);
+ * nn_pack_b packs B = W from W [K][N] (backward: dG W_hh). Row strides lda, ldc in floats. */
+size_t nn_pack_floats(int K, int N);
+void nn_pack_bt(float *P, const float *W, int N, int K);
+void nn_pack_b(float *P, const float *W, int K, int N);
+void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
 
 /* Vectorised helpers (reference accuracy: a few ulp). */
 void nn_sigmoid(float *x, size_t n);

@@ -1,7 +1,8 @@
 /* lstm.c — LSTM forward/backward/inference over one parameter buffer and one activation buffer.
  * Per layer: the input projection of ALL steps is one sgemm; each step adds h_{t-1} W_hh^T with one
- * fused (B x 4H) sgemm and runs the fused cell kernel; the backward sweep accumulates dh_{t-1} with
- * one sgemm per step and the weight gradients as three large sgemms afterwards. Shapes in comments. */
+ * fused (B x 4H) product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell
+ * kernel; the backward sweep accumulates dh_{t-1} with one packed product per step and the weight
+ * gradients as three large sgemms afterwards. Shapes in comments. */
 #include "nn/lstm.h"
 #include <cblas.h>
 #include <math.h>
@@ -110,6 +111,13 @@ void lstm_zero_grad(struct lstm_model *m) { memset(m->grads, 0, m->n_params * si
 
 /* ---- workspace ---- */
 
+/* room for W_hh packed either way: B = W_hh^T (K = H, N = 4H) or B = W_hh (K = 4H, N = H) */
+static size_t pack_floats(int H)
+{
+    size_t a = nn_pack_floats(H, 4 * H), b = nn_pack_floats(4 * H, H);
+    return a > b ? a : b;
+}
+
 int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int T_cap, struct hr_err *e)
 {
     memset(ws, 0, sizeof *ws);
@@ -120,7 +128,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     size_t O = (size_t)c->out, F = (size_t)c->in;
     int drop = c->dropout > 0 && c->layers > 1;
     size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
-               (size_t)B_cap * H + 4 * H + 2 * TB;
+               (size_t)B_cap * H + 4 * H + 2 * TB + 2 * pack_floats(c->hidden);
     ws->buf = malloc(n * sizeof(float));
     ws->len = malloc((size_t)B_cap * sizeof(int));
     if (!ws->buf || !ws->len) {
@@ -148,6 +156,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     TAKE(ws->bsum, 4 * H);
     TAKE(ws->tgt, TB);
     TAKE(ws->msk, TB);
+    TAKE(ws->wpack, 2 * pack_floats(c->hidden)); /* W_hh, and W_ih of layers > 0 */
 #undef TAKE
     ws->B_cap = B_cap;
     ws->T_cap = T_cap;
@@ -196,6 +205,50 @@ static int set_lengths(int *dst, const int *len, int B, int T)
     return tmax;
 }
 
+/* ---- one time step, in blocks of rows so each block's gates stay in L1 between the product and
+ * the cell (row results do not depend on the blocking) ---- */
+
+#define STEP_ROWS 6
+
+/* G_t += h_{t-1} W_hh^T (hp NULL at t = 0: no product), then the cell */
+static void step_fwd(int B, int H, const float *hp, const float *P, float *Gt, const float *cp, float *c, float *h,
+                     float *tc)
+{
+    size_t G4 = 4 * (size_t)H;
+    for (int r = 0; r < B; r += STEP_ROWS) {
+        int nb = B - r < STEP_ROWS ? B - r : STEP_ROWS;
+        size_t o1 = (size_t)r * H;
+        if (hp)
+            nn_gemm_packed(nb, 4 * H, H, hp + o1, H, P, Gt + (size_t)r * G4, 4 * H);
+        nn_lstm_cell_fwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, c + o1, h + o1, tc ? tc + o1 : NULL);
+    }
+}
+
+/* the cell backward, bsum[4H] += column sums of dG_t, dh_{t-1} += dG_t W_hh (dhp NULL at t = 0), and,
+ * when Pi is given (layers > 0), dh_t is overwritten (it has been used) by dG_t W_ih: the gradient into
+ * the layer below's output at t */
+static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, float *dht, float *dc,
+                     const float *P, float *dhp, float *restrict bsum, const float *Pi)
+{
+    size_t G4 = 4 * (size_t)H;
+    for (int r = 0; r < B; r += STEP_ROWS) {
+        int nb = B - r < STEP_ROWS ? B - r : STEP_ROWS;
+        size_t o1 = (size_t)r * H;
+        nn_lstm_cell_bwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, tc + o1, dht + o1, dc + o1);
+        for (int b = 0; b < nb; b++) {
+            const float *restrict row = Gt + (size_t)(r + b) * G4;
+            for (size_t j = 0; j < G4; j++)
+                bsum[j] += row[j];
+        }
+        if (dhp)
+            nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, P, dhp + o1, H);
+        if (Pi) {
+            memset(dht + o1, 0, (size_t)nb * H * sizeof(float));
+            nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, Pi, dht + o1, H);
+        }
+    }
+}
+
 /* ---- training forward ---- */
 
 int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x, const int *len, int B,
@@ -233,13 +286,13 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
         fill_bias(G, TB, H, m->p[l].b_ih, m->p[l].b_hh);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, 4 * H, In, 1.0f, in, In, m->p[l].w_ih, In,
                     1.0f, G, 4 * H);
+        nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
         for (int t = 0; t < T; t++) {
             float *Gt = G + (size_t)t * B * G4;
-            if (t > 0) /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, Hs + (size_t)(t - 1) * BH,
-                            H, m->p[l].w_hh, H, 1.0f, Gt, 4 * H);
-            nn_lstm_cell_fwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH,
-                             Hs + (size_t)t * BH, TCs + (size_t)t * BH);
+            /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
+            step_fwd(B, H, t > 0 ? Hs + (size_t)(t - 1) * BH : NULL, ws->wpack, Gt,
+                     t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH, Hs + (size_t)t * BH,
+                     TCs + (size_t)t * BH);
         }
         if (drop && l + 1 < L) {
             float p = c->dropout, keep = 1.0f / (1.0f - p);
@@ -307,13 +360,16 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         int In = (int)layer_in(c, l);
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
         memset(ws->dc, 0, BH * sizeof(float));
+        memset(ws->bsum, 0, G4 * sizeof(float));
+        float *pi = l > 0 ? ws->wpack + pack_floats(H) : NULL;
+        nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
+        if (pi) /* In == H above layer 0 */
+            nn_pack_b(pi, m->p[l].w_ih, 4 * H, H);
         for (int t = T - 1; t >= 0; t--) {
             float *Gt = G + (size_t)t * B * G4;
-            nn_lstm_cell_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH,
-                             dh + (size_t)t * BH, ws->dc);
-            if (t > 0) /* dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, 4 * H, 1.0f, Gt, 4 * H, m->p[l].w_hh, H,
-                            1.0f, dh + (size_t)(t - 1) * BH, H);
+            /* cell backward; dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
+            step_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH, dh + (size_t)t * BH,
+                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL, ws->bsum, pi);
         }
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
@@ -322,23 +378,11 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
                         4 * H, Hs, H, 1.0f, m->g[l].w_hh, H);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, (int)TB, 1.0f, G, 4 * H, in, In, 1.0f,
                     m->g[l].w_ih, In);
-        /* biases: column sums of dG (accumulated per row block in float, then added) */
-        { /* biases: column sums of dG */
-            float *sum = ws->bsum;
-            memset(sum, 0, G4 * sizeof(float));
-            for (size_t r = 0; r < TB; r++) {
-                const float *row = G + r * G4;
-                for (size_t j = 0; j < G4; j++)
-                    sum[j] += row[j];
-            }
-            for (size_t j = 0; j < G4; j++) {
-                m->g[l].b_ih[j] += sum[j];
-                m->g[l].b_hh[j] += sum[j];
-            }
+        for (size_t j = 0; j < G4; j++) { /* biases: column sums of dG, summed during the sweep */
+            m->g[l].b_ih[j] += ws->bsum[j];
+            m->g[l].b_hh[j] += ws->bsum[j];
         }
-        if (l > 0) { /* dh of the layer below [TB][H] = dG[TB][4H] W_ih[4H][H], through dropout */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, 4 * H, 1.0f, G, 4 * H, m->p[l].w_ih, In,
-                        0.0f, dh, H);
+        if (l > 0) { /* dh of the layer below [TB][H] = dG[TB][4H] W_ih[4H][H] (done in the sweep), through dropout */
             if (ws->train) {
                 const float *D = ws->drop[l - 1];
                 for (size_t k = 0; k < TB * (size_t)H; k++)
@@ -351,7 +395,13 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 
 /* ---- lean inference ---- */
 
-#define INFER_CHUNK 64
+/* steps per chunk: about 1024 rows (B x steps) so a chunk's gates (2 MB at H = 128) stay near the
+ * cache while the input projection is still one sizeable sgemm */
+static int infer_chunk(int B)
+{
+    int c = 1024 / B;
+    return c < 16 ? 16 : c > 256 ? 256 : c;
+}
 
 int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
                struct hr_err *e)
@@ -364,8 +414,10 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
     if (!lens)
         return hr_fail(e, "lstm: out of memory");
     int Teff = set_lengths(lens, len, B, T);
-    size_t CB = (size_t)INFER_CHUNK * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
-    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O;
+    const int chunk = infer_chunk(B);
+    size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
+    size_t PK = nn_pack_floats(H, 4 * H);
+    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O + (size_t)L * PK;
     float *buf = malloc(n * sizeof(float));
     if (!buf) {
         free(lens);
@@ -373,8 +425,11 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
     }
     float *xin = buf, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H, *cc = hb + CB * H;
     float *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH, *yc = cstate + (size_t)L * BH;
-    for (int t0 = 0; t0 < Teff; t0 += INFER_CHUNK) {
-        int tn = Teff - t0 < INFER_CHUNK ? Teff - t0 : INFER_CHUNK;
+    float *wp = yc + CB * (size_t)O; /* [L] packed W_hh^T */
+    for (int l = 0; l < L; l++)
+        nn_pack_bt(wp + (size_t)l * PK, m->p[l].w_hh, 4 * H, H);
+    for (int t0 = 0; t0 < Teff; t0 += chunk) {
+        int tn = Teff - t0 < chunk ? Teff - t0 : chunk;
         size_t rows = (size_t)tn * B;
         for (int t = 0; t < tn; t++)
             for (int b = 0; b < B; b++) {
@@ -397,10 +452,8 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
                 const float *hp = t > 0 ? hout + (size_t)(t - 1) * BH : hs;
                 const float *cp = t > 0 ? cc + (size_t)(t - 1) * BH : cs;
                 int first = t0 + t == 0;
-                if (!first)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, 4 * H, H, 1.0f, hp, H, m->p[l].w_hh, H,
-                                1.0f, Gt, 4 * H);
-                nn_lstm_cell_fwd(B, H, Gt, first ? NULL : cp, cc + (size_t)t * BH, hout + (size_t)t * BH, NULL);
+                step_fwd(B, H, first ? NULL : hp, wp + (size_t)l * PK, Gt, first ? NULL : cp, cc + (size_t)t * BH,
+                         hout + (size_t)t * BH, NULL);
             }
             memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));
             memcpy(cs, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));

@@ -1,0 +1,192 @@
+/* gemm_packed.c — the LSTM recurrence's small matrix product C[M][N] += A[M][K] B[K][N] against a
+ * right-hand side packed ONCE (per forward/backward call) into 16-column panels P[N/16][K][16]
+ * (zero-padded), so the per-step product streams contiguous weights and pays no re-packing. Two
+ * bodies chosen at run time (nn_simd_enabled): AVX2+FMA intrinsics (6x16 register tiles; 1x64 for a
+ * single row, the B = 1 inference case) and portable C. Each C element is one k-ordered sum added to
+ * C at the end, the same in every tile shape, so results do not depend on M or the row blocking. */
+#include "nn/kernels.h"
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+
+#define NR 16
+#define INLINE static inline __attribute__((always_inline))
+
+size_t nn_pack_floats(int K, int N) { return (size_t)((N + NR - 1) / NR) * NR * (size_t)K; }
+
+/* B[k][n] = W[n][k] (W row-major [N][K]) */
+void nn_pack_bt(float *P, const float *W, int N, int K)
+{
+    int np = (N + NR - 1) / NR;
+    for (int p = 0; p < np; p++) {
+        float *dst = P + (size_t)p * K * NR;
+        for (int j = 0; j < NR; j++) {
+            int n = p * NR + j;
+            for (int k = 0; k < K; k++)
+                dst[(size_t)k * NR + j] = n < N ? W[(size_t)n * K + k] : 0.0f;
+        }
+    }
+}
+
+/* B[k][n] = W[k][n] (W row-major [K][N]) */
+void nn_pack_b(float *P, const float *W, int K, int N)
+{
+    int np = (N + NR - 1) / NR;
+    for (int p = 0; p < np; p++) {
+        float *dst = P + (size_t)p * K * NR;
+        int nv = N - p * NR < NR ? N - p * NR : NR;
+        for (int k = 0; k < K; k++) {
+            memcpy(dst + (size_t)k * NR, W + (size_t)k * N + (size_t)p * NR, (size_t)nv * sizeof(float));
+            for (int j = nv; j < NR; j++)
+                dst[(size_t)k * NR + j] = 0.0f;
+        }
+    }
+}
+
+static void gemm_base(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    int np = (N + NR - 1) / NR;
+    for (int p = 0; p < np; p++) {
+        const float *pp = P + (size_t)p * K * NR;
+        int nv = N - p * NR < NR ? N - p * NR : NR;
+        for (int r = 0; r < M; r++) {
+            const float *a = A + (size_t)r * lda;
+            float acc[NR] = {0};
+            for (int k = 0; k < K; k++)
+                for (int j = 0; j < NR; j++)
+                    acc[j] += a[k] * pp[(size_t)k * NR + j];
+            float *c = C + (size_t)r * ldc + (size_t)p * NR;
+            for (int j = 0; j < nv; j++)
+                c[j] += acc[j];
+        }
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/* C[r][0..nv) += acc for one 16-wide tile row */
+AVX2 INLINE void add_tile(float *c, __m256 lo, __m256 hi, int nv)
+{
+    if (nv == NR) {
+        _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), lo));
+        _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), hi));
+        return;
+    }
+    float t[NR];
+    _mm256_storeu_ps(t, lo);
+    _mm256_storeu_ps(t + 8, hi);
+    for (int j = 0; j < nv; j++)
+        c[j] += t[j];
+}
+
+/* MR rows (compile-time constant at each call, <= 6) x one 16-column panel; named accumulators so
+ * the compiler keeps all twelve in registers */
+#define ROW_FMA(r, lo, hi)                                                                                 \
+    if (MR > r) {                                                                                          \
+        __m256 a = _mm256_broadcast_ss(A + (size_t)r * lda + k);                                           \
+        lo = _mm256_fmadd_ps(a, b0, lo);                                                                   \
+        hi = _mm256_fmadd_ps(a, b1, hi);                                                                   \
+    }
+AVX2 INLINE void tile_avx2(const int MR, int K, const float *A, int lda, const float *pp, float *C, int ldc, int nv)
+{
+    __m256 l0 = _mm256_setzero_ps(), h0 = l0, l1 = l0, h1 = l0, l2 = l0, h2 = l0, l3 = l0, h3 = l0, l4 = l0,
+           h4 = l0, l5 = l0, h5 = l0;
+    for (int k = 0; k < K; k++) {
+        __m256 b0 = _mm256_loadu_ps(pp + (size_t)k * NR), b1 = _mm256_loadu_ps(pp + (size_t)k * NR + 8);
+        ROW_FMA(0, l0, h0)
+        ROW_FMA(1, l1, h1)
+        ROW_FMA(2, l2, h2)
+        ROW_FMA(3, l3, h3)
+        ROW_FMA(4, l4, h4)
+        ROW_FMA(5, l5, h5)
+    }
+    add_tile(C, l0, h0, nv);
+    if (MR > 1)
+        add_tile(C + (size_t)ldc, l1, h1, nv);
+    if (MR > 2)
+        add_tile(C + 2 * (size_t)ldc, l2, h2, nv);
+    if (MR > 3)
+        add_tile(C + 3 * (size_t)ldc, l3, h3, nv);
+    if (MR > 4)
+        add_tile(C + 4 * (size_t)ldc, l4, h4, nv);
+    if (MR > 5)
+        add_tile(C + 5 * (size_t)ldc, l5, h5, nv);
+}
+#undef ROW_FMA
+
+/* one row x four panels (64 columns): 8 independent accumulators for the single-row case */
+AVX2 INLINE void row4_avx2(int K, const float *a, const float *pp, size_t pstride, float *c)
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    const float *p0 = pp, *p1 = pp + pstride, *p2 = pp + 2 * pstride, *p3 = pp + 3 * pstride;
+    for (int k = 0; k < K; k++) {
+        __m256 av = _mm256_broadcast_ss(a + k);
+        size_t o = (size_t)k * NR;
+        s0 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p0 + o), s0);
+        s1 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p0 + o + 8), s1);
+        s2 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p1 + o), s2);
+        s3 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p1 + o + 8), s3);
+        s4 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p2 + o), s4);
+        s5 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p2 + o + 8), s5);
+        s6 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p3 + o), s6);
+        s7 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p3 + o + 8), s7);
+    }
+    add_tile(c, s0, s1, NR);
+    add_tile(c + NR, s2, s3, NR);
+    add_tile(c + 2 * NR, s4, s5, NR);
+    add_tile(c + 3 * NR, s6, s7, NR);
+}
+
+AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    int np = (N + NR - 1) / NR, p = 0;
+    size_t ps = (size_t)K * NR;
+    if (M == 1) {
+        for (; p + 4 <= np && (p + 4) * NR <= N; p += 4)
+            row4_avx2(K, A, P + (size_t)p * ps, ps, C + (size_t)p * NR);
+        for (; p < np; p++) {
+            int nv = N - p * NR < NR ? N - p * NR : NR;
+            tile_avx2(1, K, A, lda, P + (size_t)p * ps, C + (size_t)p * NR, ldc, nv);
+        }
+        return;
+    }
+    /* row blocks outer: the 6 x K block of A stays in L1 while the panels stream from L2 */
+    int r = 0;
+    for (; r + 6 <= M; r += 6)
+        for (p = 0; p < np; p++)
+            tile_avx2(6, K, A + (size_t)r * lda, lda, P + (size_t)p * ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                      N - p * NR < NR ? N - p * NR : NR);
+    for (p = 0; p < np && r < M; p++) {
+        const float *a = A + (size_t)r * lda, *pp = P + (size_t)p * ps;
+        float *c = C + (size_t)r * ldc + (size_t)p * NR;
+        int nv = N - p * NR < NR ? N - p * NR : NR;
+        switch (M - r) {
+        case 5: tile_avx2(5, K, a, lda, pp, c, ldc, nv); break;
+        case 4: tile_avx2(4, K, a, lda, pp, c, ldc, nv); break;
+        case 3: tile_avx2(3, K, a, lda, pp, c, ldc, nv); break;
+        case 2: tile_avx2(2, K, a, lda, pp, c, ldc, nv); break;
+        default: tile_avx2(1, K, a, lda, pp, c, ldc, nv); break;
+        }
+    }
+}
+#define HAVE_AVX2_GEMM 1
+#else
+#define HAVE_AVX2_GEMM 0
+#endif
+
+void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    if (M < 1 || N < 1 || K < 1)
+        return;
+#if HAVE_AVX2_GEMM
+    if (nn_simd_enabled()) {
+        gemm_avx2(M, N, K, A, lda, P, C, ldc);
+        return;
+    }
+#endif
+    gemm_base(M, N, K, A, lda, P, C, ldc);
+}

@@ -20,6 +20,7 @@
 #include "train/trainer.h"
 #include "util/fileio.h"
 #include "util/safetensors.h"
+#include "simdata.h"
 #include "testutil.h"
 
 static char *g_dir;
@@ -31,27 +32,8 @@ static int setup(void **state)
     g_dir = make_temp_dir();
     snprintf(g_ds, sizeof g_ds, "%s/sim.hrd", g_dir);
     snprintf(g_model, sizeof g_model, "%s/tiny.safetensors", g_dir);
-    struct sim_cohort c;
-    if (sim_cohort_init(&c, 4, 7))
-        return -1;
-    struct prep_opts po;
-    prep_opts_default(&po);
-    struct ingest g;
     struct hr_err e;
-    if (ingest_open(&g, g_ds, &po, &e))
-        return -1;
-    struct workout w;
-    workout_init(&w);
-    for (int a = 0; a < c.n; a++)
-        for (int k = 0; k < 3; k++) {
-            struct sim_options so = {.noise_free = 0, .duration_scale = 0.3};
-            if (sim_workout_ex(&c.athletes[a], k, sim_schedule_kind(&c.athletes[a], k), 7, &so, &w, NULL) ||
-                ingest_sink(&g, &w))
-                return -1;
-        }
-    workout_free(&w);
-    sim_cohort_free(&c);
-    if (ingest_finish(&g, 7, "test_card simulate", &e))
+    if (make_sim_dataset(g_ds, 4, 3, 7, 0.3))
         return -1;
     struct dataset ds;
     if (dataset_open(g_ds, &ds, &e))
@@ -179,7 +161,7 @@ static void test_lstm_card_without_metrics(void **state)
     assert_non_null(strstr(card, "`inputs_from_heart_rate: none`"));
     assert_non_null(strstr(card, "## No leakage"));
     assert_non_null(strstr(card, "| dataset | sim.hrd |"));
-    assert_non_null(strstr(card, "| made by | test_card simulate |"));
+    assert_non_null(strstr(card, "| made by | tests: simulated cohort |"));
     assert_non_null(strstr(card, "| seed, threads | 3, 1"));
     assert_non_null(strstr(card, "No evaluation was found"));
     assert_non_null(strstr(card, "net.load_state_dict(weights)"));

@@ -17,6 +17,7 @@
 #include "sim/sim.h"
 #include "train/trainer.h"
 #include "util/safetensors.h"
+#include "simdata.h"
 #include "testutil.h"
 
 static char *g_dir;
@@ -27,27 +28,7 @@ static int setup(void **state)
     (void)state;
     g_dir = make_temp_dir();
     snprintf(g_ds, sizeof g_ds, "%s/sim.hrd", g_dir);
-    struct sim_cohort c;
-    if (sim_cohort_init(&c, 6, 11))
-        return -1;
-    struct prep_opts po;
-    prep_opts_default(&po);
-    struct ingest g;
-    struct hr_err e;
-    if (ingest_open(&g, g_ds, &po, &e))
-        return -1;
-    struct workout w;
-    workout_init(&w);
-    for (int a = 0; a < c.n; a++)
-        for (int k = 0; k < 5; k++) {
-            struct sim_options so = {.noise_free = 0, .duration_scale = 0.5};
-            if (sim_workout_ex(&c.athletes[a], k, sim_schedule_kind(&c.athletes[a], k), 11, &so, &w, NULL) ||
-                ingest_sink(&g, &w))
-                return -1;
-        }
-    workout_free(&w);
-    sim_cohort_free(&c);
-    return ingest_finish(&g, 11, "test", &e);
+    return make_sim_dataset(g_ds, 6, 5, 11, 0.5);
 }
 
 static int teardown(void **state)

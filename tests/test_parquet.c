@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "io/parquet.h"
+#include "data/parquet_write.h"
 #include "io/parquet_card.h"
 #include "io/parquet_codec.h"
 #include "io/parquet_column.h"

@@ -2,7 +2,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
-#include "io/parquet.h"
+#include "data/parquet_write.h"
 #include "io/parquet_card.h"
 #include <errno.h>
 #include <stdlib.h>

@@ -8,7 +8,6 @@
 #include "io/reader.h"
 #include "util/err.h"
 
-struct series; /* src/prep/series.h */
 
 /* Read a whole Parquet file held in memory; each row becomes one workout handed to sink.
  * Layouts: hrcast's (time/speed/... list columns + id, athlete, sport, gender, start_time, step_s)
@@ -16,20 +15,5 @@ struct series; /* src/prep/series.h */
  * Speed unit rule: see docs/parquet.md. */
 int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
                  workout_sink sink, void *ctx, struct hr_err *e);
-
-struct pq_write_opts {
-    int codec;            /* PQ_UNCOMPRESSED, PQ_SNAPPY (default), PQ_GZIP or PQ_ZSTD (parquet_meta.h) */
-    int rows_per_group;   /* rows per row group; 0 = all rows in one row group */
-    size_t page_bytes;    /* target uncompressed data page size (default 1 MiB) */
-    const char *created_by; /* default "hrcast" */
-};
-void pq_write_opts_default(struct pq_write_opts *o);
-/* Parse "none"/"uncompressed", "snappy", "gzip", "zstd"; returns the codec or -1. */
-int pq_codec_parse(const char *s);
-
-/* Write n series, one row each, in the hrcast layout (PLAIN encoding, data page v1).
- * The file appears whole or not at all. */
-int parquet_write_series(const char *path, const struct series *const *items, int n,
-                         const struct pq_write_opts *o, struct hr_err *e);
 
 #endif

@@ -1,12 +1,12 @@
 /* parquet_write.c — writes cleaned series as a Parquet file in the hrcast layout, one row per series:
  * id, athlete, sport, gender, start_time, step_s and float lists time, speed, altitude, grade,
  * distance, heart_rate (docs/parquet.md). PLAIN values, RLE levels, data page v1, a row group per
- * rows_per_group rows. The one io/ file that includes prep/ (it consumes struct series). */
+ * rows_per_group rows. */
+#include "data/parquet_write.h"
 #include "io/parquet.h"
 #include "io/parquet_codec.h"
 #include "io/parquet_meta.h"
 #include "io/parquet_thrift.h"
-#include "prep/series.h"
 #include "util/fileio.h"
 #include <errno.h>
 #include <math.h>

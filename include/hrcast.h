@@ -1,0 +1,53 @@
+/* hrcast.h — the public C API of libhrcast: load a model file (LSTM, physiological or constant) and
+ * predict a runner's heart rate from arrays of speed and altitude, or from a workout file in any format
+ * hrcast reads (FIT, TCX, GPX, CSV, FitRec, seed JSON, Parquet; .gz ok). Link with build/libhrcast.a
+ * and the libraries in the Makefile's LDLIBS. Thread-safety: a model may be used by one thread at a
+ * time; load one per thread. Errors: functions return 0 / non-zero and write one line into err. */
+#ifndef HRCAST_H
+#define HRCAST_H
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HRCAST_API_VERSION 1
+
+typedef struct hrcast_model hrcast_model;
+
+/* One predicted workout, on the model's time grid. Arrays have n entries; free with hrcast_result_free. */
+typedef struct hrcast_result {
+    int n;
+    float step_s;     /* grid step, seconds */
+    float *time_s;    /* elapsed seconds */
+    float *speed;     /* m/s after cleaning */
+    float *altitude;  /* m */
+    float *hr;        /* predicted heart rate, bpm */
+    float *hr_sigma;  /* predicted sd in bpm, or NULL when the model has none */
+    float *hr_actual; /* recorded heart rate (NaN where masked), or NULL when the input had none */
+    double mae;       /* MAE against hr_actual over valid steps, or NaN */
+    char source[256];
+} hrcast_result;
+
+hrcast_model *hrcast_model_load(const char *path, char *err, size_t errlen);
+void hrcast_model_free(hrcast_model *m);
+/* "lstm", "physio" or "constant" */
+const char *hrcast_model_kind(const hrcast_model *m);
+float hrcast_model_step(const hrcast_model *m);
+/* The model card (metadata) as a JSON text owned by the model. */
+const char *hrcast_model_card(const hrcast_model *m);
+
+/* A planned or recorded run given as arrays sampled every step_s seconds (altitude may be NULL; gender
+ * 'm', 'f' or 'u'). The run is cleaned and resampled onto the model's grid like any file. */
+int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m, int n,
+                          float step_s, char gender, hrcast_result *out, char *err, size_t errlen);
+/* Every workout of a file: *out receives an array of *count results (free with hrcast_results_free). */
+int hrcast_predict_file(const hrcast_model *m, const char *path, hrcast_result **out, int *count, char *err,
+                        size_t errlen);
+void hrcast_result_free(hrcast_result *r);
+void hrcast_results_free(hrcast_result *r, int count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,184 @@
+/* hrcast_api.c — implements include/hrcast.h on top of the library: predictor_load, prep and
+ * load_runs. The one place that turns internal errors into the API's (err, errlen) strings. */
+#include "hrcast.h"
+#include "data/runs.h"
+#include "eval/metrics.h"
+#include "model/predictor.h"
+#include "prep/prep.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hrcast_model {
+    struct predictor p;
+};
+
+static int fail(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s", msg);
+    return -1;
+}
+
+hrcast_model *hrcast_model_load(const char *path, char *err, size_t errlen)
+{
+    hrcast_model *m = calloc(1, sizeof *m);
+    struct hr_err e = {{0}};
+    if (!m) {
+        fail(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (predictor_load(path, &m->p, &e)) {
+        fail(err, errlen, e.msg);
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void hrcast_model_free(hrcast_model *m)
+{
+    if (!m)
+        return;
+    predictor_free(&m->p);
+    free(m);
+}
+
+const char *hrcast_model_kind(const hrcast_model *m) { return m->p.kind; }
+float hrcast_model_step(const hrcast_model *m) { return m->p.step; }
+const char *hrcast_model_card(const hrcast_model *m) { return m->p.metadata_json ? m->p.metadata_json : "{}"; }
+
+static float *copy_or_null(const float *v, int n)
+{
+    float *c = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    if (c)
+        memcpy(c, v, sizeof(float) * (size_t)n);
+    return c;
+}
+
+/* Predict one series into a result (the model never sees the recorded HR). */
+static int predict_series(const hrcast_model *m, const struct series *s, hrcast_result *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->n = s->n;
+    r->step_s = s->step;
+    r->mae = NAN;
+    snprintf(r->source, sizeof r->source, "%s", s->meta.source);
+    int has_actual = series_valid_hr(s) > 0;
+    r->time_s = copy_or_null(S_TIME(s), s->n);
+    r->speed = copy_or_null(S_SPEED(s), s->n);
+    r->altitude = copy_or_null(S_ALT(s), s->n);
+    r->hr = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
+    r->hr_sigma = m->p.has_sigma ? malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1)) : NULL;
+    r->hr_actual = has_actual ? copy_or_null(S_HR(s), s->n) : NULL;
+    float *blind_hr = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
+    if (!r->time_s || !r->speed || !r->altitude || !r->hr || (m->p.has_sigma && !r->hr_sigma) ||
+        (has_actual && !r->hr_actual) || !blind_hr) {
+        free(blind_hr);
+        hrcast_result_free(r);
+        return fail(err, errlen, "out of memory");
+    }
+    for (int t = 0; t < s->n; t++)
+        blind_hr[t] = NAN;
+    struct series blind = *s;
+    blind.ch[CH_HR] = blind_hr;
+    struct hr_err e = {{0}};
+    int rc = predictor_predict(&m->p, &blind, r->hr, r->hr_sigma, &e);
+    free(blind_hr);
+    if (rc) {
+        hrcast_result_free(r);
+        return fail(err, errlen, e.msg);
+    }
+    if (has_actual) {
+        struct metric_acc acc;
+        metric_reset(&acc);
+        metric_add(&acc, r->hr, r->hr_actual, r->n);
+        r->mae = metric_mae(&acc);
+    }
+    return 0;
+}
+
+int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m, int n,
+                          float step_s, char gender, hrcast_result *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 2 || !(step_s > 0) || !speed_mps)
+        return fail(err, errlen, "arrays: need at least 2 samples and a positive step");
+    struct workout w;
+    workout_init(&w);
+    if (workout_reserve(&w, (size_t)n)) {
+        workout_free(&w);
+        return fail(err, errlen, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        long k = workout_push(&w, (double)i * step_s);
+        w.speed[k] = speed_mps[i];
+        w.alt[k] = altitude_m ? altitude_m[i] : NAN;
+    }
+    w.gender = gender == 'm' || gender == 'f' ? gender : 'u';
+    snprintf(w.source, sizeof w.source, "arrays");
+    struct prep_opts po;
+    prep_opts_default(&po);
+    po.step = m->p.step;
+    po.require_hr = 0;
+    snprintf(po.sport, sizeof po.sport, "any");
+    struct series s;
+    enum reject_reason why;
+    struct hr_err e = {{0}};
+    int rc = prep_workout(&w, &po, &s, &why, NULL, &e);
+    workout_free(&w);
+    if (rc < 0)
+        return fail(err, errlen, e.msg);
+    if (rc > 0)
+        return fail(err, errlen, reject_reason_name(why));
+    rc = predict_series(m, &s, out, err, errlen);
+    series_free(&s);
+    return rc;
+}
+
+int hrcast_predict_file(const hrcast_model *m, const char *path, hrcast_result **out, int *count, char *err,
+                        size_t errlen)
+{
+    *out = NULL;
+    *count = 0;
+    struct run_list runs;
+    struct hr_err e = {{0}};
+    if (load_runs(path, m->p.step, NULL, &runs, &e))
+        return fail(err, errlen, e.msg);
+    hrcast_result *r = calloc((size_t)runs.n, sizeof *r);
+    if (!r) {
+        run_list_free(&runs);
+        return fail(err, errlen, "out of memory");
+    }
+    for (int i = 0; i < runs.n; i++)
+        if (predict_series(m, &runs.s[i], &r[i], err, errlen)) {
+            hrcast_results_free(r, i);
+            run_list_free(&runs);
+            return -1;
+        }
+    *out = r;
+    *count = runs.n;
+    run_list_free(&runs);
+    return 0;
+}
+
+void hrcast_result_free(hrcast_result *r)
+{
+    if (!r)
+        return;
+    free(r->time_s);
+    free(r->speed);
+    free(r->altitude);
+    free(r->hr);
+    free(r->hr_sigma);
+    free(r->hr_actual);
+    memset(r, 0, sizeof *r);
+}
+
+void hrcast_results_free(hrcast_result *r, int count)
+{
+    for (int i = 0; r && i < count; i++)
+        hrcast_result_free(&r[i]);
+    free(r);
+}

@@ -1,0 +1,120 @@
+/* test_api.c — the public API (include/hrcast.h) as an embedding program uses it: load a model file,
+ * predict from arrays and from a FIT file, errors as strings. Setup uses internal headers only to
+ * write the model and workout files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hrcast.h"
+#include "io/fit_write.h"
+#include "model/physio.h"
+#include "testutil.h"
+
+static char *g_dir;
+static char g_model[512], g_fit[512];
+
+static int setup(void **state)
+{
+    (void)state;
+    g_dir = make_temp_dir();
+    snprintf(g_model, sizeof g_model, "%s/physio.safetensors", g_dir);
+    snprintf(g_fit, sizeof g_fit, "%s/run.fit", g_dir);
+    struct physio_model pm;
+    physio_model_init(&pm, 10.0f); /* literature defaults */
+    struct hr_err e;
+    if (physio_model_save(&pm, g_model, NULL, &e))
+        return -1;
+    physio_model_free(&pm);
+    struct workout w;
+    workout_init(&w);
+    snprintf(w.sport, sizeof w.sport, "running");
+    for (int i = 0; i < 1800; i++) {
+        long k = workout_push(&w, 1.6e9 + i);
+        w.speed[k] = i < 900 ? 2.8f : 3.6f;
+        w.alt[k] = 100.0f;
+        w.hr[k] = i < 900 ? 140.0f : 160.0f;
+    }
+    int rc = fit_write_workout(g_fit, &w, &e);
+    workout_free(&w);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    remove_temp_dir(g_dir);
+    free(g_dir);
+    return 0;
+}
+
+static void test_load_errors(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_null(hrcast_model_load("/nonexistent/model.safetensors", err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/model.safetensors"));
+    assert_null(hrcast_model_load(g_fit, err, sizeof err)); /* a FIT file is no model */
+    assert_true(strlen(err) > 0);
+}
+
+static void test_predict_arrays(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hrcast_model *m = hrcast_model_load(g_model, err, sizeof err);
+    assert_non_null(m);
+    assert_string_equal(hrcast_model_kind(m), "physio");
+    assert_float_equal(hrcast_model_step(m), 10.0f, 0);
+    assert_non_null(strstr(hrcast_model_card(m), "physio"));
+    float speed[1200], alt[1200];
+    for (int i = 0; i < 1200; i++) {
+        speed[i] = i < 600 ? 2.5f : 3.5f; /* 1 s samples: 20 minutes */
+        alt[i] = 50.0f;
+    }
+    hrcast_result r;
+    assert_int_equal(hrcast_predict_arrays(m, speed, alt, 1200, 1.0f, 'f', &r, err, sizeof err), 0);
+    assert_int_equal(r.n, 120); /* resampled onto the model's 10 s grid */
+    assert_float_equal(r.step_s, 10.0f, 0);
+    assert_null(r.hr_actual);
+    assert_true(isnan(r.mae));
+    for (int t = 0; t < r.n; t++)
+        assert_true(isfinite(r.hr[t]) && r.hr[t] > 40 && r.hr[t] < 230);
+    assert_true(r.hr[110] > r.hr[55]); /* faster in the second half: higher HR */
+    hrcast_result_free(&r);
+    assert_int_not_equal(hrcast_predict_arrays(m, speed, alt, 1, 1.0f, 'f', &r, err, sizeof err), 0);
+    assert_true(strlen(err) > 0);
+    hrcast_model_free(m);
+}
+
+static void test_predict_file(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hrcast_model *m = hrcast_model_load(g_model, err, sizeof err);
+    assert_non_null(m);
+    hrcast_result *r;
+    int count;
+    assert_int_equal(hrcast_predict_file(m, g_fit, &r, &count, err, sizeof err), 0);
+    assert_int_equal(count, 1);
+    assert_int_equal(r[0].n, 180);
+    assert_non_null(r[0].hr_actual);
+    assert_true(isfinite(r[0].mae) && r[0].mae < 60);
+    hrcast_results_free(r, count);
+    assert_int_not_equal(hrcast_predict_file(m, "/nonexistent.fit", &r, &count, err, sizeof err), 0);
+    assert_non_null(strstr(err, "/nonexistent.fit"));
+    hrcast_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_predict_arrays),
+        cmocka_unit_test(test_predict_file),
+    };
+    return cmocka_run_group_tests_name("api", tests, setup, teardown);
+}

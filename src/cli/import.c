@@ -37,7 +37,8 @@ static const char *usage_text =
     "  -h, --help               this text\n"
     "\n"
     "Each unreadable file gets one line 'path: offset: reason' and the import goes on.\n"
-    "Exit status: 0 all files read, 1 some files failed or nothing was accepted, 2 usage error.\n"
+    "Exit status: 0 all files read, 1 some files failed or nothing was accepted (then no dataset is\n"
+    "written), 2 usage error.\n"
     "\n"
     "examples:\n"
     "  hrcast import ~/Garmin/Activities -o mine.hrd\n"
@@ -211,6 +212,16 @@ int cmd_import(int argc, char **argv)
     long long accepted = ctx.g.st.accepted;
     double hours = ctx.g.hours;
     struct prep_stats st = ctx.g.st;
+    if (accepted == 0) { /* no dataset rather than an empty one */
+        ingest_abort(&ctx.g);
+        fprintf(stderr, "hrcast import: no workout was accepted, %s not written; rejected:", out);
+        for (int r = 0; r < REJ_COUNT; r++)
+            if (st.rejected[r])
+                fprintf(stderr, " %s=%lld", reject_reason_name((enum reject_reason)r), st.rejected[r]);
+        fprintf(stderr, "\n");
+        file_list_free(&files);
+        return 1;
+    }
     char desc[256];
     snprintf(desc, sizeof desc, "hrcast import of %d files (%s%s)", files.n, argv[optind],
              argc - optind > 1 ? ", ..." : "");
@@ -235,9 +246,5 @@ int cmd_import(int argc, char **argv)
             fprintf(stderr, "%lld files skipped: not a format hrcast reads (-v lists them)\n", unsupported);
     }
     file_list_free(&files);
-    if (accepted == 0) {
-        fprintf(stderr, "hrcast import: no workout was accepted\n");
-        return 1;
-    }
     return failed || bad_paths ? 1 : 0;
 }

@@ -115,7 +115,7 @@ int cmd_predict(int argc, char **argv)
         }
         f = af.f;
     }
-    int json = !strcmp(format, "json"), failed = 0, first = 1;
+    int json = !strcmp(format, "json"), failed = 0;
     struct jw w;
     if (json) {
         jw_init_file(&w, f, 0);
@@ -199,13 +199,11 @@ int cmd_predict(int argc, char **argv)
             else
                 hr_info("%s: %d steps, predicted mean %.1f bpm (no recorded HR to compare)", s->meta.source, s->n,
                         s->n ? sum / s->n : NAN);
-            first = 0;
             free(hr);
             free(sg);
         }
         run_list_free(&runs);
     }
-    (void)first;
     if (json) {
         jw_arr_end(&w);
         jw_obj_end(&w);

@@ -1,6 +1,7 @@
 /* sbuf.h — a growable byte buffer for building HTTP response bodies, with the few JSON writing
  * helpers the server needs (string escaping, numbers with NaN as null, float arrays).
- * TEMPORARY JSON part: swap for src/util/json.h once branch `nn` lands it. */
+ * It stays separate from util/json.h's writer on purpose: responses carry thousands of floats, written
+ * here with a fixed number of decimals (src/util/json.h writes shortest round-trip, about 2x larger). */
 #ifndef HRCAST_SERVE_SBUF_H
 #define HRCAST_SERVE_SBUF_H
 #include <stddef.h>

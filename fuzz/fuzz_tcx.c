@@ -1,44 +1,5 @@
-/* fuzz_tcx.c — libFuzzer target of the TCX reader (src/io/tcx.c). Every workout it yields is also
- * written back with tcx_write and read again: the reader must accept the writer's output and
- * find the same number of points. Seeds: tests/test_xml.c (seed_save "fuzz_tcx"). */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include "io/reader.h"
-#include "io/xml_write.h"
-#include "util/log.h"
-
-static int count(void *ctx, struct workout *w)
-{
-    *(size_t *)ctx += w->n;
-    return 0;
-}
-
-static int rewrite(void *ctx, struct workout *w)
-{
-    (void)ctx;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return 1;
-    const struct workout *ws[1] = {w};
-    struct hr_err e;
-    int rc = tcx_write(f, ws, 1, &e);
-    fclose(f);
-    size_t n = 0;
-    if (rc == 0 && tcx_read((const uint8_t *)buf, len, "again", NULL, count, &n, &e) != 0)
-        abort(); /* our own output must read back */
-    if (rc == 0 && n != w->n)
-        abort();
-    free(buf);
-    return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    hr_log_set_level(HR_LOG_QUIET);
-    struct hr_err e;
-    tcx_read(data, size, "fuzz", NULL, rewrite, NULL, &e);
-    return 0;
-}
+/* fuzz_tcx.c — libFuzzer target of the TCX reader (src/io/tcx.c), with the write-back round trip of
+ * xml_roundtrip.h. Seeds: tests/test_xml.c (seed_save "fuzz_tcx"). */
+#define XR_READ tcx_read
+#define XR_WRITE tcx_write
+#include "xml_roundtrip.h"

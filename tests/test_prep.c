@@ -173,6 +173,30 @@ static void test_clock_glitch_keeps_longest_segment(void **state)
     workout_free(&w);
 }
 
+static void test_workout_copy_is_deep_and_whole(void **state)
+{
+    (void)state;
+    struct workout a, b;
+    make_run(&a, 100, 3.0f, 1, 1, 1);
+    a.grid_step = 10.0f;
+    a.leg = 2;
+    a.gender = 'f';
+    workout_init(&b);
+    assert_int_equal(workout_copy(&b, &a), 0);
+    a.hr[5] = 1.0f;
+    snprintf(a.sport, sizeof a.sport, "cycling");
+    assert_int_equal(b.n, 100);
+    assert_float_equal(b.hr[5], 100.0f + 60.0f * 5.0f / 600.0f, 1e-4);
+    assert_float_equal(b.lat[50], a.lat[50], 0);
+    assert_string_equal(b.sport, "running");
+    assert_float_equal(b.grid_step, 10.0f, 0);
+    assert_int_equal(b.leg, 2);
+    assert_int_equal(b.gender, 'f');
+    assert_true(b.time != a.time);
+    workout_free(&a);
+    workout_free(&b);
+}
+
 static void test_profile_series(void **state)
 {
     (void)state;
@@ -200,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_clock_glitch_keeps_longest_segment),
         cmocka_unit_test(test_profile_series),
+        cmocka_unit_test(test_workout_copy_is_deep_and_whole),
     };
     return cmocka_run_group_tests_name("prep", tests, NULL, NULL);
 }

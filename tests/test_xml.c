@@ -32,20 +32,7 @@ static int keep(void *ctx, struct workout *w)
     if (g->n < MAXW) {
         struct workout *c = &g->w[g->n];
         workout_init(c);
-        assert_int_equal(workout_reserve(c, w->n ? w->n : 1), 0);
-        c->n = w->n;
-        memcpy(c->time, w->time, w->n * sizeof *w->time);
-        memcpy(c->hr, w->hr, w->n * sizeof *w->hr);
-        memcpy(c->speed, w->speed, w->n * sizeof *w->speed);
-        memcpy(c->dist, w->dist, w->n * sizeof *w->dist);
-        memcpy(c->lat, w->lat, w->n * sizeof *w->lat);
-        memcpy(c->lon, w->lon, w->n * sizeof *w->lon);
-        memcpy(c->alt, w->alt, w->n * sizeof *w->alt);
-        c->start_time = w->start_time;
-        memcpy(c->sport, w->sport, sizeof c->sport);
-        memcpy(c->device, w->device, sizeof c->device);
-        memcpy(c->source, w->source, sizeof c->source);
-        c->leg = w->leg;
+        assert_int_equal(workout_copy(c, w), 0);
     }
     g->n++;
     return g->stop_after && g->n >= g->stop_after;

@@ -74,6 +74,34 @@ long workout_push(struct workout *w, double t)
     return (long)i;
 }
 
+int workout_copy(struct workout *dst, const struct workout *src)
+{
+    if (workout_reserve(dst, src->n ? src->n : 1))
+        return -1;
+    size_t n = src->n;
+    memcpy(dst->time, src->time, n * sizeof *dst->time);
+    memcpy(dst->hr, src->hr, n * sizeof *dst->hr);
+    memcpy(dst->speed, src->speed, n * sizeof *dst->speed);
+    memcpy(dst->dist, src->dist, n * sizeof *dst->dist);
+    memcpy(dst->lat, src->lat, n * sizeof *dst->lat);
+    memcpy(dst->lon, src->lon, n * sizeof *dst->lon);
+    memcpy(dst->alt, src->alt, n * sizeof *dst->alt);
+    /* the metadata: every member after the sample arrays, copied as a whole */
+    size_t cap = dst->cap;
+    double *time = dst->time, *lat = dst->lat, *lon = dst->lon;
+    float *hr = dst->hr, *speed = dst->speed, *dist = dst->dist, *alt = dst->alt;
+    *dst = *src;
+    dst->cap = cap;
+    dst->time = time;
+    dst->lat = lat;
+    dst->lon = lon;
+    dst->hr = hr;
+    dst->speed = speed;
+    dst->dist = dist;
+    dst->alt = alt;
+    return 0;
+}
+
 size_t workout_count_float(const struct workout *w, const float *channel)
 {
     size_t c = 0;

@@ -40,6 +40,8 @@ void workout_reset(struct workout *w);
 long workout_push(struct workout *w, double t);
 /* Reserve capacity for n samples. */
 int workout_reserve(struct workout *w, size_t n);
+/* Deep copy of src (samples and metadata) into dst, which must be initialised; 0 or -1 (out of memory). */
+int workout_copy(struct workout *dst, const struct workout *src);
 /* Count of samples whose channel is not NaN (channel: pointer to one of the arrays). */
 size_t workout_count_float(const struct workout *w, const float *channel);
 /* Lower-case copy of a sport name into w->sport. */

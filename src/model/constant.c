@@ -234,11 +234,9 @@ static int constant_from_st(const struct safetensors *st, const char *path, stru
 int constant_model_load(const char *path, struct constant_model *m, struct hr_err *e)
 {
     struct safetensors st;
-    if (st_read_file(path, (size_t)1 << 30, &st, e))
+    if (model_file_read(path, "constant", &st, e))
         return -1;
-    const char *mt = st_meta_get(&st, "model_type");
-    int rc = mt && strcmp(mt, "constant") == 0 ? constant_from_st(&st, path, m, e)
-                                              : hr_fail(e, "%s: not a constant model", path);
+    int rc = constant_from_st(&st, path, m, e);
     st_free(&st);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* lstm_model.c — save/load/predict for the hrcast LSTM (see lstm_model.h). The card's layout is in
  * docs/model-format.md. */
 #include "model/lstm_model.h"
+#include "model/registry.h"
 #include "util/json.h"
 #include <math.h>
 #include <stdlib.h>
@@ -254,7 +255,7 @@ out:
 int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e)
 {
     struct safetensors st;
-    if (st_read_file(path, 0, &st, e))
+    if (model_file_read(path, "lstm", &st, e))
         return -1;
     int rc = hr_lstm_from_st(&st, path, m, e);
     st_free(&st);

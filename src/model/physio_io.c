@@ -132,11 +132,9 @@ static int physio_from_st(const struct safetensors *st, const char *path, struct
 int physio_model_load(const char *path, struct physio_model *m, struct hr_err *e)
 {
     struct safetensors st;
-    if (st_read_file(path, (size_t)1 << 30, &st, e))
+    if (model_file_read(path, "physio", &st, e))
         return -1;
-    const char *mt = st_meta_get(&st, "model_type");
-    int rc = mt && strcmp(mt, "physio") == 0 ? physio_from_st(&st, path, m, e)
-                                            : hr_fail(e, "%s: not a physio model", path);
+    int rc = physio_from_st(&st, path, m, e);
     st_free(&st);
     return rc;
 }

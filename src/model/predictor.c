@@ -50,6 +50,18 @@ int model_card_parse(const struct safetensors *st, const char *path, struct json
     return 0;
 }
 
+int model_file_read(const char *path, const char *type, struct safetensors *st, struct hr_err *e)
+{
+    if (st_read_file(path, MODEL_MAX_BYTES, st, e))
+        return -1;
+    const char *mt = st_meta_get(st, "model_type");
+    if (mt && !strcmp(mt, type))
+        return 0;
+    hr_fail(e, "%s: not a %s model (model_type %.32s)", path, type, mt ? mt : "missing");
+    st_free(st);
+    return -1;
+}
+
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
 {
     memset(p, 0, sizeof *p);

@@ -22,6 +22,9 @@ int physio_predictor_load_st(const struct safetensors *st, const char *path, str
 int constant_predictor_load_st(const struct safetensors *st, const char *path, struct predictor *p,
                                struct hr_err *e);
 
+/* Read a model file and check that its model_type is `type` (one clear error otherwise). */
+int model_file_read(const char *path, const char *type, struct safetensors *st, struct hr_err *e);
+
 /* The __metadata__ as one JSON object: values that are JSON objects/arrays are embedded, other
  * values stay strings. malloc'ed, NULL on out of memory. */
 char *model_meta_to_json(const struct safetensors *st);

@@ -29,25 +29,8 @@ static int copy_first(void *ctx, struct workout *w)
     struct first_sink *fs = ctx;
     if (fs->got || w->n < 2)
         return 0;
-    struct workout *d = &fs->w;
-    if (workout_reserve(d, w->n))
+    if (workout_copy(&fs->w, w))
         return 1;
-    memcpy(d->time, w->time, w->n * sizeof *d->time);
-    memcpy(d->hr, w->hr, w->n * sizeof *d->hr);
-    memcpy(d->speed, w->speed, w->n * sizeof *d->speed);
-    memcpy(d->dist, w->dist, w->n * sizeof *d->dist);
-    memcpy(d->lat, w->lat, w->n * sizeof *d->lat);
-    memcpy(d->lon, w->lon, w->n * sizeof *d->lon);
-    memcpy(d->alt, w->alt, w->n * sizeof *d->alt);
-    d->n = w->n;
-    d->start_time = w->start_time;
-    memcpy(d->athlete, w->athlete, sizeof d->athlete);
-    memcpy(d->sport, w->sport, sizeof d->sport);
-    memcpy(d->device, w->device, sizeof d->device);
-    memcpy(d->source, w->source, sizeof d->source);
-    d->gender = w->gender;
-    d->id = w->id;
-    d->leg = w->leg;
     fs->got = 1;
     return 1;
 }

@@ -16,24 +16,8 @@ int capture_sink(void *ctx, struct workout *w)
     }
     struct workout *d = &c->w[c->n++];
     workout_init(d);
-    if (workout_reserve(d, w->n ? w->n : 1))
+    if (workout_copy(d, w))
         return 1;
-    d->n = w->n;
-    memcpy(d->time, w->time, w->n * sizeof *d->time);
-    memcpy(d->hr, w->hr, w->n * sizeof *d->hr);
-    memcpy(d->speed, w->speed, w->n * sizeof *d->speed);
-    memcpy(d->dist, w->dist, w->n * sizeof *d->dist);
-    memcpy(d->lat, w->lat, w->n * sizeof *d->lat);
-    memcpy(d->lon, w->lon, w->n * sizeof *d->lon);
-    memcpy(d->alt, w->alt, w->n * sizeof *d->alt);
-    d->start_time = w->start_time;
-    memcpy(d->athlete, w->athlete, sizeof d->athlete);
-    memcpy(d->sport, w->sport, sizeof d->sport);
-    memcpy(d->device, w->device, sizeof d->device);
-    memcpy(d->source, w->source, sizeof d->source);
-    d->gender = w->gender;
-    d->id = w->id;
-    d->leg = w->leg;
     return c->stop_after && c->n >= c->stop_after;
 }
 

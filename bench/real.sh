@@ -25,7 +25,7 @@ else
 fi
 
 make -s build/hrcast build/libhrcast.a >/dev/null
-$CC -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -o build/real_bench bench/real_bench.c \
+$CC -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -Ibench -o build/real_bench bench/real_bench.c bench/real_diag.c \
     build/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd snappy libzstd) -lopenblas -lgif -lpthread -lm
 
 if [ -n "${OUT:-}" ]; then

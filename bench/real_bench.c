@@ -6,12 +6,14 @@
  *     (src/train/finetune.h); the default variant is picked by VALIDATION MAE, never by test;
  *   cold start (leave one athlete out): LSTM and population physio trained on every other workout
  *     (the others' chrono val parts validate), tested on the athlete's chrono test part.
- * Prints Markdown tables (global masked MAE/RMSE, median per-workout MAE) per athlete and overall.
+ * Prints Markdown tables (global masked MAE/RMSE, median per-workout MAE) per athlete and overall, and the
+ * diagnostics of real_diag.h (per-athlete variant choice, blend with physio, recent-form and oracle offsets).
  * usage: real_bench DATASET OUTDIR ATHLETE[,ATHLETE...] [key=value ...]   (keys: see parse_kv) */
 #include "data/dataset.h"
 #include "eval/evaluate.h"
 #include "model/constant.h"
 #include "model/physio.h"
+#include "real_diag.h"
 #include "train/finetune.h"
 #include "util/log.h"
 #include <math.h>
@@ -175,16 +177,22 @@ static double median_of(double *v, int n)
     return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
 }
 
-static void print_table(FILE *f, struct method *ms, int nm, const char *title)
+/* The rest of a table's header row after "| method |": one column per athlete and the overall one. */
+static void print_columns(FILE *f)
 {
-    fprintf(f, "\n%s\n\nMAE / RMSE / median per-workout MAE, bpm, on each athlete's chrono test part (last 20 %% by date).\n\n| method |",
-            title);
     for (int a = 0; a < n_ath; a++)
         fprintf(f, " %s |", ath[a]);
     fprintf(f, " **overall** |\n|---|");
     for (int a = 0; a <= n_ath; a++)
         fprintf(f, "---|");
     fputc('\n', f);
+}
+
+static void print_table(FILE *f, struct method *ms, int nm, const char *title)
+{
+    fprintf(f, "\n%s\n\nMAE / RMSE / median per-workout MAE, bpm, on each athlete's chrono test part (last 20 %% by date).\n\n| method |",
+            title);
+    print_columns(f);
     for (int k = 0; k < nm; k++) {
         struct method *m = &ms[k];
         fprintf(f, "| %s |", m->name);
@@ -212,6 +220,29 @@ static void print_table(FILE *f, struct method *ms, int nm, const char *title)
         else
             fprintf(f, " - |\n");
         free(w);
+    }
+}
+
+/* The diagnostics table: plain / recent-form corrected / oracle-offset MAE per athlete and overall. */
+static void print_diag(FILE *f, struct diag_cell (*dg)[MAX_ATH], int rows, const char *const *names)
+{
+    fprintf(f, "\n#### Diagnostics: what corrections from earlier workouts, and what an oracle, would give\n\n"
+               "MAE bpm on the chrono test parts: the prediction / corrected by the mean residual of the athlete's "
+               "previous %d workouts by date (earlier HR only: allowed) / corrected by the test workout's own mean "
+               "residual (an oracle that reads the HR being predicted: a bound, not a method).\n\n| method |",
+            DIAG_RECENT_K);
+    print_columns(f);
+    for (int r = 0; r < rows; r++) {
+        struct metric_acc all[3] = {{0}};
+        fprintf(f, "| %s |", names[r]);
+        for (int a = 0; a < n_ath; a++) {
+            const struct diag_cell *c = &dg[r][a];
+            fprintf(f, " %.2f / %.2f / %.2f |", metric_mae(&c->plain), metric_mae(&c->recent), metric_mae(&c->oracle));
+            metric_merge(&all[0], &c->plain);
+            metric_merge(&all[1], &c->recent);
+            metric_merge(&all[2], &c->oracle);
+        }
+        fprintf(f, " **%.2f** / %.2f / %.2f |\n", metric_mae(&all[0]), metric_mae(&all[1]), metric_mae(&all[2]));
     }
 }
 
@@ -255,10 +286,10 @@ int main(int argc, char **argv)
 {
     if (argc < 4) {
         fprintf(stderr, "usage: real_bench DATASET OUTDIR A1,A2,... [threads=2 hidden=64 epochs=30 ft_epochs=20 "
-                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=4 features=default]\n");
+                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=5 features=default]\n");
         return 2;
     }
-    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 4, "default"};
+    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 5, "default"};
     for (int i = 4; i < argc; i++)
         parse_kv(&g, argv[i]);
     const char *ds_path = argv[1], *dir = argv[2];
@@ -314,6 +345,7 @@ int main(int argc, char **argv)
         {"all weights, lr 2e-4", FT_FREEZE_NONE, 2e-4f},
         {"last layer + head, lr 5e-4", FT_FREEZE_LOWER, 5e-4f},
         {"head only, lr 1e-3", FT_FREEZE_LSTM, 1e-3f},
+        {"athlete embedding, lr 5e-3", FT_FREEZE_EMBED, 5e-3f},
     };
     int nvar = (int)(sizeof vars / sizeof vars[0]), first_var = nm;
     if (g.variants > 0 && g.variants < nvar)
@@ -358,6 +390,36 @@ int main(int argc, char **argv)
             best_val = s;
             best_v = v;
         }
+    }
+
+    /* diagnostics (real_diag.h): per-athlete physio, the default finetune, the per-athlete variant chosen on
+     * validation, and that variant blended with per-athlete physio (weight chosen on validation) */
+    enum { D_PHYSIO, D_DEFAULT, D_CHOSEN, D_BLEND, D_ROWS };
+    static const char *diag_names[D_ROWS] = {"physio, per-athlete fit", "LSTM finetuned, default variant",
+                                             "LSTM finetuned, variant chosen per athlete on validation",
+                                             "that LSTM blended with per-athlete physio (weight on validation)"};
+    static struct diag_cell dg[D_ROWS][MAX_ATH];
+    int chosen[MAX_ATH];
+    {
+        struct predictor ph, ft;
+        fit_physio(&ds, tr, ntr, 1, &ph);
+        for (int a = 0; a < n_ath; a++) {
+            chosen[a] = 0;
+            for (int v = 1; v < nvar; v++)
+                if (ms[first_var + v].val_mae[a] < ms[first_var + chosen[a]].val_mae[a])
+                    chosen[a] = v;
+            real_diag(&ds, ath[a], &ph, NULL, &dg[D_PHYSIO][a]);
+            snprintf(path, sizeof path, "%s/ft-%d-%s.safetensors", dir, best_v, ath[a]);
+            load(path, &ft);
+            real_diag(&ds, ath[a], &ft, NULL, &dg[D_DEFAULT][a]);
+            predictor_free(&ft);
+            snprintf(path, sizeof path, "%s/ft-%d-%s.safetensors", dir, chosen[a], ath[a]);
+            load(path, &ft);
+            real_diag(&ds, ath[a], &ft, NULL, &dg[D_CHOSEN][a]);
+            real_diag(&ds, ath[a], &ft, &ph, &dg[D_BLEND][a]);
+            predictor_free(&ft);
+        }
+        predictor_free(&ph);
     }
 
     /* cold start: leave one athlete out */
@@ -409,6 +471,14 @@ int main(int argc, char **argv)
                ge = overall_mae(&ms[i_general]);
         fprintf(f, "Default finetuned LSTM overall: %.2f bpm MAE (goal <= 7), %.1f %% vs per-athlete physio %.2f (goal >= 15 %% better), %.1f %% vs the general LSTM %.2f.\n",
                 ft, 100.0 * (1 - ft / ph), ph, 100.0 * (1 - ft / ge), ge);
+        print_diag(f, dg, D_ROWS, diag_names);
+        fprintf(f, "\nVariant chosen per athlete on validation:");
+        for (int a = 0; a < n_ath; a++)
+            fprintf(f, "%s %s: %s", a ? ";" : "", ath[a], vars[chosen[a]].name);
+        fprintf(f, ". Blend weight of the LSTM:");
+        for (int a = 0; a < n_ath; a++)
+            fprintf(f, "%s %s %.1f", a ? ";" : "", ath[a], dg[D_BLEND][a].weight);
+        fprintf(f, ".\n");
         if (nc) {
             print_table(f, cold, nc, "#### Cold start (leave one athlete out)");
             double cl = overall_mae(&cold[2]), pp = overall_mae(&cold[1]);

@@ -161,6 +161,26 @@ static void test_finetune_adapts_an_odd_athlete(void **state)
     hr_lstm_free(&mb);
     hr_lstm_free(&mp);
 
+    /* freeze embedding: only layer 0's gate biases and the output bias move */
+    fo.freeze = FT_FREEZE_EMBED;
+    fo.lr = 5e-3f;
+    assert_int_equal(finetune_lstm(&ds, &fo, personal, &r, &e), 0);
+    assert_int_equal(hr_lstm_load(base, &mb, &e), 0);
+    assert_int_equal(hr_lstm_load(personal, &mp, &e), 0);
+    size_t H4 = (size_t)(4 * mb.net.cfg.hidden);
+    size_t b0 = (size_t)(mb.net.p[0].b_ih - mb.net.params), fcb = (size_t)(mb.net.fc_b - mb.net.params);
+    for (size_t i = 0; i < mb.net.n_params; i++) {
+        int may_move = (i >= b0 && i < b0 + 2 * H4) || i == fcb;
+        if (!may_move && mb.net.params[i] != mp.net.params[i])
+            fail_msg("parameter %zu moved under --freeze embedding", i);
+    }
+    assert_true(memcmp(mb.net.params + b0, mp.net.params + b0, sizeof(float) * 2 * H4) != 0);
+    hr_lstm_free(&mb);
+    hr_lstm_free(&mp);
+    assert_int_equal(predictor_load(personal, &pp, &e), 0);
+    assert_non_null(strstr(pp.metadata_json, "\"embedding\""));
+    predictor_free(&pp);
+
     free(ftr);
     free(fva);
     free(tr);
@@ -199,6 +219,7 @@ static void test_select_falls_back_to_the_last_train_workouts(void **state)
     assert_non_null(strstr(e.msg, "nobody"));
     assert_int_equal(finetune_freeze_parse("lower"), FT_FREEZE_LOWER);
     assert_int_equal(finetune_freeze_parse("head"), FT_FREEZE_LSTM);
+    assert_int_equal(finetune_freeze_parse("embedding"), FT_FREEZE_EMBED);
     assert_int_equal(finetune_freeze_parse("x"), -1);
     dataset_close(&ds);
     remove_temp_dir(dir);

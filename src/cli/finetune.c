@@ -20,7 +20,9 @@ static const char *usage_text =
     "options:\n"
     "      --athlete A       athlete id as stored in the dataset (hrcast info lists them)\n"
     "  -o, --output FILE     personal model to write\n"
-    "      --freeze F        none (every weight, default), lower (last LSTM layer + head), lstm (head only)\n"
+    "      --freeze F        what adapts: none (every weight, default), lower (last LSTM layer + head),\n"
+    "                        lstm (head only), embedding (an athlete embedding: the first layer's gate\n"
+    "                        biases and the output bias; try --lr 5e-3)\n"
     "      --lr X            learning rate (5e-4)\n"
     "      --epochs N        most epochs (20)\n"
     "      --patience N      early stop after N epochs without improvement (4)\n"
@@ -62,7 +64,7 @@ int cmd_finetune(int argc, char **argv)
         case 2:
             o.freeze = finetune_freeze_parse(optarg);
             if (o.freeze < 0) {
-                fprintf(stderr, "hrcast finetune: --freeze: '%s' is not none, lower or lstm\n", optarg);
+                fprintf(stderr, "hrcast finetune: --freeze: '%s' is not none, lower, lstm or embedding\n", optarg);
                 return 2;
             }
             break;

@@ -8,7 +8,10 @@
 
 const char *finetune_freeze_name(int freeze)
 {
-    return freeze == FT_FREEZE_LOWER ? "lower" : freeze == FT_FREEZE_LSTM ? "lstm" : "none";
+    return freeze == FT_FREEZE_LOWER ? "lower"
+           : freeze == FT_FREEZE_LSTM ? "lstm"
+           : freeze == FT_FREEZE_EMBED ? "embedding"
+                                       : "none";
 }
 
 int finetune_freeze_parse(const char *name)
@@ -19,6 +22,8 @@ int finetune_freeze_parse(const char *name)
         return FT_FREEZE_LOWER;
     if (!strcmp(name, "lstm") || !strcmp(name, "head"))
         return FT_FREEZE_LSTM;
+    if (!strcmp(name, "embedding"))
+        return FT_FREEZE_EMBED;
     return -1;
 }
 

@@ -10,9 +10,10 @@ enum finetune_freeze {
     FT_FREEZE_NONE = 0,  /* every weight */
     FT_FREEZE_LOWER = 1, /* the last LSTM layer and the head */
     FT_FREEZE_LSTM = 2,  /* the head (fc) alone */
+    FT_FREEZE_EMBED = 3, /* an athlete embedding: the first layer's gate biases and the output bias */
 };
 const char *finetune_freeze_name(int freeze);
-int finetune_freeze_parse(const char *name); /* none, lower, lstm (alias head); -1 if unknown */
+int finetune_freeze_parse(const char *name); /* none, lower, lstm (alias head), embedding; -1 if unknown */
 
 struct finetune_opts {
     const char *base_model; /* required */

@@ -343,6 +343,21 @@ out:
     return rc;
 }
 
+/* freeze_lower 3, "embedding": a learned athlete vector e concatenated to the inputs adds W_e·e to the first
+ * layer's gate pre-activations, a constant per athlete; learning that constant is learning the first layer's
+ * biases. So only b_ih/b_hh of layer 0 and the head's bias keep their gradients (zero gradients leave Adam's
+ * moments, and so the weights, unchanged; finetuning uses no weight decay). */
+static void keep_embedding_grads(struct lstm_model *net)
+{
+    float *keep0 = net->g[0].b_ih, *keep1 = net->gfc_b;
+    size_t n0 = (size_t)(8 * net->cfg.hidden), n1 = (size_t)net->cfg.out; /* b_ih and b_hh are adjacent */
+    for (size_t i = 0; i < net->n_params; i++) {
+        float *g = net->grads + i;
+        if (!((g >= keep0 && g < keep0 + n0) || (g >= keep1 && g < keep1 + n1)))
+            *g = 0.0f;
+    }
+}
+
 int train_lstm(const struct dataset *ds, const struct train_opts *o, const char *out_path,
                struct train_result *res, struct hr_err *e)
 {
@@ -425,6 +440,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
     if (o->freeze_lower == 2) { /* the head alone */
         off = (size_t)(m.net.fc_w - m.net.params);
         n_opt = m.net.n_params - off;
+    } else if (o->freeze_lower == 3) { /* an athlete embedding: every gradient but the masked ones is zeroed */
     } else if (o->freeze_lower && m.net.cfg.layers > 1) {
         off = (size_t)(m.net.p[m.net.cfg.layers - 1].w_ih - m.net.params);
         n_opt = m.net.n_params - off;
@@ -516,6 +532,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
                 goto out_loop;
             }
             if (nv) {
+                if (o->freeze_lower == 3)
+                    keep_embedding_grads(&m.net);
                 nn_clip_grad_norm(m.net.grads + off, n_opt, o->clip);
                 nn_adam_step(&adam, m.net.params + off, m.net.grads + off);
                 loss_sum += l * (double)nv;

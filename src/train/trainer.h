@@ -21,7 +21,8 @@ struct train_opts {
     const char *init_model;  /* start from this model (keeps its features and normaliser) */
     const int *train_idx, *val_idx; /* explicit selections (NULL: from the split) */
     int n_train, n_val;
-    int freeze_lower;        /* with init_model: 1 train only the last layer and the head, 2 the head only */
+    int freeze_lower;        /* with init_model: 1 train only the last layer and the head, 2 the head only,
+                              * 3 an athlete embedding (layer-0 gate biases + output bias) */
     const char *dataset_path; /* for provenance */
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
 };

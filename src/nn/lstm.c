@@ -265,8 +265,9 @@ struct sweep {
     float *dh, *dc, *bsum; /* backward: [T][B][H], [B][H], [B][4H] */
 };
 
-static void sweep_fwd(void *arg, int r0, int r1)
+static void sweep_fwd(void *arg, int w, int r0, int r1)
 {
+    (void)w;
     const struct sweep *s = arg;
     int B = s->B, H = s->H, nb = r1 - r0;
     size_t BH = (size_t)B * H, G4 = 4 * (size_t)H, o1 = (size_t)r0 * H;
@@ -279,8 +280,9 @@ static void sweep_fwd(void *arg, int r0, int r1)
     }
 }
 
-static void sweep_bwd(void *arg, int r0, int r1)
+static void sweep_bwd(void *arg, int w, int r0, int r1)
 {
+    (void)w;
     const struct sweep *s = arg;
     int B = s->B, H = s->H, nb = r1 - r0;
     size_t BH = (size_t)B * H, G4 = 4 * (size_t)H, o1 = (size_t)r0 * H;
@@ -435,45 +437,62 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 /* ---- lean inference ---- */
 
 /* steps per chunk: about 1024 rows (B x steps) so a chunk's gates (2 MB at H = 128) stay near the
- * cache while the input projection is still one sizeable sgemm */
+ * cache while the input projection is still a sizeable product */
 static int infer_chunk(int B)
 {
     int c = 1024 / B;
     return c < 16 ? 16 : c > 256 ? 256 : c;
 }
 
-int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
-               struct hr_err *e)
+/* scratch floats for a block of nb rows */
+static size_t infer_scratch(const struct lstm_cfg *c, int nb)
 {
+    size_t CB = (size_t)infer_chunk(nb) * nb, H = (size_t)c->hidden, BH = (size_t)nb * H;
+    return CB * (size_t)c->in + CB * 4 * H + 3 * CB * H + 2 * (size_t)c->layers * BH;
+}
+
+/* largest block nn_par_rows hands out: the whole batch on one thread, else the last block (< 2 x 6) */
+static int infer_max_block(int B) { return nn_par_threads(B) == 1 ? B : 2 * NN_PAR_MIN_ROWS - 1; }
+
+struct infer_job {
+    const struct lstm_model *m;
+    const float *x; /* [B][T][F] */
+    const int *lens; /* [B] clamped lengths */
+    int T;
+    float *y;         /* [B][T][O] */
+    const float *pih; /* [L] packed W_ih^T (nn_pack_bt), stride pk_ih */
+    const float *phh; /* [L] packed W_hh^T, stride pk_hh */
+    size_t pk_ih, pk_hh;
+    float *scratch; /* [workers][per_worker] */
+    size_t per_worker;
+};
+
+/* rows [r0, r1) as a batch of their own: every product is the packed kernel (one k-ordered sum per
+ * element) and the head a per-row dot product, so a row's outputs do not depend on the other rows,
+ * the block or the chunking; no BLAS call, so blocks can run on several threads */
+static void infer_rows(void *arg, int w, int r0, int r1)
+{
+    const struct infer_job *j = arg;
+    const struct lstm_model *m = j->m;
     const struct lstm_cfg *c = &m->cfg;
-    int F = c->in, H = c->hidden, L = c->layers, O = c->out;
-    if (B < 1 || T < 0)
-        return hr_fail(e, "lstm: bad inference batch %d x %d", B, T);
-    int *lens = malloc((size_t)B * sizeof(int));
-    if (!lens)
-        return hr_fail(e, "lstm: out of memory");
-    int Teff = set_lengths(lens, len, B, T);
+    int F = c->in, H = c->hidden, L = c->layers, O = c->out, T = j->T, B = r1 - r0;
+    const int *lp = j->lens + r0;
+    int Teff = 0;
+    for (int b = 0; b < B; b++)
+        Teff = lp[b] > Teff ? lp[b] : Teff;
+    const float *x = j->x + (size_t)r0 * T * F;
+    float *y = j->y + (size_t)r0 * T * O;
     const int chunk = infer_chunk(B);
     size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
-    size_t PK = nn_pack_floats(H, 4 * H);
-    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O + (size_t)L * PK;
-    float *buf = malloc(n * sizeof(float));
-    if (!buf) {
-        free(lens);
-        return hr_fail(e, "lstm: out of memory for inference scratch");
-    }
-    float *xin = buf, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H, *cc = hb + CB * H;
-    float *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH, *yc = cstate + (size_t)L * BH;
-    float *wp = yc + CB * (size_t)O; /* [L] packed W_hh^T */
-    for (int l = 0; l < L; l++)
-        nn_pack_bt(wp + (size_t)l * PK, m->p[l].w_hh, 4 * H, H);
+    float *xin = j->scratch + (size_t)w * j->per_worker, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H;
+    float *cc = hb + CB * H, *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH;
     for (int t0 = 0; t0 < Teff; t0 += chunk) {
         int tn = Teff - t0 < chunk ? Teff - t0 : chunk;
         size_t rows = (size_t)tn * B;
         for (int t = 0; t < tn; t++)
             for (int b = 0; b < B; b++) {
                 float *dst = xin + ((size_t)t * B + (size_t)b) * (size_t)F;
-                if (t0 + t < lens[b])
+                if (t0 + t < lp[b])
                     memcpy(dst, x + ((size_t)b * T + (size_t)(t0 + t)) * (size_t)F, (size_t)F * sizeof(float));
                 else
                     memset(dst, 0, (size_t)F * sizeof(float));
@@ -483,28 +502,62 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
         for (int l = 0; l < L; l++) {
             int In = (int)layer_in(c, l);
             fill_bias(G, rows, H, m->p[l].b_ih, m->p[l].b_hh);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, 4 * H, In, 1.0f, in, In, m->p[l].w_ih,
-                        In, 1.0f, G, 4 * H);
+            nn_gemm_packed((int)rows, 4 * H, In, in, In, j->pih + (size_t)l * j->pk_ih, G, 4 * H);
             float *hs = hstate + (size_t)l * BH, *cs = cstate + (size_t)l * BH;
-            struct sweep sw = {.B = B, .H = H, .T = tn, .G = G, .Cs = cc, .Hs = hout, .P = wp + (size_t)l * PK,
-                               .h0 = t0 > 0 ? hs : NULL, .c0 = t0 > 0 ? cs : NULL};
-            nn_par_rows(B, sweep_fwd, &sw);
+            struct sweep sw = {.B = B, .H = H, .T = tn, .G = G, .Cs = cc, .Hs = hout,
+                               .P = j->phh + (size_t)l * j->pk_hh, .h0 = t0 > 0 ? hs : NULL, .c0 = t0 > 0 ? cs : NULL};
+            sweep_fwd(&sw, 0, 0, B);
             memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));
             memcpy(cs, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));
             in = hout;
             hout = hout == ha ? hb : ha;
         }
-        head_fwd(m, in, rows, yc);
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < tn; t++)
-                for (int o = 0; o < O; o++)
+        for (int t = 0; t < tn; t++) /* head: y = h fc_w^T + fc_b, row by row */
+            for (int b = 0; b < B; b++) {
+                const float *hr = in + ((size_t)t * B + (size_t)b) * H;
+                for (int o = 0; o < O; o++) {
+                    float s = 0;
+                    const float *wr = m->fc_w + (size_t)o * H;
+                    for (int k = 0; k < H; k++)
+                        s += hr[k] * wr[k];
                     y[((size_t)b * T + (size_t)(t0 + t)) * (size_t)O + (size_t)o] =
-                        t0 + t < lens[b] ? yc[((size_t)t * B + (size_t)b) * (size_t)O + (size_t)o] : NAN;
+                        t0 + t < lp[b] ? s + m->fc_b[o] : NAN;
+                }
+            }
     }
     for (int b = 0; b < B; b++)
         for (int t = Teff; t < T; t++)
             for (int o = 0; o < O; o++)
                 y[((size_t)b * T + (size_t)t) * (size_t)O + (size_t)o] = NAN;
+}
+
+int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
+               struct hr_err *e)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    int H = c->hidden, L = c->layers;
+    if (B < 1 || T < 0)
+        return hr_fail(e, "lstm: bad inference batch %d x %d", B, T);
+    if (T == 0)
+        return 0;
+    int workers = nn_par_threads(B), nbmax = infer_max_block(B);
+    size_t pk_hh = nn_pack_floats(H, 4 * H), pk_ih = nn_pack_floats(H > c->in ? H : c->in, 4 * H);
+    size_t per = infer_scratch(c, nbmax);
+    float *buf = malloc(((size_t)L * (pk_hh + pk_ih) + (size_t)workers * per) * sizeof(float));
+    int *lens = malloc((size_t)B * sizeof(int));
+    if (!buf || !lens) {
+        free(buf);
+        free(lens);
+        return hr_fail(e, "lstm: out of memory for inference scratch");
+    }
+    set_lengths(lens, len, B, T);
+    struct infer_job j = {m, x, lens, T, y, buf, buf + (size_t)L * pk_ih, pk_ih, pk_hh,
+                          buf + (size_t)L * (pk_ih + pk_hh), per};
+    for (int l = 0; l < L; l++) {
+        nn_pack_bt(buf + (size_t)l * pk_ih, m->p[l].w_ih, 4 * H, (int)layer_in(c, l));
+        nn_pack_bt(buf + (size_t)L * pk_ih + (size_t)l * pk_hh, m->p[l].w_hh, 4 * H, H);
+    }
+    nn_par_rows(B, infer_rows, &j);
     free(buf);
     free(lens);
     return 0;

@@ -13,21 +13,27 @@
 #define MAX_THREADS 64
 
 struct pool {
-    void (*fn)(void *, int, int);
+    void (*fn)(void *, int, int, int);
     void *arg;
     int B, nblocks;
     atomic_int next;
 };
 
+struct worker {
+    struct pool *q;
+    int w;
+};
+
 static void *worker(void *p)
 {
-    struct pool *q = p;
+    struct pool *q = ((struct worker *)p)->q;
+    int w = ((struct worker *)p)->w;
     for (;;) {
         int i = atomic_fetch_add(&q->next, 1);
         if (i >= q->nblocks)
             return NULL;
         int r0 = i * NN_PAR_MIN_ROWS, r1 = i + 1 == q->nblocks ? q->B : r0 + NN_PAR_MIN_ROWS;
-        q->fn(q->arg, r0, r1);
+        q->fn(q->arg, w, r0, r1);
     }
 }
 
@@ -43,19 +49,22 @@ int nn_par_threads(int B)
     return nt < 1 ? 1 : nt;
 }
 
-void nn_par_rows(int B, void (*fn)(void *arg, int r0, int r1), void *arg)
+void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
 {
     int nt = nn_par_threads(B);
     if (nt == 1) {
-        fn(arg, 0, B);
+        fn(arg, 0, 0, B);
         return;
     }
     struct pool q = {fn, arg, B, B / NN_PAR_MIN_ROWS, 0};
     pthread_t tid[MAX_THREADS];
+    struct worker ws[MAX_THREADS];
     int started[MAX_THREADS] = {0};
+    for (int i = 0; i < nt; i++)
+        ws[i] = (struct worker){&q, i};
     for (int i = 1; i < nt; i++)
-        started[i] = pthread_create(&tid[i], NULL, worker, &q) == 0;
-    worker(&q);
+        started[i] = pthread_create(&tid[i], NULL, worker, &ws[i]) == 0;
+    worker(&ws[0]);
     for (int i = 1; i < nt; i++)
         if (started[i])
             pthread_join(tid[i], NULL);

@@ -9,10 +9,13 @@
  * (B = 1 in predict/serve) stay on the calling thread. */
 #define NN_PAR_MIN_ROWS 6
 
-/* Calls fn(arg, r0, r1) for contiguous blocks [r0, r1) covering [0, B), on up to nn_get_threads()
- * threads (the caller runs the first block); returns after all blocks are done. fn must give each
- * row the same result whatever block it is in, so results do not depend on the thread count. */
-void nn_par_rows(int B, void (*fn)(void *arg, int r0, int r1), void *arg);
+/* Calls fn(arg, w, r0, r1) for contiguous blocks [r0, r1) covering [0, B), on up to
+ * nn_par_threads(B) threads; w in [0, nn_par_threads(B)) names the calling thread (for per-thread
+ * scratch; one thread never runs two blocks at once). Returns after all blocks are done. One thread:
+ * a single call with [0, B). Otherwise blocks of NN_PAR_MIN_ROWS rows, the last one taking the
+ * remainder (so at most 2 * NN_PAR_MIN_ROWS - 1 rows). fn must give each row the same result
+ * whatever block it is in, so results do not depend on the thread count. */
+void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg);
 
 /* Threads nn_par_rows would use for B rows. */
 int nn_par_threads(int B);

@@ -64,6 +64,22 @@ static double max_rel(const float *a, const float *b, size_t n)
     return worst;
 }
 
+/* max |a - b| / (|b| + 1): outputs are of order 1 or smaller (normalised targets); against |b|
+ * alone, rounding of ~1e-7 on outputs near 0.01 would read as 1e-5 */
+static double max_err1(const float *a, const float *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(a[i]) || isnan(b[i])) {
+            if (isnan(a[i]) != isnan(b[i]))
+                return INFINITY;
+            continue;
+        }
+        worst = fmax(worst, fabs((double)a[i] - b[i]) / (fabs(b[i]) + 1.0));
+    }
+    return worst;
+}
+
 /* threads 1 vs 2 (same bytes), and at 2 threads the AVX2 vs portable bodies (1e-5) */
 static void check_batch(int Bn, int out, float dropout, int layers)
 {
@@ -101,26 +117,26 @@ static void check_batch(int Bn, int out, float dropout, int layers)
     run_once(&m, Bn, x, lens, tg, mk, dropout, &all2);
     nn_set_threads(1);
     size_t ny = n * (size_t)out;
-    double ea = fmax(max_rel(all2.y, a.y, ny), fmax(max_rel(all2.yi, a.yi, ny), max_rel(all2.g, a.g, m.n_params)));
+    double ea = fmax(max_err1(all2.y, a.y, ny), fmax(max_err1(all2.yi, a.yi, ny), max_rel(all2.g, a.g, m.n_params)));
     fprintf(stderr, "B %2d out %d dropout %.1f: sweep threads %d; 1 vs 2: %s; nn_set_threads 1 vs 2: %.1e; avx2 vs "
                     "portable at 2: outputs %.1e inference %.1e gradients %.1e\n",
             Bn, out, dropout, used,
             memcmp(a.y, b2.y, ny * 4) || memcmp(a.yi, b2.yi, ny * 4) || memcmp(a.g, b2.g, m.n_params * 4) ? "DIFFER"
                                                                                                             : "same bytes",
-            ea, max_rel(p2.y, b2.y, ny), max_rel(p2.yi, b2.yi, ny), max_rel(p2.g, b2.g, m.n_params));
+            ea, max_err1(p2.y, b2.y, ny), max_err1(p2.yi, b2.yi, ny), max_rel(p2.g, b2.g, m.n_params));
     assert_memory_equal(a.y, b2.y, ny * sizeof(float));
     assert_memory_equal(a.yi, b2.yi, ny * sizeof(float));
     assert_memory_equal(a.g, b2.g, m.n_params * sizeof(float));
     assert_true(a.loss == b2.loss);
     assert_int_equal(used, Bn >= 2 * NN_PAR_MIN_ROWS ? 2 : 1);
-    assert_true(ea < 1e-5); /* OpenBLAS alone: its sgemm rounds differently on 2 threads */
-    assert_true(max_rel(p2.y, b2.y, ny) < 1e-5);
-    assert_true(max_rel(p2.yi, b2.yi, ny) < 1e-5);
+    assert_true(ea < 1e-6); /* OpenBLAS alone: its sgemm rounds differently on 2 threads */
+    assert_true(max_err1(p2.y, b2.y, ny) < 1e-5);
+    assert_true(max_err1(p2.yi, b2.yi, ny) < 1e-5);
     assert_true(max_rel(p2.g, b2.g, m.n_params) < 1e-5);
     /* inference agrees with the training forward (no dropout; its input products are the packed
      * kernel's, the forward's OpenBLAS's, so they round differently) */
     if (dropout == 0)
-        assert_true(max_rel(b2.yi, b2.y, ny) < 1e-5);
+        assert_true(max_err1(b2.yi, b2.y, ny) < 1e-6);
     double gmax = 0;
     for (size_t k = 0; k < m.n_params; k++)
         gmax = fmax(gmax, fabs(a.g[k]));

@@ -1,6 +1,8 @@
 /* kernels.c — fused elementwise LSTM kernels. The bodies are written once as always-inline functions
  * and compiled twice: a baseline version and an AVX2+FMA version chosen at run time. The exp used by
- * sigmoid and tanh is a Cephes-style range reduction + polynomial so the loops vectorise. */
+ * sigmoid and tanh is a Cephes-style range reduction + polynomial so the loops vectorise. The AVX2
+ * forward cell is written in intrinsics instead: the same exp with FMAs, and reciprocals as rcp + one
+ * Newton step in place of divisions (about 2x faster; within a few 1e-7 of the portable cell). */
 #include "nn/kernels.h"
 #include <cblas.h>
 #include <stdint.h>
@@ -124,9 +126,85 @@ INLINE void tanh_body(float *restrict x, size_t n)
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX2_PATH 1
 #define AVX2 __attribute__((target("avx2,fma")))
+#include <immintrin.h>
+
+/* e^x for 8 lanes: the same range reduction and polynomial as fexp, with FMAs; NaN stays NaN */
+AVX2 INLINE __m256 exp8(__m256 x)
+{
+    x = _mm256_min_ps(_mm256_set1_ps(88.0f), x); /* min(a, b) returns b when either is NaN */
+    x = _mm256_max_ps(_mm256_set1_ps(-87.0f), x);
+    __m256 k = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+/* 1 / d: the approximate reciprocal (12 bits) and one Newton step (about 22 bits) */
+AVX2 INLINE __m256 recip8(__m256 d)
+{
+    __m256 y = _mm256_rcp_ps(d);
+    return _mm256_mul_ps(y, _mm256_fnmadd_ps(d, y, _mm256_set1_ps(2.0f)));
+}
+
+AVX2 INLINE __m256 sigmoid8(__m256 x)
+{
+    return recip8(_mm256_add_ps(_mm256_set1_ps(1.0f), exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+}
+
+AVX2 INLINE __m256 tanh8(__m256 x)
+{
+    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+    __m256 e = exp8(_mm256_mul_ps(_mm256_set1_ps(-2.0f), _mm256_andnot_ps(sign, x)));
+    __m256 t = _mm256_mul_ps(_mm256_sub_ps(one, e), recip8(_mm256_add_ps(one, e)));
+    return _mm256_or_ps(t, _mm256_and_ps(sign, x));
+}
+
+/* The forward cell in 8-lane intrinsics (the transcendental part is most of the cell's time);
+ * columns past the last multiple of 8 take the scalar row code. */
 AVX2 static void cell_fwd_avx2(int nb, int H, float *g, const float *cp, float *c, float *h, float *tc)
 {
-    cell_fwd_body(nb, H, g, cp, c, h, tc);
+    int H8 = H & ~7;
+    for (int b = 0; b < nb; b++) {
+        float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gi + 2 * H, *go = gi + 3 * H;
+        const float *cpb = cp ? cp + (size_t)b * H : NULL;
+        float *cb = c + (size_t)b * H, *hb = h + (size_t)b * H, *tb = tc ? tc + (size_t)b * H : NULL;
+        for (int j = 0; j < H8; j += 8) {
+            __m256 i_ = sigmoid8(_mm256_loadu_ps(gi + j)), f_ = sigmoid8(_mm256_loadu_ps(gf + j));
+            __m256 g_ = tanh8(_mm256_loadu_ps(gg + j)), o_ = sigmoid8(_mm256_loadu_ps(go + j));
+            __m256 cv = _mm256_mul_ps(i_, g_);
+            if (cpb)
+                cv = _mm256_fmadd_ps(f_, _mm256_loadu_ps(cpb + j), cv);
+            __m256 t = tanh8(cv);
+            _mm256_storeu_ps(gi + j, i_);
+            _mm256_storeu_ps(gf + j, f_);
+            _mm256_storeu_ps(gg + j, g_);
+            _mm256_storeu_ps(go + j, o_);
+            _mm256_storeu_ps(cb + j, cv);
+            _mm256_storeu_ps(hb + j, _mm256_mul_ps(o_, t));
+            if (tb)
+                _mm256_storeu_ps(tb + j, t);
+        }
+        if (H8 < H) { /* the tail: the row code on columns [H8, H) of each gate */
+            for (int j = H8; j < H; j++) {
+                float i_ = fsigmoid(gi[j]), f_ = fsigmoid(gf[j]), g_ = ftanh(gg[j]), o_ = fsigmoid(go[j]);
+                float cv = i_ * g_ + (cpb ? f_ * cpb[j] : 0.0f), t = ftanh(cv);
+                gi[j] = i_, gf[j] = f_, gg[j] = g_, go[j] = o_;
+                cb[j] = cv;
+                hb[j] = o_ * t;
+                if (tb)
+                    tb[j] = t;
+            }
+        }
+    }
 }
 AVX2 static void cell_bwd_avx2(int nb, int H, float *g, const float *cp, const float *tc, const float *dh, float *dc)
 {

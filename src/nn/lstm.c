@@ -2,13 +2,17 @@
  * Per layer: the input projection of ALL steps is one sgemm; each step adds h_{t-1} W_hh^T with one
  * fused (B x 4H) product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell
  * kernel; the backward sweep accumulates dh_{t-1} with one packed product per step and the weight
- * gradients as three large sgemms afterwards. Shapes in comments. */
+ * gradients as three large sgemms afterwards. The per-step sweeps run on up to nn_get_threads()
+ * threads, each over its own contiguous block of batch rows for all steps (nn_par_rows); every row's
+ * arithmetic is the same whatever block it is in, and the bias gradient is kept per row and summed in
+ * row order afterwards, so results do not depend on the thread count. Shapes in comments. */
 #include "nn/lstm.h"
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nn/kernels.h"
+#include "nn/par.h"
 
 static size_t layer_in(const struct lstm_cfg *c, int l) { return l == 0 ? (size_t)c->in : (size_t)c->hidden; }
 
@@ -128,7 +132,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     size_t O = (size_t)c->out, F = (size_t)c->in;
     int drop = c->dropout > 0 && c->layers > 1;
     size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
-               (size_t)B_cap * H + 4 * H + 2 * TB + 2 * pack_floats(c->hidden);
+               (size_t)B_cap * H + (size_t)B_cap * 4 * H + 2 * TB + 2 * pack_floats(c->hidden);
     ws->buf = malloc(n * sizeof(float));
     ws->len = malloc((size_t)B_cap * sizeof(int));
     if (!ws->buf || !ws->len) {
@@ -153,7 +157,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     TAKE(ws->dy, TB * O);
     TAKE(ws->dh, TB * H);
     TAKE(ws->dc, (size_t)B_cap * H);
-    TAKE(ws->bsum, 4 * H);
+    TAKE(ws->bsum, (size_t)B_cap * 4 * H);
     TAKE(ws->tgt, TB);
     TAKE(ws->msk, TB);
     TAKE(ws->wpack, 2 * pack_floats(c->hidden)); /* W_hh, and W_ih of layers > 0 */
@@ -224,7 +228,7 @@ static void step_fwd(int B, int H, const float *hp, const float *P, float *Gt, c
     }
 }
 
-/* the cell backward, bsum[4H] += column sums of dG_t, dh_{t-1} += dG_t W_hh (dhp NULL at t = 0), and,
+/* the cell backward, bsum[B][4H] += dG_t (per row), dh_{t-1} += dG_t W_hh (dhp NULL at t = 0), and,
  * when Pi is given (layers > 0), dh_t is overwritten (it has been used) by dG_t W_ih: the gradient into
  * the layer below's output at t */
 static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, float *dht, float *dc,
@@ -237,8 +241,9 @@ static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, 
         nn_lstm_cell_bwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, tc + o1, dht + o1, dc + o1);
         for (int b = 0; b < nb; b++) {
             const float *restrict row = Gt + (size_t)(r + b) * G4;
+            float *restrict acc = bsum + (size_t)(r + b) * G4;
             for (size_t j = 0; j < G4; j++)
-                bsum[j] += row[j];
+                acc[j] += row[j];
         }
         if (dhp)
             nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, P, dhp + o1, H);
@@ -246,6 +251,46 @@ static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, 
             memset(dht + o1, 0, (size_t)nb * H * sizeof(float));
             nn_gemm_packed(nb, H, 4 * H, Gt + (size_t)r * G4, 4 * H, Pi, dht + o1, H);
         }
+    }
+}
+
+/* ---- the sweeps over all steps for one block of rows [r0, r1) (run by nn_par_rows) ---- */
+
+struct sweep {
+    int B, H, T;      /* full batch, hidden, steps */
+    float *G;         /* [T][B][4H] */
+    float *Cs, *Hs, *TCs; /* [T][B][H] (TCs NULL: inference) */
+    const float *h0, *c0; /* [B][H] state before step 0, or NULL (zeros, no product) */
+    const float *P, *Pi;  /* packed W_hh (W_hh^T forward), packed W_ih for layers > 0 (backward) */
+    float *dh, *dc, *bsum; /* backward: [T][B][H], [B][H], [B][4H] */
+};
+
+static void sweep_fwd(void *arg, int w, int r0, int r1)
+{
+    (void)w;
+    const struct sweep *s = arg;
+    int B = s->B, H = s->H, nb = r1 - r0;
+    size_t BH = (size_t)B * H, G4 = 4 * (size_t)H, o1 = (size_t)r0 * H;
+    for (int t = 0; t < s->T; t++) {
+        const float *hp = t > 0 ? s->Hs + (size_t)(t - 1) * BH + o1 : s->h0 ? s->h0 + o1 : NULL;
+        const float *cp = t > 0 ? s->Cs + (size_t)(t - 1) * BH + o1 : s->c0 ? s->c0 + o1 : NULL;
+        size_t ot = (size_t)t * BH + o1;
+        step_fwd(nb, H, hp, s->P, s->G + ((size_t)t * B + (size_t)r0) * G4, cp, s->Cs + ot, s->Hs + ot,
+                 s->TCs ? s->TCs + ot : NULL);
+    }
+}
+
+static void sweep_bwd(void *arg, int w, int r0, int r1)
+{
+    (void)w;
+    const struct sweep *s = arg;
+    int B = s->B, H = s->H, nb = r1 - r0;
+    size_t BH = (size_t)B * H, G4 = 4 * (size_t)H, o1 = (size_t)r0 * H;
+    for (int t = s->T - 1; t >= 0; t--) {
+        size_t ot = (size_t)t * BH + o1;
+        /* cell backward; dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
+        step_bwd(nb, H, s->G + ((size_t)t * B + (size_t)r0) * G4, t > 0 ? s->Cs + ot - BH : NULL, s->TCs + ot,
+                 s->dh + ot, s->dc + o1, s->P, t > 0 ? s->dh + ot - BH : NULL, s->bsum + (size_t)r0 * G4, s->Pi);
     }
 }
 
@@ -268,7 +313,7 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
     ws->T = T;
     ws->train = drop;
     int F = c->in, H = c->hidden, L = c->layers, O = c->out;
-    size_t TB = (size_t)T * (size_t)B, BH = (size_t)B * (size_t)H, G4 = 4 * (size_t)H;
+    size_t TB = (size_t)T * (size_t)B;
     /* x [B][Tfull][F] -> ws->x [T][B][F], zero beyond each length */
     for (int t = 0; t < T; t++)
         for (int b = 0; b < B; b++) {
@@ -287,13 +332,9 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, 4 * H, In, 1.0f, in, In, m->p[l].w_ih, In,
                     1.0f, G, 4 * H);
         nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
-        for (int t = 0; t < T; t++) {
-            float *Gt = G + (size_t)t * B * G4;
-            /* G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
-            step_fwd(B, H, t > 0 ? Hs + (size_t)(t - 1) * BH : NULL, ws->wpack, Gt,
-                     t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, Cs + (size_t)t * BH, Hs + (size_t)t * BH,
-                     TCs + (size_t)t * BH);
-        }
+        /* per step: G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
+        struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .Cs = Cs, .Hs = Hs, .TCs = TCs, .P = ws->wpack};
+        nn_par_rows(B, sweep_fwd, &sw);
         if (drop && l + 1 < L) {
             float p = c->dropout, keep = 1.0f / (1.0f - p);
             float *D = ws->drop[l], *HD = ws->hd[l];
@@ -360,17 +401,14 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         int In = (int)layer_in(c, l);
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
         memset(ws->dc, 0, BH * sizeof(float));
-        memset(ws->bsum, 0, G4 * sizeof(float));
+        memset(ws->bsum, 0, (size_t)B * G4 * sizeof(float));
         float *pi = l > 0 ? ws->wpack + pack_floats(H) : NULL;
         nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
         if (pi) /* In == H above layer 0 */
             nn_pack_b(pi, m->p[l].w_ih, 4 * H, H);
-        for (int t = T - 1; t >= 0; t--) {
-            float *Gt = G + (size_t)t * B * G4;
-            /* cell backward; dh_{t-1}[B][H] += dG_t[B][4H] W_hh[4H][H] */
-            step_bwd(B, H, Gt, t > 0 ? Cs + (size_t)(t - 1) * BH : NULL, TCs + (size_t)t * BH, dh + (size_t)t * BH,
-                     ws->dc, ws->wpack, t > 0 ? dh + (size_t)(t - 1) * BH : NULL, ws->bsum, pi);
-        }
+        struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .Cs = Cs, .Hs = Hs, .TCs = TCs, .P = ws->wpack,
+                           .Pi = pi, .dh = dh, .dc = ws->dc, .bsum = ws->bsum};
+        nn_par_rows(B, sweep_bwd, &sw);
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
         if (T > 1)
@@ -378,7 +416,10 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
                         4 * H, Hs, H, 1.0f, m->g[l].w_hh, H);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, (int)TB, 1.0f, G, 4 * H, in, In, 1.0f,
                     m->g[l].w_ih, In);
-        for (size_t j = 0; j < G4; j++) { /* biases: column sums of dG, summed during the sweep */
+        for (int b = 1; b < B; b++) /* biases: column sums of dG, per row in the sweep, rows in order here */
+            for (size_t j = 0; j < G4; j++)
+                ws->bsum[j] += ws->bsum[(size_t)b * G4 + j];
+        for (size_t j = 0; j < G4; j++) {
             m->g[l].b_ih[j] += ws->bsum[j];
             m->g[l].b_hh[j] += ws->bsum[j];
         }
@@ -396,45 +437,62 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 /* ---- lean inference ---- */
 
 /* steps per chunk: about 1024 rows (B x steps) so a chunk's gates (2 MB at H = 128) stay near the
- * cache while the input projection is still one sizeable sgemm */
+ * cache while the input projection is still a sizeable product */
 static int infer_chunk(int B)
 {
     int c = 1024 / B;
     return c < 16 ? 16 : c > 256 ? 256 : c;
 }
 
-int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
-               struct hr_err *e)
+/* scratch floats for a block of nb rows */
+static size_t infer_scratch(const struct lstm_cfg *c, int nb)
 {
+    size_t CB = (size_t)infer_chunk(nb) * nb, H = (size_t)c->hidden, BH = (size_t)nb * H;
+    return CB * (size_t)c->in + CB * 4 * H + 3 * CB * H + 2 * (size_t)c->layers * BH;
+}
+
+/* largest block nn_par_rows hands out: the whole batch on one thread, else the last block (< 2 x 6) */
+static int infer_max_block(int B) { return nn_par_threads(B) == 1 ? B : 2 * NN_PAR_MIN_ROWS - 1; }
+
+struct infer_job {
+    const struct lstm_model *m;
+    const float *x; /* [B][T][F] */
+    const int *lens; /* [B] clamped lengths */
+    int T;
+    float *y;         /* [B][T][O] */
+    const float *pih; /* [L] packed W_ih^T (nn_pack_bt), stride pk_ih */
+    const float *phh; /* [L] packed W_hh^T, stride pk_hh */
+    size_t pk_ih, pk_hh;
+    float *scratch; /* [workers][per_worker] */
+    size_t per_worker;
+};
+
+/* rows [r0, r1) as a batch of their own: every product is the packed kernel (one k-ordered sum per
+ * element) and the head a per-row dot product, so a row's outputs do not depend on the other rows,
+ * the block or the chunking; no BLAS call, so blocks can run on several threads */
+static void infer_rows(void *arg, int w, int r0, int r1)
+{
+    const struct infer_job *j = arg;
+    const struct lstm_model *m = j->m;
     const struct lstm_cfg *c = &m->cfg;
-    int F = c->in, H = c->hidden, L = c->layers, O = c->out;
-    if (B < 1 || T < 0)
-        return hr_fail(e, "lstm: bad inference batch %d x %d", B, T);
-    int *lens = malloc((size_t)B * sizeof(int));
-    if (!lens)
-        return hr_fail(e, "lstm: out of memory");
-    int Teff = set_lengths(lens, len, B, T);
+    int F = c->in, H = c->hidden, L = c->layers, O = c->out, T = j->T, B = r1 - r0;
+    const int *lp = j->lens + r0;
+    int Teff = 0;
+    for (int b = 0; b < B; b++)
+        Teff = lp[b] > Teff ? lp[b] : Teff;
+    const float *x = j->x + (size_t)r0 * T * F;
+    float *y = j->y + (size_t)r0 * T * O;
     const int chunk = infer_chunk(B);
     size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
-    size_t PK = nn_pack_floats(H, 4 * H);
-    size_t n = CB * (size_t)F + CB * G4 + 3 * CB * H + 2 * (size_t)L * BH + CB * (size_t)O + (size_t)L * PK;
-    float *buf = malloc(n * sizeof(float));
-    if (!buf) {
-        free(lens);
-        return hr_fail(e, "lstm: out of memory for inference scratch");
-    }
-    float *xin = buf, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H, *cc = hb + CB * H;
-    float *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH, *yc = cstate + (size_t)L * BH;
-    float *wp = yc + CB * (size_t)O; /* [L] packed W_hh^T */
-    for (int l = 0; l < L; l++)
-        nn_pack_bt(wp + (size_t)l * PK, m->p[l].w_hh, 4 * H, H);
+    float *xin = j->scratch + (size_t)w * j->per_worker, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H;
+    float *cc = hb + CB * H, *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH;
     for (int t0 = 0; t0 < Teff; t0 += chunk) {
         int tn = Teff - t0 < chunk ? Teff - t0 : chunk;
         size_t rows = (size_t)tn * B;
         for (int t = 0; t < tn; t++)
             for (int b = 0; b < B; b++) {
                 float *dst = xin + ((size_t)t * B + (size_t)b) * (size_t)F;
-                if (t0 + t < lens[b])
+                if (t0 + t < lp[b])
                     memcpy(dst, x + ((size_t)b * T + (size_t)(t0 + t)) * (size_t)F, (size_t)F * sizeof(float));
                 else
                     memset(dst, 0, (size_t)F * sizeof(float));
@@ -444,33 +502,62 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
         for (int l = 0; l < L; l++) {
             int In = (int)layer_in(c, l);
             fill_bias(G, rows, H, m->p[l].b_ih, m->p[l].b_hh);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, 4 * H, In, 1.0f, in, In, m->p[l].w_ih,
-                        In, 1.0f, G, 4 * H);
+            nn_gemm_packed((int)rows, 4 * H, In, in, In, j->pih + (size_t)l * j->pk_ih, G, 4 * H);
             float *hs = hstate + (size_t)l * BH, *cs = cstate + (size_t)l * BH;
-            for (int t = 0; t < tn; t++) {
-                float *Gt = G + (size_t)t * B * G4;
-                const float *hp = t > 0 ? hout + (size_t)(t - 1) * BH : hs;
-                const float *cp = t > 0 ? cc + (size_t)(t - 1) * BH : cs;
-                int first = t0 + t == 0;
-                step_fwd(B, H, first ? NULL : hp, wp + (size_t)l * PK, Gt, first ? NULL : cp, cc + (size_t)t * BH,
-                         hout + (size_t)t * BH, NULL);
-            }
+            struct sweep sw = {.B = B, .H = H, .T = tn, .G = G, .Cs = cc, .Hs = hout,
+                               .P = j->phh + (size_t)l * j->pk_hh, .h0 = t0 > 0 ? hs : NULL, .c0 = t0 > 0 ? cs : NULL};
+            sweep_fwd(&sw, 0, 0, B);
             memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));
             memcpy(cs, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));
             in = hout;
             hout = hout == ha ? hb : ha;
         }
-        head_fwd(m, in, rows, yc);
-        for (int b = 0; b < B; b++)
-            for (int t = 0; t < tn; t++)
-                for (int o = 0; o < O; o++)
+        for (int t = 0; t < tn; t++) /* head: y = h fc_w^T + fc_b, row by row */
+            for (int b = 0; b < B; b++) {
+                const float *hr = in + ((size_t)t * B + (size_t)b) * H;
+                for (int o = 0; o < O; o++) {
+                    float s = 0;
+                    const float *wr = m->fc_w + (size_t)o * H;
+                    for (int k = 0; k < H; k++)
+                        s += hr[k] * wr[k];
                     y[((size_t)b * T + (size_t)(t0 + t)) * (size_t)O + (size_t)o] =
-                        t0 + t < lens[b] ? yc[((size_t)t * B + (size_t)b) * (size_t)O + (size_t)o] : NAN;
+                        t0 + t < lp[b] ? s + m->fc_b[o] : NAN;
+                }
+            }
     }
     for (int b = 0; b < B; b++)
         for (int t = Teff; t < T; t++)
             for (int o = 0; o < O; o++)
                 y[((size_t)b * T + (size_t)t) * (size_t)O + (size_t)o] = NAN;
+}
+
+int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
+               struct hr_err *e)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    int H = c->hidden, L = c->layers;
+    if (B < 1 || T < 0)
+        return hr_fail(e, "lstm: bad inference batch %d x %d", B, T);
+    if (T == 0)
+        return 0;
+    int workers = nn_par_threads(B), nbmax = infer_max_block(B);
+    size_t pk_hh = nn_pack_floats(H, 4 * H), pk_ih = nn_pack_floats(H > c->in ? H : c->in, 4 * H);
+    size_t per = infer_scratch(c, nbmax);
+    float *buf = malloc(((size_t)L * (pk_hh + pk_ih) + (size_t)workers * per) * sizeof(float));
+    int *lens = malloc((size_t)B * sizeof(int));
+    if (!buf || !lens) {
+        free(buf);
+        free(lens);
+        return hr_fail(e, "lstm: out of memory for inference scratch");
+    }
+    set_lengths(lens, len, B, T);
+    struct infer_job j = {m, x, lens, T, y, buf, buf + (size_t)L * pk_ih, pk_ih, pk_hh,
+                          buf + (size_t)L * (pk_ih + pk_hh), per};
+    for (int l = 0; l < L; l++) {
+        nn_pack_bt(buf + (size_t)l * pk_ih, m->p[l].w_ih, 4 * H, (int)layer_in(c, l));
+        nn_pack_bt(buf + (size_t)L * pk_ih + (size_t)l * pk_hh, m->p[l].w_hh, 4 * H, H);
+    }
+    nn_par_rows(B, infer_rows, &j);
     free(buf);
     free(lens);
     return 0;

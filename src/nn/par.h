@@ -1,0 +1,27 @@
+/* par.h — splits the rows of a batch over threads for the LSTM recurrence (par.c). Rows of a batch
+ * are independent sequences, so each thread runs a whole sweep (all steps) over its own contiguous
+ * block of rows with no per-step synchronisation; the caller joins at the end. Never call OpenBLAS
+ * from inside fn: the BLAS products stay outside the sweeps. */
+#ifndef HRCAST_NN_PAR_H
+#define HRCAST_NN_PAR_H
+
+/* Rows per thread at least this many (the recurrent kernel's register tile), so small batches
+ * (B = 1 in predict/serve) stay on the calling thread. */
+#define NN_PAR_MIN_ROWS 6
+
+/* Calls fn(arg, w, r0, r1) for contiguous blocks [r0, r1) covering [0, B), on up to
+ * nn_par_threads(B) threads; w in [0, nn_par_threads(B)) names the calling thread (for per-thread
+ * scratch; one thread never runs two blocks at once). Returns after all blocks are done. One thread:
+ * a single call with [0, B). Otherwise blocks of NN_PAR_MIN_ROWS rows, the last one taking the
+ * remainder (so at most 2 * NN_PAR_MIN_ROWS - 1 rows). fn must give each row the same result
+ * whatever block it is in, so results do not depend on the thread count. */
+void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg);
+
+/* Threads nn_par_rows would use for B rows. */
+int nn_par_threads(int B);
+
+/* Tests: n >= 1 uses n threads for the sweeps whatever nn_get_threads() says (OpenBLAS's own
+ * results depend on its thread count, so this separates the two); 0 returns to nn_get_threads(). */
+void nn_par_override(int n);
+
+#endif

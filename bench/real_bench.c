@@ -30,6 +30,9 @@ struct cfg {
     int skip_cold;
     int variants;      /* finetune variants to try (1 = only the default, all weights lr 5e-4) */
     char features[16]; /* feature set of the general and cold-start LSTMs */
+    char loss[8];      /* their training loss, batch, learning rate and dropout (trainer defaults: 0) */
+    int batch;
+    double lr, dropout;
 };
 
 struct cell { /* one method on one athlete's test part */
@@ -145,6 +148,14 @@ static void train_general(const struct dataset *ds, const char *ds_path, const s
     o.threads = g->threads;
     o.split = SPLIT_CHRONO;
     snprintf(o.features, sizeof o.features, "%s", g->features);
+    if (g->loss[0])
+        snprintf(o.loss, sizeof o.loss, "%s", g->loss);
+    if (g->batch > 0)
+        o.batch = g->batch;
+    if (g->lr > 0)
+        o.lr = (float)g->lr;
+    if (g->dropout >= 0)
+        o.dropout = (float)g->dropout;
     o.time_budget = budget;
     o.dataset_path = ds_path;
     o.train_idx = tr;
@@ -275,6 +286,10 @@ static void parse_kv(struct cfg *g, const char *kv)
     else if (KEY("skip_cold")) g->skip_cold = (int)v;
     else if (KEY("variants")) g->variants = (int)v;
     else if (KEY("features")) snprintf(g->features, sizeof g->features, "%s", eq + 1);
+    else if (KEY("loss")) snprintf(g->loss, sizeof g->loss, "%s", eq + 1);
+    else if (KEY("batch")) g->batch = (int)v;
+    else if (KEY("lr")) g->lr = v;
+    else if (KEY("dropout")) g->dropout = v;
     else {
         fprintf(stderr, "real_bench: unknown key in '%s'\n", kv);
         exit(2);
@@ -286,10 +301,10 @@ int main(int argc, char **argv)
 {
     if (argc < 4) {
         fprintf(stderr, "usage: real_bench DATASET OUTDIR A1,A2,... [threads=2 hidden=64 epochs=30 ft_epochs=20 "
-                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=5 features=default]\n");
+                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=5 features=default loss=mse batch=64 lr=5e-4 dropout=0.4]\n");
         return 2;
     }
-    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 5, "default"};
+    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 5, "default", "", 0, 0, -1};
     for (int i = 4; i < argc; i++)
         parse_kv(&g, argv[i]);
     const char *ds_path = argv[1], *dir = argv[2];

@@ -169,10 +169,14 @@ static void test_finetune_adapts_an_odd_athlete(void **state)
     assert_int_equal(hr_lstm_load(personal, &mp, &e), 0);
     size_t H4 = (size_t)(4 * mb.net.cfg.hidden);
     size_t b0 = (size_t)(mb.net.p[0].b_ih - mb.net.params), fcb = (size_t)(mb.net.fc_b - mb.net.params);
+    size_t fcw = (size_t)(mb.net.fc_w - mb.net.params);
     for (size_t i = 0; i < mb.net.n_params; i++) {
         int may_move = (i >= b0 && i < b0 + 2 * H4) || i == fcb;
+        /* the head's weights only pass through the target scaling's unfold and fold: rounding */
+        if (i >= fcw && i < fcb && fabs(mb.net.params[i] - mp.net.params[i]) <= 1e-5 * (1 + fabs(mb.net.params[i])))
+            continue;
         if (!may_move && mb.net.params[i] != mp.net.params[i])
-            fail_msg("parameter %zu moved under --freeze embedding", i);
+            fail_msg("parameter %zu of %zu moved under --freeze embedding: %g -> %g", i, mb.net.n_params, (double)mb.net.params[i], (double)mp.net.params[i]);
     }
     assert_true(memcmp(mb.net.params + b0, mp.net.params + b0, sizeof(float) * 2 * H4) != 0);
     hr_lstm_free(&mb);

@@ -413,6 +413,10 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_model;
         m.net.cfg.dropout = o->dropout;
         head_unfold(&m.net, hr_mean, sqrt(hr_var > 1 ? hr_var : 1));
+        /* a model goes on with the loss it was trained with (its head's outputs depend on it) */
+        int base_kind = nn_loss_parse(m.loss);
+        if (base_kind >= 0)
+            loss.kind = (enum nn_loss_kind)base_kind;
     } else {
         m.fs = feature_set_get(o->features);
         if (!m.fs) {

@@ -3,7 +3,8 @@
 # Adam) in hrcast and in PyTorch CPU, same thread counts, same run; prints both medians and the ratio
 # torch_ms / hrcast_ms (> 1 means hrcast is faster), hrcast's GFLOP/s (matrix products counted, see
 # bench/train_bench.c) and OpenBLAS sgemm's GFLOP/s on the gate shapes at the same thread count.
-# Env: ITERS (5), WARMUP (1), THREADS ("1 2"), MODE.
+# Then "best-vs-best": each side at its fastest thread count (the machine as a whole).
+# Env: ITERS (5), WARMUP (1), THREADS ("1 2"), ROUNDS (3), MODE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${MODE:-train}
@@ -12,14 +13,34 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/include/x86_64-linux-gnu/openblas-pth
   bench/train_bench.c build/libhrcast.a -lopenblas -lpthread -lm
 have_torch=1
 /usr/bin/python3 -c 'import torch' 2>/dev/null || have_torch=0
+best_h=; best_t=; best_hth=; best_tth=
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+# ROUNDS alternations of hrcast and PyTorch per thread count (this VM's speed drifts by tens of percent
+# over a minute, so both sides sample the same moments); each side's figure is the median over rounds.
 for th in ${THREADS:-1 2}; do
-  hl=$(build/train_bench "$mode" "$th" "${ITERS:-5}" "${WARMUP:-1}")
-  h=$(echo "$hl" | sed 's/.*median_ms=\([0-9.]*\).*/\1/')
-  echo "  $hl | $(build/train_bench sgemm "$th" 3 1)"
+  hs=; ts=; hl=
+  for r in $(seq "${ROUNDS:-3}"); do
+    hl=$(build/train_bench "$mode" "$th" "${ITERS:-5}" "${WARMUP:-1}")
+    hs="$hs $(echo "$hl" | sed 's/.*median_ms=\([0-9.]*\).*/\1/')"
+    if [ $have_torch = 1 ]; then
+      ts="$ts $(OMP_NUM_THREADS=$th /usr/bin/python3 bench/torch_train.py "$mode" "$th" "${ITERS:-5}" "${WARMUP:-1}" | sed 's/.*median_ms=//')"
+    fi
+  done
+  h=$(echo "$hs" | median)
+  echo "  hrcast $mode threads=$th rounds:$hs ms; torch rounds:${ts:- -} ms | $(build/train_bench sgemm "$th" 3 1)"
+  gflop=$(echo "$hl" | awk '{for(i=1;i<=NF;i++){if($i~/^median_ms=/){split($i,a,"=");ms=a[2]} if($i~/^gflops=/){split($i,b,"=");g=b[2]}}} END{print g*ms/1000}')
+  echo "  $(awk -v m="$mode" -v th="$th" -v h="$h" -v f="$gflop" 'BEGIN{printf "hrcast %s threads=%s median_ms=%.2f gflops=%.2f", m, th, h, f * 1000 / h}')"
   if [ $have_torch = 1 ]; then
-    t=$(OMP_NUM_THREADS=$th /usr/bin/python3 bench/torch_train.py "$mode" "$th" "${ITERS:-5}" "${WARMUP:-1}" | sed 's/.*median_ms=//')
+    t=$(echo "$ts" | median)
     awk -v m="$mode" -v th="$th" -v h="$h" -v t="$t" 'BEGIN{printf "%s threads=%s  hrcast %.1f ms  torch %.1f ms  ratio torch/hrcast %.2fx\n", m, th, h, t, t/h}'
+    if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN{exit !(a < b)}'; then best_t=$t; best_tth=$th; fi
   else
     echo "$mode threads=$th  hrcast $h ms  (python3-torch absent: no peer)"
   fi
+  if [ -z "$best_h" ] || awk -v a="$h" -v b="$best_h" 'BEGIN{exit !(a < b)}'; then best_h=$h; best_hth=$th; fi
 done
+# the machine as a whole: each side at its own best thread count
+if [ -n "$best_t" ]; then
+  awk -v m="$mode" -v h="$best_h" -v hth="$best_hth" -v t="$best_t" -v tth="$best_tth" \
+    'BEGIN{printf "%s best-vs-best  hrcast %.1f ms (threads=%s)  torch %.1f ms (threads=%s)  ratio %.2fx\n", m, h, hth, t, tth, t/h}'
+fi

@@ -299,5 +299,13 @@ void nn_force_portable(int on)
 #endif
 }
 
-void nn_set_threads(int n) { openblas_set_num_threads(n < 1 ? 1 : n); }
-int nn_get_threads(void) { return openblas_get_num_threads(); }
+/* hrcast's own thread count (nn_par_rows, nn_par_sgemm). OpenBLAS itself always runs on the calling
+ * thread: its idle workers spin on sched_yield for a long while after each call, and on a 2-core machine
+ * they took a quarter of the CPU from the recurrence sweeps that follow. */
+static int nn_threads = 1;
+void nn_set_threads(int n)
+{
+    nn_threads = n < 1 ? 1 : n;
+    openblas_set_num_threads(1);
+}
+int nn_get_threads(void) { return nn_threads; }

@@ -1,11 +1,12 @@
 /* kernels.h — the engine's kernels: fused elementwise LSTM cell forward/backward and activations
  * (kernels.c), the packed-weight recurrent product (gemm_packed.c), with runtime dispatch to AVX2+FMA
- * code when the CPU has it, and the BLAS thread-count setting. */
+ * code when the CPU has it, and the thread-count setting. */
 #ifndef HRCAST_NN_KERNELS_H
 #define HRCAST_NN_KERNELS_H
 #include <stddef.h>
 
-/* Number of threads for OpenBLAS (>= 1). Same seed + same thread count => identical bytes. */
+/* Threads of the LSTM's sweeps and large products (nn/par.h), >= 1, default 1; OpenBLAS is kept on one
+ * thread (the split is ours). Results do not depend on the thread count (tests/test_nn_threads.c). */
 void nn_set_threads(int n);
 int nn_get_threads(void);
 

@@ -329,8 +329,7 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l];
         /* G[TB][4H] = in[TB][In] W_ih^T + b_ih + b_hh */
         fill_bias(G, TB, H, m->p[l].b_ih, m->p[l].b_hh);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, 4 * H, In, 1.0f, in, In, m->p[l].w_ih, In,
-                    1.0f, G, 4 * H);
+        nn_par_sgemm(0, 1, (int)TB, 4 * H, In, 1.0f, in, In, m->p[l].w_ih, In, 1.0f, G, 4 * H);
         nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
         /* per step: G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
         struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .Cs = Cs, .Hs = Hs, .TCs = TCs, .P = ws->wpack};
@@ -412,10 +411,9 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
         if (T > 1)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, H, (int)(TB - (size_t)B), 1.0f, G + (size_t)B * G4,
-                        4 * H, Hs, H, 1.0f, m->g[l].w_hh, H);
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, 4 * H, In, (int)TB, 1.0f, G, 4 * H, in, In, 1.0f,
-                    m->g[l].w_ih, In);
+            nn_par_sgemm(1, 0, 4 * H, H, (int)(TB - (size_t)B), 1.0f, G + (size_t)B * G4, 4 * H, Hs, H, 1.0f,
+                         m->g[l].w_hh, H);
+        nn_par_sgemm(1, 0, 4 * H, In, (int)TB, 1.0f, G, 4 * H, in, In, 1.0f, m->g[l].w_ih, In);
         for (int b = 1; b < B; b++) /* biases: column sums of dG, per row in the sweep, rows in order here */
             for (size_t j = 0; j < G4; j++)
                 ws->bsum[j] += ws->bsum[(size_t)b * G4 + j];
@@ -451,8 +449,8 @@ static size_t infer_scratch(const struct lstm_cfg *c, int nb)
     return CB * (size_t)c->in + CB * 4 * H + 3 * CB * H + 2 * (size_t)c->layers * BH;
 }
 
-/* largest block nn_par_rows hands out: the whole batch on one thread, else the last block (< 2 x 6) */
-static int infer_max_block(int B) { return nn_par_threads(B) == 1 ? B : 2 * NN_PAR_MIN_ROWS - 1; }
+/* largest block nn_par_rows hands out: the whole batch on one thread, else the last block (< 2 blocks) */
+static int infer_max_block(int B) { return nn_par_threads(B) == 1 ? B : 2 * nn_par_block(B) - 1; }
 
 struct infer_job {
     const struct lstm_model *m;
@@ -542,7 +540,10 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
         return 0;
     int workers = nn_par_threads(B), nbmax = infer_max_block(B);
     size_t pk_hh = nn_pack_floats(H, 4 * H), pk_ih = nn_pack_floats(H > c->in ? H : c->in, 4 * H);
-    size_t per = infer_scratch(c, nbmax);
+    size_t per = 0; /* the chunk length depends on the block's rows: the most any block size needs */
+    for (int nb = 1; nb <= nbmax; nb++)
+        if (infer_scratch(c, nb) > per)
+            per = infer_scratch(c, nb);
     float *buf = malloc(((size_t)L * (pk_hh + pk_ih) + (size_t)workers * per) * sizeof(float));
     int *lens = malloc((size_t)B * sizeof(int));
     if (!buf || !lens) {

@@ -4,8 +4,10 @@
  * is slowed by other work (a static half each would wait for the slower half). The blocks do not
  * depend on the thread count, and neither does any row's result. One pthread per extra thread is
  * created and joined per call (a sweep runs for milliseconds; create + join costs ~40 us here). If
- * a thread cannot be created, the others (at least the caller) take its blocks: same results. */
+ * a thread cannot be created, the others (at least the caller) take its blocks: same results.
+ * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. */
 #include "nn/par.h"
+#include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include "nn/kernels.h"
@@ -15,7 +17,7 @@
 struct pool {
     void (*fn)(void *, int, int, int);
     void *arg;
-    int B, nblocks;
+    int B, nblocks, bs;
     atomic_int next;
 };
 
@@ -32,7 +34,7 @@ static void *worker(void *p)
         int i = atomic_fetch_add(&q->next, 1);
         if (i >= q->nblocks)
             return NULL;
-        int r0 = i * NN_PAR_MIN_ROWS, r1 = i + 1 == q->nblocks ? q->B : r0 + NN_PAR_MIN_ROWS;
+        int r0 = i * q->bs, r1 = i + 1 == q->nblocks ? q->B : r0 + q->bs;
         q->fn(q->arg, w, r0, r1);
     }
 }
@@ -49,6 +51,14 @@ int nn_par_threads(int B)
     return nt < 1 ? 1 : nt;
 }
 
+int nn_par_block(int B)
+{
+    int nt = nn_par_threads(B);
+    if (nt == 1)
+        return B;
+    return NN_PAR_MIN_ROWS;
+}
+
 void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
 {
     int nt = nn_par_threads(B);
@@ -56,7 +66,8 @@ void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
         fn(arg, 0, 0, B);
         return;
     }
-    struct pool q = {fn, arg, B, B / NN_PAR_MIN_ROWS, 0};
+    int bs = nn_par_block(B);
+    struct pool q = {fn, arg, B, B / bs, bs, 0};
     pthread_t tid[MAX_THREADS];
     struct worker ws[MAX_THREADS];
     int started[MAX_THREADS] = {0};
@@ -68,4 +79,57 @@ void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
     for (int i = 1; i < nt; i++)
         if (started[i])
             pthread_join(tid[i], NULL);
+}
+
+struct gemm_job {
+    int ta, tb, N, K;
+    float alpha, beta;
+    const float *A, *B;
+    int lda, ldb, ldc;
+    float *C;
+    int m0, m1;
+};
+
+static void *gemm_part(void *p)
+{
+    const struct gemm_job *j = p;
+    if (j->m1 <= j->m0)
+        return NULL;
+    /* rows m0.. of op(A): row offset for A as stored, column offset when it is transposed */
+    const float *a = j->ta ? j->A + j->m0 : j->A + (size_t)j->m0 * (size_t)j->lda;
+    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, j->m1 - j->m0,
+                j->N, j->K, j->alpha, a, j->lda, j->B, j->ldb, j->beta, j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
+    return NULL;
+}
+
+void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
+                  const float *B, int ldb, float beta, float *C, int ldc)
+{
+    static int blas_single; /* first call comes from the main thread, before any worker exists */
+    if (!blas_single) {
+        openblas_set_num_threads(1);
+        blas_single = 1;
+    }
+    int nt = nn_get_threads(); /* not nn_par_override: OpenBLAS rounds the parts differently */
+    int parts = (M + 15) / 16;
+    nt = nt > parts ? parts : nt;
+    nt = nt > MAX_THREADS ? MAX_THREADS : nt < 1 ? 1 : nt;
+    struct gemm_job job[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (int i = 0; i < nt; i++) {
+        job[i] = (struct gemm_job){transa, transb, N, K, alpha, beta, A, B, lda, ldb, ldc, C,
+                                   (int)((long long)parts * i / nt) * 16, (int)((long long)parts * (i + 1) / nt) * 16};
+        if (job[i].m1 > M)
+            job[i].m1 = M;
+    }
+    for (int i = 1; i < nt; i++)
+        started[i] = pthread_create(&tid[i], NULL, gemm_part, &job[i]) == 0;
+    gemm_part(&job[0]);
+    for (int i = 1; i < nt; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else
+            gemm_part(&job[i]);
+    }
 }

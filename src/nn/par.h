@@ -17,11 +17,23 @@
  * whatever block it is in, so results do not depend on the thread count. */
 void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg);
 
+/* C[M][N] = alpha op(A) op(B) + beta C (row-major cblas_sgemm), with the M rows of C split into
+ * contiguous parts (multiples of 16 rows) computed on up to nn_get_threads() threads, each part one
+ * single-threaded OpenBLAS call. transa/transb: 0 no, 1 transposed. OpenBLAS's rounding depends on the
+ * parts (up to ~1e-7 relative), so unlike the sweeps this split is not bitwise thread-count independent;
+ * nn_par_override does not apply to it. */
+void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
+                  const float *B, int ldb, float beta, float *C, int ldc);
+
+/* Rows per block nn_par_rows hands out for B rows (the last block takes the remainder, < 2 blocks). */
+int nn_par_block(int B);
+
 /* Threads nn_par_rows would use for B rows. */
 int nn_par_threads(int B);
 
-/* Tests: n >= 1 uses n threads for the sweeps whatever nn_get_threads() says (OpenBLAS's own
- * results depend on its thread count, so this separates the two); 0 returns to nn_get_threads(). */
+/* Tests: n >= 1 uses n threads for the sweeps (nn_par_rows) whatever nn_get_threads() says (the split
+ * products of nn_par_sgemm round differently per thread count, so this separates the two); 0 returns
+ * to nn_get_threads(). */
 void nn_par_override(int n);
 
 #endif

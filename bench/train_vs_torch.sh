@@ -11,6 +11,9 @@ mode=${MODE:-train}
 make -s build/libhrcast.a
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/include/x86_64-linux-gnu/openblas-pthread -o build/train_bench \
   bench/train_bench.c build/libhrcast.a -lopenblas -lpthread -lm
+cc -O2 -mavx2 -mfma -o build/fma_peak bench/fma_peak.c
+peak=$(build/fma_peak | sed 's/.*gflops=\([0-9.]*\).*/\1/')
+echo "  fp32 ceiling (bench/fma_peak.c, FMAs only, no memory): $peak GFLOP/s per core"
 have_torch=1
 /usr/bin/python3 -c 'import torch' 2>/dev/null || have_torch=0
 best_h=; best_t=; best_hth=; best_tth=

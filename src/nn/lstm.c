@@ -434,12 +434,12 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 
 /* ---- lean inference ---- */
 
-/* steps per chunk: about 1024 rows (B x steps) so a chunk's gates (2 MB at H = 128) stay near the
- * cache while the input projection is still a sizeable product */
+/* steps per chunk: about 256 rows (block rows x steps), so a chunk's gates (512 KB at H = 128) stay in
+ * the 1 MB L2 next to the packed weights (1024 rows measured ~4 % slower at 1 and 2 threads) */
 static int infer_chunk(int B)
 {
-    int c = 1024 / B;
-    return c < 16 ? 16 : c > 256 ? 256 : c;
+    int c = 256 / B;
+    return c < 4 ? 4 : c > 256 ? 256 : c;
 }
 
 /* scratch floats for a block of nb rows */

@@ -152,14 +152,16 @@ static void test_threads_b64_dropout(void **s) { (void)s; check_batch(64, 1, 0.3
 static void test_threads_b1(void **s) { (void)s; check_batch(1, 1, 0, 2); }
 static void test_threads_b7(void **s) { (void)s; check_batch(7, 2, 0, 1); }
 
-/* every row in exactly one block, blocks in [0, B) and a multiple of 6 rows apart from the last */
-static int *hits, nrows;
+/* every row in exactly one block; on several threads, blocks of at least 6 rows, none larger than
+ * nn_par_block, sizes within one row of each other (balanced) */
+static int *hits, *sizes, nrows; /* sizes[r0]: the block starting at row r0 (each r0 is one block's) */
 static void count_rows(void *arg, int w, int r0, int r1)
 {
     (void)arg;
     assert_true(w >= 0 && w < 3);
-    assert_true(r1 - r0 < 2 * NN_PAR_MIN_ROWS || (r0 == 0 && r1 == nrows && nn_par_threads(nrows) == 1));
-    assert_true(r0 % NN_PAR_MIN_ROWS == 0 && r0 < r1);
+    assert_true(r0 < r1 && r1 - r0 <= nn_par_block(nrows));
+    assert_true(r1 - r0 >= NN_PAR_MIN_ROWS || (r0 == 0 && r1 == nrows && nn_par_threads(nrows) == 1));
+    sizes[r0] = r1 - r0;
     for (int r = r0; r < r1; r++)
         __atomic_fetch_add(&hits[r], 1, __ATOMIC_RELAXED);
 }
@@ -172,12 +174,23 @@ static void test_row_blocks(void **s)
     for (size_t i = 0; i < sizeof Bs / sizeof *Bs; i++) {
         int Bn = Bs[i];
         hits = calloc((size_t)Bn, sizeof(int));
+        sizes = calloc((size_t)Bn, sizeof(int));
         nrows = Bn;
         nn_par_rows(Bn, count_rows, NULL);
-        for (int r = 0; r < Bn; r++)
+        int min_block = 1 << 30, max_block = 0;
+        for (int r = 0; r < Bn; r++) {
             assert_int_equal(hits[r], 1);
+            if (sizes[r]) {
+                min_block = sizes[r] < min_block ? sizes[r] : min_block;
+                max_block = sizes[r] > max_block ? sizes[r] : max_block;
+            }
+        }
+        assert_true(max_block - min_block <= 1);
         free(hits);
+        free(sizes);
     }
+    nrows = 64; /* 2 threads, 64 rows: 10 blocks of 6 or 7, five each */
+    assert_int_equal(nn_par_block(64), 7);
     nn_set_threads(1);
     assert_int_equal(nn_par_threads(200), 1);
     nn_par_override(3);
@@ -185,11 +198,13 @@ static void test_row_blocks(void **s)
     assert_int_equal(nn_par_threads(13), 2);
     assert_int_equal(nn_par_threads(11), 1);
     hits = calloc(200, sizeof(int));
+    sizes = calloc(200, sizeof(int));
     nrows = 200;
     nn_par_rows(200, count_rows, NULL);
     for (int r = 0; r < 200; r++)
         assert_int_equal(hits[r], 1);
     free(hits);
+    free(sizes);
     nn_par_override(0);
 }
 

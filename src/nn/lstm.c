@@ -449,8 +449,8 @@ static size_t infer_scratch(const struct lstm_cfg *c, int nb)
     return CB * (size_t)c->in + CB * 4 * H + 3 * CB * H + 2 * (size_t)c->layers * BH;
 }
 
-/* largest block nn_par_rows hands out: the whole batch on one thread, else the last block (< 2 blocks) */
-static int infer_max_block(int B) { return nn_par_threads(B) == 1 ? B : 2 * nn_par_block(B) - 1; }
+/* largest block nn_par_rows hands out: the whole batch on one thread */
+static int infer_max_block(int B) { return nn_par_block(B); }
 
 struct infer_job {
     const struct lstm_model *m;

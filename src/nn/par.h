@@ -12,8 +12,8 @@
 /* Calls fn(arg, w, r0, r1) for contiguous blocks [r0, r1) covering [0, B), on up to
  * nn_par_threads(B) threads; w in [0, nn_par_threads(B)) names the calling thread (for per-thread
  * scratch; one thread never runs two blocks at once). Returns after all blocks are done. One thread:
- * a single call with [0, B). Otherwise blocks of NN_PAR_MIN_ROWS rows, the last one taking the
- * remainder (so at most 2 * NN_PAR_MIN_ROWS - 1 rows). fn must give each row the same result
+ * a single call with [0, B). Otherwise a multiple of the thread count of nearly equal blocks of at
+ * least NN_PAR_MIN_ROWS rows (nn_par_block: the largest). fn must give each row the same result
  * whatever block it is in, so results do not depend on the thread count. */
 void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg);
 
@@ -25,7 +25,7 @@ void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
 void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
                   const float *B, int ldb, float beta, float *C, int ldc);
 
-/* Rows per block nn_par_rows hands out for B rows (the last block takes the remainder, < 2 blocks). */
+/* The largest block nn_par_rows hands out for B rows (B itself on one thread). */
 int nn_par_block(int B);
 
 /* Threads nn_par_rows would use for B rows. */

@@ -1,12 +1,11 @@
 /* par.c — nn_par_rows: the rows are cut into nblocks blocks of nearly equal size (B / nblocks rounded
  * down or up, at least NN_PAR_MIN_ROWS, the kernel's 6-row tile), nblocks a multiple of the thread
  * count, and up to nn_get_threads() threads take blocks from a shared counter until none is left. Equal
- * blocks, as many per thread, balance an idle machine (fixed 6-row blocks with a 10-row remainder left
- * one thread a block behind: 2-thread inference ran at 0.55 of the 1-thread time instead of 0.5); taking
- * them dynamically keeps both cores busy when one is slowed by other work. No row's result depends on
- * its block. One pthread per extra thread is
- * created and joined per call (a sweep runs for milliseconds; create + join costs ~40 us here). If
- * a thread cannot be created, the others (at least the caller) take its blocks: same results.
+ * blocks, as many per thread, balance an idle machine (fixed 6-row blocks with a 10-row remainder could
+ * leave one thread a block behind); taking them dynamically keeps both cores busy when one is slowed by
+ * other work. No row's result depends on its block. One pthread per extra thread is created and joined
+ * per call (a sweep runs for milliseconds; create + join costs ~40 us here). If a thread cannot be
+ * created, the others (at least the caller) take its blocks: same results.
  * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. */
 #include "nn/par.h"
 #include <cblas.h>

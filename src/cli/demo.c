@@ -25,7 +25,7 @@ static const char *usage_text =
     "      --athletes N   simulated runners (60)\n"
     "      --workouts M   workouts per runner (20)\n"
     "      --budget S     training time budget in seconds (150)\n"
-    "      --threads T    BLAS threads (2)\n"
+    "      --threads T    compute threads (2)\n"
     "      --quick        a smoke run: 12 runners x 8 workouts, 20 s of training\n"
     "  -h, --help         this text\n"
     "\n"

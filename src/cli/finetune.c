@@ -30,7 +30,7 @@ static const char *usage_text =
     "      --dropout P       dropout between layers (0.4)\n"
     "      --split S         chrono (default) or athlete\n"
     "      --seed S          seed of shuffling and dropout (42)\n"
-    "      --threads T       BLAS threads (1)\n"
+    "      --threads T       compute threads (1)\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "  -q, --quiet           only errors\n"
     "  -h, --help            this text\n"

@@ -30,7 +30,7 @@ static const char *usage_text =
     "      --split S         athlete (cold start, default) or chrono (per-athlete chronological)\n"
     "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
     "      --seed S          seed of initialisation, shuffling and dropout (42)\n"
-    "      --threads T       BLAS threads (1); same seed and threads give the same bytes\n"
+    "      --threads T       compute threads (1); same seed and threads give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "      --resume          continue from MODEL.resume\n"
     "  -q, --quiet           only errors\n"

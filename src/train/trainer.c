@@ -349,13 +349,11 @@ out:
  * moments, and so the weights, unchanged; finetuning uses no weight decay). */
 static void keep_embedding_grads(struct lstm_model *net)
 {
-    float *keep0 = net->g[0].b_ih, *keep1 = net->gfc_b;
-    size_t n0 = (size_t)(8 * net->cfg.hidden), n1 = (size_t)net->cfg.out; /* b_ih and b_hh are adjacent */
-    for (size_t i = 0; i < net->n_params; i++) {
-        float *g = net->grads + i;
-        if (!((g >= keep0 && g < keep0 + n0) || (g >= keep1 && g < keep1 + n1)))
-            *g = 0.0f;
-    }
+    /* kept: [b0, b0 + 8H) (b_ih and b_hh of layer 0 are adjacent) and [fb, fb + O); fc.bias is last */
+    float *g = net->grads, *b0 = net->g[0].b_ih, *fb = net->gfc_b;
+    memset(g, 0, sizeof(float) * (size_t)(b0 - g));
+    b0 += 8 * (size_t)net->cfg.hidden;
+    memset(b0, 0, sizeof(float) * (size_t)(fb - b0));
 }
 
 int train_lstm(const struct dataset *ds, const struct train_opts *o, const char *out_path,

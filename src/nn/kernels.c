@@ -168,8 +168,12 @@ AVX2 INLINE __m256 tanh8(__m256 x)
     return _mm256_or_ps(t, _mm256_and_ps(sign, x));
 }
 
-/* The forward cell in 8-lane intrinsics (the transcendental part is most of the cell's time);
- * columns past the last multiple of 8 take the scalar row code. */
+/* The forward cell in 8-lane intrinsics (the transcendental part is most of the cell's time), in two
+ * passes per row: the gate activations in place, then c, tanh c and h. Each element's activation is a
+ * dependency chain of ~20 operations; short loop bodies let the out-of-order core overlap many of them
+ * (one fused body per 8 columns, ~150 operations with a ~170-cycle chain, ran latency-bound at ~14
+ * cycles per element). The same arithmetic per element either way. Columns past the last multiple of 8
+ * take the scalar row code. */
 AVX2 static void cell_fwd_avx2(int nb, int H, float *g, const float *cp, float *c, float *h, float *tc)
 {
     int H8 = H & ~7;
@@ -178,18 +182,20 @@ AVX2 static void cell_fwd_avx2(int nb, int H, float *g, const float *cp, float *
         const float *cpb = cp ? cp + (size_t)b * H : NULL;
         float *cb = c + (size_t)b * H, *hb = h + (size_t)b * H, *tb = tc ? tc + (size_t)b * H : NULL;
         for (int j = 0; j < H8; j += 8) {
-            __m256 i_ = sigmoid8(_mm256_loadu_ps(gi + j)), f_ = sigmoid8(_mm256_loadu_ps(gf + j));
-            __m256 g_ = tanh8(_mm256_loadu_ps(gg + j)), o_ = sigmoid8(_mm256_loadu_ps(go + j));
-            __m256 cv = _mm256_mul_ps(i_, g_);
+            _mm256_storeu_ps(gi + j, sigmoid8(_mm256_loadu_ps(gi + j)));
+            _mm256_storeu_ps(gf + j, sigmoid8(_mm256_loadu_ps(gf + j)));
+        }
+        for (int j = 0; j < H8; j += 8)
+            _mm256_storeu_ps(gg + j, tanh8(_mm256_loadu_ps(gg + j)));
+        for (int j = 0; j < H8; j += 8)
+            _mm256_storeu_ps(go + j, sigmoid8(_mm256_loadu_ps(go + j)));
+        for (int j = 0; j < H8; j += 8) {
+            __m256 cv = _mm256_mul_ps(_mm256_loadu_ps(gi + j), _mm256_loadu_ps(gg + j));
             if (cpb)
-                cv = _mm256_fmadd_ps(f_, _mm256_loadu_ps(cpb + j), cv);
+                cv = _mm256_fmadd_ps(_mm256_loadu_ps(gf + j), _mm256_loadu_ps(cpb + j), cv);
             __m256 t = tanh8(cv);
-            _mm256_storeu_ps(gi + j, i_);
-            _mm256_storeu_ps(gf + j, f_);
-            _mm256_storeu_ps(gg + j, g_);
-            _mm256_storeu_ps(go + j, o_);
             _mm256_storeu_ps(cb + j, cv);
-            _mm256_storeu_ps(hb + j, _mm256_mul_ps(o_, t));
+            _mm256_storeu_ps(hb + j, _mm256_mul_ps(_mm256_loadu_ps(go + j), t));
             if (tb)
                 _mm256_storeu_ps(tb + j, t);
         }

@@ -4,6 +4,7 @@
 #ifndef HRCAST_NN_KERNELS_H
 #define HRCAST_NN_KERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* Threads of the LSTM's sweeps and large products (nn/par.h), >= 1, default 1; OpenBLAS is kept on one
  * thread (the split is ours). Results do not depend on the thread count (tests/test_nn_threads.c). */
@@ -34,6 +35,20 @@ size_t nn_pack_floats(int K, int N);
 void nn_pack_bt(float *P, const float *W, int N, int K);
 void nn_pack_b(float *P, const float *W, int K, int N);
 void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
+
+/* 8-bit products of the int8 inference path (gemm_q8.c). Activations h in [-1, 1] are quantized to
+ * q = round(63.5 h + 63.5) in 0..127 (h ~ (2q - 127) / 127), rows of nn_q8_kpad(K) bytes (padding
+ * ignored). Weights W [N][K] get one scale per output row s_n = max|W[n][.]| / 127 and are packed with
+ * nn_q8_pack_bt into nn_q8_pack_bytes(K, N) bytes; alpha[N] and beta[N] are written such that
+ * sum_k W[n][k] h[k] ~ alpha[n] * sum_k Wq[n][k] q[k] + beta[n]. nn_q8_gemm adds alpha[n] * (the exact
+ * integer sum) to C[M][N] (beta is for the caller to fold into a bias); AVX2 and portable bodies give
+ * the same bytes. */
+int nn_q8_kpad(int K);
+size_t nn_q8_pack_bytes(int K, int N);
+void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K);
+void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K);
+void nn_q8_gemm(int M, int N, int K, const uint8_t *A, int lda, const int8_t *P, const float *alpha, float *C,
+                int ldc);
 
 /* Vectorised helpers (reference accuracy: a few ulp). */
 void nn_sigmoid(float *x, size_t n);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nn/kernels.h"
+#include "nn/lstm_shared.h"
 #include "nn/par.h"
 
 static size_t layer_in(const struct lstm_cfg *c, int l) { return l == 0 ? (size_t)c->in : (size_t)c->hidden; }
@@ -197,7 +198,7 @@ static void head_fwd(const struct lstm_model *m, const float *Hs, size_t rows, f
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, O, H, 1.0f, Hs, H, m->fc_w, H, 1.0f, Y, O);
 }
 
-static int set_lengths(int *dst, const int *len, int B, int T)
+int nn_lstm_set_lengths(int *dst, const int *len, int B, int T)
 {
     int tmax = 0;
     for (int b = 0; b < B; b++) {
@@ -306,7 +307,7 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
     if (drop && !rng)
         return hr_fail(e, "lstm: dropout needs a random generator");
     int Tfull = T;
-    T = set_lengths(ws->len, len, B, T);
+    T = nn_lstm_set_lengths(ws->len, len, B, T);
     if (T == 0)
         T = 1; /* keep one (ignored) step so the buffers stay defined */
     ws->B = B;
@@ -436,16 +437,61 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 
 /* steps per chunk: about 256 rows (block rows x steps), so a chunk's gates (512 KB at H = 128) stay in
  * the 1 MB L2 next to the packed weights (1024 rows measured ~4 % slower at 1 and 2 threads) */
-static int infer_chunk(int B)
+int nn_lstm_infer_chunk(int B)
 {
     int c = 256 / B;
     return c < 4 ? 4 : c > 256 ? 256 : c;
 }
 
+int nn_lstm_longest(const int *lens, int B)
+{
+    int t = 0;
+    for (int b = 0; b < B; b++)
+        t = lens[b] > t ? lens[b] : t;
+    return t;
+}
+
+void nn_lstm_gather_chunk(float *xin, const float *x, const int *lens, int B, int T, int F, int t0, int tn)
+{
+    for (int t = 0; t < tn; t++)
+        for (int b = 0; b < B; b++) {
+            float *dst = xin + ((size_t)t * B + (size_t)b) * (size_t)F;
+            if (t0 + t < lens[b])
+                memcpy(dst, x + ((size_t)b * T + (size_t)(t0 + t)) * (size_t)F, (size_t)F * sizeof(float));
+            else
+                memset(dst, 0, (size_t)F * sizeof(float));
+        }
+}
+
+void nn_lstm_head_chunk(const struct lstm_model *m, const float *h, float *y, const int *lens, int B, int T, int t0,
+                        int tn)
+{
+    int H = m->cfg.hidden, O = m->cfg.out;
+    for (int t = 0; t < tn; t++) /* y = h fc_w^T + fc_b, row by row */
+        for (int b = 0; b < B; b++) {
+            const float *hr = h + ((size_t)t * B + (size_t)b) * H;
+            for (int o = 0; o < O; o++) {
+                float s = 0;
+                const float *wr = m->fc_w + (size_t)o * H;
+                for (int k = 0; k < H; k++)
+                    s += hr[k] * wr[k];
+                y[((size_t)b * T + (size_t)(t0 + t)) * (size_t)O + (size_t)o] = t0 + t < lens[b] ? s + m->fc_b[o] : NAN;
+            }
+        }
+}
+
+void nn_lstm_nan_tail(float *y, int B, int T, int O, int Teff)
+{
+    for (int b = 0; b < B; b++)
+        for (int t = Teff; t < T; t++)
+            for (int o = 0; o < O; o++)
+                y[((size_t)b * T + (size_t)t) * (size_t)O + (size_t)o] = NAN;
+}
+
 /* scratch floats for a block of nb rows */
 static size_t infer_scratch(const struct lstm_cfg *c, int nb)
 {
-    size_t CB = (size_t)infer_chunk(nb) * nb, H = (size_t)c->hidden, BH = (size_t)nb * H;
+    size_t CB = (size_t)nn_lstm_infer_chunk(nb) * nb, H = (size_t)c->hidden, BH = (size_t)nb * H;
     return CB * (size_t)c->in + CB * 4 * H + 3 * CB * H + 2 * (size_t)c->layers * BH;
 }
 
@@ -475,26 +521,17 @@ static void infer_rows(void *arg, int w, int r0, int r1)
     const struct lstm_cfg *c = &m->cfg;
     int F = c->in, H = c->hidden, L = c->layers, O = c->out, T = j->T, B = r1 - r0;
     const int *lp = j->lens + r0;
-    int Teff = 0;
-    for (int b = 0; b < B; b++)
-        Teff = lp[b] > Teff ? lp[b] : Teff;
+    int Teff = nn_lstm_longest(lp, B);
     const float *x = j->x + (size_t)r0 * T * F;
     float *y = j->y + (size_t)r0 * T * O;
-    const int chunk = infer_chunk(B);
+    const int chunk = nn_lstm_infer_chunk(B);
     size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
     float *xin = j->scratch + (size_t)w * j->per_worker, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H;
     float *cc = hb + CB * H, *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH;
     for (int t0 = 0; t0 < Teff; t0 += chunk) {
         int tn = Teff - t0 < chunk ? Teff - t0 : chunk;
         size_t rows = (size_t)tn * B;
-        for (int t = 0; t < tn; t++)
-            for (int b = 0; b < B; b++) {
-                float *dst = xin + ((size_t)t * B + (size_t)b) * (size_t)F;
-                if (t0 + t < lp[b])
-                    memcpy(dst, x + ((size_t)b * T + (size_t)(t0 + t)) * (size_t)F, (size_t)F * sizeof(float));
-                else
-                    memset(dst, 0, (size_t)F * sizeof(float));
-            }
+        nn_lstm_gather_chunk(xin, x, lp, B, T, F, t0, tn);
         const float *in = xin;
         float *hout = ha;
         for (int l = 0; l < L; l++) {
@@ -510,23 +547,9 @@ static void infer_rows(void *arg, int w, int r0, int r1)
             in = hout;
             hout = hout == ha ? hb : ha;
         }
-        for (int t = 0; t < tn; t++) /* head: y = h fc_w^T + fc_b, row by row */
-            for (int b = 0; b < B; b++) {
-                const float *hr = in + ((size_t)t * B + (size_t)b) * H;
-                for (int o = 0; o < O; o++) {
-                    float s = 0;
-                    const float *wr = m->fc_w + (size_t)o * H;
-                    for (int k = 0; k < H; k++)
-                        s += hr[k] * wr[k];
-                    y[((size_t)b * T + (size_t)(t0 + t)) * (size_t)O + (size_t)o] =
-                        t0 + t < lp[b] ? s + m->fc_b[o] : NAN;
-                }
-            }
+        nn_lstm_head_chunk(m, in, y, lp, B, T, t0, tn);
     }
-    for (int b = 0; b < B; b++)
-        for (int t = Teff; t < T; t++)
-            for (int o = 0; o < O; o++)
-                y[((size_t)b * T + (size_t)t) * (size_t)O + (size_t)o] = NAN;
+    nn_lstm_nan_tail(y, B, T, O, Teff);
 }
 
 int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
@@ -551,7 +574,7 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
         free(lens);
         return hr_fail(e, "lstm: out of memory for inference scratch");
     }
-    set_lengths(lens, len, B, T);
+    nn_lstm_set_lengths(lens, len, B, T);
     struct infer_job j = {m, x, lens, T, y, buf, buf + (size_t)L * pk_ih, pk_ih, pk_hh,
                           buf + (size_t)L * (pk_ih + pk_hh), per};
     for (int l = 0; l < L; l++) {

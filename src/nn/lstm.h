@@ -107,4 +107,12 @@ double lstm_loss(const struct lstm_model *m, struct lstm_ws *ws, const struct nn
 int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
                struct hr_err *e);
 
+/* Int8 inference (lstm_q8.c): as lstm_infer, with the recurrent products and the products between
+ * layers in 8-bit integers (7-bit activations, 8-bit weights scaled per gate row); layer 0's input
+ * product, the cell, the state and the head stay FP32. About twice the product throughput of the FP32
+ * kernel; outputs differ from lstm_infer by the quantization (tests/test_nn_q8.c bounds it on random
+ * models, docs/performance.md reports it on real data). Same layouts, lengths and NaN padding. */
+int lstm_infer_q8(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
+                  struct hr_err *e);
+
 #endif

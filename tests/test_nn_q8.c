@@ -1,0 +1,264 @@
+/* test_nn_q8.c — the int8 inference path: the quantizer and the 8-bit product (gemm_q8.c) give the
+ * same bytes in their AVX2 and portable bodies and equal an independent integer recomputation; the
+ * product is within the quantization bound of the exact FP32 one; lstm_infer_q8 stays close to
+ * lstm_infer (and far closer than a wrong packing would), keeps the NaN padding, and its outputs do
+ * not depend on the thread count, the row block or the time chunking. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nn/kernels.h"
+#include "nn/lstm.h"
+#include "nn/par.h"
+
+static float frand(struct nn_rng *r, float lo, float hi) { return lo + (hi - lo) * nn_rng_unif(r); }
+
+static void test_quantize(void **state)
+{
+    (void)state;
+    static const int Ks[] = {5, 32, 37, 128};
+    struct nn_rng r;
+    nn_rng_seed(&r, 11);
+    for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++) {
+        int K = Ks[ki], Kp = nn_q8_kpad(K), M = 3;
+        float *h = malloc(sizeof(float) * (size_t)M * K);
+        uint8_t *qa = malloc((size_t)M * Kp), *qp = malloc((size_t)M * Kp);
+        for (int i = 0; i < M * K; i++)
+            h[i] = frand(&r, -1.2f, 1.2f);
+        /* the edges: both ends, zero, outside [-1, 1], NaN, and exact grid midpoints */
+        h[0] = -1, h[1] = 1, h[2] = 0, h[3] = -3, h[4] = NAN;
+        if (K > 8)
+            h[5] = (10.5f - 63.5f) / 63.5f, h[6] = (100.5f - 63.5f) / 63.5f, h[7] = 3, h[8] = -0.0f;
+        nn_force_portable(1);
+        nn_q8_quantize(qp, Kp, h, K, M, K);
+        nn_force_portable(0);
+        nn_q8_quantize(qa, Kp, h, K, M, K);
+        assert_memory_equal(qa, qp, (size_t)M * Kp);
+        for (int m = 0; m < M; m++)
+            for (int k = 0; k < Kp; k++) {
+                int q = qp[m * Kp + k];
+                if (k >= K) {
+                    assert_int_equal(q, 64);
+                    continue;
+                }
+                float v = h[m * K + k];
+                assert_true(q >= 0 && q <= 127);
+                if (isnan(v))
+                    assert_int_equal(q, 0);
+                else if (v <= -1)
+                    assert_int_equal(q, 0);
+                else if (v >= 1)
+                    assert_int_equal(q, 127);
+                else
+                    assert_true(fabs(q - (63.5 * v + 63.5)) <= 0.5 + 1e-4);
+            }
+        free(h), free(qa), free(qp);
+    }
+}
+
+/* one product shape: AVX2 = portable = integer recomputation, and within the quantization bound */
+static void check_gemm(int M, int N, int K, struct nn_rng *r)
+{
+    int Kp = nn_q8_kpad(K);
+    float *W = malloc(sizeof(float) * (size_t)N * K), *h = malloc(sizeof(float) * (size_t)M * K);
+    float *C0 = malloc(sizeof(float) * (size_t)M * N), *Ca = malloc(sizeof(float) * (size_t)M * N);
+    float *Cp = malloc(sizeof(float) * (size_t)M * N), *alpha = malloc(sizeof(float) * (size_t)N);
+    float *beta = malloc(sizeof(float) * (size_t)N);
+    int8_t *P = malloc(nn_q8_pack_bytes(K, N));
+    uint8_t *A = malloc((size_t)M * Kp);
+    for (int i = 0; i < N * K; i++)
+        W[i] = frand(r, -0.3f, 0.3f);
+    for (int k = 0; k < K; k++) /* one row of zeros: scale 1, all weights 0 */
+        W[(size_t)(N / 2) * K + k] = 0;
+    for (int i = 0; i < M * K; i++)
+        h[i] = frand(r, -1, 1);
+    for (int i = 0; i < M * N; i++)
+        C0[i] = frand(r, -2, 2);
+    nn_q8_pack_bt(P, alpha, beta, W, N, K);
+    nn_q8_quantize(A, Kp, h, K, M, K);
+    memcpy(Ca, C0, sizeof(float) * (size_t)M * N);
+    memcpy(Cp, C0, sizeof(float) * (size_t)M * N);
+    nn_q8_gemm(M, N, K, A, Kp, P, alpha, Ca, N);
+    nn_force_portable(1);
+    nn_q8_gemm(M, N, K, A, Kp, P, alpha, Cp, N);
+    nn_force_portable(0);
+    assert_memory_equal(Ca, Cp, sizeof(float) * (size_t)M * N);
+    for (int n = 0; n < N; n++) {
+        double mx = 0;
+        for (int k = 0; k < K; k++)
+            mx = fmax(mx, fabs(W[(size_t)n * K + k]));
+        float s = mx > 0 ? (float)mx / 127.0f : 1.0f;
+        int32_t rowsum = 0;
+        for (int k = 0; k < K; k++)
+            rowsum += (int32_t)lrintf(W[(size_t)n * K + k] / s);
+        assert_float_equal(alpha[n], 2.0f * s / 127.0f, 0);
+        assert_float_equal(beta[n], -s * (float)rowsum, 0);
+        for (int m = 0; m < M; m++) {
+            /* the integer sum recomputed from the definitions, not from the packed bytes */
+            int64_t acc = 0;
+            double exact = 0, sum_abs_w = 0, sum_abs_h = 0;
+            for (int k = 0; k < K; k++) {
+                float w = W[(size_t)n * K + k], v = h[(size_t)m * K + k];
+                acc += (int64_t)lrintf(w / s) * A[(size_t)m * Kp + k];
+                exact += (double)w * v;
+                sum_abs_w += fabs(w);
+                sum_abs_h += fabs(v);
+            }
+            float prod = (float)acc * alpha[n];
+            float want = C0[(size_t)m * N + n] + prod;
+            assert_memory_equal(&Cp[(size_t)m * N + n], &want, sizeof want);
+            /* |h - h_q| <= 1/127 and |w - w_q| <= s/2 bound the error of the dequantized sum */
+            double got = (double)Cp[(size_t)m * N + n] - C0[(size_t)m * N + n] + beta[n];
+            double bound = sum_abs_w / 127.0 + 0.5 * s * sum_abs_h + 1e-5 * (fabs(exact) + 1);
+            assert_true(fabs(got - exact) <= bound);
+        }
+    }
+    free(W), free(h), free(C0), free(Ca), free(Cp), free(alpha), free(beta), free(P), free(A);
+}
+
+static void test_gemm(void **state)
+{
+    (void)state;
+    static const int Ms[] = {1, 2, 3, 4, 5, 7, 13}, Ns[] = {16, 40, 512}, Ks[] = {5, 14, 128, 130};
+    struct nn_rng r;
+    nn_rng_seed(&r, 12);
+    for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)
+        for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)
+            for (size_t c = 0; c < sizeof Ks / sizeof *Ks; c++)
+                check_gemm(Ms[a], Ns[b], Ks[c], &r);
+}
+
+/* a model with weights large enough that gates saturate sometimes, as trained ones do */
+static void make_model(struct lstm_model *m, int F, int H, int O, uint64_t seed)
+{
+    struct lstm_cfg cfg = {F, H, 2, O, 0};
+    struct hr_err e;
+    assert_int_equal(lstm_model_init(m, &cfg, seed, &e), 0);
+    for (size_t i = 0; i < m->n_params; i++)
+        m->params[i] *= 2.0f;
+}
+
+static float *make_inputs(int B, int T, int F, uint64_t seed)
+{
+    struct nn_rng r;
+    nn_rng_seed(&r, seed);
+    float *x = malloc(sizeof(float) * (size_t)B * T * F);
+    for (size_t i = 0; i < (size_t)B * T * F; i++)
+        x[i] = frand(&r, -2, 2);
+    return x;
+}
+
+/* max |a - b| over positions, NaN required at the same places (INFINITY where not) */
+static double max_abs(const float *a, const float *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++)
+        worst = isnan(a[i]) != isnan(b[i]) ? INFINITY : isnan(a[i]) ? worst : fmax(worst, fabs((double)a[i] - b[i]));
+    return worst;
+}
+
+static void check_close(int F, int H, int O, int B, int T, const int *lens)
+{
+    struct lstm_model m;
+    struct hr_err e;
+    make_model(&m, F, H, O, 21);
+    float *x = make_inputs(B, T, F, 22);
+    size_t n = (size_t)B * T * O;
+    float *y = malloc(n * sizeof(float)), *yq = malloc(n * sizeof(float)), *yw = malloc(n * sizeof(float));
+    assert_int_equal(lstm_infer(&m, x, lens, B, T, y, &e), 0);
+    assert_int_equal(lstm_infer_q8(&m, x, lens, B, T, yq, &e), 0);
+    double d = max_abs(yq, y, n), spread = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(y[i]))
+            spread = fmax(spread, fabs(y[i]));
+    /* a wrong quantization, not just a coarse one, moves outputs by a fair part of their range:
+     * the same model with W_hh of layer 1 shifted by one row stands for that */
+    memcpy(yw, yq, n * sizeof(float));
+    struct lstm_model bad;
+    make_model(&bad, F, H, O, 21);
+    memmove(bad.p[1].w_hh, bad.p[1].w_hh + H, sizeof(float) * (size_t)(4 * H - 1) * H);
+    assert_int_equal(lstm_infer(&bad, x, lens, B, T, yw, &e), 0);
+    double dbad = max_abs(yw, y, n);
+    printf("int8 vs fp32 F=%d H=%d O=%d B=%d T=%d: max |dy| %.4f (outputs up to %.3f; a shifted W_hh row: %.3f)\n",
+           F, H, O, B, T, d, spread, dbad);
+    assert_true(d <= 0.05);
+    assert_true(dbad > 4 * d);
+    lstm_model_free(&m);
+    lstm_model_free(&bad);
+    free(x), free(y), free(yq), free(yw);
+}
+
+static void test_infer_close_small(void **state)
+{
+    (void)state;
+    static const int lens[13] = {29, 1, 0, 17, 29, 28, 5, 29, 11, 2, 29, 23, 9};
+    check_close(5, 20, 1, 13, 29, lens);
+    check_close(5, 20, 2, 13, 29, lens);
+}
+
+static void test_infer_close_reference_shape(void **state)
+{
+    (void)state;
+    check_close(14, 128, 1, 7, 120, NULL);
+}
+
+/* rows alone = rows in a batch (other block, other chunking) = rows at 2 threads, bytes */
+static void test_infer_rows_threads_chunks(void **state)
+{
+    (void)state;
+    enum { B = 80, T = 29, F = 5, H = 20 };
+    struct lstm_model m;
+    struct hr_err e;
+    make_model(&m, F, H, 1, 31);
+    float *x = make_inputs(B, T, F, 32);
+    int lens[B];
+    for (int b = 0; b < B; b++)
+        lens[b] = b % 9 == 0 ? T : (b * 7) % (T + 1);
+    float *y1 = malloc(sizeof(float) * B * T), *y2 = malloc(sizeof(float) * B * T), *yr = malloc(sizeof(float) * T);
+    nn_par_override(1);
+    assert_int_equal(lstm_infer_q8(&m, x, lens, B, T, y1, &e), 0);
+    nn_par_override(2);
+    assert_int_equal(lstm_infer_q8(&m, x, lens, B, T, y2, &e), 0);
+    nn_par_override(0);
+    assert_memory_equal(y1, y2, sizeof(float) * B * T);
+    for (int b = 0; b < B; b += 13) {
+        assert_int_equal(lstm_infer_q8(&m, x + (size_t)b * T * F, &lens[b], 1, T, yr, &e), 0);
+        assert_memory_equal(yr, y1 + (size_t)b * T, sizeof(float) * T);
+    }
+    for (int b = 0; b < B; b++)
+        for (int t = 0; t < T; t++)
+            assert_int_equal(isnan(y1[(size_t)b * T + t]), t >= lens[b]);
+    lstm_model_free(&m);
+    free(x), free(y1), free(y2), free(yr);
+}
+
+static void test_infer_bad_shape(void **state)
+{
+    (void)state;
+    struct lstm_model m;
+    struct hr_err e;
+    make_model(&m, 3, 8, 1, 1);
+    float x[3] = {0}, y[1];
+    assert_int_not_equal(lstm_infer_q8(&m, x, NULL, 0, 1, y, &e), 0);
+    assert_non_null(strstr(e.msg, "bad inference batch"));
+    assert_int_equal(lstm_infer_q8(&m, x, NULL, 1, 0, y, &e), 0);
+    lstm_model_free(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quantize),
+        cmocka_unit_test(test_gemm),
+        cmocka_unit_test(test_infer_close_small),
+        cmocka_unit_test(test_infer_close_reference_shape),
+        cmocka_unit_test(test_infer_rows_threads_chunks),
+        cmocka_unit_test(test_infer_bad_shape),
+    };
+    return cmocka_run_group_tests_name("nn_q8", tests, NULL, NULL);
+}

@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# infer_vs_torch.sh — inference throughput (sequences/s) of the 2x128 LSTM, B 64, T 500, hrcast lean
-# forward vs PyTorch no_grad, same thread counts, same run; prints both and the ratio.
+# infer_vs_torch.sh — inference throughput (sequences/s) of the 2x128 LSTM, B 64, T 500: hrcast's lean
+# FP32 forward vs PyTorch no_grad (the like-for-like pass), then hrcast's int8 forward (lstm_infer_q8,
+# `--int8`) vs PyTorch's dynamic int8 LSTM and vs PyTorch FP32 (its fastest inference on these machines);
+# same thread counts, same run, alternating rounds; prints each pass and its ratios.
+# Env: as bench/train_vs_torch.sh (ITERS 7 here, ROUNDS, THREADS); INT8=0 skips the int8 passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=$(MODE=infer ITERS=${ITERS:-7} bench/train_vs_torch.sh)
-echo "$out"
-echo "$out" | awk '/ratio/ {for(i=1;i<=NF;i++){if($i=="hrcast")h=$(i+1); if($i=="torch")t=$(i+1)};
-  if (t) printf "%s  hrcast %.0f seq/s  torch %.0f seq/s\n", $2, 64000/h, 64000/t}'
+pass() {
+  out=$(ITERS=${ITERS:-7} bench/train_vs_torch.sh)
+  echo "$out"
+  echo "$out" | awk '/ratio/ {h=t=0; for(i=1;i<=NF;i++){if($i=="hrcast")h=$(i+1);
+    if($i=="torch"){j=i+1; if($j !~ /^[0-9.]+$/) j++; t=$j}};
+    if (t) printf "%s  hrcast %.0f seq/s  peer %.0f seq/s\n", $2, 64000/h, 64000/t}'
+}
+echo "== FP32: hrcast lstm_infer vs torch FP32"
+MODE=infer PEER_MODE=infer pass
+if [ "${INT8:-1}" = 1 ]; then
+  echo "== int8: hrcast lstm_infer_q8 vs torch dynamic int8 (quantize_dynamic, qint8)"
+  MODE=infer8 PEER_MODE=infer8 pass
+  echo "== int8: hrcast lstm_infer_q8 vs torch FP32"
+  MODE=infer8 PEER_MODE=infer pass
+fi

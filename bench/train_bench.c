@@ -5,7 +5,9 @@
  * 3x that (backward = two products per forward one). Mode sgemm: OpenBLAS cblas_sgemm alone on the
  * gate shapes, "sgemm threads=N recurrent_gflops=G input_gflops=G" (M=B, N=4H, K=H: one time step's
  * recurrent product; M=B*T, N=4H, K=H: a layer's input projection over the whole sequence).
- * Usage: train_bench [train|infer|sgemm] threads iters warmup [B T] */
+ * Mode infer8: the int8 inference forward (lstm_infer_q8), the same FLOP count (products done in
+ * 8-bit integers count as their FP32 equivalents).
+ * Usage: train_bench [train|infer|infer8|sgemm] threads iters warmup [B T] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
             lstm_backward(&m, &ws, &loss, y, mk, NULL);
             nn_clip_grad_norm(m.grads, m.n_params, 1.0f);
             nn_adam_step(&a, m.params, m.grads);
+        } else if (strcmp(mode, "infer8") == 0) {
+            lstm_infer_q8(&m, x, NULL, B, T, out, &e);
         } else {
             lstm_infer(&m, x, NULL, B, T, out, &e);
         }

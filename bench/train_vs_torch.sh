@@ -4,10 +4,12 @@
 # torch_ms / hrcast_ms (> 1 means hrcast is faster), hrcast's GFLOP/s (matrix products counted, see
 # bench/train_bench.c) and OpenBLAS sgemm's GFLOP/s on the gate shapes at the same thread count.
 # Then "best-vs-best": each side at its fastest thread count (the machine as a whole).
-# Env: ITERS (5), WARMUP (1), THREADS ("1 2"), ROUNDS (3), MODE.
+# Env: ITERS (5), WARMUP (1), THREADS ("1 2"), ROUNDS (3), MODE (train, infer, infer8: hrcast's int8
+# forward), PEER_MODE (what PyTorch runs: MODE by default; infer8 there is torch's dynamic int8 LSTM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${MODE:-train}
+peer=${PEER_MODE:-$mode}
 make -s build/libhrcast.a
 cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/include/x86_64-linux-gnu/openblas-pthread -o build/train_bench \
   bench/train_bench.c build/libhrcast.a -lopenblas -lpthread -lm
@@ -26,7 +28,7 @@ for th in ${THREADS:-1 2}; do
     hl=$(build/train_bench "$mode" "$th" "${ITERS:-5}" "${WARMUP:-1}")
     hs="$hs $(echo "$hl" | sed 's/.*median_ms=\([0-9.]*\).*/\1/')"
     if [ $have_torch = 1 ]; then
-      ts="$ts $(OMP_NUM_THREADS=$th /usr/bin/python3 bench/torch_train.py "$mode" "$th" "${ITERS:-5}" "${WARMUP:-1}" | sed 's/.*median_ms=//')"
+      ts="$ts $(OMP_NUM_THREADS=$th /usr/bin/python3 bench/torch_train.py "$peer" "$th" "${ITERS:-5}" "${WARMUP:-1}" | sed 's/.*median_ms=//')"
     fi
   done
   h=$(echo "$hs" | median)
@@ -35,7 +37,7 @@ for th in ${THREADS:-1 2}; do
   echo "  $(awk -v m="$mode" -v th="$th" -v h="$h" -v f="$gflop" 'BEGIN{printf "hrcast %s threads=%s median_ms=%.2f gflops=%.2f", m, th, h, f * 1000 / h}')"
   if [ $have_torch = 1 ]; then
     t=$(echo "$ts" | median)
-    awk -v m="$mode" -v th="$th" -v h="$h" -v t="$t" 'BEGIN{printf "%s threads=%s  hrcast %.1f ms  torch %.1f ms  ratio torch/hrcast %.2fx\n", m, th, h, t, t/h}'
+    awk -v m="$mode" -v p="$peer" -v th="$th" -v h="$h" -v t="$t" 'BEGIN{printf "%s threads=%s  hrcast %.1f ms  torch%s %.1f ms  ratio torch/hrcast %.2fx\n", m, th, h, (p == m ? "" : " " p), t, t/h}'
     if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN{exit !(a < b)}'; then best_t=$t; best_tth=$th; fi
   else
     echo "$mode threads=$th  hrcast $h ms  (python3-torch absent: no peer)"
@@ -45,5 +47,5 @@ done
 # the machine as a whole: each side at its own best thread count
 if [ -n "$best_t" ]; then
   awk -v m="$mode" -v h="$best_h" -v hth="$best_hth" -v t="$best_t" -v tth="$best_tth" \
-    'BEGIN{printf "%s best-vs-best  hrcast %.1f ms (threads=%s)  torch %.1f ms (threads=%s)  ratio %.2fx\n", m, h, hth, t, tth, t/h}'
+    -v p="$peer" 'BEGIN{printf "%s best-vs-best  hrcast %.1f ms (threads=%s)  torch%s %.1f ms (threads=%s)  ratio %.2fx\n", m, h, hth, (p == m ? "" : " " p), t, tth, t/h}'
 fi

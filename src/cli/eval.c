@@ -30,6 +30,7 @@ static const char *usage_text =
     "  -o, --output DIR  write DIR/metrics.json, DIR/metrics.md, the figures and DIR/report.html\n"
     "      --physio FILE use this physiological model as the physio baseline instead of fitting one\n"
     "      --seed S      bootstrap and random-figure seed (42)\n"
+    "      --int8        (LSTM) predict with 8-bit integer products instead of FP32\n"
     "  -q, --quiet       no progress messages\n"
     "  -h, --help        this text\n"
     "\n"
@@ -43,9 +44,10 @@ int cmd_eval(int argc, char **argv)
                                          {"json", no_argument, 0, 3},        {"output", required_argument, 0, 'o'},
                                          {"seed", required_argument, 0, 4},  {"quiet", no_argument, 0, 'q'},
                                          {"physio", required_argument, 0, 5},
+                                         {"int8", no_argument, 0, 6},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = "athlete:test", *dir = NULL, *physio_path = NULL;
-    int baselines = 0, json = 0, c;
+    int baselines = 0, json = 0, int8 = 0, c;
     uint64_t seed = 42;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -56,6 +58,7 @@ int cmd_eval(int argc, char **argv)
         case 'o': dir = optarg; break;
         case 4: if (cli_u64("eval", "--seed", optarg, &seed)) return 2; break;
         case 5: physio_path = optarg; baselines = 1; break;
+        case 6: int8 = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -80,6 +83,11 @@ int cmd_eval(int argc, char **argv)
     if (predictor_load(model_path, &preds[0], &e)) {
         fprintf(stderr, "hrcast eval: %s\n", e.msg);
         return 1;
+    }
+    if (int8 && predictor_set_int8(&preds[0], 1, model_path, &e)) {
+        fprintf(stderr, "hrcast eval: --int8: %s\n", e.msg);
+        predictor_free(&preds[0]);
+        return 2;
     }
     struct dataset ds;
     if (dataset_open(ds_path, &ds, &e)) {

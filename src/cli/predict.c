@@ -29,6 +29,8 @@ static const char *usage_text =
     "      --inputs       (json, LSTM) add each workout's raw, un-normalised feature rows as\n"
     "                     \"inputs\" [steps][features] and write every number unrounded\n"
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
+    "      --int8         (LSTM) 8-bit integer products: faster, predictions within a few tenths of\n"
+    "                     a bpm of the default FP32 ones (docs/performance.md, \"int8 inference\")\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "\n"
@@ -66,13 +68,14 @@ int cmd_predict(int argc, char **argv)
                                          {"output", required_argument, 0, 'o'},
                                          {"sample-step", required_argument, 0, 1},
                                          {"inputs", no_argument, 0, 2},
+                                         {"int8", no_argument, 0, 3},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *format = "csv", *out = NULL;
     struct read_opts ro;
     read_opts_default(&ro);
-    int c, inputs = 0;
+    int c, inputs = 0, int8 = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -80,6 +83,7 @@ int cmd_predict(int argc, char **argv)
         case 'o': out = optarg; break;
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
         case 2: inputs = 1; break;
+        case 3: int8 = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -99,6 +103,11 @@ int cmd_predict(int argc, char **argv)
     if (predictor_load(argv[optind], &p, &e)) {
         fprintf(stderr, "hrcast predict: %s\n", e.msg);
         return 1;
+    }
+    if (int8 && predictor_set_int8(&p, 1, argv[optind], &e)) {
+        fprintf(stderr, "hrcast predict: --int8: %s\n", e.msg);
+        predictor_free(&p);
+        return 2;
     }
     if (inputs && (strcmp(format, "json") || strcmp(p.kind, "lstm"))) {
         fprintf(stderr, "hrcast predict: --inputs needs --format json and an LSTM model (this is %s)\n", p.kind);

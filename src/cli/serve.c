@@ -27,6 +27,7 @@ static void usage(FILE *out)
             "  -t, --threads N       worker threads, each with its own copy of the model (default 4)\n"
             "  -c, --max-conns N     concurrent connections (default 128)\n"
             "      --timeout S       close idle or slow connections after S seconds (default 15)\n"
+            "      --int8            (LSTM) predict with 8-bit integer products instead of FP32\n"
             "  -q, --quiet           no request log (one line per request on stderr otherwise)\n\n"
             "API:\n"
             "  POST /api/predict   body: multipart upload, a raw workout file, or JSON\n"
@@ -80,12 +81,13 @@ int cmd_serve(int argc, char **argv)
         {"port", required_argument, 0, 'p'},   {"max-upload", required_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'}, {"max-conns", required_argument, 0, 'c'},
         {"timeout", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
+        {"int8", no_argument, 0, '8'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     struct serve_opts o;
     serve_opts_default(&o);
     const char *model = NULL;
-    int opt;
+    int opt, int8 = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "m:H:p:u:t:c:qh", longopts, NULL)) != -1) {
         long long sz;
@@ -125,6 +127,7 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case 'q': hr_log_set_level(HR_LOG_WARN); break;
+        case '8': int8 = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -153,8 +156,11 @@ int cmd_serve(int argc, char **argv)
     }
     int loaded = 0, rc = 1;
     for (; loaded < o.threads; loaded++)
-        if (predictor_load(model, &preds[loaded], &e)) {
+        if (predictor_load(model, &preds[loaded], &e) ||
+            (int8 && predictor_set_int8(&preds[loaded], 1, model, &e))) {
             fprintf(stderr, "hrcast serve: %s\n", e.msg);
+            if (preds[loaded].impl)
+                loaded++; /* loaded, but not an LSTM: freed below */
             goto out;
         }
     struct serve *s;
@@ -165,8 +171,8 @@ int cmd_serve(int argc, char **argv)
     const char *shown = strchr(o.host, ':') ? "[%s]" : "%s";
     char hostbuf[80];
     snprintf(hostbuf, sizeof hostbuf, shown, o.host);
-    fprintf(stderr, "hrcast serve: model %s (%s, step %g s); listening on http://%s:%d/ (Ctrl-C stops)\n", model,
-            preds[0].kind, (double)preds[0].step, hostbuf, serve_port(s));
+    fprintf(stderr, "hrcast serve: model %s (%s%s, step %g s); listening on http://%s:%d/ (Ctrl-C stops)\n", model,
+            preds[0].kind, int8 ? ", int8" : "", (double)preds[0].step, hostbuf, serve_port(s));
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "hrcast serve: %s, finishing requests in flight and stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -328,7 +328,7 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
         free(xi);
         len[b] = s[b]->n;
     }
-    if (lstm_infer(&m->net, x, len, n, T, y, e))
+    if ((m->int8 ? lstm_infer_q8 : lstm_infer)(&m->net, x, len, n, T, y, e))
         goto out;
     for (int b = 0; b < n; b++)
         for (int t = 0; t < s[b]->n; t++) {
@@ -357,6 +357,8 @@ static int predict_thunk(void *impl, const struct series *s, float *hr, float *s
     return hr_lstm_predict(impl, s, hr, sigma, e);
 }
 
+static void int8_thunk(void *impl, int on) { ((struct hr_lstm *)impl)->int8 = on; }
+
 static void destroy_thunk(void *impl)
 {
     hr_lstm_free(impl);
@@ -379,5 +381,6 @@ int lstm_predictor_load_st(const struct safetensors *st, const char *path, struc
     p->impl = m;
     p->predict = predict_thunk;
     p->destroy = destroy_thunk;
+    p->set_int8 = int8_thunk;
     return 0;
 }

@@ -1,5 +1,5 @@
 /* predictor.c — predictor_load: reads a model file and dispatches on __metadata__ "model_type"
- * through the loader table below; predictor_free. */
+ * through the loader table below; predictor_free; predictor_set_int8 (the LSTM's int8 forward). */
 #include "model/predictor.h"
 #include <stdlib.h>
 #include <string.h>
@@ -97,4 +97,12 @@ void predictor_free(struct predictor *p)
         p->destroy(p->impl);
     free(p->metadata_json);
     memset(p, 0, sizeof *p);
+}
+
+int predictor_set_int8(struct predictor *p, int on, const char *path, struct hr_err *e)
+{
+    if (!p->set_int8)
+        return hr_fail(e, "%s: int8 inference applies to LSTM models; this is a %s model", path, p->kind);
+    p->set_int8(p->impl, on);
+    return 0;
 }

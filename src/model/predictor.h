@@ -14,12 +14,15 @@ struct predictor {
     /* hr and sigma have s->n entries; sigma may be NULL. */
     int (*predict)(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e);
     void (*destroy)(void *impl);
+    void (*set_int8)(void *impl, int on); /* NULL where the model has no int8 forward (all but LSTM) */
     char *metadata_json; /* malloc'ed copy of the model's metadata (the model card as JSON) */
 };
 
 /* Load any hrcast model file (dispatches on metadata "model_type"). */
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e);
 void predictor_free(struct predictor *p);
+/* Switch an LSTM to its int8 forward (on = 1) or back to FP32; fails, saying so, for other kinds. */
+int predictor_set_int8(struct predictor *p, int on, const char *path, struct hr_err *e);
 static inline int predictor_predict(const struct predictor *p, const struct series *s, float *hr,
                                     float *sigma, struct hr_err *e)
 {

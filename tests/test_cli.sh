@@ -77,8 +77,12 @@ check "predict csv: header and rows" 'head -1 $tmp/pred.csv | grep -q "hr_pred_b
 check "predict: summary line with MAE" 'grep -q "MAE" $tmp/pred.err'
 check "predict json parses" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json -q | py "import json,sys; d=json.load(sys.stdin); assert len(d[\"workouts\"][0][\"hr_pred\"]) > 10"'
 check "predict of a garbage model: clear error" '"$BIN" predict "$fit" "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "safetensors\|model" $tmp/e'
+check "predict --int8: every step within 1 bpm of FP32, not all equal" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json --inputs -q > $tmp/p32.json && "$BIN" predict "$tmp/m.safetensors" "$fit" --format json --inputs --int8 -q > $tmp/p8.json && py "import json; a=json.load(open(\"$tmp/p32.json\"))[\"workouts\"][0][\"hr_pred\"]; b=json.load(open(\"$tmp/p8.json\"))[\"workouts\"][0][\"hr_pred\"]; d=[abs(x-y) for x,y in zip(a,b)]; assert len(a)==len(b)>10 and max(d)<1 and max(d)>0, max(d)"'
+"$BIN" fit-physio "$tmp/sim.hrd" -o "$tmp/phys.safetensors" -q 2>/dev/null
+check "--int8 with a physio model: exit 2, one line saying why" '"$BIN" predict "$tmp/phys.safetensors" "$fit" --int8 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "int8 inference applies to LSTM models; this is a physio model" $tmp/e'
 "$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --split all --baselines --json -q > "$tmp/ev.json" 2>/dev/null
 check "eval --json: mae, rmse, workouts, steps, baselines" 'py "import json; d=json.load(open(\"$tmp/ev.json\")); assert all(k in d for k in (\"mae\",\"rmse\",\"workouts\",\"steps\")); assert set(d[\"baselines\"]) == {\"constant\",\"physio\"}; assert all(\"mae\" in v and \"rmse\" in v for v in d[\"baselines\"].values())"'
+check "eval --int8: MAE within 0.5 bpm of FP32" '"$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --split all --json --int8 -q > $tmp/ev8.json 2>/dev/null && py "import json; a=json.load(open(\"$tmp/ev.json\"))[\"mae\"]; b=json.load(open(\"$tmp/ev8.json\"))[\"mae\"]; assert abs(a-b) < 0.5, (a, b)"'
 check "plot png" '"$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.png -q 2>/dev/null; [ "$(head -c 4 $tmp/p.png | tail -c 3)" = PNG ]'
 check "plot svg" '"$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.svg 2>/dev/null; grep -q "<svg" $tmp/p.svg'
 check "animate gif" '"$BIN" animate "$tmp/m.safetensors" "$fit" -o $tmp/a.gif --frames 10 2>/dev/null; [ "$(head -c 3 $tmp/a.gif)" = GIF ]'

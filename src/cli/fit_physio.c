@@ -26,6 +26,7 @@ static const char *usage_text =
     "      --all              use every workout (no split)\n"
     "      --population-only  no per-athlete parameters\n"
     "      --constant         the constant-mean baseline instead\n"
+    "  -q, --quiet            only errors\n"
     "  -h, --help             this text\n"
     "\n"
     "examples:\n"
@@ -37,12 +38,13 @@ int cmd_fit_physio(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"split", required_argument, 0, 1},
                                          {"population-only", no_argument, 0, 2}, {"constant", no_argument, 0, 3},
-                                         {"all", no_argument, 0, 4},           {"help", no_argument, 0, 'h'},
+                                         {"all", no_argument, 0, 4},           {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *out = NULL;
     int split = SPLIT_ATHLETE, personal = 1, constant = 0, all = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 1:
@@ -58,6 +60,7 @@ int cmd_fit_physio(int argc, char **argv)
         case 2: personal = 0; break;
         case 3: constant = 1; break;
         case 4: all = 1; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
         }

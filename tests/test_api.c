@@ -59,6 +59,11 @@ static void test_load_errors(void **state)
     assert_non_null(strstr(err, "/nonexistent/model.safetensors"));
     assert_null(hrcast_model_load(g_fit, err, sizeof err)); /* a FIT file is no model */
     assert_true(strlen(err) > 0);
+    hrcast_model *m = hrcast_model_load(g_model, err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(hrcast_model_set_int8(m, 1, err, sizeof err), -1); /* physio: no int8 forward */
+    assert_non_null(strstr(err, "int8 inference applies to LSTM models; this is a physio model"));
+    hrcast_model_free(m);
 }
 
 static void test_predict_arrays(void **state)

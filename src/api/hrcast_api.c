@@ -49,6 +49,14 @@ const char *hrcast_model_kind(const hrcast_model *m) { return m->p.kind; }
 float hrcast_model_step(const hrcast_model *m) { return m->p.step; }
 const char *hrcast_model_card(const hrcast_model *m) { return m->p.metadata_json ? m->p.metadata_json : "{}"; }
 
+int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen)
+{
+    struct hr_err e = {{0}};
+    if (predictor_set_int8(&m->p, on, "model", &e))
+        return fail(err, errlen, e.msg);
+    return 0;
+}
+
 static float *copy_or_null(const float *v, int n)
 {
     float *c = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # int8_accuracy.sh — what `--int8` (lstm_infer_q8) costs in accuracy on real data. Imports
 # ../shared/data/real (athlete = folder), trains the default 2x128 LSTM on the athlete split (time
-# budget), then: `hrcast eval` on athlete:test with FP32 and with --int8 (global masked MAE/RMSE),
+# budget), then: `hrcast eval` on athlete:test (held-out runners) and on all workouts, with FP32 and
+# with --int8 (global masked MAE/RMSE),
 # and `hrcast predict` of every workout both ways, per-step |FP32 - int8| (max, mean, 99th
 # percentile; predictions are printed to 0.1 bpm), and the time of each predict pass.
 # Usage: bench/int8_accuracy.sh   Env: REAL (../shared/data/real), OUT (temp dir, kept when given),
@@ -30,6 +31,7 @@ fi
 for mode in fp32 int8; do
     flag=; [ $mode = int8 ] && flag=--int8
     $H eval "$model" "$OUT/real.hrd" --split athlete:test --json $flag -q > "$OUT/eval_$mode.json"
+    $H eval "$model" "$OUT/real.hrd" --split all --json $flag -q > "$OUT/evalall_$mode.json"
     t0=$(date +%s.%N)
     $H predict "$model" "$OUT/real.hrd" $flag -q > "$OUT/pred_$mode.csv"
     t1=$(date +%s.%N)
@@ -38,8 +40,11 @@ done
 # the first "mae"/"rmse" of the (pretty-printed) eval JSON: the model's global metrics
 mae() { grep -m1 '"mae"' "$1" | sed 's/[^0-9.]*\([0-9.]*\).*/\1/'; }
 rmse() { grep -m1 '"rmse"' "$1" | sed 's/[^0-9.]*\([0-9.]*\).*/\1/'; }
-echo "athlete:test  FP32 MAE $(mae "$OUT/eval_fp32.json") RMSE $(rmse "$OUT/eval_fp32.json") bpm" \
-     " | int8 MAE $(mae "$OUT/eval_int8.json") RMSE $(rmse "$OUT/eval_int8.json") bpm"
+for part in eval:athlete:test evalall:all; do
+    f=${part%%:*}; name=${part#*:}
+    echo "$name  FP32 MAE $(mae "$OUT/${f}_fp32.json") RMSE $(rmse "$OUT/${f}_fp32.json") bpm" \
+         " | int8 MAE $(mae "$OUT/${f}_int8.json") RMSE $(rmse "$OUT/${f}_int8.json") bpm"
+done
 # column 6 is hr_pred_bpm; rows are the same steps in the same order
 paste -d, <(cut -d, -f6 "$OUT/pred_fp32.csv") <(cut -d, -f6 "$OUT/pred_int8.csv") | tail -n +2 |
     awk -F, '{d = $1 - $2; d = d < 0 ? -d : d; print d}' | sort -g |

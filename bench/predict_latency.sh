@@ -4,7 +4,8 @@
 # median of RUNS timed runs without it), the in-process path by stage with 1 BLAS thread (as
 # `hrcast predict` sets) and 2 (bench/predict_latency.c:
 # model load, decode+clean+resample, features+LSTM), and as the peer PyTorch's no_grad forward of
-# the same 2x128 LSTM over the same 720 steps (B 1), same run. Goal: < 50 ms.
+# the same 2x128 LSTM over the same 720 steps (B 1), same run; and `hrcast predict` vs `--int8`,
+# alternating. Goal: < 50 ms.
 # Env: RUNS (15). Usage: bench/predict_latency.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,14 @@ else
     echo $(( (b - a) / 1000 ))
   done | sort -n | awk '{v[NR]=$1} END {printf "hrcast predict (process, %d runs): median %.2f ms\n", NR, v[int((NR+1)/2)]/1000}'
 fi
+# FP32 and --int8 (lstm_infer_q8) as processes, alternating, medians of RUNS timed runs each
+for i in $(seq "$RUNS"); do
+  for flag in "" --int8; do
+    a=$(date +%s%N); build/hrcast predict -q $flag "$tmp/m.safetensors" "$tmp/run2h.fit" >/dev/null; b=$(date +%s%N)
+    echo "${flag:-fp32} $(( (b - a) / 1000 ))"
+  done
+done | sort -k1,1 -k2n | awk '{n[$1]++; v[$1, n[$1]] = $2}
+  END {for (k in n) printf "hrcast predict %s (process, %d runs, alternating): median %.2f ms\n", k, n[k], v[k, int((n[k] + 1) / 2)] / 1000}'
 build/predict_latency time "$tmp/m.safetensors" "$tmp/run2h.fit" "$RUNS" 1 | tee "$tmp/in.txt"
 build/predict_latency time "$tmp/m.safetensors" "$tmp/run2h.fit" "$RUNS" 2
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then

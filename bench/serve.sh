@@ -3,7 +3,8 @@
 # /api/predict with 1 and 32 connections for DURATION seconds each (default 10), and GET /healthz
 # as the peer (the server's own floor: HTTP without prediction). Prints predictions/s, p99 latency,
 # the ratio against /healthz, and fails when any request failed (non-2xx or socket error).
-# Usage: bench/serve.sh [path/to/hrcast] [model.safetensors]
+# Usage: bench/serve.sh [path/to/hrcast] [model.safetensors]   Env: DURATION, SERVE_THREADS, SERVE_FLAGS
+# (more serve options, e.g. --int8 with an LSTM model)
 set -euo pipefail
 BIN=${1:-build/hrcast}
 DUR=${DURATION:-10}
@@ -31,7 +32,7 @@ done = function(summary, latency, requests)
 end
 LUA
 sed -e 's/wrk.method = "POST"//' -e '/Content-Type/d' -e '/io.open/d' "$tmp/post.lua" > "$tmp/get.lua"
-"$BIN" serve --model "$MODEL" --port 0 --threads "$THREADS" --max-conns 256 --quiet 2>"$tmp/log" &
+"$BIN" serve --model "$MODEL" --port 0 --threads "$THREADS" --max-conns 256 --quiet ${SERVE_FLAGS:-} 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")

@@ -99,7 +99,7 @@ int main(int argc, char **argv)
             nn_clip_grad_norm(m.grads, m.n_params, 1.0f);
             nn_adam_step(&a, m.params, m.grads);
         } else if (strcmp(mode, "infer8") == 0) {
-            lstm_infer_q8(&m, x, NULL, B, T, out, &e);
+            lstm_infer_q8(&m, NULL, x, NULL, B, T, out, &e);
         } else {
             lstm_infer(&m, x, NULL, B, T, out, &e);
         }

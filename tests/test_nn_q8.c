@@ -2,7 +2,8 @@
  * same bytes in their AVX2 and portable bodies and equal an independent integer recomputation; the
  * product is within the quantization bound of the exact FP32 one; lstm_infer_q8 stays close to
  * lstm_infer (and far closer than a wrong packing would), keeps the NaN padding, and its outputs do
- * not depend on the thread count, the row block or the time chunking. */
+ * not depend on the thread count, the row block, the time chunking or on weights prepared once
+ * (lstm_q8_prepare) vs packed per call. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,7 +172,7 @@ static void check_close(int F, int H, int O, int B, int T, const int *lens)
     size_t n = (size_t)B * T * O;
     float *y = malloc(n * sizeof(float)), *yq = malloc(n * sizeof(float)), *yw = malloc(n * sizeof(float));
     assert_int_equal(lstm_infer(&m, x, lens, B, T, y, &e), 0);
-    assert_int_equal(lstm_infer_q8(&m, x, lens, B, T, yq, &e), 0);
+    assert_int_equal(lstm_infer_q8(&m, NULL, x, lens, B, T, yq, &e), 0);
     double d = max_abs(yq, y, n), spread = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(y[i]))
@@ -220,19 +221,22 @@ static void test_infer_rows_threads_chunks(void **state)
     for (int b = 0; b < B; b++)
         lens[b] = b % 9 == 0 ? T : (b * 7) % (T + 1);
     float *y1 = malloc(sizeof(float) * B * T), *y2 = malloc(sizeof(float) * B * T), *yr = malloc(sizeof(float) * T);
+    struct lstm_q8 *q = lstm_q8_prepare(&m, &e);
+    assert_non_null(q);
     nn_par_override(1);
-    assert_int_equal(lstm_infer_q8(&m, x, lens, B, T, y1, &e), 0);
+    assert_int_equal(lstm_infer_q8(&m, q, x, lens, B, T, y1, &e), 0);
     nn_par_override(2);
-    assert_int_equal(lstm_infer_q8(&m, x, lens, B, T, y2, &e), 0);
+    assert_int_equal(lstm_infer_q8(&m, NULL, x, lens, B, T, y2, &e), 0); /* packed for the call: same */
     nn_par_override(0);
     assert_memory_equal(y1, y2, sizeof(float) * B * T);
     for (int b = 0; b < B; b += 13) {
-        assert_int_equal(lstm_infer_q8(&m, x + (size_t)b * T * F, &lens[b], 1, T, yr, &e), 0);
+        assert_int_equal(lstm_infer_q8(&m, q, x + (size_t)b * T * F, &lens[b], 1, T, yr, &e), 0);
         assert_memory_equal(yr, y1 + (size_t)b * T, sizeof(float) * T);
     }
     for (int b = 0; b < B; b++)
         for (int t = 0; t < T; t++)
             assert_int_equal(isnan(y1[(size_t)b * T + t]), t >= lens[b]);
+    lstm_q8_free(q);
     lstm_model_free(&m);
     free(x), free(y1), free(y2), free(yr);
 }
@@ -244,9 +248,9 @@ static void test_infer_bad_shape(void **state)
     struct hr_err e;
     make_model(&m, 3, 8, 1, 1);
     float x[3] = {0}, y[1];
-    assert_int_not_equal(lstm_infer_q8(&m, x, NULL, 0, 1, y, &e), 0);
+    assert_int_not_equal(lstm_infer_q8(&m, NULL, x, NULL, 0, 1, y, &e), 0);
     assert_non_null(strstr(e.msg, "bad inference batch"));
-    assert_int_equal(lstm_infer_q8(&m, x, NULL, 1, 0, y, &e), 0);
+    assert_int_equal(lstm_infer_q8(&m, NULL, x, NULL, 1, 0, y, &e), 0);
     lstm_model_free(&m);
 }
 

@@ -265,6 +265,7 @@ int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e)
 void hr_lstm_free(struct hr_lstm *m)
 {
     physio_model_free(&m->prior);
+    lstm_q8_free(m->q8);
     lstm_model_free(&m->net);
     memset(m, 0, sizeof *m);
 }
@@ -328,7 +329,7 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
         free(xi);
         len[b] = s[b]->n;
     }
-    if ((m->int8 ? lstm_infer_q8 : lstm_infer)(&m->net, x, len, n, T, y, e))
+    if (m->q8 ? lstm_infer_q8(&m->net, m->q8, x, len, n, T, y, e) : lstm_infer(&m->net, x, len, n, T, y, e))
         goto out;
     for (int b = 0; b < n; b++)
         for (int t = 0; t < s[b]->n; t++) {
@@ -357,7 +358,13 @@ static int predict_thunk(void *impl, const struct series *s, float *hr, float *s
     return hr_lstm_predict(impl, s, hr, sigma, e);
 }
 
-static void int8_thunk(void *impl, int on) { ((struct hr_lstm *)impl)->int8 = on; }
+static int int8_thunk(void *impl, int on, struct hr_err *e)
+{
+    struct hr_lstm *m = impl;
+    lstm_q8_free(m->q8);
+    m->q8 = on ? lstm_q8_prepare(&m->net, e) : NULL;
+    return on && !m->q8 ? -1 : 0;
+}
 
 static void destroy_thunk(void *impl)
 {

@@ -18,7 +18,8 @@ struct hr_lstm {
     float hr_mean; /* mean valid HR of the training split */
     struct physio_model prior; /* for feature sets with a physiological prior (fs->prior): population
                                 * parameters and each training athlete's own, fitted on training data */
-    int int8; /* predictions through the int8 forward (lstm_infer_q8) instead of FP32 (lstm_infer) */
+    struct lstm_q8 *q8; /* non-NULL: predictions through the int8 forward (lstm_infer_q8) with these
+                         * packed weights, instead of FP32 (lstm_infer) */
 };
 
 /* provenance_json: a JSON object text stored as the card's "training" (may be NULL). */

@@ -103,6 +103,5 @@ int predictor_set_int8(struct predictor *p, int on, const char *path, struct hr_
 {
     if (!p->set_int8)
         return hr_fail(e, "%s: int8 inference applies to LSTM models; this is a %s model", path, p->kind);
-    p->set_int8(p->impl, on);
-    return 0;
+    return p->set_int8(p->impl, on, e);
 }

@@ -14,7 +14,7 @@ struct predictor {
     /* hr and sigma have s->n entries; sigma may be NULL. */
     int (*predict)(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e);
     void (*destroy)(void *impl);
-    void (*set_int8)(void *impl, int on); /* NULL where the model has no int8 forward (all but LSTM) */
+    int (*set_int8)(void *impl, int on, struct hr_err *e); /* NULL where the model has no int8 forward */
     char *metadata_json; /* malloc'ed copy of the model's metadata (the model card as JSON) */
 };
 

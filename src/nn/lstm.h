@@ -111,8 +111,13 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
  * layers in 8-bit integers (7-bit activations, 8-bit weights scaled per gate row); layer 0's input
  * product, the cell, the state and the head stay FP32. About twice the product throughput of the FP32
  * kernel; outputs differ from lstm_infer by the quantization (tests/test_nn_q8.c bounds it on random
- * models, docs/performance.md reports it on real data). Same layouts, lengths and NaN padding. */
-int lstm_infer_q8(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
-                  struct hr_err *e);
+ * models, docs/performance.md reports it on real data). Same layouts, lengths and NaN padding.
+ * q: the model's weights packed by lstm_q8_prepare (valid while they do not change), or NULL to pack
+ * them for this call only (about 0.5 ms at 2x128: worth keeping for many small calls). */
+struct lstm_q8;
+struct lstm_q8 *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e);
+void lstm_q8_free(struct lstm_q8 *q);
+int lstm_infer_q8(const struct lstm_model *m, const struct lstm_q8 *q, const float *x, const int *len, int B, int T,
+                  float *y, struct hr_err *e);
 
 #endif

@@ -18,7 +18,8 @@
  * to the cell */
 #define Q8_STEP_ROWS 8
 
-struct q8_weights {
+struct lstm_q8 { /* one allocation (buf): packed weights, scales, biases */
+    void *buf;
     int8_t *qih[LSTM_MAX_LAYERS], *qhh[LSTM_MAX_LAYERS]; /* packed (layers > 0 for qih) */
     float *pih0;                                         /* layer 0's W_ih packed FP32 */
     float *alpha_ih[LSTM_MAX_LAYERS], *alpha_hh[LSTM_MAX_LAYERS];
@@ -28,7 +29,7 @@ struct q8_weights {
 
 struct q8_job {
     const struct lstm_model *m;
-    const struct q8_weights *w;
+    const struct lstm_q8 *w;
     const float *x; /* [B][T][F] */
     const int *lens;
     int T, Kp;
@@ -120,16 +121,21 @@ static void q8_rows(void *arg, int w, int r0, int r1)
     nn_lstm_nan_tail(y, B, T, O, Teff);
 }
 
-/* one allocation: packed weights, scales, biases */
-static void *q8_weights_make(const struct lstm_model *m, struct q8_weights *w)
+struct lstm_q8 *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e)
 {
     const struct lstm_cfg *c = &m->cfg;
     int H = c->hidden, L = c->layers;
     size_t G4 = 4 * (size_t)H, qb = round64(nn_q8_pack_bytes(H, 4 * H));
     size_t pf = round64(nn_pack_floats(c->in, 4 * H) * sizeof(float)), vb = round64(G4 * sizeof(float));
+    struct lstm_q8 *w = calloc(1, sizeof *w);
     unsigned char *buf = aligned_alloc(64, pf + (size_t)L * (2 * qb + 4 * vb) + vb);
-    if (!buf)
+    if (!w || !buf) {
+        free(w);
+        free(buf);
+        hr_fail(e, "lstm: out of memory for the int8 weights");
         return NULL;
+    }
+    w->buf = buf;
     unsigned char *s = buf;
     float *beta = (float *)(s + pf + (size_t)L * (2 * qb + 4 * vb)); /* scratch for one beta vector */
     w->pih0 = (float *)s;
@@ -155,11 +161,18 @@ static void *q8_weights_make(const struct lstm_model *m, struct q8_weights *w)
         for (size_t k = 0; k < G4; k++)
             w->bias_rest[l][k] = w->bias_first[l][k] + beta[k];
     }
-    return buf;
+    return w;
 }
 
-int lstm_infer_q8(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
-                  struct hr_err *e)
+void lstm_q8_free(struct lstm_q8 *q)
+{
+    if (q)
+        free(q->buf);
+    free(q);
+}
+
+int lstm_infer_q8(const struct lstm_model *m, const struct lstm_q8 *q, const float *x, const int *len, int B, int T,
+                  float *y, struct hr_err *e)
 {
     const struct lstm_cfg *c = &m->cfg;
     if (B < 1 || T < 0)
@@ -171,20 +184,21 @@ int lstm_infer_q8(const struct lstm_model *m, const float *x, const int *len, in
     for (int nb = 1; nb <= nbmax; nb++)
         if (q8_scratch(c, nb, Kp) > per)
             per = q8_scratch(c, nb, Kp);
-    struct q8_weights w;
-    void *wbuf = q8_weights_make(m, &w);
+    struct lstm_q8 *own = q ? NULL : lstm_q8_prepare(m, e);
+    if (!q && !own)
+        return -1;
     unsigned char *scratch = aligned_alloc(64, (size_t)workers * per);
     int *lens = malloc((size_t)B * sizeof(int));
-    if (!wbuf || !scratch || !lens) {
-        free(wbuf);
+    if (!scratch || !lens) {
+        lstm_q8_free(own);
         free(scratch);
         free(lens);
         return hr_fail(e, "lstm: out of memory for int8 inference scratch");
     }
     nn_lstm_set_lengths(lens, len, B, T);
-    struct q8_job j = {m, &w, x, lens, T, Kp, y, scratch, per};
+    struct q8_job j = {m, q ? q : own, x, lens, T, Kp, y, scratch, per};
     nn_par_rows(B, q8_rows, &j);
-    free(wbuf);
+    lstm_q8_free(own);
     free(scratch);
     free(lens);
     return 0;

@@ -241,6 +241,27 @@ static void test_infer_rows_threads_chunks(void **state)
     free(x), free(y1), free(y2), free(yr);
 }
 
+/* the portable bodies (no AVX2 cell, portable quantizer and product) stay as close to FP32 */
+static void test_infer_portable(void **state)
+{
+    (void)state;
+    enum { B = 5, T = 33, F = 5, H = 20 };
+    struct lstm_model m;
+    struct hr_err e;
+    make_model(&m, F, H, 1, 41);
+    float *x = make_inputs(B, T, F, 42), y[B * T], ya[B * T], yp[B * T];
+    assert_int_equal(lstm_infer(&m, x, NULL, B, T, y, &e), 0);
+    assert_int_equal(lstm_infer_q8(&m, NULL, x, NULL, B, T, ya, &e), 0);
+    nn_force_portable(1);
+    assert_int_equal(lstm_infer_q8(&m, NULL, x, NULL, B, T, yp, &e), 0);
+    nn_force_portable(0);
+    printf("int8 portable vs AVX2: max |dy| %.5f; portable vs FP32 %.4f\n", max_abs(yp, ya, B * T), max_abs(yp, y, B * T));
+    assert_true(max_abs(yp, y, B * T) <= 0.05);
+    assert_true(max_abs(yp, ya, B * T) <= 0.05);
+    lstm_model_free(&m);
+    free(x);
+}
+
 static void test_infer_bad_shape(void **state)
 {
     (void)state;
@@ -262,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_infer_close_small),
         cmocka_unit_test(test_infer_close_reference_shape),
         cmocka_unit_test(test_infer_rows_threads_chunks),
+        cmocka_unit_test(test_infer_portable),
         cmocka_unit_test(test_infer_bad_shape),
     };
     return cmocka_run_group_tests_name("nn_q8", tests, NULL, NULL);

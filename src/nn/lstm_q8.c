@@ -86,17 +86,17 @@ static void q8_rows(void *arg, int w, int r0, int r1)
     const int chunk = nn_lstm_infer_chunk(B);
     size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
     unsigned char *s = j->scratch + (size_t)w * j->per_worker;
-    float *xin = (float *)s;
+    float *xin = (void *)s;
     s += round64(CB * (size_t)F * 4);
-    float *G = (float *)s;
+    float *G = (void *)s;
     s += round64(CB * G4 * 4);
-    float *cc = (float *)s;
+    float *cc = (void *)s;
     s += round64(CB * (size_t)H * 4);
-    float *hf = (float *)s;
+    float *hf = (void *)s;
     s += round64(CB * (size_t)H * 4);
     uint8_t *hq[2] = {s, s + round64(CB * (size_t)Kp)};
     s += 2 * round64(CB * (size_t)Kp);
-    float *cstate = (float *)s;
+    float *cstate = (void *)s;
     s += round64((size_t)L * BH * 4);
     uint8_t *hqstate = s;
     for (int t0 = 0; t0 < Teff; t0 += chunk) {
@@ -137,18 +137,18 @@ struct lstm_q8 *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e)
     }
     w->buf = buf;
     unsigned char *s = buf;
-    float *beta = (float *)(s + pf + (size_t)L * (2 * qb + 4 * vb)); /* scratch for one beta vector */
-    w->pih0 = (float *)s;
+    float *beta = (void *)(s + pf + (size_t)L * (2 * qb + 4 * vb)); /* scratch for one beta vector */
+    w->pih0 = (void *)s;
     nn_pack_bt(w->pih0, m->p[0].w_ih, 4 * H, c->in);
     s += pf;
     for (int l = 0; l < L; l++) {
-        w->qih[l] = (int8_t *)s;
-        w->qhh[l] = (int8_t *)(s + qb);
+        w->qih[l] = (void *)s;
+        w->qhh[l] = (void *)(s + qb);
         s += 2 * qb;
-        w->alpha_ih[l] = (float *)s;
-        w->alpha_hh[l] = (float *)(s + vb);
-        w->bias_first[l] = (float *)(s + 2 * vb);
-        w->bias_rest[l] = (float *)(s + 3 * vb);
+        w->alpha_ih[l] = (void *)s;
+        w->alpha_hh[l] = (void *)(s + vb);
+        w->bias_first[l] = (void *)(s + 2 * vb);
+        w->bias_rest[l] = (void *)(s + 3 * vb);
         s += 4 * vb;
         for (size_t k = 0; k < G4; k++)
             w->bias_first[l][k] = m->p[l].b_ih[k] + m->p[l].b_hh[k];

@@ -1,7 +1,7 @@
 /* gemm_q8.c — the 8-bit product of the int8 inference path (lstm_infer_q8): C[M][N] += alpha[n] *
  * sum_k A[m][k] W[n][k] with A unsigned 7-bit activations (0..127) and W signed 8-bit weights
- * (-127..127), exact int32 sums. Weights are packed once per call into 16-column panels of 4-k
- * groups, P[N/16][K/4][16][4] bytes, so one AVX2 vpmaddubsw multiplies 32 byte pairs. Because
+ * (-127..127), exact int32 sums. Weights are packed once (per model: lstm_q8_prepare) into 16-column
+ * panels of 4-k groups, P[N/16][K/4][16][4] bytes, so one AVX2 vpmaddubsw multiplies 32 byte pairs. Because
  * 2 * 127 * 127 = 32258 < 32767, the 16-bit pair sums of vpmaddubsw never saturate: the AVX2 body
  * and the portable C body compute the same integers, and the float result C += (float)acc * alpha
  * (a multiply then an add, no FMA) is the same bytes on both. Also the quantizer of activations. */

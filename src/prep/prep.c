@@ -1,6 +1,7 @@
 /* prep.c — one raw workout -> one clean grid series (see prep.h for the rules and reasons;
  * docs/data.md documents them for users). */
 #include "prep/prep.h"
+#include "prep/altitude.h"
 #include "prep/resample.h"
 #include <math.h>
 #include <stdio.h>
@@ -132,6 +133,19 @@ static void take_samples(const struct workout *w, struct raw *r, struct prep_sta
         m++;
     }
     r->m = m;
+}
+
+/* The altitude rules (altitude.h), counted under their reasons. -1: out of memory. */
+static int clean_altitude(const double *t, float *alt, int n, struct prep_stats *st)
+{
+    struct alt_counts c = {0};
+    if (altitude_clean(t, alt, n, &c))
+        return -1;
+    st->masked[MASK_ALT_OUT_OF_RANGE] += c.out_of_range;
+    st->masked[MASK_ALT_SPIKE] += c.spike;
+    st->masked[MASK_ALT_LEVEL_SHIFT] += c.level_shift;
+    st->masked[MASK_ALT_CLIMB_RATE] += c.climb_rate;
+    return 0;
 }
 
 static int hr_in_range(float h, const struct prep_opts *o)
@@ -308,6 +322,10 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         S_ALT(out)[i] = w->alt[i];
         nalt += isfinite(w->alt[i]);
     }
+    if (clean_altitude(w->time, S_ALT(out), n, st)) {
+        series_free(out);
+        return hr_fail(e, "%s: out of memory", w->source);
+    }
     fill_gaps(S_SPEED(out), n, 0.0f);
     fill_gaps(S_ALT(out), n, 0.0f);
     series_finish_grid(out);
@@ -362,6 +380,10 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         }
     double raw_duration = tmax - tmin;
     keep_best_segment(&r, o, st);
+    if (clean_altitude(r.t, r.alt, r.m, st)) {
+        rc = hr_fail(e, "%s: out of memory", w->source);
+        goto done;
+    }
     if (clean_hr(&r, o, st) == 0 && o->require_hr) {
         rc = reject(out, REJ_NO_HR, why, st);
         goto done;

@@ -28,6 +28,7 @@ void train_opts_default(struct train_opts *o)
     o->epochs = 30;
     o->patience = 5;
     o->max_len = 1440;
+    o->preroll_s = LSTM_PREROLL_S;
     o->threads = 1;
     snprintf(o->loss, sizeof o->loss, "mse");
     snprintf(o->features, sizeof o->features, "default");
@@ -430,6 +431,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_idx;
         lstm_init_output_bias(&m.net, 0.0f, 0.0f); /* the training mean HR, once folded */
         m.step = ds->step;
+        m.preroll = o->preroll_s > 0 ? hr_lstm_preroll_steps(m.step, o->preroll_s) : 0;
         m.hr_mean = (float)hr_mean;
     }
     snprintf(m.loss, sizeof m.loss, "%s", nn_loss_name(loss.kind));
@@ -485,7 +487,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         T_cap = o->max_len;
     struct lstm_ws ws;
     struct batch bt;
-    if (lstm_ws_init(&ws, &m.net, o->batch, T_cap, e) || batch_alloc(&bt, o->batch, T_cap, m.fs->n)) {
+    if (lstm_ws_init(&ws, &m.net, o->batch, T_cap + m.preroll, e) ||
+        batch_alloc(&bt, o->batch, T_cap + m.preroll, m.fs->n)) {
         if (!e->msg[0])
             hr_fail(e, "train: out of memory");
         fclose(log);

@@ -1,7 +1,8 @@
-/* test_altitude.c — the altitude cleaning rules (src/prep/altitude.c): spikes, level shifts, sustained
- * climb rates and impossible values are masked or re-levelled and counted; real climbs and descents are
- * left alone; and on the real Strava file whose altitudes run from -344 m to 12,359 m the elevation gain
- * and grades become plausible (skipped when ../shared/data/real is absent). */
+/* test_altitude.c — the cleaning rules that the real import's feature statistics called for: the
+ * altitude rules (src/prep/altitude.c: spikes, level shifts, sustained climb rates and impossible values
+ * are masked or re-levelled and counted; real climbs and descents are left alone; on the real Strava file
+ * whose altitudes run from -344 m to 12,359 m the elevation gain and grades become plausible, skipped
+ * when ../shared/data/real is absent), and the not_moving rejection of a watch left recording. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,6 +162,40 @@ static void test_spike_and_level_shift_counts(void **state)
         assert_float_equal(a[i], 50.0f, 1e-4);
 }
 
+/* Ten hours of HR from a watch that never moved (like a real FIT file that gave elapsed_time its 35,670 s
+ * maximum) is rejected as not_moving; the same run with 5 minutes of running in it is accepted. */
+static void test_standing_recording_rejected_not_moving(void **state)
+{
+    (void)state;
+    for (int run_s = 0; run_s <= 300; run_s += 300) {
+        struct workout w;
+        workout_init(&w);
+        snprintf(w.sport, sizeof w.sport, "running");
+        snprintf(w.source, sizeof w.source, "standing");
+        for (int i = 0; i < 36000; i += 5) {
+            long k = workout_push(&w, 1.6e9 + i);
+            w.hr[k] = 75.0f;
+            w.speed[k] = i < run_s ? 3.0f : 0.08f;
+        }
+        struct prep_opts o;
+        prep_opts_default(&o);
+        struct series s;
+        struct prep_stats st = {0};
+        enum reject_reason why = REJ_COUNT;
+        int rc = prep_workout(&w, &o, &s, &why, &st, NULL);
+        if (run_s == 0) {
+            assert_int_equal(rc, 1);
+            assert_int_equal(why, REJ_NOT_MOVING);
+            assert_string_equal(reject_reason_name(why), "not_moving");
+            assert_int_equal(st.rejected[REJ_NOT_MOVING], 1);
+        } else {
+            assert_int_equal(rc, 0);
+            series_free(&s);
+        }
+        workout_free(&w);
+    }
+}
+
 struct first_run {
     struct series s;
     struct prep_stats st;
@@ -227,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_synthetic_spikes_cleaned_and_counted),
         cmocka_unit_test(test_steep_real_terrain_untouched),
         cmocka_unit_test(test_spike_and_level_shift_counts),
+        cmocka_unit_test(test_standing_recording_rejected_not_moving),
         cmocka_unit_test(test_real_strava_spikes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

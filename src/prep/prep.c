@@ -14,6 +14,7 @@
 #define GPS_ANCHOR_M 2.0      /* GPS moves below this are jitter, not distance */
 #define GPS_SPEED_WINDOW_S 20.0f
 #define MAX_STEPS_HOURS 48.0
+#define MOVING_SPEED 0.5f     /* m/s: slower than this is standing, not running or walking */
 
 void prep_opts_default(struct prep_opts *o)
 {
@@ -296,6 +297,15 @@ static void fill_meta(struct series_meta *m, const struct workout *w, const stru
     m->raw_duration = (float)raw_duration;
 }
 
+/* Seconds of a grid series spent moving (speed above MOVING_SPEED). */
+static double moving_seconds(const struct series *s)
+{
+    int k = 0;
+    for (int i = 0; i < s->n; i++)
+        k += S_SPEED(s)[i] > MOVING_SPEED;
+    return k * (double)s->step;
+}
+
 /* A workout that is already a clean grid of the requested step (hrcast's own Parquet export): keep its
  * values (re-cleaning would interpolate across steps that were masked on purpose); only the range
  * rule and the acceptance rules apply. Returns -2 when the samples are not exactly on that grid. */
@@ -336,6 +346,8 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         return reject(out, REJ_TOO_SHORT, why, st);
     if (o->require_hr && valid < o->min_valid_frac * (float)n)
         return reject(out, REJ_LOW_VALID_HR, why, st);
+    if (o->require_hr && moving_seconds(out) < o->min_valid_s)
+        return reject(out, REJ_NOT_MOVING, why, st);
     int gps = 0;
     for (int i = 0; i < n && !gps; i++)
         gps = isfinite(w->lat[i]) && isfinite(w->lon[i]);
@@ -464,6 +476,10 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     }
     if (o->require_hr && valid < o->min_valid_frac * (float)active) {
         rc = reject(out, REJ_LOW_VALID_HR, why, st);
+        goto done;
+    }
+    if (o->require_hr && moving_seconds(out) < o->min_valid_s) {
+        rc = reject(out, REJ_NOT_MOVING, why, st);
         goto done;
     }
     fill_meta(&out->meta, w, o, t0, nalt, has_gps, valid, nsteps, raw_duration);

@@ -19,6 +19,7 @@ enum reject_reason {
     REJ_DUPLICATE,       /* same athlete and start time as an earlier workout */
     REJ_READ_ERROR,      /* the file could not be read (counted by import) */
     REJ_UNSUPPORTED,     /* not a workout format hrcast reads (counted by import) */
+    REJ_NOT_MOVING,      /* less than min_valid_s seconds moving (> 0.5 m/s): a watch left recording */
     REJ_COUNT
 };
 

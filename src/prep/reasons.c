@@ -5,7 +5,7 @@ const char *reject_reason_name(enum reject_reason r)
 {
     static const char *names[REJ_COUNT] = {
         "not_running", "no_time", "no_hr", "no_speed", "too_short",
-        "low_valid_hr", "duplicate", "read_error", "unsupported_format",
+        "low_valid_hr", "duplicate", "read_error", "unsupported_format", "not_moving",
     };
     return (unsigned)r < REJ_COUNT ? names[r] : "?";
 }

@@ -160,6 +160,15 @@ static void test_spike_and_level_shift_counts(void **state)
     assert_int_equal(c.level_shift, 150);
     for (int i = 0; i < N; i++)
         assert_float_equal(a[i], 50.0f, 1e-4);
+    /* two level shifts: the second is compared as recorded (not as re-levelled) and stays a shift */
+    for (int i = 0; i < N; i++)
+        a[i] = i < 100 ? 50.0f : i < 400 ? 250.0f : 180.0f;
+    memset(&c, 0, sizeof c);
+    assert_int_equal(altitude_clean(t, a, N, &c), 0);
+    assert_int_equal(c.spike, 0);
+    assert_int_equal(c.level_shift, 100 + 200); /* the longest level, 250 m, keeps its values */
+    for (int i = 0; i < N; i++)
+        assert_float_equal(a[i], 250.0f, 1e-3);
 }
 
 /* Ten hours of HR from a watch that never moved (like a real FIT file that gave elapsed_time its 35,670 s

@@ -23,12 +23,12 @@ static void mask_out_of_range(float *alt, int n, struct alt_counts *c)
 }
 
 /* Index of the first sample after i (within ALT_RETURN_S) back near the level a_ref left at t_ref, and
- * nearer to it than to the level it jumped to (alt[i]); -1 when none. */
-static int find_return(const double *t, const float *alt, int n, int i, double t_ref, float a_ref)
+ * nearer to it than to the level a_jump it jumped to (both as recorded); -1 when none. */
+static int find_return(const double *t, const float *alt, int n, int i, double t_ref, float a_ref, float a_jump)
 {
     for (int j = i + 1; j < n && t[j] - t[i] <= ALT_RETURN_S; j++)
         if (isfinite(alt[j]) && fabsf(alt[j] - a_ref) <= ALT_TOL_M + ALT_VBACK_M_S * (float)(t[j] - t_ref) &&
-            fabsf(alt[j] - a_ref) < fabsf(alt[j] - alt[i]))
+            fabsf(alt[j] - a_ref) < fabsf(alt[j] - a_jump))
             return j;
     return -1;
 }
@@ -45,7 +45,7 @@ static void fix_jumps(const double *t, float *alt, int n, double *level, struct 
             continue;
         alt[i] -= (float)shift;
         if (g >= 0 && fabsf(alt[i] - alt[g]) > ALT_TOL_M + ALT_VJUMP_M_S * (float)(t[i] - t[g])) {
-            int j = find_return(t, alt, n, i, t[g], alt[g] + (float)shift);
+            int j = find_return(t, alt, n, i, t[g], alt[g] + (float)shift, alt[i] + (float)shift);
             if (j >= 0) {
                 for (int k = i; k < j; k++)
                     if (isfinite(alt[k])) {

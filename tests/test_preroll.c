@@ -3,7 +3,7 @@
  * 3 m/s a model predicted 139, 134, 131, 129 bpm and only then rose. A model with a pre-roll (rest rows
  * before every sequence, in training and prediction) starts from a learned rest state: its prediction at
  * constant pace starts below the steady value and does not dip. Model files without "preroll_steps" (from
- * before) load with none and predict exactly as before. */
+ * before) load with none and predict exactly as before; --resume keeps the pre-roll of the run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +124,35 @@ static void test_model_without_preroll_predicts_as_before(void **state)
     hr_lstm_free(&m);
 }
 
+/* --resume continues with the pre-roll of the run it resumes, whatever the options say now. */
+static void test_resume_keeps_the_runs_preroll(void **state)
+{
+    (void)state;
+    struct dataset ds;
+    struct hr_err e = {{0}};
+    assert_int_equal(dataset_open(g_fx.path, &ds, &e), 0);
+    struct train_opts o;
+    train_opts_default(&o);
+    o.hidden = 4;
+    o.batch = 8;
+    o.epochs = 2;
+    o.time_budget = 1e-6; /* stops after epoch 1, leaving the resume file */
+    char path[600];
+    snprintf(path, sizeof path, "%s/res.safetensors", g_fx.dir);
+    struct train_result r;
+    assert_int_equal(train_lstm(&ds, &o, path, &r, &e), 0);
+    assert_int_equal(r.epochs_run, 1);
+    o.time_budget = 0;
+    o.resume = 1;
+    o.preroll_s = 0;
+    assert_int_equal(train_lstm(&ds, &o, path, &r, &e), 0);
+    struct hr_lstm m;
+    assert_int_equal(hr_lstm_load(path, &m, &e), 0);
+    assert_int_equal(m.preroll, hr_lstm_preroll_steps(m.step, LSTM_PREROLL_S));
+    hr_lstm_free(&m);
+    dataset_close(&ds);
+}
+
 /* The rest row: speed columns and grade 0; altitude, gender and the workout constants kept. */
 static void test_rest_row(void **state)
 {
@@ -147,6 +176,7 @@ int main(void)
         cmocka_unit_test(test_rest_row),
         cmocka_unit_test(test_constant_pace_starts_low_without_a_dip),
         cmocka_unit_test(test_model_without_preroll_predicts_as_before),
+        cmocka_unit_test(test_resume_keeps_the_runs_preroll),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

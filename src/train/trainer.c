@@ -324,6 +324,16 @@ static int load_resume(const char *path, struct hr_lstm *m, struct nn_adam *adam
     if (st_copy_f32(&st, "optim.adam_m", 1, shp, adam->m, adam->n, e) ||
         st_copy_f32(&st, "optim.adam_v", 1, shp, adam->v, adam->n, e))
         goto out;
+    /* the pre-roll of the run it continues (its card; none in resume files from before the pre-roll) */
+    const char *card = st_meta_get(&st, "model");
+    struct json *cj = NULL;
+    if (card && !json_parse(card, strlen(card), path, &cj, e)) {
+        int pre = (int)json_get_num(cj, "preroll_steps", 0);
+        if (pre != m->preroll)
+            hr_info("resume: keeping the run's pre-roll of %d steps", pre);
+        m->preroll = pre >= 0 && pre <= 100000 ? pre : 0;
+        json_free(cj);
+    }
     adam->step = (long)json_get_num(j, "adam_step", 0);
     rs->epoch = (int)json_get_num(j, "epoch", 0);
     rs->lr = (float)json_get_num(j, "lr", rs->lr);

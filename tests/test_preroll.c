@@ -145,7 +145,9 @@ static void test_resume_keeps_the_runs_preroll(void **state)
     o.time_budget = 0;
     o.resume = 1;
     o.preroll_s = 0;
+    o.lr = 1e-2f;
     assert_int_equal(train_lstm(&ds, &o, path, &r, &e), 0);
+    assert_int_equal(r.best_epoch, 2); /* the file was written by the resumed part */
     struct hr_lstm m;
     assert_int_equal(hr_lstm_load(path, &m, &e), 0);
     assert_int_equal(m.preroll, hr_lstm_preroll_steps(m.step, LSTM_PREROLL_S));

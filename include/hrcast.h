@@ -50,6 +50,46 @@ int hrcast_predict_file(const hrcast_model *m, const char *path, hrcast_result *
 void hrcast_result_free(hrcast_result *r);
 void hrcast_results_free(hrcast_result *r, int count);
 
+/* Live forecasting: a model fed one raw sample at a time (docs/live.md). Samples may come at any rate and at
+ * irregular times; they are resampled onto the model's grid exactly as a recording file is, so streaming a
+ * file's samples gives hrcast_predict_file's numbers. O(1) work per pushed sample and no allocation after
+ * open; deterministic. A stream borrows its model (free the stream first). */
+typedef struct hrcast_stream hrcast_stream;
+
+/* Status codes of hrcast_stream_push (the sample is refused, the stream stays as it was). */
+enum {
+    HRCAST_STREAM_OK = 0,
+    HRCAST_STREAM_BAD_TIME = 1,   /* time not finite */
+    HRCAST_STREAM_BACKWARDS = 2,  /* time not after the previous sample's */
+    HRCAST_STREAM_BAD_VALUE = 3,  /* speed outside [0, 12] m/s or not finite, altitude outside [-450, 9000] m,
+                                   * infinite HR (a finite HR outside [30, 230] is taken as unknown) */
+    HRCAST_STREAM_GAP = 4,        /* more than 30 min since the previous sample: a new session (reset) */
+    HRCAST_STREAM_FULL = 5        /* past max_hours, or over ~100 samples a second */
+};
+
+/* gender 'm', 'f' or 'u'; max_hours (<= 48) sizes the buffers. NULL with err on failure (an LSTM whose
+ * feature set needs the whole workout, default+pace, cannot stream). */
+hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, float max_hours, char *err, size_t errlen);
+void hrcast_stream_free(hrcast_stream *s);
+/* Forget every sample: a new run with the same model. */
+void hrcast_stream_reset(hrcast_stream *s);
+/* time_s: seconds (any origin, increasing); speed m/s; altitude_m and hr_bpm may be NaN (unknown). */
+int hrcast_stream_push(hrcast_stream *s, double time_s, float speed_mps, float altitude_m, float hr_bpm, char *err,
+                       size_t errlen);
+/* Predicted HR now (the last grid step), NaN before the first sample. */
+float hrcast_stream_hr_now(hrcast_stream *s);
+/* Grid steps so far; hrcast_stream_predictions fills hr (and the grid's time, speed, altitude and resampled
+ * recorded HR where not NULL) with that many values: what hrcast_predict_file gives if the run ended now. */
+int hrcast_stream_steps(const hrcast_stream *s);
+int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *speed, float *altitude, float *hr_recorded);
+/* Forecast a planned remainder of n grid steps (hrcast_model_step seconds each) after the samples so far:
+ * speed m/s, altitude m (NULL: hold the last), hr receives n values. The stream is not changed. */
+int hrcast_stream_forecast(hrcast_stream *s, const float *speed_mps, const float *altitude_m, int n, float *hr,
+                           char *err, size_t errlen);
+/* The same for a constant pace (m/s) on the flat for a number of seconds; hr holds ceil(seconds / step). */
+int hrcast_stream_forecast_pace(hrcast_stream *s, float speed_mps, float seconds, float *hr, char *err,
+                                size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 #include "data/runs.h"
 #include "eval/metrics.h"
 #include "model/predictor.h"
+#include "model/stream.h"
 #include "prep/prep.h"
 #include <math.h>
 #include <stdio.h>
@@ -189,4 +190,82 @@ void hrcast_results_free(hrcast_result *r, int count)
     for (int i = 0; r && i < count; i++)
         hrcast_result_free(&r[i]);
     free(r);
+}
+
+/* ---- live stream (model/stream.h) ---- */
+
+struct hrcast_stream {
+    struct hr_stream *s;
+    float *plan; /* hrcast_stream_forecast_pace's speeds, allocated at open */
+    int plan_cap;
+};
+
+hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, float max_hours, char *err, size_t errlen)
+{
+    struct hr_err e = {{0}};
+    hrcast_stream *h = calloc(1, sizeof *h);
+    if (!h) {
+        fail(err, errlen, "out of memory");
+        return NULL;
+    }
+    h->s = hr_stream_open(&m->p, gender, max_hours, &e);
+    h->plan_cap = (int)ceil(max_hours * 3600.0 / m->p.step) + 2;
+    h->plan = h->s ? malloc(sizeof(float) * (size_t)h->plan_cap) : NULL;
+    if (!h->s || !h->plan) {
+        fail(err, errlen, h->s ? "out of memory" : e.msg);
+        hrcast_stream_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void hrcast_stream_free(hrcast_stream *s)
+{
+    if (!s)
+        return;
+    hr_stream_free(s->s);
+    free(s->plan);
+    free(s);
+}
+
+void hrcast_stream_reset(hrcast_stream *s) { hr_stream_reset(s->s); }
+
+int hrcast_stream_push(hrcast_stream *s, double time_s, float speed_mps, float altitude_m, float hr_bpm, char *err,
+                       size_t errlen)
+{
+    struct hr_err e = {{0}};
+    int rc = hr_stream_push(s->s, time_s, speed_mps, altitude_m, hr_bpm, &e);
+    if (rc)
+        fail(err, errlen, e.msg);
+    return rc;
+}
+
+float hrcast_stream_hr_now(hrcast_stream *s) { return hr_stream_now(s->s); }
+int hrcast_stream_steps(const hrcast_stream *s) { return hr_stream_steps(s->s); }
+
+int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *speed, float *altitude, float *hr_recorded)
+{
+    return hr_stream_predict(s->s, hr, speed, altitude, hr_recorded);
+}
+
+int hrcast_stream_forecast(hrcast_stream *s, const float *speed_mps, const float *altitude_m, int n, float *hr,
+                           char *err, size_t errlen)
+{
+    struct hr_err e = {{0}};
+    if (hr_stream_forecast(s->s, speed_mps, altitude_m, n, hr, &e))
+        return fail(err, errlen, e.msg);
+    return 0;
+}
+
+int hrcast_stream_forecast_pace(hrcast_stream *s, float speed_mps, float seconds, float *hr, char *err,
+                                size_t errlen)
+{
+    if (!(seconds > 0))
+        return fail(err, errlen, "stream: forecast seconds must be positive");
+    double n = ceil(seconds / hr_stream_step(s->s));
+    if (n > s->plan_cap)
+        return fail(err, errlen, "stream: forecast longer than the stream's max_hours");
+    for (int k = 0; k < (int)n; k++)
+        s->plan[k] = speed_mps;
+    return hrcast_stream_forecast(s, s->plan, NULL, (int)n, hr, err, errlen);
 }

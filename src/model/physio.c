@@ -28,17 +28,28 @@ double physio_cost_ratio(double i)
     return (((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6) / 3.6;
 }
 
-void physio_predict_params(const struct physio_params *p, const struct series *s, float *hr)
+double physio_alpha(const struct physio_params *p, float step)
 {
     double tau = p->tau > 1 ? p->tau : 1;
-    double a = 1.0 - exp(-(double)s->step / tau), h = p->hr0;
+    return 1.0 - exp(-(double)step / tau);
+}
+
+float physio_step(const struct physio_params *p, double alpha, double *h, float speed, float grade, float time_s)
+{
+    double x = *h;
+    float out = (float)(x < 30 ? 30 : x > 230 ? 230 : x);
+    double ve = speed * (1.0 + p->grade_k * (physio_cost_ratio(grade) - 1.0));
+    double ss = p->offset + p->gain * ve + p->drift * time_s / 3600.0;
+    *h = x + (ss - x) * alpha;
+    return out;
+}
+
+void physio_predict_params(const struct physio_params *p, const struct series *s, float *hr)
+{
+    double a = physio_alpha(p, s->step), h = p->hr0;
     const float *v = S_SPEED(s), *g = S_GRADE(s), *t = S_TIME(s);
-    for (int i = 0; i < s->n; i++) {
-        hr[i] = (float)(h < 30 ? 30 : h > 230 ? 230 : h);
-        double ve = v[i] * (1.0 + p->grade_k * (physio_cost_ratio(g[i]) - 1.0));
-        double ss = p->offset + p->gain * ve + p->drift * t[i] / 3600.0;
-        h += (ss - h) * a;
-    }
+    for (int i = 0; i < s->n; i++)
+        hr[i] = physio_step(p, a, &h, v[i], g[i], t[i]);
 }
 
 void physio_model_init(struct physio_model *m, float step)

@@ -45,6 +45,11 @@ void physio_params_default(struct physio_params *p);
 void physio_fit_opts_default(struct physio_fit_opts *o);
 /* Minetti 2002 cost ratio Cr(grade)/Cr(0). */
 double physio_cost_ratio(double grade);
+/* One step of the model (physio_predict_params is a loop over it; a live stream calls it step by step):
+ * returns the HR of this step (the state *h, clamped to [30, 230]) and advances *h by one step of the ODE.
+ * alpha = physio_alpha(p, step); the state starts at p->hr0. */
+double physio_alpha(const struct physio_params *p, float step);
+float physio_step(const struct physio_params *p, double alpha, double *h, float speed, float grade, float time_s);
 /* HR prediction (n = s->n values) with the given parameters. */
 void physio_predict_params(const struct physio_params *p, const struct series *s, float *hr);
 

@@ -586,3 +586,80 @@ int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B
     free(lens);
     return 0;
 }
+
+/* ---- one step at a time (lstm.h: struct lstm_stepper) ---- */
+
+int lstm_stepper_init(struct lstm_stepper *s, const struct lstm_model *m, struct hr_err *e)
+{
+    const struct lstm_cfg *c = &m->cfg;
+    int H = c->hidden, L = c->layers;
+    memset(s, 0, sizeof *s);
+    s->m = m;
+    s->pk_hh = nn_pack_floats(H, 4 * H);
+    s->pk_ih = nn_pack_floats(H > c->in ? H : c->in, 4 * H);
+    size_t nf = (size_t)L * (s->pk_ih + s->pk_hh) + 2 * (size_t)L * H + 4 * (size_t)H + 2 * (size_t)H;
+    s->pih = malloc(nf * sizeof(float));
+    if (!s->pih)
+        return hr_fail(e, "lstm: out of memory for the stepper");
+    s->phh = s->pih + (size_t)L * s->pk_ih;
+    s->h = s->phh + (size_t)L * s->pk_hh;
+    s->c = s->h + (size_t)L * H;
+    s->g = s->c + (size_t)L * H;
+    s->hn = s->g + 4 * (size_t)H;
+    s->cn = s->hn + H;
+    for (int l = 0; l < L; l++) {
+        nn_pack_bt(s->pih + (size_t)l * s->pk_ih, m->p[l].w_ih, 4 * H, (int)layer_in(c, l));
+        nn_pack_bt(s->phh + (size_t)l * s->pk_hh, m->p[l].w_hh, 4 * H, H);
+    }
+    lstm_stepper_reset(s);
+    return 0;
+}
+
+void lstm_stepper_free(struct lstm_stepper *s)
+{
+    free(s->pih);
+    memset(s, 0, sizeof *s);
+}
+
+void lstm_stepper_reset(struct lstm_stepper *s)
+{
+    size_t LH = (size_t)s->m->cfg.layers * s->m->cfg.hidden;
+    memset(s->h, 0, LH * sizeof(float));
+    memset(s->c, 0, LH * sizeof(float));
+    s->started = 0;
+}
+
+void lstm_stepper_step(struct lstm_stepper *s, const float *x, float *y)
+{
+    const struct lstm_model *m = s->m;
+    const struct lstm_cfg *c = &m->cfg;
+    int H = c->hidden, L = c->layers, O = c->out;
+    const float *in = x;
+    for (int l = 0; l < L; l++) {
+        float *h = s->h + (size_t)l * H, *cs = s->c + (size_t)l * H;
+        fill_bias(s->g, 1, H, m->p[l].b_ih, m->p[l].b_hh);
+        nn_gemm_packed(1, 4 * H, (int)layer_in(c, l), in, (int)layer_in(c, l), s->pih + (size_t)l * s->pk_ih, s->g,
+                       4 * H);
+        step_fwd(1, H, s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g, s->started ? cs : NULL, s->cn,
+                 s->hn, NULL);
+        memcpy(h, s->hn, (size_t)H * sizeof(float));
+        memcpy(cs, s->cn, (size_t)H * sizeof(float));
+        in = h;
+    }
+    for (int o = 0; o < O; o++) { /* the head as nn_lstm_head_chunk: a per-row dot product */
+        float acc = 0;
+        const float *wr = m->fc_w + (size_t)o * H;
+        for (int k = 0; k < H; k++)
+            acc += in[k] * wr[k];
+        y[o] = acc + m->fc_b[o];
+    }
+    s->started = 1;
+}
+
+void lstm_stepper_copy_state(struct lstm_stepper *dst, const struct lstm_stepper *src)
+{
+    size_t LH = (size_t)src->m->cfg.layers * src->m->cfg.hidden;
+    memcpy(dst->h, src->h, LH * sizeof(float));
+    memcpy(dst->c, src->c, LH * sizeof(float));
+    dst->started = src->started;
+}

@@ -107,6 +107,26 @@ double lstm_loss(const struct lstm_model *m, struct lstm_ws *ws, const struct nn
 int lstm_infer(const struct lstm_model *m, const float *x, const int *len, int B, int T, float *y,
                struct hr_err *e);
 
+/* One step at a time (a live stream): the same packed products, cell and per-row head as lstm_infer, with
+ * the state (h, c per layer) carried between calls, so stepping a sequence row by row gives lstm_infer's
+ * outputs bit for bit (tests/test_stream.c). lstm_stepper_init allocates everything once; step, reset and
+ * copy allocate nothing. A stepper is tied to the model it was packed from (weights must not change). */
+struct lstm_stepper {
+    const struct lstm_model *m;
+    float *pih, *phh;     /* [L] packed W_ih^T, W_hh^T */
+    size_t pk_ih, pk_hh;
+    float *h, *c;         /* [L][H] state after the last step */
+    float *g, *hn, *cn;   /* scratch: [4H], [H], [H] */
+    int started;          /* 0: zero state (first step skips the recurrent product, as lstm_infer does) */
+};
+int lstm_stepper_init(struct lstm_stepper *s, const struct lstm_model *m, struct hr_err *e);
+void lstm_stepper_free(struct lstm_stepper *s);
+void lstm_stepper_reset(struct lstm_stepper *s);
+/* x: [in] one input row; y: [out] outputs of this step. */
+void lstm_stepper_step(struct lstm_stepper *s, const float *x, float *y);
+/* The state of src into dst (both initialised from the same model). */
+void lstm_stepper_copy_state(struct lstm_stepper *dst, const struct lstm_stepper *src);
+
 /* Int8 inference (lstm_q8.c): as lstm_infer, with the recurrent products and the products between
  * layers in 8-bit integers (7-bit activations, 8-bit weights scaled per gate row); layer 0's input
  * product, the cell, the state and the head stay FP32. About twice the product throughput of the FP32

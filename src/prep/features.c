@@ -74,50 +74,74 @@ static float trailing_mean(const double *pre, int i, int k)
     return (float)((pre[i + 1] - pre[a]) / (i - a + 1));
 }
 
+void features_ctx_init(struct feature_ctx *c, const struct feature_set *set, float step, char gender, float pace)
+{
+    c->set = set;
+    c->step = step;
+    c->gender = gender == 'm' ? 1.0f : gender == 'f' ? -1.0f : 0.0f;
+    c->seed = !strcmp(set->name, "seed11");
+    c->l20 = c->seed ? 2 : steps_for(20, step);
+    c->l50 = c->seed ? 5 : steps_for(50, step);
+    c->l300 = c->seed ? 30 : steps_for(300, step);
+    c->m100 = c->seed ? 10 : steps_for(100, step);
+    c->m300 = c->seed ? 30 : steps_for(300, step);
+    c->pace = pace;
+}
+
+int features_lookback(const struct feature_ctx *c)
+{
+    int k = c->l20 > c->l50 ? c->l20 : c->l50;
+    k = k > c->l300 ? k : c->l300;
+    k = k > c->m100 ? k : c->m100;
+    return k > c->m300 ? k : c->m300;
+}
+
+void features_row(const struct feature_ctx *c, const struct series *s, const double *pre, int i, double *gain,
+                  float prior, float *row)
+{
+    const float *spd = S_SPEED(s), *alt = S_ALT(s);
+    float st = c->step;
+    float dv = i ? spd[i] - spd[i - 1] : 0.0f, da = i ? alt[i] - alt[i - 1] : 0.0f;
+    if (da > 0)
+        *gain += da;
+    if (c->seed) {
+        float v[11] = {spd[i], alt[i], c->gender, lag(spd, i, c->l20), lag(spd, i, c->l50), lag(alt, i, c->l300),
+                       dv, da, trailing_mean(pre, i, c->m100), trailing_mean(pre, i, c->m300), (float)*gain};
+        memcpy(row, v, sizeof v);
+    } else {
+        float v[14] = {spd[i], alt[i], S_GRADE(s)[i], lag(spd, i, c->l20), lag(spd, i, c->l50),
+                       lag(alt, i, c->l300), dv / st, da / st, trailing_mean(pre, i, c->m100),
+                       trailing_mean(pre, i, c->m300), (float)*gain, S_TIME(s)[i], S_DIST(s)[i], c->gender};
+        memcpy(row, v, sizeof v);
+        if (c->set->prior)
+            row[14] = prior;
+        else if (c->set->n == 15)
+            row[14] = c->pace;
+    }
+    for (int f = 0; f < c->set->n; f++)
+        if (!isfinite(row[f]))
+            row[f] = 0.0f;
+}
+
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
                      struct hr_err *e)
 {
     if (set->prior && !prior)
         return hr_fail(e, "features: set '%s' needs a prior", set->name);
     int n = s->n, F = set->n;
-    const float *spd = S_SPEED(s), *alt = S_ALT(s);
+    const float *spd = S_SPEED(s);
     double *pre = malloc(sizeof(double) * (size_t)(n + 1));
     if (!pre)
         return hr_fail(e, "features: out of memory");
     pre[0] = 0;
     for (int i = 0; i < n; i++)
         pre[i + 1] = pre[i] + spd[i];
-    float gender = s->meta.gender == 'm' ? 1.0f : s->meta.gender == 'f' ? -1.0f : 0.0f;
-    int seed = !strcmp(set->name, "seed11");
-    float st = s->step;
-    int l20 = seed ? 2 : steps_for(20, st), l50 = seed ? 5 : steps_for(50, st);
-    int l300 = seed ? 30 : steps_for(300, st), m100 = seed ? 10 : steps_for(100, st);
-    int m300 = seed ? 30 : steps_for(300, st);
+    struct feature_ctx c;
+    features_ctx_init(&c, set, s->step, s->meta.gender,
+                      !strcmp(set->name, "default+pace") ? median_moving_speed(s) : 0.0f);
     double gain = 0;
-    float pace_ctx = !strcmp(set->name, "default+pace") ? median_moving_speed(s) : 0.0f;
-    for (int i = 0; i < n; i++) {
-        float *row = out + (size_t)i * F;
-        float dv = i ? spd[i] - spd[i - 1] : 0.0f, da = i ? alt[i] - alt[i - 1] : 0.0f;
-        if (da > 0)
-            gain += da;
-        if (seed) {
-            float v[11] = {spd[i], alt[i], gender, lag(spd, i, l20), lag(spd, i, l50), lag(alt, i, l300),
-                           dv, da, trailing_mean(pre, i, m100), trailing_mean(pre, i, m300), (float)gain};
-            memcpy(row, v, sizeof v);
-        } else {
-            float v[14] = {spd[i], alt[i], S_GRADE(s)[i], lag(spd, i, l20), lag(spd, i, l50),
-                           lag(alt, i, l300), dv / st, da / st, trailing_mean(pre, i, m100),
-                           trailing_mean(pre, i, m300), (float)gain, S_TIME(s)[i], S_DIST(s)[i], gender};
-            memcpy(row, v, sizeof v);
-            if (set->prior)
-                row[14] = prior[i];
-            else if (set->n == 15)
-                row[14] = pace_ctx;
-        }
-        for (int f = 0; f < F; f++)
-            if (!isfinite(row[f]))
-                row[f] = 0.0f;
-    }
+    for (int i = 0; i < n; i++)
+        features_row(&c, s, pre, i, &gain, set->prior ? prior[i] : 0.0f, out + (size_t)i * F);
     free(pre);
     return 0;
 }

@@ -24,6 +24,21 @@ const struct feature_set *feature_set_get(const char *name);
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
                      struct hr_err *e);
 
+/* One row at a time (features_compute is a loop over it; a live stream calls it as steps arrive): row i
+ * reads the series only at steps <= i (lags, trailing means from the prefix sums pre[k] = sum of speed
+ * over steps < k, and the running elevation gain *gain, updated). pace: the default+pace column
+ * (workout_median_speed); prior: the default+physio column at step i. */
+struct feature_ctx {
+    const struct feature_set *set;
+    float step, gender, pace;
+    int seed, l20, l50, l300, m100, m300;
+};
+void features_ctx_init(struct feature_ctx *c, const struct feature_set *set, float step, char gender, float pace);
+/* The most steps back any feature of the set reads. */
+int features_lookback(const struct feature_ctx *c);
+void features_row(const struct feature_ctx *c, const struct series *s, const double *pre, int i, double *gain,
+                  float prior, float *row);
+
 /* The row of standing still before the start (a model's pre-roll, docs/features.md): row0 (the first row of
  * a workout) with every speed column (names starting "speed") and grade set to 0; altitude, gender and the
  * workout constants are kept, and elapsed time, distance and gain are 0 at the first row already. */

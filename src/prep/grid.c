@@ -10,6 +10,33 @@
 #define GRADE_MIN_RUN_M 10.0f /* below this horizontal run the grade is taken as 0 */
 #define GRADE_LIMIT 0.35f
 
+int grade_half_steps(float step)
+{
+    int half = (int)ceilf(GRADE_WINDOW_S / step);
+    return half < 1 ? 1 : half;
+}
+
+float grade_at(const double *pre, const float *dist, int n, int i, int half)
+{
+    int a = i - half, b = i + half;
+    if (a < 0)
+        a = 0;
+    if (b > n - 1)
+        b = n - 1;
+    /* smoothed altitude at a and b */
+    int a0 = a - half < 0 ? 0 : a - half, a1 = a + half > n - 1 ? n - 1 : a + half;
+    int b0 = b - half < 0 ? 0 : b - half, b1 = b + half > n - 1 ? n - 1 : b + half;
+    double alt_a = (pre[a1 + 1] - pre[a0]) / (a1 - a0 + 1);
+    double alt_b = (pre[b1 + 1] - pre[b0]) / (b1 - b0 + 1);
+    double run = (double)dist[b] - dist[a];
+    double g = run >= GRADE_MIN_RUN_M ? (alt_b - alt_a) / run : 0.0;
+    if (g > GRADE_LIMIT)
+        g = GRADE_LIMIT;
+    if (g < -GRADE_LIMIT)
+        g = -GRADE_LIMIT;
+    return (float)g;
+}
+
 void series_finish_grid(struct series *s)
 {
     int n = s->n;
@@ -20,9 +47,7 @@ void series_finish_grid(struct series *s)
         dist[i] = (float)d;
         d += (double)spd[i] * s->step;
     }
-    int half = (int)ceilf(GRADE_WINDOW_S / s->step);
-    if (half < 1)
-        half = 1;
+    int half = grade_half_steps(s->step);
     /* moving average of altitude over +-half steps (prefix sums in double) */
     double *pre = malloc(sizeof(double) * (size_t)(n + 1));
     if (!pre) {
@@ -32,25 +57,8 @@ void series_finish_grid(struct series *s)
     pre[0] = 0;
     for (int i = 0; i < n; i++)
         pre[i + 1] = pre[i] + alt[i];
-    for (int i = 0; i < n; i++) {
-        int a = i - half, b = i + half;
-        if (a < 0)
-            a = 0;
-        if (b > n - 1)
-            b = n - 1;
-        /* smoothed altitude at a and b */
-        int a0 = a - half < 0 ? 0 : a - half, a1 = a + half > n - 1 ? n - 1 : a + half;
-        int b0 = b - half < 0 ? 0 : b - half, b1 = b + half > n - 1 ? n - 1 : b + half;
-        double alt_a = (pre[a1 + 1] - pre[a0]) / (a1 - a0 + 1);
-        double alt_b = (pre[b1 + 1] - pre[b0]) / (b1 - b0 + 1);
-        double run = (double)dist[b] - dist[a];
-        double g = run >= GRADE_MIN_RUN_M ? (alt_b - alt_a) / run : 0.0;
-        if (g > GRADE_LIMIT)
-            g = GRADE_LIMIT;
-        if (g < -GRADE_LIMIT)
-            g = -GRADE_LIMIT;
-        grade[i] = (float)g;
-    }
+    for (int i = 0; i < n; i++)
+        grade[i] = grade_at(pre, dist, n, i, half);
     free(pre);
 }
 

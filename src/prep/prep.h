@@ -73,6 +73,12 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
 /* Fill distance (integral of speed) and grade (from smoothed altitude over distance) of a grid
  * series whose speed and altitude are set. Used by prep and by planned runs. */
 void series_finish_grid(struct series *s);
+/* The grade of step i of an n-step grid (series_finish_grid is a loop over it): smoothed altitude (prefix
+ * sums pre[k] = sum of altitude over steps < k) over +-half steps at both ends of a +-half baseline, over the
+ * distance run between them. Reads steps up to i + 2 half (clamped at n - 1): a live stream's grade at i is
+ * final once step i + 2 half exists. half = grade_half_steps(step). */
+int grade_half_steps(float step);
+float grade_at(const double *pre, const float *dist, int n, int i, int half);
 /* A planned run: speed (m/s) and altitude (m, may be NULL) per step -> series (hr all NaN). */
 int series_from_profile(const float *speed, const float *alt, int n, float step, char gender,
                         struct series *out);

@@ -1,0 +1,261 @@
+/* test_stream.c — the live predictor (hrcast_stream_*): streaming a recording's samples one at a time gives
+ * hrcast_predict_file's numbers (LSTM with pre-roll, LSTM with the physio prior column, physio, constant),
+ * at the end and for a prefix; the LSTM stepper equals lstm_infer; bad samples get a code and leave the
+ * stream usable; a forecast leaves the state as it was. Setup writes small models and a CSV with irregular
+ * times, a pause and missing altitude/HR. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hrcast.h"
+#include "model/constant.h"
+#include "model/lstm_model.h"
+#include "model/physio.h"
+#include "testutil.h"
+
+static char *g_dir;
+static char g_lstm[512], g_lstm_prior[512], g_physio[512], g_const[512];
+#define NS 2600
+static double g_t[NS];
+static float g_v[NS], g_a[NS], g_h[NS];
+
+static int write_lstm(const char *path, const char *set, int preroll)
+{
+    struct hr_lstm m;
+    memset(&m, 0, sizeof m);
+    m.fs = feature_set_get(set);
+    struct lstm_cfg cfg = {.in = m.fs->n, .hidden = 16, .layers = 2, .out = 1, .dropout = 0};
+    struct hr_err e;
+    if (lstm_model_init(&m.net, &cfg, 7, &e))
+        return -1;
+    lstm_init_output_bias(&m.net, 140.0f, 0.0f);
+    m.nz.n = m.fs->n;
+    for (int f = 0; f < m.fs->n; f++) { /* scales that keep every input near unit size */
+        const char *n = m.fs->names[f];
+        m.nz.mean[f] = 0;
+        m.nz.std[f] = strstr(n, "alt") || strstr(n, "gain") ? 100 : !strcmp(n, "elapsed_time") ? 3000
+                      : !strcmp(n, "distance") ? 8000 : strstr(n, "prior") ? 150 : 3;
+    }
+    m.step = 10;
+    snprintf(m.loss, sizeof m.loss, "mse");
+    m.hr_mean = 140;
+    m.preroll = preroll;
+    physio_model_init(&m.prior, 10);
+    int rc = hr_lstm_save(&m, path, NULL, &e);
+    hr_lstm_free(&m);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    g_dir = make_temp_dir();
+    snprintf(g_lstm, sizeof g_lstm, "%s/lstm.safetensors", g_dir);
+    snprintf(g_lstm_prior, sizeof g_lstm_prior, "%s/lstm_prior.safetensors", g_dir);
+    snprintf(g_physio, sizeof g_physio, "%s/physio.safetensors", g_dir);
+    snprintf(g_const, sizeof g_const, "%s/const.safetensors", g_dir);
+    if (write_lstm(g_lstm, "default", 6) || write_lstm(g_lstm_prior, "default+physio", 6))
+        return -1;
+    struct physio_model pm;
+    physio_model_init(&pm, 10.0f);
+    struct hr_err e;
+    if (physio_model_save(&pm, g_physio, NULL, &e))
+        return -1;
+    physio_model_free(&pm);
+    struct constant_model cm = {.step = 10, .mean = 141.5f, .sd = 12, .n_ath = 0, .ath = NULL};
+    if (constant_model_save(&cm, g_const, NULL, &e))
+        return -1;
+    /* irregular samples (1-3 s, sometimes 7 s or 40 s: interpolated steps), a 140 s pause, hills, missing altitude and HR */
+    unsigned r = 12345;
+    double t = 0;
+    int alt_gap = 0;
+    for (int i = 0; i < NS; i++) {
+        r = r * 1103515245u + 12345u;
+        int dt_ms = 1000 + (int)((r >> 8) % 2000) + ((r >> 20) % 50 == 0 ? 5000 : 0) + ((r >> 20) % 150 == 7 ? 38000 : 0);
+        if (i == 1200)
+            dt_ms = 140000;
+        t += dt_ms / 1000.0;
+        g_t[i] = t;
+        g_v[i] = (float)(2.6 + 0.8 * sin(t / 300.0) + 0.05 * ((r >> 4) % 7));
+        if ((r >> 12) % 60 == 0)
+            alt_gap = 1 + (int)((r >> 4) % 30); /* a run of samples without altitude */
+        g_a[i] = alt_gap-- > 0 ? NAN : (float)(120 + 25 * sin(t / 700.0));
+        g_h[i] = (r >> 16) % 30 == 0 ? NAN : (float)(130 + 20 * sin(t / 500.0));
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    remove_temp_dir(g_dir);
+    free(g_dir);
+    return 0;
+}
+
+/* The first n samples as a CSV file, written with the precision the stream is fed. */
+static void write_csv(const char *path, int n)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "elapsed,speed_mps,altitude,heart_rate\n");
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%.3f,%.9g,", g_t[i], g_v[i]);
+        if (!isnan(g_a[i]))
+            fprintf(f, "%.9g", g_a[i]);
+        fprintf(f, ",");
+        if (!isnan(g_h[i]))
+            fprintf(f, "%.9g", g_h[i]);
+        fprintf(f, "\n");
+    }
+    fclose(f);
+}
+
+/* Stream the first n samples (no HR) and compare every step with hrcast_predict_file on the same samples. */
+static void check_equal(const char *model, int n)
+{
+    char err[256] = "", csv[600];
+    hrcast_model *m = hrcast_model_load(model, err, sizeof err);
+    assert_non_null(m);
+    snprintf(csv, sizeof csv, "%s/run%d.csv", g_dir, n);
+    write_csv(csv, n);
+    hrcast_result *res = NULL;
+    int count = 0;
+    assert_int_equal(hrcast_predict_file(m, csv, &res, &count, err, sizeof err), 0);
+    assert_int_equal(count, 1);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', 4, err, sizeof err);
+    assert_non_null(s);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(hrcast_stream_push(s, g_t[i], g_v[i], g_a[i], NAN, err, sizeof err), 0);
+    int steps = hrcast_stream_steps(s);
+    assert_int_equal(steps, res[0].n);
+    float *hr = malloc(sizeof(float) * (size_t)steps), *v = malloc(sizeof(float) * (size_t)steps);
+    float *a = malloc(sizeof(float) * (size_t)steps);
+    assert_int_equal(hrcast_stream_predictions(s, hr, v, a, NULL), steps);
+    double worst = 0;
+    for (int k = 0; k < steps; k++) {
+        assert_float_equal(v[k], res[0].speed[k], 1e-6);
+        assert_float_equal(a[k], res[0].altitude[k], 1e-4);
+        double d = fabs(hr[k] - res[0].hr[k]);
+        worst = d > worst ? d : worst;
+    }
+    assert_true(worst <= 1e-4);
+    assert_float_equal(hrcast_stream_hr_now(s), res[0].hr[steps - 1], 1e-4);
+    free(hr);
+    free(v);
+    free(a);
+    hrcast_stream_free(s);
+    hrcast_results_free(res, count);
+    hrcast_model_free(m);
+}
+
+static void test_stream_equals_predict_lstm(void **state)
+{
+    (void)state;
+    check_equal(g_lstm, NS);
+    check_equal(g_lstm, 1250); /* just after the pause: provisional steps at the end */
+    check_equal(g_lstm, 37);
+}
+
+static void test_stream_equals_predict_lstm_prior(void **state)
+{
+    (void)state;
+    check_equal(g_lstm_prior, NS);
+}
+
+static void test_stream_equals_predict_physio_constant(void **state)
+{
+    (void)state;
+    check_equal(g_physio, NS);
+    check_equal(g_const, 800);
+}
+
+static void test_stream_bad_samples(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hrcast_model *m = hrcast_model_load(g_lstm, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'm', 1, err, sizeof err);
+    assert_non_null(s);
+    assert_true(isnan(hrcast_stream_hr_now(s)));
+    assert_int_equal(hrcast_stream_push(s, NAN, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_BAD_TIME);
+    assert_non_null(strstr(err, "time is not a number"));
+    assert_int_equal(hrcast_stream_push(s, 0, 3, 100, NAN, err, sizeof err), 0);
+    assert_int_equal(hrcast_stream_push(s, 1, 3, 100, NAN, err, sizeof err), 0);
+    float before = hrcast_stream_hr_now(s);
+    assert_int_equal(hrcast_stream_push(s, 0.5, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_BACKWARDS);
+    assert_int_equal(hrcast_stream_push(s, 1, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_BACKWARDS);
+    assert_int_equal(hrcast_stream_push(s, 2, -1, 100, NAN, err, sizeof err), HRCAST_STREAM_BAD_VALUE);
+    assert_int_equal(hrcast_stream_push(s, 2, 40, 100, NAN, err, sizeof err), HRCAST_STREAM_BAD_VALUE);
+    assert_int_equal(hrcast_stream_push(s, 2, INFINITY, 100, NAN, err, sizeof err), HRCAST_STREAM_BAD_VALUE);
+    assert_int_equal(hrcast_stream_push(s, 2, 3, 20000, NAN, err, sizeof err), HRCAST_STREAM_BAD_VALUE);
+    assert_non_null(strstr(err, "altitude 20000"));
+    assert_int_equal(hrcast_stream_push(s, 2, 3, 100, INFINITY, err, sizeof err), HRCAST_STREAM_BAD_VALUE);
+    assert_int_equal(hrcast_stream_push(s, 3 * 3600, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_GAP);
+    assert_non_null(strstr(err, "new session"));
+    assert_int_equal(hrcast_stream_push(s, 1500, 3, 100, NAN, err, sizeof err), 0); /* under 30 min: a pause */
+    assert_int_equal(hrcast_stream_push(s, 3000, 3, 100, NAN, err, sizeof err), 0);
+    assert_int_equal(hrcast_stream_push(s, 4000, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_FULL);
+    /* refused samples changed nothing: the same pushes on a fresh stream give the same state */
+    hrcast_stream *t = hrcast_stream_open(m, 'm', 1, err, sizeof err);
+    double tt[4] = {0, 1, 1500, 3000};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(hrcast_stream_push(t, tt[i], 3, 100, NAN, err, sizeof err), 0);
+    assert_int_equal(hrcast_stream_steps(s), hrcast_stream_steps(t));
+    assert_float_equal(hrcast_stream_hr_now(s), hrcast_stream_hr_now(t), 0);
+    hrcast_stream_reset(s);
+    assert_int_equal(hrcast_stream_steps(s), 0);
+    assert_int_equal(hrcast_stream_push(s, 0, 3, 100, NAN, err, sizeof err), 0);
+    assert_int_equal(hrcast_stream_push(s, 1, 3, 100, NAN, err, sizeof err), 0);
+    assert_float_equal(hrcast_stream_hr_now(s), before, 0);
+    hrcast_stream_free(s);
+    hrcast_stream_free(t);
+    hrcast_model_free(m);
+}
+
+/* A forecast is the batch prediction of the samples so far followed by the plan, and changes nothing. */
+static void test_stream_forecast(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hrcast_model *m = hrcast_model_load(g_lstm, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', 4, err, sizeof err);
+    for (int i = 0; i < 900; i++)
+        assert_int_equal(hrcast_stream_push(s, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
+    float now = hrcast_stream_hr_now(s), fc[60], fc2[60];
+    assert_int_equal(hrcast_stream_forecast_pace(s, 4.0f, 600, fc, err, sizeof err), 0);
+    assert_float_equal(hrcast_stream_hr_now(s), now, 0);
+    assert_int_equal(hrcast_stream_forecast_pace(s, 4.0f, 600, fc2, err, sizeof err), 0);
+    assert_memory_equal(fc, fc2, sizeof fc);
+    /* the same run as one array predicted in batch: 900 s at 3 m/s (steps 0..89), then 60 steps at 4 m/s */
+    float sp[150], al[150];
+    for (int k = 0; k < 150; k++) {
+        sp[k] = k < 90 ? 3.0f : 4.0f;
+        al[k] = 100.0f;
+    }
+    hrcast_result r;
+    assert_int_equal(hrcast_predict_arrays(m, sp, al, 150, 10, 'u', &r, err, sizeof err), 0);
+    assert_int_equal(r.n, 150);
+    for (int k = 0; k < 60; k++)
+        assert_float_equal(fc[k], r.hr[90 + k], 1e-4);
+    hrcast_result_free(&r);
+    assert_int_equal(hrcast_stream_forecast_pace(s, 4.0f, 5 * 3600, fc, err, sizeof err), -1);
+    hrcast_stream_free(s);
+    hrcast_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stream_equals_predict_lstm),
+        cmocka_unit_test(test_stream_equals_predict_lstm_prior),
+        cmocka_unit_test(test_stream_equals_predict_physio_constant),
+        cmocka_unit_test(test_stream_bad_samples),
+        cmocka_unit_test(test_stream_forecast),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -2,6 +2,7 @@
  * report (metrics.json, metrics.md, figures, report.html) with -o DIR. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "cli/eval_calibrate.h"
 #include "eval/baselines.h"
 #include "eval/eval_output.h"
 #include "util/fileio.h"
@@ -31,12 +32,17 @@ static const char *usage_text =
     "      --physio FILE use this physiological model as the physio baseline instead of fitting one\n"
     "      --seed S      bootstrap and random-figure seed (42)\n"
     "      --int8        (LSTM) predict with 8-bit integer products instead of FP32\n"
+    "      --calibrate W live forecasting instead of the offline metrics: the recorded HR of each run's\n"
+    "                    first W (5m, 600s, or a list 5m,10m,20m) calibrates the prediction of the rest;\n"
+    "                    errors count only steps after W, next to the same model uncalibrated and the\n"
+    "                    baselines physio (calibrated the same way), window_mean and last (docs/live.md)\n"
     "  -q, --quiet       no progress messages\n"
     "  -h, --help        this text\n"
     "\n"
     "examples:\n"
     "  hrcast eval model.safetensors sim.hrd --baselines\n"
-    "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n";
+    "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n"
+    "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 5m,10m,20m --json\n";
 
 int cmd_eval(int argc, char **argv)
 {
@@ -45,9 +51,11 @@ int cmd_eval(int argc, char **argv)
                                          {"seed", required_argument, 0, 4},  {"quiet", no_argument, 0, 'q'},
                                          {"physio", required_argument, 0, 5},
                                          {"int8", no_argument, 0, 6},
+                                         {"calibrate", required_argument, 0, 7},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = "athlete:test", *dir = NULL, *physio_path = NULL;
-    int baselines = 0, json = 0, int8 = 0, c;
+    int baselines = 0, json = 0, int8 = 0, nwin = 0, c;
+    float windows[16];
     uint64_t seed = 42;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -59,6 +67,14 @@ int cmd_eval(int argc, char **argv)
         case 4: if (cli_u64("eval", "--seed", optarg, &seed)) return 2; break;
         case 5: physio_path = optarg; baselines = 1; break;
         case 6: int8 = 1; break;
+        case 7:
+            nwin = parse_windows(optarg, windows, 16);
+            if (nwin < 1) {
+                fprintf(stderr, "hrcast eval: --calibrate: '%s' is not a window like 10m or a list 5m,10m,20m\n", optarg);
+                return 2;
+            }
+            baselines = 1;
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -116,6 +132,12 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
         n_models = 3;
+    }
+    if (nwin > 0) {
+        rc = eval_calibrated(&ds, kind, part, split_name, &preds[0], &preds[2], windows, nwin, json, stdout, &e) ? 1 : 0;
+        if (rc)
+            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        goto out;
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
     const char *names[3] = {preds[0].kind, "constant", "physio"};

@@ -1,0 +1,16 @@
+/* eval_calibrate.h — `hrcast eval --calibrate` (eval_calibrate.c) and the window list parser shared with
+ * `hrcast predict --calibrate`. */
+#ifndef HRCAST_CLI_EVAL_CALIBRATE_H
+#define HRCAST_CLI_EVAL_CALIBRATE_H
+#include "data/dataset.h"
+#include "model/predictor.h"
+#include <stdio.h>
+
+/* windows in seconds (nwin of them); physio: the baseline calibrated the same way. */
+int eval_calibrated(const struct dataset *ds, int kind, int part, const char *split_name,
+                    const struct predictor *model, const struct predictor *physio, const float *windows, int nwin,
+                    int json, FILE *out, struct hr_err *e);
+/* "5m,10m,20m", "600", "90s", "1h" -> seconds; returns the count, -1 when malformed or over cap. */
+int parse_windows(const char *text, float *out, int cap);
+
+#endif

@@ -1,0 +1,75 @@
+/* calibrate.c — the offset from the HR so far and its learned trust (see calibrate.h). */
+#include "eval/calibrate.h"
+#include <math.h>
+
+static int window_steps(float step, float window_s, int n)
+{
+    int w = (int)ceilf(window_s / step - 1e-4f); /* steps with t < window_s */
+    return w < n ? w : n;
+}
+
+float calib_offset(const struct calib_run *r, float step, float window_s, const struct calib_trust *t)
+{
+    int w = window_steps(step, window_s, r->n), a = window_steps(step, t->warm_s, r->n);
+    double sum = 0;
+    int m = 0;
+    for (int i = a; i < w; i++)
+        if (isfinite(r->rec[i]) && isfinite(r->pred[i])) {
+            sum += r->rec[i] - r->pred[i];
+            m++;
+        }
+    return t->k >= CALIB_NEVER ? 0.0f : (float)(sum / (m + t->k > 0 ? m + t->k : 1));
+}
+
+void calib_add(struct metric_acc *acc, const struct calib_run *r, float step, float window_s, float offset)
+{
+    for (int i = window_steps(step, window_s, r->n); i < r->n; i++) {
+        float p = r->pred[i] + offset;
+        metric_add(acc, &p, &r->rec[i], 1);
+    }
+}
+
+float calib_window_mean(const struct calib_run *r, float step, float window_s)
+{
+    double sum = 0;
+    int m = 0;
+    for (int i = 0; i < window_steps(step, window_s, r->n); i++)
+        if (isfinite(r->rec[i])) {
+            sum += r->rec[i];
+            m++;
+        }
+    return m ? (float)(sum / m) : NAN;
+}
+
+float calib_last(const struct calib_run *r, float step, float window_s)
+{
+    for (int i = window_steps(step, window_s, r->n) - 1; i >= 0; i--)
+        if (isfinite(r->rec[i]))
+            return r->rec[i];
+    return NAN;
+}
+
+struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, float window_s)
+{
+    static const float warms[] = {0, 60, 120, 180, 300, 480};
+    static const float ks[] = {0, 3, 10, 30, 100, 300, CALIB_NEVER};
+    struct calib_trust best = {0, CALIB_NEVER};
+    double best_mae = INFINITY;
+    for (size_t wi = 0; wi < sizeof warms / sizeof warms[0]; wi++) {
+        if (warms[wi] >= window_s)
+            continue;
+        for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
+            struct calib_trust t = {warms[wi], ks[ki]};
+            struct metric_acc acc;
+            metric_reset(&acc);
+            for (int j = 0; j < n; j++)
+                calib_add(&acc, &runs[j], step, window_s, calib_offset(&runs[j], step, window_s, &t));
+            double mae = metric_mae(&acc);
+            if (acc.n > 0 && mae < best_mae - 1e-9) {
+                best_mae = mae;
+                best = t;
+            }
+        }
+    }
+    return best;
+}

@@ -2,6 +2,8 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/runs.h"
+#include "cli/eval_calibrate.h"
+#include "eval/calibrate.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "model/predictor.h"
@@ -31,12 +33,19 @@ static const char *usage_text =
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
     "      --int8         (LSTM) 8-bit integer products: faster; on real data 0.07 bpm from the FP32\n"
     "                     predictions on average, at most 1 bpm (docs/performance.md, \"int8 inference\")\n"
+    "      --calibrate W  live forecasting: the recorded HR of the first W (10m, 600s) shifts the\n"
+    "                     prediction of the rest by the day's offset (docs/live.md); the CSV gets an\n"
+    "                     in_window column, the JSON calibrate_s, offset_bpm and window_steps, and the\n"
+    "                     MAE counts only steps after the window\n"
+    "      --trust WARM,K seconds of warm-up ignored and the prior strength in steps (default 180,10;\n"
+    "                     `hrcast eval --calibrate` prints the values learned on validation data)\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "\n"
     "examples:\n"
     "  hrcast predict model.safetensors morning-run.fit\n"
-    "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n";
+    "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n"
+    "  hrcast predict model.safetensors morning-run.fit --calibrate 10m\n";
 
 /* "inputs": the LSTM's raw feature rows of s (hr_lstm_features with normalize = 0). */
 static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct series *s, struct hr_err *e)
@@ -69,6 +78,8 @@ int cmd_predict(int argc, char **argv)
                                          {"sample-step", required_argument, 0, 1},
                                          {"inputs", no_argument, 0, 2},
                                          {"int8", no_argument, 0, 3},
+                                         {"calibrate", required_argument, 0, 4},
+                                         {"trust", required_argument, 0, 5},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -76,6 +87,8 @@ int cmd_predict(int argc, char **argv)
     struct read_opts ro;
     read_opts_default(&ro);
     int c, inputs = 0, int8 = 0;
+    float window = 0;
+    struct calib_trust trust = {180, 10};
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -84,6 +97,18 @@ int cmd_predict(int argc, char **argv)
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
         case 2: inputs = 1; break;
         case 3: int8 = 1; break;
+        case 4:
+            if (parse_windows(optarg, &window, 1) != 1) {
+                fprintf(stderr, "hrcast predict: --calibrate: '%s' is not one window like 10m or 600s\n", optarg);
+                return 2;
+            }
+            break;
+        case 5:
+            if (sscanf(optarg, "%f,%f", &trust.warm_s, &trust.k) != 2 || !(trust.warm_s >= 0) || !(trust.k >= 0)) {
+                fprintf(stderr, "hrcast predict: --trust: '%s' is not WARM_S,K like 180,10\n", optarg);
+                return 2;
+            }
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -134,8 +159,8 @@ int cmd_predict(int argc, char **argv)
         jw_key(&w, "workouts");
         jw_arr_begin(&w);
     } else {
-        fprintf(f, "workout,source,time_s,speed_mps,altitude_m,hr_pred_bpm%s,hr_actual_bpm\n",
-                p.has_sigma ? ",hr_sigma_bpm" : "");
+        fprintf(f, "workout,source,time_s,speed_mps,altitude_m,hr_pred_bpm%s,hr_actual_bpm%s\n",
+                p.has_sigma ? ",hr_sigma_bpm" : "", window > 0 ? ",in_window" : "");
     }
     int wi = 0;
     for (int a = optind + 1; a < argc; a++) {
@@ -158,7 +183,13 @@ int cmd_predict(int argc, char **argv)
             }
             struct metric_acc acc;
             metric_reset(&acc);
-            metric_add(&acc, hr, S_HR(s), s->n);
+            struct calib_run cr = {hr, S_HR(s), s->n};
+            float offset = window > 0 ? calib_offset(&cr, s->step, window, &trust) : 0.0f;
+            int wsteps = window > 0 ? (int)ceilf(window / s->step - 1e-4f) : 0;
+            wsteps = wsteps < s->n ? wsteps : s->n;
+            for (int t = wsteps; t < s->n && window > 0; t++)
+                hr[t] += offset;
+            metric_add(&acc, hr + wsteps, S_HR(s) + wsteps, s->n - wsteps);
             double sum = 0;
             for (int t = 0; t < s->n; t++)
                 sum += hr[t];
@@ -166,6 +197,11 @@ int cmd_predict(int argc, char **argv)
                 jw_obj_begin(&w);
                 jw_kv_str(&w, "source", s->meta.source);
                 jw_kv_num(&w, "step_s", s->step);
+                if (window > 0) {
+                    jw_kv_num(&w, "calibrate_s", window);
+                    jw_kv_int(&w, "window_steps", wsteps);
+                    jw_kv_num(&w, "offset_bpm", offset);
+                }
                 const char *names[] = {"time", "speed", "altitude", "hr_pred", "hr_sigma", "hr_actual"};
                 const float *cols[] = {S_TIME(s), S_SPEED(s), S_ALT(s), hr, sg, S_HR(s)};
                 for (int k = 0; k < 6; k++) {
@@ -197,11 +233,15 @@ int cmd_predict(int argc, char **argv)
                     if (p.has_sigma)
                         fprintf(f, ",%.2f", sg[t]);
                     if (isfinite(S_HR(s)[t]))
-                        fprintf(f, ",%.1f\n", S_HR(s)[t]);
+                        fprintf(f, ",%.1f", S_HR(s)[t]);
                     else
-                        fputs(",\n", f);
+                        fputs(",", f);
+                    fputs(window > 0 ? (t < wsteps ? ",1\n" : ",0\n") : "\n", f);
                 }
             }
+            if (window > 0)
+                hr_info("%s: calibrated on the first %g s (%d steps): offset %+.1f bpm; the MAE below counts only "
+                        "the steps after it", s->meta.source, window, wsteps, offset);
             if (acc.n)
                 hr_info("%s: %d steps, predicted mean %.1f bpm; MAE %.2f bpm, RMSE %.2f bpm over %lld recorded steps",
                         s->meta.source, s->n, s->n ? sum / s->n : NAN, metric_mae(&acc), metric_rmse(&acc), acc.n);

@@ -1,0 +1,89 @@
+/* test_calibrate.c — live calibration (eval/calibrate.h): the offset is the shrunk mean residual of the
+ * window after the warm-up; only steps after the window count; the learned trust falls back to "never"
+ * (uncalibrated) when the window misleads, and trusts it when the offset persists. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include "eval/calibrate.h"
+
+#define N 200 /* steps of 10 s */
+
+static void fill(float *pred, float *rec, float early, float late)
+{
+    for (int i = 0; i < N; i++) {
+        pred[i] = 140;
+        rec[i] = i < 60 ? 140 + early : 140 + late; /* the window is the first 600 s = 60 steps */
+    }
+}
+
+static void test_offset_and_window(void **state)
+{
+    (void)state;
+    float pred[N], rec[N];
+    fill(pred, rec, 10, 10);
+    struct calib_run r = {pred, rec, N};
+    struct calib_trust t = {0, 0};
+    assert_float_equal(calib_offset(&r, 10, 600, &t), 10, 1e-5);
+    t.k = 60; /* as many pseudo-steps at 0 as valid steps: half */
+    assert_float_equal(calib_offset(&r, 10, 600, &t), 5, 1e-5);
+    t.k = CALIB_NEVER;
+    assert_float_equal(calib_offset(&r, 10, 600, &t), 0, 0);
+    for (int i = 0; i < 30; i++)
+        rec[i] = 100; /* a bad warm-up: ignored with warm_s 300 */
+    rec[40] = NAN;
+    struct calib_trust w = {300, 0};
+    assert_float_equal(calib_offset(&r, 10, 600, &w), 10, 1e-5);
+    struct metric_acc acc;
+    metric_reset(&acc);
+    calib_add(&acc, &r, 10, 600, 10);
+    assert_int_equal(acc.n, N - 60); /* only steps at t >= 600 s */
+    assert_float_equal(metric_mae(&acc), 0, 1e-6);
+    assert_float_equal(calib_last(&r, 10, 600), 150, 0);
+    rec[59] = NAN;
+    assert_float_equal(calib_last(&r, 10, 600), 150, 0); /* the last valid one */
+    assert_float_equal(calib_window_mean(&r, 10, 600), (30 * 100.0 + 28 * 150.0) / 58, 1e-3);
+}
+
+static void test_learn(void **state)
+{
+    (void)state;
+    enum { R = 6 };
+    float pred[R][N], rec[R][N];
+    struct calib_run runs[R];
+    /* the window's residual says nothing about the rest: trusting it can only hurt -> never */
+    for (int j = 0; j < R; j++) {
+        fill(pred[j], rec[j], j % 2 ? 15 : -15, 0);
+        runs[j] = (struct calib_run){pred[j], rec[j], N};
+    }
+    struct calib_trust t = calib_learn(runs, R, 10, 600);
+    assert_true(t.k >= CALIB_NEVER);
+    /* a day's offset that persists, after a misleading warm-up: trusted, warm-up skipped */
+    for (int j = 0; j < R; j++) {
+        fill(pred[j], rec[j], j * 3 - 7, j * 3 - 7);
+        for (int i = 0; i < 18; i++)
+            rec[j][i] = 90;
+    }
+    t = calib_learn(runs, R, 10, 600);
+    assert_true(t.k < 10);
+    assert_true(t.warm_s >= 180);
+    struct metric_acc cal, unc;
+    metric_reset(&cal);
+    metric_reset(&unc);
+    for (int j = 0; j < R; j++) {
+        calib_add(&cal, &runs[j], 10, 600, calib_offset(&runs[j], 10, 600, &t));
+        calib_add(&unc, &runs[j], 10, 600, 0);
+    }
+    assert_true(metric_mae(&cal) < 0.1 * metric_mae(&unc));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_offset_and_window),
+        cmocka_unit_test(test_learn),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

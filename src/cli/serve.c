@@ -15,7 +15,9 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: hrcast serve --model MODEL [--host 127.0.0.1] [--port 8080] [--max-upload 20M]\n"
-            "                    [--threads N] [--max-conns N] [--timeout S] [--quiet]\n\n"
+            "                    [--threads N] [--max-conns N] [--timeout S] [--quiet]\n"
+            "                    [--max-inflate SIZE] [--queue N] [--deadline S] [--recv-timeout S]\n"
+            "                    [--min-rate SIZE] [--max-per-client N]\n\n"
             "Serve a web page where anyone uploads a workout (FIT, TCX, GPX, CSV, JSON) or picks a sample\n"
             "and sees its heart rate predicted by MODEL. The page and its chart library are built into\n"
             "the binary; nothing is fetched from the network and nothing is written to disk.\n\n"
@@ -25,8 +27,16 @@ static void usage(FILE *out)
             "  -p, --port N          TCP port (default 8080; 0 picks a free one, printed on stderr)\n"
             "  -u, --max-upload SIZE largest request body, e.g. 512K, 20M (default 20M); larger -> 413\n"
             "  -t, --threads N       worker threads, each with its own copy of the model (default 4)\n"
-            "  -c, --max-conns N     concurrent connections (default 128)\n"
-            "      --timeout S       close idle or slow connections after S seconds (default 15)\n"
+            "  -c, --max-conns N     concurrent connections (default 512)\n"
+            "      --timeout S       close idle connections after S seconds (default 15)\n"
+            "  limits against hostile or slow clients (docs/security.md):\n"
+            "      --max-inflate SIZE  bytes a gzip upload may inflate to (default 2 x --max-upload); more -> 400\n"
+            "      --queue N         predictions waiting for a worker thread (default 16); more -> 503\n"
+            "      --deadline S      a prediction not done within S seconds gets 503 (default 30)\n"
+            "      --recv-timeout S  request headers must all arrive within S seconds, and an upload must\n"
+            "                        send --min-rate bytes/s over every S seconds; else dropped (default 10)\n"
+            "      --min-rate SIZE   slowest upload kept, bytes per second, e.g. 8K (default 8K)\n"
+            "      --max-per-client N  connections per client address (default 32)\n"
             "      --int8            (LSTM) predict with 8-bit integer products instead of FP32\n"
             "  -q, --quiet           no request log (one line per request on stderr otherwise)\n\n"
             "API:\n"
@@ -81,7 +91,10 @@ int cmd_serve(int argc, char **argv)
         {"port", required_argument, 0, 'p'},   {"max-upload", required_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'}, {"max-conns", required_argument, 0, 'c'},
         {"timeout", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
-        {"int8", no_argument, 0, '8'},
+        {"int8", no_argument, 0, '8'},          {"max-inflate", required_argument, 0, 'I'},
+        {"queue", required_argument, 0, 'Q'},   {"deadline", required_argument, 0, 'D'},
+        {"recv-timeout", required_argument, 0, 'R'}, {"min-rate", required_argument, 0, 'M'},
+        {"max-per-client", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     struct serve_opts o;
@@ -126,6 +139,39 @@ int cmd_serve(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'I':
+        case 'M':
+            sz = parse_size(optarg);
+            if (sz < 1) {
+                fprintf(stderr, "hrcast serve: bad --%s '%s' (e.g. 40M, 8K)\n", opt == 'I' ? "max-inflate" : "min-rate",
+                        optarg);
+                return 2;
+            }
+            *(opt == 'I' ? &o.max_inflate : &o.min_rate) = (size_t)sz;
+            break;
+        case 'Q':
+            if (parse_int(optarg, 1, 100000, &o.queue)) {
+                fprintf(stderr, "hrcast serve: --queue must be 1..100000\n");
+                return 2;
+            }
+            break;
+        case 'P':
+            if (parse_int(optarg, 1, 100000, &o.max_per_client)) {
+                fprintf(stderr, "hrcast serve: --max-per-client must be 1..100000\n");
+                return 2;
+            }
+            break;
+        case 'D':
+        case 'R': {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || !(v >= 0.1 && v <= 3600)) {
+                fprintf(stderr, "hrcast serve: --%s must be 0.1..3600 seconds\n", opt == 'D' ? "deadline" : "recv-timeout");
+                return 2;
+            }
+            *(opt == 'D' ? &o.deadline_s : &o.recv_timeout_s) = v;
+            break;
+        }
         case 'q': hr_log_set_level(HR_LOG_WARN); break;
         case '8': int8 = 1; break;
         case 'h': usage(stdout); return 0;

@@ -18,7 +18,8 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "}\n");
 }
 
-/* Keep the first workout that has at least two samples (deep copy), then stop the reader. */
+/* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
+ * stop the reader. */
 struct first_sink {
     struct workout w;
     int got;
@@ -29,8 +30,7 @@ static int copy_first(void *ctx, struct workout *w)
     struct first_sink *fs = ctx;
     if (fs->got || w->n < 2)
         return 0;
-    if (workout_copy(&fs->w, w))
-        return 1;
+    workout_take(&fs->w, w);
     fs->got = 1;
     return 1;
 }
@@ -110,8 +110,22 @@ static void write_result(struct sbuf *o, const struct predictor *p, const struct
     sbuf_printf(o, ",\"actual_steps\":%d}}\n", n_act);
 }
 
+/* A refusal that names an input limit ("... limit (--max-...)") is 413 Payload Too Large. */
+static int refusal_status(const char *msg)
+{
+    return strstr(msg, " limit (--max-") ? 413 : 400;
+}
+
 int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                   struct sbuf *out)
+{
+    struct hr_limits lim;
+    hr_limits_for_upload(&lim, SERVE_PREDICT_DEFAULT_UPLOAD);
+    return serve_predict_limited(p, body, n, content_type, &lim, out);
+}
+
+int serve_predict_limited(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                          const struct hr_limits *lim, struct sbuf *out)
 {
     struct hr_err e = {{0}};
     char name[128] = "upload", boundary[80];
@@ -137,6 +151,7 @@ int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, cons
     }
     struct first_sink fs;
     workout_init(&fs.w);
+    fs.w.max_n = lim->max_samples;
     fs.got = 0;
     const char *format;
     int status = 400;
@@ -150,7 +165,7 @@ int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, cons
     } else {
         struct read_opts ro;
         read_opts_default(&ro);
-        ro.max_bytes = (size_t)256 << 20;
+        ro.lim = *lim;
         format = format_name(io_detect(data, len));
         int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
         if (!fs.got) {
@@ -209,5 +224,5 @@ fail:
     series_free(&s);
     workout_free(&fs.w);
     serve_error_json(out, e.msg[0] ? e.msg : "could not read the upload");
-    return status;
+    return status == 400 ? refusal_status(e.msg) : status;
 }

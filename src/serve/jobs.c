@@ -24,7 +24,7 @@ struct job_pool {
     struct worker *workers;
     int nworkers;
     double deadline_s;
-    struct read_opts limits;
+    struct hr_limits limits;
     job_notify_fn notify;
     void *ctx;
     int stopping;
@@ -133,7 +133,7 @@ static void *deadline_main(void *arg)
 }
 
 int job_pool_start(struct predictor *preds, int npreds, int queue_cap, double deadline_s,
-                   const struct read_opts *limits, job_notify_fn notify, void *ctx, struct job_pool **out,
+                   const struct hr_limits *limits, job_notify_fn notify, void *ctx, struct job_pool **out,
                    struct hr_err *e)
 {
     struct job_pool *p = calloc(1, sizeof *p);

@@ -6,7 +6,7 @@
 #ifndef HRCAST_SERVE_JOBS_H
 #define HRCAST_SERVE_JOBS_H
 #include <stddef.h>
-#include "io/reader.h"
+#include "io/limits.h"
 #include "model/predictor.h"
 #include "serve/predict.h"
 #include "serve/sbuf.h"
@@ -37,7 +37,7 @@ typedef void (*job_notify_fn)(void *ctx, void *owner);
 /* Starts npreds workers (preds must outlive the pool), a queue of queue_cap jobs, jobs expiring after
  * deadline_s seconds; limits: the reader limits of every upload (copied). */
 int job_pool_start(struct predictor *preds, int npreds, int queue_cap, double deadline_s,
-                   const struct read_opts *limits, job_notify_fn notify, void *ctx, struct job_pool **out,
+                   const struct hr_limits *limits, job_notify_fn notify, void *ctx, struct job_pool **out,
                    struct hr_err *e);
 /* Queues a prediction of body (ownership taken, freed by the pool in every case).
  * Returns the job (the caller holds one reference), or NULL when the queue is full or stopping. */

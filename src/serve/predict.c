@@ -19,7 +19,8 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "}\n");
 }
 
-/* Keep the first workout that has at least two samples (deep copy), then stop the reader. */
+/* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
+ * stop the reader. */
 struct first_sink {
     struct workout w;
     int got;
@@ -30,8 +31,7 @@ static int copy_first(void *ctx, struct workout *w)
     struct first_sink *fs = ctx;
     if (fs->got || w->n < 2)
         return 0;
-    if (workout_copy(&fs->w, w))
-        return 1;
+    workout_take(&fs->w, w);
     fs->got = 1;
     return 1;
 }
@@ -58,11 +58,22 @@ void predict_result_free(struct predict_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* A refusal that names an input limit ("... limit (--max-...)") is 413 Payload Too Large. */
+static int refusal_status(const char *msg)
+{
+    return strstr(msg, " limit (--max-") ? 413 : 400;
+}
+
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                      const struct read_opts *limits, struct predict_result *res, struct sbuf *err_out)
+                      const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
 {
     struct sbuf *out = err_out;
     memset(res, 0, sizeof *res);
+    struct hr_limits def;
+    if (!lim) {
+        hr_limits_for_upload(&def, SERVE_PREDICT_DEFAULT_UPLOAD);
+        lim = &def;
+    }
     struct hr_err e = {{0}};
     char name[128] = "upload", boundary[80];
     const uint8_t *data = body;
@@ -87,6 +98,7 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
     }
     struct first_sink fs;
     workout_init(&fs.w);
+    fs.w.max_n = lim->max_samples;
     fs.got = 0;
     const char *format;
     int status = 400;
@@ -99,10 +111,8 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
         fs.got = 1;
     } else {
         struct read_opts ro;
-        if (limits)
-            ro = *limits;
-        else
-            serve_read_opts(&ro, SERVE_DEFAULT_MAX_INFLATE);
+        read_opts_default(&ro);
+        ro.lim = *lim;
         format = format_name(io_detect(data, len));
         int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
         if (!fs.got) {
@@ -161,20 +171,20 @@ fail:
     series_free(&s);
     workout_free(&fs.w);
     serve_error_json(out, e.msg[0] ? e.msg : "could not read the upload");
-    return status;
-}
-
-void serve_read_opts(struct read_opts *ro, size_t max_inflate)
-{
-    read_opts_default(ro);
-    ro->max_bytes = max_inflate;
+    return status == 400 ? refusal_status(e.msg) : status;
 }
 
 int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                   struct sbuf *out)
 {
+    return serve_predict_limited(p, body, n, content_type, NULL, out);
+}
+
+int serve_predict_limited(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                          const struct hr_limits *lim, struct sbuf *out)
+{
     struct predict_result res;
-    int status = serve_predict_run(p, body, n, content_type, NULL, &res, out);
+    int status = serve_predict_run(p, body, n, content_type, lim, &res, out);
     if (status != 200)
         return status;
     sbuf_free(out);

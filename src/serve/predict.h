@@ -5,14 +5,13 @@
 #define HRCAST_SERVE_PREDICT_H
 #include <stddef.h>
 #include <stdint.h>
-#include "io/reader.h"
+#include "io/limits.h"
 #include "model/predictor.h"
 #include "prep/series.h"
 #include "serve/sbuf.h"
 
-/* Decompressed bytes allowed for one gzip upload when the caller gives no limits: 2 x the default
- * 20 MiB upload limit (hrcast serve sets it from --max-inflate). */
-#define SERVE_DEFAULT_MAX_INFLATE ((size_t)40 << 20)
+/* The upload size whose limits apply when the caller gives none (the server's default --max-upload). */
+#define SERVE_PREDICT_DEFAULT_UPLOAD ((size_t)20 << 20)
 
 /* A finished prediction: the grid series and the predicted HR, owned here. */
 struct predict_result {
@@ -23,17 +22,21 @@ struct predict_result {
     char name[128];                  /* the upload's display name */
 };
 
-/* The reader limits of one upload: the defaults, with gzip inflating at most max_inflate bytes. */
-void serve_read_opts(struct read_opts *ro, size_t max_inflate);
-
 /* Runs one prediction. Returns the HTTP status: 200 with res filled (free it with
- * predict_result_free), else 400 (unusable input) or 500 (internal) with {"error": reason} in err_out.
- * limits: the reader limits (NULL: serve_read_opts(SERVE_DEFAULT_MAX_INFLATE)). Never writes to disk. */
+ * predict_result_free), else with {"error": reason} in err_out: 400 for unusable input, 413 when the
+ * input exceeds one of the limits in lim (inflated bytes, samples, Parquet pages or footer: the reason
+ * names the limit), 500 for internal failures. Every budget in lim is checked before allocation, so a
+ * refused request costs about lim->max_inflate bytes at most. lim NULL:
+ * hr_limits_for_upload(SERVE_PREDICT_DEFAULT_UPLOAD); the server passes those of its --max-upload.
+ * content_type may be NULL. Never writes to disk. */
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                      const struct read_opts *limits, struct predict_result *res, struct sbuf *err_out);
+                      const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
 void predict_result_free(struct predict_result *r);
 
-/* serve_predict_run + the whole response JSON into out (tests, small results). */
+/* serve_predict_run + the whole response JSON into out (tests, small results); lim as above. */
+int serve_predict_limited(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                          const struct hr_limits *lim, struct sbuf *out);
+/* serve_predict_limited with the default limits. */
 int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                   struct sbuf *out);
 /* {"error": msg} */

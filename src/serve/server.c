@@ -71,7 +71,7 @@ void serve_opts_default(struct serve_opts *o)
     o->threads = 4;
     o->max_conns = 512;
     o->timeout_s = 15;
-    o->max_inflate = 0;
+    o->max_inflate = o->max_samples = o->max_footer = 0;
     o->queue = 16;
     o->deadline_s = 30;
     o->recv_timeout_s = 10;
@@ -464,8 +464,6 @@ int serve_start(const struct serve_opts *o, struct predictor *preds, int npreds,
         s->o.max_conns = 1;
     if (s->o.timeout_s < 1)
         s->o.timeout_s = 1;
-    if (!s->o.max_inflate)
-        s->o.max_inflate = s->o.max_upload * 2;
     s->preds = preds;
     /* all bodies buffered at once: 8 full uploads or 64 MiB, whichever is larger; one client address
      * gets 2 full uploads of it */
@@ -483,8 +481,14 @@ int serve_start(const struct serve_opts *o, struct predictor *preds, int npreds,
         serve_stop(s);
         return hr_fail(e, "serve: out of memory");
     }
-    struct read_opts limits;
-    serve_read_opts(&limits, s->o.max_inflate);
+    struct hr_limits limits;
+    hr_limits_for_upload(&limits, s->o.max_upload);
+    if (s->o.max_inflate)
+        limits.max_inflate = s->o.max_inflate;
+    if (s->o.max_samples)
+        limits.max_samples = s->o.max_samples;
+    if (s->o.max_footer)
+        limits.max_footer = s->o.max_footer;
     struct guard_opts go = {s->o.recv_timeout_s, s->o.min_rate, s->o.max_upload * 2};
     if (guard_start(&go, &s->guard, e) ||
         job_pool_start(preds, npreds, s->o.queue, s->o.deadline_s, &limits, resume_connection, s, &s->pool, e)) {

@@ -22,7 +22,9 @@ struct serve_opts {
     int threads;        /* prediction worker threads (one predictor each) */
     int max_conns;      /* concurrent connections */
     int timeout_s;      /* idle connection timeout */
-    size_t max_inflate; /* bytes a gzip upload may inflate to; 0: 2 x max_upload */
+    size_t max_inflate; /* an upload's budgets (io/limits.h); 0: hr_limits_for_upload(max_upload)'s */
+    size_t max_samples;
+    size_t max_footer;
     int queue;          /* predictions waiting for a worker; more -> 503 */
     double deadline_s;  /* a prediction not answered within this -> 503 */
     double recv_timeout_s; /* request headers must arrive within this; window of min_rate */

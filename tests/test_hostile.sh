@@ -23,7 +23,7 @@ hp() { python3 "$here/$H" "$@"; }
 # The time goals (1 s, 100 ms) are for a machine that is not overloaded: on a shared one they are
 # stretched by the load per core when it is above 1 (printed at the end with the measurements).
 load=$(cut -d' ' -f1 /proc/loadavg)
-stretch=$(awk -v l="$load" -v n="$(nproc)" 'BEGIN { f = l / n; printf "%.2f", f > 1 ? f : 1 }')
+stretch=$(awk -v l="$load" -v n="$(nproc)" 'BEGIN { f = l / n; printf "%.2f", (f > 1 ? f : 1) }')
 within() { awk -v t="$1" -v g="$2" -v f="$stretch" 'BEGIN { exit !(t + 0 <= g * f) }'; } # seconds goal
 
 python3 "$here/serve_model.py" "$tmp/const.safetensors" constant

@@ -150,20 +150,20 @@ int job_pool_start(struct predictor *preds, int npreds, int queue_cap, double de
     p->notify = notify;
     p->ctx = ctx;
     if (!p->queue || !p->workers) {
-        job_pool_stop(p);
+        job_pool_free(p);
         return hr_fail(e, "serve: out of memory");
     }
     for (int k = 0; k < npreds; k++) {
         p->workers[k].pool = p;
         p->workers[k].pred = &preds[k];
         if (pthread_create(&p->workers[k].th, NULL, worker_main, &p->workers[k])) {
-            job_pool_stop(p);
+            job_pool_free(p);
             return hr_fail(e, "serve: cannot start worker threads");
         }
         p->nworkers++;
     }
     if (pthread_create(&p->deadline_th, NULL, deadline_main, p)) {
-        job_pool_stop(p);
+        job_pool_free(p);
         return hr_fail(e, "serve: cannot start the deadline thread");
     }
     p->deadline_started = 1;
@@ -233,8 +233,17 @@ void job_pool_stop(struct job_pool *p)
     pthread_mutex_unlock(&p->mu);
     for (int k = 0; k < p->nworkers; k++)
         pthread_join(p->workers[k].th, NULL);
+    p->nworkers = 0;
     if (p->deadline_started)
         pthread_join(p->deadline_th, NULL);
+    p->deadline_started = 0;
+}
+
+void job_pool_free(struct job_pool *p)
+{
+    if (!p)
+        return;
+    job_pool_stop(p);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->tick);

@@ -46,7 +46,10 @@ enum job_state job_state(struct job_pool *p, struct job *j);
 /* Drops the caller's reference. */
 void job_release(struct job_pool *p, struct job *j);
 double job_pool_deadline(const struct job_pool *p);
-/* Expires the queued jobs, waits for the running ones, stops the threads, frees the pool. */
+/* Expires the queued jobs, waits for the running ones and stops the threads; the jobs still held by
+ * their callers stay valid (job_state, job_release) until job_pool_free. */
 void job_pool_stop(struct job_pool *p);
+/* Stops (if not yet) and frees the pool; every job must have been released. */
+void job_pool_free(struct job_pool *p);
 
 #endif

@@ -534,7 +534,8 @@ void serve_stop(struct serve *s)
         MHD_quiesce_daemon(s->d);
     job_pool_stop(s->pool); /* answers what is queued, finishes what runs, resumes their connections */
     if (s->d)
-        MHD_stop_daemon(s->d);
+        MHD_stop_daemon(s->d); /* answers the resumed connections, releasing their jobs */
+    job_pool_free(s->pool);
     guard_stop(s->guard);
     free(s->samples_json);
     free(s);

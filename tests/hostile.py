@@ -350,11 +350,13 @@ def cmd_stall(port, seconds):
         s.sendall(b"x" * (size - 8))
         socks.append(s)
     t_stall = time.monotonic()
-    time.sleep(0.2)
-    probe(port, "stall")
+    # sendall returns with up to a few MB still in the socket buffers: give the server a moment to read
+    # them (it drops a stalled upload no sooner than one whole --recv-timeout window after its last byte)
+    time.sleep(0.8)
     st, _, data = request(port, "POST", "/api/predict", LEGIT, src="127.0.0.2")
     print(f"stall_same_client_status {st}")
     print(f"stall_same_client_retry_after {1 if b'Retry-After: 1' in data else 0}")
+    probe(port, "stall")
     # one byte every 10 s, as the issue's attacker does, until the server drops the connection
     closed, _ = wait_closed(socks, seconds, b"x", 10)
     print(f"stall_dropped {closed}")

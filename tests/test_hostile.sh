@@ -107,10 +107,14 @@ check "40 connections from one address: 32 kept" '[ "$(val per_client_kept $tmp/
 
 # --- request framing and the log
 hexreq() { printf '%b' "$1" | od -An -tx1 -v | tr -d ' \n'; }
+# the body is a valid predict (35 bytes): a server that reads either length would answer it
+J35='{"speed":[3,3.1,3.2,3.3],"step":10}'
 check "two different Content-Length headers: 400" \
-  '[ "$(hp raw $port $(hexreq "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcd") | cut -d" " -f2)" = 400 ]'
+  '[ "$(hp raw $port $(hexreq "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 35\r\nContent-Length: 45\r\n\r\n$J35") | cut -d" " -f2)" = 400 ]'
 check "two equal Content-Length headers: 400" \
-  '[ "$(hp raw $port $(hexreq "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 4\r\n\r\nabcd") | cut -d" " -f2)" = 400 ]'
+  '[ "$(hp raw $port $(hexreq "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 35\r\nContent-Length: 35\r\n\r\n$J35") | cut -d" " -f2)" = 400 ]'
+check "one Content-Length, same request: 200" \
+  '[ "$(hp raw $port $(hexreq "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 35\r\nConnection: close\r\n\r\n$J35") | cut -d" " -f2)" = 200 ]'
 hp raw "$port" "$(hexreq "G\x1b[31mET / HTTP/1.1\r\nHost: x\r\n\r\n")" > /dev/null
 sleep 0.2
 check "the request log escapes the method (no terminal escape)" '! grep -q $'"'"'\x1b'"'"' $tmp/log && grep -q "G?\[31mET" $tmp/log'

@@ -212,6 +212,8 @@ int cmd_import(int argc, char **argv)
     long long accepted = ctx.g.st.accepted;
     double hours = ctx.g.hours;
     struct prep_stats st = ctx.g.st;
+    long long hrq[HRQ_COUNT];
+    memcpy(hrq, ctx.g.hr_quality, sizeof hrq);
     if (accepted == 0) { /* no dataset rather than an empty one */
         ingest_abort(&ctx.g);
         fprintf(stderr, "hrcast import: no workout was accepted, %s not written; rejected:", out);
@@ -240,6 +242,10 @@ int cmd_import(int argc, char **argv)
                 any = 1;
             }
         fprintf(stderr, "%s\n", any ? "" : " none");
+        fprintf(stderr, "HR quality (grid steps):");
+        for (int r = 0; r < HRQ_COUNT; r++)
+            fprintf(stderr, " %s=%lld", hr_issue_name((enum hr_issue)r), hrq[r]);
+        fprintf(stderr, "\n");
         if (failed)
             fprintf(stderr, "%lld files could not be read (see the lines above)\n", failed);
         if (unsupported)

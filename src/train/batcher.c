@@ -29,7 +29,7 @@ void batch_free(struct batch *b)
 }
 
 int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n, int T_cap,
-               const struct hr_lstm *m, struct hr_err *e)
+               const struct hr_lstm *m, int keep_flagged, struct hr_err *e)
 {
     const struct feature_set *fs = m->fs;
     int T = 0;
@@ -59,7 +59,7 @@ int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n,
         memset(x + (size_t)l * F, 0, sizeof(float) * (size_t)(T - l) * F);
         float *tg = b->target + (size_t)i * T, *mk = b->mask + (size_t)i * T;
         for (int t = 0; t < T; t++) {
-            float h = t < l ? S_HR(&s)[t] : NAN;
+            float h = t < l && (keep_flagged || series_hr_trusted(&s, t)) ? S_HR(&s)[t] : NAN;
             mk[t] = isfinite(h) ? 1.0f : 0.0f;
             tg[t] = isfinite(h) ? h : 0.0f;
         }

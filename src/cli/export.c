@@ -154,6 +154,8 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
                 jw_num(&w, s.ch[c][k]);
             jw_arr_end(&w);
         }
+        if (s.hr_issue)
+            jw_kv_str(&w, "hr_sensor", s.meta.hr_sensor);
         for (int t = 0; t < 2 && s.hr_issue; t++) { /* per step: null = trusted, else the reason */
             if (t == 1 && !s.meta.has_hr_truth)
                 break;

@@ -10,7 +10,9 @@
 #define CAD_MIN_SPM 120.0f     /* below this the cadence is walking or noise: no lock looked for */
 #define CAD_PER_FOOT_SPM 110.0f /* a moving median below this is one foot's rate: doubled */
 #define CAD_LOCK_BPM 5.0f      /* HR this close to the step rate ... */
-#define CAD_LOCK_MIN_S 60.0f   /* ... for at least this long is a lock */
+#define CAD_LOCK_MIN_S 60.0f   /* ... for at least this long ... */
+#define CAD_LOCK_MEAN_BPM 3.0f /* ... and this close on average is a lock (a sensor reading the step rate
+                                * sits on it; a heart that happens to beat at that rate wanders around it) */
 #define CAD_LOCK_EDGE_BPM 10.0f /* a lock's extent grows while HR stays this close */
 #define CAD_LOCK_JUMP_BPM 10.0f /* ... and it must begin or end with HR moving this much within JUMP_S:
                                  * a heart that reaches the step rate by effort gets there slowly */
@@ -18,8 +20,10 @@
 #define STUCK_MIN_S 120.0f     /* the same value (to 0.01 bpm) for this long */
 /* jumps (lock-on, dropout, level shift) */
 #define JUMP_S 20.0f           /* a jump happens within this time ... */
-#define JUMP_BPM 25.0f         /* ... and is at least this large */
-#define RETURN_BPM 15.0f       /* an opposite jump of this size ends a dropout or shift */
+#define JUMP_BPM 20.0f         /* ... and is at least this large */
+#define RETURN_BPM 15.0f       /* an opposite jump of this size (and at least RETURN_FRAC of the first
+                                * jump) ends a dropout or shift */
+#define RETURN_FRAC 0.6f
 #define STEADY_BEFORE_S 60.0f  /* speed averaged over this long before the jump ... */
 #define STEADY_MPS 0.4f        /* ... differs by at most this from the speed during it */
 #define STOP_MPS 1.0f          /* ... and no step in that time is slower than this (a stop) */
@@ -129,13 +133,17 @@ static int near_cadence(const struct hrq *q, int k, float tol)
     return usable(q, k) && c >= CAD_MIN_SPM && fabsf(q->hr[k] - c) <= tol;
 }
 
-/* The largest HR change within JUMP_S over the steps [a, b) (each compared with JUMP_S earlier). */
+static int steady_at(const struct hrq *q, int k);
+
+/* The largest HR change within JUMP_S at a steady pace over the steps [a, b) (each compared with
+ * JUMP_S earlier): a change that comes with a change of pace is the heart's own. */
 static float largest_change(const struct hrq *q, int a, int b)
 {
     int lag = steps_of(q, JUMP_S);
     float best = 0;
     for (int k = a < lag ? lag : a; k < b && k < q->n; k++)
-        if (isfinite(q->hr[k]) && isfinite(q->hr[k - lag]) && fabsf(q->hr[k] - q->hr[k - lag]) > best)
+        if (isfinite(q->hr[k]) && isfinite(q->hr[k - lag]) && fabsf(q->hr[k] - q->hr[k - lag]) > best &&
+            steady_at(q, k))
             best = fabsf(q->hr[k] - q->hr[k - lag]);
     return best;
 }
@@ -153,7 +161,10 @@ static void rule_cadence_lock(struct hrq *q)
         int e = k;
         while (e < q->n && near_cadence(q, e, CAD_LOCK_BPM))
             e++;
-        if (e - k >= need) {
+        double dev = 0;
+        for (int j = k; j < e; j++)
+            dev += fabsf(q->hr[j] - cad_at(q, j));
+        if (e - k >= need && dev / (e - k) <= CAD_LOCK_MEAN_BPM) {
             int a = k, b = e;
             while (a > 0 && near_cadence(q, a - 1, CAD_LOCK_EDGE_BPM))
                 a--;
@@ -182,6 +193,21 @@ static void rule_stuck(struct hrq *q)
     }
 }
 
+/* The pace around a change ending at step k: running, no stop in the STEADY_BEFORE_S before the
+ * change, and the mean speed during the change within STEADY_MPS of the mean before it. */
+static int steady_at(const struct hrq *q, int k)
+{
+    int lag = steps_of(q, JUMP_S), a = k - lag - steps_of(q, STEADY_BEFORE_S);
+    if (a < 0 || k >= q->n)
+        return 0;
+    for (int j = a; j <= k; j++)
+        if (!(q->speed[j] >= STOP_MPS))
+            return 0;
+    float before = mean_speed(q, a, k - lag + 1);
+    float during = mean_speed(q, k - lag, k + 1);
+    return before >= MOVING_MPS && during >= MOVING_MPS && fabsf(before - during) <= STEADY_MPS;
+}
+
 /* A jump of HR at step k (over the JUMP_S before it) at a steady running pace: +1 up, -1 down, 0 none. */
 static int jump_at(const struct hrq *q, int k)
 {
@@ -189,17 +215,7 @@ static int jump_at(const struct hrq *q, int k)
     if (k - lag < 0 || !usable(q, k) || !usable(q, k - lag))
         return 0;
     float d = q->hr[k] - q->hr[k - lag];
-    if (fabsf(d) < JUMP_BPM)
-        return 0;
-    int a = k - lag - steps_of(q, STEADY_BEFORE_S);
-    if (a < 0)
-        return 0;
-    for (int j = a; j <= k; j++)
-        if (!(q->speed[j] >= STOP_MPS))
-            return 0;
-    float before = mean_speed(q, a, k - lag + 1);
-    float during = mean_speed(q, k - lag, k + 1);
-    if (!(before >= MOVING_MPS && during >= MOVING_MPS && fabsf(before - during) <= STEADY_MPS))
+    if (fabsf(d) < JUMP_BPM || !steady_at(q, k))
         return 0;
     return d > 0 ? 1 : -1;
 }
@@ -251,14 +267,17 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
         int a = k - lag + 1;
         while (a < k && (q->hr[a] - level) * (float)dir < 0.5f * JUMP_BPM)
             a++;
+        float back = RETURN_FRAC * fabsf(q->hr[k] - q->hr[k - lag]);
+        if (back < RETURN_BPM)
+            back = RETURN_BPM;
         int e = k + 1, returned = 0;
         for (; e < q->n && e - a <= max_len; e++) {
             if (q->v[e] == HRQ_PAUSE)
                 break;
-            if (!usable(q, e))
-                continue;
+            if (!usable(q, e) || !(q->speed[e] >= STOP_MPS))
+                continue; /* while standing the heart changes by itself: no return judged there */
             if ((q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM ||
-                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -RETURN_BPM)) {
+                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back)) {
                 returned = 1;
                 break;
             }
@@ -266,7 +285,9 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
         if (!returned)
             continue;
         float dur = (float)(e - a) * q->step;
-        enum hr_issue r = dir < 0 && dur <= DROPOUT_MAX_S ? HRQ_DROPOUT : HRQ_LEVEL_SHIFT;
+        enum hr_issue r = dur <= SPIKE_MAX_S                 ? HRQ_SPIKE
+                          : dir < 0 && dur <= DROPOUT_MAX_S ? HRQ_DROPOUT
+                                                            : HRQ_LEVEL_SHIFT;
         flag(q, a, e, r);
         k = e;
     }

@@ -4,6 +4,8 @@
  * Only steps with a recorded HR count. Per reason: truth steps, flagged steps, recall (flagged with
  * that reason / with any reason), precision (flags of that reason that are that artifact / any
  * artifact); and the share of clean (truth: no artifact) steps flagged, by reason.
+ * Labels: one per line, FILE START_S END_S REASON (seconds from the start of the series; REASON a
+ * verdict name, "clean" or "unsure"); every step of a listed file outside its ranges is clean.
  * Usage: hr_quality_bench DATASET [LABELS]   (built and run by bench/hr_quality.sh) */
 #include "data/dataset.h"
 #include "prep/hr_quality.h"
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #define MAX_LABELS 4096
+#define UNSURE 255 /* a reviewed range nobody could call: left out of the counts */
 
 struct label {
     char file[256];
@@ -42,7 +45,7 @@ static int read_labels(const char *path, struct label *lab, int *n)
             fclose(f);
             return -1;
         }
-        int r = !strcmp(reason, "clean") ? HRQ_TRUSTED : hr_issue_parse(reason);
+        int r = !strcmp(reason, "clean") ? HRQ_TRUSTED : !strcmp(reason, "unsure") ? UNSURE : hr_issue_parse(reason);
         if (r < 0 || *n >= MAX_LABELS) {
             fprintf(stderr, "hr_quality_bench: %s:%d: unknown reason %s (or too many labels)\n", path, ln, reason);
             fclose(f);
@@ -119,7 +122,7 @@ int main(int argc, char **argv)
         const uint8_t *tv = argc == 3 ? truth : s.hr_truth;
         int strap = !strcmp(s.meta.hr_sensor, "strap");
         for (int k = 0; k < s.n; k++)
-            if (isfinite(s.ch[CH_HR][k]) && s.hr_issue[k] < HRQ_COUNT && tv[k] < HRQ_COUNT) {
+            if (isfinite(s.ch[CH_HR][k]) && s.hr_issue[k] < HRQ_COUNT && tv[k] < HRQ_COUNT) { /* not UNSURE */
                 m[tv[k]][s.hr_issue[k]]++;
                 if (strap && tv[k] == HRQ_TRUSTED) {
                     strap_clean++;

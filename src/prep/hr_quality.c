@@ -14,6 +14,9 @@
 #define CAD_LOCK_MEAN_BPM 3.0f /* ... and this close on average is a lock (a sensor reading the step rate
                                 * sits on it; a heart that happens to beat at that rate wanders around it) */
 #define CAD_LOCK_EDGE_BPM 10.0f /* a lock's extent grows while HR stays this close */
+#define CAD_LOCK_LONG_S 300.0f /* ... unless it lasts this long and the sensor is not a chest strap: a
+                                * wrist reading that holds the step rate for minutes is a lock (reviewed
+                                * real locks often begin without a jump) */
 #define CAD_LOCK_JUMP_BPM 10.0f /* ... and it must begin or end with HR moving this much within JUMP_S:
                                  * a heart that reaches the step rate by effort gets there slowly */
 /* stuck */
@@ -58,6 +61,7 @@ int hr_issue_parse(const char *name)
 struct hrq {
     const float *hr, *speed, *cad;
     float cad_scale;
+    int strap;
     int n;
     float step;
     uint8_t *v;
@@ -152,7 +156,7 @@ static void rule_cadence_lock(struct hrq *q)
 {
     if (!q->cad)
         return;
-    int need = steps_of(q, CAD_LOCK_MIN_S), lag = steps_of(q, JUMP_S);
+    int need = steps_of(q, CAD_LOCK_MIN_S), lag = steps_of(q, JUMP_S), long_run = steps_of(q, CAD_LOCK_LONG_S);
     for (int k = 0; k < q->n;) {
         if (!near_cadence(q, k, CAD_LOCK_BPM)) {
             k++;
@@ -170,7 +174,7 @@ static void rule_cadence_lock(struct hrq *q)
                 a--;
             while (b < q->n && near_cadence(q, b, CAD_LOCK_EDGE_BPM))
                 b++;
-            if (largest_change(q, a, a + lag + 1) >= CAD_LOCK_JUMP_BPM ||
+            if ((e - k >= long_run && !q->strap) || largest_change(q, a, a + lag + 1) >= CAD_LOCK_JUMP_BPM ||
                 largest_change(q, b, b + lag) >= CAD_LOCK_JUMP_BPM)
                 flag(q, a, b, HRQ_CADENCE_LOCK);
             e = b;
@@ -321,7 +325,7 @@ static void rule_spike(struct hrq *q, float *buf)
     free(side);
 }
 
-void hr_quality_assess(const float *hr, const float *speed, const float *cad, int n, float step,
+void hr_quality_assess(const float *hr, const float *speed, const float *cad, int n, float step, int strap,
                        uint8_t *verdict)
 {
     for (int k = 0; k < n; k++)
@@ -334,7 +338,7 @@ void hr_quality_assess(const float *hr, const float *speed, const float *cad, in
     float *buf = malloc(sizeof(float) * (size_t)n);
     if (!buf)
         return; /* out of memory: everything recorded stays trusted, as before this stage */
-    struct hrq q = {hr, speed, cad, 1.0f, n, step, verdict};
+    struct hrq q = {hr, speed, cad, 1.0f, strap != 0, n, step, verdict};
     if (cad)
         q.cad_scale = cadence_scale(cad, speed, n, buf);
     rule_cadence_lock(&q);

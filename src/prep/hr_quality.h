@@ -32,8 +32,10 @@ static inline int hr_issue_flagged(uint8_t v) { return v >= HRQ_FIRST_FLAG && v 
 
 /* Fill verdict[n] for a grid series: steps with NaN hr get HRQ_HR_GAP unless verdict already says
  * HRQ_PAUSE; steps with HR get HRQ_TRUSTED or the first rule that fires (the order of the enum after
- * HRQ_PAUSE). cad (steps per minute) may be NULL or NaN where not recorded. step: seconds per step. */
-void hr_quality_assess(const float *hr, const float *speed, const float *cad, int n, float step,
+ * HRQ_PAUSE). cad (steps per minute) may be NULL or NaN where not recorded. step: seconds per step.
+ * strap: the file says the HR came from a chest strap (an electrical sensor: a long stretch on the
+ * step rate without an abrupt start or end is then taken as the heart's own). */
+void hr_quality_assess(const float *hr, const float *speed, const float *cad, int n, float step, int strap,
                        uint8_t *verdict);
 
 #endif

@@ -359,7 +359,7 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
     series_finish_grid(out);
     for (int i = 0; i < n; i++)
         out->hr_truth[i] = w->hr_truth[i];
-    hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, out->hr_issue);
+    hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
     int valid = series_valid_hr(out);
     if (o->require_hr && valid == 0)
         return reject(out, REJ_NO_HR, why, st);
@@ -493,7 +493,7 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     resample_channel(r.t, r.cad, r.m, t0, o->step, nsteps, o->hr_max_gap, cad);
     for (int k = 0; k < nsteps; k++)
         out->hr_issue[k] = pause[k] ? HRQ_PAUSE : HRQ_TRUSTED;
-    hr_quality_assess(hr, spd, cad, nsteps, o->step, out->hr_issue);
+    hr_quality_assess(hr, spd, cad, nsteps, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
     free(cad);
     free(pause);
     grid_truth(&r, t0, o->step, nsteps, out->hr_truth);

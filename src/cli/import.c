@@ -37,6 +37,8 @@ static const char *usage_text =
     "  -h, --help               this text\n"
     "\n"
     "Each unreadable file gets one line 'path: offset: reason' and the import goes on.\n"
+    "Every grid step gets an HR-quality verdict (trusted, or cadence_lock, lock_on, dropout, stuck,\n"
+    "level_shift, spike; docs/data.md), stored with the dataset and counted at the end.\n"
     "Exit status: 0 all files read, 1 some files failed or nothing was accepted (then no dataset is\n"
     "written), 2 usage error.\n"
     "\n"

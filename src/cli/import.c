@@ -32,18 +32,22 @@ static const char *usage_text =
     "      --csv-time KIND      CSV time column: auto (default), iso, unix, elapsed\n"
     "      --min-minutes M      reject workouts with less valid heart rate than this (default 5)\n"
     "      --seed N             seed of the stored splits (default 42)\n"
+    CLI_LIMIT_HELP
     "  -q, --quiet              only errors\n"
     "  -v, --verbose            also say why each workout was rejected\n"
     "  -h, --help               this text\n"
     "\n"
     "Each unreadable file gets one line 'path: offset: reason' and the import goes on.\n"
+    "Every grid step gets an HR-quality verdict (trusted, or cadence_lock, lock_on, dropout, stuck,\n"
+    "level_shift, spike; docs/data.md), stored with the dataset and counted at the end.\n"
     "Exit status: 0 all files read, 1 some files failed or nothing was accepted (then no dataset is\n"
     "written), 2 usage error.\n"
     "\n"
     "examples:\n"
     "  hrcast import ~/Garmin/Activities -o mine.hrd\n"
     "  hrcast import --athlete-from-dir ../shared/data/real -o real.hrd\n"
-    "  hrcast import endomondoHR_proper.json.gz --sport run -o fitrec.hrd\n";
+    "  hrcast import endomondoHR_proper.json.gz --sport run -o fitrec.hrd\n"
+    "  hrcast import --max-samples 3000000 --max-inflate 4G big_export.parquet -o big.hrd\n";
 
 struct import_ctx {
     struct ingest g;
@@ -70,7 +74,7 @@ int cmd_import(int argc, char **argv)
         {"csv-time", required_argument, 0, 8}, {"seed", required_argument, 0, 9},
         {"min-minutes", required_argument, 0, 10}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        CLI_LIMIT_OPTIONS,                     {0, 0, 0, 0}};
     const char *out = NULL, *athlete = NULL;
     int from_dir = 0;
     uint64_t seed = 42;
@@ -82,6 +86,11 @@ int cmd_import(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
+        int lr = cli_limit_option("import", c, optarg, &ro.lim);
+        if (lr < 0)
+            return 2;
+        if (lr > 0)
+            continue;
         switch (c) {
         case 'o': out = optarg; break;
         case 1:
@@ -212,6 +221,8 @@ int cmd_import(int argc, char **argv)
     long long accepted = ctx.g.st.accepted;
     double hours = ctx.g.hours;
     struct prep_stats st = ctx.g.st;
+    long long hrq[HRQ_COUNT];
+    memcpy(hrq, ctx.g.hr_quality, sizeof hrq);
     if (accepted == 0) { /* no dataset rather than an empty one */
         ingest_abort(&ctx.g);
         fprintf(stderr, "hrcast import: no workout was accepted, %s not written; rejected:", out);
@@ -240,6 +251,10 @@ int cmd_import(int argc, char **argv)
                 any = 1;
             }
         fprintf(stderr, "%s\n", any ? "" : " none");
+        fprintf(stderr, "HR quality (grid steps):");
+        for (int r = 0; r < HRQ_COUNT; r++)
+            fprintf(stderr, " %s=%lld", hr_issue_name((enum hr_issue)r), hrq[r]);
+        fprintf(stderr, "\n");
         if (failed)
             fprintf(stderr, "%lld files could not be read (see the lines above)\n", failed);
         if (unsupported)

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "stream_bench: %s\n", err);
         return 1;
     }
-    hrcast_stream *s = hrcast_stream_open(m, 'u', 3, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', NULL, 3, err, sizeof err);
     if (!s) {
         fprintf(stderr, "stream_bench: %s\n", err);
         return 1;

@@ -31,7 +31,7 @@ static void init(void)
     strcpy(g_p.kind, "lstm");
     g_p.step = 10;
     g_p.impl = &g_m;
-    g_s = hr_stream_open(&g_p, 'f', 4, &e);
+    g_s = hr_stream_open(&g_p, 'f', NULL, 4, &e);
     if (!g_s)
         abort();
 }

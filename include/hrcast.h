@@ -67,9 +67,11 @@ enum {
     HRCAST_STREAM_FULL = 5        /* past max_hours, or over ~100 samples a second */
 };
 
-/* gender 'm', 'f' or 'u'; max_hours (<= 48) sizes the buffers. NULL with err on failure (an LSTM whose
- * feature set needs the whole workout, default+pace, cannot stream). */
-hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, float max_hours, char *err, size_t errlen);
+/* gender 'm', 'f' or 'u'; athlete: an id the model holds its own parameters for (NULL: the population's);
+ * max_hours (<= 48) sizes the buffers. NULL with err on failure (an LSTM whose feature set needs the whole
+ * workout, default+pace, cannot stream). */
+hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete, float max_hours, char *err,
+                                  size_t errlen);
 void hrcast_stream_free(hrcast_stream *s);
 /* Forget every sample: a new run with the same model. */
 void hrcast_stream_reset(hrcast_stream *s);

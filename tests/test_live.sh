@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_live.sh — live forecasting from the command line: predict --calibrate marks the window (CSV column,
 # JSON fields) and shifts only the steps after it by the offset; eval --calibrate prints the issue's JSON
-# fields for one window and a list (errors over the steps after the window, the same model uncalibrated,
+# fields for one window and a list; replay's forecasts equal hrcast predict of the whole run, (errors over the steps after the window, the same model uncalibrated,
 # the baselines), and refuses a split without a validation part and malformed windows.
 # Usage: tests/test_live.sh [path/to/hrcast]
 set -uo pipefail
@@ -52,6 +52,21 @@ check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$t
 check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
 check "bad window: exit 2 and a message" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --calibrate 5x 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a window" $tmp/e'
 check "predict bad --trust: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust abc 2>/dev/null; [ $? -eq 2 ]'
+"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" -q > "$tmp/rp.csv"
+check "replay: every forecast equals hrcast predict of the whole run (the rest of the recording as the plan)" 'py "
+import csv
+pr=list(csv.DictReader(open(\"$tmp/plain.csv\"))); rp=list(csv.DictReader(open(\"$tmp/rp.csv\")))
+hr={float(r[\"time_s\"]):float(r[\"hr_pred_bpm\"]) for r in pr}; last=float(pr[-1][\"hr_pred_bpm\"])
+assert len(rp)>=10
+for r in rp:
+    t=float(r[\"time_s\"]); assert abs(float(r[\"hr_forecast_finish\"])-last)<0.051, r
+    if t+600 in hr: assert abs(float(r[\"hr_forecast_ahead\"])-hr[t+600])<0.051, (r, hr[t+600])
+"'
+"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 10m --every 300 -q > "$tmp/rc.csv"
+check "replay --calibrate: rows from 600 s on are calibrated" 'py "
+import csv
+for r in csv.DictReader(open(\"$tmp/rc.csv\")): assert (r[\"calibrated\"]==\"1\")==(float(r[\"time_s\"])>=600), r
+"'
 echo
 echo "test_live.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

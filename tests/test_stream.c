@@ -127,7 +127,7 @@ static void check_equal(const char *model, int n)
     int count = 0;
     assert_int_equal(hrcast_predict_file(m, csv, &res, &count, err, sizeof err), 0);
     assert_int_equal(count, 1);
-    hrcast_stream *s = hrcast_stream_open(m, 'u', 4, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', NULL, 4, err, sizeof err);
     assert_non_null(s);
     for (int i = 0; i < n; i++)
         assert_int_equal(hrcast_stream_push(s, g_t[i], g_v[i], g_a[i], NAN, err, sizeof err), 0);
@@ -179,7 +179,7 @@ static void test_stream_bad_samples(void **state)
     (void)state;
     char err[256] = "";
     hrcast_model *m = hrcast_model_load(g_lstm, err, sizeof err);
-    hrcast_stream *s = hrcast_stream_open(m, 'm', 1, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'm', NULL, 1, err, sizeof err);
     assert_non_null(s);
     assert_true(isnan(hrcast_stream_hr_now(s)));
     assert_int_equal(hrcast_stream_push(s, NAN, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_BAD_TIME);
@@ -201,7 +201,7 @@ static void test_stream_bad_samples(void **state)
     assert_int_equal(hrcast_stream_push(s, 3000, 3, 100, NAN, err, sizeof err), 0);
     assert_int_equal(hrcast_stream_push(s, 4000, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_FULL);
     /* refused samples changed nothing: the same pushes on a fresh stream give the same state */
-    hrcast_stream *t = hrcast_stream_open(m, 'm', 1, err, sizeof err);
+    hrcast_stream *t = hrcast_stream_open(m, 'm', NULL, 1, err, sizeof err);
     double tt[4] = {0, 1, 1500, 3000};
     for (int i = 0; i < 4; i++)
         assert_int_equal(hrcast_stream_push(t, tt[i], 3, 100, NAN, err, sizeof err), 0);
@@ -223,7 +223,7 @@ static void test_stream_forecast(void **state)
     (void)state;
     char err[256] = "";
     hrcast_model *m = hrcast_model_load(g_lstm, err, sizeof err);
-    hrcast_stream *s = hrcast_stream_open(m, 'u', 4, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', NULL, 4, err, sizeof err);
     for (int i = 0; i < 900; i++)
         assert_int_equal(hrcast_stream_push(s, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
     float now = hrcast_stream_hr_now(s), fc[60], fc2[60];

@@ -200,7 +200,8 @@ struct hrcast_stream {
     int plan_cap;
 };
 
-hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, float max_hours, char *err, size_t errlen)
+hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete, float max_hours, char *err,
+                                  size_t errlen)
 {
     struct hr_err e = {{0}};
     hrcast_stream *h = calloc(1, sizeof *h);
@@ -208,7 +209,7 @@ hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, float max_
         fail(err, errlen, "out of memory");
         return NULL;
     }
-    h->s = hr_stream_open(&m->p, gender, max_hours, &e);
+    h->s = hr_stream_open(&m->p, gender, athlete, max_hours, &e);
     h->plan_cap = (int)ceil(max_hours * 3600.0 / m->p.step) + 2;
     h->plan = h->s ? malloc(sizeof(float) * (size_t)h->plan_cap) : NULL;
     if (!h->s || !h->plan) {

@@ -13,6 +13,7 @@ const struct command hr_commands[] = {
     {"fit-physio", cmd_fit_physio, "fit the physiological baseline (population and per athlete)"},
     {"eval", cmd_eval, "metrics against baselines on a stored split, figures and an HTML report"},
     {"predict", cmd_predict, "predict the heart rate of workout files with any model"},
+    {"replay", cmd_replay, "replay a recording as if live: forecasts every minute (docs/live.md)"},
     {"card", cmd_card, "write a model's Hugging Face model card (README.md), with its eval metrics"},
     {"plot", cmd_plot, "a picture (PNG/SVG) of one workout: predicted vs recorded HR, pace, altitude"},
     {"animate", cmd_animate, "a GIF of one workout's predicted and recorded HR revealed over time"},

@@ -17,6 +17,7 @@ int cmd_export(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_finetune(int argc, char **argv);
 int cmd_fit_physio(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

@@ -237,3 +237,20 @@ int parse_windows(const char *text, float *out, int cap)
     }
     return n;
 }
+
+int cli_calib_window(const char *cmd, const char *text, float *window)
+{
+    if (parse_windows(text, window, 1) == 1)
+        return 0;
+    fprintf(stderr, "hrcast %s: --calibrate: '%s' is not one window like 10m or 600s\n", cmd, text);
+    return 2;
+}
+
+int cli_calib_trust(const char *cmd, const char *text, struct calib_trust *t)
+{
+    char tail;
+    if (sscanf(text, "%f,%f%c", &t->warm_s, &t->k, &tail) == 2 && t->warm_s >= 0 && t->k >= 0)
+        return 0;
+    fprintf(stderr, "hrcast %s: --trust: '%s' is not WARM_S,K like 180,10\n", cmd, text);
+    return 2;
+}

@@ -12,5 +12,9 @@ int eval_calibrated(const struct dataset *ds, int kind, int part, const char *sp
                     int json, FILE *out, struct hr_err *e);
 /* "5m,10m,20m", "600", "90s", "1h" -> seconds; returns the count, -1 when malformed or over cap. */
 int parse_windows(const char *text, float *out, int cap);
+/* --calibrate W (one window) and --trust WARM_S,K of predict and replay: 0, or 2 after one line on stderr. */
+struct calib_trust;
+int cli_calib_window(const char *cmd, const char *text, float *window);
+int cli_calib_trust(const char *cmd, const char *text, struct calib_trust *t);
 
 #endif

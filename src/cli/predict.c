@@ -105,18 +105,8 @@ int cmd_predict(int argc, char **argv)
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
         case 2: inputs = 1; break;
         case 3: int8 = 1; break;
-        case 4:
-            if (parse_windows(optarg, &window, 1) != 1) {
-                fprintf(stderr, "hrcast predict: --calibrate: '%s' is not one window like 10m or 600s\n", optarg);
-                return 2;
-            }
-            break;
-        case 5:
-            if (sscanf(optarg, "%f,%f", &trust.warm_s, &trust.k) != 2 || !(trust.warm_s >= 0) || !(trust.k >= 0)) {
-                fprintf(stderr, "hrcast predict: --trust: '%s' is not WARM_S,K like 180,10\n", optarg);
-                return 2;
-            }
-            break;
+        case 4: if (cli_calib_window("predict", optarg, &window)) return 2; break;
+        case 5: if (cli_calib_trust("predict", optarg, &trust)) return 2; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);

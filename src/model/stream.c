@@ -28,7 +28,7 @@ struct hr_stream {
     const struct predictor *p;
     enum kind kind;
     const struct hr_lstm *lstm;
-    const struct physio_params *pp; /* physio model, or the LSTM's prior; population parameters */
+    const struct physio_params *pp; /* physio model, or the LSTM's prior: the athlete's or the population's */
     double alpha;
     float const_hr;
     struct prep_opts po;
@@ -96,7 +96,8 @@ void hr_stream_reset(struct hr_stream *s)
         lstm_stepper_reset(&s->st);
 }
 
-struct hr_stream *hr_stream_open(const struct predictor *p, char gender, float max_hours, struct hr_err *e)
+struct hr_stream *hr_stream_open(const struct predictor *p, char gender, const char *athlete, float max_hours,
+                                 struct hr_err *e)
 {
     if (!(max_hours > 0) || max_hours > 48) {
         hr_fail(e, "stream: max_hours %g outside (0, 48]", max_hours);
@@ -122,16 +123,16 @@ struct hr_stream *hr_stream_open(const struct predictor *p, char gender, float m
             free(s);
             return NULL;
         }
-        s->pp = s->lstm->fs->prior ? &s->lstm->prior.pop : NULL;
+        s->pp = s->lstm->fs->prior ? physio_model_lookup(&s->lstm->prior, athlete) : NULL;
         s->F = s->lstm->fs->n;
         s->P = s->lstm->preroll;
         features_ctx_init(&s->fc, s->lstm->fs, s->step, s->gender, 0.0f);
     } else if (!strcmp(p->kind, "physio")) {
         s->kind = K_PHYSIO;
-        s->pp = &((const struct physio_model *)p->impl)->pop;
+        s->pp = physio_model_lookup(p->impl, athlete);
     } else {
         s->kind = K_CONST;
-        s->const_hr = constant_model_value(p->impl, "");
+        s->const_hr = constant_model_value(p->impl, athlete ? athlete : "");
     }
     if (s->pp)
         s->alpha = physio_alpha(s->pp, s->step);

@@ -20,8 +20,11 @@ enum stream_status {
 
 struct hr_stream;
 
-/* max_hours: the longest run the stream will take (its buffers are sized for it). gender 'm', 'f', 'u'. */
-struct hr_stream *hr_stream_open(const struct predictor *p, char gender, float max_hours, struct hr_err *e);
+/* max_hours: the longest run the stream will take (its buffers are sized for it). gender 'm', 'f', 'u';
+ * athlete: the id whose own parameters the model holds (physio, constant, the LSTM's prior), or NULL/"" for
+ * the population's. */
+struct hr_stream *hr_stream_open(const struct predictor *p, char gender, const char *athlete, float max_hours,
+                                 struct hr_err *e);
 void hr_stream_free(struct hr_stream *s);
 void hr_stream_reset(struct hr_stream *s);
 /* A sample; altitude and hr may be NaN (unknown). Returns STREAM_OK, or a status with e filled and the

@@ -1,0 +1,136 @@
+/* replay.c — `hrcast replay MODEL FILE`: replays a recording as if live through the stream (model/stream.h)
+ * and prints, every minute, the HR predicted now, the forecast 10 minutes ahead and at the finish (the rest
+ * of the recording's speeds and altitudes as the plan), next to what was recorded; with --calibrate W the
+ * HR of the first W calibrates every forecast made after it (eval/calibrate.h). */
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "cli/eval_calibrate.h"
+#include "data/runs.h"
+#include "eval/calibrate.h"
+#include "model/stream.h"
+#include "nn/kernels.h"
+#include "util/log.h"
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage_text =
+    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K]\n"
+    "\n"
+    "Replays each workout of FILE as if live: its grid steps are pushed one by one into a stream\n"
+    "(docs/live.md) and every --every seconds (60) a CSV row gives the HR predicted now, the forecast\n"
+    "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
+    "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
+    "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K, default 180,10).\n"
+    "\n"
+    "options:\n"
+    "      --every S      seconds between rows (60)\n"
+    "      --ahead S      forecast horizon (600)\n"
+    "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
+    "      --trust WARM,K warm-up seconds ignored and prior strength in steps (180,10)\n"
+    "  -q, --quiet        no summary lines\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "examples:\n"
+    "  hrcast replay model.safetensors race.fit\n"
+    "  hrcast replay model.safetensors race.fit --calibrate 10m --every 300\n";
+
+static float at(const float *v, int n, int k) { return k >= 0 && k < n ? v[k] : NAN; }
+
+static int replay_one(const struct predictor *p, const struct series *s, int wi, double every, double ahead,
+                      float window, const struct calib_trust *trust, struct hr_err *e)
+{
+    struct hr_stream *st = hr_stream_open(p, s->meta.gender, s->meta.athlete, (float)(s->n * s->step / 3600.0 + 0.1), e);
+    float *pred = malloc(sizeof(float) * (size_t)(2 * s->n + 2));
+    if (!st || !pred) {
+        hr_stream_free(st);
+        free(pred);
+        return st ? hr_fail(e, "out of memory") : -1;
+    }
+    float *fc = pred + s->n + 1;
+    int every_k = (int)lroundf(every / s->step), ahead_k = (int)lroundf(ahead / s->step), wk = 0;
+    every_k = every_k < 1 ? 1 : every_k;
+    float offset = 0;
+    for (int k = 0; k < s->n; k++) {
+        if (hr_stream_push(st, S_TIME(s)[k], S_SPEED(s)[k], S_ALT(s)[k], S_HR(s)[k], e)) {
+            hr_stream_free(st);
+            free(pred);
+            return -1;
+        }
+        int n = k + 1;
+        if (window > 0 && !wk && n * s->step >= window - 1e-3f) { /* the window is complete: fix the offset */
+            hr_stream_predict(st, pred, NULL, NULL, NULL);
+            struct calib_run cr = {pred, S_HR(s), n};
+            offset = calib_offset(&cr, s->step, window, trust);
+            wk = n;
+        }
+        if (k % every_k || k == s->n - 1)
+            continue;
+        float now = hr_stream_now(st) + (wk ? offset : 0.0f);
+        int rest = s->n - n;
+        float f_ahead = NAN, f_end = NAN;
+        if (rest > 0 && hr_stream_forecast(st, S_SPEED(s) + n, S_ALT(s) + n, rest, fc, e) == 0) {
+            f_ahead = at(fc, rest, ahead_k - 1) + (wk ? offset : 0.0f);
+            f_end = fc[rest - 1] + (wk ? offset : 0.0f);
+        }
+        printf("%d,%s,%g,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", wi, s->meta.source, S_TIME(s)[k], wk ? "1" : "0",
+               S_HR(s)[k], now, at(S_HR(s), s->n, k + ahead_k), f_ahead, S_HR(s)[s->n - 1], f_end);
+    }
+    if (wk)
+        hr_info("%s: calibrated on the first %g s: offset %+.1f bpm", s->meta.source, window, offset);
+    hr_stream_free(st);
+    free(pred);
+    return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    static const struct option opts[] = {{"every", required_argument, 0, 1}, {"ahead", required_argument, 0, 2},
+                                         {"calibrate", required_argument, 0, 3}, {"trust", required_argument, 0, 4},
+                                         {"quiet", no_argument, 0, 'q'},       {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    double every = 60, ahead = 600;
+    float window = 0;
+    struct calib_trust trust = {180, 10};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 1: if (cli_float("replay", "--every", optarg, 1, 86400, &every)) return 2; break;
+        case 2: if (cli_float("replay", "--ahead", optarg, 1, 86400, &ahead)) return 2; break;
+        case 3: if (cli_calib_window("replay", optarg, &window)) return 2; break;
+        case 4: if (cli_calib_trust("replay", optarg, &trust)) return 2; break;
+        case 'q': hr_log_set_level(HR_LOG_QUIET); break;
+        case 'h': return cli_usage(usage_text, 1);
+        default: return cli_usage(usage_text, 0);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage(usage_text, 0);
+    nn_set_threads(1);
+    struct predictor p;
+    struct hr_err e = {{0}};
+    if (predictor_load(argv[optind], &p, &e)) {
+        fprintf(stderr, "hrcast replay: %s\n", e.msg);
+        return 1;
+    }
+    struct run_list runs;
+    if (load_runs(argv[optind + 1], p.step, NULL, &runs, &e)) {
+        fprintf(stderr, "hrcast replay: %s\n", e.msg);
+        predictor_free(&p);
+        return 1;
+    }
+    printf("workout,source,time_s,calibrated,hr_recorded,hr_pred_now,hr_recorded_ahead,hr_forecast_ahead,"
+           "hr_recorded_finish,hr_forecast_finish\n");
+    int rc = 0;
+    for (int i = 0; i < runs.n && !rc; i++)
+        if (replay_one(&p, &runs.s[i], i, every, ahead, window, &trust, &e)) {
+            fprintf(stderr, "hrcast replay: %s: %s\n", runs.s[i].meta.source, e.msg);
+            rc = 1;
+        }
+    run_list_free(&runs);
+    predictor_free(&p);
+    return rc;
+}

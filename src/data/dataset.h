@@ -44,7 +44,8 @@ void dataset_series(const struct dataset *ds, int i, struct series *out);
 /* Indices of the series in one part of one split (malloc'ed, count in *n). */
 int *dataset_select(const struct dataset *ds, enum split_kind kind, enum split_part part, int *n);
 const char *split_part_name(enum split_part p);
-/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "all" (kind=-1). */
+/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "chrono" (= chrono:test), "athlete",
+ * "all" (kind=-1). */
 int parse_split_spec(const char *spec, int *kind, int *part);
 
 struct dataset_writer; /* opaque */

@@ -38,8 +38,93 @@ static int cmp_chrono(const void *a, const void *b)
     return i - j;
 }
 
-int compute_splits(const char *const *athlete, const double *start, int n, uint64_t seed,
-                   uint8_t *split_athlete, uint8_t *split_chrono)
+/* The athlete-disjoint parts. Athletes (sorted by name) are shuffled with the seed (splitmix64); the
+ * large ones (more than half of a held-out part's target on their own) are placed first, largest first,
+ * then the rest in shuffled order; each goes to the part furthest below its target share of the
+ * weight (steps): 70 % train, 15 % validation, 15 % test. With 3 or more athletes no part is left
+ * empty (the smallest athlete of the part with the most athletes moves there); with fewer, all train.
+ * Balancing by steps keeps one prolific runner from becoming the whole validation or test part. */
+static const double *g_w; /* qsort context (single-threaded use only) */
+static const int *g_rank;
+static int cmp_large_first(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    if (g_w[x] != g_w[y])
+        return g_w[x] > g_w[y] ? -1 : 1;
+    return g_rank[x] - g_rank[y];
+}
+
+static int athlete_parts(const double *w, int na, uint64_t seed, int *perm, uint8_t *part)
+{
+    static const double target[3] = {0.70, 0.15, 0.15};
+    for (int a = 0; a < na; a++)
+        perm[a] = a;
+    uint64_t st = seed;
+    for (int a = na - 1; a > 0; a--) {
+        int j = (int)(splitmix64(&st) % (uint64_t)(a + 1));
+        int t = perm[a];
+        perm[a] = perm[j];
+        perm[j] = t;
+    }
+    if (na < 3) {
+        for (int a = 0; a < na; a++)
+            part[a] = PART_TRAIN;
+        return 0;
+    }
+    double total = 0;
+    for (int a = 0; a < na; a++)
+        total += w[a];
+    int *rank = malloc(sizeof(int) * (size_t)na);
+    if (!rank)
+        return -1;
+    { /* large athletes first (stable in shuffled order); perm keeps the rest shuffled */
+        for (int r = 0; r < na; r++)
+            rank[perm[r]] = r;
+        int n_large = 0;
+        for (int r = 0; r < na; r++)
+            if (w[perm[r]] > 0.5 * target[2] * total) {
+                int t = perm[r];
+                memmove(perm + n_large + 1, perm + n_large, sizeof(int) * (size_t)(r - n_large));
+                perm[n_large++] = t;
+            }
+        g_w = w;
+        g_rank = rank;
+        qsort(perm, (size_t)n_large, sizeof(int), cmp_large_first);
+        g_w = NULL;
+        g_rank = NULL;
+        free(rank);
+    }
+    double cur[3] = {0, 0, 0};
+    int count[3] = {0, 0, 0};
+    for (int r = 0; r < na; r++) {
+        int best = 0;
+        for (int p = 1; p < 3; p++)
+            if (target[p] * total - cur[p] > target[best] * total - cur[best])
+                best = p;
+        part[perm[r]] = (uint8_t)best;
+        cur[best] += w[perm[r]];
+        count[best]++;
+    }
+    for (int p = 0; p < 3; p++) {
+        if (count[p])
+            continue;
+        int from = 0;
+        for (int q = 1; q < 3; q++)
+            if (count[q] > count[from])
+                from = q;
+        int pick = -1;
+        for (int a = 0; a < na; a++)
+            if (part[a] == from && (pick < 0 || w[a] < w[pick]))
+                pick = a;
+        part[pick] = (uint8_t)p;
+        count[from]--;
+        count[p]++;
+    }
+    return 0;
+}
+
+int compute_splits(const char *const *athlete, const double *start, const double *weight, int n,
+                   uint64_t seed, uint8_t *split_athlete, uint8_t *split_chrono)
 {
     if (n <= 0)
         return 0;
@@ -64,34 +149,22 @@ int compute_splits(const char *const *athlete, const double *start, int n, uint6
             na++;
         group_of[k] = na - 1;
     }
-    /* athlete-disjoint: shuffle athlete numbers */
+    /* athlete-disjoint, balanced by steps: see athlete_parts */
     int *perm = malloc(sizeof(int) * (size_t)na);
     uint8_t *part = malloc((size_t)na);
-    if (!perm || !part) {
+    double *aw = calloc((size_t)na, sizeof *aw);
+    if (!perm || !part || !aw) {
+        free(v); free(order); free(group_of); free(perm); free(part); free(aw);
+        return -1;
+    }
+    for (int k = 0; k < n; k++)
+        aw[group_of[k]] += weight ? weight[v[k].index] : 1.0;
+    int bad = athlete_parts(aw, na, seed, perm, part);
+    free(aw);
+    if (bad) {
         free(v); free(order); free(group_of); free(perm); free(part);
         return -1;
     }
-    for (int a = 0; a < na; a++)
-        perm[a] = a;
-    uint64_t st = seed;
-    for (int a = na - 1; a > 0; a--) {
-        int j = (int)(splitmix64(&st) % (uint64_t)(a + 1));
-        int t = perm[a];
-        perm[a] = perm[j];
-        perm[j] = t;
-    }
-    int n_train = (int)floor(0.70 * na + 1e-9), n_val = (int)floor(0.15 * na + 1e-9);
-    if (na >= 3) {
-        if (n_val < 1)
-            n_val = 1;
-        if (na - n_train - n_val < 1)
-            n_train = na - n_val - 1;
-    } else {
-        n_train = na;
-        n_val = 0;
-    }
-    for (int r = 0; r < na; r++)
-        part[perm[r]] = r < n_train ? PART_TRAIN : r < n_train + n_val ? PART_VAL : PART_TEST;
     for (int k = 0; k < n; k++)
         split_athlete[v[k].index] = part[group_of[k]];
     /* chronological within each athlete */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "data/ingest.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
@@ -103,6 +104,13 @@ static void test_finetune_adapts_an_odd_athlete(void **state)
     o.val_idx = tr;
     o.n_val = 0;
     struct train_result r;
+    /* no validation workouts: refused, never validated on the training workouts */
+    assert_int_equal(train_lstm(&ds, &o, base, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "no validation workouts"));
+    assert_int_equal(access(base, F_OK), -1);
+    o.n_train = nt - 6; /* the last 6 of the other athletes' workouts validate */
+    o.val_idx = tr + nt - 6;
+    o.n_val = 6;
     assert_int_equal(train_lstm(&ds, &o, base, &r, &e), 0);
 
     /* selections: the athlete's chrono train and val parts, dated order, nothing of the test part */

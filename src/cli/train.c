@@ -155,9 +155,13 @@ static int train_main(int argc, char **argv)
         return 1;
     }
     struct train_result r;
-    void (*old_int)(int) = signal(SIGINT, on_interrupt);
+    /* one process: Ctrl-C stops cleanly; under mpirun the ranks could stop at different batches and wait
+     * on each other, so there it ends the run as before (the resume file holds the last finished epoch) */
+    const int catch_int = dist_size() == 1;
+    void (*old_int)(int) = catch_int ? signal(SIGINT, on_interrupt) : SIG_DFL;
     int rc = train_lstm(&ds, &o, out, &r, &e);
-    signal(SIGINT, old_int);
+    if (catch_int)
+        signal(SIGINT, old_int);
     dataset_close(&ds);
     if (rc && r.interrupted) {
         fprintf(stderr, "hrcast train: interrupted; continue with --resume: ");

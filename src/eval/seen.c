@@ -27,7 +27,7 @@ void seen_model_split(const char *metadata_json, char *out, size_t cap)
 
 static void mark_indices(const struct json *list, const struct dataset *ds, uint8_t *seen, uint8_t what)
 {
-    json_foreach(it, json_get(list, "indices")) {
+    json_foreach(it, list) {
         double v = json_num(it, -1);
         if (v >= 0 && v < ds->n && seen[(int)v] < what)
             seen[(int)v] = what;
@@ -55,12 +55,11 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         return -1;
     }
     const char *split = json_get_str(p, "split", "");
-    const struct json *extra = json_get(p, "extra");
     if (!strcmp(split, "all")) {
         memset(seen, SEEN_TRAIN, (size_t)ds->n);
-    } else if (json_get(json_get(extra, "train"), "indices")) { /* explicit workouts (finetune) */
-        mark_indices(json_get(extra, "train"), ds, seen, SEEN_TRAIN);
-        mark_indices(json_get(extra, "val"), ds, seen, SEEN_VAL);
+    } else if (json_get(p, "train_indices")) { /* an explicit selection (finetune, benchmarks) */
+        mark_indices(json_get(p, "train_indices"), ds, seen, SEEN_TRAIN);
+        mark_indices(json_get(p, "val_indices"), ds, seen, SEEN_VAL);
     } else if (!strcmp(split, "athlete") || !strcmp(split, "chrono")) {
         if (strcmp(json_get_str(p, "splits_id", ""), id->splits)) {
             r->resplit = 1;

@@ -296,6 +296,15 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     jw_kv_str(&w, "split", split_name(o->split));
     jw_kv_int(&w, "train_workouts", n_train);
     jw_kv_int(&w, "val_workouts", n_val);
+    if (o->train_idx) { /* an explicit selection: the dataset indices, for eval's overlap check */
+        for (int pass = 0; pass < 2; pass++) {
+            jw_key(&w, pass ? "val_indices" : "train_indices");
+            jw_arr_begin(&w);
+            for (int i = 0; i < (pass ? n_val : n_train); i++)
+                jw_int(&w, pass ? o->val_idx[i] : o->train_idx[i]);
+            jw_arr_end(&w);
+        }
+    }
     jw_kv_int(&w, "epochs_run", rs->epoch);
     jw_kv_int(&w, "best_epoch", rs->best_epoch);
     jw_kv_num(&w, "val_mae", rs->best_mae);

@@ -40,6 +40,7 @@ check "--allow-overlap scores it, labelled in the output" '"$BIN" eval "$tmp/c.s
 check "an athlete-split model on chrono:test is refused too" '"$BIN" eval "$tmp/a.safetensors" "$tmp/six.hrd" --split chrono:test 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "athlete split.*--split athlete:test" $tmp/e'
 "$BIN" fit-physio "$tmp/six.hrd" --all -o "$tmp/pall.safetensors" -q
 check "fit-physio --all then eval: exit 2, one line" '"$BIN" eval "$tmp/pall.safetensors" "$tmp/six.hrd" 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "fitted on every workout" $tmp/e'
+check "a --physio baseline fitted on the test workouts: refused too" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --physio "$tmp/pall.safetensors" -q 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q -- "--physio .* was fitted on [0-9]* of the" $tmp/e'
 "$BIN" simulate --athletes 4 --workouts 10 --seed 6 --emit-files "$tmp/files" -o "$tmp/files.hrd" -q
 "$BIN" import --athlete-from-dir "$tmp/files" --seed 1 -o "$tmp/s1.hrd" -q
 "$BIN" import --athlete-from-dir "$tmp/files" --seed 2 -o "$tmp/s2.hrd" -q

@@ -175,6 +175,15 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
         n_models = 3;
+        struct seen_report ps;
+        if (physio_path && !allow_overlap && seen_check(preds[2].metadata_json, &ds, idx, n, &ps, &e) == 0 &&
+            ps.n_train > 0) {
+            fprintf(stderr, "hrcast eval: --physio %s was fitted on %d of the %d workouts in %s: fit it with the "
+                    "split the model was trained with, or pass --allow-overlap (labelled)\n", physio_path,
+                    ps.n_train, n, split_name);
+            rc = 2;
+            goto out;
+        }
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
     const char *names[3] = {preds[0].kind, "constant", "physio"};

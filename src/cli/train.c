@@ -146,7 +146,7 @@ static int train_main(int argc, char **argv)
         case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; o.given |= TO_WEIGHT_DECAY; break;
         case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; break;
-        case 18: o.keep_flagged = 1; break;
+        case 18: o.keep_flagged = 1; o.given |= TO_KEEP_FLAGGED; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);

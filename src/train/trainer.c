@@ -379,6 +379,7 @@ static int save_resume(const char *path, const struct hr_lstm *m, const struct n
     jw_kv_int(&w, "batch", o->batch);
     jw_kv_int(&w, "patience", o->patience);
     jw_kv_int(&w, "max_len", o->max_len);
+    jw_kv_int(&w, "keep_flagged", o->keep_flagged);
     jw_obj_end(&w);
     jw_obj_end(&w);
     char *state = jw_take(&w, NULL);
@@ -464,6 +465,7 @@ static int resume_adopt(const char *path, const struct dataset *ds, struct train
     KEEP_NUM(TO_BATCH, o->batch, "batch", int);
     KEEP_NUM(TO_PATIENCE, o->patience, "patience", int);
     KEEP_NUM(TO_MAX_LEN, o->max_len, "max_len", int);
+    KEEP_NUM(TO_KEEP_FLAGGED, o->keep_flagged, "keep_flagged", int);
 #undef KEEP_STR
 #undef KEEP_NUM
     const char *seed = st_meta_get(st, "resume_seed");

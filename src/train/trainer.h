@@ -39,7 +39,7 @@ struct train_opts {
 enum train_opt_bit {
     TO_HIDDEN = 1u << 0, TO_LAYERS = 1u << 1, TO_DROPOUT = 1u << 2, TO_LR = 1u << 3, TO_WEIGHT_DECAY = 1u << 4,
     TO_BATCH = 1u << 5, TO_PATIENCE = 1u << 6, TO_LOSS = 1u << 7, TO_FEATURES = 1u << 8, TO_SPLIT = 1u << 9,
-    TO_SEED = 1u << 10, TO_MAX_LEN = 1u << 11, TO_THREADS = 1u << 12,
+    TO_SEED = 1u << 10, TO_MAX_LEN = 1u << 11, TO_THREADS = 1u << 12, TO_KEEP_FLAGGED = 1u << 13,
 };
 
 struct train_result {

@@ -195,7 +195,7 @@ class Model:
 
         The run is cleaned and resampled onto the model's grid like any file, so the result has one value
         per model step (self.step seconds). Returns a float32 array of bpm, or (hr, sigma) for a model that
-        predicts its uncertainty (NLL)."""
+        predicts its uncertainty (an LSTM trained with --loss nll, a physio model)."""
         sp = np.ascontiguousarray(speed, dtype=np.float32).ravel()
         alt = None
         if altitude is not None:

@@ -79,44 +79,25 @@ m = hrcast.Model(\"$tmp/physio.safetensors\")
 hr, sigma = m.predict(np.full(600, 3.2), step=1.0)
 assert len(hr) == len(sigma) == round(600 / m.step) and np.all(np.isfinite(hr)) and 60 < hr.mean() < 200
 "'
-check "a missing model raises hrcast.Error with the path" 'pyrun "
+# raises CALL TEXT: the Python expression CALL raises hrcast.Error whose message contains TEXT
+raises() {
+  pyrun "
 import hrcast
+m = hrcast.Model('$tmp/physio.safetensors')
 try:
-    hrcast.Model(\"$tmp/none.safetensors\")
+    $1
 except hrcast.Error as e:
-    assert \"none.safetensors\" in str(e), e
+    assert '$2' in str(e), e
 else:
-    raise SystemExit(\"no error\")
-"'
-check "a missing workout file raises hrcast.Error with the path" 'pyrun "
-import hrcast
-try:
-    hrcast.Model(\"$tmp/physio.safetensors\").predict_file(\"$tmp/nope.fit\")
-except hrcast.Error as e:
-    assert \"nope.fit\" in str(e), e
-else:
-    raise SystemExit(\"no error\")
-"'
-check "a file that is not a model raises hrcast.Error" 'pyrun "
-import hrcast
-try:
-    hrcast.Model(\"$fit\")
-except hrcast.Error as e:
-    assert str(e)
-else:
-    raise SystemExit(\"no error\")
-"'
-check "a dataset with many workouts: predict_file says use predict_workouts" 'pyrun "
-import hrcast
-m = hrcast.Model(\"$tmp/physio.safetensors\")
-assert len(m.predict_workouts(\"$tmp/sim.hrd\")) > 1
-try:
-    m.predict_file(\"$tmp/sim.hrd\")
-except hrcast.Error as e:
-    assert \"predict_workouts\" in str(e), e
-else:
-    raise SystemExit(\"no error\")
-"'
+    raise SystemExit('no error')
+"
+}
+check "a missing model raises hrcast.Error with the path" 'raises "hrcast.Model(\"$tmp/none.safetensors\")" none.safetensors'
+check "a missing workout file raises hrcast.Error with the path" 'raises "m.predict_file(\"$tmp/nope.fit\")" nope.fit'
+check "a file that is not a model raises hrcast.Error" 'raises "hrcast.Model(\"$fit\")" "$(basename "$fit")"'
+check "a dataset with many workouts: predict_file says use predict_workouts" \
+  'pyrun "import hrcast; assert len(hrcast.Model(\"$tmp/physio.safetensors\").predict_workouts(\"$tmp/sim.hrd\")) > 1" &&
+   raises "m.predict_file(\"$tmp/sim.hrd\")" predict_workouts'
 
 # pip install ./python offline in a venv (Debian's python3-venv; NumPy from the system site)
 if "$py" -m venv --help >/dev/null 2>&1 && "$py" -c 'import setuptools' 2>/dev/null; then

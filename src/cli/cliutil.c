@@ -76,3 +76,24 @@ int cli_usage(const char *text, int to_stdout)
     fputs(text, to_stdout ? stdout : stderr);
     return to_stdout ? 0 : 2;
 }
+
+long long cli_size(const char *text, long long max)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || !(v >= 0))
+        return -1;
+    double mult = 1;
+    if (*end == 'k' || *end == 'K')
+        mult = 1024, end++;
+    else if (*end == 'm' || *end == 'M')
+        mult = 1024.0 * 1024, end++;
+    else if (*end == 'g' || *end == 'G')
+        mult = 1024.0 * 1024 * 1024, end++;
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end)
+        return -1;
+    double b = v * mult;
+    return b > (double)max ? -1 : (long long)b;
+}

@@ -8,6 +8,8 @@
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out);
 int cli_int(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out);
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+/* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed or over max. */
+long long cli_size(const char *text, long long max);
 /* Parse "1:23:45", "23:45" or seconds; returns -1 on error. */
 int cli_duration(const char *text, double *seconds);
 /* Print usage text to stdout (for --help) or stderr and return the exit code (0 / 2). */

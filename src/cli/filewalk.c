@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 static const char *skip_ext[] = {".md", ".tsv", ".txt", ".yml", ".yaml", ".html", ".png", ".jpg",
-                                 ".pdf", ".py", ".js", ".sh", ".c", ".h", ".zip", ".tar", ".hrd",
+                                 ".pdf", ".py", ".js", ".sh", ".c", ".h", ".hrd",
                                  ".safetensors", NULL};
 
 static int skipped_name(const char *name)

@@ -36,6 +36,10 @@ const char *format_name(enum hr_format f);
 /* Detect from the first bytes (already inflated if gzip). */
 enum hr_format io_detect(const uint8_t *buf, size_t n);
 
+/* The first bytes of buf (at most cap), inflated when buf is gzip; returns how many were written. */
+size_t io_peek(const uint8_t *buf, size_t n, uint8_t *out, size_t cap);
+/* Detect the format of a buffer held in memory (gzip inflated for the look). */
+enum hr_format io_detect_buffer(const uint8_t *buf, size_t n);
 /* Detect the format of a file from its first bytes (gzip inflated). FMT_UNKNOWN if unreadable. */
 enum hr_format io_detect_path(const char *path);
 /* Read a file: gzip inflated transparently, format from content. FitRec files are streamed. */

@@ -183,6 +183,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PYTHONDIR)/hrcast
 
 deb: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
-	tools/mkdeb.sh $(BUILD) $(VERSION)
+	BUILD=$(BUILD) CC="$(CC)" OPT="$(OPT)" tools/mkdeb.sh $(BUILD) $(VERSION)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)

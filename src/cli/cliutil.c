@@ -4,6 +4,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+static const char *program = "hrcast"; /* set once by main(), read-only after */
+
+void cli_set_program(const char *argv0)
+{
+    program = argv0 && strchr(argv0, '/') ? argv0 : "hrcast";
+}
+
+const char *cli_program(void) { return program; }
 
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out)
 {

@@ -1,4 +1,5 @@
 /* main.c — the hrcast entry point: `hrcast help`, `hrcast --version`, dispatch to subcommands. */
+#include "cli/cliutil.h"
 #include "cli/commands.h"
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    cli_set_program(argv[0]);
     if (argc < 2) {
         usage(stderr);
         return 2;

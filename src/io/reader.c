@@ -7,13 +7,6 @@
 #include <string.h>
 #include <zlib.h>
 
-void read_opts_default(struct read_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->sample_step = 6.0;
-    o->max_bytes = (size_t)1 << 30;
-}
-
 const char *format_name(enum hr_format f)
 {
     switch (f) {

@@ -6,6 +6,7 @@
 #define HRCAST_IO_READER_H
 #include <stddef.h>
 #include <stdint.h>
+#include "io/read_opts.h"
 #include "io/workout.h"
 #include "util/err.h"
 
@@ -20,17 +21,6 @@ enum hr_format {
     FMT_PARQUET,
 };
 
-/* Units for CSV columns whose unit the header does not state. */
-enum csv_speed_unit { CSV_SPEED_AUTO = 0, CSV_SPEED_MS, CSV_SPEED_KMH, CSV_SPEED_MPH };
-enum csv_time_unit { CSV_TIME_AUTO = 0, CSV_TIME_ISO, CSV_TIME_UNIX, CSV_TIME_ELAPSED };
-
-struct read_opts {
-    double sample_step;            /* seed JSON: seconds per sample (default 6) */
-    enum csv_speed_unit csv_speed; /* CSV: unit of a bare "speed" column */
-    enum csv_time_unit csv_time;   /* CSV: how to read the time column */
-    size_t max_bytes;              /* largest file read whole (default 1 GiB) */
-};
-void read_opts_default(struct read_opts *o);
 
 const char *format_name(enum hr_format f);
 /* Detect from the first bytes (already inflated if gzip). */

@@ -82,10 +82,12 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@echo "  LD  $@"
 	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS)
 
-# the shared library: the same objects, only the symbols of src/api/libhrcast.map exported
+# the shared library: the same objects, only the symbols of src/api/libhrcast.map exported; every symbol
+# resolved at link time, except in sanitizer builds (their runtime is linked into programs, not libraries)
+SO_NO_UNDEFINED := $(if $(findstring -fsanitize,$(OPT) $(LDFLAGS)),,-Wl,--no-undefined)
 $(SHLIB): $(LIB_OBJ) src/api/libhrcast.map
 	@echo "  LD  $@"
-	@$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/api/libhrcast.map -Wl,--no-undefined \
+	@$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/api/libhrcast.map $(SO_NO_UNDEFINED) \
 		$(CFLAGS) -o $@ $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
 	@ln -sf $(notdir $@) $(BUILD)/$(SONAME)
 	@ln -sf $(SONAME) $(BUILD)/libhrcast.so

@@ -71,7 +71,8 @@ static int walk_dir(struct file_list *l, const char *dir, int root, int depth)
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    if (n) /* a folder with nothing to read: names is NULL */
+        qsort(names, (size_t)n, sizeof(char *), cmp_str);
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[4096];

@@ -303,11 +303,11 @@ int cmd_import(int argc, char **argv)
                 archive_athlete(path, ctx.g.popts.athlete, sizeof ctx.g.popts.athlete);
             struct archive_hooks hooks = {member_wanted, member_failed, &ctx};
             struct archive_stats ast;
-            if (io_read_archive(path, &ro, &al, &hooks, ingest_sink, &ctx.g, &ast, &e)) {
-                if (ctx.g.failed)
-                    goto write_failed;
+            int arc_rc = io_read_archive(path, &ro, &al, &hooks, ingest_sink, &ctx.g, &ast, &e);
+            if (ctx.g.failed)
+                goto write_failed;
+            if (arc_rc)
                 report_failed(&ctx, e.msg);
-            }
             unsupported += ast.unsupported;
             for (long k = 0; k < ast.unsupported; k++)
                 ingest_count(&ctx.g, REJ_UNSUPPORTED);

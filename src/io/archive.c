@@ -321,15 +321,15 @@ static int walk_source(struct walk *w, const struct source *src, const char *nam
         }
         struct member_sink ms = {w, entry};
         struct hr_err me;
-        if (io_read_buffer(buf, len, full, w->o, member_sink, &ms, &me)) {
-            if (w->sink_stopped) {
-                rc = hr_fail(w->e, "%s", me.msg);
-                break;
-            }
-            member_failed(w, "%s%s", "", me.msg);
-        } else {
-            w->st->read++;
+        int read_rc = io_read_buffer(buf, len, full, w->o, member_sink, &ms, &me);
+        if (w->sink_stopped) { /* whatever the reader made of it: the consumer wants no more */
+            rc = hr_fail(w->e, "%s: stopped by the consumer", full);
+            break;
         }
+        if (read_rc)
+            member_failed(w, "%s%s", "", me.msg);
+        else
+            w->st->read++;
     }
     if (!rc && r != ARCHIVE_EOF && r != ARCHIVE_OK && r != ARCHIVE_WARN)
         rc = hr_fail(w->e, "%s: corrupt archive after %ld members: %s", name, w->st->members,

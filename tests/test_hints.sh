@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test_hints.sh — every hint hrcast prints runs as printed: the demo's "Next:" lines name the program as it
-# was invoked (bin/hrcast when not on PATH, hrcast when found on PATH) and files that exist; each line
-# (but the browser and the server) is pasted into a shell where the demo ran and must exit 0.
+# test_hints.sh — every hint hrcast prints runs as printed: the demo's "Next:" lines and `hrcast help`'s
+# example name the program as it was invoked (bin/hrcast when not on PATH, hrcast when found on PATH) and
+# files that exist; each demo line (but the browser and the server) is pasted into a shell where the demo
+# ran and must exit 0.
 # Usage: tests/test_hints.sh [path/to/hrcast]
 set -uo pipefail
 BIN=$(readlink -f "${1:-${HRCAST_BIN:-build/hrcast}}")
@@ -35,6 +36,11 @@ for how in relative path; do
   check "demo ($how): the serve line names a model that exists" \
     '[ -f "$(next_lines next.$how | grep " serve " | sed "s/.*--model //")" ]'
 done
+check "help: the example and the --help hint name bin/hrcast" \
+  'bin/hrcast help | grep -q "^.bin/hrcast COMMAND --help. shows" && bin/hrcast help | grep -q "^Example: bin/hrcast import .* && bin/hrcast info "'
+check "help from PATH: they name hrcast" 'PATH="$tmp/bin:$PATH" hrcast help | grep -q "^Example: hrcast import"'
+check "unknown command: the hint runs as printed" \
+  'bin/hrcast bogus 2> err; hint=$(sed -n "s/.*(see .\(.*\).)$/\1/p" err); [ "$hint" = "bin/hrcast help" ] && $hint > /dev/null'
 echo
 echo "test_hints.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

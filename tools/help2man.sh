@@ -7,6 +7,9 @@
 set -euo pipefail
 bin=$1 out=$2
 mkdir -p "$out"
+# run it by its bare name (found on PATH), as an installed hrcast is: its hints then say "hrcast ..."
+PATH="$(cd "$(dirname "$bin")" && pwd):$PATH"
+bin=hrcast
 version=$("$bin" --version | awk '{print $2}')
 
 # roff escaping of one line of plain text: backslash, hyphen (so pasted options work), leading . and '

@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hr_log_set_level(HR_LOG_QUIET);
     struct read_opts o;
     read_opts_default(&o);
-    o.max_bytes = 4 << 20;
+    o.lim.max_inflate = 4 << 20;
+    o.lim.max_samples = 100000;
     struct archive_limits lim;
     archive_limits_default(&lim);
     lim.max_member_bytes = 4 << 20;

@@ -1,5 +1,6 @@
 /* cliutil.c — see cliutil.h. */
 #include "cli/cliutil.h"
+#include "io/limits.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -87,23 +88,59 @@ int cli_usage(const char *text, int to_stdout)
     return to_stdout ? 0 : 2;
 }
 
-long long cli_size(const char *text, long long max)
+/* "64M", "1G", "123456": a byte count with an optional K/M/G suffix (powers of 1024). */
+static int parse_size(const char *text, uint64_t *out)
 {
     char *end;
-    double v = strtod(text, &end);
-    if (end == text || !(v >= 0))
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || errno || text[0] == '-')
         return -1;
-    double mult = 1;
+    int shift = 0;
     if (*end == 'k' || *end == 'K')
-        mult = 1024, end++;
+        shift = 10;
     else if (*end == 'm' || *end == 'M')
-        mult = 1024.0 * 1024, end++;
+        shift = 20;
     else if (*end == 'g' || *end == 'G')
-        mult = 1024.0 * 1024 * 1024, end++;
-    if (*end == 'B' || *end == 'b')
+        shift = 30;
+    if (shift)
         end++;
-    if (*end)
+    if (*end || v > (UINT64_MAX >> shift))
         return -1;
-    double b = v * mult;
-    return b > (double)max ? -1 : (long long)b;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *lim)
+{
+    uint64_t v;
+    long n;
+    switch (c) {
+    case CLI_OPT_MAX_INFLATE:
+        if (parse_size(arg, &v) || v < 1024 || v > SIZE_MAX / 2) {
+            fprintf(stderr, "hrcast %s: --max-inflate: '%s' is not a size of at least 1K (e.g. 64M, 2G)\n", cmd, arg);
+            return -1;
+        }
+        lim->max_inflate = (size_t)v;
+        return 1;
+    case CLI_OPT_MAX_SAMPLES:
+        if (cli_int(cmd, "--max-samples", arg, 2, 1000000000L, &n))
+            return -1;
+        lim->max_samples = (size_t)n;
+        return 1;
+    case CLI_OPT_MAX_FOOTER:
+        if (cli_int(cmd, "--max-footer", arg, 16, 100000000L, &n))
+            return -1;
+        lim->max_footer = (size_t)n;
+        return 1;
+    default: return 0;
+    }
+}
+
+long long cli_size(const char *text, long long max)
+{
+    uint64_t v;
+    if (parse_size(text, &v) || v > (uint64_t)max)
+        return -1;
+    return (long long)v;
 }

@@ -42,6 +42,7 @@ static const char *usage_text =
     "      --seed N             seed of the stored splits (default 42)\n"
     "      --archive-max-member SIZE  largest archive member read, inflated (default 1G)\n"
     "      --archive-max-total SIZE   most bytes one archive may inflate to (default 32G)\n"
+    CLI_LIMIT_HELP
     "  -q, --quiet              only errors\n"
     "  -v, --verbose            also say why each workout was rejected\n"
     "  -h, --help               this text\n"
@@ -49,6 +50,8 @@ static const char *usage_text =
     "Each unreadable file gets one line 'path: offset: reason' (an archive member:\n"
     "'export.zip:activities/123.fit.gz: offset: reason') and the import goes on. Archive members\n"
     "over the size limits, with absolute or '..' names, or links are refused the same way.\n"
+    "Every grid step gets an HR-quality verdict (trusted, or cadence_lock, lock_on, dropout, stuck,\n"
+    "level_shift, spike; docs/data.md), stored with the dataset and counted at the end.\n"
     "Exit status: 0 all files read, 1 some files failed or nothing was accepted (then no dataset is\n"
     "written), 2 usage error.\n"
     "\n"
@@ -56,6 +59,7 @@ static const char *usage_text =
     "  hrcast import ~/Garmin/Activities -o mine.hrd\n"
     "  hrcast import --athlete-from-dir ../shared/data/real -o real.hrd\n"
     "  hrcast import endomondoHR_proper.json.gz --sport run -o fitrec.hrd\n"
+    "  hrcast import --max-samples 3000000 --max-inflate 4G big_export.parquet -o big.hrd\n"
     "  hrcast import export_12345.zip -o strava.hrd\n";
 
 static void basename_of(const char *path, char *out, size_t cap)
@@ -97,7 +101,7 @@ static void folder_index(const char *dir, const struct read_opts *ro, struct exp
     struct hr_err e;
     memset(ix, 0, sizeof *ix);
     snprintf(path, sizeof path, "%s/%s", dir, EXPORT_INDEX_NAME);
-    if (read_file_all(path, &buf, &n, ro->max_bytes, &e))
+    if (read_file_all(path, &buf, &n, ro->lim.max_inflate, &e))
         return;
     if (export_index_looks_like(buf, n) && export_index_parse(buf, n, path, ix, &e))
         fprintf(stderr, "%s\n", e.msg);
@@ -154,7 +158,7 @@ int cmd_import(int argc, char **argv)
         {"min-minutes", required_argument, 0, 10}, {"archive-max-member", required_argument, 0, 11},
         {"archive-max-total", required_argument, 0, 12}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        CLI_LIMIT_OPTIONS,                     {0, 0, 0, 0}};
     const char *out = NULL, *athlete = NULL;
     int from_dir = 0;
     uint64_t seed = 42;
@@ -169,6 +173,11 @@ int cmd_import(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
+        int lr = cli_limit_option("import", c, optarg, &ro.lim);
+        if (lr < 0)
+            return 2;
+        if (lr > 0)
+            continue;
         switch (c) {
         case 'o': out = optarg; break;
         case 1:
@@ -337,6 +346,8 @@ int cmd_import(int argc, char **argv)
     long long accepted = ctx.g.st.accepted;
     double hours = ctx.g.hours;
     struct prep_stats st = ctx.g.st;
+    long long hrq[HRQ_COUNT];
+    memcpy(hrq, ctx.g.hr_quality, sizeof hrq);
     if (accepted == 0) { /* no dataset rather than an empty one */
         ingest_abort(&ctx.g);
         fprintf(stderr, "hrcast import: no workout was accepted, %s not written; rejected:", out);
@@ -365,6 +376,10 @@ int cmd_import(int argc, char **argv)
                 any = 1;
             }
         fprintf(stderr, "%s\n", any ? "" : " none");
+        fprintf(stderr, "HR quality (grid steps):");
+        for (int r = 0; r < HRQ_COUNT; r++)
+            fprintf(stderr, " %s=%lld", hr_issue_name((enum hr_issue)r), hrq[r]);
+        fprintf(stderr, "\n");
         if (ctx.failed)
             fprintf(stderr, "%lld files or archive members could not be read (see the lines above)\n", ctx.failed);
         if (unsupported)

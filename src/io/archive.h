@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include "io/reader.h"
 
-#define ARCHIVE_MAX_MEMBER_BYTES ((uint64_t)1 << 30) /* 1 GiB inflated per member (--archive-max-member) */
+#define ARCHIVE_MAX_MEMBER_BYTES ((uint64_t)HR_LIMIT_INFLATE) /* 1 GiB per member (--archive-max-member) */
 #define ARCHIVE_MAX_TOTAL_BYTES ((uint64_t)32 << 30) /* 32 GiB inflated per archive (--archive-max-total) */
 #define ARCHIVE_MAX_MEMBERS 1000000L                 /* members per archive, nested ones included */
 #define ARCHIVE_MAX_DEPTH 3                          /* an archive in an archive in an archive */

@@ -1,5 +1,8 @@
 /* fit.c — the FIT reader: turns the messages found by fit_walk (fit_decode.c) into workouts.
- * record (20) -> samples; session (18) / sport (12) -> sport text; file_id (0) -> device text.
+ * record (20) -> samples (cadence: running cadence is strides per minute of one foot, stored x 2 as
+ * steps per minute); session (18) / sport (12) -> sport text; file_id (0) -> device text;
+ * device_info (23) -> heart-rate sensor kind (external ANT+/BLE heart-rate device = "strap", the
+ * watch's own wrist optical sensor = "wrist").
  * Several sessions (multisport, or chained FIT files) split the samples into legs at the sessions'
  * start times, handed one by one with w->leg = 1, 2, ... and source "name#leg N". */
 #include "io/fit_internal.h"
@@ -10,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Limits against hostile files (1 byte can encode a record): ~115 days at 1 Hz, ~440 MB of samples. */
-#define FIT_MAX_RECORDS 10000000u
+/* Limits against hostile files (1 byte can encode a record): records are bounded by the sample
+ * budget (read_opts.lim.max_samples, --max-samples), sessions by this. */
 #define FIT_MAX_SESSIONS 65536u
 
 struct fit_session {
@@ -33,7 +36,18 @@ struct fit_state {
     unsigned csd_last;
     double csd_dist;
     size_t no_time;             /* records without any timestamp, skipped */
+    int hr_strap, hr_wrist;     /* device_info listed an external heart-rate sensor / a wrist optical one */
 };
+
+/* device_info source_type values and the device types that mean a heart-rate sensor */
+#define FIT_SOURCE_ANT 0
+#define FIT_SOURCE_ANTPLUS 1
+#define FIT_SOURCE_BLUETOOTH 2
+#define FIT_SOURCE_BLE 3
+#define FIT_SOURCE_LOCAL 5
+#define FIT_ANTPLUS_HEART_RATE 120
+#define FIT_BLE_HEART_RATE 1
+#define FIT_LOCAL_WRIST_HR 10
 
 static double get_or_nan(const struct fit_msg *m, uint8_t num)
 {
@@ -47,11 +61,9 @@ static int on_record(struct fit_state *s, const struct fit_msg *m)
         s->no_time++;
         return 0;
     }
-    if (s->all.n >= FIT_MAX_RECORDS)
-        return hr_fail_at(s->e, s->name, m->offset, "more than %u records; refusing", FIT_MAX_RECORDS);
     long i = workout_push(&s->all, (double)m->timestamp + FIT_EPOCH_UNIX);
     if (i < 0)
-        return hr_fail_at(s->e, s->name, m->offset, "out of memory for %zu records", s->all.n);
+        return workout_fail_grow(&s->all, i, s->name, (long long)m->offset, s->e);
     struct workout *w = &s->all;
     double v;
     if (fit_get(m, 3, &v))
@@ -67,6 +79,12 @@ static int on_record(struct fit_state *s, const struct fit_msg *m)
     }
     if (fit_get(m, 78, &v) || fit_get(m, 2, &v))
         w->alt[i] = (float)(v / 5.0 - 500.0);
+    if (fit_get(m, 4, &v)) { /* cadence (strides/min of one foot) + fractional_cadence (1/128) */
+        double frac;
+        if (fit_get(m, 53, &frac))
+            v += frac / 128.0;
+        w->cad[i] = (float)(2.0 * v);
+    }
     size_t len;
     const uint8_t *c = fit_get_bytes(m, 8, &len); /* compressed_speed_distance: 12 + 12 bits */
     if (c && len >= 3 && !(c[0] == 0xFF && c[1] == 0xFF && c[2] == 0xFF)) {
@@ -127,6 +145,19 @@ static int on_message(void *ctx, const struct fit_msg *m)
             s->sub_sport = fit_get(m, 1, &v) ? (int)v : -1;
         }
         return 0;
+    case FIT_MESG_DEVICE_INFO: {
+        double type, source;
+        if (!fit_get(m, 1, &type))
+            return 0;
+        if (!fit_get(m, 25, &source))
+            source = FIT_SOURCE_ANTPLUS; /* older files: device types are ANT+ ones */
+        if (((source == FIT_SOURCE_ANT || source == FIT_SOURCE_ANTPLUS) && type == FIT_ANTPLUS_HEART_RATE) ||
+            ((source == FIT_SOURCE_BLUETOOTH || source == FIT_SOURCE_BLE) && type == FIT_BLE_HEART_RATE))
+            s->hr_strap = 1;
+        else if (source == FIT_SOURCE_LOCAL && type == FIT_LOCAL_WRIST_HR)
+            s->hr_wrist = 1;
+        return 0;
+    }
     case FIT_MESG_FILE_ID:
         if (!s->have_file_id) {
             size_t len;
@@ -183,6 +214,7 @@ static void set_device(const struct fit_state *s, struct workout *w)
         snprintf(w->device, sizeof w->device, "%s/product %ld", m, s->product);
     else
         snprintf(w->device, sizeof w->device, "%s", m);
+    snprintf(w->hr_sensor, sizeof w->hr_sensor, "%s", s->hr_strap ? "strap" : s->hr_wrist ? "wrist" : "");
 }
 
 static int cmp_start(const void *a, const void *b)
@@ -240,6 +272,8 @@ static int emit_legs(struct fit_state *s, struct fit_session *v, size_t nv, work
             leg.lat[o] = a->lat[i];
             leg.lon[o] = a->lon[i];
             leg.alt[o] = a->alt[i];
+            leg.cad[o] = a->cad[i];
+            leg.hr_truth[o] = 0;
         }
         leg.leg = (int)k + 1;
         leg.start_time = v[k].start;
@@ -259,7 +293,6 @@ out:
 int fit_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
              workout_sink sink, void *ctx, struct hr_err *e)
 {
-    (void)o;
     struct fit_state s;
     memset(&s, 0, sizeof s);
     s.name = name;
@@ -267,6 +300,7 @@ int fit_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     s.sport = s.sub_sport = -1;
     s.manufacturer = s.product = -1;
     workout_init(&s.all);
+    s.all.max_n = o ? o->lim.max_samples : HR_LIMIT_SAMPLES;
     int rc = fit_walk(buf, n, name, on_message, &s, e);
     if (rc < 0)
         goto out;

@@ -3,7 +3,8 @@
  * lat/lon/ele and usually no time — such points keep time NaN and are still returned, for the course
  * planner). Several in one file become "name#1", "name#2", ... in document order.
  * Per point: lat/lon attributes, ele, time, and inside extensions (any prefix, any nesting such as
- * gpxtpx:TrackPointExtension): hr or heartrate -> hr, speed -> speed, distance -> dist (the first
+ * gpxtpx:TrackPointExtension): hr or heartrate -> hr, speed -> speed, distance -> dist, cad -> cadence
+ * (one foot, doubled to steps per minute) (the first
  * usable value wins when a file repeats one). A GPX 1.0 <speed> child of the point is read as well.
  * trk/type or rte/type -> sport ("9", Strava's code for a run, -> "running"; "1" -> "cycling");
  * gpx@creator -> device. start_time: the first point time, else metadata/time. Bad numbers and
@@ -30,6 +31,7 @@ enum tag {
     T_SPEED,
     T_DISTANCE,
     T_TYPE,
+    T_CAD,
     T_COUNT
 };
 
@@ -38,7 +40,7 @@ static const char *const tag_names[T_COUNT] = {
     [T_RTE] = "rte",     [T_TRKPT] = "trkpt",       [T_RTEPT] = "rtept",
     [T_ELE] = "ele",     [T_TIME] = "time",         [T_EXT] = "extensions",
     [T_HR] = "hr",       [T_HEARTRATE] = "heartrate", [T_SPEED] = "speed",
-    [T_DISTANCE] = "distance", [T_TYPE] = "type",
+    [T_DISTANCE] = "distance", [T_TYPE] = "type", [T_CAD] = "cad",
 };
 
 struct gpx_state {
@@ -77,6 +79,7 @@ static int wants_text(const struct gpx_state *s, enum tag t)
         return in_pt && !in_ext;
     case T_HR:
     case T_HEARTRATE:
+    case T_CAD:
     case T_DISTANCE: return in_pt && in_ext;
     case T_SPEED: return in_pt;
     case T_TYPE: return s->in_workout && !in_pt && !in_ext;
@@ -118,7 +121,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         if (s->in_workout && s->pt < 0) {
             s->pt = workout_push(&s->w, NAN);
             if (s->pt < 0) {
-                xml_ctx_fail(&s->x, "out of memory");
+                char why[160];
+                xml_ctx_fail(&s->x, "%s", workout_grow_why(&s->w, s->pt, why, sizeof why));
                 break;
             }
             s->pt_depth = d;
@@ -176,6 +180,10 @@ static void take_text(struct gpx_state *s, enum tag t)
         if (isnan(w->speed[i]))
             w->speed[i] = (float)xml_field_number(x, "speed", v, len, 0, XML_SPEED_MAX);
         break;
+    case T_CAD: /* gpxtpx:cad, written like FIT's running cadence: one foot -> steps per minute */
+        if (isnan(w->cad[i]))
+            w->cad[i] = (float)(2.0 * xml_field_number(x, "cad", v, len, 0, XML_CAD_MAX));
+        break;
     case T_DISTANCE:
         if (isnan(w->dist[i]))
             w->dist[i] = (float)xml_field_number(x, "distance", v, len, 0, XML_DIST_MAX);
@@ -227,7 +235,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *txt, int len)
 int gpx_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
              workout_sink sink, void *ctx, struct hr_err *e)
 {
-    (void)o;
     struct gpx_state *s = calloc(1, sizeof *s);
     if (!s)
         return hr_fail(e, "%s: out of memory", name);
@@ -237,6 +244,7 @@ int gpx_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     }
     workout_init(&s->w);
     xml_emit_init(&s->em, &s->x, sink, ctx);
+    s->w.max_n = s->em.held.max_n = o ? o->lim.max_samples : HR_LIMIT_SAMPLES;
     s->pt = -1;
     s->meta_time = NAN;
     XML_SetElementHandler(s->x.p, on_start, on_end);

@@ -6,5 +6,5 @@ void read_opts_default(struct read_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->sample_step = 6.0;
-    o->max_bytes = (size_t)1 << 30;
+    hr_limits_default(&o->lim);
 }

@@ -4,6 +4,7 @@
 #ifndef HRCAST_IO_READ_OPTS_H
 #define HRCAST_IO_READ_OPTS_H
 #include <stddef.h>
+#include "io/limits.h"
 
 /* Units for CSV columns whose unit the header does not state. */
 enum csv_speed_unit { CSV_SPEED_AUTO = 0, CSV_SPEED_MS, CSV_SPEED_KMH, CSV_SPEED_MPH };
@@ -13,7 +14,7 @@ struct read_opts {
     double sample_step;            /* seed JSON: seconds per sample (default 6) */
     enum csv_speed_unit csv_speed; /* CSV: unit of a bare "speed" column */
     enum csv_time_unit csv_time;   /* CSV: how to read the time column */
-    size_t max_bytes;              /* largest file read whole (default 1 GiB) */
+    struct hr_limits lim;          /* input budgets (limits.h): inflated bytes, samples, footer */
 };
 void read_opts_default(struct read_opts *o);
 

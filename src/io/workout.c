@@ -2,6 +2,7 @@
 #include "io/workout.h"
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ void workout_init(struct workout *w)
 
 void workout_free(struct workout *w)
 {
+    size_t max_n = w->max_n;
     free(w->time);
     free(w->hr);
     free(w->speed);
@@ -23,14 +25,18 @@ void workout_free(struct workout *w)
     free(w->lat);
     free(w->lon);
     free(w->alt);
+    free(w->cad);
+    free(w->hr_truth);
     workout_init(w);
+    w->max_n = max_n;
 }
 
 void workout_reset(struct workout *w)
 {
     w->n = 0;
     w->start_time = NAN;
-    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = '\0';
+    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = w->hr_sensor[0] = '\0';
+    w->has_hr_truth = 0;
     w->gender = 'u';
     w->id = -1;
     w->leg = 0;
@@ -41,9 +47,13 @@ int workout_reserve(struct workout *w, size_t n)
 {
     if (n <= w->cap)
         return 0;
+    if (w->max_n && n > w->max_n)
+        return WK_OVER_LIMIT;
     size_t cap = w->cap ? w->cap : 256;
     while (cap < n)
         cap *= 2;
+    if (w->max_n && cap > w->max_n)
+        cap = w->max_n; /* no doubling past the budget */
 #define GROW(field)                                                  \
     do {                                                             \
         void *p = realloc(w->field, cap * sizeof *w->field);         \
@@ -58,6 +68,8 @@ int workout_reserve(struct workout *w, size_t n)
     GROW(lat);
     GROW(lon);
     GROW(alt);
+    GROW(cad);
+    GROW(hr_truth);
 #undef GROW
     w->cap = cap;
     return 0;
@@ -65,13 +77,46 @@ int workout_reserve(struct workout *w, size_t n)
 
 long workout_push(struct workout *w, double t)
 {
-    if (w->n == w->cap && workout_reserve(w, w->n + 1))
-        return -1;
+    if (w->n == w->cap) {
+        int rc = workout_reserve(w, w->n + 1);
+        if (rc)
+            return rc;
+    }
     size_t i = w->n++;
     w->time[i] = t;
     w->hr[i] = w->speed[i] = w->dist[i] = w->alt[i] = NAN;
     w->lat[i] = w->lon[i] = NAN;
+    w->cad[i] = NAN;
+    w->hr_truth[i] = 0;
     return (long)i;
+}
+
+int workout_fail_grow(const struct workout *w, long rc, const char *name, long long offset, struct hr_err *e)
+{
+    char why[160];
+    workout_grow_why(w, rc, why, sizeof why);
+    if (offset < 0)
+        return hr_fail(e, "%s: %s", name, why);
+    return hr_fail_at(e, name, offset, "%s", why);
+}
+
+const char *workout_grow_why(const struct workout *w, long rc, char *buf, size_t cap)
+{
+    if (rc == WK_OVER_LIMIT)
+        snprintf(buf, cap, "more than %zu samples in one workout: exceeds the %zu-sample limit (--max-samples)",
+                 w->max_n, w->max_n);
+    else
+        snprintf(buf, cap, "out of memory for %zu samples", w->n + 1);
+    return buf;
+}
+
+void workout_take(struct workout *dst, struct workout *src)
+{
+    workout_free(dst);
+    size_t max_n = src->max_n;
+    *dst = *src;
+    workout_init(src);
+    src->max_n = max_n;
 }
 
 int workout_copy(struct workout *dst, const struct workout *src)
@@ -86,11 +131,16 @@ int workout_copy(struct workout *dst, const struct workout *src)
     memcpy(dst->lat, src->lat, n * sizeof *dst->lat);
     memcpy(dst->lon, src->lon, n * sizeof *dst->lon);
     memcpy(dst->alt, src->alt, n * sizeof *dst->alt);
+    memcpy(dst->cad, src->cad, n * sizeof *dst->cad);
+    memcpy(dst->hr_truth, src->hr_truth, n * sizeof *dst->hr_truth);
     /* the metadata: every member after the sample arrays, copied as a whole */
     size_t cap = dst->cap;
     double *time = dst->time, *lat = dst->lat, *lon = dst->lon;
-    float *hr = dst->hr, *speed = dst->speed, *dist = dst->dist, *alt = dst->alt;
+    float *hr = dst->hr, *speed = dst->speed, *dist = dst->dist, *alt = dst->alt, *cad = dst->cad;
+    uint8_t *hr_truth = dst->hr_truth;
     *dst = *src;
+    dst->cad = cad;
+    dst->hr_truth = hr_truth;
     dst->cap = cap;
     dst->time = time;
     dst->lat = lat;

@@ -163,7 +163,7 @@ static void test_truncated_while_open(void **state)
     struct dataset_writer *w = temp_writer(&dir, path, sizeof path, &e);
     for (int j = 0; j < 4; j++) {
         struct series s;
-        make_series(&s, 2000 + j, "ann", 1e9 + j * 86400.0, j);
+        make_series(&s, 300 + j, "ann", 1e9 + j * 86400.0, j);
         dataset_writer_add(w, &s, &e);
         series_free(&s);
     }

@@ -85,6 +85,22 @@ static void test_atomic_write_ignores_planted_symlink(void **state)
     assert_int_equal(lstat(path, &st), 0);
     assert_true(S_ISREG(st.st_mode));
     assert_int_equal(st.st_mode & 0777, 0666 & ~current_umask_for_test()); /* fopen's mode, not 0600 */
+    /* a log (written as it goes): never through a symlink; append keeps what is there */
+    assert_null(open_log_file(planted, 0));
+    assert_null(open_log_file(planted, 1));
+    char log[300];
+    snprintf(log, sizeof log, "%s/train.log", dir);
+    FILE *lf = open_log_file(log, 0);
+    assert_non_null(lf);
+    fputs("one\n", lf);
+    fclose(lf);
+    lf = open_log_file(log, 1);
+    fputs("two\n", lf);
+    fclose(lf);
+    assert_int_equal(read_file_all(log, &buf, &n, 1 << 20, &e), 0);
+    assert_memory_equal(buf, "one\ntwo\n", 8);
+    free(buf);
+    unlink(log);
     /* an aborted write leaves nothing behind */
     struct atomic_file a;
     assert_int_equal(atomic_open(&a, path, &e), 0);

@@ -6,9 +6,11 @@
 #include "nn/optim.h"
 #include "train/batcher.h"
 #include "train/dist.h"
+#include "util/fileio.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/progress.h"
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -484,9 +486,9 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         hr_info("resuming %s at epoch %d", out_path, rs.epoch + 1);
     }
     const int lead = dist_rank() == 0; /* rank 0 writes the model, the log and the resume file */
-    FILE *log = lead ? fopen(log_path, o->resume ? "a" : "w") : fopen("/dev/null", "w");
+    FILE *log = lead ? open_log_file(log_path, o->resume) : fopen("/dev/null", "w");
     if (!log) {
-        hr_fail(e, "train: cannot write the log %s", log_path);
+        hr_fail(e, "train: cannot write the log %s: %s", log_path, strerror(errno));
         goto out_adam;
     }
     int T_cap = 0;

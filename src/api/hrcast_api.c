@@ -192,6 +192,8 @@ void hrcast_results_free(hrcast_result *r, int count)
     free(r);
 }
 
+const char *hrcast_version(void) { return HRCAST_VERSION; }
+
 /* ---- live stream (model/stream.h) ---- */
 
 struct hrcast_stream {

@@ -1,17 +1,17 @@
-/* dataset.c — writing (streamed, temp + rename) and reading (mmap) the .hrd dataset file;
+/* dataset.c — writing (streamed, temp + rename) and reading (whole into private memory) the .hrd dataset file;
  * the layout is in docs/dataset-format.md. */
 #include "data/dataset.h"
 #include "data/splits.h"
 #include "prep/hr_quality.h"
 #include "util/bytebuf.h"
 #include "util/fileio.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +35,7 @@ struct dataset_writer {
     struct bytebuf offs;   /* u64 offset of each record inside recs */
     char **athlete;        /* per series (for splits) */
     double *start;
+    double *weight;        /* valid heart-rate steps per series (balances the athlete split) */
     int n, cap;
     struct ds_reject reject[DS_MAX_REJECT];
     int n_reject;
@@ -88,7 +89,10 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
         double *st = realloc(w->start, sizeof(double) * (size_t)cap);
         if (st)
             w->start = st;
-        if (!a || !st)
+        double *wt = realloc(w->weight, sizeof(double) * (size_t)cap);
+        if (wt)
+            w->weight = wt;
+        if (!a || !st || !wt)
             return hr_fail(e, "%s: out of memory", w->af.path);
         w->cap = cap;
     }
@@ -117,6 +121,7 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
     if (!w->athlete[w->n])
         return hr_fail(e, "%s: out of memory", w->af.path);
     w->start[w->n] = m->start_time;
+    w->weight[w->n] = fmax(1.0, floor((double)m->valid_hr_frac * s->n + 0.5));
     bb_u64(&w->offs, w->recs.len);
     struct bytebuf *b = &w->recs;
     bb_u64(b, offset);
@@ -161,6 +166,7 @@ static void writer_free(struct dataset_writer *w)
         free(w->athlete[i]);
     free(w->athlete);
     free(w->start);
+    free(w->weight);
     bb_free(&w->recs);
     bb_free(&w->offs);
     free(w);
@@ -179,7 +185,7 @@ int dataset_writer_finish(struct dataset_writer *w, uint64_t split_seed, struct 
     char path[1024];
     snprintf(path, sizeof path, "%s", w->af.path);
     uint8_t *sa = malloc((size_t)w->n + 1), *sc = malloc((size_t)w->n + 1);
-    if (!sa || !sc || compute_splits((const char *const *)w->athlete, w->start, w->n, split_seed, sa, sc)) {
+    if (!sa || !sc || compute_splits((const char *const *)w->athlete, w->start, w->weight, w->n, split_seed, sa, sc)) {
         free(sa);
         free(sc);
         dataset_writer_abort(w);
@@ -259,12 +265,32 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
         close(fd);
         return hr_fail_at(e, path, 0, "not an hrcast dataset (too short)");
     }
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    /* Read whole into private memory rather than mapped shared: a mapping dies of SIGBUS when
+     * another process truncates the file while it is open; a private copy cannot change under us.
+     * Cost: the file's size in resident memory (docs/dataset-format.md, "Reading"). */
+    size_t size = (size_t)st.st_size;
+    uint8_t *map = malloc(size);
+    if (!map) {
+        close(fd);
+        return hr_fail(e, "%s: out of memory for %zu bytes", path, size);
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = read(fd, map + got, size - got > ((size_t)1 << 30) ? ((size_t)1 << 30) : size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int err = r < 0 ? errno : 0;
+            close(fd);
+            free(map);
+            return err ? hr_fail(e, "%s: read failed: %s", path, strerror(err))
+                       : hr_fail_at(e, path, (long long)got, "file shrank while being read (%zu bytes expected)", size);
+        }
+        got += (size_t)r;
+    }
     close(fd);
-    if (map == MAP_FAILED)
-        return hr_fail(e, "%s: cannot map: %s", path, strerror(errno));
     ds->map = map;
-    ds->map_len = (size_t)st.st_size;
+    ds->map_len = size;
     const uint8_t *base = map;
     if (memcmp(base, DS_MAGIC, 8) != 0) {
         dataset_close(ds);
@@ -370,8 +396,7 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
 
 void dataset_close(struct dataset *ds)
 {
-    if (ds->map)
-        munmap(ds->map, ds->map_len);
+    free(ds->map);
     free(ds->meta);
     free(ds->len);
     free(ds->offset);
@@ -427,6 +452,10 @@ int parse_split_spec(const char *spec, int *kind, int *part)
     *part = PART_TEST;
     if (!strcasecmp(spec, "all")) {
         *kind = -1;
+        return 0;
+    }
+    if (!strcasecmp(spec, "athlete") || !strcasecmp(spec, "chrono")) { /* the kind alone: its test part */
+        *kind = tolower((unsigned char)spec[0]) == 'c' ? SPLIT_CHRONO : SPLIT_ATHLETE;
         return 0;
     }
     const char *colon = strchr(spec, ':');

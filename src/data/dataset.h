@@ -1,5 +1,6 @@
 /* dataset.h — the dataset file (.hrd): many series + metadata + stored splits + rejection counts.
- * Written once by `hrcast import` / `hrcast simulate`, read (mmap) by everything after.
+ * Written once by `hrcast import` / `hrcast simulate`, read whole into memory by everything after
+ * (not mapped: a shared mapping dies of SIGBUS when the file is truncated while open).
  * Layout: see docs/dataset-format.md. */
 #ifndef HRCAST_DATA_DATASET_H
 #define HRCAST_DATA_DATASET_H
@@ -34,7 +35,7 @@ struct dataset {
     int n_reject;
     char source_desc[256]; /* "import of ...", "simulate --athletes 60 ..." */
     /* mapping */
-    void *map;
+    void *map;          /* the whole file, read into private memory */
     size_t map_len;
 };
 
@@ -48,7 +49,8 @@ const char *split_part_name(enum split_part p);
 /* Steps per HR-quality verdict (enum hr_issue) over all series (counts[HRQ_COUNT]); truth: the
  * injected artifacts instead (simulated data). -1 when the file has none (version 1, or no truth). */
 int dataset_hr_quality(const struct dataset *ds, int truth, long long *counts);
-/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "all" (kind=-1). */
+/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "chrono" (= chrono:test), "athlete",
+ * "all" (kind=-1). */
 int parse_split_spec(const char *spec, int *kind, int *part);
 
 struct dataset_writer; /* opaque */

@@ -84,24 +84,25 @@ enum {
 /* gender 'm', 'f' or 'u'; athlete: an id the model holds its own parameters for (NULL: the population's);
  * max_hours (<= 48) sizes the buffers. NULL with err on failure (an LSTM whose feature set needs the whole
  * workout, default+pace, cannot stream). */
-HRCAST_EXPORT hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete, float max_hours, char *err,
-                                                size_t errlen);
+HRCAST_EXPORT hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete,
+                                                float max_hours, char *err, size_t errlen);
 HRCAST_EXPORT void hrcast_stream_free(hrcast_stream *s);
 /* Forget every sample: a new run with the same model. */
 HRCAST_EXPORT void hrcast_stream_reset(hrcast_stream *s);
 /* time_s: seconds (any origin, increasing); speed m/s; altitude_m and hr_bpm may be NaN (unknown). */
-HRCAST_EXPORT int hrcast_stream_push(hrcast_stream *s, double time_s, float speed_mps, float altitude_m, float hr_bpm, char *err,
-                                     size_t errlen);
+HRCAST_EXPORT int hrcast_stream_push(hrcast_stream *s, double time_s, float speed_mps, float altitude_m,
+                                     float hr_bpm, char *err, size_t errlen);
 /* Predicted HR now (the last grid step), NaN before the first sample. */
 HRCAST_EXPORT float hrcast_stream_hr_now(hrcast_stream *s);
 /* Grid steps so far; hrcast_stream_predictions fills hr (and the grid's time, speed, altitude and resampled
  * recorded HR where not NULL) with that many values: what hrcast_predict_file gives if the run ended now. */
 HRCAST_EXPORT int hrcast_stream_steps(const hrcast_stream *s);
-HRCAST_EXPORT int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *speed, float *altitude, float *hr_recorded);
+HRCAST_EXPORT int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *speed, float *altitude,
+                                            float *hr_recorded);
 /* Forecast a planned remainder of n grid steps (hrcast_model_step seconds each) after the samples so far:
  * speed m/s, altitude m (NULL: hold the last), hr receives n values. The stream is not changed. */
-HRCAST_EXPORT int hrcast_stream_forecast(hrcast_stream *s, const float *speed_mps, const float *altitude_m, int n, float *hr,
-                                         char *err, size_t errlen);
+HRCAST_EXPORT int hrcast_stream_forecast(hrcast_stream *s, const float *speed_mps, const float *altitude_m, int n,
+                                         float *hr, char *err, size_t errlen);
 /* The same for a constant pace (m/s) on the flat for a number of seconds; hr holds ceil(seconds / step). */
 HRCAST_EXPORT int hrcast_stream_forecast_pace(hrcast_stream *s, float speed_mps, float seconds, float *hr, char *err,
                                               size_t errlen);

@@ -49,7 +49,7 @@ assert [c[\"calibrate_s\"] for c in j[\"calibrated\"]]==[300,600,1200]
 assert abs(j[\"calibrated\"][1][\"mae\"]-one[\"mae\"])<1e-9
 "'
 check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | grep -q "^| calibrated 5 min |"'
-check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
+check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --allow-overlap --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
 check "bad window: exit 2 and a message" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --calibrate 5x 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a window" $tmp/e'
 check "predict bad --trust: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust abc 2>/dev/null; [ $? -eq 2 ]'
 "$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" -q > "$tmp/rp.csv"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_python.sh — the Python package in python/ (ctypes over libhrcast.so.0, NumPy in and out) against the
 # CLI: predict_file equals `hrcast predict` (every step, unrounded, with the NLL sigma), predict(arrays)
-# equals the CLI on the same samples written as seed JSON, bad paths raise hrcast.Error with the library's
+# equals the CLI on the same samples written as seed JSON, hrcast.Stream fed the same samples equals predict, bad paths raise hrcast.Error with the library's
 # message, and `pip install ./python` works offline in a venv. Needs a Python with NumPy (Debian:
 # python3-numpy); skipped with a message without one. Usage: tests/test_python.sh [path/to/hrcast]
 set -uo pipefail
@@ -100,6 +100,27 @@ check "a dataset with many workouts: predict_file says use predict_workouts" \
    raises "m.predict_file(\"$tmp/sim.hrd\")" predict_workouts'
 
 # pip install ./python offline in a venv (Debian's python3-venv; NumPy from the system site)
+check "Stream: pushing 1 s samples gives Model.predict of the same arrays; bad samples raise and change nothing" 'pyrun "
+import numpy as np, hrcast
+m = hrcast.Model(\"$tmp/physio.safetensors\")
+t = np.arange(1500); v = (2.8 + 0.6 * np.sin(t / 200.0)).astype(np.float32); a = (100 + 20 * np.sin(t / 500.0)).astype(np.float32)
+hr, sigma = m.predict(v, a, step=1.0)
+s = hrcast.Stream(m)
+assert np.isnan(s.hr_now())
+for i in range(len(t)):
+    s.push(float(t[i]), float(v[i]), float(a[i]))
+p = s.predictions()
+assert len(p) == len(hr) and np.abs(p - hr).max() <= 1e-4, np.abs(p - hr).max()
+assert abs(s.hr_now() - hr[-1]) <= 1e-4
+try:
+    s.push(5.0, 3.0); raise SystemExit(\"a backward time was taken\")
+except hrcast.Error as e:
+    assert \"not after\" in str(e)
+assert len(s.predictions()) == len(hr)
+f = s.forecast(np.full(30, 4.0)); f2 = s.forecast(np.full(30, 4.0))
+assert f.shape == (30,) and np.array_equal(f, f2) and abs(s.hr_now() - hr[-1]) <= 1e-4
+s.reset(); assert np.isnan(s.hr_now())
+"'
 if "$py" -m venv --help >/dev/null 2>&1 && "$py" -c 'import setuptools' 2>/dev/null; then
   cp -r "$root/python" "$tmp/pysrc"
   "$py" -m venv --system-site-packages "$tmp/venv" > "$tmp/venv.log" 2>&1 &&

@@ -19,7 +19,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the machine
     raise ImportError("hrcast needs NumPy (Debian: apt-get install python3-numpy; or pip install numpy)") from exc
 
-__all__ = ["Model", "Error", "version", "library_path"]
+__all__ = ["Model", "Stream", "Error", "version", "library_path"]
 
 _SONAME = "libhrcast.so.0"
 _API_VERSION = "0.1.0"
@@ -240,3 +240,87 @@ class Model:
         if len(runs) != 1:
             raise Error("%s: holds %d workouts; use predict_workouts" % (os.fspath(path), len(runs)))
         return runs[0]
+
+
+_lib.hrcast_stream_open.restype = ctypes.c_void_p
+_lib.hrcast_stream_open.argtypes = [ctypes.c_void_p, ctypes.c_char, ctypes.c_char_p, ctypes.c_float, ctypes.c_char_p,
+                                    ctypes.c_size_t]
+_lib.hrcast_stream_free.restype = None
+_lib.hrcast_stream_free.argtypes = [ctypes.c_void_p]
+_lib.hrcast_stream_reset.restype = None
+_lib.hrcast_stream_reset.argtypes = [ctypes.c_void_p]
+_lib.hrcast_stream_push.restype = ctypes.c_int
+_lib.hrcast_stream_push.argtypes = [ctypes.c_void_p, ctypes.c_double, ctypes.c_float, ctypes.c_float, ctypes.c_float,
+                                    ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_stream_hr_now.restype = ctypes.c_float
+_lib.hrcast_stream_hr_now.argtypes = [ctypes.c_void_p]
+_lib.hrcast_stream_steps.restype = ctypes.c_int
+_lib.hrcast_stream_steps.argtypes = [ctypes.c_void_p]
+_lib.hrcast_stream_predictions.restype = ctypes.c_int
+_lib.hrcast_stream_predictions.argtypes = [ctypes.c_void_p, _fp, _fp, _fp, _fp]
+_lib.hrcast_stream_forecast.restype = ctypes.c_int
+_lib.hrcast_stream_forecast.argtypes = [ctypes.c_void_p, _fp, _fp, ctypes.c_int, _fp, ctypes.c_char_p, ctypes.c_size_t]
+
+
+class Stream:
+    """Live forecasting (docs/live.md): the model fed one sample at a time. push() samples (time s, speed m/s,
+    altitude m or NaN, HR bpm or NaN) at any rate; hr_now(), predictions() (what Model.predict_file gives for
+    the samples so far) and forecast() of a planned remainder; reset() for a new run. Keeps its Model alive."""
+
+    def __init__(self, model, gender="u", athlete=None, max_hours=6.0):
+        self._model = model
+        err = ctypes.create_string_buffer(_ERRLEN)
+        g = gender[:1].lower() if gender else "u"
+        self._s = _lib.hrcast_stream_open(model._handle(), g.encode(), athlete.encode() if athlete else None,
+                                          float(max_hours), err, _ERRLEN)
+        if not self._s:
+            raise Error(err.value.decode("utf-8", "replace"))
+
+    def close(self):
+        if getattr(self, "_s", None):
+            _lib.hrcast_stream_free(self._s)
+            self._s = None
+
+    def __del__(self):
+        self.close()
+
+    def _handle(self):
+        if not self._s:
+            raise Error("stream is closed")
+        return self._s
+
+    def push(self, time, speed, altitude=float("nan"), hr=float("nan")):
+        """One sample; raises Error (the stream unchanged) for a bad one: NaN or backward time, absurd values,
+        a gap over 30 min."""
+        err = ctypes.create_string_buffer(_ERRLEN)
+        if _lib.hrcast_stream_push(self._handle(), float(time), float(speed), float(altitude), float(hr), err,
+                                   _ERRLEN):
+            raise Error(err.value.decode("utf-8", "replace"))
+
+    def reset(self):
+        _lib.hrcast_stream_reset(self._handle())
+
+    def hr_now(self):
+        """Predicted HR at the last grid step (NaN before the first sample)."""
+        return float(_lib.hrcast_stream_hr_now(self._handle()))
+
+    def predictions(self):
+        """Predicted HR of every grid step so far (float32 array)."""
+        n = _lib.hrcast_stream_steps(self._handle())
+        hr = np.zeros(max(n, 1), dtype=np.float32)
+        _lib.hrcast_stream_predictions(self._s, hr.ctypes.data_as(_fp), None, None, None)
+        return hr[:n]
+
+    def forecast(self, speed, altitude=None):
+        """HR over a planned remainder given per model step (speed m/s; altitude m, None: hold the last)."""
+        sp = np.ascontiguousarray(speed, dtype=np.float32).ravel()
+        alt = None if altitude is None else np.ascontiguousarray(altitude, dtype=np.float32).ravel()
+        if alt is not None and alt.shape != sp.shape:
+            raise Error("altitude has %d steps, speed %d" % (alt.size, sp.size))
+        out = np.zeros(max(sp.size, 1), dtype=np.float32)
+        err = ctypes.create_string_buffer(_ERRLEN)
+        if _lib.hrcast_stream_forecast(self._handle(), sp.ctypes.data_as(_fp),
+                                       alt.ctypes.data_as(_fp) if alt is not None else None, int(sp.size),
+                                       out.ctypes.data_as(_fp), err, _ERRLEN):
+            raise Error(err.value.decode("utf-8", "replace"))
+        return out[:sp.size]

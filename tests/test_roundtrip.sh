@@ -82,6 +82,9 @@ check "the mixed dataset holds a workout without altitude" 'grep -q "\"altitude\
 roundtrip sim "$tmp/mixed.hrd"
 "$BIN" import --athlete-from-dir "$tmp/runs" --step 5 -o "$tmp/mixed5.hrd" -q 2>/dev/null
 roundtrip sim-step5 "$tmp/mixed5.hrd"
+"$BIN" import "$tmp/sim-step5.csv" -o "$tmp/resampled.hrd" 2>"$tmp/resampled.err"
+check "an export imported with another --step: said, with the option that keeps it" \
+  'grep -q "on a 5 s grid, resampled to 10 s (import with --step 5" "$tmp/resampled.err"'
 
 # --- what import refuses, with a reason
 printf '{"index":0,"athlete":"a","speed":[3,3],"step_s":10,"time":[0,10],"heart_rate":[120,121]}\n' > "$tmp/late.jsonl"

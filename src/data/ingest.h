@@ -18,6 +18,7 @@ struct ingest {
     double hours; /* accepted hours */
     struct hr_err err; /* first write error, if any */
     int failed;
+    int warned_grid; /* said once that an hrcast export's grid is resampled to another step */
 };
 
 int ingest_open(struct ingest *g, const char *out_path, const struct prep_opts *o, struct hr_err *e);

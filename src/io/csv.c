@@ -454,6 +454,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     struct workout w;
     workout_init(&w);
     char key[64] = "";
+    size_t klen = 0;
     double start = NAN;
     int stopped = 0;
     long long bad = 0;
@@ -504,14 +505,15 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             bad++;
             continue;
         }
-        if (wcol >= 0 && (w.n == 0 || (size_t)(f[wcol].e - f[wcol].s) != strlen(key) ||
-                          memcmp(f[wcol].s, key, strlen(key)))) {
+        size_t flen = wcol >= 0 ? (size_t)(f[wcol].e - f[wcol].s) : 0;
+        if (wcol >= 0 && (w.n == 0 || flen != klen || memcmp(f[wcol].s, key, strlen(key)))) {
             if (w.n > 0 && emit(&w, tmode, start, name, key, sink, ctx)) {
                 stopped = 1;
                 break;
             }
             workout_reset(&w);
-            size_t kn = (size_t)(f[wcol].e - f[wcol].s) < sizeof key - 1 ? (size_t)(f[wcol].e - f[wcol].s) : sizeof key - 1;
+            klen = flen; /* the key is compared by its length and (up to 63) first bytes */
+            size_t kn = flen < sizeof key - 1 ? flen : sizeof key - 1;
             memcpy(key, f[wcol].s, kn);
             key[kn] = '\0';
             read_meta(&w, f, col, &start);

@@ -1,6 +1,7 @@
 /* prep.c — one raw workout -> one clean grid series (see prep.h for the rules and reasons;
  * docs/data.md documents them for users). */
 #include "prep/prep.h"
+#include "prep/altitude.h"
 #include "prep/resample.h"
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #define GPS_ANCHOR_M 2.0      /* GPS moves below this are jitter, not distance */
 #define GPS_SPEED_WINDOW_S 20.0f
 #define MAX_STEPS_HOURS 48.0
+#define MOVING_SPEED 0.5f     /* m/s: slower than this is standing, not running or walking */
 
 void prep_opts_default(struct prep_opts *o)
 {
@@ -134,6 +136,19 @@ static void take_samples(const struct workout *w, struct raw *r, struct prep_sta
         m++;
     }
     r->m = m;
+}
+
+/* The altitude rules (altitude.h), counted under their reasons. -1: out of memory. */
+static int clean_altitude(const double *t, float *alt, int n, struct prep_stats *st)
+{
+    struct alt_counts c = {0};
+    if (altitude_clean(t, alt, n, &c))
+        return -1;
+    st->masked[MASK_ALT_OUT_OF_RANGE] += c.out_of_range;
+    st->masked[MASK_ALT_SPIKE] += c.spike;
+    st->masked[MASK_ALT_LEVEL_SHIFT] += c.level_shift;
+    st->masked[MASK_ALT_CLIMB_RATE] += c.climb_rate;
+    return 0;
 }
 
 static int hr_in_range(float h, const struct prep_opts *o)
@@ -284,6 +299,15 @@ static void fill_meta(struct series_meta *m, const struct workout *w, const stru
     m->raw_duration = (float)raw_duration;
 }
 
+/* Seconds of a grid series spent moving (speed above MOVING_SPEED). */
+static double moving_seconds(const struct series *s)
+{
+    int k = 0;
+    for (int i = 0; i < s->n; i++)
+        k += S_SPEED(s)[i] > MOVING_SPEED;
+    return k * (double)s->step;
+}
+
 /* A workout that is already a clean grid of the requested step (hrcast's own Parquet export): keep its
  * values (re-cleaning would interpolate across steps that were masked on purpose); only the range
  * rule and the acceptance rules apply. Returns -2 when the samples are not exactly on that grid. */
@@ -310,6 +334,10 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         S_ALT(out)[i] = w->alt[i];
         nalt += isfinite(w->alt[i]);
     }
+    if (clean_altitude(w->time, S_ALT(out), n, st)) {
+        series_free(out);
+        return hr_fail(e, "%s: out of memory", w->source);
+    }
     fill_gaps(S_SPEED(out), n, 0.0f);
     fill_gaps(S_ALT(out), n, 0.0f);
     series_finish_grid(out);
@@ -322,6 +350,8 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         return reject(out, REJ_TOO_SHORT, why, st);
     if (o->require_hr && valid < o->min_valid_frac * (float)active)
         return reject(out, REJ_LOW_VALID_HR, why, st);
+    if (o->require_hr && moving_seconds(out) < o->min_valid_s)
+        return reject(out, REJ_NOT_MOVING, why, st);
     int gps = 0;
     for (int i = 0; i < n && !gps; i++)
         gps = isfinite(w->lat[i]) && isfinite(w->lon[i]);
@@ -366,6 +396,10 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         }
     double raw_duration = tmax - tmin;
     keep_best_segment(&r, o, st);
+    if (clean_altitude(r.t, r.alt, r.m, st)) {
+        rc = hr_fail(e, "%s: out of memory", w->source);
+        goto done;
+    }
     if (clean_hr(&r, o, st) == 0 && o->require_hr) {
         rc = reject(out, REJ_NO_HR, why, st);
         goto done;
@@ -446,6 +480,10 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     }
     if (o->require_hr && valid < o->min_valid_frac * (float)active) {
         rc = reject(out, REJ_LOW_VALID_HR, why, st);
+        goto done;
+    }
+    if (o->require_hr && moving_seconds(out) < o->min_valid_s) {
+        rc = reject(out, REJ_NOT_MOVING, why, st);
         goto done;
     }
     fill_meta(&out->meta, w, o, t0, nalt, has_gps, valid, nsteps, raw_duration);

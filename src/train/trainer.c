@@ -28,6 +28,7 @@ void train_opts_default(struct train_opts *o)
     o->epochs = 30;
     o->patience = 5;
     o->max_len = 1440;
+    o->preroll_s = LSTM_PREROLL_S;
     o->threads = 1;
     snprintf(o->loss, sizeof o->loss, "mse");
     snprintf(o->features, sizeof o->features, "default");
@@ -323,6 +324,16 @@ static int load_resume(const char *path, struct hr_lstm *m, struct nn_adam *adam
     if (st_copy_f32(&st, "optim.adam_m", 1, shp, adam->m, adam->n, e) ||
         st_copy_f32(&st, "optim.adam_v", 1, shp, adam->v, adam->n, e))
         goto out;
+    /* the pre-roll of the run it continues (its card; none in resume files from before the pre-roll) */
+    const char *card = st_meta_get(&st, "model");
+    struct json *cj = NULL;
+    if (card && !json_parse(card, strlen(card), path, &cj, e)) {
+        int pre = (int)json_get_num(cj, "preroll_steps", 0);
+        if (pre != m->preroll)
+            hr_info("resume: keeping the run's pre-roll of %d steps", pre);
+        m->preroll = pre >= 0 && pre <= 100000 ? pre : 0;
+        json_free(cj);
+    }
     adam->step = (long)json_get_num(j, "adam_step", 0);
     rs->epoch = (int)json_get_num(j, "epoch", 0);
     rs->lr = (float)json_get_num(j, "lr", rs->lr);
@@ -430,6 +441,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_idx;
         lstm_init_output_bias(&m.net, 0.0f, 0.0f); /* the training mean HR, once folded */
         m.step = ds->step;
+        m.preroll = o->preroll_s > 0 ? hr_lstm_preroll_steps(m.step, o->preroll_s) : 0;
         m.hr_mean = (float)hr_mean;
     }
     snprintf(m.loss, sizeof m.loss, "%s", nn_loss_name(loss.kind));
@@ -485,7 +497,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         T_cap = o->max_len;
     struct lstm_ws ws;
     struct batch bt;
-    if (lstm_ws_init(&ws, &m.net, o->batch, T_cap, e) || batch_alloc(&bt, o->batch, T_cap, m.fs->n)) {
+    if (lstm_ws_init(&ws, &m.net, o->batch, T_cap + m.preroll, e) ||
+        batch_alloc(&bt, o->batch, T_cap + m.preroll, m.fs->n)) {
         if (!e->msg[0])
             hr_fail(e, "train: out of memory");
         fclose(log);

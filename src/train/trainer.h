@@ -11,6 +11,8 @@ struct train_opts {
     int hidden, layers;
     float dropout, lr, weight_decay, clip, huber_delta;
     int batch, epochs, patience, max_len, threads;
+    float preroll_s;   /* new models: seconds of standing-still rows run before each sequence
+                        * (LSTM_PREROLL_S; 0 = none, the zero state at the first step as before) */
     char loss[8];      /* mse, mae, huber, gnll (alias nll) */
     char features[16]; /* default, seed11 */
     enum split_kind split;

@@ -17,7 +17,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 
 # same A.jsonl B.jsonl: the two exports hold the same workouts (order free), every key but the
-# ones that name where a workout came from (index, source) or the redrawn splits.
+# ones that name where a workout came from (index, source), the redrawn splits and hr_issue.
 same() {
   python3 - "$1" "$2" <<'EOF'
 import json, math, sys
@@ -25,7 +25,10 @@ def load(p):
     out = []
     for line in open(p):
         d = json.loads(line)
-        for k in ("index", "source", "split_athlete", "split_chrono"):
+        # hr_issue: the HR-quality verdicts are assessed again on import from HR, speed and the sensor
+        # kind; the cadence they also use is not stored in a dataset, so cadence locks are not found
+        # again (docs/data.md): compared apart, below
+        for k in ("index", "source", "split_athlete", "split_chrono", "hr_issue"):
             d.pop(k, None)
         out.append(json.dumps(d, sort_keys=True))
     return sorted(out)
@@ -47,7 +50,7 @@ roundtrip() {
     local out="$tmp/$name.$fmt"
     rm -rf "$out" "$tmp/$name.$fmt.hrd"
     "$BIN" export "$ds" --format $fmt -o "$out" 2>/dev/null
-    "$BIN" import "$out" --step "$step" -o "$tmp/$name.$fmt.hrd" -q 2>"$tmp/$name.$fmt.err"
+    "$BIN" import "$out" --step "$step" -o "$tmp/$name.$fmt.hrd" 2>"$tmp/$name.$fmt.err"
     "$BIN" export "$tmp/$name.$fmt.hrd" --format jsonl -o "$tmp/$name.$fmt.back.jsonl" 2>/dev/null
     check "$name: $fmt export imports back to the same workouts, series and metadata" \
       'same "$tmp/$name.orig.jsonl" "$tmp/$name.$fmt.back.jsonl"'
@@ -85,6 +88,8 @@ roundtrip sim-step5 "$tmp/mixed5.hrd"
 "$BIN" import "$tmp/sim-step5.csv" -o "$tmp/resampled.hrd" 2>"$tmp/resampled.err"
 check "an export imported with another --step: said, with the option that keeps it" \
   'grep -q "on a 5 s grid, resampled to 10 s (import with --step 5" "$tmp/resampled.err"'
+check "an export imported: said that its HR-quality verdicts are assessed again without cadence" \
+  'grep -q "HR-quality verdicts are assessed again without cadence" "$tmp/sim.csv.err"'
 
 # --- what import refuses, with a reason
 printf '{"index":0,"athlete":"a","speed":[3,3],"step_s":10,"time":[0,10],"heart_rate":[120,121]}\n' > "$tmp/late.jsonl"

@@ -2,6 +2,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
+#include "prep/hr_quality.h"
 #include "data/parquet_write.h"
 #include "io/parquet_card.h"
 #include <errno.h>
@@ -18,10 +19,13 @@ static const char *usage_text =
     "usage: hrcast export DATASET --format csv|jsonl|parquet [-o FILE|DIR]\n"
     "\n"
     "Writes every series of a dataset:\n"
-    "  csv      one row per grid step: workout, id, athlete, sport, gender, device, start_time,\n"
-    "           step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm\n"
+    "  csv      one row per grid step: workout, id, athlete, sport, gender, device, hr_sensor,\n"
+    "           start_time, step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm\n"
     "           (empty heart_rate = masked, empty altitude = none recorded)\n"
-    "  jsonl    one JSON object per workout: metadata, splits and arrays (null = masked)\n"
+    "  jsonl    one JSON object per workout: metadata, splits and arrays (null = masked) and\n"
+    "           \"hr_issue\": per step null (trusted HR) or the HR-quality reason (docs/data.md;\n"
+    "           \"hr_truth\" too for simulate --artifacts), matched by time with \"start_time\"\n"
+    "           (epoch s) + index x \"step_s\"\n"
     "  parquet  a Hugging Face style folder DIR/data/{train,validation,test}.parquet (the stored\n"
     "           athlete-disjoint split) plus DIR/README.md, the dataset card (docs/parquet.md)\n"
     "Every format imports back (`hrcast import FILE|DIR --step S`, S the dataset's step) to the same\n"
@@ -132,7 +136,7 @@ static void csv_text(FILE *f, const char *s)
 /* Floats as %.9g: read back, every value is the same float (the round trip is exact). */
 static void write_csv(const struct dataset *ds, FILE *f)
 {
-    fprintf(f, "workout,id,athlete,sport,gender,device,start_time,step_s,time_s,speed_mps,altitude_m,grade,distance_m,"
+    fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,start_time,step_s,time_s,speed_mps,altitude_m,grade,distance_m,"
                "heart_rate_bpm\n");
     for (int i = 0; i < ds->n; i++) {
         struct series s;
@@ -148,6 +152,8 @@ static void write_csv(const struct dataset *ds, FILE *f)
             csv_text(f, s.meta.sport);
             fprintf(f, ",%c,", s.meta.gender);
             csv_text(f, s.meta.device);
+            fputc(',', f);
+            csv_text(f, s.meta.hr_sensor);
             fprintf(f, ",%s,%g,", start, s.step);
             fprintf(f, "%.9g,%.9g,", S_TIME(&s)[k], S_SPEED(&s)[k]);
             if (s.meta.has_alt) /* empty when no altitude was recorded (not the 0 filler) */
@@ -187,6 +193,18 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
             int none = c == CH_ALT && !s.meta.has_alt; /* no altitude recorded: null, not the 0 filler */
             for (int k = 0; k < s.n; k++)
                 jw_num(&w, none ? NAN : s.ch[c][k]);
+            jw_arr_end(&w);
+        }
+        if (s.hr_issue)
+            jw_kv_str(&w, "hr_sensor", s.meta.hr_sensor);
+        for (int t = 0; t < 2 && s.hr_issue; t++) { /* per step: null = trusted, else the reason */
+            if (t == 1 && !s.meta.has_hr_truth)
+                break;
+            const uint8_t *v = t ? s.hr_truth : s.hr_issue;
+            jw_key(&w, t ? "hr_truth" : "hr_issue");
+            jw_arr_begin(&w);
+            for (int k = 0; k < s.n; k++)
+                jw_str(&w, v[k] == HRQ_TRUSTED ? NULL : hr_issue_name((enum hr_issue)v[k]));
             jw_arr_end(&w);
         }
         jw_obj_end(&w);

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "data/dataset.h"
 #include "data/feature_stats.h"
+#include "prep/hr_quality.h"
 #include "util/json.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -18,7 +19,9 @@ static const char *usage_text =
     "\n"
     "options:\n"
     "  --json          one JSON object on stdout (keys: workouts, athletes, hours, step, rejected,\n"
-    "                  masked, by_athlete, by_sport, splits)\n"
+    "                  masked, hr_quality, by_athlete, by_sport, splits); hr_quality: grid steps per\n"
+    "                  HR-quality verdict (trusted, hr_gap, pause, cadence_lock, lock_on, dropout,\n"
+    "                  stuck, level_shift, spike; docs/data.md), null for a version-1 dataset\n"
     "  --features SET  instead: each feature of SET (default, seed11, default+pace) over every step\n"
     "                  of the dataset: count, mean, sd, min, p1, p5, p50, p95, p99, max (what a\n"
     "                  normaliser would see; look for outliers). With --json: one object per feature\n"
@@ -179,6 +182,8 @@ int cmd_info(int argc, char **argv)
     qsort(ath, (size_t)na, sizeof *ath, cmp_tally);
     qsort(sport, (size_t)ns, sizeof *sport, cmp_tally);
     static const char *kind_names[SPLIT_KINDS] = {"athlete", "chrono"};
+    long long hrq[HRQ_COUNT], hrq_truth[HRQ_COUNT];
+    int has_hrq = dataset_hr_quality(&ds, 0, hrq) == 0, has_truth = dataset_hr_quality(&ds, 1, hrq_truth) == 0;
     if (json) {
         struct jw w;
         jw_init_file(&w, stdout, 1);
@@ -202,6 +207,19 @@ int cmd_info(int argc, char **argv)
             if (!strncmp(ds.reject[r].reason, "mask:", 5))
                 jw_kv_int(&w, ds.reject[r].reason + 5, ds.reject[r].count);
         jw_obj_end(&w);
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass && !has_truth)
+                break;
+            jw_key(&w, pass ? "hr_quality_truth" : "hr_quality");
+            if (!has_hrq) {
+                jw_null(&w);
+                continue;
+            }
+            jw_obj_begin(&w);
+            for (int r = 0; r < HRQ_COUNT; r++)
+                jw_kv_int(&w, hr_issue_name((enum hr_issue)r), pass ? hrq_truth[r] : hrq[r]);
+            jw_obj_end(&w);
+        }
         for (int pass = 0; pass < 2; pass++) {
             struct tally *t = pass ? sport : ath;
             int n = pass ? ns : na;
@@ -254,6 +272,19 @@ int cmd_info(int argc, char **argv)
         for (int r = 0; r < ds.n_reject; r++)
             if (!strncmp(ds.reject[r].reason, "mask:", 5) && ds.reject[r].count)
                 printf("  %-28s %8lld\n", ds.reject[r].reason + 5, ds.reject[r].count);
+        if (has_hrq) {
+            printf("\n  %-28s %8s %7s%s\n", "HR quality (grid steps)", "steps", "share",
+                   has_truth ? "   injected" : "");
+            for (int r = 0; r < HRQ_COUNT; r++) {
+                printf("  %-28s %8lld %6.2f%%", hr_issue_name((enum hr_issue)r), hrq[r],
+                       steps ? 100.0 * hrq[r] / steps : 0.0);
+                if (has_truth)
+                    printf(" %10lld", hrq_truth[r]);
+                printf("\n");
+            }
+        } else {
+            printf("\n  HR quality: not assessed (dataset version %d; import again to assess)\n", ds.version);
+        }
     }
     free(ath);
     free(sport);

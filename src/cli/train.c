@@ -36,12 +36,15 @@ static const char *usage_text =
     "      --threads T       compute threads (1); same seed and threads give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "      --resume          continue from MODEL.resume\n"
+    "      --keep-flagged    train and validate on every recorded HR step, also those the HR-quality\n"
+    "                        stage flagged (cadence lock, dropout, ...; docs/data.md); default: left out\n"
     "  -q, --quiet           only errors\n"
     "  -h, --help            this text\n"
     "\n"
     "examples:\n"
     "  hrcast train sim.hrd -o model.safetensors --epochs 10\n"
-    "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n";
+    "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n"
+    "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n";
 
 static int train_main(int argc, char **argv)
 {
@@ -55,6 +58,7 @@ static int train_main(int argc, char **argv)
         {"threads", required_argument, 0, 12},  {"resume", no_argument, 0, 13},
         {"max-len", required_argument, 0, 14},  {"time-budget", required_argument, 0, 15},
         {"weight-decay", required_argument, 0, 16}, {"preroll", required_argument, 0, 17},
+        {"keep-flagged", no_argument, 0, 18},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     struct train_opts o;
@@ -93,6 +97,7 @@ static int train_main(int argc, char **argv)
         case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; break;
         case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; break;
+        case 18: o.keep_flagged = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);

@@ -64,6 +64,12 @@ int ingest_sink(void *ctx, struct workout *w)
         hr_warn("%s: an hrcast export on a %g s grid, resampled to %g s (import with --step %g to keep it as it is)",
                 w->source, w->grid_step, g->popts.step, w->grid_step);
     }
+    if (w->grid_step > 0 && !g->warned_verdicts) {
+        g->warned_verdicts = 1;
+        hr_warn("%s: an hrcast export: its HR-quality verdicts are assessed again without cadence (a dataset does "
+                "not store it), so cadence locks are not flagged again and pauses read as hr_gap (docs/data.md)",
+                w->source);
+    }
     int rc = prep_workout(w, &g->popts, &s, &why, &g->st, &g->err);
     if (rc < 0) {
         g->failed = 1;
@@ -94,6 +100,8 @@ int ingest_sink(void *ctx, struct workout *w)
         return 1;
     }
     g->hours += s.n * s.step / 3600.0;
+    for (int k = 0; k < s.n; k++)
+        g->hr_quality[s.hr_issue[k] < HRQ_COUNT ? s.hr_issue[k] : HRQ_HR_GAP]++;
     series_free(&s);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "data/dataset.h"
 #include "io/workout.h"
+#include "prep/hr_quality.h"
 #include "prep/prep.h"
 
 struct ingest {
@@ -16,9 +17,11 @@ struct ingest {
     size_t seen_cap, seen_n;
     long long workouts_in;
     double hours; /* accepted hours */
+    long long hr_quality[HRQ_COUNT]; /* accepted grid steps per HR-quality verdict */
     struct hr_err err; /* first write error, if any */
     int failed;
-    int warned_grid; /* said once that an hrcast export's grid is resampled to another step */
+    int warned_grid;     /* said once that an hrcast export's grid is resampled to another step */
+    int warned_verdicts; /* said once that an export's HR-quality verdicts are assessed again */
 };
 
 int ingest_open(struct ingest *g, const char *out_path, const struct prep_opts *o, struct hr_err *e);

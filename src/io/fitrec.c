@@ -7,7 +7,7 @@
  * with NaN, longer ones cut; samples whose timestamp is None are dropped.
  * hrcast's own `export --format jsonl` lines are recognised by their `step_s` key (which precedes the
  * arrays): then `time` is elapsed seconds on that grid (absolute with `start_time`), speed is m/s, and
- * athlete, device and start_time are read too; the workout is marked as a clean grid (grid_step).
+ * athlete, device, hr_sensor and start_time are read too; the workout is marked as a clean grid (grid_step).
  * The stream reader keeps one growable line buffer (a line may be up to 64 MB); a malformed line is
  * a warning "name: line L: reason", counted, and the reader goes on. */
 #include "io/reader.h"
@@ -196,7 +196,7 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
         r->step = v;
         return q;
     }
-    if (KEY("athlete") || KEY("device")) {
+    if (KEY("athlete") || KEY("device") || KEY("hr_sensor")) {
         const char *s, *se;
         const char *q = scalar_text(p, end, &s, &se);
         if (!q) {
@@ -205,8 +205,10 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
         }
         if (KEY("athlete"))
             tu_copy_text(w->athlete, sizeof w->athlete, s, se);
-        else
+        else if (KEY("device"))
             tu_copy_text(w->device, sizeof w->device, s, se);
+        else
+            tu_copy_text(w->hr_sensor, sizeof w->hr_sensor, s, se);
         return q;
     }
     if (KEY("id") || KEY("userId") || KEY("gender") || KEY("sport")) {
@@ -345,8 +347,11 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
         w->hr[i] = NAN;
     for (size_t i = r->count[CH_SPEED]; i < n; i++)
         w->speed[i] = NAN;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         w->dist[i] = NAN;
+        w->cad[i] = NAN;
+        w->hr_truth[i] = 0;
+    }
     w->n = n;
     if (!has_time) {
         double step = r->o->sample_step > 0 ? r->o->sample_step : 6.0;

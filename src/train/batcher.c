@@ -29,7 +29,7 @@ void batch_free(struct batch *b)
 }
 
 int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n, int T_cap,
-               const struct hr_lstm *m, struct hr_err *e)
+               const struct hr_lstm *m, int keep_flagged, struct hr_err *e)
 {
     const struct feature_set *fs = m->fs;
     int T = 0, P = m->preroll;
@@ -54,7 +54,7 @@ int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n,
         memset(x + (size_t)lp * F, 0, sizeof(float) * (size_t)(T - lp) * F);
         float *tg = b->target + (size_t)i * T, *mk = b->mask + (size_t)i * T;
         for (int t = 0; t < T; t++) {
-            float h = t >= P && t - P < l ? S_HR(&s)[t - P] : NAN;
+            float h = t >= P && t - P < l && (keep_flagged || series_hr_trusted(&s, t - P)) ? S_HR(&s)[t - P] : NAN;
             mk[t] = isfinite(h) ? 1.0f : 0.0f;
             tg[t] = isfinite(h) ? h : 0.0f;
         }

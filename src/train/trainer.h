@@ -27,6 +27,8 @@ struct train_opts {
                               * 3 an athlete embedding (layer-0 gate biases + output bias) */
     const char *dataset_path; /* for provenance */
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
+    int keep_flagged;        /* 1: steps the HR-quality stage flagged stay targets (default 0: left out
+                              * of the loss and of the validation metrics) */
 };
 
 struct train_result {

@@ -427,6 +427,12 @@ static void test_fastest_under_cap(void **state)
     assert_int_equal(plan_fastest_under_cap(&p, &c, &o, &t, &by, &e), 0);
     assert_true(isnan(t));
     plan_course_free(&c);
+    /* a long course: the scan stops at the 48 h grid limit rather than failing there */
+    assert_int_equal(plan_course_flat(&c, 400000, &e), 0);
+    o.target_s = 30 * 3600;
+    assert_int_equal(plan_fastest_under_cap(&p, &c, &o, &t, &by, &e), 0);
+    assert_true(isnan(t));
+    plan_course_free(&c);
     predictor_free(&p);
 }
 
@@ -541,7 +547,8 @@ static void test_cli(void **state)
         assert_int_equal(run_cmd(cmd, out, cap), 2);
     }
     /* miles: 26.2 mi at 6:50/mi = 26.2 * 410 s = 10742 s */
-    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 26.2mi --pace 6:50/mi --json 2>'%s'", hrcast_bin(), model, errf);
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 26.2mi --pace 6:50/mi --json 2>'%s'", hrcast_bin(), model,
+             errf);
     assert_int_equal(run_cmd(cmd, out, cap), 0);
     assert_int_equal(json_parse(out, strlen(out), "plan json", &j, &e), 0); /* strict: no duplicate key */
     assert_true(fabs(json_get_num(j, "finish_time_s", 0) - 26.2 * 410) < 1);

@@ -136,8 +136,8 @@ static void csv_text(FILE *f, const char *s)
 /* Floats as %.9g: read back, every value is the same float (the round trip is exact). */
 static void write_csv(const struct dataset *ds, FILE *f)
 {
-    fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,start_time,step_s,time_s,speed_mps,altitude_m,grade,distance_m,"
-               "heart_rate_bpm\n");
+    fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,start_time,step_s,time_s,speed_mps,altitude_m,grade,"
+               "distance_m,heart_rate_bpm\n");
     for (int i = 0; i < ds->n; i++) {
         struct series s;
         dataset_series(ds, i, &s);

@@ -233,7 +233,7 @@ int cmd_plan(int argc, char **argv)
                     "it is %s (%s)", po.hr_cap, want, r.score.above_cap_s, fast, plan_strategy_name(r.cap_fastest_by));
         else
             hr_warn("plan: --hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort in "
-                    "up to twice that time", po.hr_cap, want, r.score.above_cap_s);
+                    "up to twice that time (48 h at most)", po.hr_cap, want, r.score.above_cap_s);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     hr_info("plan: %s over %.2f km, %d segments of %.1f m, %d model evaluations in %.2f s", plan_strategy_name(r.strategy),

@@ -17,8 +17,8 @@
  * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
  * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
- * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, start_time (Unix s) and step_s are
- * read from each workout's first row, `time_s` (elapsed) is made absolute with start_time, and the
+ * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, start_time
+ * (Unix s) and step_s are read from each workout's first row, `time_s` (elapsed) is made absolute with start_time, and the
  * workout is marked as a clean grid of step_s (prep keeps it as it is). Without a `workout` column
  * those names are ignored, as before.
  * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,

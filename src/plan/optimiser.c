@@ -503,7 +503,8 @@ int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *
         return 0;
     /* HR need not fall with the pace (a model with drift by time: slower is longer), so scan upwards in
      * steps of 2 % of the target for the first time that meets the cap, then halve the interval */
-    double slowest = floor(c->length / PLAN_MIN_MEAN_SPEED), lo = o->target_s, hi = lo;
+    double slowest = fmin(floor(c->length / PLAN_MIN_MEAN_SPEED), floor(HR_LIMIT_DURATION_S) - 60);
+    double lo = o->target_s, hi = lo;
     enum plan_strategy b = PLAN_EVEN_PACE;
     int ok = 0;
     for (int k = 1; !ok && k <= CAP_SCAN_STEPS && hi < slowest; k++) {

@@ -70,7 +70,7 @@ void plan_result_free(struct plan_result *r);
 
 /* The fastest finish time (to 1 s) at which even pace or even effort keeps every predicted HR of the
  * course at or under o->hr_cap; searched from o->target_s (which does not meet it) up to twice that
- * (the slowest plannable time at most). *t = NaN (and 0 returned) when none meets it; *by = the strategy. */
+ * (the slowest plannable time and the 48 h grid limit at most). *t = NaN (and 0 returned) when none meets it; *by = the strategy. */
 int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
                            double *t, enum plan_strategy *by, struct hr_err *e);
 

@@ -98,7 +98,8 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
             fprintf(f, "the cap of %.0f bpm cannot be met in %s; the fastest finish under it: %s (%s, %s min/km)\n",
                     r->hr_cap, tgt, fast, plan_strategy_name(r->cap_fastest_by), fast_pace);
         else
-            fprintf(f, "the cap of %.0f bpm cannot be met in %s, nor by even pace or even effort in up to twice that\n",
+            fprintf(f, "the cap of %.0f bpm cannot be met in %s, nor by even pace or even effort in up to twice "
+                       "that (48 h at most)\n",
                     r->hr_cap, tgt);
     }
     free(k);

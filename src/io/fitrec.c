@@ -10,6 +10,7 @@
  * athlete, device, hr_sensor and start_time are read too; the workout is marked as a clean grid (grid_step).
  * The stream reader keeps one growable line buffer (a line may be up to 64 MB); a malformed line is
  * a warning "name: line L: reason", counted, and the reader goes on. */
+#include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
 #include "util/log.h"

@@ -80,18 +80,15 @@ int cmd_eval(int argc, char **argv)
     struct hr_err e = {{0}};
     struct predictor preds[3];
     memset(preds, 0, sizeof preds);
-    if (predictor_load(model_path, &preds[0], &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+    if (cli_load_model("eval", usage_text, model_path, &preds[0]))
         return 1;
-    }
     if (int8 && predictor_set_int8(&preds[0], 1, model_path, &e)) {
         fprintf(stderr, "hrcast eval: --int8: %s\n", e.msg);
         predictor_free(&preds[0]);
         return 2;
     }
     struct dataset ds;
-    if (dataset_open(ds_path, &ds, &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+    if (cli_open_dataset("eval", usage_text, ds_path, &ds)) {
         predictor_free(&preds[0]);
         return 1;
     }
@@ -112,7 +109,7 @@ int cmd_eval(int argc, char **argv)
         hr_info("fitting the constant and physiological baselines on the training part of the split");
         if (baselines_fit(&ds, kind, &preds[1], physio_path ? NULL : &preds[2], &e) ||
             (physio_path && predictor_load(physio_path, &preds[2], &e))) {
-            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+            cli_error("eval", e.msg);
             goto out;
         }
         n_models = 3;
@@ -121,7 +118,7 @@ int cmd_eval(int argc, char **argv)
     const char *names[3] = {preds[0].kind, "constant", "physio"};
     hr_info("evaluating on %d workouts", n);
     if (evaluate(&ds, idx, n, pp, names, n_models, seed, dir != NULL, &ev, &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        cli_error("eval", e.msg);
         goto out;
     }
     char log_path[1100];
@@ -159,7 +156,7 @@ int cmd_eval(int argc, char **argv)
         snprintf(path, sizeof path, "%s/metrics.md", dir);
         if (eval_write_markdown(path, &ev, &cx, &e) || eval_write_figures(dir, &ds, &ev, &cx, figs, &nfig, &e) ||
             eval_write_html(dir, &ev, &cx, figs, nfig, &e)) {
-            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+            cli_error("eval", e.msg);
             goto out;
         }
         hr_info("wrote %s/metrics.json, metrics.md, %d figures and report.html", dir, nfig);

@@ -70,11 +70,8 @@ int cmd_info(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage(usage_text, 0);
     struct dataset ds;
-    struct hr_err e;
-    if (dataset_open(argv[optind], &ds, &e)) {
-        fprintf(stderr, "hrcast info: %s\n", e.msg);
+    if (cli_open_dataset("info", usage_text, argv[optind], &ds))
         return 1;
-    }
     struct tally *ath = NULL, *sport = NULL;
     int na = 0, ns = 0;
     double hours = 0;

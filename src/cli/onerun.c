@@ -16,11 +16,11 @@ int onerun_load(struct onerun *r, const char *cmd, const char *model, const char
     r->mae = NAN;
     struct hr_err e = {{0}};
     if (predictor_load(model, &r->p, &e)) {
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
         return -1;
     }
     if (load_runs(file, r->p.step, NULL, &r->runs, &e)) {
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
         predictor_free(&r->p);
         return -1;
     }
@@ -48,7 +48,7 @@ int onerun_load(struct onerun *r, const char *cmd, const char *model, const char
     int rc = predictor_predict(&r->p, &blind, r->hr, r->p.has_sigma ? r->sigma : NULL, &e);
     free(nan_hr);
     if (rc) {
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
         onerun_free(r);
         return -1;
     }
@@ -123,7 +123,7 @@ int onerun_command(int argc, char **argv, const char *cmd, const char *usage_tex
     struct hr_err e = {{0}};
     int rc = animate ? animate_workout(&wp, &ao, out, &e) : plot_workout(&wp, out, &e);
     if (rc)
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
     else
         hr_info("wrote %s (%s)", out, r.title);
     onerun_free(&r);

@@ -100,10 +100,8 @@ int cmd_predict(int argc, char **argv)
     nn_set_threads(1);
     struct predictor p;
     struct hr_err e = {{0}};
-    if (predictor_load(argv[optind], &p, &e)) {
-        fprintf(stderr, "hrcast predict: %s\n", e.msg);
+    if (cli_load_model("predict", usage_text, argv[optind], &p))
         return 1;
-    }
     if (int8 && predictor_set_int8(&p, 1, argv[optind], &e)) {
         fprintf(stderr, "hrcast predict: --int8: %s\n", e.msg);
         predictor_free(&p);
@@ -118,7 +116,7 @@ int cmd_predict(int argc, char **argv)
     FILE *f = stdout;
     if (out) {
         if (atomic_open(&af, out, &e)) {
-            fprintf(stderr, "hrcast predict: %s\n", e.msg);
+            cli_error("predict", e.msg);
             predictor_free(&p);
             return 1;
         }
@@ -141,7 +139,7 @@ int cmd_predict(int argc, char **argv)
     for (int a = optind + 1; a < argc; a++) {
         struct run_list runs;
         if (load_runs(argv[a], p.step, &ro, &runs, &e)) {
-            fprintf(stderr, "%s\n", e.msg);
+            cli_error("predict", e.msg);
             failed = 1;
             continue;
         }
@@ -225,7 +223,7 @@ int cmd_predict(int argc, char **argv)
             return 1;
         }
         if (atomic_commit(&af, &e)) {
-            fprintf(stderr, "hrcast predict: %s\n", e.msg);
+            cli_error("predict", e.msg);
             return 1;
         }
     }

@@ -83,7 +83,7 @@ int cmd_simulate(int argc, char **argv)
     struct ingest g;
     struct hr_err e;
     if (ingest_open(&g, out, &po, &e)) {
-        fprintf(stderr, "hrcast simulate: %s\n", e.msg);
+        cli_error("simulate", e.msg);
         sim_cohort_free(&cohort);
         return 1;
     }
@@ -113,7 +113,7 @@ int cmd_simulate(int argc, char **argv)
                 int wrc = k % 3 == 0 ? fit_write_workout(path, &w, &e)
                                      : xml_write_path(path, k % 3 == 1 ? XML_WRITE_GPX : XML_WRITE_TCX, &w, &e);
                 if (wrc) {
-                    fprintf(stderr, "hrcast simulate: %s\n", e.msg);
+                    cli_error("simulate", e.msg);
                     rc = 1;
                     break;
                 }
@@ -139,7 +139,7 @@ int cmd_simulate(int argc, char **argv)
     snprintf(desc, sizeof desc, "hrcast simulate --athletes %ld --workouts %ld --seed %llu --step %g", athletes,
              workouts, (unsigned long long)seed, step);
     if (ingest_finish(&g, seed, desc, &e)) {
-        fprintf(stderr, "hrcast simulate: %s\n", e.msg);
+        cli_error("simulate", e.msg);
         return 1;
     }
     hr_info("simulated %ld runners x %ld workouts: %lld accepted (%.1f h) into %s", athletes, workouts, accepted,

@@ -1,6 +1,8 @@
 /* train.c — `hrcast train DATASET -o MODEL.safetensors`: fit the LSTM on a stored split. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "nn/loss.h"
+#include "prep/features.h"
 #include "train/dist.h"
 #include "train/trainer.h"
 #include "util/log.h"
@@ -26,7 +28,9 @@ static const char *usage_text =
     "      --epochs N        most epochs (30)\n"
     "      --patience N      early stop after N epochs without improvement (5)\n"
     "      --loss L          mse, mae, huber or nll (Gaussian NLL: predicts an uncertainty too)\n"
-    "      --features F      default (14, defined in seconds) or seed11 (the reference's 11)\n"
+    "      --features F      default (14, defined in seconds), default+pace (+ the workout's median\n"
+    "                        moving speed), default+physio (+ a physiological prior HR fitted on the\n"
+    "                        training part) or seed11 (the reference's 11); docs/features.md\n"
     "      --split S         athlete (cold start, default) or chrono (per-athlete chronological)\n"
     "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
     "      --seed S          seed of initialisation, shuffling and dropout (42)\n"
@@ -70,8 +74,21 @@ static int train_main(int argc, char **argv)
         case 5: if (cli_int("train", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; break;
         case 6: if (cli_int("train", "--epochs", optarg, 0, 100000, &v)) return 2; o.epochs = (int)v; break;
         case 7: if (cli_int("train", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; break;
-        case 8: snprintf(o.loss, sizeof o.loss, "%s", optarg); break;
-        case 9: snprintf(o.features, sizeof o.features, "%s", optarg); break;
+        case 8:
+            if (nn_loss_parse(!strcmp(optarg, "nll") ? "gnll" : optarg) < 0) {
+                fprintf(stderr, "hrcast train: --loss: '%s' is not mse, mae, huber or nll\n", optarg);
+                return 2;
+            }
+            snprintf(o.loss, sizeof o.loss, "%s", optarg);
+            break;
+        case 9:
+            if (!feature_set_get(optarg)) {
+                fprintf(stderr, "hrcast train: --features: '%s' is not default, default+pace, default+physio or "
+                                "seed11\n", optarg);
+                return 2;
+            }
+            snprintf(o.features, sizeof o.features, "%s", optarg);
+            break;
         case 10:
             if (!strcmp(optarg, "athlete"))
                 o.split = SPLIT_ATHLETE;
@@ -101,15 +118,13 @@ static int train_main(int argc, char **argv)
     o.dataset_path = argv[optind];
     struct dataset ds;
     struct hr_err e = {{0}};
-    if (dataset_open(argv[optind], &ds, &e)) {
-        fprintf(stderr, "hrcast train: %s\n", e.msg);
+    if (cli_open_dataset("train", usage_text, argv[optind], &ds))
         return 1;
-    }
     struct train_result r;
     int rc = train_lstm(&ds, &o, out, &r, &e);
     dataset_close(&ds);
     if (rc) {
-        fprintf(stderr, "hrcast train: %s\n", e.msg);
+        cli_error("train", e.msg);
         return 1;
     }
     hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm (%.0f s)", out, r.best_epoch,

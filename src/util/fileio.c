@@ -123,7 +123,7 @@ int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e)
     snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
     a->f = fopen(a->tmp, "wb");
     if (!a->f)
-        return hr_fail(e, "%s: cannot create: %s", a->tmp, strerror(errno));
+        return hr_fail(e, "%s: cannot create: %s", path, strerror(errno)); /* the user's name, not the temp one */
     return 0;
 }
 

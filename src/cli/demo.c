@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 static const char *usage_text =
-    "usage: hrcast demo [-o DIR] [--athletes N] [--workouts M] [--budget S] [--threads T] [--quick]\n"
+    "usage: hrcast demo [-o DIR] [--athletes N] [--workouts M] [--time-budget S] [--threads T] [--quick]\n"
     "\n"
     "Simulates a cohort of runners (docs/simulator.md), trains the LSTM for a fixed time budget,\n"
     "fits the constant and physiological baselines, evaluates all three on held-out athletes and\n"
@@ -24,7 +24,7 @@ static const char *usage_text =
     "  -o, --output DIR   where to write (default out)\n"
     "      --athletes N   simulated runners (60)\n"
     "      --workouts M   workouts per runner (20)\n"
-    "      --budget S     training time budget in seconds (150)\n"
+    "      --time-budget S  training time budget in seconds (150), as in hrcast train\n"
     "      --threads T    compute threads (2)\n"
     "      --quick        a smoke run: 12 runners x 8 workouts, 20 s of training\n"
     "  -h, --help         this text\n"
@@ -44,7 +44,8 @@ static int run(int (*fn)(int, char **), char **argv)
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"athletes", required_argument, 0, 1},
-                                         {"workouts", required_argument, 0, 2}, {"budget", required_argument, 0, 3},
+                                         {"workouts", required_argument, 0, 2}, {"time-budget", required_argument, 0, 3},
+                                         {"budget", required_argument, 0, 3}, /* the old name */
                                          {"threads", required_argument, 0, 4},  {"quick", no_argument, 0, 5},
                                          {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *dir = "out";
@@ -57,7 +58,7 @@ int cmd_demo(int argc, char **argv)
         case 'o': dir = optarg; break;
         case 1: if (cli_int("demo", "--athletes", optarg, 3, 100000, &athletes)) return 2; break;
         case 2: if (cli_int("demo", "--workouts", optarg, 2, 100000, &workouts)) return 2; break;
-        case 3: if (cli_float("demo", "--budget", optarg, 1, 1e7, &budget)) return 2; break;
+        case 3: if (cli_float("demo", "--time-budget", optarg, 1, 1e7, &budget)) return 2; break;
         case 4: if (cli_int("demo", "--threads", optarg, 1, 256, &threads)) return 2; break;
         case 5: athletes = 12; workouts = 8; budget = 20; break;
         case 'h': return cli_usage(usage_text, 1);
@@ -102,11 +103,16 @@ int cmd_demo(int argc, char **argv)
     char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "--physio", physio, "-o", outdir, NULL};
     if (run(cmd_eval, ev))
         return 1;
+#ifdef __APPLE__
+    const char *opener = "open";
+#else
+    const char *opener = "xdg-open"; /* or open the file in any browser */
+#endif
     printf("\ndemo finished in %.0f s. Next:\n"
-           "  open %s/report.html                                   # the report\n"
+           "  %s %s/report.html                               # the report (any browser opens it)\n"
            "  hrcast predict %s RUN.fit                  # predict your own run\n"
            "  hrcast plot %s %s -o run.png       # a picture of one run\n"
-           "  hrcast serve --model %s                    # the web page on http://127.0.0.1:8080\n",
-           hr_now_seconds() - t0, dir, model, model, ds, model);
+           "  hrcast serve %s                            # the web page on http://127.0.0.1:8080\n",
+           hr_now_seconds() - t0, opener, dir, model, model, ds, model);
     return 0;
 }

@@ -115,7 +115,10 @@ int cmd_eval(int argc, char **argv)
         n_models = 3;
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
-    const char *names[3] = {preds[0].kind, "constant", "physio"};
+    /* a physio or constant MODEL evaluated with --baselines: its baseline of the same kind gets a
+     * distinct row name, so that the table never shows two rows called "physio" */
+    const char *names[3] = {preds[0].kind, strcmp(preds[0].kind, "constant") ? "constant" : "constant-base",
+                            strcmp(preds[0].kind, "physio") ? "physio" : "physio-base"};
     hr_info("evaluating on %d workouts", n);
     if (evaluate(&ds, idx, n, pp, names, n_models, seed, dir != NULL, &ev, &e)) {
         cli_error("eval", e.msg);

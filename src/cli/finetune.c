@@ -104,6 +104,11 @@ int cmd_finetune(int argc, char **argv)
     struct hr_err e = {{0}};
     if (cli_open_dataset("finetune", usage_text, o.dataset_path, &ds))
         return 1;
+    int bad_athlete = cli_check_dataset_athlete("finetune", &ds, o.dataset_path, o.athlete);
+    if (bad_athlete) {
+        dataset_close(&ds);
+        return bad_athlete;
+    }
     struct train_result r;
     int rc = finetune_lstm(&ds, &o, out, &r, &e);
     dataset_close(&ds);

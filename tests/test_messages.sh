@@ -4,7 +4,7 @@
 # the command), a dataset and a model swapped, the real grid step in the step message, no doubled
 # prefixes, the user's path (not the temp file) in write errors, one usage line instead of the whole
 # help, exit 2 for every bad option value, the valid athletes listed, predict --athlete/--gender,
-# serve's model as an argument and a host name, demo --time-budget, animate/plot extensions, eval's
+# serve's model as an argument, a host name and no -t/-p/-c, demo --time-budget, animate/plot extensions, eval's
 # row names, the demo's "Next:" hint. Usage: tests/test_messages.sh [path/to/hrcast]
 set -uo pipefail
 BIN=$(realpath "${1:-${HRCAST_BIN:-build/hrcast}}")
@@ -144,10 +144,12 @@ stop
 start --model "$tmp/p.safetensors"
 check "serve --model MODEL still works" 'grep -q "listening on" $tmp/log'
 stop
-"$BIN" serve "$tmp/p.safetensors" --host no-such-host.invalid --port 0 2>"$tmp/e"; rc=$?
+timeout 10 "$BIN" serve "$tmp/p.safetensors" --host no-such-host.invalid --port 0 2>"$tmp/e"; rc=$?
 check "serve --host unknown name: exit 2, says it cannot resolve" '[ $rc -eq 2 ] && grep -q "cannot resolve" $tmp/e'
-"$BIN" serve "$tmp/p.safetensors" -t 2 --port 0 2>"$tmp/e"; rc=$?
-check "serve -t is gone (it means --target-time in plan): exit 2" '[ $rc -eq 2 ]'
+for f in -t -p -c; do
+  timeout 10 "$BIN" serve "$tmp/p.safetensors" $f 2 --port 0 2>"$tmp/e"; rc=$?
+  check "serve $f is gone (plan's short flags mean other things): exit 2" '[ $rc -eq 2 ]'
+done
 check "serve --help shows MODEL as an argument" '"$BIN" serve --help | grep -q "^usage: hrcast serve MODEL"'
 
 echo

@@ -28,7 +28,7 @@ static const char *usage_text =
     "                        --model MODEL (-m) is accepted too\n"
     "  -H, --host ADDR       address or host name to listen on (default 127.0.0.1; localhost;\n"
     "                        0.0.0.0 for all)\n"
-    "  -p, --port N          TCP port (default 8080; 0 picks a free one, printed on stderr)\n"
+    "      --port N          TCP port (default 8080; 0 picks a free one, printed on stderr)\n"
     "  -u, --max-upload SIZE largest request body, e.g. 512K, 20M (default 20M); larger -> 413\n"
     "      --threads N       worker threads, each with its own copy of the model (default 4)\n"
     "      --max-conns N     concurrent connections (default 128)\n"
@@ -129,7 +129,7 @@ int cmd_serve(int argc, char **argv)
     const char *model = NULL;
     int opt, int8 = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "m:H:p:u:qh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "m:H:u:qh", longopts, NULL)) != -1) {
         long long sz;
         switch (opt) {
         case 'm': model = optarg; break;

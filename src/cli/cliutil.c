@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out)
 {
@@ -105,9 +106,13 @@ int cli_usage(const char *text, int to_stdout)
 void cli_error(const char *cmd, const char *msg)
 {
     size_t n = strcspn(msg, ": ");
-    if (n && !strncmp(msg + n, ": ", 2))
+    char word[32];
+    /* a file that happens to be called "train" keeps its name in the message */
+    if (n && n < sizeof word && !strncmp(msg + n, ": ", 2) &&
+        snprintf(word, sizeof word, "%.*s", (int)n, msg) > 0 &&
+        access(word, F_OK) != 0)
         for (const struct command *c = hr_commands; c->name; c++)
-            if (strlen(c->name) == n && !strncmp(c->name, msg, n)) {
+            if (!strcmp(c->name, word)) {
                 msg += n + 2;
                 break;
             }

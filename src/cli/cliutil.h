@@ -21,7 +21,7 @@ int cli_usage(const char *text, int to_stdout);
 /* "hrcast CMD MODEL DATASET": the synopsis of a usage text, without its options (buf of cap bytes). */
 const char *cli_synopsis(const char *usage_text, char *buf, size_t cap);
 /* Print "hrcast CMD: MSG" on stderr; a leading "NAME: " in MSG that only repeats a command name
- * (the library's "train: ...") is dropped. */
+ * (the library's "train: ...") is dropped, unless a file of that name exists. */
 void cli_error(const char *cmd, const char *msg);
 /* Open a dataset / load a model. On failure print one line on stderr — when PATH is a folder or a
  * recording: that it must be imported first, with the command; when it is a model where a dataset

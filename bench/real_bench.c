@@ -6,7 +6,8 @@
  *     (src/train/finetune.h); the default variant is picked by VALIDATION MAE, never by test;
  *   cold start (leave one athlete out): LSTM and population physio trained on every other workout
  *     (the others' chrono val parts validate), tested on the athlete's chrono test part.
- * Prints Markdown tables (global masked MAE/RMSE, median per-workout MAE) per athlete and overall, and the
+ * Prints Markdown tables (global masked MAE/RMSE, median per-workout MAE) per athlete and overall, the
+ * overall MAE/RMSE on the steps the HR-quality stage trusts and the share of the error on flagged steps, and the
  * diagnostics of real_diag.h (per-athlete variant choice, blend with physio, recent-form and oracle offsets).
  * usage: real_bench DATASET OUTDIR ATHLETE[,ATHLETE...] [key=value ...]   (keys: see parse_kv) */
 #include "data/dataset.h"
@@ -37,6 +38,7 @@ struct cfg {
 
 struct cell { /* one method on one athlete's test part */
     struct metric_acc acc;
+    struct metric_acc trusted; /* the same, on the steps the HR-quality stage trusts */
     double *wmae;
     int nw;
     int done;
@@ -81,6 +83,7 @@ static void eval_into(const struct dataset *ds, const struct predictor *p, int a
         die("evaluate", &e);
     struct cell *c = &m->c[a];
     c->acc = ev.m[0].all;
+    c->trusted = ev.m[0].trusted;
     c->nw = ev.nw;
     c->wmae = malloc(sizeof(double) * (size_t)(ev.nw ? ev.nw : 1));
     for (int i = 0; i < ev.nw; i++)
@@ -201,13 +204,20 @@ static void print_columns(FILE *f)
 
 static void print_table(FILE *f, struct method *ms, int nm, const char *title)
 {
-    fprintf(f, "\n%s\n\nMAE / RMSE / median per-workout MAE, bpm, on each athlete's chrono test part (last 20 %% by date).\n\n| method |",
+    fprintf(f, "\n%s\n\nMAE / RMSE / median per-workout MAE, bpm, on each athlete's chrono test part (last 20 %% by date), all "
+               "recorded steps; then the overall MAE / RMSE on the trusted steps only (the HR-quality stage, docs/data.md) "
+               "and the share of the overall absolute error that the flagged steps carry.\n\n| method |",
             title);
-    print_columns(f);
+    for (int a = 0; a < n_ath; a++)
+        fprintf(f, " %s |", ath[a]);
+    fprintf(f, " **overall** | overall, trusted steps | error on flagged steps |\n|---|");
+    for (int a = 0; a <= n_ath + 2; a++)
+        fprintf(f, "---|");
+    fputc('\n', f);
     for (int k = 0; k < nm; k++) {
         struct method *m = &ms[k];
         fprintf(f, "| %s |", m->name);
-        struct metric_acc all = {0};
+        struct metric_acc all = {0}, trusted = {0};
         double *w = NULL;
         int nw = 0, ok = 1;
         for (int a = 0; a < n_ath; a++) {
@@ -222,14 +232,18 @@ static void print_table(FILE *f, struct method *ms, int nm, const char *title)
             fprintf(f, " %.2f / %.2f / %.2f |", metric_mae(&c->acc), metric_rmse(&c->acc), median_of(tmp, c->nw));
             free(tmp);
             metric_merge(&all, &c->acc);
+            metric_merge(&trusted, &c->trusted);
             w = realloc(w, sizeof(double) * (size_t)(nw + c->nw + 1));
             memcpy(w + nw, c->wmae, sizeof(double) * (size_t)c->nw);
             nw += c->nw;
         }
         if (ok)
-            fprintf(f, " **%.2f** / %.2f / %.2f |\n", metric_mae(&all), metric_rmse(&all), median_of(w, nw));
+            fprintf(f, " **%.2f** / %.2f / %.2f | %.2f / %.2f | %.1f %% of the error, %.1f %% of the steps |\n",
+                    metric_mae(&all), metric_rmse(&all), median_of(w, nw), metric_mae(&trusted), metric_rmse(&trusted),
+                    all.abs_sum > 0 ? 100.0 * (all.abs_sum - trusted.abs_sum) / all.abs_sum : 0.0,
+                    all.n > 0 ? 100.0 * (double)(all.n - trusted.n) / (double)all.n : 0.0);
         else
-            fprintf(f, " - |\n");
+            fprintf(f, " - | - | - |\n");
         free(w);
     }
 }

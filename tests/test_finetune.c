@@ -34,7 +34,7 @@ static void make_dataset(const char *path)
     struct ingest g;
     struct hr_err e = {{0}};
     assert_int_equal(ingest_open(&g, path, &po, &e), 0);
-    struct sim_options so = {0, 0.35};
+    struct sim_options so = {.noise_free = 0, .duration_scale = 0.35};
     struct workout w;
     workout_init(&w);
     for (int a = 0; a < ATHLETES; a++)
@@ -54,11 +54,14 @@ static double mae_on(const struct predictor *p, const struct dataset *ds, const 
     for (int i = 0; i < n; i++) {
         struct series s;
         dataset_series(ds, idx[i], &s);
-        float *hr = malloc(sizeof(float) * (size_t)s.n);
+        float *hr = malloc(sizeof(float) * (size_t)s.n), *target = malloc(sizeof(float) * (size_t)s.n);
         struct hr_err e = {{0}};
         assert_int_equal(predictor_predict(p, &s, hr, NULL, &e), 0);
-        metric_add(&acc, hr, S_HR(&s), s.n);
+        for (int t = 0; t < s.n; t++) /* validation scores the trusted steps (HR-quality stage) */
+            target[t] = series_hr_trusted(&s, t) ? S_HR(&s)[t] : NAN;
+        metric_add(&acc, hr, target, s.n);
         free(hr);
+        free(target);
     }
     return metric_mae(&acc);
 }

@@ -89,13 +89,21 @@ def load_model(path):
     return net.eval(), card
 
 
+def rest_row(card, row0):
+    """The pre-roll row: the first row with every speed column and grade 0 (hrcast's features_rest_row)."""
+    return [0.0 if n.startswith("speed") or n == "grade" else v for n, v in zip(card["features"]["names"], row0)]
+
+
 def predict(net, card, rows):
-    """rows: [T, F] raw (un-normalised) feature values. Returns (hr [T], sigma [T] or None) in bpm."""
-    x = torch.tensor([[math.nan if v is None else v for v in r] for r in rows], dtype=torch.float32)
+    """rows: [T, F] raw (un-normalised) feature values. Returns (hr [T], sigma [T] or None) in bpm.
+    A model with "preroll_steps" P first runs P rest rows (rest_row), whose outputs are dropped."""
+    rows = [[math.nan if v is None else v for v in r] for r in rows]
+    P = int(card.get("preroll_steps", 0)) if rows else 0
+    x = torch.tensor([rest_row(card, rows[0])] * P + rows, dtype=torch.float32)
     nz = card["normalizer"]
     x = (x - torch.tensor(nz["mean"], dtype=torch.float32)) / torch.tensor(nz["std"], dtype=torch.float32)
     with torch.no_grad():
-        y = net(x.reshape(1, -1, x.shape[-1]))[0]
+        y = net(x.reshape(1, -1, x.shape[-1]))[0][P:]
     sigma = torch.exp(0.5 * y[:, 1]) if y.shape[1] == 2 else None
     return y[:, 0], sigma
 

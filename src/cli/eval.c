@@ -21,6 +21,8 @@ static const char *usage_text =
     "per-workout MAE distribution, 95 % bootstrap confidence intervals by workout, MAE after the first\n"
     "2 minutes, by minute, by duration, by athlete and by intensity class (from speed only), and the\n"
     "interval coverage of an NLL model. The models never see the HR of the workout they predict.\n"
+    "MAE and RMSE are given twice, side by side: on all recorded HR steps and on the trusted steps\n"
+    "(the HR-quality stage's verdicts, from the recording alone: docs/data.md).\n"
     "\n"
     "options:\n"
     "      --split S     athlete:test (default; 'test' alone means this), chrono:test, athlete:val, all\n"

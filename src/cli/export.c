@@ -2,6 +2,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
+#include "prep/hr_quality.h"
 #include "data/parquet_write.h"
 #include "io/parquet_card.h"
 #include <errno.h>
@@ -19,7 +20,9 @@ static const char *usage_text =
     "\n"
     "Writes every series of a dataset: csv has one row per grid step (workout, athlete, time,\n"
     "speed, altitude, grade, distance, heart_rate; empty heart_rate = masked); jsonl has one JSON\n"
-    "object per workout with metadata, splits and arrays (null = masked); parquet writes a Hugging\n"
+    "object per workout with metadata, splits and arrays (null = masked) and \"hr_issue\": per step\n"
+    "null (trusted HR) or the HR-quality reason (docs/data.md; \"hr_truth\" too for simulate\n"
+    "--artifacts), matched by time with \"start_time\" (epoch s) + index x \"step_s\"; parquet writes a Hugging\n"
     "Face style folder DIR/data/{train,validation,test}.parquet (the stored athlete-disjoint split)\n"
     "plus DIR/README.md, the dataset card (docs/parquet.md).\n"
     "\n"
@@ -149,6 +152,18 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
             jw_arr_begin(&w);
             for (int k = 0; k < s.n; k++)
                 jw_num(&w, s.ch[c][k]);
+            jw_arr_end(&w);
+        }
+        if (s.hr_issue)
+            jw_kv_str(&w, "hr_sensor", s.meta.hr_sensor);
+        for (int t = 0; t < 2 && s.hr_issue; t++) { /* per step: null = trusted, else the reason */
+            if (t == 1 && !s.meta.has_hr_truth)
+                break;
+            const uint8_t *v = t ? s.hr_truth : s.hr_issue;
+            jw_key(&w, t ? "hr_truth" : "hr_issue");
+            jw_arr_begin(&w);
+            for (int k = 0; k < s.n; k++)
+                jw_str(&w, v[k] == HRQ_TRUSTED ? NULL : hr_issue_name((enum hr_issue)v[k]));
             jw_arr_end(&w);
         }
         jw_obj_end(&w);

@@ -37,6 +37,8 @@ static const char *usage_text =
     "  -h, --help               this text\n"
     "\n"
     "Each unreadable file gets one line 'path: offset: reason' and the import goes on.\n"
+    "Every grid step gets an HR-quality verdict (trusted, or cadence_lock, lock_on, dropout, stuck,\n"
+    "level_shift, spike; docs/data.md), stored with the dataset and counted at the end.\n"
     "Exit status: 0 all files read, 1 some files failed or nothing was accepted (then no dataset is\n"
     "written), 2 usage error.\n"
     "\n"
@@ -212,6 +214,8 @@ int cmd_import(int argc, char **argv)
     long long accepted = ctx.g.st.accepted;
     double hours = ctx.g.hours;
     struct prep_stats st = ctx.g.st;
+    long long hrq[HRQ_COUNT];
+    memcpy(hrq, ctx.g.hr_quality, sizeof hrq);
     if (accepted == 0) { /* no dataset rather than an empty one */
         ingest_abort(&ctx.g);
         fprintf(stderr, "hrcast import: no workout was accepted, %s not written; rejected:", out);
@@ -240,6 +244,10 @@ int cmd_import(int argc, char **argv)
                 any = 1;
             }
         fprintf(stderr, "%s\n", any ? "" : " none");
+        fprintf(stderr, "HR quality (grid steps):");
+        for (int r = 0; r < HRQ_COUNT; r++)
+            fprintf(stderr, " %s=%lld", hr_issue_name((enum hr_issue)r), hrq[r]);
+        fprintf(stderr, "\n");
         if (failed)
             fprintf(stderr, "%lld files could not be read (see the lines above)\n", failed);
         if (unsupported)

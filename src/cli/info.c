@@ -1,7 +1,10 @@
-/* info.c — `hrcast info DATASET [--json]`: counts by athlete, sport, split and rejection reason. */
+/* info.c — `hrcast info DATASET [--json] [--features SET]`: counts by athlete, sport, split and
+ * rejection reason; with --features, each feature's distribution over the dataset instead. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
+#include "data/feature_stats.h"
+#include "prep/hr_quality.h"
 #include "util/json.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -9,19 +12,28 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast info DATASET [--json]\n"
+    "usage: hrcast info DATASET [--json] [--features SET [--split SPEC]]\n"
     "\n"
     "Summarises a dataset: workouts, athletes, hours, counts by athlete, sport and split, and why\n"
     "workouts were rejected or steps masked during import.\n"
     "\n"
     "options:\n"
-    "  --json      one JSON object on stdout (keys: workouts, athletes, hours, step, rejected,\n"
-    "              masked, by_athlete, by_sport, splits)\n"
-    "  -h, --help  this text\n"
+    "  --json          one JSON object on stdout (keys: workouts, athletes, hours, step, rejected,\n"
+    "                  masked, hr_quality, by_athlete, by_sport, splits); hr_quality: grid steps per\n"
+    "                  HR-quality verdict (trusted, hr_gap, pause, cadence_lock, lock_on, dropout,\n"
+    "                  stuck, level_shift, spike; docs/data.md), null for a version-1 dataset\n"
+    "  --features SET  instead: each feature of SET (default, seed11, default+pace) over every step\n"
+    "                  of the dataset: count, mean, sd, min, p1, p5, p50, p95, p99, max (what a\n"
+    "                  normaliser would see; look for outliers). With --json: one object per feature\n"
+    "  --split SPEC    with --features: only that split part (athlete:train, chrono:test, ...;\n"
+    "                  default all)\n"
+    "  -h, --help      this text\n"
     "\n"
     "examples:\n"
     "  hrcast info real.hrd\n"
-    "  hrcast info real.hrd --json | jq .rejected\n";
+    "  hrcast info real.hrd --json | jq .rejected\n"
+    "  hrcast info real.hrd --features default\n"
+    "  hrcast info real.hrd --features default --split athlete:train\n";
 
 struct tally {
     char name[64];
@@ -54,14 +66,82 @@ static int cmp_tally(const void *a, const void *b)
     return y->workouts != x->workouts ? y->workouts - x->workouts : strcmp(x->name, y->name);
 }
 
+/* `--features SET`: the distribution of every feature of SET over all steps of the dataset. */
+static int print_feature_stats(const struct dataset *ds, const char *set_name, const char *split, int json)
+{
+    const struct feature_set *set = feature_set_get(set_name);
+    if (!set) {
+        fprintf(stderr, "hrcast info: unknown feature set '%s' (default, seed11, default+pace)\n", set_name);
+        return 2;
+    }
+    int kind, part, n_idx = 0, *idx = NULL;
+    if (parse_split_spec(split, &kind, &part)) {
+        fprintf(stderr, "hrcast info: bad --split '%s' (all, athlete:train, chrono:test, ...)\n", split);
+        return 2;
+    }
+    if (kind >= 0 && !(idx = dataset_select(ds, (enum split_kind)kind, (enum split_part)part, &n_idx))) {
+        fprintf(stderr, "hrcast info: out of memory\n");
+        return 1;
+    }
+    struct feature_stat st[FEAT_MAX];
+    struct hr_err e;
+    int rc = dataset_feature_stats(ds, idx, n_idx, set, st, &e);
+    free(idx);
+    if (rc) {
+        cli_error("info", e.msg);
+        return 1;
+    }
+    if (json) {
+        struct jw w;
+        jw_init_file(&w, stdout, 1);
+        jw_obj_begin(&w);
+        for (int f = 0; f < set->n; f++) {
+            jw_key(&w, set->names[f]);
+            jw_obj_begin(&w);
+            jw_kv_int(&w, "count", st[f].count);
+            jw_kv_num(&w, "mean", st[f].mean);
+            jw_kv_num(&w, "sd", st[f].sd);
+            jw_kv_num(&w, "min", st[f].min);
+            for (int p = 0; p < FSTAT_NPCT; p++) {
+                char key[8];
+                snprintf(key, sizeof key, "p%g", feature_stats_pct[p]);
+                jw_kv_num(&w, key, st[f].pct[p]);
+            }
+            jw_kv_num(&w, "max", st[f].max);
+            jw_obj_end(&w);
+        }
+        jw_obj_end(&w);
+        fputc('\n', stdout);
+        return 0;
+    }
+    printf("feature set %s over %lld steps of %d workouts (split %s)\n", set->name, st[0].count,
+           kind >= 0 ? n_idx : ds->n, split);
+    printf("%-22s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n", "feature", "mean", "sd", "min", "p1", "p5",
+           "p50", "p95", "p99", "max");
+    for (int f = 0; f < set->n; f++) {
+        printf("%-22s %10.4g %10.4g %10.4g", set->names[f], st[f].mean, st[f].sd, st[f].min);
+        for (int p = 0; p < FSTAT_NPCT; p++)
+            printf(" %10.4g", st[f].pct[p]);
+        printf(" %10.4g\n", st[f].max);
+    }
+    return 0;
+}
+
 int cmd_info(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"features", required_argument, 0, 'F'},
+                                         {"split", required_argument, 0, 'S'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int json = 0, c;
+    const char *features = NULL, *split = "all";
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'j')
             json = 1;
+        else if (c == 'F')
+            features = optarg;
+        else if (c == 'S')
+            split = optarg;
         else if (c == 'h')
             return cli_usage(usage_text, 1);
         else
@@ -72,6 +152,11 @@ int cmd_info(int argc, char **argv)
     struct dataset ds;
     if (cli_open_dataset("info", usage_text, argv[optind], &ds))
         return 1;
+    if (features) {
+        int rc = print_feature_stats(&ds, features, split, json);
+        dataset_close(&ds);
+        return rc;
+    }
     struct tally *ath = NULL, *sport = NULL;
     int na = 0, ns = 0;
     double hours = 0;
@@ -94,6 +179,8 @@ int cmd_info(int argc, char **argv)
     qsort(ath, (size_t)na, sizeof *ath, cmp_tally);
     qsort(sport, (size_t)ns, sizeof *sport, cmp_tally);
     static const char *kind_names[SPLIT_KINDS] = {"athlete", "chrono"};
+    long long hrq[HRQ_COUNT], hrq_truth[HRQ_COUNT];
+    int has_hrq = dataset_hr_quality(&ds, 0, hrq) == 0, has_truth = dataset_hr_quality(&ds, 1, hrq_truth) == 0;
     if (json) {
         struct jw w;
         jw_init_file(&w, stdout, 1);
@@ -117,6 +204,19 @@ int cmd_info(int argc, char **argv)
             if (!strncmp(ds.reject[r].reason, "mask:", 5))
                 jw_kv_int(&w, ds.reject[r].reason + 5, ds.reject[r].count);
         jw_obj_end(&w);
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass && !has_truth)
+                break;
+            jw_key(&w, pass ? "hr_quality_truth" : "hr_quality");
+            if (!has_hrq) {
+                jw_null(&w);
+                continue;
+            }
+            jw_obj_begin(&w);
+            for (int r = 0; r < HRQ_COUNT; r++)
+                jw_kv_int(&w, hr_issue_name((enum hr_issue)r), pass ? hrq_truth[r] : hrq[r]);
+            jw_obj_end(&w);
+        }
         for (int pass = 0; pass < 2; pass++) {
             struct tally *t = pass ? sport : ath;
             int n = pass ? ns : na;
@@ -169,6 +269,19 @@ int cmd_info(int argc, char **argv)
         for (int r = 0; r < ds.n_reject; r++)
             if (!strncmp(ds.reject[r].reason, "mask:", 5) && ds.reject[r].count)
                 printf("  %-28s %8lld\n", ds.reject[r].reason + 5, ds.reject[r].count);
+        if (has_hrq) {
+            printf("\n  %-28s %8s %7s%s\n", "HR quality (grid steps)", "steps", "share",
+                   has_truth ? "   injected" : "");
+            for (int r = 0; r < HRQ_COUNT; r++) {
+                printf("  %-28s %8lld %6.2f%%", hr_issue_name((enum hr_issue)r), hrq[r],
+                       steps ? 100.0 * hrq[r] / steps : 0.0);
+                if (has_truth)
+                    printf(" %10lld", hrq_truth[r]);
+                printf("\n");
+            }
+        } else {
+            printf("\n  HR quality: not assessed (dataset version %d; import again to assess)\n", ds.version);
+        }
     }
     free(ath);
     free(sport);

@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 
 static const char *usage_text =
-    "usage: hrcast simulate [--athletes N] [--workouts M] [--seed S] -o DATASET [--emit-files DIR]\n"
+    "usage: hrcast simulate [--athletes N] [--workouts M] [--seed S] [--artifacts] -o DATASET\n"
+    "                       [--emit-files DIR]\n"
     "\n"
     "Simulates N runners (resting/max HR, fitness, HR kinetics, drift, form; docs/simulator.md), each\n"
     "recording M workouts (easy, steady, tempo, intervals, progressive, hills, long, race) with the\n"
@@ -27,6 +28,10 @@ static const char *usage_text =
     "      --workouts M       workouts per runner (default 20)\n"
     "      --seed S           seed of everything random (default 1)\n"
     "      --step S           grid step in seconds (default 10)\n"
+    "      --artifacts        inject each kind of HR-sensor artifact (cadence_lock, lock_on, dropout,\n"
+    "                         stuck, level_shift, spike) at random, each with probability 0.35 per\n"
+    "                         workout; the true extent is stored with the dataset (`hrcast info`,\n"
+    "                         bench/hr_quality.sh)\n"
     "      --emit-files DIR   also write each raw recording as DIR/<athlete>/<n>.{fit,gpx,tcx}\n"
     "                         (formats rotate so that every reader gets realistic files)\n"
     "  -q, --quiet            only errors\n"
@@ -34,7 +39,8 @@ static const char *usage_text =
     "\n"
     "examples:\n"
     "  hrcast simulate --athletes 60 --workouts 20 -o sim.hrd\n"
-    "  hrcast simulate --athletes 2 --workouts 3 --emit-files runs/ -o small.hrd\n";
+    "  hrcast simulate --athletes 2 --workouts 3 --emit-files runs/ -o small.hrd\n"
+    "  hrcast simulate --athletes 10 --workouts 10 --artifacts -o artifacts.hrd\n";
 
 int cmd_simulate(int argc, char **argv)
 {
@@ -42,12 +48,14 @@ int cmd_simulate(int argc, char **argv)
         {"output", required_argument, 0, 'o'}, {"athletes", required_argument, 0, 1},
         {"workouts", required_argument, 0, 2}, {"seed", required_argument, 0, 3},
         {"step", required_argument, 0, 4},     {"emit-files", required_argument, 0, 5},
+        {"artifacts", no_argument, 0, 6},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *out = NULL, *emit = NULL;
     long athletes = 60, workouts = 20;
     uint64_t seed = 1;
     double step = 10;
+    struct sim_options so = {0};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -58,6 +66,7 @@ int cmd_simulate(int argc, char **argv)
         case 3: if (cli_u64("simulate", "--seed", optarg, &seed)) return 2; break;
         case 4: if (cli_float("simulate", "--step", optarg, 0.5, 600, &step)) return 2; break;
         case 5: emit = optarg; break;
+        case 6: so.artifacts = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -101,7 +110,7 @@ int cmd_simulate(int argc, char **argv)
         }
         for (int k = 0; k < workouts; k++) {
             enum sim_kind kind = sim_schedule_kind(ath, k);
-            if (sim_workout(ath, k, kind, seed, &w)) {
+            if (sim_workout_ex(ath, k, kind, seed, &so, &w, NULL)) {
                 fprintf(stderr, "hrcast simulate: simulation of %s #%d failed\n", ath->id, k);
                 rc = 1;
                 break;
@@ -136,8 +145,8 @@ int cmd_simulate(int argc, char **argv)
     long long accepted = g.st.accepted;
     double hours = g.hours;
     char desc[256];
-    snprintf(desc, sizeof desc, "hrcast simulate --athletes %ld --workouts %ld --seed %llu --step %g", athletes,
-             workouts, (unsigned long long)seed, step);
+    snprintf(desc, sizeof desc, "hrcast simulate --athletes %ld --workouts %ld --seed %llu --step %g%s", athletes,
+             workouts, (unsigned long long)seed, step, so.artifacts ? " --artifacts" : "");
     if (ingest_finish(&g, seed, desc, &e)) {
         cli_error("simulate", e.msg);
         return 1;

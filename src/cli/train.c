@@ -33,16 +33,22 @@ static const char *usage_text =
     "                        training part) or seed11 (the reference's 11); docs/features.md\n"
     "      --split S         athlete (cold start, default) or chrono (per-athlete chronological)\n"
     "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
+    "      --preroll S       seconds of standing still run before every sequence, in training and\n"
+    "                        prediction, so that a prediction starts from a learned rest state (60;\n"
+    "                        0 = none: the zero state at the first step, models from before)\n"
     "      --seed S          seed of initialisation, shuffling and dropout (42)\n"
     "      --threads T       compute threads (1); same seed and threads give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "      --resume          continue from MODEL.resume\n"
+    "      --keep-flagged    train and validate on every recorded HR step, also those the HR-quality\n"
+    "                        stage flagged (cadence lock, dropout, ...; docs/data.md); default: left out\n"
     "  -q, --quiet           only errors\n"
     "  -h, --help            this text\n"
     "\n"
     "examples:\n"
     "  hrcast train sim.hrd -o model.safetensors --epochs 10\n"
-    "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n";
+    "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n"
+    "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n";
 
 static int train_main(int argc, char **argv)
 {
@@ -55,7 +61,9 @@ static int train_main(int argc, char **argv)
         {"split", required_argument, 0, 10},    {"seed", required_argument, 0, 11},
         {"threads", required_argument, 0, 12},  {"resume", no_argument, 0, 13},
         {"max-len", required_argument, 0, 14},  {"time-budget", required_argument, 0, 15},
-        {"weight-decay", required_argument, 0, 16}, {"quiet", no_argument, 0, 'q'},
+        {"weight-decay", required_argument, 0, 16}, {"preroll", required_argument, 0, 17},
+        {"keep-flagged", no_argument, 0, 18},
+        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     struct train_opts o;
     train_opts_default(&o);
@@ -105,6 +113,8 @@ static int train_main(int argc, char **argv)
         case 14: if (cli_int("train", "--max-len", optarg, 2, 1000000, &v)) return 2; o.max_len = (int)v; break;
         case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; break;
+        case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; break;
+        case 18: o.keep_flagged = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);

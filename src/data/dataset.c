@@ -2,6 +2,7 @@
  * the layout is in docs/dataset-format.md. */
 #include "data/dataset.h"
 #include "data/splits.h"
+#include "prep/hr_quality.h"
 #include "util/bytebuf.h"
 #include "util/fileio.h"
 #include <errno.h>
@@ -15,7 +16,8 @@
 #include <unistd.h>
 
 #define DS_MAGIC "HRCDSET"
-#define DS_VERSION 1u
+#define DS_VERSION 2u     /* written; 1 (no HR-quality verdicts) is still read */
+#define DS_VERSION_MIN 1u
 #define DS_HEADER 64u
 #define TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 
@@ -98,6 +100,18 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
             return hr_fail(e, "%s: write failed: %s", w->af.path, strerror(errno));
         w->pos += (uint64_t)s->n * sizeof(float);
     }
+    /* version 2: the HR-quality verdict and the true artifact (simulated data) of each step, u8 each */
+    static const uint8_t none[256];
+    for (int b = 0; b < 2; b++) {
+        const uint8_t *bytes = b == 0 ? s->hr_issue : s->hr_truth;
+        for (int k = 0; k < s->n;) {
+            size_t chunk = bytes ? (size_t)(s->n - k) : (size_t)(s->n - k < 256 ? s->n - k : 256);
+            if (fwrite(bytes ? bytes + k : none, 1, chunk, w->af.f) != chunk)
+                return hr_fail(e, "%s: write failed: %s", w->af.path, strerror(errno));
+            k += (int)chunk;
+        }
+        w->pos += (uint64_t)s->n;
+    }
     const struct series_meta *m = &s->meta;
     w->athlete[w->n] = strdup(m->athlete);
     if (!w->athlete[w->n])
@@ -122,6 +136,8 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
     bb_str16(b, m->sport);
     bb_str16(b, m->device);
     bb_str16(b, m->source);
+    bb_str16(b, m->hr_sensor);
+    bb_u8(b, (uint8_t)(m->has_hr_truth && s->hr_truth));
     if (b->oom || w->offs.oom)
         return hr_fail(e, "%s: out of memory", w->af.path);
     w->n++;
@@ -259,10 +275,12 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
     float step = br_f32(&r);
     uint32_t nch = br_u32(&r);
     uint64_t seed = br_u64(&r), ioff = br_u64(&r), ilen = br_u64(&r);
-    if (version != DS_VERSION) {
+    if (version < DS_VERSION_MIN || version > DS_VERSION) {
         dataset_close(ds);
-        return hr_fail_at(e, path, 8, "dataset version %u is not supported (this hrcast reads %u)", version, DS_VERSION);
+        return hr_fail_at(e, path, 8, "dataset version %u is not supported (this hrcast reads %u to %u)", version,
+                          DS_VERSION_MIN, DS_VERSION);
     }
+    ds->version = (int)version;
     if (nch != CH_COUNT || !(step > 0) || ioff > ds->map_len || ilen > ds->map_len - ioff ||
         n > ds->map_len / 16) {
         dataset_close(ds);
@@ -316,6 +334,11 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
             br_str16(&s, m->device, sizeof m->device);
             br_str16(&s, m->source, sizeof m->source);
             uint64_t bytes = (uint64_t)sl * CH_COUNT * sizeof(float);
+            if (version >= 2) {
+                br_str16(&s, m->hr_sensor, sizeof m->hr_sensor);
+                m->has_hr_truth = br_u8(&s) != 0;
+                bytes += 2 * (uint64_t)sl; /* verdict and truth bytes after the channels */
+            }
             if (s.bad || off % 4 || off > ds->map_len || bytes > ds->map_len - off || sl > (1u << 28)) {
                 dataset_close(ds);
                 return hr_fail_at(e, path, (long long)at, "corrupt series record %u", seen);
@@ -365,6 +388,10 @@ void dataset_series(const struct dataset *ds, int i, struct series *out)
     float *base = (float *)(void *)((uint8_t *)ds->map + ds->offset[i]);
     for (int c = 0; c < CH_COUNT; c++)
         out->ch[c] = base + (size_t)c * (size_t)out->n;
+    if (ds->version >= 2) {
+        out->hr_issue = (uint8_t *)(base + (size_t)CH_COUNT * (size_t)out->n);
+        out->hr_truth = out->hr_issue + out->n;
+    }
     out->meta = ds->meta[i];
     out->owns = 0;
 }
@@ -423,4 +450,23 @@ int parse_split_spec(const char *spec, int *kind, int *part)
     else
         return -1;
     return 0;
+}
+
+int dataset_hr_quality(const struct dataset *ds, int truth, long long *counts)
+{
+    memset(counts, 0, sizeof *counts * HRQ_COUNT);
+    if (ds->version < 2)
+        return -1;
+    int any_truth = 0;
+    for (int i = 0; i < ds->n; i++) {
+        if (truth && !ds->meta[i].has_hr_truth)
+            continue;
+        any_truth = 1;
+        struct series s;
+        dataset_series(ds, i, &s);
+        const uint8_t *v = truth ? s.hr_truth : s.hr_issue;
+        for (int k = 0; k < s.n; k++)
+            counts[v[k] < HRQ_COUNT ? v[k] : HRQ_HR_GAP]++;
+    }
+    return truth && !any_truth ? -1 : 0;
 }

@@ -22,6 +22,7 @@ struct ds_reject {
 };
 
 struct dataset {
+    int version;        /* of the file: 1 has no HR-quality verdicts (series hr_issue NULL) */
     int n;              /* series */
     float step;         /* grid step, seconds */
     uint64_t split_seed;
@@ -44,6 +45,9 @@ void dataset_series(const struct dataset *ds, int i, struct series *out);
 /* Indices of the series in one part of one split (malloc'ed, count in *n). */
 int *dataset_select(const struct dataset *ds, enum split_kind kind, enum split_part part, int *n);
 const char *split_part_name(enum split_part p);
+/* Steps per HR-quality verdict (enum hr_issue) over all series (counts[HRQ_COUNT]); truth: the
+ * injected artifacts instead (simulated data). -1 when the file has none (version 1, or no truth). */
+int dataset_hr_quality(const struct dataset *ds, int truth, long long *counts);
 /* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "all" (kind=-1). */
 int parse_split_spec(const char *spec, int *kind, int *part);
 

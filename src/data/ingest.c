@@ -89,6 +89,8 @@ int ingest_sink(void *ctx, struct workout *w)
         return 1;
     }
     g->hours += s.n * s.step / 3600.0;
+    for (int k = 0; k < s.n; k++)
+        g->hr_quality[s.hr_issue[k] < HRQ_COUNT ? s.hr_issue[k] : HRQ_HR_GAP]++;
     series_free(&s);
     return 0;
 }

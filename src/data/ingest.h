@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "data/dataset.h"
 #include "io/workout.h"
+#include "prep/hr_quality.h"
 #include "prep/prep.h"
 
 struct ingest {
@@ -16,6 +17,7 @@ struct ingest {
     size_t seen_cap, seen_n;
     long long workouts_in;
     double hours; /* accepted hours */
+    long long hr_quality[HRQ_COUNT]; /* accepted grid steps per HR-quality verdict */
     struct hr_err err; /* first write error, if any */
     int failed;
 };

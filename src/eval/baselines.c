@@ -2,6 +2,7 @@
 #include "eval/baselines.h"
 #include "model/constant.h"
 #include "model/physio.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,14 +16,26 @@ int baselines_fit(const struct dataset *ds, int kind, struct predictor *constant
     int *idx = dataset_select(ds, kind < 0 ? SPLIT_ATHLETE : (enum split_kind)kind, PART_TRAIN, &n);
     struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
     const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
+    float **trusted = calloc((size_t)(n ? n : 1), sizeof *trusted);
     int rc = -1;
-    if (!idx || !v || !sp) {
+    if (!idx || !v || !sp || !trusted) {
         hr_fail(e, "baselines: out of memory");
         goto out;
     }
     for (int i = 0; i < n; i++) {
         dataset_series(ds, idx[i], &v[i]);
         sp[i] = &v[i];
+        if (!v[i].hr_issue)
+            continue;
+        /* fitted on the trusted steps, like the LSTM (flagged HR is no target) */
+        trusted[i] = malloc(sizeof(float) * (size_t)(v[i].n ? v[i].n : 1));
+        if (!trusted[i]) {
+            hr_fail(e, "baselines: out of memory");
+            goto out;
+        }
+        for (int t = 0; t < v[i].n; t++)
+            trusted[i][t] = series_hr_trusted(&v[i], t) ? S_HR(&v[i])[t] : NAN;
+        v[i].ch[CH_HR] = trusted[i];
     }
     struct constant_model cm;
     if (constant_model_fit(&cm, sp, n, 1, e) || constant_predictor_from_model(&cm, constant, e))
@@ -43,6 +56,9 @@ int baselines_fit(const struct dataset *ds, int kind, struct predictor *constant
     }
     rc = 0;
 out:
+    for (int i = 0; trusted && i < n; i++)
+        free(trusted[i]);
+    free(trusted);
     free(idx);
     free(v);
     free(sp);

@@ -131,7 +131,20 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
                 metric_rmse(&m->all), m->rmse_lo, m->rmse_hi, metric_bias(&m->all), metric_mae(&m->after2),
                 m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
     }
-    fprintf(f, "</table>\n");
+    fprintf(f, "</table>\n<h3>All recorded steps and trusted steps</h3>\n<p class=\"note\">The same predictions scored "
+               "on every recorded heart-rate step and on the steps the HR-quality stage trusts (no cadence lock, "
+               "lock-on, dropout, stuck value, level shift or spike; from the recording alone)%s.</p>\n"
+               "<table><tr><th>model</th><th>MAE all recorded</th><th>MAE trusted</th><th>RMSE all recorded</th>"
+               "<th>RMSE trusted</th></tr>\n",
+            ev->assessed ? "" : "; this dataset (version 1) was not assessed, so every recorded step counts as trusted");
+    for (int k = 0; k < ev->n_models; k++) {
+        const struct eval_model *m = &ev->m[k];
+        fprintf(f, "<tr><td>%s</td><td class=n>%.2f</td><td class=n>%.2f</td><td class=n>%.2f</td><td class=n>%.2f</td>"
+                   "</tr>\n",
+                m->name, metric_mae(&m->all), metric_mae(&m->trusted), metric_rmse(&m->all), metric_rmse(&m->trusted));
+    }
+    fprintf(f, "<tr><td>steps</td><td class=n>%lld</td><td class=n>%lld</td><td></td><td></td></tr>\n</table>\n",
+            ev->steps, ev->trusted_steps);
     for (int k = 1; k < ev->n_models; k++) {
         double b = metric_mae(&ev->m[k].all), a = metric_mae(&ev->m[0].all);
         fprintf(f, "<p>%s: MAE %.1f %% %s than the %s baseline.</p>\n", ev->m[0].name, fabs(100 * (1 - a / b)),

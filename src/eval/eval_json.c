@@ -30,6 +30,13 @@ static void model_obj(struct jw *w, const struct evaluation *ev, const struct ev
     jw_num(w, m->rmse_hi);
     jw_arr_end(w);
     jw_kv_num(w, "mae_after_2min", metric_mae(&m->after2));
+    jw_key(w, "trusted"); /* the same predictions scored on the steps the HR-quality stage trusts */
+    jw_obj_begin(w);
+    jw_kv_num(w, "mae", metric_mae(&m->trusted));
+    jw_kv_num(w, "rmse", metric_rmse(&m->trusted));
+    jw_kv_num(w, "bias", metric_bias(&m->trusted));
+    jw_kv_int(w, "steps", m->trusted.n);
+    jw_obj_end(w);
     jw_key(w, "workout_mae");
     jw_obj_begin(w);
     jw_kv_num(w, "median", m->wmae_median);
@@ -87,11 +94,15 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
     jw_kv_str(w, "split", cx->split);
     jw_kv_int(w, "workouts", ev->nw);
     jw_kv_int(w, "steps", ev->steps);
+    jw_kv_int(w, "steps_trusted", ev->trusted_steps);
+    jw_kv_bool(w, "hr_quality_assessed", ev->assessed);
     jw_kv_int(w, "athletes", ev->n_athletes);
     jw_kv_int(w, "bootstrap_seed", (long long)cx->seed);
     jw_kv_num(w, "mae", metric_mae(&m->all));
     jw_kv_num(w, "rmse", metric_rmse(&m->all));
     jw_kv_num(w, "bias", metric_bias(&m->all));
+    jw_kv_num(w, "mae_trusted", metric_mae(&m->trusted));
+    jw_kv_num(w, "rmse_trusted", metric_rmse(&m->trusted));
     jw_key(w, "model_metrics");
     model_obj(w, ev, m, 1);
     jw_key(w, "baselines");
@@ -131,6 +142,15 @@ void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_co
         fprintf(f, "  %s MAE is %.1f %% %s than %s\n", ev->m[0].name, fabs(100 * (1 - metric_mae(&ev->m[0].all) / b)),
                 metric_mae(&ev->m[0].all) <= b ? "lower" : "higher", ev->m[k].name);
     }
+    fprintf(f, "\n  all recorded steps vs trusted steps (HR-quality stage, docs/data.md)%s\n",
+            ev->assessed ? "" : ": dataset version 1, not assessed (all trusted)");
+    fprintf(f, "  %-12s %12s %12s %12s %12s\n", "model", "MAE all", "MAE trusted", "RMSE all", "RMSE trusted");
+    for (int k = 0; k < ev->n_models; k++) {
+        const struct eval_model *m = &ev->m[k];
+        fprintf(f, "  %-12s %12.2f %12.2f %12.2f %12.2f\n", m->name, metric_mae(&m->all), metric_mae(&m->trusted),
+                metric_rmse(&m->all), metric_rmse(&m->trusted));
+    }
+    fprintf(f, "  %-12s %12lld %12lld\n", "steps", ev->steps, ev->trusted_steps);
     if (ev->m[0].has_sigma && ev->m[0].cover_n)
         fprintf(f, "  interval coverage: 50 %% -> %.1f %%, 90 %% -> %.1f %%\n",
                 100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
@@ -169,6 +189,16 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                 metric_mae(&m->all), m->mae_lo, m->mae_hi, metric_rmse(&m->all), metric_bias(&m->all),
                 metric_mae(&m->after2), m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
     }
+    fprintf(f, "\nAll recorded steps next to the trusted steps only (the HR-quality stage leaves out cadence lock,"
+               " lock-on, dropouts, stuck values, level shifts and spikes; docs/data.md)%s:\n\n"
+               "| model | MAE all recorded | MAE trusted | RMSE all recorded | RMSE trusted |\n|---|---|---|---|---|\n",
+            ev->assessed ? "" : " — dataset version 1, not assessed, every recorded step trusted");
+    for (int k = 0; k < ev->n_models; k++) {
+        const struct eval_model *m = &ev->m[k];
+        fprintf(f, "| %s | %.2f | %.2f | %.2f | %.2f |\n", m->name, metric_mae(&m->all), metric_mae(&m->trusted),
+                metric_rmse(&m->all), metric_rmse(&m->trusted));
+    }
+    fprintf(f, "| steps | %lld | %lld | | |\n", ev->steps, ev->trusted_steps);
     for (int g = 0; g < EG_COUNT; g++) {
         fprintf(f, "\n| %s |", eval_group_title((enum eval_group)g));
         for (int k = 0; k < ev->n_models; k++)

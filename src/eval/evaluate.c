@@ -115,6 +115,7 @@ int evaluate(const struct dataset *ds, const int *idx, int n, const struct predi
         evaluation_free(ev);
         return hr_fail(e, "evaluate: out of memory");
     }
+    ev->assessed = ds->version >= 2;
     for (int i = 0; i < n; i++) {
         ev->idx[i] = idx[i];
         struct series s;
@@ -122,6 +123,8 @@ int evaluate(const struct dataset *ds, const int *idx, int n, const struct predi
         ev->athlete_of[i] = find_athlete(ev, s.meta.athlete);
         speed_profile(&s, &vmean[i], &vcv[i]);
         ev->steps += series_valid_hr(&s);
+        for (int t = 0; t < s.n; t++)
+            ev->trusted_steps += series_hr_trusted(&s, t);
     }
     /* intensity: intervals from the variation of speed; else pace relative to the athlete's median */
     double *tmp = malloc(sizeof(double) * nn);
@@ -191,6 +194,9 @@ int evaluate(const struct dataset *ds, const int *idx, int n, const struct predi
                 return -1;
             }
             const float *act = S_HR(&s);
+            for (int t = 0; t < s.n; t++) /* trusted steps only: one at a time, nothing to allocate */
+                if (series_hr_trusted(&s, t))
+                    metric_add(&m->trusted, hr + t, act + t, 1);
             metric_add(&m->w[i], hr, act, s.n);
             metric_merge(&m->all, &m->w[i]);
             int skip = (int)ceilf(120.0f / s.step);

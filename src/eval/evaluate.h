@@ -23,6 +23,7 @@ struct eval_model {
     char name[32];
     int has_sigma;
     struct metric_acc all, after2;
+    struct metric_acc trusted;               /* only the steps the HR-quality stage trusts */
     double mae_lo, mae_hi, rmse_lo, rmse_hi; /* 95 % bootstrap by workout */
     struct metric_acc *w;                    /* per workout [nw] */
     double wmae_median, wmae_q1, wmae_q3, wmae_p90;
@@ -41,7 +42,9 @@ struct evaluation {
     int *athlete_of;   /* athlete number of each */
     char (*athletes)[WK_ATHLETE_LEN];
     int n_athletes;
-    long long steps;   /* valid HR steps */
+    long long steps;   /* valid HR steps (all recorded steps) */
+    long long trusted_steps; /* of which the HR-quality stage trusts (= steps for version-1 datasets) */
+    int assessed;      /* the dataset carries HR-quality verdicts */
     int n_models;
     struct eval_model m[EVAL_MAX_MODELS];
 };

@@ -496,10 +496,15 @@ static void lstm_usage(struct card *c)
                "out = json.loads(subprocess.run([\"hrcast\", \"predict\", path, workout, \"--format\", \"json\", \"--inputs\", \"-q\"],\n"
                "                                capture_output=True, check=True).stdout)\n"
                "x = torch.tensor(out[\"workouts\"][0][\"inputs\"], dtype=torch.float32)  # [T, %d] raw rows\n"
+               "# pre-roll: P rows of standing still (the first row, speed columns and grade 0) before the start\n"
+               "P = card.get(\"preroll_steps\", 0)\n"
+               "rest = torch.tensor([0.0 if n.startswith(\"speed\") or n == \"grade\" else v\n"
+               "                     for n, v in zip(card[\"features\"][\"names\"], x[0].tolist())])\n"
+               "x = torch.cat([rest.expand(P, -1), x])\n"
                "mean = torch.tensor(card[\"normalizer\"][\"mean\"])\n"
                "std = torch.tensor(card[\"normalizer\"][\"std\"])\n"
                "with torch.no_grad():\n"
-               "    hr = net(((x - mean) / std).unsqueeze(0))[0, :, 0]  # bpm, one per %g s step\n"
+               "    hr = net(((x - mean) / std).unsqueeze(0))[0, P:, 0]  # bpm, one per %g s step\n"
                "print(hr)\n"
                "```\n\n",
             mf, dim(a, "input_size"), json_get_num(c->m, "step_s", NAN));

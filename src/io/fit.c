@@ -1,5 +1,8 @@
 /* fit.c — the FIT reader: turns the messages found by fit_walk (fit_decode.c) into workouts.
- * record (20) -> samples; session (18) / sport (12) -> sport text; file_id (0) -> device text.
+ * record (20) -> samples (cadence: running cadence is strides per minute of one foot, stored x 2 as
+ * steps per minute); session (18) / sport (12) -> sport text; file_id (0) -> device text;
+ * device_info (23) -> heart-rate sensor kind (external ANT+/BLE heart-rate device = "strap", the
+ * watch's own wrist optical sensor = "wrist").
  * Several sessions (multisport, or chained FIT files) split the samples into legs at the sessions'
  * start times, handed one by one with w->leg = 1, 2, ... and source "name#leg N". */
 #include "io/fit_internal.h"
@@ -33,7 +36,18 @@ struct fit_state {
     unsigned csd_last;
     double csd_dist;
     size_t no_time;             /* records without any timestamp, skipped */
+    int hr_strap, hr_wrist;     /* device_info listed an external heart-rate sensor / a wrist optical one */
 };
+
+/* device_info source_type values and the device types that mean a heart-rate sensor */
+#define FIT_SOURCE_ANT 0
+#define FIT_SOURCE_ANTPLUS 1
+#define FIT_SOURCE_BLUETOOTH 2
+#define FIT_SOURCE_BLE 3
+#define FIT_SOURCE_LOCAL 5
+#define FIT_ANTPLUS_HEART_RATE 120
+#define FIT_BLE_HEART_RATE 1
+#define FIT_LOCAL_WRIST_HR 10
 
 static double get_or_nan(const struct fit_msg *m, uint8_t num)
 {
@@ -67,6 +81,12 @@ static int on_record(struct fit_state *s, const struct fit_msg *m)
     }
     if (fit_get(m, 78, &v) || fit_get(m, 2, &v))
         w->alt[i] = (float)(v / 5.0 - 500.0);
+    if (fit_get(m, 4, &v)) { /* cadence (strides/min of one foot) + fractional_cadence (1/128) */
+        double frac;
+        if (fit_get(m, 53, &frac))
+            v += frac / 128.0;
+        w->cad[i] = (float)(2.0 * v);
+    }
     size_t len;
     const uint8_t *c = fit_get_bytes(m, 8, &len); /* compressed_speed_distance: 12 + 12 bits */
     if (c && len >= 3 && !(c[0] == 0xFF && c[1] == 0xFF && c[2] == 0xFF)) {
@@ -127,6 +147,19 @@ static int on_message(void *ctx, const struct fit_msg *m)
             s->sub_sport = fit_get(m, 1, &v) ? (int)v : -1;
         }
         return 0;
+    case FIT_MESG_DEVICE_INFO: {
+        double type, source;
+        if (!fit_get(m, 1, &type))
+            return 0;
+        if (!fit_get(m, 25, &source))
+            source = FIT_SOURCE_ANTPLUS; /* older files: device types are ANT+ ones */
+        if (((source == FIT_SOURCE_ANT || source == FIT_SOURCE_ANTPLUS) && type == FIT_ANTPLUS_HEART_RATE) ||
+            ((source == FIT_SOURCE_BLUETOOTH || source == FIT_SOURCE_BLE) && type == FIT_BLE_HEART_RATE))
+            s->hr_strap = 1;
+        else if (source == FIT_SOURCE_LOCAL && type == FIT_LOCAL_WRIST_HR)
+            s->hr_wrist = 1;
+        return 0;
+    }
     case FIT_MESG_FILE_ID:
         if (!s->have_file_id) {
             size_t len;
@@ -183,6 +216,7 @@ static void set_device(const struct fit_state *s, struct workout *w)
         snprintf(w->device, sizeof w->device, "%s/product %ld", m, s->product);
     else
         snprintf(w->device, sizeof w->device, "%s", m);
+    snprintf(w->hr_sensor, sizeof w->hr_sensor, "%s", s->hr_strap ? "strap" : s->hr_wrist ? "wrist" : "");
 }
 
 static int cmp_start(const void *a, const void *b)
@@ -240,6 +274,8 @@ static int emit_legs(struct fit_state *s, struct fit_session *v, size_t nv, work
             leg.lat[o] = a->lat[i];
             leg.lon[o] = a->lon[i];
             leg.alt[o] = a->alt[i];
+            leg.cad[o] = a->cad[i];
+            leg.hr_truth[o] = 0;
         }
         leg.leg = (int)k + 1;
         leg.start_time = v[k].start;

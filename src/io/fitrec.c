@@ -292,8 +292,11 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
         w->hr[i] = NAN;
     for (size_t i = r->count[CH_SPEED]; i < n; i++)
         w->speed[i] = NAN;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         w->dist[i] = NAN;
+        w->cad[i] = NAN;
+        w->hr_truth[i] = 0;
+    }
     w->n = n;
     if (!has_time) {
         double step = r->o->sample_step > 0 ? r->o->sample_step : 6.0;

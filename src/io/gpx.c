@@ -3,7 +3,8 @@
  * lat/lon/ele and usually no time — such points keep time NaN and are still returned, for the course
  * planner). Several in one file become "name#1", "name#2", ... in document order.
  * Per point: lat/lon attributes, ele, time, and inside extensions (any prefix, any nesting such as
- * gpxtpx:TrackPointExtension): hr or heartrate -> hr, speed -> speed, distance -> dist (the first
+ * gpxtpx:TrackPointExtension): hr or heartrate -> hr, speed -> speed, distance -> dist, cad -> cadence
+ * (one foot, doubled to steps per minute) (the first
  * usable value wins when a file repeats one). A GPX 1.0 <speed> child of the point is read as well.
  * trk/type or rte/type -> sport ("9", Strava's code for a run, -> "running"; "1" -> "cycling");
  * gpx@creator -> device. start_time: the first point time, else metadata/time. Bad numbers and
@@ -30,6 +31,7 @@ enum tag {
     T_SPEED,
     T_DISTANCE,
     T_TYPE,
+    T_CAD,
     T_COUNT
 };
 
@@ -38,7 +40,7 @@ static const char *const tag_names[T_COUNT] = {
     [T_RTE] = "rte",     [T_TRKPT] = "trkpt",       [T_RTEPT] = "rtept",
     [T_ELE] = "ele",     [T_TIME] = "time",         [T_EXT] = "extensions",
     [T_HR] = "hr",       [T_HEARTRATE] = "heartrate", [T_SPEED] = "speed",
-    [T_DISTANCE] = "distance", [T_TYPE] = "type",
+    [T_DISTANCE] = "distance", [T_TYPE] = "type", [T_CAD] = "cad",
 };
 
 struct gpx_state {
@@ -77,6 +79,7 @@ static int wants_text(const struct gpx_state *s, enum tag t)
         return in_pt && !in_ext;
     case T_HR:
     case T_HEARTRATE:
+    case T_CAD:
     case T_DISTANCE: return in_pt && in_ext;
     case T_SPEED: return in_pt;
     case T_TYPE: return s->in_workout && !in_pt && !in_ext;
@@ -175,6 +178,10 @@ static void take_text(struct gpx_state *s, enum tag t)
     case T_SPEED:
         if (isnan(w->speed[i]))
             w->speed[i] = (float)xml_field_number(x, "speed", v, len, 0, XML_SPEED_MAX);
+        break;
+    case T_CAD: /* gpxtpx:cad, written like FIT's running cadence: one foot -> steps per minute */
+        if (isnan(w->cad[i]))
+            w->cad[i] = (float)(2.0 * xml_field_number(x, "cad", v, len, 0, XML_CAD_MAX));
         break;
     case T_DISTANCE:
         if (isnan(w->dist[i]))

@@ -2,7 +2,8 @@
  * Each Activity (and each Course) is one workout; several in one file become "name#1", "name#2", ...
  * (a MultiSportSession's legs are Activities too and get leg = 1, 2, ...).
  * Per Trackpoint: Time, Position/LatitudeDegrees+LongitudeDegrees, AltitudeMeters, DistanceMeters,
- * HeartRateBpm/Value, Extensions/TPX/Speed. Elements are matched by local name, so any namespace
+ * HeartRateBpm/Value, Extensions/TPX/Speed, Extensions/TPX/RunCadence (one foot, doubled to steps per
+ * minute). Elements are matched by local name, so any namespace
  * prefix works (ns3:TPX). Activity@Sport -> sport (lower case), Activity/Creator/Name -> device.
  * A Trackpoint without a usable Time keeps time NaN. start_time: the first trackpoint time, else
  * the first Lap@StartTime, else the Activity Id. Bad numbers -> missing (one warning per file). */
@@ -29,6 +30,7 @@ enum tag {
     T_VALUE,
     T_EXT,
     T_SPEED,
+    T_RUNCAD,
     T_CREATOR,
     T_NAME,
     T_ID,
@@ -51,6 +53,7 @@ static const char *const tag_names[T_COUNT] = {
     [T_VALUE] = "Value",
     [T_EXT] = "Extensions",
     [T_SPEED] = "Speed",
+    [T_RUNCAD] = "RunCadence",
     [T_CREATOR] = "Creator",
     [T_NAME] = "Name",
     [T_ID] = "Id",
@@ -91,7 +94,8 @@ static int wants_text(const struct tcx_state *s, enum tag t)
     case T_ALT:
     case T_DIST: return in_pt && s->cnt[T_EXT] == 0;
     case T_VALUE: return in_pt && s->cnt[T_HRBPM] > 0;
-    case T_SPEED: return in_pt && s->cnt[T_EXT] > 0;
+    case T_SPEED:
+    case T_RUNCAD: return in_pt && s->cnt[T_EXT] > 0;
     case T_NAME:
         return s->in_workout && !in_pt && s->cnt[T_CREATOR] > 0 && s->w.device[0] == '\0';
     case T_ID: return s->in_workout && !in_pt && s->cnt[T_LAP] == 0 && s->cnt[T_CREATOR] == 0;
@@ -173,6 +177,9 @@ static void take_text(struct tcx_state *s, enum tag t)
         s->w.hr[i] = (float)xml_field_number(x, "HeartRateBpm", v, len, XML_HR_MIN, XML_HR_MAX);
         break;
     case T_SPEED: s->w.speed[i] = (float)xml_field_number(x, "Speed", v, len, 0, XML_SPEED_MAX); break;
+    case T_RUNCAD: /* strides per minute of one foot -> steps per minute */
+        s->w.cad[i] = (float)(2.0 * xml_field_number(x, "RunCadence", v, len, 0, XML_CAD_MAX));
+        break;
     case T_NAME: xml_copy_str(s->w.device, sizeof s->w.device, v); break;
     case T_ID:
         /* Activity Ids are times; Course Ids are free text (no warning for those). */

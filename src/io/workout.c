@@ -23,6 +23,8 @@ void workout_free(struct workout *w)
     free(w->lat);
     free(w->lon);
     free(w->alt);
+    free(w->cad);
+    free(w->hr_truth);
     workout_init(w);
 }
 
@@ -30,7 +32,8 @@ void workout_reset(struct workout *w)
 {
     w->n = 0;
     w->start_time = NAN;
-    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = '\0';
+    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = w->hr_sensor[0] = '\0';
+    w->has_hr_truth = 0;
     w->gender = 'u';
     w->id = -1;
     w->leg = 0;
@@ -58,6 +61,8 @@ int workout_reserve(struct workout *w, size_t n)
     GROW(lat);
     GROW(lon);
     GROW(alt);
+    GROW(cad);
+    GROW(hr_truth);
 #undef GROW
     w->cap = cap;
     return 0;
@@ -71,6 +76,8 @@ long workout_push(struct workout *w, double t)
     w->time[i] = t;
     w->hr[i] = w->speed[i] = w->dist[i] = w->alt[i] = NAN;
     w->lat[i] = w->lon[i] = NAN;
+    w->cad[i] = NAN;
+    w->hr_truth[i] = 0;
     return (long)i;
 }
 
@@ -86,11 +93,16 @@ int workout_copy(struct workout *dst, const struct workout *src)
     memcpy(dst->lat, src->lat, n * sizeof *dst->lat);
     memcpy(dst->lon, src->lon, n * sizeof *dst->lon);
     memcpy(dst->alt, src->alt, n * sizeof *dst->alt);
+    memcpy(dst->cad, src->cad, n * sizeof *dst->cad);
+    memcpy(dst->hr_truth, src->hr_truth, n * sizeof *dst->hr_truth);
     /* the metadata: every member after the sample arrays, copied as a whole */
     size_t cap = dst->cap;
     double *time = dst->time, *lat = dst->lat, *lon = dst->lon;
-    float *hr = dst->hr, *speed = dst->speed, *dist = dst->dist, *alt = dst->alt;
+    float *hr = dst->hr, *speed = dst->speed, *dist = dst->dist, *alt = dst->alt, *cad = dst->cad;
+    uint8_t *hr_truth = dst->hr_truth;
     *dst = *src;
+    dst->cad = cad;
+    dst->hr_truth = hr_truth;
     dst->cap = cap;
     dst->time = time;
     dst->lat = lat;

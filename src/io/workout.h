@@ -9,6 +9,7 @@
 #define WK_ATHLETE_LEN 64
 #define WK_SPORT_LEN 32
 #define WK_DEVICE_LEN 64
+#define WK_SENSOR_LEN 16
 #define WK_SOURCE_LEN 512
 
 struct workout {
@@ -20,11 +21,17 @@ struct workout {
     double *lat;    /* degrees (WGS84) */
     double *lon;
     float *alt;     /* metres */
+    float *cad;     /* steps per minute (both feet; FIT running cadence x 2), NaN when not recorded */
+    uint8_t *hr_truth; /* simulated data only: the true HR artifact at this sample (enum hr_issue of
+                        * prep/hr_quality.h, 0 = none); all 0 in files that were read */
     double start_time;            /* Unix seconds; NAN when unknown */
     char athlete[WK_ATHLETE_LEN]; /* "" when the file carries none */
     char sport[WK_SPORT_LEN];     /* lower-case as found: "running", "run", "cycling", ... "" unknown */
     char gender;                  /* 'm', 'f' or 'u' */
     char device[WK_DEVICE_LEN];   /* "" when unknown */
+    char hr_sensor[WK_SENSOR_LEN]; /* "strap" (external ANT+/BLE heart-rate sensor), "wrist" (the watch's
+                                    * own optical sensor), "" when the file does not say */
+    int has_hr_truth;             /* 1: hr_truth holds injected artifacts (hrcast simulate --artifacts) */
     char source[WK_SOURCE_LEN];   /* path (and "#leg N" / "#line N" when one file holds several) */
     long long id;                 /* id from the file when it has one (FitRec), else -1 */
     int leg;                      /* multisport leg index, 0 for single-sport */

@@ -75,6 +75,7 @@ double xml_field_time(struct xml_ctx *x, const char *field, const char *text, si
 #define XML_HR_MIN 0.0
 #define XML_HR_MAX 300.0
 #define XML_SPEED_MAX 200.0    /* m/s */
+#define XML_CAD_MAX 255.0      /* strides or revolutions per minute */
 #define XML_DIST_MAX 1.0e8     /* m */
 #define XML_ALT_MIN (-12000.0) /* m */
 #define XML_ALT_MAX 20000.0

@@ -50,6 +50,8 @@ static char *card_json(const struct hr_lstm *m, const char *provenance)
     jw_arr_end(&w);
     jw_obj_end(&w);
     jw_kv_num(&w, "step_s", m->step);
+    if (m->preroll > 0) /* absent = 0: files without it are byte-identical to those from before */
+        jw_kv_int(&w, "preroll_steps", m->preroll);
     jw_kv_str(&w, "loss", m->loss);
     jw_kv_str(&w, "target", "heart_rate_bpm");
     jw_kv_str(&w, "outputs", m->net.cfg.out == 2 ? "heart_rate_bpm, log_variance" : "heart_rate_bpm");
@@ -233,6 +235,11 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
         hr_fail(e, "%s: model card has no valid step_s", path);
         goto out;
     }
+    m->preroll = (int)json_get_num(j, "preroll_steps", 0); /* absent: a model from before the pre-roll */
+    if (m->preroll < 0 || m->preroll > 100000) {
+        hr_fail(e, "%s: preroll_steps %d outside 0..100000", path, m->preroll);
+        goto out;
+    }
     snprintf(m->loss, sizeof m->loss, "%s", json_get_str(j, "loss", "mse"));
     m->hr_mean = (float)json_get_num(j, "hr_mean", 0);
     if (m->fs->prior && load_prior(st, j, path, m, e))
@@ -286,14 +293,31 @@ int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out
     return rc;
 }
 
+int hr_lstm_preroll_steps(float step, float seconds)
+{
+    int k = (int)lroundf(seconds / step);
+    return k < 1 ? 1 : k;
+}
+
+int hr_lstm_sequence(const struct hr_lstm *m, const struct series *s, float *out, struct hr_err *e)
+{
+    int F = m->fs->n, P = s->n > 0 ? m->preroll : 0;
+    if (hr_lstm_features(m, s, out + (size_t)P * F, 0, e))
+        return -1;
+    for (int k = 0; k < P; k++)
+        features_rest_row(m->fs, out + (size_t)P * F, out + (size_t)k * F);
+    normalize_rows(&m->nz, out, P + s->n);
+    return 0;
+}
+
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e)
 {
-    float *x = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1) * (size_t)m->fs->n);
+    float *x = malloc(sizeof(float) * (size_t)(m->preroll + s->n + 1) * (size_t)m->fs->n);
     if (!x) {
         hr_fail(e, "predict: out of memory");
         return NULL;
     }
-    if (hr_lstm_features(m, s, x, 1, e)) {
+    if (hr_lstm_sequence(m, s, x, e)) {
         free(x);
         return NULL;
     }
@@ -303,7 +327,7 @@ float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr
 int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s, int n, float **hr,
                           float **sigma, struct hr_err *e)
 {
-    int F = m->fs->n, O = m->net.cfg.out, T = 0;
+    int F = m->fs->n, O = m->net.cfg.out, T = 0, P = m->preroll;
     for (int b = 0; b < n; b++) {
         if (s[b]->step != m->step)
             return hr_fail(e, "%s: series step %g s differs from the model's %g s", s[b]->meta.source,
@@ -313,6 +337,7 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
     }
     if (T == 0)
         return 0;
+    T += P; /* every sequence: P rest rows, then its steps (outputs of the rest rows dropped) */
     float *x = calloc((size_t)n * T * F, sizeof(float));
     float *y = malloc(sizeof(float) * (size_t)n * T * O);
     int *len = malloc(sizeof(int) * (size_t)n);
@@ -322,18 +347,15 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
         goto out;
     }
     for (int b = 0; b < n; b++) {
-        float *xi = hr_lstm_inputs(m, s[b], e);
-        if (!xi)
+        if (hr_lstm_sequence(m, s[b], x + (size_t)b * T * F, e))
             goto out;
-        memcpy(x + (size_t)b * T * F, xi, sizeof(float) * (size_t)s[b]->n * F);
-        free(xi);
-        len[b] = s[b]->n;
+        len[b] = s[b]->n ? s[b]->n + P : 0;
     }
     if (m->q8 ? lstm_infer_q8(&m->net, m->q8, x, len, n, T, y, e) : lstm_infer(&m->net, x, len, n, T, y, e))
         goto out;
     for (int b = 0; b < n; b++)
         for (int t = 0; t < s[b]->n; t++) {
-            const float *yo = y + ((size_t)b * T + t) * O;
+            const float *yo = y + ((size_t)b * T + P + t) * O;
             hr[b][t] = yo[0];
             if (sigma && sigma[b])
                 sigma[b][t] = O == 2 ? expf(0.5f * yo[1]) : NAN;

@@ -18,9 +18,17 @@ struct hr_lstm {
     float hr_mean; /* mean valid HR of the training split */
     struct physio_model prior; /* for feature sets with a physiological prior (fs->prior): population
                                 * parameters and each training athlete's own, fitted on training data */
+    int preroll; /* steps of standing still (features_rest_row) run before the first step, outputs dropped:
+                  * the state at the start is a rest state the model learned, not zeros (docs/features.md,
+                  * "Pre-roll"). 0 in model files from before (card key preroll_steps absent) */
     struct lstm_q8 *q8; /* non-NULL: predictions through the int8 forward (lstm_infer_q8) with these
                          * packed weights, instead of FP32 (lstm_infer) */
 };
+
+/* Pre-roll of new models: LSTM_PREROLL_S seconds; hr_lstm_preroll_steps: seconds in steps of the grid
+ * (at least 1). */
+#define LSTM_PREROLL_S 60.0f
+int hr_lstm_preroll_steps(float step, float seconds);
 
 /* provenance_json: a JSON object text stored as the card's "training" (may be NULL). */
 int hr_lstm_save(const struct hr_lstm *m, const char *path, const char *provenance_json, struct hr_err *e);
@@ -40,7 +48,10 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
 /* Feature rows of s (s->n x fs->n) into out, with the prior column when the set has one;
  * normalised with m->nz when normalize. */
 int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out, int normalize, struct hr_err *e);
-/* Normalised feature rows of s, malloc'ed. */
+/* The network's input sequence of s, normalised: m->preroll rest rows, then the s->n feature rows
+ * (out holds (m->preroll + s->n) x fs->n floats). */
+int hr_lstm_sequence(const struct hr_lstm *m, const struct series *s, float *out, struct hr_err *e);
+/* hr_lstm_sequence into a malloc'ed buffer. */
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e);
 
 /* predictor_load hook (model_type "lstm"). */

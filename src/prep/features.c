@@ -122,6 +122,12 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
     return 0;
 }
 
+void features_rest_row(const struct feature_set *set, const float *row0, float *out)
+{
+    for (int f = 0; f < set->n; f++)
+        out[f] = !strncmp(set->names[f], "speed", 5) || !strcmp(set->names[f], "grade") ? 0.0f : row0[f];
+}
+
 void norm_acc_init(struct norm_acc *a, int n)
 {
     memset(a, 0, sizeof *a);

@@ -24,6 +24,11 @@ const struct feature_set *feature_set_get(const char *name);
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
                      struct hr_err *e);
 
+/* The row of standing still before the start (a model's pre-roll, docs/features.md): row0 (the first row of
+ * a workout) with every speed column (names starting "speed") and grade set to 0; altitude, gender and the
+ * workout constants are kept, and elapsed time, distance and gain are 0 at the first row already. */
+void features_rest_row(const struct feature_set *set, const float *row0, float *out);
+
 /* Per-feature mean and standard deviation, fitted on training series only. */
 struct normalizer {
     int n;

@@ -1,6 +1,8 @@
 /* prep.c — one raw workout -> one clean grid series (see prep.h for the rules and reasons;
  * docs/data.md documents them for users). */
 #include "prep/prep.h"
+#include "prep/altitude.h"
+#include "prep/hr_quality.h"
 #include "prep/resample.h"
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #define GPS_ANCHOR_M 2.0      /* GPS moves below this are jitter, not distance */
 #define GPS_SPEED_WINDOW_S 20.0f
 #define MAX_STEPS_HOURS 48.0
+#define MOVING_SPEED 0.5f     /* m/s: slower than this is standing, not running or walking */
 
 void prep_opts_default(struct prep_opts *o)
 {
@@ -71,7 +74,8 @@ static int fill_gaps(float *v, int n, float dflt)
 struct raw {
     int m;
     double *t, *dist, *lat, *lon, *cum;
-    float *hr, *spd, *alt;
+    float *hr, *spd, *alt, *cad;
+    uint8_t *truth;
 };
 
 static void raw_free(struct raw *r)
@@ -84,6 +88,8 @@ static void raw_free(struct raw *r)
     free(r->hr);
     free(r->spd);
     free(r->alt);
+    free(r->cad);
+    free(r->truth);
 }
 
 static int raw_alloc(struct raw *r, size_t n)
@@ -98,7 +104,10 @@ static int raw_alloc(struct raw *r, size_t n)
     r->hr = malloc(n * sizeof(float));
     r->spd = malloc(n * sizeof(float));
     r->alt = malloc(n * sizeof(float));
-    return r->t && r->dist && r->lat && r->lon && r->cum && r->hr && r->spd && r->alt ? 0 : -1;
+    r->cad = malloc(n * sizeof(float));
+    r->truth = malloc(n);
+    return r->t && r->dist && r->lat && r->lon && r->cum && r->hr && r->spd && r->alt && r->cad && r->truth
+               ? 0 : -1;
 }
 
 /* Keep samples with finite, strictly increasing times. */
@@ -115,6 +124,8 @@ static void take_samples(const struct workout *w, struct raw *r, struct prep_sta
             if (isnan(r->lat[j])) r->lat[j] = w->lat[i];
             if (isnan(r->lon[j])) r->lon[j] = w->lon[i];
             if (isnan(r->alt[j])) r->alt[j] = w->alt[i];
+            if (isnan(r->cad[j])) r->cad[j] = w->cad[i];
+            if (!r->truth[j]) r->truth[j] = w->hr_truth[i];
             continue;
         }
         if (!isfinite(t) || (m > 0 && t < r->t[m - 1])) {
@@ -129,9 +140,24 @@ static void take_samples(const struct workout *w, struct raw *r, struct prep_sta
         r->lat[m] = w->lat[i];
         r->lon[m] = w->lon[i];
         r->alt[m] = w->alt[i];
+        r->cad[m] = w->cad[i];
+        r->truth[m] = w->hr_truth[i];
         m++;
     }
     r->m = m;
+}
+
+/* The altitude rules (altitude.h), counted under their reasons. -1: out of memory. */
+static int clean_altitude(const double *t, float *alt, int n, struct prep_stats *st)
+{
+    struct alt_counts c = {0};
+    if (altitude_clean(t, alt, n, &c))
+        return -1;
+    st->masked[MASK_ALT_OUT_OF_RANGE] += c.out_of_range;
+    st->masked[MASK_ALT_SPIKE] += c.spike;
+    st->masked[MASK_ALT_LEVEL_SHIFT] += c.level_shift;
+    st->masked[MASK_ALT_CLIMB_RATE] += c.climb_rate;
+    return 0;
 }
 
 static int hr_in_range(float h, const struct prep_opts *o)
@@ -168,6 +194,8 @@ static void keep_best_segment(struct raw *r, const struct prep_opts *o, struct p
     memmove(r->lat, r->lat + best_a, len * sizeof *r->lat);
     memmove(r->lon, r->lon + best_a, len * sizeof *r->lon);
     memmove(r->alt, r->alt + best_a, len * sizeof *r->alt);
+    memmove(r->cad, r->cad + best_a, len * sizeof *r->cad);
+    memmove(r->truth, r->truth + best_a, len * sizeof *r->truth);
     r->m = len;
 }
 
@@ -177,6 +205,7 @@ static int clean_hr(struct raw *r, const struct prep_opts *o, struct prep_stats 
     for (int i = 0; i < r->m; i++)
         if (!isnan(r->hr[i]) && !hr_in_range(r->hr[i], o)) {
             r->hr[i] = NAN;
+            r->truth[i] = 0; /* a masked sample carries no artifact into the grid */
             st->masked[MASK_HR_OUT_OF_RANGE]++;
         }
     for (int i = 1; i + 1 < r->m; i++) {
@@ -189,6 +218,7 @@ static int clean_hr(struct raw *r, const struct prep_opts *o, struct prep_stats 
         if (fabsf(da) > SPIKE_BPM && fabsf(db) > SPIKE_BPM && (da > 0) == (db > 0) &&
             fabsf(a - b) < SPIKE_BPM) {
             r->hr[i] = NAN;
+            r->truth[i] = 0;
             st->masked[MASK_HR_SPIKE]++;
         }
     }
@@ -280,6 +310,46 @@ static void fill_meta(struct series_meta *m, const struct workout *w, const stru
     m->valid_hr_frac = nsteps ? (float)valid / (float)nsteps : 0.0f;
     m->n_raw = (int)w->n;
     m->raw_duration = (float)raw_duration;
+    snprintf(m->hr_sensor, sizeof m->hr_sensor, "%s", w->hr_sensor);
+    m->has_hr_truth = w->has_hr_truth;
+}
+
+/* The true artifact of each grid step: the artifact of at least half the raw HR samples in the step's
+ * bin [t - step/2, t + step/2) (what the bin mean is made of); nearest sample when the bin has none. */
+static void grid_truth(const struct raw *r, double t0, float step, int nsteps, uint8_t *out)
+{
+    int lo = 0;
+    for (int k = 0; k < nsteps; k++) {
+        double tk = t0 + (double)k * step;
+        while (lo < r->m && r->t[lo] < tk - 0.5 * step)
+            lo++;
+        int cnt[HRQ_COUNT] = {0}, total = 0;
+        for (int i = lo; i < r->m && r->t[i] < tk + 0.5 * step; i++)
+            if (isfinite(r->hr[i])) {
+                cnt[r->truth[i] < HRQ_COUNT ? r->truth[i] : 0]++;
+                total++;
+            }
+        out[k] = 0;
+        if (total == 0) {
+            int i = lo < r->m ? lo : r->m - 1;
+            if (i > 0 && fabs(r->t[i - 1] - tk) < fabs(r->t[i] - tk))
+                i--;
+            out[k] = i >= 0 ? r->truth[i] : 0;
+            continue;
+        }
+        for (int c = HRQ_FIRST_FLAG; c < HRQ_COUNT; c++)
+            if (2 * cnt[c] >= total && cnt[c] > 0)
+                out[k] = (uint8_t)c;
+    }
+}
+
+/* Seconds of a grid series spent moving (speed above MOVING_SPEED). */
+static double moving_seconds(const struct series *s)
+{
+    int k = 0;
+    for (int i = 0; i < s->n; i++)
+        k += S_SPEED(s)[i] > MOVING_SPEED;
+    return k * (double)s->step;
 }
 
 /* A workout that is already a clean grid of the requested step (hrcast's own Parquet export): keep its
@@ -308,9 +378,16 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         S_ALT(out)[i] = w->alt[i];
         nalt += isfinite(w->alt[i]);
     }
+    if (clean_altitude(w->time, S_ALT(out), n, st)) {
+        series_free(out);
+        return hr_fail(e, "%s: out of memory", w->source);
+    }
     fill_gaps(S_SPEED(out), n, 0.0f);
     fill_gaps(S_ALT(out), n, 0.0f);
     series_finish_grid(out);
+    for (int i = 0; i < n; i++)
+        out->hr_truth[i] = w->hr_truth[i];
+    hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
     int valid = series_valid_hr(out);
     if (o->require_hr && valid == 0)
         return reject(out, REJ_NO_HR, why, st);
@@ -318,6 +395,8 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         return reject(out, REJ_TOO_SHORT, why, st);
     if (o->require_hr && valid < o->min_valid_frac * (float)n)
         return reject(out, REJ_LOW_VALID_HR, why, st);
+    if (o->require_hr && moving_seconds(out) < o->min_valid_s)
+        return reject(out, REJ_NOT_MOVING, why, st);
     int gps = 0;
     for (int i = 0; i < n && !gps; i++)
         gps = isfinite(w->lat[i]) && isfinite(w->lon[i]);
@@ -362,6 +441,10 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         }
     double raw_duration = tmax - tmin;
     keep_best_segment(&r, o, st);
+    if (clean_altitude(r.t, r.alt, r.m, st)) {
+        rc = hr_fail(e, "%s: out of memory", w->source);
+        goto done;
+    }
     if (clean_hr(&r, o, st) == 0 && o->require_hr) {
         rc = reject(out, REJ_NO_HR, why, st);
         goto done;
@@ -430,10 +513,24 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         if (!pause[k] && isnan(hr[k]))
             st->masked[MASK_HR_GAP]++;
     }
-    free(pause);
     fill_gaps(spd, nsteps, 0.0f);
     int nalt = fill_gaps(alt, nsteps, 0.0f);
     series_finish_grid(out);
+    /* the HR-quality verdicts, on the grid, from HR, cadence and speed of this recording only */
+    float *cad = malloc(sizeof(float) * (size_t)nsteps);
+    if (!cad) {
+        free(pause);
+        series_free(out);
+        rc = hr_fail(e, "%s: out of memory", w->source);
+        goto done;
+    }
+    resample_channel(r.t, r.cad, r.m, t0, o->step, nsteps, o->hr_max_gap, cad);
+    for (int k = 0; k < nsteps; k++)
+        out->hr_issue[k] = pause[k] ? HRQ_PAUSE : HRQ_TRUSTED;
+    hr_quality_assess(hr, spd, cad, nsteps, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
+    free(cad);
+    free(pause);
+    grid_truth(&r, t0, o->step, nsteps, out->hr_truth);
 
     int valid = series_valid_hr(out), active = nsteps - paused;
     if (o->require_hr && valid * o->step < o->min_valid_s) {
@@ -442,6 +539,10 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     }
     if (o->require_hr && valid < o->min_valid_frac * (float)active) {
         rc = reject(out, REJ_LOW_VALID_HR, why, st);
+        goto done;
+    }
+    if (o->require_hr && moving_seconds(out) < o->min_valid_s) {
+        rc = reject(out, REJ_NOT_MOVING, why, st);
         goto done;
     }
     fill_meta(&out->meta, w, o, t0, nalt, has_gps, valid, nsteps, raw_duration);

@@ -1,6 +1,6 @@
 /* prep.h — turns one raw struct workout into one clean struct series on a uniform grid:
- * sport filter, HR range/spike masking, clock-glitch handling, speed derivation (device speed,
- * distance, or GPS), resampling with pauses, grade and distance. Every rejection and every masked
+ * sport filter, HR range/spike masking, clock-glitch handling, altitude cleaning (altitude.h), speed
+ * derivation (device speed, distance, or GPS), resampling with pauses, grade and distance. Every rejection and every masked
  * step has a named, counted reason (docs/data.md). */
 #ifndef HRCAST_PREP_PREP_H
 #define HRCAST_PREP_PREP_H
@@ -19,6 +19,7 @@ enum reject_reason {
     REJ_DUPLICATE,       /* same athlete and start time as an earlier workout */
     REJ_READ_ERROR,      /* the file could not be read (counted by import) */
     REJ_UNSUPPORTED,     /* not a workout format hrcast reads (counted by import) */
+    REJ_NOT_MOVING,      /* less than min_valid_s seconds moving (> 0.5 m/s): a watch left recording */
     REJ_COUNT
 };
 
@@ -31,6 +32,10 @@ enum mask_reason {
     MASK_CLOCK_BACKWARDS,     /* sample whose time does not increase: dropped */
     MASK_CLOCK_GLITCH,        /* samples beyond a jump > split_gap: segment dropped */
     MASK_SPEED_SPIKE,         /* speed above speed_max: replaced by interpolation */
+    MASK_ALT_OUT_OF_RANGE,    /* altitude below -450 m or above 9,000 m: sample masked, interpolated */
+    MASK_ALT_SPIKE,           /* altitude jump that comes back: sample masked, interpolated */
+    MASK_ALT_LEVEL_SHIFT,     /* altitude jump that stays (barometric/GPS switch): sample re-levelled */
+    MASK_ALT_CLIMB_RATE,      /* sustained vertical speed no runner holds: sample masked, interpolated */
     MASK_COUNT
 };
 

@@ -22,14 +22,19 @@ struct series_meta {
     float valid_hr_frac; /* fraction of grid steps with valid HR */
     int n_raw;           /* raw samples in the recording */
     float raw_duration;  /* last - first raw timestamp, seconds */
+    char hr_sensor[WK_SENSOR_LEN]; /* "strap", "wrist" or "" (the file did not say) */
+    int has_hr_truth;    /* hr_truth holds the injected artifacts (simulate --artifacts) */
 };
 
 struct series {
     int n;      /* steps */
     float step; /* seconds per step */
     float *ch[CH_COUNT]; /* time (elapsed s), speed (m/s), alt (m), grade (fraction), dist (m), hr (bpm, NaN masked) */
+    uint8_t *hr_issue; /* per step enum hr_issue (prep/hr_quality.h); NULL: not assessed (datasets of
+                        * version 1, hand-built series): every recorded HR is trusted */
+    uint8_t *hr_truth; /* per step true artifact (simulated data) when meta.has_hr_truth, else unused */
     struct series_meta meta;
-    int owns; /* 1 when ch[] are malloc'ed by series_alloc */
+    int owns; /* 1 when ch[], hr_issue and hr_truth are malloc'ed by series_alloc (one buffer) */
 };
 
 #define S_TIME(s) ((s)->ch[CH_TIME])
@@ -41,10 +46,12 @@ struct series {
 
 const char *series_channel_name(enum series_channel c);
 void series_meta_init(struct series_meta *m);
-/* Allocate n steps (one buffer), every value 0 except hr NaN. */
+/* Allocate n steps (one buffer), every value 0 except hr NaN; hr_issue and hr_truth all 0. */
 int series_alloc(struct series *s, int n, float step);
 void series_free(struct series *s);
 /* Number of steps with valid (non-NaN) HR. */
 int series_valid_hr(const struct series *s);
+/* 1 when step k has a recorded HR that the quality stage did not flag (a trusted target). */
+int series_hr_trusted(const struct series *s, int k);
 
 #endif

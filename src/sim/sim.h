@@ -40,6 +40,8 @@ enum sim_kind { SIM_EASY = 0, SIM_STEADY, SIM_TEMPO, SIM_INTERVALS, SIM_PROGRESS
 struct sim_options {
     int noise_free;        /* no jitter, form, HR noise, pauses or sensor effects: 1 s sampling, exact channels */
     double duration_scale; /* multiplies planned durations (0 or 1 = as planned) */
+    int artifacts;         /* inject each kind of HR-sensor artifact (cadence lock, lock-on, dropout, stuck,
+                            * level shift, spike) at random with its true extent in workout.hr_truth */
 };
 
 /* The true (pre-sensor) 1 s traces of one simulated workout; malloc'ed, free with sim_truth_free. */

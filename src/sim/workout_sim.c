@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "prep/hr_quality.h"
 #include "sim/plan.h"
 #include "sim/sim.h"
 #include "sim/sim_rng.h"
@@ -113,14 +114,94 @@ static int poisson(struct sim_rng *r, double mean)
     return k - 1;
 }
 
-/* Turn the truth into a raw recording in out. */
-static int sense(const struct sim_athlete *a, const struct sim_truth *tr, int index, int noise_free,
-                 struct sim_rng *r, struct workout *out)
+/* The step rate (steps per minute) of the true run: 148 + 9 per m/s while running, 0 standing, with a
+ * slow wander of about 2 spm; drawn from its own stream so that the rest of the recording is unchanged. */
+static void cadence_trace(const struct sim_truth *tr, struct sim_rng *r, float *cad)
+{
+    double wander = 0;
+    for (int s = 0; s < tr->n; s++) {
+        wander += -wander / 30.0 + 2.0 * sqrt(2.0 / 30.0) * sim_rng_normal(r);
+        cad[s] = tr->speed[s] > 1.0f ? (float)(148.0 + 9.0 * tr->speed[s] + wander) : 0.0f;
+    }
+}
+
+/* Place [at, at + len) where no artifact is yet (up to 20 tries); -1 when no room. */
+static int place(struct sim_rng *r, const uint8_t *truth, int n, int lo, int len)
+{
+    for (int tries = 0; tries < 20; tries++) {
+        if (lo + len >= n)
+            return -1;
+        int at = sim_rng_int(r, lo, n - len - 1), clash = 0;
+        for (int s = at; s < at + len && !clash; s++)
+            clash = truth[s] != 0;
+        if (!clash)
+            return at;
+    }
+    return -1;
+}
+
+/* hrcast simulate --artifacts: each kind of HR-sensor artifact with probability 0.35 per workout, at a
+ * random place, its true extent written to truth (docs/simulator.md has the shapes). */
+static void inject_artifacts(const struct sim_truth *tr, const float *cad, struct sim_rng *r, float *rec,
+                             uint8_t *truth)
 {
     int n = tr->n;
-    float *rec = malloc((size_t)n * sizeof *rec);
-    if (!rec)
+    if (n < 900)
+        return;
+    if (sim_rng_uniform(r) < 0.35) { /* lock-on: a flat low reading from the start */
+        int len = sim_rng_int(r, 90, 240);
+        double base = sim_rng_range(r, 70, 95);
+        for (int s = 0; s < len; s++) {
+            rec[s] = (float)floor(base + 1.5 * sim_rng_normal(r) + 0.5);
+            truth[s] = HRQ_LOCK_ON;
+        }
+    }
+    for (int kind = HRQ_CADENCE_LOCK; kind < HRQ_COUNT; kind++) {
+        if (kind == HRQ_LOCK_ON || sim_rng_uniform(r) >= 0.35)
+            continue;
+        int len = kind == HRQ_CADENCE_LOCK ? sim_rng_int(r, 60, 300)
+                  : kind == HRQ_DROPOUT    ? sim_rng_int(r, 30, 180)
+                  : kind == HRQ_STUCK      ? sim_rng_int(r, 150, 400)
+                  : kind == HRQ_LEVEL_SHIFT ? sim_rng_int(r, 360, 900)
+                                           : sim_rng_int(r, 6, 15);
+        int at = place(r, truth, n, 300, len);
+        if (at < 0)
+            continue;
+        double amp = sim_rng_range(r, 30, 50), sign = sim_rng_uniform(r) < 0.5 ? -1 : 1;
+        float held = rec[at];
+        for (int s = at; s < at + len; s++) {
+            if (!isfinite(rec[s]))
+                continue;
+            switch (kind) {
+            case HRQ_CADENCE_LOCK:
+                if (cad[s] <= 0)
+                    continue;
+                rec[s] = (float)floor(cad[s] + sim_rng_normal(r) + 0.5);
+                break;
+            case HRQ_DROPOUT: rec[s] = (float)(rec[s] - amp); break;
+            case HRQ_STUCK: rec[s] = held; break;
+            case HRQ_LEVEL_SHIFT: rec[s] = (float)(rec[s] + sign * (amp - 5)); break;
+            default: rec[s] = (float)(rec[s] + sign * (amp + 10)); break;
+            }
+            truth[s] = (uint8_t)kind;
+        }
+    }
+}
+
+/* Turn the truth into a raw recording in out. */
+static int sense(const struct sim_athlete *a, const struct sim_truth *tr, int index, int noise_free,
+                 int artifacts, struct sim_rng *r, struct sim_rng *r_cad, struct workout *out)
+{
+    int n = tr->n;
+    float *rec = malloc((size_t)n * sizeof *rec), *cad = malloc((size_t)n * sizeof *cad);
+    uint8_t *truth = calloc((size_t)n, 1);
+    if (!rec || !cad || !truth) {
+        free(rec);
+        free(cad);
+        free(truth);
         return -1;
+    }
+    cadence_trace(tr, r_cad, cad);
     /* recorded HR: delayed, optically smoothed, integer bpm */
     int lag = noise_free ? 0 : (int)floor(a->sensor_lag + 0.5);
     double sm = tr->hr[0];
@@ -149,17 +230,23 @@ static int sense(const struct sim_athlete *a, const struct sim_truth *tr, int in
         if (sim_rng_uniform(r) < (a->wrist ? 0.2 : 0.03) && n > 600) {
             int len = sim_rng_int(r, 60, 300), at = sim_rng_int(r, 120, n - len - 1);
             for (int s = at; s < at + len; s++)
-                if (tr->speed[s] > 1.5)
-                    rec[s] = (float)floor(148 + 9.0 * tr->speed[s] + sim_rng_normal(r) + 0.5);
+                if (tr->speed[s] > 1.5) {
+                    rec[s] = (float)floor(cad[s] + sim_rng_normal(r) + 0.5);
+                    truth[s] = HRQ_CADENCE_LOCK;
+                }
         }
+        if (artifacts)
+            inject_artifacts(tr, cad, r_cad, rec, truth);
         /* dropouts: runs of NaN (or 0 on devices that write zeros) */
         int nd = poisson(r, (a->wrist ? 2.0 : 0.6) * n / 3600.0);
         if (nd > MAX_DROPS)
             nd = MAX_DROPS;
         for (int d = 0; d < nd; d++) {
             int len = sim_rng_int(r, 8, 120), at = sim_rng_int(r, 0, n - 1);
-            for (int s = at; s < at + len && s < n; s++)
+            for (int s = at; s < at + len && s < n; s++) {
                 rec[s] = zero_drops ? 0.0f : NAN;
+                truth[s] = 0; /* no reading: a gap, not an artifact */
+            }
         }
     }
     /* positions along a slowly turning heading; GPS error as an AR(1) walk per axis */
@@ -188,9 +275,13 @@ static int sense(const struct sim_athlete *a, const struct sim_truth *tr, int in
         long i = workout_push(out, out->start_time + s);
         if (i < 0) {
             free(rec);
+            free(cad);
+            free(truth);
             return -1;
         }
         out->hr[i] = rec[s];
+        out->cad[i] = cad[s];
+        out->hr_truth[i] = artifacts ? truth[s] : 0;
         if (has_speed) {
             double v = tr->speed[s] > 0 ? tr->speed[s] + vnoise : fabs(0.3 * vnoise);
             out->speed[i] = (float)(v < 0 ? 0 : v);
@@ -209,7 +300,10 @@ static int sense(const struct sim_athlete *a, const struct sim_truth *tr, int in
         }
     }
     (void)index;
+    out->has_hr_truth = artifacts;
     free(rec);
+    free(cad);
+    free(truth);
     return 0;
 }
 
@@ -253,10 +347,13 @@ int sim_workout_ex(const struct sim_athlete *a, int index, enum sim_kind kind, u
     workout_set_sport(out, "running");
     out->gender = a->gender;
     snprintf(out->device, sizeof out->device, "%s", a->wrist ? "sim wrist" : "sim chest strap");
+    snprintf(out->hr_sensor, sizeof out->hr_sensor, "%s", a->wrist ? "wrist" : "strap");
     snprintf(out->source, sizeof out->source, "sim:%s#%d:%s", a->id, index, sim_kind_name(kind));
     out->id = (long long)(a->index + 1) * 100000 + index;
     out->leg = 0;
-    int rc = sense(a, &tr, index, noise_free, &r, out);
+    struct sim_rng r_cad;
+    sim_rng_init(&r_cad, sim_seed_mix(sim_seed_mix(seed, a->seed), 0xCADE0000ull + (uint64_t)index));
+    int rc = sense(a, &tr, index, noise_free, opt && opt->artifacts && !noise_free, &r, &r_cad, out);
     if (truth && rc == 0)
         *truth = tr;
     else

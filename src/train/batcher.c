@@ -29,44 +29,38 @@ void batch_free(struct batch *b)
 }
 
 int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n, int T_cap,
-               const struct hr_lstm *m, struct hr_err *e)
+               const struct hr_lstm *m, int keep_flagged, struct hr_err *e)
 {
     const struct feature_set *fs = m->fs;
-    int T = 0;
+    int T = 0, P = m->preroll;
     for (int i = 0; i < n; i++) {
         int l = ds->len[idx[i]] < T_cap ? ds->len[idx[i]] : T_cap;
-        if (l > T)
-            T = l;
+        if (l + P > T)
+            T = l + P;
     }
     b->B = n;
     b->T = T;
     int F = fs->n;
-    float *rows = malloc(sizeof(float) * (size_t)(T > 0 ? T : 1) * F);
-    if (!rows)
-        return hr_fail(e, "train: out of memory");
     for (int i = 0; i < n; i++) {
         struct series s;
         dataset_series(ds, idx[i], &s);
         int l = s.n < T_cap ? s.n : T_cap;
         struct series crop = s;
         crop.n = l;
-        if (hr_lstm_features(m, &crop, rows, 1, e)) {
-            free(rows);
-            return -1;
-        }
         float *x = b->x + (size_t)i * T * F;
-        memcpy(x, rows, sizeof(float) * (size_t)l * F);
-        memset(x + (size_t)l * F, 0, sizeof(float) * (size_t)(T - l) * F);
+        int lp = l ? l + P : 0; /* the model's pre-roll rows (no target), then the crop */
+        if (hr_lstm_sequence(m, &crop, x, e))
+            return -1;
+        memset(x + (size_t)lp * F, 0, sizeof(float) * (size_t)(T - lp) * F);
         float *tg = b->target + (size_t)i * T, *mk = b->mask + (size_t)i * T;
         for (int t = 0; t < T; t++) {
-            float h = t < l ? S_HR(&s)[t] : NAN;
+            float h = t >= P && t - P < l && (keep_flagged || series_hr_trusted(&s, t - P)) ? S_HR(&s)[t - P] : NAN;
             mk[t] = isfinite(h) ? 1.0f : 0.0f;
             tg[t] = isfinite(h) ? h : 0.0f;
         }
-        b->len[i] = l;
+        b->len[i] = lp;
         b->index[i] = idx[i];
     }
-    free(rows);
     return 0;
 }
 

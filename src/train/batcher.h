@@ -18,9 +18,11 @@ struct batch {
 /* Capacity for B_cap x T_cap x F. */
 int batch_alloc(struct batch *b, int B_cap, int T_cap, int F);
 void batch_free(struct batch *b);
-/* Fill b with series idx[0..n) (n <= B_cap), cropping each to T_cap steps. */
+/* Fill b with series idx[0..n) (n <= B_cap), cropping each to T_cap steps; each row starts with the
+ * model's m->preroll rest rows (no target), so b needs capacity T_cap + m->preroll. Steps whose HR the
+ * quality stage flagged (prep/hr_quality.h) are masked out of the targets unless keep_flagged. */
 int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n, int T_cap,
-               const struct hr_lstm *m, struct hr_err *e);
+               const struct hr_lstm *m, int keep_flagged, struct hr_err *e);
 
 /* An epoch plan: batches of indices, similar lengths together, order shuffled with seed. */
 struct epoch_plan {

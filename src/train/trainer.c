@@ -28,6 +28,7 @@ void train_opts_default(struct train_opts *o)
     o->epochs = 30;
     o->patience = 5;
     o->max_len = 1440;
+    o->preroll_s = LSTM_PREROLL_S;
     o->threads = 1;
     snprintf(o->loss, sizeof o->loss, "mse");
     snprintf(o->features, sizeof o->features, "default");
@@ -169,8 +170,8 @@ static void head_unfold(struct lstm_model *net, double mean, double sd)
 
 /* Validation: global masked MAE/RMSE (bpm) and the loss over the selection. */
 static int validate(const struct hr_lstm *m, const struct dataset *ds, const int *idx, int n, int B,
-                    int max_len, const struct nn_loss *loss, struct metric_acc *acc, double *val_loss,
-                    struct hr_err *e)
+                    int max_len, const struct nn_loss *loss, int keep_flagged, struct metric_acc *acc,
+                    double *val_loss, struct hr_err *e)
 {
     metric_reset(acc);
     *val_loss = NAN;
@@ -207,22 +208,25 @@ static int validate(const struct hr_lstm *m, const struct dataset *ds, const int
             goto out;
         for (int b = 0; b < cnt; b++) {
             int T = views[b].n, O = m->net.cfg.out;
-            metric_add(acc, hr[b], S_HR(&views[b]), T);
             float *pred = malloc(sizeof(float) * (size_t)(T ? T : 1) * O), *mask = malloc(sizeof(float) * (size_t)(T ? T : 1));
-            if (pred && mask) {
-                for (int t = 0; t < T; t++) {
+            float *target = malloc(sizeof(float) * (size_t)(T ? T : 1));
+            if (pred && mask && target) {
+                for (int t = 0; t < T; t++) { /* the targets: trusted steps unless keep_flagged */
+                    target[t] = keep_flagged || series_hr_trusted(&views[b], t) ? S_HR(&views[b])[t] : NAN;
                     pred[t * O] = hr[b][t];
                     if (O == 2)
                         pred[t * O + 1] = 2.0f * logf(sg[b][t]);
-                    mask[t] = isfinite(S_HR(&views[b])[t]);
+                    mask[t] = isfinite(target[t]);
                 }
+                metric_add(acc, hr[b], target, T);
                 size_t nv = 0;
-                double l = nn_loss_eval(loss, pred, O, S_HR(&views[b]), mask, (size_t)T, NULL, &nv);
+                double l = nn_loss_eval(loss, pred, O, target, mask, (size_t)T, NULL, &nv);
                 loss_sum += l * (double)nv;
                 loss_n += nv;
             }
             free(pred);
             free(mask);
+            free(target);
             free(hr[b]);
             free(sg[b]);
             hr[b] = sg[b] = NULL;
@@ -266,6 +270,7 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     jw_kv_num(&w, "weight_decay", o->weight_decay);
     jw_kv_num(&w, "clip", o->clip);
     jw_kv_int(&w, "max_len_steps", o->max_len);
+    jw_kv_str(&w, "targets", o->keep_flagged ? "all recorded steps (--keep-flagged)" : "trusted steps");
     jw_kv_str(&w, "optimizer", o->weight_decay > 0 ? "adamw" : "adam");
     if (base_model) {
         jw_kv_str(&w, "base_model", base_model);
@@ -323,6 +328,16 @@ static int load_resume(const char *path, struct hr_lstm *m, struct nn_adam *adam
     if (st_copy_f32(&st, "optim.adam_m", 1, shp, adam->m, adam->n, e) ||
         st_copy_f32(&st, "optim.adam_v", 1, shp, adam->v, adam->n, e))
         goto out;
+    /* the pre-roll of the run it continues (its card; none in resume files from before the pre-roll) */
+    const char *card = st_meta_get(&st, "model");
+    struct json *cj = NULL;
+    if (card && !json_parse(card, strlen(card), path, &cj, e)) {
+        int pre = (int)json_get_num(cj, "preroll_steps", 0);
+        if (pre != m->preroll)
+            hr_info("resume: keeping the run's pre-roll of %d steps", pre);
+        m->preroll = pre >= 0 && pre <= 100000 ? pre : 0;
+        json_free(cj);
+    }
     adam->step = (long)json_get_num(j, "adam_step", 0);
     rs->epoch = (int)json_get_num(j, "epoch", 0);
     rs->lr = (float)json_get_num(j, "lr", rs->lr);
@@ -430,6 +445,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_idx;
         lstm_init_output_bias(&m.net, 0.0f, 0.0f); /* the training mean HR, once folded */
         m.step = ds->step;
+        m.preroll = o->preroll_s > 0 ? hr_lstm_preroll_steps(m.step, o->preroll_s) : 0;
         m.hr_mean = (float)hr_mean;
     }
     snprintf(m.loss, sizeof m.loss, "%s", nn_loss_name(loss.kind));
@@ -485,7 +501,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         T_cap = o->max_len;
     struct lstm_ws ws;
     struct batch bt;
-    if (lstm_ws_init(&ws, &m.net, o->batch, T_cap, e) || batch_alloc(&bt, o->batch, T_cap, m.fs->n)) {
+    if (lstm_ws_init(&ws, &m.net, o->batch, T_cap + m.preroll, e) ||
+        batch_alloc(&bt, o->batch, T_cap + m.preroll, m.fs->n)) {
         if (!e->msg[0])
             hr_fail(e, "train: out of memory");
         fclose(log);
@@ -514,7 +531,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         for (int k = 0; k < plan.n_batches; k++) {
             int lo, hi; /* this rank's share of the global batch (all of it in one process) */
             dist_share(plan.count[k], &lo, &hi);
-            if (batch_fill(&bt, ds, plan.order + plan.start[k] + lo, hi - lo, T_cap, &m, e)) {
+            if (batch_fill(&bt, ds, plan.order + plan.start[k] + lo, hi - lo, T_cap, &m, o->keep_flagged, e)) {
                 epoch_plan_free(&plan);
                 goto out_loop;
             }
@@ -557,7 +574,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
             goto out_loop;
         }
         head_fold(&m.net, hr_mean, hr_sd); /* bpm space for validation and the saved model */
-        if (validate(&m, ds, vi, nv_sel, o->batch, o->max_len, &loss, &acc, &val_loss, e)) {
+        if (validate(&m, ds, vi, nv_sel, o->batch, o->max_len, &loss, o->keep_flagged, &acc, &val_loss, e)) {
             head_restore(&m.net, &head);
             goto out_loop;
         }

@@ -11,6 +11,8 @@ struct train_opts {
     int hidden, layers;
     float dropout, lr, weight_decay, clip, huber_delta;
     int batch, epochs, patience, max_len, threads;
+    float preroll_s;   /* new models: seconds of standing-still rows run before each sequence
+                        * (LSTM_PREROLL_S; 0 = none, the zero state at the first step as before) */
     char loss[8];      /* mse, mae, huber, gnll (alias nll) */
     char features[16]; /* default, seed11 */
     enum split_kind split;
@@ -25,6 +27,8 @@ struct train_opts {
                               * 3 an athlete embedding (layer-0 gate biases + output bias) */
     const char *dataset_path; /* for provenance */
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
+    int keep_flagged;        /* 1: steps the HR-quality stage flagged stay targets (default 0: left out
+                              * of the loss and of the validation metrics) */
 };
 
 struct train_result {

@@ -2,6 +2,9 @@
 #include "simdata.h"
 #include "data/ingest.h"
 #include "sim/sim.h"
+#include "testutil.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 int make_sim_dataset(const char *path, int athletes, int workouts, uint64_t seed, double duration_scale)
 {
@@ -32,4 +35,18 @@ int make_sim_dataset(const char *path, int athletes, int workouts, uint64_t seed
         return -1;
     }
     return ingest_finish(&g, seed, "tests: simulated cohort", &e);
+}
+
+int sim_fixture_open(struct sim_fixture *f, int athletes, int workouts, uint64_t seed, double duration_scale)
+{
+    f->dir = make_temp_dir();
+    snprintf(f->path, sizeof f->path, "%s/sim.hrd", f->dir);
+    return make_sim_dataset(f->path, athletes, workouts, seed, duration_scale);
+}
+
+void sim_fixture_close(struct sim_fixture *f)
+{
+    remove_temp_dir(f->dir);
+    free(f->dir);
+    f->dir = NULL;
 }

@@ -1,0 +1,350 @@
+/* hr_quality.c — the rules of the heart-rate quality stage (see hr_quality.h; docs/data.md has the
+ * thresholds and why). Every threshold is in seconds, bpm or m/s, turned into steps here. */
+#include "prep/hr_quality.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MOVING_MPS 1.5f        /* running, not standing or walking slowly */
+/* cadence lock */
+#define CAD_MIN_SPM 120.0f     /* below this the cadence is walking or noise: no lock looked for */
+#define CAD_PER_FOOT_SPM 110.0f /* a moving median below this is one foot's rate: doubled */
+#define CAD_LOCK_BPM 5.0f      /* HR this close to the step rate ... */
+#define CAD_LOCK_MIN_S 60.0f   /* ... for at least this long ... */
+#define CAD_LOCK_MEAN_BPM 3.0f /* ... and this close on average is a lock (a sensor reading the step rate
+                                * sits on it; a heart that happens to beat at that rate wanders around it) */
+#define CAD_LOCK_EDGE_BPM 10.0f /* a lock's extent grows while HR stays this close */
+#define CAD_LOCK_LONG_S 300.0f /* ... unless it lasts this long and the sensor is not a chest strap: a
+                                * wrist reading that holds the step rate for minutes is a lock (reviewed
+                                * real locks often begin without a jump) */
+#define CAD_LOCK_JUMP_BPM 10.0f /* ... and it must begin or end with HR moving this much within JUMP_S:
+                                 * a heart that reaches the step rate by effort gets there slowly */
+/* stuck */
+#define STUCK_MIN_S 120.0f     /* the same value (to 0.01 bpm) for this long */
+/* jumps (lock-on, dropout, level shift) */
+#define JUMP_S 20.0f           /* a jump happens within this time ... */
+#define JUMP_BPM 20.0f         /* ... and is at least this large */
+#define RETURN_BPM 15.0f       /* an opposite jump of this size (and at least RETURN_FRAC of the first
+                                * jump) ends a dropout or shift */
+#define RETURN_FRAC 0.6f
+#define STEADY_BEFORE_S 60.0f  /* speed averaged over this long before the jump ... */
+#define STEADY_MPS 0.4f        /* ... differs by at most this from the speed during it */
+#define STOP_MPS 1.0f          /* ... and no step in that time is slower than this (a stop) */
+#define ONSET_S 120.0f         /* HR may rise fast in the first minutes: jumps count after this */
+#define LEVEL_S 30.0f          /* the level before a jump: median over this long */
+#define DROPOUT_MAX_S 300.0f   /* a low segment up to this long is a dropout ... */
+#define SHIFT_MAX_S 1800.0f    /* ... longer, up to this, a level shift; no return: not flagged */
+#define LOCK_ON_MAX_S 300.0f   /* lock-on: a jump within this time of the first HR ... */
+#define LOCK_ON_MIN_S 60.0f    /* ... after at least this long moving ... */
+#define LOCK_ON_HOLD_S 60.0f   /* ... to a level that holds for this long */
+/* spike */
+#define SPIKE_WINDOW_S 30.0f   /* neighbours within this time on each side give the level */
+#define SPIKE_BPM 20.0f        /* a step this far from the neighbours' median ... */
+#define SPIKE_MAX_S 20.0f      /* ... in a run no longer than this is a spike */
+
+const char *hr_issue_name(enum hr_issue r)
+{
+    static const char *names[HRQ_COUNT] = {
+        "trusted", "hr_gap", "pause", "cadence_lock", "lock_on", "dropout", "stuck", "level_shift", "spike",
+    };
+    return (unsigned)r < HRQ_COUNT ? names[r] : "?";
+}
+
+int hr_issue_parse(const char *name)
+{
+    for (int r = 0; r < HRQ_COUNT; r++)
+        if (!strcmp(name, hr_issue_name((enum hr_issue)r)))
+            return r;
+    return -1;
+}
+
+struct hrq {
+    const float *hr, *speed, *cad;
+    float cad_scale;
+    int strap;
+    int n;
+    float step;
+    uint8_t *v;
+};
+
+static int steps_of(const struct hrq *q, float seconds)
+{
+    int k = (int)lroundf(seconds / q->step);
+    return k < 1 ? 1 : k;
+}
+
+static int usable(const struct hrq *q, int k) { return k >= 0 && k < q->n && q->v[k] == HRQ_TRUSTED; }
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the usable HR in [a, b) skipping [skip0, skip1); NaN when fewer than min_count. */
+static float median_hr(const struct hrq *q, int a, int b, int skip0, int skip1, int min_count, float *buf)
+{
+    int m = 0;
+    for (int k = a < 0 ? 0 : a; k < b && k < q->n; k++)
+        if ((k < skip0 || k >= skip1) && usable(q, k))
+            buf[m++] = q->hr[k];
+    if (m < min_count || m == 0)
+        return NAN;
+    qsort(buf, (size_t)m, sizeof *buf, cmp_float);
+    return m % 2 ? buf[m / 2] : 0.5f * (buf[m / 2 - 1] + buf[m / 2]);
+}
+
+static float mean_speed(const struct hrq *q, int a, int b)
+{
+    double s = 0;
+    int m = 0;
+    for (int k = a < 0 ? 0 : a; k < b && k < q->n; k++)
+        if (isfinite(q->speed[k])) {
+            s += q->speed[k];
+            m++;
+        }
+    return m ? (float)(s / m) : NAN;
+}
+
+static void flag(struct hrq *q, int a, int b, enum hr_issue r)
+{
+    for (int k = a < 0 ? 0 : a; k < b && k < q->n; k++)
+        if (q->v[k] == HRQ_TRUSTED)
+            q->v[k] = (uint8_t)r;
+}
+
+/* Cadence as steps per minute: a file whose moving median is one foot's rate is doubled. */
+static float cadence_scale(const float *cad, const float *speed, int n, float *buf)
+{
+    int m = 0;
+    for (int k = 0; k < n; k++)
+        if (isfinite(cad[k]) && cad[k] > 0 && isfinite(speed[k]) && speed[k] >= MOVING_MPS)
+            buf[m++] = cad[k];
+    if (m == 0)
+        return 1.0f;
+    qsort(buf, (size_t)m, sizeof *buf, cmp_float);
+    return buf[m / 2] < CAD_PER_FOOT_SPM ? 2.0f : 1.0f;
+}
+
+static float cad_at(const struct hrq *q, int k)
+{
+    return q->cad && isfinite(q->cad[k]) ? q->cad[k] * q->cad_scale : NAN;
+}
+
+static int near_cadence(const struct hrq *q, int k, float tol)
+{
+    float c = cad_at(q, k);
+    return usable(q, k) && c >= CAD_MIN_SPM && fabsf(q->hr[k] - c) <= tol;
+}
+
+static int steady_at(const struct hrq *q, int k);
+
+/* The largest HR change within JUMP_S at a steady pace over the steps [a, b) (each compared with
+ * JUMP_S earlier): a change that comes with a change of pace is the heart's own. */
+static float largest_change(const struct hrq *q, int a, int b)
+{
+    int lag = steps_of(q, JUMP_S);
+    float best = 0;
+    for (int k = a < lag ? lag : a; k < b && k < q->n; k++)
+        if (isfinite(q->hr[k]) && isfinite(q->hr[k - lag]) && fabsf(q->hr[k] - q->hr[k - lag]) > best &&
+            steady_at(q, k))
+            best = fabsf(q->hr[k] - q->hr[k - lag]);
+    return best;
+}
+
+static void rule_cadence_lock(struct hrq *q)
+{
+    if (!q->cad)
+        return;
+    int need = steps_of(q, CAD_LOCK_MIN_S), lag = steps_of(q, JUMP_S), long_run = steps_of(q, CAD_LOCK_LONG_S);
+    for (int k = 0; k < q->n;) {
+        if (!near_cadence(q, k, CAD_LOCK_BPM)) {
+            k++;
+            continue;
+        }
+        int e = k;
+        while (e < q->n && near_cadence(q, e, CAD_LOCK_BPM))
+            e++;
+        double dev = 0;
+        for (int j = k; j < e; j++)
+            dev += fabsf(q->hr[j] - cad_at(q, j));
+        if (e - k >= need && dev / (e - k) <= CAD_LOCK_MEAN_BPM) {
+            int a = k, b = e;
+            while (a > 0 && near_cadence(q, a - 1, CAD_LOCK_EDGE_BPM))
+                a--;
+            while (b < q->n && near_cadence(q, b, CAD_LOCK_EDGE_BPM))
+                b++;
+            if ((e - k >= long_run && !q->strap) || largest_change(q, a, a + lag + 1) >= CAD_LOCK_JUMP_BPM ||
+                largest_change(q, b, b + lag) >= CAD_LOCK_JUMP_BPM)
+                flag(q, a, b, HRQ_CADENCE_LOCK);
+            e = b;
+        }
+        k = e;
+    }
+}
+
+static void rule_stuck(struct hrq *q)
+{
+    int need = steps_of(q, STUCK_MIN_S);
+    for (int k = 0; k < q->n;) {
+        int e = k + 1;
+        if (usable(q, k))
+            while (usable(q, e) && fabsf(q->hr[e] - q->hr[k]) < 0.01f)
+                e++;
+        if (e - k >= need)
+            flag(q, k, e, HRQ_STUCK);
+        k = e;
+    }
+}
+
+/* The pace around a change ending at step k: running, no stop in the STEADY_BEFORE_S before the
+ * change, and the mean speed during the change within STEADY_MPS of the mean before it. */
+static int steady_at(const struct hrq *q, int k)
+{
+    int lag = steps_of(q, JUMP_S), a = k - lag - steps_of(q, STEADY_BEFORE_S);
+    if (a < 0 || k >= q->n)
+        return 0;
+    for (int j = a; j <= k; j++)
+        if (!(q->speed[j] >= STOP_MPS))
+            return 0;
+    float before = mean_speed(q, a, k - lag + 1);
+    float during = mean_speed(q, k - lag, k + 1);
+    return before >= MOVING_MPS && during >= MOVING_MPS && fabsf(before - during) <= STEADY_MPS;
+}
+
+/* A jump of HR at step k (over the JUMP_S before it) at a steady running pace: +1 up, -1 down, 0 none. */
+static int jump_at(const struct hrq *q, int k)
+{
+    int lag = steps_of(q, JUMP_S);
+    if (k - lag < 0 || !usable(q, k) || !usable(q, k - lag))
+        return 0;
+    float d = q->hr[k] - q->hr[k - lag];
+    if (fabsf(d) < JUMP_BPM || !steady_at(q, k))
+        return 0;
+    return d > 0 ? 1 : -1;
+}
+
+/* Lock-on: the last jump in the first minutes after a while of running, to a level that holds.
+ * Returns the first step after the lock-on (0 when none). */
+static int rule_lock_on(struct hrq *q, float *buf)
+{
+    int first = 0;
+    while (first < q->n && !usable(q, first))
+        first++;
+    int lag = steps_of(q, JUMP_S), end = 0;
+    int last = first + steps_of(q, LOCK_ON_MAX_S);
+    for (int k = first + steps_of(q, LOCK_ON_MIN_S) + lag; k <= last && k < q->n; k++) {
+        float lead = mean_speed(q, first, k - lag + 1);
+        if (!(lead >= MOVING_MPS))
+            continue;
+        int lag_ok = usable(q, k) && usable(q, k - lag);
+        float d = lag_ok ? q->hr[k] - q->hr[k - lag] : 0;
+        if (fabsf(d) < JUMP_BPM)
+            continue;
+        float level = median_hr(q, k - lag - steps_of(q, LEVEL_S), k - lag + 1, 0, 0, 2, buf);
+        float after = median_hr(q, k, k + steps_of(q, LOCK_ON_HOLD_S), 0, 0, 2, buf);
+        if (isfinite(level) && isfinite(after) && (after - level) * (d > 0 ? 1 : -1) >= 0.6f * JUMP_BPM)
+            end = k - lag + 1;
+    }
+    if (end > first)
+        flag(q, first, end, HRQ_LOCK_ON);
+    return end;
+}
+
+/* Dropouts and level shifts: a jump at a steady pace away from the level, a segment that stays
+ * away, and a return (to the level, or an abrupt opposite jump) within SHIFT_MAX_S. */
+static void rule_jumps(struct hrq *q, int from, float *buf)
+{
+    int lag = steps_of(q, JUMP_S), max_len = steps_of(q, SHIFT_MAX_S);
+    int first = 0;
+    while (first < q->n && !isfinite(q->hr[first]))
+        first++;
+    if (from < first + steps_of(q, ONSET_S))
+        from = first + steps_of(q, ONSET_S);
+    for (int k = from + lag; k < q->n; k++) {
+        int dir = jump_at(q, k);
+        if (!dir)
+            continue;
+        float level = median_hr(q, k - lag - steps_of(q, LEVEL_S), k - lag + 1, 0, 0, 2, buf);
+        if (!isfinite(level))
+            continue;
+        int a = k - lag + 1;
+        while (a < k && (q->hr[a] - level) * (float)dir < 0.5f * JUMP_BPM)
+            a++;
+        float back = RETURN_FRAC * fabsf(q->hr[k] - q->hr[k - lag]);
+        if (back < RETURN_BPM)
+            back = RETURN_BPM;
+        int e = k + 1, returned = 0;
+        for (; e < q->n && e - a <= max_len; e++) {
+            if (q->v[e] == HRQ_PAUSE)
+                break;
+            if (!usable(q, e) || !(q->speed[e] >= STOP_MPS))
+                continue; /* while standing the heart changes by itself: no return judged there */
+            if ((q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM ||
+                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back)) {
+                returned = 1;
+                break;
+            }
+        }
+        if (!returned)
+            continue;
+        float dur = (float)(e - a) * q->step;
+        enum hr_issue r = dur <= SPIKE_MAX_S                 ? HRQ_SPIKE
+                          : dir < 0 && dur <= DROPOUT_MAX_S ? HRQ_DROPOUT
+                                                            : HRQ_LEVEL_SHIFT;
+        flag(q, a, e, r);
+        k = e;
+    }
+}
+
+static void rule_spike(struct hrq *q, float *buf)
+{
+    int hw = steps_of(q, SPIKE_WINDOW_S);
+    int max_run = (int)floorf(SPIKE_MAX_S / q->step);
+    if (max_run < 1)
+        max_run = 1;
+    signed char *side = calloc((size_t)q->n + 1, 1);
+    if (!side)
+        return; /* out of memory: no spike verdicts, the others stand */
+    for (int k = 0; k < q->n; k++) {
+        if (!usable(q, k))
+            continue;
+        float m = median_hr(q, k - hw, k + hw + 1, k, k + 1, 3, buf);
+        float d = isfinite(m) ? q->hr[k] - m : 0;
+        side[k] = d >= SPIKE_BPM ? 1 : d <= -SPIKE_BPM ? -1 : 0;
+    }
+    for (int k = 0; k < q->n;) {
+        int e = k + 1;
+        if (side[k])
+            while (e < q->n && side[e] == side[k])
+                e++;
+        if (side[k] && e - k <= max_run)
+            flag(q, k, e, HRQ_SPIKE);
+        k = e;
+    }
+    free(side);
+}
+
+void hr_quality_assess(const float *hr, const float *speed, const float *cad, int n, float step, int strap,
+                       uint8_t *verdict)
+{
+    for (int k = 0; k < n; k++)
+        if (!isfinite(hr[k]))
+            verdict[k] = verdict[k] == HRQ_PAUSE ? HRQ_PAUSE : HRQ_HR_GAP;
+        else
+            verdict[k] = HRQ_TRUSTED;
+    if (n <= 0 || !(step > 0))
+        return;
+    float *buf = malloc(sizeof(float) * (size_t)n);
+    if (!buf)
+        return; /* out of memory: everything recorded stays trusted, as before this stage */
+    struct hrq q = {hr, speed, cad, 1.0f, strap != 0, n, step, verdict};
+    if (cad)
+        q.cad_scale = cadence_scale(cad, speed, n, buf);
+    rule_cadence_lock(&q);
+    rule_stuck(&q);
+    int after_lock_on = rule_lock_on(&q, buf);
+    rule_jumps(&q, after_lock_on, buf);
+    rule_spike(&q, buf);
+    free(buf);
+}

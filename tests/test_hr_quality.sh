@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test_hr_quality.sh — the HR-quality stage as a user meets it: simulate --artifacts stores the truth,
+# info --json counts verdicts (and the truth), export jsonl carries "hr_issue" (null or a reason) per
+# step next to start_time and step_s, train records its targets (trusted, or all with --keep-flagged),
+# eval shows all recorded and trusted steps side by side in stdout, metrics.json, metrics.md and
+# report.html, and the precision/recall bench runs. Usage: tests/test_hr_quality.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+tmp=$(mktemp -d /tmp/hrcast-hrq-test.XXXXXX)
+pass=0; fail=0
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+py() { python3 -c "$@"; }
+
+"$BIN" simulate --athletes 4 --workouts 4 --seed 3 --artifacts -o "$tmp/a.hrd" -q
+"$BIN" simulate --athletes 4 --workouts 4 --seed 3 -o "$tmp/c.hrd" -q
+"$BIN" info "$tmp/a.hrd" --json > "$tmp/a.json"
+"$BIN" info "$tmp/c.hrd" --json > "$tmp/c.json"
+check "info --json: hr_quality counts every step" 'py "import json; d=json.load(open(\"$tmp/a.json\")); q=d[\"hr_quality\"]; assert sum(q.values())==d[\"steps\"], q; assert q[\"trusted\"]>0"'
+check "info --json: hr_quality names every reason" 'py "import json; q=json.load(open(\"$tmp/a.json\"))[\"hr_quality\"]; assert set(q)=={\"trusted\",\"hr_gap\",\"pause\",\"cadence_lock\",\"lock_on\",\"dropout\",\"stuck\",\"level_shift\",\"spike\"}, q"'
+check "simulate --artifacts: the injected truth is stored" 'py "import json; t=json.load(open(\"$tmp/a.json\"))[\"hr_quality_truth\"]; assert sum(t[k] for k in t if k!=\"trusted\")>0, t"'
+check "without --artifacts: no truth" 'py "import json; assert \"hr_quality_truth\" not in json.load(open(\"$tmp/c.json\"))"'
+check "info text: the HR quality table" '"$BIN" info "$tmp/a.hrd" | grep -q "HR quality (grid steps)"'
+"$BIN" export "$tmp/a.hrd" --format jsonl > "$tmp/a.jsonl"
+check "export jsonl: hr_issue per step, null or a reason, next to start_time and step_s" 'py "
+import json
+names={\"hr_gap\",\"pause\",\"cadence_lock\",\"lock_on\",\"dropout\",\"stuck\",\"level_shift\",\"spike\"}
+flagged=0
+for line in open(\"$tmp/a.jsonl\"):
+    d=json.loads(line)
+    assert len(d[\"hr_issue\"])==len(d[\"heart_rate\"]) and \"start_time\" in d and \"step_s\" in d
+    for i,h in zip(d[\"hr_issue\"], d[\"heart_rate\"]):
+        assert i is None or i in names, i
+        assert (h is None) == (i in (\"hr_gap\",\"pause\")), (h,i)
+        flagged += i is not None and h is not None
+assert flagged > 0
+"'
+check "export jsonl: the counts match info" 'py "
+import json
+q=json.load(open(\"$tmp/a.json\"))[\"hr_quality\"]
+c={}
+for line in open(\"$tmp/a.jsonl\"):
+    for i in json.loads(line)[\"hr_issue\"]:
+        c[i or \"trusted\"]=c.get(i or \"trusted\",0)+1
+assert all(c.get(k,0)==v for k,v in q.items()), (c,q)
+"'
+check "import prints the verdict counts" '"$BIN" simulate --athletes 1 --workouts 2 --emit-files "$tmp/runs" -o "$tmp/s.hrd" -q && "$BIN" import "$tmp/runs" -o "$tmp/r.hrd" 2>&1 | grep -q "HR quality (grid steps): trusted="'
+"$BIN" train "$tmp/a.hrd" -o "$tmp/m.safetensors" --hidden 8 --layers 1 --epochs 1 --max-len 300 -q
+"$BIN" train "$tmp/a.hrd" -o "$tmp/k.safetensors" --hidden 8 --layers 1 --epochs 1 --max-len 300 --keep-flagged -q
+check "train: the model says it trained on trusted steps" 'grep -a -q "trusted steps" "$tmp/m.safetensors"'
+check "train --keep-flagged: says all recorded steps" 'grep -a -q "all recorded steps (--keep-flagged)" "$tmp/k.safetensors"'
+check "train --keep-flagged changes the model" '! cmp -s "$tmp/m.safetensors" "$tmp/k.safetensors"'
+"$BIN" eval "$tmp/m.safetensors" "$tmp/a.hrd" --split all --baselines -o "$tmp/ev" > "$tmp/ev.txt" 2>/dev/null
+check "eval stdout: all recorded and trusted side by side" 'grep -q "MAE all  MAE trusted" "$tmp/ev.txt" && grep -q "^  constant " "$tmp/ev.txt"'
+check "eval metrics.json: trusted metrics for the model and every baseline" 'py "
+import json
+d=json.load(open(\"$tmp/ev/metrics.json\"))
+assert d[\"steps_trusted\"] < d[\"steps\"] and d[\"hr_quality_assessed\"]
+for m in [d[\"model_metrics\"]] + list(d[\"baselines\"].values()):
+    assert m[\"trusted\"][\"steps\"] == d[\"steps_trusted\"] and m[\"trusted\"][\"mae\"] > 0
+assert len(d[\"baselines\"]) >= 2
+"'
+check "eval metrics.md: two labelled columns" 'grep -q "| model | MAE all recorded | MAE trusted |" "$tmp/ev/metrics.md"'
+check "eval report.html: two labelled columns" 'grep -q "<th>MAE all recorded</th><th>MAE trusted</th>" "$tmp/ev/report.html"'
+echo
+echo "test_hr_quality.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

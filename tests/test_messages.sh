@@ -75,7 +75,7 @@ check "write error names the user's path, not the temp file" \
 for c in train predict eval serve finetune fit-physio info export plot animate card; do
   "$BIN" $c >/dev/null 2>"$tmp/e"; rc=$?
   check "$c with no arguments: exit 2, a short usage, 'see hrcast $c --help'" \
-    '[ $rc -eq 2 ] && [ $(wc -l < $tmp/e) -le 5 ] && grep -q "^usage: hrcast $c" $tmp/e && grep -q "see .hrcast $c --help." $tmp/e'
+    '[ $rc -eq 2 ] && [ $(wc -l < $tmp/e) -le 8 ] && grep -q "^usage: hrcast $c" $tmp/e && grep -q "see .hrcast $c --help." $tmp/e'
 done
 
 # --- getopt's own complaints carry the command's full name

@@ -40,13 +40,8 @@ int main(int argc, char **argv)
         return 0;
     }
     for (const struct command *c = hr_commands; c->name; c++)
-        if (!strcmp(c->name, cmd)) {
-            /* getopt prefixes its own messages with argv[0]: "hrcast train: unrecognized option ..." */
-            char name[64];
-            snprintf(name, sizeof name, "hrcast %s", c->name);
-            argv[1] = name;
+        if (!strcmp(c->name, cmd))
             return c->run(argc - 1, argv + 1);
-        }
     fprintf(stderr, "hrcast: unknown command '%s' (see 'hrcast help')\n", cmd);
     return 2;
 }

@@ -13,7 +13,7 @@ for t in $targets; do
   mkdir -p build-fuzz/corpus/$name
   [ -d fuzz/seeds/$name ] && cp -n fuzz/seeds/$name/* build-fuzz/corpus/$name/ 2>/dev/null || true
   clang -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -O1 -g -fsanitize=fuzzer,address,undefined \
-    -o build-fuzz/$name "$t" build-fuzz/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd snappy libzstd) -lopenblas -lgif -lpthread -lm
+    -o build-fuzz/$name "$t" build-fuzz/libhrcast.a $(pkg-config --libs expat zlib spng libmicrohttpd snappy libzstd libarchive) -lopenblas -lgif -lpthread -lm
   echo "fuzz: $name for ${secs}s"
   build-fuzz/$name -max_total_time="$secs" -rss_limit_mb=2048 -max_len=65536 build-fuzz/corpus/$name 2>&1 | tail -3
 done

@@ -26,13 +26,13 @@ fit=$(ls "$tmp"/runs/*/*.fit | head -1)
 # --- a folder or a recording where a dataset belongs: import it first, with the command
 "$BIN" train "$tmp/runs" -o "$tmp/x.safetensors" 2>"$tmp/e"; rc=$?
 check "train FOLDER: exit 1, one line, 'import it first' with the command" \
-  '[ $rc -eq 1 ] && lines 1 && grep -q "is a folder, not a dataset; import it first: hrcast import $tmp/runs -o runs.hrd" $tmp/e'
+  '[ $rc -eq 1 ] && lines 1 && grep -q "is a folder, not a dataset; import it first: $BIN import $tmp/runs -o runs.hrd" $tmp/e'
 check "no 'cannot map: No such device'" '! grep -q "No such device" $tmp/e'
 check "the printed import command works" \
-  'cmd=$(sed -n "s/.*import it first: hrcast //p" $tmp/e); (cd $tmp && "$BIN" $cmd -q) && [ -s $tmp/runs.hrd ]'
+  'cmd=$(sed -n "s/.*import it first: //p" $tmp/e); (cd $tmp && $cmd -q) && [ -s $tmp/runs.hrd ]'
 "$BIN" info "$fit" 2>"$tmp/e"; rc=$?
 check "info RECORDING: a workout recording (fit), import it first" \
-  '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a dataset; import it first: hrcast import" $tmp/e'
+  '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a dataset; import it first: $BIN import" $tmp/e'
 
 # --- swapped arguments: this is a dataset, not a model (and the other way round), for every command
 for c in "predict" "eval" "plot" "animate" "card"; do
@@ -54,7 +54,7 @@ for c in train fit-physio info export; do
 done
 "$BIN" predict "$fit" "$tmp/sim.hrd" >/dev/null 2>"$tmp/e"; rc=$?
 check "predict RECORDING ...: not a model, how to make one" \
-  '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a model" $tmp/e && grep -q "hrcast train" $tmp/e'
+  '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a model" $tmp/e && grep -q "then $BIN train" $tmp/e'
 
 # --- the grid step message names the real steps (it said "dataset step 0 s")
 "$BIN" simulate --athletes 2 --workouts 2 --seed 4 --step 1 -o "$tmp/s1.hrd" -q

@@ -11,6 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char *program = "hrcast"; /* set once by main(), read-only after */
+
+void cli_set_program(const char *argv0)
+{
+    program = argv0 && strchr(argv0, '/') ? argv0 : "hrcast";
+}
+
+const char *cli_program(void) { return program; }
+
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out)
 {
     char *end;
@@ -172,12 +181,13 @@ static int explain_wrong_kind(const char *cmd, const char *usage_text, const cha
         dataset_name_for(path, name, sizeof name);
         strcat(name, ".hrd");
         if (want_model)
-            fprintf(stderr, "hrcast %s: %s is %s, not a model (usage: %s); to make one: hrcast import %s -o %s, "
-                            "then hrcast train %s -o model.safetensors\n", cmd, path, what, syn,
-                    shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn), shell_word(name, qn, sizeof qn));
-        else
-            fprintf(stderr, "hrcast %s: %s is %s, not a dataset; import it first: hrcast import %s -o %s\n", cmd, path,
-                    what, shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn));
+            fprintf(stderr, "hrcast %s: %s is %s, not a model (usage: %s); to make one: %s import %s -o %s, "
+                            "then %s train %s -o model.safetensors\n", cmd, path, what, syn, cli_program(),
+                    shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn), cli_program(),
+                    shell_word(name, qn, sizeof qn));
+        else /* the program as invoked (build/hrcast before make install), so that the hint runs as printed */
+            fprintf(stderr, "hrcast %s: %s is %s, not a dataset; import it first: %s import %s -o %s\n", cmd, path,
+                    what, cli_program(), shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn));
         return 1;
     }
     if ((want_model && k == FILE_KIND_DATASET) || (!want_model && k == FILE_KIND_MODEL)) {
@@ -331,4 +341,12 @@ int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *
         return 1;
     default: return 0;
     }
+}
+
+long long cli_size(const char *text, long long max)
+{
+    uint64_t v;
+    if (parse_size(text, &v) || v > (uint64_t)max)
+        return -1;
+    return (long long)v;
 }

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 static const char *skip_ext[] = {".md", ".tsv", ".txt", ".yml", ".yaml", ".html", ".png", ".jpg",
-                                 ".pdf", ".py", ".js", ".sh", ".c", ".h", ".zip", ".tar", ".hrd",
+                                 ".pdf", ".py", ".js", ".sh", ".c", ".h", ".hrd",
                                  ".safetensors", NULL};
 
 static int skipped_name(const char *name)
@@ -71,7 +71,8 @@ static int walk_dir(struct file_list *l, const char *dir, int root, int depth)
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    if (n) /* a folder with nothing to read: names is NULL */
+        qsort(names, (size_t)n, sizeof(char *), cmp_str);
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[4096];

@@ -1,6 +1,6 @@
 /* kernels.h — the engine's kernels: fused elementwise LSTM cell forward/backward and activations
- * (kernels.c), the packed-weight recurrent product (gemm_packed.c), with runtime dispatch to AVX2+FMA
- * code when the CPU has it, and the thread-count setting. */
+ * (kernels.c), the packed-weight recurrent product (gemm_packed.c), with runtime dispatch to AVX-512
+ * or AVX2+FMA code when the CPU has it (nn/isa.h), and the thread-count setting. */
 #ifndef HRCAST_NN_KERNELS_H
 #define HRCAST_NN_KERNELS_H
 #include <stddef.h>
@@ -22,9 +22,10 @@ void nn_lstm_cell_fwd(int nb, int H, float *g, const float *c_prev, float *c, fl
 void nn_lstm_cell_bwd(int nb, int H, float *g, const float *c_prev, const float *tc, const float *dh,
                       float *dc);
 
-/* Run-time SIMD dispatch: 1 when the AVX2+FMA bodies are used (CPU support, not disabled).
- * nn_force_portable(1) (or HRCAST_NN_PORTABLE=1 in the environment) selects the portable C bodies
- * everywhere, for tests and comparisons; nn_force_portable(0) returns to the CPU's choice. */
+/* Run-time SIMD dispatch (the path itself: nn/isa.h): 1 when an AVX2+FMA or AVX-512 path is used.
+ * nn_force_portable(1) (or HRCAST_ISA=portable in the environment) selects the portable C bodies
+ * everywhere, for tests and comparisons; nn_force_portable(0) returns to the environment's / CPU's
+ * choice (nn_isa_reset). */
 int nn_simd_enabled(void);
 void nn_force_portable(int on);
 

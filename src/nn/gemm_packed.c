@@ -18,6 +18,12 @@
 
 #define NR 16
 #define INLINE static inline __attribute__((always_inline))
+/* full unrolling of the register-tile loops (constant trip counts after inlining) */
+#ifdef __clang__
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL _Pragma("GCC unroll 16")
+#endif
 
 size_t nn_pack_floats(int K, int N) { return (size_t)((N + NR - 1) / NR) * NR * (size_t)K; }
 
@@ -196,29 +202,29 @@ AVX512 INLINE void ztile(const int MR, const int NP, int K, const float *A, int 
                          float *C, int ldc, int ncols)
 {
     __m512 acc[Z_MR_MAX][Z_NP_MAX];
-#pragma GCC unroll 16
+UNROLL
     for (int r = 0; r < MR; r++)
-#pragma GCC unroll 16
+UNROLL
         for (int q = 0; q < NP; q++)
             acc[r][q] = _mm512_setzero_ps();
     for (int k = 0; k < K; k++) {
         __m512 b[Z_NP_MAX];
-#pragma GCC unroll 16
+UNROLL
         for (int q = 0; q < NP; q++)
             b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * NR);
-#pragma GCC unroll 16
+UNROLL
         for (int r = 0; r < MR; r++) {
             __m512 a = _mm512_set1_ps(A[(size_t)r * lda + k]);
-#pragma GCC unroll 16
+UNROLL
             for (int q = 0; q < NP; q++)
                 acc[r][q] = _mm512_fmadd_ps(a, b[q], acc[r][q]);
         }
     }
-#pragma GCC unroll 16
+UNROLL
     for (int q = 0; q < NP; q++) {
         int nv = ncols - q * NR;
         __mmask16 m = nv >= NR ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
-#pragma GCC unroll 16
+UNROLL
         for (int r = 0; r < MR; r++) {
             float *c = C + (size_t)r * ldc + (size_t)q * NR;
             _mm512_mask_storeu_ps(c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, c), acc[r][q]));

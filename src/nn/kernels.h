@@ -37,19 +37,22 @@ void nn_pack_bt(float *P, const float *W, int N, int K);
 void nn_pack_b(float *P, const float *W, int K, int N);
 void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
 
-/* 8-bit products of the int8 inference path (gemm_q8.c). Activations h in [-1, 1] are quantized to
- * q = round(63.5 h + 63.5) in 0..127 (h ~ (2q - 127) / 127), rows of nn_q8_kpad(K) bytes (padding
- * ignored). Weights W [N][K] get one scale per output row s_n = max|W[n][.]| / 127 and are packed with
+/* 8-bit products of the int8 inference path (gemm_q8.c). bits (7 or 8): activations h in [-1, 1] are
+ * quantized to q = round(top/2 (h + 1)) in 0..top, top = 2^bits - 1 (h ~ (2q - top) / top), rows of
+ * nn_q8_kpad(K) bytes (padding ignored). nn_q8_bits(): 8 on the AVX-512 path of a CPU with
+ * AVX512_VNNI (vpdpbusd), else 7 (AVX2's vpmaddubsw saturates past 7 bits); pass the same bits to all
+ * three calls. Weights W [N][K] get one scale per output row s_n = max|W[n][.]| / 127 and are packed with
  * nn_q8_pack_bt into nn_q8_pack_bytes(K, N) bytes; alpha[N] and beta[N] are written such that
  * sum_k W[n][k] h[k] ~ alpha[n] * sum_k Wq[n][k] q[k] + beta[n]. nn_q8_gemm adds alpha[n] * (the exact
- * integer sum) to C[M][N] (beta is for the caller to fold into a bias); AVX2 and portable bodies give
- * the same bytes. */
+ * integer sum) to C[M][N] (beta is for the caller to fold into a bias); every body (VNNI, AVX2,
+ * portable) gives the same bytes for the same bits. */
+int nn_q8_bits(void);
 int nn_q8_kpad(int K);
 size_t nn_q8_pack_bytes(int K, int N);
-void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K);
-void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K);
+void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K, int bits);
+void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K, int bits);
 void nn_q8_gemm(int M, int N, int K, const uint8_t *A, int lda, const int8_t *P, const float *alpha, float *C,
-                int ldc);
+                int ldc, int bits);
 
 /* Vectorised helpers (reference accuracy: a few ulp). */
 void nn_sigmoid(float *x, size_t n);

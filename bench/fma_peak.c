@@ -1,7 +1,7 @@
 /* fma_peak.c — the single-core ceilings of this CPU: independent FMA chains (enough of them to cover
  * the FMA latency on two pipes), no memory traffic, at each width the CPU has: 256-bit FP32 FMAs
  * (AVX2), 512-bit FP32 FMAs (AVX-512F) and 512-bit vdpbf16ps (AVX512_BF16: BF16 pairs, FP32
- * accumulation, 64 FLOP per instruction). Prints one line per ceiling, the best of 40 short runs (a loaded machine
+ * accumulation, 64 FLOP per instruction). Prints one line per ceiling, the best of 400 short runs (under a millisecond each) (a loaded machine
  * lowers it; read it with the load average):
  *   fma_peak gflops=G          (256-bit; the figure bench/train_vs_torch.sh always read)
  *   fma_peak512 gflops=G       (absent when the CPU has no AVX-512)
@@ -20,7 +20,7 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-enum { ITERS = 5000000, CHAINS = 12, REPS = 40 };
+enum { ITERS = 500000, CHAINS = 12, REPS = 400 };
 volatile float fma_sink; /* keeps the chains' results live */
 
 /* best GFLOP/s of 5 runs of ITERS x CHAINS instructions of FLOPS each; BODY updates c[k] */

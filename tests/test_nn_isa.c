@@ -3,7 +3,7 @@
  * bytes, both within 1e-5 of cblas_sgemm), the forward and backward cells (within a few 1e-7 of the
  * portable cell), Adam (the same bytes on every path), a whole LSTM forward + backward + inference per
  * path (the same bytes run twice and on 1 vs 2 threads, within 1e-5 of portable), and HRCAST_ISA's
- * checks (unknown names, a path the CPU lacks). A path the CPU lacks is reported and skipped. */
+ * checks (unknown names, a path the CPU lacks); nn_par_sgemm's input projection on the AVX-512 path. A path the CPU lacks is reported and skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +82,34 @@ static void test_gemm_paths_vs_openblas(void **state)
     nn_isa_reset();
     fprintf(stderr, "gemm shapes tested: portable %d, avx2 %d, avx512 %d\n", tested[0], tested[1], tested[2]);
     assert_true(tested[0] > 0);
+}
+
+/* nn_par_sgemm's input projection (C += A B^T) on the AVX-512 path: the packed kernel, within 1e-5 of
+ * OpenBLAS and the same bytes on 1 and 2 threads */
+static void test_par_sgemm_avx512(void **state)
+{
+    (void)state;
+    if (!use(NN_ISA_AVX512))
+        return;
+    enum { M = 300, N = 512, K = 128 };
+    struct nn_rng r;
+    nn_rng_seed(&r, 23);
+    float *A = malloc(sizeof(float) * M * K), *W = malloc(sizeof(float) * N * K), *Cb = malloc(sizeof(float) * M * N);
+    float *C1 = malloc(sizeof(float) * M * N), *C2 = malloc(sizeof(float) * M * N);
+    fill(A, (size_t)M * K, &r, 1), fill(W, (size_t)N * K, &r, 1), fill(Cb, (size_t)M * N, &r, 1);
+    memcpy(C1, Cb, sizeof(float) * M * N);
+    memcpy(C2, Cb, sizeof(float) * M * N);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, A, K, W, K, 1.0f, Cb, N);
+    nn_set_threads(1);
+    nn_par_sgemm(0, 1, M, N, K, 1.0f, A, K, W, K, 1.0f, C1, N);
+    nn_set_threads(2);
+    nn_par_sgemm(0, 1, M, N, K, 1.0f, A, K, W, K, 1.0f, C2, N);
+    nn_set_threads(1);
+    assert_memory_equal(C1, C2, sizeof(float) * M * N);
+    for (int i = 0; i < M * N; i++)
+        assert_true(fabsf(C1[i] - Cb[i]) <= 4e-5f * (fabsf(Cb[i]) + 1));
+    nn_isa_reset();
+    free(A), free(W), free(Cb), free(C1), free(C2);
 }
 
 static void test_cells_vs_portable(void **state)
@@ -272,7 +300,8 @@ int main(void)
 {
     unsetenv("HRCAST_ISA");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gemm_paths_vs_openblas), cmocka_unit_test(test_cells_vs_portable),
+        cmocka_unit_test(test_gemm_paths_vs_openblas), cmocka_unit_test(test_par_sgemm_avx512),
+        cmocka_unit_test(test_cells_vs_portable),
         cmocka_unit_test(test_adam_same_bytes),        cmocka_unit_test(test_lstm_per_path),
         cmocka_unit_test(test_isa_env_checks),
     };

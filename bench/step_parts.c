@@ -81,6 +81,15 @@ int main(int argc, char **argv)
     part("input product layer 1", s, 1, 2.0 * TB * G4 * H, 0);
     BEST(s, nn_par_sgemm(1, 0, (int)G4, H, (int)TB, 1.0f, G, (int)G4, X, H, 1.0f, W, H));
     part("weight gradients (x3)", s, 3, 2.0 * TB * G4 * H, 0);
+    /* for reference, not in the sum: OpenBLAS alone on the two big shapes */
+    double sum = total_ms;
+    BEST(s, cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, (int)G4, H, 1.0f, X, H, W, H, 1.0f, G,
+                        (int)G4));
+    part("(OpenBLAS input l1)", s, 1, 2.0 * TB * G4 * H, 0);
+    BEST(s, cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)G4, H, (int)TB, 1.0f, G, (int)G4, X, H, 1.0f, W,
+                        H));
+    part("(OpenBLAS weight grads)", s, 3, 2.0 * TB * G4 * H, 0);
+    total_ms = sum;
     for (size_t i = 0; i < (size_t)B * G4; i++)
         G[i] = (float)(i % 11) * 0.3f - 1.5f;
     BEST(s, for (int t = 0; t < 20; t++) nn_lstm_cell_fwd(B, H, G + (size_t)t * B * G4, cp, c, h, tc));

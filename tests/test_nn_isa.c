@@ -84,8 +84,8 @@ static void test_gemm_paths_vs_openblas(void **state)
     assert_true(tested[0] > 0);
 }
 
-/* nn_par_sgemm's input projection (C += A B^T) on the AVX-512 path: the packed kernel, within 1e-5 of
- * OpenBLAS and the same bytes on 1 and 2 threads */
+/* nn_par_sgemm's input projection (C += A B^T) and weight gradient (C += A^T B) on the AVX-512 path:
+ * the packed kernels, within 1e-5 of OpenBLAS and the same bytes on 1 and 2 threads */
 static void test_par_sgemm_avx512(void **state)
 {
     (void)state;
@@ -108,8 +108,41 @@ static void test_par_sgemm_avx512(void **state)
     assert_memory_equal(C1, C2, sizeof(float) * M * N);
     for (int i = 0; i < M * N; i++)
         assert_true(fabsf(C1[i] - Cb[i]) <= 4e-5f * (fabsf(Cb[i]) + 1));
-    nn_isa_reset();
     free(A), free(W), free(Cb), free(C1), free(C2);
+    /* the weight gradient C[Mg][Ng] += G^T X, G [Kg][Mg], X [Kg][Ng]: K over several blocks of 256, a row
+     * tail (Mg not a multiple of 8) and a partial panel (Ng) */
+    enum { Mg = 37, Ng = 40, Kg = 1500 };
+    float *G = malloc(sizeof(float) * Kg * Mg), *X = malloc(sizeof(float) * Kg * Ng);
+    float *Db = malloc(sizeof(float) * Mg * Ng), *D1 = malloc(sizeof(float) * Mg * Ng), *D2 = malloc(sizeof(float) * Mg * Ng);
+    fill(G, (size_t)Kg * Mg, &r, 1), fill(X, (size_t)Kg * Ng, &r, 1), fill(Db, (size_t)Mg * Ng, &r, 1);
+    float *D0 = malloc(sizeof(float) * Mg * Ng);
+    memcpy(D0, Db, sizeof(float) * Mg * Ng);
+    memcpy(D1, Db, sizeof(float) * Mg * Ng);
+    memcpy(D2, Db, sizeof(float) * Mg * Ng);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Mg, Ng, Kg, 1.0f, G, Mg, X, Ng, 1.0f, Db, Ng);
+    nn_par_sgemm(1, 0, Mg, Ng, Kg, 1.0f, G, Mg, X, Ng, 1.0f, D1, Ng);
+    nn_set_threads(2);
+    nn_par_sgemm(1, 0, Mg, Ng, Kg, 1.0f, G, Mg, X, Ng, 1.0f, D2, Ng);
+    nn_set_threads(1);
+    assert_memory_equal(D1, D2, sizeof(float) * Mg * Ng);
+    double worst = 0;
+    for (int i = 0; i < Mg * Ng; i++)
+        worst = fmax(worst, fabs(D1[i] - Db[i]) / (fabs(Db[i]) + 1));
+    fprintf(stderr, "weight gradient product (AVX-512 packed) vs OpenBLAS: %.2e\n", worst);
+    assert_true(worst < 1e-5 * 10);
+    /* the portable body of the same product, directly */
+    float *P = malloc(nn_pack_floats(Kg, Ng) * sizeof(float));
+    nn_pack_b(P, X, Kg, Ng);
+    memcpy(D2, D0, sizeof(float) * Mg * Ng);
+    assert_int_equal(nn_isa_set(NN_ISA_PORTABLE), 0);
+    nn_gemm_at_packed(Mg, Ng, Kg, G, Mg, P, D2, Ng);
+    worst = 0;
+    for (int i = 0; i < Mg * Ng; i++)
+        worst = fmax(worst, fabs(D2[i] - Db[i]) / (fabs(Db[i]) + 1));
+    fprintf(stderr, "weight gradient product (portable) vs OpenBLAS: %.2e\n", worst);
+    assert_true(worst < 1e-5 * 10);
+    nn_isa_reset();
+    free(G), free(X), free(D0), free(Db), free(D1), free(D2), free(P);
 }
 
 static void test_cells_vs_portable(void **state)

@@ -198,8 +198,8 @@ AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const f
 
 /* MR rows x NP panels (both compile-time constants after inlining); ncols: columns of C from the
  * tile's first one to N (the last panel may be partial) */
-AVX512 INLINE void ztile(const int MR, const int NP, int K, const float *A, int lda, const float *pp, size_t ps,
-                         float *C, int ldc, int ncols)
+AVX512 INLINE void ztile_s(const int MR, const int NP, int K, const float *A, size_t ar, size_t ak, const float *pp,
+                           size_t ps, float *C, int ldc, int ncols)
 {
     __m512 acc[Z_MR_MAX][Z_NP_MAX];
 UNROLL
@@ -214,7 +214,7 @@ UNROLL
             b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * NR);
 UNROLL
         for (int r = 0; r < MR; r++) {
-            __m512 a = _mm512_set1_ps(A[(size_t)r * lda + k]);
+            __m512 a = _mm512_set1_ps(A[(size_t)r * ar + (size_t)k * ak]);
 UNROLL
             for (int q = 0; q < NP; q++)
                 acc[r][q] = _mm512_fmadd_ps(a, b[q], acc[r][q]);
@@ -230,6 +230,13 @@ UNROLL
             _mm512_mask_storeu_ps(c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, c), acc[r][q]));
         }
     }
+}
+
+/* A row-major (element (r, k) at A[r lda + k]) */
+AVX512 INLINE void ztile(const int MR, const int NP, int K, const float *A, int lda, const float *pp, size_t ps,
+                         float *C, int ldc, int ncols)
+{
+    ztile_s(MR, NP, K, A, (size_t)lda, 1, pp, ps, C, ldc, ncols);
 }
 
 /* rows [r, r + MR) against every panel, NP at a time; the last group of fewer panels by a switch */
@@ -316,6 +323,35 @@ AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, con
     default: break;
     }
 }
+
+/* C[M][N] += A^T B with A stored [K][M] (lda) and B packed by nn_pack_b: K in blocks of KC (a block of A^T
+ * and of the panels stays in L2 while every tile of C passes over it), tiles of 8 rows x 2 panels, the
+ * rows past the last multiple of 8 one at a time */
+#define KC 256
+AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    int np = (N + NR - 1) / NR;
+    size_t ps = (size_t)K * NR;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+        int kc = K - k0 < KC ? K - k0 : KC;
+        const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * NR;
+        int r = 0;
+        for (; r + 8 <= M; r += 8) {
+            int p = 0;
+            for (; p + 2 <= np; p += 2)
+                ztile_s(8, 2, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                        N - p * NR);
+            if (p < np)
+                ztile_s(8, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                        N - p * NR);
+        }
+        for (; r < M; r++)
+            for (int p = 0; p < np; p++)
+                ztile_s(1, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                        N - p * NR);
+    }
+}
+#undef KC
 #define HAVE_AVX2_GEMM 1
 #else
 #define HAVE_AVX2_GEMM 0
@@ -333,4 +369,28 @@ void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P
     }
 #endif
     gemm_base(M, N, K, A, lda, P, C, ldc);
+}
+
+void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    if (M < 1 || N < 1 || K < 1)
+        return;
+#if HAVE_AVX2_GEMM
+    if (nn_isa_active() == NN_ISA_AVX512) {
+        gemm_at_avx512(M, N, K, A, lda, P, C, ldc);
+        return;
+    }
+#endif
+    int np = (N + NR - 1) / NR;
+    for (int r = 0; r < M; r++)
+        for (int p = 0; p < np; p++) {
+            const float *pp = P + (size_t)p * K * NR;
+            int nv = N - p * NR < NR ? N - p * NR : NR;
+            float acc[NR] = {0};
+            for (int k = 0; k < K; k++)
+                for (int j = 0; j < NR; j++)
+                    acc[j] += A[(size_t)k * lda + r] * pp[(size_t)k * NR + j];
+            for (int j = 0; j < nv; j++)
+                C[(size_t)r * ldc + (size_t)p * NR + j] += acc[j];
+        }
 }

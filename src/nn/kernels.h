@@ -36,6 +36,10 @@ size_t nn_pack_floats(int K, int N);
 void nn_pack_bt(float *P, const float *W, int N, int K);
 void nn_pack_b(float *P, const float *W, int K, int N);
 void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
+/* C[M][N] += A^T B, A stored [K][M] (row stride lda), B [K][N] packed by nn_pack_b (the weight
+ * gradients dW += dG^T h). The AVX-512 body sums K in blocks of 256 (each block's sum added to C in
+ * turn); the portable body one k-ordered sum. Either way a C element does not depend on M's split. */
+void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
 
 /* 8-bit products of the int8 inference path (gemm_q8.c). bits (7 or 8): activations h in [-1, 1] are
  * quantized to q = round(top/2 (h + 1)) in 0..top, top = 2^bits - 1 (h ~ (2q - top) / top), rows of

@@ -7,7 +7,8 @@
  * per call (a sweep runs for milliseconds; create + join costs ~40 us here). If a thread cannot be
  * created, the others (at least the caller) take its blocks: same results.
  * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. On the AVX-512
- * path, C += A B^T (the input projections) goes to the packed kernel instead of OpenBLAS (whose
+ * path, C += A B^T (the input projections) and C += A^T B (the weight gradients, K >= 1024) go to the
+ * packed kernels instead of OpenBLAS (whose
  * build the environment may hold to AVX2 code: OPENBLAS_CORETYPE): B packed once, rows split the same
  * way; the packed kernel's rows do not depend on the split, so that product is thread-count independent. */
 #include "nn/par.h"
@@ -107,6 +108,11 @@ static void *gemm_part(void *p)
     const struct gemm_job *j = p;
     if (j->m1 <= j->m0)
         return NULL;
+    if (j->packed && j->ta) { /* C += A^T P, P = B packed */
+        nn_gemm_at_packed(j->m1 - j->m0, j->N, j->K, j->A + j->m0, j->lda, j->packed,
+                          j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
+        return NULL;
+    }
     if (j->packed) { /* C += A P, P = B^T packed */
         nn_gemm_packed(j->m1 - j->m0, j->N, j->K, j->A + (size_t)j->m0 * (size_t)j->lda, j->lda, j->packed,
                        j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
@@ -135,6 +141,9 @@ void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, cons
     if (!transa && transb && alpha == 1.0f && beta == 1.0f && ldb == K && M >= 64 && K >= 32 &&
         nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
         nn_pack_bt(packed, B, N, K); /* B [N][K] row-major; without memory: OpenBLAS */
+    else if (transa && !transb && alpha == 1.0f && beta == 1.0f && ldb == N && K >= 1024 &&
+             nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
+        nn_pack_b(packed, B, K, N); /* the weight gradients: B [K][N] */
     struct gemm_job job[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
     int started[MAX_THREADS] = {0};

@@ -16,9 +16,9 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Isrc -o build/predict_laten
 tmp=$(mktemp -d /tmp/hrcast-predlat.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 build/predict_latency gen "$tmp/run2h.fit"
-# an untrained 2x128 model of the default 14 features (latency does not depend on the weights)
+# a 2x128 model of the default 14 features after one epoch (latency does not depend on the weights)
 build/hrcast simulate --athletes 3 --workouts 3 --seed 1 -q -o "$tmp/s.hrd"
-build/hrcast train "$tmp/s.hrd" -o "$tmp/m.safetensors" --epochs 0 -q
+build/hrcast train "$tmp/s.hrd" -o "$tmp/m.safetensors" --epochs 1 -q
 echo "bench/predict_latency.sh: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 echo "input: $(stat -c %s "$tmp/run2h.fit") bytes FIT, 7200 samples at 1 Hz (2 h); model 2x128 LSTM"
 if command -v hyperfine >/dev/null; then

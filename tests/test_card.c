@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "data/ingest.h"
 #include "eval/eval_output.h"
 #include "eval/evaluate.h"
@@ -19,6 +20,7 @@
 #include "sim/sim.h"
 #include "train/trainer.h"
 #include "util/fileio.h"
+#include "util/hash.h"
 #include "util/safetensors.h"
 #include "simdata.h"
 #include "testutil.h"
@@ -169,9 +171,16 @@ static void test_lstm_card_without_metrics(void **state)
     free(card);
 }
 
-/* metrics.json of the tiny model on the whole dataset, as `hrcast eval -o` writes it. */
-static char *metrics_json(const char *model_name, double *mae)
+/* metrics.json of the tiny model on the whole dataset, as `hrcast eval -o` writes it; model_hash is the
+ * fingerprint of the file hashed_file (NULL: none, as an older hrcast wrote). */
+static char *metrics_json(const char *model_name, const char *hashed_file, double *mae)
 {
+    char hash[32];
+    uint64_t h = 0;
+    struct hr_err he = {{0}};
+    if (hashed_file)
+        assert_int_equal(fnv1a64_file(hashed_file, &h, &he), 0);
+    fnv1a64_format(h, hash, sizeof hash);
     struct dataset ds;
     struct hr_err e = {{0}};
     assert_int_equal(dataset_open(g_ds, &ds, &e), 0);
@@ -185,7 +194,8 @@ static char *metrics_json(const char *model_name, double *mae)
     const char *names[1] = {"lstm"};
     struct evaluation ev;
     assert_int_equal(evaluate(&ds, idx, n, pp, names, 1, 42, 0, &ev, &e), 0);
-    struct eval_context cx = {model_name, p.metadata_json, "sim.hrd", "athlete:test", NULL, 42};
+    struct eval_context cx = {model_name, p.metadata_json, "sim.hrd", "athlete:test", NULL, 42,
+                              hashed_file ? hash : NULL, 1, 0, 0};
     struct jw w;
     jw_init_buf(&w, 1);
     eval_write_json(&w, &ev, &cx);
@@ -202,7 +212,7 @@ static void test_lstm_card_with_metrics(void **state)
 {
     (void)state;
     double mae;
-    char *metrics = metrics_json(g_model, &mae);
+    char *metrics = metrics_json(g_model, g_model, &mae);
     assert_true(isfinite(mae) && mae > 0);
     struct hr_err e = {{0}};
     char *card = render(g_model, metrics, &e);
@@ -249,21 +259,38 @@ static void test_cli_finds_metrics_beside_the_model(void **state)
     snprintf(readme, sizeof readme, "%s/README.md", g_dir);
     struct hr_err e = {{0}};
     double mae;
-    /* a metrics.json of another model beside it: ignored with a warning */
-    char *other = metrics_json("elsewhere/other.safetensors", &mae);
+    /* a metrics.json of another model (another file's hash) beside it: ignored with a warning */
+    char *other = metrics_json("elsewhere/other.safetensors", g_ds, &mae);
     assert_int_equal(write_file_atomic(mpath, other, strlen(other), &e), 0);
     free(other);
     snprintf(args, sizeof args, "'%s' -o '%s'", g_model, readme);
     assert_int_equal(run_cmd(args, outp, &text), 0);
-    assert_non_null(strstr(text, "not of"));
+    assert_non_null(strstr(text, "evaluation of another model"));
     free(text);
+    /* given with --metrics: refused, exit 2, even under this model's file name */
+    char *renamed = metrics_json(g_model, g_ds, &mae);
+    assert_int_equal(write_file_atomic(mpath, renamed, strlen(renamed), &e), 0);
+    free(renamed);
+    snprintf(args, sizeof args, "'%s' --metrics '%s' -o '%s.x'", g_model, mpath, readme);
+    assert_int_equal(WEXITSTATUS(run_cmd(args, outp, &text)), 2);
+    assert_non_null(strstr(text, "hrcast card: "));
+    assert_non_null(strstr(text, "is the evaluation of another model"));
+    free(text);
+    /* a metrics.json that does not identify its model: refused too */
+    char *old = metrics_json(g_model, NULL, &mae);
+    assert_int_equal(write_file_atomic(mpath, old, strlen(old), &e), 0);
+    free(old);
+    assert_int_equal(WEXITSTATUS(run_cmd(args, outp, &text)), 2);
+    assert_non_null(strstr(text, "does not identify the model"));
+    free(text);
+    snprintf(args, sizeof args, "'%s' -o '%s'", g_model, readme);
     uint8_t *card;
     size_t len;
     assert_int_equal(read_file_all(readme, &card, &len, 1 << 24, &e), 0);
     assert_null(strstr((char *)card, "model-index"));
     free(card);
     /* this model's metrics.json: included */
-    char *mine = metrics_json(g_model, &mae);
+    char *mine = metrics_json(g_model, g_model, &mae);
     assert_int_equal(write_file_atomic(mpath, mine, strlen(mine), &e), 0);
     free(mine);
     assert_int_equal(run_cmd(args, outp, &text), 0);

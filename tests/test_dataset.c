@@ -158,6 +158,73 @@ static void test_split_spec(void **state)
     assert_int_equal(parse_split_spec("all", &k, &p), 0);
     assert_int_equal(k, -1);
     assert_int_equal(parse_split_spec("bogus:test", &k, &p), -1);
+    /* the short forms train and fit-physio take mean the test part of that split in eval */
+    assert_int_equal(parse_split_spec("chrono", &k, &p), 0);
+    assert_int_equal(k, SPLIT_CHRONO);
+    assert_int_equal(p, PART_TEST);
+    assert_int_equal(parse_split_spec("athlete", &k, &p), 0);
+    assert_int_equal(k, SPLIT_ATHLETE);
+    assert_int_equal(p, PART_TEST);
+}
+
+/* One prolific runner (40 % of the steps) among 30 small ones: for every seed the athlete split keeps
+ * the prolific runner in training and gives validation and test close to their 15 % of the steps
+ * (the old rule, 15 % of the athletes, made that runner the whole validation part for some seeds);
+ * among balanced assignments the seed still chooses. */
+static void test_athlete_split_balances_steps(void **state)
+{
+    (void)state;
+    enum { NA = 31, PER = 4 };
+    static char names[NA][8];
+    const char *ath[NA * PER];
+    double start[NA * PER], weight[NA * PER];
+    double total = 0;
+    for (int a = 0; a < NA; a++) {
+        snprintf(names[a], sizeof names[a], "a%02d", a);
+        for (int j = 0; j < PER; j++) {
+            int i = a * PER + j;
+            ath[i] = names[a];
+            start[i] = 1e9 + j * 86400.0;
+            weight[i] = a == 7 ? 5000.0 : 250.0 + 10 * ((a * 7 + j) % 5); /* a07: 20000 of ~50000 */
+            total += weight[i];
+        }
+    }
+    uint8_t sa[NA * PER], sc[NA * PER];
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        assert_int_equal(compute_splits(ath, start, weight, NA * PER, seed, sa, sc), 0);
+        double w[3] = {0, 0, 0};
+        for (int i = 0; i < NA * PER; i++) {
+            assert_true(sa[i] <= PART_TEST);
+            assert_int_equal(sa[i], sa[(i / PER) * PER]); /* athlete-disjoint */
+            w[sa[i]] += weight[i];
+        }
+        assert_int_equal(sa[7 * PER], PART_TRAIN);
+        for (int p = PART_VAL; p <= PART_TEST; p++) { /* 15 % each, within the 3-point slack and a bit */
+            assert_true(w[p] / total > 0.09);
+            assert_true(w[p] / total < 0.21);
+        }
+    }
+    /* the seed still draws the split among balanced ones: six equal athletes, several assignments */
+    const char *six[6] = {"p", "q", "r", "s", "t", "u"};
+    double st6[6] = {1, 2, 3, 4, 5, 6}, w6[6] = {100, 101, 102, 103, 104, 105};
+    uint8_t first[6], a6[6], c6[6];
+    int distinct = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        assert_int_equal(compute_splits(six, st6, w6, 6, seed, a6, c6), 0);
+        if (seed == 1)
+            memcpy(first, a6, 6);
+        else
+            distinct += memcmp(first, a6, 6) != 0;
+    }
+    assert_true(distinct > 0);
+    /* three athletes of any size: one per part */
+    const char *three[3] = {"x", "y", "z"};
+    double st3[3] = {1, 2, 3}, w3[3] = {1000, 10, 10};
+    uint8_t a3[3], c3[3];
+    assert_int_equal(compute_splits(three, st3, w3, 3, 5, a3, c3), 0);
+    assert_int_equal(a3[0] + a3[1] + a3[2], PART_TRAIN + PART_VAL + PART_TEST);
+    assert_int_equal(a3[0], PART_TRAIN);
+    assert_true(a3[1] != a3[2]);
 }
 
 int main(void)
@@ -166,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_and_splits),
         cmocka_unit_test(test_corrupt_files_are_rejected),
         cmocka_unit_test(test_split_spec),
+        cmocka_unit_test(test_athlete_split_balances_steps),
     };
     return cmocka_run_group_tests_name("dataset", tests, NULL, NULL);
 }

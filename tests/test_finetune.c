@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "data/ingest.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "model/predictor.h"
 #include "sim/sim.h"
 #include "support/testutil.h"
+#include "eval/seen.h"
 #include "train/finetune.h"
 #include "util/log.h"
 
@@ -106,6 +108,13 @@ static void test_finetune_adapts_an_odd_athlete(void **state)
     o.val_idx = tr;
     o.n_val = 0;
     struct train_result r;
+    /* no validation workouts: refused, never validated on the training workouts */
+    assert_int_equal(train_lstm(&ds, &o, base, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "no validation workouts"));
+    assert_int_equal(access(base, F_OK), -1);
+    o.n_train = nt - 6; /* the last 6 of the other athletes' workouts validate */
+    o.val_idx = tr + nt - 6;
+    o.n_val = 6;
     assert_int_equal(train_lstm(&ds, &o, base, &r, &e), 0);
 
     /* selections: the athlete's chrono train and val parts, dated order, nothing of the test part */
@@ -145,6 +154,27 @@ static void test_finetune_adapts_an_odd_athlete(void **state)
     assert_non_null(strstr(pp.metadata_json, odd));
     assert_non_null(strstr(pp.metadata_json, "\"finetune\""));
     double ft_mae = mae_on(&pp, &ds, fva, nfva);
+    /* what the personal model saw (eval's overlap check): its own workouts and its base's, nothing else */
+    struct seen_report sr;
+    assert_int_equal(seen_check(pp.metadata_json, &ds, ftr, nftr, &sr, &e), 0);
+    assert_true(sr.checked);
+    assert_int_equal(sr.n_train, nftr);
+    assert_int_equal(seen_check(pp.metadata_json, &ds, fva, nfva, &sr, &e), 0);
+    assert_int_equal(sr.n_train, 0);
+    assert_int_equal(sr.n_val, nfva);
+    assert_int_equal(seen_check(pp.metadata_json, &ds, tr, nt, &sr, &e), 0); /* the base's selection */
+    assert_int_equal(sr.n_train, nt - 6);
+    assert_int_equal(sr.n_val, 6);
+    int n_test;
+    int *test = dataset_select(&ds, SPLIT_CHRONO, PART_TEST, &n_test);
+    int n_odd_test = 0;
+    for (int i = 0; i < n_test; i++)
+        if (!strcmp(ds.meta[test[i]].athlete, odd))
+            test[n_odd_test++] = test[i];
+    assert_true(n_odd_test > 0);
+    assert_int_equal(seen_check(pp.metadata_json, &ds, test, n_odd_test, &sr, &e), 0);
+    assert_int_equal(sr.n_train + sr.n_val, 0); /* the athlete's later runs: unseen */
+    free(test);
     predictor_free(&pp);
     fprintf(stderr, "odd athlete %s: base val MAE %.2f, finetuned %.2f\n", odd, base_mae, ft_mae);
     assert_true(isfinite(base_mae) && isfinite(ft_mae));

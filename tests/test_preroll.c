@@ -136,6 +136,7 @@ static void test_resume_keeps_the_runs_preroll(void **state)
     o.hidden = 4;
     o.batch = 8;
     o.epochs = 2;
+    o.lr = 1e-2f; /* large steps: epoch 2 improves, so the resumed part writes the model */
     o.time_budget = 1e-6; /* stops after epoch 1, leaving the resume file */
     char path[600];
     snprintf(path, sizeof path, "%s/res.safetensors", g_fx.dir);
@@ -145,7 +146,6 @@ static void test_resume_keeps_the_runs_preroll(void **state)
     o.time_budget = 0;
     o.resume = 1;
     o.preroll_s = 0;
-    o.lr = 1e-2f;
     assert_int_equal(train_lstm(&ds, &o, path, &r, &e), 0);
     assert_int_equal(r.best_epoch, 2); /* the file was written by the resumed part */
     struct hr_lstm m;

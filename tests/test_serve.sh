@@ -105,7 +105,7 @@ check "missing model file reported" '"$BIN" serve --model $tmp/none --port 0 2>$
 check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
 check "--help shows examples" '"$BIN" serve --help | grep -q "examples:"'
 check "--int8 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --int8 2>$tmp/err; [ $? = 1 ] && grep -q "int8 inference applies to LSTM models" $tmp/err'
-"$BIN" simulate --athletes 2 --workouts 3 --seed 5 -o "$tmp/s.hrd" 2>/dev/null &&
+"$BIN" simulate --athletes 2 --workouts 10 --seed 5 -o "$tmp/s.hrd" 2>/dev/null &&
   "$BIN" train "$tmp/s.hrd" -o "$tmp/lstm.safetensors" --hidden 8 --epochs 1 --batch 2 -q 2>/dev/null
 serve_predict() { # model, extra flag -> the predicted HR array of a fixed 6-step run
   "$BIN" serve --model "$1" --port 0 ${2:-} 2>$tmp/llog & local p2=$!

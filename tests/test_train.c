@@ -16,6 +16,7 @@
 #include "model/constant.h"
 #include "sim/sim.h"
 #include "train/trainer.h"
+#include "util/json.h"
 #include "util/safetensors.h"
 #include "simdata.h"
 #include "testutil.h"
@@ -164,6 +165,106 @@ static void test_interrupted_run_resumes_identically(void **state)
     dataset_close(&ds);
 }
 
+/* the card's "training" object of a model file (the caller frees *root) */
+static const struct json *training_of(const char *path, struct json **root)
+{
+    struct safetensors st;
+    struct hr_err e = {{0}};
+    assert_int_equal(st_read_file(path, 0, &st, &e), 0);
+    const char *card = st_meta_get(&st, "model");
+    assert_non_null(card);
+    assert_int_equal(json_parse(card, strlen(card), path, root, &e), 0);
+    st_free(&st);
+    const struct json *t = json_get(*root, "training");
+    assert_non_null(t);
+    return t;
+}
+
+/* One runner's own runs: the athlete split has no validation part, so the default is the chronological
+ * split (validated on the athlete's later workouts); asking for the athlete split is refused rather than
+ * choosing the best epoch on training data; --epochs 0 is refused. */
+static void test_one_athlete_trains_on_the_chrono_split(void **state)
+{
+    (void)state;
+    char one[600], out[600];
+    snprintf(one, sizeof one, "%s/one.hrd", g_dir);
+    snprintf(out, sizeof out, "%s/one.safetensors", g_dir);
+    assert_int_equal(make_sim_dataset(one, 1, 12, 3, 0.5), 0);
+    struct dataset ds;
+    struct hr_err e = {{0}};
+    assert_int_equal(dataset_open(one, &ds, &e), 0);
+    struct train_opts o;
+    small_opts(&o);
+    o.split = SPLIT_ATHLETE;
+    struct train_result r;
+    assert_int_equal(train_lstm(&ds, &o, out, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "validation part of the athlete split"));
+    assert_non_null(strstr(e.msg, "--split chrono"));
+    assert_int_equal(access(out, F_OK), -1);
+    o.epochs = 0;
+    o.split = TRAIN_SPLIT_AUTO;
+    assert_int_equal(train_lstm(&ds, &o, out, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "untrained"));
+    o.epochs = 2;
+    assert_int_equal(train_lstm(&ds, &o, out, &r, &e), 0);
+    assert_int_equal(r.split, SPLIT_CHRONO);
+    int n_val;
+    free(dataset_select(&ds, SPLIT_CHRONO, PART_VAL, &n_val));
+    assert_true(n_val > 0);
+    assert_int_equal(r.n_val, n_val);
+    struct json *root;
+    const struct json *t = training_of(out, &root);
+    assert_string_equal(json_get_str(t, "split", ""), "chrono");
+    assert_int_equal((int)json_get_num(t, "val_workouts", 0), n_val);
+    json_free(root);
+    dataset_close(&ds);
+}
+
+/* --resume: another dataset and a changed option are refused with one line naming them; options not
+ * given are taken from the run; the finished card counts every epoch run (across the resume). */
+static void test_resume_checks_dataset_and_options(void **state)
+{
+    (void)state;
+    char one[600], part[600];
+    snprintf(one, sizeof one, "%s/one.hrd", g_dir); /* made by the previous test */
+    snprintf(part, sizeof part, "%s/rc.safetensors", g_dir);
+    struct dataset ds, other;
+    struct hr_err e = {{0}};
+    assert_int_equal(dataset_open(g_ds, &ds, &e), 0);
+    if (access(one, F_OK) != 0)
+        assert_int_equal(make_sim_dataset(one, 1, 12, 3, 0.5), 0);
+    assert_int_equal(dataset_open(one, &other, &e), 0);
+    struct train_opts o;
+    small_opts(&o);
+    o.epochs = 6;
+    o.lr = 0.3f; /* large steps: the best epoch comes before the last */
+    o.time_budget = 1e-9; /* stops after epoch 1, keeping the resume file */
+    struct train_result r;
+    assert_int_equal(train_lstm(&ds, &o, part, &r, &e), 0);
+    o.time_budget = 0;
+    o.resume = 1;
+    assert_int_equal(train_lstm(&other, &o, part, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "another dataset"));
+    o.hidden = 16;
+    o.given = TO_HIDDEN;
+    assert_int_equal(train_lstm(&ds, &o, part, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "--hidden 16 differs from the run being resumed (8)"));
+    o.given = 0; /* not given: the run's own 8 is kept */
+    o.lr = 1e-4f;
+    assert_int_equal(train_lstm(&ds, &o, part, &r, &e), 0);
+    assert_int_equal(r.epochs_run, 6);
+    assert_true(r.best_epoch < r.epochs_run);
+    struct json *root;
+    const struct json *t = training_of(part, &root);
+    assert_int_equal((int)json_get_num(t, "epochs_run", 0), 6);
+    assert_int_equal((int)json_get_num(t, "best_epoch", 0), r.best_epoch);
+    assert_float_equal(json_get_num(t, "lr", 0), 0.3, 1e-6);
+    assert_int_equal((int)json_get_num(json_get(root, "architecture"), "hidden_size", 0), 8);
+    json_free(root);
+    dataset_close(&other);
+    dataset_close(&ds);
+}
+
 static void test_prior_features_and_beating_constant(void **state)
 {
     (void)state;
@@ -230,6 +331,8 @@ int main(void)
         cmocka_unit_test(test_train_load_predict_deterministic),
         cmocka_unit_test(test_resume_gives_the_same_model),
         cmocka_unit_test(test_interrupted_run_resumes_identically),
+        cmocka_unit_test(test_one_athlete_trains_on_the_chrono_split),
+        cmocka_unit_test(test_resume_checks_dataset_and_options),
         cmocka_unit_test(test_prior_features_and_beating_constant),
     };
     return cmocka_run_group_tests_name("train", tests, setup, teardown);

@@ -6,6 +6,7 @@
 #include "eval/model_card.h"
 #include "model/predictor.h"
 #include "util/fileio.h"
+#include "util/hash.h"
 #include "util/json.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -23,7 +24,8 @@ static const char *usage_text =
     "architecture, parameter count, features and the no-leakage statement, training data and\n"
     "provenance, evaluation, intended use and limits, how to load it in Python (docs/model-card.md).\n"
     "The evaluation comes from a metrics.json written by `hrcast eval -o DIR`: --metrics, or else\n"
-    "MODEL's directory/metrics.json when it names this model.\n"
+    "MODEL's directory/metrics.json; either must carry this model file's hash (model_hash), so another\n"
+    "model's numbers are refused (exit 2).\n"
     "\n"
     "options:\n"
     "  -o, --output FILE  write there (atomically) instead of stdout\n"
@@ -44,8 +46,35 @@ static const char *base_name(const char *p)
     return s ? s + 1 : p;
 }
 
-/* MODEL's directory/metrics.json when it exists and names this model; NULL otherwise. */
-static char *find_metrics(const char *model, char *path, size_t cap)
+/* 0 when the metrics text (a metrics.json of `hrcast eval`) carries this model file's hash; else -1 with
+ * the reason in why. */
+static int metrics_match(const char *metrics_path, const char *text, size_t len, const char *model_hash,
+                         char *why, size_t cap)
+{
+    struct json *j = NULL;
+    struct hr_err e = {{0}};
+    if (json_parse(text, len, metrics_path, &j, &e)) {
+        snprintf(why, cap, "%s", e.msg);
+        return -1;
+    }
+    const char *hash = json_get_str(j, "model_hash", NULL);
+    int rc = 0;
+    if (!hash) {
+        snprintf(why, cap, "%s does not identify the model it evaluated (no model_hash: written by an older hrcast); "
+                 "run hrcast eval MODEL DATASET -o DIR again", metrics_path);
+        rc = -1;
+    } else if (strcmp(hash, model_hash)) {
+        snprintf(why, cap, "%s is the evaluation of another model (%s, model_hash %s; this file's is %s): evaluate "
+                 "this model with hrcast eval MODEL DATASET -o DIR", metrics_path, json_get_str(j, "model", "?"), hash,
+                 model_hash);
+        rc = -1;
+    }
+    json_free(j);
+    return rc;
+}
+
+/* MODEL's directory/metrics.json when it exists and is the evaluation of this model file; NULL otherwise. */
+static char *find_metrics(const char *model, const char *model_hash, char *path, size_t cap)
 {
     const char *slash = strrchr(model, '/');
     if (slash)
@@ -57,20 +86,16 @@ static char *find_metrics(const char *model, char *path, size_t cap)
     uint8_t *text = NULL;
     size_t len = 0;
     struct hr_err e = {{0}};
-    struct json *j = NULL;
-    if (read_file_all(path, &text, &len, 64u << 20, &e) || json_parse((char *)text, len, path, &j, &e)) {
+    char why[HR_ERR_MSG];
+    if (read_file_all(path, &text, &len, 64u << 20, &e)) {
         hr_warn("%s", e.msg);
+        return NULL;
+    }
+    if (metrics_match(path, (const char *)text, len, model_hash, why, sizeof why)) {
+        hr_warn("%s: not included", why);
         free(text);
         return NULL;
     }
-    const char *named = json_get_str(j, "model", "");
-    if (strcmp(base_name(named), base_name(model))) {
-        hr_warn("%s is the evaluation of %s, not of %s: not included", path, named, model);
-        json_free(j);
-        free(text);
-        return NULL;
-    }
-    json_free(j);
     return (char *)text;
 }
 
@@ -109,20 +134,32 @@ int cmd_card(int argc, char **argv)
         fprintf(stderr, "hrcast card: %s\n", e.msg);
         return 1;
     }
-    char found[1200];
+    char found[1200], model_hash[32];
     char *metrics = NULL;
     const char *metrics_name = NULL;
     int rc = 1;
+    uint64_t h;
+    if (fnv1a64_file(model, &h, &e)) {
+        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        goto out;
+    }
+    fnv1a64_format(h, model_hash, sizeof model_hash);
     if (metrics_path) {
         uint8_t *text = NULL;
         size_t len;
+        char why[HR_ERR_MSG];
         if (read_file_all(metrics_path, &text, &len, 64u << 20, &e)) {
             fprintf(stderr, "hrcast card: %s\n", e.msg);
             goto out;
         }
         metrics = (char *)text;
         metrics_name = metrics_path;
-    } else if (!no_metrics && (metrics = find_metrics(model, found, sizeof found))) {
+        if (metrics_match(metrics_path, metrics, len, model_hash, why, sizeof why)) {
+            fprintf(stderr, "hrcast card: %s\n", why);
+            rc = 2;
+            goto out;
+        }
+    } else if (!no_metrics && (metrics = find_metrics(model, model_hash, found, sizeof found))) {
         metrics_name = found;
     }
     if (metrics)

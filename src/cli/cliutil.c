@@ -1,5 +1,6 @@
 /* cliutil.c — see cliutil.h. */
 #include "cli/cliutil.h"
+#include "io/limits.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -75,4 +76,53 @@ int cli_usage(const char *text, int to_stdout)
 {
     fputs(text, to_stdout ? stdout : stderr);
     return to_stdout ? 0 : 2;
+}
+
+/* "64M", "1G", "123456": a byte count with an optional K/M/G suffix (powers of 1024). */
+static int parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || errno || text[0] == '-')
+        return -1;
+    int shift = 0;
+    if (*end == 'k' || *end == 'K')
+        shift = 10;
+    else if (*end == 'm' || *end == 'M')
+        shift = 20;
+    else if (*end == 'g' || *end == 'G')
+        shift = 30;
+    if (shift)
+        end++;
+    if (*end || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *lim)
+{
+    uint64_t v;
+    long n;
+    switch (c) {
+    case CLI_OPT_MAX_INFLATE:
+        if (parse_size(arg, &v) || v < 1024 || v > SIZE_MAX / 2) {
+            fprintf(stderr, "hrcast %s: --max-inflate: '%s' is not a size of at least 1K (e.g. 64M, 2G)\n", cmd, arg);
+            return -1;
+        }
+        lim->max_inflate = (size_t)v;
+        return 1;
+    case CLI_OPT_MAX_SAMPLES:
+        if (cli_int(cmd, "--max-samples", arg, 2, 1000000000L, &n))
+            return -1;
+        lim->max_samples = (size_t)n;
+        return 1;
+    case CLI_OPT_MAX_FOOTER:
+        if (cli_int(cmd, "--max-footer", arg, 16, 100000000L, &n))
+            return -1;
+        lim->max_footer = (size_t)n;
+        return 1;
+    default: return 0;
+    }
 }

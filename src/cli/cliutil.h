@@ -10,6 +10,23 @@ int cli_int(const char *cmd, const char *opt, const char *text, long lo, long hi
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
 /* Parse "1:23:45", "23:45" or seconds; returns -1 on error. */
 int cli_duration(const char *text, double *seconds);
+/* The input-limit options of every command that reads workout files (docs/data.md "Input limits"):
+ * put CLI_LIMIT_OPTIONS in the getopt_long table, CLI_LIMIT_HELP in the help text, and pass each
+ * option to cli_limit_option. SIZE takes K, M, G suffixes (powers of 1024). */
+enum { CLI_OPT_MAX_INFLATE = 0x1000, CLI_OPT_MAX_SAMPLES, CLI_OPT_MAX_FOOTER };
+#define CLI_LIMIT_OPTIONS                                                                                     \
+    {"max-inflate", required_argument, 0, CLI_OPT_MAX_INFLATE},                                               \
+        {"max-samples", required_argument, 0, CLI_OPT_MAX_SAMPLES},                                           \
+        {"max-footer", required_argument, 0, CLI_OPT_MAX_FOOTER}
+#define CLI_LIMIT_HELP                                                                                        \
+    "      --max-inflate SIZE   most bytes one file may inflate to: gzip, Parquet pages (default 1G)\n"      \
+    "      --max-samples N      most samples in one workout (default 1000000)\n"                             \
+    "      --max-footer N       most elements a Parquet footer may declare (default 1000000)\n"
+struct hr_limits;
+/* 1 when c is one of the limit options (its value parsed into lim), 0 when it is not, -1 when the
+ * value is bad (one line printed on stderr). */
+int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *lim);
+
 /* Print usage text to stdout (for --help) or stderr and return the exit code (0 / 2). */
 int cli_usage(const char *text, int to_stdout);
 

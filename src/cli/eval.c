@@ -4,7 +4,9 @@
 #include "cli/commands.h"
 #include "eval/baselines.h"
 #include "eval/eval_output.h"
+#include "eval/seen.h"
 #include "util/fileio.h"
+#include "util/hash.h"
 #include "util/log.h"
 #include <errno.h>
 #include <getopt.h>
@@ -20,12 +22,15 @@ static const char *usage_text =
     "Evaluates MODEL on a stored split: global masked MAE, RMSE and bias over every valid step, the\n"
     "per-workout MAE distribution, 95 % bootstrap confidence intervals by workout, MAE after the first\n"
     "2 minutes, by minute, by duration, by athlete and by intensity class (from speed only), and the\n"
-    "interval coverage of an NLL model. The models never see the HR of the workout they predict.\n"
-    "MAE and RMSE are given twice, side by side: on all recorded HR steps and on the trusted steps\n"
-    "(the HR-quality stage's verdicts, from the recording alone: docs/data.md).\n"
+    "interval coverage of an NLL model. The models never see the HR of the workout they predict, and\n"
+    "eval refuses (exit 2) a selection holding workouts MODEL was trained on (its card records its\n"
+    "dataset and split). MAE and RMSE are given twice, side by side: on all recorded HR steps and on\n"
+    "the trusted steps (the HR-quality stage's verdicts, from the recording alone: docs/data.md).\n"
     "\n"
     "options:\n"
-    "      --split S     athlete:test (default; 'test' alone means this), chrono:test, athlete:val, all\n"
+    "      --split S     the test part of the split MODEL was trained with (default), athlete:test\n"
+    "                    ('athlete' or 'test' alone), chrono:test ('chrono'), athlete:val, ..., all\n"
+    "      --allow-overlap  score workouts MODEL was trained on anyway; the output is labelled so\n"
     "      --baselines   also fit and evaluate the constant and physiological baselines on the same\n"
     "                    split's training part, side by side\n"
     "      --json        print one JSON object (mae, rmse, workouts, steps, baselines, ...) on stdout\n"
@@ -47,9 +52,10 @@ int cmd_eval(int argc, char **argv)
                                          {"seed", required_argument, 0, 4},  {"quiet", no_argument, 0, 'q'},
                                          {"physio", required_argument, 0, 5},
                                          {"int8", no_argument, 0, 6},
+                                         {"allow-overlap", no_argument, 0, 7},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
-    const char *split = "athlete:test", *dir = NULL, *physio_path = NULL;
-    int baselines = 0, json = 0, int8 = 0, c;
+    const char *split = NULL, *dir = NULL, *physio_path = NULL;
+    int baselines = 0, json = 0, int8 = 0, allow_overlap = 0, c;
     uint64_t seed = 42;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -61,6 +67,7 @@ int cmd_eval(int argc, char **argv)
         case 4: if (cli_u64("eval", "--seed", optarg, &seed)) return 2; break;
         case 5: physio_path = optarg; baselines = 1; break;
         case 6: int8 = 1; break;
+        case 7: allow_overlap = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -69,15 +76,10 @@ int cmd_eval(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage(usage_text, 0);
     int kind, part;
-    if (parse_split_spec(split, &kind, &part)) {
+    if (split && parse_split_spec(split, &kind, &part)) {
         fprintf(stderr, "hrcast eval: --split: '%s' is not athlete:test, chrono:test, athlete:val, ... or all\n", split);
         return 2;
     }
-    char split_name[32];
-    snprintf(split_name, sizeof split_name, "%s", kind < 0 ? "all" : "");
-    if (kind >= 0)
-        snprintf(split_name, sizeof split_name, "%s:%s", kind == SPLIT_CHRONO ? "chrono" : "athlete",
-                 split_part_name((enum split_part)part));
     const char *model_path = argv[optind], *ds_path = argv[optind + 1];
     struct hr_err e = {{0}};
     struct predictor preds[3];
@@ -105,11 +107,66 @@ int cmd_eval(int argc, char **argv)
         fprintf(stderr, "hrcast eval: the model's step %g s differs from the dataset's %g s\n", preds[0].step, ds.step);
         goto out;
     }
+    if (!split) { /* the test part of the split the model was trained with */
+        char trained[16];
+        seen_model_split(preds[0].metadata_json, trained, sizeof trained);
+        int n_test = 0;
+        free(dataset_select(&ds, SPLIT_ATHLETE, PART_TEST, &n_test));
+        split = !strcmp(trained, "chrono") || (strcmp(trained, "athlete") && n_test == 0) ? "chrono:test" : "athlete:test";
+        parse_split_spec(split, &kind, &part);
+        if (!trained[0])
+            hr_info("evaluating on %s: the card of %s records no training split", split, model_path);
+    }
+    char split_name[160];
+    snprintf(split_name, sizeof split_name, "%s", kind < 0 ? "all" : "");
+    if (kind >= 0)
+        snprintf(split_name, sizeof split_name, "%s:%s", kind == SPLIT_CHRONO ? "chrono" : "athlete",
+                 split_part_name((enum split_part)part));
     idx = dataset_select(&ds, (enum split_kind)kind, (enum split_part)part, &n);
     if (!idx || n == 0) {
-        fprintf(stderr, "hrcast eval: the %s selection of %s is empty\n", split_name, ds_path);
+        fprintf(stderr, "hrcast eval: the %s selection of %s is empty%s\n", split_name, ds_path,
+                kind == SPLIT_ATHLETE ? " (fewer than 3 athletes: try --split chrono:test)" : "");
         goto out;
     }
+    struct seen_report seen;
+    if (seen_check(preds[0].metadata_json, &ds, idx, n, &seen, &e)) {
+        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        goto out;
+    }
+    if ((seen.n_train > 0 || seen.resplit) && !allow_overlap) {
+        /* the held-out part of the model's own split, unless that is what was asked for */
+        const char *own = !strcmp(seen.split, "chrono") ? "chrono:test" : !strcmp(seen.split, "athlete") ? "athlete:test" : NULL;
+        char instead[64];
+        snprintf(instead, sizeof instead, "%s%s", own && strcmp(own, split_name) ? "--split " : "",
+                 own && strcmp(own, split_name) ? own : "data it did not see");
+        if (seen.resplit)
+            fprintf(stderr, "hrcast eval: %s: %s; evaluate it on the dataset file it was trained on, or pass "
+                    "--allow-overlap to score anyway (labelled)\n", model_path, seen.why);
+        else if (!strcmp(seen.split, "all"))
+            fprintf(stderr, "hrcast eval: %s was fitted on every workout of %s (split 'all'), so none of it is "
+                    "unseen: refit it with --split athlete or --split chrono, or pass --allow-overlap to score "
+                    "anyway (labelled)\n", model_path, ds_path);
+        else
+            fprintf(stderr, "hrcast eval: %s was trained on %d of the %d workouts in %s (its %s split's training "
+                    "part): evaluate on %s, or pass --allow-overlap to score them anyway (labelled)\n", model_path,
+                    seen.n_train, n, split_name, seen.split[0] ? seen.split : "recorded", instead);
+        rc = 2;
+        goto out;
+    }
+    if (seen.n_train > 0 || seen.resplit) {
+        size_t l = strlen(split_name);
+        if (seen.resplit)
+            snprintf(split_name + l, sizeof split_name - l, " [NOT HELD OUT: other stored splits than in training]");
+        else
+            snprintf(split_name + l, sizeof split_name - l, " [NOT HELD OUT: %d of %d workouts were training data]",
+                     seen.n_train, n);
+        hr_warn("--allow-overlap: %s", split_name);
+    } else if (!seen.checked) {
+        hr_warn("cannot check that %s did not train on these workouts: %s", model_path, seen.why);
+    }
+    if (seen.n_val > 0)
+        hr_warn("%d of these %d workouts were %s's validation data (they chose its best epoch): its numbers here "
+                "are optimistic", seen.n_val, n, model_path);
     if (baselines) {
         hr_info("fitting the constant and physiological baselines on the training part of the split");
         if (baselines_fit(&ds, kind, &preds[1], physio_path ? NULL : &preds[2], &e) ||
@@ -118,6 +175,15 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
         n_models = 3;
+        struct seen_report ps;
+        if (physio_path && !allow_overlap && seen_check(preds[2].metadata_json, &ds, idx, n, &ps, &e) == 0 &&
+            ps.n_train > 0) {
+            fprintf(stderr, "hrcast eval: --physio %s was fitted on %d of the %d workouts in %s: fit it with the "
+                    "split the model was trained with, or pass --allow-overlap (labelled)\n", physio_path,
+                    ps.n_train, n, split_name);
+            rc = 2;
+            goto out;
+        }
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
     const char *names[3] = {preds[0].kind, "constant", "physio"};
@@ -128,8 +194,16 @@ int cmd_eval(int argc, char **argv)
     }
     char log_path[1100];
     snprintf(log_path, sizeof log_path, "%s.log.jsonl", model_path);
+    uint64_t model_hash;
+    char model_hash_text[32];
+    if (fnv1a64_file(model_path, &model_hash, &e)) {
+        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        goto out;
+    }
+    fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
-                              access(log_path, R_OK) == 0 ? log_path : NULL, seed};
+                              access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
+                              seen.checked, seen.n_train, seen.n_val};
     if (json) {
         struct jw w;
         jw_init_file(&w, stdout, 1);

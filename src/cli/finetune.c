@@ -69,7 +69,15 @@ int cmd_finetune(int argc, char **argv)
             }
             break;
         case 3: if (cli_float("finetune", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; break;
-        case 4: if (cli_int("finetune", "--epochs", optarg, 0, 100000, &v)) return 2; o.epochs = (int)v; break;
+        case 4:
+            if (cli_int("finetune", "--epochs", optarg, 0, 100000, &v))
+                return 2;
+            if (v == 0) {
+                fprintf(stderr, "hrcast finetune: --epochs 0 would write the base model unchanged; give 1 or more\n");
+                return 2;
+            }
+            o.epochs = (int)v;
+            break;
         case 5: if (cli_int("finetune", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; break;
         case 6: if (cli_int("finetune", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; break;
         case 7: if (cli_float("finetune", "--dropout", optarg, 0, 0.95, &d)) return 2; o.dropout = (float)d; break;

@@ -3,8 +3,10 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
+#include "data/dataset_id.h"
 #include "model/constant.h"
 #include "model/physio.h"
+#include "train/trainer.h"
 #include "util/json.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -22,8 +24,9 @@ static const char *usage_text =
     "\n"
     "options:\n"
     "  -o, --output FILE      model file to write\n"
-    "      --split S          athlete (default) or chrono\n"
-    "      --all              use every workout (no split)\n"
+    "      --split S          athlete or chrono; default: athlete when the dataset has 3 or more\n"
+    "                         athletes, else chrono (it says so)\n"
+    "      --all              use every workout (no split; `hrcast eval` then refuses this dataset)\n"
     "      --population-only  no per-athlete parameters\n"
     "      --constant         the constant-mean baseline instead\n"
     "  -q, --quiet            only errors\n"
@@ -42,7 +45,7 @@ int cmd_fit_physio(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *out = NULL;
-    int split = SPLIT_ATHLETE, personal = 1, constant = 0, all = 0, c;
+    int split = TRAIN_SPLIT_AUTO, personal = 1, constant = 0, all = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -76,6 +79,10 @@ int cmd_fit_physio(int argc, char **argv)
         fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
         return 1;
     }
+    char why[400];
+    split = train_resolve_split(&ds, split, why, sizeof why);
+    if (why[0] && !all)
+        hr_info("%s", why);
     int n;
     int *idx = dataset_select(&ds, all ? (enum split_kind) - 1 : (enum split_kind)split, PART_TRAIN, &n);
     struct series *views = calloc((size_t)(n ? n : 1), sizeof *views);
@@ -95,6 +102,7 @@ int cmd_fit_physio(int argc, char **argv)
     jw_obj_begin(&pw);
     jw_kv_str(&pw, "dataset", argv[optind]);
     jw_kv_str(&pw, "dataset_description", ds.source_desc);
+    dataset_identity_write(&pw, &ds);
     jw_kv_str(&pw, "split", all ? "all" : split == SPLIT_CHRONO ? "chrono" : "athlete");
     jw_kv_int(&pw, "train_workouts", n);
     jw_obj_end(&pw);

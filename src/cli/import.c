@@ -32,6 +32,7 @@ static const char *usage_text =
     "      --csv-time KIND      CSV time column: auto (default), iso, unix, elapsed\n"
     "      --min-minutes M      reject workouts with less valid heart rate than this (default 5)\n"
     "      --seed N             seed of the stored splits (default 42)\n"
+    CLI_LIMIT_HELP
     "  -q, --quiet              only errors\n"
     "  -v, --verbose            also say why each workout was rejected\n"
     "  -h, --help               this text\n"
@@ -45,7 +46,8 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast import ~/Garmin/Activities -o mine.hrd\n"
     "  hrcast import --athlete-from-dir ../shared/data/real -o real.hrd\n"
-    "  hrcast import endomondoHR_proper.json.gz --sport run -o fitrec.hrd\n";
+    "  hrcast import endomondoHR_proper.json.gz --sport run -o fitrec.hrd\n"
+    "  hrcast import --max-samples 3000000 --max-inflate 4G big_export.parquet -o big.hrd\n";
 
 struct import_ctx {
     struct ingest g;
@@ -72,7 +74,7 @@ int cmd_import(int argc, char **argv)
         {"csv-time", required_argument, 0, 8}, {"seed", required_argument, 0, 9},
         {"min-minutes", required_argument, 0, 10}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        CLI_LIMIT_OPTIONS,                     {0, 0, 0, 0}};
     const char *out = NULL, *athlete = NULL;
     int from_dir = 0;
     uint64_t seed = 42;
@@ -84,6 +86,11 @@ int cmd_import(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qvh", opts, NULL)) != -1) {
+        int lr = cli_limit_option("import", c, optarg, &ro.lim);
+        if (lr < 0)
+            return 2;
+        if (lr > 0)
+            continue;
         switch (c) {
         case 'o': out = optarg; break;
         case 1:

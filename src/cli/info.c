@@ -21,13 +21,16 @@ static const char *usage_text =
     "  --json          one JSON object on stdout (keys: workouts, athletes, hours, step, rejected,\n"
     "                  masked, hr_quality, by_athlete, by_sport, splits); hr_quality: grid steps per\n"
     "                  HR-quality verdict (trusted, hr_gap, pause, cadence_lock, lock_on, dropout,\n"
-    "                  stuck, level_shift, spike; docs/data.md), null for a version-1 dataset\n"
+    "                  stuck, level_shift, spike; docs/data.md), null for a version-1 dataset;\n"
+    "                  split_warnings: the warnings below\n"
     "  --features SET  instead: each feature of SET (default, seed11, default+pace) over every step\n"
     "                  of the dataset: count, mean, sd, min, p1, p5, p50, p95, p99, max (what a\n"
     "                  normaliser would see; look for outliers). With --json: one object per feature\n"
     "  --split SPEC    with --features: only that split part (athlete:train, chrono:test, ...;\n"
     "                  default all)\n"
     "  -h, --help      this text\n"
+    "A warning (stderr) names a split part that is empty or tiny (under 10 workouts or 5 % of the\n"
+    "valid HR steps).\n"
     "\n"
     "examples:\n"
     "  hrcast info real.hrd\n"
@@ -64,6 +67,35 @@ static int cmp_tally(const void *a, const void *b)
 {
     const struct tally *x = a, *y = b;
     return y->workouts != x->workouts ? y->workouts - x->workouts : strcmp(x->name, y->name);
+}
+
+/* A held-out part is tiny below 10 workouts or 5 % of the valid heart-rate steps: its metrics would rest
+ * on a few runs. One warning per split kind (empty parts first); returns the count. */
+#define TINY_WORKOUTS 10
+#define TINY_SHARE 0.05
+static int split_warnings(int parts[SPLIT_KINDS][3], double steps[SPLIT_KINDS][3], const char *const *kind_names,
+                          char warn[][200])
+{
+    int n = 0;
+    for (int k = 0; k < SPLIT_KINDS; k++) {
+        double total = steps[k][0] + steps[k][1] + steps[k][2];
+        for (int p = PART_VAL; p <= PART_TEST; p++) {
+            double share = total > 0 ? steps[k][p] / total : 0;
+            if (parts[k][p] == 0)
+                snprintf(warn[n], 200, "the %s split has no %s part%s", kind_names[k], p == PART_VAL ? "validation" : "test",
+                         k == SPLIT_ATHLETE ? " (it needs 3 or more athletes): train and eval use the chrono split"
+                                            : " (each athlete needs 2 or more workouts)");
+            else if (parts[k][p] < TINY_WORKOUTS || share < TINY_SHARE)
+                snprintf(warn[n], 200, "the %s split's %s part is tiny: %d workouts, %.1f %% of the valid HR steps "
+                         "(its metrics rest on a few runs)", kind_names[k], p == PART_VAL ? "validation" : "test",
+                         parts[k][p], 100 * share);
+            else
+                continue;
+            n++;
+            break;
+        }
+    }
+    return n;
 }
 
 /* `--features SET`: the distribution of every feature of SET over all steps of the dataset. */
@@ -165,6 +197,7 @@ int cmd_info(int argc, char **argv)
     double hours = 0;
     long long steps = 0, valid = 0;
     int parts[SPLIT_KINDS][3] = {{0}};
+    double part_steps[SPLIT_KINDS][3] = {{0}};
     for (int i = 0; i < ds.n; i++) {
         double h = ds.len[i] * ds.step / 3600.0;
         hours += h;
@@ -176,12 +209,18 @@ int cmd_info(int argc, char **argv)
             return 1;
         }
         for (int k = 0; k < SPLIT_KINDS; k++)
-            if (ds.split[k][i] < 3)
+            if (ds.split[k][i] < 3) {
                 parts[k][ds.split[k][i]]++;
+                part_steps[k][ds.split[k][i]] += ds.meta[i].valid_hr_frac * ds.len[i];
+            }
     }
     qsort(ath, (size_t)na, sizeof *ath, cmp_tally);
     qsort(sport, (size_t)ns, sizeof *sport, cmp_tally);
     static const char *kind_names[SPLIT_KINDS] = {"athlete", "chrono"};
+    char warn[2 * SPLIT_KINDS][200];
+    int n_warn = split_warnings(parts, part_steps, kind_names, warn);
+    for (int k = 0; k < n_warn; k++)
+        fprintf(stderr, "warning: %s\n", warn[k]);
     long long hrq[HRQ_COUNT], hrq_truth[HRQ_COUNT];
     int has_hrq = dataset_hr_quality(&ds, 0, hrq) == 0, has_truth = dataset_hr_quality(&ds, 1, hrq_truth) == 0;
     if (json) {
@@ -245,6 +284,11 @@ int cmd_info(int argc, char **argv)
             jw_obj_end(&w);
         }
         jw_obj_end(&w);
+        jw_key(&w, "split_warnings");
+        jw_arr_begin(&w);
+        for (int k = 0; k < n_warn; k++)
+            jw_str(&w, warn[k]);
+        jw_arr_end(&w);
         jw_obj_end(&w);
         fputc('\n', stdout);
     } else {

@@ -33,6 +33,8 @@ static const char *usage_text =
     "                     predictions on average, at most 1 bpm (docs/performance.md, \"int8 inference\")\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
+    "input limits (docs/data.md \"Input limits\"):\n"
+    CLI_LIMIT_HELP
     "\n"
     "examples:\n"
     "  hrcast predict model.safetensors morning-run.fit\n"
@@ -71,6 +73,7 @@ int cmd_predict(int argc, char **argv)
                                          {"int8", no_argument, 0, 3},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
+                                         CLI_LIMIT_OPTIONS,
                                          {0, 0, 0, 0}};
     const char *format = "csv", *out = NULL;
     struct read_opts ro;
@@ -78,6 +81,11 @@ int cmd_predict(int argc, char **argv)
     int c, inputs = 0, int8 = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
+        int lr = cli_limit_option("predict", c, optarg, &ro.lim);
+        if (lr < 0)
+            return 2;
+        if (lr > 0)
+            continue;
         switch (c) {
         case 'f': format = optarg; break;
         case 'o': out = optarg; break;

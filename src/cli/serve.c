@@ -1,5 +1,7 @@
 /* serve.c — `hrcast serve`: load a model and run the web server until SIGINT/SIGTERM. */
+#include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "io/limits.h"
 #include "nn/kernels.h"
 #include "model/predictor.h"
 #include "serve/server.h"
@@ -15,7 +17,9 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: hrcast serve --model MODEL [--host 127.0.0.1] [--port 8080] [--max-upload 20M]\n"
-            "                    [--threads N] [--max-conns N] [--timeout S] [--quiet]\n\n"
+            "                    [--threads N] [--max-conns N] [--timeout S] [--quiet]\n"
+            "                    [--max-inflate SIZE] [--max-samples N] [--max-footer N] [--queue N]\n"
+            "                    [--deadline S] [--recv-timeout S] [--min-rate SIZE] [--max-per-client N]\n\n"
             "Serve a web page where anyone uploads a workout (FIT, TCX, GPX, CSV, JSON) or picks a sample\n"
             "and sees its heart rate predicted by MODEL. The page and its chart library are built into\n"
             "the binary; nothing is fetched from the network and nothing is written to disk.\n\n"
@@ -25,8 +29,18 @@ static void usage(FILE *out)
             "  -p, --port N          TCP port (default 8080; 0 picks a free one, printed on stderr)\n"
             "  -u, --max-upload SIZE largest request body, e.g. 512K, 20M (default 20M); larger -> 413\n"
             "  -t, --threads N       worker threads, each with its own copy of the model (default 4)\n"
-            "  -c, --max-conns N     concurrent connections (default 128)\n"
-            "      --timeout S       close idle or slow connections after S seconds (default 15)\n"
+            "  -c, --max-conns N     concurrent connections (default 512)\n"
+            "      --timeout S       close idle connections after S seconds (default 15)\n"
+            "  limits against hostile or slow clients (docs/security.md):\n"
+            "      --max-inflate SIZE  bytes an upload may inflate to: gzip, Parquet pages (default 2 x\n"
+            "                        --max-upload, at least 8M); --max-samples N (default 345600),\n"
+            "                        --max-footer N (default 65536): docs/data.md \"Input limits\"; more -> 413\n"
+            "      --queue N         predictions waiting for a worker thread (default 16); more -> 503\n"
+            "      --deadline S      a prediction not done within S seconds gets 503 (default 30)\n"
+            "      --recv-timeout S  request headers must all arrive within S seconds, and an upload must\n"
+            "                        send --min-rate bytes/s over every S seconds; else dropped (default 10)\n"
+            "      --min-rate SIZE   slowest upload kept, bytes per second, e.g. 8K (default 8K)\n"
+            "      --max-per-client N  connections per client address (default 32)\n"
             "      --int8            (LSTM) predict with 8-bit integer products instead of FP32\n"
             "  -q, --quiet           no request log (one line per request on stderr otherwise)\n\n"
             "API:\n"
@@ -37,6 +51,7 @@ static void usage(FILE *out)
             "examples:\n"
             "  hrcast serve --model models/lstm.safetensors\n"
             "  hrcast serve -m model.safetensors --host 0.0.0.0 --port 9000 --max-upload 50M --threads 8\n"
+            "  hrcast serve -m model.safetensors --host 0.0.0.0 --recv-timeout 5 --min-rate 16K --max-per-client 8\n"
             "  curl -F file=@run.fit http://127.0.0.1:8080/api/predict\n"
             "  curl -H 'Content-Type: application/json' -d '{\"speed\":[3,3.2,3.1],\"step\":10}' \\\n"
             "       http://127.0.0.1:8080/api/predict\n");
@@ -81,13 +96,17 @@ int cmd_serve(int argc, char **argv)
         {"port", required_argument, 0, 'p'},   {"max-upload", required_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'}, {"max-conns", required_argument, 0, 'c'},
         {"timeout", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
-        {"int8", no_argument, 0, '8'},
+        {"int8", no_argument, 0, '8'},          CLI_LIMIT_OPTIONS,
+        {"queue", required_argument, 0, 'Q'},   {"deadline", required_argument, 0, 'D'},
+        {"recv-timeout", required_argument, 0, 'R'}, {"min-rate", required_argument, 0, 'M'},
+        {"max-per-client", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     struct serve_opts o;
     serve_opts_default(&o);
     const char *model = NULL;
-    int opt, int8 = 0;
+    int opt, int8 = 0, lr;
+    struct hr_limits lim = {0, 0, 0}; /* 0: from --max-upload */
     optind = 1;
     while ((opt = getopt_long(argc, argv, "m:H:p:u:t:c:qh", longopts, NULL)) != -1) {
         long long sz;
@@ -126,12 +145,53 @@ int cmd_serve(int argc, char **argv)
                 return 2;
             }
             break;
+        case 'M':
+            sz = parse_size(optarg);
+            if (sz < 1) {
+                fprintf(stderr, "hrcast serve: bad --min-rate '%s' (e.g. 8K)\n", optarg);
+                return 2;
+            }
+            o.min_rate = (size_t)sz;
+            break;
+        case 'Q':
+            if (parse_int(optarg, 1, 100000, &o.queue)) {
+                fprintf(stderr, "hrcast serve: --queue must be 1..100000\n");
+                return 2;
+            }
+            break;
+        case 'P':
+            if (parse_int(optarg, 1, 100000, &o.max_per_client)) {
+                fprintf(stderr, "hrcast serve: --max-per-client must be 1..100000\n");
+                return 2;
+            }
+            break;
+        case 'D':
+        case 'R': {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || !(v >= 0.1 && v <= 3600)) {
+                fprintf(stderr, "hrcast serve: --%s must be 0.1..3600 seconds\n", opt == 'D' ? "deadline" : "recv-timeout");
+                return 2;
+            }
+            *(opt == 'D' ? &o.deadline_s : &o.recv_timeout_s) = v;
+            break;
+        }
         case 'q': hr_log_set_level(HR_LOG_WARN); break;
         case '8': int8 = 1; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        default:
+            lr = cli_limit_option("serve", opt, optarg, &lim);
+            if (lr < 0)
+                return 2;
+            if (lr == 0) {
+                usage(stderr);
+                return 2;
+            }
         }
     }
+    o.max_inflate = lim.max_inflate;
+    o.max_samples = lim.max_samples;
+    o.max_footer = lim.max_footer;
     if (!model || optind < argc) {
         fprintf(stderr, "hrcast serve: %s\n", model ? "unexpected argument" : "--model is required");
         usage(stderr);

@@ -5,6 +5,7 @@
 #include "train/trainer.h"
 #include "util/log.h"
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@ static const char *usage_text =
     "\n"
     "Trains the LSTM on the training part of a stored split, validates each epoch (global masked MAE\n"
     "and RMSE in bpm), keeps the best model, logs one JSON line per epoch to MODEL.log.jsonl, and\n"
-    "leaves MODEL.resume after each epoch so that --resume continues a killed run.\n"
+    "leaves MODEL.resume after each epoch so that --resume continues a killed or interrupted (Ctrl-C) run\n"
+    "with the same dataset and options (it says what it keeps and refuses a changed option).\n"
     "\n"
     "options:\n"
     "  -o, --output FILE     model file to write (safetensors, PyTorch names)\n"
@@ -27,7 +29,8 @@ static const char *usage_text =
     "      --patience N      early stop after N epochs without improvement (5)\n"
     "      --loss L          mse, mae, huber or nll (Gaussian NLL: predicts an uncertainty too)\n"
     "      --features F      default (14, defined in seconds) or seed11 (the reference's 11)\n"
-    "      --split S         athlete (cold start, default) or chrono (per-athlete chronological)\n"
+    "      --split S         athlete (cold start) or chrono (per-athlete chronological); default: athlete\n"
+    "                        when the dataset has 3 or more athletes, else chrono (it says so)\n"
     "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
     "      --preroll S       seconds of standing still run before every sequence, in training and\n"
     "                        prediction, so that a prediction starts from a learned rest state (60;\n"
@@ -46,6 +49,37 @@ static const char *usage_text =
     "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n"
     "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n";
 
+/* Ctrl-C: finish the current batch and stop; a second Ctrl-C ends the process at once. */
+static void on_interrupt(int sig)
+{
+    train_request_stop();
+    signal(sig, SIG_DFL);
+}
+
+/* The command line that continues this run: the same arguments with --resume, shell-quoted. */
+static void print_resume_command(FILE *f, int argc, char **argv)
+{
+    int has_resume = 0;
+    fputs("hrcast", f);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        has_resume |= !strcmp(a, "--resume");
+        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:+,@%") == strlen(a)) {
+            fprintf(f, " %s", a);
+            continue;
+        }
+        fputs(" '", f);
+        for (; *a; a++) {
+            if (*a == '\'')
+                fputs("'\\''", f);
+            else
+                fputc(*a, f);
+        }
+        fputc('\'', f);
+    }
+    fputs(has_resume ? "\n" : " --resume\n", f);
+}
+
 static int train_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -61,6 +95,9 @@ static int train_main(int argc, char **argv)
         {"keep-flagged", no_argument, 0, 18},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    char *given_argv[64]; /* the user's order, before getopt permutes argv (for the resume hint) */
+    int given_argc = argc < 64 ? argc : 64;
+    memcpy(given_argv, argv, sizeof(char *) * (size_t)given_argc);
     struct train_opts o;
     train_opts_default(&o);
     const char *out = NULL;
@@ -71,33 +108,45 @@ static int train_main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
-        case 1: if (cli_int("train", "--hidden", optarg, 1, 4096, &v)) return 2; o.hidden = (int)v; break;
-        case 2: if (cli_int("train", "--layers", optarg, 1, 8, &v)) return 2; o.layers = (int)v; break;
-        case 3: if (cli_float("train", "--dropout", optarg, 0, 0.95, &d)) return 2; o.dropout = (float)d; break;
-        case 4: if (cli_float("train", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; break;
-        case 5: if (cli_int("train", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; break;
-        case 6: if (cli_int("train", "--epochs", optarg, 0, 100000, &v)) return 2; o.epochs = (int)v; break;
-        case 7: if (cli_int("train", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; break;
-        case 8: snprintf(o.loss, sizeof o.loss, "%s", optarg); break;
-        case 9: snprintf(o.features, sizeof o.features, "%s", optarg); break;
+        case 1: if (cli_int("train", "--hidden", optarg, 1, 4096, &v)) return 2; o.hidden = (int)v; o.given |= TO_HIDDEN; break;
+        case 2: if (cli_int("train", "--layers", optarg, 1, 8, &v)) return 2; o.layers = (int)v; o.given |= TO_LAYERS; break;
+        case 3: if (cli_float("train", "--dropout", optarg, 0, 0.95, &d)) return 2; o.dropout = (float)d; o.given |= TO_DROPOUT; break;
+        case 4: if (cli_float("train", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; o.given |= TO_LR; break;
+        case 5: if (cli_int("train", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; o.given |= TO_BATCH; break;
+        case 6:
+            if (cli_int("train", "--epochs", optarg, 0, 100000, &v))
+                return 2;
+            if (v == 0) {
+                fprintf(stderr, "hrcast train: --epochs 0 would write an untrained model; give 1 or more\n");
+                return 2;
+            }
+            o.epochs = (int)v;
+            break;
+        case 7: if (cli_int("train", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; o.given |= TO_PATIENCE; break;
+        case 8: snprintf(o.loss, sizeof o.loss, "%s", optarg); o.given |= TO_LOSS; break;
+        case 9: snprintf(o.features, sizeof o.features, "%s", optarg); o.given |= TO_FEATURES; break;
         case 10:
             if (!strcmp(optarg, "athlete"))
                 o.split = SPLIT_ATHLETE;
             else if (!strcmp(optarg, "chrono"))
                 o.split = SPLIT_CHRONO;
+            else if (!strcmp(optarg, "auto"))
+                o.split = TRAIN_SPLIT_AUTO;
             else {
-                fprintf(stderr, "hrcast train: --split: '%s' is not athlete or chrono\n", optarg);
+                fprintf(stderr, "hrcast train: --split: '%s' is not athlete, chrono or auto\n", optarg);
                 return 2;
             }
+            if (o.split != TRAIN_SPLIT_AUTO)
+                o.given |= TO_SPLIT;
             break;
-        case 11: if (cli_u64("train", "--seed", optarg, &o.seed)) return 2; break;
-        case 12: if (cli_int("train", "--threads", optarg, 1, 256, &v)) return 2; o.threads = (int)v; break;
+        case 11: if (cli_u64("train", "--seed", optarg, &o.seed)) return 2; o.given |= TO_SEED; break;
+        case 12: if (cli_int("train", "--threads", optarg, 1, 256, &v)) return 2; o.threads = (int)v; o.given |= TO_THREADS; break;
         case 13: o.resume = 1; break;
-        case 14: if (cli_int("train", "--max-len", optarg, 2, 1000000, &v)) return 2; o.max_len = (int)v; break;
+        case 14: if (cli_int("train", "--max-len", optarg, 2, 1000000, &v)) return 2; o.max_len = (int)v; o.given |= TO_MAX_LEN; break;
         case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
-        case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; break;
+        case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; o.given |= TO_WEIGHT_DECAY; break;
         case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; break;
-        case 18: o.keep_flagged = 1; break;
+        case 18: o.keep_flagged = 1; o.given |= TO_KEEP_FLAGGED; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -116,10 +165,21 @@ static int train_main(int argc, char **argv)
         return 1;
     }
     struct train_result r;
+    /* one process: Ctrl-C stops cleanly; under mpirun the ranks could stop at different batches and wait
+     * on each other, so there it ends the run as before (the resume file holds the last finished epoch) */
+    const int catch_int = dist_size() == 1;
+    void (*old_int)(int) = catch_int ? signal(SIGINT, on_interrupt) : SIG_DFL;
     int rc = train_lstm(&ds, &o, out, &r, &e);
+    if (catch_int)
+        signal(SIGINT, old_int);
     dataset_close(&ds);
+    if (rc && r.interrupted) {
+        fprintf(stderr, "hrcast train: interrupted; continue with --resume: ");
+        print_resume_command(stderr, given_argc, given_argv);
+        return 130;
+    }
     if (rc) {
-        fprintf(stderr, "hrcast train: %s\n", e.msg);
+        fprintf(stderr, "hrcast train: %s\n", strncmp(e.msg, "train: ", 7) ? e.msg : e.msg + 7);
         return 1;
     }
     hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm (%.0f s)", out, r.best_epoch,

@@ -5,6 +5,7 @@
 #include "prep/hr_quality.h"
 #include "util/bytebuf.h"
 #include "util/fileio.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -35,6 +36,7 @@ struct dataset_writer {
     struct bytebuf offs;   /* u64 offset of each record inside recs */
     char **athlete;        /* per series (for splits) */
     double *start;
+    double *weight;        /* valid heart-rate steps per series (balances the athlete split) */
     int n, cap;
     struct ds_reject reject[DS_MAX_REJECT];
     int n_reject;
@@ -88,7 +90,10 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
         double *st = realloc(w->start, sizeof(double) * (size_t)cap);
         if (st)
             w->start = st;
-        if (!a || !st)
+        double *wt = realloc(w->weight, sizeof(double) * (size_t)cap);
+        if (wt)
+            w->weight = wt;
+        if (!a || !st || !wt)
             return hr_fail(e, "%s: out of memory", w->af.path);
         w->cap = cap;
     }
@@ -117,6 +122,7 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
     if (!w->athlete[w->n])
         return hr_fail(e, "%s: out of memory", w->af.path);
     w->start[w->n] = m->start_time;
+    w->weight[w->n] = fmax(1.0, floor((double)m->valid_hr_frac * s->n + 0.5));
     bb_u64(&w->offs, w->recs.len);
     struct bytebuf *b = &w->recs;
     bb_u64(b, offset);
@@ -161,6 +167,7 @@ static void writer_free(struct dataset_writer *w)
         free(w->athlete[i]);
     free(w->athlete);
     free(w->start);
+    free(w->weight);
     bb_free(&w->recs);
     bb_free(&w->offs);
     free(w);
@@ -179,7 +186,7 @@ int dataset_writer_finish(struct dataset_writer *w, uint64_t split_seed, struct 
     char path[1024];
     snprintf(path, sizeof path, "%s", w->af.path);
     uint8_t *sa = malloc((size_t)w->n + 1), *sc = malloc((size_t)w->n + 1);
-    if (!sa || !sc || compute_splits((const char *const *)w->athlete, w->start, w->n, split_seed, sa, sc)) {
+    if (!sa || !sc || compute_splits((const char *const *)w->athlete, w->start, w->weight, w->n, split_seed, sa, sc)) {
         free(sa);
         free(sc);
         dataset_writer_abort(w);
@@ -427,6 +434,10 @@ int parse_split_spec(const char *spec, int *kind, int *part)
     *part = PART_TEST;
     if (!strcasecmp(spec, "all")) {
         *kind = -1;
+        return 0;
+    }
+    if (!strcasecmp(spec, "athlete") || !strcasecmp(spec, "chrono")) { /* the kind alone: its test part */
+        *kind = tolower((unsigned char)spec[0]) == 'c' ? SPLIT_CHRONO : SPLIT_ATHLETE;
         return 0;
     }
     const char *colon = strchr(spec, ':');

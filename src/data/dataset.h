@@ -48,7 +48,8 @@ const char *split_part_name(enum split_part p);
 /* Steps per HR-quality verdict (enum hr_issue) over all series (counts[HRQ_COUNT]); truth: the
  * injected artifacts instead (simulated data). -1 when the file has none (version 1, or no truth). */
 int dataset_hr_quality(const struct dataset *ds, int truth, long long *counts);
-/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "all" (kind=-1). */
+/* Parse "athlete:test", "chrono:val", "test" (= athlete:test), "chrono" (= chrono:test), "athlete",
+ * "all" (kind=-1). */
 int parse_split_spec(const char *spec, int *kind, int *part);
 
 struct dataset_writer; /* opaque */

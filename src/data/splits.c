@@ -38,8 +38,114 @@ static int cmp_chrono(const void *a, const void *b)
     return i - j;
 }
 
-int compute_splits(const char *const *athlete, const double *start, int n, uint64_t seed,
-                   uint8_t *split_athlete, uint8_t *split_chrono)
+/* The athlete-disjoint parts, balanced by weight (valid HR steps): 70 % train, 15 % validation, 15 % test.
+ * A candidate assignment takes the athletes in some order and puts each into the part furthest below its
+ * target weight; with 3 or more athletes no part stays empty (the lightest athlete of the part with the
+ * most athletes moves there); with fewer, all train. Candidates 1..SPLIT_TRIES take the athletes (sorted
+ * by name) in orders shuffled by the seed (splitmix64); the last one takes the heaviest first. The split is
+ * the first candidate whose worst part is within SPLIT_SLACK of the best candidate's worst part: balanced
+ * whatever the seed (one prolific runner never becomes the whole validation or test part), and still
+ * drawn by the seed among the near-balanced assignments. */
+#define SPLIT_TRIES 32
+#define SPLIT_SLACK 0.03
+static const double g_target[3] = {0.70, 0.15, 0.15};
+
+static const double *g_w; /* qsort context (single-threaded use only) */
+static int cmp_heavy_first(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    if (g_w[x] != g_w[y])
+        return g_w[x] > g_w[y] ? -1 : 1;
+    return x - y;
+}
+
+/* One candidate: athletes in `order`; returns its worst |share - target| over the parts. */
+static double assign(const double *w, double total, int na, const int *order, uint8_t *part)
+{
+    double cur[3] = {0, 0, 0};
+    int count[3] = {0, 0, 0};
+    for (int r = 0; r < na; r++) {
+        int best = 0;
+        for (int p = 1; p < 3; p++)
+            if (g_target[p] * total - cur[p] > g_target[best] * total - cur[best])
+                best = p;
+        part[order[r]] = (uint8_t)best;
+        cur[best] += w[order[r]];
+        count[best]++;
+    }
+    for (int p = 0; p < 3; p++) {
+        if (count[p])
+            continue;
+        int from = 0;
+        for (int q = 1; q < 3; q++)
+            if (count[q] > count[from])
+                from = q;
+        int pick = -1;
+        for (int a = 0; a < na; a++)
+            if (part[a] == from && (pick < 0 || w[a] < w[pick]))
+                pick = a;
+        part[pick] = (uint8_t)p;
+        cur[from] -= w[pick];
+        cur[p] += w[pick];
+        count[from]--;
+        count[p]++;
+    }
+    double worst = 0;
+    for (int p = 0; p < 3; p++)
+        worst = fmax(worst, fabs(cur[p] / total - g_target[p]));
+    return worst;
+}
+
+static int athlete_parts(const double *w, int na, uint64_t seed, uint8_t *part)
+{
+    if (na < 3) {
+        for (int a = 0; a < na; a++)
+            part[a] = PART_TRAIN;
+        return 0;
+    }
+    double total = 0;
+    for (int a = 0; a < na; a++)
+        total += w[a];
+    int *order = malloc(sizeof(int) * (size_t)na);
+    uint8_t *cand = malloc((size_t)na * (SPLIT_TRIES + 1));
+    double dev[SPLIT_TRIES + 1];
+    if (!order || !cand) {
+        free(order);
+        free(cand);
+        return -1;
+    }
+    uint64_t st = seed;
+    for (int c = 0; c <= SPLIT_TRIES; c++) {
+        for (int a = 0; a < na; a++)
+            order[a] = a;
+        if (c < SPLIT_TRIES) {
+            for (int a = na - 1; a > 0; a--) {
+                int j = (int)(splitmix64(&st) % (uint64_t)(a + 1));
+                int t = order[a];
+                order[a] = order[j];
+                order[j] = t;
+            }
+        } else {
+            g_w = w;
+            qsort(order, (size_t)na, sizeof(int), cmp_heavy_first);
+            g_w = NULL;
+        }
+        dev[c] = assign(w, total > 0 ? total : 1, na, order, cand + (size_t)c * na);
+    }
+    double best = dev[0];
+    for (int c = 1; c <= SPLIT_TRIES; c++)
+        best = fmin(best, dev[c]);
+    int pick = 0;
+    while (dev[pick] > best + SPLIT_SLACK)
+        pick++;
+    memcpy(part, cand + (size_t)pick * na, (size_t)na);
+    free(order);
+    free(cand);
+    return 0;
+}
+
+int compute_splits(const char *const *athlete, const double *start, const double *weight, int n,
+                   uint64_t seed, uint8_t *split_athlete, uint8_t *split_chrono)
 {
     if (n <= 0)
         return 0;
@@ -64,34 +170,21 @@ int compute_splits(const char *const *athlete, const double *start, int n, uint6
             na++;
         group_of[k] = na - 1;
     }
-    /* athlete-disjoint: shuffle athlete numbers */
-    int *perm = malloc(sizeof(int) * (size_t)na);
+    /* athlete-disjoint, balanced by steps: see athlete_parts */
     uint8_t *part = malloc((size_t)na);
-    if (!perm || !part) {
-        free(v); free(order); free(group_of); free(perm); free(part);
+    double *aw = calloc((size_t)na, sizeof *aw);
+    if (!part || !aw) {
+        free(v); free(order); free(group_of); free(part); free(aw);
         return -1;
     }
-    for (int a = 0; a < na; a++)
-        perm[a] = a;
-    uint64_t st = seed;
-    for (int a = na - 1; a > 0; a--) {
-        int j = (int)(splitmix64(&st) % (uint64_t)(a + 1));
-        int t = perm[a];
-        perm[a] = perm[j];
-        perm[j] = t;
+    for (int k = 0; k < n; k++)
+        aw[group_of[k]] += weight ? weight[v[k].index] : 1.0;
+    int bad = athlete_parts(aw, na, seed, part);
+    free(aw);
+    if (bad) {
+        free(v); free(order); free(group_of); free(part);
+        return -1;
     }
-    int n_train = (int)floor(0.70 * na + 1e-9), n_val = (int)floor(0.15 * na + 1e-9);
-    if (na >= 3) {
-        if (n_val < 1)
-            n_val = 1;
-        if (na - n_train - n_val < 1)
-            n_train = na - n_val - 1;
-    } else {
-        n_train = na;
-        n_val = 0;
-    }
-    for (int r = 0; r < na; r++)
-        part[perm[r]] = r < n_train ? PART_TRAIN : r < n_train + n_val ? PART_VAL : PART_TEST;
     for (int k = 0; k < n; k++)
         split_athlete[v[k].index] = part[group_of[k]];
     /* chronological within each athlete */
@@ -121,7 +214,6 @@ int compute_splits(const char *const *athlete, const double *start, int n, uint6
     free(v);
     free(order);
     free(group_of);
-    free(perm);
     free(part);
     return 0;
 }

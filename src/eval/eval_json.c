@@ -90,8 +90,13 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
     const struct eval_model *m = &ev->m[0];
     jw_obj_begin(w);
     jw_kv_str(w, "model", cx->model_path);
+    if (cx->model_hash)
+        jw_kv_str(w, "model_hash", cx->model_hash);
     jw_kv_str(w, "dataset", cx->dataset_path);
     jw_kv_str(w, "split", cx->split);
+    jw_kv_bool(w, "overlap_checked", cx->overlap_checked);
+    jw_kv_int(w, "seen_in_training", cx->seen_in_training);
+    jw_kv_int(w, "seen_in_validation", cx->seen_in_validation);
     jw_kv_int(w, "workouts", ev->nw);
     jw_kv_int(w, "steps", ev->steps);
     jw_kv_int(w, "steps_trusted", ev->trusted_steps);

@@ -13,6 +13,9 @@ struct eval_context {
     const char *split;           /* "athlete:test", ... */
     const char *log_path;        /* training JSONL log if found (may be NULL) */
     uint64_t seed;
+    const char *model_hash;      /* "fnv1a64:..." of the model file: `hrcast card` checks it (may be NULL) */
+    int overlap_checked;         /* the model's card named this dataset, so the two counts are exact */
+    int seen_in_training, seen_in_validation; /* workouts of the selection the model trained / validated on */
 };
 
 /* One JSON object: mae, rmse, bias, workouts, steps, ..., baselines {name: {mae, rmse, ...}}. */

@@ -386,6 +386,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
 
     struct workout w;
     workout_init(&w);
+    w.max_n = o->lim.max_samples;
     long long bad = 0;
     long first_bad_line = 0;
     const char *first_bad = NULL;
@@ -436,7 +437,8 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         }
         long k = workout_push(&w, t);
         if (k < 0) {
-            rc = hr_fail(e, "%s: line %ld: out of memory", name, row_line);
+            char why[160];
+            rc = hr_fail(e, "%s: line %ld: %s", name, row_line, workout_grow_why(&w, k, why, sizeof why));
             break;
         }
         if (!isnan(v[R_HR]) && v[R_HR] > 0)

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Limits against hostile files (1 byte can encode a record): ~115 days at 1 Hz, ~440 MB of samples. */
-#define FIT_MAX_RECORDS 10000000u
+/* Limits against hostile files (1 byte can encode a record): records are bounded by the sample
+ * budget (read_opts.lim.max_samples, --max-samples), sessions by this. */
 #define FIT_MAX_SESSIONS 65536u
 
 struct fit_session {
@@ -61,11 +61,9 @@ static int on_record(struct fit_state *s, const struct fit_msg *m)
         s->no_time++;
         return 0;
     }
-    if (s->all.n >= FIT_MAX_RECORDS)
-        return hr_fail_at(s->e, s->name, m->offset, "more than %u records; refusing", FIT_MAX_RECORDS);
     long i = workout_push(&s->all, (double)m->timestamp + FIT_EPOCH_UNIX);
     if (i < 0)
-        return hr_fail_at(s->e, s->name, m->offset, "out of memory for %zu records", s->all.n);
+        return workout_fail_grow(&s->all, i, s->name, (long long)m->offset, s->e);
     struct workout *w = &s->all;
     double v;
     if (fit_get(m, 3, &v))
@@ -295,7 +293,6 @@ out:
 int fit_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
              workout_sink sink, void *ctx, struct hr_err *e)
 {
-    (void)o;
     struct fit_state s;
     memset(&s, 0, sizeof s);
     s.name = name;
@@ -303,6 +300,7 @@ int fit_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     s.sport = s.sub_sport = -1;
     s.manufacturer = s.product = -1;
     workout_init(&s.all);
+    s.all.max_n = o ? o->lim.max_samples : HR_LIMIT_SAMPLES;
     int rc = fit_walk(buf, n, name, on_message, &s, e);
     if (rc < 0)
         goto out;

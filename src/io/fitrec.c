@@ -32,6 +32,7 @@ struct fitrec {
     long long good, bad;
     int stopped;
     int oom;
+    char why_buf[160]; /* a reason with numbers in it (the sample limit) */
 };
 
 /* Parse "[n, n, None, ...]" into channel ch of r->w. Returns the position after ']' or NULL. */
@@ -60,10 +61,13 @@ static const char *parse_list(struct fitrec *r, int ch, const char *p, const cha
             v = NAN;
         }
         p = next;
-        if (k == w->cap && workout_reserve(w, k + 1)) {
-            r->oom = 1;
-            *why = "out of memory";
-            return NULL;
+        if (k == w->cap) {
+            int grow = workout_reserve(w, k + 1);
+            if (grow) {
+                r->oom = grow != WK_OVER_LIMIT;
+                *why = workout_grow_why(w, grow, r->why_buf, sizeof r->why_buf);
+                return NULL;
+            }
         }
         switch (ch) {
         case CH_TIME:
@@ -277,9 +281,10 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
         *why = "no samples";
         return -1;
     }
-    if (workout_reserve(w, n)) {
-        r->oom = 1;
-        *why = "out of memory";
+    int grow = workout_reserve(w, n);
+    if (grow) {
+        r->oom = grow != WK_OVER_LIMIT;
+        *why = workout_grow_why(w, grow, r->why_buf, sizeof r->why_buf);
         return -1;
     }
     for (size_t i = r->count[CH_LAT]; i < n; i++)
@@ -368,6 +373,7 @@ static void fitrec_begin(struct fitrec *r, const char *name, const struct read_o
     }
     r->name = name ? name : "<input>";
     r->o = o;
+    r->w.max_n = o->lim.max_samples;
     r->sink = sink;
     r->ctx = ctx;
 }

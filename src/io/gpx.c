@@ -121,7 +121,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         if (s->in_workout && s->pt < 0) {
             s->pt = workout_push(&s->w, NAN);
             if (s->pt < 0) {
-                xml_ctx_fail(&s->x, "out of memory");
+                char why[160];
+                xml_ctx_fail(&s->x, "%s", workout_grow_why(&s->w, s->pt, why, sizeof why));
                 break;
             }
             s->pt_depth = d;
@@ -234,7 +235,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *txt, int len)
 int gpx_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
              workout_sink sink, void *ctx, struct hr_err *e)
 {
-    (void)o;
     struct gpx_state *s = calloc(1, sizeof *s);
     if (!s)
         return hr_fail(e, "%s: out of memory", name);
@@ -244,6 +244,7 @@ int gpx_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     }
     workout_init(&s->w);
     xml_emit_init(&s->em, &s->x, sink, ctx);
+    s->w.max_n = s->em.held.max_n = o ? o->lim.max_samples : HR_LIMIT_SAMPLES;
     s->pt = -1;
     s->meta_time = NAN;
     XML_SetElementHandler(s->x.p, on_start, on_end);

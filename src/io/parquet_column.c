@@ -2,6 +2,7 @@
  * Every length read from the file is checked against the bytes that hold it; level entries are
  * bounded by a caller budget so that a tiny file cannot ask for gigabytes. */
 #include "io/parquet_column.h"
+#include "io/limits.h"
 #include "io/parquet_codec.h"
 #include "io/parquet_thrift.h"
 #include <math.h>
@@ -462,9 +463,31 @@ static size_t count_present(const struct pq_column *c, const struct pq_leaf *lea
     return k;
 }
 
+void pq_budget_init(struct pq_budget *b, uint64_t max_bytes, uint64_t max_per_row)
+{
+    memset(b, 0, sizeof *b);
+    b->bytes_left = b->bytes_limit = max_bytes;
+    b->max_per_row = max_per_row;
+}
+
+/* Charge one page's declared sizes; -1 with *why naming the limit when they do not fit. */
+static int charge_page(struct pq_budget *b, const struct pq_page_header *h, const char **why)
+{
+    uint64_t cost = (uint64_t)h->uncompressed_size + (uint64_t)h->num_values * HR_LIMIT_PARQUET_VALUE_BYTES;
+    if (cost > b->bytes_left) {
+        snprintf(b->why, sizeof b->why,
+                 "page declares %d bytes and %d values: the file exceeds the %llu-byte limit (--max-inflate)",
+                 (int)h->uncompressed_size, (int)h->num_values, (unsigned long long)b->bytes_limit);
+        *why = b->why;
+        return -1;
+    }
+    b->bytes_left -= cost;
+    return 0;
+}
+
 int pq_column_read(const uint8_t *file, size_t file_len, const struct pq_column_chunk *cc,
-                   const struct pq_leaf *leaf, uint64_t *budget, struct pq_column *c, const char **why,
-                   size_t *at)
+                   const struct pq_leaf *leaf, int64_t num_rows, struct pq_budget *budget,
+                   struct pq_column *c, const char **why, size_t *at)
 {
     memset(c, 0, sizeof *c);
     struct pq_column dict;
@@ -491,6 +514,16 @@ int pq_column_read(const uint8_t *file, size_t file_len, const struct pq_column_
     }
     size_t pos = (size_t)start, end = pos + (size_t)cc->total_compressed_size;
     uint64_t want = cc->num_values > 0 ? (uint64_t)cc->num_values : 0;
+    /* a row holds at most max_per_row values (+1: an empty or null list still has one level) */
+    uint64_t rows = num_rows > 0 ? (uint64_t)num_rows : 0;
+    uint64_t per_row = budget->max_per_row + 1;
+    if (budget->max_per_row && (want + per_row - 1) / per_row > rows) {
+        snprintf(budget->why, sizeof budget->why,
+                 "%llu values in %llu rows: a row exceeds the %llu-sample limit (--max-samples)",
+                 (unsigned long long)want, (unsigned long long)rows, (unsigned long long)budget->max_per_row);
+        *why = budget->why;
+        return -1;
+    }
     while (pos < end && c->n_levels < want) {
         *at = pos;
         struct pq_page_header h;
@@ -514,11 +547,8 @@ int pq_column_read(const uint8_t *file, size_t file_len, const struct pq_column_
             *why = "page holds more values than its column chunk";
             goto fail;
         }
-        if ((uint64_t)h.num_values > *budget) {
-            *why = "more values than a file of this size can plausibly hold";
+        if (charge_page(budget, &h, why))
             goto fail;
-        }
-        *budget -= (uint64_t)h.num_values;
         /* v2: levels are stored uncompressed before the (maybe compressed) values. */
         size_t lev_len = 0;
         if (h.type == PQ_DATA_PAGE_V2) {
@@ -557,6 +587,8 @@ int pq_column_read(const uint8_t *file, size_t file_len, const struct pq_column_
             have_dict = 1;
             continue;
         }
+        if (nv == 0)
+            continue; /* nothing to decode (and no level array to point into) */
         if (grow_levels(c, leaf, nv)) {
             *why = "out of memory";
             goto fail;

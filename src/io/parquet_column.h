@@ -31,12 +31,22 @@ struct pq_column {
     size_t n_bytes, cap_bytes, cap_levels;
 };
 
-/* Decode one column chunk of a file held in memory. On error returns -1 with *why and *at
- * (file offset) set. *budget bounds the values decoded (it is decremented; guards against
- * decompression/RLE bombs); the reader sets it from the file size. */
+/* What one file may still decode, charged before anything is allocated or inflated (guards against
+ * decompression and RLE bombs): every page costs its declared uncompressed size plus
+ * HR_LIMIT_PARQUET_VALUE_BYTES per declared value against bytes_left (from --max-inflate); a column
+ * chunk may declare at most max_per_row values per row of its row group (from --max-samples). */
+struct pq_budget {
+    uint64_t bytes_left, bytes_limit;
+    uint64_t max_per_row;
+    char why[200]; /* a refusal naming the limit (pointed to by *why) */
+};
+void pq_budget_init(struct pq_budget *b, uint64_t max_bytes, uint64_t max_per_row);
+
+/* Decode one column chunk of a file held in memory, of a row group of num_rows rows. On error
+ * returns -1 with *why and *at (file offset) set. The budget is decremented. */
 int pq_column_read(const uint8_t *file, size_t file_len, const struct pq_column_chunk *cc,
-                   const struct pq_leaf *leaf, uint64_t *budget, struct pq_column *out,
-                   const char **why, size_t *at);
+                   const struct pq_leaf *leaf, int64_t num_rows, struct pq_budget *budget,
+                   struct pq_column *out, const char **why, size_t *at);
 void pq_column_free(struct pq_column *c);
 /* Value k as a double (NaN for byte arrays). */
 double pq_column_num(const struct pq_column *c, const struct pq_leaf *leaf, size_t k);

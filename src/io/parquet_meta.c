@@ -5,6 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+
+/* Charge k list elements against the footer's element budget (each allocates a struct). */
+static int take_elems(struct tc_reader *r, size_t k)
+{
+    if (k > r->elems_left) {
+        r->err = r->err ? r->err : PQ_FOOTER_OVER_LIMIT;
+        return -1;
+    }
+    r->elems_left -= k;
+    return 0;
+}
+
 static char *dup_bin(struct tc_reader *r)
 {
     size_t n;
@@ -115,6 +127,8 @@ static void decode_column_meta(struct tc_reader *r, struct pq_column_chunk *c)
                 r->err = r->err ? r->err : "bad path_in_schema";
                 break;
             }
+            if (take_elems(r, n))
+                break;
             c->path = calloc(n ? n : 1, sizeof *c->path);
             if (!c->path) {
                 r->err = "out of memory";
@@ -172,6 +186,8 @@ static void decode_row_group(struct tc_reader *r, struct pq_row_group *g)
                 r->err = r->err ? r->err : "bad column chunk list";
                 break;
             }
+            if (take_elems(r, n))
+                break;
             g->cols = calloc(n ? n : 1, sizeof *g->cols);
             if (!g->cols) {
                 r->err = "out of memory";
@@ -205,10 +221,12 @@ static void decode_kv(struct tc_reader *r, struct pq_kv *kv)
     tc_struct_end(r);
 }
 
-int pq_meta_decode(const uint8_t *p, size_t n, struct pq_file_meta *m, const char **why, size_t *at)
+int pq_meta_decode(const uint8_t *p, size_t n, size_t max_elems, struct pq_file_meta *m, const char **why,
+                   size_t *at)
 {
     struct tc_reader r;
     tc_reader_init(&r, p, n);
+    r.elems_left = max_elems;
     memset(m, 0, sizeof *m);
     int id, t, et;
     int seen_schema = 0;
@@ -223,6 +241,8 @@ int pq_meta_decode(const uint8_t *p, size_t n, struct pq_file_meta *m, const cha
                 r.err = r.err ? r.err : "bad schema list";
                 break;
             }
+            if (take_elems(&r, k))
+                break;
             m->schema = calloc(k ? k : 1, sizeof *m->schema);
             if (!m->schema) {
                 r.err = "out of memory";
@@ -240,6 +260,8 @@ int pq_meta_decode(const uint8_t *p, size_t n, struct pq_file_meta *m, const cha
                 r.err = r.err ? r.err : "bad row group list";
                 break;
             }
+            if (take_elems(&r, k))
+                break;
             m->rgs = calloc(k ? k : 1, sizeof *m->rgs);
             if (!m->rgs) {
                 r.err = "out of memory";
@@ -255,6 +277,8 @@ int pq_meta_decode(const uint8_t *p, size_t n, struct pq_file_meta *m, const cha
                 r.err = r.err ? r.err : "bad key/value list";
                 break;
             }
+            if (take_elems(&r, k))
+                break;
             m->kv = calloc(k ? k : 1, sizeof *m->kv);
             if (!m->kv) {
                 r.err = "out of memory";

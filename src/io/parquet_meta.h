@@ -67,7 +67,10 @@ struct pq_file_meta {
 };
 
 /* Decode a FileMetaData. On error returns -1 and sets *why (static text) and *at (byte offset). */
-int pq_meta_decode(const uint8_t *p, size_t n, struct pq_file_meta *m, const char **why, size_t *at);
+/* The reason set when the footer's lists declare more than max_elems elements in all. */
+#define PQ_FOOTER_OVER_LIMIT "footer declares more elements than the footer limit"
+int pq_meta_decode(const uint8_t *p, size_t n, size_t max_elems, struct pq_file_meta *m, const char **why,
+                   size_t *at);
 void pq_meta_free(struct pq_file_meta *m);
 /* Value of a key in the key/value metadata, or NULL. */
 const char *pq_meta_kv(const struct pq_file_meta *m, const char *key);

@@ -54,7 +54,7 @@ struct ctx {
     struct pq_column data[R_COUNT];
     struct rows rows[R_COUNT];
     double speed_factor;    /* multiply the file's speed to get m/s */
-    uint64_t budget;
+    struct pq_budget budget;
 };
 
 static int fail_at(struct hr_err *e, const char *name, size_t at, const char *what, const char *why)
@@ -268,8 +268,9 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
     w->start_time = start;
     if (step > 0 && c->col[R_STEP] >= 0)
         w->grid_step = (float)step; /* hrcast's own layout: already a clean grid */
-    if (workout_reserve(w, n))
-        return -1;
+    int grow = workout_reserve(w, n);
+    if (grow)
+        return grow;
     double first = NAN;
     for (size_t i = 0; i < n; i++) {
         double t;
@@ -287,7 +288,7 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
             t += start;
         long j = workout_push(w, t);
         if (j < 0)
-            return -1;
+            return (int)j;
         w->hr[j] = (float)row_num(c, R_HR, r, i);
         double sp = row_num(c, R_SPEED, r, i) * c->speed_factor;
         if (isnan(sp))
@@ -306,7 +307,6 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
 int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
                  workout_sink sink, void *ctx_, struct hr_err *e)
 {
-    (void)o;
     if (n < 4 || memcmp(buf, "PAR1", 4) != 0)
         return hr_fail_at(e, name, 0, "not a Parquet file (no PAR1 magic)");
     if (n < 12 || memcmp(buf + n - 4, "PAR1", 4) != 0)
@@ -322,14 +322,25 @@ int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct re
     c.name = name;
     c.buf = buf;
     c.n = n;
-    c.budget = n * 64 > (1u << 20) ? (uint64_t)n * 64 : (1u << 20);
+    struct hr_limits lim;
+    if (o)
+        lim = o->lim;
+    else
+        hr_limits_default(&lim);
+    pq_budget_init(&c.budget, lim.max_inflate, lim.max_samples);
     const char *why = NULL;
     size_t at = 0;
-    if (pq_meta_decode(buf + foot, flen, &c.meta, &why, &at))
+    if (pq_meta_decode(buf + foot, flen, lim.max_footer, &c.meta, &why, &at)) {
+        if (!strcmp(why, PQ_FOOTER_OVER_LIMIT))
+            return hr_fail_at(e, name, (long long)(foot + at),
+                              "footer declares more than %zu elements: exceeds the %zu-element limit (--max-footer)",
+                              lim.max_footer, lim.max_footer);
         return fail_at(e, name, foot + at, "corrupt footer: ", why);
+    }
     int rc = -1;
     struct workout w;
     workout_init(&w);
+    w.max_n = o ? o->lim.max_samples : HR_LIMIT_SAMPLES;
     if (pq_schema_leaves(&c.meta, &c.leaves, &c.n_leaves, &why)) {
         fail_at(e, name, foot, "corrupt footer: ", why);
         goto out;
@@ -345,7 +356,7 @@ int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct re
                        c.n_leaves);
             goto out;
         }
-        if (rg->num_rows < 0 || (uint64_t)rg->num_rows > c.budget) {
+        if (rg->num_rows < 0 || (uint64_t)rg->num_rows > c.budget.bytes_left / HR_LIMIT_PARQUET_VALUE_BYTES) {
             hr_fail_at(e, name, foot, "row group %d: implausible row count %lld", g, (long long)rg->num_rows);
             goto out;
         }
@@ -358,7 +369,7 @@ int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct re
                 hr_fail_at(e, name, foot, "row group %d: column chunk %d does not match the schema", g, li);
                 goto group_fail;
             }
-            if (pq_column_read(buf, foot, cc, &c.leaves[li], &c.budget, &c.data[r], &why, &at)) {
+            if (pq_column_read(buf, foot, cc, &c.leaves[li], rg->num_rows, &c.budget, &c.data[r], &why, &at)) {
                 hr_fail_at(e, name, (long long)at, "column %s: %s", c.leaves[li].top, why);
                 goto group_fail;
             }
@@ -370,7 +381,8 @@ int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct re
         for (int64_t r = 0; r < rg->num_rows; r++, global_row++) {
             int b = build_row(&c, r, global_row, &w);
             if (b < 0) {
-                hr_fail_at(e, name, 0, "out of memory");
+                char why[160];
+                hr_fail_at(e, name, 0, "row %lld: %s", global_row, workout_grow_why(&w, b, why, sizeof why));
                 goto group_fail;
             }
             if (b && sink(ctx_, &w)) {

@@ -19,6 +19,7 @@ struct tc_reader {
     const char *err;               /* first error (static string), NULL while fine */
     int depth;
     int16_t last_id[TC_MAX_DEPTH]; /* field id delta base of each open struct */
+    size_t elems_left;             /* list elements a decoder may still allocate a struct for */
 };
 
 void tc_reader_init(struct tc_reader *r, const uint8_t *p, size_t n);

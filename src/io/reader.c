@@ -11,7 +11,7 @@ void read_opts_default(struct read_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->sample_step = 6.0;
-    o->max_bytes = (size_t)1 << 30;
+    hr_limits_default(&o->lim);
 }
 
 const char *format_name(enum hr_format f)
@@ -112,7 +112,7 @@ int io_read_buffer(const uint8_t *buf, size_t n, const char *name, const struct 
     if (is_gzip(buf, n)) {
         uint8_t *raw;
         size_t len;
-        if (gunzip_buffer(buf, n, &raw, &len, o->max_bytes, e)) {
+        if (gunzip_buffer(buf, n, &raw, &len, o->lim.max_inflate, e)) {
             char tmp[HR_ERR_MSG];
             snprintf(tmp, sizeof tmp, "%s", e ? e->msg : "");
             return hr_fail(e, "%.200s: %.300s", name, tmp);
@@ -181,7 +181,7 @@ int io_read_path(const char *path, const struct read_opts *o, workout_sink sink,
         return hr_fail_at(e, path, 0, "empty file");
     uint8_t *buf;
     size_t n;
-    if (read_file_all(path, &buf, &n, o->max_bytes, e))
+    if (read_file_all(path, &buf, &n, o->lim.max_inflate, e))
         return -1;
     rc = dispatch(f, buf, n, path, o, sink, ctx, e);
     free(buf);

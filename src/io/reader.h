@@ -6,6 +6,7 @@
 #define HRCAST_IO_READER_H
 #include <stddef.h>
 #include <stdint.h>
+#include "io/limits.h"
 #include "io/workout.h"
 #include "util/err.h"
 
@@ -28,7 +29,7 @@ struct read_opts {
     double sample_step;            /* seed JSON: seconds per sample (default 6) */
     enum csv_speed_unit csv_speed; /* CSV: unit of a bare "speed" column */
     enum csv_time_unit csv_time;   /* CSV: how to read the time column */
-    size_t max_bytes;              /* largest file read whole (default 1 GiB) */
+    struct hr_limits lim;          /* input budgets (limits.h): inflated bytes, samples, footer */
 };
 void read_opts_default(struct read_opts *o);
 

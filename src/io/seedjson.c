@@ -76,8 +76,15 @@ int seedjson_read(const uint8_t *buf, size_t n, const char *name, const struct r
                                                                                 : -1;
         const char *why = "malformed value";
         const char *at = p;
+        char limit_why[160];
         if (ch >= 0 && (*p == '[' || *p == '(')) {
-            p = tu_parse_number_list(p, end, &l.v[ch], &l.n[ch], &l.cap[ch], &why);
+            size_t max = o->lim.max_samples;
+            p = tu_parse_number_list(p, end, &l.v[ch], &l.n[ch], &l.cap[ch], max, &why);
+            if (!p && !strcmp(why, TU_OVER_LIMIT)) {
+                snprintf(limit_why, sizeof limit_why,
+                         "list holds more than %zu samples: exceeds the %zu-sample limit (--max-samples)", max, max);
+                why = limit_why;
+            }
         } else if (ch >= 0) {
             const char *nx;
             if (tu_is_null_word(p, end, &nx)) {
@@ -121,9 +128,13 @@ int seedjson_read(const uint8_t *buf, size_t n, const char *name, const struct r
         return fail(&l, e, name, base, NULL, "no speed or altitude samples");
     struct workout w;
     workout_init(&w);
-    if (workout_reserve(&w, ns)) {
+    w.max_n = o->lim.max_samples;
+    int grow = workout_reserve(&w, ns);
+    if (grow) {
+        char why[160];
+        workout_grow_why(&w, grow, why, sizeof why);
         workout_free(&w);
-        return fail(&l, e, name, base, NULL, "out of memory");
+        return fail(&l, e, name, base, NULL, why);
     }
     double step = o->sample_step > 0 ? o->sample_step : 6.0;
     for (size_t i = 0; i < ns; i++) {

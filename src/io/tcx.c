@@ -237,7 +237,6 @@ static void XMLCALL on_text(void *ud, const XML_Char *txt, int len)
 int tcx_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
              workout_sink sink, void *ctx, struct hr_err *e)
 {
-    (void)o;
     struct tcx_state *s = calloc(1, sizeof *s);
     if (!s)
         return hr_fail(e, "%s: out of memory", name);
@@ -247,6 +246,7 @@ int tcx_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     }
     workout_init(&s->w);
     xml_emit_init(&s->em, &s->x, sink, ctx);
+    s->w.max_n = s->em.held.max_n = o ? o->lim.max_samples : HR_LIMIT_SAMPLES;
     s->pt = -1;
     XML_SetElementHandler(s->x.p, on_start, on_end);
     XML_SetCharacterDataHandler(s->x.p, on_text);

@@ -280,7 +280,7 @@ int tu_ieq(const char *s, const char *s_end, const char *word)
 }
 
 const char *tu_parse_number_list(const char *p, const char *end, double **arr, size_t *n, size_t *cap,
-                                 const char **why)
+                                 size_t max, const char **why)
 {
     char close = *p == '(' ? ')' : ']';
     *n = 0;
@@ -303,7 +303,13 @@ const char *tu_parse_number_list(const char *p, const char *end, double **arr, s
             v = NAN;
         }
         if (*n == *cap) {
+            if (max && *cap >= max) {
+                *why = TU_OVER_LIMIT;
+                return NULL;
+            }
             size_t nc = *cap ? *cap * 2 : 256;
+            if (max && nc > max)
+                nc = max; /* no doubling past the budget */
             double *na = realloc(*arr, nc * sizeof *na);
             if (!na) {
                 *why = "out of memory";

@@ -101,9 +101,11 @@ const char *tu_skip_value(const char *p, const char *end);
 int tu_is_null_word(const char *p, const char *end, const char **next);
 
 /* Parse a list "[n, n, None, ...]" (p at '[' or '(') into a growable double array (*arr, *n, *cap;
- * None/null -> NaN). Returns the position after the closing bracket, or NULL with *why set. */
+ * None/null -> NaN). Returns the position after the closing bracket, or NULL with *why set; a list of
+ * more than max values (0 = no limit) fails with *why == TU_OVER_LIMIT before growing past max. */
+#define TU_OVER_LIMIT "list longer than the sample limit"
 const char *tu_parse_number_list(const char *p, const char *end, double **arr, size_t *n, size_t *cap,
-                                 const char **why);
+                                 size_t max, const char **why);
 
 /* Copy [s, s_end) into dst (size cap), dropping backslashes of escapes, NUL-terminated, truncated. */
 void tu_copy_text(char *dst, size_t cap, const char *s, const char *s_end);

@@ -2,6 +2,7 @@
 #include "io/workout.h"
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ void workout_init(struct workout *w)
 
 void workout_free(struct workout *w)
 {
+    size_t max_n = w->max_n;
     free(w->time);
     free(w->hr);
     free(w->speed);
@@ -26,6 +28,7 @@ void workout_free(struct workout *w)
     free(w->cad);
     free(w->hr_truth);
     workout_init(w);
+    w->max_n = max_n;
 }
 
 void workout_reset(struct workout *w)
@@ -44,9 +47,13 @@ int workout_reserve(struct workout *w, size_t n)
 {
     if (n <= w->cap)
         return 0;
+    if (w->max_n && n > w->max_n)
+        return WK_OVER_LIMIT;
     size_t cap = w->cap ? w->cap : 256;
     while (cap < n)
         cap *= 2;
+    if (w->max_n && cap > w->max_n)
+        cap = w->max_n; /* no doubling past the budget */
 #define GROW(field)                                                  \
     do {                                                             \
         void *p = realloc(w->field, cap * sizeof *w->field);         \
@@ -70,8 +77,11 @@ int workout_reserve(struct workout *w, size_t n)
 
 long workout_push(struct workout *w, double t)
 {
-    if (w->n == w->cap && workout_reserve(w, w->n + 1))
-        return -1;
+    if (w->n == w->cap) {
+        int rc = workout_reserve(w, w->n + 1);
+        if (rc)
+            return rc;
+    }
     size_t i = w->n++;
     w->time[i] = t;
     w->hr[i] = w->speed[i] = w->dist[i] = w->alt[i] = NAN;
@@ -79,6 +89,34 @@ long workout_push(struct workout *w, double t)
     w->cad[i] = NAN;
     w->hr_truth[i] = 0;
     return (long)i;
+}
+
+int workout_fail_grow(const struct workout *w, long rc, const char *name, long long offset, struct hr_err *e)
+{
+    char why[160];
+    workout_grow_why(w, rc, why, sizeof why);
+    if (offset < 0)
+        return hr_fail(e, "%s: %s", name, why);
+    return hr_fail_at(e, name, offset, "%s", why);
+}
+
+const char *workout_grow_why(const struct workout *w, long rc, char *buf, size_t cap)
+{
+    if (rc == WK_OVER_LIMIT)
+        snprintf(buf, cap, "more than %zu samples in one workout: exceeds the %zu-sample limit (--max-samples)",
+                 w->max_n, w->max_n);
+    else
+        snprintf(buf, cap, "out of memory for %zu samples", w->n + 1);
+    return buf;
+}
+
+void workout_take(struct workout *dst, struct workout *src)
+{
+    workout_free(dst);
+    size_t max_n = src->max_n;
+    *dst = *src;
+    workout_init(src);
+    src->max_n = max_n;
 }
 
 int workout_copy(struct workout *dst, const struct workout *src)

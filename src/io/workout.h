@@ -5,6 +5,7 @@
 #define HRCAST_IO_WORKOUT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "util/err.h"
 
 #define WK_ATHLETE_LEN 64
 #define WK_SPORT_LEN 32
@@ -37,16 +38,30 @@ struct workout {
     int leg;                      /* multisport leg index, 0 for single-sport */
     float grid_step;              /* > 0: samples are already a cleaned uniform grid of this step
                                    * (hrcast's own Parquet export); prep then keeps them as they are */
+    size_t max_n;                 /* the sample budget (limits.h max_samples); 0 = none. Readers set
+                                   * it; workout_free and workout_reset keep it */
 };
+
+#define WK_OVER_LIMIT (-2) /* workout_push / workout_reserve: more than max_n samples */
 
 void workout_init(struct workout *w);
 void workout_free(struct workout *w);
 /* Drop samples, keep capacity and reset metadata to unknown. */
 void workout_reset(struct workout *w);
-/* Append one sample at time t with every channel NaN; returns its index, or -1 on out of memory. */
+/* Append one sample at time t with every channel NaN; returns its index, -1 on out of memory, or
+ * WK_OVER_LIMIT when the workout already holds max_n samples. */
 long workout_push(struct workout *w, double t);
-/* Reserve capacity for n samples. */
+/* Reserve capacity for n samples: 0, -1 (out of memory) or WK_OVER_LIMIT (n > max_n; nothing
+ * allocated). Capacity never grows past max_n. */
 int workout_reserve(struct workout *w, size_t n);
+/* Fill e for a failed push/reserve (rc = -1 or WK_OVER_LIMIT): "name: offset: reason" (offset < 0:
+ * "name: reason"), the reason naming the sample limit and its flag. Returns -1. */
+int workout_fail_grow(const struct workout *w, long rc, const char *name, long long offset, struct hr_err *e);
+/* The reason alone, written into buf (cap bytes) and returned. */
+const char *workout_grow_why(const struct workout *w, long rc, char *buf, size_t cap);
+/* Move the samples and metadata of src into dst (dst freed first); src is left empty, keeping its
+ * max_n. Lets a sink keep a workout without copying it when it then stops the reader. */
+void workout_take(struct workout *dst, struct workout *src);
 /* Deep copy of src (samples and metadata) into dst, which must be initialised; 0 or -1 (out of memory). */
 int workout_copy(struct workout *dst, const struct workout *src);
 /* Count of samples whose channel is not NaN (channel: pointer to one of the arrays). */
@@ -56,8 +71,9 @@ void workout_set_sport(struct workout *w, const char *sport);
 /* True when the sport name means running (run, running, trail_running, treadmill, "Running", ...). */
 int sport_is_running(const char *sport);
 
-/* A reader hands each finished workout to a sink. The sink may keep nothing it does not copy;
- * return 0 to go on, non-zero to stop the reader. */
+/* A reader hands each finished workout to a sink. The sink may keep nothing it does not copy, except
+ * that a sink returning non-zero may first move the workout out with workout_take (readers touch a
+ * workout only to free it after a stop); return 0 to go on, non-zero to stop the reader. */
 typedef int (*workout_sink)(void *ctx, struct workout *w);
 
 #endif

@@ -187,7 +187,7 @@ int plan_course_load(const char *path, struct plan_course *c, struct hr_err *e)
     memset(c, 0, sizeof *c);
     struct read_opts ro;
     read_opts_default(&ro);
-    ro.max_bytes = 256u << 20;
+    ro.lim.max_inflate = 256u << 20;
     struct first_sink s = {.got = 0};
     workout_init(&s.w);
     if (io_read_path(path, &ro, keep_first, &s, e)) {

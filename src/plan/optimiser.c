@@ -10,6 +10,7 @@
 #include "model/physio.h"
 #include "prep/prep.h"
 #include "util/log.h"
+#include "io/limits.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,9 @@ static int build_series(struct ctx *x, const float *v, struct series *s, struct 
 {
     double step = x->p->step, L = x->seg_len;
     double T = finish_time(v, x->nseg, L);
+    if (!(T <= HR_LIMIT_DURATION_S))
+        return hr_fail(e, "plan: the run would take %.1f h: exceeds the %.0f h grid limit", T / 3600,
+                       HR_LIMIT_DURATION_S / 3600);
     int n = (int)ceil(T / step - 1e-9) + 1;
     if (n < 2)
         n = 2;

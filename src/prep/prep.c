@@ -4,6 +4,8 @@
 #include "prep/altitude.h"
 #include "prep/hr_quality.h"
 #include "prep/resample.h"
+#include "io/limits.h"
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,6 @@
 #define SPIKE_NEIGHBOUR_S 10.0 /* ... when both neighbours are this close in time */
 #define GPS_ANCHOR_M 2.0      /* GPS moves below this are jitter, not distance */
 #define GPS_SPEED_WINDOW_S 20.0f
-#define MAX_STEPS_HOURS 48.0
 #define MOVING_SPEED 0.5f     /* m/s: slower than this is standing, not running or walking */
 
 void prep_opts_default(struct prep_opts *o)
@@ -32,6 +33,17 @@ void prep_opts_default(struct prep_opts *o)
     o->speed_max = 12.0f;
     o->gender = 'u';
     o->require_hr = 1;
+    o->max_duration_s = HR_LIMIT_DURATION_S;
+}
+
+/* Grid steps of a span of span_s seconds, cut at max_duration_s (the first step is at 0). */
+static int grid_steps(double span_s, const struct prep_opts *o)
+{
+    double max = o->max_duration_s > 0 && o->max_duration_s < HR_LIMIT_DURATION_S ? o->max_duration_s
+                                                                                   : HR_LIMIT_DURATION_S;
+    if (!(span_s <= max))
+        span_s = max;
+    return (int)floor(span_s / o->step) + 1;
 }
 
 static int sport_ok(const char *sport, const char *want)
@@ -358,9 +370,12 @@ static double moving_seconds(const struct series *s)
 static int grid_copy(const struct workout *w, const struct prep_opts *o, struct series *out,
                      enum reject_reason *why, struct prep_stats *st, struct hr_err *e)
 {
-    int n = (int)w->n;
-    if (n < 2)
+    if (w->n < 2)
         return -2;
+    int n = w->n > (size_t)INT_MAX ? INT_MAX : (int)w->n;
+    int max_steps = grid_steps(INFINITY, o);
+    if (n > max_steps)
+        n = max_steps; /* the same 48 h cut as a resampled recording */
     for (int i = 0; i < n; i++)
         if (!(fabs(w->time[i] - (w->time[0] + (double)i * o->step)) < 1e-3))
             return -2;
@@ -455,10 +470,8 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         rc = reject(out, REJ_NO_SPEED, why, st);
         goto done;
     }
-    double t0 = r.t[0], span = r.t[r.m - 1] - t0;
-    if (span > MAX_STEPS_HOURS * 3600)
-        span = MAX_STEPS_HOURS * 3600;
-    int nsteps = (int)floor(span / o->step) + 1;
+    double t0 = r.t[0];
+    int nsteps = grid_steps(r.t[r.m - 1] - t0, o);
     if (series_alloc(out, nsteps, o->step)) {
         rc = hr_fail(e, "%s: out of memory", w->source);
         goto done;

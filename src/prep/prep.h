@@ -56,6 +56,7 @@ struct prep_opts {
     char gender;           /* used when the workout has none ('u' = keep) */
     int require_hr;        /* 1 (default): reject workouts without enough valid HR. 0: predicting a
                             * run that may have no HR at all (planned or HR-less recordings) */
+    double max_duration_s; /* grid span; longer recordings are cut here (HR_LIMIT_DURATION_S, 48 h) */
 };
 void prep_opts_default(struct prep_opts *o);
 

@@ -9,6 +9,8 @@ void resample_channel(const double *t, const float *v, int n, double t0, float s
     int lo = 0;       /* first sample with t >= bin start */
     int prev = -1;    /* last valid sample before the current bin */
     int scan = 0;     /* samples < scan have been considered for prev */
+    int next = 0;     /* first valid sample at or after the current bin's end (hi never decreases, so
+                       * neither does next: one pass over a channel with long gaps, not one per bin) */
     for (int k = 0; k < nsteps; k++) {
         double tk = t0 + (double)k * step;
         double b0 = tk - 0.5 * step, b1 = tk + 0.5 * step;
@@ -30,7 +32,8 @@ void resample_channel(const double *t, const float *v, int n, double t0, float s
             out[k] = (float)(sum / cnt);
             continue;
         }
-        int next = hi;
+        if (next < hi)
+            next = hi;
         while (next < n && !isfinite(v[next]))
             next++;
         if (prev >= 0 && next < n && t[next] - t[prev] <= max_interp) {

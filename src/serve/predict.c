@@ -3,6 +3,7 @@
 #include "io/reader.h"
 #include "serve/multipart.h"
 #include "serve/reqjson.h"
+#include "serve/result_json.h"
 #include "prep/prep.h"
 #include <math.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "}\n");
 }
 
-/* Keep the first workout that has at least two samples (deep copy), then stop the reader. */
+/* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
+ * stop the reader. */
 struct first_sink {
     struct workout w;
     int got;
@@ -29,8 +31,7 @@ static int copy_first(void *ctx, struct workout *w)
     struct first_sink *fs = ctx;
     if (fs->got || w->n < 2)
         return 0;
-    if (workout_copy(&fs->w, w))
-        return 1;
+    workout_take(&fs->w, w);
     fs->got = 1;
     return 1;
 }
@@ -50,69 +51,29 @@ static void clean_name(const char *in, char *out, size_t cap)
         snprintf(out, cap, "upload");
 }
 
-static void write_result(struct sbuf *o, const struct predictor *p, const struct series *s, const char *name,
-                         const char *format, const float *hr_pred, const float *sigma, const float *actual)
+void predict_result_free(struct predict_result *r)
 {
-    int n = s->n, n_act = 0;
-    double sp = 0, mx = -INFINITY, mn = INFINITY, sa = 0, amx = -INFINITY, ae = 0;
-    for (int i = 0; i < n; i++) {
-        double h = hr_pred[i];
-        sp += h;
-        mx = h > mx ? h : mx;
-        mn = h < mn ? h : mn;
-        if (!isnan(actual[i])) {
-            n_act++;
-            sa += actual[i];
-            amx = actual[i] > amx ? actual[i] : amx;
-            ae += fabs(h - actual[i]);
-        }
-    }
-    sbuf_puts(o, "{\"name\":");
-    sb_json_str(o, name);
-    sbuf_puts(o, ",\"format\":");
-    sb_json_str(o, format);
-    sbuf_puts(o, ",\"model\":");
-    sb_json_str(o, p->kind);
-    sbuf_printf(o, ",\"step\":%g,\"n\":%d,\"time\":", (double)s->step, n);
-    sb_json_floats(o, S_TIME(s), n, 1);
-    sbuf_puts(o, ",\n\"speed\":");
-    sb_json_floats(o, S_SPEED(s), n, 3);
-    sbuf_puts(o, ",\n\"altitude\":");
-    if (s->meta.has_alt)
-        sb_json_floats(o, S_ALT(s), n, 1);
-    else
-        sbuf_puts(o, "null");
-    sbuf_puts(o, ",\n\"grade\":");
-    sb_json_floats(o, S_GRADE(s), n, 4);
-    sbuf_puts(o, ",\n\"hr_predicted\":");
-    sb_json_floats(o, hr_pred, n, 1);
-    if (sigma) {
-        sbuf_puts(o, ",\n\"hr_sigma\":");
-        sb_json_floats(o, sigma, n, 2);
-    }
-    if (n_act) {
-        sbuf_puts(o, ",\n\"heart_rate\":");
-        sb_json_floats(o, actual, n, 1);
-    }
-    sbuf_printf(o, ",\n\"summary\":{\"duration_s\":%.0f,\"distance_m\":%.0f,\"predicted_avg\":", (double)S_TIME(s)[n - 1],
-                (double)S_DIST(s)[n - 1]);
-    sb_json_num(o, sp / n, 4);
-    sbuf_puts(o, ",\"predicted_max\":");
-    sb_json_num(o, mx, 4);
-    sbuf_puts(o, ",\"predicted_min\":");
-    sb_json_num(o, mn, 4);
-    sbuf_puts(o, ",\"actual_avg\":");
-    sb_json_num(o, n_act ? sa / n_act : NAN, 4);
-    sbuf_puts(o, ",\"actual_max\":");
-    sb_json_num(o, n_act ? amx : NAN, 4);
-    sbuf_puts(o, ",\"mae\":");
-    sb_json_num(o, n_act ? ae / n_act : NAN, 4);
-    sbuf_printf(o, ",\"actual_steps\":%d}}\n", n_act);
+    free(r->buf);
+    series_free(&r->s);
+    memset(r, 0, sizeof *r);
 }
 
-int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                  struct sbuf *out)
+/* A refusal that names an input limit ("... limit (--max-...)") is 413 Payload Too Large. */
+static int refusal_status(const char *msg)
 {
+    return strstr(msg, " limit (--max-") ? 413 : 400;
+}
+
+int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                      const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
+{
+    struct sbuf *out = err_out;
+    memset(res, 0, sizeof *res);
+    struct hr_limits def;
+    if (!lim) {
+        hr_limits_for_upload(&def, SERVE_PREDICT_DEFAULT_UPLOAD);
+        lim = &def;
+    }
     struct hr_err e = {{0}};
     char name[128] = "upload", boundary[80];
     const uint8_t *data = body;
@@ -137,6 +98,7 @@ int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, cons
     }
     struct first_sink fs;
     workout_init(&fs.w);
+    fs.w.max_n = lim->max_samples;
     fs.got = 0;
     const char *format;
     int status = 400;
@@ -150,7 +112,7 @@ int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, cons
     } else {
         struct read_opts ro;
         read_opts_default(&ro);
-        ro.max_bytes = (size_t)256 << 20;
+        ro.lim = *lim;
         format = format_name(io_detect(data, len));
         int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
         if (!fs.got) {
@@ -194,20 +156,50 @@ int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, cons
             hr_fail(&e, "model produced a non-finite prediction at step %d", i);
             goto fail;
         }
-    sbuf_free(out);
-    write_result(out, p, &s, name, format, hr, p->has_sigma ? sigma : NULL, actual);
-    free(buf);
-    series_free(&s);
     workout_free(&fs.w);
-    if (out->oom) {
-        serve_error_json(out, "out of memory");
-        return 500;
-    }
+    res->s = s;
+    res->buf = buf;
+    res->hr = hr;
+    res->sigma = p->has_sigma ? sigma : NULL;
+    res->actual = actual;
+    res->model_kind = p->kind;
+    res->format = format;
+    snprintf(res->name, sizeof res->name, "%s", name);
     return 200;
 fail:
     free(buf);
     series_free(&s);
     workout_free(&fs.w);
     serve_error_json(out, e.msg[0] ? e.msg : "could not read the upload");
-    return status;
+    return status == 400 ? refusal_status(e.msg) : status;
+}
+
+int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                  struct sbuf *out)
+{
+    return serve_predict_limited(p, body, n, content_type, NULL, out);
+}
+
+int serve_predict_limited(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                          const struct hr_limits *lim, struct sbuf *out)
+{
+    struct predict_result res;
+    int status = serve_predict_run(p, body, n, content_type, lim, &res, out);
+    if (status != 200)
+        return status;
+    sbuf_free(out);
+    struct result_writer w;
+    result_writer_init(&w, &res);
+    char chunk[16384];
+    size_t got;
+    while ((got = result_writer_read(&w, chunk, sizeof chunk)) > 0)
+        sbuf_put(out, chunk, got);
+    int oom = w.pending.oom;
+    result_writer_free(&w);
+    predict_result_free(&res);
+    if (out->oom || oom) {
+        serve_error_json(out, "out of memory");
+        return 500;
+    }
+    return 200;
 }

@@ -1,16 +1,42 @@
 /* predict.h — the body of POST /api/predict, independent of HTTP: request bytes (multipart upload,
- * raw file of any importable format, or our JSON) -> workout -> grid series -> predictor -> the
- * response JSON. Used by the server and directly by the unit tests. */
+ * raw file of any importable format, or our JSON) -> workout -> grid series -> predictor -> a result
+ * that serve/result_json.h writes out piece by piece. Used by the server and directly by the unit tests. */
 #ifndef HRCAST_SERVE_PREDICT_H
 #define HRCAST_SERVE_PREDICT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "io/limits.h"
 #include "model/predictor.h"
+#include "prep/series.h"
 #include "serve/sbuf.h"
 
-/* Fills out with the response body and returns the HTTP status: 200 with the result JSON, 400 with
- * {"error": "reason"} for unusable input, 500 {"error": ...} for internal failures.
+/* The upload size whose limits apply when the caller gives none (the server's default --max-upload). */
+#define SERVE_PREDICT_DEFAULT_UPLOAD ((size_t)20 << 20)
+
+/* A finished prediction: the grid series and the predicted HR, owned here. */
+struct predict_result {
+    struct series s;
+    float *buf;                      /* one block holding hr, sigma, actual */
+    float *hr, *sigma, *actual;      /* sigma NULL when the model has none; actual NaN where not recorded */
+    const char *model_kind, *format; /* static strings */
+    char name[128];                  /* the upload's display name */
+};
+
+/* Runs one prediction. Returns the HTTP status: 200 with res filled (free it with
+ * predict_result_free), else with {"error": reason} in err_out: 400 for unusable input, 413 when the
+ * input exceeds one of the limits in lim (inflated bytes, samples, Parquet pages or footer: the reason
+ * names the limit), 500 for internal failures. Every budget in lim is checked before allocation, so a
+ * refused request costs about lim->max_inflate bytes at most. lim NULL:
+ * hr_limits_for_upload(SERVE_PREDICT_DEFAULT_UPLOAD); the server passes those of its --max-upload.
  * content_type may be NULL. Never writes to disk. */
+int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                      const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
+void predict_result_free(struct predict_result *r);
+
+/* serve_predict_run + the whole response JSON into out (tests, small results); lim as above. */
+int serve_predict_limited(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                          const struct hr_limits *lim, struct sbuf *out);
+/* serve_predict_limited with the default limits. */
 int serve_predict(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                   struct sbuf *out);
 /* {"error": msg} */

@@ -10,6 +10,7 @@ struct parser {
     size_t n, i;
     const char *name;
     struct hr_err *e;
+    size_t max; /* samples per array: the workout's sample budget */
 };
 
 struct farr {
@@ -175,9 +176,13 @@ static int num_array(struct parser *ps, struct farr *a)
         } else if (number(ps, &v))
             return -1;
         if (a->n == a->cap) {
-            if (a->cap >= REQJSON_MAX_SAMPLES)
-                return fail(ps, "too many samples");
+            if (a->cap >= ps->max)
+                return hr_fail_at(ps->e, ps->name, (long long)ps->i,
+                                  "array holds more than %zu samples: exceeds the %zu-sample limit (--max-samples)",
+                                  ps->max, ps->max);
             size_t cap = a->cap ? a->cap * 2 : 1024;
+            if (cap > ps->max)
+                cap = ps->max; /* no doubling past the budget */
             double *p = realloc(a->v, cap * sizeof *p);
             if (!p)
                 return fail(ps, "out of memory");
@@ -215,7 +220,7 @@ int reqjson_looks_like_api(const uint8_t *buf, size_t n)
 
 int reqjson_parse(const uint8_t *buf, size_t n, const char *name, struct workout *w, struct hr_err *e)
 {
-    struct parser ps = {buf, n, 0, name, e};
+    struct parser ps = {buf, n, 0, name, e, w->max_n ? w->max_n : REQJSON_MAX_SAMPLES};
     struct farr speed = {0}, alt = {0}, hr = {0}, tm = {0};
     double step = 10;
     char gender[16] = "";

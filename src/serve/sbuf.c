@@ -129,10 +129,9 @@ void sb_json_num(struct sbuf *b, double v, int prec)
         sbuf_printf(b, "%.*g", prec, v);
 }
 
-void sb_json_floats(struct sbuf *b, const float *v, int n, int decimals)
+void sb_json_floats_part(struct sbuf *b, const float *v, int from, int to, int decimals)
 {
-    sbuf_put(b, "[", 1);
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
         if (i)
             sbuf_put(b, ",", 1);
         if (!isfinite(v[i]))
@@ -153,5 +152,11 @@ void sb_json_floats(struct sbuf *b, const float *v, int n, int decimals)
                 sbuf_put(b, t, (size_t)k);
         }
     }
+}
+
+void sb_json_floats(struct sbuf *b, const float *v, int n, int decimals)
+{
+    sbuf_put(b, "[", 1);
+    sb_json_floats_part(b, v, 0, n, decimals);
     sbuf_put(b, "]", 1);
 }

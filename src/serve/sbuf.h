@@ -26,5 +26,7 @@ void sb_json_str(struct sbuf *b, const char *s);
 void sb_json_num(struct sbuf *b, double v, int prec);
 /* JSON array of n floats, `decimals` digits after the point; NaN becomes null. */
 void sb_json_floats(struct sbuf *b, const float *v, int n, int decimals);
+/* Elements [from, to) of such an array, without the brackets (a comma before each but element 0). */
+void sb_json_floats_part(struct sbuf *b, const float *v, int from, int to, int decimals);
 
 #endif

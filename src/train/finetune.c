@@ -1,6 +1,7 @@
 /* finetune.c — see finetune.h. */
 #include "train/finetune.h"
 #include "util/json.h"
+#include "util/safetensors.h"
 #include "util/log.h"
 #include <math.h>
 #include <stdlib.h>
@@ -153,6 +154,27 @@ static void write_workouts(struct jw *w, const char *key, const struct dataset *
     jw_obj_end(w);
 }
 
+/* The base model's "training" record as JSON text (malloc'ed; NULL when it has none), so that the
+ * personal model says what its base saw too (eval's overlap check, src/eval/seen.c). */
+static char *base_training_json(const char *base_model)
+{
+    struct safetensors st;
+    if (st_read_file(base_model, 0, &st, NULL))
+        return NULL;
+    const char *card = st_meta_get(&st, "model");
+    struct json *j = NULL;
+    char *out = NULL;
+    if (card && json_parse(card, strlen(card), base_model, &j, NULL) == 0 && json_get(j, "training")) {
+        struct jw w;
+        jw_init_buf(&w, 0);
+        jw_value(&w, json_get(j, "training"));
+        out = jw_take(&w, NULL);
+    }
+    json_free(j);
+    st_free(&st);
+    return out;
+}
+
 int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const char *out_path,
                   struct train_result *res, struct hr_err *e)
 {
@@ -161,6 +183,12 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     int *tr, *va, nt, nv, fb;
     if (finetune_select(ds, o->athlete, o->split, o->val_frac, &tr, &nt, &va, &nv, &fb, e))
         return -1;
+    if (nv == 0) { /* one earlier workout: nothing held out to choose the epoch on */
+        free(tr);
+        free(va);
+        return hr_fail(e, "finetune: athlete '%s' has %d earlier workout and no validation part: the best epoch "
+                       "cannot be chosen without held-out data (2 or more earlier workouts are needed)", o->athlete, nt);
+    }
     struct jw w;
     jw_init_buf(&w, 0);
     jw_obj_begin(&w);
@@ -200,10 +228,13 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.dataset_path = o->dataset_path;
     t.log_path = o->log_path;
     t.extra_provenance = extra;
+    char *base_training = base_training_json(o->base_model);
+    t.base_training = base_training;
     hr_info("finetuning %s for %s on %d earlier workouts, validating on %d (%s), freeze %s, lr %g", o->base_model,
             o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part",
             finetune_freeze_name(o->freeze), o->lr);
     int rc = train_lstm(ds, &t, out_path, res, e);
+    free(base_training);
     free(extra);
     free(tr);
     free(va);

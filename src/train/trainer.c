@@ -1,5 +1,6 @@
 /* trainer.c — see trainer.h. */
 #include "train/trainer.h"
+#include "data/dataset_id.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "nn/kernels.h"
@@ -10,10 +11,49 @@
 #include "util/log.h"
 #include "util/progress.h"
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The one flag a signal handler may set (train_request_stop); read between batches. */
+static volatile sig_atomic_t g_stop_requested;
+
+void train_request_stop(void)
+{
+    g_stop_requested = 1;
+}
+
+static const char *split_name(int split)
+{
+    return split == SPLIT_CHRONO ? "chrono" : "athlete";
+}
+
+int train_resolve_split(const struct dataset *ds, int split, char *why, size_t cap)
+{
+    if (why && cap)
+        why[0] = 0;
+    if (split != TRAIN_SPLIT_AUTO)
+        return split;
+    int n_val = 0, n_ath = 0;
+    for (int i = 0; i < ds->n; i++)
+        n_val += ds->split[SPLIT_ATHLETE][i] == PART_VAL;
+    if (n_val > 0)
+        return SPLIT_ATHLETE;
+    for (int i = 0; i < ds->n && n_ath < 3; i++) { /* distinct athletes, up to 3 */
+        int first = 1;
+        for (int j = 0; j < i && first; j++)
+            first = strcmp(ds->meta[i].athlete, ds->meta[j].athlete) != 0;
+        n_ath += first;
+    }
+    if (why && cap)
+        snprintf(why, cap, "%s athlete%s: the athlete split has no validation part, so this uses the "
+                 "chronological split (each athlete's first 70 %% by date to train, the next 10 %% to validate, "
+                 "the last 20 %% kept for eval --split chrono)", n_ath < 3 ? (n_ath == 1 ? "one" : "two") : "too few",
+                 n_ath == 1 ? "" : "s");
+    return SPLIT_CHRONO;
+}
 
 void train_opts_default(struct train_opts *o)
 {
@@ -32,7 +72,7 @@ void train_opts_default(struct train_opts *o)
     o->threads = 1;
     snprintf(o->loss, sizeof o->loss, "mse");
     snprintf(o->features, sizeof o->features, "default");
-    o->split = SPLIT_ATHLETE;
+    o->split = TRAIN_SPLIT_AUTO;
     o->seed = 42;
 }
 
@@ -256,9 +296,19 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     jw_obj_begin(&w);
     jw_kv_str(&w, "dataset", o->dataset_path ? o->dataset_path : "");
     jw_kv_str(&w, "dataset_description", ds->source_desc);
-    jw_kv_str(&w, "split", o->split == SPLIT_CHRONO ? "chrono" : "athlete");
+    dataset_identity_write(&w, ds);
+    jw_kv_str(&w, "split", split_name(o->split));
     jw_kv_int(&w, "train_workouts", n_train);
     jw_kv_int(&w, "val_workouts", n_val);
+    if (o->train_idx) { /* an explicit selection: the dataset indices, for eval's overlap check */
+        for (int pass = 0; pass < 2; pass++) {
+            jw_key(&w, pass ? "val_indices" : "train_indices");
+            jw_arr_begin(&w);
+            for (int i = 0; i < (pass ? n_val : n_train); i++)
+                jw_int(&w, pass ? o->val_idx[i] : o->train_idx[i]);
+            jw_arr_end(&w);
+        }
+    }
     jw_kv_int(&w, "epochs_run", rs->epoch);
     jw_kv_int(&w, "best_epoch", rs->best_epoch);
     jw_kv_num(&w, "val_mae", rs->best_mae);
@@ -275,6 +325,10 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     if (base_model) {
         jw_kv_str(&w, "base_model", base_model);
         jw_kv_int(&w, "freeze_lower", o->freeze_lower);
+        if (o->base_training && *o->base_training) {
+            jw_key(&w, "base_training"); /* what the base model saw: eval's overlap check reads it */
+            jw_raw(&w, o->base_training);
+        }
     }
     if (o->extra_provenance && *o->extra_provenance) {
         jw_key(&w, "extra");
@@ -285,51 +339,175 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     return jw_take(&w, NULL);
 }
 
-/* resume file: parameters + Adam moments + the run state as metadata */
+/* resume file: parameters + Adam moments + the run state, the dataset's identity and the options the
+ * run keeps, as metadata */
 static int save_resume(const char *path, const struct hr_lstm *m, const struct nn_adam *adam,
-                       const struct run_state *rs, struct hr_err *e)
+                       const struct run_state *rs, const struct train_opts *o, const struct dataset *ds,
+                       struct hr_err *e)
 {
     struct st_out extra[2] = {
         {"optim.adam_m", ST_F32, adam->m, 1, {(int64_t)adam->n}},
         {"optim.adam_v", ST_F32, adam->v, 1, {(int64_t)adam->n}},
     };
-    char state[512];
-    snprintf(state, sizeof state,
-             "{\"epoch\":%d,\"lr\":%.9g,\"adam_step\":%ld,\"plateau_best\":%.9g,\"plateau_bad\":%d,"
-             "\"plateau_cool\":%d,\"es_best\":%.9g,\"es_best_epoch\":%d,\"es_epoch\":%d,\"es_bad\":%d,"
-             "\"best_mae\":%.9g,\"best_rmse\":%.9g,\"best_epoch\":%d}",
-             rs->epoch, rs->lr, adam->step, rs->plateau.best, rs->plateau.bad, rs->plateau.cool,
-             rs->es.best, rs->es.best_epoch, rs->es.epoch, rs->es.bad, rs->best_mae, rs->best_rmse,
-             rs->best_epoch);
-    struct st_meta meta[1] = {{"resume_state", state}};
-    return hr_lstm_save_with(m, path, NULL, extra, 2, meta, 1, e);
+    struct jw w;
+    jw_init_buf(&w, 0);
+    jw_obj_begin(&w);
+    jw_kv_int(&w, "epoch", rs->epoch);
+    jw_kv_num(&w, "lr", rs->lr);
+    jw_kv_int(&w, "adam_step", adam->step);
+    jw_kv_num(&w, "plateau_best", rs->plateau.best);
+    jw_kv_int(&w, "plateau_bad", rs->plateau.bad);
+    jw_kv_int(&w, "plateau_cool", rs->plateau.cool);
+    jw_kv_num(&w, "es_best", rs->es.best);
+    jw_kv_int(&w, "es_best_epoch", rs->es.best_epoch);
+    jw_kv_int(&w, "es_epoch", rs->es.epoch);
+    jw_kv_int(&w, "es_bad", rs->es.bad);
+    jw_kv_num(&w, "best_mae", rs->best_mae);
+    jw_kv_num(&w, "best_rmse", rs->best_rmse);
+    jw_kv_int(&w, "best_epoch", rs->best_epoch);
+    dataset_identity_write(&w, ds);
+    jw_key(&w, "options");
+    jw_obj_begin(&w);
+    jw_kv_str(&w, "split", split_name(o->split));
+    jw_kv_str(&w, "features", m->fs->name);
+    jw_kv_str(&w, "loss", m->loss);
+    jw_kv_int(&w, "hidden", o->hidden);
+    jw_kv_int(&w, "layers", o->layers);
+    jw_kv_num(&w, "dropout", o->dropout);
+    jw_kv_num(&w, "lr", o->lr);
+    jw_kv_num(&w, "weight_decay", o->weight_decay);
+    jw_kv_int(&w, "batch", o->batch);
+    jw_kv_int(&w, "patience", o->patience);
+    jw_kv_int(&w, "max_len", o->max_len);
+    jw_kv_int(&w, "keep_flagged", o->keep_flagged);
+    jw_obj_end(&w);
+    jw_obj_end(&w);
+    char *state = jw_take(&w, NULL);
+    if (!state)
+        return hr_fail(e, "train: out of memory");
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+    struct st_meta meta[2] = {{"resume_state", state}, {"resume_seed", seed}}; /* a u64 as text */
+    int rc = hr_lstm_save_with(m, path, NULL, extra, 2, meta, 2, e);
+    free(state);
+    return rc;
 }
 
-static int load_resume(const char *path, struct hr_lstm *m, struct nn_adam *adam, struct run_state *rs,
-                       struct hr_err *e)
+/* --resume, first half: read the resume file's state and adopt the options the run keeps. An option the
+ * user gave (o->given) that differs, another dataset, or other stored splits are refused with one line. */
+static int resume_adopt(const char *path, const struct dataset *ds, struct train_opts *o, struct safetensors *st,
+                        struct json **state, struct hr_err *e)
 {
-    struct safetensors st;
-    if (st_read_file(path, 0, &st, e))
+    if (st_read_file(path, 0, st, e))
         return -1;
-    int rc = -1;
-    struct json *j = NULL;
-    const char *state = st_meta_get(&st, "resume_state");
-    if (!state || json_parse(state, strlen(state), path, &j, e)) {
-        if (!state)
-            hr_fail(e, "%s: not a resume file (no resume_state)", path);
-        goto out;
+    const char *text = st_meta_get(st, "resume_state");
+    if (!text) {
+        st_free(st);
+        return hr_fail(e, "%s: not a resume file (no resume_state)", path);
     }
+    if (json_parse(text, strlen(text), path, state, e)) {
+        st_free(st);
+        return -1;
+    }
+    const struct json *j = *state, *opt = json_get(j, "options");
+    if (!opt) {
+        hr_warn("%s was written by an older hrcast: its dataset and options cannot be checked", path);
+        return 0;
+    }
+    struct dataset_identity id;
+    dataset_identity(ds, &id);
+    const char *was = json_get_str(j, "dataset_id", "");
+    if (strcmp(was, id.content))
+        return hr_fail(e, "train: --resume: %s belongs to a run on another dataset (%.0f workouts, %s) than %s "
+                       "(%d workouts, %s): its validation MAE is not comparable; resume with that dataset, or "
+                       "train afresh without --resume", path, json_get_num(j, "dataset_workouts", 0), was,
+                       o->dataset_path ? o->dataset_path : "this one", ds->n, id.content);
+    if (strcmp(json_get_str(j, "splits_id", ""), id.splits))
+        return hr_fail(e, "train: --resume: %s was trained on the same workouts with other stored splits (split "
+                       "seed %.0f, this file's %llu): resume with the dataset file it was trained on, or train afresh",
+                       path, json_get_num(j, "split_seed", 0), (unsigned long long)ds->split_seed);
+    char have[64], want[64], flag[24];
+    int differs = 0;
+#define KEEP_STR(bit, field, key, cap)                                                                   \
+    do {                                                                                               \
+        const char *v = json_get_str(opt, key, NULL);                                                  \
+        if (!v || differs)                                                                             \
+            break;                                                                                     \
+        if ((o->given & (bit)) && strcmp(v, field)) {                                                  \
+            snprintf(flag, sizeof flag, "%s", key), snprintf(have, sizeof have, "%s", field);          \
+            snprintf(want, sizeof want, "%s", v), differs = 1;                                         \
+        }                                                                                              \
+        snprintf(field, cap, "%s", v);                                                                 \
+    } while (0)
+#define KEEP_NUM(bit, field, key, type)                                                                  \
+    do {                                                                                               \
+        double v = json_get_num(opt, key, NAN);                                                        \
+        if (!isfinite(v) || differs)                                                                   \
+            break;                                                                                     \
+        if ((o->given & (bit)) && (type)v != field) {                                                  \
+            snprintf(flag, sizeof flag, "%s", key), snprintf(have, sizeof have, "%.6g", (double)field); \
+            snprintf(want, sizeof want, "%.6g", v), differs = 1;                                       \
+        }                                                                                              \
+        field = (type)v;                                                                               \
+    } while (0)
+    char split[16];
+    snprintf(split, sizeof split, "%s", o->split == TRAIN_SPLIT_AUTO ? json_get_str(opt, "split", "") : split_name(o->split));
+    KEEP_STR(TO_SPLIT, split, "split", sizeof split);
+    KEEP_STR(TO_FEATURES, o->features, "features", sizeof o->features);
+    if (!strcmp(o->loss, "nll"))
+        snprintf(o->loss, sizeof o->loss, "gnll");
+    KEEP_STR(TO_LOSS, o->loss, "loss", sizeof o->loss);
+    KEEP_NUM(TO_HIDDEN, o->hidden, "hidden", int);
+    KEEP_NUM(TO_LAYERS, o->layers, "layers", int);
+    KEEP_NUM(TO_DROPOUT, o->dropout, "dropout", float);
+    KEEP_NUM(TO_LR, o->lr, "lr", float);
+    KEEP_NUM(TO_WEIGHT_DECAY, o->weight_decay, "weight_decay", float);
+    KEEP_NUM(TO_BATCH, o->batch, "batch", int);
+    KEEP_NUM(TO_PATIENCE, o->patience, "patience", int);
+    KEEP_NUM(TO_MAX_LEN, o->max_len, "max_len", int);
+    KEEP_NUM(TO_KEEP_FLAGGED, o->keep_flagged, "keep_flagged", int);
+#undef KEEP_STR
+#undef KEEP_NUM
+    const char *seed = st_meta_get(st, "resume_seed");
+    if (seed && !differs) {
+        unsigned long long sv = strtoull(seed, NULL, 10);
+        if ((o->given & TO_SEED) && sv != o->seed) {
+            snprintf(flag, sizeof flag, "seed");
+            snprintf(have, sizeof have, "%llu", (unsigned long long)o->seed);
+            snprintf(want, sizeof want, "%llu", sv);
+            differs = 1;
+        }
+        o->seed = sv;
+    }
+    if (differs) {
+        for (char *c = flag; *c; c++)
+            if (*c == '_')
+                *c = '-';
+        return hr_fail(e, "train: --resume: --%s %s differs from the run being resumed (%s): a resumed run keeps "
+                       "its options; drop --%s, or train afresh without --resume", flag, have, want, flag);
+    }
+    o->split = !strcmp(split, "chrono") ? SPLIT_CHRONO : SPLIT_ATHLETE;
+    return 0;
+}
+
+/* --resume, second half: the parameters, Adam moments and the loop state */
+static int resume_restore(const struct safetensors *st, const struct json *j, const char *path, struct hr_lstm *m,
+                          struct nn_adam *adam, struct run_state *rs, struct hr_err *e)
+{
     struct nn_param ps[LSTM_MAX_PARAMS];
     int np = lstm_params(&m->net, ps);
     for (int i = 0; i < np; i++)
-        if (st_copy_f32(&st, ps[i].name, ps[i].ndim, ps[i].shape, ps[i].data, ps[i].numel, e))
-            goto out;
+        if (st_copy_f32(st, ps[i].name, ps[i].ndim, ps[i].shape, ps[i].data, ps[i].numel, e)) {
+            char why[HR_ERR_MSG];
+            snprintf(why, sizeof why, "%s", e->msg);
+            return hr_fail(e, "train: --resume: %s does not fit this run (%s)", path, why);
+        }
     int64_t shp[1] = {(int64_t)adam->n};
-    if (st_copy_f32(&st, "optim.adam_m", 1, shp, adam->m, adam->n, e) ||
-        st_copy_f32(&st, "optim.adam_v", 1, shp, adam->v, adam->n, e))
-        goto out;
+    if (st_copy_f32(st, "optim.adam_m", 1, shp, adam->m, adam->n, e) ||
+        st_copy_f32(st, "optim.adam_v", 1, shp, adam->v, adam->n, e))
+        return -1;
     /* the pre-roll of the run it continues (its card; none in resume files from before the pre-roll) */
-    const char *card = st_meta_get(&st, "model");
+    const char *card = st_meta_get(st, "model");
     struct json *cj = NULL;
     if (card && !json_parse(card, strlen(card), path, &cj, e)) {
         int pre = (int)json_get_num(cj, "preroll_steps", 0);
@@ -351,11 +529,7 @@ static int load_resume(const char *path, struct hr_lstm *m, struct nn_adam *adam
     rs->best_mae = json_get_num(j, "best_mae", NAN);
     rs->best_rmse = json_get_num(j, "best_rmse", NAN);
     rs->best_epoch = (int)json_get_num(j, "best_epoch", -1);
-    rc = 0;
-out:
-    json_free(j);
-    st_free(&st);
-    return rc;
+    return 0;
 }
 
 /* freeze_lower 3, "embedding": a learned athlete vector e concatenated to the inputs adds W_e·e to the first
@@ -371,11 +545,54 @@ static void keep_embedding_grads(struct lstm_model *net)
     memset(b0, 0, sizeof(float) * (size_t)(fb - b0));
 }
 
-int train_lstm(const struct dataset *ds, const struct train_opts *o, const char *out_path,
+/* The best model was written at its epoch; once the run ends its card must say how many epochs ran in
+ * all (across --resume too), so the file is read back and written again with the final provenance. */
+static int restamp_epochs(const char *out_path, const struct train_opts *o, const struct dataset *ds,
+                          const struct run_state *rs, int n_train, int n_val, struct hr_err *e)
+{
+    struct hr_lstm best;
+    memset(&best, 0, sizeof best);
+    if (hr_lstm_load(out_path, &best, e))
+        return -1;
+    char *prov = provenance(o, ds, rs, n_train, n_val, o->init_model);
+    int rc = prov ? hr_lstm_save(&best, out_path, prov, e) : hr_fail(e, "train: out of memory");
+    free(prov);
+    hr_lstm_free(&best);
+    return rc;
+}
+
+int train_lstm(const struct dataset *ds, const struct train_opts *opts, const char *out_path,
                struct train_result *res, struct hr_err *e)
 {
     double t_start = hr_now_seconds();
     memset(res, 0, sizeof *res);
+    g_stop_requested = 0;
+    struct train_opts eff = *opts; /* the options in effect: auto split resolved, a resumed run's adopted */
+    const struct train_opts *o = &eff;
+    char resume_path[1100], log_path[1100];
+    snprintf(resume_path, sizeof resume_path, "%s.resume", out_path);
+    snprintf(log_path, sizeof log_path, "%s", o->log_path ? o->log_path : "");
+    if (!o->log_path)
+        snprintf(log_path, sizeof log_path, "%s.log.jsonl", out_path);
+    if (o->epochs < 1)
+        return hr_fail(e, "train: --epochs %d would write an untrained model; give 1 or more", o->epochs);
+    struct safetensors rst;
+    struct json *rstate = NULL;
+    memset(&rst, 0, sizeof rst);
+    if (o->resume) {
+        if (access(resume_path, F_OK) != 0)
+            return hr_fail(e, "train: --resume: %s does not exist (nothing to resume)", resume_path);
+        if (resume_adopt(resume_path, ds, &eff, &rst, &rstate, e)) {
+            json_free(rstate);
+            st_free(&rst);
+            return -1;
+        }
+    }
+    char why[400];
+    eff.split = train_resolve_split(ds, eff.split, why, sizeof why);
+    res->split = eff.split;
+    if (why[0] && !o->train_idx && !o->resume)
+        hr_info("%s", why);
     int n_train, n_val, rc = -1;
     int *tr = NULL, *va = NULL;
     if (o->train_idx) {
@@ -393,20 +610,29 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         va = dataset_select(ds, o->split, PART_VAL, &n_val);
     }
     if (!tr || !va) {
-        free(tr);
-        free(va);
-        return hr_fail(e, "train: out of memory");
+        hr_fail(e, "train: out of memory");
+        goto out_idx;
     }
     if (n_train == 0) {
-        free(tr);
-        free(va);
-        return hr_fail(e, "train: the training split is empty (%d workouts in the dataset)", ds->n);
+        hr_fail(e, "train: the training part of the %s split is empty (%d workouts in the dataset)",
+                split_name(o->split), ds->n);
+        goto out_idx;
+    }
+    if (n_val == 0) { /* never choose the best epoch on training data */
+        if (o->train_idx)
+            hr_fail(e, "train: no validation workouts: the best epoch cannot be chosen without held-out data");
+        else
+            hr_fail(e, "train: the validation part of the %s split of %s is empty (%d workouts): the best epoch "
+                    "cannot be chosen without held-out data%s", split_name(o->split),
+                    o->dataset_path ? o->dataset_path : "the dataset", ds->n,
+                    o->split == SPLIT_ATHLETE ? "; use --split chrono (each athlete's later workouts validate)"
+                                              : "; import more workouts (each athlete needs 10 for a validation part)");
+        goto out_idx;
     }
     int loss_kind = nn_loss_parse(!strcmp(o->loss, "nll") ? "gnll" : o->loss);
     if (loss_kind < 0) {
-        free(tr);
-        free(va);
-        return hr_fail(e, "train: unknown loss '%s' (mse, mae, huber, nll)", o->loss);
+        hr_fail(e, "train: unknown loss '%s' (mse, mae, huber, nll)", o->loss);
+        goto out_idx;
     }
     struct nn_loss loss = {(enum nn_loss_kind)loss_kind, o->huber_delta};
     nn_set_threads(o->threads);
@@ -473,21 +699,18 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
     rs.best_epoch = -1;
     nn_plateau_init(&rs.plateau, 0.5f, o->patience > 2 ? o->patience / 2 : 1, 1e-6f);
     nn_early_stop_init(&rs.es, o->patience, 1e-3f);
-    char resume_path[1100], log_path[1100];
-    snprintf(resume_path, sizeof resume_path, "%s.resume", out_path);
-    snprintf(log_path, sizeof log_path, "%s", o->log_path ? o->log_path : "");
-    if (!o->log_path)
-        snprintf(log_path, sizeof log_path, "%s.log.jsonl", out_path);
-    if (o->resume) {
-        if (access(resume_path, F_OK) != 0) {
-            hr_fail(e, "train: --resume: %s does not exist (nothing to resume)", resume_path);
-            goto out_adam;
-        }
-        if (load_resume(resume_path, &m, &adam, &rs, e))
-            goto out_adam;
-        hr_info("resuming %s at epoch %d", out_path, rs.epoch + 1);
-    }
     const int lead = dist_rank() == 0; /* rank 0 writes the model, the log and the resume file */
+    if (o->resume) {
+        if (resume_restore(&rst, rstate, resume_path, &m, &adam, &rs, e))
+            goto out_adam;
+        hr_info("resuming %s at epoch %d of %d; it keeps its dataset (%d workouts, %s split), %s features, LSTM "
+                "%dx%d, %s loss, lr %g (now %g), weight decay %g, batch %d, dropout %g, patience %d, max-len %d, "
+                "seed %llu", out_path, rs.epoch + 1, o->epochs, ds->n, split_name(o->split), m.fs->name,
+                m.net.cfg.layers, m.net.cfg.hidden, m.loss, o->lr, rs.lr, o->weight_decay, o->batch, o->dropout,
+                o->patience, o->max_len, (unsigned long long)o->seed);
+    } else if (lead && save_resume(resume_path, &m, &adam, &rs, o, ds, e)) {
+        goto out_adam; /* a resume file from the start, so that an interrupted first epoch can resume */
+    }
     FILE *log = lead ? fopen(log_path, o->resume ? "a" : "w") : fopen("/dev/null", "w");
     if (!log) {
         hr_fail(e, "train: cannot write the log %s", log_path);
@@ -529,6 +752,13 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         struct progress pb;
         progress_begin(&pb, label, plan.n_batches);
         for (int k = 0; k < plan.n_batches; k++) {
+            if (g_stop_requested) {
+                progress_end(&pb);
+                epoch_plan_free(&plan);
+                res->interrupted = 1;
+                hr_fail(e, "train: interrupted in epoch %d; %s holds epoch %d", epoch + 1, resume_path, rs.epoch);
+                goto out_loop;
+            }
             int lo, hi; /* this rank's share of the global batch (all of it in one process) */
             dist_share(plan.count[k], &lo, &hi);
             if (batch_fill(&bt, ds, plan.order + plan.start[k] + lo, hi - lo, T_cap, &m, o->keep_flagged, e)) {
@@ -566,15 +796,13 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         epoch_plan_free(&plan);
         struct metric_acc acc;
         double val_loss;
-        const int *vi = n_val ? va : tr;
-        int nv_sel = n_val ? n_val : n_train;
         struct head_copy head;
         if (head_save(&m.net, &head)) {
             hr_fail(e, "train: out of memory");
             goto out_loop;
         }
         head_fold(&m.net, hr_mean, hr_sd); /* bpm space for validation and the saved model */
-        if (validate(&m, ds, vi, nv_sel, o->batch, o->max_len, &loss, o->keep_flagged, &acc, &val_loss, e)) {
+        if (validate(&m, ds, va, n_val, o->batch, o->max_len, &loss, o->keep_flagged, &acc, &val_loss, e)) {
             head_restore(&m.net, &head);
             goto out_loop;
         }
@@ -613,7 +841,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         fflush(log);
         hr_info("epoch %d: train loss %.3f, val MAE %.2f bpm, RMSE %.2f bpm, lr %.2g, %.1f s%s", epoch + 1,
                 loss_n ? loss_sum / loss_n : NAN, mae, rmse, adam.lr, secs, improved ? " (best)" : "");
-        if (lead && save_resume(resume_path, &m, &adam, &rs, e))
+        if (lead && save_resume(resume_path, &m, &adam, &rs, o, ds, e))
             goto out_loop;
         int over = o->time_budget > 0 && hr_now_seconds() - t_start > o->time_budget;
         if (dist_bcast_int(&over)) { /* rank 0's clock decides for all */
@@ -634,6 +862,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
         free(prov);
         if (src)
             goto out_loop;
+    } else if (lead && rs.epoch != rs.best_epoch && restamp_epochs(out_path, o, ds, &rs, n_train, n_val, e)) {
+        goto out_loop;
     }
     if (lead && (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience))
         unlink(resume_path); /* finished: nothing left to resume */
@@ -645,6 +875,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *o, const char 
     res->n_val = n_val;
     rc = 0;
 out_loop:
+    if (g_stop_requested)
+        res->interrupted = 1;
     fclose(log);
     lstm_ws_free(&ws);
     batch_free(&bt);
@@ -655,6 +887,8 @@ out_model:
 out_idx:
     free(tr);
     free(va);
+    json_free(rstate);
+    st_free(&rst);
     res->seconds = hr_now_seconds() - t_start;
     return rc;
 }

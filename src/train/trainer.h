@@ -1,6 +1,7 @@
 /* trainer.h — the LSTM training loop: normaliser fitted on the training split, length-bucketed
- * batches, Adam(W) with clipping, reduce-LR-on-plateau, early stopping on validation MAE, the best
- * checkpoint written atomically, a per-epoch JSONL log, and --resume from the last finished epoch.
+ * batches, Adam(W) with clipping, reduce-LR-on-plateau, early stopping on validation MAE (never on
+ * training data: an empty validation part is refused), the best checkpoint written atomically, a
+ * per-epoch JSONL log, and --resume from the last finished epoch (same dataset and options, checked).
  * Same seed and thread count give the same bytes. */
 #ifndef HRCAST_TRAIN_TRAINER_H
 #define HRCAST_TRAIN_TRAINER_H
@@ -15,7 +16,7 @@ struct train_opts {
                         * (LSTM_PREROLL_S; 0 = none, the zero state at the first step as before) */
     char loss[8];      /* mse, mae, huber, gnll (alias nll) */
     char features[16]; /* default, seed11 */
-    enum split_kind split;
+    int split;         /* SPLIT_ATHLETE, SPLIT_CHRONO, or TRAIN_SPLIT_AUTO */
     uint64_t seed;
     int resume;
     double time_budget;      /* seconds; 0 = none (stops after the epoch that passes it) */
@@ -29,6 +30,16 @@ struct train_opts {
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
     int keep_flagged;        /* 1: steps the HR-quality stage flagged stay targets (default 0: left out
                               * of the loss and of the validation metrics) */
+    const char *base_training;    /* JSON object text: the base model's "training" (may be NULL) */
+    unsigned given;          /* TO_* bits: options the user set; --resume refuses them when they differ */
+};
+
+/* auto: the athlete split when it has a validation part (3 or more athletes), else the chronological */
+#define TRAIN_SPLIT_AUTO (-1)
+enum train_opt_bit {
+    TO_HIDDEN = 1u << 0, TO_LAYERS = 1u << 1, TO_DROPOUT = 1u << 2, TO_LR = 1u << 3, TO_WEIGHT_DECAY = 1u << 4,
+    TO_BATCH = 1u << 5, TO_PATIENCE = 1u << 6, TO_LOSS = 1u << 7, TO_FEATURES = 1u << 8, TO_SPLIT = 1u << 9,
+    TO_SEED = 1u << 10, TO_MAX_LEN = 1u << 11, TO_THREADS = 1u << 12, TO_KEEP_FLAGGED = 1u << 13,
 };
 
 struct train_result {
@@ -36,10 +47,18 @@ struct train_result {
     double best_val_mae, best_val_rmse;
     double seconds;
     int n_train, n_val;
+    int split;       /* the split used (auto resolved) */
+    int interrupted; /* stopped by train_request_stop (SIGINT): the resume file holds the last epoch */
 };
 
 void train_opts_default(struct train_opts *o);
 int train_lstm(const struct dataset *ds, const struct train_opts *o, const char *out_path,
                struct train_result *res, struct hr_err *e);
+/* Async-signal-safe: the running train_lstm stops after the current batch, keeps the resume file of the
+ * last finished epoch (written before the first one too) and returns -1 with res->interrupted = 1. */
+void train_request_stop(void);
+/* The split train_lstm would use on ds for split (TRAIN_SPLIT_AUTO resolved); *why gets a reason line
+ * when auto chose the chronological split (else ""). */
+int train_resolve_split(const struct dataset *ds, int split, char *why, size_t cap);
 
 #endif

@@ -1,12 +1,25 @@
 /* fileio.c — whole-file reads with transparent gzip, and temp-file-plus-rename writes. */
 #include "util/fileio.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
 int is_gzip(const uint8_t *buf, size_t n) { return n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b; }
+
+/* The next capacity of a buffer that must hold more than cap bytes, never past limit. */
+static size_t grow_cap(size_t cap, size_t limit)
+{
+    return cap > limit / 2 ? limit : cap * 2;
+}
+
+static int over_limit(struct hr_err *e, const char *what, size_t limit)
+{
+    return hr_fail(e, "%s: inflated data exceeds the %zu-byte limit (--max-inflate)", what, limit);
+}
 
 int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, struct hr_err *e)
 {
@@ -16,7 +29,7 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
     if (!g)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
     gzbuffer(g, 1 << 17);
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = max_len < (1 << 16) ? max_len : (1 << 16), n = 0;
     uint8_t *buf = malloc(cap + 1);
     if (!buf) {
         gzclose(g);
@@ -24,12 +37,20 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
     }
     for (;;) {
         if (n == cap) {
+            /* full: one more byte tells whether the file goes on past the limit */
             if (cap >= max_len) {
+                uint8_t probe;
+                int more = gzread(g, &probe, 1);
+                if (more == 0)
+                    break;
                 free(buf);
+                int rc = more < 0 ? hr_fail(e, "%s: %zu: corrupt gzip data", path, n)
+                                  : hr_fail(e, "%s: file larger than the %zu-byte limit (--max-inflate)", path,
+                                            max_len);
                 gzclose(g);
-                return hr_fail(e, "%s: file larger than the limit of %zu bytes", path, max_len);
+                return rc;
             }
-            cap *= 2;
+            cap = grow_cap(cap, max_len);
             uint8_t *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
@@ -52,10 +73,6 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
         n += (size_t)r;
     }
     gzclose(g);
-    if (n > max_len) {
-        free(buf);
-        return hr_fail(e, "%s: file larger than the limit of %zu bytes", path, max_len);
-    }
     buf[n] = 0;
     *out = buf;
     *len = n;
@@ -65,11 +82,15 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
 int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, size_t max_len,
                   struct hr_err *e)
 {
+    *out = NULL;
+    *out_len = 0;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
         return hr_fail(e, "gzip: cannot initialise zlib");
-    size_t cap = n * 4 + 1024, len = 0;
+    size_t cap = n < max_len / 4 ? n * 4 + 1024 : max_len, len = 0;
+    if (cap > max_len)
+        cap = max_len;
     uint8_t *buf = malloc(cap + 1);
     if (!buf) {
         inflateEnd(&zs);
@@ -80,11 +101,20 @@ int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, s
     for (;;) {
         if (len == cap) {
             if (cap >= max_len) {
+                /* full: inflate one more byte to tell whether the stream goes on past the limit */
+                uint8_t probe;
+                zs.next_out = &probe;
+                zs.avail_out = 1;
+                int r = inflate(&zs, Z_NO_FLUSH);
+                if (r == Z_STREAM_END && zs.avail_out == 1)
+                    break;
                 free(buf);
                 inflateEnd(&zs);
-                return hr_fail(e, "gzip: inflated data larger than the limit of %zu bytes", max_len);
+                if (r != Z_OK && r != Z_STREAM_END)
+                    return hr_fail(e, "gzip: %lld: corrupt or truncated gzip data", (long long)zs.total_in);
+                return over_limit(e, "gzip", max_len);
             }
-            cap *= 2;
+            cap = grow_cap(cap, max_len);
             uint8_t *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
@@ -94,9 +124,10 @@ int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, s
             buf = nb;
         }
         zs.next_out = buf + len;
-        zs.avail_out = (uInt)(cap - len);
+        zs.avail_out = (uInt)(cap - len > (1u << 30) ? (1u << 30) : cap - len);
+        uInt before = zs.avail_out;
         int r = inflate(&zs, Z_NO_FLUSH);
-        len = cap - zs.avail_out;
+        len += before - zs.avail_out;
         if (r == Z_STREAM_END)
             break;
         if (r != Z_OK) {
@@ -107,23 +138,77 @@ int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, s
         }
     }
     inflateEnd(&zs);
-    if (len > max_len) {
-        free(buf);
-        return hr_fail(e, "gzip: inflated data larger than the limit of %zu bytes", max_len);
-    }
     buf[len] = 0;
     *out = buf;
     *out_len = len;
     return 0;
 }
 
+/* The process umask, read without changing it (umask(2) would, racing other threads). */
+static mode_t current_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    unsigned mask = 022;
+    if (f) {
+        char line[128];
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "Umask: %o", &mask) == 1)
+                break;
+        fclose(f);
+    }
+    return (mode_t)mask;
+}
+
+/* The folder holding path ("." when path has no slash), into dir (cap bytes). */
+static void folder_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else if (slash == path)
+        snprintf(dir, cap, "/");
+    else
+        snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
 int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e)
 {
-    snprintf(a->path, sizeof a->path, "%s", path);
-    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%ld", path, (long)getpid());
-    a->f = fopen(a->tmp, "wb");
-    if (!a->f)
-        return hr_fail(e, "%s: cannot create: %s", a->tmp, strerror(errno));
+    a->f = NULL;
+    a->tmp[0] = '\0';
+    if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
+        return hr_fail(e, "%.200s...: path too long", path);
+    /* created exclusively (O_CREAT|O_EXCL: a planted file or symlink makes it fail, never followed),
+     * with an unpredictable name, in the target's folder so that the rename stays on one file system */
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkostemp(a->tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int rc = hr_fail(e, "%s: cannot create a temp file next to it: %s", path, strerror(errno));
+        a->tmp[0] = '\0';
+        return rc;
+    }
+    /* mkstemp makes it 0600; give it the mode fopen would have (0666 less the umask) */
+    if (fchmod(fd, 0666 & ~current_umask()) != 0 || !(a->f = fdopen(fd, "wb"))) {
+        int rc = hr_fail(e, "%s: cannot open the temp file: %s", a->tmp, strerror(errno));
+        close(fd);
+        unlink(a->tmp);
+        a->tmp[0] = '\0';
+        return rc;
+    }
+    return 0;
+}
+
+int sync_folder_of(const char *path, struct hr_err *e)
+{
+    char dir[1100];
+    folder_of(path, dir, sizeof dir);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return hr_fail(e, "%s: cannot open its folder to sync it: %s", path, strerror(errno));
+    int bad = fsync(fd) != 0 && errno != EINVAL; /* EINVAL: a folder that cannot be synced (some FS) */
+    int err = errno;
+    close(fd);
+    if (bad)
+        return hr_fail(e, "%s: cannot sync its folder: %s", path, strerror(err));
     return 0;
 }
 
@@ -131,21 +216,25 @@ int atomic_commit(struct atomic_file *a, struct hr_err *e)
 {
     if (!a->f)
         return hr_fail(e, "%s: not open", a->path);
-    int bad = ferror(a->f) || fflush(a->f) != 0;
-    if (!bad)
-        fsync(fileno(a->f));
-    bad |= fclose(a->f) != 0;
+    int err = 0;
+    if (ferror(a->f))
+        err = EIO;
+    else if (fflush(a->f) != 0 || fsync(fileno(a->f)) != 0)
+        err = errno;
+    if (fclose(a->f) != 0 && !err)
+        err = errno;
     a->f = NULL;
-    if (bad) {
+    if (err) {
         unlink(a->tmp);
-        return hr_fail(e, "%s: write failed: %s", a->path, strerror(errno));
+        return hr_fail(e, "%s: write failed: %s", a->path, strerror(err));
     }
     if (rename(a->tmp, a->path) != 0) {
         int rc = hr_fail(e, "%s: cannot rename temp file: %s", a->path, strerror(errno));
         unlink(a->tmp);
         return rc;
     }
-    return 0;
+    /* the rename itself is durable only once the folder is synced */
+    return sync_folder_of(a->path, e);
 }
 
 void atomic_abort(struct atomic_file *a)
@@ -154,7 +243,8 @@ void atomic_abort(struct atomic_file *a)
         fclose(a->f);
         a->f = NULL;
     }
-    unlink(a->tmp);
+    if (a->tmp[0])
+        unlink(a->tmp);
 }
 
 int write_file_atomic(const char *path, const void *data, size_t n, struct hr_err *e)

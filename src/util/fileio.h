@@ -13,7 +13,9 @@ int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, s
                   struct hr_err *e);
 int is_gzip(const uint8_t *buf, size_t n);
 
-/* Atomic write: open "<path>.tmp.<pid>", write, then atomic_commit renames it onto path. */
+/* Atomic write: a temp file "<path>.tmp.XXXXXX" created exclusively (mkostemp: O_CREAT|O_EXCL, so a
+ * planted file or symlink is never followed) in the target's folder; atomic_commit checks fflush and
+ * fsync, renames it onto path and fsyncs the folder. The file appears whole or not at all. */
 struct atomic_file {
     FILE *f;
     char path[1024];
@@ -22,6 +24,8 @@ struct atomic_file {
 int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e);
 int atomic_commit(struct atomic_file *a, struct hr_err *e); /* fflush+fsync+close+rename */
 void atomic_abort(struct atomic_file *a);                   /* close and unlink the temp file */
+/* fsync the folder holding path (after a rename into it). */
+int sync_folder_of(const char *path, struct hr_err *e);
 /* Write a whole buffer atomically. */
 int write_file_atomic(const char *path, const void *data, size_t n, struct hr_err *e);
 

@@ -563,6 +563,30 @@ void jw_raw(struct jw *w, const char *text)
     jw_puts(w, text);
 }
 
+void jw_value(struct jw *w, const struct json *v)
+{
+    switch (v ? v->type : JSON_NULL) {
+    case JSON_NULL: jw_null(w); break;
+    case JSON_BOOL: jw_bool(w, v->boolean); break;
+    case JSON_NUM: jw_num(w, v->num); break;
+    case JSON_STR: jw_strn(w, v->str, v->str_len); break;
+    case JSON_ARR:
+        jw_arr_begin(w);
+        for (size_t i = 0; i < v->n; i++)
+            jw_value(w, &v->items[i]);
+        jw_arr_end(w);
+        break;
+    case JSON_OBJ:
+        jw_obj_begin(w);
+        for (size_t i = 0; i < v->n; i++) {
+            jw_key(w, v->items[i].key);
+            jw_value(w, &v->items[i]);
+        }
+        jw_obj_end(w);
+        break;
+    }
+}
+
 void jw_kv_str(struct jw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }
 void jw_kv_num(struct jw *w, const char *key, double v) { jw_key(w, key); jw_num(w, v); }
 void jw_kv_int(struct jw *w, const char *key, long long v) { jw_key(w, key); jw_int(w, v); }

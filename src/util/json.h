@@ -69,6 +69,7 @@ void jw_int(struct jw *w, long long v);
 void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);
 void jw_raw(struct jw *w, const char *json_text);      /* an already valid JSON value */
+void jw_value(struct jw *w, const struct json *v);     /* a parsed value written back (NULL writes null) */
 /* Convenience: key + value. */
 void jw_kv_str(struct jw *w, const char *key, const char *s);
 void jw_kv_num(struct jw *w, const char *key, double v);

@@ -1,0 +1,110 @@
+/* seen.c — see seen.h. */
+#include "eval/seen.h"
+#include "data/dataset_id.h"
+#include "util/json.h"
+#include <stdlib.h>
+#include <string.h>
+
+enum { SEEN_VAL = 1, SEEN_TRAIN = 2 };
+
+/* The provenance object inside a parsed card metadata ({"model_type":..., "model": {...}}). */
+static const struct json *provenance_of(const struct json *root)
+{
+    const struct json *card = json_get(root, "model");
+    const struct json *p = json_get(card, "training");
+    return p ? p : json_get(card, "provenance");
+}
+
+void seen_model_split(const char *metadata_json, char *out, size_t cap)
+{
+    struct json *root = NULL;
+    out[0] = 0;
+    if (!metadata_json || json_parse(metadata_json, strlen(metadata_json), "model", &root, NULL))
+        return;
+    snprintf(out, cap, "%s", json_get_str(provenance_of(root), "split", ""));
+    json_free(root);
+}
+
+static void mark_indices(const struct json *list, const struct dataset *ds, uint8_t *seen, uint8_t what)
+{
+    json_foreach(it, list) {
+        double v = json_num(it, -1);
+        if (v >= 0 && v < ds->n && seen[(int)v] < what)
+            seen[(int)v] = what;
+    }
+}
+
+/* Marks what one provenance record saw; recurses into a finetuned model's base. Returns 0 when the
+ * record could be matched to ds, else fills r->why (and r->resplit) and returns -1. */
+static int mark(const struct json *p, const struct dataset *ds, const struct dataset_identity *id, uint8_t *seen,
+                struct seen_report *r, int depth)
+{
+    if (!p || depth > 8) {
+        snprintf(r->why, sizeof r->why, "its card records no training data");
+        return -1;
+    }
+    const char *was = json_get_str(p, "dataset_id", NULL);
+    if (!was) {
+        snprintf(r->why, sizeof r->why, "its card does not identify the dataset it was trained on (%s; written by "
+                 "an older hrcast)", json_get_str(p, "dataset", "?"));
+        return -1;
+    }
+    if (strcmp(was, id->content)) {
+        snprintf(r->why, sizeof r->why, "it was trained on another dataset (%s, %.0f workouts)",
+                 json_get_str(p, "dataset", "?"), json_get_num(p, "dataset_workouts", 0));
+        return -1;
+    }
+    const char *split = json_get_str(p, "split", "");
+    if (!strcmp(split, "all")) {
+        memset(seen, SEEN_TRAIN, (size_t)ds->n);
+    } else if (json_get(p, "train_indices")) { /* an explicit selection (finetune, benchmarks) */
+        mark_indices(json_get(p, "train_indices"), ds, seen, SEEN_TRAIN);
+        mark_indices(json_get(p, "val_indices"), ds, seen, SEEN_VAL);
+    } else if (!strcmp(split, "athlete") || !strcmp(split, "chrono")) {
+        if (strcmp(json_get_str(p, "splits_id", ""), id->splits)) {
+            r->resplit = 1;
+            snprintf(r->why, sizeof r->why, "it was trained on these workouts with other stored splits (split seed "
+                     "%.0f; this file's is %llu), so its training workouts cannot be told apart here",
+                     json_get_num(p, "split_seed", 0), (unsigned long long)ds->split_seed);
+            return -1;
+        }
+        int k = !strcmp(split, "chrono") ? SPLIT_CHRONO : SPLIT_ATHLETE;
+        for (int i = 0; i < ds->n; i++) {
+            uint8_t what = ds->split[k][i] == PART_TRAIN ? SEEN_TRAIN : ds->split[k][i] == PART_VAL ? SEEN_VAL : 0;
+            if (seen[i] < what)
+                seen[i] = what;
+        }
+    } else {
+        snprintf(r->why, sizeof r->why, "its card records no split ('%s')", split);
+        return -1;
+    }
+    const struct json *base = json_get(p, "base_training");
+    return base ? mark(base, ds, id, seen, r, depth + 1) : 0;
+}
+
+int seen_check(const char *metadata_json, const struct dataset *ds, const int *idx, int n, struct seen_report *r,
+               struct hr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    r->n = n;
+    struct json *root = NULL;
+    if (!metadata_json || json_parse(metadata_json, strlen(metadata_json), "model metadata", &root, e))
+        return metadata_json ? -1 : hr_fail(e, "eval: the model has no metadata");
+    const struct json *p = provenance_of(root);
+    snprintf(r->split, sizeof r->split, "%s", json_get_str(p, "split", ""));
+    uint8_t *seen = calloc((size_t)(ds->n ? ds->n : 1), 1);
+    if (!seen) {
+        json_free(root);
+        return hr_fail(e, "eval: out of memory");
+    }
+    struct dataset_identity id;
+    dataset_identity(ds, &id);
+    r->checked = mark(p, ds, &id, seen, r, 0) == 0;
+    for (int i = 0; i < n; i++) { /* what could be marked counts even when a base record could not be */
+        r->n_train += seen[idx[i]] == SEEN_TRAIN;
+        r->n_val += seen[idx[i]] == SEEN_VAL;
+    }
+    free(seen);
+    json_free(root);
+    return 0;
+}

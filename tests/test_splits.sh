@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# test_splits.sh — honest splits from the command line: one runner's dataset trains and evaluates on the
+# chronological split (never validating on training data), info warns of empty or tiny split parts, eval
+# refuses a selection the model trained on (exit 2, one line; --allow-overlap labels it), fit-physio --all
+# then eval is refused, card refuses another model's metrics, --resume checks the dataset and options,
+# Ctrl-C leaves a resumable run and prints the command, --epochs 0 is refused; and the same first steps
+# on the real runpandas folder (skipped when ../shared/data/real is absent).
+# Usage: tests/test_splits.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+REAL=${HRCAST_REAL:-../shared/data/real}
+tmp=$(mktemp -d /tmp/hrcast-splits-test.XXXXXX)
+pass=0; fail=0; skip=0
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+lines() { wc -l < "$1" | tr -d ' '; }
+py() { python3 -c "$@"; }
+
+# --- one runner
+"$BIN" simulate --athletes 1 --workouts 20 --seed 3 -o "$tmp/one.hrd" -q
+check "info warns: no athlete validation part" '"$BIN" info "$tmp/one.hrd" 2>$tmp/e >/dev/null && grep -q "athlete split has no validation part" $tmp/e'
+check "info --json lists the split warnings" '"$BIN" info "$tmp/one.hrd" --json 2>/dev/null | py "import json,sys; w=json.load(sys.stdin)[\"split_warnings\"]; assert any(\"athlete split\" in x for x in w), w"'
+"$BIN" train "$tmp/one.hrd" -o "$tmp/one.safetensors" --hidden 8 --epochs 2 --batch 4 2>"$tmp/train.err"; rc=$?
+check "one runner: train defaults to the chrono split and says so" '[ $rc = 0 ] && grep -q "^one athlete: .*chronological split" $tmp/train.err && grep -q "validating on 2 (chrono split)" $tmp/train.err'
+check "one runner: --split athlete refused in one line, pointing to chrono" '"$BIN" train "$tmp/one.hrd" -o "$tmp/x.safetensors" --split athlete -q 2>$tmp/e; [ $? = 1 ] && [ $(lines $tmp/e) = 1 ] && grep -q "validation part of the athlete split .* is empty.*--split chrono" $tmp/e && [ ! -e $tmp/x.safetensors ]'
+check "one runner: eval defaults to chrono:test" '"$BIN" eval "$tmp/one.safetensors" "$tmp/one.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test): 4 workouts"'
+check "one runner: fit-physio defaults to chrono too" '"$BIN" fit-physio "$tmp/one.hrd" -o "$tmp/p1.safetensors" 2>$tmp/e && grep -q "chronological split" $tmp/e && "$BIN" eval "$tmp/p1.safetensors" "$tmp/one.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test)"'
+check "train --epochs 0: exit 2, one line" '"$BIN" train "$tmp/one.hrd" -o "$tmp/z.safetensors" --epochs 0 2>$tmp/e; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "untrained model" $tmp/e && [ ! -e $tmp/z.safetensors ]'
+
+# --- overlap between a model's training data and the evaluated selection
+"$BIN" simulate --athletes 6 --workouts 10 --seed 4 -o "$tmp/six.hrd" -q
+"$BIN" train "$tmp/six.hrd" -o "$tmp/c.safetensors" --split chrono --hidden 8 --epochs 2 --batch 8 -q
+check "eval of a chrono model on athlete:test: exit 2, one line, what to use" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --split athlete:test 2>$tmp/e >$tmp/o; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && [ ! -s $tmp/o ] && grep -q "was trained on [0-9]* of the [0-9]* workouts in athlete:test.*--split chrono:test.*--allow-overlap" $tmp/e'
+check "eval default follows the model: chrono:test" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test)"'
+check "eval --split chrono (short form) = chrono:test" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --split chrono --json -q | py "import json,sys; d=json.load(sys.stdin); assert d[\"split\"]==\"chrono:test\" and d[\"seen_in_training\"]==0 and d[\"overlap_checked\"], d[\"split\"]"'
+check "--allow-overlap scores it, labelled in the output" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --split all --allow-overlap --json 2>$tmp/e | py "import json,sys; d=json.load(sys.stdin); assert \"NOT HELD OUT\" in d[\"split\"] and d[\"seen_in_training\"] > 0, d[\"split\"]" && grep -q "NOT HELD OUT" $tmp/e'
+"$BIN" train "$tmp/six.hrd" -o "$tmp/a.safetensors" --hidden 8 --epochs 2 --batch 8 -q
+check "an athlete-split model on chrono:test is refused too" '"$BIN" eval "$tmp/a.safetensors" "$tmp/six.hrd" --split chrono:test 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "athlete split.*--split athlete:test" $tmp/e'
+"$BIN" fit-physio "$tmp/six.hrd" --all -o "$tmp/pall.safetensors" -q
+check "fit-physio --all then eval: exit 2, one line" '"$BIN" eval "$tmp/pall.safetensors" "$tmp/six.hrd" 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "fitted on every workout" $tmp/e'
+check "a --physio baseline fitted on the test workouts: refused too" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --physio "$tmp/pall.safetensors" -q 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q -- "--physio .* was fitted on [0-9]* of the" $tmp/e'
+"$BIN" simulate --athletes 4 --workouts 10 --seed 6 --emit-files "$tmp/files" -o "$tmp/files.hrd" -q
+"$BIN" import --athlete-from-dir "$tmp/files" --seed 1 -o "$tmp/s1.hrd" -q
+"$BIN" import --athlete-from-dir "$tmp/files" --seed 2 -o "$tmp/s2.hrd" -q
+"$BIN" train "$tmp/s1.hrd" -o "$tmp/s1.safetensors" --split chrono --hidden 8 --epochs 1 --batch 8 -q
+check "the same workouts imported with other stored splits: refused" '"$BIN" eval "$tmp/s1.safetensors" "$tmp/s2.hrd" --split athlete:test 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "other stored splits" $tmp/e'
+check "another dataset: evaluated with a warning that overlap is unchecked" '"$BIN" eval "$tmp/c.safetensors" "$tmp/s1.hrd" --split athlete:test 2>$tmp/e >/dev/null && grep -q "cannot check .*another dataset" $tmp/e'
+
+# --- card: another model's metrics
+"$BIN" eval "$tmp/a.safetensors" "$tmp/six.hrd" -o "$tmp/ev-a" -q >/dev/null
+check "metrics.json names its model by hash" 'py "import json; d=json.load(open(\"$tmp/ev-a/metrics.json\")); assert d[\"model_hash\"].startswith(\"fnv1a64:\")"'
+check "card --metrics of another model: exit 2, one line" '"$BIN" card "$tmp/c.safetensors" --metrics "$tmp/ev-a/metrics.json" 2>$tmp/e >$tmp/o; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "evaluation of another model" $tmp/e && [ ! -s $tmp/o ]'
+check "card --metrics of this model: included" '"$BIN" card "$tmp/a.safetensors" --metrics "$tmp/ev-a/metrics.json" -q > $tmp/card.md && grep -q "model-index" $tmp/card.md'
+
+# --- resume
+"$BIN" train "$tmp/six.hrd" -o "$tmp/r.safetensors" --hidden 8 --epochs 3 --batch 8 --time-budget 0.000001 -q
+check "a stopped run keeps its resume file" '[ -s $tmp/r.safetensors.resume ]'
+check "resume on another dataset: refused" '"$BIN" train "$tmp/one.hrd" -o "$tmp/r.safetensors" --resume 2>$tmp/e; [ $? = 1 ] && [ $(lines $tmp/e) = 1 ] && grep -q "another dataset" $tmp/e'
+check "resume with another --hidden: refused, naming the option" '"$BIN" train "$tmp/six.hrd" -o "$tmp/r.safetensors" --hidden 16 --resume 2>$tmp/e; [ $? = 1 ] && [ $(lines $tmp/e) = 1 ] && grep -q -- "--hidden 16 differs from the run being resumed (8)" $tmp/e'
+check "resume with another --lr: refused" '"$BIN" train "$tmp/six.hrd" -o "$tmp/r.safetensors" --lr 0.01 --resume 2>$tmp/e; [ $? = 1 ] && grep -q -- "--lr 0.01 differs" $tmp/e'
+check "resume says what it keeps and counts every epoch" '"$BIN" train "$tmp/six.hrd" -o "$tmp/r.safetensors" --epochs 3 --resume 2>$tmp/e && grep -q "resuming .* at epoch 2 of 3; it keeps its dataset.*LSTM 2x8.*batch 8" $tmp/e && py "
+import json, struct
+b = open(\"$tmp/r.safetensors\", \"rb\").read(); n = struct.unpack(\"<Q\", b[:8])[0]
+t = json.loads(json.loads(b[8:8 + n])[\"__metadata__\"][\"model\"])[\"training\"]
+assert t[\"epochs_run\"] == 3, t"'
+
+# --- Ctrl-C
+"$BIN" simulate --athletes 8 --workouts 30 --seed 5 -o "$tmp/big.hrd" -q
+"$BIN" train "$tmp/big.hrd" -o "$tmp/i.safetensors" --hidden 48 --epochs 6 --patience 50 --batch 4 --seed 7 2>"$tmp/int.err" &
+tpid=$!
+for _ in $(seq 200); do [ -e "$tmp/i.safetensors.resume" ] && break; sleep 0.05; done
+kill -INT "$tpid"; wait "$tpid"; rc=$?
+cmdline=$(sed -n "s/^hrcast train: interrupted; continue with --resume: hrcast //p" "$tmp/int.err")
+check "Ctrl-C: exit 130, the message and the command" '[ $rc = 130 ] && [ -n "$cmdline" ] && [ -s $tmp/i.safetensors.resume ]'
+check "the printed command continues the run to its end" 'eval "\"$BIN\" $cmdline -q" && [ -s $tmp/i.safetensors ] && [ ! -e $tmp/i.safetensors.resume ]'
+
+# --- the real runpandas folder: one runner's own runs
+if [ -d "$REAL/runpandas" ]; then
+  "$BIN" import "$REAL/runpandas" -o "$tmp/rp.hrd" -q 2>/dev/null
+  "$BIN" train "$tmp/rp.hrd" -o "$tmp/rp.safetensors" --hidden 8 --epochs 1 --max-len 200 2>"$tmp/rp.err"; rc=$?
+  check "real runpandas: trains on the chrono split, validating on held-out runs" '[ $rc = 0 ] && grep -q "one athlete" $tmp/rp.err && grep -q "validating on [1-9][0-9]* (chrono split)" $tmp/rp.err'
+  check "real runpandas: eval defaults to chrono:test" '"$BIN" eval "$tmp/rp.safetensors" "$tmp/rp.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test): [1-9][0-9]* workouts"'
+else
+  skip=$((skip + 1)); echo "skip real runpandas checks: $REAL/runpandas not found"
+fi
+echo
+echo "test_splits.sh: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

@@ -6,11 +6,17 @@
 #   make demo       install missing packages, build, run `hrcast demo`
 #   make asan       the whole suite under ASan+UBSan (build-asan/)
 #   make fuzz       short libFuzzer runs of every parser (clang)
+#   make install    [PREFIX=/usr/local] [DESTDIR=...]: binary, libhrcast.so.0 + .a, header, pkg-config,
+#                   man pages, bash completion, Python module; `make uninstall` removes exactly those
+#   make deb        a Debian package (build/hrcast_VERSION_ARCH.deb) built with dpkg-deb
 CC      ?= cc
 BUILD   ?= build
 OPT     ?= -O2 -g
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -Isrc $(OPT)
-PKGS    := expat zlib spng libmicrohttpd snappy libzstd
+# -fPIC so that the same objects make libhrcast.a and libhrcast.so; -fvisibility=hidden so that the .so
+# exports only what include/hrcast.h marks HRCAST_EXPORT (docs/install.md: the code is the same as before)
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-format-truncation -Iinclude -Isrc $(OPT) \
+               -fPIC -fvisibility=hidden
+PKGS    := expat zlib spng libmicrohttpd snappy libzstd libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/x86_64-linux-gnu/openblas-pthread -I/usr/include/openblas
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lopenblas -lgif -lpthread -lm
 ifneq ($(findstring clang,$(CC)),)
@@ -41,12 +47,21 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libhrcast.a
 BIN      := $(BUILD)/hrcast
+VERSION  := $(shell sed -n 's/^\#define HRCAST_VERSION "\(.*\)"/\1/p' include/hrcast.h)
+SONAME   := libhrcast.so.0
+SHLIB    := $(BUILD)/libhrcast.so.$(VERSION)
+MAN_STAMP := $(BUILD)/man/.stamp
 
 .SECONDARY:
-.PHONY: all test check demo asan fuzz clean parity bench
-all: $(BIN) $(MPI_BIN)
+.PHONY: all test check demo asan fuzz clean parity bench install uninstall deb man
+all: $(BIN) $(MPI_BIN) $(SHLIB) $(MAN_STAMP)
 
-$(BUILD)/%.o: %.c
+# objects are rebuilt when the compiler or its flags change (e.g. the -fPIC that the .so needs): the
+# stamp is rewritten, at parse time, only when its text differs
+FLAGS_STAMP := $(BUILD)/cflags.txt
+$(shell mkdir -p $(BUILD) && (echo '$(CC) $(CFLAGS)' | cmp -s - $(FLAGS_STAMP) || echo '$(CC) $(CFLAGS)' > $(FLAGS_STAMP)))
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
@@ -55,7 +70,7 @@ $(BUILD)/gen/assets.c: tools/embed.sh $(WEB_FILES)
 	@mkdir -p $(dir $@)
 	tools/embed.sh web > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.c $(FLAGS_STAMP)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
@@ -67,7 +82,25 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@echo "  LD  $@"
 	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/mpi/dist.o: src/train/dist.c
+# the shared library: the same objects, only the symbols of src/api/libhrcast.map exported; every symbol
+# resolved at link time, except in sanitizer builds (their runtime is linked into programs, not libraries)
+SO_NO_UNDEFINED := $(if $(findstring -fsanitize,$(OPT) $(LDFLAGS)),,-Wl,--no-undefined)
+$(SHLIB): $(LIB_OBJ) src/api/libhrcast.map
+	@echo "  LD  $@"
+	@$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/api/libhrcast.map $(SO_NO_UNDEFINED) \
+		$(CFLAGS) -o $@ $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+	@ln -sf $(notdir $@) $(BUILD)/$(SONAME)
+	@ln -sf $(SONAME) $(BUILD)/libhrcast.so
+
+# man pages: generated from the binary's own --help texts, so they never disagree
+$(MAN_STAMP): $(BIN) tools/help2man.sh
+	@mkdir -p $(dir $@)
+	@echo "  MAN $(BUILD)/man"
+	@tools/help2man.sh $(BIN) $(BUILD)/man
+	@touch $@
+man: $(MAN_STAMP)
+
+$(BUILD)/mpi/dist.o: src/train/dist.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC  $< (MPI)"
 	@$(CC) $(CFLAGS) -DHRCAST_MPI $(MPI_CFLAGS) -MMD -MP -c $< -o $@
@@ -86,8 +119,9 @@ test:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory check
 
-check: $(BIN) $(MPI_BIN) $(TEST_BIN)
-	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) tests/run.sh $(TEST_BIN) $(TEST_SH)
+check: $(BIN) $(MPI_BIN) $(SHLIB) $(MAN_STAMP) $(TEST_BIN)
+	HRCAST_BIN=$(abspath $(BIN)) HRCAST_BUILD=$(abspath $(BUILD)) HRCAST_CC="$(CC)" HRCAST_OPT="$(OPT)" \
+		tests/run.sh $(TEST_BIN) $(TEST_SH)
 
 demo:
 	@scripts/install-deps
@@ -105,5 +139,52 @@ parity: $(BIN)
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# ---- install (GNU conventions: PREFIX, DESTDIR, the *DIR variables may be overridden) ----
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PYTHON     ?= python3
+# where the prefix's Python finds packages: Debian's /usr/lib/python3/dist-packages and
+# /usr/local/lib/python3.X/dist-packages, else lib/python3.X/site-packages (for $$HOME/.local: the user site)
+PYVER      := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifeq ($(PREFIX),/usr)
+PYTHONDIR  ?= $(PREFIX)/lib/python3/dist-packages
+else ifeq ($(PREFIX),/usr/local)
+PYTHONDIR  ?= $(PREFIX)/lib/python$(PYVER)/dist-packages
+else
+PYTHONDIR  ?= $(PREFIX)/lib/python$(PYVER)/site-packages
+endif
+INSTALL    ?= install
+
+install: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PYTHONDIR)/hrcast
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/hrcast
+	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION)
+	ln -sf libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libhrcast.so
+	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libhrcast.a
+	$(INSTALL) -m 644 include/hrcast.h $(DESTDIR)$(INCLUDEDIR)/hrcast.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
+		-e 's|@LIBS_PRIVATE@|$(strip $(PKG_LIBS))|' tools/hrcast.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/hrcast.pc
+	$(INSTALL) -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 tools/hrcast-completion.bash $(DESTDIR)$(BASHCOMPDIR)/hrcast
+	$(INSTALL) -m 644 python/hrcast/__init__.py $(DESTDIR)$(PYTHONDIR)/hrcast/__init__.py
+	printf '# written by make install: the libhrcast.so.0 this module was installed with\nLIBRARY = "%s"\n' \
+		'$(LIBDIR)/$(SONAME)' > $(DESTDIR)$(PYTHONDIR)/hrcast/_libpath.py
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hrcast $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+		$(DESTDIR)$(LIBDIR)/libhrcast.so $(DESTDIR)$(LIBDIR)/libhrcast.a $(DESTDIR)$(INCLUDEDIR)/hrcast.h \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/hrcast.pc $(DESTDIR)$(MANDIR)/man1/hrcast.1 $(DESTDIR)$(MANDIR)/man1/hrcast-*.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/hrcast
+	rm -rf $(DESTDIR)$(PYTHONDIR)/hrcast
+
+deb: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
+	BUILD=$(BUILD) CC="$(CC)" OPT="$(OPT)" tools/mkdeb.sh $(BUILD) $(VERSION)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)

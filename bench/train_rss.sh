@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# train_rss.sh — does training read the dataset by mmap (memory independent of the file size)?
+# train_rss.sh — peak memory of training: VmRSS, RssAnon (heap) and RssFile (mapped pages). The dataset is
+# now read whole into memory (docs/dataset-format.md "Reading"), so its size shows in RssAnon.
 # Runs `hrcast train DATASET` (small LSTM, all steps touched: --max-len 1440) and samples
 # /proc/PID/status every 0.2 s: peak VmRSS, RssAnon (the process's own memory) and RssFile (pages of
 # the mapped dataset currently resident: page cache the kernel may drop, not the process's heap).

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "fuzz_limits.h"
 #include "io/reader.h"
 #include "util/log.h"
 
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hr_log_set_level(HR_LOG_QUIET);
     struct read_opts o;
-    read_opts_default(&o);
+    fuzz_read_opts(&o);
     struct hr_err e;
     size_t count = 0;
     if (fit_read(data, size, "fuzz.fit", &o, sink, &count, &e) != 0 && strncmp(e.msg, "fuzz.fit: ", 10) != 0)

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "fuzz_limits.h"
 #include "io/reader.h"
 #include "util/log.h"
 
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hr_log_set_level(HR_LOG_QUIET);
     struct read_opts o;
-    read_opts_default(&o);
+    fuzz_read_opts(&o);
     struct hr_err e;
     struct tally a = {0, 0, 0}, b = {0, 0, 0};
     int ra = fitrec_read(data, size, "fuzz", &o, sink, &a, &e);

@@ -1,6 +1,7 @@
 /* fuzz_parquet.c — libFuzzer target for the Parquet reader (footer Thrift, pages, levels, codecs). */
 #include <stddef.h>
 #include <stdint.h>
+#include "fuzz_limits.h"
 #include "io/parquet.h"
 #include "util/log.h"
 
@@ -20,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct hr_err e;
     size_t n = 0;
-    (void)parquet_read(data, size, "fuzz.parquet", NULL, count_sink, &n, &e);
+    struct read_opts o;
+    fuzz_read_opts(&o);
+    (void)parquet_read(data, size, "fuzz.parquet", &o, count_sink, &n, &e);
     return 0;
 }

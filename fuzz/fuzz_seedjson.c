@@ -2,6 +2,7 @@
  * leak or undefined behaviour. Seeds come from tests/test_seedjson.c (seed_save). */
 #include <stddef.h>
 #include <stdint.h>
+#include "fuzz_limits.h"
 #include "io/reader.h"
 #include "util/log.h"
 
@@ -18,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     hr_log_set_level(HR_LOG_QUIET);
     struct read_opts o;
-    read_opts_default(&o);
+    fuzz_read_opts(&o);
     struct hr_err e;
     seedjson_read(data, size, "fuzz", &o, sink, NULL, &e);
     return 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "support/testutil.h"
 #include "util/json.h"
 
@@ -92,6 +93,52 @@ static void test_errors_with_offsets(void **state)
     assert_non_null(strstr(e.msg, "too deep"));
 }
 
+/* An object of n keys "k0".."k<n-1>", and dup_at >= 0: key dup_at repeats key 0. */
+static char *many_keys(int n, int dup_at, size_t *len)
+{
+    char *b = malloc((size_t)n * 24 + 16);
+    size_t k = 0;
+    b[k++] = '{';
+    for (int i = 0; i < n; i++)
+        k += (size_t)sprintf(b + k, "%s\"k%d\":%d", i ? "," : "", i == dup_at ? 0 : i, i);
+    b[k++] = '}';
+    *len = k;
+    return b;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The duplicate-key check was pairwise: an 80,000-key object (a model header) took 20 s. */
+static void test_many_keys_fast_and_duplicates_found(void **state)
+{
+    (void)state;
+    size_t len;
+    char *b = many_keys(80000, -1, &len);
+    struct json *j;
+    struct hr_err e;
+    double t0 = now_s();
+    assert_int_equal(json_parse(b, len, "big", &j, &e), 0);
+    double dt = now_s() - t0;
+    fprintf(stderr, "80,000-key object parsed in %.3f s\n", dt);
+    assert_true(dt < 2.0); /* pairwise: 3.2e9 comparisons, far over */
+    assert_int_equal(j->n, 80000);
+    json_free(j);
+    free(b);
+    /* the first key, in file order, that repeats an earlier one is reported, at its offset */
+    b = many_keys(1000, 700, &len);
+    assert_int_equal(json_parse(b, len, "d", &j, &e), -1);
+    assert_non_null(strstr(e.msg, "duplicate object key"));
+    char want[64];
+    snprintf(want, sizeof want, "d: %ld:", (long)(strstr(b, ",\"k0\":700") + 1 - b));
+    assert_non_null(strstr(e.msg, want));
+    free(b);
+}
+
 static void test_writer_round_trip(void **state)
 {
     (void)state;
@@ -161,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_values_and_lookup),
         cmocka_unit_test(test_unicode_escapes),
         cmocka_unit_test(test_errors_with_offsets),
+        cmocka_unit_test(test_many_keys_fast_and_duplicates_found),
         cmocka_unit_test(test_writer_round_trip),
         cmocka_unit_test(test_writer_to_file),
     };

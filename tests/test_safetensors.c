@@ -98,6 +98,9 @@ static void test_strict_validation(void **state)
     expect_bad("[1]", 0, "not a JSON object");
     expect_bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4, "unknown field");
     expect_bad("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}", 4, "unterminated object");
+    /* 2^61 F64 elements: 2^64 bytes, which wrapped to 0 and matched empty data_offsets */
+    expect_bad("{\"a\":{\"dtype\":\"F64\",\"shape\":[2097152,1048576,1048576],\"data_offsets\":[0,0]}}", 0,
+               "shape too large for its dtype");
     uint8_t shortbuf[8] = {200, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(st_parse(shortbuf, 8, "s", &st, &e), -1);
     assert_non_null(strstr(e.msg, "runs past the end"));

@@ -190,3 +190,5 @@ void hrcast_results_free(hrcast_result *r, int count)
         hrcast_result_free(&r[i]);
     free(r);
 }
+
+const char *hrcast_version(void) { return HRCAST_VERSION; }

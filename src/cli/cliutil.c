@@ -5,6 +5,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+static const char *program = "hrcast"; /* set once by main(), read-only after */
+
+void cli_set_program(const char *argv0)
+{
+    program = argv0 && strchr(argv0, '/') ? argv0 : "hrcast";
+}
+
+const char *cli_program(void) { return program; }
 
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out)
 {
@@ -125,4 +135,12 @@ int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *
         return 1;
     default: return 0;
     }
+}
+
+long long cli_size(const char *text, long long max)
+{
+    uint64_t v;
+    if (parse_size(text, &v) || v > (uint64_t)max)
+        return -1;
+    return (long long)v;
 }

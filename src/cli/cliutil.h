@@ -8,6 +8,12 @@
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out);
 int cli_int(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out);
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+/* The program as the user invoked it, for hints that must run when pasted: argv[0] when it holds a '/'
+ * (e.g. build/hrcast, not on PATH), else "hrcast". main() sets it once. */
+void cli_set_program(const char *argv0);
+const char *cli_program(void);
+/* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed or over max. */
+long long cli_size(const char *text, long long max);
 /* Parse "1:23:45", "23:45" or seconds; returns -1 on error. */
 int cli_duration(const char *text, double *seconds);
 /* The input-limit options of every command that reads workout files (docs/data.md "Input limits"):

@@ -27,6 +27,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_card(int argc, char **argv);
 
-#define HRCAST_VERSION "0.1.0"
+#include "hrcast.h" /* HRCAST_VERSION */
 
 #endif

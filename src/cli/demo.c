@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "util/log.h"
 #include "util/progress.h"
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -32,6 +33,32 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast demo\n"
     "  hrcast demo --quick -o /tmp/demo\n";
+
+/* One simulated recording as a FIT file under dir/sample/ (for the "Next:" line that predicts a file):
+ * its path into out, or "" when it could not be written. */
+static void sample_recording(const char *dir, char *out, size_t cap)
+{
+    char emit[1024], ds[1024], ath[1100];
+    snprintf(emit, sizeof emit, "%s/sample", dir);
+    snprintf(ds, sizeof ds, "%s/sample.hrd", dir);
+    out[0] = '\0';
+    char *sim[] = {"simulate", "--athletes", "1", "--workouts", "1", "--seed", "7", "--emit-files", emit,
+                   "-o", ds, "-q", NULL};
+    int argc = (int)(sizeof sim / sizeof sim[0]) - 1;
+    if (cmd_simulate(argc, sim))
+        return;
+    snprintf(ath, sizeof ath, "%s/sim0001", emit);
+    DIR *d = opendir(ath);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (strstr(de->d_name, ".fit")) {
+            snprintf(out, cap, "%s/%s", ath, de->d_name);
+            break;
+        }
+    closedir(d);
+}
 
 static int run(int (*fn)(int, char **), char **argv)
 {
@@ -102,11 +129,21 @@ int cmd_demo(int argc, char **argv)
     char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "--physio", physio, "-o", outdir, NULL};
     if (run(cmd_eval, ev))
         return 1;
-    printf("\ndemo finished in %.0f s. Next:\n"
-           "  open %s/report.html                                   # the report\n"
-           "  hrcast predict %s RUN.fit                  # predict your own run\n"
-           "  hrcast plot %s %s -o run.png       # a picture of one run\n"
-           "  hrcast serve --model %s                    # the web page on http://127.0.0.1:8080\n",
-           hr_now_seconds() - t0, dir, model, model, ds, model);
+    char sample[2300];
+    sample_recording(dir, sample, sizeof sample);
+    /* every line runs as printed, from where the demo ran: the program as it was invoked
+     * (build/hrcast before `make install`), files that exist */
+    const char *prog = cli_program();
+#ifdef __APPLE__
+    const char *opener = "open";
+#else
+    const char *opener = "xdg-open";
+#endif
+    printf("\ndemo finished in %.0f s. Next:\n", hr_now_seconds() - t0);
+    printf("  %s %s/report.html    # the report\n", opener, dir);
+    if (sample[0])
+        printf("  %s predict %s %s    # predict a run (or any FIT/GPX/TCX file of yours)\n", prog, model, sample);
+    printf("  %s plot %s %s -o run.png    # a picture of one run\n", prog, model, ds);
+    printf("  %s serve --model %s    # the web page on http://127.0.0.1:8080\n", prog, model);
     return 0;
 }

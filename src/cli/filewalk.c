@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 static const char *skip_ext[] = {".md", ".tsv", ".txt", ".yml", ".yaml", ".html", ".png", ".jpg",
-                                 ".pdf", ".py", ".js", ".sh", ".c", ".h", ".zip", ".tar", ".hrd",
+                                 ".pdf", ".py", ".js", ".sh", ".c", ".h", ".hrd",
                                  ".safetensors", NULL};
 
 static int skipped_name(const char *name)
@@ -46,9 +46,27 @@ static int push(struct file_list *l, const char *path, int root)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static int walk_dir(struct file_list *l, const char *dir, int root, int depth)
+/* 1 when the folder was walked already (a symlink loop or a second link to it), else record it. */
+static int seen_before(struct file_list *l, const struct stat *st)
 {
-    if (depth > 32)
+    for (int i = 0; i < l->n_seen; i++)
+        if (l->seen[i].dev == (unsigned long long)st->st_dev && l->seen[i].ino == (unsigned long long)st->st_ino)
+            return 1;
+    if (l->n_seen == l->cap_seen) {
+        int cap = l->cap_seen ? l->cap_seen * 2 : 64;
+        struct dir_id *p = realloc(l->seen, sizeof *p * (size_t)cap);
+        if (!p)
+            return 1; /* out of memory: walk no further */
+        l->seen = p;
+        l->cap_seen = cap;
+    }
+    l->seen[l->n_seen++] = (struct dir_id){(unsigned long long)st->st_dev, (unsigned long long)st->st_ino};
+    return 0;
+}
+
+static int walk_dir(struct file_list *l, const char *dir, const struct stat *dst, int root, int depth)
+{
+    if (depth > 32 || seen_before(l, dst))
         return 0;
     DIR *d = opendir(dir);
     if (!d) {
@@ -71,7 +89,8 @@ static int walk_dir(struct file_list *l, const char *dir, int root, int depth)
         names[n++] = strdup(de->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    if (n) /* a folder with nothing to read: names is NULL */
+        qsort(names, (size_t)n, sizeof(char *), cmp_str);
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[4096];
@@ -79,7 +98,7 @@ static int walk_dir(struct file_list *l, const char *dir, int root, int depth)
         struct stat st;
         if (names[i] && stat(path, &st) == 0) {
             if (S_ISDIR(st.st_mode))
-                rc |= walk_dir(l, path, root, depth + 1);
+                rc |= walk_dir(l, path, &st, root, depth + 1);
             else if (S_ISREG(st.st_mode))
                 rc |= push(l, path, root);
         }
@@ -102,7 +121,7 @@ int file_list_add(struct file_list *l, const char *path, int root)
         size_t k = strlen(clean);
         while (k > 1 && clean[k - 1] == '/')
             clean[--k] = '\0';
-        return walk_dir(l, clean, root, 0);
+        return walk_dir(l, clean, &st, root, 0);
     }
     return push(l, path, root);
 }
@@ -113,6 +132,7 @@ void file_list_free(struct file_list *l)
         free(l->path[i]);
     free(l->path);
     free(l->root);
+    free(l->seen);
     memset(l, 0, sizeof *l);
 }
 

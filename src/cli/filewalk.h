@@ -1,5 +1,6 @@
 /* filewalk.h — expands command-line PATHs (files or directories, recursively) into a sorted list
- * of candidate workout files, skipping hidden entries and obvious non-workout files. */
+ * of candidate workout files, skipping hidden entries and obvious non-workout files. Symlinks are
+ * followed, but each folder (device, inode) is walked once. */
 #ifndef HRCAST_CLI_FILEWALK_H
 #define HRCAST_CLI_FILEWALK_H
 
@@ -7,6 +8,9 @@ struct file_list {
     char **path;
     int *root;   /* index of the command-line PATH each file came from */
     int n, cap;
+    struct dir_id { unsigned long long dev, ino; } *seen; /* folders walked: each once, so symlink
+                                                          * loops (a link to "." or a parent) end */
+    int n_seen, cap_seen;
 };
 
 /* Returns 0, or -1 with a message on stderr when a PATH does not exist. */

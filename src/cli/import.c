@@ -1,8 +1,12 @@
-/* import.c — `hrcast import`: files and folders of FIT/TCX/GPX/CSV/FitRec/seed JSON -> one dataset. */
+/* import.c — `hrcast import`: files, folders and export archives (.zip, .tar.gz) of
+ * FIT/TCX/GPX/CSV/FitRec/seed JSON -> one dataset. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/filewalk.h"
 #include "data/ingest.h"
+#include "io/archive.h"
+#include "io/export_index.h"
+#include "util/fileio.h"
 #include "io/reader.h"
 #include "util/log.h"
 #include "util/progress.h"
@@ -18,7 +22,11 @@ static const char *usage_text =
     "\n"
     "Reads workout files (FIT, TCX, GPX, CSV, FitRec/Endomondo lines, seed JSON; .gz read\n"
     "transparently; the format comes from the content), cleans them and resamples them onto a\n"
-    "uniform grid, and writes one dataset file. PATH may be files or folders (searched recursively).\n"
+    "uniform grid, and writes one dataset file. PATH may be files or folders (searched recursively)\n"
+    "or bulk-export archives (.zip, .tar.gz), read in place without unpacking: Strava's export (its\n"
+    "activities.csv gives each file's sport and title; rides and swims are skipped unread) and Garmin\n"
+    "Connect's (archives inside the archive). An archive's athlete is its name (export_123.zip ->\n"
+    "export_123) unless --athlete says otherwise.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE        dataset to write (required; written whole or not at all)\n"
@@ -32,12 +40,16 @@ static const char *usage_text =
     "      --csv-time KIND      CSV time column: auto (default), iso, unix, elapsed\n"
     "      --min-minutes M      reject workouts with less valid heart rate than this (default 5)\n"
     "      --seed N             seed of the stored splits (default 42)\n"
+    "      --archive-max-member SIZE  largest archive member read, inflated (default 1G)\n"
+    "      --archive-max-total SIZE   most bytes one archive may inflate to (default 32G)\n"
     CLI_LIMIT_HELP
     "  -q, --quiet              only errors\n"
     "  -v, --verbose            also say why each workout was rejected\n"
     "  -h, --help               this text\n"
     "\n"
-    "Each unreadable file gets one line 'path: offset: reason' and the import goes on.\n"
+    "Each unreadable file gets one line 'path: offset: reason' (an archive member:\n"
+    "'export.zip:activities/123.fit.gz: offset: reason') and the import goes on. Archive members\n"
+    "over the size limits, with absolute or '..' names, or links are refused the same way.\n"
     "Every grid step gets an HR-quality verdict (trusted, or cadence_lock, lock_on, dropout, stuck,\n"
     "level_shift, spike; docs/data.md), stored with the dataset and counted at the end.\n"
     "Exit status: 0 all files read, 1 some files failed or nothing was accepted (then no dataset is\n"
@@ -47,12 +59,8 @@ static const char *usage_text =
     "  hrcast import ~/Garmin/Activities -o mine.hrd\n"
     "  hrcast import --athlete-from-dir ../shared/data/real -o real.hrd\n"
     "  hrcast import endomondoHR_proper.json.gz --sport run -o fitrec.hrd\n"
-    "  hrcast import --max-samples 3000000 --max-inflate 4G big_export.parquet -o big.hrd\n";
-
-struct import_ctx {
-    struct ingest g;
-    const char *file_athlete;
-};
+    "  hrcast import --max-samples 3000000 --max-inflate 4G big_export.parquet -o big.hrd\n"
+    "  hrcast import export_12345.zip -o strava.hrd\n";
 
 static void basename_of(const char *path, char *out, size_t cap)
 {
@@ -64,6 +72,81 @@ static void basename_of(const char *path, char *out, size_t cap)
     snprintf(out, cap, "%s", basename(tmp));
 }
 
+struct import_ctx {
+    struct ingest g;
+    const char *file_athlete;
+    struct progress *pb;
+    long long failed; /* unreadable files and archive members */
+};
+
+/* A file of an unpacked Strava export: the sport and title of its activities.csv row, then ingest. */
+struct indexed_sink {
+    struct ingest *g;
+    const struct export_entry *entry;
+};
+
+static int indexed_sink(void *c, struct workout *w)
+{
+    struct indexed_sink *s = c;
+    export_entry_apply(s->entry, w);
+    return ingest_sink(s->g, w);
+}
+
+/* The activities.csv of a folder PATH (an unpacked Strava export), or an empty index. */
+static void folder_index(const char *dir, const struct read_opts *ro, struct export_index *ix)
+{
+    char path[4096];
+    uint8_t *buf;
+    size_t n;
+    struct hr_err e;
+    memset(ix, 0, sizeof *ix);
+    snprintf(path, sizeof path, "%s/%s", dir, EXPORT_INDEX_NAME);
+    if (read_file_all(path, &buf, &n, ro->lim.max_inflate, &e))
+        return;
+    if (export_index_looks_like(buf, n) && export_index_parse(buf, n, path, ix, &e))
+        fprintf(stderr, "%s\n", e.msg);
+    free(buf);
+}
+
+/* One unreadable file or member: its line on stderr (below the progress bar), counted. */
+static void report_failed(struct import_ctx *ctx, const char *msg)
+{
+    if (ctx->pb->enabled)
+        fputc('\n', stderr);
+    fprintf(stderr, "%s\n", msg);
+    ctx->failed++;
+    ingest_count(&ctx->g, REJ_READ_ERROR);
+}
+
+static void member_failed(void *c, const char *msg) { report_failed(c, msg); }
+
+/* Members whose index names a sport that is not imported are skipped before parsing. */
+static int member_wanted(void *c, const struct archive_member *m)
+{
+    struct import_ctx *ctx = c;
+    if (prep_sport_wanted(m->sport, ctx->g.popts.sport))
+        return 1;
+    hr_debug("%s: skipped: %s (%s)", m->name, reject_reason_name(REJ_NOT_RUNNING), m->sport);
+    ingest_count(&ctx->g, REJ_NOT_RUNNING);
+    return 0;
+}
+
+/* An archive named on the command line: its name without the archive extensions is the athlete. */
+static void archive_athlete(const char *path, char *out, size_t cap)
+{
+    basename_of(path, out, cap);
+    static const char *ext[] = {".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".tgz", ".tar", ".zip", NULL};
+    size_t n = strlen(out);
+    for (int i = 0; ext[i]; i++) {
+        size_t k = strlen(ext[i]);
+        if (n > k && !strcasecmp(out + n - k, ext[i])) {
+            out[n - k] = '\0';
+            return;
+        }
+    }
+}
+
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -72,7 +155,8 @@ int cmd_import(int argc, char **argv)
         {"athlete-from-dir", no_argument, 0, 4}, {"gender", required_argument, 0, 5},
         {"sample-step", required_argument, 0, 6}, {"csv-speed", required_argument, 0, 7},
         {"csv-time", required_argument, 0, 8}, {"seed", required_argument, 0, 9},
-        {"min-minutes", required_argument, 0, 10}, {"quiet", no_argument, 0, 'q'},
+        {"min-minutes", required_argument, 0, 10}, {"archive-max-member", required_argument, 0, 11},
+        {"archive-max-total", required_argument, 0, 12}, {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
         CLI_LIMIT_OPTIONS,                     {0, 0, 0, 0}};
     const char *out = NULL, *athlete = NULL;
@@ -82,6 +166,9 @@ int cmd_import(int argc, char **argv)
     prep_opts_default(&po);
     struct read_opts ro;
     read_opts_default(&ro);
+    struct archive_limits al;
+    archive_limits_default(&al);
+    long long size;
     double v;
     int c;
     optind = 1;
@@ -147,6 +234,15 @@ int cmd_import(int argc, char **argv)
                 return 2;
             po.min_valid_s = (float)(v * 60);
             break;
+        case 11:
+        case 12:
+            if ((size = cli_size(optarg, 1LL << 50)) < 1) {
+                fprintf(stderr, "hrcast import: --%s: '%s' is not a size such as 512M or 4G\n",
+                        c == 11 ? "archive-max-member" : "archive-max-total", optarg);
+                return 2;
+            }
+            *(c == 11 ? &al.max_member_bytes : &al.max_total_bytes) = (uint64_t)size;
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'v': hr_log_set_level(HR_LOG_DEBUG); break;
         case 'h': return cli_usage(usage_text, 1);
@@ -175,9 +271,24 @@ int cmd_import(int argc, char **argv)
     }
     struct progress pb;
     progress_begin(&pb, "import", files.n);
-    long long failed = 0, unsupported = 0;
+    ctx.pb = &pb;
+    ctx.failed = 0;
+    long long unsupported = 0;
+    struct export_index ix = {0};
+    int ix_root = -1;
     for (int i = 0; i < files.n; i++) {
         const char *path = files.path[i];
+        const char *root = argv[files.root[i]];
+        if (files.root[i] != ix_root) { /* a folder PATH that is an unpacked Strava export */
+            export_index_free(&ix);
+            ix_root = files.root[i];
+            if (strcmp(path, root))
+                folder_index(root, &ro, &ix);
+        }
+        const char *rel = path + strlen(root);
+        while (*rel == '/')
+            rel++;
+        const struct export_entry *entry = strcmp(path, root) ? export_index_find(&ix, rel) : NULL;
         char name[WK_ATHLETE_LEN] = "";
         if (athlete)
             snprintf(name, sizeof name, "%s", athlete);
@@ -196,28 +307,42 @@ int cmd_import(int argc, char **argv)
         snprintf(ctx.g.popts.athlete, sizeof ctx.g.popts.athlete, "%s", name);
         enum hr_format f = io_detect_path(path);
         int explicit_file = strcmp(path, argv[files.root[i]]) == 0;
-        if (f == FMT_UNKNOWN && !explicit_file) {
+        if (f == FMT_UNKNOWN && io_is_archive_path(path)) {
+            if (!athlete && !from_dir)
+                archive_athlete(path, ctx.g.popts.athlete, sizeof ctx.g.popts.athlete);
+            struct archive_hooks hooks = {member_wanted, member_failed, &ctx};
+            struct archive_stats ast;
+            int arc_rc = io_read_archive(path, &ro, &al, &hooks, ingest_sink, &ctx.g, &ast, &e);
+            if (ctx.g.failed)
+                goto write_failed;
+            if (arc_rc)
+                report_failed(&ctx, e.msg);
+            unsupported += ast.unsupported;
+            for (long k = 0; k < ast.unsupported; k++)
+                ingest_count(&ctx.g, REJ_UNSUPPORTED);
+            hr_debug("%s: %ld members, %ld read, %ld skipped, %ld failed, %ld not workouts, %.1f MB inflated",
+                     path, ast.members, ast.read, ast.skipped, ast.failed, ast.unsupported, (double)ast.bytes / 1e6);
+        } else if (ix.n && !entry) {
+            unsupported++; /* an unpacked Strava export: the workouts are the files activities.csv lists */
+            ingest_count(&ctx.g, REJ_UNSUPPORTED);
+        } else if (entry && !member_wanted(&ctx, &(struct archive_member){path, entry->sport, entry->title})) {
+            /* counted by member_wanted */
+        } else if (f == FMT_UNKNOWN && !explicit_file) {
             unsupported++;
             ingest_count(&ctx.g, REJ_UNSUPPORTED);
             hr_debug("%s: skipped: not a format hrcast reads", path);
-        } else if (io_read_path(path, &ro, ingest_sink, &ctx.g, &e)) {
-            if (ctx.g.failed) {
-                fprintf(stderr, "hrcast import: %s\n", ctx.g.err.msg);
-                ingest_abort(&ctx.g);
-                file_list_free(&files);
-                return 1;
-            }
-            if (pb.enabled)
-                fputc('\n', stderr);
-            fprintf(stderr, "%s\n", e.msg);
-            failed++;
-            ingest_count(&ctx.g, REJ_READ_ERROR);
+        } else if (entry ? io_read_path(path, &ro, indexed_sink, &(struct indexed_sink){&ctx.g, entry}, &e)
+                         : io_read_path(path, &ro, ingest_sink, &ctx.g, &e)) {
+            if (ctx.g.failed)
+                goto write_failed;
+            report_failed(&ctx, e.msg);
         }
         char extra[64];
         snprintf(extra, sizeof extra, "%lld accepted", ctx.g.st.accepted);
         progress_update(&pb, i + 1, extra);
     }
     progress_end(&pb);
+    export_index_free(&ix);
     long long accepted = ctx.g.st.accepted;
     double hours = ctx.g.hours;
     struct prep_stats st = ctx.g.st;
@@ -255,11 +380,18 @@ int cmd_import(int argc, char **argv)
         for (int r = 0; r < HRQ_COUNT; r++)
             fprintf(stderr, " %s=%lld", hr_issue_name((enum hr_issue)r), hrq[r]);
         fprintf(stderr, "\n");
-        if (failed)
-            fprintf(stderr, "%lld files could not be read (see the lines above)\n", failed);
+        if (ctx.failed)
+            fprintf(stderr, "%lld files or archive members could not be read (see the lines above)\n", ctx.failed);
         if (unsupported)
-            fprintf(stderr, "%lld files skipped: not a format hrcast reads (-v lists them)\n", unsupported);
+            fprintf(stderr, "%lld files or archive members skipped: not a format hrcast reads (-v lists them)\n", unsupported);
     }
     file_list_free(&files);
-    return failed || bad_paths ? 1 : 0;
+    return ctx.failed || bad_paths ? 1 : 0;
+write_failed:
+    progress_end(&pb);
+    export_index_free(&ix);
+    fprintf(stderr, "hrcast import: %s\n", ctx.g.err.msg);
+    ingest_abort(&ctx.g);
+    file_list_free(&files);
+    return 1;
 }

@@ -1,4 +1,5 @@
 /* main.c — the hrcast entry point: `hrcast help`, `hrcast --version`, dispatch to subcommands. */
+#include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "nn/isa.h"
 #include <stdio.h>
@@ -12,12 +13,14 @@ static void usage(FILE *out)
             HRCAST_VERSION);
     for (const struct command *c = hr_commands; c->name; c++)
         fprintf(out, "  %-11s %s\n", c->name, c->summary);
-    fprintf(out, "\n'hrcast COMMAND --help' shows a command's options and examples.\n"
-                 "Example: hrcast import ~/runs -o runs.hrd && hrcast info runs.hrd\n");
+    const char *prog = cli_program(); /* hints run as printed: build/hrcast before install */
+    fprintf(out, "\n'%s COMMAND --help' shows a command's options and examples.\n"
+                 "Example: %s import ~/runs -o runs.hrd && %s info runs.hrd\n", prog, prog, prog);
 }
 
 int main(int argc, char **argv)
 {
+    cli_set_program(argv[0]);
     if (argc < 2) {
         usage(stderr);
         return 2;
@@ -48,6 +51,6 @@ int main(int argc, char **argv)
     for (const struct command *c = hr_commands; c->name; c++)
         if (!strcmp(c->name, cmd))
             return c->run(argc - 1, argv + 1);
-    fprintf(stderr, "hrcast: unknown command '%s' (see 'hrcast help')\n", cmd);
+    fprintf(stderr, "hrcast: unknown command '%s' (see '%s help')\n", cmd, cli_program());
     return 2;
 }

@@ -57,28 +57,6 @@ static void usage(FILE *out)
             "       http://127.0.0.1:8080/api/predict\n");
 }
 
-/* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed. */
-static long long parse_size(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || !(v >= 0))
-        return -1;
-    double mult = 1;
-    if (*end == 'k' || *end == 'K')
-        mult = 1024, end++;
-    else if (*end == 'm' || *end == 'M')
-        mult = 1024.0 * 1024, end++;
-    else if (*end == 'g' || *end == 'G')
-        mult = 1024.0 * 1024 * 1024, end++;
-    if (*end == 'B' || *end == 'b')
-        end++;
-    if (*end)
-        return -1;
-    double b = v * mult;
-    return b > 16.0 * 1024 * 1024 * 1024 ? -1 : (long long)b;
-}
-
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
     char *end;
@@ -120,7 +98,7 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case 'u':
-            sz = parse_size(optarg);
+            sz = cli_size(optarg, 16LL << 30);
             if (sz < 1) {
                 fprintf(stderr, "hrcast serve: bad --max-upload '%s' (e.g. 512K, 20M)\n", optarg);
                 return 2;
@@ -146,7 +124,7 @@ int cmd_serve(int argc, char **argv)
             }
             break;
         case 'M':
-            sz = parse_size(optarg);
+            sz = cli_size(optarg, 16LL << 30);
             if (sz < 1) {
                 fprintf(stderr, "hrcast serve: bad --min-rate '%s' (e.g. 8K)\n", optarg);
                 return 2;

@@ -1,4 +1,4 @@
-/* dataset.c — writing (streamed, temp + rename) and reading (mmap) the .hrd dataset file;
+/* dataset.c — writing (streamed, temp + rename) and reading (whole into private memory) the .hrd dataset file;
  * the layout is in docs/dataset-format.md. */
 #include "data/dataset.h"
 #include "data/splits.h"
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -266,12 +265,32 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
         close(fd);
         return hr_fail_at(e, path, 0, "not an hrcast dataset (too short)");
     }
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    /* Read whole into private memory rather than mapped shared: a mapping dies of SIGBUS when
+     * another process truncates the file while it is open; a private copy cannot change under us.
+     * Cost: the file's size in resident memory (docs/dataset-format.md, "Reading"). */
+    size_t size = (size_t)st.st_size;
+    uint8_t *map = malloc(size);
+    if (!map) {
+        close(fd);
+        return hr_fail(e, "%s: out of memory for %zu bytes", path, size);
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t r = read(fd, map + got, size - got > ((size_t)1 << 30) ? ((size_t)1 << 30) : size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int err = r < 0 ? errno : 0;
+            close(fd);
+            free(map);
+            return err ? hr_fail(e, "%s: read failed: %s", path, strerror(err))
+                       : hr_fail_at(e, path, (long long)got, "file shrank while being read (%zu bytes expected)", size);
+        }
+        got += (size_t)r;
+    }
     close(fd);
-    if (map == MAP_FAILED)
-        return hr_fail(e, "%s: cannot map: %s", path, strerror(errno));
     ds->map = map;
-    ds->map_len = (size_t)st.st_size;
+    ds->map_len = size;
     const uint8_t *base = map;
     if (memcmp(base, DS_MAGIC, 8) != 0) {
         dataset_close(ds);
@@ -377,8 +396,7 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
 
 void dataset_close(struct dataset *ds)
 {
-    if (ds->map)
-        munmap(ds->map, ds->map_len);
+    free(ds->map);
     free(ds->meta);
     free(ds->len);
     free(ds->offset);

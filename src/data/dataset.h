@@ -1,5 +1,6 @@
 /* dataset.h — the dataset file (.hrd): many series + metadata + stored splits + rejection counts.
- * Written once by `hrcast import` / `hrcast simulate`, read (mmap) by everything after.
+ * Written once by `hrcast import` / `hrcast simulate`, read whole into memory by everything after
+ * (not mapped: a shared mapping dies of SIGBUS when the file is truncated while open).
  * Layout: see docs/dataset-format.md. */
 #ifndef HRCAST_DATA_DATASET_H
 #define HRCAST_DATA_DATASET_H
@@ -34,7 +35,7 @@ struct dataset {
     int n_reject;
     char source_desc[256]; /* "import of ...", "simulate --athletes 60 ..." */
     /* mapping */
-    void *map;
+    void *map;          /* the whole file, read into private memory */
     size_t map_len;
 };
 

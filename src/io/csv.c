@@ -18,6 +18,7 @@
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
  * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,
  * or with an unreadable value, is skipped and counted (one summary warning). */
+#include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
 #include "util/log.h"

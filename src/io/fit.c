@@ -113,12 +113,13 @@ static int on_session(struct fit_state *s, const struct fit_msg *m)
         s->capsess = cap;
     }
     struct fit_session *x = &s->sess[s->nsess++];
-    double v, start = get_or_nan(m, 2), elapsed = get_or_nan(m, 7);
+    double start = get_or_nan(m, 2), elapsed = get_or_nan(m, 7);
     x->start = isnan(start) ? NAN : start + FIT_EPOCH_UNIX;
     x->end = !isnan(x->start) && !isnan(elapsed) ? x->start + elapsed / 1000.0
              : m->has_ts ? m->timestamp + FIT_EPOCH_UNIX : NAN;
-    x->sport = fit_get(m, 5, &v) ? (int)v : -1;
-    x->sub_sport = fit_get(m, 6, &v) ? (int)v : -1;
+    long long k;
+    x->sport = fit_get_int(m, 5, 0, 255, &k) ? (int)k : -1;
+    x->sub_sport = fit_get_int(m, 6, 0, 255, &k) ? (int)k : -1;
     return 0;
 }
 
@@ -133,16 +134,16 @@ static void copy_string(char *dst, size_t cap, const uint8_t *src, size_t len)
 static int on_message(void *ctx, const struct fit_msg *m)
 {
     struct fit_state *s = ctx;
-    double v;
+    long long k;
     switch (m->def->global) {
     case FIT_MESG_RECORD:
         return on_record(s, m);
     case FIT_MESG_SESSION:
         return on_session(s, m);
     case FIT_MESG_SPORT:
-        if (s->sport < 0 && fit_get(m, 0, &v)) {
-            s->sport = (int)v;
-            s->sub_sport = fit_get(m, 1, &v) ? (int)v : -1;
+        if (s->sport < 0 && fit_get_int(m, 0, 0, 255, &k)) {
+            s->sport = (int)k;
+            s->sub_sport = fit_get_int(m, 1, 0, 255, &k) ? (int)k : -1;
         }
         return 0;
     case FIT_MESG_DEVICE_INFO: {
@@ -162,8 +163,8 @@ static int on_message(void *ctx, const struct fit_msg *m)
         if (!s->have_file_id) {
             size_t len;
             s->have_file_id = 1;
-            s->manufacturer = fit_get(m, 1, &v) ? (long)v : -1;
-            s->product = fit_get(m, 2, &v) ? (long)v : -1;
+            s->manufacturer = fit_get_int(m, 1, 0, UINT32_MAX, &k) ? (long)k : -1;
+            s->product = fit_get_int(m, 2, 0, UINT32_MAX, &k) ? (long)k : -1;
             const uint8_t *pn = fit_get_bytes(m, 8, &len);
             if (pn)
                 copy_string(s->product_name, sizeof s->product_name, pn, len);

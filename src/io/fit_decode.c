@@ -74,6 +74,16 @@ int fit_get(const struct fit_msg *m, uint8_t num, double *v)
     }
 }
 
+int fit_get_int(const struct fit_msg *m, uint8_t num, long long lo, long long hi, long long *out)
+{
+    double v;
+    /* compared as doubles first: a FLOAT64 field may hold 1e300, and casting that is undefined */
+    if (!fit_get(m, num, &v) || !(v >= (double)lo && v <= (double)hi))
+        return 0;
+    *out = (long long)v;
+    return 1;
+}
+
 const uint8_t *fit_get_bytes(const struct fit_msg *m, uint8_t num, size_t *len)
 {
     unsigned slot = m->def->slot[num];
@@ -178,8 +188,8 @@ static int walk_data(struct walker *w, size_t p, size_t end, int file_index, fit
             m.has_ts = w->have_ts;
             m.timestamp = w->last_ts = ts;
         } else {
-            double t;
-            if (fit_get(&m, FIT_FIELD_TIMESTAMP, &t)) {
+            long long t;
+            if (fit_get_int(&m, FIT_FIELD_TIMESTAMP, 0, UINT32_MAX, &t)) {
                 m.timestamp = w->last_ts = (uint32_t)t;
                 m.has_ts = w->have_ts = 1;
             }

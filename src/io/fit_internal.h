@@ -65,6 +65,9 @@ int fit_walk(const uint8_t *buf, size_t n, const char *name, fit_msg_fn fn, void
 /* Numeric field value: 1 when the field is present and valid (not its base type's invalid value),
  * else 0. The first element is read when the field holds an array. */
 int fit_get(const struct fit_msg *m, uint8_t num, double *v);
+/* Field num as an integer in [lo, hi]: 1 when present and in range (truncated toward zero), else 0.
+ * Every integer taken from a field goes through this (a FLOAT64 field may hold 1e300). */
+int fit_get_int(const struct fit_msg *m, uint8_t num, long long lo, long long hi, long long *out);
 /* Raw bytes of a field (size in *len); NULL when absent. */
 const uint8_t *fit_get_bytes(const struct fit_msg *m, uint8_t num, size_t *len);
 

@@ -7,6 +7,7 @@
  * with NaN, longer ones cut; samples whose timestamp is None are dropped.
  * The stream reader keeps one growable line buffer (a line may be up to 64 MB); a malformed line is
  * a warning "name: line L: reason", counted, and the reader goes on. */
+#include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
 #include "util/log.h"

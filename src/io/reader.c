@@ -7,13 +7,6 @@
 #include <string.h>
 #include <zlib.h>
 
-void read_opts_default(struct read_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->sample_step = 6.0;
-    hr_limits_default(&o->lim);
-}
-
 const char *format_name(enum hr_format f)
 {
     switch (f) {
@@ -122,6 +115,33 @@ int io_read_buffer(const uint8_t *buf, size_t n, const char *name, const struct 
         return rc;
     }
     return dispatch(io_detect(buf, n), buf, n, name, o, sink, ctx, e);
+}
+
+size_t io_peek(const uint8_t *buf, size_t n, uint8_t *out, size_t cap)
+{
+    if (!is_gzip(buf, n)) {
+        size_t k = n < cap ? n : cap;
+        memcpy(out, buf, k);
+        return k;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return 0;
+    z.next_in = (Bytef *)buf;
+    z.avail_in = (uInt)(n > (1u << 30) ? (1u << 30) : n);
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int rc = inflate(&z, Z_SYNC_FLUSH);
+    size_t got = cap - z.avail_out;
+    inflateEnd(&z);
+    return rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR ? got : 0;
+}
+
+enum hr_format io_detect_buffer(const uint8_t *buf, size_t n)
+{
+    uint8_t head[8192];
+    return io_detect(head, io_peek(buf, n, head, sizeof head));
 }
 
 enum hr_format io_detect_path(const char *path)

@@ -6,7 +6,7 @@
 #define HRCAST_IO_READER_H
 #include <stddef.h>
 #include <stdint.h>
-#include "io/limits.h"
+#include "io/read_opts.h"
 #include "io/workout.h"
 #include "util/err.h"
 
@@ -21,22 +21,15 @@ enum hr_format {
     FMT_PARQUET,
 };
 
-/* Units for CSV columns whose unit the header does not state. */
-enum csv_speed_unit { CSV_SPEED_AUTO = 0, CSV_SPEED_MS, CSV_SPEED_KMH, CSV_SPEED_MPH };
-enum csv_time_unit { CSV_TIME_AUTO = 0, CSV_TIME_ISO, CSV_TIME_UNIX, CSV_TIME_ELAPSED };
-
-struct read_opts {
-    double sample_step;            /* seed JSON: seconds per sample (default 6) */
-    enum csv_speed_unit csv_speed; /* CSV: unit of a bare "speed" column */
-    enum csv_time_unit csv_time;   /* CSV: how to read the time column */
-    struct hr_limits lim;          /* input budgets (limits.h): inflated bytes, samples, footer */
-};
-void read_opts_default(struct read_opts *o);
 
 const char *format_name(enum hr_format f);
 /* Detect from the first bytes (already inflated if gzip). */
 enum hr_format io_detect(const uint8_t *buf, size_t n);
 
+/* The first bytes of buf (at most cap), inflated when buf is gzip; returns how many were written. */
+size_t io_peek(const uint8_t *buf, size_t n, uint8_t *out, size_t cap);
+/* Detect the format of a buffer held in memory (gzip inflated for the look). */
+enum hr_format io_detect_buffer(const uint8_t *buf, size_t n);
 /* Detect the format of a file from its first bytes (gzip inflated). FMT_UNKNOWN if unreadable. */
 enum hr_format io_detect_path(const char *path);
 /* Read a file: gzip inflated transparently, format from content. FitRec files are streamed. */

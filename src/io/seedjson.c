@@ -3,6 +3,7 @@
  * at i * read_opts.sample_step seconds (default 6) and start_time is NaN. An optional "heart_rate"
  * list (bpm) is read when present; other keys are skipped. Lists of different lengths are padded
  * with NaN to the longest. */
+#include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
 #include <math.h>

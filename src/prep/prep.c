@@ -46,7 +46,7 @@ static int grid_steps(double span_s, const struct prep_opts *o)
     return (int)floor(span_s / o->step) + 1;
 }
 
-static int sport_ok(const char *sport, const char *want)
+int prep_sport_wanted(const char *sport, const char *want)
 {
     if (!strcasecmp(want, "any") || !sport[0])
         return 1; /* files that state no sport are taken as what the user imports */
@@ -429,7 +429,7 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         st = &dummy;
     }
     memset(out, 0, sizeof *out);
-    if (!sport_ok(w->sport, o->sport))
+    if (!prep_sport_wanted(w->sport, o->sport))
         return reject(out, REJ_NOT_RUNNING, why, st);
     if (w->grid_step > 0 && fabsf(w->grid_step - o->step) < 1e-6f) {
         int rc = grid_copy(w, o, out, why, st, e);

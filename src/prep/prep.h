@@ -66,6 +66,10 @@ struct prep_stats {
     long long accepted;
 };
 
+/* The sport filter of prep_opts.sport: 1 when a workout of this sport is kept ("" = unstated: kept;
+ * want "running" = any running sport; "any"; else a substring). Import uses it to skip members of an
+ * archive whose index names another sport before parsing them. */
+int prep_sport_wanted(const char *sport, const char *want);
 /* Returns 0 and fills *out (owned) when accepted; 1 when rejected (*why set, stats counted);
  * -1 on error (out of memory). */
 int prep_workout(const struct workout *w, const struct prep_opts *o, struct series *out,

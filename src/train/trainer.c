@@ -7,9 +7,11 @@
 #include "nn/optim.h"
 #include "train/batcher.h"
 #include "train/dist.h"
+#include "util/fileio.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/progress.h"
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -711,9 +713,9 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     } else if (lead && save_resume(resume_path, &m, &adam, &rs, o, ds, e)) {
         goto out_adam; /* a resume file from the start, so that an interrupted first epoch can resume */
     }
-    FILE *log = lead ? fopen(log_path, o->resume ? "a" : "w") : fopen("/dev/null", "w");
+    FILE *log = lead ? open_log_file(log_path, o->resume) : fopen("/dev/null", "w");
     if (!log) {
-        hr_fail(e, "train: cannot write the log %s", log_path);
+        hr_fail(e, "train: cannot write the log %s: %s", log_path, strerror(errno));
         goto out_adam;
     }
     int T_cap = 0;

@@ -247,6 +247,17 @@ void atomic_abort(struct atomic_file *a)
         unlink(a->tmp);
 }
 
+FILE *open_log_file(const char *path, int append)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, append ? "a" : "w");
+    if (!f)
+        close(fd);
+    return f;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t n, struct hr_err *e)
 {
     struct atomic_file a;

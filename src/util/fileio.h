@@ -26,6 +26,9 @@ int atomic_commit(struct atomic_file *a, struct hr_err *e); /* fflush+fsync+clos
 void atomic_abort(struct atomic_file *a);                   /* close and unlink the temp file */
 /* fsync the folder holding path (after a rename into it). */
 int sync_folder_of(const char *path, struct hr_err *e);
+/* A log written as it goes (not atomically): opened for append (or truncated), created 0666 less the
+ * umask, never through a symlink (O_NOFOLLOW). NULL with errno set on failure. */
+FILE *open_log_file(const char *path, int append);
 /* Write a whole buffer atomically. */
 int write_file_atomic(const char *path, const void *data, size_t n, struct hr_err *e);
 

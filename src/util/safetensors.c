@@ -87,10 +87,13 @@ static int parse_tensor(const struct json *v, const char *name, uint64_t data_le
         return hr_fail_at(e, name, 8, "tensor '%s': data_offsets [%llu, %llu] outside data of %llu bytes",
                           key, (unsigned long long)t->begin, (unsigned long long)t->end,
                           (unsigned long long)data_len);
-    if (t->end - t->begin != numel * dtype_sizes[found])
+    /* element count x dtype size, overflow-checked (2^61 F64 elements would wrap to 0 bytes) */
+    uint64_t need;
+    if (__builtin_mul_overflow(numel, (uint64_t)dtype_sizes[found], &need))
+        return hr_fail_at(e, name, 8, "tensor '%s': shape too large for its dtype", key);
+    if (t->end - t->begin != need)
         return hr_fail_at(e, name, 8, "tensor '%s': %llu bytes but dtype x shape needs %llu", key,
-                          (unsigned long long)(t->end - t->begin),
-                          (unsigned long long)(numel * dtype_sizes[found]));
+                          (unsigned long long)(t->end - t->begin), (unsigned long long)need);
     for (const struct json *x = v->items; x < v->items + v->n; x++)
         if (strcmp(x->key, "dtype") && strcmp(x->key, "shape") && strcmp(x->key, "data_offsets"))
             return hr_fail_at(e, name, 8, "tensor '%s': unknown field '%s'", key, x->key);

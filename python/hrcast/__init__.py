@@ -1,0 +1,242 @@
+"""hrcast — predict a runner's heart rate from pace and terrain, from Python.
+
+A thin ctypes binding of libhrcast.so.0 (the C API of include/hrcast.h): nothing to compile, NumPy in and out.
+
+    import hrcast
+    m = hrcast.Model("model.safetensors")
+    hr = m.predict(speed, altitude, step=1.0)   # one value per model step (m.step seconds)
+    run = m.predict_file("run.fit")             # dict of arrays: time, speed, altitude, hr, hr_actual, ...
+
+Errors raise hrcast.Error with the library's one-line message. The library is found, in this order, at
+$HRCAST_LIB; where `make install` recorded it (_libpath.py); three folders above this package
+(PREFIX/lib for PREFIX/lib/python3*/*-packages/hrcast); the source tree's build/; the system loader.
+"""
+import ctypes
+import os
+
+try:
+    import numpy as np
+except ImportError as exc:  # pragma: no cover - depends on the machine
+    raise ImportError("hrcast needs NumPy (Debian: apt-get install python3-numpy; or pip install numpy)") from exc
+
+__all__ = ["Model", "Error", "version", "library_path"]
+
+_SONAME = "libhrcast.so.0"
+_API_VERSION = "0.1.0"
+
+
+class Error(Exception):
+    """An error reported by libhrcast (a bad path, a bad model, a file it cannot read)."""
+
+
+class _Result(ctypes.Structure):
+    # mirrors struct hrcast_result of include/hrcast.h
+    _fields_ = [
+        ("n", ctypes.c_int),
+        ("step_s", ctypes.c_float),
+        ("time_s", ctypes.POINTER(ctypes.c_float)),
+        ("speed", ctypes.POINTER(ctypes.c_float)),
+        ("altitude", ctypes.POINTER(ctypes.c_float)),
+        ("hr", ctypes.POINTER(ctypes.c_float)),
+        ("hr_sigma", ctypes.POINTER(ctypes.c_float)),
+        ("hr_actual", ctypes.POINTER(ctypes.c_float)),
+        ("mae", ctypes.c_double),
+        ("source", ctypes.c_char * 256),
+    ]
+
+
+def _candidates():
+    env = os.environ.get("HRCAST_LIB")
+    if env:
+        yield env
+        return
+    try:
+        from . import _libpath  # written by make install
+
+        yield _libpath.LIBRARY
+    except ImportError:
+        pass
+    here = os.path.dirname(os.path.abspath(__file__))
+    yield os.path.normpath(os.path.join(here, "..", "..", "..", _SONAME))  # PREFIX/lib
+    yield os.path.normpath(os.path.join(here, "..", "..", "build", _SONAME))  # source tree
+    yield _SONAME  # the system loader (ldconfig, LD_LIBRARY_PATH)
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        if os.sep in path and not os.path.exists(path):
+            tried.append(path)
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as exc:
+            tried.append("%s (%s)" % (path, exc))
+            continue
+        return lib, path
+    raise ImportError("hrcast: cannot load %s; tried: %s. Install hrcast (make install) or set HRCAST_LIB"
+                      % (_SONAME, "; ".join(tried)))
+
+
+_lib, library_path = _load()
+_ERRLEN = 1024
+_fp = ctypes.POINTER(ctypes.c_float)
+_lib.hrcast_version.restype = ctypes.c_char_p
+_lib.hrcast_version.argtypes = []
+_lib.hrcast_model_load.restype = ctypes.c_void_p
+_lib.hrcast_model_load.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_model_free.restype = None
+_lib.hrcast_model_free.argtypes = [ctypes.c_void_p]
+_lib.hrcast_model_kind.restype = ctypes.c_char_p
+_lib.hrcast_model_kind.argtypes = [ctypes.c_void_p]
+_lib.hrcast_model_step.restype = ctypes.c_float
+_lib.hrcast_model_step.argtypes = [ctypes.c_void_p]
+_lib.hrcast_model_card.restype = ctypes.c_char_p
+_lib.hrcast_model_card.argtypes = [ctypes.c_void_p]
+_lib.hrcast_model_set_int8.restype = ctypes.c_int
+_lib.hrcast_model_set_int8.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_predict_arrays.restype = ctypes.c_int
+_lib.hrcast_predict_arrays.argtypes = [ctypes.c_void_p, _fp, _fp, ctypes.c_int, ctypes.c_float, ctypes.c_char,
+                                       ctypes.POINTER(_Result), ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_predict_file.restype = ctypes.c_int
+_lib.hrcast_predict_file.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.POINTER(_Result)),
+                                     ctypes.POINTER(ctypes.c_int), ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_result_free.restype = None
+_lib.hrcast_result_free.argtypes = [ctypes.POINTER(_Result)]
+_lib.hrcast_results_free.restype = None
+_lib.hrcast_results_free.argtypes = [ctypes.POINTER(_Result), ctypes.c_int]
+
+if _lib.hrcast_version().decode() != _API_VERSION:
+    raise ImportError("hrcast: %s is version %s, this module expects %s"
+                      % (library_path, _lib.hrcast_version().decode(), _API_VERSION))
+
+
+def version():
+    """The version of the loaded libhrcast ("0.1.0")."""
+    return _lib.hrcast_version().decode()
+
+
+def _array(ptr, n):
+    if not ptr:
+        return None
+    return np.ctypeslib.as_array(ptr, shape=(n,)).astype(np.float32, copy=True)
+
+
+def _result_dict(r):
+    n = r.n
+    return {
+        "time": _array(r.time_s, n),
+        "speed": _array(r.speed, n),
+        "altitude": _array(r.altitude, n),
+        "hr": _array(r.hr, n),
+        "hr_sigma": _array(r.hr_sigma, n),
+        "hr_actual": _array(r.hr_actual, n),
+        "mae": r.mae,
+        "step": r.step_s,
+        "source": r.source.decode("utf-8", "replace"),
+    }
+
+
+def _path_bytes(path):
+    return os.fsencode(os.fspath(path))
+
+
+class Model:
+    """A model file (LSTM, physio or constant) loaded by libhrcast; use it from one thread at a time."""
+
+    def __init__(self, path):
+        err = ctypes.create_string_buffer(_ERRLEN)
+        self._m = _lib.hrcast_model_load(_path_bytes(path), err, _ERRLEN)
+        if not self._m:
+            raise Error(err.value.decode("utf-8", "replace"))
+
+    def close(self):
+        if getattr(self, "_m", None):
+            _lib.hrcast_model_free(self._m)
+            self._m = None
+
+    def __del__(self):
+        self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _handle(self):
+        if not self._m:
+            raise Error("model is closed")
+        return self._m
+
+    @property
+    def kind(self):
+        """"lstm", "physio" or "constant"."""
+        return _lib.hrcast_model_kind(self._handle()).decode()
+
+    @property
+    def step(self):
+        """Seconds per step of the model's grid (every prediction is on it)."""
+        return float(_lib.hrcast_model_step(self._handle()))
+
+    @property
+    def card(self):
+        """The model's metadata (JSON text)."""
+        return _lib.hrcast_model_card(self._handle()).decode("utf-8", "replace")
+
+    def set_int8(self, on=True):
+        """LSTM models: 8-bit integer products (faster, within a few tenths of a bpm)."""
+        err = ctypes.create_string_buffer(_ERRLEN)
+        if _lib.hrcast_model_set_int8(self._handle(), 1 if on else 0, err, _ERRLEN):
+            raise Error(err.value.decode("utf-8", "replace"))
+
+    def predict(self, speed, altitude=None, step=1.0, gender="u"):
+        """Heart rate of a run given as speed (m/s) and altitude (m, optional) sampled every `step` seconds.
+
+        The run is cleaned and resampled onto the model's grid like any file, so the result has one value
+        per model step (self.step seconds). Returns a float32 array of bpm, or (hr, sigma) for a model that
+        predicts its uncertainty (an LSTM trained with --loss nll, a physio model)."""
+        sp = np.ascontiguousarray(speed, dtype=np.float32).ravel()
+        alt = None
+        if altitude is not None:
+            alt = np.ascontiguousarray(altitude, dtype=np.float32).ravel()
+            if alt.shape != sp.shape:
+                raise Error("altitude has %d samples, speed %d" % (alt.size, sp.size))
+        g = gender[:1].lower() if gender else "u"
+        r = _Result()
+        err = ctypes.create_string_buffer(_ERRLEN)
+        rc = _lib.hrcast_predict_arrays(self._handle(), sp.ctypes.data_as(_fp),
+                                        alt.ctypes.data_as(_fp) if alt is not None else None, int(sp.size),
+                                        float(step), g.encode(), ctypes.byref(r), err, _ERRLEN)
+        if rc:
+            raise Error(err.value.decode("utf-8", "replace"))
+        try:
+            hr = _array(r.hr, r.n)
+            sigma = _array(r.hr_sigma, r.n)
+        finally:
+            _lib.hrcast_result_free(ctypes.byref(r))
+        return (hr, sigma) if sigma is not None else hr
+
+    def predict_workouts(self, path):
+        """Every workout of a file (FIT, TCX, GPX, CSV, FitRec, seed JSON, Parquet, a dataset): a list of
+        dicts as predict_file returns."""
+        out = ctypes.POINTER(_Result)()
+        count = ctypes.c_int(0)
+        err = ctypes.create_string_buffer(_ERRLEN)
+        if _lib.hrcast_predict_file(self._handle(), _path_bytes(path), ctypes.byref(out), ctypes.byref(count),
+                                    err, _ERRLEN):
+            raise Error(err.value.decode("utf-8", "replace"))
+        try:
+            return [_result_dict(out[i]) for i in range(count.value)]
+        finally:
+            _lib.hrcast_results_free(out, count)
+
+    def predict_file(self, path):
+        """The one workout of a file, predicted on the model's grid: a dict of float32 arrays "time" (s),
+        "speed" (m/s), "altitude" (m), "hr" (predicted bpm), "hr_sigma" (None unless NLL), "hr_actual"
+        (recorded bpm, NaN where masked; None when the file has none), and "mae", "step", "source".
+        A file holding several workouts raises Error: use predict_workouts."""
+        runs = self.predict_workouts(path)
+        if len(runs) != 1:
+            raise Error("%s: holds %d workouts; use predict_workouts" % (os.fspath(path), len(runs)))
+        return runs[0]

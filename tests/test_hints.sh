@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# test_hints.sh — every hint hrcast prints runs as printed: the demo's "Next:" lines and `hrcast help`'s
+# example name the program as it was invoked (bin/hrcast when not on PATH, hrcast when found on PATH) and
+# files that exist; each demo line (but the browser and the server) is pasted into a shell where the demo
+# ran and must exit 0.
+# Usage: tests/test_hints.sh [path/to/hrcast]
+set -uo pipefail
+BIN=$(readlink -f "${1:-${HRCAST_BIN:-build/hrcast}}")
+tmp=$(mktemp -d /tmp/hrcast-hints-test.XXXXXX)
+pass=0; fail=0
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+mkdir -p "$tmp/bin" && ln -s "$BIN" "$tmp/bin/hrcast"
+cd "$tmp"
+
+# next_lines FILE: the commands after "Next:", without their comments
+next_lines() { sed -n '/Next:$/,$p' "$1" | sed 1d | sed 's/ *#.*//; s/^ *//'; }
+for how in relative path; do
+  if [ $how = relative ]; then
+    bin/hrcast demo --quick --budget 2 --athletes 4 --workouts 3 -o demo-$how > next.$how 2>/dev/null; want=bin/hrcast
+  else
+    PATH="$tmp/bin:$PATH" hrcast demo --quick --budget 2 --athletes 4 --workouts 3 -o demo-$how > next.$how 2>/dev/null
+    want=hrcast
+  fi
+  check "demo ($how): Next: lines call $want" '[ "$(next_lines next.$how | grep -c "^$want ")" = 3 ] || { cat next.$how; false; }'
+  check "demo ($how): the report line names an opener and a file that exists" \
+    'line=$(next_lines next.$how | head -1); command -v open >/dev/null || [ "${line%% *}" = xdg-open ] && [ -f "${line#* }" ]'
+  next_lines next.$how | grep -v " serve " | grep "^$want " > cmds.$how
+  path=$PATH
+  [ $how = path ] && path="$tmp/bin:$PATH"
+  while read -r line; do
+    check "demo ($how): runs as printed: ${line:0:60}..." 'PATH="$path" eval "$line" > /dev/null 2>&1'
+  done < cmds.$how
+  check "demo ($how): the serve line names a model that exists" \
+    '[ -f "$(next_lines next.$how | grep " serve " | sed "s/.*--model //")" ]'
+done
+check "help: the example and the --help hint name bin/hrcast" \
+  'bin/hrcast help | grep -q "^.bin/hrcast COMMAND --help. shows" && bin/hrcast help | grep -q "^Example: bin/hrcast import .* && bin/hrcast info "'
+check "help from PATH: they name hrcast" 'PATH="$tmp/bin:$PATH" hrcast help | grep -q "^Example: hrcast import"'
+check "unknown command: the hint runs as printed" \
+  'bin/hrcast bogus 2> err; hint=$(sed -n "s/.*(see .\(.*\).)$/\1/p" err); [ "$hint" = "bin/hrcast help" ] && $hint > /dev/null'
+echo
+echo "test_hints.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# test_python.sh — the Python package in python/ (ctypes over libhrcast.so.0, NumPy in and out) against the
+# CLI: predict_file equals `hrcast predict` (every step, unrounded, with the NLL sigma), predict(arrays)
+# equals the CLI on the same samples written as seed JSON, bad paths raise hrcast.Error with the library's
+# message, and `pip install ./python` works offline in a venv. Needs a Python with NumPy (Debian:
+# python3-numpy); skipped with a message without one. Usage: tests/test_python.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+root=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${HRCAST_BUILD:-$root/build}
+pass=0; fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+skip() { echo "test_python.sh: skipped: $1"; echo "test_python.sh: 0 passed, 0 failed, 1 skipped"; exit 0; }
+case "${HRCAST_OPT:-}" in *-fsanitize*) skip "a sanitizer build's library cannot be loaded into python" ;; esac
+for py in python3 /usr/bin/python3; do "$py" -c 'import numpy' 2>/dev/null && break; py=; done
+[ -n "$py" ] || skip "no Python with NumPy (apt-get install python3-numpy)"
+[ -e "$BUILD/libhrcast.so.0" ] || skip "$BUILD/libhrcast.so.0 not built (make)"
+tmp=$(mktemp -d /tmp/hrcast-py-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+export HRCAST_LIB="$BUILD/libhrcast.so.0" PYTHONPATH="$root/python"
+pyrun() { "$py" -c "$@"; }
+
+"$BIN" simulate --athletes 3 --workouts 3 --seed 5 --emit-files "$tmp/runs" -o "$tmp/sim.hrd" -q
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/nll.safetensors" --hidden 8 --epochs 1 --batch 4 --loss nll -q 2>/dev/null
+"$BIN" fit-physio "$tmp/sim.hrd" -o "$tmp/physio.safetensors" -q 2>/dev/null
+fit=$(ls "$tmp"/runs/*/*.fit | head -1)
+gpx=$(ls "$tmp"/runs/*/*.gpx | head -1)
+
+check "import hrcast: the library version" 'pyrun "import hrcast; assert hrcast.version() == \"$("$BIN" --version | cut -d" " -f2)\""'
+# the CLI's --inputs JSON writes every number unrounded
+for f in "$fit" "$gpx"; do
+  "$BIN" predict "$tmp/nll.safetensors" "$f" --format json --inputs -q > "$tmp/cli.json"
+  check "predict_file = hrcast predict, every step and sigma ($(basename "$f"))" 'pyrun "
+import json, numpy as np, hrcast
+w = json.load(open(\"$tmp/cli.json\"))[\"workouts\"][0]
+r = hrcast.Model(\"$tmp/nll.safetensors\").predict_file(\"$f\")
+assert set(r) >= {\"time\", \"speed\", \"altitude\", \"hr\", \"hr_sigma\", \"hr_actual\"}
+assert len(r[\"hr\"]) == len(w[\"hr_pred\"]) > 10
+assert np.array_equal(r[\"hr\"], np.float32(w[\"hr_pred\"])), np.abs(r[\"hr\"] - np.float32(w[\"hr_pred\"])).max()
+assert np.array_equal(r[\"hr_sigma\"], np.float32(w[\"hr_sigma\"]))
+assert r[\"hr_actual\"] is not None and np.isfinite(r[\"hr_actual\"]).sum() > 10
+assert np.all(np.diff(r[\"time\"]) > 0)
+"'
+done
+"$BIN" predict "$tmp/physio.safetensors" "$fit" --format json -q > "$tmp/phys.json"
+check "physio model: predict_file HR and sigma as the CLI's (0.1 bpm rounding)" 'pyrun "
+import json, numpy as np, hrcast
+w = json.load(open(\"$tmp/phys.json\"))[\"workouts\"][0]
+r = hrcast.Model(\"$tmp/physio.safetensors\").predict_file(\"$fit\")
+assert len(r[\"hr\"]) == len(w[\"hr_pred\"]) > 10
+assert np.abs(r[\"hr\"] - np.array(w[\"hr_pred\"])).max() <= 0.051
+assert np.abs(r[\"hr_sigma\"] - np.array(w[\"hr_sigma\"])).max() <= 0.051
+"'
+# arrays: the same samples written as seed JSON (km/h, one sample every 2 s) and given to the CLI
+pyrun "
+import json, numpy as np
+rng = np.random.default_rng(1)
+n = 900
+speed = (3.0 + 0.5 * np.sin(np.arange(n) / 60.0)).astype(np.float32)
+alt = (100 + np.cumsum(rng.normal(0, 0.2, n))).astype(np.float32)
+np.save('$tmp/speed.npy', speed); np.save('$tmp/alt.npy', alt)
+json.dump({'speed': [float(v) * 3.6 for v in speed], 'altitude': [float(a) for a in alt]}, open('$tmp/seed.json', 'w'))
+"
+"$BIN" predict "$tmp/nll.safetensors" "$tmp/seed.json" --sample-step 2 --format json --inputs -q > "$tmp/seed_cli.json"
+check "predict(speed, altitude, step=2) = hrcast predict of the same samples" 'pyrun "
+import json, numpy as np, hrcast
+w = json.load(open(\"$tmp/seed_cli.json\"))[\"workouts\"][0]
+m = hrcast.Model(\"$tmp/nll.safetensors\")
+hr, sigma = m.predict(np.load(\"$tmp/speed.npy\"), np.load(\"$tmp/alt.npy\"), step=2.0)
+assert isinstance(hr, np.ndarray) and hr.dtype == np.float32 and len(hr) == len(w[\"hr_pred\"]) > 100
+assert np.abs(hr - np.array(w[\"hr_pred\"])).max() < 1e-3, np.abs(hr - np.array(w[\"hr_pred\"])).max()
+assert np.all(sigma > 0)
+"'
+check "predict without altitude (physio model: HR and sigma)" 'pyrun "
+import numpy as np, hrcast
+m = hrcast.Model(\"$tmp/physio.safetensors\")
+hr, sigma = m.predict(np.full(600, 3.2), step=1.0)
+assert len(hr) == len(sigma) == round(600 / m.step) and np.all(np.isfinite(hr)) and 60 < hr.mean() < 200
+"'
+# raises CALL TEXT: the Python expression CALL raises hrcast.Error whose message contains TEXT
+raises() {
+  pyrun "
+import hrcast
+m = hrcast.Model('$tmp/physio.safetensors')
+try:
+    $1
+except hrcast.Error as e:
+    assert '$2' in str(e), e
+else:
+    raise SystemExit('no error')
+"
+}
+check "a missing model raises hrcast.Error with the path" 'raises "hrcast.Model(\"$tmp/none.safetensors\")" none.safetensors'
+check "a missing workout file raises hrcast.Error with the path" 'raises "m.predict_file(\"$tmp/nope.fit\")" nope.fit'
+check "a file that is not a model raises hrcast.Error" 'raises "hrcast.Model(\"$fit\")" "$(basename "$fit")"'
+check "a dataset with many workouts: predict_file says use predict_workouts" \
+  'pyrun "import hrcast; assert len(hrcast.Model(\"$tmp/physio.safetensors\").predict_workouts(\"$tmp/sim.hrd\")) > 1" &&
+   raises "m.predict_file(\"$tmp/sim.hrd\")" predict_workouts'
+
+# pip install ./python offline in a venv (Debian's python3-venv; NumPy from the system site)
+if "$py" -m venv --help >/dev/null 2>&1 && "$py" -c 'import setuptools' 2>/dev/null; then
+  cp -r "$root/python" "$tmp/pysrc"
+  "$py" -m venv --system-site-packages "$tmp/venv" > "$tmp/venv.log" 2>&1 &&
+    "$tmp/venv/bin/pip" install --no-index --no-build-isolation "$tmp/pysrc" >> "$tmp/venv.log" 2>&1; rc=$?
+  check "pip install --no-index --no-build-isolation ./python in a venv" '[ $rc -eq 0 ] || { tail -5 $tmp/venv.log; false; }'
+  check "the venv imports the installed package" '(cd "$tmp" && PYTHONPATH= "$tmp/venv/bin/python" -c "import hrcast, os; assert \"venv\" in hrcast.__file__, hrcast.__file__")'
+else
+  echo "skip pip install in a venv (no venv module or setuptools for $py: apt-get install python3-venv)"
+fi
+echo
+echo "test_python.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# help2man.sh — writes the man pages of hrcast from the binary's own help texts, so that a page and
+# `--help` never disagree: hrcast.1 from `hrcast help` (NAME, SYNOPSIS, one entry per command) and
+# hrcast-CMD.1 from `hrcast CMD --help` (the usage line as SYNOPSIS, the rest of the text verbatim, each
+# "options:"/"examples:" heading as a section). Run by the Makefile after linking; reads nothing else.
+# Usage: tools/help2man.sh BUILD/hrcast OUTDIR
+set -euo pipefail
+bin=$1 out=$2
+mkdir -p "$out"
+# run it by its bare name (found on PATH), as an installed hrcast is: its hints then say "hrcast ..."
+PATH="$(cd "$(dirname "$bin")" && pwd):$PATH"
+bin=hrcast
+version=$("$bin" --version | awk '{print $2}')
+
+# roff escaping of one line of plain text: backslash, hyphen (so pasted options work), leading . and '
+esc() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^\([.']\)/\\\\\&\1/"; }
+
+# body TEXT: the help text after its usage lines; "word:" lines become sections, the rest stays verbatim
+body() {
+  awk 'BEGIN { print ".SH DESCRIPTION"; print ".nf" }
+       /^[a-z][a-z ]*:$/ { print ".fi"; print ".SH " toupper(substr($0, 1, length($0) - 1)); print ".nf"; next }
+       { print }
+       END { print ".fi" }' | sed -e 's/^\.SH \(.*\)\\-\(.*\)$/.SH \1-\2/'
+}
+
+commands=$("$bin" help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }')
+{
+  echo ".TH HRCAST 1 \"\" \"hrcast $version\" \"hrcast manual\""
+  echo ".SH NAME"
+  "$bin" help | head -1 | sed -e "s/^hrcast $version — /hrcast \\\\- /"
+  echo ".SH SYNOPSIS"
+  echo ".B hrcast"
+  echo "COMMAND [options]"
+  echo ".br"
+  echo ".B hrcast"
+  echo "\\-\\-version | help [COMMAND]"
+  echo ".SH COMMANDS"
+  "$bin" help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print } f && /^$/ { exit }' |
+    while read -r name summary; do
+      printf '.TP\n.BR hrcast\\-%s (1)\n%s\n' "$(printf '%s' "$name" | esc)" "$(printf '%s' "$summary" | esc)"
+    done
+  echo ".SH DESCRIPTION"
+  echo ".nf"
+  "$bin" help | awk '/^commands:/ { f = 1; next } f && /^$/ { f = 2; next } f == 2 { print }' | esc
+  echo ".fi"
+  echo ".SH SEE ALSO"
+  for c in $commands; do printf '.BR hrcast\\-%s (1)\n' "$(printf '%s' "$c" | esc)"; done
+} > "$out/hrcast.1.tmp"
+mv "$out/hrcast.1.tmp" "$out/hrcast.1"
+
+for c in $commands; do
+  summary=$("$bin" help | awk -v c="$c" '$1 == c { $1 = ""; sub(/^ +/, ""); print; exit }')
+  help=$("$bin" "$c" --help)
+  page="$out/hrcast-$c.1"
+  {
+    echo ".TH HRCAST-$(printf '%s' "$c" | tr a-z A-Z | esc) 1 \"\" \"hrcast $version\" \"hrcast manual\""
+    echo ".SH NAME"
+    printf 'hrcast\\-%s \\- %s\n' "$(printf '%s' "$c" | esc)" "$(printf '%s' "$summary" | esc)"
+    echo ".SH SYNOPSIS"
+    echo ".nf"
+    # the usage lines: up to the first blank line, without "usage: "
+    printf '%s\n' "$help" | awk '/^$/ { exit } { sub(/^usage: /, ""); print }' | esc
+    echo ".fi"
+    printf '%s\n' "$help" | awk 'f { print } /^$/ && !f { f = 1 }' | esc | body
+    echo ".SH SEE ALSO"
+    echo ".BR hrcast (1)"
+  } > "$page.tmp"
+  mv "$page.tmp" "$page"
+done

@@ -52,6 +52,11 @@ for c in train fit-physio info export; do
   "$BIN" $c "$tmp/m.safetensors" "${out[@]}" >/dev/null 2>"$tmp/e"; rc=$?
   check "$c MODEL: 'a model, not a dataset'" '[ $rc -eq 1 ] && lines 1 && grep -q "m.safetensors is a model, not a dataset" $tmp/e'
 done
+"$BIN" plan "$tmp/sim.hrd" --distance 5000 --target-time 25:00 >/dev/null 2>"$tmp/e"; rc=$?
+check "plan DATASET: 'a dataset, not a model', the synopsis, no header length" \
+  '[ $rc -eq 1 ] && lines 1 && grep -q "sim.hrd is an hrcast dataset, not a model (usage: hrcast plan MODEL" $tmp/e && ! grep -q "header length" $tmp/e'
+"$BIN" plan "$tmp/p.safetensors" --distance 5000 --target-time 25:00 --athlete nobody >/dev/null 2>"$tmp/e"; rc=$?
+check "plan --athlete nobody: exit 2, the valid athletes listed" '[ $rc -eq 2 ] && grep -q "sim0001" $tmp/e'
 "$BIN" predict "$fit" "$tmp/sim.hrd" >/dev/null 2>"$tmp/e"; rc=$?
 check "predict RECORDING ...: not a model, how to make one" \
   '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a model" $tmp/e && grep -q "then $BIN train" $tmp/e'

@@ -196,31 +196,36 @@ int cmd_plan(int argc, char **argv)
     struct hr_err e = {{0}};
     struct plan_course course;
     if (course_path ? plan_course_load(course_path, &course, &e) : plan_course_flat(&course, distance, &e)) {
-        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        cli_error("plan", e.msg);
         return 1;
     }
     if (course_path && !course.has_alt)
         hr_warn("%s: the course has no altitude; planning it as flat", course_path);
     po.target_s = pace_text ? pace * course.length / 1000.0 : target;
     struct predictor p;
-    if (predictor_load(argv[optind], &p, &e)) {
-        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+    if (cli_load_model("plan", usage_text, argv[optind], &p)) {
         plan_course_free(&course);
         return 1;
+    }
+    int rc_athlete = po.athlete[0] ? cli_check_model_athlete("plan", &p, argv[optind], po.athlete) : 0;
+    if (rc_athlete) {
+        predictor_free(&p);
+        plan_course_free(&course);
+        return rc_athlete;
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct plan_result r;
     int rc = 0;
     if (plan_make(&p, &course, &po, &r, &e)) {
-        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        cli_error("plan", e.msg);
         rc = 1;
         goto out;
     }
     if (isfinite(po.hr_cap) && r.score.above_cap_s > 0) {
         /* the cap is not met at this target: say so, and compute the fastest finish that meets it */
         if (plan_fastest_under_cap(&p, &course, &po, &r.cap_fastest_s, &r.cap_fastest_by, &e)) {
-            fprintf(stderr, "hrcast plan: %s\n", e.msg);
+            cli_error("plan", e.msg);
             rc = 1;
             plan_result_free(&r);
             goto out;
@@ -229,10 +234,10 @@ int cmd_plan(int argc, char **argv)
         plan_fmt_time(po.target_s, 0, want, sizeof want);
         plan_fmt_time(r.cap_fastest_s, 0, fast, sizeof fast);
         if (isfinite(r.cap_fastest_s))
-            hr_warn("plan: --hr-cap %.0f cannot be met in %s (%.0f s above it); the fastest finish that stays under "
+            hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it); the fastest finish that stays under "
                     "it is %s (%s)", po.hr_cap, want, r.score.above_cap_s, fast, plan_strategy_name(r.cap_fastest_by));
         else
-            hr_warn("plan: --hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort in "
+            hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort in "
                     "up to twice that time (48 h at most)", po.hr_cap, want, r.score.above_cap_s);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -242,12 +247,12 @@ int cmd_plan(int argc, char **argv)
     struct plan_info in = {.model_path = argv[optind], .model_kind = p.kind, .model_step = p.step,
                            .target_s = po.target_s, .fixed_pace = pace_text != NULL};
     if (json ? plan_print_json(stdout, &in, &course, &r, &e) : plan_print_table(stdout, &in, &course, &r, &e)) {
-        fprintf(stderr, "hrcast plan: %s\n", e.msg);
+        cli_error("plan", e.msg);
         rc = 1;
     }
     if (plot) {
         if (plan_plot(plot, &in, &course, &r, &e)) {
-            fprintf(stderr, "hrcast plan: %s\n", e.msg);
+            cli_error("plan", e.msg);
             rc = 1;
         } else
             hr_info("plan: wrote %s", plot);

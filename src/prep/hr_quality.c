@@ -203,21 +203,6 @@ static void rule_stuck(struct hrq *q)
     }
 }
 
-/* The pace around a change ending at step k: running, no stop in the STEADY_BEFORE_S before the
- * change, and the mean speed during the change within STEADY_MPS of the mean before it. */
-static int steady_at(const struct hrq *q, int k)
-{
-    int lag = steps_of(q, JUMP_S), a = k - lag - steps_of(q, STEADY_BEFORE_S);
-    if (a < 0 || k >= q->n)
-        return 0;
-    for (int j = a; j <= k; j++)
-        if (!(q->speed[j] >= STOP_MPS))
-            return 0;
-    float before = mean_speed(q, a, k - lag + 1);
-    float during = mean_speed(q, k - lag, k + 1);
-    return before >= MOVING_MPS && during >= MOVING_MPS && fabsf(before - during) <= STEADY_MPS;
-}
-
 /* The pace does not explain a change of HR in direction dir ending at step k: running with no stop in
  * the STEADY_BEFORE_S before the change, and the mean speed during the change has not moved the same way
  * as HR by more than STEADY_MPS (HR that falls while the runner speeds up, or rises while the runner
@@ -234,6 +219,9 @@ static int pace_unexplained(const struct hrq *q, int k, int dir)
     float during = mean_speed(q, k - lag, k + 1);
     return before >= MOVING_MPS && during >= MOVING_MPS && (during - before) * (float)dir <= STEADY_MPS;
 }
+
+/* The pace around a change ending at step k is steady: it explains no change of HR either way. */
+static int steady_at(const struct hrq *q, int k) { return pace_unexplained(q, k, 1) && pace_unexplained(q, k, -1); }
 
 /* A jump of HR at step k (over the JUMP_S before it) that the pace does not explain: +1 up, -1 down,
  * 0 none. */

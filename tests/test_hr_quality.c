@@ -256,6 +256,24 @@ static void test_level_shift(void **state)
     assert_int_equal(count(&r, HRQ_LEVEL_SHIFT), 0);
 }
 
+static void test_level_shift_soon_after_a_stop(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    for (int k = 110; k < 116; k++) /* a minute standing, HR falls 30 bpm and comes back when running */
+        r.speed[k] = 0.0f;
+    for (int k = 110; k < 122; k++)
+        r.hr[k] -= 30.0f * (float)(k < 116 ? (k - 109) / 6.0 : (122 - k) / 6.0);
+    assess(&r, 1);
+    assert_int_equal(flagged(&r), 0); /* the heart's own fall and rise */
+    for (int k = 119; k < 180; k++)   /* 30 s after the restart the reading jumps 40 bpm up for 10 min */
+        r.hr[k] += 40.0f;
+    assess(&r, 1);
+    assert_true(count(&r, HRQ_LEVEL_SHIFT) >= 58);
+    assert_true(flagged(&r) <= 63);
+}
+
 static void test_spike(void **state)
 {
     (void)state;
@@ -446,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_dropout_that_ends_during_a_stop),
         cmocka_unit_test(test_stuck),
         cmocka_unit_test(test_level_shift),
+        cmocka_unit_test(test_level_shift_soon_after_a_stop),
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_names_round_trip),
         cmocka_unit_test(test_dataset_stores_verdicts_and_reads_version_1),

@@ -28,6 +28,7 @@
 /* jumps (lock-on, dropout, level shift) */
 #define JUMP_S 20.0f           /* a jump happens within this time ... */
 #define JUMP_BPM 20.0f         /* ... and is at least this large */
+#define JUMP_BIG_BPM 35.0f      /* a jump this large while running counts whatever the pace did before */
 #define RETURN_BPM 15.0f       /* an opposite jump of this size (and at least RETURN_FRAC of the first
                                 * jump) ends a dropout or shift */
 #define RETURN_FRAC 0.6f
@@ -232,8 +233,15 @@ static int jump_at(const struct hrq *q, int k)
         return 0;
     float d = q->hr[k] - q->hr[k - lag];
     int dir = d > 0 ? 1 : -1;
-    if (fabsf(d) < JUMP_BPM || !pace_unexplained(q, k, dir))
+    if (fabsf(d) < JUMP_BPM)
         return 0;
+    if (pace_unexplained(q, k, dir))
+        return dir;
+    if (fabsf(d) < JUMP_BIG_BPM)
+        return 0;
+    for (int j = k - lag; j <= k; j++)
+        if (!(q->speed[j] >= MOVING_MPS))
+            return 0;
     return dir;
 }
 

@@ -4,7 +4,7 @@
 #include "data/dataset.h"
 #include "prep/hr_quality.h"
 #include "data/parquet_write.h"
-#include "io/parquet_card.h"
+#include "io/parquet/parquet_card.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -114,6 +114,17 @@ static void test_cadence_lock(void **state)
     r.strap = 1;
     assess(&r, 1);
     assert_int_equal(count(&r, HRQ_CADENCE_LOCK), 0);
+    /* a hard runner's heart near the step rate for 3 minutes, wandering 2-4 bpm around it, reached by an
+     * abrupt jump (the edge of another artifact): not a lock, it does not follow the step rate */
+    clean_run(&r);
+    for (int k = 100; k < 118; k++)
+        r.hr[k] = r.cad[k] + 4.0f * (float)sin(k * 0.9);
+    near = 0;
+    for (int k = 100; k < 118; k++)
+        near += fabsf(r.hr[k] - r.cad[k]) <= 5.0f;
+    assert_int_equal(near, 18);
+    assess(&r, 1);
+    assert_int_equal(count(&r, HRQ_CADENCE_LOCK), 0);
 }
 
 static void test_cadence_per_foot_is_doubled(void **state)
@@ -167,6 +178,48 @@ static void test_dropout(void **state)
     assert_int_equal(count(&r, HRQ_DROPOUT), 0);
 }
 
+static void test_dropout_while_speeding_up(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    for (int k = 0; k < N; k++) /* 2.5 m/s, then 3.5 m/s from step 148 on */
+        r.speed[k] = k < 148 ? 2.5f : 3.5f;
+    for (int k = 150; k < 159; k++) /* HR falls 40 bpm while the runner speeds up: not the heart */
+        r.hr[k] -= 40.0f;
+    assess(&r, 1);
+    assert_true(count(&r, HRQ_DROPOUT) >= 8);
+    assert_true(flagged(&r) <= 10);
+    /* the heart rising 25 bpm as the runner speeds up is its own (no shift; no cadence channel, as the
+     * new level would sit near the step rate of this series) */
+    clean_run(&r);
+    for (int k = 0; k < N; k++)
+        r.speed[k] = k < 148 ? 2.5f : 3.5f;
+    for (int k = 150; k < N; k++)
+        r.hr[k] += 25.0f;
+    assess(&r, 0);
+    assert_int_equal(flagged(&r), 0);
+}
+
+static void test_dropout_that_ends_during_a_stop(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    for (int k = 150; k < 159; k++) /* 90 s, 40 bpm low at a steady pace ... */
+        r.hr[k] -= 40.0f;
+    for (int k = 159; k < 165; k++) /* ... the runner stops, the reading snaps back up to the heart ... */
+        r.speed[k] = 0.0f;
+    for (int k = 159; k < N; k++) { /* ... which stays 12 bpm lower afterwards at a slower pace */
+        r.hr[k] -= 12.0f;
+        r.speed[k] = k < 165 ? 0.0f : 2.2f;
+    }
+    assess(&r, 1);
+    assert_true(count(&r, HRQ_DROPOUT) >= 8);
+    for (int k = 159; k < N; k++)
+        assert_false(hr_issue_flagged(r.v[k]));
+}
+
 static void test_stuck(void **state)
 {
     (void)state;
@@ -201,6 +254,24 @@ static void test_level_shift(void **state)
         r.hr[k] += 30.0f;
     assess(&r, 1);
     assert_int_equal(count(&r, HRQ_LEVEL_SHIFT), 0);
+}
+
+static void test_level_shift_soon_after_a_stop(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    for (int k = 110; k < 116; k++) /* a minute standing, HR falls 30 bpm and comes back when running */
+        r.speed[k] = 0.0f;
+    for (int k = 110; k < 122; k++)
+        r.hr[k] -= 30.0f * (float)(k < 116 ? (k - 109) / 6.0 : (122 - k) / 6.0);
+    assess(&r, 1);
+    assert_int_equal(flagged(&r), 0); /* the heart's own fall and rise */
+    for (int k = 119; k < 180; k++)   /* 30 s after the restart the reading jumps 40 bpm up for 10 min */
+        r.hr[k] += 40.0f;
+    assess(&r, 1);
+    assert_true(count(&r, HRQ_LEVEL_SHIFT) >= 58);
+    assert_true(flagged(&r) <= 63);
 }
 
 static void test_spike(void **state)
@@ -389,8 +460,11 @@ int main(void)
         cmocka_unit_test(test_cadence_per_foot_is_doubled),
         cmocka_unit_test(test_lock_on),
         cmocka_unit_test(test_dropout),
+        cmocka_unit_test(test_dropout_while_speeding_up),
+        cmocka_unit_test(test_dropout_that_ends_during_a_stop),
         cmocka_unit_test(test_stuck),
         cmocka_unit_test(test_level_shift),
+        cmocka_unit_test(test_level_shift_soon_after_a_stop),
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_names_round_trip),
         cmocka_unit_test(test_dataset_stores_verdicts_and_reads_version_1),

@@ -17,6 +17,10 @@
 #define CAD_LOCK_LONG_S 300.0f /* ... unless it lasts this long and the sensor is not a chest strap: a
                                 * wrist reading that holds the step rate for minutes is a lock (reviewed
                                 * real locks often begin without a jump) */
+#define CAD_LOCK_TIGHT_BPM 1.5f /* a stretch shorter than CAD_LOCK_LONG_S (or on a strap) must sit this close on
+                                 * average: a sensor that reads the step rate follows it beat for beat, a heart
+                                 * that happens to beat near the step rate (a hard runner: 170-185 of both)
+                                 * wanders 2-3 bpm around it */
 #define CAD_LOCK_JUMP_BPM 10.0f /* ... and it must begin or end with HR moving this much within JUMP_S:
                                  * a heart that reaches the step rate by effort gets there slowly */
 /* stuck */
@@ -24,6 +28,7 @@
 /* jumps (lock-on, dropout, level shift) */
 #define JUMP_S 20.0f           /* a jump happens within this time ... */
 #define JUMP_BPM 20.0f         /* ... and is at least this large */
+#define JUMP_BIG_BPM 35.0f      /* a jump this large while running counts whatever the pace did before */
 #define RETURN_BPM 15.0f       /* an opposite jump of this size (and at least RETURN_FRAC of the first
                                 * jump) ends a dropout or shift */
 #define RETURN_FRAC 0.6f
@@ -168,13 +173,15 @@ static void rule_cadence_lock(struct hrq *q)
         double dev = 0;
         for (int j = k; j < e; j++)
             dev += fabsf(q->hr[j] - cad_at(q, j));
-        if (e - k >= need && dev / (e - k) <= CAD_LOCK_MEAN_BPM) {
+        float mean_dev = (float)(dev / (e - k));
+        int long_lock = e - k >= long_run && !q->strap && mean_dev <= CAD_LOCK_MEAN_BPM;
+        if (e - k >= need && (long_lock || mean_dev <= CAD_LOCK_TIGHT_BPM)) {
             int a = k, b = e;
             while (a > 0 && near_cadence(q, a - 1, CAD_LOCK_EDGE_BPM))
                 a--;
             while (b < q->n && near_cadence(q, b, CAD_LOCK_EDGE_BPM))
                 b++;
-            if ((e - k >= long_run && !q->strap) || largest_change(q, a, a + lag + 1) >= CAD_LOCK_JUMP_BPM ||
+            if (long_lock || largest_change(q, a, a + lag + 1) >= CAD_LOCK_JUMP_BPM ||
                 largest_change(q, b, b + lag) >= CAD_LOCK_JUMP_BPM)
                 flag(q, a, b, HRQ_CADENCE_LOCK);
             e = b;
@@ -197,9 +204,11 @@ static void rule_stuck(struct hrq *q)
     }
 }
 
-/* The pace around a change ending at step k: running, no stop in the STEADY_BEFORE_S before the
- * change, and the mean speed during the change within STEADY_MPS of the mean before it. */
-static int steady_at(const struct hrq *q, int k)
+/* The pace does not explain a change of HR in direction dir ending at step k: running with no stop in
+ * the STEADY_BEFORE_S before the change, and the mean speed during the change has not moved the same way
+ * as HR by more than STEADY_MPS (HR that falls while the runner speeds up, or rises while the runner
+ * slows down, is not the heart's answer to the pace). */
+static int pace_unexplained(const struct hrq *q, int k, int dir)
 {
     int lag = steps_of(q, JUMP_S), a = k - lag - steps_of(q, STEADY_BEFORE_S);
     if (a < 0 || k >= q->n)
@@ -209,19 +218,31 @@ static int steady_at(const struct hrq *q, int k)
             return 0;
     float before = mean_speed(q, a, k - lag + 1);
     float during = mean_speed(q, k - lag, k + 1);
-    return before >= MOVING_MPS && during >= MOVING_MPS && fabsf(before - during) <= STEADY_MPS;
+    return before >= MOVING_MPS && during >= MOVING_MPS && (during - before) * (float)dir <= STEADY_MPS;
 }
 
-/* A jump of HR at step k (over the JUMP_S before it) at a steady running pace: +1 up, -1 down, 0 none. */
+/* The pace around a change ending at step k is steady: it explains no change of HR either way. */
+static int steady_at(const struct hrq *q, int k) { return pace_unexplained(q, k, 1) && pace_unexplained(q, k, -1); }
+
+/* A jump of HR at step k (over the JUMP_S before it) that the pace does not explain: +1 up, -1 down,
+ * 0 none. */
 static int jump_at(const struct hrq *q, int k)
 {
     int lag = steps_of(q, JUMP_S);
     if (k - lag < 0 || !usable(q, k) || !usable(q, k - lag))
         return 0;
     float d = q->hr[k] - q->hr[k - lag];
-    if (fabsf(d) < JUMP_BPM || !steady_at(q, k))
+    int dir = d > 0 ? 1 : -1;
+    if (fabsf(d) < JUMP_BPM)
         return 0;
-    return d > 0 ? 1 : -1;
+    if (pace_unexplained(q, k, dir))
+        return dir;
+    if (fabsf(d) < JUMP_BIG_BPM)
+        return 0;
+    for (int j = k - lag; j <= k; j++)
+        if (!(q->speed[j] >= MOVING_MPS))
+            return 0;
+    return dir;
 }
 
 /* Lock-on: the last jump in the first minutes after a while of running, to a level that holds.
@@ -278,9 +299,11 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
         for (; e < q->n && e - a <= max_len; e++) {
             if (q->v[e] == HRQ_PAUSE)
                 break;
-            if (!usable(q, e) || !(q->speed[e] >= STOP_MPS))
-                continue; /* while standing the heart changes by itself: no return judged there */
-            if ((q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM ||
+            if (!usable(q, e))
+                continue;
+            /* an abrupt opposite jump ends it anywhere; the level is judged only while running (while
+             * standing the heart leaves the running level by itself) */
+            if ((q->speed[e] >= STOP_MPS && (q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM) ||
                 (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back)) {
                 returned = 1;
                 break;

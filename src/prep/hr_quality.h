@@ -14,9 +14,9 @@ enum hr_issue {
     HRQ_PAUSE,        /* inside a recording pause */
     HRQ_CADENCE_LOCK, /* the reading follows the step rate, not the heart */
     HRQ_LOCK_ON,      /* the first minutes, before the sensor found the heart (or a dry strap) */
-    HRQ_DROPOUT,      /* the reading falls far and abruptly at a steady pace and comes back within minutes */
+    HRQ_DROPOUT,      /* the reading falls far and abruptly, the pace does not explain it, back within minutes */
     HRQ_STUCK,        /* the very same value for minutes */
-    HRQ_LEVEL_SHIFT,  /* an abrupt step at a steady pace that holds for longer than a dropout, then returns */
+    HRQ_LEVEL_SHIFT,  /* an abrupt step the pace does not explain, longer than a dropout (or up), then returns */
     HRQ_SPIKE,        /* a short excursion (seconds) away from the surrounding level and back */
     HRQ_COUNT
 };

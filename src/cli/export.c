@@ -144,6 +144,7 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
         jw_kv_num(&w, "start_time", s.meta.start_time);
         jw_kv_str(&w, "device", s.meta.device);
         jw_kv_str(&w, "source", s.meta.source);
+        jw_kv_str(&w, "title", s.meta.title);
         jw_kv_num(&w, "step_s", s.step);
         jw_kv_str(&w, "split_athlete", ds->split[SPLIT_ATHLETE][i] < 3 ? parts[ds->split[SPLIT_ATHLETE][i]] : "none");
         jw_kv_str(&w, "split_chrono", ds->split[SPLIT_CHRONO][i] < 3 ? parts[ds->split[SPLIT_CHRONO][i]] : "none");

@@ -173,6 +173,7 @@ int cmd_predict(int argc, char **argv)
             if (json) {
                 jw_obj_begin(&w);
                 jw_kv_str(&w, "source", s->meta.source);
+                jw_kv_str(&w, "title", s->meta.title);
                 jw_kv_num(&w, "step_s", s->step);
                 const char *names[] = {"time", "speed", "altitude", "hr_pred", "hr_sigma", "hr_actual"};
                 const float *cols[] = {S_TIME(s), S_SPEED(s), S_ALT(s), hr, sg, S_HR(s)};

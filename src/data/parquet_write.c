@@ -36,7 +36,7 @@ int pq_codec_parse(const char *s)
     return -1;
 }
 
-enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_GENDER, K_START, K_STEP, K_LIST };
+enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_TITLE, K_GENDER, K_START, K_STEP, K_LIST };
 
 struct colspec {
     const char *name;
@@ -46,7 +46,8 @@ struct colspec {
 
 static const struct colspec COLS[] = {
     {"id", K_ID, 0},           {"athlete", K_ATHLETE, 0},       {"sport", K_SPORT, 0},
-    {"gender", K_GENDER, 0},   {"start_time", K_START, 0},      {"step_s", K_STEP, 0},
+    {"title", K_TITLE, 0},     {"gender", K_GENDER, 0},         {"start_time", K_START, 0},
+    {"step_s", K_STEP, 0},
     {"time", K_LIST, CH_TIME}, {"speed", K_LIST, CH_SPEED},     {"altitude", K_LIST, CH_ALT},
     {"grade", K_LIST, CH_GRADE}, {"distance", K_LIST, CH_DIST}, {"heart_rate", K_LIST, CH_HR},
 };
@@ -58,6 +59,7 @@ static int col_type(enum col_kind k)
     case K_ID: return PQ_INT64;
     case K_ATHLETE:
     case K_SPORT:
+    case K_TITLE:
     case K_GENDER: return PQ_BYTE_ARRAY;
     case K_START: return PQ_DOUBLE;
     case K_STEP:
@@ -175,6 +177,7 @@ static void add_row(const struct colspec *c, const struct series *s, struct buf 
         return;
     case K_ATHLETE: str = s->meta.athlete[0] ? s->meta.athlete : NULL; break;
     case K_SPORT: str = s->meta.sport[0] ? s->meta.sport : NULL; break;
+    case K_TITLE: str = s->meta.title[0] ? s->meta.title : NULL; break;
     case K_GENDER: str = gender_str(s->meta.gender); break;
     case K_START:
         if (isfinite(s->meta.start_time)) {

@@ -1,5 +1,5 @@
 /* test_csv.c — unit tests of the CSV reader (column spellings, units, time rules, quoting, bad rows,
- * errors) on generated inputs, the shared number/time parsers, and an integration test over the
+ * errors, hrcast's own export layout) on generated inputs, the shared number/time parsers, and an integration test over the
  * FIT-decoded CSVs in ../shared/data/real/rikluost-athlete-hr-predict checked against its index.tsv. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -238,6 +238,52 @@ static void test_separators_quotes_positions(void **state)
     capture_free(&c);
 }
 
+/* hrcast's export layout: a workout column splits the file; metadata from each workout's first row;
+ * time_s elapsed, made absolute with start_time; the grid step marked. Without a workout column the
+ * same names are ignored (a user's file with an "id" or "sport" column stays one workout). */
+static void test_export_layout(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    const char *text =
+        "workout,id,athlete,sport,gender,device,start_time,step_s,time_s,speed_mps,altitude_m,grade,distance_m,"
+        "heart_rate_bpm\n"
+        "0,-1,\"Smith, Ann\",running,f,,1600000000,10,0,3.5,12.5,0,0,140\n"
+        "0,-1,\"Smith, Ann\",running,f,,1600000000,10,10,3.25,,0,35,\n"
+        "1,77,bob,unknown,m,Forerunner,,5,0,2,,0,0,120\n"
+        "1,77,bob,unknown,m,Forerunner,,5,5,2.125,,0,10,121\n"
+        "1,77,bob,unknown,m,Forerunner,,5,10,2.25,,0,20.625,122\n"
+        "a-very-long-workout-key-of-more-than-sixty-four-characters-that-goes-on-and-on,5,c,running,u,,,10,0,3,,0,0,"
+        "150\n"
+        "a-very-long-workout-key-of-more-than-sixty-four-characters-that-goes-on-and-on,5,c,running,u,,,10,10,3,,0,"
+        "30,151\n";
+    assert_int_equal(read_csv(text, NULL, &c, &e, "export_layout"), 0);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.w[0].athlete, "Smith, Ann");
+    assert_string_equal(c.w[0].sport, "running");
+    assert_int_equal(c.w[0].gender, 'f');
+    assert_true(c.w[0].start_time == 1600000000.0 && c.w[0].time[1] == 1600000010.0);
+    assert_true(c.w[0].grid_step == 10.0f && c.w[0].n == 2);
+    assert_true(c.w[0].speed[1] == 3.25f && c.w[0].alt[0] == 12.5f && isnan(c.w[0].alt[1]) && isnan(c.w[0].hr[1]));
+    assert_int_equal(c.w[0].id, -1);
+    assert_int_equal(c.w[1].id, 77);
+    assert_string_equal(c.w[1].device, "Forerunner");
+    assert_true(isnan(c.w[1].start_time) && c.w[1].time[2] == 10.0 && c.w[1].grid_step == 5.0f);
+    assert_true(c.w[1].speed[1] == 2.125f && c.w[1].n == 3);
+    assert_int_equal(c.w[2].n, 2); /* a key longer than the reader keeps is still one workout */
+    capture_free(&c);
+    /* no workout column: one workout, the metadata names ignored */
+    assert_int_equal(read_csv("id,sport,step_s,seconds,hr\n1,cycling,10,0,120\n2,cycling,10,10,121\n", NULL, &c, &e,
+                              "no_workout_column"),
+                     0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.w[0].n, 2);
+    assert_string_equal(c.w[0].sport, "");
+    assert_true(c.w[0].grid_step == 0 && c.w[0].id == -1);
+    capture_free(&c);
+}
+
 static void test_missing_and_bad_rows(void **state)
 {
     (void)state;
@@ -350,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_time_rules),
         cmocka_unit_test(test_separators_quotes_positions),
         cmocka_unit_test(test_missing_and_bad_rows),
+        cmocka_unit_test(test_export_layout),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_real_rikluost_csvs_match_index),
     };

@@ -115,6 +115,49 @@ static void test_no_timestamp_uses_sample_step(void **state)
     capture_free(&c);
 }
 
+/* hrcast's own jsonl export (step_s before the arrays): elapsed time on the grid made absolute with
+ * start_time, speed in m/s, athlete/device/start_time read, the grid marked; and detected as such even
+ * when the first line's arrays push heart_rate beyond what detection looks at. Without step_s the same
+ * keys mean FitRec's: km/h, and `time` is not a FitRec key. */
+static void test_hrcast_export_lines(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    const char *text =
+        "{\"index\":0,\"id\":12,\"athlete\":\"ann\",\"sport\":\"unknown\",\"gender\":\"f\",\"start_time\":1600000000,"
+        "\"device\":\"dev\",\"source\":\"x.fit\",\"step_s\":10,\"split_athlete\":\"train\",\"time\":[0,10,20],"
+        "\"speed\":[3.5,3.25,null],\"altitude\":[null,null,null],\"heart_rate\":[140,null,141]}\n"
+        "{\"athlete\":\"bob\",\"start_time\":null,\"step_s\":5,\"time\":[0,5],\"speed\":[2,2],\"heart_rate\":[120,121]}\n";
+    assert_int_equal(read_text(text, &c, &e, "hrcast_export"), 0);
+    assert_int_equal(c.n, 2);
+    const struct workout *w = &c.w[0];
+    assert_string_equal(w->athlete, "ann");
+    assert_string_equal(w->device, "dev");
+    assert_int_equal(w->id, 12);
+    assert_true(w->n == 3 && w->grid_step == 10.0f && w->start_time == 1600000000.0);
+    assert_true(w->time[0] == 1600000000.0 && w->time[2] == 1600000020.0);
+    assert_true(w->speed[0] == 3.5f && w->speed[1] == 3.25f && isnan(w->speed[2]));
+    assert_true(isnan(w->alt[0]) && isnan(w->hr[1]) && w->hr[2] == 141.0f);
+    assert_true(isnan(c.w[1].start_time) && c.w[1].time[1] == 5.0 && c.w[1].grid_step == 5.0f);
+    capture_free(&c);
+    /* FitRec: km/h, and a `time` list is not its time */
+    assert_int_equal(read_text("{'userId': 3, 'time': [5, 6], 'speed': [36.0, 18.0], 'heart_rate': [120, 121]}\n", &c, &e,
+                               "fitrec_time_key"),
+                     0);
+    assert_true(c.w[0].speed[0] == 10.0f && c.w[0].time[1] == 6.0 && c.w[0].grid_step == 0);
+    capture_free(&c);
+    /* detection: a long first array does not hide that this is an hrcast export */
+    char *big = malloc(200000);
+    assert_non_null(big);
+    int n = snprintf(big, 200000, "{\"athlete\":\"a\",\"step_s\":10,\"time\":[0");
+    for (int i = 1; i < 5000; i++)
+        n += snprintf(big + n, (size_t)(200000 - n), ",%d", i * 10);
+    n += snprintf(big + n, (size_t)(200000 - n), "],\"speed\":[3],\"heart_rate\":[150]}\n");
+    assert_int_equal(io_detect((const uint8_t *)big, (size_t)n), FMT_FITREC);
+    free(big);
+}
+
 static void test_bad_lines_are_counted_and_skipped(void **state)
 {
     (void)state;
@@ -292,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_python_dict_line),
         cmocka_unit_test(test_json_variant_nested_and_none),
         cmocka_unit_test(test_no_timestamp_uses_sample_step),
+        cmocka_unit_test(test_hrcast_export_lines),
         cmocka_unit_test(test_bad_lines_are_counted_and_skipped),
         cmocka_unit_test(test_sink_can_stop),
         cmocka_unit_test(test_stream_matches_buffer_for_any_chunking),

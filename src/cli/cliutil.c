@@ -76,8 +76,11 @@ int cli_duration(const char *text, double *seconds)
         break;
     }
     double s = 0;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && !(parts[i] < 60))
+            return -1; /* minutes and seconds after a ':' are below 60: "2:59:60", "4:75" are not times */
         s = s * 60 + parts[i];
+    }
     *seconds = s;
     return 0;
 }

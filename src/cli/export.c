@@ -18,13 +18,18 @@
 static const char *usage_text =
     "usage: hrcast export DATASET --format csv|jsonl|parquet [-o FILE|DIR]\n"
     "\n"
-    "Writes every series of a dataset: csv has one row per grid step (workout, athlete, time,\n"
-    "speed, altitude, grade, distance, heart_rate; empty heart_rate = masked); jsonl has one JSON\n"
-    "object per workout with metadata, splits and arrays (null = masked) and \"hr_issue\": per step\n"
-    "null (trusted HR) or the HR-quality reason (docs/data.md; \"hr_truth\" too for simulate\n"
-    "--artifacts), matched by time with \"start_time\" (epoch s) + index x \"step_s\"; parquet writes a Hugging\n"
-    "Face style folder DIR/data/{train,validation,test}.parquet (the stored athlete-disjoint split)\n"
-    "plus DIR/README.md, the dataset card (docs/parquet.md).\n"
+    "Writes every series of a dataset:\n"
+    "  csv      one row per grid step: workout, id, athlete, sport, gender, device, hr_sensor,\n"
+    "           title, start_time, step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm\n"
+    "           (empty heart_rate = masked, empty altitude = none recorded)\n"
+    "  jsonl    one JSON object per workout: metadata, splits and arrays (null = masked) and\n"
+    "           \"hr_issue\": per step null (trusted HR) or the HR-quality reason (docs/data.md;\n"
+    "           \"hr_truth\" too for simulate --artifacts), matched by time with \"start_time\"\n"
+    "           (epoch s) + index x \"step_s\"\n"
+    "  parquet  a Hugging Face style folder DIR/data/{train,validation,test}.parquet (the stored\n"
+    "           athlete-disjoint split) plus DIR/README.md, the dataset card (docs/parquet.md)\n"
+    "Every format imports back (`hrcast import FILE|DIR --step S`, S the dataset's step) to the same\n"
+    "workouts, series and metadata; the stored splits are drawn again (--seed).\n"
     "\n"
     "options:\n"
     "  -f, --format F   csv, jsonl or parquet (default csv)\n"
@@ -35,7 +40,8 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast export real.hrd --format csv -o real.csv\n"
     "  hrcast export real.hrd --format jsonl | head -1\n"
-    "  hrcast export real.hrd --format parquet -o real-parquet/\n";
+    "  hrcast export real.hrd --format parquet -o real-parquet/\n"
+    "  hrcast import real.csv -o again.hrd\n";
 
 static const char *cleaning_rules[] = {
     "sport filter: running only by default (files that state no sport are kept)",
@@ -111,17 +117,52 @@ static int export_parquet(const struct dataset *ds, const char *dir, int codec, 
     return parquet_card_write(path, &card, e);
 }
 
+/* One CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180). */
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Floats as %.9g: read back, every value is the same float (the round trip is exact). */
 static void write_csv(const struct dataset *ds, FILE *f)
 {
-    fprintf(f, "workout,athlete,time_s,speed_mps,altitude_m,grade,distance_m,heart_rate_bpm\n");
+    fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,title,start_time,step_s,time_s,speed_mps,altitude_m,grade,"
+               "distance_m,heart_rate_bpm\n");
     for (int i = 0; i < ds->n; i++) {
         struct series s;
         dataset_series(ds, i, &s);
+        char start[40] = "";
+        if (isfinite(s.meta.start_time))
+            snprintf(start, sizeof start, "%.17g", s.meta.start_time);
         for (int k = 0; k < s.n; k++) {
-            fprintf(f, "%d,%s,%g,%.3f,%.2f,%.4f,%.1f,", i, s.meta.athlete, S_TIME(&s)[k], S_SPEED(&s)[k],
-                    S_ALT(&s)[k], S_GRADE(&s)[k], S_DIST(&s)[k]);
+            /* the metadata columns repeat on every row of a workout */
+            fprintf(f, "%d,%lld,", i, s.meta.id);
+            csv_text(f, s.meta.athlete);
+            fputc(',', f);
+            csv_text(f, s.meta.sport);
+            fprintf(f, ",%c,", s.meta.gender);
+            csv_text(f, s.meta.device);
+            fputc(',', f);
+            csv_text(f, s.meta.hr_sensor);
+            fputc(',', f);
+            csv_text(f, s.meta.title);
+            fprintf(f, ",%s,%g,", start, s.step);
+            fprintf(f, "%.9g,%.9g,", S_TIME(&s)[k], S_SPEED(&s)[k]);
+            if (s.meta.has_alt) /* empty when no altitude was recorded (not the 0 filler) */
+                fprintf(f, "%.9g", S_ALT(&s)[k]);
+            fprintf(f, ",%.9g,%.9g,", S_GRADE(&s)[k], S_DIST(&s)[k]);
             if (isfinite(S_HR(&s)[k]))
-                fprintf(f, "%.1f", S_HR(&s)[k]);
+                fprintf(f, "%.9g", S_HR(&s)[k]);
             fputc('\n', f);
         }
     }
@@ -137,6 +178,7 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
         jw_init_file(&w, f, 0);
         jw_obj_begin(&w);
         jw_kv_int(&w, "index", i);
+        jw_kv_int(&w, "id", s.meta.id);
         jw_kv_str(&w, "athlete", s.meta.athlete);
         jw_kv_str(&w, "sport", s.meta.sport);
         char g[2] = {s.meta.gender, 0};
@@ -151,8 +193,9 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
         for (int c = 0; c < CH_COUNT; c++) {
             jw_key(&w, series_channel_name((enum series_channel)c));
             jw_arr_begin(&w);
+            int none = c == CH_ALT && !s.meta.has_alt; /* no altitude recorded: null, not the 0 filler */
             for (int k = 0; k < s.n; k++)
-                jw_num(&w, s.ch[c][k]);
+                jw_num(&w, none ? NAN : s.ch[c][k]);
             jw_arr_end(&w);
         }
         if (s.hr_issue)

@@ -30,12 +30,18 @@ static const char *usage_text =
     "                at the same finish time (the default with --target-time)\n"
     "\n"
     "options:\n"
-    "  -c, --course FILE      course file (first track/route/activity in it)\n"
-    "  -d, --distance M       flat course of M metres (\"42195\", \"21.1km\")\n"
-    "  -t, --target-time T    finish time h:mm:ss (or m:ss, or seconds)\n"
-    "  -p, --pace P           average pace m:ss per km instead of a target time\n"
+    "      --course FILE      course file (first track/route/activity in it)\n"
+    "  -d, --distance D       flat course: \"42195\", \"42195m\", \"21.1km\", \"26.2mi\"\n"
+    "      --target-time T    finish time h:mm:ss (or m:ss, or seconds)\n"
+    "      --pace P           average pace instead of a target time: m:ss per km, or \"6:50/mi\"\n"
     "  -s, --strategy S       even-pace, even-effort or min-peak-hr\n"
-    "      --hr-cap BPM       heart rate to stay under; reports the time above it\n"
+    "      --hr-cap BPM       heart rate to stay under; reports the time above it, and when the plan\n"
+    "                         cannot stay under it, the fastest finish at which even pace or even\n"
+    "                         effort does\n"
+    "      --max-change PCT   min-peak-hr: paces of consecutive km differ by at most PCT % (2)\n"
+    "      --max-start PCT    min-peak-hr: the first km at most PCT % faster than the average (3)\n"
+    "      --max-spread PCT   min-peak-hr: every km within PCT % of the average pace (6)\n"
+    "                         (the three limits apply to grade-adjusted pace: hills still slow it)\n"
     "      --gender m|f       runner's gender (models that use it)\n"
     "      --athlete ID       athlete id (personal parameters of a physio model)\n"
     "      --segment M        segment length of the plan in metres (100)\n"
@@ -45,11 +51,16 @@ static const char *usage_text =
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
     "\n"
+    "The short forms -t, -p and -c are not taken (they mean threads, port, connections in serve).\n"
+    "\n"
     "examples:\n"
     "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --hr-cap 170\n"
-    "  hrcast plan physio.safetensors --course hilly-10k.gpx --pace 4:15 --plot plan.png\n";
+    "  hrcast plan physio.safetensors --course hilly-10k.gpx --pace 4:15 --plot plan.png\n"
+    "  hrcast plan physio.safetensors --distance 26.2mi --pace 6:50/mi\n";
 
-/* "42195", "42195m", "42.195km", "42.195k" -> metres */
+#define METRES_PER_MILE 1609.344
+
+/* "42195", "42195m", "42.195km", "42.195k", "26.2mi", "26.2mile(s)" -> metres */
 static int parse_distance(const char *text, double *m)
 {
     char *end;
@@ -58,19 +69,47 @@ static int parse_distance(const char *text, double *m)
         return -1;
     if (!strcmp(end, "km") || !strcmp(end, "k"))
         v *= 1000;
+    else if (!strcmp(end, "mi") || !strcmp(end, "mile") || !strcmp(end, "miles"))
+        v *= METRES_PER_MILE;
     else if (*end && strcmp(end, "m"))
         return -1;
     *m = v;
     return 0;
 }
 
+/* "4:15", "4:15/km", "6:50/mi" -> seconds per km */
+static int parse_pace(const char *text, double *s_per_km)
+{
+    char clock[64];
+    const char *slash = strchr(text, '/');
+    size_t n = slash ? (size_t)(slash - text) : strlen(text);
+    if (n >= sizeof clock)
+        return -1;
+    memcpy(clock, text, n);
+    clock[n] = '\0';
+    double per = 1000;
+    if (slash && !strcmp(slash, "/mi"))
+        per = METRES_PER_MILE;
+    else if (slash && strcmp(slash, "/km"))
+        return -1;
+    double s;
+    if (cli_duration(clock, &s) || !(s > 0))
+        return -1;
+    *s_per_km = s * 1000 / per;
+    return 0;
+}
+
 int cmd_plan(int argc, char **argv)
 {
-    enum { O_HRCAP = 256, O_GENDER, O_ATHLETE, O_SEGMENT, O_EVALS, O_PLOT, O_JSON };
-    static const struct option opts[] = {{"course", required_argument, 0, 'c'},
+    enum { O_HRCAP = 256, O_GENDER, O_ATHLETE, O_SEGMENT, O_EVALS, O_PLOT, O_JSON, O_COURSE, O_TARGET, O_PACE,
+           O_MAX_CHANGE, O_MAX_START, O_MAX_SPREAD };
+    static const struct option opts[] = {{"course", required_argument, 0, O_COURSE},
                                          {"distance", required_argument, 0, 'd'},
-                                         {"target-time", required_argument, 0, 't'},
-                                         {"pace", required_argument, 0, 'p'},
+                                         {"target-time", required_argument, 0, O_TARGET},
+                                         {"pace", required_argument, 0, O_PACE},
+                                         {"max-change", required_argument, 0, O_MAX_CHANGE},
+                                         {"max-start", required_argument, 0, O_MAX_START},
+                                         {"max-spread", required_argument, 0, O_MAX_SPREAD},
                                          {"strategy", required_argument, 0, 's'},
                                          {"hr-cap", required_argument, 0, O_HRCAP},
                                          {"gender", required_argument, 0, O_GENDER},
@@ -90,9 +129,9 @@ int cmd_plan(int argc, char **argv)
     plan_opts_default(&po);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:d:t:p:s:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:s:qh", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': course_path = optarg; break;
+        case O_COURSE: course_path = optarg; break;
         case 'd':
             if (parse_distance(optarg, &distance) || distance < PLAN_COURSE_MIN_M || distance > PLAN_COURSE_MAX_M) {
                 fprintf(stderr, "hrcast plan: --distance: '%s' is not a distance in [%.0f, %.0f] m\n", optarg,
@@ -100,8 +139,11 @@ int cmd_plan(int argc, char **argv)
                 return 2;
             }
             break;
-        case 't': target_text = optarg; break;
-        case 'p': pace_text = optarg; break;
+        case O_TARGET: target_text = optarg; break;
+        case O_PACE: pace_text = optarg; break;
+        case O_MAX_CHANGE: if (cli_float("plan", "--max-change", optarg, 0.1, 100, &po.max_change)) return 2; break;
+        case O_MAX_START: if (cli_float("plan", "--max-start", optarg, 0, 100, &po.max_start)) return 2; break;
+        case O_MAX_SPREAD: if (cli_float("plan", "--max-spread", optarg, 0.1, 100, &po.max_spread)) return 2; break;
         case 's':
             strategy = plan_strategy_parse(optarg);
             if (strategy < 0) {
@@ -145,8 +187,8 @@ int cmd_plan(int argc, char **argv)
         fprintf(stderr, "hrcast plan: --target-time: '%s' is not a time like 2:59:59\n", target_text);
         return 2;
     }
-    if (pace_text && (cli_duration(pace_text, &pace) || !(pace > 0))) {
-        fprintf(stderr, "hrcast plan: --pace: '%s' is not a pace like 4:15 (min:s per km)\n", pace_text);
+    if (pace_text && parse_pace(pace_text, &pace)) {
+        fprintf(stderr, "hrcast plan: --pace: '%s' is not a pace like 4:15 (min:s per km) or 6:50/mi\n", pace_text);
         return 2;
     }
     po.strategy = strategy >= 0 ? (enum plan_strategy)strategy : pace_text ? PLAN_EVEN_PACE : PLAN_MIN_PEAK_HR;
@@ -174,6 +216,24 @@ int cmd_plan(int argc, char **argv)
         fprintf(stderr, "hrcast plan: %s\n", e.msg);
         rc = 1;
         goto out;
+    }
+    if (isfinite(po.hr_cap) && r.score.above_cap_s > 0) {
+        /* the cap is not met at this target: say so, and compute the fastest finish that meets it */
+        if (plan_fastest_under_cap(&p, &course, &po, &r.cap_fastest_s, &r.cap_fastest_by, &e)) {
+            fprintf(stderr, "hrcast plan: %s\n", e.msg);
+            rc = 1;
+            plan_result_free(&r);
+            goto out;
+        }
+        char want[32], fast[32];
+        plan_fmt_time(po.target_s, 0, want, sizeof want);
+        plan_fmt_time(r.cap_fastest_s, 0, fast, sizeof fast);
+        if (isfinite(r.cap_fastest_s))
+            hr_warn("plan: --hr-cap %.0f cannot be met in %s (%.0f s above it); the fastest finish that stays under "
+                    "it is %s (%s)", po.hr_cap, want, r.score.above_cap_s, fast, plan_strategy_name(r.cap_fastest_by));
+        else
+            hr_warn("plan: --hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort in "
+                    "up to twice that time (48 h at most)", po.hr_cap, want, r.score.above_cap_s);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     hr_info("plan: %s over %.2f km, %d segments of %.1f m, %d model evaluations in %.2f s", plan_strategy_name(r.strategy),

@@ -1,5 +1,5 @@
 /* parquet_write.c — writes cleaned series as a Parquet file in the hrcast layout, one row per series:
- * id, athlete, sport, gender, start_time, step_s and float lists time, speed, altitude, grade,
+ * id, athlete, sport, gender, device, hr_sensor, start_time, step_s and float lists time, speed, altitude, grade,
  * distance, heart_rate (docs/parquet.md). PLAIN values, RLE levels, data page v1, a row group per
  * rows_per_group rows. */
 #include "data/parquet_write.h"
@@ -36,7 +36,7 @@ int pq_codec_parse(const char *s)
     return -1;
 }
 
-enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_TITLE, K_GENDER, K_START, K_STEP, K_LIST };
+enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_TITLE, K_GENDER, K_DEVICE, K_SENSOR, K_START, K_STEP, K_LIST };
 
 struct colspec {
     const char *name;
@@ -46,7 +46,9 @@ struct colspec {
 
 static const struct colspec COLS[] = {
     {"id", K_ID, 0},           {"athlete", K_ATHLETE, 0},       {"sport", K_SPORT, 0},
-    {"title", K_TITLE, 0},     {"gender", K_GENDER, 0},         {"start_time", K_START, 0},
+    {"title", K_TITLE, 0},
+    {"gender", K_GENDER, 0},   {"device", K_DEVICE, 0},         {"hr_sensor", K_SENSOR, 0},
+    {"start_time", K_START, 0},
     {"step_s", K_STEP, 0},
     {"time", K_LIST, CH_TIME}, {"speed", K_LIST, CH_SPEED},     {"altitude", K_LIST, CH_ALT},
     {"grade", K_LIST, CH_GRADE}, {"distance", K_LIST, CH_DIST}, {"heart_rate", K_LIST, CH_HR},
@@ -60,7 +62,9 @@ static int col_type(enum col_kind k)
     case K_ATHLETE:
     case K_SPORT:
     case K_TITLE:
-    case K_GENDER: return PQ_BYTE_ARRAY;
+    case K_GENDER:
+    case K_DEVICE:
+    case K_SENSOR: return PQ_BYTE_ARRAY;
     case K_START: return PQ_DOUBLE;
     case K_STEP:
     case K_LIST: return PQ_FLOAT;
@@ -179,6 +183,8 @@ static void add_row(const struct colspec *c, const struct series *s, struct buf 
     case K_SPORT: str = s->meta.sport[0] ? s->meta.sport : NULL; break;
     case K_TITLE: str = s->meta.title[0] ? s->meta.title : NULL; break;
     case K_GENDER: str = gender_str(s->meta.gender); break;
+    case K_DEVICE: str = s->meta.device[0] ? s->meta.device : NULL; break;
+    case K_SENSOR: str = s->meta.hr_sensor[0] ? s->meta.hr_sensor : NULL; break;
     case K_START:
         if (isfinite(s->meta.start_time)) {
             put(def, &one, 1);

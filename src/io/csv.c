@@ -16,6 +16,11 @@
  * ISO 8601, zone optional = UTC) is absolute; "h:mm:ss" is elapsed; a number >= 1e11 is Unix ms,
  * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
+ * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
+ * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, title, start_time
+ * (Unix s) and step_s are read from each workout's first row, `time_s` (elapsed) is made absolute with start_time, and the
+ * workout is marked as a clean grid of step_s (prep keeps it as it is). Without a `workout` column
+ * those names are ignored, as before.
  * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,
  * or with an unreadable value, is skipped and counted (one summary warning). */
 #include "io/read_opts.h"
@@ -27,7 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum role { R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON, R_COUNT };
+enum role {
+    R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
+    R_SAMPLE_END, /* roles above are per-sample numbers, below hrcast-export metadata (text) */
+    R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_COUNT
+};
 enum unit { U_NONE, U_MS, U_KMH, U_MPH, U_M, U_KM, U_MI, U_FT, U_MIN_KM, U_S_KM, U_MIN_MI, U_S_MI, U_S, U_MSEC };
 
 struct name_rule {
@@ -42,7 +51,8 @@ static const struct name_rule k_names[] = {
     {"utctime", R_TIME, 3, U_NONE},        {"time", R_TIME, 2, U_NONE},
     {"elapsed", R_ELAPSED, 2, U_S},        {"elapsedtime", R_ELAPSED, 2, U_S},
     {"elapsedsecs", R_ELAPSED, 2, U_S},    {"elapsedseconds", R_ELAPSED, 2, U_S},
-    {"timeelapsed", R_ELAPSED, 2, U_S},    {"secs", R_ELAPSED, 1, U_S},
+    {"timeelapsed", R_ELAPSED, 2, U_S},    {"times", R_ELAPSED, 2, U_S},
+    {"secs", R_ELAPSED, 1, U_S},
     {"seconds", R_ELAPSED, 1, U_S},        {"sec", R_ELAPSED, 1, U_S},
     {"heartrate", R_HR, 3, U_NONE},        {"heartratebpm", R_HR, 3, U_NONE},
     {"hr", R_HR, 2, U_NONE},               {"bpm", R_HR, 2, U_NONE},
@@ -62,6 +72,11 @@ static const struct name_rule k_names[] = {
     {"lon", R_LON, 2, U_NONE},             {"lng", R_LON, 2, U_NONE},
     {"long", R_LON, 2, U_NONE},            {"longitude", R_LON, 2, U_NONE},
     {"positionlong", R_LON, 2, U_NONE},    {"positionlon", R_LON, 2, U_NONE},
+    {"workout", R_WORKOUT, 1, U_NONE},     {"id", R_ID, 1, U_NONE},
+    {"athlete", R_ATHLETE, 1, U_NONE},     {"sport", R_SPORT, 1, U_NONE},
+    {"gender", R_GENDER, 1, U_NONE},       {"starttime", R_START, 1, U_NONE},
+    {"steps", R_STEP, 1, U_NONE},          {"device", R_DEVICE, 1, U_NONE},
+    {"hrsensor", R_SENSOR, 1, U_NONE},     {"title", R_TITLE, 1, U_NONE},
 };
 
 static const struct {
@@ -272,6 +287,64 @@ static int pace_to_speed(const char *s, const char *e, enum unit u, double *spee
     return 1;
 }
 
+/* A field's text without its quotes (doubled quotes stay doubled: hrcast never writes them in names). */
+static void field_text(const struct field *f, char *dst, size_t cap)
+{
+    const char *s = f->s, *e = f->e;
+    if (e - s >= 2 && *s == '"' && e[-1] == '"')
+        s++, e--;
+    tu_copy_text(dst, cap, s, e);
+}
+
+/* A free-text field (a title) as written: the splitter has removed the outer quotes; doubled quotes
+ * inside are made single, backslashes kept. */
+static void field_free_text(const struct field *f, char *dst, size_t cap)
+{
+    const char *s = f->s, *e = f->e;
+    size_t j = 0;
+    for (; s < e && j + 1 < cap; s++) {
+        if (*s == '"' && s + 1 < e && s[1] == '"')
+            s++;
+        dst[j++] = *s;
+    }
+    if (cap)
+        dst[j] = '\0';
+}
+
+/* The metadata of a workout in hrcast's export layout, from its first row. */
+static void read_meta(struct workout *w, const struct field *f, const struct column *col, double *start)
+{
+    char t[WK_ATHLETE_LEN];
+    double v;
+    *start = NAN;
+    if (col[R_ID].index >= 0 && tu_parse_number_span(f[col[R_ID].index].s, f[col[R_ID].index].e, &v) && v >= 0)
+        w->id = (long long)v;
+    if (col[R_ATHLETE].index >= 0)
+        field_text(&f[col[R_ATHLETE].index], w->athlete, sizeof w->athlete);
+    if (col[R_SPORT].index >= 0) {
+        field_text(&f[col[R_SPORT].index], t, sizeof t);
+        workout_set_sport(w, t);
+    }
+    if (col[R_DEVICE].index >= 0)
+        field_text(&f[col[R_DEVICE].index], w->device, sizeof w->device);
+    if (col[R_SENSOR].index >= 0)
+        field_text(&f[col[R_SENSOR].index], w->hr_sensor, sizeof w->hr_sensor);
+    if (col[R_TITLE].index >= 0) {
+        char title[4 * WK_TITLE_LEN];
+        field_free_text(&f[col[R_TITLE].index], title, sizeof title);
+        workout_set_title(w, title);
+    }
+    if (col[R_GENDER].index >= 0) {
+        field_text(&f[col[R_GENDER].index], t, sizeof t);
+        w->gender = t[0] == 'm' || t[0] == 'f' ? t[0] : 'u';
+    }
+    if (col[R_START].index >= 0 && tu_parse_number_span(f[col[R_START].index].s, f[col[R_START].index].e, &v))
+        *start = v;
+    if (col[R_STEP].index >= 0 && tu_parse_number_span(f[col[R_STEP].index].s, f[col[R_STEP].index].e, &v) &&
+        v > 0 && v <= 3600)
+        w->grid_step = (float)v;
+}
+
 static double position(double v, int is_lat)
 {
     if (fabs(v) > 360.0)
@@ -279,6 +352,19 @@ static double position(double v, int is_lat)
     if (is_lat ? fabs(v) > 90.0 : fabs(v) > 180.0)
         return NAN;
     return v;
+}
+
+/* Hand one finished workout to the sink; returns the sink's answer (non-zero: stop). */
+static int emit(struct workout *w, enum time_mode tmode, double start, const char *name, const char *key,
+                workout_sink sink, void *ctx)
+{
+    int absolute = tmode == TM_ISO || tmode == TM_UNIX || tmode == TM_UNIX_MS;
+    w->start_time = absolute ? w->time[0] : key ? start : NAN;
+    if (key)
+        snprintf(w->source, sizeof w->source, "%.400s#workout %.60s", name, key);
+    else
+        snprintf(w->source, sizeof w->source, "%s", name);
+    return sink(ctx, w);
 }
 
 int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o, workout_sink sink,
@@ -360,8 +446,12 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
                        name, header_line);
     }
     int usable = 0;
-    for (int r = R_HR; r < R_COUNT; r++)
+    for (int r = R_HR; r < R_SAMPLE_END; r++)
         usable |= col[r].index >= 0;
+    int wcol = col[R_WORKOUT].index; /* hrcast's export layout: metadata columns and several workouts */
+    if (wcol < 0)
+        for (int r = R_WORKOUT; r < R_COUNT; r++)
+            col[r].index = -1;
     if (!usable) {
         free(f);
         return hr_fail(e, "%s: line %ld: no usable column (heart rate, speed, pace, distance, altitude or position)",
@@ -387,6 +477,10 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
 
     struct workout w;
     workout_init(&w);
+    char key[64] = "";
+    size_t klen = 0;
+    double start = NAN;
+    int stopped = 0;
     w.max_n = o->lim.max_samples;
     long long bad = 0;
     long first_bad_line = 0;
@@ -415,8 +509,8 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         }
         if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, &t))
             why = "unreadable time";
-        double v[R_COUNT];
-        for (int r = R_HR; r < R_COUNT && !why; r++) {
+        double v[R_SAMPLE_END];
+        for (int r = R_HR; r < R_SAMPLE_END && !why; r++) {
             v[r] = NAN;
             int c = col[r].index;
             if (c < 0 || is_missing(f[c].s, f[c].e))
@@ -436,6 +530,21 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             bad++;
             continue;
         }
+        size_t flen = wcol >= 0 ? (size_t)(f[wcol].e - f[wcol].s) : 0;
+        if (wcol >= 0 && (w.n == 0 || flen != klen || memcmp(f[wcol].s, key, strlen(key)))) {
+            if (w.n > 0 && emit(&w, tmode, start, name, key, sink, ctx)) {
+                stopped = 1;
+                break;
+            }
+            workout_reset(&w);
+            klen = flen; /* the key is compared by its length and (up to 63) first bytes */
+            size_t kn = flen < sizeof key - 1 ? flen : sizeof key - 1;
+            memcpy(key, f[wcol].s, kn);
+            key[kn] = '\0';
+            read_meta(&w, f, col, &start);
+        }
+        if (wcol >= 0 && isfinite(start) && tmode != TM_ISO && tmode != TM_UNIX && tmode != TM_UNIX_MS)
+            t += start; /* elapsed seconds of the export, made absolute */
         long k = workout_push(&w, t);
         if (k < 0) {
             char why[160];
@@ -463,13 +572,12 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     if (bad)
         hr_warn("%s: %lld bad row%s skipped (first: line %ld: %s)", name, bad, bad == 1 ? "" : "s",
                 first_bad_line, first_bad);
-    if (w.n == 0) {
+    if (w.n == 0 && !stopped) {
         workout_free(&w);
         return hr_fail(e, "%s: line %ld: no readable data rows", name, bad ? first_bad_line : line);
     }
-    w.start_time = (tmode == TM_ISO || tmode == TM_UNIX || tmode == TM_UNIX_MS) ? w.time[0] : NAN;
-    snprintf(w.source, sizeof w.source, "%s", name);
-    sink(ctx, &w);
+    if (!stopped)
+        emit(&w, tmode, start, name, wcol >= 0 ? key : NULL, sink, ctx);
     workout_free(&w);
     return 0;
 }

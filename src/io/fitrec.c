@@ -5,6 +5,9 @@
  * altitude (m), heart_rate (bpm, <= 0 -> missing), speed (km/h -> m/s). Without a timestamp list the
  * time is i * sample_step from 0 and start_time is NaN. Lists shorter than the time list are padded
  * with NaN, longer ones cut; samples whose timestamp is None are dropped.
+ * hrcast's own `export --format jsonl` lines are recognised by their `step_s` key (which precedes the
+ * arrays): then `time` is elapsed seconds on that grid (absolute with `start_time`), speed is m/s, and
+ * athlete, device, hr_sensor and start_time are read too; the workout is marked as a clean grid (grid_step).
  * The stream reader keeps one growable line buffer (a line may be up to 64 MB); a malformed line is
  * a warning "name: line L: reason", counted, and the reader goes on. */
 #include "io/read_opts.h"
@@ -26,6 +29,8 @@ struct fitrec {
     struct workout w;
     size_t count[CH_COUNT];
     int time_has_nan;
+    int hrcast;          /* the line is hrcast's jsonl export (it has step_s) */
+    double step, start;  /* its step_s and start_time (NaN when null) */
     const char *name;
     const struct read_opts *o;
     workout_sink sink;
@@ -80,7 +85,7 @@ static const char *parse_list(struct fitrec *r, int ch, const char *p, const cha
         case CH_LON: w->lon[k] = v; break;
         case CH_ALT: w->alt[k] = (float)v; break;
         case CH_HR: w->hr[k] = v > 0 ? (float)v : NAN; break;
-        default: w->speed[k] = (float)(v * (1.0 / 3.6)); break;
+        default: w->speed[k] = r->hrcast ? (float)v : (float)(v * (1.0 / 3.6)); break;
         }
         k++;
         if (p < end && *p == ',') {
@@ -134,6 +139,10 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
     struct workout *w = &r->w;
     int ch = -1;
     switch (kn) {
+    case 4:
+        if (KEY("time") && r->hrcast)
+            ch = CH_TIME;
+        break;
     case 5:
         if (KEY("speed"))
             ch = CH_SPEED;
@@ -166,6 +175,51 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
         }
         *why = "expected a list of numbers";
         return NULL;
+    }
+    if (KEY("step_s") || KEY("start_time")) {
+        double v = NAN;
+        const char *s, *se, *nw;
+        const char *q = scalar_text(p, end, &s, &se);
+        if (!q || (!tu_parse_number_span(s, se, &v) && !(tu_is_null_word(s, se, &nw) && nw == se))) {
+            *why = KEY("step_s") ? "step_s is not a number" : "start_time is not a number";
+            return NULL;
+        }
+        if (KEY("start_time")) {
+            r->start = v;
+            return q;
+        }
+        for (int c = 0; c < CH_COUNT; c++)
+            if (r->count[c]) {
+                *why = "step_s after the sample arrays (hrcast export lines have it first)";
+                return NULL;
+            }
+        if (!(v > 0 && v <= 3600)) {
+            *why = "step_s is not a step in (0, 3600] s";
+            return NULL;
+        }
+        r->hrcast = 1;
+        r->step = v;
+        return q;
+    }
+    if (KEY("athlete") || KEY("device") || KEY("hr_sensor") || KEY("title")) {
+        const char *s, *se;
+        const char *q = scalar_text(p, end, &s, &se);
+        if (!q) {
+            *why = "bad value";
+            return NULL;
+        }
+        if (KEY("athlete"))
+            tu_copy_text(w->athlete, sizeof w->athlete, s, se);
+        else if (KEY("device"))
+            tu_copy_text(w->device, sizeof w->device, s, se);
+        else if (KEY("title")) { /* JSON escapes: hrcast writes none in a title but \" and \\ */
+            char t[4 * WK_TITLE_LEN];
+            tu_copy_text(t, sizeof t, s, se);
+            workout_set_title(w, t);
+        }
+        else
+            tu_copy_text(w->hr_sensor, sizeof w->hr_sensor, s, se);
+        return q;
     }
     if (KEY("id") || KEY("userId") || KEY("gender") || KEY("sport")) {
         const char *s, *se;
@@ -210,6 +264,8 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
     workout_reset(w);
     memset(r->count, 0, sizeof r->count);
     r->time_has_nan = 0;
+    r->hrcast = 0;
+    r->step = r->start = NAN;
     p = tu_skip_ws(p, end);
     if (p >= end || *p != '{') {
         *why = "not a dict or JSON object";
@@ -271,6 +327,10 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
     }
     size_t n = 0;
     int has_time = r->count[CH_TIME] > 0;
+    if (r->hrcast && !has_time) {
+        *why = "hrcast export line without a time array";
+        return -1;
+    }
     if (has_time) {
         n = r->count[CH_TIME];
     } else {
@@ -330,6 +390,13 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
             }
         }
         w->start_time = w->time[0];
+    }
+    if (r->hrcast) { /* elapsed grid times, made absolute when the start is known */
+        if (isfinite(r->start))
+            for (size_t i = 0; i < n; i++)
+                w->time[i] += r->start;
+        w->start_time = r->start;
+        w->grid_step = (float)r->step;
     }
     return 0;
 }

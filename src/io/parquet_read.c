@@ -14,7 +14,7 @@
 enum role {
     R_TIME, R_TIMESTAMP, R_HR, R_SPEED, R_SPEED_MS, R_SPEED_KMH, R_ALT, R_DIST, R_LAT, R_LON,
     R_LIST_END, /* roles above are per-sample lists, below per-row scalars */
-    R_ID = R_LIST_END, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_TITLE, R_COUNT
+    R_ID = R_LIST_END, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_COUNT
 };
 
 static const char *const role_names[R_COUNT][4] = {
@@ -35,6 +35,7 @@ static const char *const role_names[R_COUNT][4] = {
     [R_START] = {"start_time"},
     [R_STEP] = {"step_s"},
     [R_DEVICE] = {"device"},
+    [R_SENSOR] = {"hr_sensor"},
     [R_TITLE] = {"title"},
 };
 
@@ -234,6 +235,8 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
         workout_set_sport(w, s);
     if (row_str(c, R_DEVICE, r, s, sizeof s))
         snprintf(w->device, sizeof w->device, "%s", s);
+    if (row_str(c, R_SENSOR, r, s, sizeof s))
+        snprintf(w->hr_sensor, sizeof w->hr_sensor, "%.15s", s);
     if (row_str(c, R_TITLE, r, s, sizeof s))
         workout_set_title(w, s);
     if (row_str(c, R_GENDER, r, s, sizeof s))

@@ -55,6 +55,9 @@ enum hr_format io_detect(const uint8_t *buf, size_t n)
         return FMT_UNKNOWN;
     }
     if (p[0] == '{' || p[0] == '[') {
+        /* hrcast's own jsonl export (metadata, then step_s, then the arrays): the FitRec line reader */
+        if (has(p, look, "\"step_s\""))
+            return FMT_FITREC;
         /* FitRec lines carry per-sample arrays plus a timestamp and/or heart_rate. */
         if (has(p, look, "'heart_rate'") || has(p, look, "'timestamp'") || has(p, look, "'userId'"))
             return FMT_FITREC;

@@ -27,6 +27,8 @@
 #define CAP_PEAK_W 0.01
 #define CAP_DEV_W 2000.0
 #define MAX_BASIS 10
+#define CAP_SCAN_STEP 0.02 /* plan_fastest_under_cap: scan in steps of 2 % of the target ... */
+#define CAP_SCAN_STEPS 50  /* ... up to twice the target */
 
 static const char *const names[PLAN_STRATEGY_COUNT] = {"even-pace", "even-effort", "min-peak-hr"};
 
@@ -50,6 +52,9 @@ void plan_opts_default(struct plan_opts *o)
     o->hr_cap = NAN;
     o->seg_len = 100;
     o->max_evals = 240;
+    o->max_change = 2;
+    o->max_start = 3;
+    o->max_spread = 6;
     o->gender = 'u';
 }
 
@@ -66,6 +71,8 @@ struct ctx {
     double *shape;  /* nseg: scratch log-speeds */
     float *speed;   /* nseg: scratch speeds */
     double *ref;    /* nseg: ln speed of the search's start plan (NULL before the search) */
+    double *kmsum;  /* per-km scratch of limits_ok */
+    int *kmcnt;
     int evals;
 };
 
@@ -251,9 +258,61 @@ static int evaluate(struct ctx *x, const float *v, struct plan_score *sc, double
     return 0;
 }
 
+/* The limits a coach sets on the distance profile a(x) (the grade-adjusted pace): kilometre means A_k
+ * of a over the segments; consecutive ones within ln(1 + max_change %), the first at most max_start %
+ * faster than the average (harmonic mean of exp(a) over the course, as the finish time weighs it),
+ * every one within ln(1 + max_spread %) of it. Even pace and even effort (a = 0) always pass. */
+static int limits_ok(struct ctx *x, const double *a)
+{
+    int nkm = (int)ceil(x->c->length / 1000 - 1e-9);
+    if (nkm < 1)
+        nkm = 1;
+    double *sum = x->kmsum, inv = 0;
+    int *cnt = x->kmcnt;
+    memset(sum, 0, sizeof(double) * (size_t)nkm);
+    memset(cnt, 0, sizeof(int) * (size_t)nkm);
+    for (int i = 0; i < x->nseg; i++) {
+        int j;
+        double w;
+        hat_weights(x, (i + 0.5) / x->nseg, &j, &w);
+        double l = (1 - w) * a[j] + w * a[j + 1];
+        int k = (int)((i + 0.5) * x->seg_len / 1000);
+        k = k >= nkm ? nkm - 1 : k;
+        sum[k] += l;
+        cnt[k]++;
+        inv += exp(-l);
+    }
+    double mean = -log(inv / x->nseg), prev = NAN;
+    double step_lim = log(1 + x->o->max_change / 100) + 1e-12;
+    double start_lim = x->o->max_start >= 100 ? INFINITY : -log(1 - x->o->max_start / 100) + 1e-12;
+    double spread_lim = log(1 + x->o->max_spread / 100) + 1e-12;
+    for (int k = 0; k < nkm; k++) {
+        if (!cnt[k])
+            continue;
+        double m = sum[k] / cnt[k];
+        if (isnan(prev) && m - mean > start_lim)
+            return 0;
+        if (fabs(m - mean) > spread_lim)
+            return 0;
+        if (!isnan(prev) && fabs(m - prev) > step_lim)
+            return 0;
+        prev = m;
+    }
+    return 1;
+}
+
+/* A plan may replace even pace only when it is no worse on either measure: peak HR, and with a cap the
+ * time above it. */
+static int no_worse_than(const struct plan_score *s, const struct plan_score *even, double cap)
+{
+    if (s->peak_hr > even->peak_hr + 1e-9)
+        return 0;
+    return !isfinite(cap) || s->above_cap_s <= even->above_cap_s + 1e-9;
+}
+
 /* Compass search over (beta, a_0..a_K-1) from the better of even pace and even effort. */
-static int search(struct ctx *x, double start_beta, double start_obj, float *best_v, double *best_true,
-                  struct hr_err *e)
+static int search(struct ctx *x, double start_beta, double start_obj, const struct plan_score *even,
+                  float *best_v, double *best_true, struct hr_err *e)
 {
     int dim = 1 + x->nbasis;
     double par[1 + MAX_BASIS] = {0}, stepsz[1 + MAX_BASIS];
@@ -272,12 +331,16 @@ static int search(struct ctx *x, double start_beta, double start_obj, float *bes
                 if (nv < lo || nv > hi)
                     continue;
                 par[d] = nv;
+                if (d > 0 && !limits_ok(x, par + 1)) { /* outside the coach's limits: not even scored */
+                    par[d] = old;
+                    continue;
+                }
                 speeds_from_params(x, par[0], par + 1, x->speed);
                 struct plan_score sc;
                 double os, ot;
                 if (evaluate(x, x->speed, &sc, &os, &ot, NULL, NULL, e))
                     return -1;
-                if (ot < *best_true) {
+                if (ot < *best_true && no_worse_than(&sc, even, x->o->hr_cap)) {
                     *best_true = ot;
                     memcpy(best_v, x->speed, sizeof(float) * (size_t)x->nseg);
                 }
@@ -310,6 +373,8 @@ static void ctx_free(struct ctx *x)
     free(x->shape);
     free(x->speed);
     free(x->ref);
+    free(x->kmsum);
+    free(x->kmcnt);
 }
 
 int plan_make(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
@@ -340,9 +405,15 @@ int plan_make(const struct predictor *p, const struct plan_course *c, const stru
     x.lnf = malloc(sizeof(double) * (size_t)x.nseg);
     x.shape = malloc(sizeof(double) * (size_t)x.nseg);
     x.speed = malloc(sizeof(float) * (size_t)x.nseg);
+    x.kmsum = malloc(sizeof(double) * ((size_t)(c->length / 1000) + 2));
+    x.kmcnt = malloc(sizeof(int) * ((size_t)(c->length / 1000) + 2));
     float *best = malloc(sizeof(float) * (size_t)x.nseg), *ee = malloc(sizeof(float) * (size_t)x.nseg);
     int rc = -1;
-    if (!x.grade || !x.lnf || !x.shape || !x.speed || !best || !ee) {
+    if (!(o->max_change > 0) || !(o->max_start >= 0) || !(o->max_spread > 0)) {
+        hr_fail(e, "plan: the pace limits must be positive (change per km, spread) and not negative (start)");
+        goto done;
+    }
+    if (!x.grade || !x.lnf || !x.shape || !x.speed || !best || !ee || !x.kmsum || !x.kmcnt) {
         hr_fail(e, "plan: out of memory");
         goto done;
     }
@@ -365,7 +436,7 @@ int plan_make(const struct predictor *p, const struct plan_course *c, const stru
         memcpy(best, ee, sizeof(float) * (size_t)x.nseg);
     else if (o->strategy == PLAN_MIN_PEAK_HR) {
         double best_true = ot_ep, start_beta = 0, start_obj = os_ep;
-        if (ot_ee < best_true) {
+        if (ot_ee < best_true && no_worse_than(&r->even_effort, &r->even_pace, o->hr_cap)) {
             best_true = ot_ee;
             memcpy(best, ee, sizeof(float) * (size_t)x.nseg);
         }
@@ -381,11 +452,13 @@ int plan_make(const struct predictor *p, const struct plan_course *c, const stru
         speeds_from_params(&x, start_beta, NULL, x.speed);
         for (int i = 0; i < x.nseg; i++)
             x.ref[i] = log(x.speed[i]);
-        if (search(&x, start_beta, start_obj, best, &best_true, e))
+        if (search(&x, start_beta, start_obj, &r->even_pace, best, &best_true, e))
             goto done;
     }
     /* the chosen plan, kept with its series and HR */
     r->strategy = o->strategy;
+    r->cap_fastest_s = NAN;
+    r->cap_fastest_by = PLAN_EVEN_PACE;
     r->nseg = x.nseg;
     r->seg_len = x.seg_len;
     r->hr_cap = o->hr_cap;
@@ -403,6 +476,61 @@ done:
     free(ee);
     ctx_free(&x);
     return rc;
+}
+
+/* Does even pace or even effort stay under the cap at target t? (*by: which; -1 on error) */
+static int simple_meets_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
+                            double t, enum plan_strategy *by, struct hr_err *e)
+{
+    struct plan_opts q = *o;
+    q.strategy = PLAN_EVEN_PACE;
+    q.target_s = t;
+    struct plan_result r;
+    if (plan_make(p, c, &q, &r, e))
+        return -1;
+    int ok = r.even_pace.above_cap_s <= 0 || r.even_effort.above_cap_s <= 0;
+    *by = r.even_pace.above_cap_s <= 0 ? PLAN_EVEN_PACE : PLAN_EVEN_EFFORT;
+    plan_result_free(&r);
+    return ok;
+}
+
+int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
+                           double *t, enum plan_strategy *by, struct hr_err *e)
+{
+    *t = NAN;
+    *by = PLAN_EVEN_PACE;
+    if (!isfinite(o->hr_cap))
+        return 0;
+    /* HR need not fall with the pace (a model with drift by time: slower is longer), so scan upwards in
+     * steps of 2 % of the target for the first time that meets the cap, then halve the interval */
+    double slowest = fmin(floor(c->length / PLAN_MIN_MEAN_SPEED), floor(HR_LIMIT_DURATION_S) - 60);
+    double lo = o->target_s, hi = lo;
+    enum plan_strategy b = PLAN_EVEN_PACE;
+    int ok = 0;
+    for (int k = 1; !ok && k <= CAP_SCAN_STEPS && hi < slowest; k++) {
+        lo = hi;
+        hi = fmin(slowest, round(o->target_s * (1 + CAP_SCAN_STEP * k)));
+        if ((ok = simple_meets_cap(p, c, o, hi, &b, e)) < 0)
+            return -1;
+    }
+    if (!ok)
+        return 0;
+    while (hi - lo > 1) {
+        double mid = round((lo + hi) / 2);
+        enum plan_strategy bm;
+        int m = simple_meets_cap(p, c, o, mid, &bm, e);
+        if (m < 0)
+            return -1;
+        if (m) {
+            hi = mid;
+            b = bm;
+        } else {
+            lo = mid;
+        }
+    }
+    *t = hi;
+    *by = b;
+    return 0;
 }
 
 void plan_result_free(struct plan_result *r)

@@ -28,6 +28,10 @@ struct plan_opts {
     double hr_cap;     /* bpm; NaN = none. min-peak-hr then minimises the time above the cap */
     double seg_len;    /* segment length target (m); 0 = 100 */
     int max_evals;     /* model evaluations of min-peak-hr; 0 = 240 */
+    double max_change; /* min-peak-hr: consecutive km's grade-adjusted paces differ by at most this % (2) */
+    double max_start;  /* min-peak-hr: the first km's grade-adjusted pace at most this % faster than the
+                        * average (3) */
+    double max_spread; /* min-peak-hr: every km's grade-adjusted pace within this % of the average (6) */
     char gender;       /* 'm', 'f', 'u' */
     char athlete[WK_ATHLETE_LEN]; /* series meta.athlete ("" = population) */
 };
@@ -53,12 +57,22 @@ struct plan_result {
     int evals;          /* model evaluations spent */
     /* the simple strategies scored on the same course and target, for comparison */
     struct plan_score even_pace, even_effort;
+    /* with a cap the plan does not meet: the fastest finish (s) at which even pace or even effort keeps
+     * the predicted HR under it (plan_fastest_under_cap), NaN when not computed or none does */
+    double cap_fastest_s;
+    enum plan_strategy cap_fastest_by;
 };
 
 /* Make a plan. Fails (e filled, nothing allocated) on an impossible target or a model error. */
 int plan_make(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
               struct plan_result *r, struct hr_err *e);
 void plan_result_free(struct plan_result *r);
+
+/* The fastest finish time (to 1 s) at which even pace or even effort keeps every predicted HR of the
+ * course at or under o->hr_cap; searched from o->target_s (which does not meet it) up to twice that
+ * (the slowest plannable time and the 48 h grid limit at most). *t = NaN (and 0 returned) when none meets it; *by = the strategy. */
+int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
+                           double *t, enum plan_strategy *by, struct hr_err *e);
 
 /* Elapsed time (s) at distance d along the plan, and distance (m) at time t (both clamped). */
 double plan_time_at(const struct plan_result *r, double d);

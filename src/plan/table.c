@@ -90,6 +90,18 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
             fprintf(f, " (%.0f s above cap)", r->even_effort.above_cap_s);
         fprintf(f, ", min-peak-hr peak %.1f bpm; %d model evaluations\n", r->score.peak_hr, r->evals);
     }
+    if (isfinite(r->hr_cap) && r->score.above_cap_s > 0) {
+        char fast[32], fast_pace[16];
+        plan_fmt_time(r->cap_fastest_s, 0, fast, sizeof fast);
+        plan_fmt_time(r->cap_fastest_s / c->length * 1000, 1, fast_pace, sizeof fast_pace);
+        if (isfinite(r->cap_fastest_s))
+            fprintf(f, "the cap of %.0f bpm cannot be met in %s; the fastest finish under it: %s (%s, %s min/km)\n",
+                    r->hr_cap, tgt, fast, plan_strategy_name(r->cap_fastest_by), fast_pace);
+        else
+            fprintf(f, "the cap of %.0f bpm cannot be met in %s, nor by even pace or even effort in up to twice "
+                       "that (48 h at most)\n",
+                    r->hr_cap, tgt);
+    }
     free(k);
     return ferror(f) ? hr_fail(e, "plan: write error") : 0;
 }
@@ -144,6 +156,12 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
         jw_null(&w);
         jw_kv_num(&w, "time_above_cap_s", 0);
     }
+    jw_kv_bool(&w, "cap_met", !isfinite(r->hr_cap) || r->score.above_cap_s <= 0);
+    jw_key(&w, "cap_fastest_time_s"); /* the fastest finish under the cap, when this plan is not */
+    if (isfinite(r->cap_fastest_s))
+        jw_num(&w, r->cap_fastest_s);
+    else
+        jw_null(&w);
     jw_kv_int(&w, "evaluations", r->evals);
     jw_kv_int(&w, "segments", r->nseg);
     jw_kv_num(&w, "segment_m", round(r->seg_len * 1000) / 1000);
@@ -151,7 +169,8 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
     jw_obj_begin(&w);
     json_score(&w, "even-pace", &r->even_pace, r->hr_cap);
     json_score(&w, "even-effort", &r->even_effort, r->hr_cap);
-    json_score(&w, plan_strategy_name(r->strategy), &r->score, r->hr_cap);
+    if (r->strategy == PLAN_MIN_PEAK_HR) /* the other two are already there: no duplicate key */
+        json_score(&w, plan_strategy_name(r->strategy), &r->score, r->hr_cap);
     jw_obj_end(&w);
     jw_key(&w, "km");
     jw_arr_begin(&w);
@@ -201,7 +220,9 @@ int plan_plot(const char *path, const struct plan_info *in, const struct plan_co
         ax[i] = (float)(i * c->spacing / 1000);
     char title[400], fin[32];
     plan_fmt_time(r->finish_s, 0, fin, sizeof fin);
-    snprintf(title, sizeof title, "%.120s - %.2f km - %s - finish %s - %.60s", c->name, c->length / 1000,
+    const char *base = strrchr(c->name, '/'); /* the course's file name, not its whole path */
+    snprintf(title, sizeof title, "%.120s - %.2f km - %s - finish %s - %.60s", base && base[1] ? base + 1 : c->name,
+             c->length / 1000,
              plan_strategy_name(r->strategy), fin, in->model_kind);
     plot_fig_title(f, title);
     plot_fig_xlabel(f, "distance (km)");

@@ -48,8 +48,10 @@ static int grid_steps(double span_s, const struct prep_opts *o)
 
 int prep_sport_wanted(const char *sport, const char *want)
 {
-    if (!strcasecmp(want, "any") || !sport[0])
-        return 1; /* files that state no sport are taken as what the user imports */
+    /* files that state no sport are taken as what the user imports; "unknown" is how hrcast itself
+     * writes "no sport stated" (series meta, exports), so its own exports import back */
+    if (!strcasecmp(want, "any") || !sport[0] || !strcasecmp(sport, "unknown"))
+        return 1;
     if (!strcasecmp(want, "running") || !strcasecmp(want, "run"))
         return sport_is_running(sport);
     return strcasestr(sport, want) != NULL;
@@ -404,12 +406,14 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
     for (int i = 0; i < n; i++)
         out->hr_truth[i] = w->hr_truth[i];
     hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
-    int valid = series_valid_hr(out);
+    int valid = series_valid_hr(out), active = n;
+    for (int i = 0; i < n; i++) /* a pause on the grid: speed 0 and HR masked (as prep writes it) */
+        active -= S_SPEED(out)[i] == 0 && isnan(S_HR(out)[i]);
     if (o->require_hr && valid == 0)
         return reject(out, REJ_NO_HR, why, st);
     if (o->require_hr && valid * o->step < o->min_valid_s)
         return reject(out, REJ_TOO_SHORT, why, st);
-    if (o->require_hr && valid < o->min_valid_frac * (float)n)
+    if (o->require_hr && valid < o->min_valid_frac * (float)active)
         return reject(out, REJ_LOW_VALID_HR, why, st);
     if (o->require_hr && moving_seconds(out) < o->min_valid_s)
         return reject(out, REJ_NOT_MOVING, why, st);

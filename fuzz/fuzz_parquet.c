@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fuzz_limits.h"
-#include "io/parquet.h"
+#include "io/parquet/parquet.h"
 #include "util/log.h"
 
 static int count_sink(void *ctx, struct workout *w)

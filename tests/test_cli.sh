@@ -42,7 +42,7 @@ check "no temp file left" '! ls $tmp/*.tmp.* 2>/dev/null'
 check "info --json keys" 'py "import json; d=json.load(open(\"$tmp/info.json\")); assert all(k in d for k in (\"workouts\",\"athletes\",\"hours\",\"rejected\")); assert d[\"athletes\"]==3; assert d[\"rejected\"][\"read_error\"]>=3"'
 check "files and simulation give the same series count" '[ "$("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"workouts\"])")" = 12 ]'
 check "import of a missing path: exit 1" '"$BIN" import /nonexistent -o $tmp/x.hrd 2>/dev/null; [ $? -eq 1 ] && [ ! -e $tmp/x.hrd ]'
-check "info of a non-dataset: clear error" '"$BIN" info "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "not an hrcast dataset" $tmp/e'
+check "info of a non-dataset: clear error" '"$BIN" info "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "is a workout recording (fit), not a dataset; import it first: .*import" $tmp/e'
 
 # --- exports and round trips
 "$BIN" export "$tmp/sim.hrd" --format csv -o "$tmp/sim.csv"

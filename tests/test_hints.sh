@@ -34,7 +34,7 @@ for how in relative path; do
     check "demo ($how): runs as printed: ${line:0:60}..." 'PATH="$path" eval "$line" > /dev/null 2>&1'
   done < cmds.$how
   check "demo ($how): the serve line names a model that exists" \
-    '[ -f "$(next_lines next.$how | grep " serve " | sed "s/.*--model //")" ]'
+    '[ -f "$(next_lines next.$how | grep " serve " | sed "s/.* serve \(--model \)\{0,1\}\([^ ]*\).*/\2/")" ]'
 done
 check "help: the example and the --help hint name bin/hrcast" \
   'bin/hrcast help | grep -q "^.bin/hrcast COMMAND --help. shows" && bin/hrcast help | grep -q "^Example: bin/hrcast import .* && bin/hrcast info "'

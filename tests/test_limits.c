@@ -17,9 +17,9 @@
 #include <zlib.h>
 #include <zstd.h>
 #include "io/limits.h"
-#include "io/parquet.h"
-#include "io/parquet_meta.h"
-#include "io/parquet_thrift.h"
+#include "io/parquet/parquet.h"
+#include "io/parquet/parquet_meta.h"
+#include "io/parquet/parquet_thrift.h"
 #include "io/reader.h"
 #include "prep/prep.h"
 #include "serve/predict.h"

@@ -1,5 +1,7 @@
-/* test_nn_q8.c — the int8 inference path: the quantizer and the 8-bit product (gemm_q8.c) give the
- * same bytes in their AVX2 and portable bodies and equal an independent integer recomputation; the
+/* test_nn_q8.c — the int8 inference path: the quantizer and the 8-bit product (gemm_q8.c), with 7-bit
+ * and 8-bit activations, give the same bytes in their VNNI / AVX2 and portable bodies and equal an
+ * independent integer recomputation; 8-bit activations (AVX512_VNNI) bring lstm_infer_q8 closer to
+ * FP32 than 7-bit ones; the
  * product is within the quantization bound of the exact FP32 one; lstm_infer_q8 stays close to
  * lstm_infer (and far closer than a wrong packing would), keeps the NaN padding, and its outputs do
  * not depend on the thread count, the row block, the time chunking or on weights prepared once
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "nn/isa.h"
 #include "nn/kernels.h"
 #include "nn/lstm.h"
 #include "nn/par.h"
@@ -25,7 +28,10 @@ static void test_quantize(void **state)
     static const int Ks[] = {5, 32, 37, 128};
     struct nn_rng r;
     nn_rng_seed(&r, 11);
+    for (int bits = 7; bits <= 8; bits++)
     for (size_t ki = 0; ki < sizeof Ks / sizeof *Ks; ki++) {
+        int top = bits == 8 ? 255 : 127;
+        float half = 0.5f * (float)top;
         int K = Ks[ki], Kp = nn_q8_kpad(K), M = 3;
         float *h = malloc(sizeof(float) * (size_t)M * K);
         uint8_t *qa = malloc((size_t)M * Kp), *qp = malloc((size_t)M * Kp);
@@ -34,37 +40,39 @@ static void test_quantize(void **state)
         /* the edges: both ends, zero, outside [-1, 1], NaN, and exact grid midpoints */
         h[0] = -1, h[1] = 1, h[2] = 0, h[3] = -3, h[4] = NAN;
         if (K > 8)
-            h[5] = (10.5f - 63.5f) / 63.5f, h[6] = (100.5f - 63.5f) / 63.5f, h[7] = 3, h[8] = -0.0f;
+            h[5] = (10.5f - half) / half, h[6] = (100.5f - half) / half, h[7] = 3, h[8] = -0.0f;
         nn_force_portable(1);
-        nn_q8_quantize(qp, Kp, h, K, M, K);
+        nn_q8_quantize(qp, Kp, h, K, M, K, bits);
         nn_force_portable(0);
-        nn_q8_quantize(qa, Kp, h, K, M, K);
+        nn_q8_quantize(qa, Kp, h, K, M, K, bits);
         assert_memory_equal(qa, qp, (size_t)M * Kp);
         for (int m = 0; m < M; m++)
             for (int k = 0; k < Kp; k++) {
                 int q = qp[m * Kp + k];
                 if (k >= K) {
-                    assert_int_equal(q, 64);
+                    assert_int_equal(q, (top + 1) / 2);
                     continue;
                 }
                 float v = h[m * K + k];
-                assert_true(q >= 0 && q <= 127);
+                assert_true(q >= 0 && q <= top);
                 if (isnan(v))
                     assert_int_equal(q, 0);
                 else if (v <= -1)
                     assert_int_equal(q, 0);
                 else if (v >= 1)
-                    assert_int_equal(q, 127);
+                    assert_int_equal(q, top);
                 else
-                    assert_true(fabs(q - (63.5 * v + 63.5)) <= 0.5 + 1e-4);
+                    assert_true(fabs(q - (half * v + half)) <= 0.5 + 1e-4);
             }
         free(h), free(qa), free(qp);
     }
 }
 
-/* one product shape: AVX2 = portable = integer recomputation, and within the quantization bound */
-static void check_gemm(int M, int N, int K, struct nn_rng *r)
+/* one product shape: the CPU's body (VNNI for 8 bits on the AVX-512 path, AVX2 for 7) = portable =
+ * integer recomputation, and within the quantization bound */
+static void check_gemm(int M, int N, int K, struct nn_rng *r, int bits)
 {
+    int top = bits == 8 ? 255 : 127;
     int Kp = nn_q8_kpad(K);
     float *W = malloc(sizeof(float) * (size_t)N * K), *h = malloc(sizeof(float) * (size_t)M * K);
     float *C0 = malloc(sizeof(float) * (size_t)M * N), *Ca = malloc(sizeof(float) * (size_t)M * N);
@@ -80,13 +88,13 @@ static void check_gemm(int M, int N, int K, struct nn_rng *r)
         h[i] = frand(r, -1, 1);
     for (int i = 0; i < M * N; i++)
         C0[i] = frand(r, -2, 2);
-    nn_q8_pack_bt(P, alpha, beta, W, N, K);
-    nn_q8_quantize(A, Kp, h, K, M, K);
+    nn_q8_pack_bt(P, alpha, beta, W, N, K, bits);
+    nn_q8_quantize(A, Kp, h, K, M, K, bits);
     memcpy(Ca, C0, sizeof(float) * (size_t)M * N);
     memcpy(Cp, C0, sizeof(float) * (size_t)M * N);
-    nn_q8_gemm(M, N, K, A, Kp, P, alpha, Ca, N);
+    nn_q8_gemm(M, N, K, A, Kp, P, alpha, Ca, N, bits);
     nn_force_portable(1);
-    nn_q8_gemm(M, N, K, A, Kp, P, alpha, Cp, N);
+    nn_q8_gemm(M, N, K, A, Kp, P, alpha, Cp, N, bits);
     nn_force_portable(0);
     assert_memory_equal(Ca, Cp, sizeof(float) * (size_t)M * N);
     for (int n = 0; n < N; n++) {
@@ -97,7 +105,7 @@ static void check_gemm(int M, int N, int K, struct nn_rng *r)
         int32_t rowsum = 0;
         for (int k = 0; k < K; k++)
             rowsum += (int32_t)lrintf(W[(size_t)n * K + k] / s);
-        assert_float_equal(alpha[n], 2.0f * s / 127.0f, 0);
+        assert_float_equal(alpha[n], 2.0f * s / (float)top, 0);
         assert_float_equal(beta[n], -s * (float)rowsum, 0);
         for (int m = 0; m < M; m++) {
             /* the integer sum recomputed from the definitions, not from the packed bytes */
@@ -113,9 +121,9 @@ static void check_gemm(int M, int N, int K, struct nn_rng *r)
             float prod = (float)acc * alpha[n];
             float want = C0[(size_t)m * N + n] + prod;
             assert_memory_equal(&Cp[(size_t)m * N + n], &want, sizeof want);
-            /* |h - h_q| <= 1/127 and |w - w_q| <= s/2 bound the error of the dequantized sum */
+            /* |h - h_q| <= 1/top and |w - w_q| <= s/2 bound the error of the dequantized sum */
             double got = (double)Cp[(size_t)m * N + n] - C0[(size_t)m * N + n] + beta[n];
-            double bound = sum_abs_w / 127.0 + 0.5 * s * sum_abs_h + 1e-5 * (fabs(exact) + 1);
+            double bound = sum_abs_w / top + 0.5 * s * sum_abs_h + 1e-5 * (fabs(exact) + 1);
             assert_true(fabs(got - exact) <= bound);
         }
     }
@@ -128,10 +136,12 @@ static void test_gemm(void **state)
     static const int Ms[] = {1, 2, 3, 4, 5, 7, 13}, Ns[] = {16, 40, 512}, Ks[] = {5, 14, 128, 130};
     struct nn_rng r;
     nn_rng_seed(&r, 12);
-    for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)
-        for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)
-            for (size_t c = 0; c < sizeof Ks / sizeof *Ks; c++)
-                check_gemm(Ms[a], Ns[b], Ks[c], &r);
+    printf("8-bit activations on this CPU's default path: %s\n", nn_q8_bits() == 8 ? "yes (VNNI)" : "no");
+    for (int bits = 7; bits <= 8; bits++)
+        for (size_t a = 0; a < sizeof Ms / sizeof *Ms; a++)
+            for (size_t b = 0; b < sizeof Ns / sizeof *Ns; b++)
+                for (size_t c = 0; c < sizeof Ks / sizeof *Ks; c++)
+                    check_gemm(Ms[a], Ns[b], Ks[c], &r, bits);
 }
 
 /* a model with weights large enough that gates saturate sometimes, as trained ones do */
@@ -161,6 +171,45 @@ static double max_abs(const float *a, const float *b, size_t n)
     for (size_t i = 0; i < n; i++)
         worst = isnan(a[i]) != isnan(b[i]) ? INFINITY : isnan(a[i]) ? worst : fmax(worst, fabs((double)a[i] - b[i]));
     return worst;
+}
+
+/* int8 inference with 8-bit activations (AVX-512 + VNNI) vs 7-bit (the AVX2 path) against FP32 on the
+ * reference shape: the extra bit halves the activation error, so the outputs move closer to FP32 */
+static double q8_error(int path, const float *x, int B, int T, const float *y, struct lstm_model *m)
+{
+    struct hr_err e;
+    float *yq = malloc(sizeof(float) * (size_t)B * T);
+    assert_int_equal(nn_isa_set((enum nn_isa)path), 0);
+    assert_int_equal(nn_q8_bits(), path == NN_ISA_AVX512 ? 8 : 7);
+    assert_int_equal(lstm_infer_q8(m, NULL, x, NULL, B, T, yq, &e), 0);
+    nn_isa_reset();
+    double s = 0;
+    for (int i = 0; i < B * T; i++)
+        s += fabs((double)yq[i] - y[i]);
+    free(yq);
+    return s / (B * T);
+}
+
+
+static void test_vnni_8bit_closer(void **state)
+{
+    (void)state;
+    __builtin_cpu_init();
+    if (!nn_isa_cpu_has(NN_ISA_AVX512) || !__builtin_cpu_supports("avx512vnni")) {
+        printf("vnni: this CPU lacks AVX-512 VNNI; skipped\n");
+        skip();
+    }
+    enum { B = 7, T = 120, F = 14, H = 128 };
+    struct lstm_model m;
+    struct hr_err e;
+    make_model(&m, F, H, 1, 21);
+    float *x = make_inputs(B, T, F, 22), *y = malloc(sizeof(float) * B * T);
+    assert_int_equal(lstm_infer(&m, x, NULL, B, T, y, &e), 0);
+    double e7 = q8_error(NN_ISA_AVX2, x, B, T, y, &m), e8 = q8_error(NN_ISA_AVX512, x, B, T, y, &m);
+    printf("int8 vs fp32, mean |dy|: 7-bit activations %.5f, 8-bit (VNNI) %.5f\n", e7, e8);
+    assert_true(e8 < 0.8 * e7);
+    lstm_model_free(&m);
+    free(x), free(y);
 }
 
 static void check_close(int F, int H, int O, int B, int T, const int *lens)
@@ -280,6 +329,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quantize),
         cmocka_unit_test(test_gemm),
+        cmocka_unit_test(test_vnni_8bit_closer),
         cmocka_unit_test(test_infer_close_small),
         cmocka_unit_test(test_infer_close_reference_shape),
         cmocka_unit_test(test_infer_rows_threads_chunks),

@@ -163,6 +163,28 @@ static void test_nice_ticks(void **state)
     assert_int_equal(tick_decimals(1000), 0);
 }
 
+/* Epoch axes: whole numbers only, where the plain ticks would give 2.5, 7.5 or 0.5 steps. */
+static void test_integer_ticks(void **state)
+{
+    (void)state;
+    double t[64], step;
+    int n = nice_ticks(0.6, 9.4, 2, t, 64, &step);
+    assert_true(step == 2.5); /* what the training curve showed: 2.5, 5, 7.5 */
+    const double ranges[][2] = {{0.6, 9.4}, {0.95, 2.05}, {0.5, 30.5}, {1, 1.4}, {0.9, 61}};
+    for (int r = 0; r < 5; r++)
+        for (int target = 2; target <= 10; target++) {
+            n = nice_ticks_integer(ranges[r][0], ranges[r][1], target, t, 64, &step);
+            assert_true(step >= 1 && step == round(step));
+            for (int i = 0; i < n; i++)
+                assert_true(t[i] == round(t[i]));
+        }
+    n = nice_ticks_integer(0.6, 9.4, 2, t, 64, &step);
+    assert_true(step == 2.0 || step == 5.0);
+    n = nice_ticks_integer(0.95, 2.05, 6, t, 64, &step);
+    assert_true(step == 1.0);
+    assert_int_equal(n, 2);
+}
+
 /* ---- rasterizer ---- */
 
 static void test_canvas_line_and_nan_gap(void **state)
@@ -424,6 +446,71 @@ static void test_gif_decodes(void **state)
     free(dir);
 }
 
+/* Dark pixels of the GIF's first frame in columns [x0, x1) of the title band (the top 34 rows). */
+static int gif_title_ink(const GifFileType *g, int x0, int x1)
+{
+    const SavedImage *im = &g->SavedImages[0];
+    const ColorMapObject *cm = im->ImageDesc.ColorMap ? im->ImageDesc.ColorMap : g->SColorMap;
+    int ink = 0;
+    for (int y = 0; y < 34; y++)
+        for (int x = x0; x < x1; x++) {
+            const GifColorType *c = &cm->Colors[im->RasterBits[y * im->ImageDesc.Width + x]];
+            ink += c->Red + c->Green + c->Blue < 3 * 160;
+        }
+    return ink;
+}
+
+/* A long workout name: the frame title (name, clock, running MAE) stays inside the picture, and a
+ * long plain chart title is drawn smaller rather than past the edges. */
+static void test_long_titles_fit(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/long.gif", dir);
+    struct run r;
+    make_run(&r, 600, 6, 3);
+    const char *name = "a-rather-long-workout-file-name-from-a-garmin-export-2019-05-04-morning-run.tcx.gz - lstm model";
+    struct workout_plot w = {r.t, r.hr, r.pred, NULL, r.speed, NULL, r.n, name, 0, 800, 450};
+    struct anim_opts o = {4, 5, 50};
+    struct hr_err e;
+    assert_int_equal(animate_workout(&w, &o, path, &e), 0);
+    int err;
+    GifFileType *g = DGifOpenFileName(path, &err);
+    assert_non_null(g);
+    assert_int_equal(DGifSlurp(g), GIF_OK);
+    assert_int_equal(g->SavedImages[0].ImageDesc.Width, 800);
+    assert_true(gif_title_ink(g, 100, 700) > 200); /* there is a title */
+    assert_int_equal(gif_title_ink(g, 0, 6), 0);     /* and it ends inside the picture */
+    assert_int_equal(gif_title_ink(g, 794, 800), 0);
+    DGifCloseFile(g, &err);
+    free_run(&r);
+
+    snprintf(path, sizeof path, "%s/long.png", dir);
+    float v[50];
+    for (int i = 0; i < 50; i++)
+        v[i] = (float)(i % 7);
+    struct chart_opts co = {0};
+    co.title = "a title much longer than the figure is wide, as a course file's whole path would make it, "
+               "/home/runner/courses/2019/berlin-marathon.gpx";
+    co.xlabel = "x";
+    assert_int_equal(plot_histogram(v, 50, &co, path, &e), 0);
+    struct image im;
+    png_load(path, &im);
+    int edge_ink = 0, mid_ink = 0;
+    for (int y = 0; y < 34; y++) {
+        for (int x = 0; x < 5; x++)
+            edge_ink += !is_white(pix(&im, x, y)) + !is_white(pix(&im, im.w - 1 - x, y));
+        for (int x = im.w / 4; x < 3 * im.w / 4; x++)
+            mid_ink += !is_white(pix(&im, x, y));
+    }
+    assert_int_equal(edge_ink, 0);
+    assert_true(mid_ink > 100);
+    free(im.px);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
 static void test_output_deterministic_and_bad_extension(void **state)
 {
     (void)state;
@@ -562,6 +649,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nice_ticks),
+        cmocka_unit_test(test_integer_ticks),
         cmocka_unit_test(test_canvas_line_and_nan_gap),
         cmocka_unit_test(test_polygon_coverage_exact),
         cmocka_unit_test(test_text_renders),
@@ -569,6 +657,7 @@ int main(void)
         cmocka_unit_test(test_png_roundtrip_pixels),
         cmocka_unit_test(test_svg_well_formed),
         cmocka_unit_test(test_gif_decodes),
+        cmocka_unit_test(test_long_titles_fit),
         cmocka_unit_test(test_output_deterministic_and_bad_extension),
         cmocka_unit_test(test_write_samples),
     };

@@ -1,16 +1,21 @@
 // app.js — the hrcast page's logic: loads the model card and samples, turns a pace plan or numbers
-// into a JSON request, uploads files, and draws the result with uPlot (HR, speed, altitude panels
-// with a synced cursor), plus CSV/JSON downloads. Talks only to the server that served the page.
+// into a JSON request, uploads files, and draws the result with uPlot (HR, pace or speed, altitude
+// panels with a synced cursor and aligned plot areas), plus CSV/JSON downloads. An error hides the
+// previous result. Talks only to the server that served the page.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 let last = null;      // last result JSON
+let lastTitle = "";   // and its title
 let plots = [];       // uPlot instances
+let speedUnit = "pace"; // the speed panel in "pace" (min/km, faster up) or "speed" (m/s)
 
 function setStatus(msg, isError) {
   const s = $("status");
   s.textContent = msg || "";
   s.className = "status" + (isError ? " error" : "");
+  // an error answers the latest request: the chart of an earlier one must not stay under it
+  if (isError) $("result").hidden = true;
 }
 
 async function getJSON(url) {
@@ -178,8 +183,39 @@ function chartWidth() {
   return Math.max(320, $("result").clientWidth - 30);
 }
 
+// Every panel's y axis takes the same width, so that the plot areas (and the synced cursor) line up
+// even when one panel has no data (altitude not recorded) or wider tick labels.
+const Y_AXIS_PX = 64;
+const yAxis = (label, extra) => Object.assign({ label, size: Y_AXIS_PX, space: 18 }, extra || {});
+
+// pace in min/km (a number of minutes) from m/s; standing still has no pace
+const paceMin = (v) => (v == null || !(v > 0.5) ? null : 1000 / v / 60);
+const fmtMinSec = (m) => {
+  if (m == null || !isFinite(m)) return "–";
+  const s = Math.round(m * 60);
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+};
+
+function speedChart(j, t, w, cursor, xAxis) {
+  if (speedUnit === "pace") {
+    const pace = j.speed.map(paceMin);
+    return new uPlot({ title: "Pace (min/km)", width: w, height: 200, cursor,
+      series: [{ label: "min" }, { label: "pace (min/km)", stroke: "#2a8a3e", width: 1.5,
+        value: (u, v) => (v == null ? "–" : fmtMinSec(v) + "/km") }],
+      // faster is up: the pace axis runs from slow (bottom) to fast (top)
+      axes: [xAxis, yAxis("min/km", { values: (u, splits) => splits.map(fmtMinSec),
+        incrs: [1 / 12, 1 / 6, 0.25, 0.5, 1, 2, 5, 10] })],
+      scales: { x: { time: false }, y: { dir: -1 } } }, [t, pace], $("chart-speed"));
+  }
+  return new uPlot({ title: "Speed (m/s)", width: w, height: 200, cursor,
+    series: [{ label: "min" }, { label: "speed (m/s)", stroke: "#2a8a3e", width: 1.5,
+      value: (u, v) => (v == null ? "–" : v.toFixed(2) + " m/s · " + fmtPace(v) + "/km") }],
+    axes: [xAxis, yAxis("m/s")], scales: { x: { time: false } } }, [t, j.speed], $("chart-speed"));
+}
+
 function show(j, title) {
   last = j;
+  lastTitle = title;
   $("result").hidden = false;
   $("result-title").textContent = title + " — " + j.n + " steps of " + j.step + " s (" + j.format + ", " + j.model + " model)";
   summary(j);
@@ -188,7 +224,8 @@ function show(j, title) {
   const t = j.time.map((x) => x / 60);
   const sync = uPlot.sync("hrcast");
   const cursor = { sync: { key: sync.key }, drag: { x: true, y: false } };
-  const xAxis = { label: "time (min)" };
+  // the time label only under the last panel: the small panels keep their height for the data
+  const xAxis = {}, xAxisLast = { label: "time (min)" };
   const w = chartWidth();
   const nums = (a) => a.map((v) => (v == null ? null : v));
 
@@ -209,18 +246,19 @@ function show(j, title) {
     hrSeries.push({ label: "actual HR", stroke: "#1f5fbf", width: 1.5, spanGaps: false });
   }
   plots.push(new uPlot({ title: "Heart rate (bpm)", width: w, height: 300, cursor, series: hrSeries, bands,
-    axes: [xAxis, { label: "bpm" }], scales: { x: { time: false } } }, hrData, $("chart-hr")));
+    axes: [xAxis, yAxis("bpm")], scales: { x: { time: false } } }, hrData, $("chart-hr")));
 
-  plots.push(new uPlot({ title: "Speed", width: w, height: 160, cursor,
-    series: [{ label: "min" }, { label: "speed (m/s)", stroke: "#2a8a3e", width: 1.5,
-      value: (u, v) => (v == null ? "–" : v.toFixed(2) + " m/s · " + fmtPace(v) + "/km") }],
-    axes: [xAxis, { label: "m/s" }], scales: { x: { time: false } } }, [t, j.speed], $("chart-speed")));
+  plots.push(speedChart(j, t, w, cursor, xAxis));
+  $("speed-unit").textContent = speedUnit === "pace" ? "show speed (m/s)" : "show pace (min/km)";
 
+  // no altitude recorded: the panel keeps its place and alignment, with a fixed 0-100 m scale
   const alt = j.altitude || j.time.map(() => null);
-  plots.push(new uPlot({ title: j.altitude ? "Altitude (m)" : "Altitude (none recorded)", width: w, height: 140, cursor,
+  plots.push(new uPlot({ title: j.altitude ? "Altitude (m)" : "Altitude (none recorded)", width: w, height: 190, cursor,
     series: [{ label: "min" }, { label: "altitude (m)", stroke: "#7a5a2f", width: 1.5, fill: "rgba(122,90,47,0.12)" }],
-    axes: [xAxis, { label: "m" }], scales: { x: { time: false } } }, [t, alt], $("chart-alt")));
+    axes: [xAxisLast, yAxis("m")],
+    scales: { x: { time: false }, y: j.altitude ? {} : { range: [0, 100] } } }, [t, alt], $("chart-alt")));
   for (const p of plots) sync.sub(p);
+  window.hrcastPlots = plots; // for tests/e2e: the drawn scales and ticks
   // zoom one, zoom all
   for (const p of plots)
     p.hooks.setScale = [(u, key) => {
@@ -255,6 +293,10 @@ function toCSV(j) {
 // ---- wiring ----
 function wire() {
   $("go-manual").addEventListener("click", manual);
+  $("speed-unit").addEventListener("click", () => {
+    speedUnit = speedUnit === "pace" ? "speed" : "pace";
+    if (last) show(last, lastTitle);
+  });
   $("file").addEventListener("change", (e) => { if (e.target.files[0]) upload(e.target.files[0]); });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });

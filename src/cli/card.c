@@ -124,14 +124,12 @@ int cmd_card(int argc, char **argv)
     const char *model = argv[optind];
     struct hr_err e = {{0}};
     struct predictor p;
-    if (predictor_load(model, &p, &e)) { /* the whole check: shapes, card, normaliser */
-        fprintf(stderr, "hrcast card: %s\n", e.msg);
+    if (cli_load_model("card", usage_text, model, &p)) /* the whole check: shapes, card, normaliser */
         return 1;
-    }
     predictor_free(&p);
     struct safetensors st;
     if (st_read_file(model, 0, &st, &e)) {
-        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        cli_error("card", e.msg);
         return 1;
     }
     char found[1200], model_hash[32];
@@ -140,7 +138,7 @@ int cmd_card(int argc, char **argv)
     int rc = 1;
     uint64_t h;
     if (fnv1a64_file(model, &h, &e)) {
-        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        cli_error("card", e.msg);
         goto out;
     }
     fnv1a64_format(h, model_hash, sizeof model_hash);
@@ -149,7 +147,7 @@ int cmd_card(int argc, char **argv)
         size_t len;
         char why[HR_ERR_MSG];
         if (read_file_all(metrics_path, &text, &len, 64u << 20, &e)) {
-            fprintf(stderr, "hrcast card: %s\n", e.msg);
+            cli_error("card", e.msg);
             goto out;
         }
         metrics = (char *)text;
@@ -175,12 +173,12 @@ int cmd_card(int argc, char **argv)
     char *text = NULL;
     size_t len = 0;
     if (model_card_render(&st, &o, &text, &len, &e)) {
-        fprintf(stderr, "hrcast card: %s\n", e.msg);
+        cli_error("card", e.msg);
         goto out;
     }
     if (out) {
         if (write_file_atomic(out, text, len, &e)) {
-            fprintf(stderr, "hrcast card: %s\n", e.msg);
+            cli_error("card", e.msg);
             free(text);
             goto out;
         }

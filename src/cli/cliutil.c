@@ -1,11 +1,15 @@
 /* cliutil.c — see cliutil.h. */
 #include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "data/filekind.h"
+#include "util/json.h"
 #include "io/limits.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *program = "hrcast"; /* set once by main(), read-only after */
 
@@ -85,10 +89,212 @@ int cli_duration(const char *text, double *seconds)
     return 0;
 }
 
+const char *cli_synopsis(const char *usage_text, char *buf, size_t cap)
+{
+    const char *p = usage_text;
+    if (!strncmp(p, "usage: ", 7))
+        p += 7;
+    size_t n = 0;
+    while (p[n] && p[n] != '\n' && strncmp(p + n, " [", 2) && strncmp(p + n, " -", 2))
+        n++;
+    snprintf(buf, cap, "%.*s", (int)n, p);
+    return buf;
+}
+
 int cli_usage(const char *text, int to_stdout)
 {
-    fputs(text, to_stdout ? stdout : stderr);
-    return to_stdout ? 0 : 2;
+    if (to_stdout) {
+        fputs(text, stdout);
+        return 0;
+    }
+    const char *end = strstr(text, "\n\n");
+    fprintf(stderr, "%.*s\n", end ? (int)(end - text) : (int)strcspn(text, "\n"), text);
+    char syn[256];
+    cli_synopsis(text, syn, sizeof syn);
+    size_t cmd_len = strcspn(syn + (strncmp(syn, "hrcast ", 7) ? 0 : 7), " ");
+    fprintf(stderr, "see '%.*s --help' for the options and examples\n", (int)(7 + cmd_len), syn);
+    return 2;
+}
+
+void cli_error(const char *cmd, const char *msg)
+{
+    size_t n = strcspn(msg, ": ");
+    char word[32];
+    /* a file that happens to be called "train" keeps its name in the message */
+    if (n && n < sizeof word && !strncmp(msg + n, ": ", 2) &&
+        snprintf(word, sizeof word, "%.*s", (int)n, msg) > 0 &&
+        access(word, F_OK) != 0)
+        for (const struct command *c = hr_commands; c->name; c++)
+            if (!strcmp(c->name, word)) {
+                msg += n + 2;
+                break;
+            }
+    fprintf(stderr, "hrcast %s: %s\n", cmd, msg);
+}
+
+/* path as typed into a shell: single-quoted when it holds anything but safe characters */
+static const char *shell_word(const char *path, char *buf, size_t cap)
+{
+    if (path[0] && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@") == strlen(path))
+        return path;
+    size_t o = 0;
+    buf[o++] = '\'';
+    for (const char *c = path; *c && o + 5 < cap; c++) {
+        if (*c == '\'') {
+            memcpy(buf + o, "'\\''", 4);
+            o += 4;
+        } else {
+            buf[o++] = *c;
+        }
+    }
+    buf[o++] = '\'';
+    buf[o] = 0;
+    return buf;
+}
+
+/* "runs/" -> "runs", "a/run.fit.gz" -> "run": a name for the dataset an import would write */
+static void dataset_name_for(const char *path, char *buf, size_t cap)
+{
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    size_t n = strlen(tmp);
+    while (n > 1 && tmp[n - 1] == '/')
+        tmp[--n] = 0;
+    const char *base = strrchr(tmp, '/');
+    base = base && base[1] ? base + 1 : tmp;
+    snprintf(buf, cap, "%s", base);
+    char *dot = strchr(buf, '.');
+    if (dot && dot != buf)
+        *dot = 0;
+    if (!buf[0] || !strcmp(buf, ".") || !strcmp(buf, ".."))
+        snprintf(buf, cap, "runs");
+}
+
+/* One line for a path that is not what cmd wanted (want: "a dataset" or "a model"); 0 when the path
+ * is of no kind we can explain (the caller prints the library's message). */
+static int explain_wrong_kind(const char *cmd, const char *usage_text, const char *path, const char *want)
+{
+    enum hr_format fmt = FMT_UNKNOWN;
+    enum file_kind k = file_kind_of(path, &fmt);
+    char phrase[64], syn[256], q[1100], name[256], qn[600];
+    const char *what = file_kind_phrase(k, fmt, phrase, sizeof phrase);
+    cli_synopsis(usage_text, syn, sizeof syn);
+    int want_model = !strcmp(want, "a model");
+    if (k == FILE_KIND_FOLDER || k == FILE_KIND_RECORDING) {
+        dataset_name_for(path, name, sizeof name);
+        strcat(name, ".hrd");
+        if (want_model)
+            fprintf(stderr, "hrcast %s: %s is %s, not a model (usage: %s); to make one: %s import %s -o %s, "
+                            "then %s train %s -o model.safetensors\n", cmd, path, what, syn, cli_program(),
+                    shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn), cli_program(),
+                    shell_word(name, qn, sizeof qn));
+        else /* the program as invoked (build/hrcast before make install), so that the hint runs as printed */
+            fprintf(stderr, "hrcast %s: %s is %s, not a dataset; import it first: %s import %s -o %s\n", cmd, path,
+                    what, cli_program(), shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn));
+        return 1;
+    }
+    if ((want_model && k == FILE_KIND_DATASET) || (!want_model && k == FILE_KIND_MODEL)) {
+        fprintf(stderr, "hrcast %s: %s is %s, not %s (usage: %s; are the arguments swapped?)\n", cmd, path, what, want,
+                syn);
+        return 1;
+    }
+    return 0;
+}
+
+int cli_open_dataset(const char *cmd, const char *usage_text, const char *path, struct dataset *ds)
+{
+    struct hr_err e = {{0}};
+    if (dataset_open(path, ds, &e) == 0)
+        return 0;
+    if (!explain_wrong_kind(cmd, usage_text, path, "a dataset"))
+        cli_error(cmd, e.msg);
+    return 1;
+}
+
+int cli_load_model(const char *cmd, const char *usage_text, const char *path, struct predictor *p)
+{
+    struct hr_err e = {{0}};
+    if (predictor_load(path, p, &e) == 0)
+        return 0;
+    if (!explain_wrong_kind(cmd, usage_text, path, "a model"))
+        cli_error(cmd, e.msg);
+    return 1;
+}
+
+#define CLI_LIST_MAX 12
+
+/* "a, b, c, ... and 40 more" into buf from n names */
+static void list_names(const char *const *names, int n, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n && i < CLI_LIST_MAX && o < cap; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? ", " : "", names[i]);
+    if (n > CLI_LIST_MAX && o < cap)
+        snprintf(buf + o, cap - o, ", ... and %d more", n - CLI_LIST_MAX);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const char *path, const char *athlete)
+{
+    const char **ids = malloc(sizeof *ids * (size_t)(ds->n ? ds->n : 1));
+    if (!ids) {
+        fprintf(stderr, "hrcast %s: out of memory\n", cmd);
+        return 1;
+    }
+    int n = 0;
+    for (int i = 0; i < ds->n; i++) {
+        if (!strcmp(ds->meta[i].athlete, athlete)) {
+            free(ids);
+            return 0;
+        }
+        ids[n++] = ds->meta[i].athlete;
+    }
+    qsort(ids, (size_t)n, sizeof *ids, cmp_str);
+    int u = 0;
+    for (int i = 0; i < n; i++)
+        if (ids[i][0] && (u == 0 || strcmp(ids[u - 1], ids[i])))
+            ids[u++] = ids[i];
+    char list[1024];
+    list_names(ids, u, list, sizeof list);
+    fprintf(stderr, "hrcast %s: --athlete: '%s' is not an athlete of %s; its %d athlete(s): %s%s\n", cmd, athlete, path,
+            u, u ? list : "(none named)", u > CLI_LIST_MAX ? " (hrcast info lists them all)" : "");
+    free(ids);
+    return 2;
+}
+
+int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete)
+{
+    struct json *meta = NULL;
+    if (!p->metadata_json || json_parse(p->metadata_json, strlen(p->metadata_json), path, &meta, NULL))
+        meta = NULL;
+    const struct json *ath = json_get(json_get(meta, "model"), "athletes");
+    int n = (int)json_len(ath), rc = 2;
+    const char **ids = calloc((size_t)(n ? n : 1), sizeof *ids);
+    if (!ids) {
+        json_free(meta);
+        fprintf(stderr, "hrcast %s: out of memory\n", cmd);
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        ids[i] = json_str(json_at(ath, (size_t)i), "");
+        if (!strcmp(ids[i], athlete))
+            rc = 0;
+    }
+    if (rc) {
+        char list[1024];
+        list_names(ids, n, list, sizeof list);
+        if (n)
+            fprintf(stderr, "hrcast %s: --athlete: %s has no parameters for '%s'; its %d athlete(s): %s\n", cmd, path,
+                    athlete, n, list);
+        else
+            fprintf(stderr, "hrcast %s: --athlete: %s (%s) has no per-athlete parameters%s\n", cmd, path, p->kind,
+                    strcmp(p->kind, "lstm") ? "" : "; an LSTM uses only --gender");
+    }
+    free(ids);
+    json_free(meta);
+    return rc;
 }
 
 /* "64M", "1G", "123456": a byte count with an optional K/M/G suffix (powers of 1024). */

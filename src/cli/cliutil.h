@@ -1,8 +1,13 @@
 /* cliutil.h — small helpers shared by the subcommands: numeric option parsing with clear errors,
- * the common --quiet/--verbose handling, and printing a command's help. */
+ * the common --quiet/--verbose handling, printing a command's help or its one-line usage, error
+ * lines without doubled prefixes, and opening a model or a dataset with a message that says what the
+ * path is instead (a folder, a recording, the other of model/dataset) and what to run. */
 #ifndef HRCAST_CLI_CLIUTIL_H
 #define HRCAST_CLI_CLIUTIL_H
+#include <stddef.h>
 #include <stdint.h>
+#include "data/dataset.h"
+#include "model/predictor.h"
 
 /* Parse a number option; on error print "hrcast CMD: --opt: 'text' is not a number..." and return -1. */
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out);
@@ -33,7 +38,24 @@ struct hr_limits;
  * value is bad (one line printed on stderr). */
 int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *lim);
 
-/* Print usage text to stdout (for --help) or stderr and return the exit code (0 / 2). */
+/* --help (to_stdout = 1): the whole text on stdout, returns 0. A usage error (to_stdout = 0): only the
+ * synopsis (the text up to its first blank line) and "see 'hrcast CMD --help'" on stderr, returns 2. */
 int cli_usage(const char *text, int to_stdout);
+/* "hrcast CMD MODEL DATASET": the synopsis of a usage text, without its options (buf of cap bytes). */
+const char *cli_synopsis(const char *usage_text, char *buf, size_t cap);
+/* Print "hrcast CMD: MSG" on stderr; a leading "NAME: " in MSG that only repeats a command name
+ * (the library's "train: ...") is dropped, unless a file of that name exists. */
+void cli_error(const char *cmd, const char *msg);
+/* Open a dataset / load a model. On failure print one line on stderr — when PATH is a folder or a
+ * recording: that it must be imported first, with the command; when it is a model where a dataset
+ * belongs or the other way round: so, with the command's synopsis — and return 1. */
+int cli_open_dataset(const char *cmd, const char *usage_text, const char *path, struct dataset *ds);
+int cli_load_model(const char *cmd, const char *usage_text, const char *path, struct predictor *p);
+/* 0 when athlete is one of the dataset's; else print the valid ones (the first few and a count)
+ * and return 2. */
+int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const char *path, const char *athlete);
+/* 0 when the model has per-athlete parameters for athlete; else print the athletes it knows (or
+ * that it has none) and return 2. */
+int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete);
 
 #endif

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 static const char *usage_text =
-    "usage: hrcast demo [-o DIR] [--athletes N] [--workouts M] [--budget S] [--threads T] [--quick]\n"
+    "usage: hrcast demo [-o DIR] [--athletes N] [--workouts M] [--time-budget S] [--threads T] [--quick]\n"
     "\n"
     "Simulates a cohort of runners (docs/simulator.md), trains the LSTM for a fixed time budget,\n"
     "fits the constant and physiological baselines, evaluates all three on held-out athletes and\n"
@@ -25,7 +25,7 @@ static const char *usage_text =
     "  -o, --output DIR   where to write (default out)\n"
     "      --athletes N   simulated runners (60)\n"
     "      --workouts M   workouts per runner (20)\n"
-    "      --budget S     training time budget in seconds (150)\n"
+    "      --time-budget S  training time budget in seconds (150), as in hrcast train\n"
     "      --threads T    compute threads (2)\n"
     "      --quick        a smoke run: 12 runners x 8 workouts, 20 s of training\n"
     "  -h, --help         this text\n"
@@ -71,7 +71,8 @@ static int run(int (*fn)(int, char **), char **argv)
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"athletes", required_argument, 0, 1},
-                                         {"workouts", required_argument, 0, 2}, {"budget", required_argument, 0, 3},
+                                         {"workouts", required_argument, 0, 2}, {"time-budget", required_argument, 0, 3},
+                                         {"budget", required_argument, 0, 3}, /* the old name */
                                          {"threads", required_argument, 0, 4},  {"quick", no_argument, 0, 5},
                                          {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *dir = "out";
@@ -84,7 +85,7 @@ int cmd_demo(int argc, char **argv)
         case 'o': dir = optarg; break;
         case 1: if (cli_int("demo", "--athletes", optarg, 3, 100000, &athletes)) return 2; break;
         case 2: if (cli_int("demo", "--workouts", optarg, 2, 100000, &workouts)) return 2; break;
-        case 3: if (cli_float("demo", "--budget", optarg, 1, 1e7, &budget)) return 2; break;
+        case 3: if (cli_float("demo", "--time-budget", optarg, 1, 1e7, &budget)) return 2; break;
         case 4: if (cli_int("demo", "--threads", optarg, 1, 256, &threads)) return 2; break;
         case 5: athletes = 12; workouts = 8; budget = 20; break;
         case 'h': return cli_usage(usage_text, 1);
@@ -144,6 +145,6 @@ int cmd_demo(int argc, char **argv)
     if (sample[0])
         printf("  %s predict %s %s    # predict a run (or any FIT/GPX/TCX file of yours)\n", prog, model, sample);
     printf("  %s plot %s %s -o run.png    # a picture of one run\n", prog, model, ds);
-    printf("  %s serve --model %s    # the web page on http://127.0.0.1:8080\n", prog, model);
+    printf("  %s serve %s    # the web page on http://127.0.0.1:8080\n", prog, model);
     return 0;
 }

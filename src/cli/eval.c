@@ -84,18 +84,15 @@ int cmd_eval(int argc, char **argv)
     struct hr_err e = {{0}};
     struct predictor preds[3];
     memset(preds, 0, sizeof preds);
-    if (predictor_load(model_path, &preds[0], &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+    if (cli_load_model("eval", usage_text, model_path, &preds[0]))
         return 1;
-    }
     if (int8 && predictor_set_int8(&preds[0], 1, model_path, &e)) {
         fprintf(stderr, "hrcast eval: --int8: %s\n", e.msg);
         predictor_free(&preds[0]);
         return 2;
     }
     struct dataset ds;
-    if (dataset_open(ds_path, &ds, &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+    if (cli_open_dataset("eval", usage_text, ds_path, &ds)) {
         predictor_free(&preds[0]);
         return 1;
     }
@@ -130,7 +127,7 @@ int cmd_eval(int argc, char **argv)
     }
     struct seen_report seen;
     if (seen_check(preds[0].metadata_json, &ds, idx, n, &seen, &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        cli_error("eval", e.msg);
         goto out;
     }
     if ((seen.n_train > 0 || seen.resplit) && !allow_overlap) {
@@ -171,7 +168,7 @@ int cmd_eval(int argc, char **argv)
         hr_info("fitting the constant and physiological baselines on the training part of the split");
         if (baselines_fit(&ds, kind, &preds[1], physio_path ? NULL : &preds[2], &e) ||
             (physio_path && predictor_load(physio_path, &preds[2], &e))) {
-            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+            cli_error("eval", e.msg);
             goto out;
         }
         n_models = 3;
@@ -186,10 +183,13 @@ int cmd_eval(int argc, char **argv)
         }
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
-    const char *names[3] = {preds[0].kind, "constant", "physio"};
+    /* a physio or constant MODEL evaluated with --baselines: its baseline of the same kind gets a
+     * distinct row name, so that the table never shows two rows called "physio" */
+    const char *names[3] = {preds[0].kind, strcmp(preds[0].kind, "constant") ? "constant" : "constant-base",
+                            strcmp(preds[0].kind, "physio") ? "physio" : "physio-base"};
     hr_info("evaluating on %d workouts", n);
     if (evaluate(&ds, idx, n, pp, names, n_models, seed, dir != NULL, &ev, &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        cli_error("eval", e.msg);
         goto out;
     }
     char log_path[1100];
@@ -197,7 +197,7 @@ int cmd_eval(int argc, char **argv)
     uint64_t model_hash;
     char model_hash_text[32];
     if (fnv1a64_file(model_path, &model_hash, &e)) {
-        fprintf(stderr, "hrcast eval: %s\n", e.msg);
+        cli_error("eval", e.msg);
         goto out;
     }
     fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
@@ -235,7 +235,7 @@ int cmd_eval(int argc, char **argv)
         snprintf(path, sizeof path, "%s/metrics.md", dir);
         if (eval_write_markdown(path, &ev, &cx, &e) || eval_write_figures(dir, &ds, &ev, &cx, figs, &nfig, &e) ||
             eval_write_html(dir, &ev, &cx, figs, nfig, &e)) {
-            fprintf(stderr, "hrcast eval: %s\n", e.msg);
+            cli_error("eval", e.msg);
             goto out;
         }
         hr_info("wrote %s/metrics.json, metrics.md, %d figures and report.html", dir, nfig);

@@ -4,7 +4,7 @@
 #include "data/dataset.h"
 #include "prep/hr_quality.h"
 #include "data/parquet_write.h"
-#include "io/parquet_card.h"
+#include "io/parquet/parquet_card.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -252,17 +252,15 @@ int cmd_export(int argc, char **argv)
     }
     struct dataset ds;
     struct hr_err e;
-    if (dataset_open(argv[optind], &ds, &e)) {
-        fprintf(stderr, "hrcast export: %s\n", e.msg);
+    if (cli_open_dataset("export", usage_text, argv[optind], &ds))
         return 1;
-    }
     if (!strcmp(format, "parquet")) {
         struct pq_write_opts po;
         pq_write_opts_default(&po);
         int rc = export_parquet(&ds, out, codec >= 0 ? codec : po.codec, &e);
         dataset_close(&ds);
         if (rc) {
-            fprintf(stderr, "hrcast export: %s\n", e.msg);
+            cli_error("export", e.msg);
             return 1;
         }
         fprintf(stderr, "wrote %s/data/{train,validation,test}.parquet and %s/README.md\n", out, out);
@@ -272,7 +270,7 @@ int cmd_export(int argc, char **argv)
     FILE *f = stdout;
     if (out) {
         if (atomic_open(&af, out, &e)) {
-            fprintf(stderr, "hrcast export: %s\n", e.msg);
+            cli_error("export", e.msg);
             dataset_close(&ds);
             return 1;
         }
@@ -284,7 +282,7 @@ int cmd_export(int argc, char **argv)
         write_jsonl(&ds, f);
     dataset_close(&ds);
     if (out && atomic_commit(&af, &e)) {
-        fprintf(stderr, "hrcast export: %s\n", e.msg);
+        cli_error("export", e.msg);
         return 1;
     }
     return 0;

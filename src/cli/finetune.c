@@ -110,15 +110,18 @@ int cmd_finetune(int argc, char **argv)
     o.dataset_path = argv[optind + 1];
     struct dataset ds;
     struct hr_err e = {{0}};
-    if (dataset_open(o.dataset_path, &ds, &e)) {
-        fprintf(stderr, "hrcast finetune: %s\n", e.msg);
+    if (cli_open_dataset("finetune", usage_text, o.dataset_path, &ds))
         return 1;
+    int bad_athlete = cli_check_dataset_athlete("finetune", &ds, o.dataset_path, o.athlete);
+    if (bad_athlete) {
+        dataset_close(&ds);
+        return bad_athlete;
     }
     struct train_result r;
     int rc = finetune_lstm(&ds, &o, out, &r, &e);
     dataset_close(&ds);
     if (rc) {
-        fprintf(stderr, "hrcast finetune: %s\n", e.msg);
+        cli_error("finetune", e.msg);
         return 1;
     }
     hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm on %d workouts (%.0f s)", out,

@@ -75,10 +75,8 @@ int cmd_fit_physio(int argc, char **argv)
     }
     struct dataset ds;
     struct hr_err e = {{0}};
-    if (dataset_open(argv[optind], &ds, &e)) {
-        fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
+    if (cli_open_dataset("fit-physio", usage_text, argv[optind], &ds))
         return 1;
-    }
     char why[400];
     split = train_resolve_split(&ds, split, why, sizeof why);
     if (why[0] && !all)
@@ -114,7 +112,7 @@ int cmd_fit_physio(int argc, char **argv)
     if (constant) {
         struct constant_model cm;
         if (constant_model_fit(&cm, sp, n, 1, &e) || constant_model_save(&cm, out, prov, &e)) {
-            fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
+            cli_error("fit-physio", e.msg);
             goto out;
         }
         hr_info("wrote %s: constant baseline %.1f bpm from %d training workouts", out, constant_model_value(&cm, ""), n);
@@ -126,7 +124,7 @@ int cmd_fit_physio(int argc, char **argv)
         physio_fit_opts_default(&fo);
         fo.personal = personal;
         if (physio_model_fit(&pm, sp, n, &fo, &e) || physio_model_save(&pm, out, prov, &e)) {
-            fprintf(stderr, "hrcast fit-physio: %s\n", e.msg);
+            cli_error("fit-physio", e.msg);
             physio_model_free(&pm);
             goto out;
         }

@@ -265,7 +265,7 @@ int cmd_import(int argc, char **argv)
     struct import_ctx ctx;
     struct hr_err e;
     if (ingest_open(&ctx.g, out, &po, &e)) {
-        fprintf(stderr, "hrcast import: %s\n", e.msg);
+        cli_error("import", e.msg);
         file_list_free(&files);
         return 1;
     }
@@ -362,7 +362,7 @@ int cmd_import(int argc, char **argv)
     snprintf(desc, sizeof desc, "hrcast import of %d files (%s%s)", files.n, argv[optind],
              argc - optind > 1 ? ", ..." : "");
     if (ingest_finish(&ctx.g, seed, desc, &e)) {
-        fprintf(stderr, "hrcast import: %s\n", e.msg);
+        cli_error("import", e.msg);
         file_list_free(&files);
         return 1;
     }

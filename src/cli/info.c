@@ -120,7 +120,7 @@ static int print_feature_stats(const struct dataset *ds, const char *set_name, c
     int rc = dataset_feature_stats(ds, idx, n_idx, set, st, &e);
     free(idx);
     if (rc) {
-        fprintf(stderr, "hrcast info: %s\n", e.msg);
+        cli_error("info", e.msg);
         return 1;
     }
     if (json) {
@@ -182,11 +182,8 @@ int cmd_info(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage(usage_text, 0);
     struct dataset ds;
-    struct hr_err e;
-    if (dataset_open(argv[optind], &ds, &e)) {
-        fprintf(stderr, "hrcast info: %s\n", e.msg);
+    if (cli_open_dataset("info", usage_text, argv[optind], &ds))
         return 1;
-    }
     if (features) {
         int rc = print_feature_stats(&ds, features, split, json);
         dataset_close(&ds);

@@ -1,6 +1,7 @@
 /* main.c — the hrcast entry point: `hrcast help`, `hrcast --version`, dispatch to subcommands. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "nn/isa.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("hrcast %s\n", HRCAST_VERSION);
         return 0;
+    }
+    char isa_err[200];
+    if (nn_isa_check_env(isa_err, sizeof isa_err)) {
+        fprintf(stderr, "hrcast: %s\n", isa_err);
+        return 2;
     }
     for (const struct command *c = hr_commands; c->name; c++)
         if (!strcmp(c->name, cmd))

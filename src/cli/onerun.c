@@ -9,18 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-int onerun_load(struct onerun *r, const char *cmd, const char *model, const char *file, int which)
+int onerun_load(struct onerun *r, const char *cmd, const char *usage_text, const char *model, const char *file,
+                int which)
 {
     memset(r, 0, sizeof *r);
     r->mae = NAN;
     struct hr_err e = {{0}};
-    if (predictor_load(model, &r->p, &e)) {
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+    if (cli_load_model(cmd, usage_text, model, &r->p))
         return -1;
-    }
     if (load_runs(file, r->p.step, NULL, &r->runs, &e)) {
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
         predictor_free(&r->p);
         return -1;
     }
@@ -48,7 +48,7 @@ int onerun_load(struct onerun *r, const char *cmd, const char *model, const char
     int rc = predictor_predict(&r->p, &blind, r->hr, r->p.has_sigma ? r->sigma : NULL, &e);
     free(nan_hr);
     if (rc) {
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
         onerun_free(r);
         return -1;
     }
@@ -58,6 +58,7 @@ int onerun_load(struct onerun *r, const char *cmd, const char *model, const char
     r->mae = metric_mae(&acc);
     char base[512];
     snprintf(base, sizeof base, "%s", r->s->meta.source);
+    snprintf(r->anim_title, sizeof r->anim_title, "%s - %s model", basename(base), r->p.kind);
     if (acc.n)
         snprintf(r->title, sizeof r->title, "%s - %s model, MAE %.1f bpm", basename(base), r->p.kind, r->mae);
     else
@@ -89,6 +90,15 @@ void onerun_free(struct onerun *r)
     memset(r, 0, sizeof *r);
 }
 
+/* -o names what is written: .gif for animate, .png or .svg for plot (any case) */
+static int has_picture_ext(const char *path, int animate)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return 0;
+    return animate ? !strcasecmp(dot, ".gif") : !strcasecmp(dot, ".png") || !strcasecmp(dot, ".svg");
+}
+
 int onerun_command(int argc, char **argv, const char *cmd, const char *usage_text, int animate)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"index", required_argument, 0, 1},
@@ -114,16 +124,24 @@ int onerun_command(int argc, char **argv, const char *cmd, const char *usage_tex
             fprintf(stderr, "hrcast %s: missing -o OUT\n", cmd);
         return cli_usage(usage_text, 0);
     }
+    if (!has_picture_ext(out, animate)) {
+        fprintf(stderr, "hrcast %s: -o %s: %s\n", cmd, out,
+                animate ? "an animation is a GIF: give a name ending in .gif"
+                        : "unknown picture type: give a name ending in .png or .svg (hrcast animate writes .gif)");
+        return 2;
+    }
     struct onerun r;
-    if (onerun_load(&r, cmd, argv[optind], argv[optind + 1], (int)which))
+    if (onerun_load(&r, cmd, usage_text, argv[optind], argv[optind + 1], (int)which))
         return 1;
     struct workout_plot wp;
     onerun_plot(&r, &wp);
+    if (animate)
+        wp.title = r.anim_title;
     struct anim_opts ao = {.frames = (int)frames};
     struct hr_err e = {{0}};
     int rc = animate ? animate_workout(&wp, &ao, out, &e) : plot_workout(&wp, out, &e);
     if (rc)
-        fprintf(stderr, "hrcast %s: %s\n", cmd, e.msg);
+        cli_error(cmd, e.msg);
     else
         hr_info("wrote %s (%s)", out, r.title);
     onerun_free(&r);

@@ -11,13 +11,15 @@ struct onerun {
     struct run_list runs;
     const struct series *s; /* the chosen workout */
     float *hr, *sigma;
-    char title[256];
+    char title[256];      /* "run.fit - lstm model, MAE 7.1 bpm" */
+    char anim_title[256]; /* "run.fit - lstm model": an animation shows its running MAE itself */
     double mae; /* NaN without recorded HR */
 };
 
 /* which: index of the workout in the file (0 for single-workout files). Prints its own errors
  * ("hrcast CMD: ...") and returns -1 on failure. */
-int onerun_load(struct onerun *r, const char *cmd, const char *model, const char *file, int which);
+int onerun_load(struct onerun *r, const char *cmd, const char *usage_text, const char *model, const char *file,
+                int which);
 void onerun_plot(const struct onerun *r, struct workout_plot *wp);
 void onerun_free(struct onerun *r);
 /* The whole command (options -o, --index, --frames, -q, -h): a PNG/SVG picture, or a GIF when animate. */

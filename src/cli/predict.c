@@ -16,7 +16,7 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast predict MODEL FILE... [--format csv|json] [--inputs] [-o OUT]\n"
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [-o OUT]\n"
     "\n"
     "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
@@ -28,6 +28,9 @@ static const char *usage_text =
     "  -o, --output FILE  write there (atomically) instead of stdout\n"
     "      --inputs       (json, LSTM) add each workout's raw, un-normalised feature rows as\n"
     "                     \"inputs\" [steps][features] and write every number unrounded\n"
+    "      --athlete ID   predict as this athlete: a physio or constant model then uses the athlete's\n"
+    "                     own fitted parameters (the model lists the athletes it knows)\n"
+    "      --gender m|f   the runner's gender, for files that do not carry it (models that use it)\n"
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
     "      --int8         (LSTM) 8-bit integer products: faster; on real data 0.07 bpm from the FP32\n"
     "                     predictions on average, at most 1 bpm (docs/performance.md, \"int8 inference\")\n"
@@ -38,7 +41,8 @@ static const char *usage_text =
     "\n"
     "examples:\n"
     "  hrcast predict model.safetensors morning-run.fit\n"
-    "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n";
+    "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n"
+    "  hrcast predict physio.safetensors new-run.fit --athlete runpandas\n";
 
 /* "inputs": the LSTM's raw feature rows of s (hr_lstm_features with normalize = 0). */
 static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct series *s, struct hr_err *e)
@@ -71,14 +75,17 @@ int cmd_predict(int argc, char **argv)
                                          {"sample-step", required_argument, 0, 1},
                                          {"inputs", no_argument, 0, 2},
                                          {"int8", no_argument, 0, 3},
+                                         {"athlete", required_argument, 0, 4},
+                                         {"gender", required_argument, 0, 5},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          CLI_LIMIT_OPTIONS,
                                          {0, 0, 0, 0}};
-    const char *format = "csv", *out = NULL;
+    const char *format = "csv", *out = NULL, *athlete = NULL;
+    char gender = 0;
     struct read_opts ro;
     read_opts_default(&ro);
-    int c, inputs = 0, int8 = 0;
+    int c, inputs = 0, int8 = 0, rc_athlete;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         int lr = cli_limit_option("predict", c, optarg, &ro.lim);
@@ -92,6 +99,14 @@ int cmd_predict(int argc, char **argv)
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
         case 2: inputs = 1; break;
         case 3: int8 = 1; break;
+        case 4: athlete = optarg; break;
+        case 5:
+            if (strcmp(optarg, "m") && strcmp(optarg, "f")) {
+                fprintf(stderr, "hrcast predict: --gender: '%s' is not m or f\n", optarg);
+                return 2;
+            }
+            gender = optarg[0];
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -108,9 +123,11 @@ int cmd_predict(int argc, char **argv)
     nn_set_threads(1);
     struct predictor p;
     struct hr_err e = {{0}};
-    if (predictor_load(argv[optind], &p, &e)) {
-        fprintf(stderr, "hrcast predict: %s\n", e.msg);
+    if (cli_load_model("predict", usage_text, argv[optind], &p))
         return 1;
+    if (athlete && (rc_athlete = cli_check_model_athlete("predict", &p, argv[optind], athlete))) {
+        predictor_free(&p);
+        return rc_athlete;
     }
     if (int8 && predictor_set_int8(&p, 1, argv[optind], &e)) {
         fprintf(stderr, "hrcast predict: --int8: %s\n", e.msg);
@@ -126,7 +143,7 @@ int cmd_predict(int argc, char **argv)
     FILE *f = stdout;
     if (out) {
         if (atomic_open(&af, out, &e)) {
-            fprintf(stderr, "hrcast predict: %s\n", e.msg);
+            cli_error("predict", e.msg);
             predictor_free(&p);
             return 1;
         }
@@ -149,12 +166,16 @@ int cmd_predict(int argc, char **argv)
     for (int a = optind + 1; a < argc; a++) {
         struct run_list runs;
         if (load_runs(argv[a], p.step, &ro, &runs, &e)) {
-            fprintf(stderr, "%s\n", e.msg);
+            cli_error("predict", e.msg);
             failed = 1;
             continue;
         }
         for (int i = 0; i < runs.n; i++, wi++) {
-            const struct series *s = &runs.s[i];
+            struct series *s = &runs.s[i]; /* an owned copy: the options may override its metadata */
+            if (athlete)
+                snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
+            if (gender)
+                s->meta.gender = gender;
             float *hr = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
             float *sg = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
             if (!hr || !sg || predictor_predict(&p, s, hr, p.has_sigma ? sg : NULL, &e)) {
@@ -234,7 +255,7 @@ int cmd_predict(int argc, char **argv)
             return 1;
         }
         if (atomic_commit(&af, &e)) {
-            fprintf(stderr, "hrcast predict: %s\n", e.msg);
+            cli_error("predict", e.msg);
             return 1;
         }
     }

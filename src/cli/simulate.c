@@ -92,7 +92,7 @@ int cmd_simulate(int argc, char **argv)
     struct ingest g;
     struct hr_err e;
     if (ingest_open(&g, out, &po, &e)) {
-        fprintf(stderr, "hrcast simulate: %s\n", e.msg);
+        cli_error("simulate", e.msg);
         sim_cohort_free(&cohort);
         return 1;
     }
@@ -122,7 +122,7 @@ int cmd_simulate(int argc, char **argv)
                 int wrc = k % 3 == 0 ? fit_write_workout(path, &w, &e)
                                      : xml_write_path(path, k % 3 == 1 ? XML_WRITE_GPX : XML_WRITE_TCX, &w, &e);
                 if (wrc) {
-                    fprintf(stderr, "hrcast simulate: %s\n", e.msg);
+                    cli_error("simulate", e.msg);
                     rc = 1;
                     break;
                 }
@@ -148,7 +148,7 @@ int cmd_simulate(int argc, char **argv)
     snprintf(desc, sizeof desc, "hrcast simulate --athletes %ld --workouts %ld --seed %llu --step %g%s", athletes,
              workouts, (unsigned long long)seed, step, so.artifacts ? " --artifacts" : "");
     if (ingest_finish(&g, seed, desc, &e)) {
-        fprintf(stderr, "hrcast simulate: %s\n", e.msg);
+        cli_error("simulate", e.msg);
         return 1;
     }
     hr_info("simulated %ld runners x %ld workouts: %lld accepted (%.1f h) into %s", athletes, workouts, accepted,

@@ -1,6 +1,8 @@
 /* train.c — `hrcast train DATASET -o MODEL.safetensors`: fit the LSTM on a stored split. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "nn/loss.h"
+#include "prep/features.h"
 #include "train/dist.h"
 #include "train/trainer.h"
 #include "util/log.h"
@@ -28,7 +30,9 @@ static const char *usage_text =
     "      --epochs N        most epochs (30)\n"
     "      --patience N      early stop after N epochs without improvement (5)\n"
     "      --loss L          mse, mae, huber or nll (Gaussian NLL: predicts an uncertainty too)\n"
-    "      --features F      default (14, defined in seconds) or seed11 (the reference's 11)\n"
+    "      --features F      default (14, defined in seconds), default+pace (+ the workout's median\n"
+    "                        moving speed), default+physio (+ a physiological prior HR fitted on the\n"
+    "                        training part) or seed11 (the reference's 11); docs/features.md\n"
     "      --split S         athlete (cold start) or chrono (per-athlete chronological); default: athlete\n"
     "                        when the dataset has 3 or more athletes, else chrono (it says so)\n"
     "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
@@ -123,8 +127,23 @@ static int train_main(int argc, char **argv)
             o.epochs = (int)v;
             break;
         case 7: if (cli_int("train", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; o.given |= TO_PATIENCE; break;
-        case 8: snprintf(o.loss, sizeof o.loss, "%s", optarg); o.given |= TO_LOSS; break;
-        case 9: snprintf(o.features, sizeof o.features, "%s", optarg); o.given |= TO_FEATURES; break;
+        case 8:
+            if (nn_loss_parse(!strcmp(optarg, "nll") ? "gnll" : optarg) < 0) {
+                fprintf(stderr, "hrcast train: --loss: '%s' is not mse, mae, huber or nll\n", optarg);
+                return 2;
+            }
+            snprintf(o.loss, sizeof o.loss, "%s", optarg);
+            o.given |= TO_LOSS;
+            break;
+        case 9:
+            if (!feature_set_get(optarg)) {
+                fprintf(stderr, "hrcast train: --features: '%s' is not default, default+pace, default+physio or "
+                                "seed11\n", optarg);
+                return 2;
+            }
+            snprintf(o.features, sizeof o.features, "%s", optarg);
+            o.given |= TO_FEATURES;
+            break;
         case 10:
             if (!strcmp(optarg, "athlete"))
                 o.split = SPLIT_ATHLETE;
@@ -160,10 +179,8 @@ static int train_main(int argc, char **argv)
     o.dataset_path = argv[optind];
     struct dataset ds;
     struct hr_err e = {{0}};
-    if (dataset_open(argv[optind], &ds, &e)) {
-        fprintf(stderr, "hrcast train: %s\n", e.msg);
+    if (cli_open_dataset("train", usage_text, argv[optind], &ds))
         return 1;
-    }
     struct train_result r;
     /* one process: Ctrl-C stops cleanly; under mpirun the ranks could stop at different batches and wait
      * on each other, so there it ends the run as before (the resume file holds the last finished epoch) */
@@ -179,7 +196,7 @@ static int train_main(int argc, char **argv)
         return 130;
     }
     if (rc) {
-        fprintf(stderr, "hrcast train: %s\n", strncmp(e.msg, "train: ", 7) ? e.msg : e.msg + 7);
+        cli_error("train", e.msg);
         return 1;
     }
     hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm (%.0f s)", out, r.best_epoch,

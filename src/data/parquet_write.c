@@ -3,10 +3,10 @@
  * distance, heart_rate (docs/parquet.md). PLAIN values, RLE levels, data page v1, a row group per
  * rows_per_group rows. */
 #include "data/parquet_write.h"
-#include "io/parquet.h"
-#include "io/parquet_codec.h"
-#include "io/parquet_meta.h"
-#include "io/parquet_thrift.h"
+#include "io/parquet/parquet.h"
+#include "io/parquet/parquet_codec.h"
+#include "io/parquet/parquet_meta.h"
+#include "io/parquet/parquet_thrift.h"
 #include "util/fileio.h"
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /* parquet_write.h — datasets out as Parquet in hrcast's layout (one row per series: id, athlete, sport,
  * gender, start_time, step_s and list columns time, speed, altitude, grade, distance, heart_rate). It sits
- * in src/data because it consumes struct series; the format's building blocks are in src/io/parquet_*. */
+ * in src/data because it consumes struct series; the format's building blocks are in src/io/parquet/. */
 #ifndef HRCAST_DATA_PARQUET_WRITE_H
 #define HRCAST_DATA_PARQUET_WRITE_H
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include "util/err.h"
 
 struct pq_write_opts {
-    int codec;            /* PQ_UNCOMPRESSED, PQ_SNAPPY (default), PQ_GZIP or PQ_ZSTD (io/parquet_meta.h) */
+    int codec;            /* PQ_UNCOMPRESSED, PQ_SNAPPY (default), PQ_GZIP or PQ_ZSTD (io/parquet/parquet_meta.h) */
     int rows_per_group;   /* rows per row group; 0 = all rows in one row group */
     size_t page_bytes;    /* target uncompressed data page size (default 1 MiB) */
     const char *created_by; /* default "hrcast" */

@@ -99,8 +99,10 @@ int load_runs(const char *path, float step, const struct read_opts *ro, struct r
         if (dataset_open(path, &ds, e))
             return -1;
         if (ds.step != step) {
+            float ds_step = ds.step; /* dataset_close clears ds */
             dataset_close(&ds);
-            return hr_fail(e, "%s: dataset step %g s differs from the model's %g s", path, ds.step, step);
+            return hr_fail(e, "%s: the dataset's grid step %g s differs from the model's %g s (import the recordings "
+                           "again with --step %g, or use a model trained at %g s)", path, ds_step, step, step, ds_step);
         }
         for (int i = 0; i < ds.n; i++) {
             struct series v;

@@ -77,7 +77,7 @@ static int training_curve(const char *dir, const char *log_path, struct eval_fig
         {.x = ep, .y = vm, .n = (size_t)n, .label = "validation MAE", .marker = 3},
         {.x = ep, .y = tl, .n = (size_t)n, .label = "validation RMSE", .marker = 3, .dashed = 1},
     };
-    struct chart_opts o = {.title = "Training curve", .xlabel = "epoch", .ylabel = "bpm"};
+    struct chart_opts o = {.title = "Training curve", .xlabel = "epoch", .ylabel = "bpm", .x_integer = 1};
     char path[1200];
     snprintf(path, sizeof path, "%s/training_curve.png", dir);
     if (plot_xy_lines(s, 2, &o, path, e))

@@ -1,6 +1,6 @@
 /* reader.c — detects a file's format from its content and dispatches to that format's reader. */
 #include "io/reader.h"
-#include "io/parquet.h"
+#include "io/parquet/parquet.h"
 #include "util/fileio.h"
 #include <errno.h>
 #include <stdlib.h>

@@ -3,7 +3,12 @@
  * (zero-padded), so the per-step product streams contiguous weights and pays no re-packing. Two
  * bodies chosen at run time (nn_simd_enabled): AVX2+FMA intrinsics (6x16 register tiles; 1x64 for a
  * single row, the B = 1 inference case) and portable C. Each C element is one k-ordered sum added to
- * C at the end, the same in every tile shape, so results do not depend on M or the row blocking. */
+ * C at the end, the same in every tile shape, so results do not depend on M or the row blocking.
+ * A third body for AVX-512 (nn_isa_active() == NN_ISA_AVX512): tiles of NN_Z_MR rows x NN_Z_NP
+ * panels, one 16-lane register per row and panel (the shape measured fastest on Zen 5 with
+ * bench/gemm_tiles.sh), 1 x 8 panels for a single row, column tails under masks. Its FMAs run in the
+ * same k order from zero as the AVX2 body's, so the two give the same bytes. */
+#include "nn/isa.h"
 #include "nn/kernels.h"
 #include <string.h>
 
@@ -13,6 +18,12 @@
 
 #define NR 16
 #define INLINE static inline __attribute__((always_inline))
+/* full unrolling of the register-tile loops (constant trip counts after inlining) */
+#ifdef __clang__
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL _Pragma("GCC unroll 16")
+#endif
 
 size_t nn_pack_floats(int K, int N) { return (size_t)((N + NR - 1) / NR) * NR * (size_t)K; }
 
@@ -173,6 +184,174 @@ AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const f
         }
     }
 }
+
+/* ---- AVX-512 ---- */
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+#ifndef NN_Z_MR
+#define NN_Z_MR 8
+#endif
+#ifndef NN_Z_NP
+#define NN_Z_NP 2
+#endif
+#define Z_MR_MAX (NN_Z_MR > 1 ? NN_Z_MR : 1)
+#define Z_NP_MAX (NN_Z_NP > 8 ? NN_Z_NP : 8)
+
+/* MR rows x NP panels (both compile-time constants after inlining); ncols: columns of C from the
+ * tile's first one to N (the last panel may be partial) */
+AVX512 INLINE void ztile_s(const int MR, const int NP, int K, const float *A, size_t ar, size_t ak, const float *pp,
+                           size_t ps, float *C, int ldc, int ncols)
+{
+    __m512 acc[Z_MR_MAX][Z_NP_MAX];
+UNROLL
+    for (int r = 0; r < MR; r++)
+UNROLL
+        for (int q = 0; q < NP; q++)
+            acc[r][q] = _mm512_setzero_ps();
+    for (int k = 0; k < K; k++) {
+        __m512 b[Z_NP_MAX];
+UNROLL
+        for (int q = 0; q < NP; q++)
+            b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * NR);
+UNROLL
+        for (int r = 0; r < MR; r++) {
+            __m512 a = _mm512_set1_ps(A[(size_t)r * ar + (size_t)k * ak]);
+UNROLL
+            for (int q = 0; q < NP; q++)
+                acc[r][q] = _mm512_fmadd_ps(a, b[q], acc[r][q]);
+        }
+    }
+UNROLL
+    for (int q = 0; q < NP; q++) {
+        int nv = ncols - q * NR;
+        __mmask16 m = nv >= NR ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
+UNROLL
+        for (int r = 0; r < MR; r++) {
+            float *c = C + (size_t)r * ldc + (size_t)q * NR;
+            _mm512_mask_storeu_ps(c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, c), acc[r][q]));
+        }
+    }
+}
+
+/* A row-major (element (r, k) at A[r lda + k]) */
+AVX512 INLINE void ztile(const int MR, const int NP, int K, const float *A, int lda, const float *pp, size_t ps,
+                         float *C, int ldc, int ncols)
+{
+    ztile_s(MR, NP, K, A, (size_t)lda, 1, pp, ps, C, ldc, ncols);
+}
+
+/* rows [r, r + MR) against every panel, NP at a time; the last group of fewer panels by a switch */
+AVX512 INLINE void zrows(const int MR, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    int np = (N + NR - 1) / NR, p = 0;
+    size_t ps = (size_t)K * NR;
+    for (; p + NN_Z_NP <= np; p += NN_Z_NP)
+        ztile(MR, NN_Z_NP, K, A, lda, P + p * ps, ps, C + (size_t)p * NR, ldc, N - p * NR);
+    const float *pp = P + p * ps;
+    float *c = C + (size_t)p * NR;
+    switch (np - p) {
+#if NN_Z_NP > 4
+#error "NN_Z_NP > 4: extend the switch"
+#endif
+#if NN_Z_NP > 3
+    case 3: ztile(MR, 3, K, A, lda, pp, ps, c, ldc, N - p * NR); break;
+#endif
+#if NN_Z_NP > 2
+    case 2: ztile(MR, 2, K, A, lda, pp, ps, c, ldc, N - p * NR); break;
+#endif
+#if NN_Z_NP > 1
+    case 1: ztile(MR, 1, K, A, lda, pp, ps, c, ldc, N - p * NR); break;
+#endif
+    default: break;
+    }
+}
+
+AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    if (M == 1) { /* one row: 8 panels (128 columns) per pass, 8 independent accumulators */
+        int np = (N + NR - 1) / NR, p = 0;
+        size_t ps = (size_t)K * NR;
+        for (; p + 8 <= np; p += 8)
+            ztile(1, 8, K, A, lda, P + p * ps, ps, C + (size_t)p * NR, ldc, N - p * NR);
+        for (; p < np; p++)
+            ztile(1, 1, K, A, lda, P + p * ps, ps, C + (size_t)p * NR, ldc, N - p * NR);
+        return;
+    }
+    int r = 0;
+    for (; r + NN_Z_MR <= M; r += NN_Z_MR)
+        zrows(NN_Z_MR, N, K, A + (size_t)r * lda, lda, P, C + (size_t)r * ldc, ldc);
+    const float *a = A + (size_t)r * lda;
+    float *c = C + (size_t)r * ldc;
+    switch (M - r) {
+#if NN_Z_MR > 12
+#error "NN_Z_MR > 12: extend the switch"
+#endif
+#define ZCASE(n) case n: zrows(n, N, K, a, lda, P, c, ldc); break;
+#if NN_Z_MR > 11
+    ZCASE(11)
+#endif
+#if NN_Z_MR > 10
+    ZCASE(10)
+#endif
+#if NN_Z_MR > 9
+    ZCASE(9)
+#endif
+#if NN_Z_MR > 8
+    ZCASE(8)
+#endif
+#if NN_Z_MR > 7
+    ZCASE(7)
+#endif
+#if NN_Z_MR > 6
+    ZCASE(6)
+#endif
+#if NN_Z_MR > 5
+    ZCASE(5)
+#endif
+#if NN_Z_MR > 4
+    ZCASE(4)
+#endif
+#if NN_Z_MR > 3
+    ZCASE(3)
+#endif
+#if NN_Z_MR > 2
+    ZCASE(2)
+#endif
+#if NN_Z_MR > 1
+    ZCASE(1)
+#endif
+#undef ZCASE
+    default: break;
+    }
+}
+
+/* C[M][N] += A^T B with A stored [K][M] (lda) and B packed by nn_pack_b: K in blocks of KC (a block of A^T
+ * and of the panels stays in L2 while every tile of C passes over it), tiles of 8 rows x 2 panels, the
+ * rows past the last multiple of 8 one at a time */
+#define KC 256
+AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    int np = (N + NR - 1) / NR;
+    size_t ps = (size_t)K * NR;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+        int kc = K - k0 < KC ? K - k0 : KC;
+        const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * NR;
+        int r = 0;
+        for (; r + 8 <= M; r += 8) {
+            int p = 0;
+            for (; p + 2 <= np; p += 2)
+                ztile_s(8, 2, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                        N - p * NR);
+            if (p < np)
+                ztile_s(8, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                        N - p * NR);
+        }
+        for (; r < M; r++)
+            for (int p = 0; p < np; p++)
+                ztile_s(1, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                        N - p * NR);
+    }
+}
+#undef KC
 #define HAVE_AVX2_GEMM 1
 #else
 #define HAVE_AVX2_GEMM 0
@@ -183,10 +362,35 @@ void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P
     if (M < 1 || N < 1 || K < 1)
         return;
 #if HAVE_AVX2_GEMM
-    if (nn_simd_enabled()) {
-        gemm_avx2(M, N, K, A, lda, P, C, ldc);
-        return;
+    switch (nn_isa_active()) {
+    case NN_ISA_AVX512: gemm_avx512(M, N, K, A, lda, P, C, ldc); return;
+    case NN_ISA_AVX2: gemm_avx2(M, N, K, A, lda, P, C, ldc); return;
+    default: break;
     }
 #endif
     gemm_base(M, N, K, A, lda, P, C, ldc);
+}
+
+void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+{
+    if (M < 1 || N < 1 || K < 1)
+        return;
+#if HAVE_AVX2_GEMM
+    if (nn_isa_active() == NN_ISA_AVX512) {
+        gemm_at_avx512(M, N, K, A, lda, P, C, ldc);
+        return;
+    }
+#endif
+    int np = (N + NR - 1) / NR;
+    for (int r = 0; r < M; r++)
+        for (int p = 0; p < np; p++) {
+            const float *pp = P + (size_t)p * K * NR;
+            int nv = N - p * NR < NR ? N - p * NR : NR;
+            float acc[NR] = {0};
+            for (int k = 0; k < K; k++)
+                for (int j = 0; j < NR; j++)
+                    acc[j] += A[(size_t)k * lda + r] * pp[(size_t)k * NR + j];
+            for (int j = 0; j < nv; j++)
+                C[(size_t)r * ldc + (size_t)p * NR + j] += acc[j];
+        }
 }

@@ -4,7 +4,12 @@
  * panels of 4-k groups, P[N/16][K/4][16][4] bytes, so one AVX2 vpmaddubsw multiplies 32 byte pairs. Because
  * 2 * 127 * 127 = 32258 < 32767, the 16-bit pair sums of vpmaddubsw never saturate: the AVX2 body
  * and the portable C body compute the same integers, and the float result C += (float)acc * alpha
- * (a multiply then an add, no FMA) is the same bytes on both. Also the quantizer of activations. */
+ * (a multiply then an add, no FMA) is the same bytes on both. Also the quantizer of activations.
+ * With AVX512_VNNI on the AVX-512 path (nn_q8_bits() == 8), activations get all 8 bits (0..255) and
+ * vpdpbusd sums the four byte products of a k group straight into int32, so nothing can saturate: the
+ * VNNI body (8-row x 2-panel tiles, one 64-byte panel row per register) and the portable body give the
+ * same integers and the same bytes; the AVX2 body keeps the 7-bit scheme (bits = 7). */
+#include "nn/isa.h"
 #include "nn/kernels.h"
 #include <math.h>
 #include <string.h>
@@ -16,12 +21,31 @@
 #define NR 16
 #define KG 4
 #define INLINE static inline __attribute__((always_inline))
+/* full unrolling of the register-tile loops (constant trip counts after inlining) */
+#ifdef __clang__
+#define UNROLL _Pragma("unroll")
+#else
+#define UNROLL _Pragma("GCC unroll 16")
+#endif
 
 int nn_q8_kpad(int K) { return (K + KG - 1) / KG * KG; }
 
 size_t nn_q8_pack_bytes(int K, int N) { return (size_t)((N + NR - 1) / NR) * NR * (size_t)nn_q8_kpad(K); }
 
-void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K)
+int nn_q8_bits(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (nn_isa_active() == NN_ISA_AVX512 && __builtin_cpu_supports("avx512vnni"))
+        return 8;
+#endif
+    return 7;
+}
+
+/* activation levels - 1 for 7 or 8 bits: h ~ (2q - top) / top */
+static int q8_top(int bits) { return bits == 8 ? 255 : 127; }
+
+void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K, int bits)
 {
     int Kp = nn_q8_kpad(K), np = (N + NR - 1) / NR;
     memset(P, 0, nn_q8_pack_bytes(K, N));
@@ -40,29 +64,30 @@ void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, 
             rowsum += (int32_t)q;
         }
         if (n < N) {
-            /* h ~ (2q - 127) / 127, so sum_k W h = (2 s / 127) acc - s rowsum */
-            alpha[n] = 2.0f * s / 127.0f;
+            /* h ~ (2q - top) / top, so sum_k W h = (2 s / top) acc - s rowsum */
+            alpha[n] = 2.0f * s / (float)q8_top(bits);
             beta[n] = -s * (float)rowsum;
         }
     }
 }
 
-/* q = (int)(clamp(h * 63.5 + 64, 0.5, 127.5)): round half up of 63.5 h + 63.5 into 0..127; a multiply
- * then an add, as in the AVX2 body, so both give the same bytes */
-static void quantize_base(uint8_t *q, int ldq, const float *h, int ldh, int M, int K)
+/* q = (int)(clamp(h * top/2 + (top+1)/2, 0.5, top + 0.5)): round half up of top/2 (h + 1) into
+ * 0..top (top = 127 or 255); a multiply then an add, as in the AVX2 body, so both give the same bytes */
+static void quantize_base(uint8_t *q, int ldq, const float *h, int ldh, int M, int K, int bits)
 {
-    int Kp = nn_q8_kpad(K);
+    int Kp = nn_q8_kpad(K), top = q8_top(bits);
+    float mul = 0.5f * (float)top, add = 0.5f * (float)(top + 1), hi = (float)top + 0.5f;
     for (int r = 0; r < M; r++) {
         const float *src = h + (size_t)r * ldh;
         uint8_t *dst = q + (size_t)r * ldq;
         for (int k = 0; k < K; k++) {
-            float v = src[k] * 63.5f;
-            v = v + 64.0f;
-            v = !(v >= 0.5f) ? 0.5f : v > 127.5f ? 127.5f : v; /* NaN -> 0.5 */
+            float v = src[k] * mul;
+            v = v + add;
+            v = !(v >= 0.5f) ? 0.5f : v > hi ? hi : v; /* NaN -> 0.5 */
             dst[k] = (uint8_t)(int)v;
         }
         for (int k = K; k < Kp; k++)
-            dst[k] = 64;
+            dst[k] = (uint8_t)add;
     }
 }
 
@@ -177,10 +202,11 @@ AVX2 static void q8_avx2(int M, int N, int K, const uint8_t *A, int lda, const i
     }
 }
 
-AVX2 static void quantize_avx2(uint8_t *q, int ldq, const float *h, int ldh, int M, int K)
+AVX2 static void quantize_avx2(uint8_t *q, int ldq, const float *h, int ldh, int M, int K, int bits)
 {
-    const __m256 mul = _mm256_set1_ps(63.5f), add = _mm256_set1_ps(64.0f), lo = _mm256_set1_ps(0.5f),
-                 hi = _mm256_set1_ps(127.5f);
+    int top = q8_top(bits);
+    const __m256 mul = _mm256_set1_ps(0.5f * (float)top), add = _mm256_set1_ps(0.5f * (float)(top + 1)),
+                 lo = _mm256_set1_ps(0.5f), hi = _mm256_set1_ps((float)top + 0.5f);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     int K32 = K & ~31;
     for (int r = 0; r < M; r++) {
@@ -198,10 +224,85 @@ AVX2 static void quantize_avx2(uint8_t *q, int ldq, const float *h, int ldh, int
             _mm256_storeu_si256((__m256i *)(dst + k), _mm256_permutevar8x32_epi32(b, order));
         }
         if (K32 < K)
-            quantize_base(dst + K32, ldq, src + K32, ldh, 1, K - K32);
+            quantize_base(dst + K32, ldq, src + K32, ldh, 1, K - K32, bits);
         else
             for (int k = K; k < nn_q8_kpad(K); k++)
-                dst[k] = 64;
+                dst[k] = (uint8_t)((top + 1) / 2);
+    }
+}
+
+#define VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma")))
+#define QZ_MR 8
+#define QZ_NP 2
+
+/* MR rows x NP panels of 8-bit products: per k group one vpdpbusd per row and panel; C += acc * alpha
+ * (multiply, then add) under a mask for a partial last panel */
+VNNI INLINE void qz_tile(const int MR, const int NP, int Kp, const uint8_t *A, int lda, const int8_t *pp, size_t ps,
+                         const float *al, float *C, int ldc, int ncols)
+{
+    __m512i acc[QZ_MR][QZ_NP];
+UNROLL
+    for (int r = 0; r < MR; r++)
+UNROLL
+        for (int q = 0; q < NP; q++)
+            acc[r][q] = _mm512_setzero_si512();
+    for (int k = 0; k < Kp; k += KG) {
+        __m512i b[QZ_NP];
+UNROLL
+        for (int q = 0; q < NP; q++)
+            b[q] = _mm512_loadu_si512((const void *)(pp + q * ps + (size_t)k * NR));
+UNROLL
+        for (int r = 0; r < MR; r++) {
+            int32_t a4;
+            memcpy(&a4, A + (size_t)r * lda + k, sizeof a4);
+            __m512i a = _mm512_set1_epi32(a4);
+UNROLL
+            for (int q = 0; q < NP; q++)
+                acc[r][q] = _mm512_dpbusd_epi32(acc[r][q], a, b[q]);
+        }
+    }
+UNROLL
+    for (int q = 0; q < NP; q++) {
+        int nv = ncols - q * NR;
+        __mmask16 m = nv >= NR ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
+        __m512 alq = _mm512_maskz_loadu_ps(m, al + q * NR);
+UNROLL
+        for (int r = 0; r < MR; r++) {
+            float *c = C + (size_t)r * ldc + (size_t)q * NR;
+            __m512 prod = _mm512_mul_ps(_mm512_cvtepi32_ps(acc[r][q]), alq);
+            _mm512_mask_storeu_ps(c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, c), prod));
+        }
+    }
+}
+
+VNNI INLINE void qz_rows(const int MR, int N, int Kp, const uint8_t *A, int lda, const int8_t *P, const float *alpha,
+                         float *C, int ldc)
+{
+    int np = (N + NR - 1) / NR, p = 0;
+    size_t ps = (size_t)Kp * NR;
+    for (; p + QZ_NP <= np; p += QZ_NP)
+        qz_tile(MR, QZ_NP, Kp, A, lda, P + p * ps, ps, alpha + p * NR, C + (size_t)p * NR, ldc, N - p * NR);
+    if (p < np)
+        qz_tile(MR, 1, Kp, A, lda, P + p * ps, ps, alpha + p * NR, C + (size_t)p * NR, ldc, N - p * NR);
+}
+
+VNNI static void q8_vnni(int M, int N, int K, const uint8_t *A, int lda, const int8_t *P, const float *alpha,
+                         float *C, int ldc)
+{
+    int Kp = nn_q8_kpad(K), r = 0;
+    for (; r + QZ_MR <= M; r += QZ_MR)
+        qz_rows(QZ_MR, N, Kp, A + (size_t)r * lda, lda, P, alpha, C + (size_t)r * ldc, ldc);
+    const uint8_t *a = A + (size_t)r * lda;
+    float *c = C + (size_t)r * ldc;
+    switch (M - r) {
+    case 7: qz_rows(7, N, Kp, a, lda, P, alpha, c, ldc); break;
+    case 6: qz_rows(6, N, Kp, a, lda, P, alpha, c, ldc); break;
+    case 5: qz_rows(5, N, Kp, a, lda, P, alpha, c, ldc); break;
+    case 4: qz_rows(4, N, Kp, a, lda, P, alpha, c, ldc); break;
+    case 3: qz_rows(3, N, Kp, a, lda, P, alpha, c, ldc); break;
+    case 2: qz_rows(2, N, Kp, a, lda, P, alpha, c, ldc); break;
+    case 1: qz_rows(1, N, Kp, a, lda, P, alpha, c, ldc); break;
+    default: break;
     }
 }
 #define HAVE_AVX2_Q8 1
@@ -209,24 +310,28 @@ AVX2 static void quantize_avx2(uint8_t *q, int ldq, const float *h, int ldh, int
 #define HAVE_AVX2_Q8 0
 #endif
 
-void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K)
+void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K, int bits)
 {
 #if HAVE_AVX2_Q8
     if (nn_simd_enabled()) {
-        quantize_avx2(q, ldq, h, ldh, M, K);
+        quantize_avx2(q, ldq, h, ldh, M, K, bits);
         return;
     }
 #endif
-    quantize_base(q, ldq, h, ldh, M, K);
+    quantize_base(q, ldq, h, ldh, M, K, bits);
 }
 
 void nn_q8_gemm(int M, int N, int K, const uint8_t *A, int lda, const int8_t *P, const float *alpha, float *C,
-                int ldc)
+                int ldc, int bits)
 {
     if (M < 1 || N < 1 || K < 1)
         return;
 #if HAVE_AVX2_Q8
-    if (nn_simd_enabled()) {
+    if (bits == 8 && nn_q8_bits() == 8) {
+        q8_vnni(M, N, K, A, lda, P, alpha, C, ldc);
+        return;
+    }
+    if (bits == 7 && nn_simd_enabled()) { /* 8-bit activations would saturate vpmaddubsw */
         q8_avx2(M, N, K, A, lda, P, alpha, C, ldc);
         return;
     }

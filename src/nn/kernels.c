@@ -2,8 +2,12 @@
  * and compiled twice: a baseline version and an AVX2+FMA version chosen at run time. The exp used by
  * sigmoid and tanh is a Cephes-style range reduction + polynomial so the loops vectorise. The AVX2
  * forward cell is written in intrinsics instead: the same exp with FMAs, and reciprocals as rcp + one
- * Newton step in place of divisions (about 2x faster; within a few 1e-7 of the portable cell). */
+ * Newton step in place of divisions (about 2x faster; within a few 1e-7 of the portable cell). The
+ * AVX-512 forward cell is the same code 16 lanes wide (rcp14 + one Newton step; the tails of H not a
+ * multiple of 16 under masks); the backward cell and the activations are the portable bodies compiled
+ * for each target. The path is nn_isa_active() (isa.c). */
 #include "nn/kernels.h"
+#include "nn/isa.h"
 #include <cblas.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -128,45 +132,47 @@ INLINE void tanh_body(float *restrict x, size_t n)
 #define AVX2 __attribute__((target("avx2,fma")))
 #include <immintrin.h>
 
-/* e^x for 8 lanes: the same range reduction and polynomial as fexp, with FMAs; NaN stays NaN */
-AVX2 INLINE __m256 exp8(__m256 x)
-{
-    x = _mm256_min_ps(_mm256_set1_ps(88.0f), x); /* min(a, b) returns b when either is NaN */
-    x = _mm256_max_ps(_mm256_set1_ps(-87.0f), x);
-    __m256 k = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(k, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
-
-/* 1 / d: the approximate reciprocal (12 bits) and one Newton step (about 22 bits) */
-AVX2 INLINE __m256 recip8(__m256 d)
-{
-    __m256 y = _mm256_rcp_ps(d);
-    return _mm256_mul_ps(y, _mm256_fnmadd_ps(d, y, _mm256_set1_ps(2.0f)));
-}
-
-AVX2 INLINE __m256 sigmoid8(__m256 x)
-{
-    return recip8(_mm256_add_ps(_mm256_set1_ps(1.0f), exp8(_mm256_sub_ps(_mm256_setzero_ps(), x))));
-}
-
-AVX2 INLINE __m256 tanh8(__m256 x)
-{
-    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
-    __m256 e = exp8(_mm256_mul_ps(_mm256_set1_ps(-2.0f), _mm256_andnot_ps(sign, x)));
-    __m256 t = _mm256_mul_ps(_mm256_sub_ps(one, e), recip8(_mm256_add_ps(one, e)));
-    return _mm256_or_ps(t, _mm256_and_ps(sign, x));
-}
+/* exp, 1/d, sigmoid and tanh for one vector width W (256 or 512 bits, L lanes), named exp##L etc.
+ * exp: the same range reduction and polynomial as fexp, with FMAs; NaN stays NaN. 1/d: the approximate
+ * reciprocal RCP (12 bits for AVX2's rcp, 14 for rcp14) and one Newton step. */
+#define DEF_ACTIVATIONS(TARGET, L, W, ROUND, RCP)                                                             \
+    TARGET INLINE __m##W exp##L(__m##W x)                                                                  \
+    {                                                                                                      \
+        x = _mm##W##_min_ps(_mm##W##_set1_ps(88.0f), x); /* min(a, b) returns b when either is NaN */     \
+        x = _mm##W##_max_ps(_mm##W##_set1_ps(-87.0f), x);                                                  \
+        __m##W k = ROUND(_mm##W##_mul_ps(x, _mm##W##_set1_ps(1.44269504088896341f)),                       \
+                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);                                   \
+        __m##W r = _mm##W##_fnmadd_ps(k, _mm##W##_set1_ps(0.693359375f), x);                               \
+        r = _mm##W##_fnmadd_ps(k, _mm##W##_set1_ps(-2.12194440e-4f), r);                                   \
+        __m##W p = _mm##W##_set1_ps(1.9875691500e-4f);                                                     \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(1.3981999507e-3f));                                   \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(8.3334519073e-3f));                                   \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(4.1665795894e-2f));                                   \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(1.6666665459e-1f));                                   \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(5.0000001201e-1f));                                   \
+        p = _mm##W##_fmadd_ps(_mm##W##_mul_ps(p, r), r, _mm##W##_add_ps(r, _mm##W##_set1_ps(1.0f)));       \
+        __m##W##i e = _mm##W##_slli_epi32(                                                                 \
+            _mm##W##_add_epi32(_mm##W##_cvtps_epi32(k), _mm##W##_set1_epi32(127)), 23);                    \
+        return _mm##W##_mul_ps(p, _mm##W##_castsi##W##_ps(e));                                             \
+    }                                                                                                      \
+    TARGET INLINE __m##W recip##L(__m##W d)                                                                \
+    {                                                                                                      \
+        __m##W y = RCP(d);                                                                                 \
+        return _mm##W##_mul_ps(y, _mm##W##_fnmadd_ps(d, y, _mm##W##_set1_ps(2.0f)));                       \
+    }                                                                                                      \
+    TARGET INLINE __m##W sigmoid##L(__m##W x)                                                              \
+    {                                                                                                      \
+        return recip##L(                                                                                   \
+            _mm##W##_add_ps(_mm##W##_set1_ps(1.0f), exp##L(_mm##W##_sub_ps(_mm##W##_setzero_ps(), x))));   \
+    }                                                                                                      \
+    TARGET INLINE __m##W tanh##L(__m##W x)                                                                 \
+    {                                                                                                      \
+        const __m##W sign = _mm##W##_set1_ps(-0.0f), one = _mm##W##_set1_ps(1.0f);                        \
+        __m##W e = exp##L(_mm##W##_mul_ps(_mm##W##_set1_ps(-2.0f), _mm##W##_andnot_ps(sign, x)));          \
+        __m##W t = _mm##W##_mul_ps(_mm##W##_sub_ps(one, e), recip##L(_mm##W##_add_ps(one, e)));            \
+        return _mm##W##_or_ps(t, _mm##W##_and_ps(sign, x));                                               \
+    }
+DEF_ACTIVATIONS(AVX2, 8, 256, _mm256_round_ps, _mm256_rcp_ps)
 
 /* The forward cell in 8-lane intrinsics (the transcendental part is most of the cell's time), in two
  * passes per row: the gate activations in place, then c, tanh c and h. Each element's activation is a
@@ -218,16 +224,49 @@ AVX2 static void cell_bwd_avx2(int nb, int H, float *g, const float *cp, const f
 }
 AVX2 static void sigmoid_avx2(float *x, size_t n) { sigmoid_body(x, n); }
 AVX2 static void tanh_avx2(float *x, size_t n) { tanh_body(x, n); }
-static int cpu_avx2 = -1; /* benign race: every thread computes the same value */
-static int use_avx2(void)
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
+
+DEF_ACTIVATIONS(AVX512, 16, 512, _mm512_roundscale_ps, _mm512_rcp14_ps)
+#undef DEF_ACTIVATIONS
+
+/* cell_fwd_avx2's passes, 16 columns at a time; the last partial group of each gate under a mask */
+AVX512 static void cell_fwd_avx512(int nb, int H, float *g, const float *cp, float *c, float *h, float *tc)
 {
-    if (cpu_avx2 < 0) {
-        __builtin_cpu_init();
-        const char *env = getenv("HRCAST_NN_PORTABLE");
-        cpu_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !(env && *env == '1');
+    for (int b = 0; b < nb; b++) {
+        float *gi = g + (size_t)b * 4 * H, *gf = gi + H, *gg = gi + 2 * H, *go = gi + 3 * H;
+        const float *cpb = cp ? cp + (size_t)b * H : NULL;
+        float *cb = c + (size_t)b * H, *hb = h + (size_t)b * H, *tb = tc ? tc + (size_t)b * H : NULL;
+        for (int j = 0; j < H; j += 16) {
+            __mmask16 m = H - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (H - j)) - 1);
+            _mm512_mask_storeu_ps(gi + j, m, sigmoid16(_mm512_maskz_loadu_ps(m, gi + j)));
+            _mm512_mask_storeu_ps(gf + j, m, sigmoid16(_mm512_maskz_loadu_ps(m, gf + j)));
+        }
+        for (int j = 0; j < H; j += 16) {
+            __mmask16 m = H - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (H - j)) - 1);
+            _mm512_mask_storeu_ps(gg + j, m, tanh16(_mm512_maskz_loadu_ps(m, gg + j)));
+            _mm512_mask_storeu_ps(go + j, m, sigmoid16(_mm512_maskz_loadu_ps(m, go + j)));
+        }
+        for (int j = 0; j < H; j += 16) {
+            __mmask16 m = H - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (H - j)) - 1);
+            __m512 cv = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, gi + j), _mm512_maskz_loadu_ps(m, gg + j));
+            if (cpb)
+                cv = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, gf + j), _mm512_maskz_loadu_ps(m, cpb + j), cv);
+            __m512 t = tanh16(cv);
+            _mm512_mask_storeu_ps(cb + j, m, cv);
+            _mm512_mask_storeu_ps(hb + j, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, go + j), t));
+            if (tb)
+                _mm512_mask_storeu_ps(tb + j, m, t);
+        }
     }
-    return cpu_avx2;
 }
+AVX512 static void cell_bwd_avx512(int nb, int H, float *g, const float *cp, const float *tc, const float *dh,
+                                   float *dc)
+{
+    cell_bwd_body(nb, H, g, cp, tc, dh, dc);
+}
+AVX512 static void sigmoid_avx512(float *x, size_t n) { sigmoid_body(x, n); }
+AVX512 static void tanh_avx512(float *x, size_t n) { tanh_body(x, n); }
 #else
 #define HAVE_AVX2_PATH 0
 #endif
@@ -244,9 +283,10 @@ static void cell_bwd_base(int nb, int H, float *g, const float *cp, const float 
 void nn_lstm_cell_fwd(int nb, int H, float *g, const float *c_prev, float *c, float *h, float *tc)
 {
 #if HAVE_AVX2_PATH
-    if (use_avx2()) {
-        cell_fwd_avx2(nb, H, g, c_prev, c, h, tc);
-        return;
+    switch (nn_isa_active()) {
+    case NN_ISA_AVX512: cell_fwd_avx512(nb, H, g, c_prev, c, h, tc); return;
+    case NN_ISA_AVX2: cell_fwd_avx2(nb, H, g, c_prev, c, h, tc); return;
+    default: break;
     }
 #endif
     cell_fwd_base(nb, H, g, c_prev, c, h, tc);
@@ -255,9 +295,10 @@ void nn_lstm_cell_fwd(int nb, int H, float *g, const float *c_prev, float *c, fl
 void nn_lstm_cell_bwd(int nb, int H, float *g, const float *c_prev, const float *tc, const float *dh, float *dc)
 {
 #if HAVE_AVX2_PATH
-    if (use_avx2()) {
-        cell_bwd_avx2(nb, H, g, c_prev, tc, dh, dc);
-        return;
+    switch (nn_isa_active()) {
+    case NN_ISA_AVX512: cell_bwd_avx512(nb, H, g, c_prev, tc, dh, dc); return;
+    case NN_ISA_AVX2: cell_bwd_avx2(nb, H, g, c_prev, tc, dh, dc); return;
+    default: break;
     }
 #endif
     cell_bwd_base(nb, H, g, c_prev, tc, dh, dc);
@@ -266,9 +307,10 @@ void nn_lstm_cell_bwd(int nb, int H, float *g, const float *c_prev, const float 
 void nn_sigmoid(float *x, size_t n)
 {
 #if HAVE_AVX2_PATH
-    if (use_avx2()) {
-        sigmoid_avx2(x, n);
-        return;
+    switch (nn_isa_active()) {
+    case NN_ISA_AVX512: sigmoid_avx512(x, n); return;
+    case NN_ISA_AVX2: sigmoid_avx2(x, n); return;
+    default: break;
     }
 #endif
     sigmoid_body(x, n);
@@ -277,32 +319,23 @@ void nn_sigmoid(float *x, size_t n)
 void nn_tanh(float *x, size_t n)
 {
 #if HAVE_AVX2_PATH
-    if (use_avx2()) {
-        tanh_avx2(x, n);
-        return;
+    switch (nn_isa_active()) {
+    case NN_ISA_AVX512: tanh_avx512(x, n); return;
+    case NN_ISA_AVX2: tanh_avx2(x, n); return;
+    default: break;
     }
 #endif
     tanh_body(x, n);
 }
 
-int nn_simd_enabled(void)
-{
-#if HAVE_AVX2_PATH
-    return use_avx2();
-#else
-    return 0;
-#endif
-}
+int nn_simd_enabled(void) { return nn_isa_active() != NN_ISA_PORTABLE; }
 
 void nn_force_portable(int on)
 {
-#if HAVE_AVX2_PATH
-    cpu_avx2 = -1;
-    if (use_avx2() && on)
-        cpu_avx2 = 0;
-#else
-    (void)on;
-#endif
+    if (on)
+        nn_isa_set(NN_ISA_PORTABLE);
+    else
+        nn_isa_reset();
 }
 
 /* hrcast's own thread count (nn_par_rows, nn_par_sgemm). OpenBLAS itself always runs on the calling

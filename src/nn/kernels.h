@@ -1,6 +1,6 @@
 /* kernels.h — the engine's kernels: fused elementwise LSTM cell forward/backward and activations
- * (kernels.c), the packed-weight recurrent product (gemm_packed.c), with runtime dispatch to AVX2+FMA
- * code when the CPU has it, and the thread-count setting. */
+ * (kernels.c), the packed-weight recurrent product (gemm_packed.c), with runtime dispatch to AVX-512
+ * or AVX2+FMA code when the CPU has it (nn/isa.h), and the thread-count setting. */
 #ifndef HRCAST_NN_KERNELS_H
 #define HRCAST_NN_KERNELS_H
 #include <stddef.h>
@@ -22,9 +22,10 @@ void nn_lstm_cell_fwd(int nb, int H, float *g, const float *c_prev, float *c, fl
 void nn_lstm_cell_bwd(int nb, int H, float *g, const float *c_prev, const float *tc, const float *dh,
                       float *dc);
 
-/* Run-time SIMD dispatch: 1 when the AVX2+FMA bodies are used (CPU support, not disabled).
- * nn_force_portable(1) (or HRCAST_NN_PORTABLE=1 in the environment) selects the portable C bodies
- * everywhere, for tests and comparisons; nn_force_portable(0) returns to the CPU's choice. */
+/* Run-time SIMD dispatch (the path itself: nn/isa.h): 1 when an AVX2+FMA or AVX-512 path is used.
+ * nn_force_portable(1) (or HRCAST_ISA=portable in the environment) selects the portable C bodies
+ * everywhere, for tests and comparisons; nn_force_portable(0) returns to the environment's / CPU's
+ * choice (nn_isa_reset). */
 int nn_simd_enabled(void);
 void nn_force_portable(int on);
 
@@ -35,20 +36,27 @@ size_t nn_pack_floats(int K, int N);
 void nn_pack_bt(float *P, const float *W, int N, int K);
 void nn_pack_b(float *P, const float *W, int K, int N);
 void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
+/* C[M][N] += A^T B, A stored [K][M] (row stride lda), B [K][N] packed by nn_pack_b (the weight
+ * gradients dW += dG^T h). The AVX-512 body sums K in blocks of 256 (each block's sum added to C in
+ * turn); the portable body one k-ordered sum. Either way a C element does not depend on M's split. */
+void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
 
-/* 8-bit products of the int8 inference path (gemm_q8.c). Activations h in [-1, 1] are quantized to
- * q = round(63.5 h + 63.5) in 0..127 (h ~ (2q - 127) / 127), rows of nn_q8_kpad(K) bytes (padding
- * ignored). Weights W [N][K] get one scale per output row s_n = max|W[n][.]| / 127 and are packed with
+/* 8-bit products of the int8 inference path (gemm_q8.c). bits (7 or 8): activations h in [-1, 1] are
+ * quantized to q = round(top/2 (h + 1)) in 0..top, top = 2^bits - 1 (h ~ (2q - top) / top), rows of
+ * nn_q8_kpad(K) bytes (padding ignored). nn_q8_bits(): 8 on the AVX-512 path of a CPU with
+ * AVX512_VNNI (vpdpbusd), else 7 (AVX2's vpmaddubsw saturates past 7 bits); pass the same bits to all
+ * three calls. Weights W [N][K] get one scale per output row s_n = max|W[n][.]| / 127 and are packed with
  * nn_q8_pack_bt into nn_q8_pack_bytes(K, N) bytes; alpha[N] and beta[N] are written such that
  * sum_k W[n][k] h[k] ~ alpha[n] * sum_k Wq[n][k] q[k] + beta[n]. nn_q8_gemm adds alpha[n] * (the exact
- * integer sum) to C[M][N] (beta is for the caller to fold into a bias); AVX2 and portable bodies give
- * the same bytes. */
+ * integer sum) to C[M][N] (beta is for the caller to fold into a bias); every body (VNNI, AVX2,
+ * portable) gives the same bytes for the same bits. */
+int nn_q8_bits(void);
 int nn_q8_kpad(int K);
 size_t nn_q8_pack_bytes(int K, int N);
-void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K);
-void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K);
+void nn_q8_pack_bt(int8_t *P, float *alpha, float *beta, const float *W, int N, int K, int bits);
+void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K, int bits);
 void nn_q8_gemm(int M, int N, int K, const uint8_t *A, int lda, const int8_t *P, const float *alpha, float *C,
-                int ldc);
+                int ldc, int bits);
 
 /* Vectorised helpers (reference accuracy: a few ulp). */
 void nn_sigmoid(float *x, size_t n);

@@ -1,6 +1,7 @@
 /* lstm_q8.c — the int8 inference forward (lstm_infer_q8): the same LSTM as lstm_infer with the
  * recurrent products h_{t-1} W_hh^T and the inter-layer products h W_ih^T of layers > 0 in 8-bit
- * integers (gemm_q8.c: 7-bit activations, per-row-scaled 8-bit weights, exact int32 sums), and
+ * integers (gemm_q8.c: 8-bit activations with AVX512_VNNI, else 7-bit; per-row-scaled 8-bit weights,
+ * exact int32 sums; the activation width is fixed when the weights are prepared), and
  * everything else in FP32: layer 0's input product (features are not bounded), biases, the cell, the
  * (c, h) state and the head. Each layer's outputs are quantized once per step, right after the cell,
  * and serve both the next step and the layer above. Like lstm_infer: time in chunks, rows in blocks
@@ -25,6 +26,7 @@ struct lstm_q8 { /* one allocation (buf): packed weights, scales, biases */
     float *alpha_ih[LSTM_MAX_LAYERS], *alpha_hh[LSTM_MAX_LAYERS];
     float *bias_first[LSTM_MAX_LAYERS]; /* b_ih + b_hh (+ beta_ih): a step with no h_{t-1} */
     float *bias_rest[LSTM_MAX_LAYERS];  /* the same + beta_hh: every other step */
+    int bits;                           /* activation bits (nn_q8_bits() at prepare time) */
 };
 
 struct q8_job {
@@ -63,10 +65,10 @@ static void q8_layer_sweep(const struct q8_job *j, int l, int nb, int tn, int fi
             int rb = nb - r < Q8_STEP_ROWS ? nb - r : Q8_STEP_ROWS;
             float *g = Gt + (size_t)r * G4;
             if (hp)
-                nn_q8_gemm(rb, 4 * H, H, hp + (size_t)r * Kp, Kp, j->w->qhh[l], j->w->alpha_hh[l], g, 4 * H);
+                nn_q8_gemm(rb, 4 * H, H, hp + (size_t)r * Kp, Kp, j->w->qhh[l], j->w->alpha_hh[l], g, 4 * H, j->w->bits);
             float *c = cc + (size_t)t * BH + (size_t)r * H, *h = hf + (size_t)t * BH + (size_t)r * H;
             nn_lstm_cell_fwd(rb, H, g, cp ? cp + (size_t)r * H : NULL, c, h, NULL);
-            nn_q8_quantize(hq + (size_t)t * BK + (size_t)r * Kp, Kp, h, H, rb, H);
+            nn_q8_quantize(hq + (size_t)t * BK + (size_t)r * Kp, Kp, h, H, rb, H, j->w->bits);
         }
     }
     memcpy(cstate, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));
@@ -112,7 +114,7 @@ static void q8_rows(void *arg, int w, int r0, int r1)
             if (l == 0)
                 nn_gemm_packed((int)rows, 4 * H, F, xin, F, j->w->pih0, G, 4 * H);
             else
-                nn_q8_gemm((int)rows, 4 * H, H, hin, Kp, j->w->qih[l], j->w->alpha_ih[l], G, 4 * H);
+                nn_q8_gemm((int)rows, 4 * H, H, hin, Kp, j->w->qih[l], j->w->alpha_ih[l], G, 4 * H, j->w->bits);
             q8_layer_sweep(j, l, B, tn, t0 == 0, G, cc, hf, hout, cstate + (size_t)l * BH,
                            hqstate + (size_t)l * round64((size_t)B * Kp));
         }
@@ -136,6 +138,7 @@ struct lstm_q8 *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e)
         return NULL;
     }
     w->buf = buf;
+    w->bits = nn_q8_bits();
     unsigned char *s = buf;
     float *beta = (void *)(s + pf + (size_t)L * (2 * qb + 4 * vb)); /* scratch for one beta vector */
     w->pih0 = (void *)s;
@@ -153,11 +156,11 @@ struct lstm_q8 *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e)
         for (size_t k = 0; k < G4; k++)
             w->bias_first[l][k] = m->p[l].b_ih[k] + m->p[l].b_hh[k];
         if (l > 0) {
-            nn_q8_pack_bt(w->qih[l], w->alpha_ih[l], beta, m->p[l].w_ih, 4 * H, H);
+            nn_q8_pack_bt(w->qih[l], w->alpha_ih[l], beta, m->p[l].w_ih, 4 * H, H, w->bits);
             for (size_t k = 0; k < G4; k++)
                 w->bias_first[l][k] += beta[k];
         }
-        nn_q8_pack_bt(w->qhh[l], w->alpha_hh[l], beta, m->p[l].w_hh, 4 * H, H);
+        nn_q8_pack_bt(w->qhh[l], w->alpha_hh[l], beta, m->p[l].w_hh, 4 * H, H, w->bits);
         for (size_t k = 0; k < G4; k++)
             w->bias_rest[l][k] = w->bias_first[l][k] + beta[k];
     }

@@ -1,7 +1,70 @@
-/* optim.c — Adam/AdamW, global-norm clipping, plateau LR schedule, early stopping (see optim.h). */
+/* optim.c — Adam/AdamW, global-norm clipping, plateau LR schedule, early stopping (see optim.h).
+ * The Adam update has AVX-512 and AVX2 bodies (nn_isa_active) doing the same IEEE operations per
+ * element as the portable loop, with no FMA contraction, so every path gives the same bytes. */
 #include "nn/optim.h"
+#include "nn/isa.h"
 #include <math.h>
 #include <stdlib.h>
+
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
+struct adam_consts {
+    float b1, b2, c1, c2, sbc2, eps, step_size, decay, wd;
+    int mode; /* 0 no weight decay, 1 AdamW (p *= decay), 2 Adam with L2 (g += wd p) */
+};
+
+static void adam_portable(const struct adam_consts *k, float *p, const float *g, float *m, float *v, size_t n0,
+                          size_t n)
+{
+    for (size_t i = n0; i < n; i++) {
+        float gk = g[i];
+        if (k->mode == 1)
+            p[i] *= k->decay;
+        else if (k->mode == 2)
+            gk += k->wd * p[i];
+        m[i] = k->b1 * m[i] + k->c1 * gk;
+        v[i] = k->b2 * v[i] + k->c2 * gk * gk;
+        float denom = sqrtf(v[i]) / k->sbc2 + k->eps;
+        p[i] -= k->step_size * (m[i] / denom);
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+/* one body per width: W lanes of type T with the ops named by the macros */
+#define ADAM_VEC(NAME, TARGET, T, W, LD, ST, SET1, ADD, SUB, MUL, DIV, SQRT)                                    \
+    __attribute__((target(TARGET))) static void NAME(const struct adam_consts *k, float *p, const float *g,     \
+                                                     float *m, float *v, size_t n)                              \
+    {                                                                                                           \
+        const T b1 = SET1(k->b1), b2 = SET1(k->b2), c1 = SET1(k->c1), c2 = SET1(k->c2), sbc2 = SET1(k->sbc2), \
+                eps = SET1(k->eps), ss = SET1(k->step_size), decay = SET1(k->decay), wd = SET1(k->wd);        \
+        size_t i = 0;                                                                                           \
+        for (; i + W <= n; i += W) {                                                                            \
+            T pk = LD(p + i), gk = LD(g + i);                                                                   \
+            if (k->mode == 1)                                                                                   \
+                pk = MUL(pk, decay);                                                                            \
+            else if (k->mode == 2)                                                                              \
+                gk = ADD(gk, MUL(wd, pk));                                                                      \
+            T mk = ADD(MUL(b1, LD(m + i)), MUL(c1, gk));                                                        \
+            T vk = ADD(MUL(b2, LD(v + i)), MUL(MUL(c2, gk), gk));                                               \
+            T denom = ADD(DIV(SQRT(vk), sbc2), eps);                                                            \
+            ST(m + i, mk);                                                                                      \
+            ST(v + i, vk);                                                                                      \
+            ST(p + i, SUB(pk, MUL(ss, DIV(mk, denom))));                                                        \
+        }                                                                                                       \
+        adam_portable(k, p, g, m, v, i, n);                                                                     \
+    }
+ADAM_VEC(adam_avx2, "avx2,fma", __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_add_ps,
+         _mm256_sub_ps, _mm256_mul_ps, _mm256_div_ps, _mm256_sqrt_ps)
+ADAM_VEC(adam_avx512, "avx512f,avx512bw,avx512vl,avx512dq,avx2,fma", __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps,
+         _mm512_set1_ps, _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_sqrt_ps)
+#undef ADAM_VEC
+#define HAVE_ADAM_SIMD 1
+#else
+#define HAVE_ADAM_SIMD 0
+#endif
 
 int nn_adam_init(struct nn_adam *a, size_t n, float lr, float weight_decay, int decoupled, struct hr_err *e)
 {
@@ -21,25 +84,18 @@ int nn_adam_init(struct nn_adam *a, size_t n, float lr, float weight_decay, int 
 void nn_adam_step(struct nn_adam *a, float *p, const float *g)
 {
     a->step++;
-    float b1 = a->beta1, b2 = a->beta2;
-    double bc1 = 1.0 - pow((double)b1, (double)a->step), bc2 = 1.0 - pow((double)b2, (double)a->step);
-    float step_size = (float)((double)a->lr / bc1), sbc2 = (float)sqrt(bc2);
-    float wd = a->weight_decay, lr = a->lr;
-    int dec = a->decoupled;
-    float *m = a->m, *v = a->v;
-    for (size_t k = 0; k < a->n; k++) {
-        float gk = g[k];
-        if (wd != 0) {
-            if (dec)
-                p[k] *= 1.0f - lr * wd;
-            else
-                gk += wd * p[k];
-        }
-        m[k] = b1 * m[k] + (1.0f - b1) * gk;
-        v[k] = b2 * v[k] + (1.0f - b2) * gk * gk;
-        float denom = sqrtf(v[k]) / sbc2 + a->eps;
-        p[k] -= step_size * (m[k] / denom);
+    double bc1 = 1.0 - pow((double)a->beta1, (double)a->step), bc2 = 1.0 - pow((double)a->beta2, (double)a->step);
+    struct adam_consts k = {a->beta1, a->beta2, 1.0f - a->beta1, 1.0f - a->beta2, (float)sqrt(bc2), a->eps,
+                            (float)((double)a->lr / bc1), 1.0f - a->lr * a->weight_decay, a->weight_decay,
+                            a->weight_decay == 0 ? 0 : a->decoupled ? 1 : 2};
+#if HAVE_ADAM_SIMD
+    switch (nn_isa_active()) {
+    case NN_ISA_AVX512: adam_avx512(&k, p, g, a->m, a->v, a->n); return;
+    case NN_ISA_AVX2: adam_avx2(&k, p, g, a->m, a->v, a->n); return;
+    default: break;
     }
+#endif
+    adam_portable(&k, p, g, a->m, a->v, 0, a->n);
 }
 
 void nn_adam_free(struct nn_adam *a)

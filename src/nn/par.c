@@ -6,11 +6,17 @@
  * other work. No row's result depends on its block. One pthread per extra thread is created and joined
  * per call (a sweep runs for milliseconds; create + join costs ~40 us here). If a thread cannot be
  * created, the others (at least the caller) take its blocks: same results.
- * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. */
+ * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. On the AVX-512
+ * path, C += A B^T (the input projections) and C += A^T B (the weight gradients, K >= 1024) go to the
+ * packed kernels instead of OpenBLAS (whose
+ * build the environment may hold to AVX2 code: OPENBLAS_CORETYPE): B packed once, rows split the same
+ * way; the packed kernel's rows do not depend on the split, so that product is thread-count independent. */
 #include "nn/par.h"
 #include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include "nn/isa.h"
 #include "nn/kernels.h"
 
 #define MAX_THREADS 64
@@ -94,6 +100,7 @@ struct gemm_job {
     int lda, ldb, ldc;
     float *C;
     int m0, m1;
+    const float *packed; /* B^T packed for nn_gemm_packed, or NULL: OpenBLAS */
 };
 
 static void *gemm_part(void *p)
@@ -101,6 +108,16 @@ static void *gemm_part(void *p)
     const struct gemm_job *j = p;
     if (j->m1 <= j->m0)
         return NULL;
+    if (j->packed && j->ta) { /* C += A^T P, P = B packed */
+        nn_gemm_at_packed(j->m1 - j->m0, j->N, j->K, j->A + j->m0, j->lda, j->packed,
+                          j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
+        return NULL;
+    }
+    if (j->packed) { /* C += A P, P = B^T packed */
+        nn_gemm_packed(j->m1 - j->m0, j->N, j->K, j->A + (size_t)j->m0 * (size_t)j->lda, j->lda, j->packed,
+                       j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
+        return NULL;
+    }
     /* rows m0.. of op(A): row offset for A as stored, column offset when it is transposed */
     const float *a = j->ta ? j->A + j->m0 : j->A + (size_t)j->m0 * (size_t)j->lda;
     cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, j->m1 - j->m0,
@@ -120,12 +137,20 @@ void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, cons
     int parts = (M + 15) / 16;
     nt = nt > parts ? parts : nt;
     nt = nt > MAX_THREADS ? MAX_THREADS : nt < 1 ? 1 : nt;
+    float *packed = NULL;
+    if (!transa && transb && alpha == 1.0f && beta == 1.0f && ldb == K && M >= 64 && K >= 32 &&
+        nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
+        nn_pack_bt(packed, B, N, K); /* B [N][K] row-major; without memory: OpenBLAS */
+    else if (transa && !transb && alpha == 1.0f && beta == 1.0f && ldb == N && K >= 1024 &&
+             nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
+        nn_pack_b(packed, B, K, N); /* the weight gradients: B [K][N] */
     struct gemm_job job[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int i = 0; i < nt; i++) {
         job[i] = (struct gemm_job){transa, transb, N, K, alpha, beta, A, B, lda, ldb, ldc, C,
-                                   (int)((long long)parts * i / nt) * 16, (int)((long long)parts * (i + 1) / nt) * 16};
+                                   (int)((long long)parts * i / nt) * 16, (int)((long long)parts * (i + 1) / nt) * 16,
+                                   packed};
         if (job[i].m1 > M)
             job[i].m1 = M;
     }
@@ -138,4 +163,5 @@ void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, cons
         else
             gemm_part(&job[i]);
     }
+    free(packed);
 }

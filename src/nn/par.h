@@ -21,7 +21,9 @@ void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
  * contiguous parts (multiples of 16 rows) computed on up to nn_get_threads() threads, each part one
  * single-threaded OpenBLAS call. transa/transb: 0 no, 1 transposed. OpenBLAS's rounding depends on the
  * parts (up to ~1e-7 relative), so unlike the sweeps this split is not bitwise thread-count independent;
- * nn_par_override does not apply to it. */
+ * nn_par_override does not apply to it. On the AVX-512 path, C += A B^T (alpha = beta = 1, transb, at
+ * least 64 rows and K >= 32: below that the product is bound by C's memory traffic, where OpenBLAS
+ * measured faster) runs on the packed kernel instead (thread-count independent there). */
 void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
                   const float *B, int ldb, float beta, float *C, int ldc);
 

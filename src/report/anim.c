@@ -42,7 +42,32 @@ struct anim_ctx {
     const struct workout_plot *w;
     float *tm, *sp;
     double tmin, tmax, hlo, hhi, slo, shi;
+    char base[256]; /* the workout's title, shortened so that the clock and running MAE always fit */
 };
+
+/* The widest clock and running-MAE part a frame's title can have. */
+#define WIDEST_TITLE_TAIL "   000:00 min   running MAE 000.0 bpm"
+
+/* a->base = w->title, cut with "..." until the title with its widest tail fits the figure
+ * (the same cut in every frame, so the title does not jump between frames). */
+static void fit_base_title(struct anim_ctx *a, const struct fonts *fs, float room)
+{
+    const char *t = a->w->title ? a->w->title : "";
+    snprintf(a->base, sizeof a->base, "%s", t);
+    char probe[320];
+    size_t keep = strlen(a->base);
+    for (;;) {
+        snprintf(probe, sizeof probe, "%s" WIDEST_TITLE_TAIL, a->base);
+        if (plot_title_width(fs, probe) <= room || keep == 0)
+            break;
+        keep--;
+        while (keep > 0 && ((unsigned char)t[keep] & 0xC0) == 0x80) /* whole UTF-8 characters */
+            keep--;
+        snprintf(a->base, sizeof a->base, "%.*s...", (int)keep, t);
+    }
+    if (keep == 0)
+        a->base[0] = 0;
+}
 
 static int frame_fig(const struct anim_ctx *a, size_t k, struct plot_fig **out)
 {
@@ -56,11 +81,11 @@ static int frame_fig(const struct anim_ctx *a, size_t k, struct plot_fig **out)
     long secs = lround(t * 60);
     snprintf(clock, sizeof clock, "%ld:%02ld", secs / 60, secs % 60);
     double mae = w->hr_pred && w->hr_actual ? wview_mae(w->hr_pred, w->hr_actual, k) : NAN;
+    const char *sep = a->base[0] ? "   " : "";
     if (isfinite(mae))
-        snprintf(title, sizeof title, "%s%s%s min   MAE %.1f bpm", w->title ? w->title : "",
-                 w->title ? "   " : "", clock, mae);
+        snprintf(title, sizeof title, "%s%s%s min   running MAE %.1f bpm", a->base, sep, clock, mae);
     else
-        snprintf(title, sizeof title, "%s%s%s min", w->title ? w->title : "", w->title ? "   " : "", clock);
+        snprintf(title, sizeof title, "%s%s%s min", a->base, sep, clock);
     plot_fig_title(f, title);
     plot_fig_xlabel(f, "time (min)");
     plot_fig_xlim(f, a->tmin, a->tmax);
@@ -100,7 +125,7 @@ int animate_workout(const struct workout_plot *w, const struct anim_opts *o, con
     int frames = o->frames > 0 ? o->frames : 90, delay = o->frame_cs > 0 ? o->frame_cs : 8;
     int hold = o->hold_cs > 0 ? o->hold_cs : 300;
     struct anim_ctx a = {w, wview_minutes(w), w->speed ? wview_speed(w) : NULL, INFINITY, -INFINITY,
-                         INFINITY, -INFINITY, INFINITY, -INFINITY};
+                         INFINITY, -INFINITY, INFINITY, -INFINITY, ""};
     struct fonts fs;
     struct canvas c;
     struct gif_writer *g = NULL;
@@ -125,6 +150,7 @@ int animate_workout(const struct workout_plot *w, const struct anim_opts *o, con
         goto done;
     have_fonts = 1;
     int W = w->width > 0 ? w->width : 800, H = w->height > 0 ? w->height : 450;
+    fit_base_title(&a, &fs, plot_title_room(W));
     if (canvas_init(&c, W, H, rgba_make(255, 255, 255, 255), e))
         goto done;
     have_canvas = 1;

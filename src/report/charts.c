@@ -239,6 +239,8 @@ int plot_xy_lines(const struct xy_series *s, int ns, const struct chart_opts *o,
     plot_fig_xlabel(f, o->xlabel);
     if (o->xlo != o->xhi)
         plot_fig_xlim(f, o->xlo, o->xhi);
+    if (o->x_integer)
+        plot_fig_xstyle(f, TICK_INTEGER);
     struct plot_panel *p = plot_fig_panel(f, 1);
     plot_panel_ylabel(p, o->ylabel);
     plot_panel_note(p, o->note);

@@ -47,6 +47,7 @@ struct chart_opts {
     double ylo, yhi;       /* y limits; ylo == yhi = automatic */
     int linear_color;      /* density: 1 = linear colour scale (default logarithmic) */
     uint32_t color;        /* 0xRRGGBB for the histogram; 0 = blue */
+    int x_integer;         /* x is a count (epochs): ticks at whole numbers only */
 };
 
 /* 2-D density of predicted (y) against actual (x) with a y = x line, equal ranges on both axes.

@@ -9,6 +9,8 @@
 #define FS_TICK 12.0f
 #define FS_LABEL 13.0f
 #define FS_TITLE 16.0f
+#define FS_TITLE_MIN 10.0f
+#define TITLE_EDGE 8.0f /* px kept free left and right of the title */
 #define FS_LEGEND 12.0f
 #define TICK_LEN 4.0f
 #define PANEL_GAP 14
@@ -47,6 +49,13 @@ struct plot_fig {
     int np;
     int oom;
 };
+
+float plot_title_width(const struct fonts *fs, const char *title)
+{
+    return font_text_width(&fs->bold, title, FS_TITLE);
+}
+
+float plot_title_room(int fig_width) { return (float)fig_width - 2 * TITLE_EDGE; }
 
 struct rgba plot_cycle(int i)
 {
@@ -442,7 +451,8 @@ static int axis_ticks(const struct font *f, double lo, double hi, float len, int
     if (target < 2) target = 2;
     if (target > 10) target = 10;
     for (;; target--) {
-        int n = nice_ticks(lo, hi, target, t, MAX_TICKS, step);
+        int n = style == TICK_INTEGER ? nice_ticks_integer(lo, hi, target, t, MAX_TICKS, step)
+                                      : nice_ticks(lo, hi, target, t, MAX_TICKS, step);
         if (target <= 2 || n < 2)
             return n;
         float need = 0;
@@ -844,9 +854,19 @@ int plot_fig_draw(const struct plot_fig *f, const struct fonts *fs, struct drawi
     if (!buf)
         return hr_fail(e, "plot: out of memory");
 
-    if (f->title[0])
-        dl_text(d, f->title, 0.5f * (x0 + x1), 12 + font_ascent(&fs->bold, FS_TITLE), FS_TITLE, ANCHOR_MIDDLE,
-                0, 1, text);
+    if (f->title[0]) {
+        /* centred on the plot area, but never past the figure's edges: a title wider than the
+         * figure is drawn smaller until it fits */
+        float px = FS_TITLE, tw = plot_title_width(fs, f->title), room = plot_title_room(f->w);
+        if (tw > room) {
+            px = fmaxf(FS_TITLE_MIN, FS_TITLE * room / tw);
+            tw *= px / FS_TITLE;
+        }
+        float cx = 0.5f * (x0 + x1);
+        cx = fminf(cx, (float)f->w - TITLE_EDGE - 0.5f * tw);
+        cx = fmaxf(cx, TITLE_EDGE + 0.5f * tw);
+        dl_text(d, f->title, cx, 12 + font_ascent(&fs->bold, FS_TITLE), px, ANCHOR_MIDDLE, 0, 1, text);
+    }
     for (int i = 0; i < f->np; i++) {
         const struct plot_panel *p = &f->panels[i];
         struct axis_map m = {x0, x1, py0[i], py1[i], xlo, xhi, ylo[i], yhi[i], p->yinv};

@@ -57,6 +57,10 @@ struct plot_panel;
 struct plot_fig *plot_fig_new(int width, int height); /* NULL on bad size / out of memory */
 void plot_fig_free(struct plot_fig *f);
 void plot_fig_title(struct plot_fig *f, const char *title);
+/* Width in px of a title at the title's font size, and the width a title may take in a figure fig_width px wide; a wider
+ * title is drawn smaller (down to 10 px) to fit. */
+float plot_title_width(const struct fonts *fs, const char *title);
+float plot_title_room(int fig_width);
 void plot_fig_xlabel(struct plot_fig *f, const char *label);
 /* Shared x limits; lo == hi (the default) means automatic from the data. */
 void plot_fig_xlim(struct plot_fig *f, double lo, double hi);

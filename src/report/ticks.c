@@ -16,7 +16,7 @@ double nice_step(double span, int target)
     return 10 * mag;
 }
 
-int nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step)
+static int ticks_of(double lo, double hi, int target, int integer, double *ticks, int max, double *step)
 {
     if (step)
         *step = 0;
@@ -33,6 +33,8 @@ int nice_ticks(double lo, double hi, int target, double *ticks, int max, double 
     for (int p = -1; p <= 1; p++)
         for (int i = 0; i < 4; i++) {
             double c = mult[i] * mag * pow(10.0, p);
+            if (integer && (c < 1 - 1e-9 || fabs(c - round(c)) > 1e-9 * c))
+                continue;
             double cnt = floor(hi / c + 1e-9) - ceil(lo / c - 1e-9) + 1;
             double miss = fabs(cnt - (target + 1));
             if (cnt >= 2 && (s == 0 || miss < best || (miss == best && c > s))) {
@@ -42,6 +44,10 @@ int nice_ticks(double lo, double hi, int target, double *ticks, int max, double 
         }
     if (s == 0)
         s = nice_step(hi - lo, target);
+    if (integer && (s < 1 || fabs(s - round(s)) > 1e-9 * s)) /* no whole-number candidate fitted */
+        s = s < 1 ? 1 : 2 * s;
+    if (integer)
+        s = round(s);
     if (step)
         *step = s;
     double k0 = ceil(lo / s - 1e-9), k1 = floor(hi / s + 1e-9);
@@ -51,6 +57,16 @@ int nice_ticks(double lo, double hi, int target, double *ticks, int max, double 
         ticks[n++] = fabs(v) < s * 1e-9 ? 0.0 : v;
     }
     return n;
+}
+
+int nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step)
+{
+    return ticks_of(lo, hi, target, 0, ticks, max, step);
+}
+
+int nice_ticks_integer(double lo, double hi, int target, double *ticks, int max, double *step)
+{
+    return ticks_of(lo, hi, target, 1, ticks, max, step);
 }
 
 int tick_decimals(double step)

@@ -6,6 +6,7 @@
 enum tick_style {
     TICK_NUMBER = 0, /* 12.5 */
     TICK_MMSS = 1,   /* value in minutes printed as m:ss (pace 4.5 -> "4:30") */
+    TICK_INTEGER = 2, /* counts (epochs): ticks only at whole numbers, steps of 1, 2 or 5 times 10^k */
 };
 
 /* The nice step for covering span with about target intervals: the smallest of {1, 2, 2.5, 5, 10}
@@ -16,6 +17,9 @@ double nice_step(double span, int target);
  * Writes at most max values, returns how many; *step gets the step (may be NULL). lo == hi gives
  * the one tick lo. */
 int nice_ticks(double lo, double hi, int target, double *ticks, int max, double *step);
+/* The same with whole-number steps only (1, 2, 5, 10, 20, 25, 50, ...: no 2.5 and nothing below 1),
+ * for counts such as epochs; ticks are whole numbers. */
+int nice_ticks_integer(double lo, double hi, int target, double *ticks, int max, double *step);
 /* Digits after the decimal point needed to show multiples of step exactly (0..9). */
 int tick_decimals(double step);
 /* Label for a tick value: no "-0", decimals from step. */

@@ -5,11 +5,14 @@
 #include "serve/reqjson.h"
 #include "serve/result_json.h"
 #include "prep/prep.h"
+#include "util/fileio.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 void serve_error_json(struct sbuf *out, const char *msg)
 {
@@ -17,6 +20,30 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "{\"error\":");
     sb_json_str(out, msg);
     sbuf_puts(out, "}\n");
+}
+
+/* The format of an upload, looking inside gzip (a run.fit.gz is "fit", not "unknown"): only the
+ * first 8 KiB are inflated for this; the reader inflates the whole body. */
+static const char *upload_format(const uint8_t *data, size_t len)
+{
+    if (!is_gzip(data, len))
+        return format_name(io_detect(data, len));
+    uint8_t head[8192];
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return format_name(FMT_UNKNOWN);
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
+    z.next_out = head;
+    z.avail_out = sizeof head;
+    int rc;
+    do
+        rc = inflate(&z, Z_SYNC_FLUSH);
+    while (rc == Z_OK && z.avail_out > 0 && z.avail_in > 0);
+    size_t got = sizeof head - z.avail_out;
+    inflateEnd(&z);
+    return format_name(got ? io_detect(head, got) : FMT_UNKNOWN);
 }
 
 /* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
@@ -113,7 +140,7 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
         struct read_opts ro;
         read_opts_default(&ro);
         ro.lim = *lim;
-        format = format_name(io_detect(data, len));
+        format = upload_format(data, len);
         int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
         if (!fs.got) {
             if (rc == 0)

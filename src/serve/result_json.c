@@ -52,8 +52,10 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
 {
     const struct series *s = &w->r->s;
     int n = s->n, na = w->n_actual;
-    sbuf_printf(o, ",\n\"summary\":{\"duration_s\":%.0f,\"distance_m\":%.0f,\"predicted_avg\":", (double)S_TIME(s)[n - 1],
-                (double)S_DIST(s)[n - 1]);
+    /* n steps of s->step seconds each cover n * step seconds: a 25-minute plan at 10 s is 150 steps
+     * whose last one starts at 24:50 and ends at 25:00 */
+    sbuf_printf(o, ",\n\"summary\":{\"duration_s\":%.0f,\"distance_m\":%.0f,\"predicted_avg\":",
+                (double)(S_TIME(s)[n - 1] - S_TIME(s)[0] + s->step), (double)S_DIST(s)[n - 1]);
     sb_json_num(o, w->pred_sum / n, 4);
     sbuf_puts(o, ",\"predicted_max\":");
     sb_json_num(o, w->pred_max, 4);

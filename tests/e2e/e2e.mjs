@@ -1,12 +1,15 @@
 // e2e.mjs — drives the hrcast page in headless Debian chromium (playwright-core): samples, manual
 // plan, file upload (JSON with actual HR, and a GPX whose outcome is shown either as a chart or as
-// an error message), CSV download, no external requests; saves a screenshot.
-// Usage: node e2e.mjs URL OUTDIR WORKOUT.json FILE.gpx FILE.fit
+// an error message), a gzip upload named by its real format, an error hiding the previous chart, the
+// default 25-minute plan lasting 25:00, the pace panel (min/km, faster up, m:ss ticks) and its m/s
+// toggle, readable y ticks on the small panels, aligned plot areas without altitude, CSV download, no
+// external requests; saves screenshots.
+// Usage: node e2e.mjs URL OUTDIR WORKOUT.json FILE.gpx FILE.fit FILE.gpx.gz
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const [url, outDir, jsonFile, gpxFile, fitFile] = process.argv.slice(2);
+const [url, outDir, jsonFile, gpxFile, fitFile, gzFile] = process.argv.slice(2);
 let failures = 0;
 const ok = (name, cond, extra = "") => {
   console.log((cond ? "ok   " : "FAIL ") + name + (extra ? " (" + extra + ")" : ""));
@@ -34,6 +37,44 @@ try {
   ok("sample: chart drawn", (await page.locator("#chart-hr canvas").count()) === 1);
   ok("sample: summary shows predicted avg", /bpm/.test(await page.textContent('#summary [data-key="predicted avg"]')));
   ok("sample: three panels", (await page.locator(".chart .uplot").count()) === 3);
+
+  // the speed panel shows pace: m:ss ticks, faster (4:00) drawn above slower (6:00), and readable
+  // ticks (at least 3) on both small panels
+  const pace = await page.evaluate(() => {
+    const [, sp, alt] = window.hrcastPlots;
+    return { title: document.querySelector("#chart-speed .u-title").textContent,
+      vals: sp.axes[1]._values || [], altVals: alt.axes[1]._values || [],
+      fastAbove: sp.valToPos(4, "y") < sp.valToPos(6, "y") };
+  });
+  ok("pace: panel in min/km", /Pace \(min\/km\)/.test(pace.title), pace.title);
+  ok("pace: m:ss ticks, at least 3", pace.vals.length >= 3 && pace.vals.every((v) => /^\d+:\d\d$/.test(v)), pace.vals.join(" "));
+  ok("pace: faster is up", pace.fastAbove);
+  ok("altitude: at least 3 ticks", pace.altVals.length >= 3, pace.altVals.join(" "));
+  await page.screenshot({ path: path.join(outDir, "serve-pace.png"), fullPage: true });
+  await page.click("#speed-unit");
+  const speed = await page.evaluate(() => ({ title: document.querySelector("#chart-speed .u-title").textContent,
+    vals: window.hrcastPlots[1].axes[1]._values || [] }));
+  ok("toggle: speed in m/s", /Speed \(m\/s\)/.test(speed.title) && speed.vals.length >= 3 && speed.vals.every((v) => !/:/.test(v)),
+    speed.title + ": " + speed.vals.join(" "));
+  await page.click("#speed-unit");
+  ok("toggle: back to pace", /Pace/.test(await page.textContent("#chart-speed .u-title")));
+
+  // 2a. the default plan (10 + 5 + 10 minutes) lasts 25:00, not 24:50; without altitude the
+  // altitude panel's plot area lines up with the others
+  await page.click("#go-manual");
+  await page.locator("#result-title", { hasText: /^Your plan/ }).waitFor();
+  const dur = await page.textContent('#summary [data-key="duration"] b');
+  ok("default plan: 25:00", dur === "25:00", dur);
+  const boxes = await Promise.all(["#chart-hr", "#chart-speed", "#chart-alt"].map((c) => page.locator(c + " .u-over").boundingBox()));
+  ok("no altitude: plot areas aligned", boxes.every((b) => Math.abs(b.x - boxes[0].x) < 1 && Math.abs(b.width - boxes[0].width) < 1),
+    boxes.map((b) => b.x.toFixed(0) + "+" + b.width.toFixed(0)).join(" "));
+  await page.screenshot({ path: path.join(outDir, "serve-plan.png"), fullPage: true });
+
+  // 2b. an error hides the previous chart
+  await page.fill("#plan", "10 min @ nowhere");
+  await page.click("#go-manual");
+  await page.waitForSelector(".status.error");
+  ok("error: previous chart hidden", await page.locator("#result").isHidden());
 
   // 2. manual pace plan
   await page.fill("#plan", "5 min @ 6:00/km, 3 min @ 4:00/km, 5 min @ 6:00/km");
@@ -69,6 +110,18 @@ try {
   await page.locator("#result-title", { hasText: /^run\.gpx/ }).or(page.locator(".status.error")).waitFor({ timeout: 10000 });
   const gpxErr = await page.textContent("#status");
   ok("gpx: chart", gpxErr === "" && /^run\.gpx/.test(await page.textContent("#result-title")), gpxErr || "chart");
+
+  // 4a. a gzip upload is named by the format inside it
+  await page.setInputFiles("#file", gzFile);
+  await page.locator("#result-title", { hasText: /^run\.gpx\.gz/ }).or(page.locator(".status.error")).waitFor({ timeout: 10000 });
+  const gzTitle = await page.textContent("#result-title");
+  ok("gz upload: format gpx", /\(gpx, /.test(gzTitle), gzTitle);
+  // and an upload the server refuses hides it again
+  const junk = path.join(outDir, "junk.bin");
+  fs.writeFileSync(junk, Buffer.from("this is not a workout at all\n"));
+  await page.setInputFiles("#file", junk);
+  await page.waitForSelector(".status.error");
+  ok("upload error: previous chart hidden", await page.locator("#result").isHidden(), await page.textContent("#status"));
 
   // 5. a FIT file generated by `hrcast simulate --emit-files`: chart, recorded HR and its MAE
   const fitName = path.basename(fitFile);

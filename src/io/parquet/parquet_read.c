@@ -1,9 +1,9 @@
 /* parquet_read.c — Parquet file -> struct workout, one per row (see parquet.h, docs/parquet.md).
  * Finds the columns by top-level name, decodes the needed column chunks of one row group at a time,
  * splits each column into rows with the repetition/definition levels, and maps them to workouts. */
-#include "io/parquet.h"
-#include "io/parquet_column.h"
-#include "io/parquet_meta.h"
+#include "io/parquet/parquet.h"
+#include "io/parquet/parquet_column.h"
+#include "io/parquet/parquet_meta.h"
 #include "util/log.h"
 #include <math.h>
 #include <stdio.h>

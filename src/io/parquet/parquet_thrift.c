@@ -1,6 +1,6 @@
 /* parquet_thrift.c — Thrift compact protocol decoder and encoder (see parquet_thrift.h).
  * Decoder errors are sticky: after the first one every read returns 0 and r->err stays set. */
-#include "io/parquet_thrift.h"
+#include "io/parquet/parquet_thrift.h"
 #include <stdlib.h>
 #include <string.h>
 

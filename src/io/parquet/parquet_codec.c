@@ -1,6 +1,6 @@
 /* parquet_codec.c — Snappy, gzip and zstd page (de)compression for Parquet (see parquet_codec.h). */
-#include "io/parquet_codec.h"
-#include "io/parquet_meta.h"
+#include "io/parquet/parquet_codec.h"
+#include "io/parquet/parquet_meta.h"
 #include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>

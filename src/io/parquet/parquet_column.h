@@ -5,7 +5,7 @@
 #define HRCAST_IO_PARQUET_COLUMN_H
 #include <stddef.h>
 #include <stdint.h>
-#include "io/parquet_meta.h"
+#include "io/parquet/parquet_meta.h"
 
 struct pq_leaf {
     int type, type_length;

@@ -1,7 +1,7 @@
 /* parquet_meta.c — decodes FileMetaData and PageHeader (parquet.thrift) from compact Thrift.
  * Unknown fields are skipped, so files from newer writers (statistics, indexes, ...) still read. */
-#include "io/parquet_meta.h"
-#include "io/parquet_thrift.h"
+#include "io/parquet/parquet_meta.h"
+#include "io/parquet/parquet_thrift.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* parquet_column.c — schema leaves and column chunk decoding (see parquet_column.h).
  * Every length read from the file is checked against the bytes that hold it; level entries are
  * bounded by a caller budget so that a tiny file cannot ask for gigabytes. */
-#include "io/parquet_column.h"
+#include "io/parquet/parquet_column.h"
 #include "io/limits.h"
-#include "io/parquet_codec.h"
-#include "io/parquet_thrift.h"
+#include "io/parquet/parquet_codec.h"
+#include "io/parquet/parquet_thrift.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* parquet_card.c — renders the Hugging Face dataset card for an hrcast Parquet export
  * (see parquet_card.h): YAML header (configs/data_files per split, dataset_info features and
  * splits, size category), then the columns, units, cleaning rules with counts, and how to load it. */
-#include "io/parquet_card.h"
+#include "io/parquet/parquet_card.h"
 #include "util/fileio.h"
 #include <stdarg.h>
 #include <stdio.h>

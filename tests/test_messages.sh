@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# test_messages.sh — what a new user is told when a command is given the wrong thing (issue 19,
+# "Consistency and messages"): a folder or recording where a dataset belongs (import it first, with
+# the command), a dataset and a model swapped, the real grid step in the step message, no doubled
+# prefixes, the user's path (not the temp file) in write errors, one usage line instead of the whole
+# help, exit 2 for every bad option value, the valid athletes listed, predict --athlete/--gender,
+# serve's model as an argument, a host name and no -t/-p/-c, demo --time-budget, animate/plot extensions, eval's
+# row names, the demo's "Next:" hint. Usage: tests/test_messages.sh [path/to/hrcast]
+set -uo pipefail
+BIN=$(realpath "${1:-${HRCAST_BIN:-build/hrcast}}")
+tmp=$(mktemp -d /tmp/hrcast-messages-test.XXXXXX)
+pass=0; fail=0; pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -f "$tmp/e" ] && sed 's/^/     /' "$tmp/e" | head -5; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+# one line on stderr (the command's own), exit status $1
+lines() { [ "$(grep -c . "$tmp/e")" -eq "$1" ]; }
+
+"$BIN" simulate --athletes 4 --workouts 3 --seed 4 --emit-files "$tmp/runs" -o "$tmp/sim.hrd" -q
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --epochs 1 --hidden 4 --layers 1 -q
+"$BIN" fit-physio "$tmp/sim.hrd" -o "$tmp/p.safetensors" -q
+fit=$(ls "$tmp"/runs/*/*.fit | head -1)
+
+# --- a folder or a recording where a dataset belongs: import it first, with the command
+"$BIN" train "$tmp/runs" -o "$tmp/x.safetensors" 2>"$tmp/e"; rc=$?
+check "train FOLDER: exit 1, one line, 'import it first' with the command" \
+  '[ $rc -eq 1 ] && lines 1 && grep -q "is a folder, not a dataset; import it first: $BIN import $tmp/runs -o runs.hrd" $tmp/e'
+check "no 'cannot map: No such device'" '! grep -q "No such device" $tmp/e'
+check "the printed import command works" \
+  'cmd=$(sed -n "s/.*import it first: //p" $tmp/e); (cd $tmp && $cmd -q) && [ -s $tmp/runs.hrd ]'
+"$BIN" info "$fit" 2>"$tmp/e"; rc=$?
+check "info RECORDING: a workout recording (fit), import it first" \
+  '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a dataset; import it first: $BIN import" $tmp/e'
+
+# --- swapped arguments: this is a dataset, not a model (and the other way round), for every command
+for c in "predict" "eval" "plot" "animate" "card"; do
+  case $c in
+    predict) args=("$tmp/sim.hrd" "$tmp/m.safetensors");;
+    eval) args=("$tmp/sim.hrd" "$tmp/m.safetensors");;
+    plot) args=("$tmp/sim.hrd" "$tmp/m.safetensors" -o "$tmp/x.png");;
+    animate) args=("$tmp/sim.hrd" "$tmp/m.safetensors" -o "$tmp/x.gif");;
+    card) args=("$tmp/sim.hrd");;
+  esac
+  "$BIN" $c "${args[@]}" >/dev/null 2>"$tmp/e"; rc=$?
+  check "$c DATASET ...: 'a dataset, not a model', the synopsis, no header length" \
+    '[ $rc -eq 1 ] && lines 1 && grep -q "sim.hrd is an hrcast dataset, not a model (usage: hrcast $c MODEL" $tmp/e && ! grep -q "header length" $tmp/e'
+done
+for c in train fit-physio info export; do
+  out=(-o "$tmp/y.out"); [ $c = info ] && out=()
+  "$BIN" $c "$tmp/m.safetensors" "${out[@]}" >/dev/null 2>"$tmp/e"; rc=$?
+  check "$c MODEL: 'a model, not a dataset'" '[ $rc -eq 1 ] && lines 1 && grep -q "m.safetensors is a model, not a dataset" $tmp/e'
+done
+"$BIN" predict "$fit" "$tmp/sim.hrd" >/dev/null 2>"$tmp/e"; rc=$?
+check "predict RECORDING ...: not a model, how to make one" \
+  '[ $rc -eq 1 ] && lines 1 && grep -q "is a workout recording (fit), not a model" $tmp/e && grep -q "then $BIN train" $tmp/e'
+
+# --- the grid step message names the real steps (it said "dataset step 0 s")
+"$BIN" simulate --athletes 2 --workouts 2 --seed 4 --step 1 -o "$tmp/s1.hrd" -q
+"$BIN" predict "$tmp/m.safetensors" "$tmp/s1.hrd" >/dev/null 2>"$tmp/e"; rc=$?
+check "predict on a 1 s dataset with a 10 s model: 'step 1 s differs from the model's 10 s'" \
+  '[ $rc -eq 1 ] && grep -q "hrcast predict: .*grid step 1 s differs from the model.s 10 s" $tmp/e && ! grep -q "step 0 s" $tmp/e'
+
+# --- no doubled prefixes; the user's path in write errors
+"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o "$tmp/f.safetensors" --epochs 1 \
+  --split athlete 2>"$tmp/e" >/dev/null
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/nodir/m.safetensors" --epochs 1 --hidden 4 -q 2>>"$tmp/e"
+check "no 'hrcast CMD: CMD:' anywhere" '! grep -Eq "hrcast ([a-z-]+): (train|finetune|eval|plot|predict|serve|plan): " $tmp/e'
+"$BIN" simulate --athletes 2 --workouts 2 -o "$tmp/nodir/x.hrd" 2>"$tmp/e"; rc=$?
+check "write error names the user's path, not the temp file" \
+  '[ $rc -ne 0 ] && grep -q "$tmp/nodir/x.hrd: cannot create" $tmp/e && ! grep -q "\.tmp\." $tmp/e'
+
+# --- a missing argument: one usage line and where the help is, exit 2
+for c in train predict eval serve finetune fit-physio info export plot animate card; do
+  "$BIN" $c >/dev/null 2>"$tmp/e"; rc=$?
+  check "$c with no arguments: exit 2, a short usage, 'see hrcast $c --help'" \
+    '[ $rc -eq 2 ] && [ $(wc -l < $tmp/e) -le 8 ] && grep -q "^usage: hrcast $c" $tmp/e && grep -q "see .hrcast $c --help." $tmp/e'
+done
+
+# --- every bad option value exits 2
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/z.safetensors" --loss foo 2>"$tmp/e"; rc=$?
+check "train --loss foo: exit 2 (was 1), lists the losses" '[ $rc -eq 2 ] && grep -q "mse, mae, huber or nll" $tmp/e'
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/z.safetensors" --features nope 2>"$tmp/e"; rc=$?
+check "train --features nope: exit 2, lists the four sets" \
+  '[ $rc -eq 2 ] && grep -q "default, default+pace, default+physio or seed11" $tmp/e'
+check "train --help lists the four feature sets" \
+  '"$BIN" train --help | grep -A3 -- "--features" | tr -s " \n" " " | grep -q "default.*default+pace.*default+physio.*seed11"'
+
+# --- unknown athletes are answered with the valid ones
+"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete nobody -o "$tmp/f.safetensors" 2>"$tmp/e"; rc=$?
+check "finetune --athlete nobody: exit 2, lists sim0001..sim0004" \
+  '[ $rc -eq 2 ] && lines 1 && grep -q "its 4 athlete(s): sim0001, sim0002, sim0003, sim0004" $tmp/e'
+"$BIN" predict "$tmp/p.safetensors" "$fit" --athlete nobody 2>"$tmp/e" >/dev/null; rc=$?
+check "predict --athlete nobody (physio): exit 2, lists the model's athletes" \
+  '[ $rc -eq 2 ] && grep -q "has no parameters for .nobody.; its [0-9]* athlete(s): sim000" $tmp/e'
+
+# --- predict --athlete / --gender: the athlete's own physio parameters on a new file (the two
+# athletes the model lists: those of the training part)
+read -r a1 a2 < <(sed -n 's/.*athlete(s): \([^,]*\), \([^,]*\).*/\1 \2/p' "$tmp/e")
+b=$("$BIN" predict "$tmp/p.safetensors" "$fit" --athlete "$a1" -q | sed -n 5p | cut -d, -f6)
+c=$("$BIN" predict "$tmp/p.safetensors" "$fit" --athlete "$a2" -q | sed -n 5p | cut -d, -f6)
+check "predict --athlete changes the physio prediction per athlete ($a1: $b, $a2: $c bpm)" \
+  '[ -n "$b" ] && [ -n "$c" ] && [ "$b" != "$c" ]'
+"$BIN" predict "$tmp/m.safetensors" "$fit" --gender x 2>/dev/null; rc=$?
+check "predict --gender f accepted, --gender x exit 2" \
+  '"$BIN" predict "$tmp/m.safetensors" "$fit" --gender f -q >/dev/null && [ $rc -eq 2 ]'
+unset a1 a2 b c
+
+# --- eval of a physio model with --baselines: distinct row names
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --baselines -q > "$tmp/ev" 2>"$tmp/e"
+check "eval physio --baselines: the main table has one row 'physio' and one 'physio-base'" \
+  'cat $tmp/ev >> $tmp/e; sed -n 1,7p $tmp/ev > $tmp/ev1; [ $(grep -Ec "^  physio +[0-9]" $tmp/ev1) -eq 1 ] && [ $(grep -Ec "^  physio-base +[0-9]" $tmp/ev1) -eq 1 ]'
+check "eval physio --baselines: no table has two columns named physio" '! grep -Eq " physio +constant +physio +" $tmp/ev'
+
+# --- pictures: the extension says what is written
+"$BIN" animate "$tmp/m.safetensors" "$fit" -o "$tmp/x.png" 2>"$tmp/e"; rc=$?
+check "animate -o x.png: refused (exit 2), nothing written" '[ $rc -eq 2 ] && grep -q "\.gif" $tmp/e && [ ! -e $tmp/x.png ]'
+"$BIN" plot "$tmp/m.safetensors" "$fit" -o "$tmp/x.gif" 2>"$tmp/e"; rc=$?
+check "plot -o x.gif: refused (exit 2)" '[ $rc -eq 2 ] && [ ! -e $tmp/x.gif ]'
+check "animate -o x.GIF writes a GIF" '"$BIN" animate "$tmp/m.safetensors" "$fit" -o "$tmp/y.GIF" --frames 3 -q && [ "$(head -c 6 $tmp/y.GIF)" = GIF89a ]'
+
+# --- demo: --time-budget like train (the old --budget still accepted), a Linux-friendly hint
+check "demo --help documents --time-budget, not --budget" \
+  '"$BIN" demo --help | grep -q -- "--time-budget S" && ! "$BIN" demo --help | grep -q -- "--budget"'
+check "demo accepts both names (a bad value is checked under either)" \
+  '"$BIN" demo --time-budget x 2>/dev/null; r1=$?; "$BIN" demo --budget x 2>/dev/null; r2=$?; [ $r1 -eq 2 ] && [ $r2 -eq 2 ]'
+check "demo's hint opens the report with xdg-open, not the macOS 'open'" \
+  'strings "$BIN" > $tmp/strings; grep -qx "xdg-open" $tmp/strings && ! grep -q "^  open %s/report.html" $tmp/strings'
+
+# --- serve: the model as an argument (or --model), a host name, no -t/-c short flags
+start() { "$BIN" serve "$@" --port 0 2>"$tmp/log" & pid=$!
+  for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done; }
+stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
+start "$tmp/p.safetensors" --host localhost
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/ (localhost).*|\1|p' "$tmp/log")
+check "serve MODEL --host localhost: listens on 127.0.0.1" \
+  '[ -n "$port" ] && curl -s http://127.0.0.1:$port/healthz | grep -q ok'
+gzip -c "$fit" > "$tmp/run.fit.gz"
+check "a .fit.gz upload reports format fit (was unknown)" \
+  'curl -s -F file=@$tmp/run.fit.gz http://127.0.0.1:$port/api/predict > $tmp/body; grep -q "\"format\":\"fit\"" $tmp/body'
+check "duration of 150 steps of 10 s is 1500 s (a 25-minute plan, not 24:50)" \
+  'curl -s -H "Content-Type: application/json" -d "{\"speed\":[$(printf "3,%.0s" $(seq 149))3],\"step\":10}" http://127.0.0.1:$port/api/predict > $tmp/body; grep -q "\"duration_s\":1500" $tmp/body'
+stop
+start --model "$tmp/p.safetensors"
+check "serve --model MODEL still works" 'grep -q "listening on" $tmp/log'
+stop
+timeout 10 "$BIN" serve "$tmp/p.safetensors" --host no-such-host.invalid --port 0 2>"$tmp/e"; rc=$?
+check "serve --host unknown name: exit 2, says it cannot resolve" '[ $rc -eq 2 ] && grep -q "cannot resolve" $tmp/e'
+for f in -t -p -c; do
+  timeout 10 "$BIN" serve "$tmp/p.safetensors" $f 2 --port 0 2>"$tmp/e"; rc=$?
+  check "serve $f is gone (plan's short flags mean other things): exit 2" '[ $rc -eq 2 ]'
+done
+check "serve --help shows MODEL as an argument" '"$BIN" serve --help | grep -q "^usage: hrcast serve MODEL"'
+
+echo
+echo "test_messages.sh: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

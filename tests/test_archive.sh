@@ -64,14 +64,34 @@ for a in zip tgz; do
   check "$a: the same sport, titles and athlete as the folder" 'cmp -s <("$BIN" export $tmp/folder.hrd --format jsonl | py "
 import json, sys
 for l in sys.stdin:
-    d = json.loads(l); print(d[\"athlete\"], d[\"sport\"], d[\"source\"].split(\"export_42/\")[1])") <("$BIN" export $tmp/$a.hrd --format jsonl | py "
+    d = json.loads(l); print(d[\"athlete\"], d[\"sport\"], d[\"title\"], d[\"source\"].split(\"export_42/\")[1])") <("$BIN" export $tmp/$a.hrd --format jsonl | py "
 import json, sys, re
 for l in sys.stdin:
-    d = json.loads(l); print(d[\"athlete\"], d[\"sport\"], re.split(r\"export_42\.(?:zip|tar\.gz):\", d[\"source\"])[1])")'
+    d = json.loads(l); print(d[\"athlete\"], d[\"sport\"], d[\"title\"], re.split(r\"export_42\.(?:zip|tar\.gz):\", d[\"source\"])[1])")'
   check "$a: the ride skipped unread (not_running=1, no error line)" '"$BIN" info $tmp/$a.hrd --json | py "import json,sys; d=json.load(sys.stdin); r=d[\"rejected\"]; assert r.get(\"not_running\") == 1 and not r.get(\"read_error\"), r" && ! grep -q "$(basename $ride)" $tmp/$a.err'
 done
 "$BIN" export "$tmp/zip.hrd" --format jsonl > "$tmp/zip.jsonl"
-check "titles come from activities.csv (quoted comma)" 'grep -q "export_42.zip:activities/1000.fit.gz#Lunch, hills\"" $tmp/zip.jsonl'
+"$BIN" export "$tmp/folder.hrd" --format jsonl > "$tmp/folder.jsonl"
+for a in zip folder; do
+  check "$a: titles from activities.csv (quoted comma, newline -> space), the source the plain path" 'py "
+import json
+t = {}
+for l in open(\"$tmp/$a.jsonl\"):
+    d = json.loads(l); t[d[\"source\"].split(\"/\")[-1]] = d[\"title\"]
+assert t[\"1000.fit.gz\" if \"$a\" == \"zip\" else [k for k in t if k.startswith(\"1000.\")][0]] == \"Lunch, hills\", t
+assert \"Two lines\" in t.values() and \"Run 3\" in t.values(), t
+assert not any(\"#\" in k for k in t), t
+"'
+done
+"$BIN" export "$tmp/zip.hrd" --format parquet -o "$tmp/pq" 2>/dev/null
+"$BIN" import "$tmp/pq/data" -o "$tmp/pq.hrd" -q 2>/dev/null
+check "parquet round trip keeps the titles" 'py "
+import json
+def titles(p): return sorted((round(d[\"start_time\"]), d[\"title\"]) for d in map(json.loads, open(p)))
+a = titles(\"$tmp/zip.jsonl\")
+b = [(round(d[\"start_time\"]), d[\"title\"]) for d in map(json.loads, __import__(\"subprocess\").run([\"$BIN\", \"export\", \"$tmp/pq.hrd\", \"--format\", \"jsonl\"], capture_output=True, text=True).stdout.splitlines())]
+assert a == sorted(b) and any(t for _, t in a), (a, b)
+"'
 check "athlete = the archive name" '[ "$(grep -c "\"athlete\":\"export_42\"" $tmp/zip.jsonl)" = 6 ]'
 
 # --- Garmin Connect style: the FIT files in a zip inside the zip

@@ -22,6 +22,7 @@ static void make_series(struct series *s, int n, const char *athlete, double sta
     S_HR(s)[1] = NAN;
     snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
     snprintf(s->meta.source, sizeof s->meta.source, "src-%d.fit", salt);
+    snprintf(s->meta.title, sizeof s->meta.title, "Run \"%d\", hills", salt);
     snprintf(s->meta.sport, sizeof s->meta.sport, "running");
     s->meta.start_time = start;
     s->meta.gender = 'f';
@@ -71,6 +72,7 @@ static void test_round_trip_and_splits(void **state)
     assert_int_equal(v.n, 8);
     assert_string_equal(v.meta.athlete, "bob");
     assert_string_equal(v.meta.source, "src-13.fit");
+    assert_string_equal(v.meta.title, "Run \"13\", hills");
     assert_float_equal(S_SPEED(&v)[2], 1000 + 2 + 13, 0);
     assert_true(isnan(S_HR(&v)[1]));
     /* athlete-disjoint: each athlete in exactly one part, test and val non-empty */

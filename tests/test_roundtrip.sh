@@ -76,11 +76,20 @@ with open(d + "/absolute.csv", "w") as f:
     for t in range(0, 1800, 1):
         hr = "" if 600 <= t < 640 else "%.0f" % (140 + 10 * math.sin(t / 200))
         f.write("%d,%s,%.2f,%.1f\n" % (1600000000 + t, hr, 2.8, 100 + 5 * math.sin(t / 150)))
+# a title that needs quoting in CSV and escaping in JSON: quotes, a comma, a backslash, UTF-8
+with open(d + "/titled.gpx", "w", encoding="utf-8") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="t"><trk><name>'
+            'Hill "reps", 6\u00d7400 m \\ back</name><trkseg>\n')
+    for t in range(0, 1500, 2):
+        f.write('<trkpt lat="%.6f" lon="7.0"><time>2021-05-01T08:%02d:%02dZ</time><extensions><hr>%d</hr>'
+                '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, t // 60 % 60, t % 60, 135 + t % 7))
+    f.write('</trkseg></trk></gpx>\n')
 EOF
 "$BIN" import --athlete-from-dir "$tmp/runs" -o "$tmp/mixed.hrd" -q 2>/dev/null
 "$BIN" export "$tmp/mixed.hrd" --format jsonl -o "$tmp/mixed.jsonl"
 check "the mixed dataset holds workouts of sport unknown" 'grep -q "\"sport\":\"unknown\"" "$tmp/mixed.jsonl"'
 check "the mixed dataset holds a workout without a start time" 'grep -q "\"start_time\":null" "$tmp/mixed.jsonl"'
+check "the mixed dataset holds a titled workout (GPX trk/name)" 'grep -qF "\"title\":\"Hill \\\"reps\\\", 6×400 m \\\\ back\"" "$tmp/mixed.jsonl"'
 check "the mixed dataset holds a workout without altitude" 'grep -q "\"altitude\":\[null" "$tmp/mixed.jsonl"'
 roundtrip sim "$tmp/mixed.hrd"
 "$BIN" import --athlete-from-dir "$tmp/runs" --step 5 -o "$tmp/mixed5.hrd" -q 2>/dev/null

@@ -450,6 +450,57 @@ static void test_gpx_route_without_time(void **state)
     got_free(&g);
 }
 
+/* trk/name is the title; metadata/author/name (a person) is not; metadata/name stands in for a track
+ * without a name; GPX 1.0's gpx/name as well; a point's name is no title. */
+static void test_gpx_titles(void **state)
+{
+    (void)state;
+    struct got g;
+    struct hr_err e;
+    const char *gpx = "<gpx version=\"1.1\"><metadata><author><name>Jane</name></author><name>Alps week</name></metadata>"
+                      "<trk><trkpt lat=\"1\" lon=\"2\"><name>pt</name><time>2024-01-01T10:00:00Z</time></trkpt>"
+                      "<name>  Morning\tRun </name></trk>"
+                      "<trk><trkpt lat=\"1\" lon=\"2\"><time>2024-01-02T10:00:00Z</time></trkpt></trk></gpx>";
+    assert_int_equal(read_str(gpx_read, gpx, &g, &e, "fuzz_gpx", "titles"), 0);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.w[0].title, "Morning Run");
+    assert_string_equal(g.w[1].title, "Alps week");
+    got_free(&g);
+    const char *v10 = "<gpx version=\"1.0\"><name>Old file</name><author>Jane</author>"
+                      "<trk><trkseg><trkpt lat=\"1\" lon=\"2\"/></trkseg></trk></gpx>";
+    assert_int_equal(read_str(gpx_read, v10, &g, &e, NULL, NULL), 0);
+    assert_string_equal(g.w[0].title, "Old file");
+    got_free(&g);
+    const char *none = "<gpx><metadata><author><name>Jane</name></author></metadata>"
+                       "<trk><trkseg><trkpt lat=\"1\" lon=\"2\"/></trkseg></trk></gpx>";
+    assert_int_equal(read_str(gpx_read, none, &g, &e, NULL, NULL), 0);
+    assert_string_equal(g.w[0].title, "");
+    got_free(&g);
+}
+
+/* A long title is cut on a UTF-8 character boundary, never inside a character. */
+static void test_title_cut_on_a_character(void **state)
+{
+    (void)state;
+    struct workout w;
+    workout_init(&w);
+    char t[300];
+    size_t k = 0;
+    t[k++] = 'a';
+    t[k++] = 'b'; /* then two-byte characters: byte 127 (the last that fits) is the second half of one */
+    while (k + 2 < sizeof t) {
+        t[k++] = (char)0xC3;
+        t[k++] = (char)0xA9; /* e acute */
+    }
+    t[k] = '\0';
+    workout_set_title(&w, t);
+    assert_int_equal(strlen(w.title), 126);
+    assert_int_equal((unsigned char)w.title[125], 0xA9);
+    workout_set_title(&w, "\n\tLine one\nline two  ");
+    assert_string_equal(w.title, "Line one line two");
+    workout_free(&w);
+}
+
 static void test_bad_values_become_missing(void **state)
 {
     (void)state;
@@ -698,6 +749,8 @@ int main(void)
         cmocka_unit_test(test_number_parsing),
         cmocka_unit_test(test_time_parsing),
         cmocka_unit_test(test_tcx_roundtrip),
+        cmocka_unit_test(test_gpx_titles),
+        cmocka_unit_test(test_title_cut_on_a_character),
         cmocka_unit_test(test_gpx_roundtrip),
         cmocka_unit_test(test_elapsed_times_get_start_time),
         cmocka_unit_test(test_tcx_prefixes_and_zones),

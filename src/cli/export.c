@@ -20,7 +20,7 @@ static const char *usage_text =
     "\n"
     "Writes every series of a dataset:\n"
     "  csv      one row per grid step: workout, id, athlete, sport, gender, device, hr_sensor,\n"
-    "           start_time, step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm\n"
+    "           title, start_time, step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm\n"
     "           (empty heart_rate = masked, empty altitude = none recorded)\n"
     "  jsonl    one JSON object per workout: metadata, splits and arrays (null = masked) and\n"
     "           \"hr_issue\": per step null (trusted HR) or the HR-quality reason (docs/data.md;\n"
@@ -136,7 +136,7 @@ static void csv_text(FILE *f, const char *s)
 /* Floats as %.9g: read back, every value is the same float (the round trip is exact). */
 static void write_csv(const struct dataset *ds, FILE *f)
 {
-    fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,start_time,step_s,time_s,speed_mps,altitude_m,grade,"
+    fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,title,start_time,step_s,time_s,speed_mps,altitude_m,grade,"
                "distance_m,heart_rate_bpm\n");
     for (int i = 0; i < ds->n; i++) {
         struct series s;
@@ -154,6 +154,8 @@ static void write_csv(const struct dataset *ds, FILE *f)
             csv_text(f, s.meta.device);
             fputc(',', f);
             csv_text(f, s.meta.hr_sensor);
+            fputc(',', f);
+            csv_text(f, s.meta.title);
             fprintf(f, ",%s,%g,", start, s.step);
             fprintf(f, "%.9g,%.9g,", S_TIME(&s)[k], S_SPEED(&s)[k]);
             if (s.meta.has_alt) /* empty when no altitude was recorded (not the 0 filler) */
@@ -184,6 +186,7 @@ static void write_jsonl(const struct dataset *ds, FILE *f)
         jw_kv_num(&w, "start_time", s.meta.start_time);
         jw_kv_str(&w, "device", s.meta.device);
         jw_kv_str(&w, "source", s.meta.source);
+        jw_kv_str(&w, "title", s.meta.title);
         jw_kv_num(&w, "step_s", s.step);
         jw_kv_str(&w, "split_athlete", ds->split[SPLIT_ATHLETE][i] < 3 ? parts[ds->split[SPLIT_ATHLETE][i]] : "none");
         jw_kv_str(&w, "split_chrono", ds->split[SPLIT_CHRONO][i] < 3 ? parts[ds->split[SPLIT_CHRONO][i]] : "none");

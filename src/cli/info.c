@@ -193,6 +193,7 @@ int cmd_info(int argc, char **argv)
     int na = 0, ns = 0;
     double hours = 0;
     long long steps = 0, valid = 0;
+    int titled = 0; /* workouts with a title (the activity's name) */
     int parts[SPLIT_KINDS][3] = {{0}};
     double part_steps[SPLIT_KINDS][3] = {{0}};
     for (int i = 0; i < ds.n; i++) {
@@ -200,6 +201,7 @@ int cmd_info(int argc, char **argv)
         hours += h;
         steps += ds.len[i];
         valid += (long long)(ds.meta[i].valid_hr_frac * ds.len[i] + 0.5);
+        titled += ds.meta[i].title[0] != '\0';
         if (tally_add(&ath, &na, ds.meta[i].athlete, h) || tally_add(&sport, &ns, ds.meta[i].sport, h)) {
             fprintf(stderr, "hrcast info: out of memory\n");
             dataset_close(&ds);
@@ -230,6 +232,7 @@ int cmd_info(int argc, char **argv)
         jw_kv_num(&w, "step", ds.step);
         jw_kv_int(&w, "steps", steps);
         jw_kv_int(&w, "valid_hr_steps", valid);
+        jw_kv_int(&w, "titled", titled);
         jw_kv_str(&w, "description", ds.source_desc);
         jw_key(&w, "rejected");
         jw_obj_begin(&w);
@@ -294,6 +297,8 @@ int cmd_info(int argc, char **argv)
             printf("  made by: %s\n", ds.source_desc);
         printf("  workouts %d, athletes %d, %.1f hours, grid step %g s, %.1f%% of steps with valid HR\n",
                ds.n, na, hours, ds.step, steps ? 100.0 * valid / steps : 0.0);
+        if (titled)
+            printf("  %d of %d workouts have a title (export --format jsonl lists them)\n", titled, ds.n);
         printf("\n  %-28s %8s %8s\n", "athlete", "workouts", "hours");
         for (int i = 0; i < na && i < 40; i++)
             printf("  %-28s %8d %8.1f\n", ath[i].name, ath[i].workouts, ath[i].hours);

@@ -215,6 +215,7 @@ int cmd_predict(int argc, char **argv)
             if (json) {
                 jw_obj_begin(&w);
                 jw_kv_str(&w, "source", s->meta.source);
+                jw_kv_str(&w, "title", s->meta.title);
                 jw_kv_num(&w, "step_s", s->step);
                 if (window > 0) {
                     jw_kv_num(&w, "calibrate_s", window);

@@ -143,6 +143,7 @@ int dataset_writer_add(struct dataset_writer *w, const struct series *s, struct 
     bb_str16(b, m->source);
     bb_str16(b, m->hr_sensor);
     bb_u8(b, (uint8_t)(m->has_hr_truth && s->hr_truth));
+    bb_str16(b, m->title);
     if (b->oom || w->offs.oom)
         return hr_fail(e, "%s: out of memory", w->af.path);
     w->n++;
@@ -363,6 +364,8 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
             if (version >= 2) {
                 br_str16(&s, m->hr_sensor, sizeof m->hr_sensor);
                 m->has_hr_truth = br_u8(&s) != 0;
+                if (s.p < s.end) /* the title: version-2 files written before it existed end here */
+                    br_str16(&s, m->title, sizeof m->title);
                 bytes += 2 * (uint64_t)sl; /* verdict and truth bytes after the channels */
             }
             if (s.bad || off % 4 || off > ds->map_len || bytes > ds->map_len - off || sl > (1u << 28)) {

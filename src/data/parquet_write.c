@@ -36,7 +36,7 @@ int pq_codec_parse(const char *s)
     return -1;
 }
 
-enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_GENDER, K_DEVICE, K_SENSOR, K_START, K_STEP, K_LIST };
+enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_TITLE, K_GENDER, K_DEVICE, K_SENSOR, K_START, K_STEP, K_LIST };
 
 struct colspec {
     const char *name;
@@ -46,6 +46,7 @@ struct colspec {
 
 static const struct colspec COLS[] = {
     {"id", K_ID, 0},           {"athlete", K_ATHLETE, 0},       {"sport", K_SPORT, 0},
+    {"title", K_TITLE, 0},
     {"gender", K_GENDER, 0},   {"device", K_DEVICE, 0},         {"hr_sensor", K_SENSOR, 0},
     {"start_time", K_START, 0},
     {"step_s", K_STEP, 0},
@@ -60,6 +61,7 @@ static int col_type(enum col_kind k)
     case K_ID: return PQ_INT64;
     case K_ATHLETE:
     case K_SPORT:
+    case K_TITLE:
     case K_GENDER:
     case K_DEVICE:
     case K_SENSOR: return PQ_BYTE_ARRAY;
@@ -179,6 +181,7 @@ static void add_row(const struct colspec *c, const struct series *s, struct buf 
         return;
     case K_ATHLETE: str = s->meta.athlete[0] ? s->meta.athlete : NULL; break;
     case K_SPORT: str = s->meta.sport[0] ? s->meta.sport : NULL; break;
+    case K_TITLE: str = s->meta.title[0] ? s->meta.title : NULL; break;
     case K_GENDER: str = gender_str(s->meta.gender); break;
     case K_DEVICE: str = s->meta.device[0] ? s->meta.device : NULL; break;
     case K_SENSOR: str = s->meta.hr_sensor[0] ? s->meta.hr_sensor : NULL; break;

@@ -56,8 +56,8 @@ int io_is_archive_path(const char *path);
 /* 1 when a buffer held in memory is one. */
 int io_is_archive_buffer(const uint8_t *buf, size_t n);
 
-/* Read every member of an archive file. Each workout goes to sink with sport (and, appended to its
- * source after '#', title) from the index where it has them. Returns 0 when the archive was walked to
+/* Read every member of an archive file. Each workout goes to sink with sport and title (source: the
+ * member as "archive:member") from the index where it has them. Returns 0 when the archive was walked to
  * its end (members may have failed: see st), -1 with e when the archive itself is unreadable, a limit on
  * the whole archive was passed, or the sink stopped. */
 int io_read_archive(const char *path, const struct read_opts *o, const struct archive_limits *lim,

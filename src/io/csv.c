@@ -17,7 +17,7 @@
  * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
  * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
- * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, start_time
+ * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, title, start_time
  * (Unix s) and step_s are read from each workout's first row, `time_s` (elapsed) is made absolute with start_time, and the
  * workout is marked as a clean grid of step_s (prep keeps it as it is). Without a `workout` column
  * those names are ignored, as before.
@@ -35,7 +35,7 @@
 enum role {
     R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
     R_SAMPLE_END, /* roles above are per-sample numbers, below hrcast-export metadata (text) */
-    R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_COUNT
+    R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_COUNT
 };
 enum unit { U_NONE, U_MS, U_KMH, U_MPH, U_M, U_KM, U_MI, U_FT, U_MIN_KM, U_S_KM, U_MIN_MI, U_S_MI, U_S, U_MSEC };
 
@@ -76,7 +76,7 @@ static const struct name_rule k_names[] = {
     {"athlete", R_ATHLETE, 1, U_NONE},     {"sport", R_SPORT, 1, U_NONE},
     {"gender", R_GENDER, 1, U_NONE},       {"starttime", R_START, 1, U_NONE},
     {"steps", R_STEP, 1, U_NONE},          {"device", R_DEVICE, 1, U_NONE},
-    {"hrsensor", R_SENSOR, 1, U_NONE},
+    {"hrsensor", R_SENSOR, 1, U_NONE},     {"title", R_TITLE, 1, U_NONE},
 };
 
 static const struct {
@@ -296,6 +296,21 @@ static void field_text(const struct field *f, char *dst, size_t cap)
     tu_copy_text(dst, cap, s, e);
 }
 
+/* A free-text field (a title) as written: the splitter has removed the outer quotes; doubled quotes
+ * inside are made single, backslashes kept. */
+static void field_free_text(const struct field *f, char *dst, size_t cap)
+{
+    const char *s = f->s, *e = f->e;
+    size_t j = 0;
+    for (; s < e && j + 1 < cap; s++) {
+        if (*s == '"' && s + 1 < e && s[1] == '"')
+            s++;
+        dst[j++] = *s;
+    }
+    if (cap)
+        dst[j] = '\0';
+}
+
 /* The metadata of a workout in hrcast's export layout, from its first row. */
 static void read_meta(struct workout *w, const struct field *f, const struct column *col, double *start)
 {
@@ -314,6 +329,11 @@ static void read_meta(struct workout *w, const struct field *f, const struct col
         field_text(&f[col[R_DEVICE].index], w->device, sizeof w->device);
     if (col[R_SENSOR].index >= 0)
         field_text(&f[col[R_SENSOR].index], w->hr_sensor, sizeof w->hr_sensor);
+    if (col[R_TITLE].index >= 0) {
+        char title[4 * WK_TITLE_LEN];
+        field_free_text(&f[col[R_TITLE].index], title, sizeof title);
+        workout_set_title(w, title);
+    }
     if (col[R_GENDER].index >= 0) {
         field_text(&f[col[R_GENDER].index], t, sizeof t);
         w->gender = t[0] == 'm' || t[0] == 'f' ? t[0] : 'u';

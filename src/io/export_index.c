@@ -155,8 +155,6 @@ void export_entry_apply(const struct export_entry *en, struct workout *w)
 {
     if (en->sport[0])
         workout_set_sport(w, en->sport);
-    if (en->title[0]) {
-        size_t k = strlen(w->source);
-        snprintf(w->source + k, sizeof w->source - k, "#%s", en->title);
-    }
+    if (en->title[0])
+        workout_set_title(w, en->title);
 }

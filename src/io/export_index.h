@@ -32,7 +32,7 @@ int export_index_parse(const uint8_t *buf, size_t n, const char *name, struct ex
 /* The entry of a file given by its path relative to the export's root, or NULL. */
 const struct export_entry *export_index_find(const struct export_index *ix, const char *relpath);
 void export_index_free(struct export_index *ix);
-/* Give a workout read from the entry's file the entry's sport and append "#title" to its source. */
+/* Give a workout read from the entry's file the entry's sport and title (source untouched). */
 void export_entry_apply(const struct export_entry *en, struct workout *w);
 /* Strava's activity type ("Run", "Trail Run", "Ride", "Swim", ...) as hrcast's sport name. */
 void export_sport_name(const char *type, char *out, size_t cap);

@@ -201,7 +201,7 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
         r->step = v;
         return q;
     }
-    if (KEY("athlete") || KEY("device") || KEY("hr_sensor")) {
+    if (KEY("athlete") || KEY("device") || KEY("hr_sensor") || KEY("title")) {
         const char *s, *se;
         const char *q = scalar_text(p, end, &s, &se);
         if (!q) {
@@ -212,6 +212,11 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
             tu_copy_text(w->athlete, sizeof w->athlete, s, se);
         else if (KEY("device"))
             tu_copy_text(w->device, sizeof w->device, s, se);
+        else if (KEY("title")) { /* JSON escapes: hrcast writes none in a title but \" and \\ */
+            char t[4 * WK_TITLE_LEN];
+            tu_copy_text(t, sizeof t, s, se);
+            workout_set_title(w, t);
+        }
         else
             tu_copy_text(w->hr_sensor, sizeof w->hr_sensor, s, se);
         return q;

@@ -6,6 +6,7 @@
  * gpxtpx:TrackPointExtension): hr or heartrate -> hr, speed -> speed, distance -> dist, cad -> cadence
  * (one foot, doubled to steps per minute) (the first
  * usable value wins when a file repeats one). A GPX 1.0 <speed> child of the point is read as well.
+ * trk/name or rte/name -> title, else metadata/name (GPX 1.0: gpx/name), the file's own name;
  * trk/type or rte/type -> sport ("9", Strava's code for a run, -> "running"; "1" -> "cycling");
  * gpx@creator -> device. start_time: the first point time, else metadata/time. Bad numbers and
  * times -> missing, one warning per file. Elements and attributes are matched by local name. */
@@ -32,6 +33,7 @@ enum tag {
     T_DISTANCE,
     T_TYPE,
     T_CAD,
+    T_NAME,
     T_COUNT
 };
 
@@ -40,7 +42,7 @@ static const char *const tag_names[T_COUNT] = {
     [T_RTE] = "rte",     [T_TRKPT] = "trkpt",       [T_RTEPT] = "rtept",
     [T_ELE] = "ele",     [T_TIME] = "time",         [T_EXT] = "extensions",
     [T_HR] = "hr",       [T_HEARTRATE] = "heartrate", [T_SPEED] = "speed",
-    [T_DISTANCE] = "distance", [T_TYPE] = "type", [T_CAD] = "cad",
+    [T_DISTANCE] = "distance", [T_TYPE] = "type", [T_CAD] = "cad",    [T_NAME] = "name",
 };
 
 struct gpx_state {
@@ -54,6 +56,8 @@ struct gpx_state {
     long pt;
     int depth;           /* open elements */
     int wk_depth, pt_depth, collect_depth; /* depth of the open workout, point, collected element */
+    int meta_depth;      /* depth of the open metadata element, 0 when none */
+    char meta_name[WK_TITLE_LEN]; /* metadata/name: the title of workouts that have no name of their own */
     char creator[WK_DEVICE_LEN];
     double meta_time;
 };
@@ -83,6 +87,12 @@ static int wants_text(const struct gpx_state *s, enum tag t)
     case T_DISTANCE: return in_pt && in_ext;
     case T_SPEED: return in_pt;
     case T_TYPE: return s->in_workout && !in_pt && !in_ext;
+    case T_NAME: /* a direct child only: metadata/author/name is a person */
+        if (s->in_workout)
+            return !in_pt && s->depth == s->wk_depth + 1;
+        if (s->meta_depth) /* GPX 1.1: metadata/name; GPX 1.0: gpx/name */
+            return s->depth == s->meta_depth + 1;
+        return s->depth == 2 && s->cnt[T_GPX] > 0;
     default: return 0;
     }
 }
@@ -102,6 +112,10 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     s->cnt[t]++;
     int d = ++s->depth;
     switch (t) {
+    case T_METADATA:
+        if (!s->in_workout && !s->meta_depth)
+            s->meta_depth = d;
+        break;
     case T_GPX: {
         const char *c = xml_attr(atts, "creator");
         if (c && !s->creator[0])
@@ -162,6 +176,10 @@ static void take_text(struct gpx_state *s, enum tag t)
             s->meta_time = xml_field_time(x, "metadata time", v, len);
         else if (t == T_TYPE && !s->w.sport[0])
             set_sport(&s->w, v);
+        else if (t == T_NAME && s->in_workout && !s->w.title[0])
+            workout_set_title(&s->w, v);
+        else if (t == T_NAME && !s->in_workout && !s->meta_name[0])
+            xml_copy_str(s->meta_name, sizeof s->meta_name, v);
         return;
     }
     if ((size_t)s->pt >= s->w.n)
@@ -204,6 +222,8 @@ static void finish_workout(struct gpx_state *s)
     if (isnan(w->start_time) && s->in_workout == T_TRK)
         w->start_time = s->meta_time;
     xml_copy_str(w->device, sizeof w->device, s->creator);
+    if (!w->title[0] && s->meta_name[0])
+        workout_set_title(w, s->meta_name);
     xml_emit_push(&s->em, w);
 }
 
@@ -218,6 +238,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
         s->cnt[t]--;
     if (s->text.on && d == s->collect_depth)
         take_text(s, s->collect);
+    if (s->meta_depth && d == s->meta_depth)
+        s->meta_depth = 0;
     if (s->pt >= 0 && d == s->pt_depth)
         s->pt = -1;
     if (s->in_workout && d == s->wk_depth) {

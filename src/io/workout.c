@@ -35,7 +35,7 @@ void workout_reset(struct workout *w)
 {
     w->n = 0;
     w->start_time = NAN;
-    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = w->hr_sensor[0] = '\0';
+    w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = w->hr_sensor[0] = w->title[0] = '\0';
     w->has_hr_truth = 0;
     w->gender = 'u';
     w->id = -1;
@@ -158,6 +158,21 @@ size_t workout_count_float(const struct workout *w, const float *channel)
     for (size_t i = 0; i < w->n; i++)
         c += !isnan(channel[i]);
     return c;
+}
+
+void workout_set_title(struct workout *w, const char *title)
+{
+    while (*title && (*title == ' ' || (unsigned char)*title < 0x20))
+        title++;
+    size_t k = 0;
+    for (; title[k] && k + 1 < sizeof w->title; k++)
+        w->title[k] = (unsigned char)title[k] < 0x20 || title[k] == 0x7f ? ' ' : title[k];
+    if (title[k]) /* cut: back off any UTF-8 continuation bytes so no character is split */
+        while (k > 0 && ((unsigned char)title[k] & 0xC0) == 0x80)
+            k--;
+    while (k > 0 && w->title[k - 1] == ' ')
+        k--;
+    w->title[k] = '\0';
 }
 
 void workout_set_sport(struct workout *w, const char *sport)

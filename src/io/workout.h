@@ -12,6 +12,7 @@
 #define WK_DEVICE_LEN 64
 #define WK_SENSOR_LEN 16
 #define WK_SOURCE_LEN 512
+#define WK_TITLE_LEN 128 /* the activity's name; longer names are cut (on a UTF-8 character boundary) */
 
 struct workout {
     size_t n, cap;
@@ -34,6 +35,8 @@ struct workout {
                                     * own optical sensor), "" when the file does not say */
     int has_hr_truth;             /* 1: hr_truth holds injected artifacts (hrcast simulate --artifacts) */
     char source[WK_SOURCE_LEN];   /* path (and "#leg N" / "#line N" when one file holds several) */
+    char title[WK_TITLE_LEN];     /* the activity's name as the runner set it ("Morning Run"): Strava's
+                                   * activities.csv, GPX trk/name; "" when none */
     long long id;                 /* id from the file when it has one (FitRec), else -1 */
     int leg;                      /* multisport leg index, 0 for single-sport */
     float grid_step;              /* > 0: samples are already a cleaned uniform grid of this step
@@ -66,6 +69,9 @@ void workout_take(struct workout *dst, struct workout *src);
 int workout_copy(struct workout *dst, const struct workout *src);
 /* Count of samples whose channel is not NaN (channel: pointer to one of the arrays). */
 size_t workout_count_float(const struct workout *w, const float *channel);
+/* Copy a title into w->title: cut to WK_TITLE_LEN - 1 bytes without splitting a UTF-8 character,
+ * control characters (newline, tab, ...) replaced by spaces, outer spaces trimmed. */
+void workout_set_title(struct workout *w, const char *title);
 /* Lower-case copy of a sport name into w->sport. */
 void workout_set_sport(struct workout *w, const char *sport);
 /* True when the sport name means running (run, running, trail_running, treadmill, "Running", ...). */

@@ -317,6 +317,7 @@ static void fill_meta(struct series_meta *m, const struct workout *w, const stru
     m->gender = w->gender == 'm' || w->gender == 'f' ? w->gender : (o->gender ? o->gender : 'u');
     snprintf(m->device, sizeof m->device, "%s", w->device);
     snprintf(m->source, sizeof m->source, "%s", w->source);
+    snprintf(m->title, sizeof m->title, "%s", w->title);
     m->start_time = t0 > 1e8 ? t0 : w->start_time;
     m->id = w->id;
     m->has_alt = nalt > 0;

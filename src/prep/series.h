@@ -15,6 +15,7 @@ struct series_meta {
     char gender; /* 'm', 'f', 'u' */
     char device[WK_DEVICE_LEN];
     char source[WK_SOURCE_LEN];
+    char title[WK_TITLE_LEN]; /* the activity's name, "" when none (workout.h) */
     double start_time; /* Unix seconds, NAN unknown */
     long long id;      /* source id or -1 */
     int has_alt;       /* recording had altitude */

@@ -81,6 +81,7 @@ static const struct {
     {"id", "int64", "source id of the recording (-1/null when the source had none)", 0},
     {"athlete", "string", "athlete identifier as found in the source (pseudonymous)", 0},
     {"sport", "string", "sport as recorded, lower case", 0},
+    {"title", "string", "the activity's name as the runner set it (Strava, GPX trk/name), null when none", 0},
     {"gender", "string", "\"male\", \"female\" or null", 0},
     {"start_time", "float64", "Unix seconds of the first sample, null when unknown", 0},
     {"step_s", "float32", "grid step in seconds", 0},

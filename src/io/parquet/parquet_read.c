@@ -14,7 +14,7 @@
 enum role {
     R_TIME, R_TIMESTAMP, R_HR, R_SPEED, R_SPEED_MS, R_SPEED_KMH, R_ALT, R_DIST, R_LAT, R_LON,
     R_LIST_END, /* roles above are per-sample lists, below per-row scalars */
-    R_ID = R_LIST_END, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_COUNT
+    R_ID = R_LIST_END, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_COUNT
 };
 
 static const char *const role_names[R_COUNT][4] = {
@@ -36,6 +36,7 @@ static const char *const role_names[R_COUNT][4] = {
     [R_STEP] = {"step_s"},
     [R_DEVICE] = {"device"},
     [R_SENSOR] = {"hr_sensor"},
+    [R_TITLE] = {"title"},
 };
 
 /* A column split into rows: row r owns slots [row[r], row[r+1]); slot value index or -1 (null). */
@@ -236,6 +237,8 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
         snprintf(w->device, sizeof w->device, "%s", s);
     if (row_str(c, R_SENSOR, r, s, sizeof s))
         snprintf(w->hr_sensor, sizeof w->hr_sensor, "%.15s", s);
+    if (row_str(c, R_TITLE, r, s, sizeof s))
+        workout_set_title(w, s);
     if (row_str(c, R_GENDER, r, s, sizeof s))
         w->gender = (s[0] == 'm' || s[0] == 'M') ? 'm' : (s[0] == 'f' || s[0] == 'F') ? 'f' : 'u';
     double start = row_num(c, R_START, r, 0);

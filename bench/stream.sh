@@ -13,7 +13,7 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Iinclude -o build/stream_be
 tmp=$(mktemp -d /tmp/hrcast-stream.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 build/hrcast simulate --athletes 3 --workouts 3 --seed 1 -q -o "$tmp/s.hrd"
-build/hrcast train "$tmp/s.hrd" -o "$tmp/m.safetensors" --epochs 0 --hidden 128 --layers 2 --features default -q
+build/hrcast train "$tmp/s.hrd" -o "$tmp/m.safetensors" --epochs 1 --time-budget 5 --hidden 128 --layers 2 --features default -q
 echo "bench/stream.sh: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ); model 2x128 LSTM"
 build/stream_bench "$tmp/m.safetensors" "$REPS"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,12 +6,7 @@
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 tmp=$(mktemp -d /tmp/hrcast-cli-test.XXXXXX)
-pass=0; fail=0
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-py() { python3 -c "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 # --- help and usage
 check "help lists every command" '"$BIN" help | grep -q "^  serve" && "$BIN" help | grep -q "^  import"'

@@ -7,12 +7,7 @@
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 tmp=$(mktemp -d /tmp/hrcast-live-test.XXXXXX)
-pass=0; fail=0
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
-py() { python3 -c "$@"; }
+. "$(dirname "$0")/lib.sh"
 
 "$BIN" simulate --athletes 6 --workouts 20 --seed 5 -q -o "$tmp/sim.hrd"
 "$BIN" fit-physio "$tmp/sim.hrd" --split chrono -o "$tmp/p.safetensors" -q 2>/dev/null || "$BIN" fit-physio "$tmp/sim.hrd" --split chrono -o "$tmp/p.safetensors" >/dev/null 2>&1

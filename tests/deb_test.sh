@@ -27,7 +27,10 @@ B=/usr/bin/hrcast
 check "hrcast --version" '$B --version | grep -q "^hrcast $(dpkg-query -W -f="\${Version}" hrcast)$"'
 check "man hrcast-predict" 'man -w hrcast-predict | grep -q "^/usr/share/man/man1/hrcast-predict.1.gz$" && MANWIDTH=100 man hrcast-predict 2>/dev/null | grep -q -- "--int8"'
 check "pkg-config --libs hrcast" '[ "$(echo $(pkg-config --libs hrcast))" = "-lhrcast" ]'
-check "libhrcast.so.0 known to the loader (ldconfig trigger)" 'ldconfig -p | grep -q "libhrcast.so.0 "'
+# the cache listing goes to a file first: with pipefail, `ldconfig -p | grep -q` fails whenever grep
+# stops reading before ldconfig has written its (over 64 KB) listing, and ldconfig dies of SIGPIPE
+ldconfig -p > "$tmp/ldcache"
+check "libhrcast.so.0 known to the loader (ldconfig trigger)" 'grep -q "libhrcast.so.0 " "$tmp/ldcache"'
 $B simulate --athletes 2 --workouts 2 --seed 4 --emit-files "$tmp/runs" -o "$tmp/sim.hrd" -q
 $B fit-physio "$tmp/sim.hrd" -o "$tmp/physio.safetensors" -q 2>/dev/null
 fit=$(ls "$tmp"/runs/*/*.fit | head -1)

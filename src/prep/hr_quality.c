@@ -47,22 +47,6 @@
 #define SPIKE_BPM 20.0f        /* a step this far from the neighbours' median ... */
 #define SPIKE_MAX_S 20.0f      /* ... in a run no longer than this is a spike */
 
-const char *hr_issue_name(enum hr_issue r)
-{
-    static const char *names[HRQ_COUNT] = {
-        "trusted", "hr_gap", "pause", "cadence_lock", "lock_on", "dropout", "stuck", "level_shift", "spike",
-    };
-    return (unsigned)r < HRQ_COUNT ? names[r] : "?";
-}
-
-int hr_issue_parse(const char *name)
-{
-    for (int r = 0; r < HRQ_COUNT; r++)
-        if (!strcmp(name, hr_issue_name((enum hr_issue)r)))
-            return r;
-    return -1;
-}
-
 struct hrq {
     const float *hr, *speed, *cad;
     float cad_scale;

@@ -202,7 +202,17 @@ static int pace_unexplained(const struct hrq *q, int k, int dir)
             return 0;
     float before = mean_speed(q, a, k - lag + 1);
     float during = mean_speed(q, k - lag, k + 1);
-    return before >= MOVING_MPS && during >= MOVING_MPS && (during - before) * (float)dir <= STEADY_MPS;
+    return before >= STOP_MPS && during >= STOP_MPS && (during - before) * (float)dir <= STEADY_MPS;
+}
+
+/* The pace moved the same way as a change of HR in direction dir ending at step k, by more than
+ * STEADY_MPS: the mean speed over the JUMP_S of the change against the STEADY_BEFORE_S before it (a
+ * restart after a stop: the heart's own rise, not a sensor that comes back). */
+static int pace_follows(const struct hrq *q, int k, int dir)
+{
+    int lag = steps_of(q, JUMP_S), a = k - lag - steps_of(q, STEADY_BEFORE_S);
+    float before = mean_speed(q, a, k - lag + 1), during = mean_speed(q, k - lag, k + 1);
+    return isfinite(before) && isfinite(during) && (during - before) * (float)dir > STEADY_MPS;
 }
 
 /* The pace around a change ending at step k is steady: it explains no change of HR either way. */
@@ -276,6 +286,7 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
         int a = k - lag + 1;
         while (a < k && (q->hr[a] - level) * (float)dir < 0.5f * JUMP_BPM)
             a++;
+        float pace0 = mean_speed(q, k - lag - steps_of(q, LEVEL_S), k - lag + 1); /* with the level */
         float back = RETURN_FRAC * fabsf(q->hr[k] - q->hr[k - lag]);
         if (back < RETURN_BPM)
             back = RETURN_BPM;
@@ -287,8 +298,10 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
                 continue;
             /* an abrupt opposite jump ends it anywhere; the level is judged only while running (while
              * standing the heart leaves the running level by itself) */
-            if ((q->speed[e] >= STOP_MPS && (q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM) ||
-                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back)) {
+            if ((q->speed[e] >= STOP_MPS && (q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM &&
+                 !((mean_speed(q, e - steps_of(q, LEVEL_S) + 1, e + 1) - pace0) * (float)-dir > STEADY_MPS)) ||
+                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back &&
+                 !pace_follows(q, e, -dir))) {
                 returned = 1;
                 break;
             }

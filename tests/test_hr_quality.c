@@ -274,6 +274,66 @@ static void test_level_shift_soon_after_a_stop(void **state)
     assert_true(flagged(&r) <= 63);
 }
 
+static void test_level_shift_at_a_slow_jog(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    for (int k = 0; k < N; k++) /* 1.3 m/s throughout: below the old 1.5 m/s "running" bound */
+        r.speed[k] = 1.3f + 0.05f * (float)sin(k / 7.0);
+    assess(&r, 1);
+    assert_int_equal(flagged(&r), 0);
+    for (int k = 120; k < 180; k++) /* 40 bpm up for 10 min: no heart does that at a steady 1.3 m/s */
+        r.hr[k] += 40.0f;
+    assess(&r, 1);
+    assert_true(count(&r, HRQ_LEVEL_SHIFT) >= 58);
+    assert_true(flagged(&r) <= 62);
+}
+
+static void test_level_shift_through_a_slower_stretch(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    /* 30 bpm high from step 120 to 200; from 140 to 160 the runner jogs at 1.8 m/s and the heart falls
+     * 25 bpm, so the reading comes near the level before the shift: not the sensor coming back */
+    for (int k = 140; k < 200; k++) {
+        float d = k < 160 ? 25.0f * (float)(k < 146 ? (k - 139) / 6.0 : 1.0) : 25.0f * (float)(k < 166 ? (166 - k) / 6.0 : 0.0);
+        r.hr[k] -= d;
+        if (k < 160)
+            r.speed[k] = 1.8f;
+    }
+    assess(&r, 1);
+    assert_int_equal(flagged(&r), 0); /* the heart's own fall and rise with the pace */
+    for (int k = 120; k < 200; k++)
+        r.hr[k] += 30.0f;
+    assess(&r, 1);
+    assert_true(count(&r, HRQ_LEVEL_SHIFT) >= 78);
+    assert_true(flagged(&r) <= 82);
+}
+
+static void test_dropout_not_ended_by_a_restart(void **state)
+{
+    (void)state;
+    struct run r;
+    clean_run(&r);
+    /* a stop from 140 to 150: the heart falls 40 bpm, and rises 27 bpm in the 20 s after the restart */
+    for (int k = 140; k < 150; k++)
+        r.speed[k] = 0.0f;
+    for (int k = 140; k < 153; k++)
+        r.hr[k] -= 40.0f * (float)(k < 150 ? (k - 139) / 10.0 : (153 - k) / 3.0);
+    assess(&r, 1);
+    assert_int_equal(flagged(&r), 0);
+    for (int k = 120; k < 175; k++) /* the reading 40 bpm low from 120 to 175, through the stop */
+        r.hr[k] -= 40.0f;
+    assess(&r, 1);
+    /* the rise at the restart is the heart's: the segment runs on to the reading's own return */
+    for (int k = 121; k < 175; k++)
+        assert_true(hr_issue_flagged(r.v[k]));
+    for (int k = 176; k < N; k++)
+        assert_false(hr_issue_flagged(r.v[k]));
+}
+
 static void test_spike(void **state)
 {
     (void)state;
@@ -465,6 +525,9 @@ int main(void)
         cmocka_unit_test(test_stuck),
         cmocka_unit_test(test_level_shift),
         cmocka_unit_test(test_level_shift_soon_after_a_stop),
+        cmocka_unit_test(test_level_shift_at_a_slow_jog),
+        cmocka_unit_test(test_level_shift_through_a_slower_stretch),
+        cmocka_unit_test(test_dropout_not_ended_by_a_restart),
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_names_round_trip),
         cmocka_unit_test(test_dataset_stores_verdicts_and_reads_version_1),

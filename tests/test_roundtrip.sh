@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # test_roundtrip.sh — every export format imports back to the same dataset: `hrcast export --format F`
 # then `hrcast import` gives the same workouts (none lost), the same series (every value, masks
-# included) and the same metadata (id, athlete, sport, gender, device, start time, step), on a
-# simulated dataset plus hand-made recordings that hrcast stores with sport "unknown", no start time
-# and pauses; then the same on the real import (skipped when ../shared/data/real is absent).
+# included), the same metadata (id, athlete, sport, gender, device, start time, step) and the same
+# HR-quality verdicts (hr_issue: kept as stored, not assessed again, so cadence locks that need the
+# cadence a dataset does not store survive), on a simulated dataset plus hand-made recordings that
+# hrcast stores with sport "unknown", no start time and pauses, and on a simulated dataset with
+# injected artifacts; then the same on the real import (skipped when ../shared/data/real is absent).
 # Usage: tests/test_roundtrip.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -15,20 +17,19 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+py() { python3 -c "$@"; }
 
 # same A.jsonl B.jsonl: the two exports hold the same workouts (order free), every key but the
-# ones that name where a workout came from (index, source), the redrawn splits and hr_issue.
+# ones that name where a workout came from (index, source) and the redrawn splits; hr_issue included.
+# With a third argument: hr_truth (the injected artifacts) left out too (csv and parquet do not carry it).
 same() {
-  python3 - "$1" "$2" <<'EOF'
+  python3 - "$@" <<'EOF'
 import json, math, sys
 def load(p):
     out = []
     for line in open(p):
         d = json.loads(line)
-        # hr_issue: the HR-quality verdicts are assessed again on import from HR, speed and the sensor
-        # kind; the cadence they also use is not stored in a dataset, so cadence locks are not found
-        # again (docs/data.md): compared apart, below
-        for k in ("index", "source", "split_athlete", "split_chrono", "hr_issue"):
+        for k in ("index", "source", "split_athlete", "split_chrono") + (("hr_truth",) if len(sys.argv) > 3 else ()):
             d.pop(k, None)
         out.append(json.dumps(d, sort_keys=True))
     return sorted(out)
@@ -52,10 +53,11 @@ roundtrip() {
     "$BIN" export "$ds" --format $fmt -o "$out" 2>/dev/null
     "$BIN" import "$out" --step "$step" -o "$tmp/$name.$fmt.hrd" 2>"$tmp/$name.$fmt.err"
     "$BIN" export "$tmp/$name.$fmt.hrd" --format jsonl -o "$tmp/$name.$fmt.back.jsonl" 2>/dev/null
-    check "$name: $fmt export imports back to the same workouts, series and metadata" \
-      'same "$tmp/$name.orig.jsonl" "$tmp/$name.$fmt.back.jsonl"'
+    check "$name: $fmt export imports back to the same workouts, series, metadata and verdicts" \
+      'same "$tmp/$name.orig.jsonl" "$tmp/$name.$fmt.back.jsonl" ${NO_TRUTH[$fmt]:-}'
   done
 }
+declare -A NO_TRUTH=([csv]=no-truth [parquet]=no-truth) # jsonl carries hr_truth too
 
 # --- simulated runners plus recordings that state no sport, have no absolute time, and pause
 "$BIN" simulate --athletes 3 --workouts 4 --seed 5 --emit-files "$tmp/runs" -o "$tmp/sim.hrd" -q
@@ -97,8 +99,52 @@ roundtrip sim-step5 "$tmp/mixed5.hrd"
 "$BIN" import "$tmp/sim-step5.csv" -o "$tmp/resampled.hrd" 2>"$tmp/resampled.err"
 check "an export imported with another --step: said, with the option that keeps it" \
   'grep -q "on a 5 s grid, resampled to 10 s (import with --step 5" "$tmp/resampled.err"'
-check "an export imported: said that its HR-quality verdicts are assessed again without cadence" \
-  'grep -q "HR-quality verdicts are assessed again without cadence" "$tmp/sim.csv.err"'
+check "an export imported with another --step: said that its HR-quality verdicts are assessed again" \
+  'grep -q "on another grid: its HR-quality verdicts are assessed again without cadence" "$tmp/resampled.err"'
+for fmt in csv jsonl parquet; do
+  check "a $fmt export imported on its own grid: its verdicts kept, nothing said about assessing them" \
+    '! grep -q "assessed again" "$tmp/sim.$fmt.err"'
+done
+
+# --- injected artifacts: every verdict kind, cadence locks included (found with the cadence of the
+# simulated recording, which no export carries), and the truth through jsonl
+"$BIN" simulate --athletes 4 --workouts 4 --seed 7 --artifacts -o "$tmp/art.hrd" -q
+roundtrip art "$tmp/art.hrd"
+check "the artifacts dataset has cadence locks to keep" \
+  '"$BIN" info "$tmp/art.hrd" --json | py "import json,sys; assert json.load(sys.stdin)[\"hr_quality\"][\"cadence_lock\"] > 0"'
+check "jsonl export imports back with its injected truth" \
+  '"$BIN" info "$tmp/art.jsonl.hrd" --json | py "import json,sys; d=json.load(sys.stdin); t=d[\"hr_quality_truth\"]; assert sum(t.values()) == d[\"steps\"] and t[\"cadence_lock\"] > 0, t"'
+check "csv export: hr_issue is the last column, empty or a reason name" 'py "
+import csv
+rows = list(csv.reader(open(\"$tmp/art.csv\")))
+assert rows[0][-1] == \"hr_issue\", rows[0]
+v = {r[-1] for r in rows[1:]}
+assert \"\" in v and \"cadence_lock\" in v, v
+assert v <= {\"\", \"hr_gap\", \"pause\", \"cadence_lock\", \"lock_on\", \"dropout\", \"stuck\", \"level_shift\", \"spike\"}, v
+"'
+# a csv whose hr_issue says unassessed (exported from a dataset without verdicts): assessed on import
+py "
+import csv
+rows = list(csv.reader(open('$tmp/art.csv')))
+w = csv.writer(open('$tmp/unassessed.csv', 'w', newline=''), lineterminator='\n')
+w.writerow(rows[0])
+for r in rows[1:]:
+    w.writerow(r[:-1] + ['unassessed'])
+"
+"$BIN" import "$tmp/unassessed.csv" --step 10 -o "$tmp/unassessed.hrd" 2>"$tmp/unassessed.err"
+check "csv export without verdicts (unassessed): assessed again on import, and said so" \
+  'grep -q "without stored verdicts: its HR-quality verdicts are assessed again" "$tmp/unassessed.err"'
+check "csv export without verdicts: the cadence locks are not found again (no cadence), the rest is" \
+  '"$BIN" info "$tmp/unassessed.hrd" --json | py "import json,sys; q=json.load(sys.stdin)[\"hr_quality\"]; assert q[\"cadence_lock\"] == 0 and q[\"level_shift\"] > 0, q"'
+sed '2s/,[a-z_]*$/,no_such_reason/' "$tmp/art.csv" > "$tmp/badissue.csv"
+check "csv hr_issue with an unknown reason: the row skipped, with its line and the reason" \
+  '"$BIN" import "$tmp/badissue.csv" --step 10 -o "$tmp/badissue.hrd" 2>"$tmp/badissue.err"; grep -q "bad row skipped (first: line 2: unknown hr_issue" "$tmp/badissue.err"'
+head -1 "$tmp/art.jsonl" | sed 's/"hr_issue":\[[^],]*/"hr_issue":["no_such_reason"/' > "$tmp/badissue.jsonl"
+check "jsonl hr_issue with an unknown reason: the line refused, with the reason" \
+  '! "$BIN" import "$tmp/badissue.jsonl" --step 10 -o "$tmp/badissue2.hrd" 2>"$tmp/badissue2.err" && grep -q "line 1: hr_issue: unknown verdict .no_such_reason." "$tmp/badissue2.err"'
+head -1 "$tmp/art.jsonl" | sed 's/"hr_issue":\[[^],]*,/"hr_issue":[/' > "$tmp/shortissue.jsonl"
+check "jsonl hr_issue shorter than the time array: the line refused, with the counts" \
+  '! "$BIN" import "$tmp/shortissue.jsonl" --step 10 -o "$tmp/shortissue.hrd" 2>"$tmp/shortissue.err" && grep -q "line 1: hr_issue has [0-9]* values, the time array" "$tmp/shortissue.err"'
 
 # --- what import refuses, with a reason
 printf '{"index":0,"athlete":"a","speed":[3,3],"step_s":10,"time":[0,10],"heart_rate":[120,121]}\n' > "$tmp/late.jsonl"

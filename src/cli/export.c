@@ -1,4 +1,5 @@
-/* export.c — `hrcast export DATASET --format csv|jsonl [-o FILE]`: the dataset back out for others. */
+/* export.c — `hrcast export DATASET --format csv|jsonl|parquet [-o FILE|DIR]`: the dataset back out for
+ * others, with the HR-quality verdict of every step (docs/data.md). */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
@@ -20,16 +21,19 @@ static const char *usage_text =
     "\n"
     "Writes every series of a dataset:\n"
     "  csv      one row per grid step: workout, id, athlete, sport, gender, device, hr_sensor,\n"
-    "           title, start_time, step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm\n"
-    "           (empty heart_rate = masked, empty altitude = none recorded)\n"
+    "           title, start_time, step_s, time_s, speed_mps, altitude_m, grade, distance_m, heart_rate_bpm,\n"
+    "           hr_issue (empty heart_rate = masked, empty altitude = none recorded; hr_issue: empty =\n"
+    "           trusted, else the HR-quality reason, unassessed for a dataset without verdicts)\n"
     "  jsonl    one JSON object per workout: metadata, splits and arrays (null = masked) and\n"
     "           \"hr_issue\": per step null (trusted HR) or the HR-quality reason (docs/data.md;\n"
     "           \"hr_truth\" too for simulate --artifacts), matched by time with \"start_time\"\n"
     "           (epoch s) + index x \"step_s\"\n"
     "  parquet  a Hugging Face style folder DIR/data/{train,validation,test}.parquet (the stored\n"
-    "           athlete-disjoint split) plus DIR/README.md, the dataset card (docs/parquet.md)\n"
+    "           athlete-disjoint split) plus DIR/README.md, the dataset card (docs/parquet.md);\n"
+    "           hr_issue is a list of verdict codes (0 trusted, 3 cadence_lock, ...)\n"
     "Every format imports back (`hrcast import FILE|DIR --step S`, S the dataset's step) to the same\n"
-    "workouts, series and metadata; the stored splits are drawn again (--seed).\n"
+    "workouts, series, metadata and HR-quality verdicts (kept as stored, not assessed again); the\n"
+    "stored splits are drawn again (--seed).\n"
     "\n"
     "options:\n"
     "  -f, --format F   csv, jsonl or parquet (default csv)\n"
@@ -137,7 +141,7 @@ static void csv_text(FILE *f, const char *s)
 static void write_csv(const struct dataset *ds, FILE *f)
 {
     fprintf(f, "workout,id,athlete,sport,gender,device,hr_sensor,title,start_time,step_s,time_s,speed_mps,altitude_m,grade,"
-               "distance_m,heart_rate_bpm\n");
+               "distance_m,heart_rate_bpm,hr_issue\n");
     for (int i = 0; i < ds->n; i++) {
         struct series s;
         dataset_series(ds, i, &s);
@@ -163,6 +167,11 @@ static void write_csv(const struct dataset *ds, FILE *f)
             fprintf(f, ",%.9g,%.9g,", S_GRADE(&s)[k], S_DIST(&s)[k]);
             if (isfinite(S_HR(&s)[k]))
                 fprintf(f, "%.9g", S_HR(&s)[k]);
+            fputc(',', f); /* the verdict: empty = trusted; a dataset without verdicts says so */
+            if (!s.hr_issue)
+                fputs("unassessed", f);
+            else if (s.hr_issue[k] != HRQ_TRUSTED)
+                fputs(hr_issue_name((enum hr_issue)s.hr_issue[k]), f);
             fputc('\n', f);
         }
     }

@@ -64,11 +64,12 @@ int ingest_sink(void *ctx, struct workout *w)
         hr_warn("%s: an hrcast export on a %g s grid, resampled to %g s (import with --step %g to keep it as it is)",
                 w->source, w->grid_step, g->popts.step, w->grid_step);
     }
-    if (w->grid_step > 0 && !g->warned_verdicts) {
-        g->warned_verdicts = 1;
-        hr_warn("%s: an hrcast export: its HR-quality verdicts are assessed again without cadence (a dataset does "
-                "not store it), so cadence locks are not flagged again and pauses read as hr_gap (docs/data.md)",
-                w->source);
+    int regrid = w->grid_step > 0 && fabsf(w->grid_step - g->popts.step) > 1e-6f;
+    if (w->grid_step > 0 && (regrid || !w->has_hr_issue) && !g->warned_verdicts) {
+        g->warned_verdicts = 1; /* on its own grid an export's stored verdicts are kept as they are */
+        hr_warn("%s: an hrcast export %s: its HR-quality verdicts are assessed again without cadence (a dataset "
+                "does not store it), so cadence locks are not flagged again and pauses read as hr_gap (docs/data.md)",
+                w->source, regrid ? "on another grid" : "without stored verdicts");
     }
     int rc = prep_workout(w, &g->popts, &s, &why, &g->st, &g->err);
     if (rc < 0) {

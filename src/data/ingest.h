@@ -21,7 +21,8 @@ struct ingest {
     struct hr_err err; /* first write error, if any */
     int failed;
     int warned_grid;     /* said once that an hrcast export's grid is resampled to another step */
-    int warned_verdicts; /* said once that an export's HR-quality verdicts are assessed again */
+    int warned_verdicts; /* said once that an export's HR-quality verdicts are assessed again (resampled,
+                          * or none stored) */
 };
 
 int ingest_open(struct ingest *g, const char *out_path, const struct prep_opts *o, struct hr_err *e);

@@ -1,7 +1,8 @@
 /* parquet_write.c — writes cleaned series as a Parquet file in the hrcast layout, one row per series:
  * id, athlete, sport, gender, device, hr_sensor, start_time, step_s and float lists time, speed, altitude, grade,
- * distance, heart_rate (docs/parquet.md). PLAIN values, RLE levels, data page v1, a row group per
- * rows_per_group rows. */
+ * distance, heart_rate, and the int32 list hr_issue (the HR-quality verdict codes of io/hr_issue.h, a null list
+ * for a series without verdicts) (docs/parquet.md). PLAIN values, RLE levels, data page v1, a row group
+ * per rows_per_group rows. */
 #include "data/parquet_write.h"
 #include "io/parquet/parquet.h"
 #include "io/parquet/parquet_codec.h"
@@ -36,7 +37,7 @@ int pq_codec_parse(const char *s)
     return -1;
 }
 
-enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_TITLE, K_GENDER, K_DEVICE, K_SENSOR, K_START, K_STEP, K_LIST };
+enum col_kind { K_ID, K_ATHLETE, K_SPORT, K_TITLE, K_GENDER, K_DEVICE, K_SENSOR, K_START, K_STEP, K_LIST, K_ISSUE };
 
 struct colspec {
     const char *name;
@@ -52,6 +53,7 @@ static const struct colspec COLS[] = {
     {"step_s", K_STEP, 0},
     {"time", K_LIST, CH_TIME}, {"speed", K_LIST, CH_SPEED},     {"altitude", K_LIST, CH_ALT},
     {"grade", K_LIST, CH_GRADE}, {"distance", K_LIST, CH_DIST}, {"heart_rate", K_LIST, CH_HR},
+    {"hr_issue", K_ISSUE, 0},
 };
 #define N_COLS ((int)(sizeof COLS / sizeof *COLS))
 
@@ -68,11 +70,13 @@ static int col_type(enum col_kind k)
     case K_START: return PQ_DOUBLE;
     case K_STEP:
     case K_LIST: return PQ_FLOAT;
+    case K_ISSUE: return PQ_INT32;
     }
     return PQ_FLOAT;
 }
-static int max_def(enum col_kind k) { return k == K_LIST ? 2 : k == K_STEP ? 0 : 1; }
-static int max_rep(enum col_kind k) { return k == K_LIST ? 1 : 0; }
+static int is_list_kind(enum col_kind k) { return k == K_LIST || k == K_ISSUE; }
+static int max_def(enum col_kind k) { return is_list_kind(k) ? 2 : k == K_STEP ? 0 : 1; }
+static int max_rep(enum col_kind k) { return is_list_kind(k) ? 1 : 0; }
 
 struct chunk_meta {
     int64_t num_values, unc, comp, data_off;
@@ -217,6 +221,20 @@ static void add_row(const struct colspec *c, const struct series *s, struct buf 
         *nv += s->n;
         return;
     }
+    case K_ISSUE: /* verdict codes; a null list when the series has none (a version-1 dataset) */
+        if (!s->hr_issue || s->n <= 0) {
+            put(rep, &zero, 1);
+            put(def, s->hr_issue ? &one : &zero, 1);
+            (*nv)++;
+            return;
+        }
+        for (int i = 0; i < s->n; i++) {
+            put(rep, i ? &one : &zero, 1);
+            put(def, &two, 1);
+            put_u32(val, s->hr_issue[i]);
+        }
+        *nv += s->n;
+        return;
     }
     /* strings */
     if (str) {
@@ -321,14 +339,17 @@ static int write_chunk(struct wctx *w, const struct colspec *c, const struct ser
 
 static void put_schema(struct tc_writer *t)
 {
-    tc_put_list_begin(t, 2, TC_STRUCT, 1 + (size_t)N_COLS + 2 * 6);
+    size_t lists = 0; /* each list column is three schema elements: group, repeated group, element */
+    for (int i = 0; i < N_COLS; i++)
+        lists += is_list_kind(COLS[i].kind);
+    tc_put_list_begin(t, 2, TC_STRUCT, 1 + (size_t)N_COLS + 2 * lists);
     tc_put_struct_begin(t, 0);
     tc_put_string(t, 4, "schema");
     tc_put_i32(t, 5, N_COLS);
     tc_put_struct_end(t);
     for (int i = 0; i < N_COLS; i++) {
         const struct colspec *c = &COLS[i];
-        if (c->kind == K_LIST) {
+        if (is_list_kind(c->kind)) {
             tc_put_struct_begin(t, 0); /* optional group NAME (LIST) */
             tc_put_i32(t, 3, PQ_OPTIONAL);
             tc_put_string(t, 4, c->name);
@@ -344,8 +365,8 @@ static void put_schema(struct tc_writer *t)
             tc_put_string(t, 4, "list");
             tc_put_i32(t, 5, 1);
             tc_put_struct_end(t);
-            tc_put_struct_begin(t, 0); /* required float element */
-            tc_put_i32(t, 1, PQ_FLOAT);
+            tc_put_struct_begin(t, 0); /* required float (int32) element */
+            tc_put_i32(t, 1, col_type(c->kind));
             tc_put_i32(t, 3, PQ_REQUIRED);
             tc_put_string(t, 4, "element");
             tc_put_struct_end(t);
@@ -426,7 +447,7 @@ int parquet_write_series(const char *path, const struct series *const *items, in
                 tc_put_list_begin(&t, 2, TC_I32, 2);
                 tc_put_elem_i32(&t, PQ_PLAIN);
                 tc_put_elem_i32(&t, PQ_RLE);
-                int is_list = COLS[c].kind == K_LIST;
+                int is_list = is_list_kind(COLS[c].kind);
                 tc_put_list_begin(&t, 3, TC_BINARY, is_list ? 3 : 1);
                 tc_put_elem_string(&t, COLS[c].name);
                 if (is_list) {

@@ -19,10 +19,13 @@
  * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
  * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, title, start_time
  * (Unix s) and step_s are read from each workout's first row, `time_s` (elapsed) is made absolute with start_time, and the
- * workout is marked as a clean grid of step_s (prep keeps it as it is). Without a `workout` column
+ * workout is marked as a clean grid of step_s (prep keeps it as it is); an `hr_issue` column carries the
+ * stored HR-quality verdict of each step (empty = trusted, a reason name of io/hr_issue.h, or
+ * `unassessed` for a dataset that had none: then prep assesses them). Without a `workout` column
  * those names are ignored, as before.
  * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,
  * or with an unreadable value, is skipped and counted (one summary warning). */
+#include "io/hr_issue.h"
 #include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
@@ -35,7 +38,8 @@
 enum role {
     R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
     R_SAMPLE_END, /* roles above are per-sample numbers, below hrcast-export metadata (text) */
-    R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_COUNT
+    R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_ISSUE,
+    R_COUNT
 };
 enum unit { U_NONE, U_MS, U_KMH, U_MPH, U_M, U_KM, U_MI, U_FT, U_MIN_KM, U_S_KM, U_MIN_MI, U_S_MI, U_S, U_MSEC };
 
@@ -77,6 +81,7 @@ static const struct name_rule k_names[] = {
     {"gender", R_GENDER, 1, U_NONE},       {"starttime", R_START, 1, U_NONE},
     {"steps", R_STEP, 1, U_NONE},          {"device", R_DEVICE, 1, U_NONE},
     {"hrsensor", R_SENSOR, 1, U_NONE},     {"title", R_TITLE, 1, U_NONE},
+    {"hrissue", R_ISSUE, 1, U_NONE},
 };
 
 static const struct {
@@ -343,6 +348,20 @@ static void read_meta(struct workout *w, const struct field *f, const struct col
     if (col[R_STEP].index >= 0 && tu_parse_number_span(f[col[R_STEP].index].s, f[col[R_STEP].index].e, &v) &&
         v > 0 && v <= 3600)
         w->grid_step = (float)v;
+    w->has_hr_issue = col[R_ISSUE].index >= 0; /* until a row says unassessed */
+}
+
+/* The stored verdict of one row (hrcast's export): empty = trusted, a reason name, or "unassessed"
+ * (returned as HRQ_COUNT). -1 when the name is unknown. */
+static int read_issue(const struct field *f)
+{
+    char t[32];
+    field_text(f, t, sizeof t);
+    if (!t[0])
+        return HRQ_TRUSTED;
+    if (!strcmp(t, "unassessed"))
+        return HRQ_COUNT;
+    return hr_issue_parse(t);
 }
 
 static double position(double v, int is_lat)
@@ -509,6 +528,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         }
         if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, &t))
             why = "unreadable time";
+        int issue = HRQ_TRUSTED;
+        if (!why && col[R_ISSUE].index >= 0 && (issue = read_issue(&f[col[R_ISSUE].index])) < 0)
+            why = "unknown hr_issue (a verdict name of docs/data.md, empty or unassessed)";
         double v[R_SAMPLE_END];
         for (int r = R_HR; r < R_SAMPLE_END && !why; r++) {
             v[r] = NAN;
@@ -553,6 +575,10 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         }
         if (!isnan(v[R_HR]) && v[R_HR] > 0)
             w.hr[k] = (float)v[R_HR];
+        if (issue == HRQ_COUNT)
+            w.has_hr_issue = 0; /* exported from a dataset without verdicts */
+        else
+            w.hr_issue[k] = (uint8_t)issue;
         if (col[R_SPEED].index >= 0)
             w.speed[k] = (float)(v[R_SPEED] * spd_scale);
         else if (col[R_PACE].index >= 0)

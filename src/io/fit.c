@@ -275,6 +275,7 @@ static int emit_legs(struct fit_state *s, struct fit_session *v, size_t nv, work
             leg.alt[o] = a->alt[i];
             leg.cad[o] = a->cad[i];
             leg.hr_truth[o] = 0;
+            leg.hr_issue[o] = 0;
         }
         leg.leg = (int)k + 1;
         leg.start_time = v[k].start;

@@ -7,9 +7,11 @@
  * with NaN, longer ones cut; samples whose timestamp is None are dropped.
  * hrcast's own `export --format jsonl` lines are recognised by their `step_s` key (which precedes the
  * arrays): then `time` is elapsed seconds on that grid (absolute with `start_time`), speed is m/s, and
- * athlete, device, hr_sensor and start_time are read too; the workout is marked as a clean grid (grid_step).
+ * athlete, device, hr_sensor and start_time are read too, and the per-step "hr_issue" (and "hr_truth") arrays
+ * of HR-quality verdicts (null or a reason name, io/hr_issue.h); the workout is marked as a clean grid (grid_step).
  * The stream reader keeps one growable line buffer (a line may be up to 64 MB); a malformed line is
  * a warning "name: line L: reason", counted, and the reader goes on. */
+#include "io/hr_issue.h"
 #include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
@@ -31,6 +33,7 @@ struct fitrec {
     int time_has_nan;
     int hrcast;          /* the line is hrcast's jsonl export (it has step_s) */
     double step, start;  /* its step_s and start_time (NaN when null) */
+    long n_issue, n_truth; /* values in its "hr_issue" / "hr_truth" arrays, -1 when absent */
     const char *name;
     const struct read_opts *o;
     workout_sink sink;
@@ -114,6 +117,62 @@ static const char *parse_list(struct fitrec *r, int ch, const char *p, const cha
     return p + 1;
 }
 
+/* Parse a verdict list of hrcast's export ("hr_issue", "hr_truth"): [null, "spike", ...], null meaning
+ * trusted (no artifact), into w->hr_truth (truth) or w->hr_issue. Returns the position after ']' or NULL. */
+static const char *parse_verdicts(struct fitrec *r, int truth, const char *p, const char *end, const char **why)
+{
+    struct workout *w = &r->w;
+    if (*p != '[') {
+        *why = truth ? "hr_truth is not a list" : "hr_issue is not a list";
+        return NULL;
+    }
+    p = tu_skip_ws(p + 1, end);
+    long k = 0;
+    while (p < end && *p != ']') {
+        int code = HRQ_TRUSTED;
+        const char *next, *s, *se;
+        if (tu_is_null_word(p, end, &next)) {
+            p = next;
+        } else if ((*p == '"' || *p == '\'') && (next = tu_scan_string(p, end, &s, &se)) != NULL) {
+            char name[32];
+            tu_copy_text(name, sizeof name, s, se);
+            code = hr_issue_parse(name);
+            if (code < 0) {
+                snprintf(r->why_buf, sizeof r->why_buf, "%s: unknown verdict '%.40s' (docs/data.md lists them)",
+                         truth ? "hr_truth" : "hr_issue", name);
+                *why = r->why_buf;
+                return NULL;
+            }
+            p = next;
+        } else {
+            *why = truth ? "hr_truth: expected null or a verdict name" : "hr_issue: expected null or a verdict name";
+            return NULL;
+        }
+        if ((size_t)k == w->cap) {
+            int grow = workout_reserve(w, (size_t)k + 1);
+            if (grow) {
+                r->oom = grow != WK_OVER_LIMIT;
+                *why = workout_grow_why(w, grow, r->why_buf, sizeof r->why_buf);
+                return NULL;
+            }
+        }
+        (truth ? w->hr_truth : w->hr_issue)[k++] = (uint8_t)code;
+        p = tu_skip_ws(p, end);
+        if (p < end && *p == ',')
+            p = tu_skip_ws(p + 1, end);
+        else if (p < end && *p != ']') {
+            *why = "expected ',' or ']' in list";
+            return NULL;
+        }
+    }
+    if (p >= end) {
+        *why = "unterminated list";
+        return NULL;
+    }
+    *(truth ? &r->n_truth : &r->n_issue) = k;
+    return p + 1;
+}
+
 /* A scalar token (number, string or bare word) as raw text. */
 static const char *scalar_text(const char *p, const char *end, const char **s, const char **se)
 {
@@ -175,6 +234,12 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
         }
         *why = "expected a list of numbers";
         return NULL;
+    }
+    if ((KEY("hr_issue") || KEY("hr_truth")) && r->hrcast) {
+        const char *next;
+        if (tu_is_null_word(p, end, &next))
+            return next;
+        return parse_verdicts(r, KEY("hr_truth"), p, end, why);
     }
     if (KEY("step_s") || KEY("start_time")) {
         double v = NAN;
@@ -266,6 +331,7 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
     r->time_has_nan = 0;
     r->hrcast = 0;
     r->step = r->start = NAN;
+    r->n_issue = r->n_truth = -1;
     p = tu_skip_ws(p, end);
     if (p >= end || *p != '{') {
         *why = "not a dict or JSON object";
@@ -342,6 +408,13 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
         *why = "no samples";
         return -1;
     }
+    if ((r->n_issue >= 0 && (size_t)r->n_issue != n) || (r->n_truth >= 0 && (size_t)r->n_truth != n)) {
+        snprintf(r->why_buf, sizeof r->why_buf, "%s has %ld values, the time array %zu",
+                 r->n_issue >= 0 && (size_t)r->n_issue != n ? "hr_issue" : "hr_truth",
+                 r->n_issue >= 0 && (size_t)r->n_issue != n ? r->n_issue : r->n_truth, n);
+        *why = r->why_buf;
+        return -1;
+    }
     int grow = workout_reserve(w, n);
     if (grow) {
         r->oom = grow != WK_OVER_LIMIT;
@@ -361,8 +434,13 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
     for (size_t i = 0; i < n; i++) {
         w->dist[i] = NAN;
         w->cad[i] = NAN;
-        w->hr_truth[i] = 0;
     }
+    w->has_hr_issue = r->n_issue >= 0;
+    w->has_hr_truth = r->n_truth >= 0;
+    if (!w->has_hr_issue)
+        memset(w->hr_issue, 0, n);
+    if (!w->has_hr_truth)
+        memset(w->hr_truth, 0, n);
     w->n = n;
     if (!has_time) {
         double step = r->o->sample_step > 0 ? r->o->sample_step : 6.0;
@@ -381,6 +459,8 @@ static int parse_line(struct fitrec *r, const char *p, const char *end, const ch
                 w->lat[j] = w->lat[i];
                 w->lon[j] = w->lon[i];
                 w->alt[j] = w->alt[i];
+                w->hr_issue[j] = w->hr_issue[i];
+                w->hr_truth[j] = w->hr_truth[i];
                 j++;
             }
             w->n = n = j;

@@ -27,6 +27,7 @@ void workout_free(struct workout *w)
     free(w->alt);
     free(w->cad);
     free(w->hr_truth);
+    free(w->hr_issue);
     workout_init(w);
     w->max_n = max_n;
 }
@@ -37,6 +38,7 @@ void workout_reset(struct workout *w)
     w->start_time = NAN;
     w->athlete[0] = w->sport[0] = w->device[0] = w->source[0] = w->hr_sensor[0] = w->title[0] = '\0';
     w->has_hr_truth = 0;
+    w->has_hr_issue = 0;
     w->gender = 'u';
     w->id = -1;
     w->leg = 0;
@@ -70,6 +72,7 @@ int workout_reserve(struct workout *w, size_t n)
     GROW(alt);
     GROW(cad);
     GROW(hr_truth);
+    GROW(hr_issue);
 #undef GROW
     w->cap = cap;
     return 0;
@@ -88,6 +91,7 @@ long workout_push(struct workout *w, double t)
     w->lat[i] = w->lon[i] = NAN;
     w->cad[i] = NAN;
     w->hr_truth[i] = 0;
+    w->hr_issue[i] = 0;
     return (long)i;
 }
 
@@ -133,14 +137,16 @@ int workout_copy(struct workout *dst, const struct workout *src)
     memcpy(dst->alt, src->alt, n * sizeof *dst->alt);
     memcpy(dst->cad, src->cad, n * sizeof *dst->cad);
     memcpy(dst->hr_truth, src->hr_truth, n * sizeof *dst->hr_truth);
+    memcpy(dst->hr_issue, src->hr_issue, n * sizeof *dst->hr_issue);
     /* the metadata: every member after the sample arrays, copied as a whole */
     size_t cap = dst->cap;
     double *time = dst->time, *lat = dst->lat, *lon = dst->lon;
     float *hr = dst->hr, *speed = dst->speed, *dist = dst->dist, *alt = dst->alt, *cad = dst->cad;
-    uint8_t *hr_truth = dst->hr_truth;
+    uint8_t *hr_truth = dst->hr_truth, *hr_issue = dst->hr_issue;
     *dst = *src;
     dst->cad = cad;
     dst->hr_truth = hr_truth;
+    dst->hr_issue = hr_issue;
     dst->cap = cap;
     dst->time = time;
     dst->lat = lat;

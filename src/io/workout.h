@@ -25,7 +25,9 @@ struct workout {
     float *alt;     /* metres */
     float *cad;     /* steps per minute (both feet; FIT running cadence x 2), NaN when not recorded */
     uint8_t *hr_truth; /* simulated data only: the true HR artifact at this sample (enum hr_issue of
-                        * prep/hr_quality.h, 0 = none); all 0 in files that were read */
+                        * io/hr_issue.h, 0 = none); all 0 in files that were read */
+    uint8_t *hr_issue; /* hrcast's own exports only: the stored HR-quality verdict of this grid step
+                        * (enum hr_issue); meaningful when has_hr_issue */
     double start_time;            /* Unix seconds; NAN when unknown */
     char athlete[WK_ATHLETE_LEN]; /* "" when the file carries none */
     char sport[WK_SPORT_LEN];     /* lower-case as found: "running", "run", "cycling", ... "" unknown */
@@ -34,6 +36,9 @@ struct workout {
     char hr_sensor[WK_SENSOR_LEN]; /* "strap" (external ANT+/BLE heart-rate sensor), "wrist" (the watch's
                                     * own optical sensor), "" when the file does not say */
     int has_hr_truth;             /* 1: hr_truth holds injected artifacts (hrcast simulate --artifacts) */
+    int has_hr_issue;             /* 1: hr_issue holds the verdicts an hrcast export carried (csv column
+                                   * hr_issue, jsonl "hr_issue", parquet hr_issue); prep keeps them when it
+                                   * keeps the grid (grid_step), else assesses again */
     char source[WK_SOURCE_LEN];   /* path (and "#leg N" / "#line N" when one file holds several) */
     char title[WK_TITLE_LEN];     /* the activity's name as the runner set it ("Morning Run"): Strava's
                                    * activities.csv, GPX trk/name; "" when none */

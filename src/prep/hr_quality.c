@@ -13,7 +13,9 @@
 #define CAD_LOCK_MIN_S 60.0f   /* ... for at least this long ... */
 #define CAD_LOCK_MEAN_BPM 3.0f /* ... and this close on average is a lock (a sensor reading the step rate
                                 * sits on it; a heart that happens to beat at that rate wanders around it) */
-#define CAD_LOCK_EDGE_BPM 10.0f /* a lock's extent grows while HR stays this close */
+#define CAD_LOCK_EDGE_BPM 6.0f /* a lock's extent grows while HR stays this close (10 before 2026-12-05:
+                                * a hard runner's heart sits 6-10 bpm off the step rate for minutes next
+                                * to a lock, and those minutes were flagged with it) */
 #define CAD_LOCK_LONG_S 300.0f /* ... unless it lasts this long and the sensor is not a chest strap: a
                                 * wrist reading that holds the step rate for minutes is a lock (reviewed
                                 * real locks often begin without a jump) */
@@ -30,11 +32,16 @@
 #define JUMP_BPM 20.0f         /* ... and is at least this large */
 #define JUMP_BIG_BPM 35.0f      /* a jump this large while running counts whatever the pace did before */
 #define RETURN_BPM 15.0f       /* an opposite jump of this size (and at least RETURN_FRAC of the first
-                                * jump) ends a dropout or shift */
+                                * jump) ends a dropout or shift, unless the pace moved the same way by
+                                * more than STEADY_MPS (a restart: the heart's own rise); a return to
+                                * the level ends it too, unless the pace over the last STEADY_BEFORE_S
+                                * moved the way that explains it (slower under a high shift) */
 #define RETURN_FRAC 0.6f
 #define STEADY_BEFORE_S 60.0f  /* speed averaged over this long before the jump ... */
 #define STEADY_MPS 0.4f        /* ... differs by at most this from the speed during it */
-#define STOP_MPS 1.0f          /* ... and no step in that time is slower than this (a stop) */
+#define STOP_MPS 1.0f          /* ... and no step in that time is slower than this (a stop); moving at
+                                * this pace is enough (a jog or brisk walk: the bound was MOVING_MPS
+                                * before 2026-12-05, which missed shifts that began at 1.3-1.5 m/s) */
 #define ONSET_S 120.0f         /* HR may rise fast in the first minutes: jumps count after this */
 #define LEVEL_S 30.0f          /* the level before a jump: median over this long */
 #define DROPOUT_MAX_S 300.0f   /* a low segment up to this long is a dropout ... */
@@ -46,22 +53,6 @@
 #define SPIKE_WINDOW_S 30.0f   /* neighbours within this time on each side give the level */
 #define SPIKE_BPM 20.0f        /* a step this far from the neighbours' median ... */
 #define SPIKE_MAX_S 20.0f      /* ... in a run no longer than this is a spike */
-
-const char *hr_issue_name(enum hr_issue r)
-{
-    static const char *names[HRQ_COUNT] = {
-        "trusted", "hr_gap", "pause", "cadence_lock", "lock_on", "dropout", "stuck", "level_shift", "spike",
-    };
-    return (unsigned)r < HRQ_COUNT ? names[r] : "?";
-}
-
-int hr_issue_parse(const char *name)
-{
-    for (int r = 0; r < HRQ_COUNT; r++)
-        if (!strcmp(name, hr_issue_name((enum hr_issue)r)))
-            return r;
-    return -1;
-}
 
 struct hrq {
     const float *hr, *speed, *cad;
@@ -204,7 +195,7 @@ static void rule_stuck(struct hrq *q)
     }
 }
 
-/* The pace does not explain a change of HR in direction dir ending at step k: running with no stop in
+/* The pace does not explain a change of HR in direction dir ending at step k: moving with no stop in
  * the STEADY_BEFORE_S before the change, and the mean speed during the change has not moved the same way
  * as HR by more than STEADY_MPS (HR that falls while the runner speeds up, or rises while the runner
  * slows down, is not the heart's answer to the pace). */
@@ -218,7 +209,17 @@ static int pace_unexplained(const struct hrq *q, int k, int dir)
             return 0;
     float before = mean_speed(q, a, k - lag + 1);
     float during = mean_speed(q, k - lag, k + 1);
-    return before >= MOVING_MPS && during >= MOVING_MPS && (during - before) * (float)dir <= STEADY_MPS;
+    return (during - before) * (float)dir <= STEADY_MPS; /* moving (>= STOP_MPS) all along, see above */
+}
+
+/* The pace moved the same way as a change of HR in direction dir ending at step k, by more than
+ * STEADY_MPS: the mean speed over the JUMP_S of the change against the STEADY_BEFORE_S before it (a
+ * restart after a stop: the heart's own rise, not a sensor that comes back). */
+static int pace_follows(const struct hrq *q, int k, int dir)
+{
+    int lag = steps_of(q, JUMP_S), a = k - lag - steps_of(q, STEADY_BEFORE_S);
+    float before = mean_speed(q, a, k - lag + 1), during = mean_speed(q, k - lag, k + 1);
+    return isfinite(before) && isfinite(during) && (during - before) * (float)dir > STEADY_MPS;
 }
 
 /* The pace around a change ending at step k is steady: it explains no change of HR either way. */
@@ -273,7 +274,8 @@ static int rule_lock_on(struct hrq *q, float *buf)
 }
 
 /* Dropouts and level shifts: a jump at a steady pace away from the level, a segment that stays
- * away, and a return (to the level, or an abrupt opposite jump) within SHIFT_MAX_S. */
+ * away, and a return (to the level, or an abrupt opposite jump, neither of them the pace's doing)
+ * within SHIFT_MAX_S. */
 static void rule_jumps(struct hrq *q, int from, float *buf)
 {
     int lag = steps_of(q, JUMP_S), max_len = steps_of(q, SHIFT_MAX_S);
@@ -292,6 +294,7 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
         int a = k - lag + 1;
         while (a < k && (q->hr[a] - level) * (float)dir < 0.5f * JUMP_BPM)
             a++;
+        float pace0 = mean_speed(q, k - lag - steps_of(q, LEVEL_S), k - lag + 1); /* with the level */
         float back = RETURN_FRAC * fabsf(q->hr[k] - q->hr[k - lag]);
         if (back < RETURN_BPM)
             back = RETURN_BPM;
@@ -301,10 +304,13 @@ static void rule_jumps(struct hrq *q, int from, float *buf)
                 break;
             if (!usable(q, e))
                 continue;
-            /* an abrupt opposite jump ends it anywhere; the level is judged only while running (while
-             * standing the heart leaves the running level by itself) */
-            if ((q->speed[e] >= STOP_MPS && (q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM) ||
-                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back)) {
+            /* an abrupt opposite jump ends it anywhere, unless the pace moved with it (a restart);
+             * the level is judged only while moving (while standing the heart leaves the running level
+             * by itself) at a pace that does not explain the way back (slowing under a high shift) */
+            if ((q->speed[e] >= STOP_MPS && (q->hr[e] - level) * (float)dir < 0.5f * JUMP_BPM &&
+                 !((mean_speed(q, e - steps_of(q, STEADY_BEFORE_S) + 1, e + 1) - pace0) * (float)-dir > STEADY_MPS)) ||
+                (usable(q, e - lag) && (q->hr[e] - q->hr[e - lag]) * (float)dir <= -back &&
+                 !pace_follows(q, e, -dir))) {
                 returned = 1;
                 break;
             }

@@ -367,9 +367,24 @@ static double moving_seconds(const struct series *s)
     return k * (double)s->step;
 }
 
+/* The verdicts an hrcast export stored, step by step, made consistent with the HR as read now: a step
+ * without HR is a pause when stored so, else an hr_gap (the range rule may have masked it); a step with
+ * HR keeps its stored verdict unless that says there was none (then trusted). */
+static void keep_verdicts(const struct workout *w, const float *hr, int n, uint8_t *verdict)
+{
+    for (int i = 0; i < n; i++) {
+        uint8_t v = w->hr_issue[i] < HRQ_COUNT ? w->hr_issue[i] : HRQ_TRUSTED;
+        if (isnan(hr[i]))
+            verdict[i] = v == HRQ_PAUSE ? HRQ_PAUSE : HRQ_HR_GAP;
+        else
+            verdict[i] = v == HRQ_HR_GAP || v == HRQ_PAUSE ? HRQ_TRUSTED : v;
+    }
+}
+
 /* A workout that is already a clean grid of the requested step (hrcast's own Parquet export): keep its
- * values (re-cleaning would interpolate across steps that were masked on purpose); only the range
- * rule and the acceptance rules apply. Returns -2 when the samples are not exactly on that grid. */
+ * values (re-cleaning would interpolate across steps that were masked on purpose) and the HR-quality
+ * verdicts it carries (assessed when it carries none); only the range rule and the acceptance rules
+ * apply. Returns -2 when the samples are not exactly on that grid. */
 static int grid_copy(const struct workout *w, const struct prep_opts *o, struct series *out,
                      enum reject_reason *why, struct prep_stats *st, struct hr_err *e)
 {
@@ -405,7 +420,11 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
     series_finish_grid(out);
     for (int i = 0; i < n; i++)
         out->hr_truth[i] = w->hr_truth[i];
-    hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
+    if (w->has_hr_issue) /* the export's own verdicts, on this very grid: kept as they were stored */
+        keep_verdicts(w, S_HR(out), n, out->hr_issue);
+    else
+        hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, !strcmp(w->hr_sensor, "strap"),
+                          out->hr_issue);
     int valid = series_valid_hr(out), active = n;
     for (int i = 0; i < n; i++) /* a pause on the grid: speed 0 and HR masked (as prep writes it) */
         active -= S_SPEED(out)[i] == 0 && isnan(S_HR(out)[i]);

@@ -91,6 +91,9 @@ static const struct {
     {"grade", "float32", "slope as a fraction (0.05 = 5 % uphill)", 1},
     {"distance", "float32", "cumulative metres", 1},
     {"heart_rate", "float32", "beats per minute; NaN where masked by cleaning (never a target there)", 1},
+    {"hr_issue", "int32",
+     "HR-quality verdict per step: 0 trusted, 1 hr_gap, 2 pause, 3 cadence_lock, 4 lock_on, 5 dropout, 6 stuck, "
+     "7 level_shift, 8 spike (hrcast docs/data.md); null list when not assessed", 1},
 };
 #define N_FEATURES ((int)(sizeof FEATURES / sizeof *FEATURES))
 

@@ -1,6 +1,9 @@
 /* parquet_read.c — Parquet file -> struct workout, one per row (see parquet.h, docs/parquet.md).
  * Finds the columns by top-level name, decodes the needed column chunks of one row group at a time,
- * splits each column into rows with the repetition/definition levels, and maps them to workouts. */
+ * splits each column into rows with the repetition/definition levels, and maps them to workouts.
+ * hrcast's own layout also brings back the stored HR-quality verdicts (list `hr_issue` of enum hr_issue
+ * codes; a null list: none stored). */
+#include "io/hr_issue.h"
 #include "io/parquet/parquet.h"
 #include "io/parquet/parquet_column.h"
 #include "io/parquet/parquet_meta.h"
@@ -12,7 +15,7 @@
 #include <strings.h>
 
 enum role {
-    R_TIME, R_TIMESTAMP, R_HR, R_SPEED, R_SPEED_MS, R_SPEED_KMH, R_ALT, R_DIST, R_LAT, R_LON,
+    R_TIME, R_TIMESTAMP, R_HR, R_SPEED, R_SPEED_MS, R_SPEED_KMH, R_ALT, R_DIST, R_LAT, R_LON, R_ISSUE,
     R_LIST_END, /* roles above are per-sample lists, below per-row scalars */
     R_ID = R_LIST_END, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_COUNT
 };
@@ -28,6 +31,7 @@ static const char *const role_names[R_COUNT][4] = {
     [R_DIST] = {"distance"},
     [R_LAT] = {"latitude", "lat"},
     [R_LON] = {"longitude", "lon", "lng"},
+    [R_ISSUE] = {"hr_issue"},
     [R_ID] = {"id"},
     [R_ATHLETE] = {"athlete", "userId", "user_id"},
     [R_SPORT] = {"sport"},
@@ -246,7 +250,7 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
         start /= (double)c->leaves[c->col[R_START]].ts_div;
 
     int tb = c->col[R_TIME] >= 0 ? R_TIME : c->col[R_TIMESTAMP] >= 0 ? R_TIMESTAMP : R_STEP;
-    static const int chans[] = {R_HR, R_SPEED, R_SPEED_MS, R_SPEED_KMH, R_ALT, R_DIST, R_LAT, R_LON};
+    static const int chans[] = {R_HR, R_SPEED, R_SPEED_MS, R_SPEED_KMH, R_ALT, R_DIST, R_LAT, R_LON, R_ISSUE};
     size_t n = 0;
     if (tb != R_STEP) {
         n = row_len(c, tb, r);
@@ -274,6 +278,16 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
     w->start_time = start;
     if (step > 0 && c->col[R_STEP] >= 0)
         w->grid_step = (float)step; /* hrcast's own layout: already a clean grid */
+    /* the stored verdicts: every value a code of enum hr_issue, else the row is not ours */
+    w->has_hr_issue = c->col[R_ISSUE] >= 0 && row_len(c, R_ISSUE, r) > 0;
+    for (size_t i = 0; w->has_hr_issue && i < n; i++) {
+        double v = row_num(c, R_ISSUE, r, i);
+        if (!(v >= 0 && v < HRQ_COUNT && v == floor(v))) {
+            hr_warn("%s: row %lld: hr_issue[%zu] = %g is not a verdict code 0-%d (docs/parquet.md); row skipped",
+                    c->name, global_row, i, v, HRQ_COUNT - 1);
+            return 0;
+        }
+    }
     int grow = workout_reserve(w, n);
     if (grow)
         return grow;
@@ -306,6 +320,7 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
         w->dist[j] = (float)row_num(c, R_DIST, r, i);
         w->lat[j] = row_num(c, R_LAT, r, i);
         w->lon[j] = row_num(c, R_LON, r, i);
+        w->hr_issue[j] = w->has_hr_issue ? (uint8_t)row_num(c, R_ISSUE, r, i) : HRQ_TRUSTED;
     }
     return 1;
 }

@@ -58,4 +58,11 @@ int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const c
  * that it has none) and return 2. */
 int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete);
 
+/* --bf16 / --int8 of predict, eval and serve: cli_precision_flag records want (LSTM_PREC_BF16 or
+ * LSTM_PREC_INT8) in *prec; both given: one line, -1. cli_set_precision applies *prec to a loaded model:
+ * on failure one line "hrcast CMD: --bf16: reason", returns 2; when warn and bf16 is emulated on this
+ * machine, a one-line warning on stderr (unless --quiet). */
+int cli_precision_flag(const char *cmd, int *prec, int want);
+int cli_set_precision(const char *cmd, struct predictor *p, int prec, const char *path, int warn);
+
 #endif

@@ -18,7 +18,7 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [-o OUT]\n"
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [--bf16|--int8] [-o OUT]\n"
     "\n"
     "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
@@ -84,6 +84,7 @@ int cmd_predict(int argc, char **argv)
                                          {"sample-step", required_argument, 0, 1},
                                          {"inputs", no_argument, 0, 2},
                                          {"int8", no_argument, 0, 3},
+                                         {"bf16", no_argument, 0, 8},
                                          {"athlete", required_argument, 0, 4},
                                          {"gender", required_argument, 0, 5},
                                          {"calibrate", required_argument, 0, 6},
@@ -96,7 +97,7 @@ int cmd_predict(int argc, char **argv)
     char gender = 0;
     struct read_opts ro;
     read_opts_default(&ro);
-    int c, inputs = 0, int8 = 0, rc_athlete;
+    int c, inputs = 0, prec = LSTM_PREC_FP32, rc_athlete;
     float window = 0;
     struct calib_trust trust = {180, 10};
     optind = 1;
@@ -111,7 +112,8 @@ int cmd_predict(int argc, char **argv)
         case 'o': out = optarg; break;
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
         case 2: inputs = 1; break;
-        case 3: int8 = 1; break;
+        case 3: if (cli_precision_flag("predict", &prec, LSTM_PREC_INT8)) return 2; break;
+        case 8: if (cli_precision_flag("predict", &prec, LSTM_PREC_BF16)) return 2; break;
         case 6: if (cli_calib_window("predict", optarg, &window)) return 2; break;
         case 7: if (cli_calib_trust("predict", optarg, &trust)) return 2; break;
         case 4: athlete = optarg; break;
@@ -144,8 +146,7 @@ int cmd_predict(int argc, char **argv)
         predictor_free(&p);
         return rc_athlete;
     }
-    if (int8 && predictor_set_int8(&p, 1, argv[optind], &e)) {
-        fprintf(stderr, "hrcast predict: --int8: %s\n", e.msg);
+    if (cli_set_precision("predict", &p, prec, argv[optind], 1)) {
         predictor_free(&p);
         return 2;
     }

@@ -10,19 +10,11 @@
  * same k order from zero as the AVX2 body's, so the two give the same bytes. */
 #include "nn/isa.h"
 #include "nn/kernels.h"
+#include "nn/tile.h"
 #include <string.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
-#endif
-
-#define NR 16
-#define INLINE static inline __attribute__((always_inline))
-/* full unrolling of the register-tile loops (constant trip counts after inlining) */
-#ifdef __clang__
-#define UNROLL _Pragma("unroll")
-#else
-#define UNROLL _Pragma("GCC unroll 16")
 #endif
 
 size_t nn_pack_floats(int K, int N) { return (size_t)((N + NR - 1) / NR) * NR * (size_t)K; }
@@ -223,7 +215,7 @@ UNROLL
 UNROLL
     for (int q = 0; q < NP; q++) {
         int nv = ncols - q * NR;
-        __mmask16 m = nv >= NR ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
+        __mmask16 m = nn_tail_mask(nv);
 UNROLL
         for (int r = 0; r < MR; r++) {
             float *c = C + (size_t)r * ldc + (size_t)q * NR;

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "data/filekind.h"
 #include "nn/lstm.h"
+#include "nn/par.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "io/limits.h"
@@ -380,5 +381,22 @@ int cli_set_precision(const char *cmd, struct predictor *p, int prec, const char
     if (warn && hr_log_get_level() >= HR_LOG_WARN && predictor_precision_emulated(prec, why, sizeof why))
         fprintf(stderr, "hrcast %s: warning: %s: %s; its products are emulated in FP32 (slower, the same results "
                 "within rounding)\n", cmd, flag, why);
+    return 0;
+}
+
+int cli_threads(const char *cmd, const char *text, int *out)
+{
+    if (!strcmp(text, "auto")) {
+        *out = nn_threads_auto();
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < 1 || v > 256) {
+        fprintf(stderr, "hrcast %s: --threads: '%s' is not auto or an integer in [1, 256]\n", cmd, text);
+        return -1;
+    }
+    *out = (int)v;
     return 0;
 }

@@ -13,6 +13,9 @@
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out);
 int cli_int(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out);
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+/* --threads of train and finetune: "auto" (nn_threads_auto(): the CPUs this process may use, at most 8) or
+ * 1..256; on error one line and -1. */
+int cli_threads(const char *cmd, const char *text, int *out);
 /* The program as the user invoked it, for hints that must run when pasted: argv[0] when it holds a '/'
  * (e.g. build/hrcast, not on PATH), else "hrcast". main() sets it once. */
 void cli_set_program(const char *argv0);

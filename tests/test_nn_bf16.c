@@ -1,7 +1,8 @@
 /* test_nn_bf16.c — the bf16 inference path: the float -> bf16 conversion (round to nearest even, denormals
  * to zero, NaN kept) in its portable and vcvtne2ps2bf16 bodies; the BF16 product (gemm_bf16.c) against a
  * double-precision reference on the same bf16 operands and within the bf16 rounding bound of the FP32
- * product, its vdpbf16ps body against the portable emulation (HRCAST_ISA=portable's path); and
+ * product, its vdpbf16ps body against the portable emulation (HRCAST_ISA=portable's path), the AVX2
+ * emulation equal to the portable one byte for byte; and
  * lstm_infer_lowp(bf16) close to lstm_infer, closer than int8 on the same model, with the NaN padding,
  * independent of threads, row blocks and chunking, and the same (within rounding) on the emulated path. */
 #include <setjmp.h>
@@ -94,6 +95,15 @@ static void check_gemm(int M, int N, int K, struct nn_rng *r, double *native_vs_
     nn_force_portable(0);
     if (memcmp(Ca, Cp, sizeof(float) * (size_t)M * N))
         *bitwise = 0;
+    if (nn_isa_cpu_has(NN_ISA_AVX2)) { /* the AVX2 emulation: the portable body's bytes */
+        float *Cv = malloc(sizeof(float) * (size_t)M * N);
+        memcpy(Cv, C0, sizeof(float) * (size_t)M * N);
+        assert_int_equal(nn_isa_set(NN_ISA_AVX2), 0);
+        nn_bf16_gemm(M, N, K, A, Kp, P, Cv, N);
+        nn_isa_reset();
+        assert_memory_equal(Cv, Cp, sizeof(float) * (size_t)M * N);
+        free(Cv);
+    }
     for (int m = 0; m < M; m++)
         for (int n = 0; n < N; n++) {
             double same = 0, exact = 0, sum_abs = 0;

@@ -379,7 +379,7 @@ int cli_set_precision(const char *cmd, struct predictor *p, int prec, const char
     }
     char why[160];
     if (warn && hr_log_get_level() >= HR_LOG_WARN && predictor_precision_emulated(prec, why, sizeof why))
-        fprintf(stderr, "hrcast %s: warning: %s: %s; its products are emulated in FP32 (slower, the same results "
+        fprintf(stderr, "hrcast %s: warning: %s: %s; its products are emulated in FP32 (no faster than FP32, the same results "
                 "within rounding)\n", cmd, flag, why);
     return 0;
 }

@@ -5,7 +5,9 @@
  * acc += a[2i] w[2i]). A product of two bf16 values is exact in FP32, so each of those steps is one FP32
  * rounding; the portable body performs the same two additions in the same order from zero, so it gives
  * the native body's numbers (bitwise where the CPU follows Intel's definition; tests/test_nn_bf16.c holds
- * the two within a tight bound and reports whether they were equal). Also the float -> bf16 conversion
+ * the two within a tight bound and reports whether they were equal). Where the CPU lacks AVX512_BF16 (or
+ * HRCAST_ISA picks avx2), an AVX2 body emulates the products with FMAs on the bf16 values widened to FP32:
+ * the portable body's bytes, 4-row x 16-column tiles. Also the float -> bf16 conversion
  * (round to nearest even, denormals to signed zero, as vcvtne2ps2bf16 does) of weights and activations. */
 #include "nn/isa.h"
 #include "nn/kernels.h"
@@ -93,6 +95,62 @@ static void bf16_base(int M, int N, int K, const uint16_t *A, int lda, const uin
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/* ---- the emulation in AVX2 (a CPU without AVX512_BF16, or HRCAST_ISA=avx2): a 32-bit lane holds one output
+ * column's pair, so its even element is the lane shifted up 16 bits and its odd one the lane's top half;
+ * each product is exact, so an FMA adds it with the one rounding of the portable body's addition ---- */
+#define BE_MR 4
+
+/* MR rows (<= BE_MR) x one 16-column panel */
+AVX2 INLINE void be_tile(const int MR, int Kp, const uint16_t *A, int lda, const uint16_t *pp, float *C, int ldc, int nv)
+{
+    const __m256i top = _mm256_set1_epi32((int)0xffff0000u);
+    __m256 lo[BE_MR], hi[BE_MR];
+UNROLL
+    for (int r = 0; r < MR; r++)
+        lo[r] = hi[r] = _mm256_setzero_ps();
+    for (int k = 0; k < Kp; k += KG) {
+        __m256i wl = _mm256_loadu_si256((const __m256i *)(pp + (size_t)k * NR));
+        __m256i wh = _mm256_loadu_si256((const __m256i *)(pp + (size_t)k * NR + NR));
+        __m256 el = _mm256_castsi256_ps(_mm256_slli_epi32(wl, 16)), ol = _mm256_castsi256_ps(_mm256_and_si256(wl, top));
+        __m256 eh = _mm256_castsi256_ps(_mm256_slli_epi32(wh, 16)), oh = _mm256_castsi256_ps(_mm256_and_si256(wh, top));
+UNROLL
+        for (int r = 0; r < MR; r++) {
+            int32_t pair;
+            memcpy(&pair, A + (size_t)r * lda + k, sizeof pair);
+            __m256i a2 = _mm256_set1_epi32(pair);
+            __m256 a1 = _mm256_castsi256_ps(_mm256_and_si256(a2, top)), a0 = _mm256_castsi256_ps(_mm256_slli_epi32(a2, 16));
+            lo[r] = _mm256_fmadd_ps(a0, el, _mm256_fmadd_ps(a1, ol, lo[r]));
+            hi[r] = _mm256_fmadd_ps(a0, eh, _mm256_fmadd_ps(a1, oh, hi[r]));
+        }
+    }
+UNROLL
+    for (int r = 0; r < MR; r++)
+        nn_avx2_add_row(C + (size_t)r * ldc, lo[r], hi[r], nv);
+}
+
+AVX2 static void bf16_emul_avx2(int M, int N, int K, const uint16_t *A, int lda, const uint16_t *P, float *C, int ldc)
+{
+    int Kp = nn_bf16_kpad(K), np = (N + NR - 1) / NR, r = 0;
+    size_t ps = (size_t)Kp * NR;
+    for (; r + BE_MR <= M; r += BE_MR)
+        for (int p = 0; p < np; p++)
+            be_tile(BE_MR, Kp, A + (size_t)r * lda, lda, P + p * ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
+                    N - p * NR < NR ? N - p * NR : NR);
+    for (int p = 0; p < np && r < M; p++) {
+        const uint16_t *a = A + (size_t)r * lda, *pp = P + p * ps;
+        float *c = C + (size_t)r * ldc + (size_t)p * NR;
+        int nv = N - p * NR < NR ? N - p * NR : NR;
+        switch (M - r) {
+        case 3: be_tile(3, Kp, a, lda, pp, c, ldc, nv); break;
+        case 2: be_tile(2, Kp, a, lda, pp, c, ldc, nv); break;
+        default: be_tile(1, Kp, a, lda, pp, c, ldc, nv); break;
+        }
+    }
+}
+
+/* ---- vdpbf16ps ---- */
 #define BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,avx2,fma")))
 #define BZ_MR 8
 #define BZ_NP 2
@@ -205,6 +263,10 @@ void nn_bf16_gemm(int M, int N, int K, const uint16_t *A, int lda, const uint16_
 #if HAVE_BF16_NATIVE
     if (nn_isa_bf16()) {
         bf16_native(M, N, K, A, lda, P, C, ldc);
+        return;
+    }
+    if (nn_isa_active() != NN_ISA_PORTABLE) { /* AVX2, or AVX-512 without AVX512_BF16 */
+        bf16_emul_avx2(M, N, K, A, lda, P, C, ldc);
         return;
     }
 #endif

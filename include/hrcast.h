@@ -50,7 +50,7 @@ HRCAST_EXPORT const char *hrcast_model_card(const hrcast_model *m);
  * bfloat16 with FP32 sums (vdpbf16ps on a CPU with AVX512_BF16, else emulated in FP32 with the same
  * numbers, slower); INT8, 8-bit integer products. BF16 and INT8 are faster and within a few hundredths
  * of a bpm of FP32 on average. Returns 0, or -1 with err for BF16/INT8 on other kinds of model (FP32 is
- * accepted by every model) or an unknown value. */
+ * accepted by every model) or an unknown value. Applies to hrcast_predict_*; streams step in FP32. */
 enum { HRCAST_PRECISION_FP32 = 0, HRCAST_PRECISION_BF16 = 1, HRCAST_PRECISION_INT8 = 2 };
 HRCAST_EXPORT int hrcast_model_set_precision(hrcast_model *m, int precision, char *err, size_t errlen);
 /* 1 when BF16 products run natively here (vdpbf16ps), 0 when they are emulated. */

@@ -1,9 +1,9 @@
 /* eval.c — `hrcast eval MODEL DATASET`: honest metrics on a stored split, with baselines, and the
  * report (metrics.json, metrics.md, figures, report.html) with -o DIR. */
 #include "cli/cliutil.h"
-#include "nn/lstm.h"
 #include "cli/commands.h"
 #include "cli/eval_calibrate.h"
+#include "nn/lstm.h"
 #include "eval/baselines.h"
 #include "eval/eval_output.h"
 #include "eval/seen.h"

@@ -260,9 +260,9 @@ int cmd_serve(int argc, char **argv)
     char named[NI_MAXHOST + 8] = "";
     if (strcmp(asked_host, o.host))
         snprintf(named, sizeof named, " (%s)", asked_host);
+    const char *precision = prec == LSTM_PREC_BF16 ? ", bf16" : prec == LSTM_PREC_INT8 ? ", int8" : "";
     fprintf(stderr, "hrcast serve: model %s (%s%s, step %g s); listening on http://%s:%d/%s (Ctrl-C stops)\n",
-            model, preds[0].kind,
-            prec == LSTM_PREC_BF16 ? ", bf16" : prec == LSTM_PREC_INT8 ? ", int8" : "", (double)preds[0].step, hostbuf, serve_port(s), named);
+            model, preds[0].kind, precision, (double)preds[0].step, hostbuf, serve_port(s), named);
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "hrcast serve: %s, finishing requests in flight and stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");

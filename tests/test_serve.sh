@@ -111,7 +111,7 @@ check "--bf16 --int8: exit 2, one line" '"$BIN" serve --model $tmp/physio.safete
   "$BIN" train "$tmp/s.hrd" -o "$tmp/lstm.safetensors" --hidden 8 --epochs 1 --batch 2 -q 2>/dev/null
 serve_predict() { # model, extra flag -> the predicted HR array of a fixed 6-step run
   "$BIN" serve --model "$1" --port 0 ${2:-} 2>$tmp/llog & local p2=$!
-  for _ in $(seq 50); do grep -qs listening $tmp/llog && break; sleep 0.1; done
+  for _ in $(seq 200); do grep -qs listening $tmp/llog && break; sleep 0.1; done # slow under ASan and load
   local p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/llog)
   curl -s -H "Content-Type: application/json" -d "{\"speed\":[2,3,3.5,3.5,4,4],\"step\":10}" http://127.0.0.1:$p/api/predict
   kill $p2; wait $p2 2>/dev/null

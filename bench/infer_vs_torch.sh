@@ -9,7 +9,7 @@
 # each figure with the load average.
 # Env: as bench/train_vs_torch.sh (ITERS 7 here, ROUNDS, THREADS); INT8=0 skips the int8 passes, BF16=0
 # the bf16 ones. Each pass ends in lines a script can read, e.g.
-#   inferbf16 threads=1  hrcast 40.1 ms  torch infer 650.0 ms  ratio torch/hrcast 16.21x
+#   inferbf16 threads=1  hrcast X ms  torch infer Y ms  ratio torch/hrcast Zx
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pass() {

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """torch_train.py — the PyTorch peer of train_bench.c: same model, data sizes, masked MSE, clip 1.0,
-Adam; or inference under no_grad; or (infer8) inference of the model after PyTorch's dynamic int8
+Adam; or inference under no_grad; or (inferbf16) inference with the model and inputs in bfloat16; or
+(infer8) inference of the model after PyTorch's dynamic int8
 quantization (torch.quantization.quantize_dynamic of the LSTM and the head, qint8 weights).
 Prints "torch <mode> threads=N median_ms=X".
-Usage: torch_train.py [train|infer|infer8] threads iters warmup [B T]"""
+Usage: torch_train.py [train|infer|infer8|inferbf16] threads iters warmup [B T]"""
 import sys
 import time
 
@@ -30,8 +31,11 @@ class Net(torch.nn.Module):
 net = Net()
 if mode == "infer8":
     net = torch.quantization.quantize_dynamic(net.eval(), {torch.nn.LSTM, torch.nn.Linear}, dtype=torch.qint8)
+dtype = torch.float32
+if mode == "inferbf16":  # the model and its inputs in bfloat16 (PyTorch's own bf16 CPU path)
+    net, dtype = net.to(torch.bfloat16), torch.bfloat16
 opt = torch.optim.Adam(net.parameters(), lr=1e-3) if mode == "train" else None
-x = torch.rand(B, T, 14) - 0.5
+x = (torch.rand(B, T, 14) - 0.5).to(dtype)
 y = torch.rand(B, T)
 m = (torch.rand(B, T) > 0.1).float()
 times = []

@@ -5,9 +5,11 @@
  * 3x that (backward = two products per forward one). Mode sgemm: OpenBLAS cblas_sgemm alone on the
  * gate shapes, "sgemm threads=N recurrent_gflops=G input_gflops=G" (M=B, N=4H, K=H: one time step's
  * recurrent product; M=B*T, N=4H, K=H: a layer's input projection over the whole sequence).
- * Mode infer8: the int8 inference forward (lstm_infer_q8), the same FLOP count (products done in
- * 8-bit integers count as their FP32 equivalents).
- * Usage: train_bench [train|infer|infer8|sgemm] threads iters warmup [B T] */
+ * Mode infer8: the int8 inference forward (lstm_infer_q8, weights packed in every call), the same FLOP
+ * count (products done in 8-bit integers count as their FP32 equivalents). Mode inferbf16: the bf16
+ * forward (lstm_infer_lowp; weights packed once before the timing, as a loaded model has them; on a CPU
+ * without AVX512_BF16 the emulated products), FLOP counted the same way.
+ * Usage: train_bench [train|infer|infer8|inferbf16|sgemm] threads iters warmup [B T] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,11 @@ int main(int argc, char **argv)
     }
     struct nn_loss loss = {NN_LOSS_MSE, 1};
     double *ms = malloc(sizeof(double) * (size_t)(iters + warm));
+    struct lstm_lowp *bf = strcmp(mode, "inferbf16") == 0 ? lstm_lowp_prepare(&m, LSTM_PREC_BF16, &e) : NULL;
+    if (strcmp(mode, "inferbf16") == 0 && !bf) {
+        fprintf(stderr, "train_bench: %s\n", e.msg);
+        return 1;
+    }
     for (int it = 0; it < iters + warm; it++) {
         double t0 = now_ms();
         if (strcmp(mode, "train") == 0) {
@@ -100,6 +107,8 @@ int main(int argc, char **argv)
             nn_adam_step(&a, m.params, m.grads);
         } else if (strcmp(mode, "infer8") == 0) {
             lstm_infer_q8(&m, NULL, x, NULL, B, T, out, &e);
+        } else if (bf) {
+            lstm_infer_lowp(&m, bf, x, NULL, B, T, out, &e);
         } else {
             lstm_infer(&m, x, NULL, B, T, out, &e);
         }

@@ -46,8 +46,16 @@ HRCAST_EXPORT const char *hrcast_model_kind(const hrcast_model *m);
 HRCAST_EXPORT float hrcast_model_step(const hrcast_model *m);
 /* The model card (metadata) as a JSON text owned by the model. */
 HRCAST_EXPORT const char *hrcast_model_card(const hrcast_model *m);
-/* LSTM models: predict with 8-bit integer products (on = 1: faster, within a few tenths of a bpm of
- * FP32) or in FP32 (on = 0, the default). Returns 0, or -1 with err for other kinds of model. */
+/* The arithmetic of an LSTM's predictions (docs/performance.md): FP32 (the default); BF16, the products in
+ * bfloat16 with FP32 sums (vdpbf16ps on a CPU with AVX512_BF16, else emulated in FP32 with the same
+ * numbers, slower); INT8, 8-bit integer products. BF16 and INT8 are faster and within a few hundredths
+ * of a bpm of FP32 on average. Returns 0, or -1 with err for BF16/INT8 on other kinds of model (FP32 is
+ * accepted by every model) or an unknown value. Applies to hrcast_predict_*; streams step in FP32. */
+enum { HRCAST_PRECISION_FP32 = 0, HRCAST_PRECISION_BF16 = 1, HRCAST_PRECISION_INT8 = 2 };
+HRCAST_EXPORT int hrcast_model_set_precision(hrcast_model *m, int precision, char *err, size_t errlen);
+/* 1 when BF16 products run natively here (vdpbf16ps), 0 when they are emulated. */
+HRCAST_EXPORT int hrcast_bf16_native(void);
+/* = hrcast_model_set_precision(m, on ? HRCAST_PRECISION_INT8 : HRCAST_PRECISION_FP32, ...) */
 HRCAST_EXPORT int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen);
 
 /* A planned or recorded run given as arrays sampled every step_s seconds (altitude may be NULL; gender

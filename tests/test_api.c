@@ -63,6 +63,12 @@ static void test_load_errors(void **state)
     assert_non_null(m);
     assert_int_equal(hrcast_model_set_int8(m, 1, err, sizeof err), -1); /* physio: no int8 forward */
     assert_non_null(strstr(err, "int8 inference applies to LSTM models; this is a physio model"));
+    assert_int_equal(hrcast_model_set_precision(m, HRCAST_PRECISION_BF16, err, sizeof err), -1);
+    assert_non_null(strstr(err, "bf16 inference applies to LSTM models; this is a physio model"));
+    assert_int_equal(hrcast_model_set_precision(m, 7, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown precision 7"));
+    assert_int_equal(hrcast_model_set_precision(m, HRCAST_PRECISION_FP32, err, sizeof err), 0); /* any model */
+    assert_true(hrcast_bf16_native() == 0 || hrcast_bf16_native() == 1);
     hrcast_model_free(m);
 }
 

@@ -67,16 +67,36 @@ for k in a:
 # --- simulate -> train -> predict -> eval -> pictures
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --hidden 8 --epochs 2 --batch 4 -q
 check "train writes a model and a log" '[ -s $tmp/m.safetensors ] && [ $(wc -l < $tmp/m.safetensors.log.jsonl) = 2 ]'
+# --threads: auto by default (the CPUs this process may use, at most 8), recorded in the model card; the same seed
+# and thread count give the same bytes
+auto_threads=$(py "import os; print(min(len(os.sched_getaffinity(0)), 8))")
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/m2.safetensors" --hidden 8 --epochs 2 --batch 4 -q
+"$BIN" train "$tmp/sim.hrd" -o "$tmp/m3.safetensors" --hidden 8 --epochs 2 --batch 4 --threads auto -q
+check "train --threads auto is the default: the same bytes twice" 'cmp -s $tmp/m.safetensors $tmp/m2.safetensors && cmp -s $tmp/m.safetensors $tmp/m3.safetensors'
+check "train: the card records the auto thread count ($auto_threads)" 'py "import json, struct; b=open(\"$tmp/m.safetensors\",\"rb\").read(); n=struct.unpack(\"<Q\", b[:8])[0]; t=json.loads(json.loads(b[8:8+n])[\"__metadata__\"][\"model\"])[\"training\"]; assert t[\"threads\"] == $auto_threads, t[\"threads\"]"'
+for th in 1 2; do
+  "$BIN" train "$tmp/sim.hrd" -o "$tmp/t$th-a.safetensors" --hidden 8 --epochs 1 --batch 16 --threads $th -q
+  "$BIN" train "$tmp/sim.hrd" -o "$tmp/t$th-b.safetensors" --hidden 8 --epochs 1 --batch 16 --threads $th -q
+  check "train --threads $th: the same seed gives the same bytes" 'cmp -s $tmp/t$th-a.safetensors $tmp/t$th-b.safetensors'
+done
+check "train --threads x: exit 2, one line naming auto" '"$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors --threads x 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "is not auto or an integer in \[1, 256\]" $tmp/e'
+check "finetune --threads 0: exit 2, one line" '"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o $tmp/x.safetensors --threads 0 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q -- "--threads: .0. is not auto" $tmp/e'
 "$BIN" predict "$tmp/m.safetensors" "$fit" > "$tmp/pred.csv" 2>"$tmp/pred.err"
 check "predict csv: header and rows" 'head -1 $tmp/pred.csv | grep -q "hr_pred_bpm" && [ $(wc -l < $tmp/pred.csv) -gt 10 ]'
 check "predict: summary line with MAE" 'grep -q "MAE" $tmp/pred.err'
 check "predict json parses" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json -q | py "import json,sys; d=json.load(sys.stdin); assert len(d[\"workouts\"][0][\"hr_pred\"]) > 10"'
 check "predict of a garbage model: clear error" '"$BIN" predict "$fit" "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "safetensors\|model" $tmp/e'
 check "predict --int8: every step within 1 bpm of FP32, not all equal" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json --inputs -q > $tmp/p32.json && "$BIN" predict "$tmp/m.safetensors" "$fit" --format json --inputs --int8 -q > $tmp/p8.json && py "import json; a=json.load(open(\"$tmp/p32.json\"))[\"workouts\"][0][\"hr_pred\"]; b=json.load(open(\"$tmp/p8.json\"))[\"workouts\"][0][\"hr_pred\"]; d=[abs(x-y) for x,y in zip(a,b)]; assert len(a)==len(b)>10 and max(d)<1 and max(d)>0, max(d)"'
+check "predict --bf16: within 0.5 bpm of FP32, not all equal, closer than --int8" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json --inputs --bf16 -q > $tmp/pb.json && py "import json; l=lambda f: json.load(open(f))[\"workouts\"][0][\"hr_pred\"]; a, b, q = l(\"$tmp/p32.json\"), l(\"$tmp/pb.json\"), l(\"$tmp/p8.json\"); d=[abs(x-y) for x,y in zip(a,b)]; d8=[abs(x-y) for x,y in zip(a,q)]; assert len(a)==len(b)>10 and max(d)<0.5 and max(d)>0 and sum(d) < sum(d8), (max(d), sum(d), sum(d8))"'
+check "predict --bf16 under HRCAST_ISA=portable: one warning line, the same predictions within 1e-3 bpm" 'HRCAST_ISA=portable "$BIN" predict "$tmp/m.safetensors" "$fit" --format json --inputs --bf16 > $tmp/pbp.json 2>$tmp/e && [ $(grep -c "warning: --bf16: the portable kernel path (HRCAST_ISA) has no BF16 products; its products are emulated in FP32" $tmp/e) = 1 ] && py "import json; l=lambda f: json.load(open(f))[\"workouts\"][0][\"hr_pred\"]; a, b = l(\"$tmp/pb.json\"), l(\"$tmp/pbp.json\"); assert len(a)==len(b)>10 and max(abs(x-y) for x,y in zip(a,b)) < 1e-3"'
+check "predict --bf16 -q under HRCAST_ISA=portable: no warning" 'HRCAST_ISA=portable "$BIN" predict "$tmp/m.safetensors" "$fit" --bf16 -q 2>$tmp/e >/dev/null && [ ! -s $tmp/e ]'
+check "predict --bf16 --int8: exit 2, one line" '"$BIN" predict "$tmp/m.safetensors" "$fit" --bf16 --int8 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q -- "--bf16 and --int8 exclude each other" $tmp/e'
 "$BIN" fit-physio "$tmp/sim.hrd" -o "$tmp/phys.safetensors" -q 2>/dev/null
 check "--int8 with a physio model: exit 2, one line saying why" '"$BIN" predict "$tmp/phys.safetensors" "$fit" --int8 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "int8 inference applies to LSTM models; this is a physio model" $tmp/e'
 "$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --baselines --json -q > "$tmp/ev.json" 2>/dev/null
 check "eval --json: mae, rmse, workouts, steps, baselines" 'py "import json; d=json.load(open(\"$tmp/ev.json\")); assert all(k in d for k in (\"mae\",\"rmse\",\"workouts\",\"steps\")); assert set(d[\"baselines\"]) == {\"constant\",\"physio\"}; assert all(\"mae\" in v and \"rmse\" in v for v in d[\"baselines\"].values())"'
+check "--bf16 with a physio model: exit 2, one line saying why" '"$BIN" predict "$tmp/phys.safetensors" "$fit" --bf16 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "bf16 inference applies to LSTM models; this is a physio model" $tmp/e'
+check "eval --bf16: MAE within 0.1 bpm of FP32" '"$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --json --bf16 -q > $tmp/evb.json 2>/dev/null && py "import json; a=json.load(open(\"$tmp/ev.json\"))[\"mae\"]; b=json.load(open(\"$tmp/evb.json\"))[\"mae\"]; assert abs(a-b) < 0.1, (a, b)"'
 check "eval --int8: MAE within 0.5 bpm of FP32" '"$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --json --int8 -q > $tmp/ev8.json 2>/dev/null && py "import json; a=json.load(open(\"$tmp/ev.json\"))[\"mae\"]; b=json.load(open(\"$tmp/ev8.json\"))[\"mae\"]; assert abs(a-b) < 0.5, (a, b)"'
 check "plot png" '"$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.png -q 2>/dev/null; [ "$(head -c 4 $tmp/p.png | tail -c 3)" = PNG ]'
 check "plot svg" '"$BIN" plot "$tmp/m.safetensors" "$fit" -o $tmp/p.svg 2>/dev/null; grep -q "<svg" $tmp/p.svg'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_isa.sh — HRCAST_ISA as a user meets it: an unknown name or a path this CPU lacks (read from
 # /proc/cpuinfo) is one line and exit 2; on every path the CPU has, training twice with the same seed
-# writes the same bytes, and one model's predictions agree across paths to 1e-3 bpm.
+# writes the same bytes, and one model's predictions agree across paths to 1e-3 bpm, in FP32 and with --bf16
+# (native vdpbf16ps on avx512 where the CPU has AVX512_BF16, emulated on the other paths).
 # Usage: tests/test_isa.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -34,9 +35,13 @@ for p in "${paths[@]}"; do
   done
   check "$p: same seed, same model bytes" 'cmp -s "$tmp/$p-1.safetensors" "$tmp/$p-2.safetensors"'
   HRCAST_ISA=$p "$BIN" predict "$tmp/portable-1.safetensors" "$tmp/sim.hrd" --format json -q -o "$tmp/pred-$p.json"
+  # --bf16: vdpbf16ps on the avx512 path of a CPU with AVX512_BF16, emulated in FP32 on the others
+  HRCAST_ISA=$p "$BIN" predict "$tmp/portable-1.safetensors" "$tmp/sim.hrd" --format json --bf16 -q -o "$tmp/predbf16-$p.json"
 done
-for p in "${paths[@]:1}"; do
-  check "$p: predictions within 1e-3 bpm of portable" 'python3 - "$tmp/pred-portable.json" "$tmp/pred-$p.json" <<PY
+for pp in "${paths[@]:1}" ${paths[@]/#/bf16-}; do
+  p=${pp#bf16-}; pre=pred; [ "$pp" = "$p" ] || pre=predbf16
+  [ "$pp" = bf16-portable ] && continue
+  check "$pp: predictions within 1e-3 bpm of portable" 'python3 - "$tmp/$pre-portable.json" "$tmp/$pre-$p.json" <<PY
 import json, math, sys
 def nums(x):
     if isinstance(x, (int, float)) and not isinstance(x, bool): yield float(x)

@@ -21,7 +21,8 @@ ok() { echo "ok: $1"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 "$BIN" simulate --athletes 6 --workouts 4 --seed 3 -q -o "$tmp/d.hrd" || { bad "simulate"; echo "mpi: $pass passed, $((fail)) failed"; exit 1; }
-args=(--hidden 16 --layers 2 --dropout 0 --batch 7 --epochs 2 --max-len 200 --seed 5 -q)
+# threads pinned: the default (auto) counts the CPUs each process may use, and mpirun binds ranks to cores
+args=(--hidden 16 --layers 2 --dropout 0 --batch 7 --epochs 2 --max-len 200 --seed 5 --threads 1 -q)
 "$BIN" train "$tmp/d.hrd" -o "$tmp/one.safetensors" "${args[@]}" || bad "single-process train"
 mpirun --oversubscribe -np 2 "$MPIBIN" train "$tmp/d.hrd" -o "$tmp/two.safetensors" "${args[@]}" \
   >"$tmp/mpi.log" 2>&1 || { bad "mpirun -np 2 train"; cat "$tmp/mpi.log"; }

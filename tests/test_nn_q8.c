@@ -3,9 +3,9 @@
  * independent integer recomputation; 8-bit activations (AVX512_VNNI) bring lstm_infer_q8 closer to
  * FP32 than 7-bit ones; the
  * product is within the quantization bound of the exact FP32 one; lstm_infer_q8 stays close to
- * lstm_infer (and far closer than a wrong packing would), keeps the NaN padding, and its outputs do
- * not depend on the thread count, the row block, the time chunking or on weights prepared once
- * (lstm_q8_prepare) vs packed per call. */
+ * lstm_infer (and far closer than a wrong packing would). That its outputs keep the NaN padding and do
+ * not depend on the thread count, the row block, the time chunking or on weights prepared once vs packed
+ * per call: tests/test_nn_bf16.c, for both low precisions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 #include "nn/kernels.h"
 #include "nn/lstm.h"
 #include "nn/par.h"
+#include "lowp_models.h"
 
 static float frand(struct nn_rng *r, float lo, float hi) { return lo + (hi - lo) * nn_rng_unif(r); }
 
@@ -144,35 +145,6 @@ static void test_gemm(void **state)
                     check_gemm(Ms[a], Ns[b], Ks[c], &r, bits);
 }
 
-/* a model with weights large enough that gates saturate sometimes, as trained ones do */
-static void make_model(struct lstm_model *m, int F, int H, int O, uint64_t seed)
-{
-    struct lstm_cfg cfg = {F, H, 2, O, 0};
-    struct hr_err e;
-    assert_int_equal(lstm_model_init(m, &cfg, seed, &e), 0);
-    for (size_t i = 0; i < m->n_params; i++)
-        m->params[i] *= 2.0f;
-}
-
-static float *make_inputs(int B, int T, int F, uint64_t seed)
-{
-    struct nn_rng r;
-    nn_rng_seed(&r, seed);
-    float *x = malloc(sizeof(float) * (size_t)B * T * F);
-    for (size_t i = 0; i < (size_t)B * T * F; i++)
-        x[i] = frand(&r, -2, 2);
-    return x;
-}
-
-/* max |a - b| over positions, NaN required at the same places (INFINITY where not) */
-static double max_abs(const float *a, const float *b, size_t n)
-{
-    double worst = 0;
-    for (size_t i = 0; i < n; i++)
-        worst = isnan(a[i]) != isnan(b[i]) ? INFINITY : isnan(a[i]) ? worst : fmax(worst, fabs((double)a[i] - b[i]));
-    return worst;
-}
-
 /* int8 inference with 8-bit activations (AVX-512 + VNNI) vs 7-bit (the AVX2 path) against FP32 on the
  * reference shape: the extra bit halves the activation error, so the outputs move closer to FP32 */
 static double q8_error(int path, const float *x, int B, int T, const float *y, struct lstm_model *m)
@@ -202,8 +174,8 @@ static void test_vnni_8bit_closer(void **state)
     enum { B = 7, T = 120, F = 14, H = 128 };
     struct lstm_model m;
     struct hr_err e;
-    make_model(&m, F, H, 1, 21);
-    float *x = make_inputs(B, T, F, 22), *y = malloc(sizeof(float) * B * T);
+    lowp_make_model(&m, F, H, 1, 21);
+    float *x = lowp_make_inputs(B, T, F, 22), *y = malloc(sizeof(float) * B * T);
     assert_int_equal(lstm_infer(&m, x, NULL, B, T, y, &e), 0);
     double e7 = q8_error(NN_ISA_AVX2, x, B, T, y, &m), e8 = q8_error(NN_ISA_AVX512, x, B, T, y, &m);
     printf("int8 vs fp32, mean |dy|: 7-bit activations %.5f, 8-bit (VNNI) %.5f\n", e7, e8);
@@ -216,13 +188,13 @@ static void check_close(int F, int H, int O, int B, int T, const int *lens)
 {
     struct lstm_model m;
     struct hr_err e;
-    make_model(&m, F, H, O, 21);
-    float *x = make_inputs(B, T, F, 22);
+    lowp_make_model(&m, F, H, O, 21);
+    float *x = lowp_make_inputs(B, T, F, 22);
     size_t n = (size_t)B * T * O;
     float *y = malloc(n * sizeof(float)), *yq = malloc(n * sizeof(float)), *yw = malloc(n * sizeof(float));
     assert_int_equal(lstm_infer(&m, x, lens, B, T, y, &e), 0);
     assert_int_equal(lstm_infer_q8(&m, NULL, x, lens, B, T, yq, &e), 0);
-    double d = max_abs(yq, y, n), spread = 0;
+    double d = lowp_diff(yq, y, n, NULL), spread = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(y[i]))
             spread = fmax(spread, fabs(y[i]));
@@ -230,10 +202,10 @@ static void check_close(int F, int H, int O, int B, int T, const int *lens)
      * the same model with W_hh of layer 1 shifted by one row stands for that */
     memcpy(yw, yq, n * sizeof(float));
     struct lstm_model bad;
-    make_model(&bad, F, H, O, 21);
+    lowp_make_model(&bad, F, H, O, 21);
     memmove(bad.p[1].w_hh, bad.p[1].w_hh + H, sizeof(float) * (size_t)(4 * H - 1) * H);
     assert_int_equal(lstm_infer(&bad, x, lens, B, T, yw, &e), 0);
-    double dbad = max_abs(yw, y, n);
+    double dbad = lowp_diff(yw, y, n, NULL);
     printf("int8 vs fp32 F=%d H=%d O=%d B=%d T=%d: max |dy| %.4f (outputs up to %.3f; a shifted W_hh row: %.3f)\n",
            F, H, O, B, T, d, spread, dbad);
     assert_true(d <= 0.05);
@@ -257,39 +229,6 @@ static void test_infer_close_reference_shape(void **state)
     check_close(14, 128, 1, 7, 120, NULL);
 }
 
-/* rows alone = rows in a batch (other block, other chunking) = rows at 2 threads, bytes */
-static void test_infer_rows_threads_chunks(void **state)
-{
-    (void)state;
-    enum { B = 80, T = 29, F = 5, H = 20 };
-    struct lstm_model m;
-    struct hr_err e;
-    make_model(&m, F, H, 1, 31);
-    float *x = make_inputs(B, T, F, 32);
-    int lens[B];
-    for (int b = 0; b < B; b++)
-        lens[b] = b % 9 == 0 ? T : (b * 7) % (T + 1);
-    float *y1 = malloc(sizeof(float) * B * T), *y2 = malloc(sizeof(float) * B * T), *yr = malloc(sizeof(float) * T);
-    struct lstm_q8 *q = lstm_q8_prepare(&m, &e);
-    assert_non_null(q);
-    nn_par_override(1);
-    assert_int_equal(lstm_infer_q8(&m, q, x, lens, B, T, y1, &e), 0);
-    nn_par_override(2);
-    assert_int_equal(lstm_infer_q8(&m, NULL, x, lens, B, T, y2, &e), 0); /* packed for the call: same */
-    nn_par_override(0);
-    assert_memory_equal(y1, y2, sizeof(float) * B * T);
-    for (int b = 0; b < B; b += 13) {
-        assert_int_equal(lstm_infer_q8(&m, q, x + (size_t)b * T * F, &lens[b], 1, T, yr, &e), 0);
-        assert_memory_equal(yr, y1 + (size_t)b * T, sizeof(float) * T);
-    }
-    for (int b = 0; b < B; b++)
-        for (int t = 0; t < T; t++)
-            assert_int_equal(isnan(y1[(size_t)b * T + t]), t >= lens[b]);
-    lstm_q8_free(q);
-    lstm_model_free(&m);
-    free(x), free(y1), free(y2), free(yr);
-}
-
 /* the portable bodies (no AVX2 cell, portable quantizer and product) stay as close to FP32 */
 static void test_infer_portable(void **state)
 {
@@ -297,16 +236,16 @@ static void test_infer_portable(void **state)
     enum { B = 5, T = 33, F = 5, H = 20 };
     struct lstm_model m;
     struct hr_err e;
-    make_model(&m, F, H, 1, 41);
-    float *x = make_inputs(B, T, F, 42), y[B * T], ya[B * T], yp[B * T];
+    lowp_make_model(&m, F, H, 1, 41);
+    float *x = lowp_make_inputs(B, T, F, 42), y[B * T], ya[B * T], yp[B * T];
     assert_int_equal(lstm_infer(&m, x, NULL, B, T, y, &e), 0);
     assert_int_equal(lstm_infer_q8(&m, NULL, x, NULL, B, T, ya, &e), 0);
     nn_force_portable(1);
     assert_int_equal(lstm_infer_q8(&m, NULL, x, NULL, B, T, yp, &e), 0);
     nn_force_portable(0);
-    printf("int8 portable vs AVX2: max |dy| %.5f; portable vs FP32 %.4f\n", max_abs(yp, ya, B * T), max_abs(yp, y, B * T));
-    assert_true(max_abs(yp, y, B * T) <= 0.05);
-    assert_true(max_abs(yp, ya, B * T) <= 0.05);
+    printf("int8 portable vs AVX2: max |dy| %.5f; portable vs FP32 %.4f\n", lowp_diff(yp, ya, B * T, NULL), lowp_diff(yp, y, B * T, NULL));
+    assert_true(lowp_diff(yp, y, B * T, NULL) <= 0.05);
+    assert_true(lowp_diff(yp, ya, B * T, NULL) <= 0.05);
     lstm_model_free(&m);
     free(x);
 }
@@ -316,7 +255,7 @@ static void test_infer_bad_shape(void **state)
     (void)state;
     struct lstm_model m;
     struct hr_err e;
-    make_model(&m, 3, 8, 1, 1);
+    lowp_make_model(&m, 3, 8, 1, 1);
     float x[3] = {0}, y[1];
     assert_int_not_equal(lstm_infer_q8(&m, NULL, x, NULL, 0, 1, y, &e), 0);
     assert_non_null(strstr(e.msg, "bad inference batch"));
@@ -332,7 +271,6 @@ int main(void)
         cmocka_unit_test(test_vnni_8bit_closer),
         cmocka_unit_test(test_infer_close_small),
         cmocka_unit_test(test_infer_close_reference_shape),
-        cmocka_unit_test(test_infer_rows_threads_chunks),
         cmocka_unit_test(test_infer_portable),
         cmocka_unit_test(test_infer_bad_shape),
     };

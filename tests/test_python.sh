@@ -73,6 +73,32 @@ assert isinstance(hr, np.ndarray) and hr.dtype == np.float32 and len(hr) == len(
 assert np.abs(hr - np.array(w[\"hr_pred\"])).max() < 1e-3, np.abs(hr - np.array(w[\"hr_pred\"])).max()
 assert np.all(sigma > 0)
 "'
+"$BIN" predict "$tmp/nll.safetensors" "$tmp/seed.json" --sample-step 2 --format json --inputs --bf16 -q > "$tmp/seed_bf16.json"
+check "set_precision(\"bf16\") = hrcast predict --bf16; int8 and back to fp32; bad values raise" 'pyrun "
+import json, numpy as np, hrcast
+w = json.load(open(\"$tmp/seed_bf16.json\"))[\"workouts\"][0]
+m = hrcast.Model(\"$tmp/nll.safetensors\")
+sp, alt = np.load(\"$tmp/speed.npy\"), np.load(\"$tmp/alt.npy\")
+h32, _ = m.predict(sp, alt, step=2.0)
+m.set_precision(\"bf16\")
+hb, _ = m.predict(sp, alt, step=2.0)
+assert np.abs(hb - np.array(w[\"hr_pred\"])).max() < 1e-3
+assert 0 < np.abs(hb - h32).max() < 0.5, np.abs(hb - h32).max()
+m.set_precision(\"int8\")
+h8, _ = m.predict(sp, alt, step=2.0)
+assert 0 < np.abs(h8 - h32).max() < 1
+m.set_precision(\"fp32\")
+assert np.array_equal(m.predict(sp, alt, step=2.0)[0], h32)
+assert isinstance(hrcast.bf16_native(), bool)
+try:
+    m.set_precision(\"fp16\"); raise SystemExit(\"fp16 accepted\")
+except ValueError as e:
+    assert \"fp16\" in str(e)
+try:
+    hrcast.Model(\"$tmp/physio.safetensors\").set_precision(\"bf16\"); raise SystemExit(\"physio accepted bf16\")
+except hrcast.Error as e:
+    assert \"bf16 inference applies to LSTM models\" in str(e), e
+"'
 check "predict without altitude (physio model: HR and sigma)" 'pyrun "
 import numpy as np, hrcast
 m = hrcast.Model(\"$tmp/physio.safetensors\")

@@ -105,11 +105,13 @@ check "missing model file reported" '"$BIN" serve --model $tmp/none --port 0 2>$
 check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
 check "--help shows examples" '"$BIN" serve --help | grep -q "examples:"'
 check "--int8 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --int8 2>$tmp/err; [ $? = 1 ] && grep -q "int8 inference applies to LSTM models" $tmp/err'
+check "--bf16 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 2>$tmp/err; [ $? = 1 ] && grep -q "bf16 inference applies to LSTM models" $tmp/err'
+check "--bf16 --int8: exit 2, one line" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 --int8 2>$tmp/err; [ $? = 2 ] && [ $(wc -l < $tmp/err) = 1 ] && grep -q "exclude each other" $tmp/err'
 "$BIN" simulate --athletes 2 --workouts 10 --seed 5 -o "$tmp/s.hrd" 2>/dev/null &&
   "$BIN" train "$tmp/s.hrd" -o "$tmp/lstm.safetensors" --hidden 8 --epochs 1 --batch 2 -q 2>/dev/null
 serve_predict() { # model, extra flag -> the predicted HR array of a fixed 6-step run
   "$BIN" serve --model "$1" --port 0 ${2:-} 2>$tmp/llog & local p2=$!
-  for _ in $(seq 50); do grep -qs listening $tmp/llog && break; sleep 0.1; done
+  for _ in $(seq 200); do grep -qs listening $tmp/llog && break; sleep 0.1; done # slow under ASan and load
   local p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/llog)
   curl -s -H "Content-Type: application/json" -d "{\"speed\":[2,3,3.5,3.5,4,4],\"step\":10}" http://127.0.0.1:$p/api/predict
   kill $p2; wait $p2 2>/dev/null
@@ -117,6 +119,10 @@ serve_predict() { # model, extra flag -> the predicted HR array of a fixed 6-ste
 serve_predict "$tmp/lstm.safetensors" > $tmp/l32.json
 serve_predict "$tmp/lstm.safetensors" --int8 > $tmp/l8.json
 check "LSTM served with --int8: within 1 bpm of FP32, and logged as int8" 'grep -q "(lstm, int8," $tmp/llog && python3 -c "import json; a=json.load(open(\"$tmp/l32.json\"))[\"hr_predicted\"]; b=json.load(open(\"$tmp/l8.json\"))[\"hr_predicted\"]; assert len(a)==len(b)==6 and max(abs(x-y) for x,y in zip(a,b)) < 1, (a, b)"'
+serve_predict "$tmp/lstm.safetensors" --bf16 > $tmp/lb.json
+check "LSTM served with --bf16: within 0.2 bpm of FP32, and logged as bf16" 'grep -q "(lstm, bf16," $tmp/llog && python3 -c "import json; a=json.load(open(\"$tmp/l32.json\"))[\"hr_predicted\"]; b=json.load(open(\"$tmp/lb.json\"))[\"hr_predicted\"]; assert len(a)==len(b)==6 and max(abs(x-y) for x,y in zip(a,b)) < 0.2, (a, b)"'
+HRCAST_ISA=portable serve_predict "$tmp/lstm.safetensors" "--bf16 --threads 3" > $tmp/lbp.json
+check "--bf16 emulated (HRCAST_ISA=portable), 3 worker threads: one warning line, the same HR as native" '[ $(grep -c "warning: --bf16: .*emulated in FP32" $tmp/llog) = 1 ] && python3 -c "import json; a=json.load(open(\"$tmp/lb.json\"))[\"hr_predicted\"]; b=json.load(open(\"$tmp/lbp.json\"))[\"hr_predicted\"]; assert len(a)==len(b)==6 and max(abs(x-y) for x,y in zip(a,b)) < 0.02, (a, b)"'
 echo
 echo "test_serve.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

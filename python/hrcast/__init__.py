@@ -19,7 +19,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the machine
     raise ImportError("hrcast needs NumPy (Debian: apt-get install python3-numpy; or pip install numpy)") from exc
 
-__all__ = ["Model", "Stream", "Error", "version", "library_path"]
+__all__ = ["Model", "Stream", "Error", "version", "library_path", "bf16_native"]
 
 _SONAME = "libhrcast.so.0"
 _API_VERSION = "0.1.0"
@@ -95,6 +95,10 @@ _lib.hrcast_model_card.restype = ctypes.c_char_p
 _lib.hrcast_model_card.argtypes = [ctypes.c_void_p]
 _lib.hrcast_model_set_int8.restype = ctypes.c_int
 _lib.hrcast_model_set_int8.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_model_set_precision.restype = ctypes.c_int
+_lib.hrcast_model_set_precision.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t]
+_lib.hrcast_bf16_native.restype = ctypes.c_int
+_lib.hrcast_bf16_native.argtypes = []
 _lib.hrcast_predict_arrays.restype = ctypes.c_int
 _lib.hrcast_predict_arrays.argtypes = [ctypes.c_void_p, _fp, _fp, ctypes.c_int, ctypes.c_float, ctypes.c_char,
                                        ctypes.POINTER(_Result), ctypes.c_char_p, ctypes.c_size_t]
@@ -105,6 +109,14 @@ _lib.hrcast_result_free.restype = None
 _lib.hrcast_result_free.argtypes = [ctypes.POINTER(_Result)]
 _lib.hrcast_results_free.restype = None
 _lib.hrcast_results_free.argtypes = [ctypes.POINTER(_Result), ctypes.c_int]
+
+_PRECISIONS = {"fp32": 0, "bf16": 1, "int8": 2}  # HRCAST_PRECISION_* of hrcast.h
+
+
+def bf16_native():
+    """True when this CPU runs the bf16 products natively (AVX512_BF16), False when they are emulated."""
+    return bool(_lib.hrcast_bf16_native())
+
 
 if _lib.hrcast_version().decode() != _API_VERSION:
     raise ImportError("hrcast: %s is version %s, this module expects %s"
@@ -186,8 +198,15 @@ class Model:
 
     def set_int8(self, on=True):
         """LSTM models: 8-bit integer products (faster, within a few tenths of a bpm)."""
+        self.set_precision("int8" if on else "fp32")
+
+    def set_precision(self, precision):
+        """LSTM models: "fp32" (the default), "bf16" (bfloat16 products, FP32 sums: native with AVX512_BF16,
+        else emulated with the same numbers; see bf16_native()) or "int8" (8-bit integer products)."""
+        if precision not in _PRECISIONS:
+            raise ValueError("precision must be one of %s, not %r" % (", ".join(_PRECISIONS), precision))
         err = ctypes.create_string_buffer(_ERRLEN)
-        if _lib.hrcast_model_set_int8(self._handle(), 1 if on else 0, err, _ERRLEN):
+        if _lib.hrcast_model_set_precision(self._handle(), _PRECISIONS[precision], err, _ERRLEN):
             raise Error(err.value.decode("utf-8", "replace"))
 
     def predict(self, speed, altitude=None, step=1.0, gender="u"):

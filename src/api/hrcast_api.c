@@ -5,6 +5,8 @@
 #include "eval/metrics.h"
 #include "model/predictor.h"
 #include "model/stream.h"
+#include "nn/isa.h"
+#include "nn/lstm.h"
 #include "prep/prep.h"
 #include <math.h>
 #include <stdio.h>
@@ -50,12 +52,23 @@ const char *hrcast_model_kind(const hrcast_model *m) { return m->p.kind; }
 float hrcast_model_step(const hrcast_model *m) { return m->p.step; }
 const char *hrcast_model_card(const hrcast_model *m) { return m->p.metadata_json ? m->p.metadata_json : "{}"; }
 
-int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen)
+_Static_assert((int)HRCAST_PRECISION_FP32 == (int)LSTM_PREC_FP32 && (int)HRCAST_PRECISION_BF16 == (int)LSTM_PREC_BF16 &&
+                   (int)HRCAST_PRECISION_INT8 == (int)LSTM_PREC_INT8,
+               "the API's precision values are nn/lstm.h's");
+
+int hrcast_model_set_precision(hrcast_model *m, int precision, char *err, size_t errlen)
 {
     struct hr_err e = {{0}};
-    if (predictor_set_int8(&m->p, on, "model", &e))
+    if (predictor_set_precision(&m->p, precision, "model", &e))
         return fail(err, errlen, e.msg);
     return 0;
+}
+
+int hrcast_bf16_native(void) { return nn_isa_bf16(); }
+
+int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen)
+{
+    return hrcast_model_set_precision(m, on ? HRCAST_PRECISION_INT8 : HRCAST_PRECISION_FP32, err, errlen);
 }
 
 static float *copy_or_null(const float *v, int n)

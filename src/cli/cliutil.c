@@ -2,7 +2,10 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/filekind.h"
+#include "nn/lstm.h"
+#include "nn/par.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "io/limits.h"
 #include <errno.h>
 #include <math.h>
@@ -352,4 +355,48 @@ long long cli_size(const char *text, long long max)
     if (parse_size(text, &v) || v > (uint64_t)max)
         return -1;
     return (long long)v;
+}
+
+int cli_precision_flag(const char *cmd, int *prec, int want)
+{
+    if (*prec != LSTM_PREC_FP32 && *prec != want) {
+        fprintf(stderr, "hrcast %s: --bf16 and --int8 exclude each other: pick one\n", cmd);
+        return -1;
+    }
+    *prec = want;
+    return 0;
+}
+
+int cli_set_precision(const char *cmd, struct predictor *p, int prec, const char *path, int warn)
+{
+    struct hr_err e = {{0}};
+    const char *flag = prec == LSTM_PREC_BF16 ? "--bf16" : "--int8";
+    if (prec == LSTM_PREC_FP32)
+        return 0;
+    if (predictor_set_precision(p, prec, path, &e)) {
+        fprintf(stderr, "hrcast %s: %s: %s\n", cmd, flag, e.msg);
+        return 2;
+    }
+    char why[160];
+    if (warn && hr_log_get_level() >= HR_LOG_WARN && predictor_precision_emulated(prec, why, sizeof why))
+        fprintf(stderr, "hrcast %s: warning: %s: %s; its products are emulated in FP32 (no faster than FP32, the same results "
+                "within rounding)\n", cmd, flag, why);
+    return 0;
+}
+
+int cli_threads(const char *cmd, const char *text, int *out)
+{
+    if (!strcmp(text, "auto")) {
+        *out = nn_threads_auto();
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < 1 || v > 256) {
+        fprintf(stderr, "hrcast %s: --threads: '%s' is not auto or an integer in [1, 256]\n", cmd, text);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
 }

@@ -13,6 +13,9 @@
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out);
 int cli_int(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out);
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
+/* --threads of train and finetune: "auto" (nn_threads_auto(): the CPUs this process may use, at most 8) or
+ * 1..256; on error one line and -1. */
+int cli_threads(const char *cmd, const char *text, int *out);
 /* The program as the user invoked it, for hints that must run when pasted: argv[0] when it holds a '/'
  * (e.g. build/hrcast, not on PATH), else "hrcast". main() sets it once. */
 void cli_set_program(const char *argv0);
@@ -57,5 +60,12 @@ int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const c
 /* 0 when the model has per-athlete parameters for athlete; else print the athletes it knows (or
  * that it has none) and return 2. */
 int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete);
+
+/* --bf16 / --int8 of predict, eval and serve: cli_precision_flag records want (LSTM_PREC_BF16 or
+ * LSTM_PREC_INT8) in *prec; both given: one line, -1. cli_set_precision applies *prec to a loaded model:
+ * on failure one line "hrcast CMD: --bf16: reason", returns 2; when warn and bf16 is emulated on this
+ * machine, a one-line warning on stderr (unless --quiet). */
+int cli_precision_flag(const char *cmd, int *prec, int want);
+int cli_set_precision(const char *cmd, struct predictor *p, int prec, const char *path, int warn);
 
 #endif

@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/eval_calibrate.h"
+#include "nn/lstm.h"
 #include "eval/baselines.h"
 #include "eval/eval_output.h"
 #include "eval/seen.h"
@@ -39,6 +40,7 @@ static const char *usage_text =
     "      --physio FILE use this physiological model as the physio baseline instead of fitting one\n"
     "      --seed S      bootstrap and random-figure seed (42)\n"
     "      --int8        (LSTM) predict with 8-bit integer products instead of FP32\n"
+    "      --bf16        (LSTM) predict with bfloat16 products (FP32 sums) instead of FP32\n"
     "      --calibrate W live forecasting instead of the offline metrics: the recorded HR of each run's\n"
     "                    first W (5m, 600s, or a list 5m,10m,20m) calibrates the prediction of the rest;\n"
     "                    errors count only steps after W, next to the same model uncalibrated and the\n"
@@ -58,11 +60,12 @@ int cmd_eval(int argc, char **argv)
                                          {"seed", required_argument, 0, 4},  {"quiet", no_argument, 0, 'q'},
                                          {"physio", required_argument, 0, 5},
                                          {"int8", no_argument, 0, 6},
+                                         {"bf16", no_argument, 0, 9},
                                          {"allow-overlap", no_argument, 0, 7},
                                          {"calibrate", required_argument, 0, 8},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = NULL, *dir = NULL, *physio_path = NULL;
-    int baselines = 0, json = 0, int8 = 0, allow_overlap = 0, nwin = 0, c;
+    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, c;
     float windows[16];
     uint64_t seed = 42;
     optind = 1;
@@ -74,7 +77,8 @@ int cmd_eval(int argc, char **argv)
         case 'o': dir = optarg; break;
         case 4: if (cli_u64("eval", "--seed", optarg, &seed)) return 2; break;
         case 5: physio_path = optarg; baselines = 1; break;
-        case 6: int8 = 1; break;
+        case 6: if (cli_precision_flag("eval", &prec, LSTM_PREC_INT8)) return 2; break;
+        case 9: if (cli_precision_flag("eval", &prec, LSTM_PREC_BF16)) return 2; break;
         case 7: allow_overlap = 1; break;
         case 8:
             nwin = parse_windows(optarg, windows, 16);
@@ -102,8 +106,7 @@ int cmd_eval(int argc, char **argv)
     memset(preds, 0, sizeof preds);
     if (cli_load_model("eval", usage_text, model_path, &preds[0]))
         return 1;
-    if (int8 && predictor_set_int8(&preds[0], 1, model_path, &e)) {
-        fprintf(stderr, "hrcast eval: --int8: %s\n", e.msg);
+    if (cli_set_precision("eval", &preds[0], prec, model_path, 1)) {
         predictor_free(&preds[0]);
         return 2;
     }

@@ -2,6 +2,7 @@
  * general LSTM to one athlete from their earlier workouts (src/train/finetune.h). */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "nn/par.h"
 #include "train/finetune.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -30,7 +31,8 @@ static const char *usage_text =
     "      --dropout P       dropout between layers (0.4)\n"
     "      --split S         chrono (default) or athlete\n"
     "      --seed S          seed of shuffling and dropout (42)\n"
-    "      --threads T       compute threads (1)\n"
+    "      --threads T       compute threads, or auto (the default): the cores this process may use, at\n"
+    "                        most 8; the same seed and thread count give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "  -q, --quiet           only errors\n"
     "  -h, --help            this text\n"
@@ -52,6 +54,7 @@ int cmd_finetune(int argc, char **argv)
         {0, 0, 0, 0}};
     struct finetune_opts o;
     finetune_opts_default(&o);
+    o.threads = nn_threads_auto(); /* --threads auto */
     const char *out = NULL;
     long v;
     double d;
@@ -92,7 +95,7 @@ int cmd_finetune(int argc, char **argv)
             }
             break;
         case 9: if (cli_u64("finetune", "--seed", optarg, &o.seed)) return 2; break;
-        case 10: if (cli_int("finetune", "--threads", optarg, 1, 256, &v)) return 2; o.threads = (int)v; break;
+        case 10: if (cli_threads("finetune", optarg, &o.threads)) return 2; break;
         case 11: if (cli_float("finetune", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);

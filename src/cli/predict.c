@@ -18,7 +18,7 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [-o OUT]\n"
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [--bf16|--int8] [-o OUT]\n"
     "\n"
     "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
@@ -34,8 +34,11 @@ static const char *usage_text =
     "                     own fitted parameters (the model lists the athletes it knows)\n"
     "      --gender m|f   the runner's gender, for files that do not carry it (models that use it)\n"
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
-    "      --int8         (LSTM) 8-bit integer products: faster; on real data 0.07 bpm from the FP32\n"
-    "                     predictions on average, at most 1 bpm (docs/performance.md, \"int8 inference\")\n"
+    "      --int8         (LSTM) 8-bit integer products: faster; on real data 0.015 bpm from the FP32\n"
+    "                     predictions on average (0.033 without AVX512_VNNI), at most 0.5 bpm\n"
+    "      --bf16         (LSTM) bfloat16 products, FP32 sums: faster with AVX512_BF16 (elsewhere emulated:\n"
+    "                     no faster, a warning); on real data 0.002 bpm from FP32 on average, at most\n"
+    "                     0.03 (docs/performance.md, \"BF16 inference\")\n"
     "      --calibrate W  live forecasting: the recorded HR of the first W (10m, 600s) shifts the\n"
     "                     prediction of the rest by the day's offset (docs/live.md); the CSV gets an\n"
     "                     in_window column, the JSON calibrate_s, offset_bpm and window_steps, and the\n"
@@ -84,6 +87,7 @@ int cmd_predict(int argc, char **argv)
                                          {"sample-step", required_argument, 0, 1},
                                          {"inputs", no_argument, 0, 2},
                                          {"int8", no_argument, 0, 3},
+                                         {"bf16", no_argument, 0, 8},
                                          {"athlete", required_argument, 0, 4},
                                          {"gender", required_argument, 0, 5},
                                          {"calibrate", required_argument, 0, 6},
@@ -96,7 +100,7 @@ int cmd_predict(int argc, char **argv)
     char gender = 0;
     struct read_opts ro;
     read_opts_default(&ro);
-    int c, inputs = 0, int8 = 0, rc_athlete;
+    int c, inputs = 0, prec = LSTM_PREC_FP32, rc_athlete;
     float window = 0;
     struct calib_trust trust = {180, 10};
     optind = 1;
@@ -111,7 +115,8 @@ int cmd_predict(int argc, char **argv)
         case 'o': out = optarg; break;
         case 1: if (cli_float("predict", "--sample-step", optarg, 0.1, 3600, &ro.sample_step)) return 2; break;
         case 2: inputs = 1; break;
-        case 3: int8 = 1; break;
+        case 3: if (cli_precision_flag("predict", &prec, LSTM_PREC_INT8)) return 2; break;
+        case 8: if (cli_precision_flag("predict", &prec, LSTM_PREC_BF16)) return 2; break;
         case 6: if (cli_calib_window("predict", optarg, &window)) return 2; break;
         case 7: if (cli_calib_trust("predict", optarg, &trust)) return 2; break;
         case 4: athlete = optarg; break;
@@ -144,8 +149,7 @@ int cmd_predict(int argc, char **argv)
         predictor_free(&p);
         return rc_athlete;
     }
-    if (int8 && predictor_set_int8(&p, 1, argv[optind], &e)) {
-        fprintf(stderr, "hrcast predict: --int8: %s\n", e.msg);
+    if (cli_set_precision("predict", &p, prec, argv[optind], 1)) {
         predictor_free(&p);
         return 2;
     }

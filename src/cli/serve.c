@@ -4,6 +4,7 @@
 #include "io/limits.h"
 #include "nn/kernels.h"
 #include "model/predictor.h"
+#include "nn/lstm.h"
 #include "serve/server.h"
 #include "util/log.h"
 #include <arpa/inet.h>
@@ -18,7 +19,7 @@
 
 static const char *usage_text =
     "usage: hrcast serve MODEL [--host 127.0.0.1] [--port 8080] [--max-upload 20M]\n"
-    "                    [--threads N] [--max-conns N] [--timeout S] [--int8] [--quiet]\n"
+    "                    [--threads N] [--max-conns N] [--timeout S] [--bf16|--int8] [--quiet]\n"
     "                    [--max-inflate SIZE] [--max-samples N] [--max-footer N] [--queue N]\n"
     "                    [--deadline S] [--recv-timeout S] [--min-rate SIZE] [--max-per-client N]\n"
     "\n"
@@ -47,6 +48,7 @@ static const char *usage_text =
     "      --min-rate SIZE   slowest upload kept, bytes per second, e.g. 8K (default 8K)\n"
     "      --max-per-client N  connections per client address (default 32)\n"
     "      --int8            (LSTM) predict with 8-bit integer products instead of FP32\n"
+    "      --bf16            (LSTM) predict with bfloat16 products (FP32 sums) instead of FP32\n"
     "  -q, --quiet           no request log (one line per request on stderr otherwise)\n"
     "  -h, --help            this text\n"
     "\n"
@@ -113,7 +115,7 @@ int cmd_serve(int argc, char **argv)
         {"port", required_argument, 0, 'p'},   {"max-upload", required_argument, 0, 'u'},
         {"threads", required_argument, 0, 't'}, {"max-conns", required_argument, 0, 'c'},
         {"timeout", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
-        {"int8", no_argument, 0, '8'},          CLI_LIMIT_OPTIONS,
+        {"int8", no_argument, 0, '8'},          {"bf16", no_argument, 0, 'B'}, CLI_LIMIT_OPTIONS,
         {"queue", required_argument, 0, 'Q'},   {"deadline", required_argument, 0, 'D'},
         {"recv-timeout", required_argument, 0, 'R'}, {"min-rate", required_argument, 0, 'M'},
         {"max-per-client", required_argument, 0, 'P'},
@@ -122,7 +124,7 @@ int cmd_serve(int argc, char **argv)
     struct serve_opts o;
     serve_opts_default(&o);
     const char *model = NULL;
-    int opt, int8 = 0, lr;
+    int opt, prec = LSTM_PREC_FP32, lr;
     struct hr_limits lim = {0, 0, 0}; /* 0: from --max-upload */
     optind = 1;
     while ((opt = getopt_long(argc, argv, "m:H:u:qh", longopts, NULL)) != -1) {
@@ -194,7 +196,8 @@ int cmd_serve(int argc, char **argv)
             break;
         }
         case 'q': hr_log_set_level(HR_LOG_WARN); break;
-        case '8': int8 = 1; break;
+        case '8': if (cli_precision_flag("serve", &prec, LSTM_PREC_INT8)) return 2; break;
+        case 'B': if (cli_precision_flag("serve", &prec, LSTM_PREC_BF16)) return 2; break;
         case 'h': return cli_usage(usage_text, 1);
         default:
             lr = cli_limit_option("serve", opt, optarg, &lim);
@@ -241,9 +244,7 @@ int cmd_serve(int argc, char **argv)
     int loaded = 0, rc = 1;
     for (; loaded < o.threads; loaded++)
         if (cli_load_model("serve", usage_text, model, &preds[loaded]) ||
-            (int8 && predictor_set_int8(&preds[loaded], 1, model, &e))) {
-            if (preds[loaded].impl)
-                cli_error("serve", e.msg);
+            cli_set_precision("serve", &preds[loaded], prec, model, loaded == 0)) {
             if (preds[loaded].impl)
                 loaded++; /* loaded, but not an LSTM: freed below */
             goto out;
@@ -259,8 +260,9 @@ int cmd_serve(int argc, char **argv)
     char named[NI_MAXHOST + 8] = "";
     if (strcmp(asked_host, o.host))
         snprintf(named, sizeof named, " (%s)", asked_host);
+    const char *precision = prec == LSTM_PREC_BF16 ? ", bf16" : prec == LSTM_PREC_INT8 ? ", int8" : "";
     fprintf(stderr, "hrcast serve: model %s (%s%s, step %g s); listening on http://%s:%d/%s (Ctrl-C stops)\n",
-            model, preds[0].kind, int8 ? ", int8" : "", (double)preds[0].step, hostbuf, serve_port(s), named);
+            model, preds[0].kind, precision, (double)preds[0].step, hostbuf, serve_port(s), named);
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "hrcast serve: %s, finishing requests in flight and stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");

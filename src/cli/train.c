@@ -2,6 +2,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "nn/loss.h"
+#include "nn/par.h"
 #include "prep/features.h"
 #include "train/dist.h"
 #include "train/trainer.h"
@@ -40,7 +41,8 @@ static const char *usage_text =
     "                        prediction, so that a prediction starts from a learned rest state (60;\n"
     "                        0 = none: the zero state at the first step, models from before)\n"
     "      --seed S          seed of initialisation, shuffling and dropout (42)\n"
-    "      --threads T       compute threads (1); same seed and threads give the same bytes\n"
+    "      --threads T       compute threads, or auto (the default): the cores this process may use, at\n"
+    "                        most 8; the same seed and thread count give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "      --resume          continue from MODEL.resume\n"
     "      --keep-flagged    train and validate on every recorded HR step, also those the HR-quality\n"
@@ -104,6 +106,7 @@ static int train_main(int argc, char **argv)
     memcpy(given_argv, argv, sizeof(char *) * (size_t)given_argc);
     struct train_opts o;
     train_opts_default(&o);
+    o.threads = nn_threads_auto(); /* --threads auto */
     const char *out = NULL;
     long v;
     double d;
@@ -159,7 +162,7 @@ static int train_main(int argc, char **argv)
                 o.given |= TO_SPLIT;
             break;
         case 11: if (cli_u64("train", "--seed", optarg, &o.seed)) return 2; o.given |= TO_SEED; break;
-        case 12: if (cli_int("train", "--threads", optarg, 1, 256, &v)) return 2; o.threads = (int)v; o.given |= TO_THREADS; break;
+        case 12: if (cli_threads("train", optarg, &o.threads)) return 2; o.given |= TO_THREADS; break;
         case 13: o.resume = 1; break;
         case 14: if (cli_int("train", "--max-len", optarg, 2, 1000000, &v)) return 2; o.max_len = (int)v; o.given |= TO_MAX_LEN; break;
         case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;

@@ -272,7 +272,7 @@ int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e)
 void hr_lstm_free(struct hr_lstm *m)
 {
     physio_model_free(&m->prior);
-    lstm_q8_free(m->q8);
+    lstm_lowp_free(m->lowp);
     lstm_model_free(&m->net);
     memset(m, 0, sizeof *m);
 }
@@ -351,7 +351,7 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
             goto out;
         len[b] = s[b]->n ? s[b]->n + P : 0;
     }
-    if (m->q8 ? lstm_infer_q8(&m->net, m->q8, x, len, n, T, y, e) : lstm_infer(&m->net, x, len, n, T, y, e))
+    if (m->lowp ? lstm_infer_lowp(&m->net, m->lowp, x, len, n, T, y, e) : lstm_infer(&m->net, x, len, n, T, y, e))
         goto out;
     for (int b = 0; b < n; b++)
         for (int t = 0; t < s[b]->n; t++) {
@@ -380,12 +380,12 @@ static int predict_thunk(void *impl, const struct series *s, float *hr, float *s
     return hr_lstm_predict(impl, s, hr, sigma, e);
 }
 
-static int int8_thunk(void *impl, int on, struct hr_err *e)
+static int precision_thunk(void *impl, int prec, struct hr_err *e)
 {
     struct hr_lstm *m = impl;
-    lstm_q8_free(m->q8);
-    m->q8 = on ? lstm_q8_prepare(&m->net, e) : NULL;
-    return on && !m->q8 ? -1 : 0;
+    lstm_lowp_free(m->lowp);
+    m->lowp = prec != LSTM_PREC_FP32 ? lstm_lowp_prepare(&m->net, (enum lstm_precision)prec, e) : NULL;
+    return prec != LSTM_PREC_FP32 && !m->lowp ? -1 : 0;
 }
 
 static void destroy_thunk(void *impl)
@@ -410,6 +410,6 @@ int lstm_predictor_load_st(const struct safetensors *st, const char *path, struc
     p->impl = m;
     p->predict = predict_thunk;
     p->destroy = destroy_thunk;
-    p->set_int8 = int8_thunk;
+    p->set_precision = precision_thunk;
     return 0;
 }

@@ -21,8 +21,8 @@ struct hr_lstm {
     int preroll; /* steps of standing still (features_rest_row) run before the first step, outputs dropped:
                   * the state at the start is a rest state the model learned, not zeros (docs/features.md,
                   * "Pre-roll"). 0 in model files from before (card key preroll_steps absent) */
-    struct lstm_q8 *q8; /* non-NULL: predictions through the int8 forward (lstm_infer_q8) with these
-                         * packed weights, instead of FP32 (lstm_infer) */
+    struct lstm_lowp *lowp; /* non-NULL: predictions through the int8 or bf16 forward (lstm_infer_lowp) with
+                             * these packed weights, instead of FP32 (lstm_infer) */
 };
 
 /* Pre-roll of new models: LSTM_PREROLL_S seconds; hr_lstm_preroll_steps: seconds in steps of the grid

@@ -1,6 +1,8 @@
 /* predictor.c — predictor_load: reads a model file and dispatches on __metadata__ "model_type"
- * through the loader table below; predictor_free; predictor_set_int8 (the LSTM's int8 forward). */
+ * through the loader table below; predictor_free; predictor_set_precision (the LSTM's int8 and bf16 forwards). */
 #include "model/predictor.h"
+#include "nn/isa.h"
+#include "nn/lstm.h"
 #include <stdlib.h>
 #include <string.h>
 #include "model/registry.h"
@@ -99,9 +101,29 @@ void predictor_free(struct predictor *p)
     memset(p, 0, sizeof *p);
 }
 
+int predictor_set_precision(struct predictor *p, int prec, const char *path, struct hr_err *e)
+{
+    if (prec != LSTM_PREC_FP32 && prec != LSTM_PREC_BF16 && prec != LSTM_PREC_INT8)
+        return hr_fail(e, "%s: unknown precision %d (fp32 0, bf16 1, int8 2)", path, prec);
+    if (!p->set_precision)
+        return prec == LSTM_PREC_FP32 ? 0
+                                      : hr_fail(e, "%s: %s inference applies to LSTM models; this is a %s model", path,
+                                                lstm_precision_name((enum lstm_precision)prec), p->kind);
+    return p->set_precision(p->impl, prec, e);
+}
+
 int predictor_set_int8(struct predictor *p, int on, const char *path, struct hr_err *e)
 {
-    if (!p->set_int8)
-        return hr_fail(e, "%s: int8 inference applies to LSTM models; this is a %s model", path, p->kind);
-    return p->set_int8(p->impl, on, e);
+    return predictor_set_precision(p, on ? LSTM_PREC_INT8 : LSTM_PREC_FP32, path, e);
+}
+
+int predictor_precision_emulated(int prec, char *why, size_t cap)
+{
+    if (prec != LSTM_PREC_BF16 || nn_isa_bf16())
+        return 0;
+    if (nn_isa_active() != NN_ISA_AVX512 && nn_isa_cpu_has(NN_ISA_AVX512))
+        snprintf(why, cap, "the %s kernel path (HRCAST_ISA) has no BF16 products", nn_isa_name(nn_isa_active()));
+    else
+        snprintf(why, cap, "this CPU lacks AVX512_BF16");
+    return 1;
 }

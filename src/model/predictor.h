@@ -14,15 +14,22 @@ struct predictor {
     /* hr and sigma have s->n entries; sigma may be NULL. */
     int (*predict)(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e);
     void (*destroy)(void *impl);
-    int (*set_int8)(void *impl, int on, struct hr_err *e); /* NULL where the model has no int8 forward */
+    /* prec: enum lstm_precision (nn/lstm.h); NULL where the model has no low-precision forward */
+    int (*set_precision)(void *impl, int prec, struct hr_err *e);
     char *metadata_json; /* malloc'ed copy of the model's metadata (the model card as JSON) */
 };
 
 /* Load any hrcast model file (dispatches on metadata "model_type"). */
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e);
 void predictor_free(struct predictor *p);
-/* Switch an LSTM to its int8 forward (on = 1) or back to FP32; fails, saying so, for other kinds. */
+/* Switch an LSTM to its int8 or bf16 forward, or back to FP32 (prec: enum lstm_precision, nn/lstm.h);
+ * fails, saying so, for other kinds of model (FP32 is accepted by every model). */
+int predictor_set_precision(struct predictor *p, int prec, const char *path, struct hr_err *e);
+/* predictor_set_precision with LSTM_PREC_INT8 (on = 1) or LSTM_PREC_FP32 (on = 0). */
 int predictor_set_int8(struct predictor *p, int on, const char *path, struct hr_err *e);
+/* For the CLI's one-line warning: when prec is bf16 and its products will not run on vdpbf16ps (the CPU
+ * lacks AVX512_BF16, or HRCAST_ISA chose a path below avx512), why, in why (cap bytes), and 1; else 0. */
+int predictor_precision_emulated(int prec, char *why, size_t cap);
 static inline int predictor_predict(const struct predictor *p, const struct series *s, float *hr,
                                     float *sigma, struct hr_err *e)
 {

@@ -10,19 +10,11 @@
  * same k order from zero as the AVX2 body's, so the two give the same bytes. */
 #include "nn/isa.h"
 #include "nn/kernels.h"
+#include "nn/tile.h"
 #include <string.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
-#endif
-
-#define NR 16
-#define INLINE static inline __attribute__((always_inline))
-/* full unrolling of the register-tile loops (constant trip counts after inlining) */
-#ifdef __clang__
-#define UNROLL _Pragma("unroll")
-#else
-#define UNROLL _Pragma("GCC unroll 16")
 #endif
 
 size_t nn_pack_floats(int K, int N) { return (size_t)((N + NR - 1) / NR) * NR * (size_t)K; }
@@ -79,21 +71,6 @@ static void gemm_base(int M, int N, int K, const float *A, int lda, const float 
 #include <immintrin.h>
 #define AVX2 __attribute__((target("avx2,fma")))
 
-/* C[r][0..nv) += acc for one 16-wide tile row */
-AVX2 INLINE void add_tile(float *c, __m256 lo, __m256 hi, int nv)
-{
-    if (nv == NR) {
-        _mm256_storeu_ps(c, _mm256_add_ps(_mm256_loadu_ps(c), lo));
-        _mm256_storeu_ps(c + 8, _mm256_add_ps(_mm256_loadu_ps(c + 8), hi));
-        return;
-    }
-    float t[NR];
-    _mm256_storeu_ps(t, lo);
-    _mm256_storeu_ps(t + 8, hi);
-    for (int j = 0; j < nv; j++)
-        c[j] += t[j];
-}
-
 /* MR rows (compile-time constant at each call, <= 6) x one 16-column panel; named accumulators so
  * the compiler keeps all twelve in registers */
 #define ROW_FMA(r, lo, hi)                                                                                 \
@@ -115,17 +92,17 @@ AVX2 INLINE void tile_avx2(const int MR, int K, const float *A, int lda, const f
         ROW_FMA(4, l4, h4)
         ROW_FMA(5, l5, h5)
     }
-    add_tile(C, l0, h0, nv);
+    nn_avx2_add_row(C, l0, h0, nv);
     if (MR > 1)
-        add_tile(C + (size_t)ldc, l1, h1, nv);
+        nn_avx2_add_row(C + (size_t)ldc, l1, h1, nv);
     if (MR > 2)
-        add_tile(C + 2 * (size_t)ldc, l2, h2, nv);
+        nn_avx2_add_row(C + 2 * (size_t)ldc, l2, h2, nv);
     if (MR > 3)
-        add_tile(C + 3 * (size_t)ldc, l3, h3, nv);
+        nn_avx2_add_row(C + 3 * (size_t)ldc, l3, h3, nv);
     if (MR > 4)
-        add_tile(C + 4 * (size_t)ldc, l4, h4, nv);
+        nn_avx2_add_row(C + 4 * (size_t)ldc, l4, h4, nv);
     if (MR > 5)
-        add_tile(C + 5 * (size_t)ldc, l5, h5, nv);
+        nn_avx2_add_row(C + 5 * (size_t)ldc, l5, h5, nv);
 }
 #undef ROW_FMA
 
@@ -146,10 +123,10 @@ AVX2 INLINE void row4_avx2(int K, const float *a, const float *pp, size_t pstrid
         s6 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p3 + o), s6);
         s7 = _mm256_fmadd_ps(av, _mm256_loadu_ps(p3 + o + 8), s7);
     }
-    add_tile(c, s0, s1, NR);
-    add_tile(c + NR, s2, s3, NR);
-    add_tile(c + 2 * NR, s4, s5, NR);
-    add_tile(c + 3 * NR, s6, s7, NR);
+    nn_avx2_add_row(c, s0, s1, NR);
+    nn_avx2_add_row(c + NR, s2, s3, NR);
+    nn_avx2_add_row(c + 2 * NR, s4, s5, NR);
+    nn_avx2_add_row(c + 3 * NR, s6, s7, NR);
 }
 
 AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
@@ -223,7 +200,7 @@ UNROLL
 UNROLL
     for (int q = 0; q < NP; q++) {
         int nv = ncols - q * NR;
-        __mmask16 m = nv >= NR ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
+        __mmask16 m = nn_tail_mask(nv);
 UNROLL
         for (int r = 0; r < MR; r++) {
             float *c = C + (size_t)r * ldc + (size_t)q * NR;

@@ -11,6 +11,7 @@
  * same integers and the same bytes; the AVX2 body keeps the 7-bit scheme (bits = 7). */
 #include "nn/isa.h"
 #include "nn/kernels.h"
+#include "nn/tile.h"
 #include <math.h>
 #include <string.h>
 
@@ -18,15 +19,7 @@
 #pragma GCC optimize("O3")
 #endif
 
-#define NR 16
 #define KG 4
-#define INLINE static inline __attribute__((always_inline))
-/* full unrolling of the register-tile loops (constant trip counts after inlining) */
-#ifdef __clang__
-#define UNROLL _Pragma("unroll")
-#else
-#define UNROLL _Pragma("GCC unroll 16")
-#endif
 
 int nn_q8_kpad(int K) { return (K + KG - 1) / KG * KG; }
 
@@ -264,7 +257,7 @@ UNROLL
 UNROLL
     for (int q = 0; q < NP; q++) {
         int nv = ncols - q * NR;
-        __mmask16 m = nv >= NR ? (__mmask16)0xffff : (__mmask16)((1u << nv) - 1);
+        __mmask16 m = nn_tail_mask(nv);
         __m512 alq = _mm512_maskz_loadu_ps(m, al + q * NR);
 UNROLL
         for (int r = 0; r < MR; r++) {

@@ -82,6 +82,21 @@ int nn_isa_set(enum nn_isa isa)
 
 void nn_isa_reset(void) { isa_active = -1; }
 
+static int cpu_bf16 = -1; /* cpuid's AVX512_BF16 bit, read once (benign race, as isa_active) */
+
+int nn_isa_bf16(void)
+{
+    if (cpu_bf16 < 0) {
+#if defined(__x86_64__) && defined(__GNUC__)
+        __builtin_cpu_init();
+        cpu_bf16 = __builtin_cpu_supports("avx512bf16") ? 1 : 0;
+#else
+        cpu_bf16 = 0;
+#endif
+    }
+    return cpu_bf16 && nn_isa_active() == NN_ISA_AVX512;
+}
+
 int nn_isa_check_env(char *err, size_t errlen)
 {
     const char *env = getenv("HRCAST_ISA");

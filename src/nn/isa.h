@@ -27,6 +27,11 @@ void nn_isa_reset(void);
  * nn_isa_check_env all follow); NN_ISA_AVX512 lifts the limit. Resets the active path. */
 void nn_isa_limit_cpu(enum nn_isa max);
 
+/* 1 when the BF16 products (gemm_bf16.c) run on vdpbf16ps: the active path is AVX-512 and the CPU
+ * has AVX512_BF16 (cpuid read once, cached; nn_isa_limit_cpu below AVX-512 hides it). 0: the
+ * portable emulation (bf16 operands multiplied in FP32), the same numbers within rounding. */
+int nn_isa_bf16(void);
+
 /* Checks HRCAST_ISA for the CLI: 0 when unset or valid for this CPU; -1 with one line in err
  * (an unknown name, or a path this CPU lacks) otherwise. */
 int nn_isa_check_env(char *err, size_t errlen);

@@ -58,6 +58,19 @@ void nn_q8_quantize(uint8_t *q, int ldq, const float *h, int ldh, int M, int K, 
 void nn_q8_gemm(int M, int N, int K, const uint8_t *A, int lda, const int8_t *P, const float *alpha, float *C,
                 int ldc, int bits);
 
+/* BF16 products of the bf16 inference path (gemm_bf16.c): C[M][N] += A[M][K] W^T with A rows of
+ * nn_bf16_kpad(K) bf16 values (nn_bf16_convert: round to nearest even, denormals to zero, padding 0) and
+ * W [N][K] packed once by nn_bf16_pack_bt into nn_bf16_pack_elems(K, N) bf16 values; FP32 sums. On the
+ * AVX-512 path of a CPU with AVX512_BF16 (nn_isa_bf16()) vdpbf16ps, else a portable body that
+ * multiplies the same bf16 operands in FP32 in the same order (the same numbers within rounding). */
+int nn_bf16_kpad(int K);
+size_t nn_bf16_pack_elems(int K, int N);
+uint16_t nn_bf16_from_float(float f);
+float nn_bf16_to_float(uint16_t b);
+void nn_bf16_pack_bt(uint16_t *P, const float *W, int N, int K);
+void nn_bf16_convert(uint16_t *q, int ldq, const float *h, int ldh, int M, int K);
+void nn_bf16_gemm(int M, int N, int K, const uint16_t *A, int lda, const uint16_t *P, float *C, int ldc);
+
 /* Vectorised helpers (reference accuracy: a few ulp). */
 void nn_sigmoid(float *x, size_t n);
 void nn_tanh(float *x, size_t n);

@@ -127,18 +127,28 @@ void lstm_stepper_step(struct lstm_stepper *s, const float *x, float *y);
 /* The state of src into dst (both initialised from the same model). */
 void lstm_stepper_copy_state(struct lstm_stepper *dst, const struct lstm_stepper *src);
 
-/* Int8 inference (lstm_q8.c): as lstm_infer, with the recurrent products and the products between
- * layers in 8-bit integers (7-bit activations, 8-bit weights scaled per gate row); layer 0's input
- * product, the cell, the state and the head stay FP32. About twice the product throughput of the FP32
- * kernel; outputs differ from lstm_infer by the quantization (tests/test_nn_q8.c bounds it on random
- * models, docs/performance.md reports it on real data). Same layouts, lengths and NaN padding.
- * q: the model's weights packed by lstm_q8_prepare (valid while they do not change), or NULL to pack
- * them for this call only (0.9-1.2 ms at 2x128, against 0.1 ms for the FP32 packing: worth keeping
- * for many small calls). */
-struct lstm_q8;
-struct lstm_q8 *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e);
-void lstm_q8_free(struct lstm_q8 *q);
-int lstm_infer_q8(const struct lstm_model *m, const struct lstm_q8 *q, const float *x, const int *len, int B, int T,
+/* Low-precision inference (lstm_lowp.c), int8 or bf16: as lstm_infer, with the recurrent products and
+ * the products between layers in 8-bit integers (8-bit activations with AVX512_VNNI, else 7-bit; 8-bit
+ * weights scaled per gate row) or in bfloat16 (bf16 weights and activations, FP32 sums: vdpbf16ps with
+ * AVX512_BF16, else emulated in FP32 with the same numbers); layer 0's input product, the cell, the
+ * state and the head stay FP32. Outputs differ from lstm_infer by the rounding of the operands
+ * (tests/test_nn_q8.c, tests/test_nn_bf16.c bound it on random models, docs/performance.md reports it on
+ * real data). Same layouts, lengths and NaN padding. The weights are packed once by lstm_lowp_prepare
+ * (valid while they do not change; 0.9-1.2 ms at 2x128 for int8, against 0.1 ms for the FP32 packing). */
+enum lstm_precision { LSTM_PREC_FP32 = 0, LSTM_PREC_BF16 = 1, LSTM_PREC_INT8 = 2 };
+/* "fp32", "bf16", "int8" */
+const char *lstm_precision_name(enum lstm_precision p);
+struct lstm_lowp;
+/* prec: LSTM_PREC_INT8 or LSTM_PREC_BF16 (int8's activation width is fixed here, from nn_q8_bits()) */
+struct lstm_lowp *lstm_lowp_prepare(const struct lstm_model *m, enum lstm_precision prec, struct hr_err *e);
+enum lstm_precision lstm_lowp_precision(const struct lstm_lowp *q); /* FP32 for NULL */
+void lstm_lowp_free(struct lstm_lowp *q);
+int lstm_infer_lowp(const struct lstm_model *m, const struct lstm_lowp *q, const float *x, const int *len, int B,
+                    int T, float *y, struct hr_err *e);
+/* The int8 names: lstm_lowp_prepare(m, LSTM_PREC_INT8, e); q NULL packs the weights for this call only. */
+struct lstm_lowp *lstm_q8_prepare(const struct lstm_model *m, struct hr_err *e);
+void lstm_q8_free(struct lstm_lowp *q);
+int lstm_infer_q8(const struct lstm_model *m, const struct lstm_lowp *q, const float *x, const int *len, int B, int T,
                   float *y, struct hr_err *e);
 
 #endif

@@ -1,4 +1,4 @@
-/* lstm_shared.h — the pieces lstm.c shares with the int8 inference forward (lstm_q8.c): length
+/* lstm_shared.h — the pieces lstm.c shares with the low-precision inference forward (lstm_lowp.c): length
  * clamping, the inference chunk length, the input gather, the head and the NaN padding of a chunk.
  * Internal to src/nn. */
 #ifndef HRCAST_NN_LSTM_SHARED_H

@@ -14,6 +14,8 @@
 #include "nn/par.h"
 #include <cblas.h>
 #include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include "nn/isa.h"
@@ -44,6 +46,21 @@ static void *worker(void *p)
         int r0 = (int)((long long)q->B * i / q->nblocks), r1 = (int)((long long)q->B * (i + 1) / q->nblocks);
         q->fn(q->arg, w, r0, r1);
     }
+}
+
+int nn_threads_auto(void)
+{
+    int n = 0;
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+#endif
+    if (n < 1) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (int)(c < 1024 ? c : 1024) : 1;
+    }
+    return n > NN_THREADS_AUTO_MAX ? NN_THREADS_AUTO_MAX : n;
 }
 
 static int override_threads; /* set by tests before any sweep runs */

@@ -33,6 +33,12 @@ int nn_par_block(int B);
 /* Threads nn_par_rows would use for B rows. */
 int nn_par_threads(int B);
 
+/* The thread count `--threads auto` stands for: the CPUs this process may run on (its affinity mask,
+ * which also reflects taskset and cgroup cpusets), at most NN_THREADS_AUTO_MAX (the sweeps split the
+ * batch's rows; past 8 threads a 64-row batch has blocks of under 8 rows, below the kernel's tile). */
+#define NN_THREADS_AUTO_MAX 8
+int nn_threads_auto(void);
+
 /* Tests: n >= 1 uses n threads for the sweeps (nn_par_rows) whatever nn_get_threads() says (the split
  * products of nn_par_sgemm round differently per thread count, so this separates the two); 0 returns
  * to nn_get_threads(). */

@@ -20,8 +20,11 @@
 # Usage: bench/real.sh            full run (3 seeds, 15 epochs: about 20-30 min on 2 idle cores)
 #        bench/real.sh --quick    smoke run (1 seed, 2 epochs, finetune 2 epochs: 1-3 min)
 # Env: REAL=data (../shared/data/real), OUT=work dir (temp, removed unless given), SEEDS ("1 2 3"),
-#      EPOCHS (15), THREADS (2), LIVE (5m,10m,20m; "" skips), COLD (1; 0 skips the leave-one-out part),
+#      EPOCHS (15), THREADS (2), LIVE (5m,10m,20m; "" skips), COLD (1; 0 skips the leave-one-out part, "only"
+#      runs nothing else), COLD_SEEDS (the seeds of the cold-start models; default SEEDS),
 #      HRCAST (build/hrcast; built when it is the default)
+# Two runs can share the work (e.g. COLD=0 and COLD=only, each with THREADS=1, in two OUT dirs):
+#      bench/real_tables.py OUT1 OUT2 > real.md   joins them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REAL=${REAL:-../shared/data/real}
@@ -30,11 +33,13 @@ EPOCHS=${EPOCHS:-15}
 THREADS=${THREADS:-2}
 LIVE=${LIVE-5m,10m,20m}
 COLD=${COLD:-1}
+COLD_SEEDS=${COLD_SEEDS:-$SEEDS}
 FT_ARGS=()
 MODE=full
 if [ "${1:-}" = "--quick" ]; then
     MODE=quick
     SEEDS=${QUICK_SEEDS:-1}
+    COLD_SEEDS=$SEEDS
     EPOCHS=${QUICK_EPOCHS:-2}
     FT_ARGS=(--epochs 2)
 elif [ -n "${1:-}" ]; then
@@ -70,14 +75,15 @@ log() { echo "real.sh: $* ($(( $(date +%s) - t0 )) s)" >&2; }
 {
     echo "mode=$MODE"
     echo "command=$( [ "$MODE" = quick ] && echo "bench/real.sh --quick" || echo "bench/real.sh")"
-    echo "env=SEEDS=\"$SEEDS\" EPOCHS=$EPOCHS THREADS=$THREADS LIVE=$LIVE COLD=$COLD"
+    echo "env=SEEDS=\"$SEEDS\" EPOCHS=$EPOCHS THREADS=$THREADS LIVE=$LIVE COLD=$COLD COLD_SEEDS=\"$COLD_SEEDS\""
     echo "finetune_args=${FT_ARGS[*]:-}"
     echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
     echo "machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo +changes)"
     echo "athletes=$ATHLETES"
-    echo "seeds=$SEEDS"
+    [ "$COLD" = only ] || echo "seeds=$SEEDS"
+    [ "$COLD" = 0 ] || echo "cold_seeds=$COLD_SEEDS"
 } > "$OUT/run.txt"
 
 q() { "$HRCAST" "$@" -q; }
@@ -93,12 +99,13 @@ q import --athlete-from-dir "$REAL" -o "$OUT/real.hrd" 2>"$OUT/import.log" || { 
 q fit-physio "$OUT/real.hrd" --split chrono -o "$M/physio.safetensors"
 q fit-physio "$OUT/real.hrd" --split chrono --constant -o "$M/constant.safetensors"
 log "imported $(sed -n 2p "$OUT/info.txt" | sed 's/^ *//')"
-for a in $ATHLETES; do
+[ "$COLD" = only ] && PERS_SEEDS= || PERS_SEEDS=$SEEDS
+for a in ${PERS_SEEDS:+$ATHLETES}; do
     evalj "$M/constant.safetensors" "$OUT/real.hrd" "$a" "$J/base_$a.json" --baselines
 done
-log "baselines fitted and evaluated"
+[ -z "$PERS_SEEDS" ] || log "baselines fitted and evaluated"
 
-for s in $SEEDS; do
+for s in $PERS_SEEDS; do
     q train "$OUT/real.hrd" -o "$M/general_s$s.safetensors" --split chrono --epochs "$EPOCHS" --seed "$s" \
         --threads "$THREADS" 2>>"$OUT/train.log"
     log "seed $s: general model trained"
@@ -117,7 +124,7 @@ for s in $SEEDS; do
     done
 done
 
-if [ "$COLD" = 1 ]; then
+if [ "$COLD" != 0 ]; then
     for a in $ATHLETES; do
         d=$OUT/loo/$a
         mkdir -p "$d/data"
@@ -130,7 +137,7 @@ if [ "$COLD" = 1 ]; then
         q fit-physio "$d/loo.hrd" --split chrono --constant -o "$d/constant.safetensors"
         evalj "$d/physio_pop.safetensors" "$OUT/real.hrd" "$a" "$J/coldphys_$a.json"
         evalj "$d/constant.safetensors" "$OUT/real.hrd" "$a" "$J/coldconst_$a.json"
-        for s in $SEEDS; do
+        for s in $COLD_SEEDS; do
             q train "$d/loo.hrd" -o "$d/cold_s$s.safetensors" --split chrono --epochs "$EPOCHS" --seed "$s" \
                 --threads "$THREADS" 2>>"$OUT/train.log"
             evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/cold_s${s}_$a.json"

@@ -9,7 +9,8 @@ per-athlete physio and the goals of issue 14, MAE on all recorded steps next to 
 
 Overall = the athletes' test parts pooled: MAE weighted by valid steps (exact: a global masked MAE), per seed,
 then mean ± sd over the seeds. The baselines are deterministic (the same for every seed).
-Usage: bench/real_tables.py OUT > real.md
+Usage: bench/real_tables.py OUT [OUT2 ...] > real.md   (several OUT: runs that shared the work, e.g. COLD=0 and
+COLD=only; each file is taken from the first OUT that has it, and each run's settings are printed)
 """
 import json
 import os
@@ -104,19 +105,24 @@ def describe_model(out, seeds):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: real_tables.py OUT")
-    out = sys.argv[1]
-    jd = os.path.join(out, "json")
-    run = kv_file(os.path.join(out, "run.txt"))
+    if len(sys.argv) < 2:
+        sys.exit("usage: real_tables.py OUT [OUT2 ...]")
+    outs = sys.argv[1:]
+    runs = [kv_file(os.path.join(o, "run.txt")) for o in outs]
+    pers_i = next((i for i, r in enumerate(runs) if "seeds" in r), 0)
+    out, run = outs[pers_i], runs[pers_i]
     athletes = run.get("athletes", " ".join(SHORT)).split()
     seeds = run.get("seeds", "1").split()
+    cold_seeds = next((r["cold_seeds"].split() for r in runs if "cold_seeds" in r), seeds)
     info = open(os.path.join(out, "info.txt")).read().strip() if os.path.exists(os.path.join(out, "info.txt")) else ""
     p = print
 
     def j(name):
-        path = os.path.join(jd, name)
-        return load(path) if os.path.exists(path) else None
+        for o in outs:
+            path = os.path.join(o, "json", name)
+            if os.path.exists(path):
+                return load(path)
+        return None
 
     # ---- gather: per seed, per athlete ----
     pers = {s: {a: j(f"pers_s{s}_{a}.json") for a in athletes} for s in seeds}
@@ -157,9 +163,10 @@ def main():
     p(f"### Results on main's defaults (`{run.get('command', 'bench/real.sh')}`)")
     p()
     p("```")
-    p(f"{run.get('command', 'bench/real.sh')}   # {run.get('env', '')}")
-    p(f"date {run.get('date', '?')}, {run.get('machine', '?')}, load {run.get('load_start', '?')} at the start, "
-      f"{run.get('load_end', '?')} at the end; wall time {run.get('wall_s', '?')} s; commit {run.get('commit', '?')}")
+    for r in runs:
+        p(f"{r.get('command', 'bench/real.sh')}   # {r.get('env', '')}")
+        p(f"  date {r.get('date', '?')}, {r.get('machine', '?')}, load {r.get('load_start', '?')} at the start, "
+          f"{r.get('load_end', '?')} at the end; wall time {r.get('wall_s', '?')} s; commit {r.get('commit', '?')}")
     p(f"model (hrcast train defaults): {describe_model(out, seeds)}")
     if run.get("finetune_args"):
         p(f"finetune: defaults + {run['finetune_args']}")
@@ -242,11 +249,13 @@ def main():
     p()
 
     # ---- cold start ----
-    cold = {s: {a: j(f"cold_s{s}_{a}.json") for a in athletes} for s in seeds}
+    cold = {s: {a: j(f"cold_s{s}_{a}.json") for a in athletes} for s in cold_seeds}
     cphys = {a: j(f"coldphys_{a}.json") for a in athletes}
     cconst = {a: j(f"coldconst_{a}.json") for a in athletes}
-    if any(cold[s][a] for s in seeds for a in athletes):
-        p(f"#### Cold start (leave one athlete out): MAE bpm on the athlete's chrono test part, {sd_note}")
+    if any(cold[s][a] for s in cold_seeds for a in athletes):
+        cs = cold_seeds
+        cold_note = (f"mean ± sd over {len(cs)} seeds ({', '.join(cs)})" if len(cs) > 1 else f"one seed ({cs[0]})")
+        p(f"#### Cold start (leave one athlete out): MAE bpm on the athlete's chrono test part, {cold_note}")
         p()
         p("The other nine folders (symlinked) imported alone; `hrcast train --split chrono` on them with the same "
           "options; population physio (`fit-physio --split chrono --population-only`) and the constant at the "
@@ -258,7 +267,7 @@ def main():
 
         def cold_overall(src_of_seed):
             vals = []
-            for s in seeds:
+            for s in cold_seeds:
                 pairs = [(src_of_seed(s, a)["mae"], src_of_seed(s, a)["steps"]) for a in athletes
                          if src_of_seed(s, a)]
                 vals.append(pool(pairs) if len(pairs) == len(athletes) else None)
@@ -268,11 +277,11 @@ def main():
                 ("physio, population only", lambda s, a: cphys[a]),
                 ("constant (population mean)", lambda s, a: cconst[a])]
         for name, src in rows:
-            cells = [ms([src(s, a)["mae"] if src(s, a) else None for s in seeds]) for a in athletes]
+            cells = [ms([src(s, a)["mae"] if src(s, a) else None for s in cold_seeds]) for a in athletes]
             p(f"| {name} | " + " | ".join(cells) + f" | **{ms(cold_overall(src))}** |")
         goal = []
         for a in athletes:
-            c = mean([cold[s][a]["mae"] if cold[s][a] else None for s in seeds])
+            c = mean([cold[s][a]["mae"] if cold[s][a] else None for s in cold_seeds])
             ph = cphys[a]["mae"] if cphys[a] else None
             co = cconst[a]["mae"] if cconst[a] else None
             if c is None or ph is None or co is None:
@@ -285,7 +294,7 @@ def main():
         co = mean(cold_overall(rows[0][1]))
         og = "–" if co is None else f"{co:.2f} bpm (goal <= {GOAL_COLD_MAE}: {'met' if co <= GOAL_COLD_MAE else 'not met'})"
         p("| goal check (better than both) | " + " | ".join(goal) + f" | {og} |")
-        trusted = [(mean([cold[s][a].get("mae_trusted") if cold[s][a] else None for s in seeds])) for a in athletes]
+        trusted = [(mean([cold[s][a].get("mae_trusted") if cold[s][a] else None for s in cold_seeds])) for a in athletes]
         p("| LSTM cold start, trusted steps | " + " | ".join("–" if t is None else f"{t:.2f}" for t in trusted) +
           " | |")
         p()
@@ -294,8 +303,9 @@ def main():
     kinds = {}
     for s in seeds:
         for a in athletes:
-            path = os.path.join(jd, f"kinds_s{s}_{a}.jsonl")
-            if not os.path.exists(path):
+            path = next((x for x in (os.path.join(o, "json", f"kinds_s{s}_{a}.jsonl") for o in outs)
+                         if os.path.exists(x)), None)
+            if not path:
                 continue
             for line in open(path):
                 r = json.loads(line)

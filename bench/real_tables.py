@@ -47,11 +47,12 @@ def kv_file(path):
 
 
 def ms(values, digits=2):
-    """mean ± sd over seeds (sample sd); one value alone without sd."""
+    """mean ± sd over seeds (sample sd); one value, or the same value every seed (a deterministic baseline),
+    without sd."""
     v = [x for x in values if x is not None]
     if not v:
         return "–"
-    if len(v) == 1:
+    if len(set(v)) == 1:
         return f"{v[0]:.{digits}f}"
     return f"{statistics.mean(v):.{digits}f} ± {statistics.stdev(v):.{digits}f}"
 
@@ -209,7 +210,8 @@ def main():
         v = mean(vals)
         if v is None:
             return "–"
-        sd = f" ± {100 * statistics.stdev(vals):.1f}" if len([x for x in vals if x is not None]) > 1 else ""
+        vs = [x for x in vals if x is not None]
+        sd = f" ± {100 * statistics.stdev(vs):.1f}" if len(set(vs)) > 1 else ""
         return f"{v:.3f} ({100 * (v - 1):+.1f}{sd} %)"
 
     p("| finetuned / per-athlete physio | " + " | ".join(pct(ratio("ft", a)) for a in athletes) +

@@ -86,8 +86,11 @@ def card(path):
         return "?", {}
 
 
-def describe_model(out, seeds):
-    kind, m = card(os.path.join(out, "models", f"general_s{seeds[0]}.safetensors"))
+def describe_model(outs, seeds):
+    def model(s):
+        return next((p for p in (os.path.join(o, "models", f"general_s{s}.safetensors") for o in outs)
+                     if os.path.exists(p)), "")
+    kind, m = card(model(seeds[0]))
     a, t = m.get("architecture", {}), m.get("training", {})
     parts = [f"model_type {kind}"]
     if m.get("features", {}).get("set"):
@@ -100,7 +103,7 @@ def describe_model(out, seeds):
     for key, name in (("batch", "batch"), ("lr", "lr"), ("max_len_steps", "max-len")):
         if key in t:
             parts.append(f"{name} {t[key]:g}" if isinstance(t[key], float) else f"{name} {t[key]}")
-    best = [card(os.path.join(out, "models", f"general_s{s}.safetensors"))[1].get("training", {}) for s in seeds]
+    best = [card(model(s))[1].get("training", {}) for s in seeds]
     eps = ", ".join(f"{b.get('best_epoch', '?')}/{b.get('epochs_run', '?')}" for b in best)
     return "; ".join(parts) + f"; best/run epochs per seed: {eps}"
 
@@ -125,6 +128,8 @@ def main():
                 return load(path)
         return None
 
+    # only the seeds whose results exist (a run stopped early, or seeds shared between runs)
+    seeds = [s for s in seeds if any(j(f"pers_s{s}_{a}.json") for a in athletes)] or seeds[:1]
     # ---- gather: per seed, per athlete ----
     pers = {s: {a: j(f"pers_s{s}_{a}.json") for a in athletes} for s in seeds}
     base = {a: j(f"base_{a}.json") for a in athletes}
@@ -168,7 +173,7 @@ def main():
         p(f"{r.get('command', 'bench/real.sh')}   # {r.get('env', '')}")
         p(f"  date {r.get('date', '?')}, {r.get('machine', '?')}, load {r.get('load_start', '?')} at the start, "
           f"{r.get('load_end', '?')} at the end; wall time {r.get('wall_s', '?')} s; commit {r.get('commit', '?')}")
-    p(f"model (hrcast train defaults): {describe_model(out, seeds)}")
+    p(f"model (hrcast train defaults): {describe_model(outs, seeds)}")
     if run.get("finetune_args"):
         p(f"finetune: defaults + {run['finetune_args']}")
     for line in info.splitlines():

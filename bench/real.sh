@@ -18,7 +18,7 @@
 #   tables   bench/real_tables.py: mean ± sd over seeds, ratio to per-athlete physio, the goals of issue 14
 #            checked, trusted-step MAE next to all steps; printed and written to $OUT/real.md (ready to paste)
 # Usage: bench/real.sh            full run (3 seeds, 15 epochs: about 20-30 min on 2 idle cores)
-#        bench/real.sh --quick    smoke run (1 seed, 2 epochs, finetune 2 epochs: 1-3 min)
+#        bench/real.sh --quick    smoke run (1 seed, 2 epochs, finetune 2 epochs: 3.6 min at load 4 on 2 cores)
 # Env: REAL=data (../shared/data/real), OUT=work dir (temp, removed unless given), SEEDS ("1 2 3"),
 #      EPOCHS (15), THREADS (2), LIVE (5m,10m,20m; "" skips), COLD (1; 0 skips the leave-one-out part, "only"
 #      runs nothing else), COLD_SEEDS (the seeds of the cold-start models; default SEEDS),

@@ -1,4 +1,4 @@
-/* real_bench.c — the real-data benchmark driver behind bench/real.sh. On a dataset imported with
+/* real_bench.c — the real-data benchmark driver behind bench/real_variants.sh. On a dataset imported with
  * `hrcast import --athlete-from-dir`, for the named athletes (the others are extra training data):
  *   personalised protocol (stored chrono split: per athlete first 70 % train, next 10 % val, last 20 % test)
  *     constant (per-athlete mean), physio population-only, physio per-athlete, the general LSTM

@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 static const char *usage_text =
-    "usage: hrcast eval MODEL DATASET [--split athlete:test|chrono:test|all] [--baselines] [--json] [-o DIR]\n"
+    "usage: hrcast eval MODEL DATASET [--split athlete:test|chrono:test|all] [--athlete A] [--baselines] [--json]\n"
+    "                   [-o DIR]\n"
     "\n"
     "Evaluates MODEL on a stored split: global masked MAE, RMSE and bias over every valid step, the\n"
     "per-workout MAE distribution, 95 % bootstrap confidence intervals by workout, MAE after the first\n"
@@ -32,6 +33,9 @@ static const char *usage_text =
     "options:\n"
     "      --split S     the test part of the split MODEL was trained with (default), athlete:test\n"
     "                    ('athlete' or 'test' alone), chrono:test ('chrono'), athlete:val, ..., all\n"
+    "      --athlete A   score only athlete A's workouts of the split (hrcast info lists the athletes);\n"
+    "                    baselines are fitted as without it, and --calibrate still learns its trust on\n"
+    "                    the whole validation part; the split is labelled \"chrono:test, athlete A\"\n"
     "      --allow-overlap  score workouts MODEL was trained on anyway; the output is labelled so\n"
     "      --baselines   also fit and evaluate the constant and physiological baselines on the same\n"
     "                    split's training part, side by side\n"
@@ -51,6 +55,7 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast eval model.safetensors sim.hrd --baselines\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n"
+    "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --baselines --json\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 5m,10m,20m --json\n";
 
 int cmd_eval(int argc, char **argv)
@@ -63,8 +68,9 @@ int cmd_eval(int argc, char **argv)
                                          {"bf16", no_argument, 0, 9},
                                          {"allow-overlap", no_argument, 0, 7},
                                          {"calibrate", required_argument, 0, 8},
+                                         {"athlete", required_argument, 0, 10},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
-    const char *split = NULL, *dir = NULL, *physio_path = NULL;
+    const char *split = NULL, *dir = NULL, *physio_path = NULL, *athlete = NULL;
     int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, c;
     float windows[16];
     uint64_t seed = 42;
@@ -88,6 +94,7 @@ int cmd_eval(int argc, char **argv)
             }
             baselines = 1;
             break;
+        case 10: athlete = optarg; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -119,6 +126,10 @@ int cmd_eval(int argc, char **argv)
     int *idx = NULL;
     struct evaluation ev;
     memset(&ev, 0, sizeof ev);
+    if (athlete && cli_check_dataset_athlete("eval", &ds, ds_path, athlete)) {
+        rc = 2;
+        goto out;
+    }
     if (preds[0].step != ds.step) {
         fprintf(stderr, "hrcast eval: the model's step %g s differs from the dataset's %g s\n", preds[0].step, ds.step);
         goto out;
@@ -133,7 +144,7 @@ int cmd_eval(int argc, char **argv)
         if (!trained[0])
             hr_info("evaluating on %s: the card of %s records no training split", split, model_path);
     }
-    char split_name[160];
+    char split_name[256];
     snprintf(split_name, sizeof split_name, "%s", kind < 0 ? "all" : "");
     if (kind >= 0)
         snprintf(split_name, sizeof split_name, "%s:%s", kind == SPLIT_CHRONO ? "chrono" : "athlete",
@@ -143,6 +154,21 @@ int cmd_eval(int argc, char **argv)
         fprintf(stderr, "hrcast eval: the %s selection of %s is empty%s\n", split_name, ds_path,
                 kind == SPLIT_ATHLETE ? " (fewer than 3 athletes: try --split chrono:test)" : "");
         goto out;
+    }
+    if (athlete) { /* only that athlete's workouts of the selection */
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(ds.meta[idx[i]].athlete, athlete))
+                idx[k++] = idx[i];
+        if (k == 0) {
+            fprintf(stderr, "hrcast eval: the %s selection of %s holds no workout of athlete '%s'%s\n", split_name,
+                    ds_path, athlete, kind == SPLIT_ATHLETE ? " (the athlete split keeps each athlete in one part: "
+                    "try --split chrono:test)" : "");
+            goto out;
+        }
+        n = k;
+        size_t l = strlen(split_name);
+        snprintf(split_name + l, sizeof split_name - l, ", athlete %s", athlete);
     }
     struct seen_report seen;
     if (seen_check(preds[0].metadata_json, &ds, idx, n, &seen, &e)) {
@@ -202,7 +228,8 @@ int cmd_eval(int argc, char **argv)
         }
     }
     if (nwin > 0) {
-        rc = eval_calibrated(&ds, kind, part, split_name, &preds[0], &preds[2], windows, nwin, json, stdout, &e) ? 1 : 0;
+        struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json};
+        rc = eval_calibrated(&ds, &preds[0], &preds[2], &co, stdout, &e) ? 1 : 0;
         if (rc)
             fprintf(stderr, "hrcast eval: %s\n", e.msg);
         goto out;

@@ -81,10 +81,22 @@ static void kv_metrics(struct jw *j, const char *key, const struct metric_acc *a
     jw_obj_end(j);
 }
 
-int eval_calibrated(const struct dataset *ds, int kind, int part, const char *split_name,
-                    const struct predictor *model, const struct predictor *physio, const float *windows, int nwin,
-                    int json, FILE *out, struct hr_err *e)
+/* Keeps the indices of idx[0..n) whose athlete is a (all of them when a is NULL); returns the new count. */
+static int keep_athlete(const struct dataset *ds, int *idx, int n, const char *a)
 {
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!a || !strcmp(ds->meta[idx[i]].athlete, a))
+            idx[k++] = idx[i];
+    return k;
+}
+
+int eval_calibrated(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
+                    const struct eval_calib_opts *o, FILE *out, struct hr_err *e)
+{
+    int kind = o->kind, part = o->part, nwin = o->nwin, json = o->json;
+    const char *split_name = o->split_name;
+    const float *windows = o->windows;
     if (kind < 0 || part != PART_TEST)
         return hr_fail(e, "--calibrate needs a test split (athlete:test or chrono:test): the trust in the "
                           "window is learned on its validation part");
@@ -97,6 +109,11 @@ int eval_calibrated(const struct dataset *ds, int kind, int part, const char *sp
     if (!it || !iv || nt == 0 || nv == 0) {
         hr_fail(e, "--calibrate: the %s split has %d test and %d validation workouts; it needs both", split_name,
                 nt, nv);
+        goto out;
+    }
+    nt = keep_athlete(ds, it, nt, o->athlete);
+    if (nt == 0) {
+        hr_fail(e, "--calibrate: the %s split has no test workout of athlete '%s'", split_name, o->athlete);
         goto out;
     }
     if (runs_load(ds, it, nt, model, physio, &test, e) || runs_load(ds, iv, nv, model, physio, &val, e))
@@ -168,7 +185,8 @@ int eval_calibrated(const struct dataset *ds, int kind, int part, const char *sp
             jw_obj_end(&j);
             jw_key(&j, "trust");
             jw_obj_begin(&j);
-            jw_kv_str(&j, "learned_on", "validation part of the split");
+            jw_kv_str(&j, "learned_on", o->athlete ? "validation part of the split (every athlete)"
+                                                   : "validation part of the split");
             jw_kv_int(&j, "validation_workouts", nv);
             jw_kv_num(&j, "warm_s", tm.warm_s);
             jw_kv_num(&j, "k_steps", tm.k >= CALIB_NEVER ? -1 : tm.k);

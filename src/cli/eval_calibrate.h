@@ -6,10 +6,19 @@
 #include "model/predictor.h"
 #include <stdio.h>
 
-/* windows in seconds (nwin of them); physio: the baseline calibrated the same way. */
-int eval_calibrated(const struct dataset *ds, int kind, int part, const char *split_name,
-                    const struct predictor *model, const struct predictor *physio, const float *windows, int nwin,
-                    int json, FILE *out, struct hr_err *e);
+/* What eval --calibrate scores and how it prints. */
+struct eval_calib_opts {
+    int kind, part;          /* the split (enum split_kind) and its part: PART_TEST */
+    const char *split_name;  /* label for the output: "chrono:test", ... */
+    const char *athlete;     /* NULL: every test workout; else only this athlete's are scored (the trust is
+                              * still learned on the whole validation part of the split) */
+    const float *windows;    /* seconds, nwin of them */
+    int nwin;
+    int json;                /* one JSON object instead of the Markdown table */
+};
+/* physio: the baseline calibrated the same way. */
+int eval_calibrated(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
+                    const struct eval_calib_opts *o, FILE *out, struct hr_err *e);
 /* "5m,10m,20m", "600", "90s", "1h" -> seconds; returns the count, -1 when malformed or over cap. */
 int parse_windows(const char *text, float *out, int cap);
 /* --calibrate W (one window) and --trust WARM_S,K of predict and replay: 0, or 2 after one line on stderr. */

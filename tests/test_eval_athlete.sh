@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# test_eval_athlete.sh — `hrcast eval --athlete A`: scores only A's workouts of the split (the split label
+# names A; the model's MAE equals A's row of the whole split's by_athlete; the athletes' rows pooled by steps
+# give the whole split's MAE), with --baselines and with --calibrate (A's entry equals A's row of the whole
+# split's calibrated output, the trust being learned on the same whole validation part); an unknown athlete
+# exits 2 listing the valid ones, an athlete without workouts in the selection exits 1 with one line.
+# Usage: tests/test_eval_athlete.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+tmp=$(mktemp -d /tmp/hrcast-eval-athlete-test.XXXXXX)
+. "$(dirname "$0")/lib.sh"
+
+"$BIN" simulate --athletes 6 --workouts 20 --seed 5 -q -o "$tmp/sim.hrd"
+"$BIN" fit-physio "$tmp/sim.hrd" --split chrono -o "$tmp/p.safetensors" -q
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --json -q > "$tmp/all.json"
+for a in sim0001 sim0002 sim0003 sim0004 sim0005 sim0006; do
+    "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --athlete $a --json -q > "$tmp/$a.json"
+done
+check "one athlete: label, workouts and MAE equal that athlete's row of the whole split" 'py "
+import json
+full=json.load(open(\"$tmp/all.json\")); row=full[\"model_metrics\"][\"by_athlete\"][\"sim0002\"]
+j=json.load(open(\"$tmp/sim0002.json\"))
+assert j[\"split\"]==\"chrono:test, athlete sim0002\", j[\"split\"]
+assert list(j[\"model_metrics\"][\"by_athlete\"])==[\"sim0002\"] and j[\"athletes\"]==1
+assert j[\"steps\"]==row[\"steps\"] and abs(j[\"mae\"]-row[\"mae\"])<1e-9 and abs(j[\"rmse\"]-row[\"rmse\"])<1e-9
+assert 0<j[\"workouts\"]<full[\"workouts\"] and j[\"steps_trusted\"]<=j[\"steps\"]
+"'
+check "the six athletes pooled by steps give the whole split (workouts, steps, MAE)" 'py "
+import json
+full=json.load(open(\"$tmp/all.json\"))
+js=[json.load(open(\"$tmp/sim%04d.json\" % k)) for k in range(1,7)]
+assert sum(j[\"workouts\"] for j in js)==full[\"workouts\"]
+assert sum(j[\"steps\"] for j in js)==full[\"steps\"]
+mae=sum(j[\"mae\"]*j[\"steps\"] for j in js)/full[\"steps\"]
+assert abs(mae-full[\"mae\"])<1e-9, (mae, full[\"mae\"])
+"'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --athlete sim0003 --baselines --json -q > "$tmp/b.json"
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --baselines --json -q > "$tmp/ball.json"
+check "--baselines with --athlete: fitted on the whole training part, scored on the athlete (equal to the whole run's rows)" 'py "
+import json
+j=json.load(open(\"$tmp/b.json\")); full=json.load(open(\"$tmp/ball.json\"))
+assert set(j[\"baselines\"])==set(full[\"baselines\"])
+for k,b in j[\"baselines\"].items(): assert b[\"mae\"]>0 and b[\"trusted\"][\"steps\"]<=j[\"steps\"]
+one=json.load(open(\"$tmp/sim0003.json\")); assert abs(j[\"mae\"]-one[\"mae\"])<1e-9
+"'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m,10m --json -q > "$tmp/call.json"
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0004 --json -q > "$tmp/c4.json"
+check "--calibrate with --athlete: only that athlete, equal to its row of the whole split, same trust" 'py "
+import json
+j=json.load(open(\"$tmp/c4.json\")); full=json.load(open(\"$tmp/call.json\"))
+assert \"athlete sim0004\" in j[\"split\"]
+for c,f in zip(j[\"calibrated\"], full[\"calibrated\"]):
+    assert [a[\"athlete\"] for a in c[\"athletes\"]]==[\"sim0004\"]
+    row=[a for a in f[\"athletes\"] if a[\"athlete\"]==\"sim0004\"][0]
+    assert abs(c[\"mae\"]-row[\"mae\"])<1e-9 and abs(c[\"uncalibrated\"][\"mae\"]-row[\"uncalibrated_mae\"])<1e-9
+    assert c[\"trust\"][\"warm_s\"]==f[\"trust\"][\"warm_s\"] and c[\"trust\"][\"k_steps\"]==f[\"trust\"][\"k_steps\"]
+    assert c[\"steps\"]<f[\"steps\"] and c[\"workouts\"]<f[\"workouts\"]
+"'
+check "--calibrate table with --athlete is labelled with the athlete" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 -q | grep -q "chrono:test, athlete sim0001"'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --athlete nobody -q > /dev/null 2> "$tmp/e"
+rc=$?
+check "unknown athlete: exit 2, one line listing the valid ones" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "nobody.*sim0001" "$tmp/e"'
+# athlete:test holds whole athletes: find one that is not in it
+other=$(py "
+import json,subprocess
+j=json.loads(subprocess.run(['$BIN','eval','$tmp/p.safetensors','$tmp/sim.hrd','--split','athlete:test','--allow-overlap','--json','-q'],capture_output=True,text=True).stdout)
+print(sorted(set('sim%04d' % k for k in range(1,7))-set(j['model_metrics']['by_athlete']))[0])")
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split athlete:test --allow-overlap --athlete "$other" -q > /dev/null 2> "$tmp/e"
+rc=$?
+check "athlete with no workout in the selection: exit 1, one line naming it" '[ $rc -eq 1 ] && grep -q "no workout of athlete .$other." "$tmp/e" && [ $(grep -vc "^warning" "$tmp/e") -eq 1 ]'
+echo "test_eval_athlete: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

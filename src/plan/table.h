@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "plan/course.h"
 #include "plan/optimiser.h"
+#include "plan/so_far.h"
 #include "util/err.h"
 #include "util/json.h"
 
@@ -27,6 +28,10 @@ struct plan_info {
     float model_step;
     double target_s; /* what was asked */
     int fixed_pace;  /* 1 when the target came from --pace */
+    /* re-planning (plan --so-far): the part already run; the course and target are then the rest, and
+     * kilometres and elapsed times are printed from the race's start. NULL = a plan from the start. */
+    const struct plan_so_far *so_far;
+    const char *so_far_path;
 };
 
 /* "h:mm:ss" (or "m:ss" when short = 1 and under an hour) into buf. */

@@ -212,30 +212,7 @@ out:
 
 int parse_windows(const char *text, float *out, int cap)
 {
-    int n = 0;
-    const char *p = text;
-    while (*p) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || !(v > 0) || n == cap)
-            return -1;
-        if (*end == 'm') {
-            v *= 60;
-            end++;
-        } else if (*end == 's') {
-            end++;
-        } else if (*end == 'h') {
-            v *= 3600;
-            end++;
-        }
-        out[n++] = (float)v;
-        if (*end == ',')
-            end++;
-        else if (*end)
-            return -1;
-        p = end;
-    }
-    return n;
+    return calib_parse_windows(text, out, cap);
 }
 
 int cli_calib_window(const char *cmd, const char *text, float *window)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test_live.sh — live forecasting from the command line: predict --calibrate marks the window (CSV column,
 # JSON fields) and shifts only the steps after it by the offset; eval --calibrate prints the issue's JSON
-# fields for one window and a list; replay's forecasts equal hrcast predict of the whole run, (errors over the steps after the window, the same model uncalibrated,
-# the baselines), and refuses a split without a validation part and malformed windows; replay --gif writes a
+# fields for one window and a list (errors over the steps after the window, the same model uncalibrated,
+# the baselines; with -o DIR the report gets its own live section, figure and metrics.json key), and refuses
+# a split without a validation part and malformed windows; replay (forecasts equal to hrcast predict of the
+# whole run) and --gif writes a
 # valid animated GIF (blocks parsed to the trailer, one frame per row); plan --so-far calibrates on the part run
 # (the offset of predict --calibrate over it) and plans the rest, with its refusals.
 # Usage: tests/test_live.sh [path/to/hrcast]
@@ -45,6 +47,25 @@ import json; j=json.load(open(\"$tmp/e3.json\")); one=json.load(open(\"$tmp/e1.j
 assert [c[\"calibrate_s\"] for c in j[\"calibrated\"]]==[300,600,1200]
 assert abs(j[\"calibrated\"][1][\"mae\"]-one[\"mae\"])<1e-9
 "'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 10m --json -o "$tmp/rep" -q > "$tmp/e1o.json"
+check "eval --calibrate -o DIR: stdout is the live JSON of the window asked, as without -o" 'cmp -s "$tmp/e1.json" "$tmp/e1o.json"'
+check "eval --calibrate -o DIR: metrics.json keeps the offline numbers and adds live rows (asked and the sweep)" 'py "
+import json; j=json.load(open(\"$tmp/rep/metrics.json\")); one=json.load(open(\"$tmp/e1.json\"))
+assert j[\"mae\"]>0 and \"baselines\" in j
+rows=j[\"live\"][\"calibrated\"]; assert [r[\"calibrate_s\"] for r in rows]==[120,300,600,900,1200,1800]
+assert [r[\"asked\"] for r in rows]==[False,False,True,False,False,False]
+assert abs(rows[2][\"mae\"]-one[\"mae\"])<1e-9 and rows[2][\"label\"]==\"calibrated 10 min\"
+"'
+check "eval --calibrate -o DIR: metrics.md has its own live section after the offline tables" 'grep -q "^## Live forecasting" $tmp/rep/metrics.md && grep -q "^| calibrated 2 min |" $tmp/rep/metrics.md && [ $(grep -n "^| model | MAE" $tmp/rep/metrics.md | head -1 | cut -d: -f1) -lt $(grep -n "^## Live" $tmp/rep/metrics.md | cut -d: -f1) ]'
+live_html_ok() { python3 - "$1" <<'PY'
+import sys
+h = open(sys.argv[1]).read()
+i = h.index('<h2 id="live">')
+assert h.index("<h2>Metrics</h2>") < i and "data:image/png;base64" in h[i:]
+assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 600s" in h
+PY
+}
+check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'
 check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | grep -q "^| calibrated 5 min |"'
 check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --allow-overlap --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
 check "bad window: exit 2 and a message" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --calibrate 5x 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a window" $tmp/e'

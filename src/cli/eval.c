@@ -220,14 +220,7 @@ int cmd_eval(int argc, char **argv)
             live = NULL;
             goto out;
         }
-        if (json) {
-            struct jw w;
-            jw_init_file(&w, stdout, 1);
-            live_report_json(&w, live, 0);
-            fputc('\n', stdout);
-        } else {
-            live_report_table(stdout, live);
-        }
+        eval_live_print(live, json, stdout);
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
     /* a physio or constant MODEL evaluated with --baselines: its baseline of the same kind gets a

@@ -173,6 +173,18 @@ out:
     return rc;
 }
 
+void eval_live_print(const struct live_report *lr, int json, FILE *out)
+{
+    if (json) {
+        struct jw j;
+        jw_init_file(&j, out, 1);
+        live_report_json(&j, lr, 0);
+        fputc('\n', out);
+    } else {
+        live_report_table(out, lr);
+    }
+}
+
 int eval_calibrated(const struct dataset *ds, int kind, int part, const char *split_name,
                     const struct predictor *model, const struct predictor *physio, const float *windows, int nwin,
                     int json, FILE *out, struct hr_err *e)
@@ -184,14 +196,7 @@ int eval_calibrated(const struct dataset *ds, int kind, int part, const char *sp
         free(lr);
         return -1;
     }
-    if (json) {
-        struct jw j;
-        jw_init_file(&j, out, 1);
-        live_report_json(&j, lr, 0);
-        fputc('\n', out);
-    } else {
-        live_report_table(out, lr);
-    }
+    eval_live_print(lr, json, out);
     live_report_free(lr);
     free(lr);
     return 0;

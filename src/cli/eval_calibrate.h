@@ -17,6 +17,8 @@ struct live_report;
 int eval_live(const struct dataset *ds, int kind, int part, const char *split_name, const struct predictor *model,
               const struct predictor *physio, const float *windows, int nwin, const float *sweep, int nsweep,
               struct live_report *lr, struct hr_err *e);
+/* What eval --calibrate prints: the asked rows as JSON (json) or the table. */
+void eval_live_print(const struct live_report *lr, int json, FILE *out);
 /* "5m,10m,20m", "600", "90s", "1h" -> seconds; returns the count, -1 when malformed or over cap. */
 int parse_windows(const char *text, float *out, int cap);
 /* --calibrate W (one window) and --trust WARM_S,K of predict and replay: 0, or 2 after one line on stderr. */

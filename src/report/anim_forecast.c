@@ -1,6 +1,7 @@
 /* anim_forecast.c — animate_forecast (see anim_forecast.h): one figure per replay moment, drawn with the
  * plot layer at fixed axes and appended as a GIF delta frame. */
 #include "report/anim_forecast.h"
+#include "report/anim_frame.h"
 #include "report/gif.h"
 #include "report/plot.h"
 #include <math.h>
@@ -88,24 +89,15 @@ int animate_forecast(const struct forecast_anim *a, const struct anim_opts *o, c
     double margin = (yhi - ylo) * 0.06 + 1;
     ylo -= margin;
     yhi += margin;
-    struct fonts fs;
-    struct canvas c;
-    struct drawing d;
-    struct gif_writer *g = NULL;
-    int rc = -1, have_fonts = 0, have_canvas = 0;
-    memset(&d, 0, sizeof d);
-    int W = a->width > 0 ? a->width : 800, H = a->height > 0 ? a->height : 450;
+    struct anim_session as;
+    int W = a->width > 0 ? a->width : 800, H = a->height > 0 ? a->height : 450, ok = 1;
     const struct rgba keys[] = {rgba_hex(PLOT_BLUE, 255), rgba_hex(PLOT_RED, 255), rgba_hex(PLOT_GRAY, 255),
                                 rgba_hex(PLOT_ORANGE, 255)};
-    if (fonts_load(&fs, e))
-        goto done;
-    have_fonts = 1;
-    if (canvas_init(&c, W, H, rgba_make(255, 255, 255, 255), e))
-        goto done;
-    have_canvas = 1;
-    if (gif_open(&g, path, W, H, keys, 4, 1, e))
-        goto done;
-    for (int fi = 0; fi < frames; fi++) {
+    if (anim_begin(&as, path, W, H, keys, 4, e)) {
+        free(tm);
+        return -1;
+    }
+    for (int fi = 0; fi < frames && ok; fi++) {
         int m = frames == 1 ? a->moments - 1 : (int)((long long)fi * (a->moments - 1) / (frames - 1));
         int k = a->now[m] < 0 ? 0 : a->now[m] > a->n ? a->n : a->now[m];
         for (int i = 0; i < a->n; i++) {
@@ -115,24 +107,10 @@ int animate_forecast(const struct forecast_anim *a, const struct anim_opts *o, c
         struct plot_fig *f = moment_fig(a, m, tm, known, to_come, ylo, yhi);
         if (!f) {
             hr_fail(e, "%s: out of memory", path);
-            goto done;
-        }
-        dl_free(&d);
-        int r = plot_fig_draw(f, &fs, &d, e);
-        plot_fig_free(f);
-        if (r || dl_render(&d, &fs, &c, e) || gif_add_frame(g, &c, fi == frames - 1 ? hold : delay, e))
-            goto done;
+            ok = 0;
+        } else
+            ok = anim_frame(&as, f, fi == frames - 1 ? hold : delay, e) == 0;
     }
-    rc = gif_close(g, e);
-    g = NULL;
-done:
-    if (g)
-        gif_abort(g);
-    dl_free(&d);
-    if (have_canvas)
-        canvas_free(&c);
-    if (have_fonts)
-        fonts_free(&fs);
     free(tm);
-    return rc;
+    return anim_end(&as, ok, e);
 }

@@ -121,6 +121,7 @@ assert s[\"elapsed_s\"]==1800 and 1000<s[\"distance_m\"]<11000, s
 assert abs(j[\"course\"][\"length_m\"]+s[\"distance_m\"]-12000)<1 and abs(j[\"finish_time_s\"]-(4200-1800))<1
 km=j[\"km\"]; assert abs(km[-1][\"km\"]-12)<1e-3 and abs(km[-1][\"elapsed_s\"]-4200)<1 and km[0][\"km\"]>s[\"distance_m\"]/1000
 assert abs(s[\"race_finish_time_s\"]-4200)<1
+assert [k[\"km\"] for k in km]==list(range(int(s[\"distance_m\"]//1000)+1,13)), [k[\"km\"] for k in km]
 "'
 "$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" --trust 0,1e9 --json -q > "$tmp/sf0.json"
 check "plan --so-far --trust 0,1e9 (never trusted): offset 0, a cooler plan than the calibrated one" 'py "

@@ -7,15 +7,21 @@
 
 int plan_km_rows(const struct plan_course *c, const struct plan_result *r, struct plan_km **rows)
 {
-    int n = (int)ceil(c->length / 1000.0 - 1e-3); /* a last piece under 1 m joins the previous km */
-    if (n < 1)
-        n = 1;
+    return plan_km_rows_from(c, r, 0, rows);
+}
+
+int plan_km_rows_from(const struct plan_course *c, const struct plan_result *r, double origin_m,
+                      struct plan_km **rows)
+{
+    /* the first boundary: the next whole km of the race after origin (a piece under 1 m joins the next) */
+    double first = ceil((origin_m + 1.0) / 1000.0) * 1000.0 - origin_m;
+    int n = first >= c->length - 1.0 ? 1 : 1 + (int)ceil((c->length - first) / 1000.0 - 1e-3);
     struct plan_km *k = calloc((size_t)n, sizeof *k);
     if (!k)
         return -1;
     double a = 0, ta = 0;
     for (int i = 0; i < n; i++) {
-        double b = i == n - 1 ? c->length : 1000.0 * (i + 1);
+        double b = i == n - 1 ? c->length : first + 1000.0 * i;
         double tb = plan_time_at(r, b);
         k[i].start_m = a;
         k[i].end_m = b;
@@ -54,7 +60,7 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
                      const struct plan_result *r, struct hr_err *e)
 {
     struct plan_km *k;
-    int n = plan_km_rows(c, r, &k);
+    int n = plan_km_rows_from(c, r, done_m(in), &k);
     if (n < 0)
         return hr_fail(e, "plan: out of memory");
     double up, down;
@@ -137,7 +143,7 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
                     const struct plan_result *r, struct hr_err *e)
 {
     struct plan_km *k;
-    int n = plan_km_rows(c, r, &k);
+    int n = plan_km_rows_from(c, r, done_m(in), &k);
     if (n < 0)
         return hr_fail(e, "plan: out of memory");
     double up, down;

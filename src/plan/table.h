@@ -20,6 +20,10 @@ struct plan_km {
 
 /* Rows for every (partial) kilometre; *rows malloc'ed. Returns the count, -1 when out of memory. */
 int plan_km_rows(const struct plan_course *c, const struct plan_result *r, struct plan_km **rows);
+/* The same for the rest of a race that began origin_m before the course's start (plan --so-far): the
+ * rows end at the race's whole kilometres (the first row runs from the start to the next one). */
+int plan_km_rows_from(const struct plan_course *c, const struct plan_result *r, double origin_m,
+                      struct plan_km **rows);
 
 /* Describes the run for the header / JSON. */
 struct plan_info {

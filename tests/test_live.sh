@@ -135,6 +135,8 @@ check "plan --so-far past the course: exit 1, names the distance left" '! "$BIN"
 cut -d, -f1-15 "$tmp/part.csv" > "$tmp/nohr.csv"
 check "plan --so-far without heart rate: exit 1, says so" '! "$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/nohr.csv" -q 2>$tmp/e >/dev/null && grep -q "no heart rate" $tmp/e'
 check "plan --so-far missing file: exit 1, names it" '! "$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/nope.fit" -q 2>$tmp/e >/dev/null && grep -q "nope.fit" $tmp/e'
+check "plan --trust without --so-far: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --trust 0,0 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "so-far" $tmp/e'
+check "replay --frames without --gif: exit 2" '"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --frames 5 2>$tmp/e >/dev/null; [ $? -eq 2 ] && grep -q "gif" $tmp/e'
 check "plan bad --trust: exit 2" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/part.csv" --trust x 2>/dev/null >/dev/null; [ $? -eq 2 ]'
 
 echo

@@ -134,6 +134,7 @@ int cmd_plan(int argc, char **argv)
                                          {0, 0, 0, 0}};
     const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL, *so_far_path = NULL;
     struct calib_trust trust = {180, 10};
+    int trust_given = 0;
     double distance = NAN;
     long lv;
     int json = 0, strategy = -1;
@@ -178,7 +179,7 @@ int cmd_plan(int argc, char **argv)
         case O_PLOT: plot = optarg; break;
         case O_JSON: json = 1; break;
         case O_SO_FAR: so_far_path = optarg; break;
-        case O_TRUST: if (cli_calib_trust("plan", optarg, &trust)) return 2; break;
+        case O_TRUST: if (cli_calib_trust("plan", optarg, &trust)) return 2; trust_given = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -190,6 +191,10 @@ int cmd_plan(int argc, char **argv)
     }
     if ((course_path != NULL) == !isnan(distance)) {
         fprintf(stderr, "hrcast plan: give either --course FILE or --distance M (one of them)\n");
+        return 2;
+    }
+    if (trust_given && !so_far_path) {
+        fprintf(stderr, "hrcast plan: --trust calibrates on the part already run: give --so-far FILE with it\n");
         return 2;
     }
     if ((target_text != NULL) == (pace_text != NULL)) {

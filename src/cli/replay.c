@@ -158,6 +158,10 @@ int cmd_replay(int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage(usage_text, 0);
+    if (frames && !gif_path) {
+        fprintf(stderr, "hrcast replay: --frames sets the frames of the animation: give --gif OUT.gif with it\n");
+        return 2;
+    }
     nn_set_threads(1);
     struct predictor p;
     struct hr_err e = {{0}};

@@ -665,9 +665,9 @@ static void test_so_far(void **state)
     free(whole);
 
     /* no room left, no HR: clear refusals */
+    plan_course_free(&rest);
     assert_int_equal(plan_course_rest(&c, 9950, NAN, &rest, &e) < 0, 1);
     assert_non_null(strstr(e.msg, "leaves 50 m"));
-    plan_course_free(&rest);
     plan_so_far_free(&sf);
     for (int i = 0; i < PART_STEPS; i++)
         S_HR(&part)[i] = NAN;

@@ -1,7 +1,10 @@
 /* fuzz_serve_predict.c — libFuzzer target for the whole /api/predict body path (multipart parsing,
  * format detection, readers, TEMPORARY prep) with a constant in-memory predictor. The first byte
- * picks the Content-Type: multipart, JSON, or none. */
+ * picks the Content-Type: multipart, JSON, or none; with its bit 3 set, the next 12 bytes are the
+ * ?calibrate= value (serve/live.h) and an accepted one calibrates the result, written out whole. */
+#include "serve/live.h"
 #include "serve/predict.h"
+#include "serve/result_json.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -30,7 +33,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.predict = flat;
     struct sbuf out;
     sbuf_init(&out);
-    serve_predict(&p, data + 1, size - 1, types[data[0] & 3], &out);
+    if (!(data[0] & 8)) {
+        serve_predict(&p, data + 1, size - 1, types[data[0] & 3], &out);
+        sbuf_free(&out);
+        return 0;
+    }
+    char q[13] = {0}, why[160];
+    size_t nq = size - 1 < 12 ? size - 1 : 12;
+    memcpy(q, data + 1, nq);
+    float w;
+    if (serve_calib_param(q, &w, why, sizeof why) == 0) {
+        struct predict_result res;
+        if (serve_predict_run(&p, data + 1 + nq, size - 1 - nq, types[data[0] & 3], NULL, &res, &out) == 200) {
+            if (serve_predict_calibrate(&res, w, &out) == 200) {
+                struct result_writer rw;
+                result_writer_init(&rw, &res);
+                char chunk[4096];
+                while (result_writer_read(&rw, chunk, sizeof chunk) > 0)
+                    ;
+                result_writer_free(&rw);
+            }
+            predict_result_free(&res);
+        }
+    }
     sbuf_free(&out);
     return 0;
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # test_live.sh — live forecasting from the command line: predict --calibrate marks the window (CSV column,
 # JSON fields) and shifts only the steps after it by the offset; eval --calibrate prints the issue's JSON
-# fields for one window and a list; replay's forecasts equal hrcast predict of the whole run, (errors over the steps after the window, the same model uncalibrated,
-# the baselines), and refuses a split without a validation part and malformed windows.
+# fields for one window and a list (errors over the steps after the window, the same model uncalibrated,
+# the baselines; with -o DIR the report gets its own live section, figure and metrics.json key), and refuses
+# a split without a validation part and malformed windows; replay (forecasts equal to hrcast predict of the
+# whole run) and --gif writes a
+# valid animated GIF (blocks parsed to the trailer, one frame per row); plan --so-far calibrates on the part run
+# (the offset of predict --calibrate over it) and plans the rest, with its refusals.
 # Usage: tests/test_live.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -43,6 +47,25 @@ import json; j=json.load(open(\"$tmp/e3.json\")); one=json.load(open(\"$tmp/e1.j
 assert [c[\"calibrate_s\"] for c in j[\"calibrated\"]]==[300,600,1200]
 assert abs(j[\"calibrated\"][1][\"mae\"]-one[\"mae\"])<1e-9
 "'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 10m --json -o "$tmp/rep" -q > "$tmp/e1o.json"
+check "eval --calibrate -o DIR: stdout is the live JSON of the window asked, as without -o" 'cmp -s "$tmp/e1.json" "$tmp/e1o.json"'
+check "eval --calibrate -o DIR: metrics.json keeps the offline numbers and adds live rows (asked and the sweep)" 'py "
+import json; j=json.load(open(\"$tmp/rep/metrics.json\")); one=json.load(open(\"$tmp/e1.json\"))
+assert j[\"mae\"]>0 and \"baselines\" in j
+rows=j[\"live\"][\"calibrated\"]; assert [r[\"calibrate_s\"] for r in rows]==[120,300,600,900,1200,1800]
+assert [r[\"asked\"] for r in rows]==[False,False,True,False,False,False]
+assert abs(rows[2][\"mae\"]-one[\"mae\"])<1e-9 and rows[2][\"label\"]==\"calibrated 10 min\"
+"'
+check "eval --calibrate -o DIR: metrics.md has its own live section after the offline tables" 'grep -q "^## Live forecasting" $tmp/rep/metrics.md && grep -q "^| calibrated 2 min |" $tmp/rep/metrics.md && [ $(grep -n "^| model | MAE" $tmp/rep/metrics.md | head -1 | cut -d: -f1) -lt $(grep -n "^## Live" $tmp/rep/metrics.md | cut -d: -f1) ]'
+live_html_ok() { python3 - "$1" <<'PY'
+import sys
+h = open(sys.argv[1]).read()
+i = h.index('<h2 id="live">')
+assert h.index("<h2>Metrics</h2>") < i and "data:image/png;base64" in h[i:]
+assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 600s" in h
+PY
+}
+check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'
 check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | grep -q "^| calibrated 5 min |"'
 check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --allow-overlap --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
 check "bad window: exit 2 and a message" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --calibrate 5x 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a window" $tmp/e'
@@ -62,6 +85,60 @@ check "replay --calibrate: rows from 600 s on are calibrated" 'py "
 import csv
 for r in csv.DictReader(open(\"$tmp/rc.csv\")): assert (r[\"calibrated\"]==\"1\")==(float(r[\"time_s\"])>=600), r
 "'
+# replay --gif: a valid animated GIF (header, blocks to the trailer), one frame per row up to --frames
+gif_frames() { py "
+import sys
+b=open(sys.argv[1],'rb').read(); assert b[:6] in (b'GIF89a',b'GIF87a'), b[:6]
+w=b[6]|b[7]<<8; h=b[8]|b[9]<<8; f=b[10]; i=13+(3<<((f&7)+1) if f&0x80 else 0); n=0
+def blocks(i):
+    while b[i]: i+=b[i]+1
+    return i+1
+while b[i]!=0x3B:
+    if b[i]==0x21: i=blocks(i+2)
+    elif b[i]==0x2C:
+        lf=b[i+9]; i+=10+(3<<((lf&7)+1) if lf&0x80 else 0); i=blocks(i+1); n+=1
+    else: raise SystemExit('bad block %x at %d'%(b[i],i))
+assert i==len(b)-1, (i,len(b))
+print(w,h,n)
+" "$1"; }
+"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 10m --gif "$tmp/r.gif" -q > "$tmp/rg.csv"
+check "replay --gif: a valid GIF, 800x450, one frame per row" '[ "$(gif_frames $tmp/r.gif)" = "800 450 $(($(wc -l < $tmp/rg.csv) - 1))" ]'
+check "replay --gif: the CSV is the same as without it" 'cmp -s "$tmp/rg.csv" <("$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 10m -q)'
+"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --gif "$tmp/r12.gif" --frames 12 -q > /dev/null
+check "replay --gif --frames 12: 12 frames" '[ "$(gif_frames $tmp/r12.gif | cut -d" " -f3)" = 12 ]'
+check "replay --gif into a missing folder: exit 1, one line naming it" '! "$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --gif "$tmp/no/r.gif" -q >/dev/null 2>$tmp/e && grep -q "no/r.gif" $tmp/e'
+
+# plan --so-far: the part run (the first 30 min of one.hrd, as CSV) calibrates the model as predict
+# --calibrate does over the same 30 min; the plan covers the rest, printed from the race's start
+"$BIN" export "$tmp/one.hrd" --format csv -o "$tmp/one.csv"
+awk -F, 'NR == 1 || $11 < 1800' "$tmp/one.csv" > "$tmp/part.csv"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/part.csv" --calibrate 30m --format json -q > "$tmp/pc.json"
+"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" --json -q > "$tmp/sf.json"
+check "plan --so-far: the offset of predict --calibrate over the part run, the rest planned to the finish" 'py "
+import json; j=json.load(open(\"$tmp/sf.json\")); w=json.load(open(\"$tmp/pc.json\"))[\"workouts\"][0]
+s=j[\"so_far\"]; assert abs(s[\"offset_bpm\"]-w[\"offset_bpm\"])<0.01 and abs(s[\"offset_bpm\"])>0.5, (s, w[\"offset_bpm\"])
+assert s[\"elapsed_s\"]==1800 and 1000<s[\"distance_m\"]<11000, s
+assert abs(j[\"course\"][\"length_m\"]+s[\"distance_m\"]-12000)<1 and abs(j[\"finish_time_s\"]-(4200-1800))<1
+km=j[\"km\"]; assert abs(km[-1][\"km\"]-12)<1e-3 and abs(km[-1][\"elapsed_s\"]-4200)<1 and km[0][\"km\"]>s[\"distance_m\"]/1000
+assert abs(s[\"race_finish_time_s\"]-4200)<1
+assert [k[\"km\"] for k in km]==list(range(int(s[\"distance_m\"]//1000)+1,13)), [k[\"km\"] for k in km]
+"'
+"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" --trust 0,1e9 --json -q > "$tmp/sf0.json"
+check "plan --so-far --trust 0,1e9 (never trusted): offset 0, a cooler plan than the calibrated one" 'py "
+import json; a=json.load(open(\"$tmp/sf.json\")); b=json.load(open(\"$tmp/sf0.json\"))
+assert b[\"so_far\"][\"offset_bpm\"]==0 and b[\"so_far\"][\"trust_k_steps\"]==-1
+assert (a[\"peak_hr\"]-b[\"peak_hr\"])*a[\"so_far\"][\"offset_bpm\"]>0, (a[\"peak_hr\"],b[\"peak_hr\"])
+"'
+check "plan --so-far table: the part run in the header, the race finish" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" -q > $tmp/sf.txt && grep -q "^# so far .*part.csv: .* km in 0:30:00, calibrated offset" $tmp/sf.txt && grep -q "^finish 1:10:00 (the rest in 0:40:00" $tmp/sf.txt'
+check "plan --so-far past the target time: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 20:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:30:00" $tmp/e'
+check "plan --so-far past the course: exit 1, names the distance left" '! "$BIN" plan "$tmp/p.safetensors" --distance 1km --pace 5:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null && grep -q "leaves 0 m" $tmp/e'
+cut -d, -f1-15 "$tmp/part.csv" > "$tmp/nohr.csv"
+check "plan --so-far without heart rate: exit 1, says so" '! "$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/nohr.csv" -q 2>$tmp/e >/dev/null && grep -q "no heart rate" $tmp/e'
+check "plan --so-far missing file: exit 1, names it" '! "$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/nope.fit" -q 2>$tmp/e >/dev/null && grep -q "nope.fit" $tmp/e'
+check "plan --trust without --so-far: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --trust 0,0 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "so-far" $tmp/e'
+check "replay --frames without --gif: exit 2" '"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --frames 5 2>$tmp/e >/dev/null; [ $? -eq 2 ] && grep -q "gif" $tmp/e'
+check "plan bad --trust: exit 2" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/part.csv" --trust x 2>/dev/null >/dev/null; [ $? -eq 2 ]'
+
 echo
 echo "test_live.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,9 @@
  * deterministic): finish time equal to the target, even effort slower uphill than downhill,
  * min-peak-hr no worse than even pace (also with a cap), the pacing limits (start, change per km,
  * spread), the fastest finish under a cap, fixed pace, bad inputs; and the binary end to end with
- * --json, miles, strict times and the cap message. */
+ * --json, miles, strict times and the cap message; re-planning from the part already run (plan/so_far.h):
+ * the calibrated forecast continues the part run (equal to predicting the whole race, plus the offset),
+ * the rest of a course, and `plan --so-far` end to end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,8 @@
 #include "model/physio.h"
 #include "plan/course.h"
 #include "plan/optimiser.h"
+#include "plan/so_far.h"
+#include "prep/prep.h"
 #include "plan/table.h"
 #include "sim/course.h"
 #include "support/testutil.h"
@@ -586,6 +590,94 @@ static void test_cli(void **state)
     free(dir);
 }
 
+/* ---- re-planning during a race ---- */
+
+#define PART_STEPS 180 /* 30 min on a 10 s grid */
+#define PART_SPEED 3.5f
+#define DAY_OFFSET 8.0f
+
+/* The part run: PART_STEPS at PART_SPEED, flat, its HR the model's prediction + DAY_OFFSET. */
+static void part_run(const struct predictor *p, struct series *s)
+{
+    float v[PART_STEPS], hr[PART_STEPS];
+    struct hr_err e;
+    for (int i = 0; i < PART_STEPS; i++)
+        v[i] = PART_SPEED;
+    assert_int_equal(series_from_profile(v, NULL, PART_STEPS, 10, 'u', s), 0);
+    assert_int_equal(predictor_predict(p, s, hr, NULL, &e), 0);
+    for (int i = 0; i < PART_STEPS; i++)
+        S_HR(s)[i] = hr[i] + DAY_OFFSET;
+    snprintf(s->meta.source, sizeof s->meta.source, "part");
+}
+
+static void test_so_far(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct series part;
+    part_run(&p, &part);
+    struct plan_so_far sf;
+    struct hr_err e = {{0}};
+    struct calib_trust t = {0, 0}; /* the raw mean residual: exactly the day's offset here */
+    assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e), 0);
+    assert_true(fabsf(sf.offset - DAY_OFFSET) < 0.05f);
+    assert_int_equal(sf.steps, PART_STEPS);
+    assert_true(fabs(sf.elapsed_s - 1800) < 1e-6);
+    assert_true(fabs(sf.dist_m - PART_SPEED * 1800) < 1);
+    assert_true(sf.mae_cal < 0.05 && sf.mae_uncal > DAY_OFFSET - 0.05);
+
+    /* the rest of a flat 10 km at even pace in 20 min */
+    struct plan_course c, rest;
+    assert_int_equal(plan_course_flat(&c, 10000, &e), 0);
+    assert_int_equal(plan_course_rest(&c, sf.dist_m, sf.last_alt, &rest, &e), 0);
+    assert_true(fabs(rest.length - (10000 - PART_SPEED * 1800)) < 1);
+    struct plan_opts o;
+    plan_opts_default(&o);
+    o.strategy = PLAN_EVEN_PACE;
+    o.target_s = 1200;
+    o.so_far = &sf;
+    struct plan_result r;
+    assert_int_equal(plan_make(&p, &rest, &o, &r, &e), 0);
+    assert_true(fabs(r.finish_s - 1200) < 1);
+    /* the forecast continues the part run: the whole race predicted at once, shifted by the offset */
+    int n = PART_STEPS + r.s.n;
+    float *v = malloc(sizeof(float) * (size_t)n), *whole = malloc(sizeof(float) * (size_t)n);
+    assert_non_null(v);
+    assert_non_null(whole);
+    for (int i = 0; i < n; i++)
+        v[i] = i < PART_STEPS ? PART_SPEED : S_SPEED(&r.s)[i - PART_STEPS];
+    struct series all;
+    assert_int_equal(series_from_profile(v, NULL, n, 10, 'u', &all), 0);
+    assert_int_equal(predictor_predict(&p, &all, whole, NULL, &e), 0);
+    for (int k = 0; k < r.s.n; k++)
+        assert_true(fabsf(r.hr[k] - (whole[PART_STEPS + k] + sf.offset)) < 1e-3f);
+    /* a fresh plan of the same rest starts from rest, cooler: the part run's drift and state matter */
+    struct plan_opts fresh = o;
+    fresh.so_far = NULL;
+    struct plan_result f;
+    assert_int_equal(plan_make(&p, &rest, &fresh, &f, &e), 0);
+    assert_true(r.score.peak_hr > f.score.peak_hr + DAY_OFFSET - 0.5);
+    plan_result_free(&f);
+    plan_result_free(&r);
+    series_free(&all);
+    free(v);
+    free(whole);
+
+    /* no room left, no HR: clear refusals */
+    plan_course_free(&rest);
+    assert_int_equal(plan_course_rest(&c, 9950, NAN, &rest, &e) < 0, 1);
+    assert_non_null(strstr(e.msg, "leaves 50 m"));
+    plan_so_far_free(&sf);
+    for (int i = 0; i < PART_STEPS; i++)
+        S_HR(&part)[i] = NAN;
+    assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e) < 0, 1);
+    assert_non_null(strstr(e.msg, "no heart rate"));
+    series_free(&part);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -594,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_hr_cap),         cmocka_unit_test(test_bad_targets),
         cmocka_unit_test(test_pacing_limits),  cmocka_unit_test(test_never_worse_than_even_pace),
         cmocka_unit_test(test_fastest_under_cap),
+        cmocka_unit_test(test_so_far),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test_serve.sh — starts `hrcast serve` on a free loopback port with a tiny constant model file and
-# exercises every route with curl: good inputs, 413, 400 with a reason, 404, 405, slow clients,
+# exercises every route with curl: good inputs, ?calibrate= (the live view; bad values 400 with the
+# reason), 413, 400 with a reason, 404, 405, slow clients,
 # junk, and a clean stop on SIGTERM. Usage: tests/test_serve.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -54,6 +55,22 @@ check "result without actual HR has no MAE" '[ "$(code -H "Content-Type: applica
 curl -s $U/api/samples | python3 -c 'import json,sys; s=json.load(sys.stdin)[3]; print(json.dumps({"speed":s["speed"],"altitude":s["altitude"],"heart_rate":s["heart_rate"],"step":s["step"]}))' > "$tmp/hilly.json"
 nhilly=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["speed"]))' "$tmp/hilly.json")
 check "sample round trip (simulated runner with recorded HR)" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && grep -q "\"n\":$nhilly" $tmp/body && grep -q "\"mae\":[0-9]" $tmp/body'
+
+# --- predict?calibrate=S: the live view (serve/live.h)
+check "calibrate=10m: hr_calibrated, the window's steps unchanged, one offset after them" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=10m")" = 200 ] && python3 -c "
+import json,sys; j=json.load(open(sys.argv[1])); c=j[\"calibration\"]; p=j[\"hr_predicted\"]; q=j[\"hr_calibrated\"]
+assert c[\"calibrate_s\"]==600 and c[\"window_steps\"]==600/j[\"step\"] and c[\"label\"]==\"calibrated 10 min\", c
+w=c[\"window_steps\"]; assert q[:w]==p[:w] and len(q)==len(p)==j[\"n\"]
+d=[b-a for a,b in zip(p[w:],q[w:])]; assert max(d)-min(d)<0.11 and abs(d[0]-c[\"offset_bpm\"])<0.06, (d[:3],c)
+assert c[\"steps_after\"]>0 and c[\"mae\"]>=0 and c[\"mae_uncalibrated\"]>0 and c[\"mae\"]<c[\"mae_uncalibrated\"], c
+" $tmp/body'
+check "calibrate=600 (seconds) equals calibrate=10m" 'cp $tmp/body $tmp/cal10m && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=600")" = 200 ] && cmp -s $tmp/body $tmp/cal10m'
+check "no calibrate: no calibration fields" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && ! grep -q "hr_calibrated\|\"calibration\"" $tmp/body'
+for q in abc 0 5 10h inf 10m,20m -60 ""; do
+  check "calibrate=$q: 400 with the reason" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=$q")" = 400 ] && grep -q "\"error\":\"calibrate: .*\(not a window\|outside\)" $tmp/body'
+done
+check "calibrate without recorded HR in the window: 400 with the reason" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3,3,3,3,3,3,3],\"step\":10}" "$U/api/predict?calibrate=60")" = 400 ] && grep -q "no heart rate recorded in the first 60 s" $tmp/body'
+check "calibrate window not shorter than the run: 400 with the reason" '[ "$(code -H "Content-Type: application/json" -d "$J" "$U/api/predict?calibrate=60")" = 400 ] && grep -q "not shorter than the run" $tmp/body'
 
 # --- predict: bad inputs, each 400 with a reason
 check "400 empty body" '[ "$(code -X POST $U/api/predict)" = 400 ] && grep -q "empty upload" $tmp/body'

@@ -1,7 +1,9 @@
 // app.js — the hrcast page's logic: loads the model card and samples, turns a pace plan or numbers
 // into a JSON request, uploads files, and draws the result with uPlot (HR, pace or speed, altitude
 // panels with a synced cursor and aligned plot areas), plus CSV/JSON downloads. An error hides the
-// previous result. Talks only to the server that served the page.
+// previous result. "Use my heart rate for the first N minutes" asks for ?calibrate=S: the window is
+// shaded on the HR chart, the calibrated forecast drawn after it, and the calibrated and uncalibrated
+// MAE after the window shown side by side. Talks only to the server that served the page.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -9,6 +11,7 @@ let last = null;      // last result JSON
 let lastTitle = "";   // and its title
 let plots = [];       // uPlot instances
 let speedUnit = "pace"; // the speed panel in "pace" (min/km, faster up) or "speed" (m/s)
+let lastReq = null;   // the last request (body, headers, title): sent again when the live box changes
 
 function setStatus(msg, isError) {
   const s = $("status");
@@ -116,17 +119,28 @@ function manual() {
 }
 
 // ---- requests ----
+// "api/predict", or with ?calibrate=S when the live box is ticked (the server checks the value)
+function predictURL() {
+  if (!$("calib-on").checked) return "api/predict";
+  const m = parseFloat($("calib-min").value);
+  return "api/predict?calibrate=" + encodeURIComponent(isFinite(m) ? String(Math.round(m * 60)) : $("calib-min").value);
+}
+
+let reqSeq = 0; // only the latest request's answer is shown (the live box can send one again quickly)
 async function post(body, headers, title) {
+  lastReq = { body, headers, title };
+  const seq = ++reqSeq;
   setStatus("Predicting…");
   try {
-    const r = await fetch("api/predict", { method: "POST", body, headers });
+    const r = await fetch(predictURL(), { method: "POST", body, headers });
     let j;
     try { j = await r.json(); } catch (_) { j = { error: "HTTP " + r.status }; }
+    if (seq !== reqSeq) return;
     if (!r.ok) throw new Error(j.error || "HTTP " + r.status);
     show(j, title);
     setStatus("");
   } catch (e) {
-    setStatus(e.message, true);
+    if (seq === reqSeq) setStatus(e.message, true);
   }
 }
 
@@ -167,9 +181,17 @@ function summary(j) {
     items.push(["actual avg", fmtNum(s.actual_avg, 0) + " bpm"]);
     items.push(["MAE vs actual", fmtNum(s.mae, 1) + " bpm"]);
   }
-  for (const [k, v] of items) {
+  // live numbers, labelled with their window and counted after it only: never mixed with the above
+  const c = j.calibration;
+  if (c) {
+    items.push(["MAE after " + fmtNum(c.calibrate_s / 60, 0) + " min, calibrated", fmtNum(c.mae, 1) + " bpm", "calibrated MAE"]);
+    items.push(["MAE after " + fmtNum(c.calibrate_s / 60, 0) + " min, uncalibrated", fmtNum(c.mae_uncalibrated, 1) + " bpm", "uncalibrated MAE"]);
+    items.push(["offset from the window", (c.offset_bpm >= 0 ? "+" : "") + fmtNum(c.offset_bpm, 1) + " bpm", "offset"]);
+  }
+  for (const [k, v, key] of items) {
     const d = document.createElement("div");
-    d.dataset.key = k;
+    d.dataset.key = key || k;
+    if (key) d.className = "live-mae";
     const b = document.createElement("b");
     b.textContent = v;
     const sp = document.createElement("span");
@@ -245,8 +267,30 @@ function show(j, title) {
     hrData.push(nums(j.heart_rate));
     hrSeries.push({ label: "actual HR", stroke: "#1f5fbf", width: 1.5, spanGaps: false });
   }
-  plots.push(new uPlot({ title: "Heart rate (bpm)", width: w, height: 300, cursor, series: hrSeries, bands,
-    axes: [xAxis, yAxis("bpm")], scales: { x: { time: false } } }, hrData, $("chart-hr")));
+  // calibrated: the forecast after the window, and the window shaded under the curves
+  const cal = j.calibration, hooks = {};
+  window.hrcastWindowPx = null;
+  if (cal && j.hr_calibrated) {
+    hrSeries[1].label = "predicted HR (uncalibrated)";
+    hrSeries[1].stroke = "rgba(198,40,57,0.45)";
+    hrSeries[1].dash = [6, 4];
+    hrData.push(j.hr_calibrated.map((v, i) => (i < cal.window_steps || v == null ? null : v)));
+    hrSeries.push({ label: "forecast (" + cal.label + ")", stroke: "#e07b00", width: 2.2 });
+    const wmin = cal.calibrate_s / 60;
+    hooks.drawClear = [(u) => {
+      const x0 = Math.max(u.bbox.left, u.valToPos(t[0], "x", true));
+      const x1 = Math.min(u.bbox.left + u.bbox.width, u.valToPos(wmin, "x", true));
+      if (!(x1 > x0)) return;
+      u.ctx.save();
+      u.ctx.fillStyle = "rgba(224,123,0,0.13)";
+      u.ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+      u.ctx.restore();
+      window.hrcastWindowPx = { x0, x1, minutes: wmin }; // for tests/e2e
+    }];
+  }
+  plots.push(new uPlot({ title: cal ? "Heart rate (bpm) — shaded: the first " + fmtNum(cal.calibrate_s / 60, 0) +
+      " min of recorded HR, used to calibrate the forecast after it" : "Heart rate (bpm)", width: w, height: 300, cursor,
+    series: hrSeries, bands, hooks, axes: [xAxis, yAxis("bpm")], scales: { x: { time: false } } }, hrData, $("chart-hr")));
 
   plots.push(speedChart(j, t, w, cursor, xAxis));
   $("speed-unit").textContent = speedUnit === "pace" ? "show speed (m/s)" : "show pace (min/km)";
@@ -284,7 +328,8 @@ function baseName() {
 
 function toCSV(j) {
   const cols = [["time_s", j.time], ["speed_mps", j.speed], ["altitude_m", j.altitude], ["grade", j.grade],
-    ["hr_predicted", j.hr_predicted], ["hr_sigma", j.hr_sigma], ["hr_actual", j.heart_rate]].filter((c) => c[1]);
+    ["hr_predicted", j.hr_predicted], ["hr_sigma", j.hr_sigma], ["hr_actual", j.heart_rate],
+    ["hr_calibrated", j.hr_calibrated]].filter((c) => c[1]);
   const lines = [cols.map((c) => c[0]).join(",")];
   for (let i = 0; i < j.n; i++) lines.push(cols.map((c) => (c[1][i] == null ? "" : c[1][i])).join(","));
   return lines.join("\n") + "\n";
@@ -297,6 +342,10 @@ function wire() {
     speedUnit = speedUnit === "pace" ? "speed" : "pace";
     if (last) show(last, lastTitle);
   });
+  // the live box: the same request again, calibrated or not
+  const again = () => { if (lastReq) post(lastReq.body, lastReq.headers, lastReq.title); };
+  $("calib-on").addEventListener("change", again);
+  $("calib-min").addEventListener("change", () => { if ($("calib-on").checked) again(); });
   $("file").addEventListener("change", (e) => { if (e.target.files[0]) upload(e.target.files[0]); });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });

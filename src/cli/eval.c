@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/eval_calibrate.h"
+#include "eval/live_report.h"
 #include "nn/lstm.h"
 #include "eval/baselines.h"
 #include "eval/eval_output.h"
@@ -48,7 +49,10 @@ static const char *usage_text =
     "      --calibrate W live forecasting instead of the offline metrics: the recorded HR of each run's\n"
     "                    first W (5m, 600s, or a list 5m,10m,20m) calibrates the prediction of the rest;\n"
     "                    errors count only steps after W, next to the same model uncalibrated and the\n"
-    "                    baselines physio (calibrated the same way), window_mean and last (docs/live.md)\n"
+    "                    baselines physio (calibrated the same way), window_mean and last (docs/live.md);\n"
+    "                    with -o DIR also the offline report, with a \"Live forecasting\" section of its own\n"
+    "                    and a figure of MAE against calibration minutes (the windows asked and 2, 5, 10,\n"
+    "                    15, 20, 30 min)\n"
     "  -q, --quiet       no progress messages\n"
     "  -h, --help        this text\n"
     "\n"
@@ -56,7 +60,8 @@ static const char *usage_text =
     "  hrcast eval model.safetensors sim.hrd --baselines\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n"
     "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --baselines --json\n"
-    "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 5m,10m,20m --json\n";
+    "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 5m,10m,20m --json\n"
+    "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 10m -o report/\n";
 
 int cmd_eval(int argc, char **argv)
 {
@@ -126,6 +131,7 @@ int cmd_eval(int argc, char **argv)
     int *idx = NULL;
     struct evaluation ev;
     memset(&ev, 0, sizeof ev);
+    struct live_report *live = NULL; /* --calibrate with -o DIR */
     if (athlete && cli_check_dataset_athlete("eval", &ds, ds_path, athlete)) {
         rc = 2;
         goto out;
@@ -227,12 +233,24 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
-    if (nwin > 0) {
-        struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json};
+    struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json};
+    if (nwin > 0 && !dir) {
         rc = eval_calibrated(&ds, &preds[0], &preds[2], &co, stdout, &e) ? 1 : 0;
         if (rc)
             fprintf(stderr, "hrcast eval: %s\n", e.msg);
         goto out;
+    }
+    if (nwin > 0) { /* -o DIR: the live numbers on stdout, and the report with its live section */
+        static const float sweep[] = {120, 300, 600, 900, 1200, 1800}; /* the figure's windows besides those asked */
+        live = malloc(sizeof *live);
+        if (!live || eval_live(&ds, &preds[0], &preds[2], &co, sweep, (int)(sizeof sweep / sizeof *sweep), live,
+                               &e)) {
+            fprintf(stderr, "hrcast eval: %s\n", live ? e.msg : "out of memory");
+            free(live);
+            live = NULL;
+            goto out;
+        }
+        eval_live_print(live, json, stdout);
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
     /* a physio or constant MODEL evaluated with --baselines: its baseline of the same kind gets a
@@ -255,8 +273,10 @@ int cmd_eval(int argc, char **argv)
     fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
                               access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
-                              seen.checked, seen.n_train, seen.n_val};
-    if (json) {
+                              seen.checked, seen.n_train, seen.n_val, live};
+    if (live) {
+        /* stdout holds the live numbers; the offline ones go to the report only */
+    } else if (json) {
         struct jw w;
         jw_init_file(&w, stdout, 1);
         eval_write_json(&w, &ev, &cx);
@@ -294,6 +314,9 @@ int cmd_eval(int argc, char **argv)
     }
     rc = 0;
 out:
+    if (live)
+        live_report_free(live);
+    free(live);
     evaluation_free(&ev);
     free(idx);
     dataset_close(&ds);

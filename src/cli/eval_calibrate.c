@@ -5,6 +5,7 @@
  * window's mean HR held, and the last HR held, on the same steps. Reported apart from the offline tables. */
 #include "cli/eval_calibrate.h"
 #include "eval/calibrate.h"
+#include "eval/live_report.h"
 #include "util/json.h"
 #include <math.h>
 #include <stdio.h>
@@ -71,14 +72,50 @@ static void add_held(struct metric_acc *acc, const struct calib_run *r, float st
         metric_add(acc, &v, &r->rec[i], 1);
 }
 
-static void kv_metrics(struct jw *j, const char *key, const struct metric_acc *a)
+/* One window's row: the trust learned on the validation runs, then every accumulator over the test runs'
+ * steps after the window. */
+static int window_row(const struct runs *test, const struct runs *val, float step, struct live_row *row,
+                      struct hr_err *e)
 {
-    if (key)
-        jw_key(j, key);
-    jw_obj_begin(j);
-    jw_kv_num(j, "mae", metric_mae(a));
-    jw_kv_num(j, "rmse", metric_rmse(a));
-    jw_obj_end(j);
+    float w = row->window_s;
+    row->trust = calib_learn(val->model, val->n, step, w);
+    row->physio_trust = calib_learn(val->physio, val->n, step, w);
+    metric_reset(&row->cal), metric_reset(&row->unc), metric_reset(&row->physio), metric_reset(&row->wmean),
+        metric_reset(&row->last);
+    row->ath = calloc(MAX_ATH, sizeof *row->ath);
+    if (!row->ath)
+        return hr_fail(e, "eval: out of memory");
+    for (int i = 0; i < test->n; i++) {
+        const struct calib_run *r = &test->model[i];
+        long long before = row->cal.n;
+        float off = calib_offset(r, step, w, &row->trust);
+        calib_add(&row->cal, r, step, w, off);
+        calib_add(&row->unc, r, step, w, 0.0f);
+        calib_add(&row->physio, &test->physio[i], step, w, calib_offset(&test->physio[i], step, w, &row->physio_trust));
+        add_held(&row->wmean, r, step, w, calib_window_mean(r, step, w));
+        add_held(&row->last, r, step, w, calib_last(r, step, w));
+        row->workouts += row->cal.n > before;
+        int a = 0;
+        while (a < row->n_ath && strcmp(row->ath[a].name, test->athlete[i]))
+            a++;
+        if (a == row->n_ath && row->n_ath < MAX_ATH) {
+            snprintf(row->ath[a].name, sizeof row->ath[a].name, "%s", test->athlete[i]);
+            metric_reset(&row->ath[a].cal);
+            metric_reset(&row->ath[a].unc);
+            row->n_ath++;
+        }
+        if (a < row->n_ath) {
+            calib_add(&row->ath[a].cal, r, step, w, off);
+            calib_add(&row->ath[a].unc, r, step, w, 0.0f);
+        }
+    }
+    return 0;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
 }
 
 /* Keeps the indices of idx[0..n) whose athlete is a (all of them when a is NULL); returns the new count. */
@@ -91,15 +128,29 @@ static int keep_athlete(const struct dataset *ds, int *idx, int n, const char *a
     return k;
 }
 
-int eval_calibrated(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
-                    const struct eval_calib_opts *o, FILE *out, struct hr_err *e)
+int eval_live(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
+              const struct eval_calib_opts *o, const float *sweep, int nsweep, struct live_report *lr,
+              struct hr_err *e)
 {
-    int kind = o->kind, part = o->part, nwin = o->nwin, json = o->json;
+    int kind = o->kind, part = o->part, nwin = o->nwin;
     const char *split_name = o->split_name;
     const float *windows = o->windows;
+    memset(lr, 0, sizeof *lr);
     if (kind < 0 || part != PART_TEST)
         return hr_fail(e, "--calibrate needs a test split (athlete:test or chrono:test): the trust in the "
                           "window is learned on its validation part");
+    /* the windows asked, then the sweep's others, in increasing order */
+    float all[LIVE_MAX_WINDOWS];
+    int n = 0;
+    for (int i = 0; i < nwin + nsweep; i++) {
+        float w = i < nwin ? windows[i] : sweep[i - nwin];
+        int dup = 0;
+        for (int k = 0; k < n; k++)
+            dup |= fabsf(all[k] - w) < 1e-3f;
+        if (!dup && n < LIVE_MAX_WINDOWS)
+            all[n++] = w;
+    }
+    qsort(all, (size_t)n, sizeof *all, cmp_float);
     int nt = 0, nv = 0, rc = -1;
     int *it = dataset_select(ds, (enum split_kind)kind, PART_TEST, &nt);
     int *iv = dataset_select(ds, (enum split_kind)kind, PART_VAL, &nv);
@@ -118,109 +169,22 @@ int eval_calibrated(const struct dataset *ds, const struct predictor *model, con
     }
     if (runs_load(ds, it, nt, model, physio, &test, e) || runs_load(ds, iv, nv, model, physio, &val, e))
         goto out;
-    float step = ds->step;
-    struct jw j;
-    if (json) {
-        jw_init_file(&j, out, 1);
-        if (nwin > 1) {
-            jw_obj_begin(&j);
-            jw_kv_str(&j, "split", split_name);
-            jw_key(&j, "calibrated");
-            jw_arr_begin(&j);
-        }
-    } else {
-        fprintf(out, "live forecasting on %s (%d workouts; trust learned on %d validation workouts); errors over the "
-                     "steps after the window only\n\n| | model | uncalibrated | physio calibrated | window_mean | last |\n"
-                     "|---|---|---|---|---|---|\n", split_name, nt, nv);
-    }
-    for (int wi = 0; wi < nwin; wi++) {
-        float w = windows[wi];
-        struct calib_trust tm = calib_learn(val.model, nv, step, w), tp = calib_learn(val.physio, nv, step, w);
-        struct metric_acc cal, unc, phy, wmean, last, acal[MAX_ATH], aunc[MAX_ATH];
-        char ath[MAX_ATH][WK_ATHLETE_LEN];
-        int na = 0;
-        metric_reset(&cal), metric_reset(&unc), metric_reset(&phy), metric_reset(&wmean), metric_reset(&last);
-        int used = 0;
-        for (int i = 0; i < nt; i++) {
-            const struct calib_run *r = &test.model[i];
-            long long before = cal.n;
-            calib_add(&cal, r, step, w, calib_offset(r, step, w, &tm));
-            calib_add(&unc, r, step, w, 0.0f);
-            calib_add(&phy, &test.physio[i], step, w, calib_offset(&test.physio[i], step, w, &tp));
-            add_held(&wmean, r, step, w, calib_window_mean(r, step, w));
-            add_held(&last, r, step, w, calib_last(r, step, w));
-            used += cal.n > before;
-            int a = 0;
-            while (a < na && strcmp(ath[a], test.athlete[i]))
-                a++;
-            if (a == na && na < MAX_ATH) {
-                snprintf(ath[na], sizeof ath[na], "%s", test.athlete[i]);
-                metric_reset(&acal[na]);
-                metric_reset(&aunc[na]);
-                na++;
-            }
-            if (a < na) {
-                calib_add(&acal[a], r, step, w, calib_offset(r, step, w, &tm));
-                calib_add(&aunc[a], r, step, w, 0.0f);
-            }
-        }
-        if (json) {
-            jw_obj_begin(&j);
-            if (nwin == 1)
-                jw_kv_str(&j, "split", split_name);
-            jw_kv_num(&j, "calibrate_s", w);
-            char label[48];
-            snprintf(label, sizeof label, "calibrated %g min", w / 60);
-            jw_kv_str(&j, "label", label);
-            jw_kv_num(&j, "mae", metric_mae(&cal));
-            jw_kv_num(&j, "rmse", metric_rmse(&cal));
-            jw_kv_int(&j, "workouts", used);
-            jw_kv_int(&j, "steps", cal.n);
-            kv_metrics(&j, "uncalibrated", &unc);
-            jw_key(&j, "baselines");
-            jw_obj_begin(&j);
-            kv_metrics(&j, "physio", &phy);
-            kv_metrics(&j, "window_mean", &wmean);
-            kv_metrics(&j, "last", &last);
-            jw_obj_end(&j);
-            jw_key(&j, "trust");
-            jw_obj_begin(&j);
-            jw_kv_str(&j, "learned_on", o->athlete ? "validation part of the split (every athlete)"
-                                                   : "validation part of the split");
-            jw_kv_int(&j, "validation_workouts", nv);
-            jw_kv_num(&j, "warm_s", tm.warm_s);
-            jw_kv_num(&j, "k_steps", tm.k >= CALIB_NEVER ? -1 : tm.k);
-            jw_kv_num(&j, "physio_warm_s", tp.warm_s);
-            jw_kv_num(&j, "physio_k_steps", tp.k >= CALIB_NEVER ? -1 : tp.k);
-            jw_obj_end(&j);
-            jw_key(&j, "athletes");
-            jw_arr_begin(&j);
-            for (int a = 0; a < na; a++) {
-                jw_obj_begin(&j);
-                jw_kv_str(&j, "athlete", ath[a]);
-                jw_kv_num(&j, "mae", metric_mae(&acal[a]));
-                jw_kv_num(&j, "uncalibrated_mae", metric_mae(&aunc[a]));
-                jw_obj_end(&j);
-            }
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-        } else {
-            fprintf(out, "| calibrated %g min | %.2f | %.2f | %.2f | %.2f | %.2f |\n", w / 60, metric_mae(&cal),
-                    metric_mae(&unc), metric_mae(&phy), metric_mae(&wmean), metric_mae(&last));
-        }
-    }
-    if (json) {
-        if (nwin > 1) {
-            jw_arr_end(&j);
-            jw_obj_end(&j);
-        }
-        fputc('\n', out);
-    } else {
-        fprintf(out, "\nMAE in bpm over the steps at t >= the window; trust (warm-up ignored, prior strength) learned "
-                     "on the validation part; k = never: the window is not trusted.\n");
+    lr->one_athlete = o->athlete != NULL;
+    snprintf(lr->split, sizeof lr->split, "%s", split_name);
+    lr->n_test = nt;
+    lr->n_val = nv;
+    for (int i = 0; i < n; i++) {
+        struct live_row *row = &lr->rows[lr->n++];
+        row->window_s = all[i];
+        for (int k = 0; k < nwin; k++)
+            row->asked |= fabsf(windows[k] - all[i]) < 1e-3f;
+        if (window_row(&test, &val, ds->step, row, e))
+            goto out;
     }
     rc = 0;
 out:
+    if (rc)
+        live_report_free(lr);
     runs_free(&test);
     runs_free(&val);
     free(it);
@@ -228,32 +192,37 @@ out:
     return rc;
 }
 
+void eval_live_print(const struct live_report *lr, int json, FILE *out)
+{
+    if (json) {
+        struct jw j;
+        jw_init_file(&j, out, 1);
+        live_report_json(&j, lr, 0);
+        fputc('\n', out);
+    } else {
+        live_report_table(out, lr);
+    }
+}
+
+int eval_calibrated(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
+                    const struct eval_calib_opts *o, FILE *out, struct hr_err *e)
+{
+    struct live_report *lr = malloc(sizeof *lr);
+    if (!lr)
+        return hr_fail(e, "eval: out of memory");
+    if (eval_live(ds, model, physio, o, NULL, 0, lr, e)) {
+        free(lr);
+        return -1;
+    }
+    eval_live_print(lr, o->json, out);
+    live_report_free(lr);
+    free(lr);
+    return 0;
+}
+
 int parse_windows(const char *text, float *out, int cap)
 {
-    int n = 0;
-    const char *p = text;
-    while (*p) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p || !(v > 0) || n == cap)
-            return -1;
-        if (*end == 'm') {
-            v *= 60;
-            end++;
-        } else if (*end == 's') {
-            end++;
-        } else if (*end == 'h') {
-            v *= 3600;
-            end++;
-        }
-        out[n++] = (float)v;
-        if (*end == ',')
-            end++;
-        else if (*end)
-            return -1;
-        p = end;
-    }
-    return n;
+    return calib_parse_windows(text, out, cap);
 }
 
 int cli_calib_window(const char *cmd, const char *text, float *window)

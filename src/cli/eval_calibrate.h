@@ -19,6 +19,15 @@ struct eval_calib_opts {
 /* physio: the baseline calibrated the same way. */
 int eval_calibrated(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
                     const struct eval_calib_opts *o, FILE *out, struct hr_err *e);
+/* The live report of o's windows (the rows printed) and sweep (more windows for the report's figure;
+ * may be NULL): every window's row computed once over the test part, trust learned on the validation
+ * part. lr is freed (live_report_free) by the caller on success. */
+struct live_report;
+int eval_live(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
+              const struct eval_calib_opts *o, const float *sweep, int nsweep, struct live_report *lr,
+              struct hr_err *e);
+/* What eval --calibrate prints: the asked rows as JSON (json) or the table. */
+void eval_live_print(const struct live_report *lr, int json, FILE *out);
 /* "5m,10m,20m", "600", "90s", "1h" -> seconds; returns the count, -1 when malformed or over cap. */
 int parse_windows(const char *text, float *out, int cap);
 /* --calibrate W (one window) and --trust WARM_S,K of predict and replay: 0, or 2 after one line on stderr. */

@@ -2,9 +2,11 @@
  * scored (and, for min-peak-hr, optimised) with any hrcast model. Method: docs/plan.md. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "cli/eval_calibrate.h"
 #include "model/predictor.h"
 #include "plan/course.h"
 #include "plan/optimiser.h"
+#include "plan/so_far.h"
 #include "plan/table.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -47,6 +49,12 @@ static const char *usage_text =
     "      --segment M        segment length of the plan in metres (100)\n"
     "      --max-evals N      model evaluations for min-peak-hr (240)\n"
     "      --plot FILE        figure of HR, pace and altitude along the course (.png or .svg)\n"
+    "      --so-far FILE      re-plan during the race: FILE is the part already run (FIT, TCX, GPX,\n"
+    "                         CSV with heart rate); its HR calibrates the model and the plan covers\n"
+    "                         the rest of the course, with --target-time still the whole race's\n"
+    "                         finish time (km and elapsed times in the output count from the start)\n"
+    "      --trust WARM,K     --so-far calibration: warm-up seconds ignored, prior strength in steps\n"
+    "                         (180,10; as predict --calibrate, docs/live.md)\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -56,7 +64,8 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --hr-cap 170\n"
     "  hrcast plan physio.safetensors --course hilly-10k.gpx --pace 4:15 --plot plan.png\n"
-    "  hrcast plan physio.safetensors --distance 26.2mi --pace 6:50/mi\n";
+    "  hrcast plan physio.safetensors --distance 26.2mi --pace 6:50/mi\n"
+    "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --so-far first-15k.fit\n";
 
 #define METRES_PER_MILE 1609.344
 
@@ -102,7 +111,7 @@ static int parse_pace(const char *text, double *s_per_km)
 int cmd_plan(int argc, char **argv)
 {
     enum { O_HRCAP = 256, O_GENDER, O_ATHLETE, O_SEGMENT, O_EVALS, O_PLOT, O_JSON, O_COURSE, O_TARGET, O_PACE,
-           O_MAX_CHANGE, O_MAX_START, O_MAX_SPREAD };
+           O_MAX_CHANGE, O_MAX_START, O_MAX_SPREAD, O_SO_FAR, O_TRUST };
     static const struct option opts[] = {{"course", required_argument, 0, O_COURSE},
                                          {"distance", required_argument, 0, 'd'},
                                          {"target-time", required_argument, 0, O_TARGET},
@@ -118,10 +127,14 @@ int cmd_plan(int argc, char **argv)
                                          {"max-evals", required_argument, 0, O_EVALS},
                                          {"plot", required_argument, 0, O_PLOT},
                                          {"json", no_argument, 0, O_JSON},
+                                         {"so-far", required_argument, 0, O_SO_FAR},
+                                         {"trust", required_argument, 0, O_TRUST},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL;
+    const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL, *so_far_path = NULL;
+    struct calib_trust trust = {180, 10};
+    int trust_given = 0;
     double distance = NAN;
     long lv;
     int json = 0, strategy = -1;
@@ -165,6 +178,8 @@ int cmd_plan(int argc, char **argv)
         case O_EVALS: if (cli_int("plan", "--max-evals", optarg, 2, 100000, &lv)) return 2; po.max_evals = (int)lv; break;
         case O_PLOT: plot = optarg; break;
         case O_JSON: json = 1; break;
+        case O_SO_FAR: so_far_path = optarg; break;
+        case O_TRUST: if (cli_calib_trust("plan", optarg, &trust)) return 2; trust_given = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -176,6 +191,10 @@ int cmd_plan(int argc, char **argv)
     }
     if ((course_path != NULL) == !isnan(distance)) {
         fprintf(stderr, "hrcast plan: give either --course FILE or --distance M (one of them)\n");
+        return 2;
+    }
+    if (trust_given && !so_far_path) {
+        fprintf(stderr, "hrcast plan: --trust calibrates on the part already run: give --so-far FILE with it\n");
         return 2;
     }
     if ((target_text != NULL) == (pace_text != NULL)) {
@@ -201,7 +220,6 @@ int cmd_plan(int argc, char **argv)
     }
     if (course_path && !course.has_alt)
         hr_warn("%s: the course has no altitude; planning it as flat", course_path);
-    po.target_s = pace_text ? pace * course.length / 1000.0 : target;
     struct predictor p;
     if (cli_load_model("plan", usage_text, argv[optind], &p)) {
         plan_course_free(&course);
@@ -213,6 +231,40 @@ int cmd_plan(int argc, char **argv)
         plan_course_free(&course);
         return rc_athlete;
     }
+    struct plan_so_far sf;
+    memset(&sf, 0, sizeof sf);
+    if (so_far_path) { /* the rest of the race, from where the part run ends, with its clock */
+        struct plan_course rest;
+        if (plan_so_far_load(&p, so_far_path, po.gender, po.athlete, &trust, &sf, &e) ||
+            plan_course_rest(&course, sf.dist_m, sf.last_alt, &rest, &e)) {
+            cli_error("plan", e.msg);
+            plan_so_far_free(&sf);
+            predictor_free(&p);
+            plan_course_free(&course);
+            return 1;
+        }
+        char el[32];
+        plan_fmt_time(sf.elapsed_s, 0, el, sizeof el);
+        if (target_text && !(target - sf.elapsed_s >= 60)) {
+            fprintf(stderr, "hrcast plan: --target-time %s: %s has already run %s; nothing is left to plan\n",
+                    target_text, so_far_path, el);
+            plan_so_far_free(&sf);
+            predictor_free(&p);
+            plan_course_free(&course);
+            plan_course_free(&rest);
+            return 2;
+        }
+        hr_info("plan: %s: %.2f km in %s so far; calibrated offset %+.1f bpm (%d steps with HR, trust %g,%g; "
+                "in-sample MAE after the warm-up %.1f uncalibrated, %.1f calibrated)",
+                so_far_path, sf.dist_m / 1000, el, sf.offset, sf.hr_steps, trust.warm_s, trust.k, sf.mae_uncal,
+                sf.mae_cal);
+        plan_course_free(&course);
+        course = rest;
+        if (target_text)
+            target -= sf.elapsed_s;
+        po.so_far = &sf;
+    }
+    po.target_s = pace_text ? pace * course.length / 1000.0 : target;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct plan_result r;
@@ -245,7 +297,8 @@ int cmd_plan(int argc, char **argv)
             course.length / 1000, r.nseg, r.seg_len, r.evals,
             (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec));
     struct plan_info in = {.model_path = argv[optind], .model_kind = p.kind, .model_step = p.step,
-                           .target_s = po.target_s, .fixed_pace = pace_text != NULL};
+                           .target_s = po.target_s, .fixed_pace = pace_text != NULL,
+                           .so_far = so_far_path ? &sf : NULL, .so_far_path = so_far_path};
     if (json ? plan_print_json(stdout, &in, &course, &r, &e) : plan_print_table(stdout, &in, &course, &r, &e)) {
         cli_error("plan", e.msg);
         rc = 1;
@@ -259,6 +312,7 @@ int cmd_plan(int argc, char **argv)
     }
     plan_result_free(&r);
 out:
+    plan_so_far_free(&sf);
     predictor_free(&p);
     plan_course_free(&course);
     return rc;

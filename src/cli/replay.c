@@ -1,7 +1,8 @@
 /* replay.c — `hrcast replay MODEL FILE`: replays a recording as if live through the stream (model/stream.h)
  * and prints, every minute, the HR predicted now, the forecast 10 minutes ahead and at the finish (the rest
  * of the recording's speeds and altitudes as the plan), next to what was recorded; with --calibrate W the
- * HR of the first W calibrates every forecast made after it (eval/calibrate.h). */
+ * HR of the first W calibrates every forecast made after it (eval/calibrate.h); --gif draws the first
+ * workout's forecasts as an animation (report/anim_forecast.h). */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/eval_calibrate.h"
@@ -9,6 +10,7 @@
 #include "eval/calibrate.h"
 #include "model/stream.h"
 #include "nn/kernels.h"
+#include "report/anim_forecast.h"
 #include "util/log.h"
 #include <getopt.h>
 #include <math.h>
@@ -17,30 +19,66 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K]\n"
+    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K] [--gif OUT.gif]\n"
     "\n"
     "Replays each workout of FILE as if live: its grid steps are pushed one by one into a stream\n"
     "(docs/live.md) and every --every seconds (60) a CSV row gives the HR predicted now, the forecast\n"
     "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
     "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
     "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K, default 180,10).\n"
+    "--gif OUT.gif animates the first workout: at each row's moment, the HR recorded so far, the forecast\n"
+    "for the rest of the run and the HR still to come (the window shaded when calibrated); the CSV is\n"
+    "printed as well.\n"
     "\n"
     "options:\n"
     "      --every S      seconds between rows (60)\n"
     "      --ahead S      forecast horizon (600)\n"
     "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
     "      --trust WARM,K warm-up seconds ignored and prior strength in steps (180,10)\n"
+    "      --gif FILE     the forecast evolving over the first workout, as an animated GIF\n"
+    "      --frames N     at most N frames in the GIF (120; rows are then taken evenly)\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "\n"
     "examples:\n"
     "  hrcast replay model.safetensors race.fit\n"
-    "  hrcast replay model.safetensors race.fit --calibrate 10m --every 300\n";
+    "  hrcast replay model.safetensors race.fit --calibrate 10m --every 300\n"
+    "  hrcast replay model.safetensors race.fit --calibrate 10m --gif race.gif > race.csv\n";
 
 static float at(const float *v, int n, int k) { return k >= 0 && k < n ? v[k] : NAN; }
 
+/* The moments of one replay, kept for --gif: now[m] and the n forecasts of each (NaN before now). */
+struct moments {
+    int cap, count;
+    int *now;
+    float *fc;
+};
+
+static int moments_add(struct moments *g, int n, int known, const float *fc, int rest, float offset)
+{
+    if (!g)
+        return 0;
+    if (g->count == g->cap) {
+        int cap = g->cap ? 2 * g->cap : 64;
+        int *now = realloc(g->now, sizeof(int) * (size_t)cap);
+        if (!now)
+            return -1;
+        g->now = now;
+        float *f = realloc(g->fc, sizeof(float) * (size_t)cap * (size_t)n);
+        if (!f)
+            return -1;
+        g->fc = f;
+        g->cap = cap;
+    }
+    float *row = g->fc + (size_t)g->count * (size_t)n;
+    for (int i = 0; i < n; i++)
+        row[i] = i >= known && i - known < rest && fc ? fc[i - known] + offset : NAN;
+    g->now[g->count++] = known;
+    return 0;
+}
+
 static int replay_one(const struct predictor *p, const struct series *s, int wi, double every, double ahead,
-                      float window, const struct calib_trust *trust, struct hr_err *e)
+                      float window, const struct calib_trust *trust, struct moments *gif, struct hr_err *e)
 {
     struct hr_stream *st = hr_stream_open(p, s->meta.gender, s->meta.athlete, (float)(s->n * s->step / 3600.0 + 0.1), e);
     float *pred = malloc(sizeof(float) * (size_t)(2 * s->n + 2));
@@ -69,11 +107,17 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
         if (k % every_k || k == s->n - 1)
             continue;
         float now = hr_stream_now(st) + (wk ? offset : 0.0f);
-        int rest = s->n - n;
+        int rest = s->n - n, have = 0;
         float f_ahead = NAN, f_end = NAN;
         if (rest > 0 && hr_stream_forecast(st, S_SPEED(s) + n, S_ALT(s) + n, rest, fc, e) == 0) {
             f_ahead = at(fc, rest, ahead_k - 1) + (wk ? offset : 0.0f);
             f_end = fc[rest - 1] + (wk ? offset : 0.0f);
+            have = 1;
+        }
+        if (moments_add(gif, s->n, n, have ? fc : NULL, rest, wk ? offset : 0.0f)) {
+            hr_stream_free(st);
+            free(pred);
+            return hr_fail(e, "out of memory");
         }
         printf("%d,%s,%g,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", wi, s->meta.source, S_TIME(s)[k], wk ? "1" : "0",
                S_HR(s)[k], now, at(S_HR(s), s->n, k + ahead_k), f_ahead, S_HR(s)[s->n - 1], f_end);
@@ -89,9 +133,12 @@ int cmd_replay(int argc, char **argv)
 {
     static const struct option opts[] = {{"every", required_argument, 0, 1}, {"ahead", required_argument, 0, 2},
                                          {"calibrate", required_argument, 0, 3}, {"trust", required_argument, 0, 4},
+                                         {"gif", required_argument, 0, 5},     {"frames", required_argument, 0, 6},
                                          {"quiet", no_argument, 0, 'q'},       {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     double every = 60, ahead = 600;
+    const char *gif_path = NULL;
+    long frames = 0;
     float window = 0;
     struct calib_trust trust = {180, 10};
     int c;
@@ -102,6 +149,8 @@ int cmd_replay(int argc, char **argv)
         case 2: if (cli_float("replay", "--ahead", optarg, 1, 86400, &ahead)) return 2; break;
         case 3: if (cli_calib_window("replay", optarg, &window)) return 2; break;
         case 4: if (cli_calib_trust("replay", optarg, &trust)) return 2; break;
+        case 5: gif_path = optarg; break;
+        case 6: if (cli_int("replay", "--frames", optarg, 1, 1000, &frames)) return 2; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -109,6 +158,10 @@ int cmd_replay(int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage(usage_text, 0);
+    if (frames && !gif_path) {
+        fprintf(stderr, "hrcast replay: --frames sets the frames of the animation: give --gif OUT.gif with it\n");
+        return 2;
+    }
     nn_set_threads(1);
     struct predictor p;
     struct hr_err e = {{0}};
@@ -125,11 +178,31 @@ int cmd_replay(int argc, char **argv)
     printf("workout,source,time_s,calibrated,hr_recorded,hr_pred_now,hr_recorded_ahead,hr_forecast_ahead,"
            "hr_recorded_finish,hr_forecast_finish\n");
     int rc = 0;
+    struct moments mo = {0, 0, NULL, NULL};
     for (int i = 0; i < runs.n && !rc; i++)
-        if (replay_one(&p, &runs.s[i], i, every, ahead, window, &trust, &e)) {
+        if (replay_one(&p, &runs.s[i], i, every, ahead, window, &trust, gif_path && i == 0 ? &mo : NULL, &e)) {
             fprintf(stderr, "hrcast replay: %s: %s\n", runs.s[i].meta.source, e.msg);
             rc = 1;
         }
+    if (!rc && gif_path) {
+        const struct series *s = &runs.s[0];
+        if (runs.n > 1)
+            hr_warn("replay: --gif animates the first of the %d workouts of %s", runs.n, argv[optind + 1]);
+        struct forecast_anim fa = {.t = S_TIME(s), .hr_actual = S_HR(s), .n = s->n, .moments = mo.count,
+                                   .now = mo.now, .forecast = mo.fc, .window_s = window,
+                                   .title = strrchr(s->meta.source, '/') ? strrchr(s->meta.source, '/') + 1 : s->meta.source};
+        struct anim_opts ao = {.frames = (int)frames};
+        if (mo.count < 1) {
+            fprintf(stderr, "hrcast replay: %s: the run is too short for a forecast to animate\n", s->meta.source);
+            rc = 1;
+        } else if (animate_forecast(&fa, &ao, gif_path, &e)) {
+            fprintf(stderr, "hrcast replay: %s\n", e.msg);
+            rc = 1;
+        } else
+            hr_info("replay: wrote %s (%d moments)", gif_path, mo.count);
+    }
+    free(mo.now);
+    free(mo.fc);
     run_list_free(&runs);
     predictor_free(&p);
     return rc;

@@ -55,6 +55,8 @@ static const char *usage_text =
     "API:\n"
     "  POST /api/predict   body: multipart upload, a raw workout file, or JSON\n"
     "                      {\"speed\": [m/s...], \"altitude\": [m...], \"step\": 10, \"gender\": \"m\"}\n"
+    "                      ?calibrate=S (600, 600s, 10m): live view, the recorded HR of the first S\n"
+    "                      seconds calibrates the rest (hr_calibrated, calibration {mae, ...})\n"
     "  GET  /api/model     model metadata     GET /api/samples   sample workouts\n"
     "  GET  /healthz       liveness           GET /              the web page\n"
     "\n"
@@ -63,6 +65,7 @@ static const char *usage_text =
     "  hrcast serve model.safetensors --host 0.0.0.0 --port 9000 --max-upload 50M --threads 8\n"
     "  hrcast serve model.safetensors --host 0.0.0.0 --recv-timeout 5 --min-rate 16K --max-per-client 8\n"
     "  curl -F file=@run.fit http://127.0.0.1:8080/api/predict\n"
+    "  curl -F file=@run.fit 'http://127.0.0.1:8080/api/predict?calibrate=10m'\n"
     "  curl -H 'Content-Type: application/json' -d '{\"speed\":[3,3.2,3.1],\"step\":10}' \\\n"
     "       http://127.0.0.1:8080/api/predict\n";
 

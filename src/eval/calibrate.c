@@ -1,6 +1,7 @@
 /* calibrate.c — the offset from the HR so far and its learned trust (see calibrate.h). */
 #include "eval/calibrate.h"
 #include <math.h>
+#include <stdlib.h>
 
 static int window_steps(float step, float window_s, int n)
 {
@@ -72,4 +73,32 @@ struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, 
         }
     }
     return best;
+}
+
+int calib_parse_windows(const char *text, float *out, int cap)
+{
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || !(v > 0) || n == cap)
+            return -1;
+        if (*end == 'm') {
+            v *= 60;
+            end++;
+        } else if (*end == 's') {
+            end++;
+        } else if (*end == 'h') {
+            v *= 3600;
+            end++;
+        }
+        out[n++] = (float)v;
+        if (*end == ',')
+            end++;
+        else if (*end)
+            return -1;
+        p = end;
+    }
+    return n;
 }

@@ -28,5 +28,8 @@ float calib_window_mean(const struct calib_run *r, float step, float window_s);
 float calib_last(const struct calib_run *r, float step, float window_s);
 /* The trust with the least MAE after the window over runs (the grid includes "never": no calibration). */
 struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, float window_s);
+/* "5m,10m,20m", "600", "90s", "1h" -> seconds (cap of them at most); the count, -1 when malformed or over cap.
+ * Shared by the CLI's --calibrate and the server's ?calibrate=. */
+int calib_parse_windows(const char *text, float *out, int cap);
 
 #endif

@@ -2,6 +2,7 @@
  * the model's MAE plus two seeded random ones; density of predicted vs actual; error histogram;
  * per-workout MAE histogram; MAE by minute (model and baselines); calibration; training curve. */
 #include "eval/eval_output.h"
+#include "eval/live_report.h"
 #include "data/splits.h"
 #include "report/charts.h"
 #include "util/json.h"
@@ -90,6 +91,9 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
                        const struct eval_context *cx, struct eval_figure *figs, int *n, struct hr_err *e)
 {
     *n = 0;
+    /* the live figure is not in figs: report.html shows it in its own section */
+    if (cx->live && live_report_figure(dir, cx->live, e))
+        return -1;
     const struct eval_model *m = &ev->m[0];
     if (ev->nw == 0 || !m->pred)
         return 0;

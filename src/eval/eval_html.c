@@ -1,6 +1,8 @@
 /* eval_html.c — DIR/report.html: one self-contained page (figures embedded as base64 PNG) with the
- * model card, the metrics table with baselines and confidence intervals, and the figures. */
+ * model card, the metrics table with baselines and confidence intervals, the figures, and with
+ * eval --calibrate a "Live forecasting" section of its own (table and figure). */
 #include "eval/eval_output.h"
+#include "eval/live_report.h"
 #include "util/fileio.h"
 #include "util/json.h"
 #include <math.h>
@@ -30,6 +32,55 @@ static void base64(FILE *f, const uint8_t *d, size_t n)
         fputc(i + 1 < n ? tb[v >> 6 & 63] : '=', f);
         fputc(i + 2 < n ? tb[v & 63] : '=', f);
     }
+}
+
+/* <figure> with DIR/file embedded as base64 PNG. */
+static int embed_figure(FILE *f, const char *dir, const char *file, const char *caption, struct hr_err *e)
+{
+    char fp[1200];
+    snprintf(fp, sizeof fp, "%s/%s", dir, file);
+    uint8_t *data;
+    size_t len;
+    if (read_file_all(fp, &data, &len, (size_t)64 << 20, e))
+        return -1;
+    fprintf(f, "<figure><img alt=\"");
+    html_escape(f, caption);
+    fprintf(f, "\" src=\"data:image/png;base64,");
+    base64(f, data, len);
+    fprintf(f, "\"><figcaption>");
+    html_escape(f, caption);
+    fprintf(f, "</figcaption></figure>\n");
+    free(data);
+    return 0;
+}
+
+/* "Live forecasting": its own heading, note, table and figure, after the offline ones. */
+static int live_section(FILE *f, const char *dir, const struct live_report *lr, struct hr_err *e)
+{
+    fprintf(f, "<h2 id=\"live\">Live forecasting (calibrated on each run's first minutes)</h2>\n<p class=\"note\">A "
+               "separate task from the tables above, not comparable with them: the recorded HR of each run's first W "
+               "minutes calibrates the prediction of the rest, and every error counts only the steps at t &ge; W, the "
+               "same steps for every column. Split ");
+    html_escape(f, lr->split);
+    fprintf(f, ": %d test workouts; the trust in the window learned on %d validation workouts. MAE in bpm."
+               "</p>\n<table class=\"live\">\n<tr><th>window</th><th>model</th><th>uncalibrated</th><th>physio "
+               "calibrated</th><th>window_mean</th><th>last</th><th>steps after it</th><th>trust (model)</th></tr>\n",
+            lr->n_test, lr->n_val);
+    for (int i = 0; i < lr->n; i++) {
+        const struct live_row *r = &lr->rows[i];
+        char label[48], tm[64], nb[5][24];
+        live_label(r->window_s, label, sizeof label);
+        live_trust_text(&r->trust, tm, sizeof tm);
+        fprintf(f, "<tr><td>%s</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td>"
+                   "<td class=n>%s</td><td class=n>%lld</td><td>%s</td></tr>\n",
+                label, fmt_metric(nb[0], metric_mae(&r->cal)), fmt_metric(nb[1], metric_mae(&r->unc)),
+                fmt_metric(nb[2], metric_mae(&r->physio)), fmt_metric(nb[3], metric_mae(&r->wmean)),
+                fmt_metric(nb[4], metric_mae(&r->last)), r->cal.n, tm);
+    }
+    fprintf(f, "</table>\n");
+    return embed_figure(f, dir, LIVE_FIGURE, "Live forecasting: MAE after the window against calibration minutes: "
+                                             "the model calibrated and uncalibrated, physio calibrated the same way, "
+                                             "window_mean and last", e);
 }
 
 static void card_rows(FILE *f, const struct json *card)
@@ -169,23 +220,14 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     }
     fprintf(f, "</table>\n<h2>Figures</h2>\n<p class=\"note\">Workouts are chosen by rule (best, median and worst by the model's MAE, "
                "then seeded random ones), never by hand.</p>\n");
-    for (int i = 0; i < nfig; i++) {
-        char fp[1200];
-        snprintf(fp, sizeof fp, "%s/%s", dir, figs[i].file);
-        uint8_t *data;
-        size_t len;
-        if (read_file_all(fp, &data, &len, (size_t)64 << 20, e)) {
+    for (int i = 0; i < nfig; i++)
+        if (embed_figure(f, dir, figs[i].file, figs[i].caption, e)) {
             atomic_abort(&af);
             return -1;
         }
-        fprintf(f, "<figure><img alt=\"");
-        html_escape(f, figs[i].caption);
-        fprintf(f, "\" src=\"data:image/png;base64,");
-        base64(f, data, len);
-        fprintf(f, "\"><figcaption>");
-        html_escape(f, figs[i].caption);
-        fprintf(f, "</figcaption></figure>\n");
-        free(data);
+    if (cx->live && live_section(f, dir, cx->live, e)) {
+        atomic_abort(&af);
+        return -1;
     }
     fprintf(f, "<p class=\"note\">Made by hrcast %s. Rerun: <code>hrcast eval ", "0.1.0");
     html_escape(f, cx->model_path);
@@ -193,6 +235,10 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     html_escape(f, cx->dataset_path);
     fprintf(f, " --split ");
     html_escape(f, cx->split);
-    fprintf(f, " --baselines -o DIR</code></p>\n</body></html>\n");
+    fprintf(f, " --baselines");
+    for (int i = 0, k = 0; cx->live && i < cx->live->n; i++)
+        if (cx->live->rows[i].asked)
+            fprintf(f, "%s%gs", k++ ? "," : " --calibrate ", cx->live->rows[i].window_s);
+    fprintf(f, " -o DIR</code></p>\n</body></html>\n");
     return atomic_commit(&af, e);
 }

@@ -1,5 +1,6 @@
 /* eval_json.c — the evaluation as JSON (metrics.json, --json), as a terminal table and as Markdown. */
 #include "eval/eval_output.h"
+#include "eval/live_report.h"
 #include "util/fileio.h"
 #include <math.h>
 #include <string.h>
@@ -124,6 +125,10 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         jw_kv_num(w, ev->m[k].name, b > 0 ? 1.0 - metric_mae(&m->all) / b : NAN);
     }
     jw_obj_end(w);
+    if (cx->live) { /* live forecasting: its own key, errors after each window only */
+        jw_key(w, "live");
+        live_report_json(w, cx->live, 1);
+    }
     jw_obj_end(w);
 }
 
@@ -222,5 +227,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
     if (ev->m[0].has_sigma && ev->m[0].cover_n)
         fprintf(f, "\nCalibration: %.1f %% of steps inside the 50 %% interval, %.1f %% inside the 90 %% interval.\n",
                 100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
+    if (cx->live)
+        live_report_markdown(f, cx->live);
     return atomic_commit(&af, e);
 }

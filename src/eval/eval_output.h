@@ -6,6 +6,8 @@
 #include "eval/evaluate.h"
 #include "util/json.h"
 
+struct live_report;
+
 struct eval_context {
     const char *model_path;
     const char *model_card_json; /* the model's metadata JSON (may be NULL) */
@@ -16,6 +18,9 @@ struct eval_context {
     const char *model_hash;      /* "fnv1a64:..." of the model file: `hrcast card` checks it (may be NULL) */
     int overlap_checked;         /* the model's card named this dataset, so the two counts are exact */
     int seen_in_training, seen_in_validation; /* workouts of the selection the model trained / validated on */
+    /* eval --calibrate W -o DIR: the live forecasting numbers (eval/live_report.h), written as their own
+     * section and figure, apart from the offline tables; NULL = none */
+    const struct live_report *live;
 };
 
 /* One JSON object: mae, rmse, bias, workouts, steps, ..., baselines {name: {mae, rmse, ...}}. */

@@ -7,6 +7,7 @@
  * v_i = min(k exp(l_i), vmax), vmax = min(9 m/s, 1.5 x mean speed), with k chosen so that the finish
  * time is the target exactly. */
 #include "plan/optimiser.h"
+#include "plan/so_far.h"
 #include "model/physio.h"
 #include "prep/prep.h"
 #include "util/log.h"
@@ -223,7 +224,8 @@ static int evaluate(struct ctx *x, const float *v, struct plan_score *sc, double
         return hr_fail(e, "plan: out of memory");
     }
     x->evals++;
-    if (predictor_predict(x->p, &s, hr, NULL, e)) {
+    if (x->o->so_far ? plan_so_far_forecast(x->o->so_far, S_SPEED(&s), x->c->has_alt ? S_ALT(&s) : NULL, s.n, hr, e)
+                     : predictor_predict(x->p, &s, hr, NULL, e)) {
         free(hr);
         series_free(&s);
         return -1;

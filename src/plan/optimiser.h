@@ -11,6 +11,8 @@
 #include "prep/series.h"
 #include "util/err.h"
 
+struct plan_so_far;
+
 enum plan_strategy { PLAN_EVEN_PACE = 0, PLAN_EVEN_EFFORT, PLAN_MIN_PEAK_HR, PLAN_STRATEGY_COUNT };
 
 const char *plan_strategy_name(enum plan_strategy s);
@@ -34,6 +36,9 @@ struct plan_opts {
     double max_spread; /* min-peak-hr: every km's grade-adjusted pace within this % of the average (6) */
     char gender;       /* 'm', 'f', 'u' */
     char athlete[WK_ATHLETE_LEN]; /* series meta.athlete ("" = population) */
+    /* re-planning during a race (plan/so_far.h): when set, the course is what is left of the race and
+     * every plan is scored as a calibrated forecast continuing the part already run; NULL = a fresh start */
+    struct plan_so_far *so_far;
 };
 void plan_opts_default(struct plan_opts *o);
 

@@ -7,15 +7,21 @@
 
 int plan_km_rows(const struct plan_course *c, const struct plan_result *r, struct plan_km **rows)
 {
-    int n = (int)ceil(c->length / 1000.0 - 1e-3); /* a last piece under 1 m joins the previous km */
-    if (n < 1)
-        n = 1;
+    return plan_km_rows_from(c, r, 0, rows);
+}
+
+int plan_km_rows_from(const struct plan_course *c, const struct plan_result *r, double origin_m,
+                      struct plan_km **rows)
+{
+    /* the first boundary: the next whole km of the race after origin (a piece under 1 m joins the next) */
+    double first = ceil((origin_m + 1.0) / 1000.0) * 1000.0 - origin_m;
+    int n = first >= c->length - 1.0 ? 1 : 1 + (int)ceil((c->length - first) / 1000.0 - 1e-3);
     struct plan_km *k = calloc((size_t)n, sizeof *k);
     if (!k)
         return -1;
     double a = 0, ta = 0;
     for (int i = 0; i < n; i++) {
-        double b = i == n - 1 ? c->length : 1000.0 * (i + 1);
+        double b = i == n - 1 ? c->length : first + 1000.0 * i;
         double tb = plan_time_at(r, b);
         k[i].start_m = a;
         k[i].end_m = b;
@@ -46,11 +52,15 @@ static double km_label(const struct plan_km *k)
     return k->end_m / 1000.0;
 }
 
+/* Distance and time already run (plan --so-far), 0 for a plan from the start. */
+static double done_m(const struct plan_info *in) { return in->so_far ? in->so_far->dist_m : 0; }
+static double done_s(const struct plan_info *in) { return in->so_far ? in->so_far->elapsed_s : 0; }
+
 int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_course *c,
                      const struct plan_result *r, struct hr_err *e)
 {
     struct plan_km *k;
-    int n = plan_km_rows(c, r, &k);
+    int n = plan_km_rows_from(c, r, done_m(in), &k);
     if (n < 0)
         return hr_fail(e, "plan: out of memory");
     double up, down;
@@ -64,12 +74,20 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
     fprintf(f, "# model %s (%s, step %g s), strategy %s, %s %s%s\n", in->model_path, in->model_kind,
             in->model_step, plan_strategy_name(r->strategy), in->fixed_pace ? "pace" : "target",
             in->fixed_pace ? buf : tgt, in->fixed_pace ? " min/km" : "");
+    if (in->so_far) {
+        char el[32];
+        plan_fmt_time(done_s(in), 0, el, sizeof el);
+        fprintf(f, "# so far %s: %.2f km in %s, calibrated offset %+.1f bpm; the plan below is for the remaining "
+                   "%.2f km (km and elapsed from the start)\n",
+                in->so_far_path ? in->so_far_path : in->so_far->source, done_m(in) / 1000, el, in->so_far->offset,
+                c->length / 1000);
+    }
     fprintf(f, "%6s %6s %7s %7s %9s\n", "km", "pace", "grade%", "HR", "elapsed");
     for (int i = 0; i < n; i++) {
         char pace[16], el[16];
         plan_fmt_time(k[i].pace_s_per_km, 1, pace, sizeof pace);
-        plan_fmt_time(k[i].elapsed_s, 0, el, sizeof el);
-        double lab = km_label(&k[i]);
+        plan_fmt_time(k[i].elapsed_s + done_s(in), 0, el, sizeof el);
+        double lab = km_label(&k[i]) + done_m(in) / 1000;
         if (fabs(lab - round(lab)) < 1e-6)
             fprintf(f, "%6.0f %6s %+7.1f %7.0f %9s\n", lab, pace, k[i].grade_pct, k[i].hr_end, el);
         else
@@ -77,7 +95,12 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
     }
     char avg[16];
     plan_fmt_time(r->finish_s / c->length * 1000, 1, avg, sizeof avg);
-    fprintf(f, "finish %s (average %s min/km)\n", fin, avg);
+    if (in->so_far) {
+        char race[32];
+        plan_fmt_time(r->finish_s + done_s(in), 0, race, sizeof race);
+        fprintf(f, "finish %s (the rest in %s, average %s min/km)\n", race, fin, avg);
+    } else
+        fprintf(f, "finish %s (average %s min/km)\n", fin, avg);
     fprintf(f, "peak predicted HR %.0f bpm\n", r->score.peak_hr);
     if (isfinite(r->hr_cap))
         fprintf(f, "time above %.0f bpm: %.0f s\n", r->hr_cap, r->score.above_cap_s);
@@ -120,7 +143,7 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
                     const struct plan_result *r, struct hr_err *e)
 {
     struct plan_km *k;
-    int n = plan_km_rows(c, r, &k);
+    int n = plan_km_rows_from(c, r, done_m(in), &k);
     if (n < 0)
         return hr_fail(e, "plan: out of memory");
     double up, down;
@@ -142,6 +165,19 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
     jw_kv_num(&w, "descent_m", round(down * 10) / 10);
     jw_kv_bool(&w, "has_altitude", c->has_alt);
     jw_obj_end(&w);
+    if (in->so_far) {
+        jw_key(&w, "so_far");
+        jw_obj_begin(&w);
+        jw_kv_str(&w, "file", in->so_far_path ? in->so_far_path : in->so_far->source);
+        jw_kv_num(&w, "distance_m", round(done_m(in) * 10) / 10);
+        jw_kv_num(&w, "elapsed_s", done_s(in));
+        jw_kv_num(&w, "offset_bpm", round(in->so_far->offset * 100) / 100);
+        jw_kv_int(&w, "hr_steps", in->so_far->hr_steps);
+        jw_kv_num(&w, "trust_warm_s", in->so_far->trust.warm_s);
+        jw_kv_num(&w, "trust_k_steps", in->so_far->trust.k >= CALIB_NEVER ? -1 : in->so_far->trust.k);
+        jw_kv_num(&w, "race_finish_time_s", round((r->finish_s + done_s(in)) * 1000) / 1000);
+        jw_obj_end(&w);
+    }
     jw_kv_str(&w, "strategy", plan_strategy_name(r->strategy));
     jw_kv_num(&w, "target_time_s", in->target_s);
     jw_kv_bool(&w, "fixed_pace", in->fixed_pace);
@@ -176,11 +212,11 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
     jw_arr_begin(&w);
     for (int i = 0; i < n; i++) {
         jw_obj_begin(&w);
-        jw_kv_num(&w, "km", round(km_label(&k[i]) * 1000) / 1000);
+        jw_kv_num(&w, "km", round((km_label(&k[i]) + done_m(in) / 1000) * 1000) / 1000);
         jw_kv_num(&w, "pace_s_per_km", round(k[i].pace_s_per_km * 10) / 10);
         jw_kv_num(&w, "grade_pct", round(k[i].grade_pct * 100) / 100);
         jw_kv_num(&w, "hr_end", round(k[i].hr_end * 10) / 10);
-        jw_kv_num(&w, "elapsed_s", round(k[i].elapsed_s * 10) / 10);
+        jw_kv_num(&w, "elapsed_s", round((k[i].elapsed_s + done_s(in)) * 10) / 10);
         jw_obj_end(&w);
     }
     jw_arr_end(&w);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include "plan/course.h"
 #include "plan/optimiser.h"
+#include "plan/so_far.h"
 #include "util/err.h"
 #include "util/json.h"
 
@@ -19,6 +20,10 @@ struct plan_km {
 
 /* Rows for every (partial) kilometre; *rows malloc'ed. Returns the count, -1 when out of memory. */
 int plan_km_rows(const struct plan_course *c, const struct plan_result *r, struct plan_km **rows);
+/* The same for the rest of a race that began origin_m before the course's start (plan --so-far): the
+ * rows end at the race's whole kilometres (the first row runs from the start to the next one). */
+int plan_km_rows_from(const struct plan_course *c, const struct plan_result *r, double origin_m,
+                      struct plan_km **rows);
 
 /* Describes the run for the header / JSON. */
 struct plan_info {
@@ -27,6 +32,10 @@ struct plan_info {
     float model_step;
     double target_s; /* what was asked */
     int fixed_pace;  /* 1 when the target came from --pace */
+    /* re-planning (plan --so-far): the part already run; the course and target are then the rest, and
+     * kilometres and elapsed times are printed from the race's start. NULL = a plan from the start. */
+    const struct plan_so_far *so_far;
+    const char *so_far_path;
 };
 
 /* "h:mm:ss" (or "m:ss" when short = 1 and under an hour) into buf. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "report/anim_frame.h"
 #include "report/charts.h"
 #include "report/gif.h"
 #include "report/plot.h"
@@ -115,6 +116,47 @@ static int frame_fig(const struct anim_ctx *a, size_t k, struct plot_fig **out)
     return 0;
 }
 
+int anim_begin(struct anim_session *s, const char *path, int w, int h, const struct rgba *keys, int nkeys,
+               struct hr_err *e)
+{
+    memset(s, 0, sizeof *s);
+    if (fonts_load(&s->fs, e))
+        return -1;
+    s->have_fonts = 1;
+    if (canvas_init(&s->c, w, h, rgba_make(255, 255, 255, 255), e) == 0) {
+        s->have_canvas = 1;
+        if (gif_open(&s->g, path, w, h, keys, nkeys, 1, e) == 0)
+            return 0;
+    }
+    anim_end(s, 0, e);
+    return -1;
+}
+
+int anim_frame(struct anim_session *s, struct plot_fig *f, int delay_cs, struct hr_err *e)
+{
+    dl_free(&s->d);
+    int r = plot_fig_draw(f, &s->fs, &s->d, e);
+    plot_fig_free(f);
+    return r || dl_render(&s->d, &s->fs, &s->c, e) || gif_add_frame(s->g, &s->c, delay_cs, e) ? -1 : 0;
+}
+
+int anim_end(struct anim_session *s, int ok, struct hr_err *e)
+{
+    int rc = -1;
+    if (s->g && ok)
+        rc = gif_close(s->g, e);
+    else if (s->g)
+        gif_abort(s->g);
+    s->g = NULL;
+    dl_free(&s->d);
+    if (s->have_canvas)
+        canvas_free(&s->c);
+    if (s->have_fonts)
+        fonts_free(&s->fs);
+    s->have_canvas = s->have_fonts = 0;
+    return rc;
+}
+
 int animate_workout(const struct workout_plot *w, const struct anim_opts *o, const char *path,
                     struct hr_err *e)
 {
@@ -126,12 +168,8 @@ int animate_workout(const struct workout_plot *w, const struct anim_opts *o, con
     int hold = o->hold_cs > 0 ? o->hold_cs : 300;
     struct anim_ctx a = {w, wview_minutes(w), w->speed ? wview_speed(w) : NULL, INFINITY, -INFINITY,
                          INFINITY, -INFINITY, INFINITY, -INFINITY, ""};
-    struct fonts fs;
-    struct canvas c;
-    struct gif_writer *g = NULL;
-    struct drawing d;
-    int rc = -1, have_fonts = 0, have_canvas = 0;
-    memset(&d, 0, sizeof d);
+    struct anim_session as;
+    int rc = -1, began = 0;
     if (!a.tm || (w->speed && !a.sp)) {
         hr_fail(e, "%s: out of memory", path);
         goto done;
@@ -146,17 +184,12 @@ int animate_workout(const struct workout_plot *w, const struct anim_opts *o, con
     pad(&a.hlo, &a.hhi);
     range_of(a.sp, w->n, &a.slo, &a.shi);
     pad(&a.slo, &a.shi);
-    if (fonts_load(&fs, e))
-        goto done;
-    have_fonts = 1;
     int W = w->width > 0 ? w->width : 800, H = w->height > 0 ? w->height : 450;
-    fit_base_title(&a, &fs, plot_title_room(W));
-    if (canvas_init(&c, W, H, rgba_make(255, 255, 255, 255), e))
-        goto done;
-    have_canvas = 1;
     const struct rgba keys[] = {rgba_hex(PLOT_BLUE, 255), rgba_hex(PLOT_RED, 255), rgba_hex(PLOT_GREEN, 255)};
-    if (gif_open(&g, path, W, H, keys, 3, 1, e))
+    if (anim_begin(&as, path, W, H, keys, 3, e))
         goto done;
+    began = 1;
+    fit_base_title(&a, &as.fs, plot_title_room(W));
     for (int i = 0; i < frames; i++) {
         size_t k = (size_t)ceil((double)w->n * (i + 1) / frames);
         struct plot_fig *f;
@@ -164,19 +197,13 @@ int animate_workout(const struct workout_plot *w, const struct anim_opts *o, con
             hr_fail(e, "%s: out of memory", path);
             goto done;
         }
-        dl_free(&d);
-        int r = plot_fig_draw(f, &fs, &d, e);
-        plot_fig_free(f);
-        if (r || dl_render(&d, &fs, &c, e) || gif_add_frame(g, &c, i == frames - 1 ? hold : delay, e))
+        if (anim_frame(&as, f, i == frames - 1 ? hold : delay, e))
             goto done;
     }
-    rc = gif_close(g, e);
-    g = NULL;
+    rc = 0;
 done:
-    if (g) gif_abort(g);
-    dl_free(&d);
-    if (have_canvas) canvas_free(&c);
-    if (have_fonts) fonts_free(&fs);
+    if (began)
+        rc = anim_end(&as, rc == 0, e);
     free(a.tm);
     free(a.sp);
     return rc;

@@ -1,5 +1,6 @@
 /* jobs.c — the prediction worker pool with its bounded queue and per-job deadline (see jobs.h). */
 #include "serve/jobs.h"
+#include "serve/live.h"
 #include "serve/tick.h"
 #include "util/progress.h"
 #include <errno.h>
@@ -73,6 +74,8 @@ static void *worker_main(void *arg)
         sbuf_init(&err);
         int status = serve_predict_run(w->pred, (const uint8_t *)(j->body ? j->body : ""), j->n, j->content_type,
                                        &p->limits, &res, &err);
+        if (status == 200 && j->calibrate_s > 0 && (status = serve_predict_calibrate(&res, j->calibrate_s, &err)) != 200)
+            predict_result_free(&res);
         free(j->body);
         j->body = NULL;
 
@@ -173,6 +176,12 @@ int job_pool_start(struct predictor *preds, int npreds, int queue_cap, double de
 
 struct job *job_submit(struct job_pool *p, char *body, size_t n, const char *content_type, void *owner)
 {
+    return job_submit_opts(p, body, n, content_type, owner, NULL);
+}
+
+struct job *job_submit_opts(struct job_pool *p, char *body, size_t n, const char *content_type, void *owner,
+                            const struct job_opts *o)
+{
     struct job *j = calloc(1, sizeof *j);
     if (!j) {
         free(body);
@@ -182,6 +191,7 @@ struct job *job_submit(struct job_pool *p, char *body, size_t n, const char *con
     j->n = n;
     snprintf(j->content_type, sizeof j->content_type, "%s", content_type ? content_type : "");
     j->owner = owner;
+    j->calibrate_s = o ? o->calibrate_s : 0;
     j->deadline = hr_now_seconds() + p->deadline_s;
     j->refs = 2; /* the caller and the pool */
     sbuf_init(&j->err);

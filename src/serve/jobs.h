@@ -20,6 +20,7 @@ struct job {
     size_t n;
     char content_type[256];
     void *owner; /* handed to the pool's notify callback (the connection) */
+    float calibrate_s; /* > 0: the result is calibrated on its first calibrate_s of HR (serve/live.h) */
     double deadline;
     /* output, readable once job_state() is JOB_DONE */
     int status;
@@ -42,6 +43,13 @@ int job_pool_start(struct predictor *preds, int npreds, int queue_cap, double de
 /* Queues a prediction of body (ownership taken, freed by the pool in every case).
  * Returns the job (the caller holds one reference), or NULL when the queue is full or stopping. */
 struct job *job_submit(struct job_pool *p, char *body, size_t n, const char *content_type, void *owner);
+/* What a request asks beyond its body; zero-initialise and set what you need. */
+struct job_opts {
+    float calibrate_s; /* POST /api/predict?calibrate=S; 0 = none */
+};
+/* job_submit with options (o may be NULL). */
+struct job *job_submit_opts(struct job_pool *p, char *body, size_t n, const char *content_type, void *owner,
+                            const struct job_opts *o);
 enum job_state job_state(struct job_pool *p, struct job *j);
 /* Drops the caller's reference. */
 void job_release(struct job_pool *p, struct job *j);

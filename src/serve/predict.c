@@ -81,6 +81,7 @@ static void clean_name(const char *in, char *out, size_t cap)
 void predict_result_free(struct predict_result *r)
 {
     free(r->buf);
+    free(r->hr_cal);
     series_free(&r->s);
     memset(r, 0, sizeof *r);
 }

@@ -20,6 +20,12 @@ struct predict_result {
     float *hr, *sigma, *actual;      /* sigma NULL when the model has none; actual NaN where not recorded */
     const char *model_kind, *format; /* static strings */
     char name[128];                  /* the upload's display name */
+    /* ?calibrate=S (serve/live.h): hr_cal NULL without it; else the window, its steps, the offset added
+     * after it, and the MAE over the steps after it, calibrated and not, with their count */
+    float *hr_cal;
+    float calib_s, calib_offset;
+    int calib_steps, calib_after_steps;
+    double calib_mae, calib_mae_uncal;
 };
 
 /* Runs one prediction. Returns the HTTP status: 200 with res filled (free it with

@@ -1,12 +1,14 @@
 /* result_json.c — the predict response written in pieces (see result_json.h). */
 #include "serve/result_json.h"
+#include "serve/live.h"
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 enum { ELEMS_PER_PIECE = 2048 };
 
 /* The arrays in response order; a missing one (no altitude, sigma or recorded HR) is skipped. */
-enum part { P_HEAD, P_TIME, P_SPEED, P_ALT, P_GRADE, P_HR, P_SIGMA, P_ACTUAL, P_SUMMARY, P_END };
+enum part { P_HEAD, P_TIME, P_SPEED, P_ALT, P_GRADE, P_HR, P_SIGMA, P_ACTUAL, P_HR_CAL, P_SUMMARY, P_END };
 
 void result_writer_init(struct result_writer *w, const struct predict_result *r)
 {
@@ -44,6 +46,7 @@ static const float *part_array(const struct result_writer *w, int k, const char 
     case P_HR: *key = "hr_predicted", *decimals = 1; return w->r->hr;
     case P_SIGMA: *key = "hr_sigma", *decimals = 2; return w->r->sigma;
     case P_ACTUAL: *key = "heart_rate", *decimals = 1; return w->n_actual ? w->r->actual : NULL;
+    case P_HR_CAL: *key = "hr_calibrated", *decimals = 1; return w->r->hr_cal;
     default: *key = NULL, *decimals = 0; return NULL;
     }
 }
@@ -67,7 +70,23 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
     sb_json_num(o, na ? w->act_max : NAN, 4);
     sbuf_puts(o, ",\"mae\":");
     sb_json_num(o, na ? w->abs_err / na : NAN, 4);
-    sbuf_printf(o, ",\"actual_steps\":%d}}\n", na);
+    sbuf_printf(o, ",\"actual_steps\":%d}", na);
+    const struct predict_result *r = w->r;
+    if (r->hr_cal) { /* ?calibrate=S: live numbers, apart from the offline summary */
+        char label[48];
+        snprintf(label, sizeof label, "calibrated %g min", r->calib_s / 60);
+        sbuf_printf(o, ",\n\"calibration\":{\"label\":");
+        sb_json_str(o, label);
+        sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_bpm\":", r->calib_s, r->calib_steps);
+        sb_json_num(o, r->calib_offset, 4);
+        sbuf_printf(o, ",\"trust_warm_s\":%g,\"trust_k_steps\":%g,\"steps_after\":%d,\"mae\":", SERVE_CALIB_WARM_S,
+                    SERVE_CALIB_K, r->calib_after_steps);
+        sb_json_num(o, r->calib_mae, 4);
+        sbuf_puts(o, ",\"mae_uncalibrated\":");
+        sb_json_num(o, r->calib_mae_uncal, 4);
+        sbuf_puts(o, "}");
+    }
+    sbuf_puts(o, "}\n");
 }
 
 /* Appends the next piece (a header, up to ELEMS_PER_PIECE elements, or the summary) to pending. */

@@ -1,7 +1,8 @@
 /* result_json.h — the response JSON of POST /api/predict, written piece by piece so that a large
  * result is streamed to the client (a few KiB at a time) instead of being built whole in memory:
  * {"name","format","model","step","n","time":[..],"speed","altitude","grade","hr_predicted",
- *  "hr_sigma"?,"heart_rate"?,"summary":{...}} */
+ *  "hr_sigma"?,"heart_rate"?,"hr_calibrated"?,"summary":{...},"calibration"?:{...}} (the last with
+ * ?calibrate=S, serve/live.h) */
 #ifndef HRCAST_SERVE_RESULT_JSON_H
 #define HRCAST_SERVE_RESULT_JSON_H
 #include <stddef.h>

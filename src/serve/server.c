@@ -6,6 +6,7 @@
 #include "serve/assets.h"
 #include "serve/guard.h"
 #include "serve/jobs.h"
+#include "serve/live.h"
 #include "serve/predict.h"
 #include "serve/result_json.h"
 #include "serve/samples.h"
@@ -49,6 +50,7 @@ struct req {
     size_t body_len; /* for the log, once the body went to the pool */
     struct conn_track *track;
     struct job *job;  /* the prediction handed to the pool; the connection is suspended meanwhile */
+    float calibrate_s; /* ?calibrate= of /api/predict, seconds; 0 = none */
     int too_big;      /* body over max_upload: answer 413 */
     int overloaded;   /* all body buffers together over the cap: answer 503 */
     int client_full;  /* this client's body buffers over its share: answer 503 */
@@ -210,7 +212,8 @@ static MHD_Result start_predict(struct serve *s, struct MHD_Connection *c, struc
     if (!body)
         return send_error(c, r, 503, "server busy: out of memory for the upload, retry shortly", NULL);
     r->body_len = len;
-    r->job = job_submit(s->pool, body, len, ct, c);
+    struct job_opts jo = {.calibrate_s = r->calibrate_s};
+    r->job = job_submit_opts(s->pool, body, len, ct, c, &jo);
     if (!r->job)
         return send_error(c, r, 503, "server busy: every predictor is taken and the queue is full, retry shortly",
                           NULL);
@@ -256,6 +259,12 @@ static MHD_Result route(struct serve *s, struct MHD_Connection *c, struct req *r
             return send_error(c, r, 503, "server busy: too many of your uploads in flight, retry shortly", NULL);
         if (r->overloaded)
             return send_error(c, r, 503, "server busy: too many uploads in flight, retry shortly", NULL);
+        const char *cal = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "calibrate");
+        if (cal) { /* ?calibrate=S: the calibrated view (serve/live.h) */
+            char why[160];
+            if (serve_calib_param(cal, &r->calibrate_s, why, sizeof why))
+                return send_error(c, r, 400, why, NULL);
+        }
         return start_predict(s, c, r);
     }
     if (!strcmp(url, "/api/model") || !strcmp(url, "/api/samples") || !strcmp(url, "/healthz")) {

@@ -2,8 +2,9 @@
 // plan, file upload (JSON with actual HR, and a GPX whose outcome is shown either as a chart or as
 // an error message), a gzip upload named by its real format, an error hiding the previous chart, the
 // default 25-minute plan lasting 25:00, the pace panel (min/km, faster up, m:ss ticks) and its m/s
-// toggle, readable y ticks on the small panels, aligned plot areas without altitude, CSV download, no
-// external requests; saves screenshots.
+// toggle, readable y ticks on the small panels, aligned plot areas without altitude, the calibrated view
+// ("use my heart rate for the first N minutes": window shaded, forecast after it, both MAEs, a bad
+// window explained), CSV download, no external requests; saves screenshots.
 // Usage: node e2e.mjs URL OUTDIR WORKOUT.json FILE.gpx FILE.fit FILE.gpx.gz
 import { chromium } from "playwright-core";
 import fs from "node:fs";
@@ -131,6 +132,43 @@ try {
   ok("fit: chart", fitErr === "" && (await page.textContent("#result-title")).includes(fitName), fitErr || "chart");
   ok("fit: summary has an MAE against the recorded HR", /bpm/.test(await page.textContent("#summary")) && /MAE/i.test(await page.textContent("#summary")));
   await page.screenshot({ path: path.join(outDir, "serve-fit.png"), fullPage: true });
+
+  // 6. live: "use my heart rate for the first 10 minutes" on the 30-minute JSON workout
+  await page.fill("#calib-min", "10");
+  await page.check("#calib-on"); // sends the last request (the FIT file) again, calibrated
+  await page.setInputFiles("#file", jsonFile);
+  await page.locator("#result-title", { hasText: /^workout\.json/ }).waitFor();
+  await page.locator('#summary [data-key="calibrated MAE"]').waitFor({ timeout: 10000 });
+  const calMae = await page.textContent('#summary [data-key="calibrated MAE"]');
+  const uncMae = await page.textContent('#summary [data-key="uncalibrated MAE"]');
+  ok("live: calibrated and uncalibrated MAE side by side", /^\d+\.\d bpm/.test(calMae) && /^\d+\.\d bpm/.test(uncMae) &&
+     /after 10 min, calibrated/.test(calMae) && /after 10 min, uncalibrated/.test(uncMae), calMae + " | " + uncMae);
+  const liveLegend = await page.textContent("#chart-hr .u-legend");
+  ok("live: legend has the calibrated forecast and the uncalibrated prediction",
+     /forecast \(calibrated 10 min\)/.test(liveLegend) && /uncalibrated/.test(liveLegend), liveLegend);
+  const live = await page.evaluate(() => {
+    const u = window.hrcastPlots[0], fc = u.data[u.data.length - 1], x = u.data[0];
+    const first = fc.findIndex((v) => v != null);
+    return { win: window.hrcastWindowPx, first, t: x[first], left: u.bbox.left, width: u.bbox.width,
+             x10: u.valToPos(10, "x", true), title: document.querySelector("#chart-hr .u-title").textContent };
+  });
+  ok("live: the window is shaded from the start to minute 10", live.win && Math.abs(live.win.x0 - live.left) < 2 &&
+     Math.abs(live.win.x1 - live.x10) < 2 && live.win.x1 > live.win.x0 + 20, JSON.stringify(live));
+  ok("live: the forecast starts at minute 10", live.first === 60 && Math.abs(live.t - 10) < 1e-9, JSON.stringify(live));
+  ok("live: the chart title names the window", /first 10 min/.test(live.title), live.title);
+  await page.screenshot({ path: path.join(outDir, "serve-live.png"), fullPage: true });
+  // a window the server refuses: its reason shown, the chart hidden
+  await page.fill("#calib-min", "0");
+  await page.dispatchEvent("#calib-min", "change");
+  await page.waitForSelector(".status.error");
+  ok("live: a bad window explained", /calibrate: /.test(await page.textContent("#status")) && await page.locator("#result").isHidden(),
+     await page.textContent("#status"));
+  // unticked: the plain view again
+  await page.fill("#calib-min", "10");
+  await page.uncheck("#calib-on");
+  await page.locator("#result:not([hidden])").waitFor();
+  ok("live: unticked, no calibrated numbers", (await page.locator('#summary [data-key="calibrated MAE"]').count()) === 0 &&
+     !/forecast/.test(await page.textContent("#chart-hr .u-legend")));
 
   // back to the JSON upload for the downloads
   await page.setInputFiles("#file", jsonFile);

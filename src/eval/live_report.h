@@ -1,0 +1,58 @@
+/* live_report.h — the numbers of live forecasting (`hrcast eval --calibrate`) for a set of calibration
+ * windows, and how they are shown: the JSON of --json (one window: one object; several: a list), the
+ * Markdown table, the report's "Live forecasting" section (metrics.md, report.html, metrics.json) and its
+ * figure of MAE against calibration minutes (model calibrated, uncalibrated, physio calibrated the same
+ * way, window_mean, last). Always labelled with the window and kept apart from the offline tables: the
+ * errors count only the steps after the window. Computed by cli/eval_calibrate.c. */
+#ifndef HRCAST_EVAL_LIVE_REPORT_H
+#define HRCAST_EVAL_LIVE_REPORT_H
+#include <stdio.h>
+#include "eval/calibrate.h"
+#include "eval/metrics.h"
+#include "io/workout.h"
+#include "util/err.h"
+#include "util/json.h"
+
+#define LIVE_MAX_WINDOWS 32
+#define LIVE_FIGURE "live_mae.png"
+
+struct live_athlete {
+    char name[WK_ATHLETE_LEN];
+    struct metric_acc cal, unc; /* the model calibrated and not, steps after the window */
+};
+
+/* One window: every accumulator over the same steps (t >= window) of the test part. */
+struct live_row {
+    float window_s;
+    int asked;    /* 1: a window the user asked for (the others are the figure's sweep) */
+    int workouts; /* runs with at least one step after the window */
+    struct metric_acc cal, unc, physio, wmean, last;
+    struct calib_trust trust, physio_trust; /* learned on the validation part */
+    int n_ath;
+    struct live_athlete *ath; /* malloc'ed, n_ath */
+};
+
+struct live_report {
+    char split[160];
+    int n_test, n_val;
+    int one_athlete;   /* the test part was restricted to one athlete (eval --athlete) */
+    int n;
+    struct live_row rows[LIVE_MAX_WINDOWS]; /* by increasing window */
+};
+
+void live_report_free(struct live_report *lr);
+/* --json of eval --calibrate: the asked rows; one: an object with "calibrate_s"; several:
+ * {"split", "calibrated": [...]} (each with "asked"). all: every row, always the list (metrics.json). */
+void live_report_json(struct jw *j, const struct live_report *lr, int all);
+/* The table of eval --calibrate (asked rows) on f. */
+void live_report_table(FILE *f, const struct live_report *lr);
+/* The report's section in metrics.md (every row; report.html's is in eval_html.c). */
+void live_report_markdown(FILE *f, const struct live_report *lr);
+/* "calibrated 10 min" */
+void live_label(float window_s, char *buf, size_t cap);
+/* The trust as text: "warm-up 180 s, prior 10 steps" or "window not trusted". */
+void live_trust_text(const struct calib_trust *t, char *buf, size_t cap);
+/* DIR/LIVE_FIGURE: MAE against calibration minutes, model calibrated, uncalibrated and the baselines. */
+int live_report_figure(const char *dir, const struct live_report *lr, struct hr_err *e);
+
+#endif

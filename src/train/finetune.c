@@ -220,6 +220,7 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.time_budget = o->time_budget;
     t.split = o->split;
     t.init_model = o->base_model;
+    t.prior_athlete = o->athlete; /* a new runner's physiological prior: fitted on the training part */
     t.train_idx = tr;
     t.n_train = nt;
     t.val_idx = va;

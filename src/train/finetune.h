@@ -37,7 +37,9 @@ void finetune_opts_default(struct finetune_opts *o);
 int finetune_select(const struct dataset *ds, const char *athlete, enum split_kind split, float val_frac,
                     int **train, int *n_train, int **val, int *n_val, int *val_fallback, struct hr_err *e);
 
-/* Fine-tune o->base_model on the athlete's selection; writes out_path (atomic, best validation MAE). */
+/* Fine-tune o->base_model on the athlete's selection; writes out_path (atomic, best validation MAE). A base
+ * with a physiological prior that does not know the athlete gets the athlete's parameters fitted on the
+ * training selection; a physio-residual base's alpha is chosen on the validation selection. */
 int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const char *out_path,
                   struct train_result *res, struct hr_err *e);
 

@@ -15,13 +15,16 @@ struct train_opts {
     float preroll_s;   /* new models: seconds of standing-still rows run before each sequence
                         * (LSTM_PREROLL_S; 0 = none, the zero state at the first step as before) */
     char loss[8];      /* mse, mae, huber, gnll (alias nll) */
-    char features[16]; /* default, seed11 */
+    char features[16]; /* a feature set (prep/features.h): FEATURE_SET_DEFAULT unless given */
     int split;         /* SPLIT_ATHLETE, SPLIT_CHRONO, or TRAIN_SPLIT_AUTO */
     uint64_t seed;
     int resume;
     double time_budget;      /* seconds; 0 = none (stops after the epoch that passes it) */
     const char *log_path;    /* default: OUT.log.jsonl */
     const char *init_model;  /* start from this model (keeps its features and normaliser) */
+    const char *prior_athlete; /* with init_model and a feature set with a prior: the athlete finetuned; when
+                              * the prior does not know them, their parameters are fitted on the training
+                              * selection first (finetune.c sets it) */
     const int *train_idx, *val_idx; /* explicit selections (NULL: from the split) */
     int n_train, n_val;
     int freeze_lower;        /* with init_model: 1 train only the last layer and the head, 2 the head only,

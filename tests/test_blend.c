@@ -137,15 +137,23 @@ static void test_table_and_json(void **state)
     blend_free(&b);
 }
 
-static void tiny_opts(struct train_opts *o)
+/* A tiny model with the default options (feature set physio-residual) on split, written to g_fx.dir/name
+ * (path: its path). */
+static void train_tiny(const struct dataset *ds, int split, const char *name, char *path, size_t cap)
 {
-    train_opts_default(o); /* the default feature set: physio-residual */
-    o->hidden = 8;
-    o->batch = 8;
-    o->epochs = 2;
-    o->lr = 5e-3f;
-    o->max_len = 300;
-    o->seed = 3;
+    struct train_opts o;
+    train_opts_default(&o);
+    o.hidden = 8;
+    o.batch = 8;
+    o.epochs = 2;
+    o.lr = 5e-3f;
+    o.max_len = 300;
+    o.seed = 3;
+    o.split = split;
+    snprintf(path, cap, "%s/%s", g_fx.dir, name);
+    struct train_result r;
+    struct hr_err e = {{0}};
+    assert_int_equal(train_lstm(ds, &o, path, &r, &e), 0);
 }
 
 /* a writable copy of a dataset series */
@@ -163,13 +171,8 @@ static void test_model_carries_blend_and_ignores_the_workouts_hr(void **state)
     struct dataset ds;
     struct hr_err e = {{0}};
     assert_int_equal(dataset_open(g_fx.path, &ds, &e), 0);
-    struct train_opts o;
-    tiny_opts(&o);
-    o.split = SPLIT_CHRONO; /* every athlete known to the prior, each with validation workouts */
-    char m[600];
-    snprintf(m, sizeof m, "%s/res.safetensors", g_fx.dir);
-    struct train_result r;
-    assert_int_equal(train_lstm(&ds, &o, m, &r, &e), 0);
+    char m[600]; /* the chrono split: every athlete known to the prior, each with validation workouts */
+    train_tiny(&ds, SPLIT_CHRONO, "res.safetensors", m, sizeof m);
     struct hr_lstm hl;
     assert_int_equal(hr_lstm_load(m, &hl, &e), 0);
     assert_string_equal(hl.fs->name, "physio-residual");
@@ -213,14 +216,10 @@ static void test_finetune_fits_a_new_runners_prior_and_alpha(void **state)
     struct dataset ds;
     struct hr_err e = {{0}};
     assert_int_equal(dataset_open(g_fx.path, &ds, &e), 0);
-    struct train_opts o;
-    tiny_opts(&o);
-    o.split = SPLIT_ATHLETE; /* the test part's athletes: unknown to the base's prior */
-    char base[600], personal[600];
-    snprintf(base, sizeof base, "%s/base.safetensors", g_fx.dir);
+    char base[600], personal[600]; /* the athlete split: the test part's athletes unknown to the base's prior */
+    train_tiny(&ds, SPLIT_ATHLETE, "base.safetensors", base, sizeof base);
     snprintf(personal, sizeof personal, "%s/personal.safetensors", g_fx.dir);
     struct train_result r;
-    assert_int_equal(train_lstm(&ds, &o, base, &r, &e), 0);
     struct hr_lstm hb, hp;
     assert_int_equal(hr_lstm_load(base, &hb, &e), 0);
     const char *athlete = NULL;

@@ -1,6 +1,8 @@
 /* blend.c — see blend.h. */
 #include "model/blend.h"
+#include "util/idtable.h"
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,23 +19,11 @@ void blend_free(struct blend *b)
     blend_init(b);
 }
 
-/* binary search in the sorted table: 1 and its position when found, else 0 and where it would go */
+_Static_assert(offsetof(struct blend_athlete, id) == 0, "idtable records start with their id");
+
 static int find(const struct blend *b, const char *id, int *pos)
 {
-    int lo = 0, hi = b->n;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2, c = strcmp(b->ath[mid].id, id);
-        if (c == 0) {
-            *pos = mid;
-            return 1;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *pos = lo;
-    return 0;
+    return idtable_find(b->ath, b->n, sizeof *b->ath, id, pos);
 }
 
 float blend_lookup(const struct blend *b, const char *athlete)
@@ -53,15 +43,12 @@ int blend_set(struct blend *b, const char *athlete, float alpha)
         b->ath[pos].alpha = alpha;
         return 0;
     }
-    struct blend_athlete *na = realloc(b->ath, (size_t)(b->n + 1) * sizeof *na);
-    if (!na)
+    void *base = b->ath;
+    struct blend_athlete *r = idtable_insert(&base, &b->n, sizeof *r, sizeof r->id, athlete);
+    b->ath = base;
+    if (!r)
         return -1;
-    b->ath = na;
-    memmove(&na[pos + 1], &na[pos], (size_t)(b->n - pos) * sizeof *na);
-    memset(&na[pos], 0, sizeof *na);
-    strncpy(na[pos].id, athlete, sizeof na[pos].id - 1);
-    na[pos].alpha = alpha;
-    b->n++;
+    r->alpha = alpha;
     return 0;
 }
 

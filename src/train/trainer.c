@@ -135,23 +135,39 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
     return 0;
 }
 
-/* The physiological prior of the "+physio" feature sets: population parameters and each training
- * athlete's own, fitted by least squares on the training series only (earlier workouts: a runner's HR
- * from other workouts may inform the prediction, never the HR of the workout being predicted). */
+/* Views of the series idx[0..n) of ds (of athlete only, unless NULL) into *v with pointers *sp (both
+ * malloc'ed); returns how many, or -1 on out of memory. */
+static int series_views(const struct dataset *ds, const int *idx, int n, const char *athlete, struct series **v,
+                        const struct series ***sp)
+{
+    *v = calloc((size_t)(n ? n : 1), sizeof **v);
+    *sp = calloc((size_t)(n ? n : 1), sizeof **sp);
+    if (!*v || !*sp) {
+        free(*v);
+        free(*sp);
+        return -1;
+    }
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!athlete || !strcmp(ds->meta[idx[i]].athlete, athlete)) {
+            dataset_series(ds, idx[i], &(*v)[k]);
+            (*sp)[k] = &(*v)[k];
+            k++;
+        }
+    return k;
+}
+
+/* The physiological prior of the feature sets with one (physio-residual, default+physio): population
+ * parameters and each training athlete's own, fitted by least squares on the training series only (earlier
+ * workouts: a runner's HR from other workouts may inform the prediction, never the HR of the workout being
+ * predicted). */
 static int fit_prior(const struct dataset *ds, const int *idx, int n, float step, struct physio_model *out,
                      struct hr_err *e)
 {
-    struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
-    const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
-    if (!v || !sp) {
-        free(v);
-        free(sp);
+    struct series *v;
+    const struct series **sp;
+    if (series_views(ds, idx, n, NULL, &v, &sp) < 0)
         return hr_fail(e, "train: out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        dataset_series(ds, idx[i], &v[i]);
-        sp[i] = &v[i];
-    }
     physio_model_init(out, step);
     struct physio_fit_opts fo;
     physio_fit_opts_default(&fo);
@@ -169,26 +185,17 @@ static int fit_prior(const struct dataset *ds, const int *idx, int n, float step
 
 /* Finetuning a model with a prior for an athlete the prior does not know (a new runner): that athlete's
  * own parameters, fitted on the training selection (the athlete's earlier workouts) and shrunk toward
- * the model's population, as train's fit_prior does for every training athlete. */
+ * the model's population, as fit_prior does for every training athlete. */
 static int fit_athlete_prior(const struct dataset *ds, const int *idx, int n, const char *athlete,
                              struct physio_model *pm, struct hr_err *e)
 {
     if (physio_model_lookup(pm, athlete) != &pm->pop)
         return 0; /* known: its parameters came from the base's training part */
-    struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
-    const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
-    if (!v || !sp) {
-        free(v);
-        free(sp);
+    struct series *v;
+    const struct series **sp;
+    int k = series_views(ds, idx, n, athlete, &v, &sp);
+    if (k < 0)
         return hr_fail(e, "train: out of memory");
-    }
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(ds->meta[idx[i]].athlete, athlete)) {
-            dataset_series(ds, idx[i], &v[k]);
-            sp[k] = &v[k];
-            k++;
-        }
     struct physio_fit_opts fo;
     physio_fit_opts_default(&fo);
     fo.personal = 1;

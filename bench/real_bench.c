@@ -29,7 +29,7 @@ struct cfg {
     int threads, hidden, epochs, ft_epochs, patience;
     double budget_general, budget_cold, budget_ft;
     int skip_cold;
-    int variants;      /* finetune variants to try (1 = only the default, all weights lr 5e-4) */
+    int variants;      /* finetune variants to try (1 = only the default: all weights, finetune's default lr) */
     char features[16]; /* feature set of the general and cold-start LSTMs */
     char loss[8];      /* their training loss, batch, learning rate and dropout (trainer defaults: 0) */
     int batch;
@@ -376,7 +376,7 @@ int main(int argc, char **argv)
         int freeze;
         float lr;
     } vars[] = {
-        {"all weights, lr 5e-4", FT_FREEZE_NONE, 5e-4f},
+        {"all weights, default lr", FT_FREEZE_NONE, 0.0f}, /* finetune_lr_for: 2e-3 physio-residual, else 5e-4 */
         {"all weights, lr 2e-4", FT_FREEZE_NONE, 2e-4f},
         {"last layer + head, lr 5e-4", FT_FREEZE_LOWER, 5e-4f},
         {"head only, lr 1e-3", FT_FREEZE_LSTM, 1e-3f},

@@ -27,7 +27,7 @@ static const char *usage_text =
     "      --freeze F        what adapts: none (every weight, default), lower (last LSTM layer + head),\n"
     "                        lstm (head only), embedding (an athlete embedding: the first layer's gate\n"
     "                        biases and the output bias; try --lr 5e-3)\n"
-    "      --lr X            learning rate (5e-4)\n"
+    "      --lr X            learning rate (2e-3 for a physio-residual base, else 5e-4)\n"
     "      --epochs N        most epochs (20)\n"
     "      --patience N      early stop after N epochs without improvement (4)\n"
     "      --batch N         sequences per batch (8)\n"

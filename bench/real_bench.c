@@ -376,7 +376,7 @@ int main(int argc, char **argv)
         int freeze;
         float lr;
     } vars[] = {
-        {"all weights, default lr", FT_FREEZE_NONE, 0.0f}, /* finetune_lr_for: 2e-3 physio-residual, else 5e-4 */
+        {"all weights, default lr", FT_FREEZE_NONE, 0.0f}, /* train_default_lr: 2e-3 physio-residual, else 5e-4 */
         {"all weights, lr 2e-4", FT_FREEZE_NONE, 2e-4f},
         {"last layer + head, lr 5e-4", FT_FREEZE_LOWER, 5e-4f},
         {"head only, lr 1e-3", FT_FREEZE_LSTM, 1e-3f},

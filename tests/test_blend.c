@@ -135,10 +135,10 @@ static void test_table_and_json(void **state)
         json_free(j);
     }
     blend_free(&b);
-    /* finetune's default learning rate follows the base's feature set */
-    assert_float_equal(finetune_lr_for("physio-residual"), FINETUNE_LR_RESIDUAL, 0);
-    assert_float_equal(finetune_lr_for("default+physio"), FINETUNE_LR, 0);
-    assert_float_equal(finetune_lr_for(""), FINETUNE_LR, 0);
+    /* the default learning rate (train, finetune) follows the feature set */
+    assert_float_equal(train_default_lr("physio-residual"), 2e-3f, 0);
+    assert_float_equal(train_default_lr("default+physio"), 5e-4f, 0);
+    assert_float_equal(train_default_lr(""), 5e-4f, 0);
 }
 
 /* A tiny model with the default options (feature set physio-residual) on split, written to g_fx.dir/name

@@ -24,7 +24,7 @@ static const char *usage_text =
     "      --hidden N        LSTM hidden size (128)\n"
     "      --layers N        LSTM layers (2)\n"
     "      --dropout P       dropout between layers (0.4)\n"
-    "      --lr X            learning rate (5e-4)\n"
+    "      --lr X            learning rate (2e-3 for physio-residual, else 5e-4)\n"
     "      --weight-decay X  AdamW weight decay (0 = Adam)\n"
     "      --batch N         sequences per batch (64)\n"
     "      --epochs N        most epochs (30)\n"

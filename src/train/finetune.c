@@ -1,6 +1,5 @@
 /* finetune.c — see finetune.h. */
 #include "train/finetune.h"
-#include "prep/features.h"
 #include "util/json.h"
 #include "util/safetensors.h"
 #include "util/log.h"
@@ -35,7 +34,7 @@ void finetune_opts_default(struct finetune_opts *o)
     memset(o, 0, sizeof *o);
     o->split = SPLIT_CHRONO;
     o->freeze = FT_FREEZE_NONE;
-    o->lr = 0.0f; /* finetune_lr_for: by the base's feature set */
+    o->lr = 0.0f; /* train_default_lr of the base's feature set */
     o->dropout = 0.4f;
     o->epochs = 20;
     o->patience = 4;
@@ -177,12 +176,6 @@ static char *base_training_json(const char *base_model)
     return out;
 }
 
-float finetune_lr_for(const char *feature_set)
-{
-    const struct feature_set *fs = feature_set_get(feature_set ? feature_set : "");
-    return fs && fs->residual ? FINETUNE_LR_RESIDUAL : FINETUNE_LR;
-}
-
 /* The feature set named in a model file's card ("" when it cannot be read: finetune_lstm reports that). */
 static void base_feature_set(const char *base_model, char *out, size_t cap)
 {
@@ -233,7 +226,7 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     train_opts_default(&t);
     char set[32];
     base_feature_set(o->base_model, set, sizeof set);
-    t.lr = o->lr > 0 ? o->lr : finetune_lr_for(set);
+    t.lr = o->lr > 0 ? o->lr : train_default_lr(set);
     t.dropout = o->dropout;
     t.weight_decay = o->weight_decay;
     t.epochs = o->epochs;

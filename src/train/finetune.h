@@ -20,7 +20,7 @@ struct finetune_opts {
     const char *athlete;    /* required: series_meta.athlete */
     enum split_kind split;  /* SPLIT_CHRONO (the athlete's earlier workouts) */
     int freeze;             /* enum finetune_freeze */
-    float lr, dropout, weight_decay; /* lr 0: finetune_lr_for the base's feature set */
+    float lr, dropout, weight_decay; /* lr 0: train_default_lr of the base's feature set */
     int epochs, patience, batch, max_len, threads;
     float val_frac;         /* fallback validation fraction (0.15) */
     uint64_t seed;
@@ -30,12 +30,7 @@ struct finetune_opts {
 
 /* Defaults chosen by docs/personalisation.md (validation MAE on the real-data benchmark). */
 void finetune_opts_default(struct finetune_opts *o);
-/* The default learning rate for a base of this feature set: FINETUNE_LR_RESIDUAL for physio-residual (its
- * network's target, HR minus the physiological prior, is smaller and finetunes better with larger steps:
- * docs/results.md, "The physiology-anchored default"), else FINETUNE_LR. */
-#define FINETUNE_LR 5e-4f
-#define FINETUNE_LR_RESIDUAL 2e-3f
-float finetune_lr_for(const char *feature_set);
+
 
 /* The athlete's training and validation selections (malloc'ed dataset indices, ordered by start
  * time). *val_fallback is set to 1 when the validation part was empty and the last val_frac of the

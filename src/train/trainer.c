@@ -64,7 +64,7 @@ void train_opts_default(struct train_opts *o)
     o->hidden = 128;
     o->layers = 2;
     o->dropout = 0.4f;
-    o->lr = 5e-4f;
+    o->lr = 0.0f; /* train_default_lr */
     o->clip = 1.0f;
     o->huber_delta = 5.0f;
     o->batch = 64;
@@ -77,6 +77,12 @@ void train_opts_default(struct train_opts *o)
     snprintf(o->features, sizeof o->features, "%s", FEATURE_SET_DEFAULT);
     o->split = TRAIN_SPLIT_AUTO;
     o->seed = 42;
+}
+
+float train_default_lr(const char *feature_set)
+{
+    const struct feature_set *fs = feature_set_get(feature_set ? feature_set : "");
+    return fs && fs->residual ? TRAIN_LR_RESIDUAL : TRAIN_LR;
 }
 
 struct run_state { /* what --resume restores */
@@ -742,6 +748,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         m.hr_mean = (float)hr_avg;
     }
     snprintf(m.loss, sizeof m.loss, "%s", nn_loss_name(loss.kind));
+    if (!(eff.lr > 0)) /* none given: the feature set's (a base model's with init_model) */
+        eff.lr = train_default_lr(m.fs->name);
     const double hr_sd = sqrt(hr_var > 1 ? hr_var : 1);
     struct nn_loss train_loss = loss;
     train_loss.delta = (float)(loss.delta / hr_sd);

@@ -10,7 +10,7 @@
 
 struct train_opts {
     int hidden, layers;
-    float dropout, lr, weight_decay, clip, huber_delta;
+    float dropout, lr, weight_decay, clip, huber_delta; /* lr 0: train_default_lr of the feature set */
     int batch, epochs, patience, max_len, threads;
     float preroll_s;   /* new models: seconds of standing-still rows run before each sequence
                         * (LSTM_PREROLL_S; 0 = none, the zero state at the first step as before) */
@@ -55,6 +55,12 @@ struct train_result {
 };
 
 void train_opts_default(struct train_opts *o);
+/* The learning rate a run gets when none is given (train_opts.lr 0, finetune_opts.lr 0): TRAIN_LR_RESIDUAL for
+ * physio-residual (its target, HR minus the physiological prior, is smaller; larger steps measured better
+ * from scratch and in finetuning: docs/results.md, "The physiology-anchored default"), else TRAIN_LR. */
+#define TRAIN_LR 5e-4f
+#define TRAIN_LR_RESIDUAL 2e-3f
+float train_default_lr(const char *feature_set);
 int train_lstm(const struct dataset *ds, const struct train_opts *o, const char *out_path,
                struct train_result *res, struct hr_err *e);
 /* Async-signal-safe: the running train_lstm stops after the current batch, keeps the resume file of the

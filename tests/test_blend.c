@@ -113,6 +113,7 @@ static void test_table_and_json(void **state)
     jw_init_buf(&w, 0);
     blend_write_json(&b, &w);
     char *text = jw_take(&w, NULL);
+    assert_non_null(strstr(text, "\"zed\":0.55")); /* the float's shortest decimal */
     struct json *j = NULL;
     struct hr_err e = {{0}};
     assert_int_equal(json_parse(text, strlen(text), "card", &j, &e), 0);

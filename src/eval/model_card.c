@@ -417,8 +417,9 @@ static void lstm_model(struct card *c)
         fprintf(f, " The network is trained on heart rate minus `physio_prior_hr` and the model predicts "
                    "`physio_prior_hr + alpha * network`: alpha (0 = the physiological model alone, 1 = the whole "
                    "correction) chosen on the grid 0, 0.05, ..., 1 by validation MAE, for each athlete on their own "
-                   "validation workouts (%zu athlete(s)), and %.2f for anyone else (card key `blend`; validation MAE "
-                   "%.2f bpm against %.2f for the physiological model alone).",
+                   "validation workouts (%zu athlete(s)), and %.2f for anyone else, chosen on all validation workouts "
+                   "predicted as an unknown runner's (card key `blend`; there MAE %.2f bpm against %.2f for the "
+                   "population's physiological model alone).",
                 json_len(json_get(b, "athletes")), json_get_num(b, "alpha", NAN), json_get_num(b, "val_mae", NAN),
                 json_get_num(b, "physio_val_mae", NAN));
     fputs("\n\n", f);

@@ -18,7 +18,8 @@ struct blend {
     float alpha;   /* the population's: for athletes not in the table */
     int n;
     struct blend_athlete *ath; /* sorted by id */
-    double val_mae, physio_val_mae; /* on the validation steps the alphas were chosen on (NaN: not chosen) */
+    double val_mae, physio_val_mae; /* the population alpha's and physio's on the validation steps, predicted
+                                     * as an unknown runner's (NaN: not chosen) */
 };
 
 /* alpha 1 (physio + the whole network), no athletes: a model in training. */

@@ -88,17 +88,23 @@ int blend_fit(struct hr_lstm *m, const struct dataset *ds, const int *idx, int n
         }
         if (s.n == 0)
             continue;
-        if (hr_lstm_predict(m, &s, hr, NULL, e))
-            goto out;
-        hr_lstm_prior(m, &s, prior);
-        for (int t = 0; t < s.n; t++) {
-            net[t] = hr[t] - prior[t];
+        for (int t = 0; t < s.n; t++)
             target[t] = keep_flagged || series_hr_trusted(&s, t) ? S_HR(&s)[t] : NAN;
+        /* pass 0: as the athlete (their own prior, if the model knows them); pass 1: as an unknown runner
+         * (the population's prior), for the population alpha that unknown runners get */
+        for (int pass = 0; pass < 2; pass++) {
+            struct series v = s; /* a view: only its metadata copy changes */
+            if (pass)
+                v.meta.athlete[0] = 0;
+            if (hr_lstm_predict(m, &v, hr, NULL, e))
+                goto out;
+            hr_lstm_prior(m, &v, prior);
+            for (int t = 0; t < s.n; t++)
+                net[t] = hr[t] - prior[t];
+            struct blend_acc *a = pass ? &pop : acc_for(ath, &n_ath, ds->meta[idx[i]].athlete);
+            if (a)
+                blend_acc_add(a, prior, net, target, s.n);
         }
-        blend_acc_add(&pop, prior, net, target, s.n);
-        struct blend_acc *a = acc_for(ath, &n_ath, ds->meta[idx[i]].athlete);
-        if (a)
-            blend_acc_add(a, prior, net, target, s.n);
     }
     int kp = blend_acc_best(&pop);
     m->blend.alpha = kp < 0 ? 1.0f : blend_grid_alpha(kp);
@@ -114,8 +120,8 @@ int blend_fit(struct hr_lstm *m, const struct dataset *ds, const int *idx, int n
                  blend_grid_alpha(k), blend_acc_mae(&ath[i].acc, k), blend_acc_mae(&ath[i].acc, 0),
                  blend_acc_mae(&ath[i].acc, BLEND_GRID - 1));
     }
-    hr_info("blend physio + alpha x network: population alpha %.2f, validation MAE %.2f bpm (physio alone %.2f, "
-            "alpha 1 %.2f); %d athlete(s) with their own alpha", m->blend.alpha, m->blend.val_mae,
+    hr_info("blend physio + alpha x network: population alpha %.2f, validation MAE as unknown runners %.2f bpm "
+            "(physio alone %.2f, alpha 1 %.2f); %d athlete(s) with their own alpha", m->blend.alpha, m->blend.val_mae,
             m->blend.physio_val_mae, blend_acc_mae(&pop, BLEND_GRID - 1), m->blend.n);
     rc = 0;
 out:

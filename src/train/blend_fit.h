@@ -1,7 +1,8 @@
 /* blend_fit.h — choosing a physio-residual model's alphas (model/blend.h) on validation workouts: for
  * each athlete with validation steps, the alpha of the grid 0, 0.05, ..., 1 with the least MAE of
  * physio + alpha * network on that athlete's validation steps, and the population's alpha on all of them
- * pooled. Alpha 0 is physio alone, so on those steps the blend is never worse than physio. */
+ * pooled, each predicted as an unknown runner's (the population's prior: the case the population alpha
+ * serves). Alpha 0 is physio alone, so on those steps the blend is never worse than physio. */
 #ifndef HRCAST_TRAIN_BLEND_FIT_H
 #define HRCAST_TRAIN_BLEND_FIT_H
 #include "data/dataset.h"
@@ -23,7 +24,8 @@ int blend_acc_best(const struct blend_acc *a);
 double blend_acc_mae(const struct blend_acc *a, int k);
 
 /* Choose m->blend on the workouts idx[0..n) of ds (whole series; targets as in training: trusted steps
- * unless keep_flagged). The network's outputs are taken with alpha 1. */
+ * unless keep_flagged). The network's outputs are taken with alpha 1; blend.val_mae and physio_val_mae
+ * are the population's (every validation workout predicted as an unknown runner's). */
 int blend_fit(struct hr_lstm *m, const struct dataset *ds, const int *idx, int n, int keep_flagged,
               struct hr_err *e);
 

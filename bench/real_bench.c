@@ -29,11 +29,13 @@ struct cfg {
     int threads, hidden, epochs, ft_epochs, patience;
     double budget_general, budget_cold, budget_ft;
     int skip_cold;
-    int variants;      /* finetune variants to try (1 = only the default, all weights lr 5e-4) */
+    int variants;      /* finetune variants to try (1 = only the default: all weights, finetune's default lr) */
     char features[16]; /* feature set of the general and cold-start LSTMs */
     char loss[8];      /* their training loss, batch, learning rate and dropout (trainer defaults: 0) */
     int batch;
     double lr, dropout;
+    long seed;    /* of the general, cold-start and finetuned LSTMs (0: the trainer's default) */
+    double ft_lr; /* learning rate of the default finetune variant (0: its own, 5e-4) */
 };
 
 struct cell { /* one method on one athlete's test part */
@@ -160,6 +162,8 @@ static void train_general(const struct dataset *ds, const char *ds_path, const s
     if (g->dropout >= 0)
         o.dropout = (float)g->dropout;
     o.time_budget = budget;
+    if (g->seed > 0)
+        o.seed = (uint64_t)g->seed;
     o.dataset_path = ds_path;
     o.train_idx = tr;
     o.n_train = ntr;
@@ -304,6 +308,8 @@ static void parse_kv(struct cfg *g, const char *kv)
     else if (KEY("batch")) g->batch = (int)v;
     else if (KEY("lr")) g->lr = v;
     else if (KEY("dropout")) g->dropout = v;
+    else if (KEY("seed")) g->seed = (long)v;
+    else if (KEY("ft_lr")) g->ft_lr = v;
     else {
         fprintf(stderr, "real_bench: unknown key in '%s'\n", kv);
         exit(2);
@@ -315,10 +321,10 @@ int main(int argc, char **argv)
 {
     if (argc < 4) {
         fprintf(stderr, "usage: real_bench DATASET OUTDIR A1,A2,... [threads=2 hidden=64 epochs=30 ft_epochs=20 "
-                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=5 features=default loss=mse batch=64 lr=5e-4 dropout=0.4]\n");
+                        "patience=4 budget_general=S budget_cold=S budget_ft=S skip_cold=0 variants=5 features=default loss=mse batch=64 lr=5e-4 dropout=0.4 seed=42 ft_lr=5e-4]\n");
         return 2;
     }
-    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 5, "default", "", 0, 0, -1};
+    struct cfg g = {2, 64, 30, 20, 4, 0, 0, 0, 0, 5, "default", "", 0, 0, -1, 0, 0};
     for (int i = 4; i < argc; i++)
         parse_kv(&g, argv[i]);
     const char *ds_path = argv[1], *dir = argv[2];
@@ -370,7 +376,7 @@ int main(int argc, char **argv)
         int freeze;
         float lr;
     } vars[] = {
-        {"all weights, lr 5e-4", FT_FREEZE_NONE, 5e-4f},
+        {"all weights, default lr", FT_FREEZE_NONE, 0.0f}, /* train_default_lr: 2e-3 physio-residual, else 5e-4 */
         {"all weights, lr 2e-4", FT_FREEZE_NONE, 2e-4f},
         {"last layer + head, lr 5e-4", FT_FREEZE_LOWER, 5e-4f},
         {"head only, lr 1e-3", FT_FREEZE_LSTM, 1e-3f},
@@ -388,7 +394,9 @@ int main(int argc, char **argv)
             fo.base_model = general;
             fo.athlete = ath[a];
             fo.freeze = vars[v].freeze;
-            fo.lr = vars[v].lr;
+            fo.lr = v == 0 && g.ft_lr > 0 ? (float)g.ft_lr : vars[v].lr;
+            if (g.seed > 0)
+                fo.seed = (uint64_t)g.seed;
             fo.epochs = g.ft_epochs;
             fo.patience = g.patience;
             fo.threads = g.threads;

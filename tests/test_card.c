@@ -48,6 +48,7 @@ static int setup(void **state)
     o.epochs = 1;
     o.max_len = 200;
     o.seed = 3;
+    snprintf(o.features, sizeof o.features, "default"); /* the 14 inputs the card's text is checked for */
     o.dataset_path = "sim.hrd";
     struct train_result r;
     int rc = train_lstm(&ds, &o, g_model, &r, &e);

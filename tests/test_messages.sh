@@ -87,10 +87,14 @@ done
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/z.safetensors" --loss foo 2>"$tmp/e"; rc=$?
 check "train --loss foo: exit 2 (was 1), lists the losses" '[ $rc -eq 2 ] && grep -q "mse, mae, huber or nll" $tmp/e'
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/z.safetensors" --features nope 2>"$tmp/e"; rc=$?
-check "train --features nope: exit 2, lists the four sets" \
-  '[ $rc -eq 2 ] && grep -q "default, default+pace, default+physio or seed11" $tmp/e'
-check "train --help lists the four feature sets" \
-  '"$BIN" train --help | grep -A3 -- "--features" | tr -s " \n" " " | grep -q "default.*default+pace.*default+physio.*seed11"'
+check "train --features nope: exit 2, lists every set" \
+  '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace" $tmp/e'
+for c in train finetune predict eval; do
+  check "$c --help lists every feature set and the default" \
+    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace new models: physio-residual"'
+done
+check "train --help: --features describes physio-residual as the default" \
+  '"$BIN" train --help | grep -A1 -- "--features" | grep -q "physio-residual (the default"'
 
 # --- unknown athletes are answered with the valid ones
 "$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete nobody -o "$tmp/f.safetensors" 2>"$tmp/e"; rc=$?

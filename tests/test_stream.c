@@ -18,7 +18,7 @@
 #include "testutil.h"
 
 static char *g_dir;
-static char g_lstm[512], g_lstm_prior[512], g_physio[512], g_const[512];
+static char g_lstm[512], g_lstm_prior[512], g_lstm_res[512], g_physio[512], g_const[512];
 #define NS 2600
 static double g_t[NS];
 static float g_v[NS], g_a[NS], g_h[NS];
@@ -45,6 +45,8 @@ static int write_lstm(const char *path, const char *set, int preroll)
     m.hr_mean = 140;
     m.preroll = preroll;
     physio_model_init(&m.prior, 10);
+    blend_init(&m.blend);
+    m.blend.alpha = 0.45f; /* physio-residual: HR = prior + 0.45 x network, streamed as predicted */
     int rc = hr_lstm_save(&m, path, NULL, &e);
     hr_lstm_free(&m);
     return rc;
@@ -58,7 +60,9 @@ static int setup(void **state)
     snprintf(g_lstm_prior, sizeof g_lstm_prior, "%s/lstm_prior.safetensors", g_dir);
     snprintf(g_physio, sizeof g_physio, "%s/physio.safetensors", g_dir);
     snprintf(g_const, sizeof g_const, "%s/const.safetensors", g_dir);
-    if (write_lstm(g_lstm, "default", 6) || write_lstm(g_lstm_prior, "default+physio", 6))
+    snprintf(g_lstm_res, sizeof g_lstm_res, "%s/lstm_res.safetensors", g_dir);
+    if (write_lstm(g_lstm, "default", 6) || write_lstm(g_lstm_prior, "default+physio", 6) ||
+        write_lstm(g_lstm_res, "physio-residual", 6))
         return -1;
     struct physio_model pm;
     physio_model_init(&pm, 10.0f);
@@ -165,6 +169,7 @@ static void test_stream_equals_predict_lstm_prior(void **state)
 {
     (void)state;
     check_equal(g_lstm_prior, NS);
+    check_equal(g_lstm_res, NS); /* the blend of a physio-residual model */
 }
 
 static void test_stream_equals_predict_physio_constant(void **state)

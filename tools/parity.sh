@@ -5,7 +5,8 @@
 #  2. end to end: simulates a tiny dataset with build/hrcast, trains a tiny model for 2 epochs, runs
 #     `hrcast predict --inputs`, and tools/torch_predict.py loads the model file into torch.nn.LSTM +
 #     nn.Linear (strict load_state_dict), normalises the inputs with the card and compares with
-#     hrcast's predictions (fails above 1e-3 bpm);
+#     hrcast's predictions (fails above 1e-3 bpm), with the default (physio-residual) model's blend, also
+#     rewritten to alphas other than 0 and 1;
 #  3. runs the Python example of `hrcast card` as written in the card, against a stand-in for the
 #     `safetensors` package built on torch_predict.py's reader, and compares it the same way.
 set -euo pipefail
@@ -25,6 +26,31 @@ $bin simulate --athletes 4 --workouts 3 --seed 7 -q -o "$tmp/sim.hrd"
 $bin train "$tmp/sim.hrd" -o "$tmp/tiny.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q
 $bin predict "$tmp/tiny.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred.json"
 /usr/bin/python3 tools/torch_predict.py "$tmp/tiny.safetensors" "$tmp/pred.json"
+# the blend of the default (physio-residual) model with alphas other than 0 and 1: the file rewritten with
+# population alpha 0.35 and 0.6 for one athlete (header edited; tensors unchanged), both sides compared
+PYTHONPATH=tools /usr/bin/python3 - "$tmp/tiny.safetensors" "$tmp/alpha.safetensors" <<'PY'
+import json, struct, sys
+raw = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+head = json.loads(raw[8:8 + n])
+card = json.loads(head["__metadata__"]["model"])
+assert card["features"]["set"] == "physio-residual" and "blend" in card, "the default model has no blend"
+card["blend"]["alpha"] = 0.35
+card["blend"]["athletes"] = {"sim0001": 0.6}
+head["__metadata__"]["model"] = json.dumps(card)
+h = json.dumps(head).encode()
+h += b" " * (-len(h) % 8)
+open(sys.argv[2], "wb").write(struct.pack("<Q", len(h)) + h + raw[8 + n:])
+PY
+$bin predict "$tmp/alpha.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred-alpha.json"
+/usr/bin/python3 - "$tmp/pred.json" "$tmp/pred-alpha.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p))["workouts"] for p in sys.argv[1:])
+assert any(w["athlete"] == "sim0001" for w in b) and any(w["athlete"] != "sim0001" for w in b)
+assert any(x["hr_pred"] != y["hr_pred"] for x, y in zip(a, b)), "alpha changed no prediction"
+print("blend: alphas 0.35 / 0.6 change the predictions")
+PY
+/usr/bin/python3 tools/torch_predict.py "$tmp/alpha.safetensors" "$tmp/pred-alpha.json"
 
 # the card's Python example, verbatim but for the workout path and a check appended
 $bin card "$tmp/tiny.safetensors" --no-metrics -q -o "$tmp/README.md"

@@ -84,7 +84,8 @@ def load_model(path):
     if arch.get("gate_order", "i,f,g,o") != "i,f,g,o" or not arch.get("batch_first", True):
         raise ValueError(f"{path}: gate order / layout not PyTorch's")
     net = HRCastLSTM(arch)
-    # the network's tensors; a default+physio model also carries its prior (prior.*), which is not a parameter
+    # the network's tensors; a model with a prior (default+physio, physio-residual) also carries it (prior.*),
+    # which is not a parameter
     net.load_state_dict({k: v.float() for k, v in tensors.items() if k.split(".")[0] in ("lstm", "fc")}, strict=True)
     return net.eval(), card
 
@@ -94,9 +95,19 @@ def rest_row(card, row0):
     return [0.0 if n.startswith("speed") or n == "grade" else v for n, v in zip(card["features"]["names"], row0)]
 
 
-def predict(net, card, rows):
+def blend_alpha(card, athlete):
+    """A physio-residual model's alpha for athlete (the card's "blend": per athlete, else the population's);
+    None for other models."""
+    b = card.get("blend")
+    if b is None:
+        return None
+    return float(b.get("athletes", {}).get(athlete or "", b["alpha"]))
+
+
+def predict(net, card, rows, athlete=""):
     """rows: [T, F] raw (un-normalised) feature values. Returns (hr [T], sigma [T] or None) in bpm.
-    A model with "preroll_steps" P first runs P rest rows (rest_row), whose outputs are dropped."""
+    A model with "preroll_steps" P first runs P rest rows (rest_row), whose outputs are dropped.
+    A physio-residual model (card "blend") predicts physio_prior_hr + alpha * network."""
     rows = [[math.nan if v is None else v for v in r] for r in rows]
     P = int(card.get("preroll_steps", 0)) if rows else 0
     x = torch.tensor([rest_row(card, rows[0])] * P + rows, dtype=torch.float32)
@@ -105,6 +116,10 @@ def predict(net, card, rows):
     with torch.no_grad():
         y = net(x.reshape(1, -1, x.shape[-1]))[0][P:]
     sigma = torch.exp(0.5 * y[:, 1]) if y.shape[1] == 2 else None
+    alpha = blend_alpha(card, athlete)
+    if alpha is not None:
+        prior = torch.tensor(rows, dtype=torch.float32)[:, card["features"]["names"].index("physio_prior_hr")]
+        return prior + torch.tensor(alpha, dtype=torch.float32) * y[:, 0], sigma
     return y[:, 0], sigma
 
 
@@ -124,7 +139,7 @@ def main():
             sys.exit(f"torch_predict: {w.get('source')}: no \"inputs\" (run hrcast predict with --inputs)")
         if len(w["inputs"]) == 0:
             continue
-        hr, sigma = predict(net, card, w["inputs"])
+        hr, sigma = predict(net, card, w["inputs"], w.get("athlete", ""))
         ref = torch.tensor([math.nan if v is None else v for v in w["hr_pred"]], dtype=torch.float64)
         d = (hr.double() - ref).abs()
         if sigma is not None and "hr_sigma" in w:

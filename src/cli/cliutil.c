@@ -7,6 +7,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "io/limits.h"
+#include "prep/features.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -117,6 +118,16 @@ int cli_usage(const char *text, int to_stdout)
     size_t cmd_len = strcspn(syn + (strncmp(syn, "hrcast ", 7) ? 0 : 7), " ");
     fprintf(stderr, "see '%.*s --help' for the options and examples\n", (int)(7 + cmd_len), syn);
     return 2;
+}
+
+int cli_help_features(const char *text)
+{
+    char names[256];
+    fputs(text, stdout);
+    printf("\nfeature sets (docs/features.md; a model file names its own):\n  %s\n  new models: %s "
+           "(HR = physiological model + alpha x LSTM correction)\n",
+           feature_set_names(names, sizeof names), FEATURE_SET_DEFAULT);
+    return 0;
 }
 
 void cli_error(const char *cmd, const char *msg)

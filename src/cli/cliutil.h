@@ -44,6 +44,9 @@ int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *
 /* --help (to_stdout = 1): the whole text on stdout, returns 0. A usage error (to_stdout = 0): only the
  * synopsis (the text up to its first blank line) and "see 'hrcast CMD --help'" on stderr, returns 2. */
 int cli_usage(const char *text, int to_stdout);
+/* --help of a command that trains or reads LSTM models: the text, then a "feature sets:" paragraph
+ * listing every set that exists (prep/features.h) and the one new models get. Returns 0. */
+int cli_help_features(const char *text);
 /* "hrcast CMD MODEL DATASET": the synopsis of a usage text, without its options (buf of cap bytes). */
 const char *cli_synopsis(const char *usage_text, char *buf, size_t cap);
 /* Print "hrcast CMD: MSG" on stderr; a leading "NAME: " in MSG that only repeats a command name

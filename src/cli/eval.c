@@ -101,7 +101,7 @@ int cmd_eval(int argc, char **argv)
             break;
         case 10: athlete = optarg; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
-        case 'h': return cli_usage(usage_text, 1);
+        case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
         }
     }

@@ -16,7 +16,11 @@ static const char *usage_text =
     "part of the chronological split's training part (their first 70 % by date), stops early on the\n"
     "athlete's own validation part (the next 10 %; when empty, the last 15 % of the training part by\n"
     "date) and keeps the best model. The base model, the athlete and the workouts used are written to\n"
-    "the model's provenance. Defaults: docs/personalisation.md.\n"
+    "the model's provenance. The personal model keeps the base's feature set; with a physiological\n"
+    "prior (physio-residual, the default of train; default+physio) a runner the base does not know gets\n"
+    "their own physiological parameters, fitted on their training part, and a physio-residual model\n"
+    "its alpha (HR = physio + alpha x LSTM) chosen on their validation part. Defaults:\n"
+    "docs/personalisation.md.\n"
     "\n"
     "options:\n"
     "      --athlete A       athlete id as stored in the dataset (hrcast info lists them)\n"
@@ -24,7 +28,7 @@ static const char *usage_text =
     "      --freeze F        what adapts: none (every weight, default), lower (last LSTM layer + head),\n"
     "                        lstm (head only), embedding (an athlete embedding: the first layer's gate\n"
     "                        biases and the output bias; try --lr 5e-3)\n"
-    "      --lr X            learning rate (5e-4)\n"
+    "      --lr X            learning rate (2e-3 for a physio-residual base, else 5e-4)\n"
     "      --epochs N        most epochs (20)\n"
     "      --patience N      early stop after N epochs without improvement (4)\n"
     "      --batch N         sequences per batch (8)\n"
@@ -98,7 +102,7 @@ int cmd_finetune(int argc, char **argv)
         case 10: if (cli_threads("finetune", optarg, &o.threads)) return 2; break;
         case 11: if (cli_float("finetune", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
-        case 'h': return cli_usage(usage_text, 1);
+        case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
         }
     }

@@ -67,6 +67,7 @@ static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct seri
         free(x);
         return -1;
     }
+    jw_kv_str(w, "athlete", s->meta.athlete); /* the prior's and the blend's (model/blend.h) athlete */
     jw_key(w, "inputs");
     jw_arr_begin(w);
     for (int t = 0; t < s->n; t++) {
@@ -128,7 +129,7 @@ int cmd_predict(int argc, char **argv)
             gender = optarg[0];
             break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
-        case 'h': return cli_usage(usage_text, 1);
+        case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
         }
     }

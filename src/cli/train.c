@@ -25,15 +25,18 @@ static const char *usage_text =
     "      --hidden N        LSTM hidden size (128)\n"
     "      --layers N        LSTM layers (2)\n"
     "      --dropout P       dropout between layers (0.4)\n"
-    "      --lr X            learning rate (5e-4)\n"
+    "      --lr X            learning rate (2e-3 for physio-residual, else 5e-4)\n"
     "      --weight-decay X  AdamW weight decay (0 = Adam)\n"
     "      --batch N         sequences per batch (64)\n"
     "      --epochs N        most epochs (30)\n"
     "      --patience N      early stop after N epochs without improvement (5)\n"
     "      --loss L          mse, mae, huber or nll (Gaussian NLL: predicts an uncertainty too)\n"
-    "      --features F      default (14, defined in seconds), default+pace (+ the workout's median\n"
-    "                        moving speed), default+physio (+ a physiological prior HR fitted on the\n"
-    "                        training part) or seed11 (the reference's 11); docs/features.md\n"
+    "      --features F      physio-residual (the default: the 14 default inputs + the physiological\n"
+    "                        model's HR, fitted per athlete on the training part; the LSTM learns HR\n"
+    "                        minus it and predicts physio + alpha x LSTM, alpha per athlete chosen on\n"
+    "                        the validation part), default (14, defined in seconds), default+physio (the\n"
+    "                        physio HR as an input), default+pace (+ the workout's median moving speed)\n"
+    "                        or seed11 (the reference's 11); the list at the end, docs/features.md\n"
     "      --split S         athlete (cold start) or chrono (per-athlete chronological); default: athlete\n"
     "                        when the dataset has 3 or more athletes, else chrono (it says so)\n"
     "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
@@ -140,8 +143,9 @@ static int train_main(int argc, char **argv)
             break;
         case 9:
             if (!feature_set_get(optarg)) {
-                fprintf(stderr, "hrcast train: --features: '%s' is not default, default+pace, default+physio or "
-                                "seed11\n", optarg);
+                char names[256];
+                fprintf(stderr, "hrcast train: --features: '%s' is not one of %s\n", optarg,
+                        feature_set_names(names, sizeof names));
                 return 2;
             }
             snprintf(o.features, sizeof o.features, "%s", optarg);
@@ -170,7 +174,7 @@ static int train_main(int argc, char **argv)
         case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; break;
         case 18: o.keep_flagged = 1; o.given |= TO_KEEP_FLAGGED; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
-        case 'h': return cli_usage(usage_text, 1);
+        case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
         }
     }

@@ -412,6 +412,16 @@ static void lstm_model(struct card *c)
                 json_get_num(q, "offset", NAN), json_get_num(q, "gain", NAN), json_get_num(q, "tau", NAN),
                 json_get_num(q, "drift", NAN), json_get_num(q, "grade_k", NAN), json_get_num(q, "hr0", NAN),
                 json_len(json_get(q, "athletes")));
+    const struct json *b = json_get(c->m, "blend");
+    if (b)
+        fprintf(f, " The network is trained on heart rate minus `physio_prior_hr` and the model predicts "
+                   "`physio_prior_hr + alpha * network`: alpha (0 = the physiological model alone, 1 = the whole "
+                   "correction) chosen on the grid 0, 0.05, ..., 1 by validation MAE, for each athlete on their own "
+                   "validation workouts (%zu athlete(s)), and %.2f for anyone else, chosen on all validation workouts "
+                   "predicted as an unknown runner's (card key `blend`; there MAE %.2f bpm against %.2f for the "
+                   "population's physiological model alone).",
+                json_len(json_get(b, "athletes")), json_get_num(b, "alpha", NAN), json_get_num(b, "val_mae", NAN),
+                json_get_num(b, "physio_val_mae", NAN));
     fputs("\n\n", f);
     no_leakage(c, "speed, altitude, grade, elapsed time, distance and the declared gender (and values computed "
                   "from them)");
@@ -504,10 +514,17 @@ static void lstm_usage(struct card *c)
                "mean = torch.tensor(card[\"normalizer\"][\"mean\"])\n"
                "std = torch.tensor(card[\"normalizer\"][\"std\"])\n"
                "with torch.no_grad():\n"
-               "    hr = net(((x - mean) / std).unsqueeze(0))[0, P:, 0]  # bpm, one per %g s step\n"
-               "print(hr)\n"
-               "```\n\n",
+               "    hr = net(((x - mean) / std).unsqueeze(0))[0, P:, 0]  # bpm, one per %g s step\n",
             mf, dim(a, "input_size"), json_get_num(c->m, "step_s", NAN));
+    if (json_get(c->m, "blend"))
+        fputs("# physio-residual: HR = physio_prior_hr + alpha * network, alpha of the run's athlete (card \"blend\")\n"
+              "b = card[\"blend\"]\n"
+              "alpha = b[\"athletes\"].get(out[\"workouts\"][0].get(\"athlete\", \"\"), b[\"alpha\"])\n"
+              "hr = x[P:, card[\"features\"][\"names\"].index(\"physio_prior_hr\")] + alpha * hr\n",
+              f);
+    fputs("print(hr)\n"
+          "```\n\n",
+          f);
     fputs("hrcast's `tools/torch_predict.py` does the same with no `safetensors` package and checks that PyTorch and "
           "hrcast agree (`make parity`).\n",
           f);

@@ -74,6 +74,10 @@ static char *card_json(const struct hr_lstm *m, const char *provenance)
         jw_arr_end(&w);
         jw_obj_end(&w);
     }
+    if (m->fs->residual) {
+        jw_key(&w, "blend");
+        blend_write_json(&m->blend, &w);
+    }
     jw_kv_str(&w, "inputs_from_heart_rate", "none");
     if (provenance && *provenance) {
         jw_key(&w, "training");
@@ -244,13 +248,22 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
     m->hr_mean = (float)json_get_num(j, "hr_mean", 0);
     if (m->fs->prior && load_prior(st, j, path, m, e))
         goto out;
-    if (lstm_model_init(&m->net, &cfg, 0, e))
+    if (blend_read_json(&m->blend, m->fs->residual ? json_get(j, "blend") : NULL, path, e)) {
+        physio_model_free(&m->prior);
         goto out;
+    }
+    if (lstm_model_init(&m->net, &cfg, 0, e)) {
+        physio_model_free(&m->prior);
+        blend_free(&m->blend);
+        goto out;
+    }
     struct nn_param ps[LSTM_MAX_PARAMS];
     int np = lstm_params(&m->net, ps);
     for (int i = 0; i < np; i++)
         if (st_copy_f32(st, ps[i].name, ps[i].ndim, ps[i].shape, ps[i].data, ps[i].numel, e)) {
             lstm_model_free(&m->net);
+            physio_model_free(&m->prior);
+            blend_free(&m->blend);
             goto out;
         }
     rc = 0;
@@ -272,9 +285,15 @@ int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e)
 void hr_lstm_free(struct hr_lstm *m)
 {
     physio_model_free(&m->prior);
+    blend_free(&m->blend);
     lstm_lowp_free(m->lowp);
     lstm_model_free(&m->net);
     memset(m, 0, sizeof *m);
+}
+
+void hr_lstm_prior(const struct hr_lstm *m, const struct series *s, float *out)
+{
+    physio_predict_params(physio_model_lookup(&m->prior, s->meta.athlete), s, out);
 }
 
 int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out, int normalize, struct hr_err *e)
@@ -284,7 +303,7 @@ int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out
         prior = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
         if (!prior)
             return hr_fail(e, "features: out of memory");
-        physio_predict_params(physio_model_lookup(&m->prior, s->meta.athlete), s, prior);
+        hr_lstm_prior(m, s, prior);
     }
     int rc = features_compute(m->fs, s, prior, out, e);
     free(prior);
@@ -353,13 +372,20 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
     }
     if (m->lowp ? lstm_infer_lowp(&m->net, m->lowp, x, len, n, T, y, e) : lstm_infer(&m->net, x, len, n, T, y, e))
         goto out;
-    for (int b = 0; b < n; b++)
+    for (int b = 0; b < n; b++) {
         for (int t = 0; t < s[b]->n; t++) {
             const float *yo = y + ((size_t)b * T + P + t) * O;
             hr[b][t] = yo[0];
             if (sigma && sigma[b])
                 sigma[b][t] = O == 2 ? expf(0.5f * yo[1]) : NAN;
         }
+        if (m->fs->residual) { /* the prior column of the inputs is this same prior, un-normalised */
+            float alpha = blend_lookup(&m->blend, s[b]->meta.athlete), *prior = (float *)x; /* x is done with */
+            hr_lstm_prior(m, s[b], prior);
+            for (int t = 0; t < s[b]->n; t++)
+                hr[b][t] = prior[t] + alpha * hr[b][t];
+        }
+    }
     rc = 0;
 out:
     free(x);

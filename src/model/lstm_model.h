@@ -3,6 +3,7 @@
  * safetensors with PyTorch names and a JSON model card in __metadata__ ("model"). */
 #ifndef HRCAST_MODEL_LSTM_MODEL_H
 #define HRCAST_MODEL_LSTM_MODEL_H
+#include "model/blend.h"
 #include "model/physio.h"
 #include "model/predictor.h"
 #include "nn/lstm.h"
@@ -21,6 +22,7 @@ struct hr_lstm {
     int preroll; /* steps of standing still (features_rest_row) run before the first step, outputs dropped:
                   * the state at the start is a rest state the model learned, not zeros (docs/features.md,
                   * "Pre-roll"). 0 in model files from before (card key preroll_steps absent) */
+    struct blend blend; /* feature sets with fs->residual: HR = prior + alpha * network (model/blend.h) */
     struct lstm_lowp *lowp; /* non-NULL: predictions through the int8 or bf16 forward (lstm_infer_lowp) with
                              * these packed weights, instead of FP32 (lstm_infer) */
 };
@@ -39,7 +41,12 @@ int hr_lstm_save_with(const struct hr_lstm *m, const char *path, const char *pro
 int hr_lstm_load(const char *path, struct hr_lstm *m, struct hr_err *e);
 int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_lstm *m, struct hr_err *e);
 void hr_lstm_free(struct hr_lstm *m);
-/* Predict HR (and sigma when the model has a variance head; sigma may be NULL). */
+/* The physiological prior of s (s->n values): the prior's parameters for s->meta.athlete (the
+ * population's for anyone else). Only for feature sets with fs->prior. */
+void hr_lstm_prior(const struct hr_lstm *m, const struct series *s, float *out);
+/* Predict HR (and sigma when the model has a variance head; sigma may be NULL). A physio-residual model
+ * (fs->residual) gives prior + alpha * network, alpha = blend_lookup(&m->blend, s->meta.athlete); its
+ * sigma is the network's, unscaled. */
 int hr_lstm_predict(const struct hr_lstm *m, const struct series *s, float *hr, float *sigma,
                     struct hr_err *e);
 /* Batch inference over several series at once (hr[i] has s[i]->n entries). */

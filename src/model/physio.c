@@ -1,6 +1,8 @@
 /* physio.c — the physiological model's parameters, prediction and athlete table (see physio.h). */
 #include "model/physio.h"
+#include "util/idtable.h"
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,22 +68,11 @@ void physio_model_free(struct physio_model *m)
     m->n_ath = 0;
 }
 
+_Static_assert(offsetof(struct physio_athlete, id) == 0, "idtable records start with their id");
+
 static int find(const struct physio_model *m, const char *id, int *pos)
 {
-    int lo = 0, hi = m->n_ath;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2, c = strcmp(m->ath[mid].id, id);
-        if (c == 0) {
-            *pos = mid;
-            return 1;
-        }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *pos = lo;
-    return 0;
+    return idtable_find(m->ath, m->n_ath, sizeof *m->ath, id, pos);
 }
 
 const struct physio_params *physio_model_lookup(const struct physio_model *m, const char *athlete)
@@ -101,15 +92,12 @@ int physio_model_set_athlete(struct physio_model *m, const char *athlete, const 
         m->ath[pos].p = *p;
         return 0;
     }
-    struct physio_athlete *na = realloc(m->ath, (size_t)(m->n_ath + 1) * sizeof *na);
-    if (!na)
+    void *base = m->ath;
+    struct physio_athlete *r = idtable_insert(&base, &m->n_ath, sizeof *r, sizeof r->id, athlete);
+    m->ath = base;
+    if (!r)
         return -1;
-    m->ath = na;
-    memmove(&na[pos + 1], &na[pos], (size_t)(m->n_ath - pos) * sizeof *na);
-    memset(&na[pos], 0, sizeof *na);
-    strncpy(na[pos].id, athlete, sizeof na[pos].id - 1);
-    na[pos].p = *p;
-    m->n_ath++;
+    r->p = *p;
     return 0;
 }
 

@@ -70,6 +70,12 @@ int physio_fit_params(const struct series *const *s, int n, const struct physio_
 int physio_model_fit(struct physio_model *m, const struct series *const *s, int n,
                      const struct physio_fit_opts *opts, struct hr_err *e);
 
+/* Fit one athlete's parameters on s (n series, all that athlete's), shrunk toward m->pop as in
+ * physio_model_fit, and put them into m's table. Returns 0 when fitted, 1 when not (no id, fewer than
+ * o->min_valid valid HR steps: the athlete keeps the population's), -1 on out of memory. */
+int physio_model_fit_athlete(struct physio_model *m, const struct series *const *s, int n, const char *athlete,
+                             const struct physio_fit_opts *o, struct hr_err *e);
+
 /* Wrap a model as a predictor (takes ownership of *m, which is left empty). */
 int physio_predictor_from_model(struct physio_model *m, struct predictor *p, struct hr_err *e);
 /* Model files: safetensors, tensors physio.population [8] and physio.athletes [n, 8] (F32),

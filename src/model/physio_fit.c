@@ -236,6 +236,20 @@ static int cmp_athlete(const void *a, const void *b)
     return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+int physio_model_fit_athlete(struct physio_model *m, const struct series *const *s, int n, const char *athlete,
+                             const struct physio_fit_opts *o, struct hr_err *e)
+{
+    long valid = 0;
+    for (int i = 0; i < n; i++)
+        valid += series_valid_hr(s[i]);
+    struct physio_params p;
+    if (!athlete || !athlete[0] || valid < o->min_valid || physio_fit_params(s, n, &m->pop, o->prior_weight, &p))
+        return 1;
+    if (physio_model_set_athlete(m, athlete, &p))
+        return hr_fail(e, "physio fit: out of memory");
+    return 0;
+}
+
 int physio_model_fit(struct physio_model *m, const struct series *const *s, int n,
                      const struct physio_fit_opts *opts, struct hr_err *e)
 {
@@ -265,17 +279,9 @@ int physio_model_fit(struct physio_model *m, const struct series *const *s, int 
     int rc = 0;
     for (int i = 0; i < n && rc == 0;) {
         int j = i, ng = 0;
-        long valid = 0;
-        while (j < n && strcmp(ord[j].id, ord[i].id) == 0) {
-            grp[ng++] = s[ord[j].idx];
-            valid += series_valid_hr(s[ord[j].idx]);
-            j++;
-        }
-        struct physio_params p;
-        if (ord[i].id[0] && valid >= o.min_valid &&
-            physio_fit_params(grp, ng, &m->pop, o.prior_weight, &p) == 0 &&
-            physio_model_set_athlete(m, ord[i].id, &p))
-            rc = hr_fail(e, "physio fit: out of memory");
+        while (j < n && strcmp(ord[j].id, ord[i].id) == 0)
+            grp[ng++] = s[ord[j++].idx];
+        rc = physio_model_fit_athlete(m, grp, ng, ord[i].id, &o, e) < 0 ? -1 : 0;
         i = j;
     }
     free(ord);

@@ -1,31 +1,39 @@
-/* features.c — feature sets "default" (14, defined in seconds) and "seed11" (the reference's 11
- * honest features, step-based); the normaliser. Formulas: docs/features.md. */
+/* features.c — feature sets "default" (14, defined in seconds), its extensions (+physio, +pace,
+ * physio-residual) and "seed11" (the reference's 11 honest features, step-based); the normaliser.
+ * Formulas: docs/features.md. */
 #include "prep/features.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const struct feature_set sets[] = {
+    {"physio-residual", 15,
+     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
+      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
+      "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
+     1, 1},
     {"default", 14,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender"},
-     0},
+     0, 0},
     {"seed11", 11,
      {"speed", "altitude", "gender", "speed_lag_2", "speed_lag_5", "altitude_lag_30", "speed_diff",
       "altitude_diff", "speed_rolling_10", "speed_rolling_30", "cum_elevation_gain"},
-     0},
+     0, 0},
     {"default+physio", 15,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
-     1},
+     1, 0},
     {"default+pace", 15,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender", "workout_median_speed"},
-     0},
+     0, 0},
 };
+#define N_SETS (sizeof sets / sizeof sets[0])
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -52,10 +60,20 @@ static float median_moving_speed(const struct series *s)
 
 const struct feature_set *feature_set_get(const char *name)
 {
-    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++)
+    for (size_t i = 0; i < N_SETS; i++)
         if (!strcmp(sets[i].name, name))
             return &sets[i];
     return NULL;
+}
+
+const char *feature_set_names(char *buf, size_t cap)
+{
+    size_t k = 0;
+    if (cap)
+        buf[0] = 0;
+    for (size_t i = 0; i < N_SETS && k < cap; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%s%s", i ? ", " : "", sets[i].name);
+    return buf;
 }
 
 static int steps_for(float seconds, float step)

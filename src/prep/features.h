@@ -15,10 +15,17 @@ struct feature_set {
     const char *names[FEAT_MAX];
     int prior; /* 1: the last column is a physiological prior HR supplied by the caller (computed
                 * from speed and grade with parameters fitted on training data, never from this HR) */
+    int residual; /* 1 (physio-residual): the network learns HR minus the prior, and a model predicts
+                   * prior + alpha * network (model/blend.h) */
 };
 
-/* Look up a set by name ("default", "seed11", "default+physio"); NULL if unknown. */
+/* Look up a set by name ("physio-residual", "default", "seed11", "default+physio"); NULL if unknown. */
 const struct feature_set *feature_set_get(const char *name);
+/* Every set's name, comma-separated in table order ("physio-residual, default, ..."), for --help and
+ * error messages: written into buf (cap bytes, truncated to fit), which is returned. */
+const char *feature_set_names(char *buf, size_t cap);
+/* The set of a new model when none is asked for (the measured best, docs/results.md). */
+#define FEATURE_SET_DEFAULT "physio-residual"
 /* out: s->n rows x set->n columns, row-major. Every value finite. prior: s->n values for sets with
  * set->prior (else ignored, may be NULL). */
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,

@@ -14,8 +14,9 @@ int batch_alloc(struct batch *b, int B_cap, int T_cap, int F)
     b->mask = malloc(sizeof(float) * bt);
     b->len = malloc(sizeof(int) * B_cap);
     b->index = malloc(sizeof(int) * B_cap);
+    b->prior = malloc(sizeof(float) * (size_t)(T_cap > 0 ? T_cap : 1));
     b->F = F;
-    return b->x && b->target && b->mask && b->len && b->index ? 0 : -1;
+    return b->x && b->target && b->mask && b->len && b->index && b->prior ? 0 : -1;
 }
 
 void batch_free(struct batch *b)
@@ -25,6 +26,7 @@ void batch_free(struct batch *b)
     free(b->mask);
     free(b->len);
     free(b->index);
+    free(b->prior);
     memset(b, 0, sizeof *b);
 }
 
@@ -53,8 +55,12 @@ int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n,
             return -1;
         memset(x + (size_t)lp * F, 0, sizeof(float) * (size_t)(T - lp) * F);
         float *tg = b->target + (size_t)i * T, *mk = b->mask + (size_t)i * T;
+        if (fs->residual)
+            hr_lstm_prior(m, &crop, b->prior);
         for (int t = 0; t < T; t++) {
             float h = t >= P && t - P < l && (keep_flagged || series_hr_trusted(&s, t - P)) ? S_HR(&s)[t - P] : NAN;
+            if (fs->residual && isfinite(h))
+                h -= b->prior[t - P];
             mk[t] = isfinite(h) ? 1.0f : 0.0f;
             tg[t] = isfinite(h) ? h : 0.0f;
         }

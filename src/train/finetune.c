@@ -4,6 +4,7 @@
 #include "util/safetensors.h"
 #include "util/log.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,7 @@ void finetune_opts_default(struct finetune_opts *o)
     memset(o, 0, sizeof *o);
     o->split = SPLIT_CHRONO;
     o->freeze = FT_FREEZE_NONE;
-    o->lr = 5e-4f;
+    o->lr = 0.0f; /* train_default_lr of the base's feature set */
     o->dropout = 0.4f;
     o->epochs = 20;
     o->patience = 4;
@@ -175,6 +176,21 @@ static char *base_training_json(const char *base_model)
     return out;
 }
 
+/* The feature set named in a model file's card ("" when it cannot be read: finetune_lstm reports that). */
+static void base_feature_set(const char *base_model, char *out, size_t cap)
+{
+    struct safetensors st;
+    out[0] = 0;
+    if (st_read_file(base_model, 0, &st, NULL))
+        return;
+    const char *card = st_meta_get(&st, "model");
+    struct json *j = NULL;
+    if (card && json_parse(card, strlen(card), base_model, &j, NULL) == 0)
+        snprintf(out, cap, "%s", json_get_str(json_get(j, "features"), "set", ""));
+    json_free(j);
+    st_free(&st);
+}
+
 int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const char *out_path,
                   struct train_result *res, struct hr_err *e)
 {
@@ -208,7 +224,9 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     }
     struct train_opts t;
     train_opts_default(&t);
-    t.lr = o->lr;
+    char set[32];
+    base_feature_set(o->base_model, set, sizeof set);
+    t.lr = o->lr > 0 ? o->lr : train_default_lr(set);
     t.dropout = o->dropout;
     t.weight_decay = o->weight_decay;
     t.epochs = o->epochs;
@@ -220,6 +238,7 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.time_budget = o->time_budget;
     t.split = o->split;
     t.init_model = o->base_model;
+    t.prior_athlete = o->athlete; /* a new runner's physiological prior: fitted on the training part */
     t.train_idx = tr;
     t.n_train = nt;
     t.val_idx = va;
@@ -232,7 +251,7 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.base_training = base_training;
     hr_info("finetuning %s for %s on %d earlier workouts, validating on %d (%s), freeze %s, lr %g", o->base_model,
             o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part",
-            finetune_freeze_name(o->freeze), o->lr);
+            finetune_freeze_name(o->freeze), t.lr);
     int rc = train_lstm(ds, &t, out_path, res, e);
     free(base_training);
     free(extra);

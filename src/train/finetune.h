@@ -20,7 +20,7 @@ struct finetune_opts {
     const char *athlete;    /* required: series_meta.athlete */
     enum split_kind split;  /* SPLIT_CHRONO (the athlete's earlier workouts) */
     int freeze;             /* enum finetune_freeze */
-    float lr, dropout, weight_decay;
+    float lr, dropout, weight_decay; /* lr 0: train_default_lr of the base's feature set */
     int epochs, patience, batch, max_len, threads;
     float val_frac;         /* fallback validation fraction (0.15) */
     uint64_t seed;
@@ -31,13 +31,16 @@ struct finetune_opts {
 /* Defaults chosen by docs/personalisation.md (validation MAE on the real-data benchmark). */
 void finetune_opts_default(struct finetune_opts *o);
 
+
 /* The athlete's training and validation selections (malloc'ed dataset indices, ordered by start
  * time). *val_fallback is set to 1 when the validation part was empty and the last val_frac of the
  * training part (by date, at least one workout, none when training has fewer than 2) stands in. */
 int finetune_select(const struct dataset *ds, const char *athlete, enum split_kind split, float val_frac,
                     int **train, int *n_train, int **val, int *n_val, int *val_fallback, struct hr_err *e);
 
-/* Fine-tune o->base_model on the athlete's selection; writes out_path (atomic, best validation MAE). */
+/* Fine-tune o->base_model on the athlete's selection; writes out_path (atomic, best validation MAE). A base
+ * with a physiological prior that does not know the athlete gets the athlete's parameters fitted on the
+ * training selection; a physio-residual base's alpha is chosen on the validation selection. */
 int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const char *out_path,
                   struct train_result *res, struct hr_err *e);
 

@@ -6,6 +6,7 @@
 #include "nn/kernels.h"
 #include "nn/optim.h"
 #include "train/batcher.h"
+#include "train/blend_fit.h"
 #include "train/dist.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -63,7 +64,7 @@ void train_opts_default(struct train_opts *o)
     o->hidden = 128;
     o->layers = 2;
     o->dropout = 0.4f;
-    o->lr = 5e-4f;
+    o->lr = 0.0f; /* train_default_lr */
     o->clip = 1.0f;
     o->huber_delta = 5.0f;
     o->batch = 64;
@@ -73,9 +74,15 @@ void train_opts_default(struct train_opts *o)
     o->preroll_s = LSTM_PREROLL_S;
     o->threads = 1;
     snprintf(o->loss, sizeof o->loss, "mse");
-    snprintf(o->features, sizeof o->features, "default");
+    snprintf(o->features, sizeof o->features, "%s", FEATURE_SET_DEFAULT);
     o->split = TRAIN_SPLIT_AUTO;
     o->seed = 42;
+}
+
+float train_default_lr(const char *feature_set)
+{
+    const struct feature_set *fs = feature_set_get(feature_set ? feature_set : "");
+    return fs && fs->residual ? TRAIN_LR_RESIDUAL : TRAIN_LR;
 }
 
 struct run_state { /* what --resume restores */
@@ -87,14 +94,16 @@ struct run_state { /* what --resume restores */
     int best_epoch;
 };
 
+/* The normaliser of the inputs, and the mean and variance of the training target: HR, or for a
+ * physio-residual model HR minus its prior (the prior column of the raw rows); *hr_avg: the mean HR. */
 static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const struct hr_lstm *m,
-                          int max_len, struct normalizer *nz, double *hr_mean, double *hr_var,
+                          int max_len, struct normalizer *nz, double *hr_mean, double *hr_var, double *hr_avg,
                           struct hr_err *e)
 {
     const struct feature_set *fs = m->fs;
     struct norm_acc acc;
     norm_acc_init(&acc, fs->n);
-    double s = 0, s2 = 0;
+    double s = 0, s2 = 0, sh = 0;
     long long c = 0;
     float *rows = NULL;
     int cap = 0;
@@ -117,35 +126,54 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
         norm_acc_add(&acc, rows, sr.n);
         for (int t = 0; t < sr.n; t++)
             if (isfinite(S_HR(&sr)[t])) {
-                s += S_HR(&sr)[t];
-                s2 += (double)S_HR(&sr)[t] * S_HR(&sr)[t];
+                double y = S_HR(&sr)[t] - (fs->residual ? rows[(size_t)t * fs->n + fs->n - 1] : 0.0f);
+                sh += S_HR(&sr)[t];
+                s += y;
+                s2 += y * y;
                 c++;
             }
     }
     free(rows);
     norm_acc_finish(&acc, nz);
-    *hr_mean = c ? s / c : 140.0;
+    *hr_mean = c ? s / c : fs->residual ? 0.0 : 140.0;
     *hr_var = c ? s2 / c - (*hr_mean) * (*hr_mean) : 100.0;
+    *hr_avg = c ? sh / c : 140.0;
     return 0;
 }
 
-/* The physiological prior of the "+physio" feature sets: population parameters and each training
- * athlete's own, fitted by least squares on the training series only (earlier workouts: a runner's HR
- * from other workouts may inform the prediction, never the HR of the workout being predicted). */
+/* Views of the series idx[0..n) of ds (of athlete only, unless NULL) into *v with pointers *sp (both
+ * malloc'ed); returns how many, or -1 on out of memory. */
+static int series_views(const struct dataset *ds, const int *idx, int n, const char *athlete, struct series **v,
+                        const struct series ***sp)
+{
+    *v = calloc((size_t)(n ? n : 1), sizeof **v);
+    *sp = calloc((size_t)(n ? n : 1), sizeof **sp);
+    if (!*v || !*sp) {
+        free(*v);
+        free(*sp);
+        return -1;
+    }
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!athlete || !strcmp(ds->meta[idx[i]].athlete, athlete)) {
+            dataset_series(ds, idx[i], &(*v)[k]);
+            (*sp)[k] = &(*v)[k];
+            k++;
+        }
+    return k;
+}
+
+/* The physiological prior of the feature sets with one (physio-residual, default+physio): population
+ * parameters and each training athlete's own, fitted by least squares on the training series only (earlier
+ * workouts: a runner's HR from other workouts may inform the prediction, never the HR of the workout being
+ * predicted). */
 static int fit_prior(const struct dataset *ds, const int *idx, int n, float step, struct physio_model *out,
                      struct hr_err *e)
 {
-    struct series *v = calloc((size_t)(n ? n : 1), sizeof *v);
-    const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
-    if (!v || !sp) {
-        free(v);
-        free(sp);
+    struct series *v;
+    const struct series **sp;
+    if (series_views(ds, idx, n, NULL, &v, &sp) < 0)
         return hr_fail(e, "train: out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        dataset_series(ds, idx[i], &v[i]);
-        sp[i] = &v[i];
-    }
     physio_model_init(out, step);
     struct physio_fit_opts fo;
     physio_fit_opts_default(&fo);
@@ -158,6 +186,36 @@ static int fit_prior(const struct dataset *ds, const int *idx, int n, float step
     hr_info("physiological prior: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h; "
             "%d athletes with their own parameters", out->pop.offset, out->pop.gain, out->pop.tau, out->pop.drift,
             out->n_ath);
+    return 0;
+}
+
+/* Finetuning a model with a prior for an athlete the prior does not know (a new runner): that athlete's
+ * own parameters, fitted on the training selection (the athlete's earlier workouts) and shrunk toward
+ * the model's population, as fit_prior does for every training athlete. */
+static int fit_athlete_prior(const struct dataset *ds, const int *idx, int n, const char *athlete,
+                             struct physio_model *pm, struct hr_err *e)
+{
+    if (physio_model_lookup(pm, athlete) != &pm->pop)
+        return 0; /* known: its parameters came from the base's training part */
+    struct series *v;
+    const struct series **sp;
+    int k = series_views(ds, idx, n, athlete, &v, &sp);
+    if (k < 0)
+        return hr_fail(e, "train: out of memory");
+    struct physio_fit_opts fo;
+    physio_fit_opts_default(&fo);
+    fo.personal = 1;
+    int rc = physio_model_fit_athlete(pm, sp, k, athlete, &fo, e);
+    free(v);
+    free(sp);
+    if (rc < 0)
+        return -1;
+    const struct physio_params *q = physio_model_lookup(pm, athlete);
+    if (rc == 0)
+        hr_info("physiological prior of %s, fitted on %d training workouts: offset %.1f bpm, gain %.1f bpm/(m/s), "
+                "tau %.0f s, drift %.1f bpm/h", athlete, k, q->offset, q->gain, q->tau, q->drift);
+    else
+        hr_info("physiological prior of %s: too few heart-rate steps to fit, the population's", athlete);
     return 0;
 }
 
@@ -548,14 +606,20 @@ static void keep_embedding_grads(struct lstm_model *net)
 }
 
 /* The best model was written at its epoch; once the run ends its card must say how many epochs ran in
- * all (across --resume too), so the file is read back and written again with the final provenance. */
+ * all (across --resume too), so the file is read back and written again with the final provenance (and,
+ * for a physio-residual model, the blend chosen on the validation workouts val[0..n_val)). */
 static int restamp_epochs(const char *out_path, const struct train_opts *o, const struct dataset *ds,
-                          const struct run_state *rs, int n_train, int n_val, struct hr_err *e)
+                          const struct run_state *rs, int n_train, int n_val, const int *val, struct hr_err *e)
 {
     struct hr_lstm best;
     memset(&best, 0, sizeof best);
     if (hr_lstm_load(out_path, &best, e))
         return -1;
+    /* a physio-residual model: its alphas, chosen on the validation workouts (train/blend_fit.h) */
+    if (best.fs->residual && blend_fit(&best, ds, val, n_val, o->keep_flagged, e)) {
+        hr_lstm_free(&best);
+        return -1;
+    }
     char *prov = provenance(o, ds, rs, n_train, n_val, o->init_model);
     int rc = prov ? hr_lstm_save(&best, out_path, prov, e) : hr_fail(e, "train: out of memory");
     free(prov);
@@ -649,8 +713,12 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             hr_fail(e, "train: the base model's step %g s differs from the dataset's %g s", m.step, ds->step);
             goto out_model;
         }
+        if (m.fs->prior && o->prior_athlete && fit_athlete_prior(ds, tr, n_train, o->prior_athlete, &m.prior, e))
+            goto out_model;
+        blend_free(&m.blend); /* alpha 1 while training; chosen again at the end (restamp_epochs) */
         struct normalizer unused;
-        if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &unused, &hr_mean, &hr_var, e))
+        double unused_avg;
+        if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &unused, &hr_mean, &hr_var, &unused_avg, e))
             goto out_model;
         m.net.cfg.dropout = o->dropout;
         head_unfold(&m.net, hr_mean, sqrt(hr_var > 1 ? hr_var : 1));
@@ -661,22 +729,27 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     } else {
         m.fs = feature_set_get(o->features);
         if (!m.fs) {
-            hr_fail(e, "train: unknown feature set '%s' (default, seed11)", o->features);
+            char names[256];
+            hr_fail(e, "train: unknown feature set '%s' (%s)", o->features, feature_set_names(names, sizeof names));
             goto out_idx;
         }
+        blend_init(&m.blend);
         if (m.fs->prior && fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
-            goto out_idx;
-        if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &m.nz, &hr_mean, &hr_var, e))
-            goto out_idx;
+            goto out_model;
+        double hr_avg;
+        if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &m.nz, &hr_mean, &hr_var, &hr_avg, e))
+            goto out_model;
         struct lstm_cfg cfg = {m.fs->n, o->hidden, o->layers, loss.kind == NN_LOSS_GNLL ? 2 : 1, o->dropout};
         if (lstm_model_init(&m.net, &cfg, o->seed, e))
-            goto out_idx;
+            goto out_model;
         lstm_init_output_bias(&m.net, 0.0f, 0.0f); /* the training mean HR, once folded */
         m.step = ds->step;
         m.preroll = o->preroll_s > 0 ? hr_lstm_preroll_steps(m.step, o->preroll_s) : 0;
-        m.hr_mean = (float)hr_mean;
+        m.hr_mean = (float)hr_avg;
     }
     snprintf(m.loss, sizeof m.loss, "%s", nn_loss_name(loss.kind));
+    if (!(eff.lr > 0)) /* none given: the feature set's (a base model's with init_model) */
+        eff.lr = train_default_lr(m.fs->name);
     const double hr_sd = sqrt(hr_var > 1 ? hr_var : 1);
     struct nn_loss train_loss = loss;
     train_loss.delta = (float)(loss.delta / hr_sd);
@@ -864,7 +937,8 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         free(prov);
         if (src)
             goto out_loop;
-    } else if (lead && rs.epoch != rs.best_epoch && restamp_epochs(out_path, o, ds, &rs, n_train, n_val, e)) {
+    } else if (lead && (rs.epoch != rs.best_epoch || m.fs->residual) &&
+               restamp_epochs(out_path, o, ds, &rs, n_train, n_val, va, e)) {
         goto out_loop;
     }
     if (lead && (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience))

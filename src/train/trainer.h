@@ -10,18 +10,21 @@
 
 struct train_opts {
     int hidden, layers;
-    float dropout, lr, weight_decay, clip, huber_delta;
+    float dropout, lr, weight_decay, clip, huber_delta; /* lr 0: train_default_lr of the feature set */
     int batch, epochs, patience, max_len, threads;
     float preroll_s;   /* new models: seconds of standing-still rows run before each sequence
                         * (LSTM_PREROLL_S; 0 = none, the zero state at the first step as before) */
     char loss[8];      /* mse, mae, huber, gnll (alias nll) */
-    char features[16]; /* default, seed11 */
+    char features[16]; /* a feature set (prep/features.h): FEATURE_SET_DEFAULT unless given */
     int split;         /* SPLIT_ATHLETE, SPLIT_CHRONO, or TRAIN_SPLIT_AUTO */
     uint64_t seed;
     int resume;
     double time_budget;      /* seconds; 0 = none (stops after the epoch that passes it) */
     const char *log_path;    /* default: OUT.log.jsonl */
     const char *init_model;  /* start from this model (keeps its features and normaliser) */
+    const char *prior_athlete; /* with init_model and a feature set with a prior: the athlete finetuned; when
+                              * the prior does not know them, their parameters are fitted on the training
+                              * selection first (finetune.c sets it) */
     const int *train_idx, *val_idx; /* explicit selections (NULL: from the split) */
     int n_train, n_val;
     int freeze_lower;        /* with init_model: 1 train only the last layer and the head, 2 the head only,
@@ -52,6 +55,12 @@ struct train_result {
 };
 
 void train_opts_default(struct train_opts *o);
+/* The learning rate a run gets when none is given (train_opts.lr 0, finetune_opts.lr 0): TRAIN_LR_RESIDUAL for
+ * physio-residual (its target, HR minus the physiological prior, is smaller; larger steps measured better
+ * from scratch and in finetuning: docs/results.md, "The physiology-anchored default"), else TRAIN_LR. */
+#define TRAIN_LR 5e-4f
+#define TRAIN_LR_RESIDUAL 2e-3f
+float train_default_lr(const char *feature_set);
 int train_lstm(const struct dataset *ds, const struct train_opts *o, const char *out_path,
                struct train_result *res, struct hr_err *e);
 /* Async-signal-safe: the running train_lstm stops after the current batch, keeps the resume file of the

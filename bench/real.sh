@@ -22,7 +22,9 @@
 # Env: REAL=data (../shared/data/real), OUT=work dir (temp, removed unless given), SEEDS ("1 2 3"),
 #      EPOCHS (15), THREADS (2), LIVE (5m,10m,20m; "" skips), COLD (1; 0 skips the leave-one-out part, "only"
 #      runs nothing else), COLD_SEEDS (the seeds of the cold-start models; default SEEDS),
-#      HRCAST (build/hrcast; built when it is the default)
+#      HRCAST (build/hrcast; built when it is the default),
+#      TRAIN_ARGS (extra options of every train, e.g. "--features default+physio": to compare a candidate
+#      for the default; empty = the defaults, which is what the tables claim)
 # Two runs can share the work (e.g. COLD=0 and COLD=only, each with THREADS=1, in two OUT dirs):
 #      bench/real_tables.py OUT1 OUT2 > real.md   joins them
 set -euo pipefail
@@ -77,6 +79,7 @@ log() { echo "real.sh: $* ($(( $(date +%s) - t0 )) s)" >&2; }
     echo "command=$( [ "$MODE" = quick ] && echo "bench/real.sh --quick" || echo "bench/real.sh")"
     echo "env=SEEDS=\"$SEEDS\" EPOCHS=$EPOCHS THREADS=$THREADS LIVE=$LIVE COLD=$COLD COLD_SEEDS=\"$COLD_SEEDS\""
     echo "finetune_args=${FT_ARGS[*]:-}"
+    echo "train_args=${TRAIN_ARGS:-}"
     echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
     echo "machine=$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -107,7 +110,7 @@ done
 
 for s in $PERS_SEEDS; do
     q train "$OUT/real.hrd" -o "$M/general_s$s.safetensors" --split chrono --epochs "$EPOCHS" --seed "$s" \
-        --threads "$THREADS" 2>>"$OUT/train.log"
+        --threads "$THREADS" ${TRAIN_ARGS:-} 2>>"$OUT/train.log"
     log "seed $s: general model trained"
     for a in $ATHLETES; do
         ft=$M/ft_s${s}_$a.safetensors
@@ -139,7 +142,7 @@ if [ "$COLD" != 0 ]; then
         evalj "$d/constant.safetensors" "$OUT/real.hrd" "$a" "$J/coldconst_$a.json"
         for s in $COLD_SEEDS; do
             q train "$d/loo.hrd" -o "$d/cold_s$s.safetensors" --split chrono --epochs "$EPOCHS" --seed "$s" \
-                --threads "$THREADS" 2>>"$OUT/train.log"
+                --threads "$THREADS" ${TRAIN_ARGS:-} 2>>"$OUT/train.log"
             evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/cold_s${s}_$a.json"
         done
         log "cold start without $a done"

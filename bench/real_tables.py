@@ -173,7 +173,8 @@ def main():
         p(f"{r.get('command', 'bench/real.sh')}   # {r.get('env', '')}")
         p(f"  date {r.get('date', '?')}, {r.get('machine', '?')}, load {r.get('load_start', '?')} at the start, "
           f"{r.get('load_end', '?')} at the end; wall time {r.get('wall_s', '?')} s; commit {r.get('commit', '?')}")
-    p(f"model (hrcast train defaults): {describe_model(outs, seeds)}")
+    targs = " ".join(sorted({r.get("train_args", "") for r in runs} - {""}))
+    p(f"model (hrcast train defaults{' + ' + targs if targs else ''}): {describe_model(outs, seeds)}")
     if run.get("finetune_args"):
         p(f"finetune: defaults + {run['finetune_args']}")
     for line in info.splitlines():

@@ -142,7 +142,7 @@ static void test_table_and_json(void **state)
     assert_float_equal(train_default_lr(""), 5e-4f, 0);
 }
 
-/* A tiny model with the default options (feature set physio-residual) on split, written to g_fx.dir/name
+/* A tiny physio-residual model with the default options otherwise on split, written to g_fx.dir/name
  * (path: its path). */
 static void train_tiny(const struct dataset *ds, int split, const char *name, char *path, size_t cap)
 {
@@ -155,6 +155,7 @@ static void train_tiny(const struct dataset *ds, int split, const char *name, ch
     o.max_len = 300;
     o.seed = 3;
     o.split = split;
+    snprintf(o.features, sizeof o.features, "%s", "physio-residual");
     snprintf(path, cap, "%s/%s", g_fx.dir, name);
     struct train_result r;
     struct hr_err e = {{0}};

@@ -91,10 +91,10 @@ check "train --features nope: exit 2, lists every set" \
   '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace" $tmp/e'
 for c in train finetune predict eval; do
   check "$c --help lists every feature set and the default" \
-    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace new models: physio-residual"'
+    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace new models: default"'
 done
-check "train --help: --features describes physio-residual as the default" \
-  '"$BIN" train --help | grep -A1 -- "--features" | grep -q "physio-residual (the default"'
+check "train --help: --features describes default as the default" \
+  '"$BIN" train --help | grep -A1 -- "--features" | grep -q "default (the default"'
 
 # --- unknown athletes are answered with the valid ones
 "$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete nobody -o "$tmp/f.safetensors" 2>"$tmp/e"; rc=$?

@@ -5,8 +5,8 @@
 #  2. end to end: simulates a tiny dataset with build/hrcast, trains a tiny model for 2 epochs, runs
 #     `hrcast predict --inputs`, and tools/torch_predict.py loads the model file into torch.nn.LSTM +
 #     nn.Linear (strict load_state_dict), normalises the inputs with the card and compares with
-#     hrcast's predictions (fails above 1e-3 bpm), with the default (physio-residual) model's blend, also
-#     rewritten to alphas other than 0 and 1;
+#     hrcast's predictions (fails above 1e-3 bpm): a model of the default feature set, and a physio-residual
+#     one with its blend, also rewritten to alphas other than 0 and 1;
 #  3. runs the Python example of `hrcast card` as written in the card, against a stand-in for the
 #     `safetensors` package built on torch_predict.py's reader, and compares it the same way.
 set -euo pipefail
@@ -23,10 +23,14 @@ HRCAST_GOLDEN_DIR="$tmp" build/tests/test_nn 2>&1 | grep -E "parity|PASSED|FAILE
 
 bin=build/hrcast
 $bin simulate --athletes 4 --workouts 3 --seed 7 -q -o "$tmp/sim.hrd"
-$bin train "$tmp/sim.hrd" -o "$tmp/tiny.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q
+$bin train "$tmp/sim.hrd" -o "$tmp/tiny-default.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q
+$bin predict "$tmp/tiny-default.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred-default.json"
+/usr/bin/python3 tools/torch_predict.py "$tmp/tiny-default.safetensors" "$tmp/pred-default.json"
+$bin train "$tmp/sim.hrd" -o "$tmp/tiny.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q \
+    --features physio-residual
 $bin predict "$tmp/tiny.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred.json"
 /usr/bin/python3 tools/torch_predict.py "$tmp/tiny.safetensors" "$tmp/pred.json"
-# the blend of the default (physio-residual) model with alphas other than 0 and 1: the file rewritten with
+# the blend of the physio-residual model with alphas other than 0 and 1: the file rewritten with
 # population alpha 0.35 and 0.6 for one athlete (header edited; tensors unchanged), both sides compared
 PYTHONPATH=tools /usr/bin/python3 - "$tmp/tiny.safetensors" "$tmp/alpha.safetensors" <<'PY'
 import json, struct, sys
@@ -34,7 +38,7 @@ raw = open(sys.argv[1], "rb").read()
 n = struct.unpack("<Q", raw[:8])[0]
 head = json.loads(raw[8:8 + n])
 card = json.loads(head["__metadata__"]["model"])
-assert card["features"]["set"] == "physio-residual" and "blend" in card, "the default model has no blend"
+assert card["features"]["set"] == "physio-residual" and "blend" in card, "the physio-residual model has no blend"
 card["blend"]["alpha"] = 0.35
 card["blend"]["athletes"] = {"sim0001": 0.6}
 head["__metadata__"]["model"] = json.dumps(card)

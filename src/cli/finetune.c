@@ -17,7 +17,7 @@ static const char *usage_text =
     "athlete's own validation part (the next 10 %; when empty, the last 15 % of the training part by\n"
     "date) and keeps the best model. The base model, the athlete and the workouts used are written to\n"
     "the model's provenance. The personal model keeps the base's feature set; with a physiological\n"
-    "prior (physio-residual, the default of train; default+physio) a runner the base does not know gets\n"
+    "prior (physio-residual or default+physio) a runner the base does not know gets\n"
     "their own physiological parameters, fitted on their training part, and a physio-residual model\n"
     "its alpha (HR = physio + alpha x LSTM) chosen on their validation part. Defaults:\n"
     "docs/personalisation.md.\n"

@@ -25,7 +25,7 @@ const struct feature_set *feature_set_get(const char *name);
  * error messages: written into buf (cap bytes, truncated to fit), which is returned. */
 const char *feature_set_names(char *buf, size_t cap);
 /* The set of a new model when none is asked for (the measured best, docs/results.md). */
-#define FEATURE_SET_DEFAULT "physio-residual"
+#define FEATURE_SET_DEFAULT "default"
 /* out: s->n rows x set->n columns, row-major. Every value finite. prior: s->n values for sets with
  * set->prior (else ignored, may be NULL). */
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,

@@ -57,7 +57,7 @@ struct train_result {
 void train_opts_default(struct train_opts *o);
 /* The learning rate a run gets when none is given (train_opts.lr 0, finetune_opts.lr 0): TRAIN_LR_RESIDUAL for
  * physio-residual (its target, HR minus the physiological prior, is smaller; larger steps measured better
- * from scratch and in finetuning: docs/results.md, "The physiology-anchored default"), else TRAIN_LR. */
+ * from scratch and in finetuning: docs/results.md, "The physiology-anchored set"), else TRAIN_LR. */
 #define TRAIN_LR 5e-4f
 #define TRAIN_LR_RESIDUAL 2e-3f
 float train_default_lr(const char *feature_set);

@@ -5,11 +5,13 @@
 #include "nn/par.h"
 #include "prep/features.h"
 #include "train/dist.h"
+#include "train/finetune.h"
 #include "train/trainer.h"
 #include "util/log.h"
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *usage_text =
@@ -48,6 +50,9 @@ static const char *usage_text =
     "                        most 8; the same seed and thread count give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
     "      --resume          continue from MODEL.resume\n"
+    "      --init MODEL      start from MODEL's weights (e.g. pretrained on simulated runners): its feature\n"
+    "                        set, size, pre-roll and input normaliser are kept, the output scaling and\n"
+    "                        a physiological prior are fitted on this dataset's training part\n"
     "      --keep-flagged    train and validate on every recorded HR step, also those the HR-quality\n"
     "                        stage flagged (cadence lock, dropout, ...; docs/data.md); default: left out\n"
     "  -q, --quiet           only errors\n"
@@ -56,7 +61,8 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast train sim.hrd -o model.safetensors --epochs 10\n"
     "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n"
-    "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n";
+    "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n"
+    "  hrcast train real.hrd -o real.safetensors --init sim.safetensors --split chrono\n";
 
 /* Ctrl-C: finish the current batch and stop; a second Ctrl-C ends the process at once. */
 static void on_interrupt(int sig)
@@ -101,7 +107,7 @@ static int train_main(int argc, char **argv)
         {"threads", required_argument, 0, 12},  {"resume", no_argument, 0, 13},
         {"max-len", required_argument, 0, 14},  {"time-budget", required_argument, 0, 15},
         {"weight-decay", required_argument, 0, 16}, {"preroll", required_argument, 0, 17},
-        {"keep-flagged", no_argument, 0, 18},
+        {"keep-flagged", no_argument, 0, 18},   {"init", required_argument, 0, 19},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     char *given_argv[64]; /* the user's order, before getopt permutes argv (for the resume hint) */
@@ -111,6 +117,7 @@ static int train_main(int argc, char **argv)
     train_opts_default(&o);
     o.threads = nn_threads_auto(); /* --threads auto */
     const char *out = NULL;
+    int preroll_given = 0;
     long v;
     double d;
     int c;
@@ -171,8 +178,9 @@ static int train_main(int argc, char **argv)
         case 14: if (cli_int("train", "--max-len", optarg, 2, 1000000, &v)) return 2; o.max_len = (int)v; o.given |= TO_MAX_LEN; break;
         case 15: if (cli_float("train", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 16: if (cli_float("train", "--weight-decay", optarg, 0, 10, &d)) return 2; o.weight_decay = (float)d; o.given |= TO_WEIGHT_DECAY; break;
-        case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; break;
+        case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; preroll_given = 1; break;
         case 18: o.keep_flagged = 1; o.given |= TO_KEEP_FLAGGED; break;
+        case 19: o.init_model = optarg; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
@@ -182,6 +190,11 @@ static int train_main(int argc, char **argv)
         if (!out)
             fprintf(stderr, "hrcast train: missing -o MODEL\n");
         return cli_usage(usage_text, 0);
+    }
+    if (o.init_model && (o.given & (TO_HIDDEN | TO_LAYERS | TO_FEATURES) || preroll_given)) {
+        fprintf(stderr, "hrcast train: --init %s: the model keeps its own feature set, size and pre-roll; drop "
+                        "--hidden, --layers, --features and --preroll\n", o.init_model);
+        return 2;
     }
     o.dataset_path = argv[optind];
     struct dataset ds;
@@ -193,7 +206,10 @@ static int train_main(int argc, char **argv)
      * on each other, so there it ends the run as before (the resume file holds the last finished epoch) */
     const int catch_int = dist_size() == 1;
     void (*old_int)(int) = catch_int ? signal(SIGINT, on_interrupt) : SIG_DFL;
+    char *base_training = o.init_model ? model_training_json(o.init_model) : NULL;
+    o.base_training = base_training;
     int rc = train_lstm(&ds, &o, out, &r, &e);
+    free(base_training);
     if (catch_int)
         signal(SIGINT, old_int);
     dataset_close(&ds);

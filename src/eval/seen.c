@@ -50,6 +50,10 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         return -1;
     }
     if (strcmp(was, id->content)) {
+        /* its base (train --init, finetune) may still have seen this dataset: mark that, keep this reason */
+        const struct json *base = json_get(p, "base_training");
+        if (base)
+            mark(base, ds, id, seen, r, depth + 1);
         snprintf(r->why, sizeof r->why, "it was trained on another dataset (%s, %.0f workouts)",
                  json_get_str(p, "dataset", "?"), json_get_num(p, "dataset_workouts", 0));
         return -1;

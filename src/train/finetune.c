@@ -155,9 +155,7 @@ static void write_workouts(struct jw *w, const char *key, const struct dataset *
     jw_obj_end(w);
 }
 
-/* The base model's "training" record as JSON text (malloc'ed; NULL when it has none), so that the
- * personal model says what its base saw too (eval's overlap check, src/eval/seen.c). */
-static char *base_training_json(const char *base_model)
+char *model_training_json(const char *base_model)
 {
     struct safetensors st;
     if (st_read_file(base_model, 0, &st, NULL))
@@ -247,7 +245,7 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.dataset_path = o->dataset_path;
     t.log_path = o->log_path;
     t.extra_provenance = extra;
-    char *base_training = base_training_json(o->base_model);
+    char *base_training = model_training_json(o->base_model);
     t.base_training = base_training;
     hr_info("finetuning %s for %s on %d earlier workouts, validating on %d (%s), freeze %s, lr %g", o->base_model,
             o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part",

@@ -715,6 +715,11 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         }
         if (m.fs->prior && o->prior_athlete && fit_athlete_prior(ds, tr, n_train, o->prior_athlete, &m.prior, e))
             goto out_model;
+        if (m.fs->prior && !o->prior_athlete) { /* train --init: a general model on new data gets its prior */
+            physio_model_free(&m.prior);
+            if (fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
+                goto out_model;
+        }
         blend_free(&m.blend); /* alpha 1 while training; chosen again at the end (restamp_epochs) */
         struct normalizer unused;
         double unused_avg;
@@ -806,9 +811,9 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         fclose(log);
         goto out_adam;
     }
-    hr_info("training %s LSTM %dx%d (%zu parameters) on %d workouts, validating on %d (%s split), %s loss",
-            m.fs->name, m.net.cfg.layers, m.net.cfg.hidden, m.net.n_params, n_train, n_val,
-            o->split == SPLIT_CHRONO ? "chrono" : "athlete", m.loss);
+    hr_info("training %s LSTM %dx%d (%zu parameters%s%s) on %d workouts, validating on %d (%s split), %s loss",
+            m.fs->name, m.net.cfg.layers, m.net.cfg.hidden, m.net.n_params, o->init_model ? " from " : "",
+            o->init_model ? o->init_model : "", n_train, n_val, o->split == SPLIT_CHRONO ? "chrono" : "athlete", m.loss);
     int stop = 0, budget_stop = 0;
     for (int epoch = rs.epoch; epoch < o->epochs && !stop; epoch++) {
         double t_ep = hr_now_seconds();

@@ -21,7 +21,9 @@ struct train_opts {
     int resume;
     double time_budget;      /* seconds; 0 = none (stops after the epoch that passes it) */
     const char *log_path;    /* default: OUT.log.jsonl */
-    const char *init_model;  /* start from this model (keeps its features and normaliser) */
+    const char *init_model;  /* start from this model (keeps its features, architecture, pre-roll and
+                              * normaliser; the output scaling is fitted on this run's training HR; without
+                              * prior_athlete, a set with a prior gets it fitted on this run's training part) */
     const char *prior_athlete; /* with init_model and a feature set with a prior: the athlete finetuned; when
                               * the prior does not know them, their parameters are fitted on the training
                               * selection first (finetune.c sets it) */

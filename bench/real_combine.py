@@ -5,14 +5,16 @@
     w on the grid 0, 0.05, ..., 1 chosen by MAE on the athlete's chrono validation part (the workouts
     finetune stopped on), applied to the chrono test part;
   - fixed blends (w = 0.5, 0.75), chosen by no data;
-  - the seed ensemble: the mean of the seeds' finetuned predictions (and it blended 0.75 / 0.25 with physio).
+  - the seed ensemble: the mean of the seeds' finetuned predictions (and it blended 0.75 / 0.25 with physio);
+  - with OTHER (a second bench/real.sh folder on the same import, e.g. another feature set, TRAIN_ARGS): the
+    mean of the two folders' finetuned models of the same seed.
 
 Reads OUT (a bench/real.sh output folder with COLD=0 or 1: real.hrd, models/ft_s*_A.safetensors,
 models/physio.safetensors = `fit-physio --split chrono`), runs `hrcast predict` (HRCAST, default build/hrcast)
 over the dataset and `hrcast export --format jsonl` for the splits, and prints a Markdown table of test MAE
 (bpm; pooled over steps with recorded HR, overall = the five athletes pooled; mean ± sd over seeds).
 Needs numpy (Debian python3-numpy). Diagnostics only: nothing here is a default of hrcast.
-Usage: bench/real_combine.py OUT [WORKDIR]
+Usage: bench/real_combine.py OUT [WORKDIR [OTHER]]
 """
 import json
 import os
@@ -52,9 +54,10 @@ def errors(runs, split, pred_of):
 
 def main():
     if len(sys.argv) < 2:
-        sys.exit("usage: bench/real_combine.py OUT [WORKDIR]")
+        sys.exit("usage: bench/real_combine.py OUT [WORKDIR [OTHER]]")
     out = sys.argv[1]
     work = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="real_combine.")
+    other = os.path.join(sys.argv[3], "models") if len(sys.argv) > 3 else None
     os.makedirs(work, exist_ok=True)
     hrcast = os.environ.get("HRCAST", "build/hrcast")
     hrd, models = os.path.join(out, "real.hrd"), os.path.join(out, "models")
@@ -94,6 +97,13 @@ def main():
                              ("blend, w chosen on validation", w), ("blend, w = 0.75", 0.75),
                              ("blend, w = 0.5", 0.5)):
                 rows.setdefault(name, {}).setdefault(s, {})[a] = errors(ft, "test", mix(wt))
+            if other:
+                ot = predictions(predict(os.path.join(other, f"ft_s{s}_{a}.safetensors"), f"other_ft_s{s}_{a}"),
+                                 splits, a)
+                rows.setdefault("OTHER's finetuned LSTM", {}).setdefault(s, {})[a] = \
+                    errors(ft, "test", lambda k: ot[k][1])
+                rows.setdefault("mean of OUT's and OTHER's finetuned", {}).setdefault(s, {})[a] = \
+                    errors(ft, "test", lambda k: 0.5 * (ft[k][1] + ot[k][1]))
         ens = lambda k: np.mean([fts[s][k][1] for s in seeds], 0)
         for name, f in (("seed ensemble (mean of %d)" % len(seeds), ens),
                         ("seed ensemble, blend w = 0.75", lambda k: 0.75 * ens(k) + 0.25 * ph[k][1])):

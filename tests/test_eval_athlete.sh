@@ -68,5 +68,33 @@ print(sorted(set('sim%04d' % k for k in range(1,7))-set(j['model_metrics']['by_a
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split athlete:test --allow-overlap --athlete "$other" -q > /dev/null 2> "$tmp/e"
 rc=$?
 check "athlete with no workout in the selection: exit 1, one line naming it" '[ $rc -eq 1 ] && grep -q "no workout of athlete .$other." "$tmp/e" && [ $(grep -vc "^warning" "$tmp/e") -eq 1 ]'
+
+# --trust-on athlete: the trust of --calibrate learned on the athlete's own validation workouts
+"$BIN" simulate --athletes 3 --workouts 40 --seed 6 -q -o "$tmp/t.hrd"
+"$BIN" fit-physio "$tmp/t.hrd" --split chrono -o "$tmp/tp.safetensors" -q
+"$BIN" export "$tmp/t.hrd" --format jsonl -o "$tmp/t.jsonl" 2>/dev/null
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0002 --trust-on athlete --json -q > "$tmp/own.json"
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0002 --json -q > "$tmp/allv.json"
+check "--trust-on athlete: learned on the athlete's own validation workouts (their count), labelled so" 'py "
+import json
+own = [json.loads(l)[\"split_chrono\"] for l in open(\"$tmp/t.jsonl\") if json.loads(l)[\"athlete\"] == \"sim0002\"].count(\"val\")
+allv = [json.loads(l)[\"split_chrono\"] for l in open(\"$tmp/t.jsonl\")].count(\"val\")
+o, a = json.load(open(\"$tmp/own.json\")), json.load(open(\"$tmp/allv.json\"))
+assert own >= 3 and allv > own, (own, allv)
+for r in o[\"calibrated\"]:
+    assert r[\"trust\"][\"validation_workouts\"] == own and \"own\" in r[\"trust\"][\"learned_on\"], r[\"trust\"]
+for r in a[\"calibrated\"]:
+    assert r[\"trust\"][\"validation_workouts\"] == allv and \"every athlete\" in r[\"trust\"][\"learned_on\"]
+assert [r[\"uncalibrated\"] for r in o[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
+"'
+# fewer than 3 own validation workouts (20 workouts each: 2): the whole validation part, with a warning
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on athlete --json > "$tmp/few.json" 2> "$tmp/e"
+check "--trust-on athlete with under 3 own validation workouts: warns, learns on all" \
+  'grep -q "fewer than 3" "$tmp/e" && py "
+import json; t = json.load(open(\"$tmp/few.json\"))[\"trust\"]; assert \"every athlete\" in t[\"learned_on\"], t"'
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m --trust-on athlete -q > /dev/null 2> "$tmp/e"; rc=$?
+check "--trust-on athlete without --athlete: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "needs --calibrate W and --athlete A" "$tmp/e"'
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on me -q > /dev/null 2> "$tmp/e"; rc=$?
+check "--trust-on me: exit 2, names the choices" '[ $rc -eq 2 ] && grep -q "not all or athlete" "$tmp/e"'
 echo "test_eval_athlete: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

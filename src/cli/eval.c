@@ -36,7 +36,8 @@ static const char *usage_text =
     "                    ('athlete' or 'test' alone), chrono:test ('chrono'), athlete:val, ..., all\n"
     "      --athlete A   score only athlete A's workouts of the split (hrcast info lists the athletes);\n"
     "                    baselines are fitted as without it, and --calibrate still learns its trust on\n"
-    "                    the whole validation part; the split is labelled \"chrono:test, athlete A\"\n"
+    "                    the whole validation part (see --trust-on); the split is labelled\n"
+    "                    \"chrono:test, athlete A\"\n"
     "      --allow-overlap  score workouts MODEL was trained on anyway; the output is labelled so\n"
     "      --baselines   also fit and evaluate the constant and physiological baselines on the same\n"
     "                    split's training part, side by side\n"
@@ -53,6 +54,9 @@ static const char *usage_text =
     "                    with -o DIR also the offline report, with a \"Live forecasting\" section of its own\n"
     "                    and a figure of MAE against calibration minutes (the windows asked and 2, 5, 10,\n"
     "                    15, 20, 30 min)\n"
+    "      --trust-on T  where --calibrate learns its trust (warm-up ignored, prior strength): all (the\n"
+    "                    default: every validation workout of the split) or athlete (with --athlete A:\n"
+    "                    A's own validation workouts; all when A has fewer than 3)\n"
     "  -q, --quiet       no progress messages\n"
     "  -h, --help        this text\n"
     "\n"
@@ -61,7 +65,8 @@ static const char *usage_text =
     "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n"
     "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --baselines --json\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 5m,10m,20m --json\n"
-    "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 10m -o report/\n";
+    "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 10m -o report/\n"
+    "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --calibrate 10m --trust-on athlete\n";
 
 int cmd_eval(int argc, char **argv)
 {
@@ -74,9 +79,10 @@ int cmd_eval(int argc, char **argv)
                                          {"allow-overlap", no_argument, 0, 7},
                                          {"calibrate", required_argument, 0, 8},
                                          {"athlete", required_argument, 0, 10},
+                                         {"trust-on", required_argument, 0, 11},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = NULL, *dir = NULL, *physio_path = NULL, *athlete = NULL;
-    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, c;
+    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, trust_own = 0, c;
     float windows[16];
     uint64_t seed = 42;
     optind = 1;
@@ -100,6 +106,13 @@ int cmd_eval(int argc, char **argv)
             baselines = 1;
             break;
         case 10: athlete = optarg; break;
+        case 11:
+            if (strcmp(optarg, "all") && strcmp(optarg, "athlete")) {
+                fprintf(stderr, "hrcast eval: --trust-on: '%s' is not all or athlete\n", optarg);
+                return 2;
+            }
+            trust_own = !strcmp(optarg, "athlete");
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
@@ -107,6 +120,11 @@ int cmd_eval(int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage(usage_text, 0);
+    if (trust_own && (!athlete || nwin == 0)) {
+        fprintf(stderr, "hrcast eval: --trust-on athlete needs --calibrate W and --athlete A (whose validation "
+                        "workouts teach the trust)\n");
+        return 2;
+    }
     int kind, part;
     if (split && parse_split_spec(split, &kind, &part)) {
         fprintf(stderr, "hrcast eval: --split: '%s' is not athlete:test, chrono:test, athlete:val, ... or all\n", split);
@@ -233,7 +251,7 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
-    struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json};
+    struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json, trust_own};
     if (nwin > 0 && !dir) {
         rc = eval_calibrated(&ds, &preds[0], &preds[2], &co, stdout, &e) ? 1 : 0;
         if (rc)

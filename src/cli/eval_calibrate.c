@@ -7,6 +7,7 @@
 #include "eval/calibrate.h"
 #include "eval/live_report.h"
 #include "util/json.h"
+#include "util/log.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,9 +168,28 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         hr_fail(e, "--calibrate: the %s split has no test workout of athlete '%s'", split_name, o->athlete);
         goto out;
     }
+    int own = 0;
+    if (o->trust_own && o->athlete) {
+        int nv_own = keep_athlete(ds, iv, nv, o->athlete);
+        if (nv_own >= CALIB_TRUST_OWN_MIN) {
+            nv = nv_own;
+            own = 1;
+        } else {
+            hr_warn("--trust-on athlete: %s has %d validation workouts in the %s split (fewer than %d): the trust "
+                    "is learned on the whole validation part", o->athlete, nv_own, split_name, CALIB_TRUST_OWN_MIN);
+            free(iv);
+            iv = dataset_select(ds, (enum split_kind)kind, PART_VAL, &nv);
+            if (!iv) {
+                hr_fail(e, "eval: out of memory");
+                goto out;
+            }
+        }
+    }
     if (runs_load(ds, it, nt, model, physio, &test, e) || runs_load(ds, iv, nv, model, physio, &val, e))
         goto out;
     lr->one_athlete = o->athlete != NULL;
+    if (own)
+        snprintf(lr->trust_athlete, sizeof lr->trust_athlete, "%s", o->athlete);
     snprintf(lr->split, sizeof lr->split, "%s", split_name);
     lr->n_test = nt;
     lr->n_val = nv;

@@ -11,11 +11,14 @@ struct eval_calib_opts {
     int kind, part;          /* the split (enum split_kind) and its part: PART_TEST */
     const char *split_name;  /* label for the output: "chrono:test", ... */
     const char *athlete;     /* NULL: every test workout; else only this athlete's are scored (the trust is
-                              * still learned on the whole validation part of the split) */
+                              * still learned on the whole validation part of the split, unless trust_own) */
     const float *windows;    /* seconds, nwin of them */
     int nwin;
     int json;                /* one JSON object instead of the Markdown table */
+    int trust_own;           /* with athlete: learn the trust on that athlete's own validation workouts (the
+                              * whole validation part when they are fewer than CALIB_TRUST_OWN_MIN) */
 };
+#define CALIB_TRUST_OWN_MIN 3
 /* physio: the baseline calibrated the same way. */
 int eval_calibrated(const struct dataset *ds, const struct predictor *model, const struct predictor *physio,
                     const struct eval_calib_opts *o, FILE *out, struct hr_err *e);

@@ -66,8 +66,9 @@ static void row_json(struct jw *j, const struct live_report *lr, const struct li
     jw_obj_end(j);
     jw_key(j, "trust");
     jw_obj_begin(j);
-    jw_kv_str(j, "learned_on", lr->one_athlete ? "validation part of the split (every athlete)"
-                                               : "validation part of the split");
+    jw_kv_str(j, "learned_on", lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
+                               : lr->one_athlete ? "validation part of the split (every athlete)"
+                                                 : "validation part of the split");
     jw_kv_int(j, "validation_workouts", lr->n_val);
     jw_kv_num(j, "warm_s", r->trust.warm_s);
     jw_kv_num(j, "k_steps", r->trust.k >= CALIB_NEVER ? -1 : r->trust.k);

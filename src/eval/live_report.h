@@ -36,6 +36,7 @@ struct live_report {
     char split[160];
     int n_test, n_val;
     int one_athlete;   /* the test part was restricted to one athlete (eval --athlete) */
+    char trust_athlete[WK_ATHLETE_LEN]; /* "" or the athlete whose own validation workouts taught the trust */
     int n;
     struct live_row rows[LIVE_MAX_WINDOWS]; /* by increasing window */
 };

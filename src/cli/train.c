@@ -5,13 +5,11 @@
 #include "nn/par.h"
 #include "prep/features.h"
 #include "train/dist.h"
-#include "train/finetune.h"
 #include "train/trainer.h"
 #include "util/log.h"
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *usage_text =
@@ -206,10 +204,7 @@ static int train_main(int argc, char **argv)
      * on each other, so there it ends the run as before (the resume file holds the last finished epoch) */
     const int catch_int = dist_size() == 1;
     void (*old_int)(int) = catch_int ? signal(SIGINT, on_interrupt) : SIG_DFL;
-    char *base_training = o.init_model ? model_training_json(o.init_model) : NULL;
-    o.base_training = base_training;
     int rc = train_lstm(&ds, &o, out, &r, &e);
-    free(base_training);
     if (catch_int)
         signal(SIGINT, old_int);
     dataset_close(&ds);

@@ -155,25 +155,6 @@ static void write_workouts(struct jw *w, const char *key, const struct dataset *
     jw_obj_end(w);
 }
 
-char *model_training_json(const char *base_model)
-{
-    struct safetensors st;
-    if (st_read_file(base_model, 0, &st, NULL))
-        return NULL;
-    const char *card = st_meta_get(&st, "model");
-    struct json *j = NULL;
-    char *out = NULL;
-    if (card && json_parse(card, strlen(card), base_model, &j, NULL) == 0 && json_get(j, "training")) {
-        struct jw w;
-        jw_init_buf(&w, 0);
-        jw_value(&w, json_get(j, "training"));
-        out = jw_take(&w, NULL);
-    }
-    json_free(j);
-    st_free(&st);
-    return out;
-}
-
 /* The feature set named in a model file's card ("" when it cannot be read: finetune_lstm reports that). */
 static void base_feature_set(const char *base_model, char *out, size_t cap)
 {
@@ -245,13 +226,10 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.dataset_path = o->dataset_path;
     t.log_path = o->log_path;
     t.extra_provenance = extra;
-    char *base_training = model_training_json(o->base_model);
-    t.base_training = base_training;
     hr_info("finetuning %s for %s on %d earlier workouts, validating on %d (%s), freeze %s, lr %g", o->base_model,
             o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part",
             finetune_freeze_name(o->freeze), t.lr);
     int rc = train_lstm(ds, &t, out_path, res, e);
-    free(base_training);
     free(extra);
     free(tr);
     free(va);

@@ -30,10 +30,6 @@ struct finetune_opts {
 
 /* Defaults chosen by docs/personalisation.md (validation MAE on the real-data benchmark). */
 void finetune_opts_default(struct finetune_opts *o);
-/* A model file's "training" record as JSON text (malloc'ed; NULL when it has none or cannot be read), so that
- * a model started from it (finetune, train --init) says what its base saw too (train_opts.base_training:
- * eval's overlap check, src/eval/seen.c). */
-char *model_training_json(const char *base_model);
 
 
 /* The athlete's training and validation selections (malloc'ed dataset indices, ordered by start

@@ -349,7 +349,7 @@ out:
 }
 
 static char *provenance(const struct train_opts *o, const struct dataset *ds, const struct run_state *rs,
-                        int n_train, int n_val, const char *base_model)
+                        int n_train, int n_val, const char *base_model, const char *base_training)
 {
     struct jw w;
     jw_init_buf(&w, 0);
@@ -385,9 +385,9 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     if (base_model) {
         jw_kv_str(&w, "base_model", base_model);
         jw_kv_int(&w, "freeze_lower", o->freeze_lower);
-        if (o->base_training && *o->base_training) {
+        if (base_training && *base_training) {
             jw_key(&w, "base_training"); /* what the base model saw: eval's overlap check reads it */
-            jw_raw(&w, o->base_training);
+            jw_raw(&w, base_training);
         }
     }
     if (o->extra_provenance && *o->extra_provenance) {
@@ -605,11 +605,34 @@ static void keep_embedding_grads(struct lstm_model *net)
     memset(b0, 0, sizeof(float) * (size_t)(fb - b0));
 }
 
+/* The "training" record of a model file as JSON text (malloc'ed; NULL when it has none or cannot be read):
+ * a model started from it (init_model: finetune, train --init) records what its base saw too, which eval's
+ * overlap check reads (src/eval/seen.c). */
+static char *base_training_json(const char *base_model)
+{
+    struct safetensors st;
+    if (st_read_file(base_model, 0, &st, NULL))
+        return NULL;
+    const char *card = st_meta_get(&st, "model");
+    struct json *j = NULL;
+    char *out = NULL;
+    if (card && json_parse(card, strlen(card), base_model, &j, NULL) == 0 && json_get(j, "training")) {
+        struct jw w;
+        jw_init_buf(&w, 0);
+        jw_value(&w, json_get(j, "training"));
+        out = jw_take(&w, NULL);
+    }
+    json_free(j);
+    st_free(&st);
+    return out;
+}
+
 /* The best model was written at its epoch; once the run ends its card must say how many epochs ran in
  * all (across --resume too), so the file is read back and written again with the final provenance (and,
  * for a physio-residual model, the blend chosen on the validation workouts val[0..n_val)). */
 static int restamp_epochs(const char *out_path, const struct train_opts *o, const struct dataset *ds,
-                          const struct run_state *rs, int n_train, int n_val, const int *val, struct hr_err *e)
+                          const struct run_state *rs, int n_train, int n_val, const int *val,
+                          const char *base_training, struct hr_err *e)
 {
     struct hr_lstm best;
     memset(&best, 0, sizeof best);
@@ -620,7 +643,7 @@ static int restamp_epochs(const char *out_path, const struct train_opts *o, cons
         hr_lstm_free(&best);
         return -1;
     }
-    char *prov = provenance(o, ds, rs, n_train, n_val, o->init_model);
+    char *prov = provenance(o, ds, rs, n_train, n_val, o->init_model, base_training);
     int rc = prov ? hr_lstm_save(&best, out_path, prov, e) : hr_fail(e, "train: out of memory");
     free(prov);
     hr_lstm_free(&best);
@@ -661,6 +684,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         hr_info("%s", why);
     int n_train, n_val, rc = -1;
     int *tr = NULL, *va = NULL;
+    char *base_rec = NULL; /* init_model's "training" record, read once (base_training_json) */
     if (o->train_idx) {
         n_train = o->n_train;
         n_val = o->n_val;
@@ -709,6 +733,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     if (o->init_model) {
         if (hr_lstm_load(o->init_model, &m, e))
             goto out_idx;
+        base_rec = base_training_json(o->init_model);
         if (m.step != ds->step) {
             hr_fail(e, "train: the base model's step %g s differs from the dataset's %g s", m.step, ds->step);
             goto out_model;
@@ -895,7 +920,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             rs.best_mae = mae;
             rs.best_rmse = rmse;
             rs.best_epoch = epoch + 1;
-            char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model);
+            char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model, base_rec);
             int src = lead ? hr_lstm_save(&m, out_path, prov, e) : 0;
             free(prov);
             if (src) {
@@ -936,14 +961,14 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             hr_info("early stop: no improvement for %d epochs", o->patience);
     }
     if (rs.best_epoch < 0) { /* nothing ran (e.g. resumed a finished run): keep the last state */
-        char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model);
+        char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model, base_rec);
         head_fold(&m.net, hr_mean, hr_sd);
         int src = !lead || access(out_path, F_OK) == 0 ? 0 : hr_lstm_save(&m, out_path, prov, e);
         free(prov);
         if (src)
             goto out_loop;
     } else if (lead && (rs.epoch != rs.best_epoch || m.fs->residual) &&
-               restamp_epochs(out_path, o, ds, &rs, n_train, n_val, va, e)) {
+               restamp_epochs(out_path, o, ds, &rs, n_train, n_val, va, base_rec, e)) {
         goto out_loop;
     }
     if (lead && (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience))
@@ -968,6 +993,7 @@ out_model:
 out_idx:
     free(tr);
     free(va);
+    free(base_rec);
     json_free(rstate);
     st_free(&rst);
     res->seconds = hr_now_seconds() - t_start;

@@ -35,7 +35,6 @@ struct train_opts {
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
     int keep_flagged;        /* 1: steps the HR-quality stage flagged stay targets (default 0: left out
                               * of the loss and of the validation metrics) */
-    const char *base_training;    /* JSON object text: the base model's "training" (may be NULL) */
     unsigned given;          /* TO_* bits: options the user set; --resume refuses them when they differ */
 };
 

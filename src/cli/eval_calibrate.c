@@ -119,6 +119,15 @@ static int cmp_float(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* How many of idx[0..n) belong to athlete a. */
+static int count_athlete(const struct dataset *ds, const int *idx, int n, const char *a)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += !strcmp(ds->meta[idx[i]].athlete, a);
+    return k;
+}
+
 /* Keeps the indices of idx[0..n) whose athlete is a (all of them when a is NULL); returns the new count. */
 static int keep_athlete(const struct dataset *ds, int *idx, int n, const char *a)
 {
@@ -170,19 +179,13 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
     }
     int own = 0;
     if (o->trust_own && o->athlete) {
-        int nv_own = keep_athlete(ds, iv, nv, o->athlete);
+        int nv_own = count_athlete(ds, iv, nv, o->athlete);
         if (nv_own >= CALIB_TRUST_OWN_MIN) {
-            nv = nv_own;
+            nv = keep_athlete(ds, iv, nv, o->athlete);
             own = 1;
         } else {
             hr_warn("--trust-on athlete: %s has %d validation workouts in the %s split (fewer than %d): the trust "
                     "is learned on the whole validation part", o->athlete, nv_own, split_name, CALIB_TRUST_OWN_MIN);
-            free(iv);
-            iv = dataset_select(ds, (enum split_kind)kind, PART_VAL, &nv);
-            if (!iv) {
-                hr_fail(e, "eval: out of memory");
-                goto out;
-            }
         }
     }
     if (runs_load(ds, it, nt, model, physio, &test, e) || runs_load(ds, iv, nv, model, physio, &val, e))

@@ -3,7 +3,9 @@
  * bytes, both within 1e-5 of cblas_sgemm), the forward and backward cells (within a few 1e-7 of the
  * portable cell), Adam (the same bytes on every path), a whole LSTM forward + backward + inference per
  * path (the same bytes run twice and on 1 vs 2 threads, within 1e-5 of portable), and HRCAST_ISA's
- * checks (unknown names, a path the CPU lacks); nn_par_sgemm's input projection on the AVX-512 path. A path the CPU lacks is reported and skipped. */
+ * checks (unknown names, a path the CPU lacks); nn_par_sgemm's input projection on the AVX-512 path; the
+ * fused forms (the bias added by the input projection, the weight gradient's B read in place) against
+ * the plain ones, byte for byte. A path the CPU lacks is reported and skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,6 +145,78 @@ static void test_par_sgemm_avx512(void **state)
     assert_true(worst < 1e-5 * 10);
     nn_isa_reset();
     free(G), free(X), free(D0), free(Db), free(D1), free(D2), free(P);
+}
+
+/* the fused forms on every path: nn_gemm_packed_bias gives the bytes of bias rows + nn_gemm_packed and
+ * leaves the columns past N alone; nn_gemm_at (B read in place, ldb > N, a partial last panel, K over
+ * several 256-row blocks) the bytes of nn_pack_b + nn_gemm_at_packed; nn_par_input_proj the same bytes on
+ * 1 and 2 threads, within 4e-5 of bias + OpenBLAS */
+static void test_fused_products(void **state)
+{
+    (void)state;
+    struct nn_rng r;
+    nn_rng_seed(&r, 29);
+    int tested = 0;
+    for (int v = 0; v < NN_ISA_COUNT; v++) {
+        if (!nn_isa_cpu_has((enum nn_isa)v))
+            continue;
+        assert_int_equal(nn_isa_set((enum nn_isa)v), 0);
+        tested++;
+        static const int Ms[] = {1, 5, 8, 21}, Ns[] = {16, 40, 512}, Ks[] = {3, 14, 128};
+        for (size_t im = 0; im < 4; im++)
+            for (size_t in = 0; in < 3; in++)
+                for (size_t ik = 0; ik < 3; ik++) {
+                    int M = Ms[im], N = Ns[in], K = Ks[ik], ldc = N + 5;
+                    float *A = malloc((size_t)M * K * 4), *W = malloc((size_t)N * K * 4), *P = malloc(nn_pack_floats(K, N) * 4);
+                    float *bias = malloc((size_t)N * 4), *C1 = malloc((size_t)M * ldc * 4), *C2 = malloc((size_t)M * ldc * 4);
+                    fill(A, (size_t)M * K, &r, 1), fill(W, (size_t)N * K, &r, 1), fill(bias, (size_t)N, &r, 1);
+                    fill(C1, (size_t)M * ldc, &r, 1);
+                    memcpy(C2, C1, (size_t)M * ldc * 4);
+                    nn_pack_bt(P, W, N, K);
+                    for (int i = 0; i < M; i++)
+                        memcpy(C1 + (size_t)i * ldc, bias, (size_t)N * 4);
+                    nn_gemm_packed(M, N, K, A, K, P, C1, ldc);
+                    nn_gemm_packed_bias(M, N, K, A, K, P, bias, C2, ldc);
+                    assert_memory_equal(C1, C2, (size_t)M * ldc * 4);
+                    free(A), free(W), free(P), free(bias), free(C1), free(C2);
+                }
+        enum { Mg = 37, Ng = 40, Kg = 700, ldb = 45 };
+        float *G = malloc(sizeof(float) * Kg * Mg), *X = malloc(sizeof(float) * Kg * ldb), *Xc = malloc(sizeof(float) * Kg * Ng);
+        float *D1 = malloc(sizeof(float) * Mg * Ng), *D2 = malloc(sizeof(float) * Mg * Ng);
+        float *P = malloc(nn_pack_floats(Kg, Ng) * sizeof(float));
+        fill(G, (size_t)Kg * Mg, &r, 1), fill(X, (size_t)Kg * ldb, &r, 1), fill(D1, (size_t)Mg * Ng, &r, 1);
+        memcpy(D2, D1, sizeof(float) * Mg * Ng);
+        for (int k = 0; k < Kg; k++)
+            memcpy(Xc + (size_t)k * Ng, X + (size_t)k * ldb, sizeof(float) * Ng);
+        nn_pack_b(P, Xc, Kg, Ng);
+        nn_gemm_at_packed(Mg, Ng, Kg, G, Mg, P, D1, Ng);
+        nn_gemm_at(Mg, Ng, Kg, G, Mg, X, ldb, D2, Ng);
+        assert_memory_equal(D1, D2, sizeof(float) * Mg * Ng);
+        free(G), free(X), free(Xc), free(D1), free(D2), free(P);
+    }
+    nn_isa_reset();
+    assert_true(tested > 0);
+    if (!use(NN_ISA_AVX512))
+        return;
+    enum { M = 300, N = 512 };
+    for (int K = 14; K <= 128; K += 114) {
+        float *A = malloc(sizeof(float) * M * K), *W = malloc(sizeof(float) * N * K), *bias = malloc(sizeof(float) * N);
+        float *Cb = malloc(sizeof(float) * M * N), *C1 = malloc(sizeof(float) * M * N), *C2 = malloc(sizeof(float) * M * N);
+        fill(A, (size_t)M * K, &r, 1), fill(W, (size_t)N * K, &r, 1), fill(bias, N, &r, 1);
+        for (int i = 0; i < M; i++)
+            memcpy(Cb + (size_t)i * N, bias, sizeof(float) * N);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, A, K, W, K, 1.0f, Cb, N);
+        nn_set_threads(1);
+        nn_par_input_proj(M, N, K, A, W, bias, C1);
+        nn_set_threads(2);
+        nn_par_input_proj(M, N, K, A, W, bias, C2);
+        nn_set_threads(1);
+        assert_memory_equal(C1, C2, sizeof(float) * M * N);
+        for (int i = 0; i < M * N; i++)
+            assert_true(fabsf(C1[i] - Cb[i]) <= 4e-5f * (fabsf(Cb[i]) + 1));
+        free(A), free(W), free(bias), free(Cb), free(C1), free(C2);
+    }
+    nn_isa_reset();
 }
 
 static void test_cells_vs_portable(void **state)
@@ -334,7 +408,7 @@ int main(void)
     unsetenv("HRCAST_ISA");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gemm_paths_vs_openblas), cmocka_unit_test(test_par_sgemm_avx512),
-        cmocka_unit_test(test_cells_vs_portable),
+        cmocka_unit_test(test_cells_vs_portable),      cmocka_unit_test(test_fused_products),
         cmocka_unit_test(test_adam_same_bytes),        cmocka_unit_test(test_lstm_per_path),
         cmocka_unit_test(test_isa_env_checks),
     };

@@ -11,6 +11,7 @@
 #include "nn/isa.h"
 #include "nn/kernels.h"
 #include "nn/tile.h"
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -174,9 +175,11 @@ AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const f
 #define Z_NP_MAX (NN_Z_NP > 8 ? NN_Z_NP : 8)
 
 /* MR rows x NP panels (both compile-time constants after inlining); ncols: columns of C from the
- * tile's first one to N (the last panel may be partial) */
+ * tile's first one to N (the last panel may be partial). Panel q's row k is at pp + q ps + k pk (pk = NR
+ * when packed). bias NULL: C += the sums; else C = bias[column] + the sums (bias from the tile's first
+ * column): the same bytes as filling C with the bias first, without the pass over C. */
 AVX512 INLINE void ztile_s(const int MR, const int NP, int K, const float *A, size_t ar, size_t ak, const float *pp,
-                           size_t ps, float *C, int ldc, int ncols)
+                           size_t ps, size_t pk, const float *bias, float *C, int ldc, int ncols)
 {
     __m512 acc[Z_MR_MAX][Z_NP_MAX];
 UNROLL
@@ -188,7 +191,7 @@ UNROLL
         __m512 b[Z_NP_MAX];
 UNROLL
         for (int q = 0; q < NP; q++)
-            b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * NR);
+            b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * pk);
 UNROLL
         for (int r = 0; r < MR; r++) {
             __m512 a = _mm512_set1_ps(A[(size_t)r * ar + (size_t)k * ak]);
@@ -201,68 +204,71 @@ UNROLL
     for (int q = 0; q < NP; q++) {
         int nv = ncols - q * NR;
         __mmask16 m = nn_tail_mask(nv);
+        __m512 bq = bias ? _mm512_maskz_loadu_ps(m, bias + q * NR) : _mm512_setzero_ps();
 UNROLL
         for (int r = 0; r < MR; r++) {
             float *c = C + (size_t)r * ldc + (size_t)q * NR;
-            _mm512_mask_storeu_ps(c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, c), acc[r][q]));
+            _mm512_mask_storeu_ps(c, m, _mm512_add_ps(bias ? bq : _mm512_maskz_loadu_ps(m, c), acc[r][q]));
         }
     }
 }
 
 /* A row-major (element (r, k) at A[r lda + k]) */
 AVX512 INLINE void ztile(const int MR, const int NP, int K, const float *A, int lda, const float *pp, size_t ps,
-                         float *C, int ldc, int ncols)
+                         const float *bias, float *C, int ldc, int ncols)
 {
-    ztile_s(MR, NP, K, A, (size_t)lda, 1, pp, ps, C, ldc, ncols);
+    ztile_s(MR, NP, K, A, (size_t)lda, 1, pp, ps, NR, bias, C, ldc, ncols);
 }
 
 /* rows [r, r + MR) against every panel, NP at a time; the last group of fewer panels by a switch */
-AVX512 INLINE void zrows(const int MR, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+AVX512 INLINE void zrows(const int MR, int N, int K, const float *A, int lda, const float *P, const float *bias,
+                         float *C, int ldc)
 {
     int np = (N + NR - 1) / NR, p = 0;
     size_t ps = (size_t)K * NR;
     for (; p + NN_Z_NP <= np; p += NN_Z_NP)
-        ztile(MR, NN_Z_NP, K, A, lda, P + p * ps, ps, C + (size_t)p * NR, ldc, N - p * NR);
-    const float *pp = P + p * ps;
+        ztile(MR, NN_Z_NP, K, A, lda, P + p * ps, ps, bias ? bias + p * NR : NULL, C + (size_t)p * NR, ldc, N - p * NR);
+    const float *pp = P + p * ps, *bp = bias ? bias + p * NR : NULL;
     float *c = C + (size_t)p * NR;
     switch (np - p) {
 #if NN_Z_NP > 4
 #error "NN_Z_NP > 4: extend the switch"
 #endif
 #if NN_Z_NP > 3
-    case 3: ztile(MR, 3, K, A, lda, pp, ps, c, ldc, N - p * NR); break;
+    case 3: ztile(MR, 3, K, A, lda, pp, ps, bp, c, ldc, N - p * NR); break;
 #endif
 #if NN_Z_NP > 2
-    case 2: ztile(MR, 2, K, A, lda, pp, ps, c, ldc, N - p * NR); break;
+    case 2: ztile(MR, 2, K, A, lda, pp, ps, bp, c, ldc, N - p * NR); break;
 #endif
 #if NN_Z_NP > 1
-    case 1: ztile(MR, 1, K, A, lda, pp, ps, c, ldc, N - p * NR); break;
+    case 1: ztile(MR, 1, K, A, lda, pp, ps, bp, c, ldc, N - p * NR); break;
 #endif
     default: break;
     }
 }
 
-AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, const float *P, const float *bias,
+                               float *C, int ldc)
 {
     if (M == 1) { /* one row: 8 panels (128 columns) per pass, 8 independent accumulators */
         int np = (N + NR - 1) / NR, p = 0;
         size_t ps = (size_t)K * NR;
         for (; p + 8 <= np; p += 8)
-            ztile(1, 8, K, A, lda, P + p * ps, ps, C + (size_t)p * NR, ldc, N - p * NR);
+            ztile(1, 8, K, A, lda, P + p * ps, ps, bias ? bias + p * NR : NULL, C + (size_t)p * NR, ldc, N - p * NR);
         for (; p < np; p++)
-            ztile(1, 1, K, A, lda, P + p * ps, ps, C + (size_t)p * NR, ldc, N - p * NR);
+            ztile(1, 1, K, A, lda, P + p * ps, ps, bias ? bias + p * NR : NULL, C + (size_t)p * NR, ldc, N - p * NR);
         return;
     }
     int r = 0;
     for (; r + NN_Z_MR <= M; r += NN_Z_MR)
-        zrows(NN_Z_MR, N, K, A + (size_t)r * lda, lda, P, C + (size_t)r * ldc, ldc);
+        zrows(NN_Z_MR, N, K, A + (size_t)r * lda, lda, P, bias, C + (size_t)r * ldc, ldc);
     const float *a = A + (size_t)r * lda;
     float *c = C + (size_t)r * ldc;
     switch (M - r) {
 #if NN_Z_MR > 12
 #error "NN_Z_MR > 12: extend the switch"
 #endif
-#define ZCASE(n) case n: zrows(n, N, K, a, lda, P, c, ldc); break;
+#define ZCASE(n) case n: zrows(n, N, K, a, lda, P, bias, c, ldc); break;
 #if NN_Z_MR > 11
     ZCASE(11)
 #endif
@@ -301,31 +307,32 @@ AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, con
     }
 }
 
-/* C[M][N] += A^T B with A stored [K][M] (lda) and B packed by nn_pack_b: K in blocks of KC (a block of A^T
- * and of the panels stays in L2 while every tile of C passes over it), tiles of 8 rows x 2 panels, the
- * rows past the last multiple of 8 one at a time */
+/* C[M][N] += A^T B with A stored [K][M] (lda) and B's panel p, row k at P + p ps + k pk (packed by
+ * nn_pack_b: pk = NR, ps = K NR; or B itself: pk = ldb, ps = NR): K in blocks of KC (a block of A^T and
+ * of the panels stays in L2 while every tile of C passes over it), tiles of 8 rows x 2 panels, the rows
+ * past the last multiple of 8 one at a time */
 #define KC 256
-AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
+AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, size_t pk, size_t ps,
+                                  float *C, int ldc)
 {
     int np = (N + NR - 1) / NR;
-    size_t ps = (size_t)K * NR;
     for (int k0 = 0; k0 < K; k0 += KC) {
         int kc = K - k0 < KC ? K - k0 : KC;
-        const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * NR;
+        const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * pk;
         int r = 0;
         for (; r + 8 <= M; r += 8) {
             int p = 0;
             for (; p + 2 <= np; p += 2)
-                ztile_s(8, 2, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
-                        N - p * NR);
+                ztile_s(8, 2, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, pk, NULL, C + (size_t)r * ldc + (size_t)p * NR,
+                        ldc, N - p * NR);
             if (p < np)
-                ztile_s(8, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
-                        N - p * NR);
+                ztile_s(8, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, pk, NULL, C + (size_t)r * ldc + (size_t)p * NR,
+                        ldc, N - p * NR);
         }
         for (; r < M; r++)
             for (int p = 0; p < np; p++)
-                ztile_s(1, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, C + (size_t)r * ldc + (size_t)p * NR, ldc,
-                        N - p * NR);
+                ztile_s(1, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, pk, NULL, C + (size_t)r * ldc + (size_t)p * NR,
+                        ldc, N - p * NR);
     }
 }
 #undef KC
@@ -340,12 +347,46 @@ void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P
         return;
 #if HAVE_AVX2_GEMM
     switch (nn_isa_active()) {
-    case NN_ISA_AVX512: gemm_avx512(M, N, K, A, lda, P, C, ldc); return;
+    case NN_ISA_AVX512: gemm_avx512(M, N, K, A, lda, P, NULL, C, ldc); return;
     case NN_ISA_AVX2: gemm_avx2(M, N, K, A, lda, P, C, ldc); return;
     default: break;
     }
 #endif
     gemm_base(M, N, K, A, lda, P, C, ldc);
+}
+
+void nn_gemm_packed_bias(int M, int N, int K, const float *A, int lda, const float *P, const float *bias, float *C,
+                         int ldc)
+{
+    if (M < 1 || N < 1)
+        return;
+#if HAVE_AVX2_GEMM
+    if (K >= 1 && nn_isa_active() == NN_ISA_AVX512) {
+        gemm_avx512(M, N, K, A, lda, P, bias, C, ldc);
+        return;
+    }
+#endif
+    for (int r = 0; r < M; r++)
+        memcpy(C + (size_t)r * ldc, bias, (size_t)N * sizeof(float));
+    nn_gemm_packed(M, N, K, A, lda, P, C, ldc);
+}
+
+/* the portable body of the C += A^T B products (panel p, row k at P + p ps + k pk) */
+static void gemm_at_base(int M, int N, int K, const float *A, int lda, const float *P, size_t pk, size_t ps, float *C,
+                         int ldc)
+{
+    int np = (N + NR - 1) / NR;
+    for (int r = 0; r < M; r++)
+        for (int p = 0; p < np; p++) {
+            const float *pp = P + (size_t)p * ps;
+            int nv = N - p * NR < NR ? N - p * NR : NR;
+            float acc[NR] = {0};
+            for (int k = 0; k < K; k++)
+                for (int j = 0; j < nv; j++)
+                    acc[j] += A[(size_t)k * lda + r] * pp[(size_t)k * pk + j];
+            for (int j = 0; j < nv; j++)
+                C[(size_t)r * ldc + (size_t)p * NR + j] += acc[j];
+        }
 }
 
 void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
@@ -354,20 +395,41 @@ void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float
         return;
 #if HAVE_AVX2_GEMM
     if (nn_isa_active() == NN_ISA_AVX512) {
-        gemm_at_avx512(M, N, K, A, lda, P, C, ldc);
+        gemm_at_avx512(M, N, K, A, lda, P, NR, (size_t)K * NR, C, ldc);
         return;
     }
 #endif
-    int np = (N + NR - 1) / NR;
-    for (int r = 0; r < M; r++)
-        for (int p = 0; p < np; p++) {
-            const float *pp = P + (size_t)p * K * NR;
-            int nv = N - p * NR < NR ? N - p * NR : NR;
-            float acc[NR] = {0};
-            for (int k = 0; k < K; k++)
-                for (int j = 0; j < NR; j++)
-                    acc[j] += A[(size_t)k * lda + r] * pp[(size_t)k * NR + j];
-            for (int j = 0; j < nv; j++)
-                C[(size_t)r * ldc + (size_t)p * NR + j] += acc[j];
+    gemm_at_base(M, N, K, A, lda, P, NR, (size_t)K * NR, C, ldc);
+}
+
+void nn_gemm_at(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc)
+{
+    if (M < 1 || N < 1 || K < 1)
+        return;
+#if HAVE_AVX2_GEMM
+    if (nn_isa_active() == NN_ISA_AVX512) {
+        /* K in blocks of KC_AT rows of B, each packed into panels in a buffer that stays in L2 (128 KB at
+         * N = 128), then the tiles over it: gemm_at_avx512's blocks, without a packed copy of all of B */
+        enum { KC_AT = 256 };
+        int np = (N + NR - 1) / NR;
+        float *buf = malloc((size_t)KC_AT * (size_t)np * NR * sizeof(float));
+        if (buf) {
+            for (int k0 = 0; k0 < K; k0 += KC_AT) {
+                int kc = K - k0 < KC_AT ? K - k0 : KC_AT;
+                for (int p = 0; p < np; p++) {
+                    int nv = N - p * NR < NR ? N - p * NR : NR;
+                    float *dst = buf + (size_t)p * kc * NR;
+                    for (int k = 0; k < kc; k++) {
+                        memcpy(dst + (size_t)k * NR, B + (size_t)(k0 + k) * ldb + (size_t)p * NR, (size_t)nv * sizeof(float));
+                        memset(dst + (size_t)k * NR + nv, 0, (size_t)(NR - nv) * sizeof(float));
+                    }
+                }
+                gemm_at_avx512(M, N, kc, A + (size_t)k0 * lda, lda, buf, NR, (size_t)kc * NR, C, ldc);
+            }
+            free(buf);
+            return;
         }
+    }
+#endif
+    gemm_at_base(M, N, K, A, lda, B, (size_t)ldb, NR, C, ldc);
 }

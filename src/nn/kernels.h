@@ -36,10 +36,19 @@ size_t nn_pack_floats(int K, int N);
 void nn_pack_bt(float *P, const float *W, int N, int K);
 void nn_pack_b(float *P, const float *W, int K, int N);
 void nn_gemm_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
+/* C[M][N] = bias[N] (each row) + A P: the same bytes as copying the bias into C's rows and then
+ * nn_gemm_packed, which is what the AVX2 and portable paths do; the AVX-512 body adds the bias at the
+ * tile's store and never reads C (the input projections: one pass over the gates instead of three). */
+void nn_gemm_packed_bias(int M, int N, int K, const float *A, int lda, const float *P, const float *bias, float *C,
+                         int ldc);
 /* C[M][N] += A^T B, A stored [K][M] (row stride lda), B [K][N] packed by nn_pack_b (the weight
  * gradients dW += dG^T h). The AVX-512 body sums K in blocks of 256 (each block's sum added to C in
  * turn); the portable body one k-ordered sum. Either way a C element does not depend on M's split. */
 void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
+/* The same product with B [K][N] as it is (row stride ldb): the same sums in the same order, so the same
+ * bytes as nn_pack_b + nn_gemm_at_packed. The AVX-512 body packs 256 rows of B at a time into a buffer
+ * that stays in L2 (no packed copy of all of B: 16 MB per weight gradient at B 64, T 500, H 128). */
+void nn_gemm_at(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
 
 /* 8-bit products of the int8 inference path (gemm_q8.c). bits (7 or 8): activations h in [-1, 1] are
  * quantized to q = round(top/2 (h + 1)) in 0..top, top = 2^bits - 1 (h ~ (2q - top) / top), rows of

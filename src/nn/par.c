@@ -8,9 +8,10 @@
  * created, the others (at least the caller) take its blocks: same results.
  * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. On the AVX-512
  * path, C += A B^T (the input projections) and C += A^T B (the weight gradients, K >= 1024) go to the
- * packed kernels instead of OpenBLAS (whose
- * build the environment may hold to AVX2 code: OPENBLAS_CORETYPE): B packed once, rows split the same
- * way; the packed kernel's rows do not depend on the split, so that product is thread-count independent. */
+ * packed kernels instead of OpenBLAS (whose build the environment may hold to AVX2 code:
+ * OPENBLAS_CORETYPE): B^T packed once, or, for A^T B, B packed 256 rows at a time; rows split
+ * the same way; the packed kernel's rows do not depend on the split, so that product is thread-count
+ * independent. nn_par_input_proj: the input projection with its bias, fused on the AVX-512 path. */
 #include "nn/par.h"
 #include <cblas.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include "nn/isa.h"
 #include "nn/kernels.h"
 
@@ -118,6 +120,8 @@ struct gemm_job {
     float *C;
     int m0, m1;
     const float *packed; /* B^T packed for nn_gemm_packed, or NULL: OpenBLAS */
+    const float *bias;   /* with packed (not ta): C = bias + A P */
+    int at_blocked;      /* ta: C += A^T B, B packed a block of K at a time (nn_gemm_at) */
 };
 
 static void *gemm_part(void *p)
@@ -125,6 +129,16 @@ static void *gemm_part(void *p)
     const struct gemm_job *j = p;
     if (j->m1 <= j->m0)
         return NULL;
+    if (j->at_blocked) { /* C += A^T B */
+        nn_gemm_at(j->m1 - j->m0, j->N, j->K, j->A + j->m0, j->lda, j->B, j->ldb, j->C + (size_t)j->m0 * (size_t)j->ldc,
+                   j->ldc);
+        return NULL;
+    }
+    if (j->packed && j->bias) { /* C = bias + A P */
+        nn_gemm_packed_bias(j->m1 - j->m0, j->N, j->K, j->A + (size_t)j->m0 * (size_t)j->lda, j->lda, j->packed, j->bias,
+                            j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
+        return NULL;
+    }
     if (j->packed && j->ta) { /* C += A^T P, P = B packed */
         nn_gemm_at_packed(j->m1 - j->m0, j->N, j->K, j->A + j->m0, j->lda, j->packed,
                           j->C + (size_t)j->m0 * (size_t)j->ldc, j->ldc);
@@ -142,32 +156,20 @@ static void *gemm_part(void *p)
     return NULL;
 }
 
-void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
-                  const float *B, int ldb, float beta, float *C, int ldc)
+/* runs job's row parts (multiples of 16 rows of C's M) on up to nn_get_threads() threads */
+static void run_parts(struct gemm_job *proto, int M)
 {
-    static int blas_single; /* first call comes from the main thread, before any worker exists */
-    if (!blas_single) {
-        openblas_set_num_threads(1);
-        blas_single = 1;
-    }
     int nt = nn_get_threads(); /* not nn_par_override: OpenBLAS rounds the parts differently */
     int parts = (M + 15) / 16;
     nt = nt > parts ? parts : nt;
     nt = nt > MAX_THREADS ? MAX_THREADS : nt < 1 ? 1 : nt;
-    float *packed = NULL;
-    if (!transa && transb && alpha == 1.0f && beta == 1.0f && ldb == K && M >= 64 && K >= 32 &&
-        nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
-        nn_pack_bt(packed, B, N, K); /* B [N][K] row-major; without memory: OpenBLAS */
-    else if (transa && !transb && alpha == 1.0f && beta == 1.0f && ldb == N && K >= 1024 &&
-             nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
-        nn_pack_b(packed, B, K, N); /* the weight gradients: B [K][N] */
     struct gemm_job job[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
     int started[MAX_THREADS] = {0};
     for (int i = 0; i < nt; i++) {
-        job[i] = (struct gemm_job){transa, transb, N, K, alpha, beta, A, B, lda, ldb, ldc, C,
-                                   (int)((long long)parts * i / nt) * 16, (int)((long long)parts * (i + 1) / nt) * 16,
-                                   packed};
+        job[i] = *proto;
+        job[i].m0 = (int)((long long)parts * i / nt) * 16;
+        job[i].m1 = (int)((long long)parts * (i + 1) / nt) * 16;
         if (job[i].m1 > M)
             job[i].m1 = M;
     }
@@ -180,5 +182,46 @@ void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, cons
         else
             gemm_part(&job[i]);
     }
+}
+
+static void blas_single_thread(void)
+{
+    static int blas_single; /* first call comes from the main thread, before any worker exists */
+    if (!blas_single) {
+        openblas_set_num_threads(1);
+        blas_single = 1;
+    }
+}
+
+void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
+                  const float *B, int ldb, float beta, float *C, int ldc)
+{
+    blas_single_thread();
+    int avx512 = nn_isa_active() == NN_ISA_AVX512, ones = alpha == 1.0f && beta == 1.0f;
+    struct gemm_job job = {transa, transb, N, K, alpha, beta, A, B, lda, ldb, ldc, C, 0, 0, NULL, NULL, 0};
+    float *packed = NULL;
+    if (!transa && transb && ones && ldb == K && M >= 64 && K >= 32 && avx512 &&
+        (packed = malloc(nn_pack_floats(K, N) * sizeof(float))))
+        nn_pack_bt(packed, B, N, K); /* B [N][K] row-major; without memory: OpenBLAS */
+    else if (transa && !transb && ones && K >= 1024 && avx512)
+        job.at_blocked = 1; /* the weight gradients: B [K][N] packed block by block (nn_gemm_at) */
+    job.packed = packed;
+    run_parts(&job, M);
     free(packed);
+}
+
+void nn_par_input_proj(int M, int N, int K, const float *A, const float *W, const float *bias, float *C)
+{
+    blas_single_thread();
+    float *packed = NULL;
+    if (nn_isa_active() == NN_ISA_AVX512 && (packed = malloc(nn_pack_floats(K, N) * sizeof(float)))) {
+        nn_pack_bt(packed, W, N, K);
+        struct gemm_job job = {0, 1, N, K, 1.0f, 1.0f, A, W, K, K, N, C, 0, 0, packed, bias, 0};
+        run_parts(&job, M);
+        free(packed);
+        return;
+    }
+    for (int r = 0; r < M; r++) /* elsewhere (or without memory): the bias rows, then OpenBLAS adds */
+        memcpy(C + (size_t)r * N, bias, (size_t)N * sizeof(float));
+    nn_par_sgemm(0, 1, M, N, K, 1.0f, A, K, W, K, 1.0f, C, N);
 }

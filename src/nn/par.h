@@ -5,9 +5,9 @@
 #ifndef HRCAST_NN_PAR_H
 #define HRCAST_NN_PAR_H
 
-/* Rows per thread at least this many (the recurrent kernel's register tile), so small batches
+/* Rows per thread at least this many (about the recurrent kernel's row block), so small batches
  * (B = 1 in predict/serve) stay on the calling thread. */
-#define NN_PAR_MIN_ROWS 6
+#define NN_PAR_MIN_ROWS 6 /* 6 rows on AVX2 and portable, 8 on AVX-512 */
 
 /* Calls fn(arg, w, r0, r1) for contiguous blocks [r0, r1) covering [0, B), on up to
  * nn_par_threads(B) threads; w in [0, nn_par_threads(B)) names the calling thread (for per-thread
@@ -26,6 +26,13 @@ void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg)
  * measured faster) runs on the packed kernel instead (thread-count independent there). */
 void nn_par_sgemm(int transa, int transb, int M, int N, int K, float alpha, const float *A, int lda,
                   const float *B, int ldb, float beta, float *C, int ldc);
+
+/* The input projection of a whole sequence: C[M][N] = bias[N] (each row) + A[M][K] W[N][K]^T, rows split
+ * as nn_par_sgemm's. On the AVX-512 path the packed kernel adds the bias as it stores (the gates are
+ * written once, never read: nn_gemm_packed_bias), for any K; elsewhere the bias rows are written and
+ * nn_par_sgemm (OpenBLAS) adds the product. On the AVX-512 path the result does not depend on the
+ * thread count; elsewhere it varies within OpenBLAS's rounding, as nn_par_sgemm's does. */
+void nn_par_input_proj(int M, int N, int K, const float *A, const float *W, const float *bias, float *C);
 
 /* The largest block nn_par_rows hands out for B rows (B itself on one thread). */
 int nn_par_block(int B);

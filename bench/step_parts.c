@@ -1,8 +1,10 @@
 /* step_parts.c — the parts of one training step of the bench model (2x128 LSTM, 14 inputs, B 64,
  * T 500) timed one by one on the current kernel path (HRCAST_ISA), each the best of many repetitions:
- * the packed recurrent products (forward B x 4H x H, backward B x H x 4H), the whole-sequence
- * products of nn_par_sgemm (input projections: the packed kernel on the AVX-512 path, OpenBLAS on the
- * others; weight gradients: OpenBLAS), the forward and backward cells, and Adam. Prints one
+ * the packed recurrent products (forward B x 4H x H, backward B x H x 4H, in blocks of the sweep's rows),
+ * the whole-sequence products (input projections with their bias, nn_par_input_proj: the packed kernel
+ * on the AVX-512 path, bias rows + OpenBLAS on the others; weight gradients, nn_par_sgemm: the packed
+ * kernel reading h in place on AVX-512, OpenBLAS on the others), the forward and backward cells, and
+ * Adam. Prints one
  * line per part: its rate (GFLOP/s and % of the ceiling given as argv[1], for the products; ns per
  * element for the cell and Adam) and its time per training step (the calls one step makes), then the
  * sum. Usage: step_parts CEILING_GFLOPS (bench/step_parts.sh passes fma_peak512's). */
@@ -68,17 +70,21 @@ int main(int argc, char **argv)
     printf("step parts on path %s, B %d T %d H %d F %d, %d layers, 1 thread (best of %d)\n",
            nn_isa_name(nn_isa_active()), B, T, H, F, L, REPS);
     double s;
-    /* the sweeps call the product on blocks of 6 rows (STEP_ROWS in src/nn/lstm.c) */
-    BEST(s, for (int r = 0; r < B; r += 6) nn_gemm_packed(B - r < 6 ? B - r : 6, (int)G4, H, X + (size_t)r * H, H, P,
-                                                          G + (size_t)r * G4, (int)G4));
+    /* the sweeps call the product on blocks of 8 rows on the AVX-512 path, 6 elsewhere (step_rows in
+     * src/nn/lstm.c) */
+    const int sr = nn_isa_active() == NN_ISA_AVX512 ? 8 : 6;
+    BEST(s, for (int r = 0; r < B; r += sr) nn_gemm_packed(B - r < sr ? B - r : sr, (int)G4, H, X + (size_t)r * H, H, P,
+                                                           G + (size_t)r * G4, (int)G4));
     part("recurrent fwd product", s, (double)T * L, 2.0 * B * G4 * H, 0);
-    BEST(s, for (int r = 0; r < B; r += 6) nn_gemm_packed(B - r < 6 ? B - r : 6, H, (int)G4, G + (size_t)r * G4,
-                                                          (int)G4, Pb, X + (size_t)r * H, H));
+    BEST(s, for (int r = 0; r < B; r += sr) nn_gemm_packed(B - r < sr ? B - r : sr, H, (int)G4, G + (size_t)r * G4,
+                                                           (int)G4, Pb, X + (size_t)r * H, H));
     part("recurrent bwd product", s, 1.0 * T * L + (double)T * (L - 1), 2.0 * B * G4 * H, 0);
-    BEST(s, nn_par_sgemm(0, 1, (int)TB, (int)G4, F, 1.0f, X, F, W, F, 1.0f, G, (int)G4));
+    float *bias = calloc(G4, 4);
+    BEST(s, nn_par_input_proj((int)TB, (int)G4, F, X, W, bias, G));
     part("input product layer 0", s, 1, 2.0 * TB * G4 * F, 0);
-    BEST(s, nn_par_sgemm(0, 1, (int)TB, (int)G4, H, 1.0f, X, H, W, H, 1.0f, G, (int)G4));
+    BEST(s, nn_par_input_proj((int)TB, (int)G4, H, X, W, bias, G));
     part("input product layer 1", s, 1, 2.0 * TB * G4 * H, 0);
+    free(bias);
     BEST(s, nn_par_sgemm(1, 0, (int)G4, H, (int)TB, 1.0f, G, (int)G4, X, H, 1.0f, W, H));
     part("weight gradients (x3)", s, 3, 2.0 * TB * G4 * H, 0);
     /* for reference, not in the sum: OpenBLAS alone on the two big shapes */

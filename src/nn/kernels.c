@@ -135,7 +135,7 @@ INLINE void tanh_body(float *restrict x, size_t n)
 /* exp, 1/d, sigmoid and tanh for one vector width W (256 or 512 bits, L lanes), named exp##L etc.
  * exp: the same range reduction and polynomial as fexp, with FMAs; NaN stays NaN. 1/d: the approximate
  * reciprocal RCP (12 bits for AVX2's rcp, 14 for rcp14) and one Newton step. */
-#define DEF_ACTIVATIONS(TARGET, L, W, ROUND, RCP)                                                             \
+#define DEF_ACTIVATIONS(TARGET, L, W, ROUND, RCP, SCALE)                                                      \
     TARGET INLINE __m##W exp##L(__m##W x)                                                                  \
     {                                                                                                      \
         x = _mm##W##_min_ps(_mm##W##_set1_ps(88.0f), x); /* min(a, b) returns b when either is NaN */     \
@@ -151,9 +151,7 @@ INLINE void tanh_body(float *restrict x, size_t n)
         p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(1.6666665459e-1f));                                   \
         p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(5.0000001201e-1f));                                   \
         p = _mm##W##_fmadd_ps(_mm##W##_mul_ps(p, r), r, _mm##W##_add_ps(r, _mm##W##_set1_ps(1.0f)));       \
-        __m##W##i e = _mm##W##_slli_epi32(                                                                 \
-            _mm##W##_add_epi32(_mm##W##_cvtps_epi32(k), _mm##W##_set1_epi32(127)), 23);                    \
-        return _mm##W##_mul_ps(p, _mm##W##_castsi##W##_ps(e));                                             \
+        return SCALE(p, k);                                                                                \
     }                                                                                                      \
     TARGET INLINE __m##W recip##L(__m##W d)                                                                \
     {                                                                                                      \
@@ -172,7 +170,13 @@ INLINE void tanh_body(float *restrict x, size_t n)
         __m##W t = _mm##W##_mul_ps(_mm##W##_sub_ps(one, e), recip##L(_mm##W##_add_ps(one, e)));            \
         return _mm##W##_or_ps(t, _mm##W##_and_ps(sign, x));                                               \
     }
-DEF_ACTIVATIONS(AVX2, 8, 256, _mm256_round_ps, _mm256_rcp_ps)
+/* p 2^k, k an integral float in [-126, 127] (the clamps): the exponent bits built by hand on AVX2 */
+AVX2 INLINE __m256 scale_avx2(__m256 p, __m256 k)
+{
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+DEF_ACTIVATIONS(AVX2, 8, 256, _mm256_round_ps, _mm256_rcp_ps, scale_avx2)
 
 /* The forward cell in 8-lane intrinsics (the transcendental part is most of the cell's time), in two
  * passes per row: the gate activations in place, then c, tanh c and h. Each element's activation is a
@@ -227,7 +231,8 @@ AVX2 static void tanh_avx2(float *x, size_t n) { tanh_body(x, n); }
 
 #define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")))
 
-DEF_ACTIVATIONS(AVX512, 16, 512, _mm512_roundscale_ps, _mm512_rcp14_ps)
+/* the same p 2^k in one vscalefps (exact for these k, so the same numbers as the AVX2 form) */
+DEF_ACTIVATIONS(AVX512, 16, 512, _mm512_roundscale_ps, _mm512_rcp14_ps, _mm512_scalef_ps)
 #undef DEF_ACTIVATIONS
 
 /* cell_fwd_avx2's passes, 16 columns at a time; the last partial group of each gate under a mask */

@@ -82,6 +82,7 @@ struct lstm_ws {
     float *dh;               /* [T][B][H] gradient into the outputs of the current layer */
     float *dc;               /* [B][H] recurrent cell gradient */
     float *bsum;             /* [4H] bias-gradient accumulator */
+    float *bias;             /* [4H] b_ih + b_hh of the layer being run forward */
     float *wpack;            /* one layer's W_hh packed for the per-step products (nn_pack_*) */
     float *tgt, *msk;        /* [T][B] */
     int *len;                /* [B] */

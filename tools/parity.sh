@@ -9,10 +9,25 @@
 #     one with its blend, also rewritten to alphas other than 0 and 1;
 #  3. runs the Python example of `hrcast card` as written in the card, against a stand-in for the
 #     `safetensors` package built on torch_predict.py's reader, and compares it the same way.
+# With HRCAST_ISA unset it runs all of this once on each kernel path the CPU has (avx512, avx2,
+# portable); with it set, on that path only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "parity: python3-torch not installed (apt-get install -y python3-torch); skipped"
+  exit 0
+fi
+# every kernel path this CPU has (HRCAST_ISA unset): the script runs itself once per path
+if [ -z "${HRCAST_ISA:-}" ]; then
+  make -s build/hrcast
+  for isa in avx512 avx2 portable; do
+    if HRCAST_ISA=$isa build/hrcast simulate --help >/dev/null 2>&1; then
+      echo "== parity on the $isa kernel path (HRCAST_ISA=$isa)"
+      HRCAST_ISA=$isa "$0"
+    else
+      echo "== parity on the $isa kernel path: this CPU lacks it; skipped"
+    fi
+  done
   exit 0
 fi
 tmp=$(mktemp -d)

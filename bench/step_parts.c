@@ -3,7 +3,7 @@
  * the packed recurrent products (forward B x 4H x H, backward B x H x 4H, in blocks of the sweep's rows),
  * the whole-sequence products (input projections with their bias, nn_par_input_proj: the packed kernel
  * on the AVX-512 path, bias rows + OpenBLAS on the others; weight gradients, nn_par_sgemm: the packed
- * kernel reading h in place on AVX-512, OpenBLAS on the others), the forward and backward cells, and
+ * kernel on AVX-512, h packed 256 rows at a time, OpenBLAS on the others), the forward and backward cells, and
  * Adam. Prints one
  * line per part: its rate (GFLOP/s and % of the ceiling given as argv[1], for the products; ns per
  * element for the cell and Adam) and its time per training step (the calls one step makes), then the

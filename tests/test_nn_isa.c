@@ -4,7 +4,7 @@
  * portable cell), Adam (the same bytes on every path), a whole LSTM forward + backward + inference per
  * path (the same bytes run twice and on 1 vs 2 threads, within 1e-5 of portable), and HRCAST_ISA's
  * checks (unknown names, a path the CPU lacks); nn_par_sgemm's input projection on the AVX-512 path; the
- * fused forms (the bias added by the input projection, the weight gradient's B read in place) against
+ * fused forms (the bias added by the input projection, the weight gradient's B packed in blocks) against
  * the plain ones, byte for byte. A path the CPU lacks is reported and skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,7 +148,7 @@ static void test_par_sgemm_avx512(void **state)
 }
 
 /* the fused forms on every path: nn_gemm_packed_bias gives the bytes of bias rows + nn_gemm_packed and
- * leaves the columns past N alone; nn_gemm_at (B read in place, ldb > N, a partial last panel, K over
+ * leaves the columns past N alone; nn_gemm_at (B with ldb > N, packed 256 rows at a time on AVX-512, a partial last panel, K over
  * several 256-row blocks) the bytes of nn_pack_b + nn_gemm_at_packed; nn_par_input_proj the same bytes on
  * 1 and 2 threads, within 4e-5 of bias + OpenBLAS */
 static void test_fused_products(void **state)

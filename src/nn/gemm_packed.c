@@ -35,18 +35,24 @@ void nn_pack_bt(float *P, const float *W, int N, int K)
 }
 
 /* B[k][n] = W[k][n] (W row-major [K][N]) */
-void nn_pack_b(float *P, const float *W, int K, int N)
+/* nn_pack_b's panels from W [K][N] with row stride ldw */
+static void pack_b_strided(float *P, const float *W, size_t ldw, int K, int N)
 {
     int np = (N + NR - 1) / NR;
     for (int p = 0; p < np; p++) {
         float *dst = P + (size_t)p * K * NR;
         int nv = N - p * NR < NR ? N - p * NR : NR;
         for (int k = 0; k < K; k++) {
-            memcpy(dst + (size_t)k * NR, W + (size_t)k * N + (size_t)p * NR, (size_t)nv * sizeof(float));
+            memcpy(dst + (size_t)k * NR, W + (size_t)k * ldw + (size_t)p * NR, (size_t)nv * sizeof(float));
             for (int j = nv; j < NR; j++)
                 dst[(size_t)k * NR + j] = 0.0f;
         }
     }
+}
+
+void nn_pack_b(float *P, const float *W, int K, int N)
+{
+    pack_b_strided(P, W, (size_t)N, K, N);
 }
 
 static void gemm_base(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
@@ -175,11 +181,10 @@ AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const f
 #define Z_NP_MAX (NN_Z_NP > 8 ? NN_Z_NP : 8)
 
 /* MR rows x NP panels (both compile-time constants after inlining); ncols: columns of C from the
- * tile's first one to N (the last panel may be partial). Panel q's row k is at pp + q ps + k pk (pk = NR
- * when packed). bias NULL: C += the sums; else C = bias[column] + the sums (bias from the tile's first
+ * tile's first one to N (the last panel may be partial). Panel q's row k is at pp + q ps + k NR. bias NULL: C += the sums; else C = bias[column] + the sums (bias from the tile's first
  * column): the same bytes as filling C with the bias first, without the pass over C. */
 AVX512 INLINE void ztile_s(const int MR, const int NP, int K, const float *A, size_t ar, size_t ak, const float *pp,
-                           size_t ps, size_t pk, const float *bias, float *C, int ldc, int ncols)
+                           size_t ps, const float *bias, float *C, int ldc, int ncols)
 {
     __m512 acc[Z_MR_MAX][Z_NP_MAX];
 UNROLL
@@ -191,7 +196,7 @@ UNROLL
         __m512 b[Z_NP_MAX];
 UNROLL
         for (int q = 0; q < NP; q++)
-            b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * pk);
+            b[q] = _mm512_loadu_ps(pp + q * ps + (size_t)k * NR);
 UNROLL
         for (int r = 0; r < MR; r++) {
             __m512 a = _mm512_set1_ps(A[(size_t)r * ar + (size_t)k * ak]);
@@ -217,7 +222,7 @@ UNROLL
 AVX512 INLINE void ztile(const int MR, const int NP, int K, const float *A, int lda, const float *pp, size_t ps,
                          const float *bias, float *C, int ldc, int ncols)
 {
-    ztile_s(MR, NP, K, A, (size_t)lda, 1, pp, ps, NR, bias, C, ldc, ncols);
+    ztile_s(MR, NP, K, A, (size_t)lda, 1, pp, ps, bias, C, ldc, ncols);
 }
 
 /* rows [r, r + MR) against every panel, NP at a time; the last group of fewer panels by a switch */
@@ -307,31 +312,30 @@ AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, con
     }
 }
 
-/* C[M][N] += A^T B with A stored [K][M] (lda) and B's panel p, row k at P + p ps + k pk (packed by
- * nn_pack_b: pk = NR, ps = K NR; or B itself: pk = ldb, ps = NR): K in blocks of KC (a block of A^T and
+/* C[M][N] += A^T B with A stored [K][M] (lda) and B packed by nn_pack_b: K in blocks of KC (a block of A^T and
  * of the panels stays in L2 while every tile of C passes over it), tiles of 8 rows x 2 panels, the rows
  * past the last multiple of 8 one at a time */
 #define KC 256
-AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, size_t pk, size_t ps,
-                                  float *C, int ldc)
+AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
 {
     int np = (N + NR - 1) / NR;
+    size_t ps = (size_t)K * NR;
     for (int k0 = 0; k0 < K; k0 += KC) {
         int kc = K - k0 < KC ? K - k0 : KC;
-        const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * pk;
+        const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * NR;
         int r = 0;
         for (; r + 8 <= M; r += 8) {
             int p = 0;
             for (; p + 2 <= np; p += 2)
-                ztile_s(8, 2, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, pk, NULL, C + (size_t)r * ldc + (size_t)p * NR,
+                ztile_s(8, 2, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, NULL, C + (size_t)r * ldc + (size_t)p * NR,
                         ldc, N - p * NR);
             if (p < np)
-                ztile_s(8, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, pk, NULL, C + (size_t)r * ldc + (size_t)p * NR,
+                ztile_s(8, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, NULL, C + (size_t)r * ldc + (size_t)p * NR,
                         ldc, N - p * NR);
         }
         for (; r < M; r++)
             for (int p = 0; p < np; p++)
-                ztile_s(1, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, pk, NULL, C + (size_t)r * ldc + (size_t)p * NR,
+                ztile_s(1, 1, kc, a0 + r, 1, (size_t)lda, p0 + p * ps, ps, NULL, C + (size_t)r * ldc + (size_t)p * NR,
                         ldc, N - p * NR);
     }
 }
@@ -395,7 +399,7 @@ void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float
         return;
 #if HAVE_AVX2_GEMM
     if (nn_isa_active() == NN_ISA_AVX512) {
-        gemm_at_avx512(M, N, K, A, lda, P, NR, (size_t)K * NR, C, ldc);
+        gemm_at_avx512(M, N, K, A, lda, P, C, ldc);
         return;
     }
 #endif
@@ -410,26 +414,18 @@ void nn_gemm_at(int M, int N, int K, const float *A, int lda, const float *B, in
     if (nn_isa_active() == NN_ISA_AVX512) {
         /* K in blocks of KC_AT rows of B, each packed into panels in a buffer that stays in L2 (128 KB at
          * N = 128), then the tiles over it: gemm_at_avx512's blocks, without a packed copy of all of B */
-        enum { KC_AT = 256 };
-        int np = (N + NR - 1) / NR;
-        float *buf = malloc((size_t)KC_AT * (size_t)np * NR * sizeof(float));
+        enum { KC_AT = 256 }; /* gemm_at_avx512's KC: each block is one of its blocks, so the same sums */
+        float *buf = malloc(nn_pack_floats(KC_AT, N) * sizeof(float));
         if (buf) {
             for (int k0 = 0; k0 < K; k0 += KC_AT) {
                 int kc = K - k0 < KC_AT ? K - k0 : KC_AT;
-                for (int p = 0; p < np; p++) {
-                    int nv = N - p * NR < NR ? N - p * NR : NR;
-                    float *dst = buf + (size_t)p * kc * NR;
-                    for (int k = 0; k < kc; k++) {
-                        memcpy(dst + (size_t)k * NR, B + (size_t)(k0 + k) * ldb + (size_t)p * NR, (size_t)nv * sizeof(float));
-                        memset(dst + (size_t)k * NR + nv, 0, (size_t)(NR - nv) * sizeof(float));
-                    }
-                }
-                gemm_at_avx512(M, N, kc, A + (size_t)k0 * lda, lda, buf, NR, (size_t)kc * NR, C, ldc);
+                pack_b_strided(buf, B + (size_t)k0 * ldb, (size_t)ldb, kc, N);
+                gemm_at_avx512(M, N, kc, A + (size_t)k0 * lda, lda, buf, C, ldc);
             }
             free(buf);
             return;
         }
     }
 #endif
-    gemm_at_base(M, N, K, A, lda, B, (size_t)ldb, NR, C, ldc);
+    gemm_at_base(M, N, K, A, lda, B, (size_t)ldb, NR, C, ldc); /* also AVX-512 without memory for the buffer */
 }

@@ -47,7 +47,8 @@ void nn_gemm_packed_bias(int M, int N, int K, const float *A, int lda, const flo
 void nn_gemm_at_packed(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc);
 /* The same product with B [K][N] as it is (row stride ldb): the same sums in the same order, so the same
  * bytes as nn_pack_b + nn_gemm_at_packed. The AVX-512 body packs 256 rows of B at a time into a buffer
- * that stays in L2 (no packed copy of all of B: 16 MB per weight gradient at B 64, T 500, H 128). */
+ * that stays in L2 (no packed copy of all of B: 16 MB per weight gradient at B 64, T 500, H 128); if that
+ * buffer cannot be allocated, the portable body (the same product within rounding). */
 void nn_gemm_at(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc);
 
 /* 8-bit products of the int8 inference path (gemm_q8.c). bits (7 or 8): activations h in [-1, 1] are

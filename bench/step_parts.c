@@ -72,7 +72,7 @@ int main(int argc, char **argv)
     double s;
     /* the sweeps call the product on blocks of 8 rows on the AVX-512 path, 6 elsewhere (step_rows in
      * src/nn/lstm.c) */
-    const int sr = nn_isa_active() == NN_ISA_AVX512 ? 8 : 6;
+    const int sr = nn_par_tile_rows();
     BEST(s, for (int r = 0; r < B; r += sr) nn_gemm_packed(B - r < sr ? B - r : sr, (int)G4, H, X + (size_t)r * H, H, P,
                                                            G + (size_t)r * G4, (int)G4));
     part("recurrent fwd product", s, (double)T * L, 2.0 * B * G4 * H, 0);

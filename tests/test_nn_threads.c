@@ -153,7 +153,8 @@ static void test_threads_b1(void **s) { (void)s; check_batch(1, 1, 0, 2); }
 static void test_threads_b7(void **s) { (void)s; check_batch(7, 2, 0, 1); }
 
 /* every row in exactly one block; on several threads, blocks of at least 6 rows, none larger than
- * nn_par_block, sizes within one row of each other (balanced) */
+ * nn_par_block, sizes within one row of each other (balanced); blocks of at least two kernel tiles
+ * (nn_par_tile_rows) where the rows allow two per thread */
 static int *hits, *sizes, nrows; /* sizes[r0]: the block starting at row r0 (each r0 is one block's) */
 static void count_rows(void *arg, int w, int r0, int r1)
 {
@@ -161,6 +162,8 @@ static void count_rows(void *arg, int w, int r0, int r1)
     assert_true(w >= 0 && w < 3);
     assert_true(r0 < r1 && r1 - r0 <= nn_par_block(nrows));
     assert_true(r1 - r0 >= NN_PAR_MIN_ROWS || (r0 == 0 && r1 == nrows && nn_par_threads(nrows) == 1));
+    if (nrows >= 2 * nn_par_tile_rows() * nn_par_threads(nrows))
+        assert_true(r1 - r0 >= 2 * nn_par_tile_rows());
     sizes[r0] = r1 - r0;
     for (int r = r0; r < r1; r++)
         __atomic_fetch_add(&hits[r], 1, __ATOMIC_RELAXED);
@@ -189,8 +192,11 @@ static void test_row_blocks(void **s)
         free(hits);
         free(sizes);
     }
-    nrows = 64; /* 2 threads, 64 rows: 10 blocks of 6 or 7, five each */
-    assert_int_equal(nn_par_block(64), 7);
+    nrows = 64; /* 2 threads, 64 rows: 4 blocks of 16 (two 8-row tiles on AVX-512; 6 + 6 + 4 elsewhere) */
+    assert_int_equal(nn_par_block(64), 16);
+    nrows = 200; /* 2 threads, 200 rows: 200 / (2 tiles x 2 threads) blocks per thread */
+    assert_int_equal(nn_par_block(200), nn_par_tile_rows() == 8 ? 17 : 13); /* 12 or 16 blocks */
+    assert_int_equal(nn_par_block(24), 12); /* 2 blocks: one per thread */
     nn_set_threads(1);
     assert_int_equal(nn_par_threads(200), 1);
     nn_par_override(3);

@@ -1,7 +1,8 @@
 /* lstm.c — LSTM forward/backward/inference over one parameter buffer and one activation buffer.
- * Per layer: the input projection of ALL steps is one sgemm; each step adds h_{t-1} W_hh^T with one
- * fused (B x 4H) product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell
- * kernel; the backward sweep accumulates dh_{t-1} with one packed product per step and the weight
+ * Per layer: the input projection of ALL steps is one product (nn_par_input_proj), or, on the AVX-512
+ * path and in inference, one packed product per block of rows and step inside the sweep (the same
+ * bytes: the same kernel, rows independent); each step adds h_{t-1} W_hh^T with one fused (B x 4H)
+ * product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell kernel; the backward sweep accumulates dh_{t-1} with one packed product per step and the weight
  * gradients as three large sgemms afterwards. The per-step sweeps run on up to nn_get_threads()
  * threads, each over its own contiguous block of batch rows for all steps (nn_par_rows); every row's
  * arithmetic is the same whatever block it is in, and the bias gradient is kept per row and summed in
@@ -132,9 +133,11 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
         return hr_fail(e, "lstm: bad workspace size %d x %d", B_cap, T_cap);
     size_t TB = (size_t)B_cap * (size_t)T_cap, H = (size_t)c->hidden, L = (size_t)c->layers;
     size_t O = (size_t)c->out, F = (size_t)c->in;
+    size_t pack2 = pack_floats(c->hidden), pin0 = nn_pack_floats(c->in, 4 * c->hidden); /* W_ih: backward, forward */
+    pack2 = pin0 > pack2 ? pin0 : pack2;
     int drop = c->dropout > 0 && c->layers > 1;
     size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
-               (size_t)B_cap * H + (size_t)B_cap * 4 * H + 4 * H + 2 * TB + 2 * pack_floats(c->hidden);
+               (size_t)B_cap * H + (size_t)B_cap * 4 * H + 4 * H + 2 * TB + pack_floats(c->hidden) + pack2;
     ws->buf = malloc(n * sizeof(float));
     ws->len = malloc((size_t)B_cap * sizeof(int));
     if (!ws->buf || !ws->len) {
@@ -163,7 +166,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     TAKE(ws->bias, 4 * H);
     TAKE(ws->tgt, TB);
     TAKE(ws->msk, TB);
-    TAKE(ws->wpack, 2 * pack_floats(c->hidden)); /* W_hh, and W_ih of layers > 0 */
+    TAKE(ws->wpack, pack_floats(c->hidden) + pack2); /* W_hh, then W_ih (forward; backward above layer 0) */
 #undef TAKE
     ws->B_cap = B_cap;
     ws->T_cap = T_cap;
@@ -230,20 +233,24 @@ int nn_lstm_set_lengths(int *dst, const int *len, int B, int T)
 /* ---- one time step, in blocks of rows so each block's gates stay in L1 between the product and
  * the cell (row results do not depend on the blocking) ---- */
 
-/* rows per block: the packed product's register tile (8 rows on the AVX-512 path, 6 on AVX2; measured
- * 2-4 % faster than 6-row blocks on AVX-512 for training and inference alike); a block's gates (16 KB at
- * H = 128) stay in L1 between the product and the cell */
-static int step_rows(void) { return nn_isa_active() == NN_ISA_AVX512 ? 8 : 6; }
+/* rows per block: the packed product's register tile, nn_par_tile_rows (8 rows on the AVX-512 path, 6 on
+ * AVX2; measured 2-4 % faster than 6-row blocks on AVX-512 for training and inference alike); a block's
+ * gates (16 KB at H = 128) stay in L1 between the product and the cell */
+static int step_rows(void) { return nn_par_tile_rows(); }
 
-/* G_t += h_{t-1} W_hh^T (hp NULL at t = 0: no product), then the cell */
-static void step_fwd(int B, int H, const float *hp, const float *P, float *Gt, const float *cp, float *c, float *h,
-                     float *tc)
+/* with Pin (the fused input projection): G_t = bias + x_t W_ih^T first, x_t [B][In] (the same bytes as the
+ * whole-sequence nn_gemm_packed_bias: rows are independent); then G_t += h_{t-1} W_hh^T (hp NULL at t = 0:
+ * no product), then the cell. Each block's gates are written and used while they sit in L1. */
+static void step_fwd(int B, int H, const float *xt, int In, const float *Pin, const float *bias, const float *hp,
+                     const float *P, float *Gt, const float *cp, float *c, float *h, float *tc)
 {
     size_t G4 = 4 * (size_t)H;
     const int rows = step_rows();
     for (int r = 0; r < B; r += rows) {
         int nb = B - r < rows ? B - r : rows;
         size_t o1 = (size_t)r * H;
+        if (Pin)
+            nn_gemm_packed_bias(nb, 4 * H, In, xt + (size_t)r * In, In, Pin, bias, Gt + (size_t)r * G4, 4 * H);
         if (hp)
             nn_gemm_packed(nb, 4 * H, H, hp + o1, H, P, Gt + (size_t)r * G4, 4 * H);
         nn_lstm_cell_fwd(nb, H, Gt + (size_t)r * G4, cp ? cp + o1 : NULL, c + o1, h + o1, tc ? tc + o1 : NULL);
@@ -281,7 +288,10 @@ static void step_bwd(int B, int H, float *Gt, const float *cp, const float *tc, 
 
 struct sweep {
     int B, H, T;      /* full batch, hidden, steps */
-    float *G;         /* [T][B][4H] */
+    float *G;         /* [T][B][4H]; [B][4H] reused by every step when gs is 0 (inference) */
+    size_t gs;        /* floats from one step's gates to the next: B 4H, or 0 */
+    const float *X, *Pin, *bias; /* forward, fused input projection: X [T][B][In], packed W_ih^T, [4H]; */
+    int In;                      /* Pin NULL: G holds the projection already */
     float *Cs, *Hs, *TCs; /* [T][B][H] (TCs NULL: inference) */
     const float *h0, *c0; /* [B][H] state before step 0, or NULL (zeros, no product) */
     const float *P, *Pi;  /* packed W_hh (W_hh^T forward), packed W_ih for layers > 0 (backward) */
@@ -311,13 +321,14 @@ static void sweep_fwd(void *arg, int w, int r0, int r1)
         const float *cp = t > 0 ? s->Cs + (size_t)(t - 1) * BH + o1 : s->c0 ? s->c0 + o1 : NULL;
         size_t ot = (size_t)t * BH + o1;
         if (s->TCs && t + 1 < s->T) { /* training: the next step's block is far out of cache */
-            prefetch_l2(s->G + ((size_t)(t + 1) * B + (size_t)r0) * G4, (size_t)nb * G4 * sizeof(float), 1);
+            prefetch_l2(s->G + (size_t)(t + 1) * s->gs + (size_t)r0 * G4, (size_t)nb * G4 * sizeof(float), 1);
             prefetch_l2(s->Cs + ot + BH, (size_t)nb * H * sizeof(float), 1);
             prefetch_l2(s->Hs + ot + BH, (size_t)nb * H * sizeof(float), 1);
             prefetch_l2(s->TCs + ot + BH, (size_t)nb * H * sizeof(float), 1);
         }
-        step_fwd(nb, H, hp, s->P, s->G + ((size_t)t * B + (size_t)r0) * G4, cp, s->Cs + ot, s->Hs + ot,
-                 s->TCs ? s->TCs + ot : NULL);
+        const float *xt = s->Pin ? s->X + ((size_t)t * B + (size_t)r0) * (size_t)s->In : NULL;
+        step_fwd(nb, H, xt, s->In, s->Pin, s->bias, hp, s->P, s->G + (size_t)t * s->gs + (size_t)r0 * G4, cp,
+                 s->Cs + ot, s->Hs + ot, s->TCs ? s->TCs + ot : NULL);
     }
 }
 
@@ -372,15 +383,24 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
                 memset(dst, 0, (size_t)F * sizeof(float));
         }
     const float *in = ws->x;
+    const int fused = nn_isa_active() == NN_ISA_AVX512;
     for (int l = 0; l < L; l++) {
         int In = (int)layer_in(c, l);
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l];
-        /* G[TB][4H] = in[TB][In] W_ih^T + b_ih + b_hh */
         bias_sum(ws->bias, H, m->p[l].b_ih, m->p[l].b_hh);
-        nn_par_input_proj((int)TB, 4 * H, In, in, m->p[l].w_ih, ws->bias, G);
+        /* G[TB][4H] = in[TB][In] W_ih^T + b_ih + b_hh: on the AVX-512 path inside the sweep, block by block
+         * and step by step (nn_par_input_proj's packed kernel there, so the same bytes; the gates are written
+         * once and used while in L1: measured 2 % faster at 1 thread, 4-6 % at 2); elsewhere all of G first
+         * (nn_par_input_proj: OpenBLAS) */
+        float *pin = fused ? ws->wpack + pack_floats(H) : NULL;
+        if (fused)
+            nn_pack_bt(pin, m->p[l].w_ih, 4 * H, In);
+        else
+            nn_par_input_proj((int)TB, 4 * H, In, in, m->p[l].w_ih, ws->bias, G);
         nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
         /* per step: G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
-        struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .Cs = Cs, .Hs = Hs, .TCs = TCs, .P = ws->wpack};
+        struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .gs = (size_t)B * 4 * H, .Cs = Cs, .Hs = Hs, .TCs = TCs,
+                           .P = ws->wpack, .X = in, .In = In, .Pin = pin, .bias = ws->bias};
         nn_par_rows(B, sweep_fwd, &sw);
         if (drop && l + 1 < L) {
             float p = c->dropout, keep = 1.0f / (1.0f - p);
@@ -453,8 +473,8 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
         if (pi) /* In == H above layer 0 */
             nn_pack_b(pi, m->p[l].w_ih, 4 * H, H);
-        struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .Cs = Cs, .Hs = Hs, .TCs = TCs, .P = ws->wpack,
-                           .Pi = pi, .dh = dh, .dc = ws->dc, .bsum = ws->bsum};
+        struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .gs = (size_t)B * G4, .Cs = Cs, .Hs = Hs, .TCs = TCs,
+                           .P = ws->wpack, .Pi = pi, .dh = dh, .dc = ws->dc, .bsum = ws->bsum};
         nn_par_rows(B, sweep_bwd, &sw);
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
@@ -482,8 +502,9 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
 
 /* ---- lean inference ---- */
 
-/* steps per chunk: about 256 rows (block rows x steps), so a chunk's gates (512 KB at H = 128) stay in
- * the 1 MB L2 next to the packed weights (1024 rows measured ~4 % slower at 1 and 2 threads) */
+/* steps per chunk: about 256 rows (block rows x steps), so a chunk's gates (512 KB at H = 128, in the
+ * low-precision paths; the FP32 path projects inside the sweep and keeps one step's gates) stay in the
+ * 1 MB L2 next to the packed weights (1024 rows measured ~4 % slower at 1 and 2 threads) */
 int nn_lstm_infer_chunk(int B)
 {
     int c = 256 / B;
@@ -536,7 +557,7 @@ void nn_lstm_nan_tail(float *y, int B, int T, int O, int Teff)
 static size_t infer_scratch(const struct lstm_cfg *c, int nb)
 {
     size_t CB = (size_t)nn_lstm_infer_chunk(nb) * nb, H = (size_t)c->hidden, BH = (size_t)nb * H;
-    return CB * (size_t)c->in + CB * 4 * H + 3 * CB * H + 2 * (size_t)c->layers * BH;
+    return CB * (size_t)c->in + BH * 4 + 3 * CB * H + 2 * (size_t)c->layers * BH;
 }
 
 /* largest block nn_par_rows hands out: the whole batch on one thread */
@@ -571,21 +592,20 @@ static void infer_rows(void *arg, int w, int r0, int r1)
     float *y = j->y + (size_t)r0 * T * O;
     const int chunk = nn_lstm_infer_chunk(B);
     size_t CB = (size_t)chunk * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
-    float *xin = j->scratch + (size_t)w * j->per_worker, *G = xin + CB * F, *ha = G + CB * G4, *hb = ha + CB * H;
+    float *xin = j->scratch + (size_t)w * j->per_worker, *G = xin + CB * F, *ha = G + BH * 4, *hb = ha + CB * H;
     float *cc = hb + CB * H, *hstate = cc + CB * H, *cstate = hstate + (size_t)L * BH;
     for (int t0 = 0; t0 < Teff; t0 += chunk) {
         int tn = Teff - t0 < chunk ? Teff - t0 : chunk;
-        size_t rows = (size_t)tn * B;
         nn_lstm_gather_chunk(xin, x, lp, B, T, F, t0, tn);
         const float *in = xin;
         float *hout = ha;
         for (int l = 0; l < L; l++) {
             int In = (int)layer_in(c, l);
-            nn_gemm_packed_bias((int)rows, 4 * H, In, in, In, j->pih + (size_t)l * j->pk_ih, j->bias + (size_t)l * G4, G,
-                                4 * H);
             float *hs = hstate + (size_t)l * BH, *cs = cstate + (size_t)l * BH;
-            struct sweep sw = {.B = B, .H = H, .T = tn, .G = G, .Cs = cc, .Hs = hout,
-                               .P = j->phh + (size_t)l * j->pk_hh, .h0 = t0 > 0 ? hs : NULL, .c0 = t0 > 0 ? cs : NULL};
+            struct sweep sw = {.B = B, .H = H, .T = tn, .G = G, .gs = 0, .X = in, .In = In,
+                               .Pin = j->pih + (size_t)l * j->pk_ih, .bias = j->bias + (size_t)l * G4, .Cs = cc,
+                               .Hs = hout, .P = j->phh + (size_t)l * j->pk_hh, .h0 = t0 > 0 ? hs : NULL,
+                               .c0 = t0 > 0 ? cs : NULL};
             sweep_fwd(&sw, 0, 0, B);
             memcpy(hs, hout + (size_t)(tn - 1) * BH, BH * sizeof(float));
             memcpy(cs, cc + (size_t)(tn - 1) * BH, BH * sizeof(float));
@@ -688,7 +708,7 @@ void lstm_stepper_step(struct lstm_stepper *s, const float *x, float *y)
         bias_sum(s->g, H, m->p[l].b_ih, m->p[l].b_hh);
         nn_gemm_packed(1, 4 * H, (int)layer_in(c, l), in, (int)layer_in(c, l), s->pih + (size_t)l * s->pk_ih, s->g,
                        4 * H);
-        step_fwd(1, H, s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g, s->started ? cs : NULL, s->cn,
+        step_fwd(1, H, NULL, 0, NULL, NULL, s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g, s->started ? cs : NULL, s->cn,
                  s->hn, NULL);
         memcpy(h, s->hn, (size_t)H * sizeof(float));
         memcpy(cs, s->cn, (size_t)H * sizeof(float));

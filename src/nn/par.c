@@ -1,9 +1,11 @@
 /* par.c — nn_par_rows: the rows are cut into nblocks blocks of nearly equal size (B / nblocks rounded
- * down or up, at least NN_PAR_MIN_ROWS, the kernel's 6-row tile), nblocks a multiple of the thread
- * count, and up to nn_get_threads() threads take blocks from a shared counter until none is left. Equal
- * blocks, as many per thread, balance an idle machine (fixed 6-row blocks with a 10-row remainder could
- * leave one thread a block behind); taking them dynamically keeps both cores busy when one is slowed by
- * other work. No row's result depends on its block. One pthread per extra thread is created and joined
+ * down or up, at least two of the recurrent kernel's register tiles, nn_par_tile_rows: 16 rows on the
+ * AVX-512 path, 12 elsewhere), nblocks a multiple of the thread count, and up to nn_get_threads() threads
+ * take blocks from a shared counter until none is left. Equal blocks, as many per thread, balance an idle
+ * machine (fixed blocks with a remainder could leave one thread a block behind); taking them dynamically
+ * keeps both cores busy when one is slowed by other work. Blocks of one tile or less (10 blocks of 6-7
+ * rows for B 64 on 2 threads, as before 2026-12-06) left the 8-row AVX-512 tile part empty and measured
+ * 12-15 % slower per training step at 2 threads than 4 blocks of 16 (docs/performance.md). No row's result depends on its block. One pthread per extra thread is created and joined
  * per call (a sweep runs for milliseconds; create + join costs ~40 us here). If a thread cannot be
  * created, the others (at least the caller) take its blocks: same results.
  * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. On the AVX-512
@@ -77,11 +79,13 @@ int nn_par_threads(int B)
     return nt < 1 ? 1 : nt;
 }
 
+int nn_par_tile_rows(void) { return nn_isa_active() == NN_ISA_AVX512 ? 8 : 6; }
+
 static int blocks_for(int B, int nt)
 {
     if (nt == 1)
         return 1;
-    int per = B / (NN_PAR_MIN_ROWS * nt); /* blocks per thread, each >= NN_PAR_MIN_ROWS rows */
+    int per = B / (2 * nn_par_tile_rows() * nt); /* blocks per thread, each >= two tiles */
     return nt * (per > 1 ? per : 1);
 }
 

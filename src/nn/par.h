@@ -9,11 +9,16 @@
  * (B = 1 in predict/serve) stay on the calling thread. */
 #define NN_PAR_MIN_ROWS 6 /* 6 rows on AVX2 and portable, 8 on AVX-512 */
 
+/* Rows of the recurrent product's register tile on the active kernel path (8 on AVX-512, 6 elsewhere):
+ * the sweeps' step blocks (lstm.c) and the unit of nn_par_rows' blocks. */
+int nn_par_tile_rows(void);
+
 /* Calls fn(arg, w, r0, r1) for contiguous blocks [r0, r1) covering [0, B), on up to
  * nn_par_threads(B) threads; w in [0, nn_par_threads(B)) names the calling thread (for per-thread
  * scratch; one thread never runs two blocks at once). Returns after all blocks are done. One thread:
  * a single call with [0, B). Otherwise a multiple of the thread count of nearly equal blocks of at
- * least NN_PAR_MIN_ROWS rows (nn_par_block: the largest). fn must give each row the same result
+ * least 2 nn_par_tile_rows() rows where B allows, never under NN_PAR_MIN_ROWS (nn_par_block: the
+ * largest). fn must give each row the same result
  * whatever block it is in, so results do not depend on the thread count. */
 void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg);
 

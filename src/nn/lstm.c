@@ -2,14 +2,16 @@
  * Per layer: the input projection of ALL steps is one product (nn_par_input_proj), or, on the AVX-512
  * path and in inference, one packed product per block of rows and step inside the sweep (the same
  * bytes: the same kernel, rows independent); each step adds h_{t-1} W_hh^T with one fused (B x 4H)
- * product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell kernel; the backward sweep accumulates dh_{t-1} with one packed product per step and the weight
- * gradients as three large sgemms afterwards. The per-step sweeps run on up to nn_get_threads()
+ * product against W_hh packed once per call (nn_gemm_packed) and runs the fused cell kernel; the top
+ * layer's sweep also runs the head (forward outputs, and backward its gradient into h and per-row sums
+ * of its weight gradient). The backward sweep accumulates dh_{t-1} with one packed product per step and
+ * the weight gradients as large products afterwards. The per-step sweeps run on up to nn_get_threads()
  * threads, each over its own contiguous block of batch rows for all steps (nn_par_rows); every row's
- * arithmetic is the same whatever block it is in, and the bias gradient is kept per row and summed in
- * row order afterwards, so results do not depend on the thread count. Shapes in comments. */
+ * arithmetic is the same whatever block it is in, and the bias and head gradients are kept per row and
+ * summed in row order afterwards, so results do not depend on the thread count. Shapes in comments. */
 #include "nn/lstm.h"
-#include <cblas.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "nn/isa.h"
@@ -137,7 +139,8 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     pack2 = pin0 > pack2 ? pin0 : pack2;
     int drop = c->dropout > 0 && c->layers > 1;
     size_t n = TB * F + L * TB * (4 * H + 3 * H) + (drop ? (L - 1) * TB * 2 * H : 0) + 2 * TB * O + TB * H +
-               (size_t)B_cap * H + (size_t)B_cap * 4 * H + 4 * H + 2 * TB + pack_floats(c->hidden) + pack2;
+               (size_t)B_cap * H + (size_t)B_cap * 4 * H + (size_t)B_cap * O * H + 4 * H + 2 * TB +
+               pack_floats(c->hidden) + pack2;
     ws->buf = malloc(n * sizeof(float));
     ws->len = malloc((size_t)B_cap * sizeof(int));
     if (!ws->buf || !ws->len) {
@@ -163,6 +166,7 @@ int lstm_ws_init(struct lstm_ws *ws, const struct lstm_model *m, int B_cap, int 
     TAKE(ws->dh, TB * H);
     TAKE(ws->dc, (size_t)B_cap * H);
     TAKE(ws->bsum, (size_t)B_cap * 4 * H);
+    TAKE(ws->gfw, (size_t)B_cap * O * H);
     TAKE(ws->bias, 4 * H);
     TAKE(ws->tgt, TB);
     TAKE(ws->msk, TB);
@@ -206,16 +210,6 @@ static float head_dot(const float *restrict h, const float *restrict w, int H)
     for (int j = 0; j < 16; j++)
         s += acc[j];
     return s + tail;
-}
-
-/* Y[rows][O] = Hs[rows][H] fc_w^T + fc_b */
-static void head_fwd(const struct lstm_model *m, const float *Hs, size_t rows, float *Y)
-{
-    int O = m->cfg.out, H = m->cfg.hidden;
-    for (size_t r = 0; r < rows; r++)
-        for (int o = 0; o < O; o++)
-            Y[r * (size_t)O + (size_t)o] = m->fc_b[o];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, O, H, 1.0f, Hs, H, m->fc_w, H, 1.0f, Y, O);
 }
 
 int nn_lstm_set_lengths(int *dst, const int *len, int B, int T)
@@ -296,7 +290,47 @@ struct sweep {
     const float *h0, *c0; /* [B][H] state before step 0, or NULL (zeros, no product) */
     const float *P, *Pi;  /* packed W_hh (W_hh^T forward), packed W_ih for layers > 0 (backward) */
     float *dh, *dc, *bsum; /* backward: [T][B][H], [B][H], [B][4H] */
+    /* the top layer of training (else NULL): forward Y [T][B][O] = h fc_w^T + fc_b; backward the head's
+     * gradient dh = dY fc_w written before the recurrent part is added, and gfw [B][O][H] += dY^T h per row */
+    const struct lstm_model *head;
+    float *Y, *gfw;
+    const float *dY;
 };
+
+/* the head's outputs for rows [r0, r1) of step t: head_dot per row, as inference does */
+static void sweep_head_fwd(const struct sweep *s, int t, int r0, int r1)
+{
+    const struct lstm_model *m = s->head;
+    int H = s->H, O = m->cfg.out;
+    for (int b = r0; b < r1; b++) {
+        size_t row = (size_t)t * s->B + (size_t)b;
+        for (int o = 0; o < O; o++)
+            s->Y[row * O + o] = head_dot(s->Hs + row * H, m->fc_w + (size_t)o * H, H) + m->fc_b[o];
+    }
+}
+
+/* rows [r0, r1) of step t: dh = dY fc_w (sums over the outputs in order; overwrites dh), and the per-row
+ * fc_w gradient gfw[b][o] += dY[b][o] h[b] */
+static void sweep_head_bwd(const struct sweep *s, int t, int r0, int r1)
+{
+    const struct lstm_model *m = s->head;
+    int H = s->H, O = m->cfg.out;
+    for (int b = r0; b < r1; b++) {
+        size_t row = (size_t)t * s->B + (size_t)b;
+        const float *dy = s->dY + row * O, *restrict h = s->Hs + row * H;
+        float *restrict dh = s->dh + row * H;
+        for (int k = 0; k < H; k++)
+            dh[k] = dy[0] * m->fc_w[k];
+        for (int o = 1; o < O; o++)
+            for (int k = 0; k < H; k++)
+                dh[k] += dy[o] * m->fc_w[(size_t)o * H + k];
+        for (int o = 0; o < O; o++) {
+            float *restrict g = s->gfw + ((size_t)b * O + (size_t)o) * H;
+            for (int k = 0; k < H; k++)
+                g[k] += dy[o] * h[k];
+        }
+    }
+}
 
 /* asks for bytes at p in L2 ahead of use (lines of 64 bytes) */
 static void prefetch_l2(const void *p, size_t bytes, int write)
@@ -329,6 +363,8 @@ static void sweep_fwd(void *arg, int w, int r0, int r1)
         const float *xt = s->Pin ? s->X + ((size_t)t * B + (size_t)r0) * (size_t)s->In : NULL;
         step_fwd(nb, H, xt, s->In, s->Pin, s->bias, hp, s->P, s->G + (size_t)t * s->gs + (size_t)r0 * G4, cp,
                  s->Cs + ot, s->Hs + ot, s->TCs ? s->TCs + ot : NULL);
+        if (s->head)
+            sweep_head_fwd(s, t, r0, r1);
     }
 }
 
@@ -338,8 +374,12 @@ static void sweep_bwd(void *arg, int w, int r0, int r1)
     const struct sweep *s = arg;
     int B = s->B, H = s->H, nb = r1 - r0;
     size_t BH = (size_t)B * H, G4 = 4 * (size_t)H, o1 = (size_t)r0 * H;
+    if (s->head)
+        sweep_head_bwd(s, s->T - 1, r0, r1);
     for (int t = s->T - 1; t >= 0; t--) {
         size_t ot = (size_t)t * BH + o1;
+        if (s->head && t > 0) /* dh_{t-1} starts as the head's gradient; the step adds the recurrent part */
+            sweep_head_bwd(s, t - 1, r0, r1);
         if (t > 0) { /* the previous step's block, read next */
             prefetch_l2(s->G + ((size_t)(t - 1) * B + (size_t)r0) * G4, (size_t)nb * G4 * sizeof(float), 1);
             prefetch_l2(s->TCs + ot - BH, (size_t)nb * H * sizeof(float), 0);
@@ -400,7 +440,8 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
         nn_pack_bt(ws->wpack, m->p[l].w_hh, 4 * H, H);
         /* per step: G_t[B][4H] += h_{t-1}[B][H] W_hh^T; cell */
         struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .gs = (size_t)B * 4 * H, .Cs = Cs, .Hs = Hs, .TCs = TCs,
-                           .P = ws->wpack, .X = in, .In = In, .Pin = pin, .bias = ws->bias};
+                           .P = ws->wpack, .X = in, .In = In, .Pin = pin, .bias = ws->bias,
+                           .head = l == L - 1 ? m : NULL, .Y = ws->y}; /* the top layer computes the head */
         nn_par_rows(B, sweep_fwd, &sw);
         if (drop && l + 1 < L) {
             float p = c->dropout, keep = 1.0f / (1.0f - p);
@@ -414,7 +455,6 @@ int lstm_forward(const struct lstm_model *m, struct lstm_ws *ws, const float *x,
             in = Hs;
         }
     }
-    head_fwd(m, ws->h[L - 1], TB, ws->y);
     if (y)
         for (int b = 0; b < B; b++)
             for (int t = 0; t < Tfull; t++)
@@ -454,16 +494,14 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
     size_t TB = (size_t)T * B, BH = (size_t)B * H, G4 = 4 * (size_t)H;
     gather_targets(ws, target, mask);
     double lv = nn_loss_eval(loss, ws->y, O, ws->tgt, ws->msk, TB, ws->dy, n_valid);
-    /* head: gfc_w[O][H] += dy^T h_top; gfc_b += sum dy; dh[TB][H] = dy fc_w */
-    const float *top = ws->h[L - 1];
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, H, (int)TB, 1.0f, ws->dy, O, top, H, 1.0f, m->gfc_w, H);
+    /* head: gfc_b += sum dy here; dh[TB][H] = dy fc_w and gfc_w[O][H] += dy^T h_top in the top layer's sweep
+     * (per row, then the rows in order below) */
     for (int o = 0; o < O; o++) {
         double s = 0;
         for (size_t r = 0; r < TB; r++)
             s += ws->dy[r * (size_t)O + (size_t)o];
         m->gfc_b[o] += (float)s;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, O, 1.0f, ws->dy, O, m->fc_w, H, 0.0f, ws->dh, H);
     for (int l = L - 1; l >= 0; l--) {
         int In = (int)layer_in(c, l);
         float *G = ws->gates[l], *Cs = ws->c[l], *Hs = ws->h[l], *TCs = ws->tc[l], *dh = ws->dh;
@@ -473,9 +511,15 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         nn_pack_b(ws->wpack, m->p[l].w_hh, 4 * H, H);
         if (pi) /* In == H above layer 0 */
             nn_pack_b(pi, m->p[l].w_ih, 4 * H, H);
+        if (l == L - 1)
+            memset(ws->gfw, 0, (size_t)B * O * H * sizeof(float));
         struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .gs = (size_t)B * G4, .Cs = Cs, .Hs = Hs, .TCs = TCs,
-                           .P = ws->wpack, .Pi = pi, .dh = dh, .dc = ws->dc, .bsum = ws->bsum};
+                           .P = ws->wpack, .Pi = pi, .head = l == L - 1 ? m : NULL, .dY = ws->dy, .gfw = ws->gfw, .dh = dh, .dc = ws->dc, .bsum = ws->bsum};
         nn_par_rows(B, sweep_bwd, &sw);
+        if (l == L - 1) /* the head's weight gradient: the per-row sums in row order */
+            for (int b = 0; b < B; b++)
+                for (size_t k = 0; k < (size_t)O * H; k++)
+                    m->gfc_w[k] += ws->gfw[(size_t)b * O * H + k];
         const float *in = l == 0 ? ws->x : (ws->train ? ws->hd[l - 1] : ws->h[l - 1]);
         /* gW_hh[4H][H] += dG[1..T)^T h[0..T-1);  gW_ih[4H][In] += dG^T in */
         if (T > 1)

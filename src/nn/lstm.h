@@ -81,7 +81,8 @@ struct lstm_ws {
     float *dy;               /* [T][B][O] */
     float *dh;               /* [T][B][H] gradient into the outputs of the current layer */
     float *dc;               /* [B][H] recurrent cell gradient */
-    float *bsum;             /* [4H] bias-gradient accumulator */
+    float *bsum;             /* [B][4H] bias-gradient accumulators, one per row */
+    float *gfw;              /* [B][O][H] the head's weight-gradient accumulators, one per row */
     float *bias;             /* [4H] b_ih + b_hh of the layer being run forward */
     float *wpack;            /* one layer's W_hh packed for the per-step products (nn_pack_*) */
     float *tgt, *msk;        /* [T][B] */

@@ -20,7 +20,9 @@ for r in $(seq "${ROUNDS:-8}"); do
 done
 echo "  1 thread rounds:$one ms"
 echo "  2 threads rounds:$two ms"
-echo "  round loads:$loads$(echo "$loads" | awk '{for(i=1;i<=NF;i++) if($i>0.5) w=1} END{if(w) printf " (WARNING: load above 0.5 in some rounds; the 2-thread rounds raise it themselves)"}')"
+warn=$(echo "$loads" | awk '{for (i = 1; i <= NF; i++) if ($i > 0.5) w = 1}
+  END {if (w) printf " (WARNING: load above 0.5 in some rounds; the 2-thread rounds raise it themselves)"}')
+echo "  round loads:$loads$warn"
 awk -v a="$one" -v b="$two" 'function med(v, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
     if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t } return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
   BEGIN { n = split(a, x, " "); split(b, y, " "); for (i = 1; i <= n; i++) { x2[i] = x[i]; y2[i] = y[i]; q[i] = x[i] / y[i] }

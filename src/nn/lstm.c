@@ -514,7 +514,8 @@ double lstm_backward(struct lstm_model *m, struct lstm_ws *ws, const struct nn_l
         if (l == L - 1)
             memset(ws->gfw, 0, (size_t)B * O * H * sizeof(float));
         struct sweep sw = {.B = B, .H = H, .T = T, .G = G, .gs = (size_t)B * G4, .Cs = Cs, .Hs = Hs, .TCs = TCs,
-                           .P = ws->wpack, .Pi = pi, .head = l == L - 1 ? m : NULL, .dY = ws->dy, .gfw = ws->gfw, .dh = dh, .dc = ws->dc, .bsum = ws->bsum};
+                           .P = ws->wpack, .Pi = pi, .dh = dh, .dc = ws->dc, .bsum = ws->bsum,
+                           .head = l == L - 1 ? m : NULL, .dY = ws->dy, .gfw = ws->gfw};
         nn_par_rows(B, sweep_bwd, &sw);
         if (l == L - 1) /* the head's weight gradient: the per-row sums in row order */
             for (int b = 0; b < B; b++)
@@ -752,8 +753,8 @@ void lstm_stepper_step(struct lstm_stepper *s, const float *x, float *y)
         bias_sum(s->g, H, m->p[l].b_ih, m->p[l].b_hh);
         nn_gemm_packed(1, 4 * H, (int)layer_in(c, l), in, (int)layer_in(c, l), s->pih + (size_t)l * s->pk_ih, s->g,
                        4 * H);
-        step_fwd(1, H, NULL, 0, NULL, NULL, s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g, s->started ? cs : NULL, s->cn,
-                 s->hn, NULL);
+        step_fwd(1, H, NULL, 0, NULL, NULL, s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g,
+                 s->started ? cs : NULL, s->cn, s->hn, NULL);
         memcpy(h, s->hn, (size_t)H * sizeof(float));
         memcpy(cs, s->cn, (size_t)H * sizeof(float));
         in = h;

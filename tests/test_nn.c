@@ -562,6 +562,29 @@ static void test_fused_vs_openblas(void **state)
     }
 }
 
+/* the stepper runs infer_rows' step (step_fwd with the input projection and its bias): stepping a sequence
+ * gives lstm_infer's bytes, on every path */
+static void test_stepper_matches_infer(void **state)
+{
+    (void)state;
+    struct lstm_cfg cfg = {5, 12, 2, 2, 0};
+    struct lstm_model m;
+    struct lstm_stepper st;
+    struct hr_err e;
+    enum { T = 40 };
+    assert_int_equal(lstm_model_init(&m, &cfg, 4, &e), 0);
+    assert_int_equal(lstm_stepper_init(&st, &m, &e), 0);
+    float x[T * 5], y[T * 2], yi[T * 2];
+    for (int k = 0; k < T * 5; k++)
+        x[k] = (float)((k * 7) % 11) * 0.1f - 0.5f;
+    for (int t = 0; t < T; t++)
+        lstm_stepper_step(&st, x + t * 5, y + t * 2);
+    assert_int_equal(lstm_infer(&m, x, NULL, 1, T, yi, &e), 0);
+    assert_memory_equal(y, yi, sizeof y);
+    lstm_stepper_free(&st);
+    lstm_model_free(&m);
+}
+
 int main(void)
 {
     nn_set_threads(1);
@@ -580,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_simd_vs_portable_lstm),
         cmocka_unit_test(test_infer_chunks),
         cmocka_unit_test(test_fused_vs_openblas),
+        cmocka_unit_test(test_stepper_matches_infer),
     };
     return cmocka_run_group_tests_name("nn", tests, NULL, NULL);
 }

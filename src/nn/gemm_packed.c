@@ -181,8 +181,9 @@ AVX2 static void gemm_avx2(int M, int N, int K, const float *A, int lda, const f
 #define Z_NP_MAX (NN_Z_NP > 8 ? NN_Z_NP : 8)
 
 /* MR rows x NP panels (both compile-time constants after inlining); ncols: columns of C from the
- * tile's first one to N (the last panel may be partial). Panel q's row k is at pp + q ps + k NR. bias NULL: C += the sums; else C = bias[column] + the sums (bias from the tile's first
- * column): the same bytes as filling C with the bias first, without the pass over C. */
+ * tile's first one to N (the last panel may be partial). Panel q's row k is at pp + q ps + k NR. bias NULL:
+ * C += the sums; else C = bias[column] + the sums (bias from the tile's first column): the same bytes as
+ * filling C with the bias first, without the pass over C. */
 AVX512 INLINE void ztile_s(const int MR, const int NP, int K, const float *A, size_t ar, size_t ak, const float *pp,
                            size_t ps, const float *bias, float *C, int ldc, int ncols)
 {
@@ -312,16 +313,16 @@ AVX512 static void gemm_avx512(int M, int N, int K, const float *A, int lda, con
     }
 }
 
-/* C[M][N] += A^T B with A stored [K][M] (lda) and B packed by nn_pack_b: K in blocks of KC (a block of A^T and
+/* C[M][N] += A^T B with A stored [K][M] (lda) and B packed by nn_pack_b: K in blocks of AT_KC (a block of A^T and
  * of the panels stays in L2 while every tile of C passes over it), tiles of 8 rows x 2 panels, the rows
  * past the last multiple of 8 one at a time */
-#define KC 256
+#define AT_KC 256
 AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, const float *P, float *C, int ldc)
 {
     int np = (N + NR - 1) / NR;
     size_t ps = (size_t)K * NR;
-    for (int k0 = 0; k0 < K; k0 += KC) {
-        int kc = K - k0 < KC ? K - k0 : KC;
+    for (int k0 = 0; k0 < K; k0 += AT_KC) {
+        int kc = K - k0 < AT_KC ? K - k0 : AT_KC;
         const float *a0 = A + (size_t)k0 * lda, *p0 = P + (size_t)k0 * NR;
         int r = 0;
         for (; r + 8 <= M; r += 8) {
@@ -339,7 +340,6 @@ AVX512 static void gemm_at_avx512(int M, int N, int K, const float *A, int lda, 
                         ldc, N - p * NR);
     }
 }
-#undef KC
 #define HAVE_AVX2_GEMM 1
 #else
 #define HAVE_AVX2_GEMM 0
@@ -412,13 +412,12 @@ void nn_gemm_at(int M, int N, int K, const float *A, int lda, const float *B, in
         return;
 #if HAVE_AVX2_GEMM
     if (nn_isa_active() == NN_ISA_AVX512) {
-        /* K in blocks of KC_AT rows of B, each packed into panels in a buffer that stays in L2 (128 KB at
+        /* K in blocks of AT_KC rows of B, each packed into panels in a buffer that stays in L2 (128 KB at
          * N = 128), then the tiles over it: gemm_at_avx512's blocks, without a packed copy of all of B */
-        enum { KC_AT = 256 }; /* gemm_at_avx512's KC: each block is one of its blocks, so the same sums */
-        float *buf = malloc(nn_pack_floats(KC_AT, N) * sizeof(float));
+        float *buf = malloc(nn_pack_floats(AT_KC, N) * sizeof(float)); /* gemm_at_avx512's blocks: the same sums */
         if (buf) {
-            for (int k0 = 0; k0 < K; k0 += KC_AT) {
-                int kc = K - k0 < KC_AT ? K - k0 : KC_AT;
+            for (int k0 = 0; k0 < K; k0 += AT_KC) {
+                int kc = K - k0 < AT_KC ? K - k0 : AT_KC;
                 pack_b_strided(buf, B + (size_t)k0 * ldb, (size_t)ldb, kc, N);
                 gemm_at_avx512(M, N, kc, A + (size_t)k0 * lda, lda, buf, C, ldc);
             }

@@ -710,19 +710,21 @@ int lstm_stepper_init(struct lstm_stepper *s, const struct lstm_model *m, struct
     s->m = m;
     s->pk_hh = nn_pack_floats(H, 4 * H);
     s->pk_ih = nn_pack_floats(H > c->in ? H : c->in, 4 * H);
-    size_t nf = (size_t)L * (s->pk_ih + s->pk_hh) + 2 * (size_t)L * H + 4 * (size_t)H + 2 * (size_t)H;
+    size_t nf = (size_t)L * (s->pk_ih + s->pk_hh) + 6 * (size_t)L * H + 6 * (size_t)H; /* packs, h, c, bias, g, hn, cn */
     s->pih = malloc(nf * sizeof(float));
     if (!s->pih)
         return hr_fail(e, "lstm: out of memory for the stepper");
     s->phh = s->pih + (size_t)L * s->pk_ih;
     s->h = s->phh + (size_t)L * s->pk_hh;
     s->c = s->h + (size_t)L * H;
-    s->g = s->c + (size_t)L * H;
+    s->bias = s->c + (size_t)L * H;
+    s->g = s->bias + 4 * (size_t)L * H;
     s->hn = s->g + 4 * (size_t)H;
     s->cn = s->hn + H;
     for (int l = 0; l < L; l++) {
         nn_pack_bt(s->pih + (size_t)l * s->pk_ih, m->p[l].w_ih, 4 * H, (int)layer_in(c, l));
         nn_pack_bt(s->phh + (size_t)l * s->pk_hh, m->p[l].w_hh, 4 * H, H);
+        bias_sum(s->bias + 4 * (size_t)l * H, H, m->p[l].b_ih, m->p[l].b_hh);
     }
     lstm_stepper_reset(s);
     return 0;
@@ -750,11 +752,10 @@ void lstm_stepper_step(struct lstm_stepper *s, const float *x, float *y)
     const float *in = x;
     for (int l = 0; l < L; l++) {
         float *h = s->h + (size_t)l * H, *cs = s->c + (size_t)l * H;
-        bias_sum(s->g, H, m->p[l].b_ih, m->p[l].b_hh);
-        nn_gemm_packed(1, 4 * H, (int)layer_in(c, l), in, (int)layer_in(c, l), s->pih + (size_t)l * s->pk_ih, s->g,
-                       4 * H);
-        step_fwd(1, H, NULL, 0, NULL, NULL, s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g,
-                 s->started ? cs : NULL, s->cn, s->hn, NULL);
+        /* the same step as infer_rows' sweep: input projection with the bias, recurrent product, cell */
+        step_fwd(1, H, in, (int)layer_in(c, l), s->pih + (size_t)l * s->pk_ih, s->bias + 4 * (size_t)l * H,
+                 s->started ? h : NULL, s->phh + (size_t)l * s->pk_hh, s->g, s->started ? cs : NULL, s->cn, s->hn,
+                 NULL);
         memcpy(h, s->hn, (size_t)H * sizeof(float));
         memcpy(cs, s->cn, (size_t)H * sizeof(float));
         in = h;

@@ -118,6 +118,7 @@ struct lstm_stepper {
     float *pih, *phh;     /* [L] packed W_ih^T, W_hh^T */
     size_t pk_ih, pk_hh;
     float *h, *c;         /* [L][H] state after the last step */
+    float *bias;          /* [L][4H] b_ih + b_hh */
     float *g, *hn, *cn;   /* scratch: [4H], [H], [H] */
     int started;          /* 0: zero state (first step skips the recurrent product, as lstm_infer does) */
 };

@@ -6,8 +6,8 @@
  * keeps both cores busy when one is slowed by other work. Blocks of one tile or less (10 blocks of 6-7
  * rows for B 64 on 2 threads, as before 2026-12-06) left part of the 8-row AVX-512 tile empty and measured
  * 12-15 % slower per training step at 2 threads than 4 blocks of 16 (docs/performance.md). No row's
- * result depends on its block. One pthread per extra thread is created and joined
- * per call (a sweep runs for milliseconds; create + join costs ~40 us here). If a thread cannot be
+ * result depends on its block. One pthread per extra thread is created and joined per call (a sweep
+ * runs for milliseconds; create + join costs ~40 us here). If a thread cannot be
  * created, the others (at least the caller) take its blocks: same results.
  * nn_par_sgemm: the large one-shot products split by rows of C over the same threads. On the AVX-512
  * path, C += A B^T (the input projections) and C += A^T B (the weight gradients, K >= 1024) go to the

@@ -7,7 +7,7 @@
 
 /* Rows per thread at least this many (about the recurrent kernel's row block), so small batches
  * (B = 1 in predict/serve) stay on the calling thread. */
-#define NN_PAR_MIN_ROWS 6 /* 6 rows on AVX2 and portable, 8 on AVX-512 */
+#define NN_PAR_MIN_ROWS 6 /* the AVX2 tile; blocks are larger where B allows (nn_par_tile_rows) */
 
 /* Rows of the recurrent product's register tile on the active kernel path (8 on AVX-512, 6 elsewhere):
  * the sweeps' step blocks (lstm.c) and the unit of nn_par_rows' blocks. */
@@ -18,8 +18,8 @@ int nn_par_tile_rows(void);
  * scratch; one thread never runs two blocks at once). Returns after all blocks are done. One thread:
  * a single call with [0, B). Otherwise a multiple of the thread count of nearly equal blocks of at
  * least 2 nn_par_tile_rows() rows where B allows, never under NN_PAR_MIN_ROWS (nn_par_block: the
- * largest). fn must give each row the same result
- * whatever block it is in, so results do not depend on the thread count. */
+ * largest). fn must give each row the same result whatever block it is in, so results do not depend
+ * on the thread count. */
 void nn_par_rows(int B, void (*fn)(void *arg, int w, int r0, int r1), void *arg);
 
 /* C[M][N] = alpha op(A) op(B) + beta C (row-major cblas_sgemm), with the M rows of C split into

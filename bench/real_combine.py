@@ -23,6 +23,7 @@ import sys
 import tempfile
 
 import numpy as np
+from real_out import open_real_out
 
 ATHLETES = ["patricktudor-strava-export", "shaonianche-running-data-sync", "arthurfsy2-workouts-page",
             "runpandas", "rikluost-athlete-hr-predict"]
@@ -58,20 +59,8 @@ def main():
     out = sys.argv[1]
     work = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="real_combine.")
     other = os.path.join(sys.argv[3], "models") if len(sys.argv) > 3 else None
-    os.makedirs(work, exist_ok=True)
-    hrcast = os.environ.get("HRCAST", "build/hrcast")
-    hrd, models = os.path.join(out, "real.hrd"), os.path.join(out, "models")
-    seeds = sorted({int(f.split("_")[1][1:]) for f in os.listdir(models)
-                    if f.startswith("ft_s") and f.endswith(".safetensors")})
-    if not seeds:
-        sys.exit(f"real_combine: {models}: no ft_s*_ATHLETE.safetensors (run bench/real.sh with COLD=0 or 1)")
-    jsonl = os.path.join(work, "real.jsonl")
-    if not os.path.exists(jsonl):
-        run([hrcast, "export", hrd, "--format", "jsonl", "-o", jsonl])
-    splits = {}
-    for line in open(jsonl):
-        w = json.loads(line)
-        splits[w["source"]] = (w["athlete"], w["split_chrono"])
+    hrcast, hrd, models, seeds, rows = open_real_out("real_combine", out, work)
+    splits = {w["source"]: (w["athlete"], w["split_chrono"]) for w in rows}
 
     def predict(model, name, extra=()):
         p = os.path.join(work, name + ".json")

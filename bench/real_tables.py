@@ -365,8 +365,9 @@ def main():
         p(f"#### Live forecasting (`eval --calibrate`; NOT comparable with the offline tables above), {sd_note}")
         p()
         p("The finetuned model of each athlete; the recorded HR of each test run's first W minutes calibrates the "
-          "rest, and every error counts only the steps after the window (docs/live.md); the trust is learned on the "
-          "whole chrono validation part; physio calibrated: `fit-physio --split chrono` calibrated the same way. "
+          "rest, and every error counts only the steps after the window (docs/live.md); the trust is `eval "
+          "--calibrate`'s default (the window's last 2 minutes, prior 10 steps; nothing learned); physio calibrated: "
+          "`fit-physio --split chrono` calibrated the same way. "
           "Overall = the five athletes pooled by steps.")
         p()
         cols = [("mae", "LSTM calibrated"), ("uncalibrated", "LSTM uncalibrated"), ("physio", "physio calibrated"),

@@ -1,5 +1,5 @@
 /* test_calibrate.c — live calibration (eval/calibrate.h): the offset is the shrunk mean residual of the
- * window after the warm-up; only steps after the window count; the learned trust falls back to "never"
+ * window after the warm-up or over its last seconds; the --trust text; only steps after the window count; the learned trust falls back to "never"
  * (uncalibrated) when the window misleads, and trusts it when the offset persists. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +25,7 @@ static void test_offset_and_window(void **state)
     float pred[N], rec[N];
     fill(pred, rec, 10, 10);
     struct calib_run r = {pred, rec, N};
-    struct calib_trust t = {0, 0};
+    struct calib_trust t = {0, 0, 0};
     assert_float_equal(calib_offset(&r, 10, 600, &t), 10, 1e-5);
     t.k = 60; /* as many pseudo-steps at 0 as valid steps: half */
     assert_float_equal(calib_offset(&r, 10, 600, &t), 5, 1e-5);
@@ -34,8 +34,22 @@ static void test_offset_and_window(void **state)
     for (int i = 0; i < 30; i++)
         rec[i] = 100; /* a bad warm-up: ignored with warm_s 300 */
     rec[40] = NAN;
-    struct calib_trust w = {300, 0};
+    struct calib_trust w = {300, 0, 0};
     assert_float_equal(calib_offset(&r, 10, 600, &w), 10, 1e-5);
+    /* a tail: only the window's last 120 s (steps 48-59) count, so a bad stretch before them is ignored too */
+    for (int i = 30; i < 48; i++)
+        rec[i] = 130;
+    struct calib_trust tail = {0, 0, 120};
+    assert_int_equal(calib_first_step(10, 600, N, &tail), 48);
+    assert_float_equal(calib_offset(&r, 10, 600, &tail), 10, 1e-5);
+    tail.k = 12; /* 12 valid steps and a prior of 12: half */
+    assert_float_equal(calib_offset(&r, 10, 600, &tail), 5, 1e-5);
+    tail.warm_s = 550; /* a warm-up past the tail's start wins */
+    assert_int_equal(calib_first_step(10, 600, N, &tail), 55);
+    struct calib_trust whole = {0, 0, 900}; /* a tail longer than the window: all of it */
+    assert_int_equal(calib_first_step(10, 600, N, &whole), 0);
+    for (int i = 30; i < 48; i++)
+        rec[i] = i == 40 ? NAN : 150;
     struct metric_acc acc;
     metric_reset(&acc);
     calib_add(&acc, &r, 10, 600, 10);
@@ -45,6 +59,28 @@ static void test_offset_and_window(void **state)
     rec[59] = NAN;
     assert_float_equal(calib_last(&r, 10, 600), 150, 0); /* the last valid one */
     assert_float_equal(calib_window_mean(&r, 10, 600), (30 * 100.0 + 28 * 150.0) / 58, 1e-3);
+}
+
+/* --trust text: WARM_S,K or WARM_S,K,TAIL_S; k "never"; the default is the window's last 120 s, k 10 */
+static void test_parse_trust(void **state)
+{
+    (void)state;
+    struct calib_trust t, d = CALIB_DEFAULT_TRUST;
+    assert_int_equal(calib_parse_trust("180,10", &t), 0);
+    assert_true(t.warm_s == 180 && t.k == 10 && t.tail_s == 0);
+    assert_int_equal(calib_parse_trust("0,10,120", &t), 0);
+    assert_true(t.warm_s == d.warm_s && t.k == d.k && t.tail_s == d.tail_s);
+    assert_int_equal(calib_parse_trust("0,never", &t), 0);
+    assert_true(t.k >= CALIB_NEVER);
+    assert_int_equal(calib_parse_trust("0,1e12", &t), 0);
+    assert_true(t.k == CALIB_NEVER);
+    const char *bad[] = {"", "abc", "180", "180,", "-1,10", "0,-3", "0,10,-1", "0,10,120,5", "0,10x", "0,10,120x",
+                         "nan,10"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(calib_parse_trust(bad[i], &t), -1);
+    char buf[96];
+    calib_trust_text(&d, buf, sizeof buf);
+    assert_string_equal(buf, "last 120 s of the window, prior 10 steps");
 }
 
 static void test_learn(void **state)
@@ -68,7 +104,7 @@ static void test_learn(void **state)
     }
     t = calib_learn(runs, R, 10, 600);
     assert_true(t.k < 10);
-    assert_true(t.warm_s >= 180);
+    assert_true(calib_first_step(10, 600, N, &t) >= 18); /* the misleading first 180 s are not counted */
     struct metric_acc cal, unc;
     metric_reset(&cal);
     metric_reset(&unc);
@@ -83,6 +119,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offset_and_window),
+        cmocka_unit_test(test_parse_trust),
         cmocka_unit_test(test_learn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
 # test_eval_athlete.sh — `hrcast eval --athlete A`: scores only A's workouts of the split (the split label
 # names A; the model's MAE equals A's row of the whole split's by_athlete; the athletes' rows pooled by steps
 # give the whole split's MAE), with --baselines and with --calibrate (A's entry equals A's row of the whole
-# split's calibrated output, the trust being learned on the same whole validation part); an unknown athlete
+# split's calibrated output with the same trust; the default trust and --trust-on); an unknown athlete
 # exits 2 listing the valid ones, an athlete without workouts in the selection exits 1 with one line.
 # Usage: tests/test_eval_athlete.sh [path/to/hrcast]
 set -uo pipefail
@@ -74,7 +74,8 @@ check "athlete with no workout in the selection: exit 1, one line naming it" '[ 
 "$BIN" fit-physio "$tmp/t.hrd" --split chrono -o "$tmp/tp.safetensors" -q
 "$BIN" export "$tmp/t.hrd" --format jsonl -o "$tmp/t.jsonl" 2>/dev/null
 "$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0002 --trust-on athlete --json -q > "$tmp/own.json"
-"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0002 --json -q > "$tmp/allv.json"
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0002 --trust-on all --json -q > "$tmp/allv.json"
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m,10m --athlete sim0002 --json -q > "$tmp/def.json"
 check "--trust-on athlete: learned on the athlete's own validation workouts (their count), labelled so" 'py "
 import json
 own = [json.loads(l)[\"split_chrono\"] for l in open(\"$tmp/t.jsonl\") if json.loads(l)[\"athlete\"] == \"sim0002\"].count(\"val\")
@@ -87,6 +88,16 @@ for r in a[\"calibrated\"]:
     assert r[\"trust\"][\"validation_workouts\"] == allv and \"every athlete\" in r[\"trust\"][\"learned_on\"]
 assert [r[\"uncalibrated\"] for r in o[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
 "'
+check "--calibrate without --trust-on: the default trust (last 120 s, k 10), nothing learned, the same uncalibrated" 'py "
+import json
+d, a = json.load(open(\"$tmp/def.json\")), json.load(open(\"$tmp/allv.json\"))
+for r in d[\"calibrated\"]:
+    t = r[\"trust\"]
+    assert t[\"validation_workouts\"] == 0 and \"not learned\" in t[\"learned_on\"], t
+    assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"]) == (0, 10, 120), t
+    assert (t[\"physio_warm_s\"], t[\"physio_k_steps\"], t[\"physio_tail_s\"]) == (0, 10, 120), t
+assert [r[\"uncalibrated\"] for r in d[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
+"'
 # fewer than 3 own validation workouts (20 workouts each: 2): the whole validation part, with a warning
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on athlete --json > "$tmp/few.json" 2> "$tmp/e"
 check "--trust-on athlete with under 3 own validation workouts: warns, learns on all" \
@@ -95,6 +106,6 @@ import json; t = json.load(open(\"$tmp/few.json\"))[\"trust\"]; assert \"every a
 "$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m --trust-on athlete -q > /dev/null 2> "$tmp/e"; rc=$?
 check "--trust-on athlete without --athlete: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "needs --calibrate W and --athlete A" "$tmp/e"'
 "$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on me -q > /dev/null 2> "$tmp/e"; rc=$?
-check "--trust-on me: exit 2, names the choices" '[ $rc -eq 2 ] && grep -q "not all or athlete" "$tmp/e"'
+check "--trust-on me: exit 2, names the choices" '[ $rc -eq 2 ] && grep -q "not default, all or athlete" "$tmp/e"'
 echo "test_eval_athlete: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -33,6 +33,13 @@ import json; w=json.load(open(\"$tmp/cal.json\"))[\"workouts\"][0]
 assert w[\"calibrate_s\"]==600 and w[\"window_steps\"]==60 and abs(w[\"offset_bpm\"])>0.5
 assert w[\"summary\"][\"steps_with_actual\"]<=len(w[\"time\"])-60
 "'
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,10,120 --format json -q > "$tmp/cal_tail.json"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 180,10 --format json -q > "$tmp/cal_warm.json"
+check "predict --calibrate: the default trust is the last 120 s with k 10 (--trust 0,10,120); 180,10 is another" 'cmp -s "$tmp/cal.json" "$tmp/cal_tail.json" && py "
+import json; o=[json.load(open(f))[\"workouts\"][0][\"offset_bpm\"] for f in (\"$tmp/cal.json\", \"$tmp/cal_warm.json\")]
+assert abs(o[0]-o[1])>1e-3, o
+"'
+check "predict --trust with a bad tail: exit 2, names the form" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,10,-5 2>$tmp/e; [ $? -eq 2 ] && grep -q "WARM_S,K\[,TAIL_S\]" $tmp/e'
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 10m --json -q > "$tmp/e1.json"
 check "eval --calibrate 10m --json: the issue's fields" 'py "
 import json; j=json.load(open(\"$tmp/e1.json\"))

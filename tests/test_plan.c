@@ -619,7 +619,7 @@ static void test_so_far(void **state)
     part_run(&p, &part);
     struct plan_so_far sf;
     struct hr_err e = {{0}};
-    struct calib_trust t = {0, 0}; /* the raw mean residual: exactly the day's offset here */
+    struct calib_trust t = {0, 0, 0}; /* the raw mean residual: exactly the day's offset here */
     assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e), 0);
     assert_true(fabsf(sf.offset - DAY_OFFSET) < 0.05f);
     assert_int_equal(sf.steps, PART_STEPS);

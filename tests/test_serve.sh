@@ -63,6 +63,7 @@ assert c[\"calibrate_s\"]==600 and c[\"window_steps\"]==600/j[\"step\"] and c[\"
 w=c[\"window_steps\"]; assert q[:w]==p[:w] and len(q)==len(p)==j[\"n\"]
 d=[b-a for a,b in zip(p[w:],q[w:])]; assert max(d)-min(d)<0.11 and abs(d[0]-c[\"offset_bpm\"])<0.06, (d[:3],c)
 assert c[\"steps_after\"]>0 and c[\"mae\"]>=0 and c[\"mae_uncalibrated\"]>0 and c[\"mae\"]<c[\"mae_uncalibrated\"], c
+assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"]) == (0, 10, 120), c
 " $tmp/body'
 check "calibrate=600 (seconds) equals calibrate=10m" 'cp $tmp/body $tmp/cal10m && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=600")" = 200 ] && cmp -s $tmp/body $tmp/cal10m'
 check "no calibrate: no calibration fields" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && ! grep -q "hr_calibrated\|\"calibration\"" $tmp/body'

@@ -35,8 +35,8 @@ static const char *usage_text =
     "      --split S     the test part of the split MODEL was trained with (default), athlete:test\n"
     "                    ('athlete' or 'test' alone), chrono:test ('chrono'), athlete:val, ..., all\n"
     "      --athlete A   score only athlete A's workouts of the split (hrcast info lists the athletes);\n"
-    "                    baselines are fitted as without it, and --calibrate still learns its trust on\n"
-    "                    the whole validation part (see --trust-on); the split is labelled\n"
+    "                    baselines are fitted as without it, and --calibrate --trust-on all still\n"
+    "                    learns its trust on the whole validation part; the split is labelled\n"
     "                    \"chrono:test, athlete A\"\n"
     "      --allow-overlap  score workouts MODEL was trained on anyway; the output is labelled so\n"
     "      --baselines   also fit and evaluate the constant and physiological baselines on the same\n"
@@ -54,9 +54,11 @@ static const char *usage_text =
     "                    with -o DIR also the offline report, with a \"Live forecasting\" section of its own\n"
     "                    and a figure of MAE against calibration minutes (the windows asked and 2, 5, 10,\n"
     "                    15, 20, 30 min)\n"
-    "      --trust-on T  where --calibrate learns its trust (warm-up ignored, prior strength): all (the\n"
-    "                    default: every validation workout of the split) or athlete (with --athlete A:\n"
-    "                    A's own validation workouts; all when A has fewer than 3)\n"
+    "      --trust-on T  the trust of --calibrate (which steps of the window count, prior strength):\n"
+    "                    default (the default: predict --calibrate's, the window's last 2 minutes with\n"
+    "                    a prior of 10 steps, nothing learned), all (learned on every validation\n"
+    "                    workout of the split) or athlete (with --athlete A: learned on A's own\n"
+    "                    validation workouts; all when A has fewer than 3)\n"
     "  -q, --quiet       no progress messages\n"
     "  -h, --help        this text\n"
     "\n"
@@ -82,7 +84,7 @@ int cmd_eval(int argc, char **argv)
                                          {"trust-on", required_argument, 0, 11},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = NULL, *dir = NULL, *physio_path = NULL, *athlete = NULL;
-    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, trust_own = 0, c;
+    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, trust_on = TRUST_ON_DEFAULT, c;
     float windows[16];
     uint64_t seed = 42;
     optind = 1;
@@ -107,11 +109,12 @@ int cmd_eval(int argc, char **argv)
             break;
         case 10: athlete = optarg; break;
         case 11:
-            if (strcmp(optarg, "all") && strcmp(optarg, "athlete")) {
-                fprintf(stderr, "hrcast eval: --trust-on: '%s' is not all or athlete\n", optarg);
+            if (strcmp(optarg, "default") && strcmp(optarg, "all") && strcmp(optarg, "athlete")) {
+                fprintf(stderr, "hrcast eval: --trust-on: '%s' is not default, all or athlete\n", optarg);
                 return 2;
             }
-            trust_own = !strcmp(optarg, "athlete");
+            trust_on = !strcmp(optarg, "all") ? TRUST_ON_ALL : !strcmp(optarg, "athlete") ? TRUST_ON_ATHLETE
+                                                                                           : TRUST_ON_DEFAULT;
             break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
@@ -120,7 +123,7 @@ int cmd_eval(int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage(usage_text, 0);
-    if (trust_own && (!athlete || nwin == 0)) {
+    if (trust_on == TRUST_ON_ATHLETE && (!athlete || nwin == 0)) {
         fprintf(stderr, "hrcast eval: --trust-on athlete needs --calibrate W and --athlete A (whose validation "
                         "workouts teach the trust)\n");
         return 2;
@@ -251,7 +254,7 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
-    struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json, trust_own};
+    struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json, trust_on};
     if (nwin > 0 && !dir) {
         rc = eval_calibrated(&ds, &preds[0], &preds[2], &co, stdout, &e) ? 1 : 0;
         if (rc)

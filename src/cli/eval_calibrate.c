@@ -1,6 +1,6 @@
 /* eval_calibrate.c — `hrcast eval ... --calibrate 5m,10m,20m`: live forecasting metrics. For each window W
  * the recorded HR of a run's first W seconds calibrates the prediction of the rest (eval/calibrate.h: the
- * trust is learned on the split's validation part), and every error counts only steps at t >= W: the
+ * default trust, or one learned on the split's validation part), and every error counts only steps at t >= W: the
  * model calibrated, the same model uncalibrated, the physiological baseline calibrated the same way, the
  * window's mean HR held, and the last HR held, on the same steps. Reported apart from the offline tables. */
 #include "cli/eval_calibrate.h"
@@ -73,14 +73,15 @@ static void add_held(struct metric_acc *acc, const struct calib_run *r, float st
         metric_add(acc, &v, &r->rec[i], 1);
 }
 
-/* One window's row: the trust learned on the validation runs, then every accumulator over the test runs'
- * steps after the window. */
+/* One window's row: the trust (learned on the validation runs, or the default when val is NULL), then every
+ * accumulator over the test runs' steps after the window. */
 static int window_row(const struct runs *test, const struct runs *val, float step, struct live_row *row,
                       struct hr_err *e)
 {
     float w = row->window_s;
-    row->trust = calib_learn(val->model, val->n, step, w);
-    row->physio_trust = calib_learn(val->physio, val->n, step, w);
+    struct calib_trust def = CALIB_DEFAULT_TRUST;
+    row->trust = val ? calib_learn(val->model, val->n, step, w) : def;
+    row->physio_trust = val ? calib_learn(val->physio, val->n, step, w) : def;
     metric_reset(&row->cal), metric_reset(&row->unc), metric_reset(&row->physio), metric_reset(&row->wmean),
         metric_reset(&row->last);
     row->ath = calloc(MAX_ATH, sizeof *row->ath);
@@ -167,9 +168,10 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
     struct runs test, val;
     memset(&test, 0, sizeof test);
     memset(&val, 0, sizeof val);
-    if (!it || !iv || nt == 0 || nv == 0) {
-        hr_fail(e, "--calibrate: the %s split has %d test and %d validation workouts; it needs both", split_name,
-                nt, nv);
+    int learn = o->trust_on != TRUST_ON_DEFAULT;
+    if (!it || !iv || nt == 0 || (learn && nv == 0)) {
+        hr_fail(e, "--calibrate: the %s split has %d test and %d validation workouts; it needs %s", split_name,
+                nt, nv, learn ? "both (the trust is learned on the validation part)" : "test workouts");
         goto out;
     }
     nt = keep_athlete(ds, it, nt, o->athlete);
@@ -178,7 +180,7 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         goto out;
     }
     int own = 0;
-    if (o->trust_own && o->athlete) {
+    if (o->trust_on == TRUST_ON_ATHLETE && o->athlete) {
         int nv_own = count_athlete(ds, iv, nv, o->athlete);
         if (nv_own >= CALIB_TRUST_OWN_MIN) {
             nv = keep_athlete(ds, iv, nv, o->athlete);
@@ -188,20 +190,21 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
                     "is learned on the whole validation part", o->athlete, nv_own, split_name, CALIB_TRUST_OWN_MIN);
         }
     }
-    if (runs_load(ds, it, nt, model, physio, &test, e) || runs_load(ds, iv, nv, model, physio, &val, e))
+    if (runs_load(ds, it, nt, model, physio, &test, e) || (learn && runs_load(ds, iv, nv, model, physio, &val, e)))
         goto out;
     lr->one_athlete = o->athlete != NULL;
+    lr->trust_default = !learn;
     if (own)
         snprintf(lr->trust_athlete, sizeof lr->trust_athlete, "%s", o->athlete);
     snprintf(lr->split, sizeof lr->split, "%s", split_name);
     lr->n_test = nt;
-    lr->n_val = nv;
+    lr->n_val = learn ? nv : 0;
     for (int i = 0; i < n; i++) {
         struct live_row *row = &lr->rows[lr->n++];
         row->window_s = all[i];
         for (int k = 0; k < nwin; k++)
             row->asked |= fabsf(windows[k] - all[i]) < 1e-3f;
-        if (window_row(&test, &val, ds->step, row, e))
+        if (window_row(&test, learn ? &val : NULL, ds->step, row, e))
             goto out;
     }
     rc = 0;
@@ -258,9 +261,8 @@ int cli_calib_window(const char *cmd, const char *text, float *window)
 
 int cli_calib_trust(const char *cmd, const char *text, struct calib_trust *t)
 {
-    char tail;
-    if (sscanf(text, "%f,%f%c", &t->warm_s, &t->k, &tail) == 2 && t->warm_s >= 0 && t->k >= 0)
+    if (!calib_parse_trust(text, t))
         return 0;
-    fprintf(stderr, "hrcast %s: --trust: '%s' is not WARM_S,K like 180,10\n", cmd, text);
+    fprintf(stderr, "hrcast %s: --trust: '%s' is not WARM_S,K[,TAIL_S] like 0,10,120 or 180,10\n", cmd, text);
     return 2;
 }

@@ -53,8 +53,9 @@ static const char *usage_text =
     "                         CSV with heart rate); its HR calibrates the model and the plan covers\n"
     "                         the rest of the course, with --target-time still the whole race's\n"
     "                         finish time (km and elapsed times in the output count from the start)\n"
-    "      --trust WARM,K     --so-far calibration: warm-up seconds ignored, prior strength in steps\n"
-    "                         (180,10; as predict --calibrate, docs/live.md)\n"
+    "      --trust WARM,K[,TAIL]  --so-far calibration: warm-up seconds ignored, prior strength in\n"
+    "                         steps, and with TAIL only the last TAIL seconds count (0,10,120: the\n"
+    "                         last 2 minutes; as predict --calibrate, docs/live.md)\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -133,7 +134,7 @@ int cmd_plan(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL, *so_far_path = NULL;
-    struct calib_trust trust = {180, 10};
+    struct calib_trust trust = CALIB_DEFAULT_TRUST;
     int trust_given = 0;
     double distance = NAN;
     long lv;
@@ -254,10 +255,11 @@ int cmd_plan(int argc, char **argv)
             plan_course_free(&rest);
             return 2;
         }
-        hr_info("plan: %s: %.2f km in %s so far; calibrated offset %+.1f bpm (%d steps with HR, trust %g,%g; "
-                "in-sample MAE after the warm-up %.1f uncalibrated, %.1f calibrated)",
-                so_far_path, sf.dist_m / 1000, el, sf.offset, sf.hr_steps, trust.warm_s, trust.k, sf.mae_uncal,
-                sf.mae_cal);
+        char tt[96];
+        calib_trust_text(&trust, tt, sizeof tt);
+        hr_info("plan: %s: %.2f km in %s so far; calibrated offset %+.1f bpm (%d steps with HR; trust: %s; "
+                "in-sample MAE over the steps it counts %.1f uncalibrated, %.1f calibrated)",
+                so_far_path, sf.dist_m / 1000, el, sf.offset, sf.hr_steps, tt, sf.mae_uncal, sf.mae_cal);
         plan_course_free(&course);
         course = rest;
         if (target_text)

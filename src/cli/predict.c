@@ -43,8 +43,10 @@ static const char *usage_text =
     "                     prediction of the rest by the day's offset (docs/live.md); the CSV gets an\n"
     "                     in_window column, the JSON calibrate_s, offset_bpm and window_steps, and the\n"
     "                     MAE counts only steps after the window\n"
-    "      --trust WARM,K seconds of warm-up ignored and the prior strength in steps (default 180,10;\n"
-    "                     `hrcast eval --calibrate` prints the values learned on validation data)\n"
+    "      --trust WARM,K[,TAIL]  seconds of warm-up ignored, the prior strength in steps, and with\n"
+    "                     TAIL only the window's last TAIL seconds count (default 0,10,120: the last\n"
+    "                     2 minutes; `hrcast eval --calibrate --trust-on all` learns values on\n"
+    "                     validation data)\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "input limits (docs/data.md \"Input limits\"):\n"
@@ -103,7 +105,7 @@ int cmd_predict(int argc, char **argv)
     read_opts_default(&ro);
     int c, inputs = 0, prec = LSTM_PREC_FP32, rc_athlete;
     float window = 0;
-    struct calib_trust trust = {180, 10};
+    struct calib_trust trust = CALIB_DEFAULT_TRUST;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         int lr = cli_limit_option("predict", c, optarg, &ro.lim);

@@ -25,7 +25,7 @@ static const char *usage_text =
     "(docs/live.md) and every --every seconds (60) a CSV row gives the HR predicted now, the forecast\n"
     "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
     "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
-    "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K, default 180,10).\n"
+    "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K[,TAIL_S], default 0,10,120).\n"
     "--gif OUT.gif animates the first workout: at each row's moment, the HR recorded so far, the forecast\n"
     "for the rest of the run and the HR still to come (the window shaded when calibrated); the CSV is\n"
     "printed as well.\n"
@@ -34,7 +34,8 @@ static const char *usage_text =
     "      --every S      seconds between rows (60)\n"
     "      --ahead S      forecast horizon (600)\n"
     "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
-    "      --trust WARM,K warm-up seconds ignored and prior strength in steps (180,10)\n"
+    "      --trust WARM,K[,TAIL]  warm-up seconds ignored, prior strength in steps, and with TAIL\n"
+    "                     only the window's last TAIL seconds count (0,10,120)\n"
     "      --gif FILE     the forecast evolving over the first workout, as an animated GIF\n"
     "      --frames N     at most N frames in the GIF (120; rows are then taken evenly)\n"
     "  -q, --quiet        no summary lines\n"
@@ -140,7 +141,7 @@ int cmd_replay(int argc, char **argv)
     const char *gif_path = NULL;
     long frames = 0;
     float window = 0;
-    struct calib_trust trust = {180, 10};
+    struct calib_trust trust = CALIB_DEFAULT_TRUST;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {

@@ -1,7 +1,9 @@
 /* calibrate.c — the offset from the HR so far and its learned trust (see calibrate.h). */
 #include "eval/calibrate.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int window_steps(float step, float window_s, int n)
 {
@@ -9,9 +11,19 @@ static int window_steps(float step, float window_s, int n)
     return w < n ? w : n;
 }
 
+int calib_first_step(float step, float window_s, int n, const struct calib_trust *t)
+{
+    int a = window_steps(step, t->warm_s, n);
+    if (t->tail_s > 0 && window_s > t->tail_s) {
+        int b = window_steps(step, window_s - t->tail_s, n);
+        a = b > a ? b : a;
+    }
+    return a;
+}
+
 float calib_offset(const struct calib_run *r, float step, float window_s, const struct calib_trust *t)
 {
-    int w = window_steps(step, window_s, r->n), a = window_steps(step, t->warm_s, r->n);
+    int w = window_steps(step, window_s, r->n), a = calib_first_step(step, window_s, r->n, t);
     double sum = 0;
     int m = 0;
     for (int i = a; i < w; i++)
@@ -52,15 +64,17 @@ float calib_last(const struct calib_run *r, float step, float window_s)
 
 struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, float window_s)
 {
-    static const float warms[] = {0, 60, 120, 180, 300, 480};
+    /* warm-ups (tail 0), then tails (warm-up 0) */
+    static const float warms[] = {0, 60, 120, 180, 300, 480, 0, 0, 0};
+    static const float tails[] = {0, 0, 0, 0, 0, 0, 60, 120, 300};
     static const float ks[] = {0, 3, 10, 30, 100, 300, CALIB_NEVER};
-    struct calib_trust best = {0, CALIB_NEVER};
+    struct calib_trust best = {0, CALIB_NEVER, 0};
     double best_mae = INFINITY;
     for (size_t wi = 0; wi < sizeof warms / sizeof warms[0]; wi++) {
-        if (warms[wi] >= window_s)
+        if (warms[wi] >= window_s || tails[wi] >= window_s)
             continue;
         for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
-            struct calib_trust t = {warms[wi], ks[ki]};
+            struct calib_trust t = {warms[wi], ks[ki], tails[wi]};
             struct metric_acc acc;
             metric_reset(&acc);
             for (int j = 0; j < n; j++)
@@ -73,6 +87,41 @@ struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, 
         }
     }
     return best;
+}
+
+int calib_parse_trust(const char *text, struct calib_trust *t)
+{
+    struct calib_trust r = {0, 0, 0};
+    char k[16], extra;
+    int n = sscanf(text, "%f,%15[^,],%f%c", &r.warm_s, k, &r.tail_s, &extra);
+    if (n != 2 && n != 3)
+        return -1;
+    char *end;
+    if (!strcmp(k, "never")) {
+        r.k = CALIB_NEVER;
+    } else {
+        r.k = strtof(k, &end);
+        if (end == k || *end || !(r.k >= 0))
+            return -1;
+        r.k = r.k >= CALIB_NEVER ? CALIB_NEVER : r.k;
+    }
+    if (!(r.warm_s >= 0) || !(r.tail_s >= 0) || !isfinite(r.warm_s) || !isfinite(r.tail_s))
+        return -1;
+    *t = r;
+    return 0;
+}
+
+void calib_trust_text(const struct calib_trust *t, char *buf, size_t cap)
+{
+    if (t->k >= CALIB_NEVER)
+        snprintf(buf, cap, "window not trusted");
+    else if (t->tail_s > 0 && t->warm_s > 0)
+        snprintf(buf, cap, "last %g s of the window after a warm-up of %g s, prior %g steps", t->tail_s, t->warm_s,
+                 t->k);
+    else if (t->tail_s > 0)
+        snprintf(buf, cap, "last %g s of the window, prior %g steps", t->tail_s, t->k);
+    else
+        snprintf(buf, cap, "warm-up %g s, prior %g steps", t->warm_s, t->k);
 }
 
 int calib_parse_windows(const char *text, float *out, int cap)

@@ -17,13 +17,7 @@ void live_label(float window_s, char *buf, size_t cap)
     snprintf(buf, cap, "calibrated %g min", window_s / 60);
 }
 
-void live_trust_text(const struct calib_trust *t, char *buf, size_t cap)
-{
-    if (t->k >= CALIB_NEVER)
-        snprintf(buf, cap, "window not trusted");
-    else
-        snprintf(buf, cap, "warm-up %g s, prior %g steps", t->warm_s, t->k);
-}
+void live_trust_text(const struct calib_trust *t, char *buf, size_t cap) { calib_trust_text(t, buf, cap); }
 
 static void kv_metrics(struct jw *j, const char *key, const struct metric_acc *a)
 {
@@ -66,14 +60,17 @@ static void row_json(struct jw *j, const struct live_report *lr, const struct li
     jw_obj_end(j);
     jw_key(j, "trust");
     jw_obj_begin(j);
-    jw_kv_str(j, "learned_on", lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
-                               : lr->one_athlete ? "validation part of the split (every athlete)"
-                                                 : "validation part of the split");
+    jw_kv_str(j, "learned_on", lr->trust_default ? "not learned: the default trust (as predict --calibrate)"
+                               : lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
+                               : lr->one_athlete      ? "validation part of the split (every athlete)"
+                                                      : "validation part of the split");
     jw_kv_int(j, "validation_workouts", lr->n_val);
     jw_kv_num(j, "warm_s", r->trust.warm_s);
     jw_kv_num(j, "k_steps", r->trust.k >= CALIB_NEVER ? -1 : r->trust.k);
+    jw_kv_num(j, "tail_s", r->trust.tail_s);
     jw_kv_num(j, "physio_warm_s", r->physio_trust.warm_s);
     jw_kv_num(j, "physio_k_steps", r->physio_trust.k >= CALIB_NEVER ? -1 : r->physio_trust.k);
+    jw_kv_num(j, "physio_tail_s", r->physio_trust.tail_s);
     jw_obj_end(j);
     jw_key(j, "athletes");
     jw_arr_begin(j);
@@ -106,6 +103,15 @@ void live_report_json(struct jw *j, const struct live_report *lr, int all)
     }
 }
 
+/* Where the trust came from, for the texts: "the default" or "learned on N validation workouts". */
+static void trust_source(const struct live_report *lr, char *buf, size_t cap)
+{
+    if (lr->trust_default)
+        snprintf(buf, cap, "the default, as predict --calibrate (nothing learned)");
+    else
+        snprintf(buf, cap, "learned on %d validation workouts", lr->n_val);
+}
+
 static void table_rows(FILE *f, const struct live_report *lr, int asked_only)
 {
     fprintf(f, "| | model | uncalibrated | physio calibrated | window_mean | last |\n|---|---|---|---|---|---|\n");
@@ -122,28 +128,31 @@ static void table_rows(FILE *f, const struct live_report *lr, int asked_only)
 
 void live_report_table(FILE *f, const struct live_report *lr)
 {
-    fprintf(f, "live forecasting on %s (%d workouts; trust learned on %d validation workouts); errors over the "
-               "steps after the window only\n\n", lr->split, lr->n_test, lr->n_val);
+    char how[96];
+    trust_source(lr, how, sizeof how);
+    fprintf(f, "live forecasting on %s (%d workouts; trust: %s); errors over the steps after the window only\n\n",
+            lr->split, lr->n_test, how);
     table_rows(f, lr, 1);
-    fprintf(f, "\nMAE in bpm over the steps at t >= the window; trust (warm-up ignored, prior strength) learned "
-               "on the validation part; k = never: the window is not trusted.\n");
+    fprintf(f, "\nMAE in bpm over the steps at t >= the window; the offset is the mean residual over the steps "
+               "the trust counts (after a warm-up, or the window's last seconds), shrunk by a prior of k steps.\n");
 }
 
 void live_report_markdown(FILE *f, const struct live_report *lr)
 {
+    char how[96];
+    trust_source(lr, how, sizeof how);
     fprintf(f, "\n## Live forecasting (calibrated on each run's first minutes)\n\n"
                "A separate task from the tables above, not comparable with them: the recorded HR of each run's "
                "first W minutes calibrates the prediction of the rest (docs/live.md), and every error counts only "
                "the steps at t >= W, the same steps for the model, the model uncalibrated, the physiological "
                "baseline calibrated the same way, the window's mean HR held (`window_mean`) and its last HR held "
-               "(`last`). Split `%s`: %d test workouts; the trust in the window learned on %d validation "
-               "workouts. MAE in bpm.\n\n",
-            lr->split, lr->n_test, lr->n_val);
+               "(`last`). Split `%s`: %d test workouts; the trust in the window: %s. MAE in bpm.\n\n",
+            lr->split, lr->n_test, how);
     table_rows(f, lr, 0);
     fprintf(f, "\n| window | steps after it | workouts | trust (model) | trust (physio) |\n|---|---|---|---|---|\n");
     for (int i = 0; i < lr->n; i++) {
         const struct live_row *r = &lr->rows[i];
-        char label[48], tm[64], tp[64];
+        char label[48], tm[96], tp[96];
         live_label(r->window_s, label, sizeof label);
         live_trust_text(&r->trust, tm, sizeof tm);
         live_trust_text(&r->physio_trust, tp, sizeof tp);

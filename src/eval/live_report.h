@@ -27,7 +27,7 @@ struct live_row {
     int asked;    /* 1: a window the user asked for (the others are the figure's sweep) */
     int workouts; /* runs with at least one step after the window */
     struct metric_acc cal, unc, physio, wmean, last;
-    struct calib_trust trust, physio_trust; /* learned on the validation part */
+    struct calib_trust trust, physio_trust; /* the default, or learned on the validation part */
     int n_ath;
     struct live_athlete *ath; /* malloc'ed, n_ath */
 };
@@ -37,6 +37,7 @@ struct live_report {
     int n_test, n_val;
     int one_athlete;   /* the test part was restricted to one athlete (eval --athlete) */
     char trust_athlete[WK_ATHLETE_LEN]; /* "" or the athlete whose own validation workouts taught the trust */
+    int trust_default; /* 1: the default trust (CALIB_DEFAULT_TRUST), nothing learned (n_val 0) */
     int n;
     struct live_row rows[LIVE_MAX_WINDOWS]; /* by increasing window */
 };

@@ -57,7 +57,7 @@ int plan_so_far_from_series(const struct predictor *p, const struct series *s, c
     float window = (float)sf->elapsed_s;
     sf->offset = calib_offset(&cr, s->step, window, trust);
     double su = 0, sc = 0;
-    int from = (int)ceil(trust->warm_s / s->step - 1e-4);
+    int from = calib_first_step(s->step, window, sf->steps, trust);
     for (int k = 0; k < sf->steps; k++)
         if (isfinite(rec[k]) && isfinite(pred[k])) {
             sf->hr_steps++;

@@ -45,7 +45,7 @@ int serve_predict_calibrate(struct predict_result *res, float window_s, struct s
         serve_error_json(err, "out of memory");
         return 500;
     }
-    struct calib_trust t = {SERVE_CALIB_WARM_S, SERVE_CALIB_K};
+    struct calib_trust t = CALIB_DEFAULT_TRUST;
     struct calib_run cr = {res->hr, res->actual, s->n};
     res->calib_s = window_s;
     res->calib_steps = w;

@@ -11,8 +11,7 @@
 
 #define SERVE_CALIB_MIN_S 60.0f     /* shorter windows are refused */
 #define SERVE_CALIB_MAX_S 21600.0f  /* 6 h */
-#define SERVE_CALIB_WARM_S 180.0f  /* trust: warm-up seconds ignored ... */
-#define SERVE_CALIB_K 10.0f        /* ... and prior strength in steps (predict --calibrate's default) */
+/* the trust: predict --calibrate's default, CALIB_DEFAULT_TRUST (eval/calibrate.h) */
 
 /* "600", "600s", "10m" -> seconds in [SERVE_CALIB_MIN_S, SERVE_CALIB_MAX_S]; 0, or -1 with the reason in why. */
 int serve_calib_param(const char *text, float *window_s, char *why, size_t cap);

@@ -1,6 +1,7 @@
 /* result_json.c — the predict response written in pieces (see result_json.h). */
 #include "serve/result_json.h"
 #include "serve/live.h"
+#include "eval/calibrate.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,8 +80,9 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
         sb_json_str(o, label);
         sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_bpm\":", r->calib_s, r->calib_steps);
         sb_json_num(o, r->calib_offset, 4);
-        sbuf_printf(o, ",\"trust_warm_s\":%g,\"trust_k_steps\":%g,\"steps_after\":%d,\"mae\":", SERVE_CALIB_WARM_S,
-                    SERVE_CALIB_K, r->calib_after_steps);
+        struct calib_trust t = CALIB_DEFAULT_TRUST;
+        sbuf_printf(o, ",\"trust_warm_s\":%g,\"trust_k_steps\":%g,\"trust_tail_s\":%g,\"steps_after\":%d,\"mae\":",
+                    t.warm_s, t.k, t.tail_s, r->calib_after_steps);
         sb_json_num(o, r->calib_mae, 4);
         sbuf_puts(o, ",\"mae_uncalibrated\":");
         sb_json_num(o, r->calib_mae_uncal, 4);

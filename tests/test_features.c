@@ -1,4 +1,5 @@
-/* test_features.c — feature sets: definitions in seconds, no dependence on heart rate, normaliser. */
+/* test_features.c — feature sets: definitions in seconds, no dependence on heart rate, the effort averages,
+ * normaliser. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +69,54 @@ static void test_features_ignore_heart_rate(void **state)
     assert_null(feature_set_get("hr_lags"));
 }
 
+/* default+effort: the 14 default columns unchanged, then speed x (1 + 5 grade) averaged from 0 with time
+ * constants of 30, 120, 600 and 1800 s: on a flat run at constant speed v, column k after i + 1 steps of
+ * step seconds is v (1 - (1 - a_k)^(i + 1)), a_k = step / (tau_k + step). */
+static void test_effort_averages(void **state)
+{
+    (void)state;
+    const struct feature_set *fe = feature_set_get("default+effort"), *fd = feature_set_get("default");
+    assert_non_null(fe);
+    assert_int_equal(fe->n, 18);
+    assert_string_equal(fe->names[17], "effort_ema_1800s");
+    enum { N = 400 };
+    float spd[N], alt[N];
+    for (int i = 0; i < N; i++) {
+        spd[i] = 3.0f;
+        alt[i] = 100.0f;
+    }
+    struct series s;
+    assert_int_equal(series_from_profile(spd, alt, N, 10.0f, 'm', &s), 0);
+    float *x = malloc(sizeof(float) * N * 18), *d = malloc(sizeof(float) * N * 14);
+    assert_int_equal(features_compute(fe, &s, NULL, x, NULL), 0);
+    assert_int_equal(features_compute(fd, &s, NULL, d, NULL), 0);
+    static const float taus[4] = FEAT_EFFORT_TAUS;
+    for (int i = 0; i < N; i += 37) {
+        assert_memory_equal(x + i * 18, d + i * 14, sizeof(float) * 14);
+        for (int k = 0; k < 4; k++) {
+            double a = 10.0 / (taus[k] + 10.0), want = 3.0 * (1.0 - pow(1.0 - a, i + 1));
+            assert_float_equal(x[i * 18 + 14 + k], want, 1e-4);
+        }
+    }
+    /* the pre-roll's row: rested, every effort column 0 */
+    float rest[18];
+    features_rest_row(fe, x, rest);
+    for (int k = 14; k < 18; k++)
+        assert_float_equal(rest[k], 0.0f, 0);
+    series_free(&s);
+    /* uphill counts more, a steep descent nothing: a 10 % climb at 3 m/s is an effort of 4.5, a 30 %
+     * descent 0; the fastest average follows within 1 % after 10 time constants */
+    for (int i = 0; i < N; i++)
+        alt[i] = i < N / 2 ? 100.0f + 0.3f * 10.0f * i : 100.0f + 0.3f * 10.0f * (N / 2) - 0.9f * 10.0f * (i - N / 2);
+    assert_int_equal(series_from_profile(spd, alt, N, 10.0f, 'm', &s), 0);
+    assert_int_equal(features_compute(fe, &s, NULL, x, NULL), 0);
+    assert_float_equal(x[(N / 2 - 10) * 18 + 14], 4.5f, 0.05);
+    assert_float_equal(x[(N - 10) * 18 + 14], 0.0f, 0.05);
+    series_free(&s);
+    free(x);
+    free(d);
+}
+
 static void test_normalizer(void **state)
 {
     (void)state;
@@ -90,6 +139,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lags_are_in_seconds),
         cmocka_unit_test(test_features_ignore_heart_rate),
+        cmocka_unit_test(test_effort_averages),
         cmocka_unit_test(test_normalizer),
     };
     return cmocka_run_group_tests_name("features", tests, NULL, NULL);

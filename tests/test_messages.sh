@@ -88,10 +88,10 @@ done
 check "train --loss foo: exit 2 (was 1), lists the losses" '[ $rc -eq 2 ] && grep -q "mse, mae, huber or nll" $tmp/e'
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/z.safetensors" --features nope 2>"$tmp/e"; rc=$?
 check "train --features nope: exit 2, lists every set" \
-  '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace" $tmp/e'
+  '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace, default+effort" $tmp/e'
 for c in train finetune predict eval; do
   check "$c --help lists every feature set and the default" \
-    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace new models: default"'
+    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace, default+effort new models: default"'
 done
 check "train --help: --features describes default as the default" \
   '"$BIN" train --help | grep -A1 -- "--features" | grep -q "default (the default"'

@@ -18,7 +18,7 @@
 #include "testutil.h"
 
 static char *g_dir;
-static char g_lstm[512], g_lstm_prior[512], g_lstm_res[512], g_physio[512], g_const[512];
+static char g_lstm[512], g_lstm_prior[512], g_lstm_res[512], g_lstm_eff[512], g_physio[512], g_const[512];
 #define NS 2600
 static double g_t[NS];
 static float g_v[NS], g_a[NS], g_h[NS];
@@ -61,8 +61,9 @@ static int setup(void **state)
     snprintf(g_physio, sizeof g_physio, "%s/physio.safetensors", g_dir);
     snprintf(g_const, sizeof g_const, "%s/const.safetensors", g_dir);
     snprintf(g_lstm_res, sizeof g_lstm_res, "%s/lstm_res.safetensors", g_dir);
+    snprintf(g_lstm_eff, sizeof g_lstm_eff, "%s/lstm_eff.safetensors", g_dir);
     if (write_lstm(g_lstm, "default", 6) || write_lstm(g_lstm_prior, "default+physio", 6) ||
-        write_lstm(g_lstm_res, "physio-residual", 6))
+        write_lstm(g_lstm_res, "physio-residual", 6) || write_lstm(g_lstm_eff, "default+effort", 6))
         return -1;
     struct physio_model pm;
     physio_model_init(&pm, 10.0f);
@@ -165,6 +166,15 @@ static void test_stream_equals_predict_lstm(void **state)
     check_equal(g_lstm, 37);
 }
 
+/* default+effort: the effort averages carry state from step to step (provisional steps run on a copy) */
+static void test_stream_equals_predict_lstm_effort(void **state)
+{
+    (void)state;
+    check_equal(g_lstm_eff, NS);
+    check_equal(g_lstm_eff, 1250);
+    check_equal(g_lstm_eff, 37);
+}
+
 static void test_stream_equals_predict_lstm_prior(void **state)
 {
     (void)state;
@@ -257,6 +267,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_equals_predict_lstm),
+        cmocka_unit_test(test_stream_equals_predict_lstm_effort),
         cmocka_unit_test(test_stream_equals_predict_lstm_prior),
         cmocka_unit_test(test_stream_equals_predict_physio_constant),
         cmocka_unit_test(test_stream_bad_samples),

@@ -91,8 +91,10 @@ def load_model(path):
 
 
 def rest_row(card, row0):
-    """The pre-roll row: the first row with every speed column and grade 0 (hrcast's features_rest_row)."""
-    return [0.0 if n.startswith("speed") or n == "grade" else v for n, v in zip(card["features"]["names"], row0)]
+    """The pre-roll row: the first row with every speed and effort column and grade 0 (hrcast's
+    features_rest_row)."""
+    return [0.0 if n.startswith(("speed", "effort")) or n == "grade" else v
+            for n, v in zip(card["features"]["names"], row0)]
 
 
 def blend_alpha(card, athlete):

@@ -19,7 +19,7 @@ enum kind { K_LSTM, K_PHYSIO, K_CONST };
 
 /* What the model carries from step to step. */
 struct model_state {
-    double gain;  /* running elevation gain (features) */
+    struct feature_state fs; /* running elevation gain and effort averages (features) */
     double ph;    /* physiological state (the physio model, or the LSTM's prior column) */
     int steps;    /* steps fed */
 };
@@ -246,7 +246,7 @@ static float model_step(struct hr_stream *s, struct lstm_stepper *st, struct mod
         ms->steps++;
         return s->const_hr;
     }
-    features_row(&s->fc, g, s->pre_spd, i, &ms->gain, prior, s->row);
+    features_row(&s->fc, g, s->pre_spd, i, &ms->fs, prior, s->row);
     if (ms->steps == 0 && s->P > 0) { /* the pre-roll: standing still before the first step */
         features_rest_row(s->lstm->fs, s->row, s->rest);
         normalize_rows(&s->lstm->nz, s->rest, 1);

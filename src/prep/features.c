@@ -1,4 +1,4 @@
-/* features.c — feature sets "default" (14, defined in seconds), its extensions (+physio, +pace,
+/* features.c — feature sets "default" (14, defined in seconds), its extensions (+physio, +pace, +effort,
  * physio-residual) and "seed11" (the reference's 11 honest features, step-based); the normaliser.
  * Formulas: docs/features.md. */
 #include "prep/features.h"
@@ -12,26 +12,32 @@ static const struct feature_set sets[] = {
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
-     1, 1},
+     1, 1, 0},
     {"default", 14,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender"},
-     0, 0},
+     0, 0, 0},
     {"seed11", 11,
      {"speed", "altitude", "gender", "speed_lag_2", "speed_lag_5", "altitude_lag_30", "speed_diff",
       "altitude_diff", "speed_rolling_10", "speed_rolling_30", "cum_elevation_gain"},
-     0, 0},
+     0, 0, 0},
     {"default+physio", 15,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
-     1, 0},
+     1, 0, 0},
     {"default+pace", 15,
      {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
       "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
       "elevation_gain", "elapsed_time", "distance", "gender", "workout_median_speed"},
-     0, 0},
+     0, 0, 0},
+    {"default+effort", 18,
+     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
+      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
+      "elevation_gain", "elapsed_time", "distance", "gender", "effort_ema_30s", "effort_ema_120s",
+      "effort_ema_600s", "effort_ema_1800s"},
+     0, 0, 1},
 };
 #define N_SETS (sizeof sets / sizeof sets[0])
 
@@ -92,8 +98,13 @@ static float trailing_mean(const double *pre, int i, int k)
     return (float)((pre[i + 1] - pre[a]) / (i - a + 1));
 }
 
+void feature_state_init(struct feature_state *st) { memset(st, 0, sizeof *st); }
+
 void features_ctx_init(struct feature_ctx *c, const struct feature_set *set, float step, char gender, float pace)
 {
+    static const float taus[FEAT_EFFORT_N] = FEAT_EFFORT_TAUS;
+    for (int k = 0; k < FEAT_EFFORT_N; k++)
+        c->effort_a[k] = step / (taus[k] + step);
     c->set = set;
     c->step = step;
     c->gender = gender == 'm' ? 1.0f : gender == 'f' ? -1.0f : 0.0f;
@@ -114,14 +125,29 @@ int features_lookback(const struct feature_ctx *c)
     return k > c->m300 ? k : c->m300;
 }
 
-void features_row(const struct feature_ctx *c, const struct series *s, const double *pre, int i, double *gain,
-                  float prior, float *row)
+/* speed x max(0, 1 + 5 grade), grade clamped to +-0.3; 0 where either is not finite */
+static double effort_of(float speed, float grade)
+{
+    if (!isfinite(speed) || !isfinite(grade))
+        return 0.0;
+    double g = grade < -0.3f ? -0.3 : grade > 0.3f ? 0.3 : grade, f = 1.0 + 5.0 * g;
+    return f > 0 ? speed * f : 0.0;
+}
+
+void features_row(const struct feature_ctx *c, const struct series *s, const double *pre, int i,
+                  struct feature_state *fs, float prior, float *row)
 {
     const float *spd = S_SPEED(s), *alt = S_ALT(s);
     float st = c->step;
     float dv = i ? spd[i] - spd[i - 1] : 0.0f, da = i ? alt[i] - alt[i - 1] : 0.0f;
+    double *gain = &fs->gain;
     if (da > 0)
         *gain += da;
+    if (c->set->effort) {
+        double e = effort_of(spd[i], S_GRADE(s)[i]);
+        for (int k = 0; k < FEAT_EFFORT_N; k++)
+            fs->effort[k] += c->effort_a[k] * (e - fs->effort[k]);
+    }
     if (c->seed) {
         float v[11] = {spd[i], alt[i], c->gender, lag(spd, i, c->l20), lag(spd, i, c->l50), lag(alt, i, c->l300),
                        dv, da, trailing_mean(pre, i, c->m100), trailing_mean(pre, i, c->m300), (float)*gain};
@@ -133,6 +159,9 @@ void features_row(const struct feature_ctx *c, const struct series *s, const dou
         memcpy(row, v, sizeof v);
         if (c->set->prior)
             row[14] = prior;
+        else if (c->set->effort)
+            for (int k = 0; k < FEAT_EFFORT_N; k++)
+                row[14 + k] = (float)fs->effort[k];
         else if (c->set->n == 15)
             row[14] = c->pace;
     }
@@ -157,9 +186,10 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
     struct feature_ctx c;
     features_ctx_init(&c, set, s->step, s->meta.gender,
                       !strcmp(set->name, "default+pace") ? median_moving_speed(s) : 0.0f);
-    double gain = 0;
+    struct feature_state st;
+    feature_state_init(&st);
     for (int i = 0; i < n; i++)
-        features_row(&c, s, pre, i, &gain, set->prior ? prior[i] : 0.0f, out + (size_t)i * F);
+        features_row(&c, s, pre, i, &st, set->prior ? prior[i] : 0.0f, out + (size_t)i * F);
     free(pre);
     return 0;
 }
@@ -167,7 +197,10 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
 void features_rest_row(const struct feature_set *set, const float *row0, float *out)
 {
     for (int f = 0; f < set->n; f++)
-        out[f] = !strncmp(set->names[f], "speed", 5) || !strcmp(set->names[f], "grade") ? 0.0f : row0[f];
+        out[f] = !strncmp(set->names[f], "speed", 5) || !strncmp(set->names[f], "effort", 6) ||
+                         !strcmp(set->names[f], "grade")
+                     ? 0.0f
+                     : row0[f];
 }
 
 void norm_acc_init(struct norm_acc *a, int n)

@@ -17,6 +17,7 @@ struct feature_set {
                 * from speed and grade with parameters fitted on training data, never from this HR) */
     int residual; /* 1 (physio-residual): the network learns HR minus the prior, and a model predicts
                    * prior + alpha * network (model/blend.h) */
+    int effort;   /* 1 (default+effort): columns 14.. are the effort averages (FEAT_EFFORT_N, below) */
 };
 
 /* Look up a set by name ("physio-residual", "default", "seed11", "default+physio"); NULL if unknown. */
@@ -31,23 +32,36 @@ const char *feature_set_names(char *buf, size_t cap);
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
                      struct hr_err *e);
 
+/* Effort = speed x max(0, 1 + 5 grade) (grade clamped to +-0.3), averaged exponentially with these time
+ * constants (s), from 0 before the start (rested): the load of the last half minute to half hour. */
+#define FEAT_EFFORT_N 4
+#define FEAT_EFFORT_TAUS {30.0f, 120.0f, 600.0f, 1800.0f}
+
+/* What rows carry from one step to the next: running elevation gain and the effort averages. */
+struct feature_state {
+    double gain;
+    double effort[FEAT_EFFORT_N];
+};
+void feature_state_init(struct feature_state *st);
+
 /* One row at a time (features_compute is a loop over it; a live stream calls it as steps arrive): row i
  * reads the series only at steps <= i (lags, trailing means from the prefix sums pre[k] = sum of speed
- * over steps < k, and the running elevation gain *gain, updated). pace: the default+pace column
- * (workout_median_speed); prior: the default+physio column at step i. */
+ * over steps < k, and *st, updated: rows must come in order from a fresh state). pace: the default+pace
+ * column (workout_median_speed); prior: the default+physio column at step i. */
 struct feature_ctx {
     const struct feature_set *set;
     float step, gender, pace;
     int seed, l20, l50, l300, m100, m300;
+    float effort_a[FEAT_EFFORT_N]; /* EMA weight of the new value per step: step / (tau + step) */
 };
 void features_ctx_init(struct feature_ctx *c, const struct feature_set *set, float step, char gender, float pace);
 /* The most steps back any feature of the set reads. */
 int features_lookback(const struct feature_ctx *c);
-void features_row(const struct feature_ctx *c, const struct series *s, const double *pre, int i, double *gain,
-                  float prior, float *row);
+void features_row(const struct feature_ctx *c, const struct series *s, const double *pre, int i,
+                  struct feature_state *st, float prior, float *row);
 
 /* The row of standing still before the start (a model's pre-roll, docs/features.md): row0 (the first row of
- * a workout) with every speed column (names starting "speed") and grade set to 0; altitude, gender and the
+ * a workout) with every speed column (names starting "speed"), every effort column and grade set to 0; altitude, gender and the
  * workout constants are kept, and elapsed time, distance and gain are 0 at the first row already. */
 void features_rest_row(const struct feature_set *set, const float *row0, float *out);
 

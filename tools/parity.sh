@@ -5,7 +5,7 @@
 #  2. end to end: simulates a tiny dataset with build/hrcast, trains a tiny model for 2 epochs, runs
 #     `hrcast predict --inputs`, and tools/torch_predict.py loads the model file into torch.nn.LSTM +
 #     nn.Linear (strict load_state_dict), normalises the inputs with the card and compares with
-#     hrcast's predictions (fails above 1e-3 bpm): a model of the default feature set, and a physio-residual
+#     hrcast's predictions (fails above 1e-3 bpm): models of the default and default+effort sets, a physio-residual
 #     one with its blend, also rewritten to alphas other than 0 and 1;
 #  3. runs the Python example of `hrcast card` as written in the card, against a stand-in for the
 #     `safetensors` package built on torch_predict.py's reader, and compares it the same way.
@@ -41,6 +41,11 @@ $bin simulate --athletes 4 --workouts 3 --seed 7 -q -o "$tmp/sim.hrd"
 $bin train "$tmp/sim.hrd" -o "$tmp/tiny-default.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q
 $bin predict "$tmp/tiny-default.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred-default.json"
 /usr/bin/python3 tools/torch_predict.py "$tmp/tiny-default.safetensors" "$tmp/pred-default.json"
+# default+effort: the effort averages are inputs like any other, and the pre-roll's rest rows zero them
+$bin train "$tmp/sim.hrd" -o "$tmp/tiny-effort.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q \
+    --features default+effort
+$bin predict "$tmp/tiny-effort.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred-effort.json"
+/usr/bin/python3 tools/torch_predict.py "$tmp/tiny-effort.safetensors" "$tmp/pred-effort.json"
 $bin train "$tmp/sim.hrd" -o "$tmp/tiny.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q \
     --features physio-residual
 $bin predict "$tmp/tiny.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred.json"

@@ -1,6 +1,7 @@
 /* test_calibrate.c — live calibration (eval/calibrate.h): the offset is the shrunk mean residual of the
- * window after the warm-up or over its last seconds; the --trust text; only steps after the window count; the learned trust falls back to "never"
- * (uncalibrated) when the window misleads, and trusts it when the offset persists. */
+ * window after the warm-up or over its last seconds; the --trust text; only steps after the window count;
+ * the learned trust falls back to "never" (uncalibrated) when the window misleads, and trusts it when the
+ * offset persists. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

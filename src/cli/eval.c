@@ -84,7 +84,8 @@ int cmd_eval(int argc, char **argv)
                                          {"trust-on", required_argument, 0, 11},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = NULL, *dir = NULL, *physio_path = NULL, *athlete = NULL;
-    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, trust_on = TRUST_ON_DEFAULT, c;
+    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, c;
+    int trust_on = TRUST_ON_DEFAULT;
     float windows[16];
     uint64_t seed = 42;
     optind = 1;

@@ -61,8 +61,9 @@ void features_row(const struct feature_ctx *c, const struct series *s, const dou
                   struct feature_state *st, float prior, float *row);
 
 /* The row of standing still before the start (a model's pre-roll, docs/features.md): row0 (the first row of
- * a workout) with every speed column (names starting "speed"), every effort column and grade set to 0; altitude, gender and the
- * workout constants are kept, and elapsed time, distance and gain are 0 at the first row already. */
+ * a workout) with every speed column (names starting "speed"), every effort column and grade set to 0;
+ * altitude, gender and the workout constants are kept, and elapsed time, distance and gain are 0 at the first
+ * row already. */
 void features_rest_row(const struct feature_set *set, const float *row0, float *out);
 
 /* Per-feature mean and standard deviation, fitted on training series only. */

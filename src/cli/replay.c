@@ -19,13 +19,15 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K] [--gif OUT.gif]\n"
+    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K[,TAIL]]\n"
+    "                          [--gif OUT.gif]\n"
     "\n"
     "Replays each workout of FILE as if live: its grid steps are pushed one by one into a stream\n"
     "(docs/live.md) and every --every seconds (60) a CSV row gives the HR predicted now, the forecast\n"
     "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
     "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
-    "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K[,TAIL_S], default 0,10,120).\n"
+    "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K[,TAIL_S], default\n"
+    "0,10,120: the window's last 2 minutes).\n"
     "--gif OUT.gif animates the first workout: at each row's moment, the HR recorded so far, the forecast\n"
     "for the rest of the run and the HR still to come (the window shaded when calibrated); the CSV is\n"
     "printed as well.\n"

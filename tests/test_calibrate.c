@@ -75,8 +75,12 @@ static void test_parse_trust(void **state)
     assert_true(t.k >= CALIB_NEVER);
     assert_int_equal(calib_parse_trust("0,1e12", &t), 0);
     assert_true(t.k == CALIB_NEVER);
+    assert_int_equal(calib_parse_trust("0,12345678901234567890", &t), 0); /* long numbers whole */
+    assert_true(t.k == CALIB_NEVER);
+    assert_int_equal(calib_parse_trust("30,2.5,90", &t), 0);
+    assert_true(t.warm_s == 30 && t.k == 2.5f && t.tail_s == 90);
     const char *bad[] = {"", "abc", "180", "180,", "-1,10", "0,-3", "0,10,-1", "0,10,120,5", "0,10x", "0,10,120x",
-                         "nan,10"};
+                         "nan,10", "0,10,", "0,,120", ",10", "0,nevermore", "0,10,120,"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(calib_parse_trust(bad[i], &t), -1);
     char buf[96];

@@ -92,20 +92,28 @@ struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, 
 int calib_parse_trust(const char *text, struct calib_trust *t)
 {
     struct calib_trust r = {0, 0, 0};
-    char k[16], extra;
-    int n = sscanf(text, "%f,%15[^,],%f%c", &r.warm_s, k, &r.tail_s, &extra);
-    if (n != 2 && n != 3)
-        return -1;
+    const char *p = text;
     char *end;
-    if (!strcmp(k, "never")) {
+    r.warm_s = strtof(p, &end);
+    if (end == p || *end != ',')
+        return -1;
+    p = end + 1;
+    if (!strncmp(p, "never", 5)) {
         r.k = CALIB_NEVER;
+        end = (char *)p + 5;
     } else {
-        r.k = strtof(k, &end);
-        if (end == k || *end || !(r.k >= 0))
+        r.k = strtof(p, &end);
+        if (end == p || !(r.k >= 0))
             return -1;
         r.k = r.k >= CALIB_NEVER ? CALIB_NEVER : r.k;
     }
-    if (!(r.warm_s >= 0) || !(r.tail_s >= 0) || !isfinite(r.warm_s) || !isfinite(r.tail_s))
+    if (*end == ',') {
+        p = end + 1;
+        r.tail_s = strtof(p, &end);
+        if (end == p)
+            return -1;
+    }
+    if (*end || !(r.warm_s >= 0) || !(r.tail_s >= 0) || !isfinite(r.warm_s) || !isfinite(r.tail_s))
         return -1;
     *t = r;
     return 0;

@@ -70,6 +70,8 @@ h = open(sys.argv[1]).read()
 i = h.index('<h2 id="live">')
 assert h.index("<h2>Metrics</h2>") < i and "data:image/png;base64" in h[i:]
 assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 600s" in h
+assert "the trust in the window: the default, as predict --calibrate (nothing learned)" in h[i:]
+assert "last 120 s of the window, prior 10 steps" in h[i:]
 PY
 }
 check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'

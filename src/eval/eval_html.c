@@ -62,15 +62,17 @@ static int live_section(FILE *f, const char *dir, const struct live_report *lr, 
                "minutes calibrates the prediction of the rest, and every error counts only the steps at t &ge; W, the "
                "same steps for every column. Split ");
     html_escape(f, lr->split);
-    fprintf(f, ": %d test workouts; the trust in the window learned on %d validation workouts. MAE in bpm."
+    char how[96];
+    live_trust_source(lr, how, sizeof how);
+    fprintf(f, ": %d test workouts; the trust in the window: %s. MAE in bpm."
                "</p>\n<table class=\"live\">\n<tr><th>window</th><th>model</th><th>uncalibrated</th><th>physio "
                "calibrated</th><th>window_mean</th><th>last</th><th>steps after it</th><th>trust (model)</th></tr>\n",
-            lr->n_test, lr->n_val);
+            lr->n_test, how);
     for (int i = 0; i < lr->n; i++) {
         const struct live_row *r = &lr->rows[i];
-        char label[48], tm[64], nb[5][24];
+        char label[48], tm[96], nb[5][24];
         live_label(r->window_s, label, sizeof label);
-        live_trust_text(&r->trust, tm, sizeof tm);
+        calib_trust_text(&r->trust, tm, sizeof tm);
         fprintf(f, "<tr><td>%s</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td>"
                    "<td class=n>%s</td><td class=n>%lld</td><td>%s</td></tr>\n",
                 label, fmt_metric(nb[0], metric_mae(&r->cal)), fmt_metric(nb[1], metric_mae(&r->unc)),

@@ -17,8 +17,6 @@ void live_label(float window_s, char *buf, size_t cap)
     snprintf(buf, cap, "calibrated %g min", window_s / 60);
 }
 
-void live_trust_text(const struct calib_trust *t, char *buf, size_t cap) { calib_trust_text(t, buf, cap); }
-
 static void kv_metrics(struct jw *j, const char *key, const struct metric_acc *a)
 {
     jw_key(j, key);
@@ -103,8 +101,7 @@ void live_report_json(struct jw *j, const struct live_report *lr, int all)
     }
 }
 
-/* Where the trust came from, for the texts: "the default" or "learned on N validation workouts". */
-static void trust_source(const struct live_report *lr, char *buf, size_t cap)
+void live_trust_source(const struct live_report *lr, char *buf, size_t cap)
 {
     if (lr->trust_default)
         snprintf(buf, cap, "the default, as predict --calibrate (nothing learned)");
@@ -129,7 +126,7 @@ static void table_rows(FILE *f, const struct live_report *lr, int asked_only)
 void live_report_table(FILE *f, const struct live_report *lr)
 {
     char how[96];
-    trust_source(lr, how, sizeof how);
+    live_trust_source(lr, how, sizeof how);
     fprintf(f, "live forecasting on %s (%d workouts; trust: %s); errors over the steps after the window only\n\n",
             lr->split, lr->n_test, how);
     table_rows(f, lr, 1);
@@ -140,7 +137,7 @@ void live_report_table(FILE *f, const struct live_report *lr)
 void live_report_markdown(FILE *f, const struct live_report *lr)
 {
     char how[96];
-    trust_source(lr, how, sizeof how);
+    live_trust_source(lr, how, sizeof how);
     fprintf(f, "\n## Live forecasting (calibrated on each run's first minutes)\n\n"
                "A separate task from the tables above, not comparable with them: the recorded HR of each run's "
                "first W minutes calibrates the prediction of the rest (docs/live.md), and every error counts only "
@@ -154,8 +151,8 @@ void live_report_markdown(FILE *f, const struct live_report *lr)
         const struct live_row *r = &lr->rows[i];
         char label[48], tm[96], tp[96];
         live_label(r->window_s, label, sizeof label);
-        live_trust_text(&r->trust, tm, sizeof tm);
-        live_trust_text(&r->physio_trust, tp, sizeof tp);
+        calib_trust_text(&r->trust, tm, sizeof tm);
+        calib_trust_text(&r->physio_trust, tp, sizeof tp);
         fprintf(f, "| %s | %lld | %d | %s | %s |\n", label, r->cal.n, r->workouts, tm, tp);
     }
     fprintf(f, "\nFigure: `%s` (MAE against calibration minutes).\n", LIVE_FIGURE);

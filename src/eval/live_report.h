@@ -52,8 +52,9 @@ void live_report_table(FILE *f, const struct live_report *lr);
 void live_report_markdown(FILE *f, const struct live_report *lr);
 /* "calibrated 10 min" */
 void live_label(float window_s, char *buf, size_t cap);
-/* The trust as text: "warm-up 180 s, prior 10 steps" or "window not trusted". */
-void live_trust_text(const struct calib_trust *t, char *buf, size_t cap);
+/* Where the trust came from, for the report texts: "the default, as predict --calibrate (nothing learned)"
+ * or "learned on N validation workouts". */
+void live_trust_source(const struct live_report *lr, char *buf, size_t cap);
 /* DIR/LIVE_FIGURE: MAE against calibration minutes, model calibrated, uncalibrated and the baselines. */
 int live_report_figure(const char *dir, const struct live_report *lr, struct hr_err *e);
 

@@ -91,8 +91,11 @@ check "train --features nope: exit 2, lists every set" \
   '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace, default+effort" $tmp/e'
 for c in train finetune predict eval; do
   check "$c --help lists every feature set and the default" \
-    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace, default+effort new models: default"'
+    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace, default+effort new models: default $"'
 done
+check "train --help: --features describes every set" \
+  '"$BIN" train --help | sed -n "/--features/,/--split/p" | tr -s " \n" " " | grep -q "default+effort (+ averages"'
+
 check "train --help: --features describes default as the default" \
   '"$BIN" train --help | grep -A1 -- "--features" | grep -q "default (the default"'
 

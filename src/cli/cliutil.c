@@ -124,8 +124,7 @@ int cli_help_features(const char *text)
 {
     char names[256];
     fputs(text, stdout);
-    printf("\nfeature sets (docs/features.md; a model file names its own):\n  %s\n  new models: %s "
-           "(HR = physiological model + alpha x LSTM correction)\n",
+    printf("\nfeature sets (docs/features.md; a model file names its own):\n  %s\n  new models: %s\n",
            feature_set_names(names, sizeof names), FEATURE_SET_DEFAULT);
     return 0;
 }

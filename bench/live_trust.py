@@ -3,20 +3,22 @@
 (docs/live.md, "Calibration from the HR so far"; docs/results.md, "Which part of the window to trust").
 
 The offset of a run is the mean residual (recorded - predicted) over the window's counted steps, shrunk by a
-prior of k steps (src/eval/calibrate.c). This script scores, on bench/real.sh's finetuned models (each
-athlete's model on that athlete's chrono test runs), the errors after windows of 5, 10 and 20 minutes for:
+prior of k steps; h seconds after the window it has faded to offset x (persist + (1 - persist) exp(-h / tau))
+(src/eval/calibrate.c; tau 0: held). This script scores, on bench/real.sh's finetuned models (each athlete's
+model on that athlete's chrono test runs), the errors after windows of 5, 10 and 20 minutes for:
 
-  - trusts LEARNED on validation runs by the grid of `calib_learn` (warm-ups 0-480 s and tails of 60, 120
-    and 300 s, each with k in 0, 3, 10, 30, 100, 300 and never):
+  - trusts LEARNED on validation runs by the grid of `calib_learn` (warm-ups 0-480 s and tails of 30, 60,
+    120 and 300 s, each with k in 0, 3, 10, 30, 100, 300 and never, each held or fading to 20-80 % with a
+    time constant of 150, 450 or 900 s):
       all     on the whole chrono validation part, every athlete's runs, predicted by the athlete's model
               (what `eval --trust-on all` learns),
       own     on the athlete's own validation runs (`eval --trust-on athlete`),
       pooled  on the five athletes' own validation runs together, each predicted by its own model (one
               trust for every finetuned model);
-  - FIXED trusts: the old default (warm-up 180 s, k 10), hrcast's default now (the window's last 120 s,
-    k 10) and the other members of the family "last M minutes, k" ranked on the VALIDATION runs (pooled
-    own, the three windows and the seeds averaged): the family is ranked on validation, the test columns
-    only report.
+  - FIXED trusts: the two earlier defaults (warm-up 180 s, k 10; the window's last 120 s, k 10), hrcast's
+    default now (the last 30 s, k 0, fading to 40 % with a time constant of 450 s) and the best members of
+    the family "last M, k, fade" ranked on the VALIDATION runs (pooled own, the three windows and the seeds
+    averaged): the family is ranked on validation, the test columns only report.
 
 Reads OUT (a bench/real.sh output folder with COLD=0 or 1: real.hrd, models/ft_s*_A.safetensors), runs
 `hrcast predict` (HRCAST, default build/hrcast) and `hrcast export --format jsonl` into WORKDIR (a temp
@@ -40,9 +42,11 @@ SHORT = ["patricktudor", "shaonianche", "arthurfsy2", "runpandas", "rikluost"]
 WINDOWS = (300, 600, 1200)
 NEVER = None
 KS = (0, 3, 10, 30, 100, 300, NEVER)
-# calib_learn's grid: (warm-up s, tail s)
-LEARN_STARTS = [(w, 0) for w in (0, 60, 120, 180, 300, 480)] + [(0, t) for t in (60, 120, 300)]
-FAMILY = [(m, k) for m in (0.5, 1, 2, 3, 5, 8) for k in (3, 10, 30, 100)]  # last m minutes, prior k
+# calib_learn's grid: (warm-up s, tail s), and the fades (persist, tau s; tau 0: held)
+LEARN_STARTS = [(w, 0) for w in (0, 60, 120, 180, 300, 480)] + [(0, t) for t in (30, 60, 120, 300)]
+FADES = [(1, 0)] + [(p, tau) for p in (0.2, 0.4, 0.6, 0.8) for tau in (150, 450, 900)]
+# the family "last m minutes, prior k, fade"
+FAMILY = [(m, k, f) for m in (0.5, 1, 2, 5) for k in (0, 3, 10, 30) for f in FADES]
 
 
 def first_step(step, window, warm, tail):
@@ -53,7 +57,7 @@ def first_step(step, window, warm, tail):
 
 
 def offset(run, step, window, trust):
-    warm, tail, k = trust
+    warm, tail, k = trust[:3]
     if k is NEVER:
         return 0.0
     p, y = run
@@ -63,24 +67,40 @@ def offset(run, step, window, trust):
     return float(r.sum() / (len(r) + k)) if len(r) + k > 0 else 0.0
 
 
-def errors(runs, step, window, trust):
-    """Absolute errors after the window over runs [(pred, rec)], shifted by each run's offset (trust None:
-    uncalibrated)."""
+def fade(trust, n, step, window, w):
+    """The fade of the steps w..n-1 (calib_shift: h = i x step - window)."""
+    persist, tau = trust[3:]
+    if tau <= 0:
+        return np.ones(n - w)
+    h = np.maximum(np.arange(w, n) * step - window, 0)
+    return persist + (1 - persist) * np.exp(-h / tau)
+
+
+def errors(runs, step, window, trust, offsets=None):
+    """Absolute errors after the window over runs [(pred, rec)], shifted by each run's offset, faded (trust
+    None: uncalibrated); offsets: the runs' offsets when already computed."""
     w = int(np.ceil(window / step - 1e-4))
-    out = [np.abs(p[w:] + (offset((p, y), step, window, trust) if trust else 0.0) - y[w:])[~np.isnan(y[w:])]
-           for p, y in runs if w < len(p)]
+    out = []
+    for j, (p, y) in enumerate(runs):
+        if w >= len(p):
+            continue
+        o = 0.0 if not trust else offsets[j] if offsets is not None else offset((p, y), step, window, trust)
+        shift = o * fade(trust, len(p), step, window, w) if trust else 0.0
+        out.append(np.abs(p[w:] + shift - y[w:])[~np.isnan(y[w:])])
     return np.concatenate(out) if out else np.zeros(0)
 
 
 def learn(runs, step, window):
-    best, best_mae = (0, 0, NEVER), np.inf
+    best, best_mae = (0, 0, NEVER, 1, 0), np.inf
     for warm, tail in LEARN_STARTS:
         if warm >= window or tail >= window:
             continue
         for k in KS:
-            e = errors(runs, step, window, (warm, tail, k))
-            if len(e) and e.mean() < best_mae - 1e-9:
-                best, best_mae = (warm, tail, k), e.mean()
+            offs = [offset(r, step, window, (warm, tail, k)) for r in runs]
+            for f in (FADES if k is not NEVER else FADES[:1]):
+                e = errors(runs, step, window, (warm, tail, k) + f, offs)
+                if len(e) and e.mean() < best_mae - 1e-9:
+                    best, best_mae = (warm, tail, k) + f, e.mean()
     return best
 
 
@@ -147,29 +167,35 @@ def main():
             return cache[key]
         learned[mode] = score(trust_of)
 
-    # the family "last m minutes, prior k", ranked on the pooled own validation runs
+    # the family "last m minutes, prior k, fade", ranked on the pooled own validation runs
+    def name(m, k, f):
+        return f"last {60 * m:g} s, k {k}, " + ("held" if f[1] <= 0 else f"fading to {100 * f[0]:g} % ({f[1]:g} s)")
     rank = []
-    for m, k in FAMILY:
-        rel = []
-        for win in WINDOWS:
-            for s in seeds:
-                r = [x for b in ATHLETES for x in runs[s][b][("val", True)]]
-                rel.append(errors(r, step, win, (0, 60 * m, k)).mean() / errors(r, step, win, None).mean() - 1)
-        rank.append((float(np.mean(rel)), m, k))
+    val = {s: [x for b in ATHLETES for x in runs[s][b][("val", True)]] for s in seeds}
+    unc_val = {(s, win): errors(val[s], step, win, None).mean() for s in seeds for win in WINDOWS}
+    for m, k in sorted({(m, k) for m, k, _ in FAMILY}):
+        offs = {(s, win): [offset(r, step, win, (0, 60 * m, k)) for r in val[s]] for s in seeds for win in WINDOWS}
+        for f in FADES:
+            rel = [errors(val[s], step, win, (0, 60 * m, k) + f, offs[(s, win)]).mean() / unc_val[(s, win)] - 1
+                   for win in WINDOWS for s in seeds]
+            rank.append((float(np.mean(rel)), m, k, f))
     rank.sort()
-    fixed = [("old default: warm-up 180 s, k 10", (180, 0, 10)),
-             ("**default: last 120 s, k 10**", (0, 120, 10))]
-    fixed += [(f"last {m:g} min, k {k} (validation rank {i + 1})", (0, 60 * m, k))
-              for i, (_, m, k) in enumerate(rank[:4]) if (m, k) != (2, 10)]
+    default = (0.5, 0, (0.4, 450))
+    fixed = [("first default: warm-up 180 s, k 10", (180, 0, 10, 1, 0)),
+             ("second default: last 120 s, k 10", (0, 120, 10, 1, 0)),
+             ("**default: " + name(*default) + "**", (0, 30, 0, 0.4, 450))]
+    fixed += [(name(m, k, f) + f" (validation rank {i + 1})", (0, 60 * m, k) + f)
+              for i, (_, m, k, f) in enumerate(rank[:4]) if (m, k, f) != default]
+    default_rank = [i + 1 for i, (_, m, k, f) in enumerate(rank) if (m, k, f) == default]
 
-    def row(name, res):
+    def row(label, res):
         cells = []
         for win in WINDOWS:
             cal, unc, per = res[win]
             sd = np.std(cal, ddof=1) if len(cal) > 1 else 0.0
             cells.append(f"{np.mean(cal):.2f} ± {sd:.2f} ({np.mean(cal) / np.mean(unc) - 1:+.1%})")
         worst = " / ".join(", ".join(f"{100 * np.mean(res[win][2][a]):+.0f}" for a in ATHLETES) for win in WINDOWS)
-        return f"| {name} | " + " | ".join(cells) + f" | {worst} |"
+        return f"| {label} | " + " | ".join(cells) + f" | {worst} |"
 
     print(f"live_trust: {out}: seeds {seeds}, step {step} s; MAE bpm after the window, the five athletes' test "
           "steps pooled, mean ± sd over seeds (change against uncalibrated); per athlete: change in % at 5 / 10 / "
@@ -178,15 +204,17 @@ def main():
     print("|---|---|---|---|---|")
     unc = score(lambda s, a, w: None)
     print("| uncalibrated | " + " | ".join(f"{np.mean(unc[w][1]):.2f}" for w in WINDOWS) + " | |")
-    for name, mode in (("learned on all validation runs (`--trust-on all`)", "all"),
+    for label, mode in (("learned on all validation runs (`--trust-on all`)", "all"),
                        ("learned on the athlete's own (`--trust-on athlete`)", "own"),
                        ("learned on the five athletes' own, pooled", "pooled")):
-        print(row(name, learned[mode]))
-    for name, t in fixed:
-        print(row(name, score(lambda s, a, w, t=t: t)))
-    print("\nThe family \"last M min, prior k\" on the pooled own validation runs (mean change against "
-          "uncalibrated over the three windows and the seeds), best first:")
-    print(", ".join(f"last {m:g} min k {k}: {r:+.1%}" for r, m, k in rank[:8]))
+        print(row(label, learned[mode]))
+    for label, t in fixed:
+        print(row(label, score(lambda s, a, w, t=t: t)))
+    print(f"\nThe family \"last M, prior k, fade\" ({len(rank)} members) on the pooled own validation runs (mean "
+          "change against uncalibrated over the three windows and the seeds), best first:")
+    print("; ".join(f"{name(m, k, f)}: {r:+.1%}" for r, m, k, f in rank[:8]))
+    print(f"\nThe default ranks {default_rank[0]} of {len(rank)}; held (no fade), the best is "
+          + next(f"{name(m, k, f)} ({r:+.1%})" for r, m, k, f in rank if f[1] <= 0) + ".")
 
 
 if __name__ == "__main__":

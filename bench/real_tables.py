@@ -366,7 +366,8 @@ def main():
         p()
         p("The finetuned model of each athlete; the recorded HR of each test run's first W minutes calibrates the "
           "rest, and every error counts only the steps after the window (docs/live.md); the trust is `eval "
-          "--calibrate`'s default (the window's last 2 minutes, prior 10 steps; nothing learned); physio calibrated: "
+          "--calibrate`'s default (the window's last 30 s, no prior, the shift fading to 40 % with a time constant of "
+          "450 s; nothing learned); physio calibrated: "
           "`fit-physio --split chrono` calibrated the same way. "
           "Overall = the five athletes pooled by steps.")
         p()

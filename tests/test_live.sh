@@ -18,9 +18,10 @@ tmp=$(mktemp -d /tmp/hrcast-live-test.XXXXXX)
 "$BIN" simulate --athletes 1 --workouts 1 --seed 8 -q -o "$tmp/one.hrd"
 
 "$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" -q > "$tmp/plain.csv"
-"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 10m -q > "$tmp/cal.csv"
-check "predict --calibrate: in_window column, 60 steps of 10 s marked" '[ "$(head -1 $tmp/cal.csv | tr , "\n" | tail -1)" = in_window ] && [ "$(grep -c ",1$" $tmp/cal.csv)" = 60 ]'
-check "predict --calibrate: the window keeps the plain prediction, the rest moves by one offset" 'py "
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 10m -q > "$tmp/cal_default.csv"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 10m --trust 0,0,30 -q > "$tmp/cal.csv"
+check "predict --calibrate: in_window column, 60 steps of 10 s marked" '[ "$(head -1 $tmp/cal_default.csv | tr , "\n" | tail -1)" = in_window ] && [ "$(grep -c ",1$" $tmp/cal_default.csv)" = 60 ]'
+check "predict --calibrate --trust 0,0,30 (held): the window keeps the plain prediction, the rest moves by one offset" 'py "
 import csv,sys
 a=list(csv.DictReader(open(\"$tmp/plain.csv\"))); b=list(csv.DictReader(open(\"$tmp/cal.csv\")))
 d=[float(y[\"hr_pred_bpm\"])-float(x[\"hr_pred_bpm\"]) for x,y in zip(a,b)]
@@ -33,13 +34,25 @@ import json; w=json.load(open(\"$tmp/cal.json\"))[\"workouts\"][0]
 assert w[\"calibrate_s\"]==600 and w[\"window_steps\"]==60 and abs(w[\"offset_bpm\"])>0.5
 assert w[\"summary\"][\"steps_with_actual\"]<=len(w[\"time\"])-60
 "'
-"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,10,120 --format json -q > "$tmp/cal_tail.json"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,0,30,0.4,450 --format json -q > "$tmp/cal_tail.json"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,0,30 --format json -q > "$tmp/cal_held.json"
 "$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 180,10 --format json -q > "$tmp/cal_warm.json"
-check "predict --calibrate: the default trust is the last 120 s with k 10 (--trust 0,10,120); 180,10 is another" 'cmp -s "$tmp/cal.json" "$tmp/cal_tail.json" && py "
+check "predict --calibrate: the default trust is the last 30 s, k 0, fading to 40 % over 450 s (--trust 0,0,30,0.4,450); 180,10 is another" 'cmp -s "$tmp/cal.json" "$tmp/cal_tail.json" && py "
 import json; o=[json.load(open(f))[\"workouts\"][0][\"offset_bpm\"] for f in (\"$tmp/cal.json\", \"$tmp/cal_warm.json\")]
 assert abs(o[0]-o[1])>1e-3, o
 "'
-check "predict --trust with a bad tail: exit 2, names the form" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,10,-5 2>$tmp/e; [ $? -eq 2 ] && grep -q "WARM_S,K\[,TAIL_S\]" $tmp/e'
+check "predict --calibrate: the shift fades (the held trust with the same offset shifts by it all along)" 'py "
+import json, math
+f, h = (json.load(open(p))[\"workouts\"][0] for p in (\"$tmp/cal.json\", \"$tmp/cal_held.json\"))
+o = f[\"offset_bpm\"]
+assert abs(o - h[\"offset_bpm\"]) < 1e-6 and abs(o) > 0.5
+for i in (60, 100, len(f[\"time\"]) - 1):
+    shift = f[\"hr_pred\"][i] - (h[\"hr_pred\"][i] - o)  # the faded shift: held prediction minus its offset, plus it
+    want = o * (0.4 + 0.6 * math.exp(-(i * 10 - 600) / 450))
+    assert abs(shift - want) < 0.02, (i, shift, want)
+"'
+check "predict --trust with a bad tail: exit 2, names the form" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,10,-5 2>$tmp/e; [ $? -eq 2 ] && grep -q "WARM_S,K\[,TAIL_S\[,PERSIST,TAU_S\]\]" $tmp/e'
+check "predict --trust with a persist over 1: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,0,30,1.5,450 2>$tmp/e; [ $? -eq 2 ] && grep -q "PERSIST in 0..1" $tmp/e'
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 10m --json -q > "$tmp/e1.json"
 check "eval --calibrate 10m --json: the issue's fields" 'py "
 import json; j=json.load(open(\"$tmp/e1.json\"))
@@ -71,7 +84,7 @@ i = h.index('<h2 id="live">')
 assert h.index("<h2>Metrics</h2>") < i and "data:image/png;base64" in h[i:]
 assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 600s" in h
 assert "the trust in the window: the default, as predict --calibrate (nothing learned)" in h[i:]
-assert "last 120 s of the window, prior 10 steps" in h[i:]
+assert "last 30 s of the window, prior 0 steps, fading to 40 % (time constant 450 s)" in h[i:]
 PY
 }
 check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'

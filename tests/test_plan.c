@@ -619,7 +619,7 @@ static void test_so_far(void **state)
     part_run(&p, &part);
     struct plan_so_far sf;
     struct hr_err e = {{0}};
-    struct calib_trust t = {0, 0, 0}; /* the raw mean residual: exactly the day's offset here */
+    struct calib_trust t = {0, 0, 0, 1, 0}; /* the raw mean residual, held: exactly the day's offset here */
     assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e), 0);
     assert_true(fabsf(sf.offset - DAY_OFFSET) < 0.05f);
     assert_int_equal(sf.steps, PART_STEPS);
@@ -652,6 +652,16 @@ static void test_so_far(void **state)
     assert_int_equal(predictor_predict(&p, &all, whole, NULL, &e), 0);
     for (int k = 0; k < r.s.n; k++)
         assert_true(fabsf(r.hr[k] - (whole[PART_STEPS + k] + sf.offset)) < 1e-3f);
+    /* with a fading trust the shift at the k-th step after the part is calib_shift(offset, k x step) */
+    sf.trust = (struct calib_trust){0, 0, 0, 0.4f, 450};
+    float *fc = malloc(sizeof(float) * (size_t)r.s.n);
+    assert_non_null(fc);
+    assert_int_equal(plan_so_far_forecast(&sf, S_SPEED(&r.s), NULL, r.s.n, fc, &e), 0);
+    for (int k = 0; k < r.s.n; k++)
+        assert_true(fabsf(fc[k] - (whole[PART_STEPS + k] + calib_shift(&sf.trust, sf.offset, k * 10.0f))) < 1e-3f);
+    assert_true(fabsf(fc[r.s.n - 1] - whole[n - 1] - sf.offset) > 0.2f * DAY_OFFSET); /* faded by the end */
+    free(fc);
+    sf.trust = t;
     /* a fresh plan of the same rest starts from rest, cooler: the part run's drift and state matter */
     struct plan_opts fresh = o;
     fresh.so_far = NULL;

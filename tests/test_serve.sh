@@ -57,13 +57,15 @@ nhilly=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["sp
 check "sample round trip (simulated runner with recorded HR)" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && grep -q "\"n\":$nhilly" $tmp/body && grep -q "\"mae\":[0-9]" $tmp/body'
 
 # --- predict?calibrate=S: the live view (serve/live.h)
-check "calibrate=10m: hr_calibrated, the window's steps unchanged, one offset after them" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=10m")" = 200 ] && python3 -c "
-import json,sys; j=json.load(open(sys.argv[1])); c=j[\"calibration\"]; p=j[\"hr_predicted\"]; q=j[\"hr_calibrated\"]
+check "calibrate=10m: hr_calibrated, the window's steps unchanged, the offset after them, fading as the trust says" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=10m")" = 200 ] && python3 -c "
+import json,sys,math; j=json.load(open(sys.argv[1])); c=j[\"calibration\"]; p=j[\"hr_predicted\"]; q=j[\"hr_calibrated\"]
 assert c[\"calibrate_s\"]==600 and c[\"window_steps\"]==600/j[\"step\"] and c[\"label\"]==\"calibrated 10 min\", c
 w=c[\"window_steps\"]; assert q[:w]==p[:w] and len(q)==len(p)==j[\"n\"]
-d=[b-a for a,b in zip(p[w:],q[w:])]; assert max(d)-min(d)<0.11 and abs(d[0]-c[\"offset_bpm\"])<0.06, (d[:3],c)
+o, per, tau = c[\"offset_bpm\"], c[\"trust_persist\"], c[\"trust_tau_s\"]
+d=[b-a for a,b in zip(p[w:],q[w:])]
+assert all(abs(x - o * (per + (1 - per) * math.exp(-i * j[\"step\"] / tau))) < 0.06 for i, x in enumerate(d)), (d[:3], c)
 assert c[\"steps_after\"]>0 and c[\"mae\"]>=0 and c[\"mae_uncalibrated\"]>0 and c[\"mae\"]<c[\"mae_uncalibrated\"], c
-assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"]) == (0, 10, 120), c
+assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], per, tau) == (0, 0, 30, 0.4, 450), c
 " $tmp/body'
 check "calibrate=600 (seconds) equals calibrate=10m" 'cp $tmp/body $tmp/cal10m && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=600")" = 200 ] && cmp -s $tmp/body $tmp/cal10m'
 check "no calibrate: no calibration fields" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && ! grep -q "hr_calibrated\|\"calibration\"" $tmp/body'

@@ -186,7 +186,9 @@ function summary(j) {
   if (c) {
     items.push(["MAE after " + fmtNum(c.calibrate_s / 60, 0) + " min, calibrated", fmtNum(c.mae, 1) + " bpm", "calibrated MAE"]);
     items.push(["MAE after " + fmtNum(c.calibrate_s / 60, 0) + " min, uncalibrated", fmtNum(c.mae_uncalibrated, 1) + " bpm", "uncalibrated MAE"]);
-    items.push(["offset from the window", (c.offset_bpm >= 0 ? "+" : "") + fmtNum(c.offset_bpm, 1) + " bpm", "offset"]);
+    // the shift at the window's end; it fades to trust_persist of itself (time constant trust_tau_s)
+    const fade = c.trust_tau_s > 0 ? ", fading to " + fmtNum(100 * c.trust_persist, 0) + " %" : "";
+    items.push(["offset from the window", (c.offset_bpm >= 0 ? "+" : "") + fmtNum(c.offset_bpm, 1) + " bpm" + fade, "offset"]);
   }
   for (const [k, v, key] of items) {
     const d = document.createElement("div");

@@ -65,7 +65,7 @@ static int runs_load(const struct dataset *ds, const int *idx, int n, const stru
 static void add_held(struct metric_acc *acc, const struct calib_run *r, float step, float w, float v)
 {
     if (isnan(v)) {
-        calib_add(acc, r, step, w, 0.0f);
+        calib_add(acc, r, step, w, 0.0f, NULL);
         return;
     }
     int a = (int)ceilf(w / step - 1e-4f);
@@ -91,9 +91,10 @@ static int window_row(const struct runs *test, const struct runs *val, float ste
         const struct calib_run *r = &test->model[i];
         long long before = row->cal.n;
         float off = calib_offset(r, step, w, &row->trust);
-        calib_add(&row->cal, r, step, w, off);
-        calib_add(&row->unc, r, step, w, 0.0f);
-        calib_add(&row->physio, &test->physio[i], step, w, calib_offset(&test->physio[i], step, w, &row->physio_trust));
+        calib_add(&row->cal, r, step, w, off, &row->trust);
+        calib_add(&row->unc, r, step, w, 0.0f, NULL);
+        calib_add(&row->physio, &test->physio[i], step, w, calib_offset(&test->physio[i], step, w, &row->physio_trust),
+                  &row->physio_trust);
         add_held(&row->wmean, r, step, w, calib_window_mean(r, step, w));
         add_held(&row->last, r, step, w, calib_last(r, step, w));
         row->workouts += row->cal.n > before;
@@ -107,8 +108,8 @@ static int window_row(const struct runs *test, const struct runs *val, float ste
             row->n_ath++;
         }
         if (a < row->n_ath) {
-            calib_add(&row->ath[a].cal, r, step, w, off);
-            calib_add(&row->ath[a].unc, r, step, w, 0.0f);
+            calib_add(&row->ath[a].cal, r, step, w, off, &row->trust);
+            calib_add(&row->ath[a].unc, r, step, w, 0.0f, NULL);
         }
     }
     return 0;
@@ -263,6 +264,7 @@ int cli_calib_trust(const char *cmd, const char *text, struct calib_trust *t)
 {
     if (!calib_parse_trust(text, t))
         return 0;
-    fprintf(stderr, "hrcast %s: --trust: '%s' is not WARM_S,K[,TAIL_S] like 0,10,120 or 180,10\n", cmd, text);
+    fprintf(stderr, "hrcast %s: --trust: '%s' is not WARM_S,K[,TAIL_S[,PERSIST,TAU_S]] like 0,0,30,0.4,450, "
+                    "0,10,120 or 180,10 (PERSIST in 0..1)\n", cmd, text);
     return 2;
 }

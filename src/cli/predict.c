@@ -40,13 +40,15 @@ static const char *usage_text =
     "                     no faster, a warning); on real data 0.002 bpm from FP32 on average, at most\n"
     "                     0.03 (docs/performance.md, \"BF16 inference\")\n"
     "      --calibrate W  live forecasting: the recorded HR of the first W (10m, 600s) shifts the\n"
-    "                     prediction of the rest by the day's offset (docs/live.md); the CSV gets an\n"
-    "                     in_window column, the JSON calibrate_s, offset_bpm and window_steps, and the\n"
-    "                     MAE counts only steps after the window\n"
-    "      --trust WARM,K[,TAIL]  seconds of warm-up ignored, the prior strength in steps, and with\n"
-    "                     TAIL only the window's last TAIL seconds count (default 0,10,120: the last\n"
-    "                     2 minutes; `hrcast eval --calibrate --trust-on all` learns values on\n"
-    "                     validation data)\n"
+    "                     prediction of the rest by the day's offset, fading with the time since W\n"
+    "                     (docs/live.md); the CSV gets an in_window column, the JSON calibrate_s,\n"
+    "                     offset_bpm (the shift at W) and window_steps, and the MAE counts only steps\n"
+    "                     after the window\n"
+    "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  seconds of warm-up ignored, the prior strength in\n"
+    "                     steps, with TAIL only the window's last TAIL seconds count, and the shift\n"
+    "                     fades to PERSIST of it with a time constant of TAU seconds (default\n"
+    "                     0,0,30,0.4,450: the last 30 s, fading to 40 % in about 20 minutes;\n"
+    "                     `hrcast eval --calibrate --trust-on all` learns values on validation data)\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "input limits (docs/data.md \"Input limits\"):\n"
@@ -213,8 +215,8 @@ int cmd_predict(int argc, char **argv)
             float offset = window > 0 ? calib_offset(&cr, s->step, window, &trust) : 0.0f;
             int wsteps = window > 0 ? (int)ceilf(window / s->step - 1e-4f) : 0;
             wsteps = wsteps < s->n ? wsteps : s->n;
-            for (int t = wsteps; t < s->n && window > 0; t++)
-                hr[t] += offset;
+            if (window > 0)
+                calib_apply(hr, s->n, s->step, window, offset, &trust);
             metric_add(&acc, hr + wsteps, S_HR(s) + wsteps, s->n - wsteps);
             double sum = 0;
             for (int t = 0; t < s->n; t++)

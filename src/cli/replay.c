@@ -19,15 +19,16 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K[,TAIL]]\n"
+    "usage: hrcast replay MODEL FILE [--every S] [--ahead S] [--calibrate W] [--trust WARM,K[,...]]\n"
     "                          [--gif OUT.gif]\n"
     "\n"
     "Replays each workout of FILE as if live: its grid steps are pushed one by one into a stream\n"
     "(docs/live.md) and every --every seconds (60) a CSV row gives the HR predicted now, the forecast\n"
     "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
     "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
-    "the day's offset estimated on the first W (trust as in predict: --trust WARM_S,K[,TAIL_S], default\n"
-    "0,10,120: the window's last 2 minutes).\n"
+    "the day's offset estimated on the first W, fading with the time since W (trust as in predict:\n"
+    "--trust WARM_S,K[,TAIL_S[,PERSIST,TAU_S]], default 0,0,30,0.4,450: the window's last 30 s, fading\n"
+    "to 40 % with a time constant of 450 s).\n"
     "--gif OUT.gif animates the first workout: at each row's moment, the HR recorded so far, the forecast\n"
     "for the rest of the run and the HR still to come (the window shaded when calibrated); the CSV is\n"
     "printed as well.\n"
@@ -36,8 +37,9 @@ static const char *usage_text =
     "      --every S      seconds between rows (60)\n"
     "      --ahead S      forecast horizon (600)\n"
     "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
-    "      --trust WARM,K[,TAIL]  warm-up seconds ignored, prior strength in steps, and with TAIL\n"
-    "                     only the window's last TAIL seconds count (0,10,120)\n"
+    "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  warm-up seconds ignored, prior strength in steps,\n"
+    "                     with TAIL only the window's last TAIL seconds count, and the shift fades to\n"
+    "                     PERSIST of it with a time constant of TAU seconds (0,0,30,0.4,450)\n"
     "      --gif FILE     the forecast evolving over the first workout, as an animated GIF\n"
     "      --frames N     at most N frames in the GIF (120; rows are then taken evenly)\n"
     "  -q, --quiet        no summary lines\n"
@@ -57,7 +59,7 @@ struct moments {
     float *fc;
 };
 
-static int moments_add(struct moments *g, int n, int known, const float *fc, int rest, float offset)
+static int moments_add(struct moments *g, int n, int known, const float *fc, int rest)
 {
     if (!g)
         return 0;
@@ -75,7 +77,7 @@ static int moments_add(struct moments *g, int n, int known, const float *fc, int
     }
     float *row = g->fc + (size_t)g->count * (size_t)n;
     for (int i = 0; i < n; i++)
-        row[i] = i >= known && i - known < rest && fc ? fc[i - known] + offset : NAN;
+        row[i] = i >= known && i - known < rest && fc ? fc[i - known] : NAN;
     g->now[g->count++] = known;
     return 0;
 }
@@ -109,15 +111,18 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
         }
         if (k % every_k || k == s->n - 1)
             continue;
-        float now = hr_stream_now(st) + (wk ? offset : 0.0f);
+        /* the shift fades with the time since the window (calib_shift); step i is at i x step */
+        float now = hr_stream_now(st) + (wk ? calib_shift(trust, offset, (float)k * s->step - window) : 0.0f);
         int rest = s->n - n, have = 0;
         float f_ahead = NAN, f_end = NAN;
         if (rest > 0 && hr_stream_forecast(st, S_SPEED(s) + n, S_ALT(s) + n, rest, fc, e) == 0) {
-            f_ahead = at(fc, rest, ahead_k - 1) + (wk ? offset : 0.0f);
-            f_end = fc[rest - 1] + (wk ? offset : 0.0f);
+            for (int j = 0; j < rest && wk; j++)
+                fc[j] += calib_shift(trust, offset, (float)(n + j) * s->step - window);
+            f_ahead = at(fc, rest, ahead_k - 1);
+            f_end = fc[rest - 1];
             have = 1;
         }
-        if (moments_add(gif, s->n, n, have ? fc : NULL, rest, wk ? offset : 0.0f)) {
+        if (moments_add(gif, s->n, n, have ? fc : NULL, rest)) {
             hr_stream_free(st);
             free(pred);
             return hr_fail(e, "out of memory");

@@ -34,10 +34,25 @@ float calib_offset(const struct calib_run *r, float step, float window_s, const 
     return t->k >= CALIB_NEVER ? 0.0f : (float)(sum / (m + t->k > 0 ? m + t->k : 1));
 }
 
-void calib_add(struct metric_acc *acc, const struct calib_run *r, float step, float window_s, float offset)
+float calib_shift(const struct calib_trust *t, float offset, float after_s)
+{
+    if (!t || !(t->tau_s > 0))
+        return offset;
+    float h = after_s > 0 ? after_s : 0.0f;
+    return offset * (t->persist + (1.0f - t->persist) * expf(-h / t->tau_s));
+}
+
+void calib_apply(float *hr, int n, float step, float window_s, float offset, const struct calib_trust *t)
+{
+    for (int i = window_steps(step, window_s, n); i < n; i++)
+        hr[i] += calib_shift(t, offset, (float)i * step - window_s);
+}
+
+void calib_add(struct metric_acc *acc, const struct calib_run *r, float step, float window_s, float offset,
+               const struct calib_trust *t)
 {
     for (int i = window_steps(step, window_s, r->n); i < r->n; i++) {
-        float p = r->pred[i] + offset;
+        float p = r->pred[i] + calib_shift(t, offset, (float)i * step - window_s);
         metric_add(acc, &p, &r->rec[i], 1);
     }
 }
@@ -65,33 +80,44 @@ float calib_last(const struct calib_run *r, float step, float window_s)
 struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, float window_s)
 {
     /* warm-ups (tail 0), then tails (warm-up 0) */
-    static const float warms[] = {0, 60, 120, 180, 300, 480, 0, 0, 0};
-    static const float tails[] = {0, 0, 0, 0, 0, 0, 60, 120, 300};
+    static const float warms[] = {0, 60, 120, 180, 300, 480, 0, 0, 0, 0};
+    static const float tails[] = {0, 0, 0, 0, 0, 0, 30, 60, 120, 300};
     static const float ks[] = {0, 3, 10, 30, 100, 300, CALIB_NEVER};
-    struct calib_trust best = {0, CALIB_NEVER, 0};
+    /* fades: held, then persist x tau */
+    static const float persists[] = {1, 0.2f, 0.2f, 0.2f, 0.4f, 0.4f, 0.4f, 0.6f, 0.6f, 0.6f, 0.8f, 0.8f, 0.8f};
+    static const float taus[] = {0, 150, 450, 900, 150, 450, 900, 150, 450, 900, 150, 450, 900};
+    struct calib_trust best = {0, CALIB_NEVER, 0, 1, 0};
     double best_mae = INFINITY;
-    for (size_t wi = 0; wi < sizeof warms / sizeof warms[0]; wi++) {
+    float *off = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    for (size_t wi = 0; off && wi < sizeof warms / sizeof warms[0]; wi++) {
         if (warms[wi] >= window_s || tails[wi] >= window_s)
             continue;
         for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
-            struct calib_trust t = {warms[wi], ks[ki], tails[wi]};
-            struct metric_acc acc;
-            metric_reset(&acc);
+            struct calib_trust t = {warms[wi], ks[ki], tails[wi], 1, 0};
             for (int j = 0; j < n; j++)
-                calib_add(&acc, &runs[j], step, window_s, calib_offset(&runs[j], step, window_s, &t));
-            double mae = metric_mae(&acc);
-            if (acc.n > 0 && mae < best_mae - 1e-9) {
-                best_mae = mae;
-                best = t;
+                off[j] = calib_offset(&runs[j], step, window_s, &t);
+            for (size_t fi = 0; fi < (ks[ki] >= CALIB_NEVER ? 1 : sizeof taus / sizeof taus[0]); fi++) {
+                t.persist = persists[fi];
+                t.tau_s = taus[fi];
+                struct metric_acc acc;
+                metric_reset(&acc);
+                for (int j = 0; j < n; j++)
+                    calib_add(&acc, &runs[j], step, window_s, off[j], &t);
+                double mae = metric_mae(&acc);
+                if (acc.n > 0 && mae < best_mae - 1e-9) {
+                    best_mae = mae;
+                    best = t;
+                }
             }
         }
     }
+    free(off);
     return best;
 }
 
 int calib_parse_trust(const char *text, struct calib_trust *t)
 {
-    struct calib_trust r = {0, 0, 0};
+    struct calib_trust r = {0, 0, 0, 1, 0};
     const char *p = text;
     char *end;
     r.warm_s = strtof(p, &end);
@@ -112,6 +138,16 @@ int calib_parse_trust(const char *text, struct calib_trust *t)
         r.tail_s = strtof(p, &end);
         if (end == p)
             return -1;
+        if (*end == ',') { /* the fade: PERSIST,TAU_S */
+            p = end + 1;
+            r.persist = strtof(p, &end);
+            if (end == p || *end != ',')
+                return -1;
+            p = end + 1;
+            r.tau_s = strtof(p, &end);
+            if (end == p || !(r.persist >= 0 && r.persist <= 1) || !(r.tau_s >= 0) || !isfinite(r.tau_s))
+                return -1;
+        }
     }
     if (*end || !(r.warm_s >= 0) || !(r.tail_s >= 0) || !isfinite(r.warm_s) || !isfinite(r.tail_s))
         return -1;
@@ -121,15 +157,18 @@ int calib_parse_trust(const char *text, struct calib_trust *t)
 
 void calib_trust_text(const struct calib_trust *t, char *buf, size_t cap)
 {
+    int n;
     if (t->k >= CALIB_NEVER)
-        snprintf(buf, cap, "window not trusted");
+        n = snprintf(buf, cap, "window not trusted");
     else if (t->tail_s > 0 && t->warm_s > 0)
-        snprintf(buf, cap, "last %g s of the window after a warm-up of %g s, prior %g steps", t->tail_s, t->warm_s,
-                 t->k);
+        n = snprintf(buf, cap, "last %g s of the window after a warm-up of %g s, prior %g steps", t->tail_s,
+                     t->warm_s, t->k);
     else if (t->tail_s > 0)
-        snprintf(buf, cap, "last %g s of the window, prior %g steps", t->tail_s, t->k);
+        n = snprintf(buf, cap, "last %g s of the window, prior %g steps", t->tail_s, t->k);
     else
-        snprintf(buf, cap, "warm-up %g s, prior %g steps", t->warm_s, t->k);
+        n = snprintf(buf, cap, "warm-up %g s, prior %g steps", t->warm_s, t->k);
+    if (t->k < CALIB_NEVER && t->tau_s > 0 && n >= 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - (size_t)n, ", fading to %g %% (time constant %g s)", 100 * t->persist, t->tau_s);
 }
 
 int calib_parse_windows(const char *text, float *out, int cap)

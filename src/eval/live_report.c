@@ -66,9 +66,13 @@ static void row_json(struct jw *j, const struct live_report *lr, const struct li
     jw_kv_num(j, "warm_s", r->trust.warm_s);
     jw_kv_num(j, "k_steps", r->trust.k >= CALIB_NEVER ? -1 : r->trust.k);
     jw_kv_num(j, "tail_s", r->trust.tail_s);
+    jw_kv_num(j, "persist", rint(1e4 * r->trust.persist) / 1e4); /* 0.4, not 0.4000000059 */
+    jw_kv_num(j, "tau_s", r->trust.tau_s);
     jw_kv_num(j, "physio_warm_s", r->physio_trust.warm_s);
     jw_kv_num(j, "physio_k_steps", r->physio_trust.k >= CALIB_NEVER ? -1 : r->physio_trust.k);
     jw_kv_num(j, "physio_tail_s", r->physio_trust.tail_s);
+    jw_kv_num(j, "physio_persist", rint(1e4 * r->physio_trust.persist) / 1e4);
+    jw_kv_num(j, "physio_tau_s", r->physio_trust.tau_s);
     jw_obj_end(j);
     jw_key(j, "athletes");
     jw_arr_begin(j);

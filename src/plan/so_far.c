@@ -37,6 +37,7 @@ int plan_so_far_from_series(const struct predictor *p, const struct series *s, c
         }
     sf->steps = hr_stream_steps(sf->st);
     sf->elapsed_s = sf->steps * (double)s->step;
+    sf->step_s = s->step;
     for (int k = 0; k < s->n; k++) {
         if (isfinite(S_SPEED(s)[k]))
             sf->dist_m += S_SPEED(s)[k] * (double)s->step;
@@ -112,8 +113,8 @@ int plan_so_far_forecast(struct plan_so_far *sf, const float *speed, const float
 {
     if (hr_stream_forecast(sf->st, speed, alt, n, hr, e))
         return -1;
-    for (int k = 0; k < n; k++)
-        hr[k] += sf->offset;
+    for (int k = 0; k < n; k++) /* step k of the forecast is k steps after the part run so far, as in calib_apply */
+        hr[k] += calib_shift(&sf->trust, sf->offset, (float)k * sf->step_s);
     return 0;
 }
 

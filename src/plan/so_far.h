@@ -2,7 +2,7 @@
  * pushed into a live stream (model/stream.h) and its recorded HR calibrates the model (eval/calibrate.h:
  * the offset of the HR so far, with its warm-up and prior strength); the planner then scores plans for
  * the rest of the course as forecasts that continue the stream (the model's state after the part run,
- * not a fresh start) shifted by that offset. Also the rest of a course from a distance on. */
+ * not a fresh start) shifted by that offset, which fades as the trust says. Also the rest of a course from a distance on. */
 #ifndef HRCAST_PLAN_SO_FAR_H
 #define HRCAST_PLAN_SO_FAR_H
 #include "eval/calibrate.h"
@@ -17,9 +17,11 @@ struct plan_so_far {
     struct hr_stream *st;    /* the part run, pushed step by step */
     int steps;               /* its grid steps */
     double elapsed_s;        /* steps x step: the forecast starts there */
+    float step_s;            /* the grid step */
     double dist_m;           /* distance covered (the grid's speeds integrated) */
     float last_alt;          /* altitude of the last step (NaN: none recorded) */
-    float offset;            /* bpm added to every forecast (0 when the window is not trusted) */
+    float offset;            /* bpm added to the forecast at its start, then faded by the trust (0 when the
+                              * window is not trusted) */
     int hr_steps;            /* steps with recorded HR in the calibration window */
     double mae_uncal, mae_cal; /* over the steps after the warm-up: in-sample, for the log only */
     struct calib_trust trust;
@@ -36,7 +38,7 @@ int plan_so_far_from_series(const struct predictor *p, const struct series *s, c
 void plan_so_far_free(struct plan_so_far *sf);
 
 /* Forecast n planned steps after the part run (speed m/s; alt m or NULL: flat at the last altitude), with
- * the calibration offset added. */
+ * the calibration offset added, faded as the trust says (calib_shift). */
 int plan_so_far_forecast(struct plan_so_far *sf, const float *speed, const float *alt, int n, float *hr,
                          struct hr_err *e);
 

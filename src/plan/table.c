@@ -176,6 +176,8 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
         jw_kv_num(&w, "trust_warm_s", in->so_far->trust.warm_s);
         jw_kv_num(&w, "trust_k_steps", in->so_far->trust.k >= CALIB_NEVER ? -1 : in->so_far->trust.k);
         jw_kv_num(&w, "trust_tail_s", in->so_far->trust.tail_s);
+        jw_kv_num(&w, "trust_persist", rint(1e4 * in->so_far->trust.persist) / 1e4); /* 0.4, not 0.4000000059 */
+        jw_kv_num(&w, "trust_tau_s", in->so_far->trust.tau_s);
         jw_kv_num(&w, "race_finish_time_s", round((r->finish_s + done_s(in)) * 1000) / 1000);
         jw_obj_end(&w);
     }

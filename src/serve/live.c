@@ -53,12 +53,12 @@ int serve_predict_calibrate(struct predict_result *res, float window_s, struct s
     struct metric_acc cal, unc;
     metric_reset(&cal);
     metric_reset(&unc);
-    calib_add(&cal, &cr, s->step, window_s, res->calib_offset);
-    calib_add(&unc, &cr, s->step, window_s, 0.0f);
+    calib_add(&cal, &cr, s->step, window_s, res->calib_offset, &t);
+    calib_add(&unc, &cr, s->step, window_s, 0.0f, NULL);
     res->calib_after_steps = (int)cal.n;
     res->calib_mae = cal.n ? metric_mae(&cal) : NAN;
     res->calib_mae_uncal = unc.n ? metric_mae(&unc) : NAN;
-    for (int i = 0; i < s->n; i++)
-        res->hr_cal[i] = i < w ? res->hr[i] : res->hr[i] + res->calib_offset;
+    memcpy(res->hr_cal, res->hr, sizeof(float) * (size_t)s->n);
+    calib_apply(res->hr_cal, s->n, s->step, window_s, res->calib_offset, &t);
     return 200;
 }

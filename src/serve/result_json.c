@@ -81,8 +81,10 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
         sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_bpm\":", r->calib_s, r->calib_steps);
         sb_json_num(o, r->calib_offset, 4);
         struct calib_trust t = CALIB_DEFAULT_TRUST;
-        sbuf_printf(o, ",\"trust_warm_s\":%g,\"trust_k_steps\":%g,\"trust_tail_s\":%g,\"steps_after\":%d,\"mae\":",
-                    t.warm_s, t.k, t.tail_s, r->calib_after_steps);
+        sbuf_printf(o,
+                    ",\"trust_warm_s\":%g,\"trust_k_steps\":%g,\"trust_tail_s\":%g,\"trust_persist\":%g,"
+                    "\"trust_tau_s\":%g,\"steps_after\":%d,\"mae\":",
+                    t.warm_s, t.k, t.tail_s, t.persist, t.tau_s, r->calib_after_steps);
         sb_json_num(o, r->calib_mae, 4);
         sbuf_puts(o, ",\"mae_uncalibrated\":");
         sb_json_num(o, r->calib_mae_uncal, 4);

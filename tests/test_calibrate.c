@@ -62,12 +62,16 @@ static void test_offset_and_window(void **state)
     assert_float_equal(calib_window_mean(&r, 10, 600), (30 * 100.0 + 28 * 150.0) / 58, 1e-3);
 }
 
-/* --trust text: WARM_S,K, WARM_S,K,TAIL_S or WARM_S,K,TAIL_S,PERSIST,TAU_S; k "never"; the default is the
- * window's last 30 s, k 0, fading to 40 % with a time constant of 450 s */
+/* --trust text: WARM_S,K, WARM_S,K,TAIL_S or WARM_S,K,TAIL_S,PERSIST,TAU_S; k "never"; the default of a
+ * finetuned model is the window's last 30 s, k 0, fading to 40 % with a time constant of 450 s, that of a
+ * general model the same window fading to 80 % over 150 s */
 static void test_parse_trust(void **state)
 {
     (void)state;
-    struct calib_trust t, d = CALIB_DEFAULT_TRUST;
+    struct calib_trust t, d = calib_default_trust(1), g = calib_default_trust(0);
+    assert_int_equal(calib_parse_trust("0,0,30,0.8,150", &t), 0);
+    assert_true(t.warm_s == g.warm_s && t.k == g.k && t.tail_s == g.tail_s && t.persist == g.persist &&
+                t.tau_s == g.tau_s);
     assert_int_equal(calib_parse_trust("180,10", &t), 0);
     assert_true(t.warm_s == 180 && t.k == 10 && t.tail_s == 0);
     assert_int_equal(calib_parse_trust("0,10,120", &t), 0);

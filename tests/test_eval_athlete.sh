@@ -88,15 +88,15 @@ for r in a[\"calibrated\"]:
     assert r[\"trust\"][\"validation_workouts\"] == allv and \"every athlete\" in r[\"trust\"][\"learned_on\"]
 assert [r[\"uncalibrated\"] for r in o[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
 "'
-check "--calibrate without --trust-on: the default trust (last 30 s, k 0, fading to 40 % over 450 s), nothing learned, the same uncalibrated" 'py "
+check "--calibrate without --trust-on: a general model's default trust (last 30 s, k 0, fading to 80 % over 150 s), nothing learned, the same uncalibrated" 'py "
 import json
 d, a = json.load(open(\"$tmp/def.json\")), json.load(open(\"$tmp/allv.json\"))
 for r in d[\"calibrated\"]:
     t = r[\"trust\"]
-    assert t[\"validation_workouts\"] == 0 and \"not learned\" in t[\"learned_on\"], t
-    assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.4, 450), t
+    assert t[\"validation_workouts\"] == 0 and \"not learned: the default trust of a general model\" in t[\"learned_on\"], t
+    assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.8, 150), t
     assert (t[\"physio_warm_s\"], t[\"physio_k_steps\"], t[\"physio_tail_s\"], t[\"physio_persist\"],
-            t[\"physio_tau_s\"]) == (0, 0, 30, 0.4, 450), t
+            t[\"physio_tau_s\"]) == (0, 0, 30, 0.8, 150), t
 assert [r[\"uncalibrated\"] for r in d[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
 "'
 # fewer than 3 own validation workouts (20 workouts each: 2): the whole validation part, with a warning

@@ -65,7 +65,7 @@ o, per, tau = c[\"offset_bpm\"], c[\"trust_persist\"], c[\"trust_tau_s\"]
 d=[b-a for a,b in zip(p[w:],q[w:])]
 assert all(abs(x - o * (per + (1 - per) * math.exp(-i * j[\"step\"] / tau))) < 0.06 for i, x in enumerate(d)), (d[:3], c)
 assert c[\"steps_after\"]>0 and c[\"mae\"]>=0 and c[\"mae_uncalibrated\"]>0 and c[\"mae\"]<c[\"mae_uncalibrated\"], c
-assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], per, tau) == (0, 0, 30, 0.4, 450), c
+assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], per, tau) == (0, 0, 30, 0.8, 150), c
 " $tmp/body'
 check "calibrate=600 (seconds) equals calibrate=10m" 'cp $tmp/body $tmp/cal10m && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=600")" = 200 ] && cmp -s $tmp/body $tmp/cal10m'
 check "no calibrate: no calibration fields" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ] && ! grep -q "hr_calibrated\|\"calibration\"" $tmp/body'
@@ -123,6 +123,14 @@ pid=
 check "bad --max-upload rejected" '! "$BIN" serve --model $tmp/const.safetensors --max-upload 12Q 2>/dev/null'
 check "missing model file reported" '"$BIN" serve --model $tmp/none --port 0 2>$tmp/err; [ $? = 1 ] && grep -q "none: cannot open" $tmp/err'
 check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
+# a model made by hrcast finetune: the server calibrates with the finetuned default (fading to 40 % over 450 s)
+"$BIN" simulate --athletes 3 --workouts 4 --seed 3 -q -o "$tmp/ft_sim.hrd"
+"$BIN" train "$tmp/ft_sim.hrd" -o "$tmp/ft_base.safetensors" --epochs 1 --hidden 4 --layers 1 -q 2>/dev/null
+"$BIN" finetune "$tmp/ft_base.safetensors" "$tmp/ft_sim.hrd" --athlete sim0001 -o "$tmp/ft.safetensors" --epochs 1 -q 2>/dev/null
+check "a finetuned model serves calibrate=10m with the finetuned default trust (0,0,30,0.4,450)" '"$BIN" serve --model $tmp/ft.safetensors --port 0 2>$tmp/flog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/flog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/flog); curl -s -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "http://127.0.0.1:$p/api/predict?calibrate=10m" > $tmp/fb; kill $p2; wait $p2; python3 -c "
+import json,sys; c=json.load(open(sys.argv[1]))[\"calibration\"]
+assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], c[\"trust_persist\"], c[\"trust_tau_s\"]) == (0, 0, 30, 0.4, 450), c
+" $tmp/fb'
 check "--help shows examples" '"$BIN" serve --help | grep -q "examples:"'
 check "--int8 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --int8 2>$tmp/err; [ $? = 1 ] && grep -q "int8 inference applies to LSTM models" $tmp/err'
 check "--bf16 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 2>$tmp/err; [ $? = 1 ] && grep -q "bf16 inference applies to LSTM models" $tmp/err'

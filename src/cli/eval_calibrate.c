@@ -73,13 +73,13 @@ static void add_held(struct metric_acc *acc, const struct calib_run *r, float st
         metric_add(acc, &v, &r->rec[i], 1);
 }
 
-/* One window's row: the trust (learned on the validation runs, or the default when val is NULL), then every
+/* One window's row: the trust (learned on the validation runs, or def, the model's default, when val is NULL;
+ * the physio baseline gets the same), then every
  * accumulator over the test runs' steps after the window. */
-static int window_row(const struct runs *test, const struct runs *val, float step, struct live_row *row,
-                      struct hr_err *e)
+static int window_row(const struct runs *test, const struct runs *val, float step, struct calib_trust def,
+                      struct live_row *row, struct hr_err *e)
 {
     float w = row->window_s;
-    struct calib_trust def = CALIB_DEFAULT_TRUST;
     row->trust = val ? calib_learn(val->model, val->n, step, w) : def;
     row->physio_trust = val ? calib_learn(val->physio, val->n, step, w) : def;
     metric_reset(&row->cal), metric_reset(&row->unc), metric_reset(&row->physio), metric_reset(&row->wmean),
@@ -195,6 +195,7 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         goto out;
     lr->one_athlete = o->athlete != NULL;
     lr->trust_default = !learn;
+    lr->trust_personal = model->finetuned;
     if (own)
         snprintf(lr->trust_athlete, sizeof lr->trust_athlete, "%s", o->athlete);
     snprintf(lr->split, sizeof lr->split, "%s", split_name);
@@ -205,7 +206,7 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         row->window_s = all[i];
         for (int k = 0; k < nwin; k++)
             row->asked |= fabsf(windows[k] - all[i]) < 1e-3f;
-        if (window_row(&test, learn ? &val : NULL, ds->step, row, e))
+        if (window_row(&test, learn ? &val : NULL, ds->step, calib_default_trust(model->finetuned), row, e))
             goto out;
     }
     rc = 0;

@@ -56,7 +56,8 @@ static const char *usage_text =
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  --so-far calibration: warm-up seconds ignored,\n"
     "                         prior strength in steps, with TAIL only the last TAIL seconds count,\n"
     "                         and the shift fades to PERSIST of it with a time constant of TAU s\n"
-    "                         (0,0,30,0.4,450; as predict --calibrate, docs/live.md)\n"
+    "                         (0,0,30,0.4,450 for a finetuned model, 0,0,30,0.8,150 for a\n"
+    "                         general one; as predict --calibrate, docs/live.md)\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -135,7 +136,7 @@ int cmd_plan(int argc, char **argv)
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL, *so_far_path = NULL;
-    struct calib_trust trust = CALIB_DEFAULT_TRUST;
+    struct calib_trust trust = CALIB_PERSONAL_TRUST; /* replaced by the model's default unless given */
     int trust_given = 0;
     double distance = NAN;
     long lv;
@@ -233,6 +234,8 @@ int cmd_plan(int argc, char **argv)
         plan_course_free(&course);
         return rc_athlete;
     }
+    if (!trust_given)
+        trust = calib_default_trust(p.finetuned);
     struct plan_so_far sf;
     memset(&sf, 0, sizeof sf);
     if (so_far_path) { /* the rest of the race, from where the part run ends, with its clock */

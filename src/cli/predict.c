@@ -46,9 +46,11 @@ static const char *usage_text =
     "                     after the window\n"
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  seconds of warm-up ignored, the prior strength in\n"
     "                     steps, with TAIL only the window's last TAIL seconds count, and the shift\n"
-    "                     fades to PERSIST of it with a time constant of TAU seconds (default\n"
-    "                     0,0,30,0.4,450: the last 30 s, fading to 40 % in about 20 minutes;\n"
-    "                     `hrcast eval --calibrate --trust-on all` learns values on validation data)\n"
+    "                     fades to PERSIST of it with a time constant of TAU seconds; default\n"
+    "                     0,0,30,0.4,450 for a model made by hrcast finetune (the last 30 s,\n"
+    "                     fading to 40 % in about 20 minutes), else 0,0,30,0.8,150 (fading to 80 %\n"
+    "                     in about 7 minutes: a general model's offset is mostly the runner's own);\n"
+    "                     `hrcast eval --calibrate --trust-on all` learns values on validation data\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "input limits (docs/data.md \"Input limits\"):\n"
@@ -107,7 +109,8 @@ int cmd_predict(int argc, char **argv)
     read_opts_default(&ro);
     int c, inputs = 0, prec = LSTM_PREC_FP32, rc_athlete;
     float window = 0;
-    struct calib_trust trust = CALIB_DEFAULT_TRUST;
+    struct calib_trust trust;
+    int trust_given = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         int lr = cli_limit_option("predict", c, optarg, &ro.lim);
@@ -123,7 +126,7 @@ int cmd_predict(int argc, char **argv)
         case 3: if (cli_precision_flag("predict", &prec, LSTM_PREC_INT8)) return 2; break;
         case 8: if (cli_precision_flag("predict", &prec, LSTM_PREC_BF16)) return 2; break;
         case 6: if (cli_calib_window("predict", optarg, &window)) return 2; break;
-        case 7: if (cli_calib_trust("predict", optarg, &trust)) return 2; break;
+        case 7: if (cli_calib_trust("predict", optarg, &trust)) return 2; trust_given = 1; break;
         case 4: athlete = optarg; break;
         case 5:
             if (strcmp(optarg, "m") && strcmp(optarg, "f")) {
@@ -150,6 +153,8 @@ int cmd_predict(int argc, char **argv)
     struct hr_err e = {{0}};
     if (cli_load_model("predict", usage_text, argv[optind], &p))
         return 1;
+    if (!trust_given) /* the model's default: does it know the runner already? */
+        trust = calib_default_trust(p.finetuned);
     if (athlete && (rc_athlete = cli_check_model_athlete("predict", &p, argv[optind], athlete))) {
         predictor_free(&p);
         return rc_athlete;

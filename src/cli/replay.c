@@ -27,8 +27,8 @@ static const char *usage_text =
     "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
     "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
     "the day's offset estimated on the first W, fading with the time since W (trust as in predict:\n"
-    "--trust WARM_S,K[,TAIL_S[,PERSIST,TAU_S]], default 0,0,30,0.4,450: the window's last 30 s, fading\n"
-    "to 40 % with a time constant of 450 s).\n"
+    "--trust WARM_S,K[,TAIL_S[,PERSIST,TAU_S]], default 0,0,30,0.4,450 for a finetuned model: the\n"
+    "window's last 30 s, fading to 40 % with a time constant of 450 s; 0,0,30,0.8,150 for a general one).\n"
     "--gif OUT.gif animates the first workout: at each row's moment, the HR recorded so far, the forecast\n"
     "for the rest of the run and the HR still to come (the window shaded when calibrated); the CSV is\n"
     "printed as well.\n"
@@ -39,7 +39,8 @@ static const char *usage_text =
     "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  warm-up seconds ignored, prior strength in steps,\n"
     "                     with TAIL only the window's last TAIL seconds count, and the shift fades to\n"
-    "                     PERSIST of it with a time constant of TAU seconds (0,0,30,0.4,450)\n"
+    "                     PERSIST of it with a time constant of TAU seconds (0,0,30,0.4,450 for a\n"
+    "                     finetuned model, 0,0,30,0.8,150 for a general one)\n"
     "      --gif FILE     the forecast evolving over the first workout, as an animated GIF\n"
     "      --frames N     at most N frames in the GIF (120; rows are then taken evenly)\n"
     "  -q, --quiet        no summary lines\n"
@@ -148,7 +149,8 @@ int cmd_replay(int argc, char **argv)
     const char *gif_path = NULL;
     long frames = 0;
     float window = 0;
-    struct calib_trust trust = CALIB_DEFAULT_TRUST;
+    struct calib_trust trust;
+    int trust_given = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -156,7 +158,7 @@ int cmd_replay(int argc, char **argv)
         case 1: if (cli_float("replay", "--every", optarg, 1, 86400, &every)) return 2; break;
         case 2: if (cli_float("replay", "--ahead", optarg, 1, 86400, &ahead)) return 2; break;
         case 3: if (cli_calib_window("replay", optarg, &window)) return 2; break;
-        case 4: if (cli_calib_trust("replay", optarg, &trust)) return 2; break;
+        case 4: if (cli_calib_trust("replay", optarg, &trust)) return 2; trust_given = 1; break;
         case 5: gif_path = optarg; break;
         case 6: if (cli_int("replay", "--frames", optarg, 1, 1000, &frames)) return 2; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
@@ -177,6 +179,8 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "hrcast replay: %s\n", e.msg);
         return 1;
     }
+    if (!trust_given) /* the model's default: does it know the runner already? */
+        trust = calib_default_trust(p.finetuned);
     struct run_list runs;
     if (load_runs(argv[optind + 1], p.step, NULL, &runs, &e)) {
         fprintf(stderr, "hrcast replay: %s\n", e.msg);

@@ -198,3 +198,9 @@ int calib_parse_windows(const char *text, float *out, int cap)
     }
     return n;
 }
+
+struct calib_trust calib_default_trust(int personal)
+{
+    const struct calib_trust own = CALIB_PERSONAL_TRUST, general = CALIB_GENERAL_TRUST;
+    return personal ? own : general;
+}

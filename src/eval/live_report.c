@@ -58,7 +58,11 @@ static void row_json(struct jw *j, const struct live_report *lr, const struct li
     jw_obj_end(j);
     jw_key(j, "trust");
     jw_obj_begin(j);
-    jw_kv_str(j, "learned_on", lr->trust_default ? "not learned: the default trust (as predict --calibrate)"
+    jw_kv_str(j, "learned_on", lr->trust_default ? (lr->trust_personal
+                                                        ? "not learned: the default trust of a finetuned model "
+                                                          "(as predict --calibrate)"
+                                                        : "not learned: the default trust of a general model "
+                                                          "(as predict --calibrate)")
                                : lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
                                : lr->one_athlete      ? "validation part of the split (every athlete)"
                                                       : "validation part of the split");
@@ -108,7 +112,8 @@ void live_report_json(struct jw *j, const struct live_report *lr, int all)
 void live_trust_source(const struct live_report *lr, char *buf, size_t cap)
 {
     if (lr->trust_default)
-        snprintf(buf, cap, "the default, as predict --calibrate (nothing learned)");
+        snprintf(buf, cap, "the default of a %s model, as predict --calibrate (nothing learned)",
+                 lr->trust_personal ? "finetuned" : "general");
     else
         snprintf(buf, cap, "learned on %d validation workouts", lr->n_val);
 }

@@ -37,7 +37,8 @@ struct live_report {
     int n_test, n_val;
     int one_athlete;   /* the test part was restricted to one athlete (eval --athlete) */
     char trust_athlete[WK_ATHLETE_LEN]; /* "" or the athlete whose own validation workouts taught the trust */
-    int trust_default; /* 1: the default trust (CALIB_DEFAULT_TRUST), nothing learned (n_val 0) */
+    int trust_default; /* 1: the model's default trust (calib_default_trust), nothing learned (n_val 0) */
+    int trust_personal; /* with trust_default: 1 the default of a finetuned model, 0 of a general one */
     int n;
     struct live_row rows[LIVE_MAX_WINDOWS]; /* by increasing window */
 };

@@ -64,6 +64,19 @@ int model_file_read(const char *path, const char *type, struct safetensors *st, 
     return -1;
 }
 
+/* 1 when the card's training provenance says `hrcast finetune` made the model for one athlete. */
+static int card_says_finetuned(const struct safetensors *st)
+{
+    struct json *card = NULL;
+    if (model_card_parse(st, "", &card, NULL))
+        return 0;
+    const struct json *tr = json_get(card, "training");
+    const struct json *x = tr ? json_get(tr, "extra") : NULL;
+    int yes = x && !strcmp(json_get_str(x, "kind", ""), "finetune");
+    json_free(card);
+    return yes;
+}
+
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
 {
     memset(p, 0, sizeof *p);
@@ -89,6 +102,8 @@ int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
         predictor_free(p);
         rc = hr_fail(e, "%s: out of memory", path);
     }
+    if (rc == 0)
+        p->finetuned = card_says_finetuned(&st);
     st_free(&st);
     return rc;
 }

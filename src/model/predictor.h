@@ -17,6 +17,7 @@ struct predictor {
     /* prec: enum lstm_precision (nn/lstm.h); NULL where the model has no low-precision forward */
     int (*set_precision)(void *impl, int prec, struct hr_err *e);
     char *metadata_json; /* malloc'ed copy of the model's metadata (the model card as JSON) */
+    int finetuned;       /* 1: hrcast finetune made it for one athlete (the card's training.extra.kind) */
 };
 
 /* Load any hrcast model file (dispatches on metadata "model_type"). */

@@ -48,6 +48,7 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct job_pool *p = w->pool;
+    const struct calib_trust trust = calib_default_trust(w->pred->finetuned); /* ?calibrate=S */
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->count && !p->stopping)
@@ -74,7 +75,7 @@ static void *worker_main(void *arg)
         sbuf_init(&err);
         int status = serve_predict_run(w->pred, (const uint8_t *)(j->body ? j->body : ""), j->n, j->content_type,
                                        &p->limits, &res, &err);
-        if (status == 200 && j->calibrate_s > 0 && (status = serve_predict_calibrate(&res, j->calibrate_s, &err)) != 200)
+        if (status == 200 && j->calibrate_s > 0 && (status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
             predict_result_free(&res);
         free(j->body);
         j->body = NULL;

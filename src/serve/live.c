@@ -21,7 +21,8 @@ int serve_calib_param(const char *text, float *window_s, char *why, size_t cap)
     return 0;
 }
 
-int serve_predict_calibrate(struct predict_result *res, float window_s, struct sbuf *err)
+int serve_predict_calibrate(struct predict_result *res, float window_s, const struct calib_trust *trust,
+                            struct sbuf *err)
 {
     const struct series *s = &res->s;
     int w = (int)ceilf(window_s / s->step - 1e-4f), with_hr = 0;
@@ -45,7 +46,8 @@ int serve_predict_calibrate(struct predict_result *res, float window_s, struct s
         serve_error_json(err, "out of memory");
         return 500;
     }
-    struct calib_trust t = CALIB_DEFAULT_TRUST;
+    const struct calib_trust t = *trust;
+    res->calib_trust = t;
     struct calib_run cr = {res->hr, res->actual, s->n};
     res->calib_s = window_s;
     res->calib_steps = w;

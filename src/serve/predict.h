@@ -5,6 +5,7 @@
 #define HRCAST_SERVE_PREDICT_H
 #include <stddef.h>
 #include <stdint.h>
+#include "eval/calibrate.h"
 #include "io/limits.h"
 #include "model/predictor.h"
 #include "prep/series.h"
@@ -23,6 +24,7 @@ struct predict_result {
     /* ?calibrate=S (serve/live.h): hr_cal NULL without it; else the window, its steps, the offset added
      * after it, and the MAE over the steps after it, calibrated and not, with their count */
     float *hr_cal;
+    struct calib_trust calib_trust; /* the trust used: the model's default (calib_default_trust) */
     float calib_s, calib_offset;
     int calib_steps, calib_after_steps;
     double calib_mae, calib_mae_uncal;

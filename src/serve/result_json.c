@@ -80,7 +80,7 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
         sb_json_str(o, label);
         sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_bpm\":", r->calib_s, r->calib_steps);
         sb_json_num(o, r->calib_offset, 4);
-        struct calib_trust t = CALIB_DEFAULT_TRUST;
+        struct calib_trust t = r->calib_trust;
         sbuf_printf(o,
                     ",\"trust_warm_s\":%g,\"trust_k_steps\":%g,\"trust_tail_s\":%g,\"trust_persist\":%g,"
                     "\"trust_tau_s\":%g,\"steps_after\":%d,\"mae\":",

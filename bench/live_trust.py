@@ -20,12 +20,17 @@ model on that athlete's chrono test runs), the errors after windows of 5, 10 and
     the family "last M, k, fade" ranked on the VALIDATION runs (pooled own, the three windows and the seeds
     averaged): the family is ranked on validation, the test columns only report.
 
+With --cold, the same for models that know none of the runners: each athlete's leave-one-out cold-start
+model (OUT from bench/real.sh with COLD=1 or only: loo/A/cold_sS.safetensors) on that athlete's runs; the
+"pooled own" validation runs rank the family for a general model, and the default row is the general default
+(the last 30 s, k 0, fading to 80 % over 150 s; the finetuned default is listed beside it).
+
 Reads OUT (a bench/real.sh output folder with COLD=0 or 1: real.hrd, models/ft_s*_A.safetensors), runs
 `hrcast predict` (HRCAST, default build/hrcast) and `hrcast export --format jsonl` into WORKDIR (a temp
 folder unless given; reused when it holds them already) and prints Markdown tables: MAE after the window
 pooled over the five athletes' steps, mean ± sd over seeds, the change against uncalibrated, and that
 change per athlete. Needs numpy. Diagnostics: the default itself lives in src/eval/calibrate.h.
-Usage: bench/live_trust.py OUT [WORKDIR]
+Usage: bench/live_trust.py [--cold] OUT [WORKDIR]
 """
 import json
 import os
@@ -105,21 +110,26 @@ def learn(runs, step, window):
 
 
 def main():
-    if len(sys.argv) < 2:
-        sys.exit("usage: bench/live_trust.py OUT [WORKDIR]")
-    out = sys.argv[1]
-    work = sys.argv[2] if len(sys.argv) > 2 else tempfile.mkdtemp(prefix="live_trust.")
-    hrcast, hrd, models, seeds, rows = open_real_out("live_trust", out, work)
+    args = sys.argv[1:]
+    cold = bool(args) and args[0] == "--cold"
+    args = args[1:] if cold else args
+    if not args:
+        sys.exit("usage: bench/live_trust.py [--cold] OUT [WORKDIR]")
+    out = args[0]
+    work = args[1] if len(args) > 1 else tempfile.mkdtemp(prefix="live_trust.")
+    hrcast, hrd, models, seeds, rows = open_real_out("live_trust", out, work, cold)
+    kind = "cold" if cold else "ft"
     splits = {w["source"]: (w["athlete"], w["split_chrono"]) for w in rows}
     step = rows[0]["step_s"]
     # runs[s][a][split][own]: (pred, rec) of athlete a's model on the split's runs (own: a's runs only)
     runs = {}
     for s in seeds:
         for a in ATHLETES:
-            p = os.path.join(work, f"ft_s{s}_{a}.json")
+            p = os.path.join(work, f"{kind}_s{s}_{a}.json")
+            model = os.path.join(models, a, f"cold_s{s}.safetensors") if cold else \
+                os.path.join(models, f"ft_s{s}_{a}.safetensors")
             if not os.path.exists(p):
-                subprocess.run([hrcast, "predict", os.path.join(models, f"ft_s{s}_{a}.safetensors"), hrd,
-                                "--format", "json", "-q", "-o", p], check=True)
+                subprocess.run([hrcast, "predict", model, hrd, "--format", "json", "-q", "-o", p], check=True)
             d = {("val", True): [], ("val", False): [], ("test", True): []}
             for w in json.load(open(p))["workouts"]:
                 who, sp = splits[w["source"]]
@@ -180,12 +190,16 @@ def main():
                    for win in WINDOWS for s in seeds]
             rank.append((float(np.mean(rel)), m, k, f))
     rank.sort()
-    default = (0.5, 0, (0.4, 450))
+    # the default of the model's kind (src/eval/calibrate.h: CALIB_GENERAL_TRUST, CALIB_PERSONAL_TRUST)
+    personal, general = (0.5, 0, (0.4, 450)), (0.5, 0, (0.8, 150))
+    default, other = (general, personal) if cold else (personal, general)
     fixed = [("first default: warm-up 180 s, k 10", (180, 0, 10, 1, 0)),
              ("second default: last 120 s, k 10", (0, 120, 10, 1, 0)),
-             ("**default: " + name(*default) + "**", (0, 30, 0, 0.4, 450))]
+             ("**default: " + name(*default) + "**", (0, 60 * default[0], default[1]) + default[2]),
+             (("finetuned" if cold else "general") + " model's default: " + name(*other),
+              (0, 60 * other[0], other[1]) + other[2])]
     fixed += [(name(m, k, f) + f" (validation rank {i + 1})", (0, 60 * m, k) + f)
-              for i, (_, m, k, f) in enumerate(rank[:4]) if (m, k, f) != default]
+              for i, (_, m, k, f) in enumerate(rank[:4]) if (m, k, f) not in (default, other)]
     default_rank = [i + 1 for i, (_, m, k, f) in enumerate(rank) if (m, k, f) == default]
 
     def row(label, res):
@@ -197,7 +211,8 @@ def main():
         worst = " / ".join(", ".join(f"{100 * np.mean(res[win][2][a]):+.0f}" for a in ATHLETES) for win in WINDOWS)
         return f"| {label} | " + " | ".join(cells) + f" | {worst} |"
 
-    print(f"live_trust: {out}: seeds {seeds}, step {step} s; MAE bpm after the window, the five athletes' test "
+    print(f"live_trust: {out}: " + ("leave-one-out cold-start models" if cold else "finetuned models")
+          + f", seeds {seeds}, step {step} s; MAE bpm after the window, the five athletes' test "
           "steps pooled, mean ± sd over seeds (change against uncalibrated); per athlete: change in % at 5 / 10 / "
           f"20 min ({', '.join(SHORT)})\n")
     print("| trust | calibrated 5 min | calibrated 10 min | calibrated 20 min | per athlete (%) |")

@@ -88,16 +88,31 @@ for r in a[\"calibrated\"]:
     assert r[\"trust\"][\"validation_workouts\"] == allv and \"every athlete\" in r[\"trust\"][\"learned_on\"]
 assert [r[\"uncalibrated\"] for r in o[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
 "'
-check "--calibrate without --trust-on: a general model's default trust (last 30 s, k 0, fading to 80 % over 150 s), nothing learned, the same uncalibrated" 'py "
+check "--calibrate without --trust-on: a physio model that knows the runners gets the personal default (last 30 s, k 0, fading to 40 % over 450 s), nothing learned, the same uncalibrated" 'py "
 import json
 d, a = json.load(open(\"$tmp/def.json\")), json.load(open(\"$tmp/allv.json\"))
 for r in d[\"calibrated\"]:
     t = r[\"trust\"]
-    assert t[\"validation_workouts\"] == 0 and \"not learned: the default trust of a general model\" in t[\"learned_on\"], t
-    assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.8, 150), t
+    assert t[\"validation_workouts\"] == 0 and \"not learned: the default trust of a model that knows the runner\" in t[\"learned_on\"] and t[\"physio_learned_on\"] == t[\"learned_on\"], t
+    assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.4, 450), t
     assert (t[\"physio_warm_s\"], t[\"physio_k_steps\"], t[\"physio_tail_s\"], t[\"physio_persist\"],
-            t[\"physio_tau_s\"]) == (0, 0, 30, 0.8, 150), t
+            t[\"physio_tau_s\"]) == (0, 0, 30, 0.4, 450), t
 assert [r[\"uncalibrated\"] for r in d[\"calibrated\"]] == [r[\"uncalibrated\"] for r in a[\"calibrated\"]]
+"'
+# a model new to the runners (population-only physio) gets the general default; one that knows some of them
+# (fitted on the athlete split's training athletes) gives each run its own, and says so
+"$BIN" fit-physio "$tmp/t.hrd" --split chrono --population-only -o "$tmp/tpop.safetensors" -q 2>/dev/null
+"$BIN" eval "$tmp/tpop.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 10m --athlete sim0002 --physio "$tmp/tp.safetensors" --json -q > "$tmp/gen.json"
+"$BIN" fit-physio "$tmp/sim.hrd" --split athlete -o "$tmp/pa.safetensors" -q 2>/dev/null
+"$BIN" eval "$tmp/pa.safetensors" "$tmp/sim.hrd" --split chrono:test --allow-overlap --calibrate 10m --json -q > "$tmp/mixed.json" 2>/dev/null
+check "--calibrate default: a general model's trust fades to 80 % over 150 s (its physio baseline, which knows the runner, keeps 40 % over 450 s); a model knowing some runners: each run's own, labelled" 'py "
+import json
+t = json.load(open(\"$tmp/gen.json\"))[\"trust\"]
+assert \"default trust of a general model\" in t[\"learned_on\"] and \"knows the runner\" in t[\"physio_learned_on\"], t
+assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.8, 150), t
+assert (t[\"physio_persist\"], t[\"physio_tau_s\"]) == (0.4, 450), t
+m = json.load(open(\"$tmp/mixed.json\"))[\"trust\"]
+assert \"default trust, the model knowing some of the runners\" in m[\"learned_on\"], m
 "'
 # fewer than 3 own validation workouts (20 workouts each: 2): the whole validation part, with a warning
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on athlete --json > "$tmp/few.json" 2> "$tmp/e"

@@ -34,12 +34,14 @@ import json; w=json.load(open(\"$tmp/cal.json\"))[\"workouts\"][0]
 assert w[\"calibrate_s\"]==600 and w[\"window_steps\"]==60 and abs(w[\"offset_bpm\"])>0.5
 assert w[\"summary\"][\"steps_with_actual\"]<=len(w[\"time\"])-60
 "'
-"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,0,30,0.8,150 --format json -q > "$tmp/cal_tail.json"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,0,30,0.4,450 --format json -q > "$tmp/cal_tail.json"
 "$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 0,0,30 --format json -q > "$tmp/cal_held.json"
 "$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 600s --trust 180,10 --format json -q > "$tmp/cal_warm.json"
-check "predict --calibrate: a general model's default trust is the last 30 s, k 0, fading to 80 % over 150 s (--trust 0,0,30,0.8,150); 180,10 is another" 'cmp -s "$tmp/cal.json" "$tmp/cal_tail.json" && py "
+check "predict --calibrate: a physio model fitted on this runner (sim0001) knows them: the default trust is the last 30 s, k 0, fading to 40 % over 450 s (--trust 0,0,30,0.4,450), the JSON says so; 180,10 is another" 'cmp -s "$tmp/cal.json" "$tmp/cal_tail.json" && py "
 import json; o=[json.load(open(f))[\"workouts\"][0][\"offset_bpm\"] for f in (\"$tmp/cal.json\", \"$tmp/cal_warm.json\")]
 assert abs(o[0]-o[1])>1e-3, o
+w=json.load(open(\"$tmp/cal.json\"))[\"workouts\"][0]
+assert (w[\"trust_warm_s\"], w[\"trust_k_steps\"], w[\"trust_tail_s\"], w[\"trust_persist\"], w[\"trust_tau_s\"]) == (0, 0, 30, 0.4, 450), w
 "'
 check "predict --calibrate: the shift fades (the held trust with the same offset shifts by it all along)" 'py "
 import json, math
@@ -48,21 +50,24 @@ o = f[\"offset_bpm\"]
 assert abs(o - h[\"offset_bpm\"]) < 1e-6 and abs(o) > 0.5
 for i in (60, 100, len(f[\"time\"]) - 1):
     shift = f[\"hr_pred\"][i] - (h[\"hr_pred\"][i] - o)  # the faded shift: held prediction minus its offset, plus it
-    want = o * (0.8 + 0.2 * math.exp(-(i * 10 - 600) / 150))
+    want = o * (0.4 + 0.6 * math.exp(-(i * 10 - 600) / 450))
     assert abs(shift - want) < 0.02, (i, shift, want)
 "'
 # a model finetuned to the runner gets the personal default (fading to 40 % over 450 s); its base, a general
-# model, the general one
+# model, and a population-only physio model (no runner's own parameters) the general one (80 % over 150 s)
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --epochs 1 --hidden 4 --layers 1 -q 2>/dev/null
 "$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o "$tmp/f.safetensors" --epochs 1 -q 2>/dev/null
+"$BIN" fit-physio "$tmp/sim.hrd" --split chrono --population-only -o "$tmp/pop.safetensors" -q 2>/dev/null
 for t in default 0,0,30,0.4,450 0,0,30,0.8,150; do
   a=(--trust $t); [ $t = default ] && a=()
-  "$BIN" predict "$tmp/f.safetensors" "$tmp/one.hrd" --calibrate 600s "${a[@]}" --format json -q > "$tmp/ft_$t.json"
-  "$BIN" predict "$tmp/m.safetensors" "$tmp/one.hrd" --calibrate 600s "${a[@]}" --format json -q > "$tmp/gen_$t.json"
+  for m in f m pop; do
+    "$BIN" predict "$tmp/$m.safetensors" "$tmp/one.hrd" --calibrate 600s "${a[@]}" --format json -q > "$tmp/${m}_$t.json"
+  done
 done
-check "predict --calibrate: a finetuned model's default trust fades to 40 % over 450 s, a general model's to 80 % over 150 s" \
-  'cmp -s $tmp/ft_default.json $tmp/ft_0,0,30,0.4,450.json && ! cmp -s $tmp/ft_default.json $tmp/ft_0,0,30,0.8,150.json &&
-   cmp -s $tmp/gen_default.json $tmp/gen_0,0,30,0.8,150.json && ! cmp -s $tmp/gen_default.json $tmp/gen_0,0,30,0.4,450.json'
+check "predict --calibrate: a finetuned model's default trust fades to 40 % over 450 s, a general LSTM's and a population physio model's to 80 % over 150 s" \
+  'cmp -s $tmp/f_default.json $tmp/f_0,0,30,0.4,450.json && ! cmp -s $tmp/f_default.json $tmp/f_0,0,30,0.8,150.json &&
+   cmp -s $tmp/m_default.json $tmp/m_0,0,30,0.8,150.json && ! cmp -s $tmp/m_default.json $tmp/m_0,0,30,0.4,450.json &&
+   cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.8,150.json && ! cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.4,450.json'
 check "predict --trust with a bad tail: exit 2, names the form" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,10,-5 2>$tmp/e; [ $? -eq 2 ] && grep -q "WARM_S,K\[,TAIL_S\[,PERSIST,TAU_S\]\]" $tmp/e'
 check "predict --trust with a persist over 1: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,0,30,1.5,450 2>$tmp/e; [ $? -eq 2 ] && grep -q "PERSIST in 0..1" $tmp/e'
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 10m --json -q > "$tmp/e1.json"
@@ -95,8 +100,8 @@ h = open(sys.argv[1]).read()
 i = h.index('<h2 id="live">')
 assert h.index("<h2>Metrics</h2>") < i and "data:image/png;base64" in h[i:]
 assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 600s" in h
-assert "the trust in the window: the default of a general model, as predict --calibrate (nothing learned)" in h[i:]
-assert "last 30 s of the window, prior 0 steps, fading to 80 % (time constant 150 s)" in h[i:]
+assert "the trust in the window: the default of a model that knows the runner, as predict --calibrate (nothing learned)" in h[i:]
+assert "last 30 s of the window, prior 0 steps, fading to 40 % (time constant 450 s)" in h[i:]
 PY
 }
 check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'

@@ -198,6 +198,12 @@ static void test_model_table_predictor_and_files(void **state)
     assert_int_equal(predictor_predict(&p, s, got, sig, &e), 0);
     assert_memory_equal(got, own, s->n * sizeof *own);
     assert_true(sig[0] == m.ath[0].p.rmse);
+    /* it knows the runners it was fitted on (live calibration's default trust), no one else */
+    assert_int_equal(p.finetuned, 0);
+    assert_int_equal(predictor_knows_runner(&p, "sim0008"), 1);
+    assert_int_equal(predictor_knows_runner(&p, "nobody"), 0);
+    assert_int_equal(predictor_knows_runner(&p, ""), 0);
+    assert_int_equal(predictor_knows_runner(&p, NULL), 0);
     predictor_free(&p);
 
     /* in-memory predictor takes ownership */
@@ -231,6 +237,8 @@ static void test_model_table_predictor_and_files(void **state)
     assert_int_equal(predictor_predict(&p, s, got, sig, &e), 0);
     assert_true(got[0] == constant_model_value(&c, "sim0001") && got[s->n - 1] == got[0]);
     assert_true(sig[0] == c.sd);
+    assert_int_equal(predictor_knows_runner(&p, "sim0001"), 1);
+    assert_int_equal(predictor_knows_runner(&p, "x"), 0);
     predictor_free(&p);
     struct constant_model c2;
     assert_int_equal(constant_model_load(cpath, &c2, &e), 0);

@@ -20,6 +20,7 @@ struct runs {
     struct calib_run *model, *physio;
     float **bufs; /* 2 n malloc'ed prediction arrays */
     char (*athlete)[WK_ATHLETE_LEN];
+    unsigned char *model_knows, *physio_knows; /* per run: the model knows its runner (predictor_knows_runner) */
 };
 
 static void runs_free(struct runs *r)
@@ -30,6 +31,8 @@ static void runs_free(struct runs *r)
     free(r->model);
     free(r->physio);
     free(r->athlete);
+    free(r->model_knows);
+    free(r->physio_knows);
     memset(r, 0, sizeof *r);
 }
 
@@ -42,7 +45,9 @@ static int runs_load(const struct dataset *ds, const int *idx, int n, const stru
     r->physio = calloc((size_t)n + 1, sizeof *r->physio);
     r->bufs = calloc(2 * (size_t)n + 1, sizeof *r->bufs);
     r->athlete = calloc((size_t)n + 1, sizeof *r->athlete);
-    if (!r->model || !r->physio || !r->bufs || !r->athlete)
+    r->model_knows = calloc((size_t)n + 1, 1);
+    r->physio_knows = calloc((size_t)n + 1, 1);
+    if (!r->model || !r->physio || !r->bufs || !r->athlete || !r->model_knows || !r->physio_knows)
         return hr_fail(e, "eval: out of memory");
     for (int i = 0; i < n; i++) {
         struct series s;
@@ -57,6 +62,8 @@ static int runs_load(const struct dataset *ds, const int *idx, int n, const stru
         r->model[i] = (struct calib_run){a, S_HR(&s), s.n};
         r->physio[i] = (struct calib_run){b, S_HR(&s), s.n};
         snprintf(r->athlete[i], sizeof r->athlete[i], "%s", s.meta.athlete);
+        r->model_knows[i] = (unsigned char)predictor_knows_runner(model, s.meta.athlete);
+        r->physio_knows[i] = (unsigned char)predictor_knows_runner(physio, s.meta.athlete);
     }
     return 0;
 }
@@ -73,15 +80,27 @@ static void add_held(struct metric_acc *acc, const struct calib_run *r, float st
         metric_add(acc, &v, &r->rec[i], 1);
 }
 
-/* One window's row: the trust (learned on the validation runs, or def, the model's default, when val is NULL;
- * the physio baseline gets the same), then every
- * accumulator over the test runs' steps after the window. */
-static int window_row(const struct runs *test, const struct runs *val, float step, struct calib_trust def,
-                      struct live_row *row, struct hr_err *e)
+/* How many of the n runs' models know their runner, as a live_report trust_personal: 0 none, 1 all, 2 some. */
+static int knows_kind(const unsigned char *knows, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += knows[i];
+    return k == 0 ? 0 : k == n ? 1 : 2;
+}
+
+/* One window's row: the trust (learned on the validation runs; when val is NULL each run's default, that of a
+ * model that knows the runner or of a general one, the physio baseline's by its own model; the row reports
+ * the personal default when every run has it, else the general one), then every accumulator over the test
+ * runs' steps after the window. */
+static int window_row(const struct runs *test, const struct runs *val, float step, struct live_row *row,
+                      struct hr_err *e)
 {
     float w = row->window_s;
-    row->trust = val ? calib_learn(val->model, val->n, step, w) : def;
-    row->physio_trust = val ? calib_learn(val->physio, val->n, step, w) : def;
+    row->trust = val ? calib_learn(val->model, val->n, step, w)
+                     : calib_default_trust(knows_kind(test->model_knows, test->n) == 1);
+    row->physio_trust = val ? calib_learn(val->physio, val->n, step, w)
+                            : calib_default_trust(knows_kind(test->physio_knows, test->n) == 1);
     metric_reset(&row->cal), metric_reset(&row->unc), metric_reset(&row->physio), metric_reset(&row->wmean),
         metric_reset(&row->last);
     row->ath = calloc(MAX_ATH, sizeof *row->ath);
@@ -90,11 +109,12 @@ static int window_row(const struct runs *test, const struct runs *val, float ste
     for (int i = 0; i < test->n; i++) {
         const struct calib_run *r = &test->model[i];
         long long before = row->cal.n;
-        float off = calib_offset(r, step, w, &row->trust);
-        calib_add(&row->cal, r, step, w, off, &row->trust);
+        struct calib_trust tm = val ? row->trust : calib_default_trust(test->model_knows[i]);
+        struct calib_trust tp = val ? row->physio_trust : calib_default_trust(test->physio_knows[i]);
+        float off = calib_offset(r, step, w, &tm);
+        calib_add(&row->cal, r, step, w, off, &tm);
         calib_add(&row->unc, r, step, w, 0.0f, NULL);
-        calib_add(&row->physio, &test->physio[i], step, w, calib_offset(&test->physio[i], step, w, &row->physio_trust),
-                  &row->physio_trust);
+        calib_add(&row->physio, &test->physio[i], step, w, calib_offset(&test->physio[i], step, w, &tp), &tp);
         add_held(&row->wmean, r, step, w, calib_window_mean(r, step, w));
         add_held(&row->last, r, step, w, calib_last(r, step, w));
         row->workouts += row->cal.n > before;
@@ -108,7 +128,7 @@ static int window_row(const struct runs *test, const struct runs *val, float ste
             row->n_ath++;
         }
         if (a < row->n_ath) {
-            calib_add(&row->ath[a].cal, r, step, w, off, &row->trust);
+            calib_add(&row->ath[a].cal, r, step, w, off, &tm);
             calib_add(&row->ath[a].unc, r, step, w, 0.0f, NULL);
         }
     }
@@ -195,7 +215,8 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         goto out;
     lr->one_athlete = o->athlete != NULL;
     lr->trust_default = !learn;
-    lr->trust_personal = model->finetuned;
+    lr->trust_personal = knows_kind(test.model_knows, test.n);
+    lr->physio_trust_personal = knows_kind(test.physio_knows, test.n);
     if (own)
         snprintf(lr->trust_athlete, sizeof lr->trust_athlete, "%s", o->athlete);
     snprintf(lr->split, sizeof lr->split, "%s", split_name);
@@ -206,7 +227,7 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         row->window_s = all[i];
         for (int k = 0; k < nwin; k++)
             row->asked |= fabsf(windows[k] - all[i]) < 1e-3f;
-        if (window_row(&test, learn ? &val : NULL, ds->step, calib_default_trust(model->finetuned), row, e))
+        if (window_row(&test, learn ? &val : NULL, ds->step, row, e))
             goto out;
     }
     rc = 0;

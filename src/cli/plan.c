@@ -56,8 +56,9 @@ static const char *usage_text =
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  --so-far calibration: warm-up seconds ignored,\n"
     "                         prior strength in steps, with TAIL only the last TAIL seconds count,\n"
     "                         and the shift fades to PERSIST of it with a time constant of TAU s\n"
-    "                         (0,0,30,0.4,450 for a finetuned model, 0,0,30,0.8,150 for a\n"
-    "                         general one; as predict --calibrate, docs/live.md)\n"
+    "                         (0,0,30,0.4,450 when the model knows the runner: finetuned, or\n"
+    "                         physio with --athlete's parameters; 0,0,30,0.8,150 for a general\n"
+    "                         one; as predict --calibrate, docs/live.md)\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -234,8 +235,8 @@ int cmd_plan(int argc, char **argv)
         plan_course_free(&course);
         return rc_athlete;
     }
-    if (!trust_given)
-        trust = calib_default_trust(p.finetuned);
+    if (!trust_given) /* the default of a model that knows this runner (--athlete) already, or of a general one */
+        trust = calib_default_trust(predictor_knows_runner(&p, po.athlete));
     struct plan_so_far sf;
     memset(&sf, 0, sizeof sf);
     if (so_far_path) { /* the rest of the race, from where the part run ends, with its clock */

@@ -47,10 +47,12 @@ static const char *usage_text =
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  seconds of warm-up ignored, the prior strength in\n"
     "                     steps, with TAIL only the window's last TAIL seconds count, and the shift\n"
     "                     fades to PERSIST of it with a time constant of TAU seconds; default\n"
-    "                     0,0,30,0.4,450 for a model made by hrcast finetune (the last 30 s,\n"
-    "                     fading to 40 % in about 20 minutes), else 0,0,30,0.8,150 (fading to 80 %\n"
-    "                     in about 7 minutes: a general model's offset is mostly the runner's own);\n"
-    "                     `hrcast eval --calibrate --trust-on all` learns values on validation data\n"
+    "                     0,0,30,0.4,450 when the model knows the runner (made by hrcast finetune,\n"
+    "                     or a physio/constant model with the workout's athlete's own parameters:\n"
+    "                     the last 30 s, fading to 40 % in about 20 minutes), else 0,0,30,0.8,150\n"
+    "                     (fading to 80 % in about 7 minutes: a general model's offset is mostly the\n"
+    "                     runner's own level); the JSON's trust_* fields say which; `hrcast eval\n"
+    "                     --calibrate --trust-on all` learns values on validation data\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "input limits (docs/data.md \"Input limits\"):\n"
@@ -109,7 +111,7 @@ int cmd_predict(int argc, char **argv)
     read_opts_default(&ro);
     int c, inputs = 0, prec = LSTM_PREC_FP32, rc_athlete;
     float window = 0;
-    struct calib_trust trust;
+    struct calib_trust trust = {0};
     int trust_given = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
@@ -153,8 +155,6 @@ int cmd_predict(int argc, char **argv)
     struct hr_err e = {{0}};
     if (cli_load_model("predict", usage_text, argv[optind], &p))
         return 1;
-    if (!trust_given) /* the model's default: does it know the runner already? */
-        trust = calib_default_trust(p.finetuned);
     if (athlete && (rc_athlete = cli_check_model_athlete("predict", &p, argv[optind], athlete))) {
         predictor_free(&p);
         return rc_athlete;
@@ -217,11 +217,14 @@ int cmd_predict(int argc, char **argv)
             struct metric_acc acc;
             metric_reset(&acc);
             struct calib_run cr = {hr, S_HR(s), s->n};
-            float offset = window > 0 ? calib_offset(&cr, s->step, window, &trust) : 0.0f;
+            /* unless given, the default of a model that knows this runner already, or of a general one */
+            struct calib_trust tw =
+                trust_given ? trust : calib_default_trust(predictor_knows_runner(&p, s->meta.athlete));
+            float offset = window > 0 ? calib_offset(&cr, s->step, window, &tw) : 0.0f;
             int wsteps = window > 0 ? (int)ceilf(window / s->step - 1e-4f) : 0;
             wsteps = wsteps < s->n ? wsteps : s->n;
             if (window > 0)
-                calib_apply(hr, s->n, s->step, window, offset, &trust);
+                calib_apply(hr, s->n, s->step, window, offset, &tw);
             metric_add(&acc, hr + wsteps, S_HR(s) + wsteps, s->n - wsteps);
             double sum = 0;
             for (int t = 0; t < s->n; t++)
@@ -235,6 +238,11 @@ int cmd_predict(int argc, char **argv)
                     jw_kv_num(&w, "calibrate_s", window);
                     jw_kv_int(&w, "window_steps", wsteps);
                     jw_kv_num(&w, "offset_bpm", offset);
+                    jw_kv_num(&w, "trust_warm_s", tw.warm_s);
+                    jw_kv_num(&w, "trust_k_steps", tw.k >= CALIB_NEVER ? -1 : tw.k);
+                    jw_kv_num(&w, "trust_tail_s", tw.tail_s);
+                    jw_kv_num(&w, "trust_persist", rint(1e4 * tw.persist) / 1e4);
+                    jw_kv_num(&w, "trust_tau_s", tw.tau_s);
                 }
                 const char *names[] = {"time", "speed", "altitude", "hr_pred", "hr_sigma", "hr_actual"};
                 const float *cols[] = {S_TIME(s), S_SPEED(s), S_ALT(s), hr, sg, S_HR(s)};

@@ -27,7 +27,7 @@ static const char *usage_text =
     "--ahead seconds later (600) and at the finish (the rest of the recording's speeds and altitudes as\n"
     "the plan), with the recorded HR at those times. --calibrate W: from W on, the forecasts are shifted by\n"
     "the day's offset estimated on the first W, fading with the time since W (trust as in predict:\n"
-    "--trust WARM_S,K[,TAIL_S[,PERSIST,TAU_S]], default 0,0,30,0.4,450 for a finetuned model: the\n"
+    "--trust WARM_S,K[,TAIL_S[,PERSIST,TAU_S]], default 0,0,30,0.4,450 when the model knows the runner: the\n"
     "window's last 30 s, fading to 40 % with a time constant of 450 s; 0,0,30,0.8,150 for a general one).\n"
     "--gif OUT.gif animates the first workout: at each row's moment, the HR recorded so far, the forecast\n"
     "for the rest of the run and the HR still to come (the window shaded when calibrated); the CSV is\n"
@@ -39,8 +39,8 @@ static const char *usage_text =
     "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  warm-up seconds ignored, prior strength in steps,\n"
     "                     with TAIL only the window's last TAIL seconds count, and the shift fades to\n"
-    "                     PERSIST of it with a time constant of TAU seconds (0,0,30,0.4,450 for a\n"
-    "                     finetuned model, 0,0,30,0.8,150 for a general one)\n"
+    "                     PERSIST of it with a time constant of TAU seconds (0,0,30,0.4,450 when\n"
+    "                     the model knows the runner, 0,0,30,0.8,150 for a general one)\n"
     "      --gif FILE     the forecast evolving over the first workout, as an animated GIF\n"
     "      --frames N     at most N frames in the GIF (120; rows are then taken evenly)\n"
     "  -q, --quiet        no summary lines\n"
@@ -149,7 +149,7 @@ int cmd_replay(int argc, char **argv)
     const char *gif_path = NULL;
     long frames = 0;
     float window = 0;
-    struct calib_trust trust;
+    struct calib_trust trust = {0};
     int trust_given = 0;
     int c;
     optind = 1;
@@ -179,8 +179,6 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "hrcast replay: %s\n", e.msg);
         return 1;
     }
-    if (!trust_given) /* the model's default: does it know the runner already? */
-        trust = calib_default_trust(p.finetuned);
     struct run_list runs;
     if (load_runs(argv[optind + 1], p.step, NULL, &runs, &e)) {
         fprintf(stderr, "hrcast replay: %s\n", e.msg);
@@ -191,11 +189,15 @@ int cmd_replay(int argc, char **argv)
            "hr_recorded_finish,hr_forecast_finish\n");
     int rc = 0;
     struct moments mo = {0, 0, NULL, NULL};
-    for (int i = 0; i < runs.n && !rc; i++)
-        if (replay_one(&p, &runs.s[i], i, every, ahead, window, &trust, gif_path && i == 0 ? &mo : NULL, &e)) {
+    for (int i = 0; i < runs.n && !rc; i++) {
+        /* unless given, the default of a model that knows this runner already, or of a general one */
+        struct calib_trust tw =
+            trust_given ? trust : calib_default_trust(predictor_knows_runner(&p, runs.s[i].meta.athlete));
+        if (replay_one(&p, &runs.s[i], i, every, ahead, window, &tw, gif_path && i == 0 ? &mo : NULL, &e)) {
             fprintf(stderr, "hrcast replay: %s: %s\n", runs.s[i].meta.source, e.msg);
             rc = 1;
         }
+    }
     if (!rc && gif_path) {
         const struct series *s = &runs.s[0];
         if (runs.n > 1)

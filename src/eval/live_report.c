@@ -34,6 +34,15 @@ static int asked_count(const struct live_report *lr)
     return n;
 }
 
+/* learned_on of a default trust (live_report.trust_personal). */
+static const char *default_text(int personal)
+{
+    return personal == 1 ? "not learned: the default trust of a model that knows the runner (as predict --calibrate)"
+           : personal == 2
+               ? "not learned: each run's default trust, the model knowing some of the runners (as predict --calibrate)"
+               : "not learned: the default trust of a general model (as predict --calibrate)";
+}
+
 static void row_json(struct jw *j, const struct live_report *lr, const struct live_row *r, int with_split)
 {
     char label[48];
@@ -58,14 +67,12 @@ static void row_json(struct jw *j, const struct live_report *lr, const struct li
     jw_obj_end(j);
     jw_key(j, "trust");
     jw_obj_begin(j);
-    jw_kv_str(j, "learned_on", lr->trust_default ? (lr->trust_personal
-                                                        ? "not learned: the default trust of a finetuned model "
-                                                          "(as predict --calibrate)"
-                                                        : "not learned: the default trust of a general model "
-                                                          "(as predict --calibrate)")
-                               : lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
-                               : lr->one_athlete      ? "validation part of the split (every athlete)"
-                                                      : "validation part of the split");
+    const char *learned = lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
+                          : lr->one_athlete     ? "validation part of the split (every athlete)"
+                                                : "validation part of the split";
+    jw_kv_str(j, "learned_on", lr->trust_default ? default_text(lr->trust_personal) : learned);
+    if (lr->trust_default)
+        jw_kv_str(j, "physio_learned_on", default_text(lr->physio_trust_personal));
     jw_kv_int(j, "validation_workouts", lr->n_val);
     jw_kv_num(j, "warm_s", r->trust.warm_s);
     jw_kv_num(j, "k_steps", r->trust.k >= CALIB_NEVER ? -1 : r->trust.k);
@@ -112,8 +119,10 @@ void live_report_json(struct jw *j, const struct live_report *lr, int all)
 void live_trust_source(const struct live_report *lr, char *buf, size_t cap)
 {
     if (lr->trust_default)
-        snprintf(buf, cap, "the default of a %s model, as predict --calibrate (nothing learned)",
-                 lr->trust_personal ? "finetuned" : "general");
+        snprintf(buf, cap, "%s, as predict --calibrate (nothing learned)",
+                 lr->trust_personal == 1   ? "the default of a model that knows the runner"
+                 : lr->trust_personal == 2 ? "each run's default (the model knows some of the runners)"
+                                           : "the default of a general model");
     else
         snprintf(buf, cap, "learned on %d validation workouts", lr->n_val);
 }

@@ -38,7 +38,10 @@ struct live_report {
     int one_athlete;   /* the test part was restricted to one athlete (eval --athlete) */
     char trust_athlete[WK_ATHLETE_LEN]; /* "" or the athlete whose own validation workouts taught the trust */
     int trust_default; /* 1: the model's default trust (calib_default_trust), nothing learned (n_val 0) */
-    int trust_personal; /* with trust_default: 1 the default of a finetuned model, 0 of a general one */
+    /* with trust_default: the model knows the runner of every test run (1: the personal default), of none (0:
+     * the general default) or of some (2: each run its own; the rows show the general one) */
+    int trust_personal;
+    int physio_trust_personal; /* the same for the physio baseline's model */
     int n;
     struct live_row rows[LIVE_MAX_WINDOWS]; /* by increasing window */
 };

@@ -78,16 +78,25 @@ void constant_model_free(struct constant_model *m)
     m->n_ath = 0;
 }
 
+/* The athlete's own entry, NULL when the model has none for them. */
+static const struct constant_athlete *find_athlete(const struct constant_model *m, const char *athlete)
+{
+    if (!athlete || !athlete[0] || m->n_ath <= 0)
+        return NULL;
+    struct constant_athlete key;
+    snprintf(key.id, sizeof key.id, "%s", athlete);
+    return bsearch(&key, m->ath, (size_t)m->n_ath, sizeof *m->ath, cmp_ath);
+}
+
 float constant_model_value(const struct constant_model *m, const char *athlete)
 {
-    if (athlete && athlete[0] && m->n_ath > 0) {
-        struct constant_athlete key;
-        snprintf(key.id, sizeof key.id, "%s", athlete);
-        const struct constant_athlete *a = bsearch(&key, m->ath, (size_t)m->n_ath, sizeof *m->ath, cmp_ath);
-        if (a)
-            return a->mean;
-    }
-    return m->mean;
+    const struct constant_athlete *a = find_athlete(m, athlete);
+    return a ? a->mean : m->mean;
+}
+
+static int constant_impl_knows(const void *impl, const char *athlete)
+{
+    return find_athlete(impl, athlete) != NULL;
 }
 
 static int constant_impl_predict(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e)
@@ -144,6 +153,7 @@ int constant_predictor_from_model(struct constant_model *m, struct predictor *p,
     p->has_sigma = 1;
     p->impl = own;
     p->predict = constant_impl_predict;
+    p->knows_athlete = constant_impl_knows;
     p->destroy = constant_impl_destroy;
     if (!(p->metadata_json = constant_card(own, NULL))) {
         predictor_free(p);

@@ -114,6 +114,12 @@ static int physio_impl_predict(void *impl, const struct series *s, float *hr, fl
     return 0;
 }
 
+static int physio_impl_knows(const void *impl, const char *athlete)
+{
+    const struct physio_model *m = impl;
+    return physio_model_lookup(m, athlete) != &m->pop;
+}
+
 static void physio_impl_destroy(void *impl)
 {
     physio_model_free(impl);
@@ -133,6 +139,7 @@ int physio_predictor_from_model(struct physio_model *m, struct predictor *p, str
     p->has_sigma = 1;
     p->impl = own;
     p->predict = physio_impl_predict;
+    p->knows_athlete = physio_impl_knows;
     p->destroy = physio_impl_destroy;
     p->metadata_json = physio_model_json(own);
     if (!p->metadata_json) {

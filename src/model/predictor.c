@@ -77,6 +77,13 @@ static int card_says_finetuned(const struct safetensors *st)
     return yes;
 }
 
+int predictor_knows_runner(const struct predictor *p, const char *athlete)
+{
+    if (p->finetuned)
+        return 1;
+    return p->knows_athlete && athlete && athlete[0] && p->knows_athlete(p->impl, athlete);
+}
+
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
 {
     memset(p, 0, sizeof *p);

@@ -48,7 +48,8 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct job_pool *p = w->pool;
-    const struct calib_trust trust = calib_default_trust(w->pred->finetuned); /* ?calibrate=S */
+    /* ?calibrate=S: an upload names no athlete, so only a finetuned model knows its runner */
+    const struct calib_trust trust = calib_default_trust(predictor_knows_runner(w->pred, NULL));
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->count && !p->stopping)

@@ -68,6 +68,13 @@ check "predict --calibrate: a finetuned model's default trust fades to 40 % over
   'cmp -s $tmp/f_default.json $tmp/f_0,0,30,0.4,450.json && ! cmp -s $tmp/f_default.json $tmp/f_0,0,30,0.8,150.json &&
    cmp -s $tmp/m_default.json $tmp/m_0,0,30,0.8,150.json && ! cmp -s $tmp/m_default.json $tmp/m_0,0,30,0.4,450.json &&
    cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.8,150.json && ! cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.4,450.json'
+"$BIN" simulate --athletes 2 --workouts 1 --seed 8 -q -o "$tmp/two.hrd"
+check "predict --calibrate: a model finetuned to sim0001 treats sim0002's run as a general model would" \
+  '"$BIN" predict "$tmp/f.safetensors" "$tmp/two.hrd" --calibrate 600s --format json -q | py "
+import json, sys
+got = {w[\"source\"].split(\"#\")[0]: (w[\"trust_persist\"], w[\"trust_tau_s\"]) for w in json.load(sys.stdin)[\"workouts\"]}
+assert got == {\"sim:sim0001\": (0.4, 450), \"sim:sim0002\": (0.8, 150)}, got
+"'
 check "predict --trust with a bad tail: exit 2, names the form" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,10,-5 2>$tmp/e; [ $? -eq 2 ] && grep -q "WARM_S,K\[,TAIL_S\[,PERSIST,TAU_S\]\]" $tmp/e'
 check "predict --trust with a persist over 1: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust 0,0,30,1.5,450 2>$tmp/e; [ $? -eq 2 ] && grep -q "PERSIST in 0..1" $tmp/e'
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 10m --json -q > "$tmp/e1.json"

@@ -64,8 +64,9 @@ int model_file_read(const char *path, const char *type, struct safetensors *st, 
     return -1;
 }
 
-/* 1 when the card's training provenance says `hrcast finetune` made the model for one athlete. */
-static int card_says_finetuned(const struct safetensors *st)
+/* 1 when the card's training provenance says `hrcast finetune` made the model for one athlete (their id, when
+ * the card names one, into p->finetuned_athlete). */
+static int card_says_finetuned(const struct safetensors *st, struct predictor *p)
 {
     struct json *card = NULL;
     if (model_card_parse(st, "", &card, NULL))
@@ -73,15 +74,18 @@ static int card_says_finetuned(const struct safetensors *st)
     const struct json *tr = json_get(card, "training");
     const struct json *x = tr ? json_get(tr, "extra") : NULL;
     int yes = x && !strcmp(json_get_str(x, "kind", ""), "finetune");
+    if (yes)
+        snprintf(p->finetuned_athlete, sizeof p->finetuned_athlete, "%s", json_get_str(x, "athlete", ""));
     json_free(card);
     return yes;
 }
 
 int predictor_knows_runner(const struct predictor *p, const char *athlete)
 {
-    if (p->finetuned)
-        return 1;
-    return p->knows_athlete && athlete && athlete[0] && p->knows_athlete(p->impl, athlete);
+    int named = athlete && athlete[0];
+    if (p->finetuned) /* its runner, unless the workout names someone else */
+        return !named || !p->finetuned_athlete[0] || !strcmp(athlete, p->finetuned_athlete);
+    return p->knows_athlete && named && p->knows_athlete(p->impl, athlete);
 }
 
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
@@ -110,7 +114,7 @@ int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
         rc = hr_fail(e, "%s: out of memory", path);
     }
     if (rc == 0)
-        p->finetuned = card_says_finetuned(&st);
+        p->finetuned = card_says_finetuned(&st, p);
     st_free(&st);
     return rc;
 }

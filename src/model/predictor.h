@@ -18,6 +18,7 @@ struct predictor {
     int (*set_precision)(void *impl, int prec, struct hr_err *e);
     char *metadata_json; /* malloc'ed copy of the model's metadata (the model card as JSON) */
     int finetuned;       /* 1: hrcast finetune made it for one athlete (the card's training.extra.kind) */
+    char finetuned_athlete[WK_ATHLETE_LEN]; /* that athlete's id (training.extra.athlete), "" if unnamed */
     /* 1 when the model holds parameters fitted on this athlete's own runs (a physio or constant model's
      * per-athlete table); NULL: it has none */
     int (*knows_athlete)(const void *impl, const char *athlete);
@@ -34,8 +35,9 @@ int predictor_set_int8(struct predictor *p, int on, const char *path, struct hr_
 /* For the CLI's one-line warning: when prec is bf16 and its products will not run on vdpbf16ps (the CPU
  * lacks AVX512_BF16, or HRCAST_ISA chose a path below avx512), why, in why (cap bytes), and 1; else 0. */
 int predictor_precision_emulated(int prec, char *why, size_t cap);
-/* Whether the model already knows the runner of a workout by athlete: made for them by hrcast finetune, or
- * holding parameters fitted on their runs (live calibration picks its default trust by it, eval/calibrate.h). */
+/* Whether the model already knows the runner of a workout by athlete ("" or NULL: unnamed): made for them by
+ * hrcast finetune (an unnamed runner counts as its own), or holding parameters fitted on their runs (live
+ * calibration picks its default trust by it, eval/calibrate.h). */
 int predictor_knows_runner(const struct predictor *p, const char *athlete);
 static inline int predictor_predict(const struct predictor *p, const struct series *s, float *hr,
                                     float *sigma, struct hr_err *e)

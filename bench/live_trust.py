@@ -23,7 +23,8 @@ model on that athlete's chrono test runs), the errors after windows of 5, 10 and
 With --cold, the same for models that know none of the runners: each athlete's leave-one-out cold-start
 model (OUT from bench/real.sh with COLD=1 or only: loo/A/cold_sS.safetensors) on that athlete's runs; the
 "pooled own" validation runs rank the family for a general model, and the default row is the general default
-(the last 30 s, k 0, fading to 80 % over 150 s; the finetuned default is listed beside it).
+(the last 30 s, k 0, fading to 80 % over 150 s; the finetuned default is listed beside it). Last, for
+windows of 2-30 min, the family's best on validation for each window alone, and its test MAE.
 
 Reads OUT (a bench/real.sh output folder with COLD=0 or 1: real.hrd, models/ft_s*_A.safetensors), runs
 `hrcast predict` (HRCAST, default build/hrcast) and `hrcast export --format jsonl` into WORKDIR (a temp
@@ -230,6 +231,19 @@ def main():
     print("; ".join(f"{name(m, k, f)}: {r:+.1%}" for r, m, k, f in rank[:8]))
     print(f"\nThe default ranks {default_rank[0]} of {len(rank)}; held (no fade), the best is "
           + next(f"{name(m, k, f)} ({r:+.1%})" for r, m, k, f in rank if f[1] <= 0) + ".")
+
+    # a trust per window length: the family's best on the pooled own validation runs of that window alone
+    print("\nA trust per window length (the family's best on validation for that window alone; test MAE, the five "
+          "athletes pooled, mean over seeds, against the default's):")
+    test = {s: [x for b in ATHLETES for x in runs[s][b][("test", True)]] for s in seeds}
+    dflt = (0, 60 * default[0], default[1]) + default[2]
+    for win in (120, 300, 600, 900, 1200, 1800):
+        unc = {s: errors(val[s], step, win, None).mean() for s in seeds}
+        best = min(((float(np.mean([errors(val[s], step, win, (0, 60 * m, k) + f).mean() / unc[s] - 1 for s in seeds])),
+                     m, k, f) for m, k, f in FAMILY), key=lambda x: x[0])
+        t_best = np.mean([errors(test[s], step, win, (0, 60 * best[1], best[2]) + best[3]).mean() for s in seeds])
+        t_def = np.mean([errors(test[s], step, win, dflt).mean() for s in seeds])
+        print(f"- {win / 60:g} min: {name(*best[1:])} (validation {best[0]:+.1%}): test {t_best:.2f} against {t_def:.2f}")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@
  * offset x (persist + (1 - persist) x exp(-h / tau)), because what the HR is doing now says more about the
  * next minutes than about the next hour (docs/live.md: on the real runners' validation runs, the share of the
  * window's residual still there 0-10 min after the window is about 0.7, after 30-60 min about 0.3); tau 0
- * holds the offset. The default trust depends on whether the model already knows the runner: for a model
- * finetuned to one athlete the window's last 30 s, no prior, fading to 40 % with a time constant of 7.5 min
- * (what is left of its offset is mostly the day's and the hour's); for a general model the same window
+ * holds the offset. The default trust depends on whether the model already knows the runner
+ * (predictor_knows_runner: finetuned to them, or holding parameters fitted on their runs): then the window's
+ * last 30 s, no prior, fading to 40 % with a time constant of 7.5 min (what is left of its offset is mostly
+ * the day's and the hour's); for a general model the same window
  * fading only to 80 % with a time constant of 2.5 min (its offset is mostly the runner's own level, which
  * lasts). predict, replay, plan, the server and eval use it; eval can learn one by grid search on runs of a
  * validation part instead (docs/live.md has the measurements of both). Metrics count only the steps at
@@ -27,11 +28,11 @@ struct calib_trust {
     float tau_s;   /* the time constant, seconds, of the fade from the offset to persist x offset; 0: held */
 };
 #define CALIB_NEVER 1e9f
-/* The default trust for a model finetuned to the runner: the last 30 s of the window, no prior, fading to
+/* The default trust for a model that knows the runner: the last 30 s of the window, no prior, fading to
  * 40 % with a time constant of 450 s (docs/live.md: chosen on the five real athletes' validation runs
  * under their finetuned models). */
 #define CALIB_PERSONAL_TRUST {0.0f, 0.0f, 30.0f, 0.4f, 450.0f}
-/* The default trust for a general model (one that was not finetuned to the runner): the last 30 s, no
+/* The default trust for a general model (one that does not know the runner): the last 30 s, no
  * prior, fading to 80 % with a time constant of 150 s (docs/live.md: chosen on the validation runs of
  * each athlete left out of the leave-one-out models). */
 #define CALIB_GENERAL_TRUST {0.0f, 0.0f, 30.0f, 0.8f, 150.0f}
@@ -53,7 +54,7 @@ int calib_parse_trust(const char *text, struct calib_trust *t);
 /* "last 30 s of the window, prior 0 steps, fading to 40 % (time constant 450 s)", "warm-up 180 s, prior 10
  * steps", "window not trusted". */
 void calib_trust_text(const struct calib_trust *t, char *buf, size_t cap);
-/* The default trust: CALIB_PERSONAL_TRUST when the model was finetuned to the runner (personal 1),
+/* The default trust: CALIB_PERSONAL_TRUST when the model knows the runner (personal 1, predictor_knows_runner),
  * else CALIB_GENERAL_TRUST. */
 struct calib_trust calib_default_trust(int personal);
 /* Shift the steps at t >= window_s of hr[0..n) by the offset, faded by t (NULL: held). */

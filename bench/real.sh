@@ -14,7 +14,9 @@
 #            per-athlete fit, both fitted on the chrono training part's trusted steps)
 #   cold     leave one athlete out: the other nine folders (symlinked, nothing copied) imported alone, the
 #            general model trained on them the same way, population physio (fit-physio --population-only)
-#            and constant at the population mean fitted on them; scored on the athlete's chrono:test part
+#            and constant at the population mean fitted on them; scored on the athlete's chrono:test part;
+#            with LIVE, the cold model with --calibrate too (its default trust is a general model's; the physio
+#            baseline is the fold's population model, calibrated the same way)
 #   tables   bench/real_tables.py: mean ± sd over seeds, ratio to per-athlete physio, the goals of issue 14
 #            checked, trusted-step MAE next to all steps; printed and written to $OUT/real.md (ready to paste)
 # Usage: bench/real.sh            full run (3 seeds, 15 epochs: about 20-30 min on 2 idle cores)
@@ -144,6 +146,10 @@ if [ "$COLD" != 0 ]; then
             q train "$d/loo.hrd" -o "$d/cold_s$s.safetensors" --split chrono --epochs "$EPOCHS" --seed "$s" \
                 --threads "$THREADS" ${TRAIN_ARGS:-} 2>>"$OUT/train.log"
             evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/cold_s${s}_$a.json"
+            if [ -n "$LIVE" ]; then
+                evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldlive_s${s}_$a.json" --calibrate "$LIVE" \
+                    --physio "$d/physio_pop.safetensors"
+            fi
         done
         log "cold start without $a done"
     done

@@ -5,7 +5,8 @@ Reads OUT/run.txt, OUT/info.txt, OUT/models/general_s*.safetensors (the card of 
 JSON that bench/real.sh collected in OUT/json/, and prints on stdout: the personalised table (per athlete and
 overall, mean ± sd over seeds: finetuned LSTM, general LSTM, per-athlete physio, constant), the ratio to
 per-athlete physio and the goals of issue 14, MAE on all recorded steps next to trusted steps, the cold start
-(leave one athlete out), per-kind MAE, and the live rows (eval --calibrate), kept apart from the offline tables.
+(leave one athlete out), per-kind MAE, and the live rows (eval --calibrate) of the finetuned and of the
+cold-start models, kept apart from the offline tables.
 
 Overall = the athletes' test parts pooled: MAE weighted by valid steps (exact: a global masked MAE), per seed,
 then mean ± sd over the seeds. The baselines are deterministic (the same for every seed).
@@ -348,66 +349,88 @@ def main():
             p(f"| {kind} | {first[2]} | {first[0]} | " + " | ".join(ms(kmae(m)) for m, _ in models) + f" | {pct(r)} |")
         p()
 
-    # ---- live ----
+    # ---- live: the finetuned models, then the cold-start models ----
     live = {s: {a: j(f"live_s{s}_{a}.json") for a in athletes} for s in seeds}
-    if any(live[s][a] for s in seeds for a in athletes):
-        def wins(x):
-            return x["calibrated"] if "calibrated" in x else [x]
+    live_table(p, live, seeds, athletes,
+               f"#### Live forecasting (`eval --calibrate`; NOT comparable with the offline tables above), {sd_note}",
+               "The finetuned model of each athlete; the recorded HR of each test run's first W minutes calibrates "
+               "the rest, and every error counts only the steps after the window (docs/live.md); {trust}; physio "
+               "calibrated: `fit-physio --split chrono` calibrated the same way. Overall = the five athletes "
+               "pooled by steps.")
+    coldlive = {s: {a: j(f"coldlive_s{s}_{a}.json") for a in athletes} for s in cold_seeds}
+    cn = len(cold_seeds)
+    live_table(p, coldlive, cold_seeds, athletes,
+               "#### Cold start, live (`eval --calibrate` of the leave-one-out models; NOT comparable with the "
+               "offline tables above), " + (f"mean ± sd over {cn} seeds ({', '.join(cold_seeds)})" if cn > 1
+                                            else f"one seed ({cold_seeds[0]})"),
+               "Each athlete's leave-one-out model (it knows none of this runner's runs), calibrated on the first "
+               "W minutes of each test run, every error counting only the steps after the window; {trust}; "
+               "physio calibrated: the fold's population physio model (`fit-physio --population-only`) "
+               "calibrated the same way. Overall = the five athletes pooled by steps.")
 
-        labels = []
-        for s in seeds:
-            for a in athletes:
-                if live[s][a]:
-                    labels = [w["label"] for w in wins(live[s][a])]
-                    break
-            if labels:
-                break
-        p(f"#### Live forecasting (`eval --calibrate`; NOT comparable with the offline tables above), {sd_note}")
-        p()
-        p("The finetuned model of each athlete; the recorded HR of each test run's first W minutes calibrates the "
-          "rest, and every error counts only the steps after the window (docs/live.md); the trust is `eval "
-          "--calibrate`'s default (the window's last 30 s, no prior, the shift fading to 40 % with a time constant of "
-          "450 s; nothing learned); physio calibrated: "
-          "`fit-physio --split chrono` calibrated the same way. "
-          "Overall = the five athletes pooled by steps.")
-        p()
-        cols = [("mae", "LSTM calibrated"), ("uncalibrated", "LSTM uncalibrated"), ("physio", "physio calibrated"),
-                ("window_mean", "window mean held"), ("last", "last HR held")]
-        p("| window | " + " | ".join(n for _, n in cols) + " |")
-        p("|---" * (len(cols) + 1) + "|")
 
-        def val(w, key):
-            if key == "mae":
-                return w["mae"]
-            if key == "uncalibrated":
-                return w["uncalibrated"]["mae"]
-            return w["baselines"][key]["mae"]
+def trust_words(t):
+    """The trust of an eval --calibrate row in words, from its JSON (None: unknown)."""
+    if not t or "tail_s" not in t:
+        return "the trust is `eval --calibrate`'s default for the model (nothing learned)"
+    k = "never" if t.get("k_steps", 0) < 0 else f"{t.get('k_steps', 0):g}"
+    where = f"the window's last {t['tail_s']:g} s" if t["tail_s"] > 0 else f"the window after {t['warm_s']:g} s"
+    fade = (f"the shift fading to {100 * t['persist']:g} % with a time constant of {t['tau_s']:g} s"
+            if t.get("tau_s", 0) > 0 else "the shift held")
+    return f"the trust is {where}, prior {k} steps, {fade}; " + t.get("learned_on", "")
 
-        per_ath = {}
-        for wi, label in enumerate(labels):
-            row = []
-            for key, _ in cols:
-                vals = []
-                for s in seeds:
-                    pairs = [(val(wins(live[s][a])[wi], key), wins(live[s][a])[wi]["steps"]) for a in athletes
-                             if live[s][a]]
-                    vals.append(pool(pairs) if len(pairs) == len(athletes) else None)
-                row.append(ms(vals))
-            p(f"| {label} | " + " | ".join(row) + " |")
-            for a in athletes:
-                c = mean([wins(live[s][a])[wi]["mae"] if live[s][a] else None for s in seeds])
-                u = mean([wins(live[s][a])[wi]["uncalibrated"]["mae"] if live[s][a] else None for s in seeds])
-                per_ath.setdefault(a, []).append("–" if c is None or u is None else
-                                                 f"{c:.2f} vs {u:.2f} ({100 * (c / u - 1):+.1f} %)")
-        p()
-        p("Per athlete, LSTM calibrated vs uncalibrated (means over seeds):")
-        p()
-        p("| athlete | " + " | ".join(labels) + " |")
-        p("|---" * (len(labels) + 1) + "|")
+
+def live_table(p, live, seeds, athletes, heading, text):
+    """A live table (windows x model calibrated and uncalibrated, baselines; pooled by steps, mean ± sd over
+    seeds) and its per-athlete change; nothing when no JSON exists. text's {trust} names the trust."""
+    if not any(live[s][a] for s in seeds for a in athletes):
+        return
+
+    def wins(x):
+        return x["calibrated"] if "calibrated" in x else [x]
+
+    first = next(live[s][a] for s in seeds for a in athletes if live[s][a])
+    labels = [w["label"] for w in wins(first)]
+    p(heading)
+    p()
+    p(text.format(trust=trust_words(wins(first)[0].get("trust"))))
+    p()
+    cols = [("mae", "LSTM calibrated"), ("uncalibrated", "LSTM uncalibrated"), ("physio", "physio calibrated"),
+            ("window_mean", "window mean held"), ("last", "last HR held")]
+    p("| window | " + " | ".join(n for _, n in cols) + " |")
+    p("|---" * (len(cols) + 1) + "|")
+
+    def val(w, key):
+        if key == "mae":
+            return w["mae"]
+        if key == "uncalibrated":
+            return w["uncalibrated"]["mae"]
+        return w["baselines"][key]["mae"]
+
+    per_ath = {}
+    for wi, label in enumerate(labels):
+        row = []
+        for key, _ in cols:
+            vals = []
+            for s in seeds:
+                pairs = [(val(wins(live[s][a])[wi], key), wins(live[s][a])[wi]["steps"]) for a in athletes
+                         if live[s][a]]
+                vals.append(pool(pairs) if len(pairs) == len(athletes) else None)
+            row.append(ms(vals))
+        p(f"| {label} | " + " | ".join(row) + " |")
         for a in athletes:
-            p(f"| {SHORT.get(a, a)} | " + " | ".join(per_ath.get(a, [])) + " |")
-        p()
-
+            c = mean([wins(live[s][a])[wi]["mae"] if live[s][a] else None for s in seeds])
+            u = mean([wins(live[s][a])[wi]["uncalibrated"]["mae"] if live[s][a] else None for s in seeds])
+            per_ath.setdefault(a, []).append("–" if c is None or u is None else
+                                             f"{c:.2f} vs {u:.2f} ({100 * (c / u - 1):+.1f} %)")
+    p()
+    p("Per athlete, LSTM calibrated vs uncalibrated (means over seeds):")
+    p()
+    p("| athlete | " + " | ".join(labels) + " |")
+    p("|---" * (len(labels) + 1) + "|")
+    for a in athletes:
+        p(f"| {SHORT.get(a, a)} | " + " | ".join(per_ath.get(a, [])) + " |")
+    p()
 
 if __name__ == "__main__":
     main()

@@ -118,7 +118,11 @@ def main():
     out, run = outs[pers_i], runs[pers_i]
     athletes = run.get("athletes", " ".join(SHORT)).split()
     seeds = run.get("seeds", "1").split()
-    cold_seeds = next((r["cold_seeds"].split() for r in runs if "cold_seeds" in r), seeds)
+    # the cold-start seeds of every OUT (two COLD=only runs with other seeds join), else the personal ones
+    cold_seeds = []
+    for r in runs:
+        cold_seeds += [s for s in r.get("cold_seeds", "").split() if s not in cold_seeds]
+    cold_seeds = cold_seeds or seeds
     info = open(os.path.join(out, "info.txt")).read().strip() if os.path.exists(os.path.join(out, "info.txt")) else ""
     p = print
 
@@ -131,6 +135,7 @@ def main():
 
     # only the seeds whose results exist (a run stopped early, or seeds shared between runs)
     seeds = [s for s in seeds if any(j(f"pers_s{s}_{a}.json") for a in athletes)] or seeds[:1]
+    cold_seeds = [s for s in cold_seeds if any(j(f"cold_s{s}_{a}.json") for a in athletes)] or cold_seeds[:1]
     # ---- gather: per seed, per athlete ----
     pers = {s: {a: j(f"pers_s{s}_{a}.json") for a in athletes} for s in seeds}
     base = {a: j(f"base_{a}.json") for a in athletes}

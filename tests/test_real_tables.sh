@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_real_tables.sh — bench/real_tables.py (the tables of bench/real.sh) on hand-made eval JSON: overall =
 # the athletes pooled by steps, mean ± sd over seeds, the ratio to per-athlete physio and the goal check, the
-# cold start read from a second OUT dir (a COLD=only run), per-kind MAE pooled over athletes, the live rows.
+# cold start read from a second OUT dir (a COLD=only run; a third with other cold seeds joins it), per-kind MAE
+# pooled over athletes, the live rows of the finetuned and the cold-start models.
 # Needs no data and no model. Usage: tests/test_real_tables.sh
 set -uo pipefail
 tmp=$(mktemp -d /tmp/hrcast-real-tables-test.XXXXXX)
@@ -62,5 +63,16 @@ check "live rows apart, pooled by steps" 'grep -qF "NOT comparable" "$tmp/out.md
 # cold live: its own section after the finetuned one, pooled (11*100 + 7*300)/400 = 8, the trust in words
 cold_live() { sed -n '/^#### Cold start, live/,$p' "$tmp/out.md"; }
 check "cold live rows: their own section, pooled by steps, the trust named from the JSON" '[ "$(cold_live | grep "^| calibrated 10 min |")" = "| calibrated 10 min | 8.00 | 12.00 | 9.00 | 20.00 | 12.00 |" ] && cold_live | grep -qF "one seed (7)" && cold_live | grep -qF "the window'"'"'s last 30 s, prior 0 steps, the shift fading to 80 % with a time constant of 150 s; not learned: the default trust of a general model" && cold_live | grep -qF "| x | 11.00 vs 15.00 (-26.7 %) |" && [ $(grep -n "^#### Live forecasting" "$tmp/out.md" | cut -d: -f1) -lt $(grep -n "^#### Cold start, live" "$tmp/out.md" | cut -d: -f1) ]'
+# a second COLD=only run with another seed joins the first: cold rows over seeds 7 and 8
+mkdir -p "$tmp/c/json"
+printf 'command=bench/real.sh\ncold_seeds=8\nathletes=x y\n' > "$tmp/c/run.txt"
+py "
+import json
+json.dump({'mae': 16, 'steps': 100, 'baselines': {}}, open('$tmp/c/json/cold_s8_x.json', 'w'))
+json.dump({'mae': 14, 'steps': 300, 'baselines': {}}, open('$tmp/c/json/cold_s8_y.json', 'w'))
+"
+python3 "$T" "$tmp/a" "$tmp/b" "$tmp/c" > "$tmp/out3.md" 2>/dev/null
+# (14*100 + 12*300)/400 = 12.5 and (16*100 + 14*300)/400 = 14.5: 13.50 ± 1.41
+check "cold seeds of two COLD=only runs join" 'grep -qF "mean ± sd over 2 seeds (7, 8)" "$tmp/out3.md" && grep -F "| LSTM cold start (default pipeline) |" "$tmp/out3.md" | grep -qF "**13.50 ± 1.41**"'
 echo "test_real_tables: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -281,9 +281,16 @@ int cmd_predict(int argc, char **argv)
                     fputs(window > 0 ? (t < wsteps ? ",1\n" : ",0\n") : "\n", f);
                 }
             }
-            if (window > 0)
-                hr_info("%s: calibrated on the first %g s (%d steps): offset %+.1f bpm; the MAE below counts only "
-                        "the steps after it", s->meta.source, window, wsteps, offset);
+            if (window > 0) {
+                char tt[160];
+                calib_trust_text(&tw, tt, sizeof tt);
+                hr_info("%s: calibrated on the first %g s (%d steps; trust: %s, %s): offset %+.1f bpm; the MAE "
+                        "below counts only the steps after it", s->meta.source, window, wsteps, tt,
+                        trust_given ? "as given" : predictor_knows_runner(&p, s->meta.athlete)
+                                                       ? "the default of a model that knows the runner"
+                                                       : "the default of a general model",
+                        offset);
+            }
             if (acc.n)
                 hr_info("%s: %d steps, predicted mean %.1f bpm; MAE %.2f bpm, RMSE %.2f bpm over %lld recorded steps",
                         s->meta.source, s->n, s->n ? sum / s->n : NAN, metric_mae(&acc), metric_rmse(&acc), acc.n);

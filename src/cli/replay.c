@@ -131,8 +131,11 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
         printf("%d,%s,%g,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", wi, s->meta.source, S_TIME(s)[k], wk ? "1" : "0",
                S_HR(s)[k], now, at(S_HR(s), s->n, k + ahead_k), f_ahead, S_HR(s)[s->n - 1], f_end);
     }
-    if (wk)
-        hr_info("%s: calibrated on the first %g s: offset %+.1f bpm", s->meta.source, window, offset);
+    if (wk) {
+        char tt[160];
+        calib_trust_text(trust, tt, sizeof tt);
+        hr_info("%s: calibrated on the first %g s (trust: %s): offset %+.1f bpm", s->meta.source, window, tt, offset);
+    }
     hr_stream_free(st);
     free(pred);
     return 0;

@@ -1,7 +1,8 @@
 /* fuzz_serve_predict.c — libFuzzer target for the whole /api/predict body path (multipart parsing,
  * format detection, readers, TEMPORARY prep) with a constant in-memory predictor. The first byte
  * picks the Content-Type: multipart, JSON, or none; with its bit 3 set, the next 12 bytes are the
- * ?calibrate= value (serve/live.h) and an accepted one calibrates the result, written out whole. */
+ * ?calibrate= value (serve/live.h) and an accepted one calibrates the result, written out whole, with the
+ * default trust of a model that knows the runner (bit 4 set) or of a general one. */
 #include "serve/live.h"
 #include "serve/predict.h"
 #include "serve/result_json.h"
@@ -45,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (serve_calib_param(q, &w, why, sizeof why) == 0) {
         struct predict_result res;
         if (serve_predict_run(&p, data + 1 + nq, size - 1 - nq, types[data[0] & 3], NULL, &res, &out) == 200) {
-            if (serve_predict_calibrate(&res, w, &out) == 200) {
+            const struct calib_trust trust = calib_default_trust((data[0] >> 4) & 1);
+            if (serve_predict_calibrate(&res, w, &trust, &out) == 200) {
                 struct result_writer rw;
                 result_writer_init(&rw, &res);
                 char chunk[4096];

@@ -93,7 +93,7 @@ import json
 d, a = json.load(open(\"$tmp/def.json\")), json.load(open(\"$tmp/allv.json\"))
 for r in d[\"calibrated\"]:
     t = r[\"trust\"]
-    assert t[\"validation_workouts\"] == 0 and \"not learned: the default trust of a model that knows the runner\" in t[\"learned_on\"] and t[\"physio_learned_on\"] == t[\"learned_on\"], t
+    assert t[\"validation_workouts\"] == 0 and t[\"learned_on\"] == \"not learned: the default of a model that knows the runner (as predict --calibrate)\" and t[\"physio_learned_on\"] == t[\"learned_on\"], t
     assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.4, 450), t
     assert (t[\"physio_warm_s\"], t[\"physio_k_steps\"], t[\"physio_tail_s\"], t[\"physio_persist\"],
             t[\"physio_tau_s\"]) == (0, 0, 30, 0.4, 450), t
@@ -108,11 +108,11 @@ assert [r[\"uncalibrated\"] for r in d[\"calibrated\"]] == [r[\"uncalibrated\"] 
 check "--calibrate default: a general model's trust fades to 80 % over 150 s (its physio baseline, which knows the runner, keeps 40 % over 450 s); a model knowing some runners: each run's own, labelled" 'py "
 import json
 t = json.load(open(\"$tmp/gen.json\"))[\"trust\"]
-assert \"default trust of a general model\" in t[\"learned_on\"] and \"knows the runner\" in t[\"physio_learned_on\"], t
+assert \"not learned: the default of a general model\" in t[\"learned_on\"] and \"knows the runner\" in t[\"physio_learned_on\"], t
 assert (t[\"warm_s\"], t[\"k_steps\"], t[\"tail_s\"], t[\"persist\"], t[\"tau_s\"]) == (0, 0, 30, 0.8, 150), t
 assert (t[\"physio_persist\"], t[\"physio_tau_s\"]) == (0.4, 450), t
 m = json.load(open(\"$tmp/mixed.json\"))[\"trust\"]
-assert \"default trust, the model knowing some of the runners\" in m[\"learned_on\"], m
+assert m[\"learned_on\"].startswith(\"not learned: each run\") and \"default (the model knows some of the runners)\" in m[\"learned_on\"], m
 "'
 # fewer than 3 own validation workouts (20 workouts each: 2): the whole validation part, with a warning
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on athlete --json > "$tmp/few.json" 2> "$tmp/e"

@@ -36,7 +36,7 @@ w(b + '/cold_s7_x.json', ev(14, 100)); w(b + '/cold_s7_y.json', ev(12, 300))
 w(b + '/coldphys_x.json', ev(15, 100)); w(b + '/coldphys_y.json', ev(11, 300))
 w(b + '/coldconst_x.json', ev(16, 100)); w(b + '/coldconst_y.json', ev(13, 300))
 # cold live: x 11 over 100 steps, y 7 over 300 -> 8; with the general default's trust in the JSON
-t = {'learned_on': 'not learned: the default trust of a general model', 'warm_s': 0, 'k_steps': 0, 'tail_s': 30,
+t = {'learned_on': 'not learned: the default of a general model', 'warm_s': 0, 'k_steps': 0, 'tail_s': 30,
      'persist': 0.8, 'tau_s': 150}
 cw = lambda m, n: {'calibrated': [{'label': 'calibrated 10 min', 'mae': m, 'steps': n, 'uncalibrated': {'mae': m + 4},
                    'baselines': {'physio': {'mae': m + 1}, 'window_mean': {'mae': 20}, 'last': {'mae': 12}}, 'trust': t}]}
@@ -62,7 +62,7 @@ check "per kind: MAE = abs / steps; the same value every seed printed without sd
 check "live rows apart, pooled by steps" 'grep -qF "NOT comparable" "$tmp/out.md" && [ "$(row "calibrated 10 min")" = "| calibrated 10 min | 4.00 | 5.00 | 7.00 | 9.00 | 8.00 |" ]'
 # cold live: its own section after the finetuned one, pooled (11*100 + 7*300)/400 = 8, the trust in words
 cold_live() { sed -n '/^#### Cold start, live/,$p' "$tmp/out.md"; }
-check "cold live rows: their own section, pooled by steps, the trust named from the JSON" '[ "$(cold_live | grep "^| calibrated 10 min |")" = "| calibrated 10 min | 8.00 | 12.00 | 9.00 | 20.00 | 12.00 |" ] && cold_live | grep -qF "one seed (7)" && cold_live | grep -qF "the window'"'"'s last 30 s, prior 0 steps, the shift fading to 80 % with a time constant of 150 s; not learned: the default trust of a general model" && cold_live | grep -qF "| x | 11.00 vs 15.00 (-26.7 %) |" && [ $(grep -n "^#### Live forecasting" "$tmp/out.md" | cut -d: -f1) -lt $(grep -n "^#### Cold start, live" "$tmp/out.md" | cut -d: -f1) ]'
+check "cold live rows: their own section, pooled by steps, the trust named from the JSON" '[ "$(cold_live | grep "^| calibrated 10 min |")" = "| calibrated 10 min | 8.00 | 12.00 | 9.00 | 20.00 | 12.00 |" ] && cold_live | grep -qF "one seed (7)" && cold_live | grep -qF "the window'"'"'s last 30 s, prior 0 steps, the shift fading to 80 % with a time constant of 150 s; not learned: the default of a general model" && cold_live | grep -qF "| x | 11.00 vs 15.00 (-26.7 %) |" && [ $(grep -n "^#### Live forecasting" "$tmp/out.md" | cut -d: -f1) -lt $(grep -n "^#### Cold start, live" "$tmp/out.md" | cut -d: -f1) ]'
 # a second COLD=only run with another seed joins the first: cold rows over seeds 7 and 8
 mkdir -p "$tmp/c/json"
 printf 'command=bench/real.sh\ncold_seeds=8\nathletes=x y\n' > "$tmp/c/run.txt"

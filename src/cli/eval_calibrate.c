@@ -21,6 +21,7 @@ struct runs {
     float **bufs; /* 2 n malloc'ed prediction arrays */
     char (*athlete)[WK_ATHLETE_LEN];
     unsigned char *model_knows, *physio_knows; /* per run: the model knows its runner (predictor_knows_runner) */
+    int model_kind, physio_kind; /* over the runs: 0 none known, 1 all, 2 some (calib_default_source) */
 };
 
 static void runs_free(struct runs *r)
@@ -34,6 +35,15 @@ static void runs_free(struct runs *r)
     free(r->model_knows);
     free(r->physio_knows);
     memset(r, 0, sizeof *r);
+}
+
+/* How many of the n runs' models know their runner: 0 none, 1 all, 2 some (calib_default_source). */
+static int knows_kind(const unsigned char *knows, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += knows[i];
+    return k == 0 ? 0 : k == n ? 1 : 2;
 }
 
 static int runs_load(const struct dataset *ds, const int *idx, int n, const struct predictor *model,
@@ -65,6 +75,8 @@ static int runs_load(const struct dataset *ds, const int *idx, int n, const stru
         r->model_knows[i] = (unsigned char)predictor_knows_runner(model, s.meta.athlete);
         r->physio_knows[i] = (unsigned char)predictor_knows_runner(physio, s.meta.athlete);
     }
+    r->model_kind = knows_kind(r->model_knows, n);
+    r->physio_kind = knows_kind(r->physio_knows, n);
     return 0;
 }
 
@@ -80,15 +92,6 @@ static void add_held(struct metric_acc *acc, const struct calib_run *r, float st
         metric_add(acc, &v, &r->rec[i], 1);
 }
 
-/* How many of the n runs' models know their runner, as a live_report trust_personal: 0 none, 1 all, 2 some. */
-static int knows_kind(const unsigned char *knows, int n)
-{
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        k += knows[i];
-    return k == 0 ? 0 : k == n ? 1 : 2;
-}
-
 /* One window's row: the trust (learned on the validation runs; when val is NULL each run's default, that of a
  * model that knows the runner or of a general one, the physio baseline's by its own model; the row reports
  * the personal default when every run has it, else the general one), then every accumulator over the test
@@ -97,10 +100,8 @@ static int window_row(const struct runs *test, const struct runs *val, float ste
                       struct hr_err *e)
 {
     float w = row->window_s;
-    row->trust = val ? calib_learn(val->model, val->n, step, w)
-                     : calib_default_trust(knows_kind(test->model_knows, test->n) == 1);
-    row->physio_trust = val ? calib_learn(val->physio, val->n, step, w)
-                            : calib_default_trust(knows_kind(test->physio_knows, test->n) == 1);
+    row->trust = val ? calib_learn(val->model, val->n, step, w) : calib_default_trust(test->model_kind == 1);
+    row->physio_trust = val ? calib_learn(val->physio, val->n, step, w) : calib_default_trust(test->physio_kind == 1);
     metric_reset(&row->cal), metric_reset(&row->unc), metric_reset(&row->physio), metric_reset(&row->wmean),
         metric_reset(&row->last);
     row->ath = calloc(MAX_ATH, sizeof *row->ath);
@@ -215,8 +216,8 @@ int eval_live(const struct dataset *ds, const struct predictor *model, const str
         goto out;
     lr->one_athlete = o->athlete != NULL;
     lr->trust_default = !learn;
-    lr->trust_personal = knows_kind(test.model_knows, test.n);
-    lr->physio_trust_personal = knows_kind(test.physio_knows, test.n);
+    lr->trust_personal = test.model_kind;
+    lr->physio_trust_personal = test.physio_kind;
     if (own)
         snprintf(lr->trust_athlete, sizeof lr->trust_athlete, "%s", o->athlete);
     snprintf(lr->split, sizeof lr->split, "%s", split_name);

@@ -4,6 +4,7 @@
 #include "data/runs.h"
 #include "cli/eval_calibrate.h"
 #include "eval/calibrate.h"
+#include "eval/live_report.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "model/predictor.h"
@@ -218,8 +219,8 @@ int cmd_predict(int argc, char **argv)
             metric_reset(&acc);
             struct calib_run cr = {hr, S_HR(s), s->n};
             /* unless given, the default of a model that knows this runner already, or of a general one */
-            struct calib_trust tw =
-                trust_given ? trust : calib_default_trust(predictor_knows_runner(&p, s->meta.athlete));
+            int knows = predictor_knows_runner(&p, s->meta.athlete);
+            struct calib_trust tw = trust_given ? trust : calib_default_trust(knows);
             float offset = window > 0 ? calib_offset(&cr, s->step, window, &tw) : 0.0f;
             int wsteps = window > 0 ? (int)ceilf(window / s->step - 1e-4f) : 0;
             wsteps = wsteps < s->n ? wsteps : s->n;
@@ -238,11 +239,7 @@ int cmd_predict(int argc, char **argv)
                     jw_kv_num(&w, "calibrate_s", window);
                     jw_kv_int(&w, "window_steps", wsteps);
                     jw_kv_num(&w, "offset_bpm", offset);
-                    jw_kv_num(&w, "trust_warm_s", tw.warm_s);
-                    jw_kv_num(&w, "trust_k_steps", tw.k >= CALIB_NEVER ? -1 : tw.k);
-                    jw_kv_num(&w, "trust_tail_s", tw.tail_s);
-                    jw_kv_num(&w, "trust_persist", rint(1e4 * tw.persist) / 1e4);
-                    jw_kv_num(&w, "trust_tau_s", tw.tau_s);
+                    live_trust_json(&w, "trust_", &tw);
                 }
                 const char *names[] = {"time", "speed", "altitude", "hr_pred", "hr_sigma", "hr_actual"};
                 const float *cols[] = {S_TIME(s), S_SPEED(s), S_ALT(s), hr, sg, S_HR(s)};
@@ -286,10 +283,7 @@ int cmd_predict(int argc, char **argv)
                 calib_trust_text(&tw, tt, sizeof tt);
                 hr_info("%s: calibrated on the first %g s (%d steps; trust: %s, %s): offset %+.1f bpm; the MAE "
                         "below counts only the steps after it", s->meta.source, window, wsteps, tt,
-                        trust_given ? "as given" : predictor_knows_runner(&p, s->meta.athlete)
-                                                       ? "the default of a model that knows the runner"
-                                                       : "the default of a general model",
-                        offset);
+                        trust_given ? "as given" : calib_default_source(knows), offset);
             }
             if (acc.n)
                 hr_info("%s: %d steps, predicted mean %.1f bpm; MAE %.2f bpm, RMSE %.2f bpm over %lld recorded steps",

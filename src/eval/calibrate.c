@@ -204,3 +204,10 @@ struct calib_trust calib_default_trust(int personal)
     const struct calib_trust own = CALIB_PERSONAL_TRUST, general = CALIB_GENERAL_TRUST;
     return personal ? own : general;
 }
+
+const char *calib_default_source(int knows)
+{
+    return knows == 1   ? "the default of a model that knows the runner"
+           : knows == 2 ? "each run's default (the model knows some of the runners)"
+                        : "the default of a general model";
+}

@@ -57,6 +57,10 @@ void calib_trust_text(const struct calib_trust *t, char *buf, size_t cap);
 /* The default trust: CALIB_PERSONAL_TRUST when the model knows the runner (personal 1, predictor_knows_runner),
  * else CALIB_GENERAL_TRUST. */
 struct calib_trust calib_default_trust(int personal);
+/* Whose default a trust is, in words: knows 1 "the default of a model that knows the runner", 0 "the default
+ * of a general model", 2 (some runs' models know their runner, some not) "each run's default (the model
+ * knows some of the runners)". */
+const char *calib_default_source(int knows);
 /* Shift the steps at t >= window_s of hr[0..n) by the offset, faded by t (NULL: held). */
 void calib_apply(float *hr, int n, float step, float window_s, float offset, const struct calib_trust *t);
 /* Add the steps at t >= window_s with the prediction shifted by the offset, faded by t (NULL: held; out->n

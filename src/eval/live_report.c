@@ -34,13 +34,27 @@ static int asked_count(const struct live_report *lr)
     return n;
 }
 
-/* learned_on of a default trust (live_report.trust_personal). */
-static const char *default_text(int personal)
+void live_trust_json(struct jw *j, const char *prefix, const struct calib_trust *t)
 {
-    return personal == 1 ? "not learned: the default trust of a model that knows the runner (as predict --calibrate)"
-           : personal == 2
-               ? "not learned: each run's default trust, the model knowing some of the runners (as predict --calibrate)"
-               : "not learned: the default trust of a general model (as predict --calibrate)";
+    char key[48];
+    snprintf(key, sizeof key, "%swarm_s", prefix);
+    jw_kv_num(j, key, t->warm_s);
+    snprintf(key, sizeof key, "%sk_steps", prefix);
+    jw_kv_num(j, key, t->k >= CALIB_NEVER ? -1 : t->k);
+    snprintf(key, sizeof key, "%stail_s", prefix);
+    jw_kv_num(j, key, t->tail_s);
+    snprintf(key, sizeof key, "%spersist", prefix);
+    jw_kv_num(j, key, rint(1e4 * t->persist) / 1e4); /* 0.4, not 0.4000000059 */
+    snprintf(key, sizeof key, "%stau_s", prefix);
+    jw_kv_num(j, key, t->tau_s);
+}
+
+/* learned_on of a default trust: "not learned: " + calib_default_source(knows) + " (as predict --calibrate)". */
+static void kv_default_source(struct jw *j, const char *key, int knows)
+{
+    char text[128];
+    snprintf(text, sizeof text, "not learned: %s (as predict --calibrate)", calib_default_source(knows));
+    jw_kv_str(j, key, text);
 }
 
 static void row_json(struct jw *j, const struct live_report *lr, const struct live_row *r, int with_split)
@@ -70,20 +84,15 @@ static void row_json(struct jw *j, const struct live_report *lr, const struct li
     const char *learned = lr->trust_athlete[0] ? "validation part of the split (the athlete's own workouts)"
                           : lr->one_athlete     ? "validation part of the split (every athlete)"
                                                 : "validation part of the split";
-    jw_kv_str(j, "learned_on", lr->trust_default ? default_text(lr->trust_personal) : learned);
-    if (lr->trust_default)
-        jw_kv_str(j, "physio_learned_on", default_text(lr->physio_trust_personal));
+    if (lr->trust_default) {
+        kv_default_source(j, "learned_on", lr->trust_personal);
+        kv_default_source(j, "physio_learned_on", lr->physio_trust_personal);
+    } else {
+        jw_kv_str(j, "learned_on", learned);
+    }
     jw_kv_int(j, "validation_workouts", lr->n_val);
-    jw_kv_num(j, "warm_s", r->trust.warm_s);
-    jw_kv_num(j, "k_steps", r->trust.k >= CALIB_NEVER ? -1 : r->trust.k);
-    jw_kv_num(j, "tail_s", r->trust.tail_s);
-    jw_kv_num(j, "persist", rint(1e4 * r->trust.persist) / 1e4); /* 0.4, not 0.4000000059 */
-    jw_kv_num(j, "tau_s", r->trust.tau_s);
-    jw_kv_num(j, "physio_warm_s", r->physio_trust.warm_s);
-    jw_kv_num(j, "physio_k_steps", r->physio_trust.k >= CALIB_NEVER ? -1 : r->physio_trust.k);
-    jw_kv_num(j, "physio_tail_s", r->physio_trust.tail_s);
-    jw_kv_num(j, "physio_persist", rint(1e4 * r->physio_trust.persist) / 1e4);
-    jw_kv_num(j, "physio_tau_s", r->physio_trust.tau_s);
+    live_trust_json(j, "", &r->trust);
+    live_trust_json(j, "physio_", &r->physio_trust);
     jw_obj_end(j);
     jw_key(j, "athletes");
     jw_arr_begin(j);
@@ -119,10 +128,7 @@ void live_report_json(struct jw *j, const struct live_report *lr, int all)
 void live_trust_source(const struct live_report *lr, char *buf, size_t cap)
 {
     if (lr->trust_default)
-        snprintf(buf, cap, "%s, as predict --calibrate (nothing learned)",
-                 lr->trust_personal == 1   ? "the default of a model that knows the runner"
-                 : lr->trust_personal == 2 ? "each run's default (the model knows some of the runners)"
-                                           : "the default of a general model");
+        snprintf(buf, cap, "%s, as predict --calibrate (nothing learned)", calib_default_source(lr->trust_personal));
     else
         snprintf(buf, cap, "learned on %d validation workouts", lr->n_val);
 }

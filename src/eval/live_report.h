@@ -39,7 +39,8 @@ struct live_report {
     char trust_athlete[WK_ATHLETE_LEN]; /* "" or the athlete whose own validation workouts taught the trust */
     int trust_default; /* 1: the model's default trust (calib_default_trust), nothing learned (n_val 0) */
     /* with trust_default: the model knows the runner of every test run (1: the personal default), of none (0:
-     * the general default) or of some (2: each run its own; the rows show the general one) */
+     * the general default) or of some (2: each run its own; the rows show the general one); as in
+     * calib_default_source */
     int trust_personal;
     int physio_trust_personal; /* the same for the physio baseline's model */
     int n;
@@ -56,8 +57,11 @@ void live_report_table(FILE *f, const struct live_report *lr);
 void live_report_markdown(FILE *f, const struct live_report *lr);
 /* "calibrated 10 min" */
 void live_label(float window_s, char *buf, size_t cap);
-/* Where the trust came from, for the report texts: "the default, as predict --calibrate (nothing learned)"
- * or "learned on N validation workouts". */
+/* A trust's fields as JSON keys PREFIX+warm_s, k_steps (-1: never), tail_s, persist, tau_s (eval --calibrate's
+ * "trust" with "" and "physio_", predict --calibrate's with "trust_"). */
+void live_trust_json(struct jw *j, const char *prefix, const struct calib_trust *t);
+/* Where the trust came from, for the report texts: "the default of a general model, as predict --calibrate
+ * (nothing learned)" (calib_default_source) or "learned on N validation workouts". */
 void live_trust_source(const struct live_report *lr, char *buf, size_t cap);
 /* DIR/LIVE_FIGURE: MAE against calibration minutes, model calibrated, uncalibrated and the baselines. */
 int live_report_figure(const char *dir, const struct live_report *lr, struct hr_err *e);

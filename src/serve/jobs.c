@@ -76,7 +76,8 @@ static void *worker_main(void *arg)
         sbuf_init(&err);
         int status = serve_predict_run(w->pred, (const uint8_t *)(j->body ? j->body : ""), j->n, j->content_type,
                                        &p->limits, &res, &err);
-        if (status == 200 && j->calibrate_s > 0 && (status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
+        if (status == 200 && j->calibrate_s > 0 &&
+            (status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
             predict_result_free(&res);
         free(j->body);
         j->body = NULL;

@@ -14,8 +14,9 @@
 
 /* "600", "600s", "10m" -> seconds in [SERVE_CALIB_MIN_S, SERVE_CALIB_MAX_S]; 0, or -1 with the reason in why. */
 int serve_calib_param(const char *text, float *window_s, char *why, size_t cap);
-/* Fills res's calibration (res->calib_s etc.) with the trust t (the model's default: calib_default_trust); returns 200, or 400 with {"error": reason} in err (no
- * recorded HR in the window, a window not shorter than the run), 500 when out of memory. */
+/* Fills res's calibration (res->calib_s etc.) with the trust t (the model's default: calib_default_trust);
+ * returns 200, or 400 with {"error": reason} in err (no recorded HR in the window, a window not shorter than
+ * the run), 500 when out of memory. */
 int serve_predict_calibrate(struct predict_result *res, float window_s, const struct calib_trust *t,
                             struct sbuf *err);
 

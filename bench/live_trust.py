@@ -110,19 +110,21 @@ def learn(runs, step, window):
     return best
 
 
-def main():
+def open_runs(name):
+    """Parses `[--cold] OUT [WORKDIR]` from the command line, predicts (or reuses WORKDIR's predictions) and
+    returns (out, cold, seeds, step, runs): runs[s][a][(split, own)] = [(pred, rec)] of athlete a's model (seed
+    s) on the split's runs, own: a's runs only; ("val", False): every athlete's validation runs."""
     args = sys.argv[1:]
     cold = bool(args) and args[0] == "--cold"
     args = args[1:] if cold else args
     if not args:
-        sys.exit("usage: bench/live_trust.py [--cold] OUT [WORKDIR]")
+        sys.exit(f"usage: bench/{name}.py [--cold] OUT [WORKDIR]")
     out = args[0]
-    work = args[1] if len(args) > 1 else tempfile.mkdtemp(prefix="live_trust.")
-    hrcast, hrd, models, seeds, rows = open_real_out("live_trust", out, work, cold)
+    work = args[1] if len(args) > 1 else tempfile.mkdtemp(prefix=f"{name}.")
+    hrcast, hrd, models, seeds, rows = open_real_out(name, out, work, cold)
     kind = "cold" if cold else "ft"
     splits = {w["source"]: (w["athlete"], w["split_chrono"]) for w in rows}
     step = rows[0]["step_s"]
-    # runs[s][a][split][own]: (pred, rec) of athlete a's model on the split's runs (own: a's runs only)
     runs = {}
     for s in seeds:
         for a in ATHLETES:
@@ -143,6 +145,11 @@ def main():
                 if who == a:
                     d[(sp, True)].append(run)
             runs.setdefault(s, {})[a] = d
+    return out, cold, seeds, step, runs
+
+
+def main():
+    out, cold, seeds, step, runs = open_runs("live_trust")
 
     def score(trust_of):
         """{window: (per-seed pooled MAE, per-seed pooled uncalibrated MAE, {athlete: [change per seed]})};

@@ -11,43 +11,14 @@ Reads OUT as bench/live_trust.py does (finetuned models; with --cold, the leave-
 writes / reuses `hrcast predict` output in WORKDIR (the same files as bench/live_trust.py's).
 Usage: bench/live_trust_loo.py [--cold] OUT [WORKDIR]
 """
-import json
-import os
-import subprocess
-import sys
-import tempfile
-
 import numpy as np
-from live_trust import ATHLETES, FAMILY, WINDOWS, errors, offset
-from real_out import open_real_out
+from live_trust import ATHLETES, FAMILY, WINDOWS, errors, offset, open_runs
 
 
 def main():
-    args = sys.argv[1:]
-    cold = bool(args) and args[0] == "--cold"
-    args = args[1:] if cold else args
-    if not args:
-        sys.exit("usage: bench/live_trust_loo.py [--cold] OUT [WORKDIR]")
-    out = args[0]
-    work = args[1] if len(args) > 1 else tempfile.mkdtemp(prefix="live_trust_loo.")
-    hrcast, hrd, models, seeds, rows = open_real_out("live_trust_loo", out, work, cold)
-    splits = {w["source"]: (w["athlete"], w["split_chrono"]) for w in rows}
-    step = rows[0]["step_s"]
-    kind = "cold" if cold else "ft"
-    runs = {}  # (seed, athlete, split): [(pred, rec)] of the athlete's own runs under the athlete's model
-    for s in seeds:
-        for a in ATHLETES:
-            p = os.path.join(work, f"{kind}_s{s}_{a}.json")
-            model = os.path.join(models, a, f"cold_s{s}.safetensors") if cold else \
-                os.path.join(models, f"ft_s{s}_{a}.safetensors")
-            if not os.path.exists(p):
-                subprocess.run([hrcast, "predict", model, hrd, "--format", "json", "-q", "-o", p], check=True)
-            for w in json.load(open(p))["workouts"]:
-                who, sp = splits[w["source"]]
-                if who == a and sp in ("val", "test"):
-                    runs.setdefault((s, a, sp), []).append(
-                        (np.array(w["hr_pred"], float),
-                         np.array([np.nan if v is None else v for v in w["hr_actual"]], float)))
+    out, cold, seeds, step, by_seed = open_runs("live_trust_loo")
+    # (seed, athlete, split): the athlete's own runs under the athlete's model
+    runs = {(s, a, sp): by_seed[s][a][(sp, True)] for s in seeds for a in ATHLETES for sp in ("val", "test")}
     trusts = [(0, 60 * m, k) + f for m, k, f in FAMILY]
     # absolute-error sums and counts per (seed, athlete, split, window, trust index; -1 uncalibrated)
     sums = {}

@@ -68,9 +68,10 @@ check "predict --calibrate: a finetuned model's default trust fades to 40 % over
   'cmp -s $tmp/f_default.json $tmp/f_0,0,30,0.4,450.json && ! cmp -s $tmp/f_default.json $tmp/f_0,0,30,0.8,150.json &&
    cmp -s $tmp/m_default.json $tmp/m_0,0,30,0.8,150.json && ! cmp -s $tmp/m_default.json $tmp/m_0,0,30,0.4,450.json &&
    cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.8,150.json && ! cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.4,450.json'
+# (stderr into a file: grep -q would stop reading at the match and the writer die of SIGPIPE under pipefail)
 check "predict --calibrate: the log line names the trust and whose default it is" \
-  '"$BIN" predict "$tmp/m.safetensors" "$tmp/one.hrd" --calibrate 10m 2>&1 >/dev/null | grep -q "calibrated on the first 600 s (60 steps; trust: last 30 s of the window, prior 0 steps, fading to 80 % (time constant 150 s), the default of a general model): offset" &&
-   "$BIN" predict "$tmp/f.safetensors" "$tmp/one.hrd" --calibrate 10m --trust 0,0,60 2>&1 >/dev/null | grep -q "(60 steps; trust: last 60 s of the window, prior 0 steps, as given): offset"'
+  '"$BIN" predict "$tmp/m.safetensors" "$tmp/one.hrd" --calibrate 10m 2>$tmp/log1 >/dev/null && grep -q "calibrated on the first 600 s (60 steps; trust: last 30 s of the window, prior 0 steps, fading to 80 % (time constant 150 s), the default of a general model): offset" $tmp/log1 &&
+   "$BIN" predict "$tmp/f.safetensors" "$tmp/one.hrd" --calibrate 10m --trust 0,0,60 2>$tmp/log2 >/dev/null && grep -q "(60 steps; trust: last 60 s of the window, prior 0 steps, as given): offset" $tmp/log2'
 "$BIN" simulate --athletes 2 --workouts 1 --seed 8 -q -o "$tmp/two.hrd"
 check "predict --calibrate: a model finetuned to sim0001 treats sim0002's run as a general model would" \
   '"$BIN" predict "$tmp/f.safetensors" "$tmp/two.hrd" --calibrate 600s --format json -q | py "

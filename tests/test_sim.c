@@ -1,5 +1,5 @@
 /* test_sim.c — unit tests of src/sim: HR step response (gain, tau), grade cost, determinism by seed,
- * sensor realism statistics of the raw recordings, courses. */
+ * sensor realism statistics of the raw recordings, courses, runners drawn like fitted ones (--like). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,6 +140,42 @@ static void test_athlete_parameters_in_documented_ranges(void **state)
     sim_cohort_free(&c);
 }
 
+/* sim_athlete_like: each runner takes one fitted row's level, gain, mean response time and drift (jittered),
+ * the rest as sim_athlete_params; no rows = sim_athlete_params exactly. */
+static void test_runners_like_fitted_rows(void **state)
+{
+    (void)state;
+    const struct sim_fitted_row rows[2] = {{110.0, 12.0, 90.0, 3.0}, {150.0, 4.0, 40.0, -1.0}};
+    struct sim_cohort c, plain;
+    assert_int_equal(sim_cohort_init_like(&c, 400, 9, rows, 2), 0);
+    assert_int_equal(sim_cohort_init_like(&plain, 400, 9, NULL, 0), 0);
+    int near[2] = {0, 0};
+    for (int i = 0; i < c.n; i++) {
+        const struct sim_athlete *a = &c.athletes[i], *b = &plain.athletes[i];
+        /* untouched: who they are, their pace and sensor */
+        assert_true(a->hr_rest == b->hr_rest && a->hr_max == b->hr_max && a->v_aer == b->v_aer);
+        assert_true(a->wrist == b->wrist && a->p_fast == b->p_fast);
+        double level = a->hr_rest + a->offset;
+        double mrt = a->p_fast * a->tau_fast + (1 - a->p_fast) * a->tau_slow;
+        assert_true(fabs(mrt * b->tau_slow / a->tau_slow - (b->p_fast * b->tau_fast + (1 - b->p_fast) * b->tau_slow))
+                    < 1e-6 * mrt + 1e-9); /* the kinetics keep their shape */
+        for (int r = 0; r < 2; r++)
+            if (fabs(level - rows[r].offset) < 5 * SIM_LIKE_OFFSET_SD && fabs(log(a->gain / rows[r].gain)) <
+                    5 * SIM_LIKE_LOG_SD && fabs(log(mrt / rows[r].tau)) < 5 * SIM_LIKE_LOG_SD + 1e-9)
+                near[r]++;
+        assert_true(a->drift >= -0.05 && a->drift <= 0.15);
+    }
+    /* every runner is one of the two rows, and both are drawn about half the time */
+    assert_int_equal(near[0] + near[1], c.n);
+    assert_true(near[0] > 150 && near[1] > 150);
+    struct sim_athlete x, y;
+    sim_athlete_like(&x, 7, 9, rows, 0);
+    sim_athlete_params(&y, 7, 9);
+    assert_memory_equal(&x, &y, sizeof x);
+    sim_cohort_free(&c);
+    sim_cohort_free(&plain);
+}
+
 static void test_sensor_realism_statistics(void **state)
 {
     (void)state;
@@ -260,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_uphill_costs_more_hr_than_flat),
         cmocka_unit_test(test_deterministic_by_seed),
         cmocka_unit_test(test_athlete_parameters_in_documented_ranges),
+        cmocka_unit_test(test_runners_like_fitted_rows),
         cmocka_unit_test(test_sensor_realism_statistics),
         cmocka_unit_test(test_noise_free_mode_samples_every_second_exactly),
         cmocka_unit_test(test_courses),

@@ -5,18 +5,20 @@
 #include "data/ingest.h"
 #include "io/fit_write.h"
 #include "io/xml_write.h"
+#include "model/physio.h"
 #include "sim/sim.h"
 #include "util/log.h"
 #include "util/progress.h"
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static const char *usage_text =
     "usage: hrcast simulate [--athletes N] [--workouts M] [--seed S] [--artifacts] -o DATASET\n"
-    "                       [--emit-files DIR]\n"
+    "                       [--like PHYSIO_MODEL] [--emit-files DIR]\n"
     "\n"
     "Simulates N runners (resting/max HR, fitness, HR kinetics, drift, form; docs/simulator.md), each\n"
     "recording M workouts (easy, steady, tempo, intervals, progressive, hills, long, race) with the\n"
@@ -32,6 +34,10 @@ static const char *usage_text =
     "                         stuck, level_shift, spike) at random, each with probability 0.35 per\n"
     "                         workout; the true extent is stored with the dataset (`hrcast info`,\n"
     "                         bench/hr_quality.sh)\n"
+    "      --like FILE        runners whose hearts answer pace like the athletes of a physiological\n"
+    "                         model (`hrcast fit-physio`): each runner's level, gain, time constant\n"
+    "                         and drift are one fitted athlete's, picked at random and jittered\n"
+    "                         (docs/simulator.md, \"Runners like real ones\")\n"
     "      --emit-files DIR   also write each raw recording as DIR/<athlete>/<n>.{fit,gpx,tcx}\n"
     "                         (formats rotate so that every reader gets realistic files)\n"
     "  -q, --quiet            only errors\n"
@@ -40,7 +46,42 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast simulate --athletes 60 --workouts 20 -o sim.hrd\n"
     "  hrcast simulate --athletes 2 --workouts 3 --emit-files runs/ -o small.hrd\n"
-    "  hrcast simulate --athletes 10 --workouts 10 --artifacts -o artifacts.hrd\n";
+    "  hrcast simulate --athletes 10 --workouts 10 --artifacts -o artifacts.hrd\n"
+    "  hrcast simulate --athletes 300 --workouts 10 --like physio.safetensors -o like.hrd\n";
+
+/* The fitted athletes of a physiological model file as rows for sim_athlete_like; 0, or -1 after one line on
+ * stderr (unreadable, not a physio model, no athlete fitted). */
+static int fitted_rows(const char *path, struct sim_fitted_row **rows, int *n)
+{
+    struct physio_model m;
+    struct hr_err e;
+    if (physio_model_load(path, &m, &e)) {
+        cli_error("simulate", e.msg);
+        return -1;
+    }
+    *n = 0;
+    *rows = calloc((size_t)(m.n_ath ? m.n_ath : 1), sizeof **rows);
+    if (!*rows) {
+        physio_model_free(&m);
+        fprintf(stderr, "hrcast simulate: out of memory\n");
+        return -1;
+    }
+    for (int i = 0; i < m.n_ath; i++) {
+        const struct physio_params *p = &m.ath[i].p;
+        if (p->n_valid > 0) /* rows without a fit of their own hold the population's */
+            (*rows)[(*n)++] = (struct sim_fitted_row){p->offset, p->gain, p->tau, p->drift};
+    }
+    physio_model_free(&m);
+    if (*n == 0) {
+        fprintf(stderr, "hrcast simulate: %s: no athlete of its own in this physiological model (fit one with "
+                        "`hrcast fit-physio DATASET -o FILE`, which fits each athlete)\n", path);
+        free(*rows);
+        *rows = NULL;
+        return -1;
+    }
+    hr_info("simulate: runners like the %d fitted athlete%s of %s", *n, *n == 1 ? "" : "s", path);
+    return 0;
+}
 
 int cmd_simulate(int argc, char **argv)
 {
@@ -48,10 +89,10 @@ int cmd_simulate(int argc, char **argv)
         {"output", required_argument, 0, 'o'}, {"athletes", required_argument, 0, 1},
         {"workouts", required_argument, 0, 2}, {"seed", required_argument, 0, 3},
         {"step", required_argument, 0, 4},     {"emit-files", required_argument, 0, 5},
-        {"artifacts", no_argument, 0, 6},
+        {"artifacts", no_argument, 0, 6},      {"like", required_argument, 0, 7},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *out = NULL, *emit = NULL;
+    const char *out = NULL, *emit = NULL, *like = NULL;
     long athletes = 60, workouts = 20;
     uint64_t seed = 1;
     double step = 10;
@@ -67,6 +108,7 @@ int cmd_simulate(int argc, char **argv)
         case 4: if (cli_float("simulate", "--step", optarg, 0.5, 600, &step)) return 2; break;
         case 5: emit = optarg; break;
         case 6: so.artifacts = 1; break;
+        case 7: like = optarg; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -81,8 +123,14 @@ int cmd_simulate(int argc, char **argv)
         fprintf(stderr, "hrcast simulate: %s: %s\n", emit, strerror(errno));
         return 1;
     }
+    struct sim_fitted_row *rows = NULL;
+    int n_rows = 0;
+    if (like && fitted_rows(like, &rows, &n_rows))
+        return 1;
     struct sim_cohort cohort;
-    if (sim_cohort_init(&cohort, (int)athletes, seed)) {
+    int crc = sim_cohort_init_like(&cohort, (int)athletes, seed, rows, n_rows);
+    free(rows);
+    if (crc) {
         fprintf(stderr, "hrcast simulate: out of memory\n");
         return 1;
     }
@@ -144,9 +192,10 @@ int cmd_simulate(int argc, char **argv)
     }
     long long accepted = g.st.accepted;
     double hours = g.hours;
-    char desc[256];
-    snprintf(desc, sizeof desc, "hrcast simulate --athletes %ld --workouts %ld --seed %llu --step %g%s", athletes,
-             workouts, (unsigned long long)seed, step, so.artifacts ? " --artifacts" : "");
+    char desc[1400];
+    snprintf(desc, sizeof desc, "hrcast simulate --athletes %ld --workouts %ld --seed %llu --step %g%s%s%s",
+             athletes, workouts, (unsigned long long)seed, step, so.artifacts ? " --artifacts" : "",
+             like ? " --like " : "", like ? like : "");
     if (ingest_finish(&g, seed, desc, &e)) {
         cli_error("simulate", e.msg);
         return 1;

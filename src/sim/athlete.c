@@ -43,7 +43,8 @@ void sim_athlete_params(struct sim_athlete *a, int index, uint64_t seed)
     a->epoch = 1388534400.0 + 86400.0 * floor(sim_rng_range(&r, 0, 1826));
 }
 
-int sim_cohort_init(struct sim_cohort *c, int athletes, uint64_t seed)
+int sim_cohort_init_like(struct sim_cohort *c, int athletes, uint64_t seed, const struct sim_fitted_row *rows,
+                         int n)
 {
     memset(c, 0, sizeof *c);
     if (athletes < 0)
@@ -54,8 +55,13 @@ int sim_cohort_init(struct sim_cohort *c, int athletes, uint64_t seed)
     c->n = athletes;
     c->seed = seed;
     for (int i = 0; i < athletes; i++)
-        sim_athlete_params(&c->athletes[i], i, seed);
+        sim_athlete_like(&c->athletes[i], i, seed, rows, rows ? n : 0);
     return 0;
+}
+
+int sim_cohort_init(struct sim_cohort *c, int athletes, uint64_t seed)
+{
+    return sim_cohort_init_like(c, athletes, seed, NULL, 0);
 }
 
 void sim_cohort_free(struct sim_cohort *c)

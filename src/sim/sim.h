@@ -54,6 +54,23 @@ struct sim_truth {
 /* Athlete `index` (0-based) of a cohort seeded with seed: parameters drawn from the documented ranges. */
 void sim_athlete_params(struct sim_athlete *a, int index, uint64_t seed);
 int sim_cohort_init(struct sim_cohort *c, int athletes, uint64_t seed);
+/* One fitted first-order model of a real runner (physio.h's offset, gain, tau, drift). */
+struct sim_fitted_row {
+    double offset; /* bpm at zero speed while running */
+    double gain;   /* bpm per m/s */
+    double tau;    /* s */
+    double drift;  /* bpm per hour */
+};
+#define SIM_LIKE_OFFSET_SD 4.0 /* bpm: the jitter of a drawn row's level */
+#define SIM_LIKE_LOG_SD 0.15   /* the jitter of gain and tau, as a factor exp(N(0, sd)) */
+#define SIM_LIKE_DRIFT_SD 1.5  /* bpm per hour */
+#define SIM_LIKE_GAIN_MIN 1.0  /* bpm per m/s: a heart that does not answer pace at all is not simulated */
+/* Athlete `index` drawn as sim_athlete_params, then its level, gain, kinetics and drift replaced by one of
+ * rows[0..n) picked at random and jittered (athlete_like.c; n 0: as sim_athlete_params). */
+void sim_athlete_like(struct sim_athlete *a, int index, uint64_t seed, const struct sim_fitted_row *rows, int n);
+/* A cohort drawn by sim_athlete_like (rows NULL or n 0: sim_cohort_init). */
+int sim_cohort_init_like(struct sim_cohort *c, int athletes, uint64_t seed, const struct sim_fitted_row *rows,
+                         int n);
 void sim_cohort_free(struct sim_cohort *c);
 /* The kind of an athlete's workout number `index` in its training schedule (seeded mix). */
 enum sim_kind sim_schedule_kind(const struct sim_athlete *a, int index);

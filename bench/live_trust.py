@@ -26,6 +26,9 @@ model (OUT from bench/real.sh with COLD=1 or only: loo/A/cold_sS.safetensors) on
 (the last 30 s, k 0, fading to 80 % over 150 s; the finetuned default is listed beside it). Last, for
 windows of 2-30 min, the family's best on validation for each window alone, and its test MAE.
 
+Env TAILS: the family's tails in seconds (default 30,60,120,300; TAILS=10,20,30,60,120,300 adds the
+shortest the 10 s grid allows, docs/results.md "Shorter tails").
+
 Reads OUT (a bench/real.sh output folder with COLD=0 or 1: real.hrd, models/ft_s*_A.safetensors), runs
 `hrcast predict` (HRCAST, default build/hrcast) and `hrcast export --format jsonl` into WORKDIR (a temp
 folder unless given; reused when it holds them already) and prints Markdown tables: MAE after the window
@@ -51,8 +54,9 @@ KS = (0, 3, 10, 30, 100, 300, NEVER)
 # calib_learn's grid: (warm-up s, tail s), and the fades (persist, tau s; tau 0: held)
 LEARN_STARTS = [(w, 0) for w in (0, 60, 120, 180, 300, 480)] + [(0, t) for t in (30, 60, 120, 300)]
 FADES = [(1, 0)] + [(p, tau) for p in (0.2, 0.4, 0.6, 0.8) for tau in (150, 450, 900)]
-# the family "last m minutes, prior k, fade"
-FAMILY = [(m, k, f) for m in (0.5, 1, 2, 5) for k in (0, 3, 10, 30) for f in FADES]
+# the family "last m minutes, prior k, fade"; TAILS (seconds, comma-separated) widens or narrows its tails
+TAIL_MINUTES = tuple(float(t) / 60 for t in os.environ.get("TAILS", "30,60,120,300").split(","))
+FAMILY = [(m, k, f) for m in TAIL_MINUTES for k in (0, 3, 10, 30) for f in FADES]
 
 
 def first_step(step, window, warm, tail):

@@ -254,10 +254,10 @@ static void test_export_layout(void **state)
         "1,77,bob,unknown,m,Forerunner,,5,0,2,,0,0,120\n"
         "1,77,bob,unknown,m,Forerunner,,5,5,2.125,,0,10,121\n"
         "1,77,bob,unknown,m,Forerunner,,5,10,2.25,,0,20.625,122\n"
-        "a-very-long-workout-key-of-more-than-sixty-four-characters-that-goes-on-and-on,5,c,running,u,,,10,0,3,,0,0,"
-        "150\n"
-        "a-very-long-workout-key-of-more-than-sixty-four-characters-that-goes-on-and-on,5,c,running,u,,,10,10,3,,0,"
-        "30,151\n";
+        "a-very-long-workout-key-of-more-than-sixty-four-characters-that-goes-on-and-on,1e300,c,running,u,,,10,0,3,,"
+        "0,0,150\n"
+        "a-very-long-workout-key-of-more-than-sixty-four-characters-that-goes-on-and-on,1e300,c,running,u,,,10,10,3,,"
+        "0,30,151\n";
     assert_int_equal(read_csv(text, NULL, &c, &e, "export_layout"), 0);
     assert_int_equal(c.n, 3);
     assert_string_equal(c.w[0].athlete, "Smith, Ann");
@@ -272,6 +272,8 @@ static void test_export_layout(void **state)
     assert_true(isnan(c.w[1].start_time) && c.w[1].time[2] == 10.0 && c.w[1].grid_step == 5.0f);
     assert_true(c.w[1].speed[1] == 2.125f && c.w[1].n == 3);
     assert_int_equal(c.w[2].n, 2); /* a key longer than the reader keeps is still one workout */
+    assert_int_equal(c.w[2].id, -1); /* an id no long long holds (1e300) is no id (found by fuzz_csv: the cast
+                                      * was undefined) */
     capture_free(&c);
     /* no workout column: one workout, the metadata names ignored */
     assert_int_equal(read_csv("id,sport,step_s,seconds,hr\n1,cycling,10,0,120\n2,cycling,10,10,121\n", NULL, &c, &e,

@@ -322,7 +322,9 @@ static void read_meta(struct workout *w, const struct field *f, const struct col
     char t[WK_ATHLETE_LEN];
     double v;
     *start = NAN;
-    if (col[R_ID].index >= 0 && tu_parse_number_span(f[col[R_ID].index].s, f[col[R_ID].index].e, &v) && v >= 0)
+    /* below 9e18: casting a larger double (1e300) to long long is undefined */
+    if (col[R_ID].index >= 0 && tu_parse_number_span(f[col[R_ID].index].s, f[col[R_ID].index].e, &v) && v >= 0 &&
+        v < 9e18)
         w->id = (long long)v;
     if (col[R_ATHLETE].index >= 0)
         field_text(&f[col[R_ATHLETE].index], w->athlete, sizeof w->athlete);

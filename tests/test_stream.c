@@ -1,6 +1,7 @@
 /* test_stream.c — the live predictor (hrcast_stream_*): streaming a recording's samples one at a time gives
  * hrcast_predict_file's numbers (LSTM with pre-roll, LSTM with the physio prior column, physio, constant),
- * at the end and for a prefix; the LSTM stepper equals lstm_infer; bad samples get a code and leave the
+ * at the end and for a prefix, and an LSTM with an HR scale gives the athlete's scale; the LSTM stepper equals
+ * lstm_infer; bad samples get a code and leave the
  * stream usable; a forecast leaves the state as it was. Setup writes small models and a CSV with irregular
  * times, a pause and missing altitude/HR. */
 #include <setjmp.h>
@@ -19,11 +20,13 @@
 
 static char *g_dir;
 static char g_lstm[512], g_lstm_prior[512], g_lstm_res[512], g_lstm_eff[512], g_physio[512], g_const[512];
+static char g_lstm_scale[512];
 #define NS 2600
 static double g_t[NS];
 static float g_v[NS], g_a[NS], g_h[NS];
 
-static int write_lstm(const char *path, const char *set, int preroll)
+/* scaled 1: an HR scale (population 150 +- 15; "runner1" 160 +- 20) on the same weights */
+static int write_lstm_scaled(const char *path, const char *set, int preroll, int scaled)
 {
     struct hr_lstm m;
     memset(&m, 0, sizeof m);
@@ -47,9 +50,20 @@ static int write_lstm(const char *path, const char *set, int preroll)
     physio_model_init(&m.prior, 10);
     blend_init(&m.blend);
     m.blend.alpha = 0.45f; /* physio-residual: HR = prior + 0.45 x network, streamed as predicted */
+    hr_scale_init(&m.scale);
+    if (scaled) {
+        m.scale.on = 1;
+        if (hr_scale_set(&m.scale, "runner1", 160.0f, 20.0f, 1000))
+            return -1;
+    }
     int rc = hr_lstm_save(&m, path, NULL, &e);
     hr_lstm_free(&m);
     return rc;
+}
+
+static int write_lstm(const char *path, const char *set, int preroll)
+{
+    return write_lstm_scaled(path, set, preroll, 0);
 }
 
 static int setup(void **state)
@@ -62,6 +76,9 @@ static int setup(void **state)
     snprintf(g_const, sizeof g_const, "%s/const.safetensors", g_dir);
     snprintf(g_lstm_res, sizeof g_lstm_res, "%s/lstm_res.safetensors", g_dir);
     snprintf(g_lstm_eff, sizeof g_lstm_eff, "%s/lstm_eff.safetensors", g_dir);
+    snprintf(g_lstm_scale, sizeof g_lstm_scale, "%s/lstm_scale.safetensors", g_dir);
+    if (write_lstm_scaled(g_lstm_scale, "default", 6, 1))
+        return -1;
     if (write_lstm(g_lstm, "default", 6) || write_lstm(g_lstm_prior, "default+physio", 6) ||
         write_lstm(g_lstm_res, "physio-residual", 6) || write_lstm(g_lstm_eff, "default+effort", 6))
         return -1;
@@ -182,6 +199,44 @@ static void test_stream_equals_predict_lstm_prior(void **state)
     check_equal(g_lstm_res, NS); /* the blend of a physio-residual model */
 }
 
+/* An HR scale: a runner the model does not know gets the population's (the network's output, so predict and
+ * stream agree as for any model); "runner1" streams 160 + 20 x (network - 150) / 15. */
+static void test_stream_hr_scale(void **state)
+{
+    (void)state;
+    check_equal(g_lstm_scale, NS);
+    char err[256] = "", csv[600];
+    hrcast_model *plain = hrcast_model_load(g_lstm, err, sizeof err), *m = hrcast_model_load(g_lstm_scale, err,
+                                                                                              sizeof err);
+    assert_non_null(plain);
+    assert_non_null(m);
+    snprintf(csv, sizeof csv, "%s/run%d.csv", g_dir, NS);
+    hrcast_result *res = NULL;
+    int count = 0;
+    assert_int_equal(hrcast_predict_file(plain, csv, &res, &count, err, sizeof err), 0);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', "runner1", 4, err, sizeof err);
+    assert_non_null(s);
+    for (int i = 0; i < NS; i++)
+        assert_int_equal(hrcast_stream_push(s, g_t[i], g_v[i], g_a[i], NAN, err, sizeof err), 0);
+    int steps = hrcast_stream_steps(s);
+    assert_int_equal(steps, res[0].n);
+    float *hr = malloc(sizeof(float) * (size_t)steps);
+    assert_int_equal(hrcast_stream_predictions(s, hr, NULL, NULL, NULL), steps);
+    double worst = 0, moved = 0;
+    for (int k = 0; k < steps; k++) {
+        double want = 160.0 + 20.0 * (res[0].hr[k] - 150.0) / 15.0;
+        worst = fmax(worst, fabs(hr[k] - want));
+        moved = fmax(moved, fabs(hr[k] - res[0].hr[k]));
+    }
+    assert_true(worst <= 1e-3);
+    assert_true(moved > 5); /* the scale did change the prediction */
+    free(hr);
+    hrcast_stream_free(s);
+    hrcast_results_free(res, count);
+    hrcast_model_free(plain);
+    hrcast_model_free(m);
+}
+
 static void test_stream_equals_predict_physio_constant(void **state)
 {
     (void)state;
@@ -269,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_stream_equals_predict_lstm),
         cmocka_unit_test(test_stream_equals_predict_lstm_effort),
         cmocka_unit_test(test_stream_equals_predict_lstm_prior),
+        cmocka_unit_test(test_stream_hr_scale),
         cmocka_unit_test(test_stream_equals_predict_physio_constant),
         cmocka_unit_test(test_stream_bad_samples),
         cmocka_unit_test(test_stream_forecast),

@@ -6,7 +6,7 @@
 #     `hrcast predict --inputs`, and tools/torch_predict.py loads the model file into torch.nn.LSTM +
 #     nn.Linear (strict load_state_dict), normalises the inputs with the card and compares with
 #     hrcast's predictions (fails above 1e-3 bpm): models of the default and default+effort sets, a physio-residual
-#     one with its blend, also rewritten to alphas other than 0 and 1;
+#     one with its blend, also rewritten to alphas other than 0 and 1, and one with the athlete's HR scale;
 #  3. runs the Python example of `hrcast card` as written in the card, against a stand-in for the
 #     `safetensors` package built on torch_predict.py's reader, and compares it the same way.
 # With HRCAST_ISA unset it runs all of this once on each kernel path the CPU has (avx512, avx2,
@@ -75,9 +75,22 @@ assert any(x["hr_pred"] != y["hr_pred"] for x, y in zip(a, b)), "alpha changed n
 print("blend: alphas 0.35 / 0.6 change the predictions")
 PY
 /usr/bin/python3 tools/torch_predict.py "$tmp/alpha.safetensors" "$tmp/pred-alpha.json"
+# the athlete's HR scale (train --hr-scale athlete), with the NLL head so that its sigma is scaled too
+# (trained on 12 workouts per runner, so that the chrono split has a validation part; the same runner ids
+# as sim.hrd, whose runs then get their own scale)
+$bin simulate --athletes 4 --workouts 12 --seed 7 -q -o "$tmp/sim12.hrd"
+$bin train "$tmp/sim12.hrd" -o "$tmp/tiny-scale.safetensors" --epochs 2 --hidden 16 --layers 2 --batch 4 -q \
+    --hr-scale athlete --loss nll --split chrono
+$bin predict "$tmp/tiny-scale.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred-scale.json"
+PYTHONPATH=tools /usr/bin/python3 -c "
+import json, sys, torch_predict
+c = json.loads(torch_predict.read_safetensors(sys.argv[1])[1]['model'])
+assert len(c['hr_scale']['athletes']) >= 2, c['hr_scale']
+print('hr_scale: %d athletes with their own scale' % len(c['hr_scale']['athletes']))
+" "$tmp/tiny-scale.safetensors"
+/usr/bin/python3 tools/torch_predict.py "$tmp/tiny-scale.safetensors" "$tmp/pred-scale.json"
 
 # the card's Python example, verbatim but for the workout path and a check appended
-$bin card "$tmp/tiny.safetensors" --no-metrics -q -o "$tmp/README.md"
 mkdir -p "$tmp/shim/safetensors"
 cat > "$tmp/shim/safetensors/__init__.py" <<'PY'
 # stand-in for the safetensors package (parity test only): safe_open over torch_predict's reader
@@ -99,14 +112,17 @@ from torch_predict import read_safetensors
 def load_file(path):
     return read_safetensors(path)[0]
 PY
-sed -n '/^```python$/,/^```$/p' "$tmp/README.md" | sed '1d;$d' |
-  sed "s|^workout = .*|workout = \"$tmp/sim.hrd\"|; s|^path = .*|path = \"$tmp/tiny.safetensors\"|; s|^print(hr)$||" > "$tmp/example.py"
-cat >> "$tmp/example.py" <<'PY'
+for model in tiny tiny-scale; do # physio-residual (its blend), and the HR scale
+  $bin card "$tmp/$model.safetensors" --no-metrics -q -o "$tmp/README.md"
+  sed -n '/^```python$/,/^```$/p' "$tmp/README.md" | sed '1d;$d' |
+    sed "s|^workout = .*|workout = \"$tmp/sim.hrd\"|; s|^path = .*|path = \"$tmp/$model.safetensors\"|; s|^print(hr)$||" > "$tmp/example.py"
+  cat >> "$tmp/example.py" <<'PY'
 d = (hr.double() - torch.tensor(out["workouts"][0]["hr_pred"], dtype=torch.float64)).abs().max().item()
-print(f"card example: {len(hr)} steps, max |torch - hrcast| = {d:.3g} bpm: {'OK' if d <= 1e-3 else 'FAILED'}")
+print(f"card example ({path}): {len(hr)} steps, max |torch - hrcast| = {d:.3g} bpm: {'OK' if d <= 1e-3 else 'FAILED'}")
 assert d <= 1e-3
 PY
-PATH="$PWD/build:$PATH" PYTHONPATH="$tmp/shim:$PWD/tools" /usr/bin/python3 "$tmp/example.py"
+  PATH="$PWD/build:$PATH" PYTHONPATH="$tmp/shim:$PWD/tools" /usr/bin/python3 "$tmp/example.py"
+done
 
 # the card's YAML header parses (when PyYAML is there)
 if /usr/bin/python3 -c 'import yaml' 2>/dev/null; then

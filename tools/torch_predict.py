@@ -109,7 +109,8 @@ def blend_alpha(card, athlete):
 def predict(net, card, rows, athlete=""):
     """rows: [T, F] raw (un-normalised) feature values. Returns (hr [T], sigma [T] or None) in bpm.
     A model with "preroll_steps" P first runs P rest rows (rest_row), whose outputs are dropped.
-    A physio-residual model (card "blend") predicts physio_prior_hr + alpha * network."""
+    A physio-residual model (card "blend") predicts physio_prior_hr + alpha * network; a model with an HR scale
+    (card "hr_scale") maps the network's output to the athlete's scale."""
     rows = [[math.nan if v is None else v for v in r] for r in rows]
     P = int(card.get("preroll_steps", 0)) if rows else 0
     x = torch.tensor([rest_row(card, rows[0])] * P + rows, dtype=torch.float32)
@@ -122,6 +123,12 @@ def predict(net, card, rows, athlete=""):
     if alpha is not None:
         prior = torch.tensor(rows, dtype=torch.float32)[:, card["features"]["names"].index("physio_prior_hr")]
         return prior + torch.tensor(alpha, dtype=torch.float32) * y[:, 0], sigma
+    s = card.get("hr_scale")
+    if s is not None:  # the athlete's HR scale: mean + sd * (network - pop_mean) / pop_sd
+        mean, sd, _ = s["athletes"].get(athlete or "", [s["pop_mean"], s["pop_sd"], 0])
+        f32 = lambda v: torch.tensor(v, dtype=torch.float32)
+        hr = f32(mean) + f32(sd) * (y[:, 0] - f32(s["pop_mean"])) / f32(s["pop_sd"])
+        return hr, (sigma * f32(sd) / f32(s["pop_sd"]) if sigma is not None else None)
     return y[:, 0], sigma
 
 

@@ -282,19 +282,32 @@ int cli_check_model_athlete(const char *cmd, const struct predictor *p, const ch
     struct json *meta = NULL;
     if (!p->metadata_json || json_parse(p->metadata_json, strlen(p->metadata_json), path, &meta, NULL))
         meta = NULL;
-    const struct json *ath = json_get(json_get(meta, "model"), "athletes");
-    int n = (int)json_len(ath), rc = 2;
-    const char **ids = calloc((size_t)(n ? n : 1), sizeof *ids);
+    /* who has parameters: a physio or constant model's "athletes", an LSTM's HR scale ("hr_scale" -> "athletes",
+     * an object by id) or physiological prior ("physio_prior" -> "athletes") */
+    const struct json *model = json_get(meta, "model");
+    const struct json *src[3] = {json_get(model, "athletes"), json_get(json_get(model, "hr_scale"), "athletes"),
+                                 json_get(json_get(model, "physio_prior"), "athletes")};
+    int cap = 0, n = 0, rc = 2;
+    for (int k = 0; k < 3; k++)
+        cap += (int)json_len(src[k]);
+    const char **ids = calloc((size_t)(cap ? cap : 1), sizeof *ids);
     if (!ids) {
         json_free(meta);
         fprintf(stderr, "hrcast %s: out of memory\n", cmd);
         return 1;
     }
-    for (int i = 0; i < n; i++) {
-        ids[i] = json_str(json_at(ath, (size_t)i), "");
-        if (!strcmp(ids[i], athlete))
-            rc = 0;
-    }
+    for (int k = 0; k < 3; k++)
+        json_foreach(it, src[k])
+        {
+            const char *id = it->key ? it->key : json_str(it, "");
+            int dup = 0;
+            for (int i = 0; i < n && !dup; i++)
+                dup = !strcmp(ids[i], id);
+            if (!dup)
+                ids[n++] = id;
+            if (!strcmp(id, athlete))
+                rc = 0;
+        }
     if (rc) {
         char list[1024];
         list_names(ids, n, list, sizeof list);
@@ -303,7 +316,7 @@ int cli_check_model_athlete(const char *cmd, const struct predictor *p, const ch
                     athlete, n, list);
         else
             fprintf(stderr, "hrcast %s: --athlete: %s (%s) has no per-athlete parameters%s\n", cmd, path, p->kind,
-                    strcmp(p->kind, "lstm") ? "" : "; an LSTM uses only --gender");
+                    strcmp(p->kind, "lstm") ? "" : " (an LSTM trained with --hr-scale athlete has each one's HR scale)");
     }
     free(ids);
     json_free(meta);

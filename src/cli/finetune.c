@@ -38,12 +38,16 @@ static const char *usage_text =
     "      --threads T       compute threads, or auto (the default): the cores this process may use, at\n"
     "                        most 8; the same seed and thread count give the same bytes\n"
     "      --time-budget S   stop after the epoch that passes S seconds\n"
+    "      --scale-only      no training: the base (trained with --hr-scale athlete) with the athlete's\n"
+    "                        HR scale measured on their training part (and, for a set with a prior,\n"
+    "                        their physiological parameters); seconds instead of minutes\n"
     "  -q, --quiet           only errors\n"
     "  -h, --help            this text\n"
     "\n"
     "examples:\n"
     "  hrcast finetune general.safetensors real.hrd --athlete runpandas -o runpandas.safetensors\n"
-    "  hrcast finetune general.safetensors real.hrd --athlete runpandas --freeze lower -o p.safetensors\n";
+    "  hrcast finetune general.safetensors real.hrd --athlete runpandas --freeze lower -o p.safetensors\n"
+    "  hrcast finetune scaled.safetensors real.hrd --athlete runpandas --scale-only -o quick.safetensors\n";
 
 int cmd_finetune(int argc, char **argv)
 {
@@ -54,6 +58,7 @@ int cmd_finetune(int argc, char **argv)
         {"batch", required_argument, 0, 6},    {"dropout", required_argument, 0, 7},
         {"split", required_argument, 0, 8},    {"seed", required_argument, 0, 9},
         {"threads", required_argument, 0, 10}, {"time-budget", required_argument, 0, 11},
+        {"scale-only", no_argument, 0, 12},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct finetune_opts o;
@@ -62,7 +67,7 @@ int cmd_finetune(int argc, char **argv)
     const char *out = NULL;
     long v;
     double d;
-    int c;
+    int c, scale_only = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -80,7 +85,8 @@ int cmd_finetune(int argc, char **argv)
             if (cli_int("finetune", "--epochs", optarg, 0, 100000, &v))
                 return 2;
             if (v == 0) {
-                fprintf(stderr, "hrcast finetune: --epochs 0 would write the base model unchanged; give 1 or more\n");
+                fprintf(stderr, "hrcast finetune: --epochs 0 would write the base model unchanged; give 1 or more (or "
+                                "--scale-only, for a base with an HR scale)\n");
                 return 2;
             }
             o.epochs = (int)v;
@@ -101,11 +107,14 @@ int cmd_finetune(int argc, char **argv)
         case 9: if (cli_u64("finetune", "--seed", optarg, &o.seed)) return 2; break;
         case 10: if (cli_threads("finetune", optarg, &o.threads)) return 2; break;
         case 11: if (cli_float("finetune", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
+        case 12: scale_only = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
         }
     }
+    if (scale_only)
+        o.epochs = 0; /* finetune_lstm: the base's weights, the athlete's scale */
     if (!out || !o.athlete || argc - optind != 2) {
         if (!out)
             fprintf(stderr, "hrcast finetune: missing -o MODEL\n");
@@ -131,7 +140,11 @@ int cmd_finetune(int argc, char **argv)
         cli_error("finetune", e.msg);
         return 1;
     }
-    hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm on %d workouts (%.0f s)", out,
-            r.best_epoch, r.epochs_run, r.best_val_mae, r.best_val_rmse, r.n_val, r.seconds);
+    if (scale_only)
+        hr_info("wrote %s: the base with %s's HR scale, validation MAE %.2f bpm, RMSE %.2f bpm on %d workouts", out,
+                o.athlete, r.best_val_mae, r.best_val_rmse, r.n_val);
+    else
+        hr_info("wrote %s: best epoch %d of %d, validation MAE %.2f bpm, RMSE %.2f bpm on %d workouts (%.0f s)", out,
+                r.best_epoch, r.epochs_run, r.best_val_mae, r.best_val_rmse, r.n_val, r.seconds);
     return 0;
 }

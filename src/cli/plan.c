@@ -45,7 +45,7 @@ static const char *usage_text =
     "      --max-spread PCT   min-peak-hr: every km within PCT % of the average pace (6)\n"
     "                         (the three limits apply to grade-adjusted pace: hills still slow it)\n"
     "      --gender m|f       runner's gender (models that use it)\n"
-    "      --athlete ID       athlete id (personal parameters of a physio model)\n"
+    "      --athlete ID       athlete id (a physio model's personal parameters, an LSTM's HR scale)\n"
     "      --segment M        segment length of the plan in metres (100)\n"
     "      --max-evals N      model evaluations for min-peak-hr (240)\n"
     "      --plot FILE        figure of HR, pace and altitude along the course (.png or .svg)\n"

@@ -32,7 +32,8 @@ static const char *usage_text =
     "      --inputs       (json, LSTM) add each workout's raw, un-normalised feature rows as\n"
     "                     \"inputs\" [steps][features] and write every number unrounded\n"
     "      --athlete ID   predict as this athlete: a physio or constant model then uses the athlete's\n"
-    "                     own fitted parameters (the model lists the athletes it knows)\n"
+    "                     own fitted parameters, an LSTM their HR scale or prior (the model lists the\n"
+    "                     athletes it knows)\n"
     "      --gender m|f   the runner's gender, for files that do not carry it (models that use it)\n"
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
     "      --int8         (LSTM) 8-bit integer products: faster; on real data 0.015 bpm from the FP32\n"
@@ -76,7 +77,7 @@ static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct seri
         free(x);
         return -1;
     }
-    jw_kv_str(w, "athlete", s->meta.athlete); /* the prior's and the blend's (model/blend.h) athlete */
+    jw_kv_str(w, "athlete", s->meta.athlete); /* whose prior, blend (model/blend.h) and HR scale */
     jw_key(w, "inputs");
     jw_arr_begin(w);
     for (int t = 0; t < s->n; t++) {

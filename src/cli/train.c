@@ -54,6 +54,11 @@ static const char *usage_text =
     "                        a physiological prior are fitted on this dataset's training part\n"
     "      --keep-flagged    train and validate on every recorded HR step, also those the HR-quality\n"
     "                        stage flagged (cadence lock, dropout, ...; docs/data.md); default: left out\n"
+    "      --hr-scale S      athlete: each athlete's mean and sd of HR on their own training workouts\n"
+    "                        scale the target, so that the network learns one typical heart and each\n"
+    "                        runner's level and range come from their earlier runs (a runner the model\n"
+    "                        does not know gets the athletes' average; finetune adds theirs); none (the\n"
+    "                        default): HR as it is (docs/features.md, \"The athlete's HR scale\")\n"
     "  -q, --quiet           only errors\n"
     "  -h, --help            this text\n"
     "\n"
@@ -107,7 +112,7 @@ static int train_main(int argc, char **argv)
         {"max-len", required_argument, 0, 14},  {"time-budget", required_argument, 0, 15},
         {"weight-decay", required_argument, 0, 16}, {"preroll", required_argument, 0, 17},
         {"keep-flagged", no_argument, 0, 18},   {"init", required_argument, 0, 19},
-        {"quiet", no_argument, 0, 'q'},
+        {"hr-scale", required_argument, 0, 20}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     char *given_argv[64]; /* the user's order, before getopt permutes argv (for the resume hint) */
     int given_argc = argc < 64 ? argc : 64;
@@ -180,6 +185,14 @@ static int train_main(int argc, char **argv)
         case 17: if (cli_float("train", "--preroll", optarg, 0, 3600, &d)) return 2; o.preroll_s = (float)d; preroll_given = 1; break;
         case 18: o.keep_flagged = 1; o.given |= TO_KEEP_FLAGGED; break;
         case 19: o.init_model = optarg; break;
+        case 20:
+            if (strcmp(optarg, "athlete") && strcmp(optarg, "none")) {
+                fprintf(stderr, "hrcast train: --hr-scale: '%s' is not athlete or none\n", optarg);
+                return 2;
+            }
+            o.hr_scale = !strcmp(optarg, "athlete");
+            o.given |= TO_HR_SCALE;
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
@@ -190,9 +203,9 @@ static int train_main(int argc, char **argv)
             fprintf(stderr, "hrcast train: missing -o MODEL\n");
         return cli_usage(usage_text, 0);
     }
-    if (o.init_model && (o.given & (TO_HIDDEN | TO_LAYERS | TO_FEATURES) || preroll_given)) {
-        fprintf(stderr, "hrcast train: --init %s: the model keeps its own feature set, size and pre-roll; drop "
-                        "--hidden, --layers, --features and --preroll\n", o.init_model);
+    if (o.init_model && (o.given & (TO_HIDDEN | TO_LAYERS | TO_FEATURES | TO_HR_SCALE) || preroll_given)) {
+        fprintf(stderr, "hrcast train: --init %s: the model keeps its own feature set, size, pre-roll and HR scale; "
+                        "drop --hidden, --layers, --features, --preroll and --hr-scale\n", o.init_model);
         return 2;
     }
     o.dataset_path = argv[optind];

@@ -523,6 +523,12 @@ static void lstm_usage(struct card *c)
               "alpha = b[\"athletes\"].get(out[\"workouts\"][0].get(\"athlete\", \"\"), b[\"alpha\"])\n"
               "hr = x[P:, card[\"features\"][\"names\"].index(\"physio_prior_hr\")] + alpha * hr\n",
               f);
+    if (json_get(c->m, "hr_scale"))
+        fputs("# the athlete's HR scale: HR = mean + sd * (network - pop_mean) / pop_sd (card \"hr_scale\")\n"
+              "s = card[\"hr_scale\"]\n"
+              "mean, sd, _ = s[\"athletes\"].get(out[\"workouts\"][0].get(\"athlete\", \"\"), [s[\"pop_mean\"], s[\"pop_sd\"], 0])\n"
+              "hr = mean + sd * (hr - s[\"pop_mean\"]) / s[\"pop_sd\"]\n",
+              f);
     fputs("print(hr)\n"
           "```\n\n",
           f);

@@ -53,29 +53,17 @@ int blend_set(struct blend *b, const char *athlete, float alpha)
     return 0;
 }
 
-/* The shortest decimal that reads back as the same float (0.95, not 0.949999988079071). */
-static double float_decimal(float v)
-{
-    char t[32];
-    for (int digits = 6; digits < 9; digits++) {
-        snprintf(t, sizeof t, "%.*g", digits, (double)v);
-        if ((float)strtod(t, NULL) == v)
-            return strtod(t, NULL);
-    }
-    return v;
-}
-
 void blend_write_json(const struct blend *b, struct jw *w)
 {
     jw_obj_begin(w);
     jw_kv_str(w, "rule", "hr = physio_prior_hr + alpha * network; alpha per athlete (athletes), else alpha");
-    jw_kv_num(w, "alpha", float_decimal(b->alpha));
+    jw_kv_num(w, "alpha", json_float_decimal(b->alpha));
     jw_kv_num(w, "val_mae", b->val_mae);
     jw_kv_num(w, "physio_val_mae", b->physio_val_mae);
     jw_key(w, "athletes");
     jw_obj_begin(w);
     for (int i = 0; i < b->n; i++)
-        jw_kv_num(w, b->ath[i].id, float_decimal(b->ath[i].alpha));
+        jw_kv_num(w, b->ath[i].id, json_float_decimal(b->ath[i].alpha));
     jw_obj_end(w);
     jw_obj_end(w);
 }

@@ -78,6 +78,10 @@ static char *card_json(const struct hr_lstm *m, const char *provenance)
         jw_key(&w, "blend");
         blend_write_json(&m->blend, &w);
     }
+    if (m->scale.on) { /* absent: no scale (files without it are byte-identical to those from before) */
+        jw_key(&w, "hr_scale");
+        hr_scale_write_json(&m->scale, &w);
+    }
     jw_kv_str(&w, "inputs_from_heart_rate", "none");
     if (provenance && *provenance) {
         jw_key(&w, "training");
@@ -252,9 +256,22 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
         physio_model_free(&m->prior);
         goto out;
     }
+    if (json_get(j, "hr_scale") && m->fs->residual) {
+        hr_fail(e, "%s: hr_scale with the physio-residual feature set %s (its HR is prior + alpha x network)", path,
+                m->fs->name);
+        physio_model_free(&m->prior);
+        blend_free(&m->blend);
+        goto out;
+    }
+    if (hr_scale_read_json(&m->scale, json_get(j, "hr_scale"), path, e)) {
+        physio_model_free(&m->prior);
+        blend_free(&m->blend);
+        goto out;
+    }
     if (lstm_model_init(&m->net, &cfg, 0, e)) {
         physio_model_free(&m->prior);
         blend_free(&m->blend);
+        hr_scale_free(&m->scale);
         goto out;
     }
     struct nn_param ps[LSTM_MAX_PARAMS];
@@ -264,6 +281,7 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
             lstm_model_free(&m->net);
             physio_model_free(&m->prior);
             blend_free(&m->blend);
+            hr_scale_free(&m->scale);
             goto out;
         }
     rc = 0;
@@ -286,6 +304,7 @@ void hr_lstm_free(struct hr_lstm *m)
 {
     physio_model_free(&m->prior);
     blend_free(&m->blend);
+    hr_scale_free(&m->scale);
     lstm_lowp_free(m->lowp);
     lstm_model_free(&m->net);
     memset(m, 0, sizeof *m);
@@ -373,11 +392,14 @@ int hr_lstm_predict_batch(const struct hr_lstm *m, const struct series *const *s
     if (m->lowp ? lstm_infer_lowp(&m->net, m->lowp, x, len, n, T, y, e) : lstm_infer(&m->net, x, len, n, T, y, e))
         goto out;
     for (int b = 0; b < n; b++) {
+        float mean, sd;
+        hr_scale_lookup(&m->scale, s[b]->meta.athlete, &mean, &sd);
         for (int t = 0; t < s[b]->n; t++) {
             const float *yo = y + ((size_t)b * T + P + t) * O;
-            hr[b][t] = yo[0];
+            float sg = O == 2 ? expf(0.5f * yo[1]) : NAN;
+            hr[b][t] = hr_lstm_out(m, mean, sd, yo[0], &sg);
             if (sigma && sigma[b])
-                sigma[b][t] = O == 2 ? expf(0.5f * yo[1]) : NAN;
+                sigma[b][t] = sg;
         }
         if (m->fs->residual) { /* the prior column of the inputs is this same prior, un-normalised */
             float alpha = blend_lookup(&m->blend, s[b]->meta.athlete), *prior = (float *)x; /* x is done with */

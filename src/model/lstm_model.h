@@ -4,6 +4,7 @@
 #ifndef HRCAST_MODEL_LSTM_MODEL_H
 #define HRCAST_MODEL_LSTM_MODEL_H
 #include "model/blend.h"
+#include "model/hr_scale.h"
 #include "model/physio.h"
 #include "model/predictor.h"
 #include "nn/lstm.h"
@@ -23,6 +24,8 @@ struct hr_lstm {
                   * the state at the start is a rest state the model learned, not zeros (docs/features.md,
                   * "Pre-roll"). 0 in model files from before (card key preroll_steps absent) */
     struct blend blend; /* feature sets with fs->residual: HR = prior + alpha * network (model/blend.h) */
+    struct hr_scale scale; /* on: HR = the athlete's mean + sd x (network - pop_mean) / pop_sd
+                            * (model/hr_scale.h; card key "hr_scale"; never with fs->residual) */
     struct lstm_lowp *lowp; /* non-NULL: predictions through the int8 or bf16 forward (lstm_infer_lowp) with
                              * these packed weights, instead of FP32 (lstm_infer) */
 };
@@ -46,7 +49,8 @@ void hr_lstm_free(struct hr_lstm *m);
 void hr_lstm_prior(const struct hr_lstm *m, const struct series *s, float *out);
 /* Predict HR (and sigma when the model has a variance head; sigma may be NULL). A physio-residual model
  * (fs->residual) gives prior + alpha * network, alpha = blend_lookup(&m->blend, s->meta.athlete); its
- * sigma is the network's, unscaled. */
+ * sigma is the network's, unscaled. A model with an HR scale (m->scale.on) maps the network's output and
+ * sigma to s->meta.athlete's scale (hr_lstm_out). */
 int hr_lstm_predict(const struct hr_lstm *m, const struct series *s, float *hr, float *sigma,
                     struct hr_err *e);
 /* Batch inference over several series at once (hr[i] has s[i]->n entries). */
@@ -60,6 +64,17 @@ int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out
 int hr_lstm_sequence(const struct hr_lstm *m, const struct series *s, float *out, struct hr_err *e);
 /* hr_lstm_sequence into a malloc'ed buffer. */
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e);
+
+/* The network's output y (and sigma, may be NULL) of a step to bpm for an athlete whose scale is (mean, sd)
+ * (hr_scale_lookup; nothing changes when the model has no scale). */
+static inline float hr_lstm_out(const struct hr_lstm *m, float mean, float sd, float y, float *sigma)
+{
+    if (!m->scale.on)
+        return y;
+    if (sigma)
+        *sigma *= sd / m->scale.pop_sd;
+    return hr_scale_to_bpm(&m->scale, mean, sd, y);
+}
 
 /* predictor_load hook (model_type "lstm"). */
 int lstm_predictor_load_st(const struct safetensors *st, const char *path, struct predictor *p,

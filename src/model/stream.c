@@ -31,6 +31,7 @@ struct hr_stream {
     const struct physio_params *pp; /* physio model, or the LSTM's prior: the athlete's or the population's */
     double alpha;   /* the physiological model's decay per step (physio_alpha) */
     float blend;    /* a physio-residual LSTM's alpha for this athlete (HR = prior + blend * network) */
+    float scale_mean, scale_sd; /* an LSTM's HR scale for this athlete (model/hr_scale.h) */
     float const_hr;
     struct prep_opts po;
     float step;
@@ -126,6 +127,7 @@ struct hr_stream *hr_stream_open(const struct predictor *p, char gender, const c
         }
         s->pp = s->lstm->fs->prior ? physio_model_lookup(&s->lstm->prior, athlete) : NULL;
         s->blend = blend_lookup(&s->lstm->blend, athlete);
+        hr_scale_lookup(&s->lstm->scale, athlete, &s->scale_mean, &s->scale_sd);
         s->F = s->lstm->fs->n;
         s->P = s->lstm->preroll;
         features_ctx_init(&s->fc, s->lstm->fs, s->step, s->gender, 0.0f);
@@ -256,7 +258,9 @@ static float model_step(struct hr_stream *s, struct lstm_stepper *st, struct mod
     normalize_rows(&s->lstm->nz, s->row, 1);
     lstm_stepper_step(st, s->row, s->y);
     ms->steps++;
-    return s->lstm->fs->residual ? prior + s->blend * s->y[0] : s->y[0]; /* model/blend.h */
+    if (s->lstm->fs->residual)
+        return prior + s->blend * s->y[0]; /* model/blend.h */
+    return hr_lstm_out(s->lstm, s->scale_mean, s->scale_sd, s->y[0], NULL);
 }
 
 /* Commit every step whose grade is final (steps up to i + 2 half resolved). */

@@ -57,10 +57,14 @@ int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n,
         float *tg = b->target + (size_t)i * T, *mk = b->mask + (size_t)i * T;
         if (fs->residual)
             hr_lstm_prior(m, &crop, b->prior);
+        float sm, ss; /* the athlete's HR scale (model/hr_scale.h; identity when off) */
+        hr_scale_lookup(&m->scale, s.meta.athlete, &sm, &ss);
         for (int t = 0; t < T; t++) {
             float h = t >= P && t - P < l && (keep_flagged || series_hr_trusted(&s, t - P)) ? S_HR(&s)[t - P] : NAN;
             if (fs->residual && isfinite(h))
                 h -= b->prior[t - P];
+            else if (isfinite(h))
+                h = hr_scale_to_net(&m->scale, sm, ss, h);
             mk[t] = isfinite(h) ? 1.0f : 0.0f;
             tg[t] = isfinite(h) ? h : 0.0f;
         }

@@ -155,17 +155,21 @@ static void write_workouts(struct jw *w, const char *key, const struct dataset *
     jw_obj_end(w);
 }
 
-/* The feature set named in a model file's card ("" when it cannot be read: finetune_lstm reports that). */
-static void base_feature_set(const char *base_model, char *out, size_t cap)
+/* The feature set named in a model file's card ("" when it cannot be read: finetune_lstm reports that), and
+ * whether it has an HR scale (model/hr_scale.h). */
+static void base_feature_set(const char *base_model, char *out, size_t cap, int *scaled)
 {
     struct safetensors st;
     out[0] = 0;
+    *scaled = 0;
     if (st_read_file(base_model, 0, &st, NULL))
         return;
     const char *card = st_meta_get(&st, "model");
     struct json *j = NULL;
-    if (card && json_parse(card, strlen(card), base_model, &j, NULL) == 0)
+    if (card && json_parse(card, strlen(card), base_model, &j, NULL) == 0) {
         snprintf(out, cap, "%s", json_get_str(json_get(j, "features"), "set", ""));
+        *scaled = json_get(j, "hr_scale") != NULL;
+    }
     json_free(j);
     st_free(&st);
 }
@@ -175,6 +179,12 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
 {
     if (!o->base_model || !o->athlete)
         return hr_fail(e, "finetune: a base model and an athlete are required");
+    char set[32];
+    int scaled;
+    base_feature_set(o->base_model, set, sizeof set, &scaled);
+    if (o->epochs == 0 && set[0] && !scaled)
+        return hr_fail(e, "--scale-only: %s has no HR scale to personalise (a model trained with --hr-scale athlete "
+                       "has one); finetune it with epochs instead", o->base_model);
     int *tr, *va, nt, nv, fb;
     if (finetune_select(ds, o->athlete, o->split, o->val_frac, &tr, &nt, &va, &nv, &fb, e))
         return -1;
@@ -190,7 +200,7 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     jw_kv_str(&w, "kind", "finetune");
     jw_kv_str(&w, "base_model", o->base_model);
     jw_kv_str(&w, "athlete", o->athlete);
-    jw_kv_str(&w, "freeze", finetune_freeze_name(o->freeze));
+    jw_kv_str(&w, "freeze", o->epochs == 0 ? "all (scale only)" : finetune_freeze_name(o->freeze));
     jw_kv_str(&w, "val_source", fb ? "train_tail_by_date" : o->split == SPLIT_CHRONO ? "chrono:val" : "athlete:val");
     write_workouts(&w, "train", ds, tr, nt);
     write_workouts(&w, "val", ds, va, nv);
@@ -203,8 +213,6 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     }
     struct train_opts t;
     train_opts_default(&t);
-    char set[32];
-    base_feature_set(o->base_model, set, sizeof set);
     t.lr = o->lr > 0 ? o->lr : train_default_lr(set);
     t.dropout = o->dropout;
     t.weight_decay = o->weight_decay;
@@ -226,9 +234,13 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.dataset_path = o->dataset_path;
     t.log_path = o->log_path;
     t.extra_provenance = extra;
-    hr_info("finetuning %s for %s on %d earlier workouts, validating on %d (%s), freeze %s, lr %g", o->base_model,
-            o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part",
-            finetune_freeze_name(o->freeze), t.lr);
+    if (o->epochs == 0)
+        hr_info("personalising %s for %s without training: the HR scale of %d earlier workouts, validated on %d (%s)",
+                o->base_model, o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part");
+    else
+        hr_info("finetuning %s for %s on %d earlier workouts, validating on %d (%s), freeze %s, lr %g", o->base_model,
+                o->athlete, nt, nv, fb ? "last part of training by date" : "own validation part",
+                finetune_freeze_name(o->freeze), t.lr);
     int rc = train_lstm(ds, &t, out_path, res, e);
     free(extra);
     free(tr);

@@ -7,6 +7,7 @@
 #include "nn/optim.h"
 #include "train/batcher.h"
 #include "train/blend_fit.h"
+#include "util/idtable.h"
 #include "train/dist.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -94,8 +95,9 @@ struct run_state { /* what --resume restores */
     int best_epoch;
 };
 
-/* The normaliser of the inputs, and the mean and variance of the training target: HR, or for a
- * physio-residual model HR minus its prior (the prior column of the raw rows); *hr_avg: the mean HR. */
+/* The normaliser of the inputs, and the mean and variance of the training target: HR (on the athlete's scale
+ * when the model has one), or for a physio-residual model HR minus its prior (the prior column of the raw
+ * rows); *hr_avg: the mean HR. */
 static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const struct hr_lstm *m,
                           int max_len, struct normalizer *nz, double *hr_mean, double *hr_var, double *hr_avg,
                           struct hr_err *e)
@@ -124,9 +126,12 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
             return -1;
         }
         norm_acc_add(&acc, rows, sr.n);
+        float sm, ss; /* the athlete's HR scale (model/hr_scale.h; identity when off) */
+        hr_scale_lookup(&m->scale, sr.meta.athlete, &sm, &ss);
         for (int t = 0; t < sr.n; t++)
             if (isfinite(S_HR(&sr)[t])) {
-                double y = S_HR(&sr)[t] - (fs->residual ? rows[(size_t)t * fs->n + fs->n - 1] : 0.0f);
+                double y = fs->residual ? S_HR(&sr)[t] - rows[(size_t)t * fs->n + fs->n - 1]
+                                        : hr_scale_to_net(&m->scale, sm, ss, S_HR(&sr)[t]);
                 sh += S_HR(&sr)[t];
                 s += y;
                 s2 += y * y;
@@ -216,6 +221,54 @@ static int fit_athlete_prior(const struct dataset *ds, const int *idx, int n, co
                 "tau %.0f s, drift %.1f bpm/h", athlete, k, q->offset, q->gain, q->tau, q->drift);
     else
         hr_info("physiological prior of %s: too few heart-rate steps to fit, the population's", athlete);
+    return 0;
+}
+
+/* The HR scale of a new model (opts hr_scale) or a general model trained on from a base (train --init): each
+ * training athlete's mean and sd of HR on the training series only (their earlier workouts), the population's
+ * their average (model/hr_scale.h). */
+static int fit_scale(const struct dataset *ds, const int *idx, int n, int keep_flagged, struct hr_scale *out,
+                     struct hr_err *e)
+{
+    struct series *v;
+    const struct series **sp;
+    if (series_views(ds, idx, n, NULL, &v, &sp) < 0)
+        return hr_fail(e, "train: out of memory");
+    int rc = hr_scale_fit(out, sp, n, keep_flagged);
+    free(v);
+    free(sp);
+    if (rc)
+        return hr_fail(e, "train: out of memory");
+    hr_info("HR scale: %d athletes with their own (at least %.0f min of heart rate), the population's %.1f +- %.1f "
+            "bpm", out->n, HR_SCALE_MIN_S / 60, out->pop_mean, out->pop_sd);
+    return 0;
+}
+
+/* Finetuning a model with an HR scale for an athlete the scale does not know (a new runner): their mean and sd
+ * measured on the training selection (the athlete's earlier workouts); a known athlete keeps the base's. */
+static int fit_athlete_scale(const struct dataset *ds, const int *idx, int n, const char *athlete,
+                             int keep_flagged, struct hr_scale *sc, struct hr_err *e)
+{
+    float mean, sd;
+    int pos;
+    if (!athlete || !athlete[0] || idtable_find(sc->ath, sc->n, sizeof *sc->ath, athlete, &pos))
+        return 0;
+    struct series *v;
+    const struct series **sp;
+    int k = series_views(ds, idx, n, athlete, &v, &sp);
+    if (k < 0)
+        return hr_fail(e, "train: out of memory");
+    int rc = hr_scale_fit_athlete(sc, sp, k, athlete, keep_flagged);
+    free(v);
+    free(sp);
+    if (rc < 0)
+        return hr_fail(e, "train: out of memory");
+    hr_scale_lookup(sc, athlete, &mean, &sd);
+    if (rc == 1)
+        hr_info("HR scale of %s, measured on %d training workouts: %.1f +- %.1f bpm", athlete, k, mean, sd);
+    else
+        hr_info("HR scale of %s: under %.0f min of heart rate to measure, the population's", athlete,
+                HR_SCALE_MIN_S / 60);
     return 0;
 }
 
@@ -440,6 +493,7 @@ static int save_resume(const char *path, const struct hr_lstm *m, const struct n
     jw_kv_int(&w, "patience", o->patience);
     jw_kv_int(&w, "max_len", o->max_len);
     jw_kv_int(&w, "keep_flagged", o->keep_flagged);
+    jw_kv_int(&w, "hr_scale", m->scale.on);
     jw_obj_end(&w);
     jw_obj_end(&w);
     char *state = jw_take(&w, NULL);
@@ -526,6 +580,9 @@ static int resume_adopt(const char *path, const struct dataset *ds, struct train
     KEEP_NUM(TO_PATIENCE, o->patience, "patience", int);
     KEEP_NUM(TO_MAX_LEN, o->max_len, "max_len", int);
     KEEP_NUM(TO_KEEP_FLAGGED, o->keep_flagged, "keep_flagged", int);
+    if (!json_get(opt, "hr_scale") && !differs) /* a run from before the HR scale had none */
+        o->hr_scale = 0;
+    KEEP_NUM(TO_HR_SCALE, o->hr_scale, "hr_scale", int);
 #undef KEEP_STR
 #undef KEEP_NUM
     const char *seed = st_meta_get(st, "resume_seed");
@@ -663,7 +720,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     snprintf(log_path, sizeof log_path, "%s", o->log_path ? o->log_path : "");
     if (!o->log_path)
         snprintf(log_path, sizeof log_path, "%s.log.jsonl", out_path);
-    if (o->epochs < 1)
+    if (o->epochs < 1 && !(o->epochs == 0 && o->init_model && o->prior_athlete))
         return hr_fail(e, "train: --epochs %d would write an untrained model; give 1 or more", o->epochs);
     struct safetensors rst;
     struct json *rstate = NULL;
@@ -745,6 +802,16 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             if (fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
                 goto out_model;
         }
+        if (m.scale.on && (o->prior_athlete ? fit_athlete_scale(ds, tr, n_train, o->prior_athlete, o->keep_flagged,
+                                                                &m.scale, e)
+                                            : fit_scale(ds, tr, n_train, o->keep_flagged, &m.scale, e)))
+            goto out_model;
+        eff.hr_scale = m.scale.on;
+        if (o->epochs == 0 && !m.scale.on) {
+            hr_fail(e, "--scale-only: %s has no HR scale to personalise (a model trained with --hr-scale "
+                       "athlete has one); finetune it with epochs instead", o->init_model);
+            goto out_model;
+        }
         blend_free(&m.blend); /* alpha 1 while training; chosen again at the end (restamp_epochs) */
         struct normalizer unused;
         double unused_avg;
@@ -765,6 +832,14 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         }
         blend_init(&m.blend);
         if (m.fs->prior && fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
+            goto out_model;
+        if (o->hr_scale && m.fs->residual && (o->given & TO_HR_SCALE)) {
+            hr_fail(e, "train: --hr-scale athlete does not go with the %s feature set (its HR is the physiological "
+                       "prior plus a residual); use --hr-scale none", m.fs->name);
+            goto out_model;
+        }
+        eff.hr_scale = o->hr_scale && !m.fs->residual; /* a default scale is off for such a set */
+        if (o->hr_scale && fit_scale(ds, tr, n_train, o->keep_flagged, &m.scale, e))
             goto out_model;
         double hr_avg;
         if (fit_normalizer(ds, tr, n_train, &m, o->max_len, &m.nz, &hr_mean, &hr_var, &hr_avg, e))
@@ -836,9 +911,11 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         fclose(log);
         goto out_adam;
     }
-    hr_info("training %s LSTM %dx%d (%zu parameters%s%s) on %d workouts, validating on %d (%s split), %s loss",
-            m.fs->name, m.net.cfg.layers, m.net.cfg.hidden, m.net.n_params, o->init_model ? " from " : "",
-            o->init_model ? o->init_model : "", n_train, n_val, o->split == SPLIT_CHRONO ? "chrono" : "athlete", m.loss);
+    if (o->epochs > 0)
+        hr_info("training %s LSTM %dx%d (%zu parameters%s%s) on %d workouts, validating on %d (%s split), %s loss",
+                m.fs->name, m.net.cfg.layers, m.net.cfg.hidden, m.net.n_params, o->init_model ? " from " : "",
+                o->init_model ? o->init_model : "", n_train, n_val, o->split == SPLIT_CHRONO ? "chrono" : "athlete",
+                m.loss);
     int stop = 0, budget_stop = 0;
     for (int epoch = rs.epoch; epoch < o->epochs && !stop; epoch++) {
         double t_ep = hr_now_seconds();
@@ -960,10 +1037,20 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         if (stop && rs.es.bad >= o->patience)
             hr_info("early stop: no improvement for %d epochs", o->patience);
     }
-    if (rs.best_epoch < 0) { /* nothing ran (e.g. resumed a finished run): keep the last state */
-        char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model, base_rec);
+    if (rs.best_epoch < 0) { /* nothing ran (a resumed finished run, or finetune --scale-only): the last state */
         head_fold(&m.net, hr_mean, hr_sd);
-        int src = !lead || access(out_path, F_OK) == 0 ? 0 : hr_lstm_save(&m, out_path, prov, e);
+        if (o->epochs == 0) { /* --scale-only: the base's weights with the athlete's scale, validated as they are */
+            struct metric_acc acc;
+            double val_loss;
+            if (validate(&m, ds, va, n_val, o->batch, o->max_len, &loss, o->keep_flagged, &acc, &val_loss, e))
+                goto out_loop;
+            rs.best_mae = metric_mae(&acc);
+            rs.best_rmse = metric_rmse(&acc);
+            rs.best_epoch = 0;
+            hr_info("no training (--scale-only): validation MAE %.2f bpm, RMSE %.2f bpm", rs.best_mae, rs.best_rmse);
+        }
+        char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model, base_rec);
+        int src = !lead || (o->epochs > 0 && access(out_path, F_OK) == 0) ? 0 : hr_lstm_save(&m, out_path, prov, e);
         free(prov);
         if (src)
             goto out_loop;

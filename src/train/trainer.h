@@ -35,6 +35,9 @@ struct train_opts {
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
     int keep_flagged;        /* 1: steps the HR-quality stage flagged stay targets (default 0: left out
                               * of the loss and of the validation metrics) */
+    int hr_scale;            /* new models: 1 each athlete's HR scale from their training workouts
+                              * (model/hr_scale.h), 0 none; with init_model the base's is kept (refitted on
+                              * this run's training part; for prior_athlete, that athlete's added) */
     unsigned given;          /* TO_* bits: options the user set; --resume refuses them when they differ */
 };
 
@@ -44,6 +47,7 @@ enum train_opt_bit {
     TO_HIDDEN = 1u << 0, TO_LAYERS = 1u << 1, TO_DROPOUT = 1u << 2, TO_LR = 1u << 3, TO_WEIGHT_DECAY = 1u << 4,
     TO_BATCH = 1u << 5, TO_PATIENCE = 1u << 6, TO_LOSS = 1u << 7, TO_FEATURES = 1u << 8, TO_SPLIT = 1u << 9,
     TO_SEED = 1u << 10, TO_MAX_LEN = 1u << 11, TO_THREADS = 1u << 12, TO_KEEP_FLAGGED = 1u << 13,
+    TO_HR_SCALE = 1u << 14,
 };
 
 struct train_result {

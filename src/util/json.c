@@ -1,5 +1,6 @@
 /* json.c — JSON DOM parser (recursive descent with depth/size limits) and the streaming writer. */
 #include "util/json.h"
+#include <stdio.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -676,3 +677,14 @@ void jw_free(struct jw *w)
 }
 
 int jw_status(const struct jw *w) { return w->err || w->depth != 0 ? -1 : 0; }
+
+double json_float_decimal(float v)
+{
+    char t[32];
+    for (int digits = 6; digits < 9; digits++) {
+        snprintf(t, sizeof t, "%.*g", digits, (double)v);
+        if ((float)strtod(t, NULL) == v)
+            return strtod(t, NULL);
+    }
+    return v;
+}

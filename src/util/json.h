@@ -65,6 +65,8 @@ void jw_key(struct jw *w, const char *key);
 void jw_str(struct jw *w, const char *s);              /* NULL writes null */
 void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_num(struct jw *w, double v);                   /* shortest round-trip; NaN/inf -> null */
+/* The shortest decimal that reads back as the same float (0.95, not 0.949999988079071), for jw_num. */
+double json_float_decimal(float v);
 void jw_int(struct jw *w, long long v);
 void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);

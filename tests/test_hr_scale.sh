@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# test_hr_scale.sh — `hrcast train --hr-scale athlete` and `hrcast finetune --scale-only` (docs/features.md,
+# "The athlete's HR scale"): the card holds each training athlete's scale, predictions follow an athlete's
+# scale (a card rewritten with one athlete 10 bpm higher predicts exactly 10 bpm more for that athlete and
+# nothing else changes), --scale-only personalises without training and refuses a base without a scale,
+# train --init keeps a base's scale, and wrong uses get one line and a non-zero exit.
+# Usage: tests/test_hr_scale.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+tmp=$(mktemp -d /tmp/hrcast-hr-scale.XXXXXX)
+. "$(dirname "$0")/lib.sh"
+card() { py "
+import json, struct, sys
+raw = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', raw[:8])[0]
+print(json.loads(raw[8:8 + n])['__metadata__']['model'])
+" "$1"; }
+
+"$BIN" simulate --athletes 4 --workouts 12 --seed 5 -q -o "$tmp/d.hrd"
+"$BIN" train "$tmp/d.hrd" -o "$tmp/s.safetensors" --split chrono --epochs 1 --hidden 8 --hr-scale athlete \
+    2>"$tmp/log"; rc=$?
+check "train --hr-scale athlete: exit 0, the log gives the scale" '[ $rc -eq 0 ] && grep -q "HR scale: 4 athletes" "$tmp/log"'
+card "$tmp/s.safetensors" > "$tmp/s.json"
+check "the card holds each athlete's [mean, sd, steps] and the population's" 'py "
+import json
+s = json.load(open(\"$tmp/s.json\"))[\"hr_scale\"]
+assert sorted(s[\"athletes\"]) == [\"sim0001\", \"sim0002\", \"sim0003\", \"sim0004\"], s
+assert all(100 < m < 200 and 3 <= sd < 60 and n > 360 for m, sd, n in s[\"athletes\"].values())
+assert abs(s[\"pop_mean\"] - sum(v[0] for v in s[\"athletes\"].values()) / 4) < 1e-3
+"'
+
+# one athlete's mean 10 bpm higher in the card: their predictions 10 bpm higher, everyone else's the same
+py "
+import json, struct, sys
+raw = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', raw[:8])[0]
+head = json.loads(raw[8:8 + n])
+card = json.loads(head['__metadata__']['model'])
+card['hr_scale']['athletes']['sim0002'][0] += 10
+head['__metadata__']['model'] = json.dumps(card)
+h = json.dumps(head).encode()
+h += b' ' * (-len(h) % 8)
+open(sys.argv[2], 'wb').write(struct.pack('<Q', len(h)) + h + raw[8 + n:])
+" "$tmp/s.safetensors" "$tmp/s10.safetensors"
+"$BIN" predict "$tmp/s.safetensors" "$tmp/d.hrd" --format json --inputs -q -o "$tmp/p.json"
+"$BIN" predict "$tmp/s10.safetensors" "$tmp/d.hrd" --format json --inputs -q -o "$tmp/p10.json"
+check "predict follows the athlete's scale (+10 bpm for sim0002 only)" 'py "
+import json
+a, b = (json.load(open(f))[\"workouts\"] for f in (\"$tmp/p.json\", \"$tmp/p10.json\"))
+for x, y in zip(a, b):
+    d = [q - p for p, q in zip(x[\"hr_pred\"], y[\"hr_pred\"]) if p is not None]
+    want = 10 if x[\"athlete\"] == \"sim0002\" else 0
+    assert d and all(abs(v - want) < 0.01 for v in d), (x[\"athlete\"], min(d), max(d))
+"'
+
+"$BIN" finetune "$tmp/s.safetensors" "$tmp/d.hrd" --athlete sim0003 --scale-only -o "$tmp/q.safetensors" 2>"$tmp/log"; rc=$?
+card "$tmp/q.safetensors" > "$tmp/q.json"
+check "finetune --scale-only: exit 0, a finetuned card for the athlete, the base's weights" '[ $rc -eq 0 ] && py "
+import json
+q, s = (json.load(open(f)) for f in (\"$tmp/q.json\", \"$tmp/s.json\"))
+x = q[\"training\"][\"extra\"]
+assert x[\"kind\"] == \"finetune\" and x[\"athlete\"] == \"sim0003\" and \"scale only\" in x[\"freeze\"], x
+assert q[\"hr_scale\"][\"athletes\"][\"sim0003\"] == s[\"hr_scale\"][\"athletes\"][\"sim0003\"]
+" && grep -q "validation MAE" "$tmp/log"'
+"$BIN" train "$tmp/d.hrd" -o "$tmp/n.safetensors" --split chrono --epochs 1 --hidden 8 -q
+"$BIN" finetune "$tmp/n.safetensors" "$tmp/d.hrd" --athlete sim0003 --scale-only -o "$tmp/x.safetensors" 2>"$tmp/e"; rc=$?
+check "--scale-only on a base without a scale: exit 1, one line, nothing written" \
+  '[ $rc -eq 1 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "has no HR scale" "$tmp/e" && [ ! -e "$tmp/x.safetensors" ]'
+"$BIN" finetune "$tmp/s.safetensors" "$tmp/d.hrd" --athlete sim0003 --epochs 0 -o "$tmp/x.safetensors" 2>"$tmp/e"; rc=$?
+check "finetune --epochs 0: exit 2, the hint names --scale-only" '[ $rc -eq 2 ] && grep -q -- "--scale-only" "$tmp/e"'
+
+"$BIN" train "$tmp/d.hrd" -o "$tmp/i.safetensors" --init "$tmp/s.safetensors" --split chrono --epochs 1 -q; rc=$?
+card "$tmp/i.safetensors" > "$tmp/i.json"
+check "train --init from a scaled base keeps the scale" '[ $rc -eq 0 ] && py "
+import json
+assert len(json.load(open(\"$tmp/i.json\"))[\"hr_scale\"][\"athletes\"]) == 4
+"'
+"$BIN" train "$tmp/d.hrd" -o "$tmp/x.safetensors" --init "$tmp/s.safetensors" --hr-scale none 2>"$tmp/e"; rc=$?
+check "train --init with --hr-scale: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ]'
+"$BIN" train "$tmp/d.hrd" -o "$tmp/x.safetensors" --hr-scale runner 2>"$tmp/e"; rc=$?
+check "--hr-scale runner: exit 2, names the choices" '[ $rc -eq 2 ] && grep -q "not athlete or none" "$tmp/e"'
+"$BIN" train "$tmp/d.hrd" -o "$tmp/x.safetensors" --features physio-residual --hr-scale athlete --epochs 1 \
+    2>"$tmp/e"; rc=$?
+check "--hr-scale athlete with physio-residual: exit 1, one line, nothing written" \
+  '[ $rc -eq 1 ] && grep -q "does not go with the physio-residual" "$tmp/e" && [ ! -e "$tmp/x.safetensors" ]'
+
+echo "test_hr_scale: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -146,6 +146,14 @@ if [ "$COLD" != 0 ]; then
             q train "$d/loo.hrd" -o "$d/cold_s$s.safetensors" --split chrono --epochs "$EPOCHS" --seed "$s" \
                 --threads "$THREADS" ${TRAIN_ARGS:-} 2>>"$OUT/train.log"
             evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/cold_s${s}_$a.json"
+            # a model with an HR scale: the runner's scale measured on their own training part (earlier
+            # runs), nothing trained (finetune --scale-only); its own row, apart from the cold start
+            "$HRCAST" card "$d/cold_s$s.safetensors" -q -o "$d/card_s$s.md" 2>/dev/null || true
+            if grep -q '"hr_scale"' "$d/card_s$s.md" 2>/dev/null; then
+                q finetune "$d/cold_s$s.safetensors" "$OUT/real.hrd" --athlete "$a" --scale-only \
+                    -o "$d/coldscale_s$s.safetensors" 2>>"$OUT/train.log"
+                evalj "$d/coldscale_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldscale_s${s}_$a.json"
+            fi
             if [ -n "$LIVE" ]; then
                 evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldlive_s${s}_$a.json" --calibrate "$LIVE" \
                     --physio "$d/physio_pop.safetensors"

@@ -311,6 +311,14 @@ def main():
         trusted = [(mean([cold[s][a].get("mae_trusted") if cold[s][a] else None for s in cold_seeds])) for a in athletes]
         p("| LSTM cold start, trusted steps | " + " | ".join("–" if t is None else f"{t:.2f}" for t in trusted) +
           " | |")
+        # a model with an HR scale, given the runner's scale from their own earlier runs (finetune --scale-only):
+        # not a cold start (it reads those runs' HR), so apart from the goal check
+        cscale = {s: {a: j(f"coldscale_s{s}_{a}.json") for a in athletes} for s in cold_seeds}
+        if any(cscale[s][a] for s in cold_seeds for a in athletes):
+            src = lambda s, a: cscale[s][a]
+            cells = [ms([src(s, a)["mae"] if src(s, a) else None for s in cold_seeds]) for a in athletes]
+            p("| LSTM cold start + the runner's HR scale from their earlier runs (`finetune --scale-only`, no "
+              "training; not a cold start) | " + " | ".join(cells) + f" | **{ms(cold_overall(src))}** |")
         p()
 
     # ---- per kind ----

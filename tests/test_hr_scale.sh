@@ -3,7 +3,8 @@
 # "The athlete's HR scale"): the card holds each training athlete's scale, predictions follow an athlete's
 # scale (a card rewritten with one athlete 10 bpm higher predicts exactly 10 bpm more for that athlete and
 # nothing else changes), --scale-only personalises without training and refuses a base without a scale,
-# train --init keeps a base's scale, and wrong uses get one line and a non-zero exit.
+# train --init keeps a base's scale, the scale is train's default (not for physio-residual), and wrong uses
+# get one line and a non-zero exit.
 # Usage: tests/test_hr_scale.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -62,7 +63,7 @@ x = q[\"training\"][\"extra\"]
 assert x[\"kind\"] == \"finetune\" and x[\"athlete\"] == \"sim0003\" and \"scale only\" in x[\"freeze\"], x
 assert q[\"hr_scale\"][\"athletes\"][\"sim0003\"] == s[\"hr_scale\"][\"athletes\"][\"sim0003\"]
 " && grep -q "validation MAE" "$tmp/log"'
-"$BIN" train "$tmp/d.hrd" -o "$tmp/n.safetensors" --split chrono --epochs 1 --hidden 8 -q
+"$BIN" train "$tmp/d.hrd" -o "$tmp/n.safetensors" --split chrono --epochs 1 --hidden 8 --hr-scale none -q
 "$BIN" finetune "$tmp/n.safetensors" "$tmp/d.hrd" --athlete sim0003 --scale-only -o "$tmp/x.safetensors" 2>"$tmp/e"; rc=$?
 check "--scale-only on a base without a scale: exit 1, one line, nothing written" \
   '[ $rc -eq 1 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "has no HR scale" "$tmp/e" && [ ! -e "$tmp/x.safetensors" ]'
@@ -83,6 +84,21 @@ check "--hr-scale runner: exit 2, names the choices" '[ $rc -eq 2 ] && grep -q "
     2>"$tmp/e"; rc=$?
 check "--hr-scale athlete with physio-residual: exit 1, one line, nothing written" \
   '[ $rc -eq 1 ] && grep -q "does not go with the physio-residual" "$tmp/e" && [ ! -e "$tmp/x.safetensors" ]'
+
+# the default: train with no --hr-scale has one; physio-residual, which cannot, trains without it
+"$BIN" train "$tmp/d.hrd" -o "$tmp/dflt.safetensors" --split chrono --epochs 1 --hidden 8 -q
+card "$tmp/dflt.safetensors" > "$tmp/dflt.json"
+check "train's default: the athlete's HR scale" 'py "
+import json
+assert len(json.load(open(\"$tmp/dflt.json\"))[\"hr_scale\"][\"athletes\"]) == 4
+"'
+"$BIN" train "$tmp/d.hrd" -o "$tmp/res.safetensors" --split chrono --epochs 1 --hidden 8 --features physio-residual -q
+rc=$?
+card "$tmp/res.safetensors" > "$tmp/res.json"
+check "physio-residual without --hr-scale: trained, no scale" '[ $rc -eq 0 ] && py "
+import json
+assert \"hr_scale\" not in json.load(open(\"$tmp/res.json\"))
+"'
 
 echo "test_hr_scale: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -78,6 +78,7 @@ void train_opts_default(struct train_opts *o)
     snprintf(o->features, sizeof o->features, "%s", FEATURE_SET_DEFAULT);
     o->split = TRAIN_SPLIT_AUTO;
     o->seed = 42;
+    o->hr_scale = 1; /* each athlete's HR scale (docs/results.md, "The athlete's HR scale") */
 }
 
 float train_default_lr(const char *feature_set)
@@ -831,14 +832,14 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             goto out_idx;
         }
         blend_init(&m.blend);
-        if (m.fs->prior && fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
-            goto out_model;
         if (o->hr_scale && m.fs->residual && (o->given & TO_HR_SCALE)) {
             hr_fail(e, "train: --hr-scale athlete does not go with the %s feature set (its HR is the physiological "
                        "prior plus a residual); use --hr-scale none", m.fs->name);
             goto out_model;
         }
         eff.hr_scale = o->hr_scale && !m.fs->residual; /* a default scale is off for such a set */
+        if (m.fs->prior && fit_prior(ds, tr, n_train, ds->step, &m.prior, e))
+            goto out_model;
         if (o->hr_scale && fit_scale(ds, tr, n_train, o->keep_flagged, &m.scale, e))
             goto out_model;
         double hr_avg;

@@ -35,9 +35,10 @@ struct train_opts {
     const char *extra_provenance; /* JSON object text merged as "extra" (may be NULL) */
     int keep_flagged;        /* 1: steps the HR-quality stage flagged stay targets (default 0: left out
                               * of the loss and of the validation metrics) */
-    int hr_scale;            /* new models: 1 each athlete's HR scale from their training workouts
-                              * (model/hr_scale.h), 0 none; with init_model the base's is kept (refitted on
-                              * this run's training part; for prior_athlete, that athlete's added) */
+    int hr_scale;            /* new models: 1 (the default) each athlete's HR scale from their training
+                              * workouts (model/hr_scale.h; off for physio-residual unless asked for, which is
+                              * refused), 0 none; with init_model the base's is kept (refitted on this run's
+                              * training part; for prior_athlete, that athlete's added) */
     unsigned given;          /* TO_* bits: options the user set; --resume refuses them when they differ */
 };
 

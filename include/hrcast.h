@@ -89,9 +89,9 @@ enum {
     HRCAST_STREAM_FULL = 5        /* past max_hours, or over ~100 samples a second */
 };
 
-/* gender 'm', 'f' or 'u'; athlete: an id the model holds its own parameters for (NULL: the population's);
- * max_hours (<= 48) sizes the buffers. NULL with err on failure (an LSTM whose feature set needs the whole
- * workout, default+pace, cannot stream). */
+/* gender 'm', 'f' or 'u'; athlete: an id the model holds its own parameters for (a physio model's, an LSTM's
+ * HR scale or prior; NULL: the population's); max_hours (<= 48) sizes the buffers. NULL with err on failure
+ * (an LSTM whose feature set needs the whole workout, default+pace, cannot stream). */
 HRCAST_EXPORT hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete,
                                                 float max_hours, char *err, size_t errlen);
 HRCAST_EXPORT void hrcast_stream_free(hrcast_stream *s);

@@ -316,7 +316,8 @@ int cli_check_model_athlete(const char *cmd, const struct predictor *p, const ch
                     athlete, n, list);
         else
             fprintf(stderr, "hrcast %s: --athlete: %s (%s) has no per-athlete parameters%s\n", cmd, path, p->kind,
-                    strcmp(p->kind, "lstm") ? "" : " (an LSTM trained with --hr-scale athlete has each one's HR scale)");
+                    strcmp(p->kind, "lstm") ? "" : " (an LSTM trained with --hr-scale athlete holds each one's HR "
+                                                   "scale)");
     }
     free(ids);
     json_free(meta);

@@ -3,6 +3,7 @@
 #include "util/idtable.h"
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,29 +65,39 @@ int hr_scale_set(struct hr_scale *s, const char *athlete, float mean, float sd, 
     return 0;
 }
 
-/* Sums of the HR steps of the series v[0..n) that belong to athlete (NULL: all). */
-static void hr_sums(const struct series *const *v, int n, const char *athlete, int keep_flagged, double *c,
-                    double *sum, double *sum2)
+int hr_scale_knows(const struct hr_scale *s, const char *athlete)
 {
-    *c = *sum = *sum2 = 0;
-    for (int i = 0; i < n; i++) {
-        if (athlete && strcmp(v[i]->meta.athlete, athlete) != 0)
-            continue;
-        const float *hr = S_HR(v[i]);
-        for (int t = 0; t < v[i]->n; t++)
-            if (isfinite(hr[t]) && (keep_flagged || series_hr_trusted(v[i], t))) {
-                *c += 1;
-                *sum += hr[t];
-                *sum2 += (double)hr[t] * hr[t];
-            }
-    }
+    int pos;
+    return athlete && athlete[0] && idtable_find(s->ath, s->n, sizeof *s->ath, athlete, &pos);
 }
 
-static float sd_of(double c, double sum, double sum2)
+/* Running sums of one athlete's HR steps (an idtable record, like the table's). */
+struct hr_sums {
+    char id[WK_ATHLETE_LEN];
+    double c, sum, sum2;
+};
+_Static_assert(offsetof(struct hr_sums, id) == 0, "idtable records start with their id");
+
+static void add_series(struct hr_sums *a, const struct series *v, int keep_flagged)
 {
-    double m = sum / c, var = sum2 / c - m * m;
-    double sd = var > 0 ? sqrt(var) : 0;
-    return (float)(sd > HR_SCALE_MIN_SD ? sd : HR_SCALE_MIN_SD);
+    const float *hr = S_HR(v);
+    for (int t = 0; t < v->n; t++)
+        if (isfinite(hr[t]) && (keep_flagged || series_hr_trusted(v, t))) {
+            a->c += 1;
+            a->sum += hr[t];
+            a->sum2 += (double)hr[t] * hr[t];
+        }
+}
+
+/* Set the athlete's entry from their sums when they cover HR_SCALE_MIN_S: 1, 0 when not, -1 on out of memory. */
+static int set_from_sums(struct hr_scale *s, const struct hr_sums *a, float step)
+{
+    if (a->c * step < HR_SCALE_MIN_S)
+        return 0;
+    double m = a->sum / a->c, var = a->sum2 / a->c - m * m, sd = var > 0 ? sqrt(var) : 0;
+    return hr_scale_set(s, a->id, (float)m, (float)(sd > HR_SCALE_MIN_SD ? sd : HR_SCALE_MIN_SD), (long long)a->c)
+               ? -1
+               : 1;
 }
 
 int hr_scale_fit_athlete(struct hr_scale *s, const struct series *const *v, int n, const char *athlete,
@@ -94,25 +105,41 @@ int hr_scale_fit_athlete(struct hr_scale *s, const struct series *const *v, int 
 {
     if (!athlete || !athlete[0] || n <= 0)
         return 0;
-    double c, sum, sum2;
-    hr_sums(v, n, athlete, keep_flagged, &c, &sum, &sum2);
-    if (c * v[0]->step < HR_SCALE_MIN_S)
-        return 0;
-    return hr_scale_set(s, athlete, (float)(sum / c), sd_of(c, sum, sum2), (long long)c) ? -1 : 1;
+    struct hr_sums a = {{0}, 0, 0, 0};
+    snprintf(a.id, sizeof a.id, "%s", athlete);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v[i]->meta.athlete, athlete))
+            add_series(&a, v[i], keep_flagged);
+    return set_from_sums(s, &a, v[0]->step);
 }
 
 int hr_scale_fit(struct hr_scale *s, const struct series *const *v, int n, int keep_flagged)
 {
     hr_scale_free(s);
     s->on = 1;
-    for (int i = 0; i < n; i++) {
+    /* one pass: each series' steps into its athlete's sums (the athletes sorted by id as they come) */
+    void *base = NULL;
+    int n_ath = 0, rc = 0;
+    struct hr_sums all = {{0}, 0, 0, 0};
+    for (int i = 0; i < n && !rc; i++) {
+        const char *id = v[i]->meta.athlete;
         int pos;
-        const char *a = v[i]->meta.athlete;
-        if (!a[0] || idtable_find(s->ath, s->n, sizeof *s->ath, a, &pos))
-            continue;
-        if (hr_scale_fit_athlete(s, v, n, a, keep_flagged) < 0)
-            return -1;
+        struct hr_sums *a = NULL;
+        if (id[0] && idtable_find(base, n_ath, sizeof *a, id, &pos))
+            a = (struct hr_sums *)base + pos;
+        else if (id[0])
+            a = idtable_insert(&base, &n_ath, sizeof *a, sizeof a->id, id);
+        if (id[0] && !a)
+            rc = -1;
+        else if (a)
+            add_series(a, v[i], keep_flagged);
+        add_series(&all, v[i], keep_flagged);
     }
+    for (int i = 0; i < n_ath && !rc; i++)
+        rc = set_from_sums(s, (struct hr_sums *)base + i, v[0]->step) < 0 ? -1 : 0;
+    free(base);
+    if (rc)
+        return -1;
     if (s->n > 0) {
         double m = 0, sd = 0;
         for (int i = 0; i < s->n; i++) {
@@ -121,13 +148,10 @@ int hr_scale_fit(struct hr_scale *s, const struct series *const *v, int n, int k
         }
         s->pop_mean = (float)(m / s->n);
         s->pop_sd = (float)(sd / s->n);
-    } else {
-        double c, sum, sum2;
-        hr_sums(v, n, NULL, keep_flagged, &c, &sum, &sum2);
-        if (c > 0) {
-            s->pop_mean = (float)(sum / c);
-            s->pop_sd = sd_of(c, sum, sum2);
-        }
+    } else if (all.c > 0) { /* nobody with enough HR: the steps pooled */
+        double m = all.sum / all.c, var = all.sum2 / all.c - m * m, sd = var > 0 ? sqrt(var) : 0;
+        s->pop_mean = (float)m;
+        s->pop_sd = (float)(sd > HR_SCALE_MIN_SD ? sd : HR_SCALE_MIN_SD);
     }
     return 0;
 }

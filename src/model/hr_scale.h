@@ -38,6 +38,8 @@ void hr_scale_lookup(const struct hr_scale *s, const char *athlete, float *mean,
 /* Network space <-> bpm for one athlete's (mean, sd); identity when s is off. The sd map scales a sigma. */
 float hr_scale_to_bpm(const struct hr_scale *s, float mean, float sd, float net);
 float hr_scale_to_net(const struct hr_scale *s, float mean, float sd, float hr);
+/* 1 when the table holds the athlete (a scale of their own), else 0. */
+int hr_scale_knows(const struct hr_scale *s, const char *athlete);
 /* Add or replace an athlete (keeps the table sorted). -1 on out of memory or an empty id. */
 int hr_scale_set(struct hr_scale *s, const char *athlete, float mean, float sd, long long steps);
 /* Measure one athlete on the series v[0..n) (their trusted HR steps, or every recorded one when
@@ -45,9 +47,9 @@ int hr_scale_set(struct hr_scale *s, const char *athlete, float mean, float sd, 
  * population's then), -1 on out of memory. */
 int hr_scale_fit_athlete(struct hr_scale *s, const struct series *const *v, int n, const char *athlete,
                          int keep_flagged);
-/* Turn the scale on and fit it on series v[0..n) (training series): every athlete with enough HR, then the
- * population as their average (no athlete with enough HR: mean and sd of all the steps). 0, -1 on out of
- * memory. */
+/* Turn the scale on and fit it on series v[0..n) (training series), in one pass over their steps: every
+ * athlete with enough HR, then the population as their average (no athlete with enough HR: mean and sd of all
+ * the steps). 0, -1 on out of memory. */
 int hr_scale_fit(struct hr_scale *s, const struct series *const *v, int n, int keep_flagged);
 /* The card's "hr_scale" object (only when on): {"rule", "pop_mean", "pop_sd", "min_s", "athletes": {id:
  * [mean, sd, steps]}}. */

@@ -7,7 +7,6 @@
 #include "nn/optim.h"
 #include "train/batcher.h"
 #include "train/blend_fit.h"
-#include "util/idtable.h"
 #include "train/dist.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -251,8 +250,7 @@ static int fit_athlete_scale(const struct dataset *ds, const int *idx, int n, co
                              int keep_flagged, struct hr_scale *sc, struct hr_err *e)
 {
     float mean, sd;
-    int pos;
-    if (!athlete || !athlete[0] || idtable_find(sc->ath, sc->n, sizeof *sc->ath, athlete, &pos))
+    if (!athlete || !athlete[0] || hr_scale_knows(sc, athlete))
         return 0;
     struct series *v;
     const struct series **sp;
@@ -889,7 +887,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
                 "seed %llu", out_path, rs.epoch + 1, o->epochs, ds->n, split_name(o->split), m.fs->name,
                 m.net.cfg.layers, m.net.cfg.hidden, m.loss, o->lr, rs.lr, o->weight_decay, o->batch, o->dropout,
                 o->patience, o->max_len, (unsigned long long)o->seed);
-    } else if (lead && save_resume(resume_path, &m, &adam, &rs, o, ds, e)) {
+    } else if (lead && o->epochs > 0 && save_resume(resume_path, &m, &adam, &rs, o, ds, e)) {
         goto out_adam; /* a resume file from the start, so that an interrupted first epoch can resume */
     }
     FILE *log = lead ? open_log_file(log_path, o->resume) : fopen("/dev/null", "w");

@@ -17,8 +17,11 @@ check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
 { echo "time,heart_rate,speed"; for i in $(seq 0 399); do echo "$i,150,3.0"; done; } > "$tmp/run.csv"
 gzip -c "$tmp/run.csv" > "$tmp/run.csv.gz"
 
-check "import --help lists the limit flags" '"$BIN" import --help | grep -q -- "--max-samples N" && "$BIN" import --help | grep -q -- "--max-inflate SIZE"'
-check "predict --help lists the limit flags" '"$BIN" predict --help | grep -q -- "--max-footer N"'
+# (the help into files first: grep -q would close a pipe early, and pipefail turns that into a failure)
+"$BIN" import --help > "$tmp/import-help"
+"$BIN" predict --help > "$tmp/predict-help"
+check "import --help lists the limit flags" 'grep -q -- "--max-samples N" "$tmp/import-help" && grep -q -- "--max-inflate SIZE" "$tmp/import-help"'
+check "predict --help lists the limit flags" 'grep -q -- "--max-footer N" "$tmp/predict-help"'
 "$BIN" import --sport any --min-minutes 1 --max-samples 100 "$tmp/run.csv" -o "$tmp/a.hrd" 2>"$tmp/e"; rc=$?
 check "--max-samples 100: exit 1, no dataset" '[ $rc -eq 1 ] && [ ! -e $tmp/a.hrd ]'
 check "the refusal names the file, the limit and the flag" 'grep -q "run.csv: line 102: .*exceeds the 100-sample limit (--max-samples)" $tmp/e'

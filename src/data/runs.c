@@ -25,6 +25,10 @@ static int push_copy(struct run_list *l, const struct series *s)
         return -1;
     for (int c = 0; c < CH_COUNT; c++)
         memcpy(d->ch[c], s->ch[c], sizeof(float) * (size_t)s->n);
+    if (s->hr_issue) /* the HR-quality verdicts travel too (none: every recorded HR is trusted, as alloc's) */
+        memcpy(d->hr_issue, s->hr_issue, (size_t)s->n);
+    if (s->meta.has_hr_truth && s->hr_truth)
+        memcpy(d->hr_truth, s->hr_truth, (size_t)s->n);
     d->meta = s->meta;
     l->n++;
     return 0;

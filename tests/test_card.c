@@ -196,7 +196,7 @@ static char *metrics_json(const char *model_name, const char *hashed_file, doubl
     struct evaluation ev;
     assert_int_equal(evaluate(&ds, idx, n, pp, names, 1, 42, 0, &ev, &e), 0);
     struct eval_context cx = {model_name, p.metadata_json, "sim.hrd", "athlete:test", NULL, 42,
-                              hashed_file ? hash : NULL, 1, 0, 0, NULL};
+                              hashed_file ? hash : NULL, 1, 0, 0, NULL, 0};
     struct jw w;
     jw_init_buf(&w, 1);
     eval_write_json(&w, &ev, &cx);

@@ -7,6 +7,7 @@
 #include "nn/lstm.h"
 #include "eval/baselines.h"
 #include "eval/eval_output.h"
+#include "eval/form_history.h"
 #include "eval/seen.h"
 #include "util/fileio.h"
 #include "util/hash.h"
@@ -39,6 +40,12 @@ static const char *usage_text =
     "                    learns its trust on the whole validation part; the split is labelled\n"
     "                    \"chrono:test, athlete A\"\n"
     "      --allow-overlap  score workouts MODEL was trained on anyway; the output is labelled so\n"
+    "      --recent-form shift each run's prediction by how far the model was off on the same runner's\n"
+    "                    latest runs: the mean residual of their last 3 runs of the 7 days before it,\n"
+    "                    averaged with 3 runs' worth of zero (docs/features.md, \"Recent form\"); only\n"
+    "                    workouts outside the split's training part count (validation and the earlier\n"
+    "                    test runs), never the run predicted; the baselines get the same; the split is\n"
+    "                    labelled \"..., recent form\"\n"
     "      --baselines   also fit and evaluate the constant and physiological baselines on the same\n"
     "                    split's training part, side by side\n"
     "      --json        print one JSON object (mae, rmse, workouts, steps, baselines, ...) on stdout\n"
@@ -68,6 +75,7 @@ static const char *usage_text =
     "  hrcast eval model.safetensors sim.hrd --baselines\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --baselines -o report/\n"
     "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --baselines --json\n"
+    "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --recent-form --baselines\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 5m,10m,20m --json\n"
     "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 10m -o report/\n"
     "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --calibrate 10m --trust-on athlete\n";
@@ -84,9 +92,10 @@ int cmd_eval(int argc, char **argv)
                                          {"calibrate", required_argument, 0, 8},
                                          {"athlete", required_argument, 0, 10},
                                          {"trust-on", required_argument, 0, 11},
+                                         {"recent-form", no_argument, 0, 12},
                                          {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     const char *split = NULL, *dir = NULL, *physio_path = NULL, *athlete = NULL;
-    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, c;
+    int baselines = 0, json = 0, prec = LSTM_PREC_FP32, allow_overlap = 0, nwin = 0, recent_form = 0, c;
     int trust_on = TRUST_ON_DEFAULT;
     float windows[16];
     uint64_t seed = 42;
@@ -119,6 +128,7 @@ int cmd_eval(int argc, char **argv)
             trust_on = !strcmp(optarg, "all") ? TRUST_ON_ALL : !strcmp(optarg, "athlete") ? TRUST_ON_ATHLETE
                                                                                            : TRUST_ON_DEFAULT;
             break;
+        case 12: recent_form = 1; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
@@ -129,6 +139,11 @@ int cmd_eval(int argc, char **argv)
     if (trust_on == TRUST_ON_ATHLETE && (!athlete || nwin == 0)) {
         fprintf(stderr, "hrcast eval: --trust-on athlete needs --calibrate W and --athlete A (whose validation "
                         "workouts teach the trust)\n");
+        return 2;
+    }
+    if (recent_form && nwin > 0) {
+        fprintf(stderr, "hrcast eval: --recent-form is for the offline metrics; --calibrate measures the day's "
+                        "offset from the run's own first minutes: use one or the other\n");
         return 2;
     }
     int kind, part;
@@ -257,6 +272,29 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
+    int form_runs = 0;
+    if (recent_form) {
+        if (kind < 0) {
+            fprintf(stderr, "hrcast eval: --recent-form needs a split (--split chrono:test, ...): the runs of its "
+                            "training part never count, and with --split all every run is in it\n");
+            rc = 2;
+            goto out;
+        }
+        hr_info("recent form: measuring the models on the runners' runs outside the training part");
+        for (int k = 0; k < n_models; k++) {
+            struct form_history h;
+            form_history_init(&h);
+            if (form_history_from_dataset(&preds[k], &ds, (enum split_kind)kind, idx, n, &h, &e) ||
+                form_wrap(&preds[k], &h, &e)) {
+                form_history_free(&h);
+                cli_error("eval", e.msg);
+                goto out;
+            }
+        }
+        size_t l = strlen(split_name);
+        snprintf(split_name + l, sizeof split_name - l, ", recent form");
+        form_runs = 1;
+    }
     struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json, trust_on};
     if (nwin > 0 && !dir) {
         rc = eval_calibrated(&ds, &preds[0], &preds[2], &co, stdout, &e) ? 1 : 0;
@@ -297,7 +335,7 @@ int cmd_eval(int argc, char **argv)
     fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
                               access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
-                              seen.checked, seen.n_train, seen.n_val, live};
+                              seen.checked, seen.n_train, seen.n_val, live, form_runs};
     if (live) {
         /* stdout holds the live numbers; the offline ones go to the report only */
     } else if (json) {

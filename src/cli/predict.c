@@ -8,6 +8,7 @@
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "model/predictor.h"
+#include "model/recent_form.h"
 #include "nn/kernels.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -19,7 +20,8 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [--bf16|--int8] [-o OUT]\n"
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [--bf16|--int8]\n"
+    "                      [--recent-form RUNS]... [-o OUT]\n"
     "\n"
     "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
@@ -55,6 +57,13 @@ static const char *usage_text =
     "                     (fading to 80 % in about 7 minutes: a general model's offset is mostly the\n"
     "                     runner's own level); the JSON's trust_* fields say which; `hrcast eval\n"
     "                     --calibrate --trust-on all` learns values on validation data\n"
+    "      --recent-form RUNS  the runner's latest recorded runs (a workout file or a dataset; repeat\n"
+    "                     the option for several): each prediction is shifted by how far MODEL was off\n"
+    "                     on them: the mean residual of the last 3 that started in the 7 days before\n"
+    "                     the workout (a planned route without a time: the 7 days up to the latest of\n"
+    "                     them), averaged with 3 runs' worth of zero (docs/features.md, \"Recent form\");\n"
+    "                     with a name (--athlete, or a dataset's athletes) only the same runner's runs\n"
+    "                     count; the JSON gets recent_form_bpm and recent_form_runs\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "input limits (docs/data.md \"Input limits\"):\n"
@@ -64,7 +73,8 @@ static const char *usage_text =
     "  hrcast predict model.safetensors morning-run.fit\n"
     "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n"
     "  hrcast predict physio.safetensors new-run.fit --athlete runpandas\n"
-    "  hrcast predict model.safetensors morning-run.fit --calibrate 10m\n";
+    "  hrcast predict model.safetensors morning-run.fit --calibrate 10m\n"
+    "  hrcast predict model.safetensors race.gpx --recent-form mon.fit --recent-form wed.fit --recent-form fri.fit\n";
 
 /* "inputs": the LSTM's raw feature rows of s (hr_lstm_features with normalize = 0). */
 static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct series *s, struct hr_err *e)
@@ -103,6 +113,7 @@ int cmd_predict(int argc, char **argv)
                                          {"gender", required_argument, 0, 5},
                                          {"calibrate", required_argument, 0, 6},
                                          {"trust", required_argument, 0, 7},
+                                         {"recent-form", required_argument, 0, 9},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          CLI_LIMIT_OPTIONS,
@@ -114,7 +125,8 @@ int cmd_predict(int argc, char **argv)
     int c, inputs = 0, prec = LSTM_PREC_FP32, rc_athlete;
     float window = 0;
     struct calib_trust trust = {0};
-    int trust_given = 0;
+    int trust_given = 0, n_form_files = 0;
+    const char *form_files[64];
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         int lr = cli_limit_option("predict", c, optarg, &ro.lim);
@@ -131,6 +143,14 @@ int cmd_predict(int argc, char **argv)
         case 8: if (cli_precision_flag("predict", &prec, LSTM_PREC_BF16)) return 2; break;
         case 6: if (cli_calib_window("predict", optarg, &window)) return 2; break;
         case 7: if (cli_calib_trust("predict", optarg, &trust)) return 2; trust_given = 1; break;
+        case 9:
+            if (n_form_files == (int)(sizeof form_files / sizeof *form_files)) {
+                fprintf(stderr, "hrcast predict: --recent-form: at most %d files (a dataset holds any number of "
+                                "runs)\n", (int)(sizeof form_files / sizeof *form_files));
+                return 2;
+            }
+            form_files[n_form_files++] = optarg;
+            break;
         case 4: athlete = optarg; break;
         case 5:
             if (strcmp(optarg, "m") && strcmp(optarg, "f")) {
@@ -170,11 +190,51 @@ int cmd_predict(int argc, char **argv)
         predictor_free(&p);
         return 2;
     }
+    struct form_history form;
+    form_history_init(&form);
+    for (int k = 0; k < n_form_files; k++) { /* how far the model was off on the runner's latest runs */
+        struct run_list runs;
+        if (load_runs(form_files[k], p.step, &ro, &runs, &e)) {
+            fprintf(stderr, "hrcast predict: --recent-form: %s\n", e.msg);
+            form_history_free(&form);
+            predictor_free(&p);
+            return 1;
+        }
+        for (int i = 0; i < runs.n; i++) {
+            struct series *s = &runs.s[i];
+            if (athlete)
+                snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
+            if (gender)
+                s->meta.gender = gender;
+            float r;
+            int got = form_measure(&p, s, &r, &e);
+            if (got < 0 || (got == 1 && form_history_add(&form, s->meta.athlete, s->meta.start_time, r))) {
+                fprintf(stderr, "hrcast predict: --recent-form: %s: %s\n", s->meta.source,
+                        got < 0 ? e.msg : "out of memory");
+                run_list_free(&runs);
+                form_history_free(&form);
+                predictor_free(&p);
+                return 1;
+            }
+            if (got == 0)
+                hr_warn("--recent-form: %s has less than %g s of trusted heart rate: not counted", s->meta.source,
+                        (double)FORM_MIN_S);
+        }
+        run_list_free(&runs);
+    }
+    if (n_form_files && form.n == 0) {
+        fprintf(stderr, "hrcast predict: --recent-form: none of the runs given has %g s of trusted heart rate\n",
+                (double)FORM_MIN_S);
+        form_history_free(&form);
+        predictor_free(&p);
+        return 1;
+    }
     struct atomic_file af;
     FILE *f = stdout;
     if (out) {
         if (atomic_open(&af, out, &e)) {
             cli_error("predict", e.msg);
+            form_history_free(&form);
             predictor_free(&p);
             return 1;
         }
@@ -216,6 +276,13 @@ int cmd_predict(int argc, char **argv)
                 failed = 1;
                 continue;
             }
+            int form_used = 0;
+            float form_bpm = n_form_files ? form_shift(&form, s->meta.athlete, s->meta.start_time, &form_used) : 0;
+            for (int t = 0; t < s->n; t++) /* before any calibration: its offset is then the day's, on top */
+                hr[t] += form_bpm;
+            if (n_form_files && form_used == 0)
+                hr_warn("%s: none of the runs given for --recent-form started in the %g days before it: no shift",
+                        s->meta.source, FORM_DAYS);
             struct metric_acc acc;
             metric_reset(&acc);
             struct calib_run cr = {hr, S_HR(s), s->n};
@@ -236,6 +303,10 @@ int cmd_predict(int argc, char **argv)
                 jw_kv_str(&w, "source", s->meta.source);
                 jw_kv_str(&w, "title", s->meta.title);
                 jw_kv_num(&w, "step_s", s->step);
+                if (n_form_files) {
+                    jw_kv_num(&w, "recent_form_bpm", form_bpm);
+                    jw_kv_int(&w, "recent_form_runs", form_used);
+                }
                 if (window > 0) {
                     jw_kv_num(&w, "calibrate_s", window);
                     jw_kv_int(&w, "window_steps", wsteps);
@@ -286,6 +357,9 @@ int cmd_predict(int argc, char **argv)
                         "below counts only the steps after it", s->meta.source, window, wsteps, tt,
                         trust_given ? "as given" : calib_default_source(knows), offset);
             }
+            if (form_used)
+                hr_info("%s: recent form: %+.1f bpm from the last %d of the runs given (the %g days before it)",
+                        s->meta.source, form_bpm, form_used, FORM_DAYS);
             if (acc.n)
                 hr_info("%s: %d steps, predicted mean %.1f bpm; MAE %.2f bpm, RMSE %.2f bpm over %lld recorded steps",
                         s->meta.source, s->n, s->n ? sum / s->n : NAN, metric_mae(&acc), metric_rmse(&acc), acc.n);
@@ -302,6 +376,7 @@ int cmd_predict(int argc, char **argv)
         jw_obj_end(&w);
         fputc('\n', f);
     }
+    form_history_free(&form);
     predictor_free(&p);
     if (out) {
         if (wi == 0) {

@@ -1,5 +1,6 @@
 /* eval_json.c — the evaluation as JSON (metrics.json, --json), as a terminal table and as Markdown. */
 #include "eval/eval_output.h"
+#include "model/recent_form.h"
 #include "eval/live_report.h"
 #include "util/fileio.h"
 #include <math.h>
@@ -95,6 +96,16 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         jw_kv_str(w, "model_hash", cx->model_hash);
     jw_kv_str(w, "dataset", cx->dataset_path);
     jw_kv_str(w, "split", cx->split);
+    if (cx->recent_form) { /* model/recent_form.h */
+        jw_key(w, "recent_form");
+        jw_obj_begin(w);
+        jw_kv_str(w, "rule", "hr + sum of the residuals of the runner's last `runs` runs within `days` days "
+                             "before the run (outside the split's training part) / (their count + prior)");
+        jw_kv_int(w, "runs", FORM_RUNS);
+        jw_kv_num(w, "days", FORM_DAYS);
+        jw_kv_num(w, "prior", FORM_PRIOR);
+        jw_obj_end(w);
+    }
     jw_kv_bool(w, "overlap_checked", cx->overlap_checked);
     jw_kv_int(w, "seen_in_training", cx->seen_in_training);
     jw_kv_int(w, "seen_in_validation", cx->seen_in_validation);

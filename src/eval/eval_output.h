@@ -21,6 +21,7 @@ struct eval_context {
     /* eval --calibrate W -o DIR: the live forecasting numbers (eval/live_report.h), written as their own
      * section and figure, apart from the offline tables; NULL = none */
     const struct live_report *live;
+    int recent_form; /* eval --recent-form: every model's runs shifted by the runner's recent form */
 };
 
 /* One JSON object: mae, rmse, bias, workouts, steps, ..., baselines {name: {mae, rmse, ...}}. */

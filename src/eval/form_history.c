@@ -1,0 +1,48 @@
+/* form_history.c — see form_history.h. */
+#include "eval/form_history.h"
+#include <stdlib.h>
+#include <string.h>
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int form_history_from_dataset(const struct predictor *p, const struct dataset *ds, enum split_kind kind,
+                              const int *idx, int n, struct form_history *h, struct hr_err *e)
+{
+    if ((int)kind < 0 || (int)kind >= SPLIT_KINDS || !ds->split[kind])
+        return hr_fail(e, "recent form: the dataset has no such split");
+    /* the selection's athletes, sorted, so that each workout's runner is one binary search */
+    const char **who = malloc(sizeof *who * (size_t)(n > 0 ? n : 1));
+    unsigned char *want = calloc((size_t)(ds->n > 0 ? ds->n : 1), 1);
+    if (!who || !want) {
+        free(who);
+        free(want);
+        return hr_fail(e, "recent form: out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        who[i] = ds->meta[idx[i]].athlete;
+        want[idx[i]] = 1;
+    }
+    qsort(who, (size_t)n, sizeof *who, by_name);
+    for (int i = 0; i < ds->n; i++) {
+        const char *a = ds->meta[i].athlete;
+        if (!want[i] && ds->split[kind][i] != PART_TRAIN && bsearch(&a, who, (size_t)n, sizeof *who, by_name))
+            want[i] = 1;
+    }
+    free(who);
+    int rc = 0;
+    for (int i = 0; i < ds->n && rc == 0; i++) {
+        if (!want[i] || ds->split[kind][i] == PART_TRAIN)
+            continue;
+        struct series s;
+        dataset_series(ds, i, &s);
+        float r;
+        int got = form_measure(p, &s, &r, e);
+        if (got < 0 || (got == 1 && form_history_add(h, s.meta.athlete, s.meta.start_time, r)))
+            rc = got < 0 ? -1 : hr_fail(e, "recent form: out of memory");
+    }
+    free(want);
+    return rc;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# test_recent_form.sh — `hrcast eval --recent-form` and `hrcast predict --recent-form` (docs/features.md,
+# "Recent form") on a simulated dataset with a real per-athlete constant model: eval's MAE equals the rule
+# recomputed here from the exported series (the mean residual over trusted steps of the runner's last 3
+# runs of the 7 days before, outside the chrono training part, averaged with 3 runs' worth of zero), the
+# baselines get the same, the JSON and the split say so; predict's recent_form_bpm follows the same rule over
+# the runs given; wrong uses get one line and a non-zero exit.
+# Usage: tests/test_recent_form.sh [path/to/hrcast]
+set -uo pipefail
+BIN=${1:-${HRCAST_BIN:-build/hrcast}}
+tmp=$(mktemp -d /tmp/hrcast-recent-form.XXXXXX)
+. "$(dirname "$0")/lib.sh"
+
+"$BIN" simulate --athletes 3 --workouts 15 --seed 5 -q -o "$tmp/d.hrd"
+"$BIN" export "$tmp/d.hrd" --format jsonl -o "$tmp/d.jsonl"
+"$BIN" fit-physio "$tmp/d.hrd" --split chrono --constant -q -o "$tmp/c.safetensors"
+"$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --format json -q -o "$tmp/p.json"
+"$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --split chrono:test --json -q --baselines > "$tmp/e0.json"; rc0=$?
+"$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --split chrono:test --json -q --recent-form --baselines \
+    > "$tmp/e1.json"; rc1=$?
+check "eval --recent-form: exit 0, labelled in the split and the JSON" '[ $rc0 -eq 0 ] && [ $rc1 -eq 0 ] && py "
+import json
+d = json.load(open(\"$tmp/e1.json\"))
+assert d[\"split\"] == \"chrono:test, recent form\", d[\"split\"]
+r = d[\"recent_form\"]
+assert (r[\"runs\"], r[\"days\"], r[\"prior\"]) == (3, 7, 3), r
+"'
+
+# the rule, recomputed from the export: PRED(run) is the constant model's value (its prediction is flat)
+rule='
+import json, math
+rows = [json.loads(l) for l in open("'"$tmp"'/d.jsonl")]
+pred = {w["source"]: w["hr_pred"][0] for w in json.load(open("'"$tmp"'/p.json"))["workouts"]}
+def residual(w):
+    r = [h - pred[w["source"]] for h, q in zip(w["heart_rate"], w["hr_issue"]) if h is not None and q is None]
+    return sum(r) / len(r) if len(r) * w["step_s"] >= 300 else None
+def shift(w, history):
+    h = sorted((x["start_time"], residual(x)) for x in history if x["athlete"] == w["athlete"] and
+               x["start_time"] < w["start_time"] <= x["start_time"] + 7 * 86400 and residual(x) is not None)[-3:]
+    return sum(r for _, r in h) / (len(h) + 3), len(h)
+'
+check "eval's MAE with recent form is the rule's (validation and earlier test runs; never training runs)" 'py "
+$rule
+held = [w for w in rows if w[\"split_chrono\"] != \"train\"]
+err, n, moved = 0.0, 0, 0
+for w in rows:
+    if w[\"split_chrono\"] != \"test\":
+        continue
+    s, k = shift(w, held)
+    moved += k > 0
+    for h in w[\"heart_rate\"]:
+        if h is not None:
+            err += abs(pred[w[\"source\"]] + s - h)
+            n += 1
+d0, d1 = (json.load(open(f)) for f in (\"$tmp/e0.json\", \"$tmp/e1.json\"))
+assert moved >= 3, moved
+assert abs(d1[\"mae\"] - err / n) < 1e-3, (d1[\"mae\"], err / n)
+assert abs(d1[\"mae\"] - d0[\"mae\"]) > 0.01, (d0[\"mae\"], d1[\"mae\"])
+"'
+check "the baselines are shifted too (their MAE moves with --recent-form)" 'py "
+import json
+d0, d1 = (json.load(open(f))[\"baselines\"] for f in (\"$tmp/e0.json\", \"$tmp/e1.json\"))
+for k in (\"constant-base\", \"physio\"):
+    assert abs(d0[k][\"mae\"] - d1[k][\"mae\"]) > 0.01, (k, d0[k][\"mae\"], d1[k][\"mae\"])
+"'
+
+"$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form "$tmp/d.hrd" --format json -q -o "$tmp/pf.json"; rc=$?
+check "predict --recent-form DATASET: recent_form_bpm and _runs per workout by the rule (every earlier run)" '[ $rc -eq 0 ] && py "
+$rule
+out = {w[\"source\"]: w for w in json.load(open(\"$tmp/pf.json\"))[\"workouts\"]}
+moved = 0
+for w in rows:
+    s, k = shift(w, rows)
+    o = out[w[\"source\"]]
+    assert o[\"recent_form_runs\"] == k and abs(o[\"recent_form_bpm\"] - s) < 1e-3, (w[\"source\"], o[\"recent_form_bpm\"], s)
+    assert abs(o[\"hr_pred\"][5] - round(pred[w[\"source\"]] + s, 2)) < 0.011
+    moved += k > 0
+assert moved >= 30, moved
+"'
+
+"$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --split all --recent-form --allow-overlap -q > /dev/null 2>"$tmp/err"; rc=$?
+check "eval --recent-form --split all: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "recent-form needs a split" "$tmp/err"'
+"$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form --calibrate 10m -q > /dev/null 2>"$tmp/err"; rc=$?
+check "eval --recent-form --calibrate: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "one or the other" "$tmp/err"'
+"$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form "$tmp/missing.fit" -q > /dev/null 2>"$tmp/err"; rc=$?
+check "predict --recent-form with a missing file: exit 1, one line naming it" '[ $rc -eq 1 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "missing.fit" "$tmp/err"'
+py "
+import sys
+pts = ''.join(f'<trkpt lat=\"{45 + i * 1e-4:.6f}\" lon=\"7.0\"><time>2024-05-01T10:{i // 60:02d}:{i % 60:02d}Z</time></trkpt>'
+              for i in range(0, 1200, 5))
+open(sys.argv[1], 'w').write('<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"t\"><trk><trkseg>' + pts +
+                             '</trkseg></trk></gpx>')
+" "$tmp/nohr.gpx"
+"$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form "$tmp/nohr.gpx" -q > /dev/null 2>"$tmp/err"; rc=$?
+check "predict --recent-form with runs without heart rate: exit 1, says so" '[ $rc -eq 1 ] && grep -q "none of the runs given has 300 s of trusted heart rate" "$tmp/err"'
+"$BIN" predict --help > "$tmp/help"
+check "predict --help documents --recent-form with an example" 'grep -q -- "--recent-form RUNS" "$tmp/help" && grep -q "race.gpx --recent-form" "$tmp/help"'
+
+echo "test_recent_form: $pass passed, $fail failed"
+[ $fail -eq 0 ]

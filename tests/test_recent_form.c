@@ -122,7 +122,7 @@ static void test_measure_and_wrap(void **state)
     assert_int_equal(form_history_add(&h, "ann", run1.meta.start_time, 10.0f), 0);
     assert_int_equal(form_history_add(&h, "ann", run2.meta.start_time, 6.0f), 0);
     char *card = p.metadata_json;
-    assert_int_equal(form_wrap(&p, &h, &e), 0);
+    assert_int_equal(form_wrap(&p, &h, 0, &e), 0);
     assert_int_equal(h.n, 0); /* moved into the predictor */
     assert_ptr_equal(p.metadata_json, card);
     assert_string_equal(p.kind, "constant");

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# test_recent_form.sh — `hrcast eval --recent-form` and `hrcast predict --recent-form` (docs/features.md,
+# test_recent_form.sh — `hrcast eval --recent-form`, `hrcast predict --recent-form` and `plan --recent-form` (docs/features.md,
 # "Recent form") on a simulated dataset with a real per-athlete constant model: eval's MAE equals the rule
 # recomputed here from the exported series (the mean residual over trusted steps of the runner's last 3
 # runs of the 7 days before, outside the chrono training part, averaged with 3 runs' worth of zero), the
 # baselines get the same, the JSON and the split say so; predict's recent_form_bpm follows the same rule over
-# the runs given; wrong uses get one line and a non-zero exit.
+# the runs given, plan's shift the same rule for a run after the runner's latest; wrong uses get one line and a
+# non-zero exit.
 # Usage: tests/test_recent_form.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -76,6 +77,20 @@ for w in rows:
     assert abs(o[\"hr_pred\"][5] - round(pred[w[\"source\"]] + s, 2)) < 0.011
     moved += k > 0
 assert moved >= 30, moved
+"'
+
+"$BIN" plan "$tmp/c.safetensors" --distance 5km --pace 5:00 --athlete sim0002 --json -q > "$tmp/pl0.json"; rc0=$?
+"$BIN" plan "$tmp/c.safetensors" --distance 5km --pace 5:00 --athlete sim0002 --recent-form "$tmp/d.hrd" --json -q \
+    > "$tmp/pl1.json"; rc1=$?
+check "plan --recent-form: the runner's last 3 runs (7 days up to their latest) shift the plan's HR" '[ $rc0 -eq 0 ] && [ $rc1 -eq 0 ] && py "
+$rule
+mine = [w for w in rows if w[\"athlete\"] == \"sim0002\"]
+latest = max(w[\"start_time\"] for w in mine)
+s, k = shift({\"athlete\": \"sim0002\", \"start_time\": latest + 1e-3}, mine)
+a, b = (json.load(open(f)) for f in (\"$tmp/pl0.json\", \"$tmp/pl1.json\"))
+assert b[\"recent_form\"][\"runs\"] == k == 3 and abs(b[\"recent_form\"][\"shift_bpm\"] - s) < 0.006, (b[\"recent_form\"], s)
+assert abs(b[\"peak_hr\"] - a[\"peak_hr\"] - s) < 0.06, (a[\"peak_hr\"], b[\"peak_hr\"], s)
+assert \"recent_form\" not in a
 "'
 
 "$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --split all --recent-form --allow-overlap -q > /dev/null 2>"$tmp/err"; rc=$?

@@ -285,7 +285,7 @@ int cmd_eval(int argc, char **argv)
             struct form_history h;
             form_history_init(&h);
             if (form_history_from_dataset(&preds[k], &ds, (enum split_kind)kind, idx, n, &h, &e) ||
-                form_wrap(&preds[k], &h, &e)) {
+                form_wrap(&preds[k], &h, 0, &e)) {
                 form_history_free(&h);
                 cli_error("eval", e.msg);
                 goto out;

@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/eval_calibrate.h"
+#include "cli/recent_runs.h"
 #include "model/predictor.h"
 #include "plan/course.h"
 #include "plan/optimiser.h"
@@ -59,6 +60,10 @@ static const char *usage_text =
     "                         (0,0,30,0.4,450 when the model knows the runner: finetuned, or\n"
     "                         physio with --athlete's parameters; 0,0,30,0.8,150 for a general\n"
     "                         one; as predict --calibrate, docs/live.md)\n"
+    "      --recent-form RUNS your latest recorded runs (a workout file or a dataset; repeat the\n"
+    "                         option for several): every prediction is shifted by how far MODEL was\n"
+    "                         off on the last 3 of them within 7 days of the latest, averaged with 3\n"
+    "                         runs' worth of zero (docs/features.md, \"Recent form\")\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -69,7 +74,8 @@ static const char *usage_text =
     "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --hr-cap 170\n"
     "  hrcast plan physio.safetensors --course hilly-10k.gpx --pace 4:15 --plot plan.png\n"
     "  hrcast plan physio.safetensors --distance 26.2mi --pace 6:50/mi\n"
-    "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --so-far first-15k.fit\n";
+    "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --so-far first-15k.fit\n"
+    "  hrcast plan model.safetensors --distance 21.1km --target-time 1:29:00 --recent-form last-week.hrd\n";
 
 #define METRES_PER_MILE 1609.344
 
@@ -115,7 +121,7 @@ static int parse_pace(const char *text, double *s_per_km)
 int cmd_plan(int argc, char **argv)
 {
     enum { O_HRCAP = 256, O_GENDER, O_ATHLETE, O_SEGMENT, O_EVALS, O_PLOT, O_JSON, O_COURSE, O_TARGET, O_PACE,
-           O_MAX_CHANGE, O_MAX_START, O_MAX_SPREAD, O_SO_FAR, O_TRUST };
+           O_MAX_CHANGE, O_MAX_START, O_MAX_SPREAD, O_SO_FAR, O_TRUST, O_RECENT };
     static const struct option opts[] = {{"course", required_argument, 0, O_COURSE},
                                          {"distance", required_argument, 0, 'd'},
                                          {"target-time", required_argument, 0, O_TARGET},
@@ -133,12 +139,14 @@ int cmd_plan(int argc, char **argv)
                                          {"json", no_argument, 0, O_JSON},
                                          {"so-far", required_argument, 0, O_SO_FAR},
                                          {"trust", required_argument, 0, O_TRUST},
+                                         {"recent-form", required_argument, 0, O_RECENT},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *course_path = NULL, *plot = NULL, *target_text = NULL, *pace_text = NULL, *so_far_path = NULL;
     struct calib_trust trust = CALIB_PERSONAL_TRUST; /* replaced by the model's default unless given */
-    int trust_given = 0;
+    int trust_given = 0, n_recent = 0;
+    const char *recent[CLI_RECENT_MAX];
     double distance = NAN;
     long lv;
     int json = 0, strategy = -1;
@@ -184,6 +192,14 @@ int cmd_plan(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_SO_FAR: so_far_path = optarg; break;
         case O_TRUST: if (cli_calib_trust("plan", optarg, &trust)) return 2; trust_given = 1; break;
+        case O_RECENT:
+            if (n_recent == CLI_RECENT_MAX) {
+                fprintf(stderr, "hrcast plan: --recent-form: at most %d files (a dataset holds any number of "
+                                "runs)\n", CLI_RECENT_MAX);
+                return 2;
+            }
+            recent[n_recent++] = optarg;
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -234,6 +250,29 @@ int cmd_plan(int argc, char **argv)
         predictor_free(&p);
         plan_course_free(&course);
         return rc_athlete;
+    }
+    int form_runs = 0;
+    float form_bpm = 0;
+    if (n_recent) { /* the runner's recent form shifts every prediction of the plan */
+        struct form_history h;
+        form_history_init(&h);
+        struct read_opts ro;
+        read_opts_default(&ro);
+        if (cli_recent_runs("plan", &p, recent, n_recent, &ro, po.athlete, po.gender != 'u' ? po.gender : 0, &h)) {
+            form_history_free(&h);
+            predictor_free(&p);
+            plan_course_free(&course);
+            return 1;
+        }
+        form_bpm = form_shift(&h, po.athlete, NAN, &form_runs);
+        if (form_wrap(&p, &h, 1, &e)) {
+            form_history_free(&h);
+            cli_error("plan", e.msg);
+            predictor_free(&p);
+            plan_course_free(&course);
+            return 1;
+        }
+        hr_info("plan: recent form %+.1f bpm from the last %d of the runs given", form_bpm, form_runs);
     }
     if (!trust_given) /* the default of a model that knows this runner (--athlete) already, or of a general one */
         trust = calib_default_trust(predictor_knows_runner(&p, po.athlete));
@@ -305,7 +344,8 @@ int cmd_plan(int argc, char **argv)
             (t1.tv_sec - t0.tv_sec) + 1e-9 * (t1.tv_nsec - t0.tv_nsec));
     struct plan_info in = {.model_path = argv[optind], .model_kind = p.kind, .model_step = p.step,
                            .target_s = po.target_s, .fixed_pace = pace_text != NULL,
-                           .so_far = so_far_path ? &sf : NULL, .so_far_path = so_far_path};
+                           .so_far = so_far_path ? &sf : NULL, .so_far_path = so_far_path,
+                           .recent_form_runs = form_runs, .recent_form_bpm = form_bpm};
     if (json ? plan_print_json(stdout, &in, &course, &r, &e) : plan_print_table(stdout, &in, &course, &r, &e)) {
         cli_error("plan", e.msg);
         rc = 1;

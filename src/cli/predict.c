@@ -3,12 +3,12 @@
 #include "cli/commands.h"
 #include "data/runs.h"
 #include "cli/eval_calibrate.h"
+#include "cli/recent_runs.h"
 #include "eval/calibrate.h"
 #include "eval/live_report.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "model/predictor.h"
-#include "model/recent_form.h"
 #include "nn/kernels.h"
 #include "util/fileio.h"
 #include "util/json.h"
@@ -126,7 +126,7 @@ int cmd_predict(int argc, char **argv)
     float window = 0;
     struct calib_trust trust = {0};
     int trust_given = 0, n_form_files = 0;
-    const char *form_files[64];
+    const char *form_files[CLI_RECENT_MAX];
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         int lr = cli_limit_option("predict", c, optarg, &ro.lim);
@@ -192,39 +192,7 @@ int cmd_predict(int argc, char **argv)
     }
     struct form_history form;
     form_history_init(&form);
-    for (int k = 0; k < n_form_files; k++) { /* how far the model was off on the runner's latest runs */
-        struct run_list runs;
-        if (load_runs(form_files[k], p.step, &ro, &runs, &e)) {
-            fprintf(stderr, "hrcast predict: --recent-form: %s\n", e.msg);
-            form_history_free(&form);
-            predictor_free(&p);
-            return 1;
-        }
-        for (int i = 0; i < runs.n; i++) {
-            struct series *s = &runs.s[i];
-            if (athlete)
-                snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
-            if (gender)
-                s->meta.gender = gender;
-            float r;
-            int got = form_measure(&p, s, &r, &e);
-            if (got < 0 || (got == 1 && form_history_add(&form, s->meta.athlete, s->meta.start_time, r))) {
-                fprintf(stderr, "hrcast predict: --recent-form: %s: %s\n", s->meta.source,
-                        got < 0 ? e.msg : "out of memory");
-                run_list_free(&runs);
-                form_history_free(&form);
-                predictor_free(&p);
-                return 1;
-            }
-            if (got == 0)
-                hr_warn("--recent-form: %s has less than %g s of trusted heart rate: not counted", s->meta.source,
-                        (double)FORM_MIN_S);
-        }
-        run_list_free(&runs);
-    }
-    if (n_form_files && form.n == 0) {
-        fprintf(stderr, "hrcast predict: --recent-form: none of the runs given has %g s of trusted heart rate\n",
-                (double)FORM_MIN_S);
+    if (cli_recent_runs("predict", &p, form_files, n_form_files, &ro, athlete, gender, &form)) {
         form_history_free(&form);
         predictor_free(&p);
         return 1;

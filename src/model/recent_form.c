@@ -117,6 +117,7 @@ int form_measure(const struct predictor *p, const struct series *s, float *resid
 struct form_model {
     struct predictor base;
     struct form_history h;
+    int planned;
 };
 
 static int form_predict(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e)
@@ -124,7 +125,7 @@ static int form_predict(void *impl, const struct series *s, float *hr, float *si
     struct form_model *m = impl;
     if (predictor_predict(&m->base, s, hr, sigma, e))
         return -1;
-    float shift = form_shift(&m->h, s->meta.athlete, s->meta.start_time, NULL);
+    float shift = form_shift(&m->h, s->meta.athlete, m->planned ? NAN : s->meta.start_time, NULL);
     for (int t = 0; t < s->n; t++)
         hr[t] += shift;
     return 0;
@@ -150,13 +151,14 @@ static int form_knows(const void *impl, const char *athlete)
     return m->base.knows_athlete(m->base.impl, athlete);
 }
 
-int form_wrap(struct predictor *p, struct form_history *h, struct hr_err *e)
+int form_wrap(struct predictor *p, struct form_history *h, int planned, struct hr_err *e)
 {
     struct form_model *m = malloc(sizeof *m);
     if (!m)
         return hr_fail(e, "recent form: out of memory");
     m->base = *p;
     m->h = *h;
+    m->planned = planned;
     form_history_init(h);
     struct predictor *w = p;
     /* the card, the kind, the step, sigma and the finetune record stay where callers read them */

@@ -40,9 +40,10 @@ float form_shift(const struct form_history *h, const char *athlete, double start
 /* The mean residual of model p on series s (s's recorded HR is hidden from the model, as in eval): 1 and
  * *residual when s has FORM_MIN_S seconds of trusted HR, 0 when not, -1 with e filled on an error. */
 int form_measure(const struct predictor *p, const struct series *s, float *residual, struct hr_err *e);
-/* Turns *p into a model that predicts p's HR + form_shift(h, the series' athlete and start time); the new
+/* Turns *p into a model that predicts p's HR + form_shift(h, the series' athlete and start time; with planned
+ * 1 every series is a planned run, after the history's latest: a race plan's course carries no date); the new
  * predictor owns the old one and *h (moved: h is left empty). sigma, the card and what the model knows pass
  * through. -1 on out of memory (p unchanged). */
-int form_wrap(struct predictor *p, struct form_history *h, struct hr_err *e);
+int form_wrap(struct predictor *p, struct form_history *h, int planned, struct hr_err *e);
 
 #endif

@@ -74,6 +74,9 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
     fprintf(f, "# model %s (%s, step %g s), strategy %s, %s %s%s\n", in->model_path, in->model_kind,
             in->model_step, plan_strategy_name(r->strategy), in->fixed_pace ? "pace" : "target",
             in->fixed_pace ? buf : tgt, in->fixed_pace ? " min/km" : "");
+    if (in->recent_form_runs)
+        fprintf(f, "# recent form %+.1f bpm (the model's mean residual on your last %d runs, averaged with zero)\n",
+                in->recent_form_bpm, in->recent_form_runs);
     if (in->so_far) {
         char el[32];
         plan_fmt_time(done_s(in), 0, el, sizeof el);
@@ -165,6 +168,13 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
     jw_kv_num(&w, "descent_m", round(down * 10) / 10);
     jw_kv_bool(&w, "has_altitude", c->has_alt);
     jw_obj_end(&w);
+    if (in->recent_form_runs) {
+        jw_key(&w, "recent_form");
+        jw_obj_begin(&w);
+        jw_kv_num(&w, "shift_bpm", round(in->recent_form_bpm * 100) / 100);
+        jw_kv_int(&w, "runs", in->recent_form_runs);
+        jw_obj_end(&w);
+    }
     if (in->so_far) {
         jw_key(&w, "so_far");
         jw_obj_begin(&w);

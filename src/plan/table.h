@@ -36,6 +36,10 @@ struct plan_info {
      * kilometres and elapsed times are printed from the race's start. NULL = a plan from the start. */
     const struct plan_so_far *so_far;
     const char *so_far_path;
+    /* plan --recent-form: the shift of every prediction (model/recent_form.h) and the runs behind it (0: none
+     * asked) */
+    int recent_form_runs;
+    float recent_form_bpm;
 };
 
 /* "h:mm:ss" (or "m:ss" when short = 1 and under an hour) into buf. */

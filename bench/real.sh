@@ -9,9 +9,10 @@
 #            hrcast eval --split chrono:test --athlete A --json of the finetuned and the general model, the
 #            finetuned model with --calibrate $LIVE (live rows, kept apart; the physio baseline calibrated the
 #            same way is fit-physio --split chrono), and per-kind MAE (bench/real_kinds.c: treadmill, steep
-#            >= 25 m/km, long > 2 h)
+#            >= 25 m/km, long > 2 h), and the finetuned model with --recent-form (each test run shifted by the model's residuals on the
+#            runner's latest earlier runs: a row of its own)
 #   baselines once per athlete (deterministic): eval --baselines (constant = the athlete's mean, physio = the
-#            per-athlete fit, both fitted on the chrono training part's trusted steps)
+#            per-athlete fit, both fitted on the chrono training part's trusted steps), and with --recent-form
 #   cold     leave one athlete out: the other nine folders (symlinked, nothing copied) imported alone, the
 #            general model trained on them the same way, population physio (fit-physio --population-only)
 #            and constant at the population mean fitted on them; scored on the athlete's chrono:test part;
@@ -107,6 +108,7 @@ log "imported $(sed -n 2p "$OUT/info.txt" | sed 's/^ *//')"
 [ "$COLD" = only ] && PERS_SEEDS= || PERS_SEEDS=$SEEDS
 for a in ${PERS_SEEDS:+$ATHLETES}; do
     evalj "$M/constant.safetensors" "$OUT/real.hrd" "$a" "$J/base_$a.json" --baselines
+    evalj "$M/constant.safetensors" "$OUT/real.hrd" "$a" "$J/baseform_$a.json" --baselines --recent-form
 done
 [ -z "$PERS_SEEDS" ] || log "baselines fitted and evaluated"
 
@@ -119,6 +121,7 @@ for s in $PERS_SEEDS; do
         q finetune "$M/general_s$s.safetensors" "$OUT/real.hrd" --athlete "$a" -o "$ft" --seed "$s" \
             --threads "$THREADS" "${FT_ARGS[@]}" 2>>"$OUT/train.log"
         evalj "$ft" "$OUT/real.hrd" "$a" "$J/pers_s${s}_$a.json"
+        evalj "$ft" "$OUT/real.hrd" "$a" "$J/persform_s${s}_$a.json" --recent-form
         evalj "$M/general_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/gen_s${s}_$a.json"
         if [ -n "$LIVE" ]; then
             evalj "$ft" "$OUT/real.hrd" "$a" "$J/live_s${s}_$a.json" --calibrate "$LIVE" --physio "$M/physio.safetensors"

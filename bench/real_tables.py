@@ -245,6 +245,62 @@ def main():
     p("| goal check (issue 14: >= 10 % better than physio) | " + " | ".join(goal) + f" | {og} |")
     p()
 
+    # ---- recent form (eval --recent-form): offline, each test run shifted by the residuals of the runner's
+    # latest earlier runs (no HR of the run itself), a section of its own ----
+    pform = {s: {a: j(f"persform_s{s}_{a}.json") for a in athletes} for s in seeds}
+    bform = {a: j(f"baseform_{a}.json") for a in athletes}
+    if any(pform[s][a] for s in seeds for a in athletes):
+        def form_rows(s, a):
+            r = {}
+            if pform[s][a]:
+                r["ft"] = (pform[s][a]["mae"], pform[s][a]["steps"])
+            b = (bform[a] or {}).get("baselines", {})
+            for name in ("physio", "constant"):
+                key = base_key(b, name)
+                if key:
+                    r[name] = (b[key]["mae"], bform[a]["steps"])
+            return r
+        fdata = {s: {a: form_rows(s, a) for a in athletes} for s in seeds}
+
+        def fover(m, s):
+            pairs = [fdata[s][a][m] for a in athletes if m in fdata[s][a]]
+            return pool(pairs) if len(pairs) == len(athletes) else None
+
+        p(f"#### Recent form (`eval --recent-form`): MAE bpm on the same test parts, {sd_note}")
+        p()
+        p("Each test run's prediction shifted by the model's mean residual on the runner's last 3 runs of the 7 days "
+          "before it, averaged with 3 runs' worth of zero (docs/features.md, \"Recent form\"); only runs outside the "
+          "chrono training part count (validation and earlier test runs), never the run predicted. Every model gets "
+          "the same rule.")
+        p()
+        p(hdr)
+        p(sep)
+        fnames = [("ft", "LSTM finetuned + recent form"), ("physio", "physio, per-athlete fit + recent form"),
+                  ("constant", "constant (athlete's mean) + recent form")]
+        for m, name in fnames:
+            cells = [ms([fdata[s][a].get(m, (None,))[0] for s in seeds]) for a in athletes]
+            p(f"| {name} | " + " | ".join(cells) + f" | **{ms([fover(m, s) for s in seeds])}** |")
+
+        def fratio(num, den, a=None):
+            vals = []
+            for s in seeds:
+                if a is None:
+                    x, y = num(s, None), den(s, None)
+                else:
+                    x, y = num(s, a), den(s, a)
+                vals.append(x / y if x is not None and y else None)
+            return vals
+        ftf = lambda s, a: fover("ft", s) if a is None else fdata[s][a].get("ft", (None,))[0]
+        phf = lambda s, a: fover("physio", s) if a is None else fdata[s][a].get("physio", (None,))[0]
+        ft0 = lambda s, a: overall("ft", s) if a is None else data[s][a].get("ft", (None,))[0]
+        ph0 = lambda s, a: overall("physio", s) if a is None else data[s][a].get("physio", (None,))[0]
+        for name, num, den in (("finetuned + form / finetuned", ftf, ft0),
+                               ("finetuned + form / per-athlete physio (no form)", ftf, ph0),
+                               ("finetuned + form / per-athlete physio + form", ftf, phf)):
+            p(f"| {name} | " + " | ".join(pct(fratio(num, den, a)) for a in athletes) +
+              f" | **{pct(fratio(num, den))}** |")
+        p()
+
     p(f"#### All recorded steps and trusted steps: MAE bpm all / trusted (HR-quality stage), {sd_note} (means)")
     p()
     p(hdr)
@@ -319,6 +375,15 @@ def main():
             cells = [ms([src(s, a)["mae"] if src(s, a) else None for s in cold_seeds]) for a in athletes]
             p("| LSTM cold start + the runner's HR scale from their earlier runs (`finetune --scale-only`, no "
               "training; not a cold start) | " + " | ".join(cells) + f" | **{ms(cold_overall(src))}** |")
+        # the same models with the runner's recent form (eval --recent-form: their latest earlier runs outside
+        # the chrono training part): not a cold start either
+        for key, name in (("coldform", "LSTM cold start + recent form (`eval --recent-form`; not a cold start)"),
+                          ("coldscaleform", "LSTM cold start + HR scale + recent form (not a cold start)")):
+            got = {s: {a: j(f"{key}_s{s}_{a}.json") for a in athletes} for s in cold_seeds}
+            if any(got[s][a] for s in cold_seeds for a in athletes):
+                src = lambda s, a, got=got: got[s][a]
+                cells = [ms([src(s, a)["mae"] if src(s, a) else None for s in cold_seeds]) for a in athletes]
+                p(f"| {name} | " + " | ".join(cells) + f" | **{ms(cold_overall(src))}** |")
         p()
 
     # ---- per kind ----

@@ -19,7 +19,8 @@
 
 struct form_run {
     char athlete[WK_ATHLETE_LEN];
-    double start_time; /* Unix seconds; NaN: unknown (such a run counts for a run without a time only) */
+    double start_time; /* Unix seconds; NaN: unknown (such runs count only for a planned run, and only when
+                        * none of the runner's runs has a time) */
     float residual;    /* bpm: recorded - predicted, mean over the run's trusted steps */
 };
 

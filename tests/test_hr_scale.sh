@@ -63,6 +63,22 @@ x = q[\"training\"][\"extra\"]
 assert x[\"kind\"] == \"finetune\" and x[\"athlete\"] == \"sim0003\" and \"scale only\" in x[\"freeze\"], x
 assert q[\"hr_scale\"][\"athletes\"][\"sim0003\"] == s[\"hr_scale\"][\"athletes\"][\"sim0003\"]
 " && grep -q "validation MAE" "$tmp/log"'
+# a recording that names no runner, predicted with the runner's finetuned model: the runner's own scale
+"$BIN" simulate --athletes 1 --workouts 1 --seed 3 --emit-files "$tmp/runs" -o "$tmp/one.hrd" -q
+fit=$(ls "$tmp"/runs/*/*.fit | head -1)
+"$BIN" predict "$tmp/q.safetensors" "$fit" --format json -q -o "$tmp/u.json"
+"$BIN" predict "$tmp/q.safetensors" "$fit" --format json -q --athlete sim0003 -o "$tmp/n3.json"
+"$BIN" predict "$tmp/s.safetensors" "$fit" --format json -q -o "$tmp/pop.json"
+check "an unnamed recording gets the finetuned model's own runner's scale (as --athlete), not the population's" 'py "
+import json
+u, n, pop = (json.load(open(f))[\"workouts\"][0][\"hr_pred\"] for f in (\"$tmp/u.json\", \"$tmp/n3.json\", \"$tmp/pop.json\"))
+assert u == n, \"unnamed differs from --athlete sim0003\"
+assert max(abs(a - b) for a, b in zip(u, pop)) > 0.5, \"the population scale was used\"
+"'
+"$BIN" replay "$tmp/q.safetensors" "$fit" -q > "$tmp/r.csv"
+"$BIN" replay "$tmp/s.safetensors" "$fit" -q > "$tmp/rpop.csv"
+check "the stream (replay) does the same: the finetuned model's rows differ from the population's" \
+  '[ -s "$tmp/r.csv" ] && ! cmp -s "$tmp/r.csv" "$tmp/rpop.csv"'
 "$BIN" train "$tmp/d.hrd" -o "$tmp/n.safetensors" --split chrono --epochs 1 --hidden 8 --hr-scale none -q
 "$BIN" finetune "$tmp/n.safetensors" "$tmp/d.hrd" --athlete sim0003 --scale-only -o "$tmp/x.safetensors" 2>"$tmp/e"; rc=$?
 check "--scale-only on a base without a scale: exit 1, one line, nothing written" \

@@ -21,8 +21,8 @@ enum stream_status {
 struct hr_stream;
 
 /* max_hours: the longest run the stream will take (its buffers are sized for it). gender 'm', 'f', 'u';
- * athlete: the id whose own parameters the model holds (physio, constant, the LSTM's prior), or NULL/"" for
- * the population's. */
+ * athlete: the id whose own parameters the model holds (physio, constant, the LSTM's prior and HR scale), or
+ * NULL/"" for the population's (a finetuned model's own runner's, as predictor_predict). */
 struct hr_stream *hr_stream_open(const struct predictor *p, char gender, const char *athlete, float max_hours,
                                  struct hr_err *e);
 void hr_stream_free(struct hr_stream *s);

@@ -1,8 +1,10 @@
 /* test_recent_form.c — unit tests of src/model/recent_form.c (the runner's recent form): the rule on a
  * hand-built history (the last 3 runs of the 7 days before, averaged with 3 runs' worth of zero; other
  * runners, later runs, the run itself and older runs left out; a planned run without a time; runs without
- * times), the residual of a real constant model on hand-built series (trusted steps only, the model never
- * sees the HR, too little HR counted as nothing) and the wrapped predictor (base + shift, per runner). */
+ * times), the runner's HR scale from their runs for a scaled model that does not know them (pooled mean and
+ * sd, the shift against the scaled prediction, not for a known runner nor on too little HR), the measurement
+ * of a real constant model on hand-built series (trusted steps only, the model never sees the HR, too little
+ * HR counted as nothing) and the wrapped predictor (base + shift, per runner). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,21 @@
 
 #define DAY 86400.0
 
+/* One earlier run: n steps of 10 s, HR of mean `hr` and sd `sd`, the model's prediction `pred` throughout. */
+static void add_run(struct form_history *h, const char *athlete, double start, float hr, float sd, float pred, int n)
+{
+    struct form_run r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.athlete, sizeof r.athlete, "%s", athlete);
+    r.start_time = start;
+    r.step = 10.0f;
+    r.n = n;
+    r.hr_sum = (double)n * hr;
+    r.hr_sq = (double)n * ((double)hr * hr + (double)sd * sd);
+    r.pred_sum = (double)n * pred;
+    assert_int_equal(form_history_add(h, &r), 0);
+}
+
 static void test_rule(void **state)
 {
     (void)state;
@@ -24,8 +41,8 @@ static void test_rule(void **state)
     form_history_init(&h);
     /* ann: day 0 .. 4, residuals 1, 2, 4, 8, 16; bob: day 4.5, residual 100 */
     for (int d = 0; d < 5; d++)
-        assert_int_equal(form_history_add(&h, "ann", 1e9 + d * DAY, (float)(1 << d)), 0);
-    assert_int_equal(form_history_add(&h, "bob", 1e9 + 4.5 * DAY, 100.0f), 0);
+        add_run(&h, "ann", 1e9 + d * DAY, 150.0f + (float)(1 << d), 5.0f, 150.0f, 60);
+    add_run(&h, "bob", 1e9 + 4.5 * DAY, 240.0f, 5.0f, 140.0f, 60);
     int used = -1;
     /* day 5: ann's last three (4 + 8 + 16) / (3 + 3) */
     assert_float_equal(form_shift(&h, "ann", 1e9 + 5 * DAY, &used), 28.0 / 6.0, 1e-5);
@@ -62,12 +79,68 @@ static void test_rule(void **state)
 
     /* runs without times count for a planned run, the last three given */
     for (int k = 0; k < 4; k++)
-        assert_int_equal(form_history_add(&h, "", NAN, (float)(k + 1) * 3.0f), 0);
+        add_run(&h, "", NAN, 140.0f + (float)(k + 1) * 3.0f, 5.0f, 140.0f, 60);
     assert_float_equal(form_shift(&h, "", NAN, &used), (6.0 + 9.0 + 12.0) / 6.0, 1e-5);
     assert_int_equal(used, 3);
     /* ... but not for a run with a time (no order to them) */
     assert_float_equal(form_shift(&h, "", 1e9, &used), 0.0, 0);
     assert_int_equal(used, 0);
+    form_history_free(&h);
+}
+
+/* A model with an HR scale that does not know the runner takes their mean and sd from their earlier runs
+ * (pooled over the runs' steps), and the shift is then measured against the scaled prediction; a model that
+ * knows them, or too little HR, keeps the model's. */
+static void test_scale_from_runs(void **state)
+{
+    (void)state;
+    struct hr_scale sc;
+    hr_scale_init(&sc);
+    sc.on = 1;
+    sc.pop_mean = 150.0f;
+    sc.pop_sd = 15.0f;
+    struct form_history h;
+    form_history_init(&h);
+    add_run(&h, "ann", 1e9, 140.0f, 20.0f, 150.0f, 300);       /* 50 min each: 100 min in all */
+    add_run(&h, "ann", 1e9 + DAY, 180.0f, 20.0f, 150.0f, 300);
+    add_run(&h, "bob", 1e9 + DAY, 100.0f, 5.0f, 150.0f, 3000); /* someone else's: never counts for ann */
+    struct form_use u;
+    form_use(&h, &sc, "ann", 1e9 + 2 * DAY, &u);
+    assert_int_equal(u.scaled, 1);
+    assert_int_equal(u.scale_runs, 2);
+    assert_float_equal(u.mean, 160.0, 1e-3);
+    assert_float_equal(u.sd, sqrt(800.0), 1e-3); /* 20^2 within each run + 20^2 between them */
+    /* the scaled prediction is 160 on both runs: residuals -20 and +20, shift 0 */
+    assert_int_equal(u.runs, 2);
+    assert_float_equal(u.shift, 0.0, 1e-4);
+    float hr[2] = {165.0f, 150.0f}, sigma[2] = {3.0f, 3.0f};
+    form_apply(&u, &sc, hr, sigma, 2);
+    assert_float_equal(hr[0], 160.0 + sqrt(800.0), 1e-3);
+    assert_float_equal(hr[1], 160.0, 1e-3);
+    assert_float_equal(sigma[0], 3.0 * sqrt(800.0) / 15.0, 1e-4);
+    /* before the second run: the first alone (50 min) is not enough HR for a scale; shift -> pred 150 */
+    form_use(&h, &sc, "ann", 1e9 + DAY, &u);
+    assert_int_equal(u.scaled, 0);
+    assert_int_equal(u.scale_runs, 0);
+    assert_int_equal(u.runs, 1);
+    assert_float_equal(u.shift, -10.0 / 4.0, 1e-4);
+    /* a planned run: after ann's latest */
+    form_use(&h, &sc, "ann", NAN, &u);
+    assert_int_equal(u.scaled, 1);
+    assert_float_equal(u.mean, 160.0, 1e-3);
+    /* a model that knows ann: no scale from the runs, the shift against its own prediction (150) */
+    assert_int_equal(hr_scale_set(&sc, "ann", 150.0f, 15.0f, 1000), 0);
+    form_use(&h, &sc, "ann", 1e9 + 2 * DAY, &u);
+    assert_int_equal(u.scaled, 0);
+    assert_float_equal(u.shift, 20.0 / 5.0, 1e-4);
+    hr[0] = 165.0f;
+    form_apply(&u, &sc, hr, NULL, 1);
+    assert_float_equal(hr[0], 169.0, 1e-4);
+    /* no scale at all (sc NULL): the same */
+    form_use(&h, NULL, "ann", 1e9 + 2 * DAY, &u);
+    assert_int_equal(u.scaled, 0);
+    assert_float_equal(u.shift, 4.0, 1e-4);
+    hr_scale_free(&sc);
     form_history_free(&h);
 }
 
@@ -109,18 +182,22 @@ static void test_measure_and_wrap(void **state)
     make_series(&run2, "ann", 1e9 + DAY, 60, 146.0f, 0);  /* +6 */
     make_series(&short_run, "ann", 1e9 + 2 * DAY, 20, 200.0f, 0); /* 200 s of HR: too little */
     make_series(&next, "ann", 1e9 + 3 * DAY, 30, 150.0f, 0);
-    float r = 0;
-    assert_int_equal(form_measure(&p, &run1, &r, &e), 1);
-    assert_float_equal(r, 10.0, 1e-4);
+    struct form_run r1, r2, r3;
+    assert_int_equal(form_measure(&p, &run1, &r1, &e), 1);
+    assert_int_equal(r1.n, 50); /* the 10 spikes left out */
+    assert_float_equal(r1.hr_sum / r1.n - r1.pred_sum / r1.n, 10.0, 1e-4);
+    assert_float_equal(r1.hr_sq / r1.n, 150.0 * 150.0, 1e-2);
+    assert_string_equal(r1.athlete, "ann");
+    assert_float_equal(r1.start_time, 1e9, 0);
     assert_float_equal(S_HR(&run1)[0], 150.0, 0); /* the series itself untouched */
-    assert_int_equal(form_measure(&p, &run2, &r, &e), 1);
-    assert_float_equal(r, 6.0, 1e-4);
-    assert_int_equal(form_measure(&p, &short_run, &r, &e), 0);
+    assert_int_equal(form_measure(&p, &run2, &r2, &e), 1);
+    assert_float_equal(r2.hr_sum / r2.n - r2.pred_sum / r2.n, 6.0, 1e-4);
+    assert_int_equal(form_measure(&p, &short_run, &r3, &e), 0);
 
     struct form_history h;
     form_history_init(&h);
-    assert_int_equal(form_history_add(&h, "ann", run1.meta.start_time, 10.0f), 0);
-    assert_int_equal(form_history_add(&h, "ann", run2.meta.start_time, 6.0f), 0);
+    assert_int_equal(form_history_add(&h, &r1), 0);
+    assert_int_equal(form_history_add(&h, &r2), 0);
     char *card = p.metadata_json;
     assert_int_equal(form_wrap(&p, &h, 0, &e), 0);
     assert_int_equal(h.n, 0); /* moved into the predictor */
@@ -148,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule),
+        cmocka_unit_test(test_scale_from_runs),
         cmocka_unit_test(test_measure_and_wrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

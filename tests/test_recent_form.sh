@@ -93,6 +93,45 @@ assert abs(b[\"peak_hr\"] - a[\"peak_hr\"] - s) < 0.06, (a[\"peak_hr\"], b[\"pea
 assert \"recent_form\" not in a
 "'
 
+# a general LSTM with an HR scale, and a runner it does not know (FIT files name no athlete): the runs given
+# set the runner's scale (mean and sd of their trusted HR) and the shift is measured against it
+card() { py "
+import json, struct, sys
+raw = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', raw[:8])[0]
+print(json.loads(raw[8:8 + n])['__metadata__']['model'])
+" "$1"; }
+"$BIN" train "$tmp/d.hrd" -o "$tmp/g.safetensors" --split chrono --epochs 1 --hidden 8 -q
+card "$tmp/g.safetensors" > "$tmp/g.json"
+"$BIN" simulate --athletes 1 --workouts 4 --seed 8 --emit-files "$tmp/runs" -o "$tmp/new.hrd" -q
+set -- $(ls "$tmp"/runs/*/* | sort)   # FIT, GPX, TCX: none names an athlete
+"$BIN" predict "$tmp/g.safetensors" "$4" --format json -q -o "$tmp/g0.json"
+"$BIN" predict "$tmp/g.safetensors" "$4" --recent-form "$1" --recent-form "$2" --recent-form "$3" --format json \
+    -o "$tmp/g1.json" 2>"$tmp/g1.log"; rc=$?
+"$BIN" predict "$tmp/g.safetensors" "$1" "$2" "$3" --format json -q -o "$tmp/gr.json"
+check "a runner the scaled model does not know: their scale from the runs given, the prediction mapped onto it" '[ $rc -eq 0 ] && grep -q "HR scale from 3 of the runs given" "$tmp/g1.log" && py "
+import json
+sc = json.load(open(\"$tmp/g.json\"))[\"hr_scale\"]
+a = json.load(open(\"$tmp/g0.json\"))[\"workouts\"][0]
+b = json.load(open(\"$tmp/g1.json\"))[\"workouts\"][0]
+hr = [h for w in json.load(open(\"$tmp/gr.json\"))[\"workouts\"] for h in w[\"hr_actual\"] if h is not None]
+m, sd = b[\"recent_scale_mean_bpm\"], b[\"recent_scale_sd_bpm\"]
+assert b[\"recent_scale_runs\"] == 3 and b[\"recent_form_runs\"] >= 1, b
+mean = sum(hr) / len(hr)
+assert abs(m - mean) < 1.0, (m, mean)  # trusted steps only: within a bpm of every recorded step
+for p0, p1 in zip(a[\"hr_pred\"], b[\"hr_pred\"]):
+    want = m + sd * (p0 - sc[\"pop_mean\"]) / sc[\"pop_sd\"] + b[\"recent_form_bpm\"]
+    assert abs(p1 - want) < 0.02, (p0, p1, want)
+"'
+"$BIN" finetune "$tmp/g.safetensors" "$tmp/d.hrd" --athlete sim0003 --scale-only -o "$tmp/gq.safetensors" -q
+"$BIN" predict "$tmp/gq.safetensors" "$4" --recent-form "$1" --recent-form "$2" --recent-form "$3" --format json \
+    -q -o "$tmp/gq.json"
+check "a finetuned model knows its runner: the runs give the shift only, no scale" 'py "
+import json
+b = json.load(open(\"$tmp/gq.json\"))[\"workouts\"][0]
+assert \"recent_scale_mean_bpm\" not in b and \"recent_form_bpm\" in b, b.keys()
+"'
+
 "$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --split all --recent-form --allow-overlap -q > /dev/null 2>"$tmp/err"; rc=$?
 check "eval --recent-form --split all: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "recent-form needs a split" "$tmp/err"'
 "$BIN" eval "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form --calibrate 10m -q > /dev/null 2>"$tmp/err"; rc=$?

@@ -63,7 +63,8 @@ static const char *usage_text =
     "      --recent-form RUNS your latest recorded runs (a workout file or a dataset; repeat the\n"
     "                         option for several): every prediction is shifted by how far MODEL was\n"
     "                         off on the last 3 of them within 7 days of the latest, averaged with 3\n"
-    "                         runs' worth of zero (docs/features.md, \"Recent form\")\n"
+    "                         runs' worth of zero (docs/features.md, \"Recent form\"); a general model\n"
+    "                         with an HR scale also takes your mean and sd of HR from them\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -251,8 +252,7 @@ int cmd_plan(int argc, char **argv)
         plan_course_free(&course);
         return rc_athlete;
     }
-    int form_runs = 0;
-    float form_bpm = 0;
+    struct form_use fu = {0};
     if (n_recent) { /* the runner's recent form shifts every prediction of the plan */
         struct form_history h;
         form_history_init(&h);
@@ -264,15 +264,22 @@ int cmd_plan(int argc, char **argv)
             plan_course_free(&course);
             return 1;
         }
-        form_bpm = form_shift(&h, po.athlete, NAN, &form_runs);
-        if (form_wrap(&p, &h, 1, &e)) {
+        struct hr_scale sc;
+        if (form_model_scale(&p, &sc, &e) == 0) {
+            form_use(&h, &sc, predictor_runner(&p, po.athlete), NAN, &fu); /* what the wrapped model will apply */
+            hr_scale_free(&sc);
+        }
+        if (e.msg[0] || form_wrap(&p, &h, 1, &e)) {
             form_history_free(&h);
             cli_error("plan", e.msg);
             predictor_free(&p);
             plan_course_free(&course);
             return 1;
         }
-        hr_info("plan: recent form %+.1f bpm from the last %d of the runs given", form_bpm, form_runs);
+        if (fu.scaled)
+            hr_info("plan: the runner's HR scale from %d of the runs given: mean %.1f bpm, sd %.1f bpm (the model "
+                    "does not know them)", fu.scale_runs, fu.mean, fu.sd);
+        hr_info("plan: recent form %+.1f bpm from the last %d of the runs given", fu.shift, fu.runs);
     }
     if (!trust_given) /* the default of a model that knows this runner (--athlete) already, or of a general one */
         trust = calib_default_trust(predictor_knows_runner(&p, po.athlete));
@@ -345,7 +352,7 @@ int cmd_plan(int argc, char **argv)
     struct plan_info in = {.model_path = argv[optind], .model_kind = p.kind, .model_step = p.step,
                            .target_s = po.target_s, .fixed_pace = pace_text != NULL,
                            .so_far = so_far_path ? &sf : NULL, .so_far_path = so_far_path,
-                           .recent_form_runs = form_runs, .recent_form_bpm = form_bpm};
+                           .recent_form = n_recent ? &fu : NULL};
     if (json ? plan_print_json(stdout, &in, &course, &r, &e) : plan_print_table(stdout, &in, &course, &r, &e)) {
         cli_error("plan", e.msg);
         rc = 1;

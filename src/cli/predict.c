@@ -63,7 +63,10 @@ static const char *usage_text =
     "                     the workout (a planned route without a time: the 7 days up to the latest of\n"
     "                     them), averaged with 3 runs' worth of zero (docs/features.md, \"Recent form\");\n"
     "                     with a name (--athlete, or a dataset's athletes) only the same runner's runs\n"
-    "                     count; the JSON gets recent_form_bpm and recent_form_runs\n"
+    "                     count; the JSON gets recent_form_bpm and recent_form_runs. A model with an HR\n"
+    "                     scale that does not know the runner (a general model) also takes the runner's\n"
+    "                     mean and sd of HR from all the runs given (60 min of HR at least; JSON\n"
+    "                     recent_scale_mean_bpm, _sd_bpm, _runs)\n"
     "  -q, --quiet        no summary lines\n"
     "  -h, --help         this text\n"
     "input limits (docs/data.md \"Input limits\"):\n"
@@ -192,8 +195,15 @@ int cmd_predict(int argc, char **argv)
     }
     struct form_history form;
     form_history_init(&form);
+    struct hr_scale form_scale; /* the model's HR scale: the runs given may replace it for a runner it does not know */
+    if (form_model_scale(&p, &form_scale, &e)) {
+        cli_error("predict", e.msg);
+        predictor_free(&p);
+        return 1;
+    }
     if (cli_recent_runs("predict", &p, form_files, n_form_files, &ro, athlete, gender, &form)) {
         form_history_free(&form);
+        hr_scale_free(&form_scale);
         predictor_free(&p);
         return 1;
     }
@@ -203,6 +213,7 @@ int cmd_predict(int argc, char **argv)
         if (atomic_open(&af, out, &e)) {
             cli_error("predict", e.msg);
             form_history_free(&form);
+            hr_scale_free(&form_scale);
             predictor_free(&p);
             return 1;
         }
@@ -244,10 +255,13 @@ int cmd_predict(int argc, char **argv)
                 failed = 1;
                 continue;
             }
-            int form_used = 0;
-            float form_bpm = n_form_files ? form_shift(&form, s->meta.athlete, s->meta.start_time, &form_used) : 0;
-            for (int t = 0; t < s->n; t++) /* before any calibration: its offset is then the day's, on top */
-                hr[t] += form_bpm;
+            struct form_use fu = {0};
+            if (n_form_files) { /* before any calibration: its offset is then the day's, on top */
+                form_use(&form, &form_scale, predictor_runner(&p, s->meta.athlete), s->meta.start_time, &fu);
+                form_apply(&fu, &form_scale, hr, p.has_sigma ? sg : NULL, s->n);
+            }
+            int form_used = fu.runs;
+            float form_bpm = fu.shift;
             if (n_form_files && form_used == 0)
                 hr_warn("%s: none of the runs given for --recent-form started in the %g days before it: no shift",
                         s->meta.source, FORM_DAYS);
@@ -274,6 +288,11 @@ int cmd_predict(int argc, char **argv)
                 if (n_form_files) {
                     jw_kv_num(&w, "recent_form_bpm", form_bpm);
                     jw_kv_int(&w, "recent_form_runs", form_used);
+                    if (fu.scaled) { /* the runner's HR scale from the runs given */
+                        jw_kv_num(&w, "recent_scale_mean_bpm", fu.mean);
+                        jw_kv_num(&w, "recent_scale_sd_bpm", fu.sd);
+                        jw_kv_int(&w, "recent_scale_runs", fu.scale_runs);
+                    }
                 }
                 if (window > 0) {
                     jw_kv_num(&w, "calibrate_s", window);
@@ -325,6 +344,9 @@ int cmd_predict(int argc, char **argv)
                         "below counts only the steps after it", s->meta.source, window, wsteps, tt,
                         trust_given ? "as given" : calib_default_source(knows), offset);
             }
+            if (fu.scaled)
+                hr_info("%s: the runner's HR scale from %d of the runs given: mean %.1f bpm, sd %.1f bpm (the model "
+                        "does not know them)", s->meta.source, fu.scale_runs, fu.mean, fu.sd);
             if (form_used)
                 hr_info("%s: recent form: %+.1f bpm from the last %d of the runs given (the %g days before it)",
                         s->meta.source, form_bpm, form_used, FORM_DAYS);
@@ -345,6 +367,7 @@ int cmd_predict(int argc, char **argv)
         fputc('\n', f);
     }
     form_history_free(&form);
+    hr_scale_free(&form_scale);
     predictor_free(&p);
     if (out) {
         if (wi == 0) {

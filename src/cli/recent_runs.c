@@ -19,11 +19,13 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
             struct series *s = &runs.s[i];
             if (athlete && athlete[0])
                 snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
+            else if (!s->meta.athlete[0]) /* as predictor_predict names them */
+                snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", predictor_runner(p, ""));
             if (gender)
                 s->meta.gender = gender;
-            float r;
+            struct form_run r;
             int got = form_measure(p, s, &r, &e);
-            if (got < 0 || (got == 1 && form_history_add(h, s->meta.athlete, s->meta.start_time, r))) {
+            if (got < 0 || (got == 1 && form_history_add(h, &r))) {
                 fprintf(stderr, "hrcast %s: --recent-form: %s: %s\n", cmd, s->meta.source,
                         got < 0 ? e.msg : "out of memory");
                 run_list_free(&runs);

@@ -101,6 +101,9 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         jw_obj_begin(w);
         jw_kv_str(w, "rule", "hr + sum of the residuals of the runner's last `runs` runs within `days` days "
                              "before the run (outside the split's training part) / (their count + prior)");
+        jw_kv_str(w, "scale", "a model with an HR scale that does not know the runner: the runner's mean and sd "
+                              "of HR over all those earlier runs (trusted steps, >= 3600 s), in place of the "
+                              "population's");
         jw_kv_int(w, "runs", FORM_RUNS);
         jw_kv_num(w, "days", FORM_DAYS);
         jw_kv_num(w, "prior", FORM_PRIOR);

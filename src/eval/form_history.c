@@ -38,9 +38,9 @@ int form_history_from_dataset(const struct predictor *p, const struct dataset *d
             continue;
         struct series s;
         dataset_series(ds, i, &s);
-        float r;
+        struct form_run r;
         int got = form_measure(p, &s, &r, e);
-        if (got < 0 || (got == 1 && form_history_add(h, s.meta.athlete, s.meta.start_time, r)))
+        if (got < 0 || (got == 1 && form_history_add(h, &r)))
             rc = got < 0 ? -1 : hr_fail(e, "recent form: out of memory");
     }
     free(want);

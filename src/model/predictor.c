@@ -88,10 +88,17 @@ int predictor_knows_runner(const struct predictor *p, const char *athlete)
     return p->knows_athlete && named && p->knows_athlete(p->impl, athlete);
 }
 
+const char *predictor_runner(const struct predictor *p, const char *athlete)
+{
+    if (athlete && athlete[0])
+        return athlete;
+    return p->finetuned ? p->finetuned_athlete : "";
+}
+
 int predictor_predict(const struct predictor *p, const struct series *s, float *hr, float *sigma,
                       struct hr_err *e)
 {
-    if (p->finetuned && p->finetuned_athlete[0] && !s->meta.athlete[0]) {
+    if (s->meta.athlete[0] == 0 && predictor_runner(p, "")[0]) {
         struct series named = *s; /* a shallow copy: the same arrays, the runner's name */
         memcpy(named.meta.athlete, p->finetuned_athlete, sizeof named.meta.athlete);
         return p->predict(p->impl, &named, hr, sigma, e);

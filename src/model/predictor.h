@@ -39,6 +39,9 @@ int predictor_precision_emulated(int prec, char *why, size_t cap);
  * hrcast finetune (an unnamed runner counts as its own), or holding parameters fitted on their runs (live
  * calibration picks its default trust by it, eval/calibrate.h). */
 int predictor_knows_runner(const struct predictor *p, const char *athlete);
+/* The runner a workout of `athlete` is predicted as: the athlete, or for an unnamed workout ("" or NULL) a
+ * finetuned model's own runner ("" when none). */
+const char *predictor_runner(const struct predictor *p, const char *athlete);
 /* p's prediction for s. A workout that names no athlete is predicted as a finetuned model's own runner (their
  * HR scale, prior and blend), as live calibration already treats it (predictor_knows_runner). */
 int predictor_predict(const struct predictor *p, const struct series *s, float *hr, float *sigma,

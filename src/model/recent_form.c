@@ -1,5 +1,6 @@
 /* recent_form.c — see recent_form.h. */
 #include "model/recent_form.h"
+#include "util/json.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ void form_history_free(struct form_history *h)
     form_history_init(h);
 }
 
-int form_history_add(struct form_history *h, const char *athlete, double start_time, float residual)
+int form_history_add(struct form_history *h, const struct form_run *run)
 {
     if (h->n == h->cap) {
         int cap = h->cap ? 2 * h->cap : 16;
@@ -26,10 +27,7 @@ int form_history_add(struct form_history *h, const char *athlete, double start_t
         h->r = r;
         h->cap = cap;
     }
-    struct form_run *r = &h->r[h->n++];
-    snprintf(r->athlete, sizeof r->athlete, "%s", athlete ? athlete : "");
-    r->start_time = start_time;
-    r->residual = residual;
+    h->r[h->n++] = *run;
     return 0;
 }
 
@@ -38,8 +36,17 @@ static int same_runner(const struct form_run *r, const char *athlete)
     return !athlete || !athlete[0] || !strcmp(r->athlete, athlete);
 }
 
-float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used)
+/* The prediction's mean over a run's trusted steps, on the runner's scale when u says so. */
+static double run_pred_mean(const struct form_run *r, const struct form_use *u, const struct hr_scale *sc)
 {
+    double p = r->pred_sum / (double)r->n;
+    return u->scaled ? u->mean + u->sd * (p - sc->pop_mean) / sc->pop_sd : p;
+}
+
+void form_use(const struct form_history *h, const struct hr_scale *sc, const char *athlete, double start_time,
+              struct form_use *u)
+{
+    memset(u, 0, sizeof *u);
     double t = start_time;
     if (isnan(t)) { /* a planned run: after the runner's latest one */
         t = -INFINITY;
@@ -48,42 +55,81 @@ float form_shift(const struct form_history *h, const char *athlete, double start
                 t = h->r[i].start_time;
         t = isfinite(t) ? nextafter(t, INFINITY) : NAN;
     }
-    /* the FORM_RUNS latest runs in [t - FORM_DAYS, t): a small insertion-sorted pick, newest first */
-    double when[FORM_RUNS];
-    float res[FORM_RUNS];
+    /* the runs that count: before t (all of the runner's when no run has a time) */
+#define EARLIER(r) (same_runner((r), athlete) && (isnan(t) ? isnan((r)->start_time) : (r)->start_time < t))
+    if (sc && sc->on && !hr_scale_knows(sc, athlete)) { /* the runner's own HR scale, from every earlier run */
+        double sum = 0, sq = 0, secs = 0;
+        long long n = 0;
+        for (int i = 0; i < h->n; i++)
+            if (EARLIER(&h->r[i])) {
+                sum += h->r[i].hr_sum;
+                sq += h->r[i].hr_sq;
+                n += h->r[i].n;
+                secs += (double)h->r[i].n * h->r[i].step;
+                u->scale_runs++;
+            }
+        if (n > 0 && secs >= HR_SCALE_MIN_S) {
+            double mean = sum / (double)n, var = sq / (double)n - mean * mean;
+            double sd = var > 0 ? sqrt(var) : 0;
+            u->scaled = 1;
+            u->mean = (float)mean;
+            u->sd = (float)(sd > HR_SCALE_MIN_SD ? sd : HR_SCALE_MIN_SD);
+        } else {
+            u->scale_runs = 0;
+        }
+    }
+    /* the FORM_RUNS latest runs in [t - FORM_DAYS, t), newest first (no times anywhere: the last given) */
+    const struct form_run *last[FORM_RUNS];
     int k = 0;
-    if (!isnan(t)) {
+    if (isnan(t)) {
+        for (int i = h->n - 1; i >= 0 && k < FORM_RUNS; i--)
+            if (EARLIER(&h->r[i]))
+                last[k++] = &h->r[i];
+    } else {
         for (int i = 0; i < h->n; i++) {
             const struct form_run *r = &h->r[i];
-            if (!same_runner(r, athlete) || !(r->start_time < t) || !(r->start_time >= t - FORM_DAYS * 86400.0))
+            if (!EARLIER(r) || !(r->start_time >= t - FORM_DAYS * 86400.0))
                 continue;
-            int j = k < FORM_RUNS ? k++ : FORM_RUNS;
-            while (j > 0 && when[j - 1] < r->start_time) {
-                if (j < FORM_RUNS) {
-                    when[j] = when[j - 1];
-                    res[j] = res[j - 1];
-                }
+            int j = k < FORM_RUNS ? k++ : FORM_RUNS; /* insertion into the newest FORM_RUNS */
+            while (j > 0 && last[j - 1]->start_time < r->start_time) {
+                if (j < FORM_RUNS)
+                    last[j] = last[j - 1];
                 j--;
             }
-            if (j < FORM_RUNS) {
-                when[j] = r->start_time;
-                res[j] = r->residual;
-            }
+            if (j < FORM_RUNS)
+                last[j] = r;
         }
-    } else { /* no times anywhere: the runner's runs as given, the last FORM_RUNS of them */
-        for (int i = h->n - 1; i >= 0 && k < FORM_RUNS; i--)
-            if (same_runner(&h->r[i], athlete) && isnan(h->r[i].start_time))
-                res[k++] = h->r[i].residual;
     }
+#undef EARLIER
     double sum = 0;
     for (int j = 0; j < k; j++)
-        sum += res[j];
-    if (used)
-        *used = k;
-    return k ? (float)(sum / (k + FORM_PRIOR)) : 0.0f;
+        sum += last[j]->hr_sum / (double)last[j]->n - run_pred_mean(last[j], u, sc);
+    u->runs = k;
+    u->shift = k ? (float)(sum / (k + FORM_PRIOR)) : 0.0f;
 }
 
-int form_measure(const struct predictor *p, const struct series *s, float *residual, struct hr_err *e)
+float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used)
+{
+    struct form_use u;
+    form_use(h, NULL, athlete, start_time, &u);
+    if (used)
+        *used = u.runs;
+    return u.shift;
+}
+
+void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n)
+{
+    for (int t = 0; t < n; t++) {
+        if (u->scaled) {
+            hr[t] = u->mean + u->sd * (hr[t] - sc->pop_mean) / sc->pop_sd;
+            if (sigma)
+                sigma[t] *= u->sd / sc->pop_sd;
+        }
+        hr[t] += u->shift;
+    }
+}
+
+int form_measure(const struct predictor *p, const struct series *s, struct form_run *r, struct hr_err *e)
 {
     size_t len = (size_t)(s->n > 0 ? s->n : 1);
     float *hr = malloc(sizeof(float) * len), *blind_hr = malloc(sizeof(float) * len);
@@ -97,26 +143,42 @@ int form_measure(const struct predictor *p, const struct series *s, float *resid
     struct series blind = *s; /* the model never sees the HR it is scored on */
     blind.ch[CH_HR] = blind_hr;
     int rc = predictor_predict(p, &blind, hr, NULL, e);
-    double sum = 0;
-    long long n = 0;
+    memset(r, 0, sizeof *r);
+    snprintf(r->athlete, sizeof r->athlete, "%s", s->meta.athlete);
+    r->start_time = s->meta.start_time;
+    r->step = s->step;
     for (int t = 0; rc == 0 && t < s->n; t++)
         if (series_hr_trusted(s, t) && isfinite(hr[t])) {
-            sum += (double)S_HR(s)[t] - hr[t];
-            n++;
+            double y = S_HR(s)[t];
+            r->hr_sum += y;
+            r->hr_sq += y * y;
+            r->pred_sum += hr[t];
+            r->n++;
         }
     free(hr);
     free(blind_hr);
     if (rc)
         return -1;
-    if (n == 0 || n * (double)s->step < FORM_MIN_S)
+    return r->n > 0 && (double)r->n * s->step >= FORM_MIN_S;
+}
+
+int form_model_scale(const struct predictor *p, struct hr_scale *sc, struct hr_err *e)
+{
+    hr_scale_init(sc);
+    if (!p->metadata_json)
         return 0;
-    *residual = (float)(sum / (double)n);
-    return 1;
+    struct json *j = NULL;
+    if (json_parse(p->metadata_json, strlen(p->metadata_json), "model card", &j, e))
+        return -1;
+    int rc = hr_scale_read_json(sc, json_get(json_get(j, "model"), "hr_scale"), "model card", e);
+    json_free(j);
+    return rc;
 }
 
 struct form_model {
     struct predictor base;
     struct form_history h;
+    struct hr_scale sc; /* the base's (off when it has none) */
     int planned;
 };
 
@@ -125,9 +187,9 @@ static int form_predict(void *impl, const struct series *s, float *hr, float *si
     struct form_model *m = impl;
     if (predictor_predict(&m->base, s, hr, sigma, e))
         return -1;
-    float shift = form_shift(&m->h, s->meta.athlete, m->planned ? NAN : s->meta.start_time, NULL);
-    for (int t = 0; t < s->n; t++)
-        hr[t] += shift;
+    struct form_use u;
+    form_use(&m->h, &m->sc, s->meta.athlete, m->planned ? NAN : s->meta.start_time, &u);
+    form_apply(&u, &m->sc, hr, sigma, s->n);
     return 0;
 }
 
@@ -136,6 +198,7 @@ static void form_destroy(void *impl)
     struct form_model *m = impl;
     predictor_free(&m->base);
     form_history_free(&m->h);
+    hr_scale_free(&m->sc);
     free(m);
 }
 
@@ -156,6 +219,10 @@ int form_wrap(struct predictor *p, struct form_history *h, int planned, struct h
     struct form_model *m = malloc(sizeof *m);
     if (!m)
         return hr_fail(e, "recent form: out of memory");
+    if (form_model_scale(p, &m->sc, e)) {
+        free(m);
+        return -1;
+    }
     m->base = *p;
     m->h = *h;
     m->planned = planned;

@@ -1,15 +1,22 @@
-/* recent_form.h — the runner's recent form (docs/features.md, "Recent form"): how far a model was off on the
- * runner's own latest runs, carried over to their next run as a shift of the whole prediction:
- *     shift = (sum of the mean residuals of the athlete's last FORM_RUNS runs that started within FORM_DAYS
- *              days before the run) / (their count + FORM_PRIOR),
- * a residual being recorded - predicted over a run's trusted HR steps (at least FORM_MIN_S seconds of them).
+/* recent_form.h — the runner's recent form (docs/features.md, "Recent form"): what the runner's own earlier
+ * runs say about their next one.
+ *  - The shift: how far a model was off on the runner's latest runs, carried over as a shift of the whole
+ *    prediction:
+ *        shift = (sum of the mean residuals of the athlete's last FORM_RUNS runs that started within FORM_DAYS
+ *                 days before the run) / (their count + FORM_PRIOR),
+ *    a residual being recorded - predicted over a run's trusted HR steps (at least FORM_MIN_S seconds).
+ *  - The runner's HR scale: a model with an HR scale (model/hr_scale.h) that does not know the runner (a
+ *    general model, an upload) takes the runner's mean and sd of HR from all their earlier runs (trusted steps,
+ *    HR_SCALE_MIN_S seconds of them at least), as `finetune --scale-only` would from a training part; the
+ *    residuals above are then those of the scaled prediction.
  * Fitness, heat and the sensor's fit change over weeks; a model fitted on older runs misses that, and the
- * runner's latest runs show it. Only earlier runs' HR enters the shift, never the HR of the run predicted.
- * The constants were chosen on the chrono validation runs of ../shared (docs/results.md, "Recent form").
- * This file owns the history of residuals, the rule, the measurement of one run's residual and the predictor
- * that wraps a model with the shift. */
+ * runner's latest runs show it. Only earlier runs' HR enters either, never the HR of the run predicted. The
+ * constants were chosen on the chrono validation runs of ../shared (docs/results.md, "Recent form"). This file
+ * owns the history of runs, the rules, the measurement of one run and the predictor that wraps a model with
+ * them. */
 #ifndef HRCAST_MODEL_RECENT_FORM_H
 #define HRCAST_MODEL_RECENT_FORM_H
+#include "model/hr_scale.h"
 #include "model/predictor.h"
 
 #define FORM_RUNS 3        /* the latest runs that count */
@@ -17,11 +24,15 @@
 #define FORM_PRIOR 3.0     /* runs' worth of a zero shift the residuals are averaged with */
 #define FORM_MIN_S 300.0f  /* seconds of trusted HR a run needs to count */
 
+/* One earlier run: sums over its trusted HR steps (those with a finite prediction). */
 struct form_run {
     char athlete[WK_ATHLETE_LEN];
     double start_time; /* Unix seconds; NaN: unknown (such runs count only for a planned run, and only when
                         * none of the runner's runs has a time) */
-    float residual;    /* bpm: recorded - predicted, mean over the run's trusted steps */
+    double hr_sum, hr_sq; /* recorded HR, bpm and bpm^2 */
+    double pred_sum;      /* the model's prediction, bpm */
+    long long n;          /* steps */
+    float step;           /* seconds per step */
 };
 
 struct form_history {
@@ -29,22 +40,39 @@ struct form_history {
     struct form_run *r;
 };
 
+/* What the history says about one run. */
+struct form_use {
+    float shift; /* bpm, added to the (scaled) prediction */
+    int runs;    /* runs behind the shift */
+    int scaled;  /* 1: the runner's HR scale below replaces the model's population scale */
+    float mean, sd; /* bpm: the runner's, from scale_runs runs */
+    int scale_runs;
+};
+
 void form_history_init(struct form_history *h);
 void form_history_free(struct form_history *h);
 /* Append one run. -1 on out of memory. */
-int form_history_add(struct form_history *h, const char *athlete, double start_time, float residual);
-/* The shift (bpm) for a run of `athlete` ("" or NULL: any runner's history counts) starting at start_time:
- * the runs of the history that started before it and at most FORM_DAYS days before. start_time NaN (a
- * planned run): the runs within FORM_DAYS days of the athlete's latest one. *used (may be NULL): how many
- * runs counted. 0 when none. */
+int form_history_add(struct form_history *h, const struct form_run *r);
+/* For a run of `athlete` ("" or NULL: any runner's history counts) starting at start_time (NaN: a planned run,
+ * after the athlete's latest run): the runner's HR scale when sc is on and does not know the athlete (sc NULL:
+ * never), from every earlier run of theirs, then the shift from the runs that started before the run and at
+ * most FORM_DAYS days before it, their residuals taken against the scaled prediction. */
+void form_use(const struct form_history *h, const struct hr_scale *sc, const char *athlete, double start_time,
+              struct form_use *u);
+/* The shift alone for a model without an HR scale (form_use with sc NULL); *used (may be NULL): its runs. */
 float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used);
-/* The mean residual of model p on series s (s's recorded HR is hidden from the model, as in eval): 1 and
- * *residual when s has FORM_MIN_S seconds of trusted HR, 0 when not, -1 with e filled on an error. */
-int form_measure(const struct predictor *p, const struct series *s, float *residual, struct hr_err *e);
-/* Turns *p into a model that predicts p's HR + form_shift(h, the series' athlete and start time; with planned
- * 1 every series is a planned run, after the history's latest: a race plan's course carries no date); the new
- * predictor owns the old one and *h (moved: h is left empty). sigma, the card and what the model knows pass
- * through. -1 on out of memory (p unchanged). */
+/* A prediction (and its sigma) with what u says: the runner's scale in place of the population's, the shift
+ * added. sigma may be NULL. */
+void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n);
+/* Measures model p on series s (s's recorded HR is hidden from the model, as in eval) into *r: 1 when s has
+ * FORM_MIN_S seconds of trusted HR, 0 when not, -1 with e filled on an error. */
+int form_measure(const struct predictor *p, const struct series *s, struct form_run *r, struct hr_err *e);
+/* The HR scale in p's card ("model" -> "hr_scale"; off when it has none). 0, -1 with e filled. */
+int form_model_scale(const struct predictor *p, struct hr_scale *sc, struct hr_err *e);
+/* Turns *p into a model that predicts form_apply(form_use(h, p's HR scale, the series' athlete and start
+ * time; with planned 1 every series is a planned run, after the history's latest: a race plan's course
+ * carries no date)); the new predictor owns the old one and *h (moved: h is left empty). The card, the kind and
+ * what the model knows pass through. -1 with e filled (p unchanged). */
 int form_wrap(struct predictor *p, struct form_history *h, int planned, struct hr_err *e);
 
 #endif

@@ -110,8 +110,7 @@ struct hr_stream *hr_stream_open(const struct predictor *p, char gender, const c
         hr_fail(e, "stream: out of memory");
         return NULL;
     }
-    if ((!athlete || !athlete[0]) && p->finetuned && p->finetuned_athlete[0])
-        athlete = p->finetuned_athlete; /* unnamed: a finetuned model's own runner, as predictor_predict */
+    athlete = predictor_runner(p, athlete); /* unnamed: a finetuned model's own runner, as predictor_predict */
     s->p = p;
     s->step = p->step;
     s->gender = gender == 'm' || gender == 'f' ? gender : 'u';

@@ -74,9 +74,12 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
     fprintf(f, "# model %s (%s, step %g s), strategy %s, %s %s%s\n", in->model_path, in->model_kind,
             in->model_step, plan_strategy_name(r->strategy), in->fixed_pace ? "pace" : "target",
             in->fixed_pace ? buf : tgt, in->fixed_pace ? " min/km" : "");
-    if (in->recent_form_runs)
+    if (in->recent_form && in->recent_form->scaled)
+        fprintf(f, "# your HR scale from %d of your runs: mean %.1f bpm, sd %.1f bpm (the model does not know you)\n",
+                in->recent_form->scale_runs, in->recent_form->mean, in->recent_form->sd);
+    if (in->recent_form)
         fprintf(f, "# recent form %+.1f bpm (the model's mean residual on your last %d runs, averaged with zero)\n",
-                in->recent_form_bpm, in->recent_form_runs);
+                in->recent_form->shift, in->recent_form->runs);
     if (in->so_far) {
         char el[32];
         plan_fmt_time(done_s(in), 0, el, sizeof el);
@@ -168,11 +171,17 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
     jw_kv_num(&w, "descent_m", round(down * 10) / 10);
     jw_kv_bool(&w, "has_altitude", c->has_alt);
     jw_obj_end(&w);
-    if (in->recent_form_runs) {
+    if (in->recent_form) {
+        const struct form_use *u = in->recent_form;
         jw_key(&w, "recent_form");
         jw_obj_begin(&w);
-        jw_kv_num(&w, "shift_bpm", round(in->recent_form_bpm * 100) / 100);
-        jw_kv_int(&w, "runs", in->recent_form_runs);
+        jw_kv_num(&w, "shift_bpm", round(u->shift * 100) / 100);
+        jw_kv_int(&w, "runs", u->runs);
+        if (u->scaled) {
+            jw_kv_num(&w, "scale_mean_bpm", round(u->mean * 100) / 100);
+            jw_kv_num(&w, "scale_sd_bpm", round(u->sd * 100) / 100);
+            jw_kv_int(&w, "scale_runs", u->scale_runs);
+        }
         jw_obj_end(&w);
     }
     if (in->so_far) {

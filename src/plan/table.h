@@ -3,6 +3,7 @@
  * pace and altitude along the course, PNG or SVG by extension). */
 #ifndef HRCAST_PLAN_TABLE_H
 #define HRCAST_PLAN_TABLE_H
+#include "model/recent_form.h"
 #include <stdio.h>
 #include "plan/course.h"
 #include "plan/optimiser.h"
@@ -36,10 +37,9 @@ struct plan_info {
      * kilometres and elapsed times are printed from the race's start. NULL = a plan from the start. */
     const struct plan_so_far *so_far;
     const char *so_far_path;
-    /* plan --recent-form: the shift of every prediction (model/recent_form.h) and the runs behind it (0: none
-     * asked) */
-    int recent_form_runs;
-    float recent_form_bpm;
+    /* plan --recent-form: what the runner's runs changed in every prediction (model/recent_form.h); NULL: not
+     * asked */
+    const struct form_use *recent_form;
 };
 
 /* "h:mm:ss" (or "m:ss" when short = 1 and under an hour) into buf. */

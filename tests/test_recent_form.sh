@@ -138,13 +138,7 @@ check "eval --recent-form --split all: exit 2, one line" '[ $rc -eq 2 ] && [ $(w
 check "eval --recent-form --calibrate: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "one or the other" "$tmp/err"'
 "$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form "$tmp/missing.fit" -q > /dev/null 2>"$tmp/err"; rc=$?
 check "predict --recent-form with a missing file: exit 1, one line naming it" '[ $rc -eq 1 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "missing.fit" "$tmp/err"'
-py "
-import sys
-pts = ''.join(f'<trkpt lat=\"{45 + i * 1e-4:.6f}\" lon=\"7.0\"><time>2024-05-01T10:{i // 60:02d}:{i % 60:02d}Z</time></trkpt>'
-              for i in range(0, 1200, 5))
-open(sys.argv[1], 'w').write('<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"t\"><trk><trkseg>' + pts +
-                             '</trkseg></trk></gpx>')
-" "$tmp/nohr.gpx"
+gpx_without_hr "$tmp/nohr.gpx"
 "$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form "$tmp/nohr.gpx" -q > /dev/null 2>"$tmp/err"; rc=$?
 check "predict --recent-form with runs without heart rate: exit 1, says so" '[ $rc -eq 1 ] && grep -q "none of the runs given has 300 s of trusted heart rate" "$tmp/err"'
 "$BIN" predict --help > "$tmp/help"

@@ -148,9 +148,11 @@ function predictJSON(obj, title) {
   return post(JSON.stringify(obj), { "Content-Type": "application/json" }, title);
 }
 
+// the workout, and the runner's earlier runs ("recent": their HR scale and recent form, server-side)
 function upload(file) {
   const fd = new FormData();
   fd.append("file", file, file.name);
+  for (const r of $("recent").files) fd.append("recent", r, r.name);
   return post(fd, undefined, file.name);
 }
 
@@ -181,6 +183,15 @@ function summary(j) {
     items.push(["actual avg", fmtNum(s.actual_avg, 0) + " bpm"]);
     items.push(["MAE vs actual", fmtNum(s.mae, 1) + " bpm"]);
   }
+  // what the earlier runs sent with the upload changed (never the workout's own HR)
+  const rf = j.recent_form;
+  if (rf) {
+    if (rf.scaled)
+      items.push(["your HR scale, from " + rf.scale_runs + " earlier runs", fmtNum(rf.scale_mean_bpm, 0) + " ± " +
+        fmtNum(rf.scale_sd_bpm, 0) + " bpm", "recent scale"]);
+    items.push(["recent form, from " + rf.runs + " runs of the week before", (rf.shift_bpm >= 0 ? "+" : "") +
+      fmtNum(rf.shift_bpm, 1) + " bpm", "recent form"]);
+  }
   // live numbers, labelled with their window and counted after it only: never mixed with the above
   const c = j.calibration;
   if (c) {
@@ -193,7 +204,7 @@ function summary(j) {
   for (const [k, v, key] of items) {
     const d = document.createElement("div");
     d.dataset.key = key || k;
-    if (key) d.className = "live-mae";
+    if (key && !key.startsWith("recent")) d.className = "live-mae"; /* the live numbers stand apart */
     const b = document.createElement("b");
     b.textContent = v;
     const sp = document.createElement("span");

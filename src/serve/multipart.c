@@ -52,64 +52,120 @@ static int header_param(const uint8_t *p, const uint8_t *end, const char *param,
     return 0;
 }
 
+/* One part after the delimiter at *pos: its name, filename and data; *pos moves to the next delimiter.
+ * 1 for a part, 0 at the end, -1 with e filled on a malformed body. */
+struct part {
+    char name[64], filename[128];
+    const uint8_t *data;
+    size_t len;
+};
+
+static int next_part(const uint8_t **pos, const uint8_t *end, const char *delim, int dl, struct part *pt,
+                     struct hr_err *e)
+{
+    const uint8_t *p = *pos;
+    if (!p)
+        return 0;
+    p += dl;
+    if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+        return 0; /* closing delimiter */
+    const uint8_t *hdr = find(p, (size_t)(end - p), "\r\n", 2);
+    if (!hdr)
+        return 0;
+    hdr += 2;
+    const uint8_t *hend = find(hdr, (size_t)(end - hdr), "\r\n\r\n", 4);
+    if (!hend)
+        return hr_fail(e, "upload: multipart part without header end");
+    const uint8_t *data = hend + 4;
+    char tail[84];
+    int tl = snprintf(tail, sizeof tail, "\r\n%s", delim);
+    const uint8_t *next = find(data, (size_t)(end - data), tail, (size_t)tl);
+    if (!next)
+        return hr_fail(e, "upload: multipart part not closed (truncated upload?)");
+    pt->name[0] = pt->filename[0] = '\0';
+    /* headers: lines between hdr and hend */
+    for (const uint8_t *line = hdr; line < hend;) {
+        const uint8_t *le = find(line, (size_t)(hend - line), "\r\n", 2);
+        if (!le)
+            le = hend;
+        if ((size_t)(le - line) > 20 && strncasecmp((const char *)line, "content-disposition:", 20) == 0) {
+            header_param(line, le, "name", pt->name, sizeof pt->name);
+            header_param(line, le, "filename", pt->filename, sizeof pt->filename);
+        }
+        line = le + 2;
+    }
+    pt->data = data;
+    pt->len = (size_t)(next - data);
+    *pos = next + 2;
+    return 1;
+}
+
+static int first_delim(const uint8_t *body, size_t n, const char *boundary, char *delim, int *dl,
+                       const uint8_t **pos, struct hr_err *e)
+{
+    *dl = snprintf(delim, 80, "--%s", boundary);
+    if (*dl < 3 || *dl >= 80)
+        return hr_fail(e, "upload: bad multipart boundary");
+    *pos = find(body, n, delim, (size_t)*dl);
+    return 0;
+}
+
 int multipart_find_file(const uint8_t *body, size_t n, const char *boundary, struct multipart_file *f,
                         struct hr_err *e)
 {
     char delim[80];
-    int dl = snprintf(delim, sizeof delim, "--%s", boundary);
-    if (dl < 3 || (size_t)dl >= sizeof delim)
-        return hr_fail(e, "upload: bad multipart boundary");
+    int dl, rc;
+    const uint8_t *pos;
     memset(f, 0, sizeof *f);
-    const uint8_t *end = body + n;
-    const uint8_t *p = find(body, n, delim, (size_t)dl);
+    if (first_delim(body, n, boundary, delim, &dl, &pos, e))
+        return -1;
     int have_named = 0;
     struct multipart_file named;
-    while (p) {
-        p += dl;
-        if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-            break; /* closing delimiter */
-        const uint8_t *hdr = find(p, (size_t)(end - p), "\r\n", 2);
-        if (!hdr)
-            break;
-        hdr += 2;
-        const uint8_t *hend = find(hdr, (size_t)(end - hdr), "\r\n\r\n", 4);
-        if (!hend)
-            return hr_fail(e, "upload: multipart part without header end");
-        const uint8_t *data = hend + 4;
-        char tail[84];
-        int tl = snprintf(tail, sizeof tail, "\r\n%s", delim);
-        const uint8_t *next = find(data, (size_t)(end - data), tail, (size_t)tl);
-        if (!next)
-            return hr_fail(e, "upload: multipart part not closed (truncated upload?)");
-        char name[64] = "", filename[128] = "";
-        /* headers: lines between hdr and hend */
-        for (const uint8_t *line = hdr; line < hend;) {
-            const uint8_t *le = find(line, (size_t)(hend - line), "\r\n", 2);
-            if (!le)
-                le = hend;
-            if ((size_t)(le - line) > 20 && strncasecmp((const char *)line, "content-disposition:", 20) == 0) {
-                header_param(line, le, "name", name, sizeof name);
-                header_param(line, le, "filename", filename, sizeof filename);
-            }
-            line = le + 2;
-        }
-        if (filename[0]) {
-            f->data = data;
-            f->len = (size_t)(next - data);
-            snprintf(f->filename, sizeof f->filename, "%s", filename);
+    struct part pt;
+    while ((rc = next_part(&pos, body + n, delim, dl, &pt, e)) == 1) {
+        if (!strcmp(pt.name, MULTIPART_RECENT_FIELD))
+            continue; /* the runner's earlier runs, not the workout (multipart_find_all) */
+        if (pt.filename[0]) {
+            f->data = pt.data;
+            f->len = pt.len;
+            snprintf(f->filename, sizeof f->filename, "%s", pt.filename);
             return 0;
         }
-        if (!have_named && !strcmp(name, "file")) {
+        if (!have_named && !strcmp(pt.name, "file")) {
             have_named = 1;
-            named.data = data;
-            named.len = (size_t)(next - data);
+            named.data = pt.data;
+            named.len = pt.len;
             named.filename[0] = '\0';
         }
-        p = next + 2;
     }
+    if (rc < 0)
+        return -1;
     if (have_named) {
         *f = named;
         return 0;
     }
     return hr_fail(e, "upload: no file in the multipart form");
+}
+
+int multipart_find_all(const uint8_t *body, size_t n, const char *boundary, const char *field,
+                       struct multipart_file *out, int max, int *count, struct hr_err *e)
+{
+    char delim[80];
+    int dl, rc;
+    const uint8_t *pos;
+    *count = 0;
+    if (first_delim(body, n, boundary, delim, &dl, &pos, e))
+        return -1;
+    struct part pt;
+    while ((rc = next_part(&pos, body + n, delim, dl, &pt, e)) == 1) {
+        if (strcmp(pt.name, field) || pt.len == 0)
+            continue; /* an empty file input sends an empty part */
+        if (*count == max)
+            return hr_fail(e, "upload: more than %d '%s' files in the form", max, field);
+        out[*count].data = pt.data;
+        out[*count].len = pt.len;
+        snprintf(out[*count].filename, sizeof out[*count].filename, "%s", pt.filename);
+        (*count)++;
+    }
+    return rc < 0 ? -1 : 0;
 }

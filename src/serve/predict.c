@@ -2,6 +2,7 @@
 #include "serve/predict.h"
 #include "io/reader.h"
 #include "serve/multipart.h"
+#include "serve/recent.h"
 #include "serve/reqjson.h"
 #include "serve/result_json.h"
 #include "prep/prep.h"
@@ -103,7 +104,7 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
         lim = &def;
     }
     struct hr_err e = {{0}};
-    char name[128] = "upload", boundary[80];
+    char name[128] = "upload", boundary[80] = "";
     const uint8_t *data = body;
     size_t len = n;
     int is_json_body = content_type && strncasecmp(content_type, "application/json", 16) == 0;
@@ -177,6 +178,24 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
     if (predictor_predict(p, &s, hr, p->has_sigma ? sigma : NULL, &e)) {
         status = 500;
         goto fail;
+    }
+    if (boundary[0]) { /* the runner's earlier runs, when the form sent any: their HR scale and recent form */
+        struct form_history h;
+        struct hr_scale sc;
+        form_history_init(&h);
+        const char *who = predictor_runner(p, s.meta.athlete);
+        int bad = form_model_scale(p, &sc, &e) ||
+                  serve_recent_runs(p, body, n, boundary, lim, who, &h, &res->recent_files, &e);
+        if (!bad && res->recent_files > 0) {
+            form_use(&h, &sc, who, s.meta.start_time, &res->recent);
+            form_apply(&res->recent, &sc, hr, p->has_sigma ? sigma : NULL, s.n);
+        }
+        form_history_free(&h);
+        hr_scale_free(&sc);
+        if (bad) {
+            status = 400;
+            goto fail;
+        }
     }
     for (int i = 0; i < s.n; i++)
         if (!isfinite(hr[i])) {

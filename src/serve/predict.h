@@ -8,6 +8,7 @@
 #include "eval/calibrate.h"
 #include "io/limits.h"
 #include "model/predictor.h"
+#include "model/recent_form.h"
 #include "prep/series.h"
 #include "serve/sbuf.h"
 
@@ -28,6 +29,10 @@ struct predict_result {
     float calib_s, calib_offset;
     int calib_steps, calib_after_steps;
     double calib_mae, calib_mae_uncal;
+    /* the runner's earlier runs sent with the upload (form field "recent", serve/recent.h): recent_files 0
+     * without them; else what they changed in hr and sigma (model/recent_form.h) */
+    int recent_files;
+    struct form_use recent;
 };
 
 /* Runs one prediction. Returns the HTTP status: 200 with res filled (free it with

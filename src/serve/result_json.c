@@ -73,6 +73,19 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
     sb_json_num(o, na ? w->abs_err / na : NAN, 4);
     sbuf_printf(o, ",\"actual_steps\":%d}", na);
     const struct predict_result *r = w->r;
+    if (r->recent_files > 0) { /* the runner's earlier runs sent with the upload (serve/recent.h) */
+        const struct form_use *u = &r->recent;
+        sbuf_printf(o, ",\n\"recent_form\":{\"files\":%d,\"runs\":%d,\"shift_bpm\":", r->recent_files, u->runs);
+        sb_json_num(o, u->shift, 4);
+        sbuf_printf(o, ",\"scaled\":%s", u->scaled ? "true" : "false");
+        if (u->scaled) {
+            sbuf_printf(o, ",\"scale_runs\":%d,\"scale_mean_bpm\":", u->scale_runs);
+            sb_json_num(o, u->mean, 4);
+            sbuf_puts(o, ",\"scale_sd_bpm\":");
+            sb_json_num(o, u->sd, 4);
+        }
+        sbuf_puts(o, "}");
+    }
     if (r->hr_cal) { /* ?calibrate=S: live numbers, apart from the offline summary */
         char label[48];
         snprintf(label, sizeof label, "calibrated %g min", r->calib_s / 60);

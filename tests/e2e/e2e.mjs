@@ -10,7 +10,8 @@ import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const [url, outDir, jsonFile, gpxFile, fitFile, gzFile] = process.argv.slice(2);
+const [url, outDir, jsonFile, gpxFile, fitFile, gzFile, lastFile, earlierList] = process.argv.slice(2);
+const earlierFiles = earlierList.split(",");
 let failures = 0;
 const ok = (name, cond, extra = "") => {
   console.log((cond ? "ok   " : "FAIL ") + name + (extra ? " (" + extra + ")" : ""));
@@ -132,6 +133,17 @@ try {
   ok("fit: chart", fitErr === "" && (await page.textContent("#result-title")).includes(fitName), fitErr || "chart");
   ok("fit: summary has an MAE against the recorded HR", /bpm/.test(await page.textContent("#summary")) && /MAE/i.test(await page.textContent("#summary")));
   await page.screenshot({ path: path.join(outDir, "serve-fit.png"), fullPage: true });
+
+  // 5b. the runner's earlier runs with the upload: the summary says what they changed; cleared again after
+  await page.setInputFiles("#recent", earlierFiles);
+  await page.setInputFiles("#file", lastFile);
+  await page.locator('#summary [data-key="recent form"]').or(page.locator(".status.error")).waitFor({ timeout: 10000 });
+  const rf = await page.locator('#summary [data-key="recent form"]').count() ? await page.textContent('#summary [data-key="recent form"]') : "";
+  ok("earlier runs: the summary shows the recent form from them", /recent form, from [1-3] runs/.test(rf) && /bpm/.test(rf),
+     rf || await page.textContent("#status"));
+  ok("earlier runs: not styled as live numbers", (await page.locator('#summary .live-mae').count()) === 0);
+  await page.screenshot({ path: path.join(outDir, "serve-recent.png"), fullPage: true });
+  await page.setInputFiles("#recent", []);
 
   // 6. live: "use my heart rate for the first 10 minutes" on the 30-minute JSON workout
   await page.fill("#calib-min", "10");

@@ -27,8 +27,11 @@ pts = "".join(f'<trkpt lat="{48.1 + i * 0.00025:.6f}" lon="11.5"><ele>{alt[i]:.1
 open(d + "/run.gpx", "w").write('<?xml version="1.0"?><gpx version="1.1" creator="test"><trk><trkseg>' + pts + "</trkseg></trk></gpx>")
 PY
 # a FIT recording made by hrcast's own encoder (simulated runner)
-"$BIN" simulate --athletes 1 --workouts 1 --seed 3 --emit-files "$tmp/runs" -o "$tmp/one.hrd" -q
+# (four runs of one simulated runner: the last with the first three as its earlier runs, form field "recent")
+"$BIN" simulate --athletes 1 --workouts 4 --seed 3 --emit-files "$tmp/runs" -o "$tmp/one.hrd" -q
 fit=$(ls "$tmp"/runs/*/*.fit | head -1)
+last=$(ls "$tmp"/runs/*/* | sort | tail -1)
+earlier=$(ls "$tmp"/runs/*/* | sort | head -3 | paste -sd, -)
 gzip -c "$tmp/run.gpx" > "$tmp/run.gpx.gz"
 # the model as an argument, and a host name (resolved to 127.0.0.1)
 "$BIN" serve "$tmp/model.safetensors" --host localhost --port 0 --threads 2 2>"$tmp/log" &
@@ -37,7 +40,8 @@ for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; do
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 [ -n "$port" ] || { cat "$tmp/log"; exit 1; }
 rc=0
-node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" "$fit" "$tmp/run.gpx.gz" || rc=$?
+node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" "$fit" "$tmp/run.gpx.gz" \
+    "$last" "$earlier" || rc=$?
 echo "e2e: server log:"; sed 's/^/  /' "$tmp/log"
 # the evaluation report (hrcast eval -o) renders in chromium without errors, every figure loaded
 "$BIN" simulate --athletes 6 --workouts 4 --seed 5 -o "$tmp/r.hrd" -q

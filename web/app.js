@@ -149,7 +149,9 @@ function predictJSON(obj, title) {
 }
 
 // the workout, and the runner's earlier runs ("recent": their HR scale and recent form, server-side)
+let lastFile = null; // the workout last uploaded: sent again when the earlier runs change
 function upload(file) {
+  lastFile = file;
   const fd = new FormData();
   fd.append("file", file, file.name);
   for (const r of $("recent").files) fd.append("recent", r, r.name);
@@ -360,6 +362,7 @@ function wire() {
   $("calib-on").addEventListener("change", again);
   $("calib-min").addEventListener("change", () => { if ($("calib-on").checked) again(); });
   $("file").addEventListener("change", (e) => { if (e.target.files[0]) upload(e.target.files[0]); });
+  $("recent").addEventListener("change", () => { if (lastFile) upload(lastFile); });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));

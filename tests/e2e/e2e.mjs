@@ -135,8 +135,11 @@ try {
   await page.screenshot({ path: path.join(outDir, "serve-fit.png"), fullPage: true });
 
   // 5b. the runner's earlier runs with the upload: the summary says what they changed; cleared again after
-  await page.setInputFiles("#recent", earlierFiles);
+  // (the workout first, then the earlier runs: picking them sends the workout again)
   await page.setInputFiles("#file", lastFile);
+  await page.locator("#result-title", { hasText: path.basename(lastFile) }).waitFor({ timeout: 10000 });
+  ok("earlier runs: none picked, no recent form", (await page.locator('#summary [data-key="recent form"]').count()) === 0);
+  await page.setInputFiles("#recent", earlierFiles);
   await page.locator('#summary [data-key="recent form"]').or(page.locator(".status.error")).waitFor({ timeout: 10000 });
   const rf = await page.locator('#summary [data-key="recent form"]').count() ? await page.textContent('#summary [data-key="recent form"]') : "";
   ok("earlier runs: the summary shows the recent form from them", /recent form, from [1-3] runs/.test(rf) && /bpm/.test(rf),

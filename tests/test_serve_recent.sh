@@ -55,6 +55,15 @@ args=()
 for _ in $(seq 21); do args+=(-F "recent=@$1"); done
 c4=$(code -F "file=@$4" "${args[@]}" "$U")
 check "more than 20 recent files: 400 with the limit" '[ "$c4" = 400 ] && grep -q "more than 20" "$tmp/body"'
+py "
+import json, sys
+with open(sys.argv[1], 'w') as f:  # FitRec: one workout per line
+    for k in range(101):
+        f.write(json.dumps({'id': k, 'userId': 1, 'sport': 'run', 'heart_rate': [140 + k % 5] * 40, 'speed': [11.0] * 40,
+                            'timestamp': [1408898746 + k * 86400 + i * 10 for i in range(40)]}) + '\\n')
+" "$tmp/many.json"
+c6=$(code -F "file=@$4" -F "recent=@$tmp/many.json" "$U")
+check "a file of 101 earlier runs: 400, more than 100 runs" '[ "$c6" = 400 ] && grep -q "more than 100 runs" "$tmp/body"' "$(cat "$tmp/body")"
 gpx_without_hr "$tmp/nohr.gpx"
 c5=$(code -F "file=@$4" -F "recent=@$tmp/nohr.gpx" "$U")
 check "recent runs without heart rate: 400, says so" '[ "$c5" = 400 ] && grep -q "none of the 1 files has 300 s of heart rate" "$tmp/body"'

@@ -14,6 +14,7 @@ int serve_recent_runs(const struct predictor *p, const uint8_t *body, size_t n, 
     struct read_opts ro;
     read_opts_default(&ro);
     ro.lim = *lim;
+    int total = 0;
     for (int k = 0; k < *files; k++) {
         char name[160];
         snprintf(name, sizeof name, "recent run %d%s%.128s", k + 1, part[k].filename[0] ? " " : "",
@@ -21,6 +22,10 @@ int serve_recent_runs(const struct predictor *p, const uint8_t *body, size_t n, 
         struct run_list runs;
         if (load_runs_buffer(part[k].data, part[k].len, name, p->step, &ro, &runs, e))
             return -1;
+        if ((total += runs.n) > SERVE_RECENT_RUNS_MAX) {
+            run_list_free(&runs);
+            return hr_fail(e, "recent runs: more than %d runs in the %d files", SERVE_RECENT_RUNS_MAX, *files);
+        }
         for (int i = 0; i < runs.n; i++) {
             struct series *s = &runs.s[i];
             snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete); /* the uploader's */

@@ -9,11 +9,13 @@
 #include "io/limits.h"
 #include "model/recent_form.h"
 
-#define SERVE_RECENT_MAX 20 /* "recent" files per upload */
+#define SERVE_RECENT_MAX 20       /* "recent" files per upload */
+#define SERVE_RECENT_RUNS_MAX 100 /* runs in them all (an archive holds many): each costs a prediction */
 
 /* Reads the "recent" parts of a multipart body (boundary) into h, every run named `athlete` (the upload's
  * runner, whatever the files say), *files their count (0: none sent). 0, or
- * -1 with e filled: a part that cannot be read (the reason names it), more than SERVE_RECENT_MAX of them, or
+ * -1 with e filled: a part that cannot be read (the reason names it), more than SERVE_RECENT_MAX of them or
+ * more than SERVE_RECENT_RUNS_MAX runs in them (refused before any of the excess is predicted), or
  * runs none of which has FORM_MIN_S seconds of heart rate. */
 int serve_recent_runs(const struct predictor *p, const uint8_t *body, size_t n, const char *boundary,
                       const struct hr_limits *lim, const char *athlete, struct form_history *h, int *files,

@@ -18,7 +18,7 @@ struct multipart_file {
 int multipart_boundary(const char *content_type, char *out, size_t cap);
 int multipart_find_file(const uint8_t *body, size_t n, const char *boundary, struct multipart_file *f,
                         struct hr_err *e);
-/* The form field of the runner's earlier runs (serve: --recent-form's runs, docs/serve.md). */
+/* The form field of the runner's earlier runs (docs/features.md, "Recent form"; limits in docs/security.md). */
 #define MULTIPART_RECENT_FIELD "recent"
 /* Every non-empty part named `field`, in order, into out[0..max) and *count; more than max: -1 with e. */
 int multipart_find_all(const uint8_t *body, size_t n, const char *boundary, const char *field,

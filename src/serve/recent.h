@@ -1,4 +1,4 @@
-/* recent.h — the runner's earlier runs sent with an upload (form field "recent", docs/serve.md): each is read
+/* recent.h — the runner's earlier runs sent with an upload (form field "recent", docs/features.md "Recent form"): each is read
  * under the same limits as the upload, measured with the served model into a recent-form history
  * (model/recent_form.h), and freed before the next. An upload names no athlete, so every run counts as the
  * same runner's. */

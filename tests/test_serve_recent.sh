@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# test_serve_recent.sh — the runner's earlier runs sent with an upload to `hrcast serve` (form field "recent",
-# docs/features.md "Recent form", limits in docs/security.md): a real server with a small general LSTM (an HR scale) and a simulated
-# runner it does not know, driven by curl: the prediction equals `hrcast predict --recent-form` with the same
-# files (their HR scale and recent form), the JSON says what they changed, the workout part may come after
-# them, ?calibrate= works on top, and a bad or an excess "recent" file is refused with the reason.
+# test_serve_recent.sh — the runner's earlier runs sent with an upload to `hrcast serve` (form field
+# "recent"; docs/features.md "Recent form", limits in docs/security.md): a real server with a small general
+# LSTM (an HR scale) and a simulated runner it does not know, driven by curl: the prediction equals `hrcast
+# predict --recent-form` with the same files (their HR scale and recent form), the JSON says what they
+# changed, the workout part may come after them, ?calibrate= works on top, and a bad file, more than 20
+# files, more than 100 runs in them, or runs without heart rate are refused with the reason.
 # Usage: tests/test_serve_recent.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}

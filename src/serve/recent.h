@@ -1,7 +1,7 @@
-/* recent.h — the runner's earlier runs sent with an upload (form field "recent", docs/features.md "Recent form"): each is read
- * under the same limits as the upload, measured with the served model into a recent-form history
- * (model/recent_form.h), and freed before the next. An upload names no athlete, so every run counts as the
- * same runner's. */
+/* recent.h — the runner's earlier runs sent with an upload (form field "recent"; docs/features.md "Recent
+ * form", limits in docs/security.md): each file is read under the same limits as the upload, its runs
+ * measured with the served model into a recent-form history (model/recent_form.h) and freed before the
+ * next. An upload names no athlete, so every run counts as the uploader's. */
 #ifndef HRCAST_SERVE_RECENT_H
 #define HRCAST_SERVE_RECENT_H
 #include <stddef.h>

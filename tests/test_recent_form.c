@@ -19,6 +19,16 @@
 
 #define DAY 86400.0
 
+/* The shift alone (a model without an HR scale); *used (may be NULL): its runs. */
+static float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used)
+{
+    struct form_use u;
+    form_use(h, NULL, athlete, start_time, &u);
+    if (used)
+        *used = u.runs;
+    return u.shift;
+}
+
 /* One earlier run: n steps of 10 s, HR of mean `hr` and sd `sd`, the model's prediction `pred` throughout. */
 static void add_run(struct form_history *h, const char *athlete, double start, float hr, float sd, float pred, int n)
 {

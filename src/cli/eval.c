@@ -273,7 +273,6 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
     }
-    int form_runs = 0;
     if (recent_form) {
         if (kind < 0) {
             fprintf(stderr, "hrcast eval: --recent-form needs a split (--split chrono:test, ...): the runs of its "
@@ -294,7 +293,6 @@ int cmd_eval(int argc, char **argv)
         }
         size_t l = strlen(split_name);
         snprintf(split_name + l, sizeof split_name - l, ", recent form");
-        form_runs = 1;
     }
     struct eval_calib_opts co = {kind, part, split_name, athlete, windows, nwin, json, trust_on};
     if (nwin > 0 && !dir) {
@@ -336,7 +334,7 @@ int cmd_eval(int argc, char **argv)
     fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
                               access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
-                              seen.checked, seen.n_train, seen.n_val, live, form_runs};
+                              seen.checked, seen.n_train, seen.n_val, live, recent_form};
     if (live) {
         /* stdout holds the live numbers; the offline ones go to the report only */
     } else if (json) {

@@ -196,7 +196,8 @@ int cmd_predict(int argc, char **argv)
     struct form_history form;
     form_history_init(&form);
     struct hr_scale form_scale; /* the model's HR scale: the runs given may replace it for a runner it does not know */
-    if (form_model_scale(&p, &form_scale, &e)) {
+    hr_scale_init(&form_scale);
+    if (n_form_files && form_model_scale(&p, &form_scale, &e)) {
         cli_error("predict", e.msg);
         predictor_free(&p);
         return 1;

@@ -1,8 +1,14 @@
 /* recent_runs.c — see recent_runs.h. */
 #include "cli/recent_runs.h"
-#include "data/runs.h"
+#include "eval/form_history.h"
 #include "util/log.h"
 #include <stdio.h>
+
+static void warn_short(const struct series *s)
+{
+    hr_warn("--recent-form: %s has less than %g s of trusted heart rate: not counted", s->meta.source,
+            (double)FORM_MIN_S);
+}
 
 int cli_recent_runs(const char *cmd, const struct predictor *p, const char *const *files, int n,
                     const struct read_opts *ro, const char *athlete, char gender, struct form_history *h)
@@ -15,27 +21,12 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
             fprintf(stderr, "hrcast %s: --recent-form: %s\n", cmd, e.msg);
             return 1;
         }
-        for (int i = 0; i < runs.n; i++) {
-            struct series *s = &runs.s[i];
-            if (athlete && athlete[0])
-                snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
-            else if (!s->meta.athlete[0]) /* as predictor_predict names them */
-                snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", predictor_runner(p, ""));
-            if (gender)
-                s->meta.gender = gender;
-            struct form_run r;
-            int got = form_measure(p, s, &r, &e);
-            if (got < 0 || (got == 1 && form_history_add(h, &r))) {
-                fprintf(stderr, "hrcast %s: --recent-form: %s: %s\n", cmd, s->meta.source,
-                        got < 0 ? e.msg : "out of memory");
-                run_list_free(&runs);
-                return 1;
-            }
-            if (got == 0)
-                hr_warn("--recent-form: %s has less than %g s of trusted heart rate: not counted", s->meta.source,
-                        (double)FORM_MIN_S);
-        }
+        int rc = form_history_from_runs(p, &runs, athlete, gender, warn_short, h, &e);
         run_list_free(&runs);
+        if (rc) {
+            fprintf(stderr, "hrcast %s: --recent-form: %s\n", cmd, e.msg);
+            return 1;
+        }
     }
     if (n > 0 && h->n == before) {
         fprintf(stderr, "hrcast %s: --recent-form: none of the runs given has %g s of trusted heart rate\n", cmd,

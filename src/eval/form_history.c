@@ -1,5 +1,6 @@
 /* form_history.c — see form_history.h. */
 #include "eval/form_history.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,4 +46,30 @@ int form_history_from_dataset(const struct predictor *p, const struct dataset *d
     }
     free(want);
     return rc;
+}
+
+int form_history_from_runs(const struct predictor *p, struct run_list *runs, const char *athlete, char gender,
+                           void (*short_run)(const struct series *s), struct form_history *h, struct hr_err *e)
+{
+    for (int i = 0; i < runs->n; i++) {
+        struct series *s = &runs->s[i];
+        if (athlete && athlete[0])
+            snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
+        else if (!s->meta.athlete[0]) /* as predictor_predict names it */
+            snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", predictor_runner(p, ""));
+        if (gender)
+            s->meta.gender = gender;
+        struct form_run r;
+        int got = form_measure(p, s, &r, e);
+        if (got < 0) {
+            char why[sizeof e->msg];
+            memcpy(why, e->msg, sizeof why); /* hr_fail writes into e->msg */
+            return hr_fail(e, "%s: %s", s->meta.source, why);
+        }
+        if (got == 1 && form_history_add(h, &r))
+            return hr_fail(e, "%s: out of memory", s->meta.source);
+        if (got == 0 && short_run)
+            short_run(s);
+    }
+    return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef HRCAST_EVAL_FORM_HISTORY_H
 #define HRCAST_EVAL_FORM_HISTORY_H
 #include "data/dataset.h"
+#include "data/runs.h"
 #include "model/recent_form.h"
 
 /* Measures p on the workouts of ds that are not in the training part of split `kind` and whose athlete runs
@@ -13,5 +14,12 @@
  * -1 with e filled. */
 int form_history_from_dataset(const struct predictor *p, const struct dataset *ds, enum split_kind kind,
                               const int *idx, int n, struct form_history *h, struct hr_err *e);
+
+/* Measures p on every run of `runs` into h, for `predict --recent-form`, `plan` and the server's earlier runs:
+ * each run is named `athlete` when given ("" or NULL: a run that names no one gets the name p predicts it as,
+ * predictor_runner) and gets `gender` when given (0: the file's). *short_run (may be NULL) is called with each
+ * run that has less than FORM_MIN_S seconds of trusted HR (not counted). 0, or -1 with e filled. */
+int form_history_from_runs(const struct predictor *p, struct run_list *runs, const char *athlete, char gender,
+                           void (*short_run)(const struct series *s), struct form_history *h, struct hr_err *e);
 
 #endif

@@ -108,15 +108,6 @@ void form_use(const struct form_history *h, const struct hr_scale *sc, const cha
     u->shift = k ? (float)(sum / (k + FORM_PRIOR)) : 0.0f;
 }
 
-float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used)
-{
-    struct form_use u;
-    form_use(h, NULL, athlete, start_time, &u);
-    if (used)
-        *used = u.runs;
-    return u.shift;
-}
-
 void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n)
 {
     for (int t = 0; t < n; t++) {

@@ -59,8 +59,6 @@ int form_history_add(struct form_history *h, const struct form_run *r);
  * most FORM_DAYS days before it, their residuals taken against the scaled prediction. */
 void form_use(const struct form_history *h, const struct hr_scale *sc, const char *athlete, double start_time,
               struct form_use *u);
-/* The shift alone for a model without an HR scale (form_use with sc NULL); *used (may be NULL): its runs. */
-float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used);
 /* A prediction (and its sigma) with what u says: the runner's scale in place of the population's, the shift
  * added. sigma may be NULL. */
 void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n);

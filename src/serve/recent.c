@@ -1,6 +1,6 @@
 /* recent.c — see recent.h. */
 #include "serve/recent.h"
-#include "data/runs.h"
+#include "eval/form_history.h"
 #include "serve/multipart.h"
 #include <stdio.h>
 
@@ -26,17 +26,10 @@ int serve_recent_runs(const struct predictor *p, const uint8_t *body, size_t n, 
             run_list_free(&runs);
             return hr_fail(e, "recent runs: more than %d runs in the %d files", SERVE_RECENT_RUNS_MAX, *files);
         }
-        for (int i = 0; i < runs.n; i++) {
-            struct series *s = &runs.s[i];
-            snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete); /* the uploader's */
-            struct form_run r;
-            int got = form_measure(p, s, &r, e);
-            if (got < 0 || (got == 1 && form_history_add(h, &r))) {
-                run_list_free(&runs);
-                return got < 0 ? -1 : hr_fail(e, "out of memory");
-            }
-        }
+        int rc = form_history_from_runs(p, &runs, athlete, 0, NULL, h, e); /* all of them the uploader's */
         run_list_free(&runs);
+        if (rc)
+            return -1;
     }
     if (*files > 0 && h->n == 0)
         return hr_fail(e, "recent runs: none of the %d files has %g s of heart rate", *files, (double)FORM_MIN_S);

@@ -8,8 +8,9 @@ On bench/real.sh's finetuned models (each athlete's model on that athlete's runs
 grid below is scored on the VALIDATION runs (the history: earlier validation runs only) and, for the record, on
 the TEST runs (the history: validation and earlier test runs, as `hrcast eval --recent-form`); the grid is
 ranked on validation, pooled over the five athletes' steps and averaged over the seeds. Also printed: the
-same rule without the D limit, and "static" (the history frozen at the end of the validation part: what a
-model that is never told about new runs would carry).
+same rule without the D limit, "static" (the history frozen at the end of the validation part: what a
+model that is never told about new runs would carry), and the rule chosen without the runner (each athlete's
+test runs scored with the grid's best on the other four athletes' validation runs).
 
 Reads OUT (a bench/real.sh output folder: real.hrd, models/ft_s*_A.safetensors), runs `hrcast predict`
 (HRCAST, default build/hrcast) and `hrcast export --format jsonl` into WORKDIR (a temp folder unless given;
@@ -72,11 +73,10 @@ def main():
 
     res = {k: [residual(x) for x in v] for k, v in runs.items()}
 
-    def score(part, k, prior, days, static=False):
-        """(pooled MAE per seed, {athlete: [change against no shift per seed]})"""
-        maes, per = [], {a: [] for a in ATHLETES}
+    def errors(part, k, prior, days, static=False):
+        """{(seed, athlete): (absolute errors with the shift, without)} on the part's runs"""
+        out = {}
         for s in seeds:
-            e_all = []
             for a in ATHLETES:
                 hist, e, u = [], [], []
                 for run, r in zip(runs[(s, a)], res[(s, a)]):
@@ -91,10 +91,14 @@ def main():
                         u.append(np.abs(rec[ok] - pred[ok]))
                     if r is not None and (sp == "val" or not static):
                         hist.append((t0, r))
-                e, u = np.concatenate(e), np.concatenate(u)
-                per[a].append(e.mean() / u.mean() - 1)
-                e_all.append(e)
-            maes.append(np.concatenate(e_all).mean())
+                out[(s, a)] = (np.concatenate(e), np.concatenate(u))
+        return out
+
+    def score(part, k, prior, days, static=False, athletes=ATHLETES):
+        """(pooled MAE per seed over `athletes`, {athlete: [change against no shift per seed]})"""
+        err = errors(part, k, prior, days, static)
+        maes = [np.concatenate([err[(s, a)][0] for a in athletes]).mean() for s in seeds]
+        per = {a: [err[(s, a)][0].mean() / err[(s, a)][1].mean() - 1 for s in seeds] for a in athletes}
         return maes, per
 
     def fmt(maes):
@@ -123,6 +127,25 @@ def main():
     t, per = score("test", CHOSEN[0], CHOSEN[1], None, static=True)
     print(f"| static, no day limit | {CHOSEN[0]} | {CHOSEN[1]} | any | | {fmt(t)} | " +
           ", ".join(f"{100 * np.mean(per[a]):+.1f}" for a in ATHLETES) + " |")
+
+    # A runner the rule was not chosen on: for each athlete, the grid ranked on the other four athletes'
+    # validation runs only; that athlete's test runs scored with the pick; the five held-out athletes pooled.
+    val_err = {g: errors("val", *g) for g in ((k, pr, d) for k in KS for pr in PRIORS for d in DAYS)}
+    picks, held = {}, {s: [] for s in seeds}
+    for a in ATHLETES:
+        others = [b for b in ATHLETES if b != a]
+        picks[a] = min(val_err, key=lambda g: np.mean([np.concatenate([val_err[g][(s, b)][0] for b in others]).mean()
+                                                       for s in seeds]))
+        test_err = errors("test", *picks[a])
+        for s in seeds:
+            held[s].append(test_err[(s, a)][0])
+    loo = [np.concatenate(held[s]).mean() for s in seeds]
+    print()
+    print("Chosen without the runner (each athlete's rule ranked on the other four's validation runs; test runs "
+          f"of the five pooled): **{fmt(loo)}** against {fmt(score('test', *CHOSEN)[0])} with hrcast's rule and "
+          f"{fmt(none_test)} without a shift. Picks: " +
+          "; ".join(f"{b}: K {picks[a][0]}, prior {picks[a][1]}, {picks[a][2] or 'any'} days"
+                    for a, b in zip(ATHLETES, SHORT)) + ".")
 
 
 if __name__ == "__main__":

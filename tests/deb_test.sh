@@ -4,6 +4,7 @@
 # pkg-config, a prediction, import hrcast from the system Python), then dpkg -r and check that every
 # file the package installed is gone. Usage: tests/deb_test.sh   (from the repository root)
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 cd "$(dirname "$0")/.."
 pass=0; fail=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -13,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then  # dpkg -i needs root: as install-deps does, throu
   command -v sudo >/dev/null && exec sudo -E "$0" "$@"
   echo "deb_test.sh: needs root (dpkg -i) or sudo"; exit 2
 fi
-if dpkg-query -W -f='${Status}' hrcast 2>/dev/null | grep -q "install ok installed"; then
+if dpkg-query -W -f='${Status}' hrcast 2>/dev/null | has "install ok installed"; then
   echo "deb_test.sh: a hrcast package is installed already; not touching it"; exit 2
 fi
 tmp=$(mktemp -d /tmp/hrcast-deb-test.XXXXXX)
@@ -24,8 +25,8 @@ dpkg -i "$deb" > "$tmp/dpkg.log" 2>&1; rc=$?
 check "dpkg -i" '[ $rc -eq 0 ] || { cat $tmp/dpkg.log; false; }'
 dpkg -L hrcast > "$tmp/files"
 B=/usr/bin/hrcast
-check "hrcast --version" '$B --version | grep -q "^hrcast $(dpkg-query -W -f="\${Version}" hrcast)$"'
-check "man hrcast-predict" 'man -w hrcast-predict | grep -q "^/usr/share/man/man1/hrcast-predict.1.gz$" && MANWIDTH=100 man hrcast-predict 2>/dev/null | grep -q -- "--int8"'
+check "hrcast --version" '$B --version | has "^hrcast $(dpkg-query -W -f="\${Version}" hrcast)$"'
+check "man hrcast-predict" 'man -w hrcast-predict | has "^/usr/share/man/man1/hrcast-predict.1.gz$" && MANWIDTH=100 man hrcast-predict 2>/dev/null | has -- "--int8"'
 check "pkg-config --libs hrcast" '[ "$(echo $(pkg-config --libs hrcast))" = "-lhrcast" ]'
 # the cache listing goes to a file first: with pipefail, `ldconfig -p | grep -q` fails whenever grep
 # stops reading before ldconfig has written its (over 64 KB) listing, and ldconfig dies of SIGPIPE

@@ -1,6 +1,7 @@
 # lib.sh — the helpers the shell tests share: ok/bad/check keep the pass/fail counts that each
 # test prints in its closing line ("name: N passed, N failed"), and remove $tmp on exit.
 # Source it after setting $tmp:  . "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 pass=0; fail=0
 trap 'rm -rf "$tmp"' EXIT
 ok() { pass=$((pass + 1)); echo "ok   $1"; }

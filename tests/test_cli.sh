@@ -9,13 +9,13 @@ tmp=$(mktemp -d /tmp/hrcast-cli-test.XXXXXX)
 . "$(dirname "$0")/lib.sh"
 
 # --- help and usage
-check "help lists every command" '"$BIN" help | grep -q "^  serve" && "$BIN" help | grep -q "^  import"'
+check "help lists every command" '"$BIN" help | has "^  serve" && "$BIN" help | has "^  import"'
 for c in $("$BIN" help | sed -n "s/^  \([a-z-]*\) .*/\1/p"); do
   # into a file first: grep -q stops reading at the match, and a help text over one stdio buffer (4 KiB)
   # would then die of SIGPIPE, which pipefail reports as a failure
   check "$c --help has examples" '"$BIN" $c --help > $tmp/help.txt && grep -q "^examples:" $tmp/help.txt'
 done
-check "--version" '"$BIN" --version | grep -q "^hrcast [0-9]"'
+check "--version" '"$BIN" --version | has "^hrcast [0-9]"'
 check "unknown command: exit 2" '"$BIN" bogus 2>/dev/null; [ $? -eq 2 ]'
 check "bad option value: exit 2 and a message" '"$BIN" import --step abc -o x.hrd . 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a number" $tmp/e'
 
@@ -46,7 +46,7 @@ check "info of a non-dataset: clear error" '"$BIN" info "$fit" 2>$tmp/e; [ $? -e
 check "export csv: one row per step" '[ $(($(wc -l < $tmp/sim.csv) - 1)) = $("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"steps\"])") ]'
 check "export jsonl: one line per workout" '[ "$("$BIN" export "$tmp/sim.hrd" --format jsonl | wc -l)" = 12 ]'
 "$BIN" export "$tmp/sim.hrd" --format parquet -o "$tmp/pq" 2>/dev/null
-check "export parquet: three splits and a card" '[ -s $tmp/pq/data/train.parquet ] && [ -s $tmp/pq/data/test.parquet ] && head -1 $tmp/pq/README.md | grep -q "^---$"'
+check "export parquet: three splits and a card" '[ -s $tmp/pq/data/train.parquet ] && [ -s $tmp/pq/data/test.parquet ] && head -1 $tmp/pq/README.md | has "^---$"'
 "$BIN" import "$tmp/pq/data" -o "$tmp/back.hrd" -q 2>/dev/null
 "$BIN" export "$tmp/back.hrd" --format jsonl > "$tmp/back.jsonl"
 "$BIN" export "$tmp/sim.hrd" --format jsonl > "$tmp/orig.jsonl"
@@ -84,7 +84,7 @@ done
 check "train --threads x: exit 2, one line naming auto" '"$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors --threads x 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "is not auto or an integer in \[1, 256\]" $tmp/e'
 check "finetune --threads 0: exit 2, one line" '"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o $tmp/x.safetensors --threads 0 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q -- "--threads: .0. is not auto" $tmp/e'
 "$BIN" predict "$tmp/m.safetensors" "$fit" > "$tmp/pred.csv" 2>"$tmp/pred.err"
-check "predict csv: header and rows" 'head -1 $tmp/pred.csv | grep -q "hr_pred_bpm" && [ $(wc -l < $tmp/pred.csv) -gt 10 ]'
+check "predict csv: header and rows" 'head -1 $tmp/pred.csv | has "hr_pred_bpm" && [ $(wc -l < $tmp/pred.csv) -gt 10 ]'
 check "predict: summary line with MAE" 'grep -q "MAE" $tmp/pred.err'
 check "predict json parses" '"$BIN" predict "$tmp/m.safetensors" "$fit" --format json -q | py "import json,sys; d=json.load(sys.stdin); assert len(d[\"workouts\"][0][\"hr_pred\"]) > 10"'
 check "predict of a garbage model: clear error" '"$BIN" predict "$fit" "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "safetensors\|model" $tmp/e'

@@ -56,7 +56,7 @@ for c,f in zip(j[\"calibrated\"], full[\"calibrated\"]):
     assert c[\"trust\"][\"warm_s\"]==f[\"trust\"][\"warm_s\"] and c[\"trust\"][\"k_steps\"]==f[\"trust\"][\"k_steps\"]
     assert c[\"steps\"]<f[\"steps\"] and c[\"workouts\"]<f[\"workouts\"]
 "'
-check "--calibrate table with --athlete is labelled with the athlete" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 -q | grep -q "chrono:test, athlete sim0001"'
+check "--calibrate table with --athlete is labelled with the athlete" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m --athlete sim0001 -q | has "chrono:test, athlete sim0001"'
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --athlete nobody -q > /dev/null 2> "$tmp/e"
 rc=$?
 check "unknown athlete: exit 2, one line listing the valid ones" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "nobody.*sim0001" "$tmp/e"'

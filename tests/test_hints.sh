@@ -5,6 +5,7 @@
 # ran and must exit 0.
 # Usage: tests/test_hints.sh [path/to/hrcast]
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 BIN=$(readlink -f "${1:-${HRCAST_BIN:-build/hrcast}}")
 tmp=$(mktemp -d /tmp/hrcast-hints-test.XXXXXX)
 pass=0; fail=0
@@ -37,8 +38,8 @@ for how in relative path; do
     '[ -f "$(next_lines next.$how | grep " serve " | sed "s/.* serve \(--model \)\{0,1\}\([^ ]*\).*/\2/")" ]'
 done
 check "help: the example and the --help hint name bin/hrcast" \
-  'bin/hrcast help | grep -q "^.bin/hrcast COMMAND --help. shows" && bin/hrcast help | grep -q "^Example: bin/hrcast import .* && bin/hrcast info "'
-check "help from PATH: they name hrcast" 'PATH="$tmp/bin:$PATH" hrcast help | grep -q "^Example: hrcast import"'
+  'bin/hrcast help | has "^.bin/hrcast COMMAND --help. shows" && bin/hrcast help | has "^Example: bin/hrcast import .* && bin/hrcast info "'
+check "help from PATH: they name hrcast" 'PATH="$tmp/bin:$PATH" hrcast help | has "^Example: hrcast import"'
 check "unknown command: the hint runs as printed" \
   'bin/hrcast bogus 2> err; hint=$(sed -n "s/.*(see .\(.*\).)$/\1/p" err); [ "$hint" = "bin/hrcast help" ] && $hint > /dev/null'
 echo

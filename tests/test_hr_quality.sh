@@ -17,7 +17,7 @@ check "info --json: hr_quality counts every step" 'py "import json; d=json.load(
 check "info --json: hr_quality names every reason" 'py "import json; q=json.load(open(\"$tmp/a.json\"))[\"hr_quality\"]; assert set(q)=={\"trusted\",\"hr_gap\",\"pause\",\"cadence_lock\",\"lock_on\",\"dropout\",\"stuck\",\"level_shift\",\"spike\"}, q"'
 check "simulate --artifacts: the injected truth is stored" 'py "import json; t=json.load(open(\"$tmp/a.json\"))[\"hr_quality_truth\"]; assert sum(t[k] for k in t if k!=\"trusted\")>0, t"'
 check "without --artifacts: no truth" 'py "import json; assert \"hr_quality_truth\" not in json.load(open(\"$tmp/c.json\"))"'
-check "info text: the HR quality table" '"$BIN" info "$tmp/a.hrd" | grep -q "HR quality (grid steps)"'
+check "info text: the HR quality table" '"$BIN" info "$tmp/a.hrd" | has "HR quality (grid steps)"'
 "$BIN" export "$tmp/a.hrd" --format jsonl > "$tmp/a.jsonl"
 check "export jsonl: hr_issue per step, null or a reason, next to start_time and step_s" 'py "
 import json
@@ -41,7 +41,7 @@ for line in open(\"$tmp/a.jsonl\"):
         c[i or \"trusted\"]=c.get(i or \"trusted\",0)+1
 assert all(c.get(k,0)==v for k,v in q.items()), (c,q)
 "'
-check "import prints the verdict counts" '"$BIN" simulate --athletes 1 --workouts 2 --emit-files "$tmp/runs" -o "$tmp/s.hrd" -q && "$BIN" import "$tmp/runs" -o "$tmp/r.hrd" 2>&1 | grep -q "HR quality (grid steps): trusted="'
+check "import prints the verdict counts" '"$BIN" simulate --athletes 1 --workouts 2 --emit-files "$tmp/runs" -o "$tmp/s.hrd" -q && "$BIN" import "$tmp/runs" -o "$tmp/r.hrd" 2>&1 | has "HR quality (grid steps): trusted="'
 "$BIN" train "$tmp/a.hrd" -o "$tmp/m.safetensors" --hidden 8 --layers 1 --epochs 1 --max-len 300 -q
 "$BIN" train "$tmp/a.hrd" -o "$tmp/k.safetensors" --hidden 8 --layers 1 --epochs 1 --max-len 300 --keep-flagged -q
 check "train: the model says it trained on trusted steps" 'grep -a -q "trusted steps" "$tmp/m.safetensors"'

@@ -6,6 +6,7 @@
 # the same as the CLI; DESTDIR staging; `make uninstall` leaves nothing behind.
 # Usage: tests/test_install.sh [path/to/hrcast]   (make check passes HRCAST_BUILD, HRCAST_CC, HRCAST_OPT)
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${HRCAST_BUILD:-$root/build}
@@ -36,8 +37,8 @@ for f in bin/hrcast lib/libhrcast.so.0 lib/libhrcast.so lib/libhrcast.a include/
          share/man/man1/hrcast.1 share/man/man1/hrcast-predict.1 share/bash-completion/completions/hrcast; do
   check "installed $f" '[ -e "$P/$f" ]'
 done
-check "installed hrcast --version" '"$P/bin/hrcast" --version | grep -q "^hrcast [0-9]"'
-check "soname is libhrcast.so.0" 'readelf -d "$P/lib/libhrcast.so.0" | grep -q "SONAME.*\[libhrcast.so.0\]"'
+check "installed hrcast --version" '"$P/bin/hrcast" --version | has "^hrcast [0-9]"'
+check "soname is libhrcast.so.0" 'readelf -d "$P/lib/libhrcast.so.0" | has "SONAME.*\[libhrcast.so.0\]"'
 # the exported symbols, the version script and the header's HRCAST_EXPORT functions are the same list
 nm -D --defined-only "$P/lib/libhrcast.so.0" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort > "$tmp/exported"
 sed -n 's/^HRCAST_EXPORT .*[ *]\(hrcast_[a-z0-9_]*\)(.*/\1/p' "$root/include/hrcast.h" | sort > "$tmp/header"
@@ -53,13 +54,13 @@ for c in $commands; do
   MANWIDTH=200 man -l "$P/share/man/man1/hrcast-$c.1" 2>/dev/null | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u > "$tmp/m.$c"
   check "man -l hrcast-$c.1 has the options of $c --help" '[ -s $tmp/h.$c ] && cmp -s $tmp/h.$c $tmp/m.$c || { diff $tmp/h.$c $tmp/m.$c; false; }'
 done
-check "man -l hrcast-predict.1: NAME line" 'man -l "$P/share/man/man1/hrcast-predict.1" 2>/dev/null | grep -q "hrcast-predict - predict the heart rate"'
-check "man hrcast-predict finds the page through MANPATH" 'MANPATH="$P/share/man" man -w hrcast-predict | grep -q "$P"'
+check "man -l hrcast-predict.1: NAME line" 'man -l "$P/share/man/man1/hrcast-predict.1" 2>/dev/null | has "hrcast-predict - predict the heart rate"'
+check "man hrcast-predict finds the page through MANPATH" 'MANPATH="$P/share/man" man -w hrcast-predict | has "$P"'
 
 # pkg-config and an outside C program against the shared library
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 check "pkg-config --libs hrcast" '[ "$(echo $(pkg-config --libs hrcast))" = "-L$P/lib -lhrcast" ]'
-check "pkg-config --modversion = hrcast --version" '"$P/bin/hrcast" --version | grep -q " $(pkg-config --modversion hrcast)$"'
+check "pkg-config --modversion = hrcast --version" '"$P/bin/hrcast" --version | has " $(pkg-config --modversion hrcast)$"'
 cat > "$tmp/outside.c" <<'C'
 /* an outside program: the mean predicted HR of each workout of a file, through the installed API */
 #include <hrcast.h>
@@ -83,7 +84,7 @@ int main(int argc, char **argv)
 C
 "$CC_" -Wall -Werror "$tmp/outside.c" $(pkg-config --cflags --libs hrcast) -o "$tmp/outside" 2> "$tmp/cc.err"
 check "outside program builds with pkg-config --cflags --libs hrcast" '[ -x $tmp/outside ] || show $tmp/cc.err'
-check "it links the shared library (NEEDED libhrcast.so.0)" 'readelf -d $tmp/outside | grep -q "NEEDED.*libhrcast.so.0"'
+check "it links the shared library (NEEDED libhrcast.so.0)" 'readelf -d $tmp/outside | has "NEEDED.*libhrcast.so.0"'
 "$BIN" simulate --athletes 2 --workouts 2 --seed 3 --emit-files "$tmp/runs" -o "$tmp/sim.hrd" -q
 "$BIN" fit-physio "$tmp/sim.hrd" -o "$tmp/physio.safetensors" -q 2>/dev/null
 fit=$(ls "$tmp"/runs/*/*.fit | head -1)

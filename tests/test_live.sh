@@ -115,8 +115,8 @@ assert "the trust in the window: the default of a model that knows the runner, a
 assert "last 30 s of the window, prior 0 steps, fading to 40 % (time constant 450 s)" in h[i:]
 PY
 }
-check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'
-check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | grep -q "^| calibrated 5 min |"'
+check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | has "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'
+check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | has "^| calibrated 5 min |"'
 check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --allow-overlap --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
 check "bad window: exit 2 and a message" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --calibrate 5x 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a window" $tmp/e'
 check "predict bad --trust: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust abc 2>/dev/null; [ $? -eq 2 ]'

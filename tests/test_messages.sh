@@ -7,6 +7,7 @@
 # serve's model as an argument, a host name and no -t/-p/-c, demo --time-budget, animate/plot extensions, eval's
 # row names, the demo's "Next:" hint. Usage: tests/test_messages.sh [path/to/hrcast]
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 BIN=$(realpath "${1:-${HRCAST_BIN:-build/hrcast}}")
 tmp=$(mktemp -d /tmp/hrcast-messages-test.XXXXXX)
 pass=0; fail=0; pid=
@@ -91,13 +92,13 @@ check "train --features nope: exit 2, lists every set" \
   '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace, default+effort" $tmp/e'
 for c in train finetune predict eval; do
   check "$c --help lists every feature set and the default" \
-    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | grep -q "physio-residual, default, seed11, default+physio, default+pace, default+effort new models: default $"'
+    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | has "physio-residual, default, seed11, default+physio, default+pace, default+effort new models: default $"'
 done
 check "train --help: --features describes every set" \
-  '"$BIN" train --help | sed -n "/--features/,/--split/p" | tr -s " \n" " " | grep -q "default+effort (+ averages"'
+  '"$BIN" train --help | sed -n "/--features/,/--split/p" | tr -s " \n" " " | has "default+effort (+ averages"'
 
 check "train --help: --features describes default as the default" \
-  '"$BIN" train --help | grep -A1 -- "--features" | grep -q "default (the default"'
+  '"$BIN" train --help | grep -A1 -- "--features" | has "default (the default"'
 
 # --- unknown athletes are answered with the valid ones
 "$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete nobody -o "$tmp/f.safetensors" 2>"$tmp/e"; rc=$?
@@ -134,7 +135,7 @@ check "animate -o x.GIF writes a GIF" '"$BIN" animate "$tmp/m.safetensors" "$fit
 
 # --- demo: --time-budget like train (the old --budget still accepted), a Linux-friendly hint
 check "demo --help documents --time-budget, not --budget" \
-  '"$BIN" demo --help | grep -q -- "--time-budget S" && ! "$BIN" demo --help | grep -q -- "--budget"'
+  '"$BIN" demo --help | has -- "--time-budget S" && ! "$BIN" demo --help | has -- "--budget"'
 check "demo accepts both names (a bad value is checked under either)" \
   '"$BIN" demo --time-budget x 2>/dev/null; r1=$?; "$BIN" demo --budget x 2>/dev/null; r2=$?; [ $r1 -eq 2 ] && [ $r2 -eq 2 ]'
 check "demo's hint opens the report with xdg-open, not the macOS 'open'" \
@@ -147,7 +148,7 @@ stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
 start "$tmp/p.safetensors" --host localhost
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/ (localhost).*|\1|p' "$tmp/log")
 check "serve MODEL --host localhost: listens on 127.0.0.1" \
-  '[ -n "$port" ] && curl -s http://127.0.0.1:$port/healthz | grep -q ok'
+  '[ -n "$port" ] && curl -s http://127.0.0.1:$port/healthz | has ok'
 gzip -c "$fit" > "$tmp/run.fit.gz"
 check "a .fit.gz upload reports format fit (was unknown)" \
   'curl -s -F file=@$tmp/run.fit.gz http://127.0.0.1:$port/api/predict > $tmp/body; grep -q "\"format\":\"fit\"" $tmp/body'
@@ -163,7 +164,7 @@ for f in -t -p -c; do
   timeout 10 "$BIN" serve "$tmp/p.safetensors" $f 2 --port 0 2>"$tmp/e"; rc=$?
   check "serve $f is gone (plan's short flags mean other things): exit 2" '[ $rc -eq 2 ]'
 done
-check "serve --help shows MODEL as an argument" '"$BIN" serve --help | grep -q "^usage: hrcast serve MODEL"'
+check "serve --help shows MODEL as an argument" '"$BIN" serve --help | has "^usage: hrcast serve MODEL"'
 
 echo
 echo "test_messages.sh: $pass passed, $fail failed"

@@ -50,19 +50,19 @@ row() { grep -F "| $1 |" "$tmp/out.md" | head -1; }
 # overall per seed: (8*100 + 4*300)/400 = 5, (10*100 + 6*300)/400 = 7 -> mean 6, sd 1.41
 check "finetuned: per athlete mean ± sd, overall pooled by steps" '[ "$(row "LSTM finetuned (default pipeline)")" = "| LSTM finetuned (default pipeline) | 9.00 ± 1.41 | 5.00 ± 1.41 | **6.00 ± 1.41** |" ]'
 # physio overall (10*100 + 5*300)/400 = 6.25
-check "baselines from base_*.json (a -base name too), overall pooled" 'row "physio, per-athlete fit" | grep -qF "| 10.00 | 5.00 | **6.25** |" && grep -F "| constant (athlete" "$tmp/out.md" | grep -qF "| 12.00 | 9.00 | **9.75** |"'
+check "baselines from base_*.json (a -base name too), overall pooled" 'row "physio, per-athlete fit" | has -F "| 10.00 | 5.00 | **6.25** |" && grep -F "| constant (athlete" "$tmp/out.md" | has -F "| 12.00 | 9.00 | **9.75** |"'
 # ratio overall: 5/6.25 = 0.8, 7/6.25 = 1.12 -> mean 0.96
-check "ratio to physio and goal check" 'row "finetuned / per-athlete physio" | grep -qF "**0.960 (-4.0 ± 22.6 %)**" && grep -qF "| goal check (issue 14: >= 10 % better than physio) | met | not met: 0.0 % worse | 4.0 % better (goal 15 % better: not met); 6.00 bpm (goal <= 8.5: met) |" "$tmp/out.md"'
+check "ratio to physio and goal check" 'row "finetuned / per-athlete physio" | has -F "**0.960 (-4.0 ± 22.6 %)**" && grep -qF "| goal check (issue 14: >= 10 % better than physio) | met | not met: 0.0 % worse | 4.0 % better (goal 15 % better: not met); 6.00 bpm (goal <= 8.5: met) |" "$tmp/out.md"'
 check "trusted steps next to all steps" 'row "LSTM finetuned (default pipeline)" >/dev/null && grep -qF "| 9.00 / 8.00 | 5.00 / 4.00 | **6.00 / 4.95** |" "$tmp/out.md"'
 # cold overall: (14*100 + 12*300)/400 = 12.5; physio 12; constant 13.75
-check "cold start from the second OUT, its own seeds" 'grep -qF "one seed (7)" "$tmp/out.md" && row "LSTM cold start (default pipeline)" | grep -qF "| 14.00 | 12.00 | **12.50** |" && row "physio, population only" | grep -qF "**12.00**"'
+check "cold start from the second OUT, its own seeds" 'grep -qF "one seed (7)" "$tmp/out.md" && row "LSTM cold start (default pipeline)" | has -F "| 14.00 | 12.00 | **12.50** |" && row "physio, population only" | has -F "**12.00**"'
 check "cold goal check names the better baseline" 'grep -qF "| met | not met (physio 11.00 better) | 12.50 bpm (goal <= 13.0: met) |" "$tmp/out.md"'
 check "per kind: MAE = abs / steps; the same value every seed printed without sd" '[ "$(row steep)" = "| steep | 2 | 100 | 2.00 | 4.00 | 1.00 | 5.00 | 2.000 (+100.0 %) |" ]'
 # live: (3*50 + 5*50)/100 = 4
 check "live rows apart, pooled by steps" 'grep -qF "NOT comparable" "$tmp/out.md" && [ "$(row "calibrated 10 min")" = "| calibrated 10 min | 4.00 | 5.00 | 7.00 | 9.00 | 8.00 |" ]'
 # cold live: its own section after the finetuned one, pooled (11*100 + 7*300)/400 = 8, the trust in words
 cold_live() { sed -n '/^#### Cold start, live/,$p' "$tmp/out.md"; }
-check "cold live rows: their own section, pooled by steps, the trust named from the JSON" '[ "$(cold_live | grep "^| calibrated 10 min |")" = "| calibrated 10 min | 8.00 | 12.00 | 9.00 | 20.00 | 12.00 |" ] && cold_live | grep -qF "one seed (7)" && cold_live | grep -qF "the window'"'"'s last 30 s, prior 0 steps, the shift fading to 80 % with a time constant of 150 s; not learned: the default of a general model" && cold_live | grep -qF "| x | 11.00 vs 15.00 (-26.7 %) |" && [ $(grep -n "^#### Live forecasting" "$tmp/out.md" | cut -d: -f1) -lt $(grep -n "^#### Cold start, live" "$tmp/out.md" | cut -d: -f1) ]'
+check "cold live rows: their own section, pooled by steps, the trust named from the JSON" '[ "$(cold_live | grep "^| calibrated 10 min |")" = "| calibrated 10 min | 8.00 | 12.00 | 9.00 | 20.00 | 12.00 |" ] && cold_live | has -F "one seed (7)" && cold_live | has -F "the window'"'"'s last 30 s, prior 0 steps, the shift fading to 80 % with a time constant of 150 s; not learned: the default of a general model" && cold_live | has -F "| x | 11.00 vs 15.00 (-26.7 %) |" && [ $(grep -n "^#### Live forecasting" "$tmp/out.md" | cut -d: -f1) -lt $(grep -n "^#### Cold start, live" "$tmp/out.md" | cut -d: -f1) ]'
 # a second COLD=only run with another seed joins the first: cold rows over seeds 7 and 8
 mkdir -p "$tmp/c/json"
 printf 'command=bench/real.sh\ncold_seeds=8\nathletes=x y\n' > "$tmp/c/run.txt"
@@ -73,6 +73,6 @@ json.dump({'mae': 14, 'steps': 300, 'baselines': {}}, open('$tmp/c/json/cold_s8_
 "
 python3 "$T" "$tmp/a" "$tmp/b" "$tmp/c" > "$tmp/out3.md" 2>/dev/null
 # (14*100 + 12*300)/400 = 12.5 and (16*100 + 14*300)/400 = 14.5: 13.50 ± 1.41
-check "cold seeds of two COLD=only runs join" 'grep -qF "mean ± sd over 2 seeds (7, 8)" "$tmp/out3.md" && grep -F "| LSTM cold start (default pipeline) |" "$tmp/out3.md" | grep -qF "**13.50 ± 1.41**"'
+check "cold seeds of two COLD=only runs join" 'grep -qF "mean ± sd over 2 seeds (7, 8)" "$tmp/out3.md" && grep -F "| LSTM cold start (default pipeline) |" "$tmp/out3.md" | has -F "**13.50 ± 1.41**"'
 echo "test_real_tables: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

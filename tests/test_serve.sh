@@ -4,6 +4,7 @@
 # reason), 413, 400 with a reason, 404, 405, slow clients,
 # junk, and a clean stop on SIGTERM. Usage: tests/test_serve.sh [path/to/hrcast]
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 tmp=$(mktemp -d /tmp/hrcast-serve-test.XXXXXX)
 pass=0; fail=0; pid=
@@ -131,7 +132,7 @@ check "a finetuned model serves calibrate=10m with the finetuned default trust (
 import json,sys; c=json.load(open(sys.argv[1]))[\"calibration\"]
 assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], c[\"trust_persist\"], c[\"trust_tau_s\"]) == (0, 0, 30, 0.4, 450), c
 " $tmp/fb'
-check "--help shows examples" '"$BIN" serve --help | grep -q "examples:"'
+check "--help shows examples" '"$BIN" serve --help | has "examples:"'
 check "--int8 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --int8 2>$tmp/err; [ $? = 1 ] && grep -q "int8 inference applies to LSTM models" $tmp/err'
 check "--bf16 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 2>$tmp/err; [ $? = 1 ] && grep -q "bf16 inference applies to LSTM models" $tmp/err'
 check "--bf16 --int8: exit 2, one line" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 --int8 2>$tmp/err; [ $? = 2 ] && [ $(wc -l < $tmp/err) = 1 ] && grep -q "exclude each other" $tmp/err'

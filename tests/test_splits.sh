@@ -7,6 +7,7 @@
 # on the real runpandas folder (skipped when ../shared/data/real is absent).
 # Usage: tests/test_splits.sh [path/to/hrcast]
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/has.sh"
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 REAL=${HRCAST_REAL:-../shared/data/real}
 tmp=$(mktemp -d /tmp/hrcast-splits-test.XXXXXX)
@@ -25,15 +26,15 @@ check "info --json lists the split warnings" '"$BIN" info "$tmp/one.hrd" --json 
 "$BIN" train "$tmp/one.hrd" -o "$tmp/one.safetensors" --hidden 8 --epochs 2 --batch 4 2>"$tmp/train.err"; rc=$?
 check "one runner: train defaults to the chrono split and says so" '[ $rc = 0 ] && grep -q "^one athlete: .*chronological split" $tmp/train.err && grep -q "validating on 2 (chrono split)" $tmp/train.err'
 check "one runner: --split athlete refused in one line, pointing to chrono" '"$BIN" train "$tmp/one.hrd" -o "$tmp/x.safetensors" --split athlete -q 2>$tmp/e; [ $? = 1 ] && [ $(lines $tmp/e) = 1 ] && grep -q "validation part of the athlete split .* is empty.*--split chrono" $tmp/e && [ ! -e $tmp/x.safetensors ]'
-check "one runner: eval defaults to chrono:test" '"$BIN" eval "$tmp/one.safetensors" "$tmp/one.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test): 4 workouts"'
-check "one runner: fit-physio defaults to chrono too" '"$BIN" fit-physio "$tmp/one.hrd" -o "$tmp/p1.safetensors" 2>$tmp/e && grep -q "chronological split" $tmp/e && "$BIN" eval "$tmp/p1.safetensors" "$tmp/one.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test)"'
+check "one runner: eval defaults to chrono:test" '"$BIN" eval "$tmp/one.safetensors" "$tmp/one.hrd" -q > $tmp/o && head -1 $tmp/o | has "(chrono:test): 4 workouts"'
+check "one runner: fit-physio defaults to chrono too" '"$BIN" fit-physio "$tmp/one.hrd" -o "$tmp/p1.safetensors" 2>$tmp/e && grep -q "chronological split" $tmp/e && "$BIN" eval "$tmp/p1.safetensors" "$tmp/one.hrd" -q > $tmp/o && head -1 $tmp/o | has "(chrono:test)"'
 check "train --epochs 0: exit 2, one line" '"$BIN" train "$tmp/one.hrd" -o "$tmp/z.safetensors" --epochs 0 2>$tmp/e; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "untrained model" $tmp/e && [ ! -e $tmp/z.safetensors ]'
 
 # --- overlap between a model's training data and the evaluated selection
 "$BIN" simulate --athletes 6 --workouts 10 --seed 4 -o "$tmp/six.hrd" -q
 "$BIN" train "$tmp/six.hrd" -o "$tmp/c.safetensors" --split chrono --hidden 8 --epochs 2 --batch 8 -q
 check "eval of a chrono model on athlete:test: exit 2, one line, what to use" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --split athlete:test 2>$tmp/e >$tmp/o; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && [ ! -s $tmp/o ] && grep -q "was trained on [0-9]* of the [0-9]* workouts in athlete:test.*--split chrono:test.*--allow-overlap" $tmp/e'
-check "eval default follows the model: chrono:test" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test)"'
+check "eval default follows the model: chrono:test" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" -q > $tmp/o && head -1 $tmp/o | has "(chrono:test)"'
 check "eval --split chrono (short form) = chrono:test" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --split chrono --json -q | py "import json,sys; d=json.load(sys.stdin); assert d[\"split\"]==\"chrono:test\" and d[\"seen_in_training\"]==0 and d[\"overlap_checked\"], d[\"split\"]"'
 check "--allow-overlap scores it, labelled in the output" '"$BIN" eval "$tmp/c.safetensors" "$tmp/six.hrd" --split all --allow-overlap --json 2>$tmp/e | py "import json,sys; d=json.load(sys.stdin); assert \"NOT HELD OUT\" in d[\"split\"] and d[\"seen_in_training\"] > 0, d[\"split\"]" && grep -q "NOT HELD OUT" $tmp/e'
 "$BIN" train "$tmp/six.hrd" -o "$tmp/a.safetensors" --hidden 8 --epochs 2 --batch 8 -q
@@ -81,7 +82,7 @@ if [ -d "$REAL/runpandas" ]; then
   "$BIN" import "$REAL/runpandas" -o "$tmp/rp.hrd" -q 2>/dev/null
   "$BIN" train "$tmp/rp.hrd" -o "$tmp/rp.safetensors" --hidden 8 --epochs 1 --max-len 200 2>"$tmp/rp.err"; rc=$?
   check "real runpandas: trains on the chrono split, validating on held-out runs" '[ $rc = 0 ] && grep -q "one athlete" $tmp/rp.err && grep -q "validating on [1-9][0-9]* (chrono split)" $tmp/rp.err'
-  check "real runpandas: eval defaults to chrono:test" '"$BIN" eval "$tmp/rp.safetensors" "$tmp/rp.hrd" -q > $tmp/o && head -1 $tmp/o | grep -q "(chrono:test): [1-9][0-9]* workouts"'
+  check "real runpandas: eval defaults to chrono:test" '"$BIN" eval "$tmp/rp.safetensors" "$tmp/rp.hrd" -q > $tmp/o && head -1 $tmp/o | has "(chrono:test): [1-9][0-9]* workouts"'
 else
   skip=$((skip + 1)); echo "skip real runpandas checks: $REAL/runpandas not found"
 fi

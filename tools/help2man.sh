@@ -10,7 +10,12 @@ mkdir -p "$out"
 # run it by its bare name (found on PATH), as an installed hrcast is: its hints then say "hrcast ..."
 PATH="$(cd "$(dirname "$bin")" && pwd):$PATH"
 bin=hrcast
-version=$("$bin" --version | awk '{print $2}')
+version=$("$bin" --version)
+version=${version#hrcast }
+version=${version%% *}
+# the help text, read once: every parse below reads this variable, never a pipe from hrcast, because a
+# reader that stops early (head, awk's exit) would kill hrcast with SIGPIPE and pipefail would fail the build
+help_all=$("$bin" help)
 
 # roff escaping of one line of plain text: backslash, hyphen (so pasted options work), leading . and '
 esc() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^\([.']\)/\\\\\&\1/"; }
@@ -23,11 +28,11 @@ body() {
        END { print ".fi" }' | sed -e 's/^\.SH \(.*\)\\-\(.*\)$/.SH \1-\2/'
 }
 
-commands=$("$bin" help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }')
+commands=$(awk '/^commands:/ { f = 1; next } f && /^$/ { f = 0 } f && /^  [a-z]/ { print $1 }' <<<"$help_all")
 {
   echo ".TH HRCAST 1 \"\" \"hrcast $version\" \"hrcast manual\""
   echo ".SH NAME"
-  "$bin" help | head -1 | sed -e "s/^hrcast $version — /hrcast \\\\- /"
+  sed -n -e 1p <<<"$help_all" | sed -e "s/^hrcast $version — /hrcast \\\\- /"
   echo ".SH SYNOPSIS"
   echo ".B hrcast"
   echo "COMMAND [options]"
@@ -35,13 +40,13 @@ commands=$("$bin" help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { pri
   echo ".B hrcast"
   echo "\\-\\-version | help [COMMAND]"
   echo ".SH COMMANDS"
-  "$bin" help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print } f && /^$/ { exit }' |
+  awk '/^commands:/ { f = 1; next } f && /^$/ { f = 0 } f && /^  [a-z]/ { print }' <<<"$help_all" |
     while read -r name summary; do
       printf '.TP\n.BR hrcast\\-%s (1)\n%s\n' "$(printf '%s' "$name" | esc)" "$(printf '%s' "$summary" | esc)"
     done
   echo ".SH DESCRIPTION"
   echo ".nf"
-  "$bin" help | awk '/^commands:/ { f = 1; next } f && /^$/ { f = 2; next } f == 2 { print }' | esc
+  awk '/^commands:/ { f = 1; next } f == 1 && /^$/ { f = 2; next } f == 2 { print }' <<<"$help_all" | esc
   echo ".fi"
   echo ".SH SEE ALSO"
   for c in $commands; do printf '.BR hrcast\\-%s (1)\n' "$(printf '%s' "$c" | esc)"; done
@@ -49,7 +54,7 @@ commands=$("$bin" help | awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { pri
 mv "$out/hrcast.1.tmp" "$out/hrcast.1"
 
 for c in $commands; do
-  summary=$("$bin" help | awk -v c="$c" '$1 == c { $1 = ""; sub(/^ +/, ""); print; exit }')
+  summary=$(awk -v c="$c" '!done && $1 == c { $1 = ""; sub(/^ +/, ""); print; done = 1 }' <<<"$help_all")
   help=$("$bin" "$c" --help)
   page="$out/hrcast-$c.1"
   {
@@ -59,9 +64,9 @@ for c in $commands; do
     echo ".SH SYNOPSIS"
     echo ".nf"
     # the usage lines: up to the first blank line, without "usage: "
-    printf '%s\n' "$help" | awk '/^$/ { exit } { sub(/^usage: /, ""); print }' | esc
+    awk '/^$/ { stop = 1 } !stop { sub(/^usage: /, ""); print }' <<<"$help" | esc
     echo ".fi"
-    printf '%s\n' "$help" | awk 'f { print } /^$/ && !f { f = 1 }' | esc | body
+    awk 'f { print } /^$/ && !f { f = 1 }' <<<"$help" | esc | body
     echo ".SH SEE ALSO"
     echo ".BR hrcast (1)"
   } > "$page.tmp"

@@ -9,6 +9,8 @@ for bin in "$@"; do
     # a shell test: prints "name: N passed, N failed" itself
     out=$("$bin" "${HRCAST_BIN:-build/hrcast}" 2>&1); rc=$?
     printf '%s\n' "$out" | tail -3
+    # the failed checks by name, so that a CI log says which one failed (the tail alone does not)
+    printf '%s\n' "$out" | grep -E '^(FAIL|not ok)' | sed "s|^|  in $name: |" || true
     line=$(printf '%s\n' "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
     p=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) passed.*/\1/p'); p=${p:-0}
     f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p'); f=${f:-0}

@@ -143,7 +143,7 @@ check "demo's hint opens the report with xdg-open, not the macOS 'open'" \
 
 # --- serve: the model as an argument (or --model), a host name, no -t/-c short flags
 start() { "$BIN" serve "$@" --port 0 2>"$tmp/log" & pid=$!
-  for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done; }
+  for _ in $(seq 300); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done; }
 stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=; }
 start "$tmp/p.safetensors" --host localhost
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/ (localhost).*|\1|p' "$tmp/log")

@@ -22,7 +22,7 @@ python3 "$here/serve_model.py" "$tmp/physio.safetensors"
 "$BIN" serve --model "$tmp/const.safetensors" --host 127.0.0.1 --port 0 --max-upload 64K --timeout 2 \
   --threads 2 2>"$tmp/log" &
 pid=$!
-for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 [ -n "$port" ] || { cat "$tmp/log"; echo "server did not start"; exit 1; }
 U=http://127.0.0.1:$port
@@ -107,28 +107,28 @@ except Exception as e:
     print("timeout", e)
 PY
 t1=$(date +%s)
-check "slow client dropped by timeout" 'grep -q closed $tmp/slow && [ $((t1 - t0)) -le 6 ]' "$(cat $tmp/slow) in $((t1 - t0))s"
+check "slow client dropped by timeout" 'grep -q closed $tmp/slow && [ $((t1 - t0)) -le 9 ]' "$(cat $tmp/slow) in $((t1 - t0))s"
 # garbage on the socket, then the server still answers
 python3 -c "import socket,sys,os; s=socket.create_connection(('127.0.0.1',$port)); s.sendall(os.urandom(5000)); s.close()" 2>/dev/null
 check "alive after garbage" '[ "$(code $U/healthz)" = 200 ]'
 # concurrent requests
 for i in $(seq 16); do curl -s -o /dev/null -w '%{http_code}\n' -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict & done > "$tmp/par"; wait $(jobs -p | grep -v "^$pid$") 2>/dev/null
-check "16 concurrent predictions 200" '[ "$(grep -c 200 $tmp/par)" = 16 ]'
+check "16 concurrent predictions 200" '[ "$(grep -c 200 $tmp/par)" = 16 ]' "codes: $(sort $tmp/par | uniq -c | tr -s " \n" " ")"
 
 # --- log and shutdown
 check "one log line per request" 'grep -q "127.0.0.1 GET /healthz 200" $tmp/log && grep -q "127.0.0.1 POST /api/predict 413" $tmp/log'
 kill -TERM "$pid"
-for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then bad "SIGTERM stops the server"; else wait "$pid"; rc=$?; check "SIGTERM stops cleanly (exit 0)" '[ $rc = 0 ] && grep -q "stopping" $tmp/log'; fi
 pid=
 check "bad --max-upload rejected" '! "$BIN" serve --model $tmp/const.safetensors --max-upload 12Q 2>/dev/null'
 check "missing model file reported" '"$BIN" serve --model $tmp/none --port 0 2>$tmp/err; [ $? = 1 ] && grep -q "none: cannot open" $tmp/err'
-check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
+check "physio model serves a rising HR" '"$BIN" serve --model $tmp/physio.safetensors --port 0 2>$tmp/plog & p2=$!; for _ in $(seq 300); do grep -q listening $tmp/plog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/plog); curl -s -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3],\"step\":10}" http://127.0.0.1:$p/api/predict > $tmp/pb; kill $p2; wait $p2; grep -q "\"hr_predicted\":\[90,99.8," $tmp/pb'
 # a model made by hrcast finetune: the server calibrates with the finetuned default (fading to 40 % over 450 s)
 "$BIN" simulate --athletes 3 --workouts 4 --seed 3 -q -o "$tmp/ft_sim.hrd"
 "$BIN" train "$tmp/ft_sim.hrd" -o "$tmp/ft_base.safetensors" --epochs 1 --hidden 4 --layers 1 -q 2>/dev/null
 "$BIN" finetune "$tmp/ft_base.safetensors" "$tmp/ft_sim.hrd" --athlete sim0001 -o "$tmp/ft.safetensors" --epochs 1 -q 2>/dev/null
-check "a finetuned model serves calibrate=10m with the finetuned default trust (0,0,30,0.4,450)" '"$BIN" serve --model $tmp/ft.safetensors --port 0 2>$tmp/flog & p2=$!; for _ in $(seq 50); do grep -q listening $tmp/flog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/flog); curl -s -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "http://127.0.0.1:$p/api/predict?calibrate=10m" > $tmp/fb; kill $p2; wait $p2; python3 -c "
+check "a finetuned model serves calibrate=10m with the finetuned default trust (0,0,30,0.4,450)" '"$BIN" serve --model $tmp/ft.safetensors --port 0 2>$tmp/flog & p2=$!; for _ in $(seq 300); do grep -q listening $tmp/flog && break; sleep 0.1; done; p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/flog); curl -s -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "http://127.0.0.1:$p/api/predict?calibrate=10m" > $tmp/fb; kill $p2; wait $p2; python3 -c "
 import json,sys; c=json.load(open(sys.argv[1]))[\"calibration\"]
 assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], c[\"trust_persist\"], c[\"trust_tau_s\"]) == (0, 0, 30, 0.4, 450), c
 " $tmp/fb'

@@ -20,7 +20,7 @@ set -- $(ls "$tmp"/runs/*/* | sort) # FIT, GPX, TCX: the last is the workout, th
 
 "$BIN" serve "$tmp/g.safetensors" --host 127.0.0.1 --port 0 --threads 2 2>"$tmp/log" &
 pid=$!
-for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
+for _ in $(seq 300); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 [ -n "$port" ] || { cat "$tmp/log"; echo "server did not start"; exit 1; }
 U=http://127.0.0.1:$port/api/predict

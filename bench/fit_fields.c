@@ -10,8 +10,13 @@
  *   hr_zone (message 8):      any high_bpm 1 (the watch's heart-rate zones)
  *   record (message 20):      heart_rate 3, cadence 4, power 7, temperature 13; developer fields (a Stryd's
  *                             power) are not read
- * A file that is not FIT, or is broken, prints "path<TAB>error: reason" and is counted apart. */
+ * A file that is not FIT, or is broken, prints "path<TAB>error: reason" and is counted apart.
+ * With --series first (bench/channel_residuals.sh), it prints instead one line per record that holds a
+ * cadence or a temperature: path, seconds since the file's first timed record, cadence in steps per minute
+ * (both feet, as hrcast stores it), temperature in C, speed in m/s (enhanced_speed, else speed; to check the
+ * alignment with hrcast's grid); NaN where a field is absent. */
 #include "io/fit_internal.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +71,33 @@ static int on_message(void *ctx, const struct fit_msg *m)
     return 0;
 }
 
+struct series { /* --series: the file being printed */
+    const char *path;
+    double t0;
+    int timed;
+};
+
+static int on_record(void *ctx, const struct fit_msg *m)
+{
+    struct series *s = ctx;
+    double ts, v, cad = NAN, temp = NAN, speed = NAN;
+    if (m->def->global != FIT_MESG_RECORD || !fit_get(m, 253, &ts))
+        return 0;
+    if (!s->timed) {
+        s->t0 = ts;
+        s->timed = 1;
+    }
+    if (fit_get(m, 4, &v)) /* strides per minute of one foot */
+        cad = 2 * v;
+    if (fit_get(m, 13, &v))
+        temp = v;
+    if (fit_get(m, 73, &v) || fit_get(m, 6, &v)) /* mm/s */
+        speed = v / 1000;
+    if (!isnan(cad) || !isnan(temp))
+        printf("%s\t%.0f\t%.1f\t%.1f\t%.3f\n", s->path, ts - s->t0, cad, temp, speed);
+    return 0;
+}
+
 /* The whole file, inflated when gzip (gzread reads plain files as they are); NULL and a reason. */
 static uint8_t *slurp(const char *path, size_t *n, const char **why)
 {
@@ -115,6 +147,20 @@ static uint8_t *slurp(const char *path, size_t *n, const char **why)
 
 int main(int argc, char **argv)
 {
+    int series = argc > 1 && !strcmp(argv[1], "--series");
+    if (series) {
+        for (int i = 2; i < argc; i++) {
+            size_t n = 0;
+            const char *why = "";
+            uint8_t *buf = slurp(argv[i], &n, &why);
+            struct series s = {argv[i], 0, 0};
+            struct hr_err e = {{0}};
+            if (!buf || fit_walk(buf, n, argv[i], on_record, &s, &e))
+                fprintf(stderr, "%s: %s\n", argv[i], buf ? e.msg : why);
+            free(buf);
+        }
+        return 0;
+    }
     printf("path");
     for (int c = 0; c < C_COUNT; c++)
         printf("\t%s", col_name[c]);

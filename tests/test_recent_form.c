@@ -4,7 +4,8 @@
  * times), the runner's HR scale from their runs for a scaled model that does not know them (pooled mean and
  * sd, the shift against the scaled prediction, not for a known runner nor on too little HR), the measurement
  * of a real constant model on hand-built series (trusted steps only, the model never sees the HR, too little
- * HR counted as nothing) and the wrapped predictor (base + shift, per runner). */
+ * HR counted as nothing), the wrapped predictor (base + shift, per runner) and the run predicted given again
+ * as an earlier run (runs without times: its key keeps it out; eval's wrapper gives an untimed run nothing). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +24,7 @@
 static float form_shift(const struct form_history *h, const char *athlete, double start_time, int *used)
 {
     struct form_use u;
-    form_use(h, NULL, athlete, start_time, &u);
+    form_use(h, NULL, athlete, start_time, 0, &u);
     if (used)
         *used = u.runs;
     return u.shift;
@@ -115,7 +116,7 @@ static void test_scale_from_runs(void **state)
     add_run(&h, "ann", 1e9 + DAY, 180.0f, 20.0f, 150.0f, 300);
     add_run(&h, "bob", 1e9 + DAY, 100.0f, 5.0f, 150.0f, 3000); /* someone else's: never counts for ann */
     struct form_use u;
-    form_use(&h, &sc, "ann", 1e9 + 2 * DAY, &u);
+    form_use(&h, &sc, "ann", 1e9 + 2 * DAY, 0, &u);
     assert_int_equal(u.scaled, 1);
     assert_int_equal(u.scale_runs, 2);
     assert_float_equal(u.mean, 160.0, 1e-3);
@@ -129,25 +130,25 @@ static void test_scale_from_runs(void **state)
     assert_float_equal(hr[1], 160.0, 1e-3);
     assert_float_equal(sigma[0], 3.0 * sqrt(800.0) / 15.0, 1e-4);
     /* before the second run: the first alone (50 min) is not enough HR for a scale; shift -> pred 150 */
-    form_use(&h, &sc, "ann", 1e9 + DAY, &u);
+    form_use(&h, &sc, "ann", 1e9 + DAY, 0, &u);
     assert_int_equal(u.scaled, 0);
     assert_int_equal(u.scale_runs, 0);
     assert_int_equal(u.runs, 1);
     assert_float_equal(u.shift, -10.0 / 4.0, 1e-4);
     /* a planned run: after ann's latest */
-    form_use(&h, &sc, "ann", NAN, &u);
+    form_use(&h, &sc, "ann", NAN, 0, &u);
     assert_int_equal(u.scaled, 1);
     assert_float_equal(u.mean, 160.0, 1e-3);
     /* a model that knows ann: no scale from the runs, the shift against its own prediction (150) */
     assert_int_equal(hr_scale_set(&sc, "ann", 150.0f, 15.0f, 1000), 0);
-    form_use(&h, &sc, "ann", 1e9 + 2 * DAY, &u);
+    form_use(&h, &sc, "ann", 1e9 + 2 * DAY, 0, &u);
     assert_int_equal(u.scaled, 0);
     assert_float_equal(u.shift, 20.0 / 5.0, 1e-4);
     hr[0] = 165.0f;
     form_apply(&u, &sc, hr, NULL, 1);
     assert_float_equal(hr[0], 169.0, 1e-4);
     /* no scale at all (sc NULL): the same */
-    form_use(&h, NULL, "ann", 1e9 + 2 * DAY, &u);
+    form_use(&h, NULL, "ann", 1e9 + 2 * DAY, 0, &u);
     assert_int_equal(u.scaled, 0);
     assert_float_equal(u.shift, 4.0, 1e-4);
     hr_scale_free(&sc);
@@ -231,12 +232,59 @@ static void test_measure_and_wrap(void **state)
     series_free(&next);
 }
 
+/* The same workout among the earlier runs, where start times cannot tell it apart (a file without times given
+ * both as the run and as a --recent-form run): the key leaves it out, the other run counts. */
+static void test_same_run_left_out(void **state)
+{
+    (void)state;
+    struct predictor p;
+    constant_140(&p);
+    struct hr_err e = {{0}};
+    struct series run_a, copy_a, run_b;
+    make_series(&run_a, "ann", NAN, 60, 160.0f, 0); /* +20 */
+    make_series(&copy_a, "ann", NAN, 60, 120.0f, 0); /* the same movement, its HR other (hidden, say) */
+    make_series(&run_b, "ann", NAN, 60, 148.0f, 0); /* +8 */
+    S_SPEED(&run_b)[7] = 3.5f;                     /* another run */
+    assert_true(form_series_key(&run_a) == form_series_key(&copy_a)); /* HR is not part of the key */
+    assert_true(form_series_key(&run_a) != form_series_key(&run_b));
+    assert_true(form_series_key(&run_a) != 0);
+    struct form_run ra, rb;
+    assert_int_equal(form_measure(&p, &run_a, &ra, &e), 1);
+    assert_int_equal(form_measure(&p, &run_b, &rb, &e), 1);
+    assert_true(ra.key == form_series_key(&run_a));
+    struct form_history h;
+    form_history_init(&h);
+    assert_int_equal(form_history_add(&h, &ra), 0);
+    assert_int_equal(form_history_add(&h, &rb), 0);
+    struct form_use u;
+    form_use(&h, NULL, "ann", NAN, form_series_key(&run_a), &u); /* predicting run_a: only run_b counts */
+    assert_int_equal(u.runs, 1);
+    assert_int_equal(u.same_run, 1);
+    assert_float_equal(u.shift, 8.0 / 4.0, 1e-4);
+    form_use(&h, NULL, "ann", NAN, 0, &u); /* no key (a course): both */
+    assert_int_equal(u.runs, 2);
+    assert_int_equal(u.same_run, 0);
+    assert_float_equal(u.shift, 28.0 / 5.0, 1e-4);
+    form_use(&h, NULL, "bob", NAN, form_series_key(&run_a), &u); /* another runner's run is not this one */
+    assert_int_equal(u.same_run, 0);
+    /* eval's wrapper (planned 0): a recorded run without a time gets no shift at all */
+    assert_int_equal(form_wrap(&p, &h, 0, &e), 0);
+    float hr[60];
+    assert_int_equal(predictor_predict(&p, &run_b, hr, NULL, &e), 0);
+    assert_float_equal(hr[0], 140.0, 1e-4);
+    predictor_free(&p);
+    series_free(&run_a);
+    series_free(&copy_a);
+    series_free(&run_b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule),
         cmocka_unit_test(test_scale_from_runs),
         cmocka_unit_test(test_measure_and_wrap),
+        cmocka_unit_test(test_same_run_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

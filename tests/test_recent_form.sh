@@ -141,6 +141,30 @@ check "predict --recent-form with a missing file: exit 1, one line naming it" '[
 gpx_without_hr "$tmp/nohr.gpx"
 "$BIN" predict "$tmp/c.safetensors" "$tmp/d.hrd" --recent-form "$tmp/nohr.gpx" -q > /dev/null 2>"$tmp/err"; rc=$?
 check "predict --recent-form with runs without heart rate: exit 1, says so" '[ $rc -eq 1 ] && grep -q "none of the runs given has 300 s of trusted heart rate" "$tmp/err"'
+# files without absolute times (elapsed seconds only): the start times cannot tell the run predicted from an
+# earlier run, so the same file given as both must be caught by its content, never its own history
+py "
+import math
+for k, off in ((1, 25), (2, -10)):
+    with open('$tmp/untimed%d.csv' % k, 'w') as f:
+        f.write('time_s,speed_mps,altitude_m,heart_rate\\n')
+        for t in range(0, 1800, 2):
+            f.write('%d,%.3f,100,%.1f\\n' % (t, 3.0 + 0.4 * math.sin(t / 200 + k), 140 + off + 8 * math.sin(t / 300)))
+"
+"$BIN" predict "$tmp/c.safetensors" "$tmp/untimed1.csv" --recent-form "$tmp/untimed1.csv" --format json \
+    -o "$tmp/self.json" 2>"$tmp/err"; rc=$?
+check "predict FILE --recent-form FILE (no times): the run is not its own history, a warning says so" '[ $rc -eq 0 ] && grep -q "the same run is among the runs given for --recent-form" "$tmp/err" && py "
+import json
+w = json.load(open(\"$tmp/self.json\"))[\"workouts\"][0]
+assert w.get(\"recent_form_runs\", 0) == 0 and w.get(\"recent_form_bpm\", 0) == 0, w.get(\"recent_form_bpm\")
+"'
+"$BIN" predict "$tmp/c.safetensors" "$tmp/untimed1.csv" --recent-form "$tmp/untimed1.csv" --recent-form "$tmp/untimed2.csv" \
+    --format json -q -o "$tmp/two.json" 2>"$tmp/err"; rc=$?
+check "... with another run beside it: that one counts, alone" '[ $rc -eq 0 ] && py "
+import json
+w = json.load(open(\"$tmp/two.json\"))[\"workouts\"][0]
+assert w[\"recent_form_runs\"] == 1 and w[\"recent_form_bpm\"] < 0, w
+"'
 "$BIN" predict --help > "$tmp/help"
 check "predict --help documents --recent-form with an example" 'grep -q -- "--recent-form RUNS" "$tmp/help" && grep -q "race.gpx --recent-form" "$tmp/help"'
 

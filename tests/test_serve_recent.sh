@@ -3,7 +3,8 @@
 # "recent"; docs/features.md "Recent form", limits in docs/security.md): a real server with a small general
 # LSTM (an HR scale) and a simulated runner it does not know, driven by curl: the prediction equals `hrcast
 # predict --recent-form` with the same files (their HR scale and recent form), the JSON says what they
-# changed, the workout part may come after them, ?calibrate= works on top, and a bad file, more than 20
+# changed, the workout part may come after them, ?calibrate= works on top, the workout sent again as an
+# earlier run never counts for itself, and a bad file, more than 20
 # files, more than 100 runs in them, or runs without heart rate are refused with the reason.
 # Usage: tests/test_serve_recent.sh [path/to/hrcast]
 set -uo pipefail
@@ -48,6 +49,21 @@ import json
 b, c = (json.load(open(f)) for f in (\"$tmp/recent.json\", \"$tmp/cal.json\"))
 assert c[\"recent_form\"] == b[\"recent_form\"] and c[\"hr_predicted\"] == b[\"hr_predicted\"]
 assert c[\"calibration\"][\"calibrate_s\"] == 600
+"'
+# the workout itself among the earlier runs, in a file without absolute times (start times cannot tell them
+# apart): left out of its own history, the JSON counts it as same_run
+py "
+import math
+with open('$tmp/untimed.csv', 'w') as f:
+    f.write('time_s,speed_mps,altitude_m,heart_rate\\n')
+    for t in range(0, 1800, 2):
+        f.write('%d,%.3f,100,%.1f\\n' % (t, 3.0 + 0.4 * math.sin(t / 200), 165 + 8 * math.sin(t / 300)))
+"
+c5=$(code -F "file=@$tmp/untimed.csv" -F "recent=@$tmp/untimed.csv" "$U"); cp "$tmp/body" "$tmp/self.json"
+check "the workout sent as its own earlier run: not counted (runs 0, same_run 1)" '[ "$c5" = 200 ] && py "
+import json
+r = json.load(open(\"$tmp/self.json\"))[\"recent_form\"]
+assert r[\"runs\"] == 0 and r[\"same_run\"] == 1 and r[\"shift_bpm\"] == 0, r
 "'
 printf 'not a workout' > "$tmp/junk.fit"
 c3=$(code -F "file=@$4" -F "recent=@$1" -F "recent=@$tmp/junk.fit" "$U")

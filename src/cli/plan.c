@@ -266,7 +266,7 @@ int cmd_plan(int argc, char **argv)
         }
         struct hr_scale sc;
         if (form_model_scale(&p, &sc, &e) == 0) {
-            form_use(&h, &sc, predictor_runner(&p, po.athlete), NAN, &fu); /* what the wrapped model will apply */
+            form_use(&h, &sc, predictor_runner(&p, po.athlete), NAN, 0, &fu); /* what the wrapped model will apply */
             hr_scale_free(&sc);
         }
         if (e.msg[0] || form_wrap(&p, &h, 1, &e)) {

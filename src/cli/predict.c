@@ -258,8 +258,12 @@ int cmd_predict(int argc, char **argv)
             }
             struct form_use fu = {0};
             if (n_form_files) { /* before any calibration: its offset is then the day's, on top */
-                form_use(&form, &form_scale, predictor_runner(&p, s->meta.athlete), s->meta.start_time, &fu);
+                form_use(&form, &form_scale, predictor_runner(&p, s->meta.athlete), s->meta.start_time,
+                         form_series_key(s), &fu);
                 form_apply(&fu, &form_scale, hr, p.has_sigma ? sg : NULL, s->n);
+                if (fu.same_run)
+                    hr_warn("%s: the same run is among the runs given for --recent-form: left out there (the HR "
+                            "of the run predicted is never used)", s->meta.source);
             }
             int form_used = fu.runs;
             float form_bpm = fu.shift;

@@ -1,5 +1,6 @@
 /* recent_form.c — see recent_form.h. */
 #include "model/recent_form.h"
+#include "util/hash.h"
 #include "util/json.h"
 #include <math.h>
 #include <stdio.h>
@@ -43,10 +44,27 @@ static double run_pred_mean(const struct form_run *r, const struct form_use *u, 
     return u->scaled ? u->mean + u->sd * (p - sc->pop_mean) / sc->pop_sd : p;
 }
 
+uint64_t form_series_key(const struct series *s)
+{
+    static const int channels[] = {CH_TIME, CH_SPEED, CH_ALT, CH_DIST};
+    uint64_t h = FNV1A64_INIT;
+    int n = s->n;
+    h = fnv1a64(h, &n, sizeof n);
+    h = fnv1a64(h, &s->step, sizeof s->step);
+    h = fnv1a64(h, &s->meta.start_time, sizeof s->meta.start_time);
+    for (size_t c = 0; c < sizeof channels / sizeof channels[0]; c++)
+        if (s->ch[channels[c]])
+            h = fnv1a64(h, s->ch[channels[c]], sizeof(float) * (size_t)(n > 0 ? n : 0));
+    return h ? h : 1;
+}
+
 void form_use(const struct form_history *h, const struct hr_scale *sc, const char *athlete, double start_time,
-              struct form_use *u)
+              uint64_t key, struct form_use *u)
 {
     memset(u, 0, sizeof *u);
+    if (key)
+        for (int i = 0; i < h->n; i++)
+            u->same_run += same_runner(&h->r[i], athlete) && h->r[i].key == key;
     double t = start_time;
     if (isnan(t)) { /* a planned run: after the runner's latest one */
         t = -INFINITY;
@@ -56,7 +74,9 @@ void form_use(const struct form_history *h, const struct hr_scale *sc, const cha
         t = isfinite(t) ? nextafter(t, INFINITY) : NAN;
     }
     /* the runs that count: before t (all of the runner's when no run has a time) */
-#define EARLIER(r) (same_runner((r), athlete) && (isnan(t) ? isnan((r)->start_time) : (r)->start_time < t))
+#define EARLIER(r)                                                                                           \
+    (same_runner((r), athlete) && !(key && (r)->key == key) &&                                               \
+     (isnan(t) ? isnan((r)->start_time) : (r)->start_time < t))
     if (sc && sc->on && !hr_scale_knows(sc, athlete)) { /* the runner's own HR scale, from every earlier run */
         double sum = 0, sq = 0, secs = 0;
         long long n = 0;
@@ -138,6 +158,7 @@ int form_measure(const struct predictor *p, const struct series *s, struct form_
     snprintf(r->athlete, sizeof r->athlete, "%s", s->meta.athlete);
     r->start_time = s->meta.start_time;
     r->step = s->step;
+    r->key = form_series_key(s);
     for (int t = 0; rc == 0 && t < s->n; t++)
         if (series_hr_trusted(s, t) && isfinite(hr[t])) {
             double y = S_HR(s)[t];
@@ -178,8 +199,11 @@ static int form_predict(void *impl, const struct series *s, float *hr, float *si
     struct form_model *m = impl;
     if (predictor_predict(&m->base, s, hr, sigma, e))
         return -1;
+    if (!m->planned && isnan(s->meta.start_time))
+        return 0; /* a recorded run without a time: which of the runner's runs came before it is unknown */
     struct form_use u;
-    form_use(&m->h, &m->sc, s->meta.athlete, m->planned ? NAN : s->meta.start_time, &u);
+    form_use(&m->h, &m->sc, s->meta.athlete, m->planned ? NAN : s->meta.start_time,
+             m->planned ? 0 : form_series_key(s), &u);
     form_apply(&u, &m->sc, hr, sigma, s->n);
     return 0;
 }

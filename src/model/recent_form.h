@@ -33,6 +33,7 @@ struct form_run {
     double pred_sum;      /* the model's prediction, bpm */
     long long n;          /* steps */
     float step;           /* seconds per step */
+    uint64_t key;         /* form_series_key of the run: the same workout given again is never its own history */
 };
 
 struct form_history {
@@ -47,18 +48,24 @@ struct form_use {
     int scaled;  /* 1: the runner's HR scale below replaces the model's population scale */
     float mean, sd; /* bpm: the runner's, from scale_runs runs */
     int scale_runs;
+    int same_run;   /* history entries left out because they are the run predicted (same key) */
 };
 
 void form_history_init(struct form_history *h);
 void form_history_free(struct form_history *h);
 /* Append one run. -1 on out of memory. */
 int form_history_add(struct form_history *h, const struct form_run *r);
+/* A fingerprint of a run's movement (start time, step, time, speed, altitude and distance on the grid; not its
+ * HR, so the run with its HR hidden has the same one); never 0. The same file read twice gets the same key. */
+uint64_t form_series_key(const struct series *s);
 /* For a run of `athlete` ("" or NULL: any runner's history counts) starting at start_time (NaN: a planned run,
  * after the athlete's latest run): the runner's HR scale when sc is on and does not know the athlete (sc NULL:
  * never), from every earlier run of theirs, then the shift from the runs that started before the run and at
- * most FORM_DAYS days before it, their residuals taken against the scaled prediction. */
+ * most FORM_DAYS days before it, their residuals taken against the scaled prediction. key: the run's
+ * form_series_key (0: none, a course); a history entry with the same key is the run itself, given again
+ * (which the start times alone do not catch when runs have none): it never counts (u->same_run). */
 void form_use(const struct form_history *h, const struct hr_scale *sc, const char *athlete, double start_time,
-              struct form_use *u);
+              uint64_t key, struct form_use *u);
 /* A prediction (and its sigma) with what u says: the runner's scale in place of the population's, the shift
  * added. sigma may be NULL. */
 void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n);
@@ -67,9 +74,10 @@ void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, 
 int form_measure(const struct predictor *p, const struct series *s, struct form_run *r, struct hr_err *e);
 /* The HR scale in p's card ("model" -> "hr_scale"; off when it has none). 0, -1 with e filled. */
 int form_model_scale(const struct predictor *p, struct hr_scale *sc, struct hr_err *e);
-/* Turns *p into a model that predicts form_apply(form_use(h, p's HR scale, the series' athlete and start
- * time; with planned 1 every series is a planned run, after the history's latest: a race plan's course
- * carries no date)); the new predictor owns the old one and *h (moved: h is left empty). The card, the kind and
+/* Turns *p into a model that predicts form_apply(form_use(h, p's HR scale, the series' athlete, start time
+ * and key; with planned 1 every series is a planned run, after the history's latest: a race plan's course
+ * carries no date; with planned 0, eval's recorded runs, a run without a start time gets nothing: which runs
+ * came before it is unknown)); the new predictor owns the old one and *h (moved: h is left empty). The card, the kind and
  * what the model knows pass through. -1 with e filled (p unchanged). */
 int form_wrap(struct predictor *p, struct form_history *h, int planned, struct hr_err *e);
 

@@ -188,7 +188,7 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
         int bad = serve_recent_runs(p, body, n, boundary, lim, who, &h, &res->recent_files, &e) ||
                   (res->recent_files > 0 && form_model_scale(p, &sc, &e)); /* the card only when runs came */
         if (!bad && res->recent_files > 0) {
-            form_use(&h, &sc, who, s.meta.start_time, &res->recent);
+            form_use(&h, &sc, who, s.meta.start_time, form_series_key(&s), &res->recent);
             form_apply(&res->recent, &sc, hr, p->has_sigma ? sigma : NULL, s.n);
         }
         form_history_free(&h);

@@ -75,7 +75,8 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
     const struct predict_result *r = w->r;
     if (r->recent_files > 0) { /* the runner's earlier runs sent with the upload (serve/recent.h) */
         const struct form_use *u = &r->recent;
-        sbuf_printf(o, ",\n\"recent_form\":{\"files\":%d,\"runs\":%d,\"shift_bpm\":", r->recent_files, u->runs);
+        sbuf_printf(o, ",\n\"recent_form\":{\"files\":%d,\"runs\":%d,\"same_run\":%d,\"shift_bpm\":", r->recent_files,
+                    u->runs, u->same_run);
         sb_json_num(o, u->shift, 4);
         sbuf_printf(o, ",\"scaled\":%s", u->scaled ? "true" : "false");
         if (u->scaled) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_archive.sh — `hrcast import` of bulk-export archives read in place: a Strava-layout export built here
 # from simulated recordings (activities/*.fit.gz, .gpx, .tcx + activities.csv with a ride, a manual
-# activity, a quoted title) imports the same workouts as the unpacked folder, as .zip and as .tar.gz; the
-# ride is skipped unread; a Garmin-style archive inside the archive is read; a bad member gets one
+# activity, a quoted title) imports the same workouts as the unpacked folder, as .zip, as .tar.gz and as a
+# folder one level down in a folder of runners; the ride is skipped unread; a Garmin-style archive inside the archive is read; a bad member gets one
 # "archive:member: offset: reason" line and the rest is imported; oversized members, a total over its
 # limit, '..' and absolute names, links and too-deep nesting are refused by name.
 # Usage: tests/test_archive.sh [path/to/hrcast]
@@ -83,6 +83,22 @@ assert \"Two lines\" in t.values() and \"Run 3\" in t.values(), t
 assert not any(\"#\" in k for k in t), t
 "'
 done
+# the export one level down, beside another runner's folder (`import --athlete-from-dir RUNNERS`): its
+# activities.csv still names the sports and titles (it was read as a workout CSV and the ride imported)
+mkdir -p "$tmp/runners/other"
+cp -r "$ex" "$tmp/runners/export_42"
+cp $(ls "$tmp"/sim/*/*.gpx | head -2) "$tmp/runners/other/"
+"$BIN" import --athlete-from-dir "$tmp/runners" -o "$tmp/parent.hrd" 2> "$tmp/parent.err"; rc=$?
+"$BIN" export "$tmp/parent.hrd" --format jsonl > "$tmp/parent.jsonl"
+check "an export inside the folder imported: its activities.csv applies (ride skipped, titles), not read as a run" '[ $rc = 0 ] && ! grep -q "activities.csv" $tmp/parent.err && "$BIN" info $tmp/parent.hrd --json | py "
+import json,sys; d=json.load(sys.stdin); r=d[\"rejected\"]
+assert d[\"workouts\"] == 8 and r.get(\"not_running\") == 1 and not r.get(\"no_hr\") and not r.get(\"read_error\"), (d[\"workouts\"], r)" && py "
+import json
+def rows(p, who):
+    return sorted((d[\"sport\"], d[\"title\"], d[\"source\"].split(\"export_42/\")[1]) for d in map(json.loads, open(p))
+                  if who is None or d[\"athlete\"] == who)
+assert rows(\"$tmp/parent.jsonl\", \"export_42\") == rows(\"$tmp/folder.jsonl\", None), rows(\"$tmp/parent.jsonl\", \"export_42\")
+"'
 "$BIN" export "$tmp/zip.hrd" --format parquet -o "$tmp/pq" 2>/dev/null
 "$BIN" import "$tmp/pq/data" -o "$tmp/pq.hrd" -q 2>/dev/null
 check "parquet round trip keeps the titles" 'py "

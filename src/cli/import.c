@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const char *usage_text =
     "usage: hrcast import [options] PATH... -o DATASET\n"
@@ -106,6 +107,32 @@ static void folder_index(const char *dir, const struct read_opts *ro, struct exp
     if (export_index_looks_like(buf, n) && export_index_parse(buf, n, path, ix, &e))
         fprintf(stderr, "%s\n", e.msg);
     free(buf);
+}
+
+/* The folder of the unpacked Strava export that file PATH (found under the folder argument ROOT) belongs to:
+ * the nearest folder from PATH's own up to ROOT that holds an activities.csv; "" when none (or PATH is ROOT
+ * itself, a file argument). A folder of several runners' exports imported at once finds each of them. */
+static void export_dir_of(const char *root, const char *path, char *out, size_t cap)
+{
+    out[0] = '\0';
+    size_t root_len = strlen(root);
+    while (root_len > 1 && root[root_len - 1] == '/')
+        root_len--;
+    if (!strcmp(path, root) || strlen(path) >= 4096)
+        return;
+    char dir[4096], probe[4096 + sizeof "/" EXPORT_INDEX_NAME];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (!slash || (size_t)(slash - dir) < root_len)
+            return;
+        *slash = '\0';
+        snprintf(probe, sizeof probe, "%s/%s", dir, EXPORT_INDEX_NAME);
+        if (access(probe, R_OK) == 0) {
+            snprintf(out, cap, "%s", dir);
+            return;
+        }
+    }
 }
 
 /* One unreadable file or member: its line on stderr (below the progress bar), counted. */
@@ -275,20 +302,22 @@ int cmd_import(int argc, char **argv)
     ctx.failed = 0;
     long long unsupported = 0;
     struct export_index ix = {0};
-    int ix_root = -1;
+    char ix_dir[4096] = ""; /* the folder whose activities.csv ix holds ("": none) */
     for (int i = 0; i < files.n; i++) {
         const char *path = files.path[i];
         const char *root = argv[files.root[i]];
-        if (files.root[i] != ix_root) { /* a folder PATH that is an unpacked Strava export */
+        char dir[4096];
+        export_dir_of(root, path, dir, sizeof dir); /* an unpacked Strava export at or below PATH */
+        if (strcmp(dir, ix_dir)) {
             export_index_free(&ix);
-            ix_root = files.root[i];
-            if (strcmp(path, root))
-                folder_index(root, &ro, &ix);
+            snprintf(ix_dir, sizeof ix_dir, "%s", dir);
+            if (dir[0])
+                folder_index(dir, &ro, &ix);
         }
-        const char *rel = path + strlen(root);
+        const char *rel = path + strlen(ix_dir);
         while (*rel == '/')
             rel++;
-        const struct export_entry *entry = strcmp(path, root) ? export_index_find(&ix, rel) : NULL;
+        const struct export_entry *entry = ix_dir[0] ? export_index_find(&ix, rel) : NULL;
         char name[WK_ATHLETE_LEN] = "";
         if (athlete)
             snprintf(name, sizeof name, "%s", athlete);

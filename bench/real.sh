@@ -156,7 +156,11 @@ if [ "$COLD" != 0 ]; then
                 q finetune "$d/cold_s$s.safetensors" "$OUT/real.hrd" --athlete "$a" --scale-only \
                     -o "$d/coldscale_s$s.safetensors" 2>>"$OUT/train.log"
                 evalj "$d/coldscale_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldscale_s${s}_$a.json"
+                evalj "$d/coldscale_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldscaleform_s${s}_$a.json" --recent-form
             fi
+            # the runner's earlier runs at prediction time (eval --recent-form: their HR scale and recent form,
+            # nothing trained): not a cold start, its own rows
+            evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldform_s${s}_$a.json" --recent-form
             if [ -n "$LIVE" ]; then
                 evalj "$d/cold_s$s.safetensors" "$OUT/real.hrd" "$a" "$J/coldlive_s${s}_$a.json" --calibrate "$LIVE" \
                     --physio "$d/physio_pop.safetensors"

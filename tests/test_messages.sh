@@ -166,6 +166,16 @@ for f in -t -p -c; do
 done
 check "serve --help shows MODEL as an argument" '"$BIN" serve --help | has "^usage: hrcast serve MODEL"'
 
+# --- import of a file whose sport is not running: the sport named, and how to keep it
+tcx=$(ls "$tmp"/runs/*/*.tcx | head -1)
+sed 's/Sport="Running"/Sport="Biking"/' "$tcx" > "$tmp/ride.tcx"
+"$BIN" import "$tmp/ride.tcx" -o "$tmp/ride.hrd" 2>"$tmp/e"; rc=$?
+check "import of a ride alone: exit 1, the count, the hint --sport any" \
+  '[ $rc -eq 1 ] && [ ! -e $tmp/ride.hrd ] && has "^hrcast import: 1 states a sport other than running (-v names it); --sport any keeps every sport$" < $tmp/e'
+"$BIN" import "$tmp/ride.tcx" -o "$tmp/ride.hrd" -v 2>"$tmp/e"
+check "import -v names the sport of the file left out" 'has "ride.tcx: rejected: not_running (sport biking; --sport any keeps every sport)" < $tmp/e'
+check "import --sport any keeps it" '"$BIN" import "$tmp/ride.tcx" --sport any -o "$tmp/ride.hrd" -q && [ -s $tmp/ride.hrd ]'
+
 echo
 echo "test_messages.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -384,6 +384,10 @@ int cmd_import(int argc, char **argv)
             if (st.rejected[r])
                 fprintf(stderr, " %s=%lld", reject_reason_name((enum reject_reason)r), st.rejected[r]);
         fprintf(stderr, "\n");
+        if (st.rejected[REJ_NOT_RUNNING])
+            fprintf(stderr, "hrcast import: %lld %s a sport other than %s (-v names it); --sport any keeps every "
+                    "sport\n", st.rejected[REJ_NOT_RUNNING], st.rejected[REJ_NOT_RUNNING] == 1 ? "states" : "state",
+                    po.sport);
         file_list_free(&files);
         return 1;
     }

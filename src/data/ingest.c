@@ -77,7 +77,11 @@ int ingest_sink(void *ctx, struct workout *w)
         return 1;
     }
     if (rc > 0) {
-        hr_debug("%s: rejected: %s", w->source, reject_reason_name(why));
+        if (why == REJ_NOT_RUNNING) /* name the sport, and how to keep it */
+            hr_debug("%s: rejected: %s (sport %s; --sport any keeps every sport)", w->source,
+                     reject_reason_name(why), w->sport);
+        else
+            hr_debug("%s: rejected: %s", w->source, reject_reason_name(why));
         return 0;
     }
     if (isfinite(s.meta.start_time)) {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""live_variants.py — three ideas for the live calibration tried against hrcast's default, on bench/real.sh's
+"""live_variants.py — four ideas for the live calibration tried against hrcast's default, on bench/real.sh's
 finetuned models (docs/results.md, "Three more calibration ideas"), and why arthurfsy2 loses at 5 minutes.
 
 The default (src/eval/calibrate.c): the window's last 30 s give the offset (mean residual, no prior); h seconds
@@ -11,7 +11,9 @@ after the window the prediction is shifted by offset x (0.4 + 0.6 exp(-h / 450))
   position   the window's residuals less the residual expected at that time since the start, learned on the
              validation runs (the athlete's own, or the five athletes' pooled; a 30 s moving average), at
              full or half weight: a warm-up the model gets wrong every time is not the day's offset;
-  ensemble   the three seeds' finetuned models averaged, then calibrated with the default.
+  ensemble   the three seeds' finetuned models averaged, then calibrated with the default;
+  negative   a negative offset (the runner under the model) fading to another share and time constant than
+             a positive one: a heart still rising, or a sensor not yet locked on, reads low early.
 
 Then arthurfsy2's runs at 5 minutes: how many start far below the prediction (recorded HR over the window's
 last 30 s 10 bpm or more under it) on the validation and on the test runs, and what calibrating does to them.
@@ -59,7 +61,7 @@ def closing_cap(p, y, w, step, win, shift, o, span, alpha):
     return np.sign(o) * np.minimum(np.abs(shift), np.maximum(0, abs(o) - rate * h))
 
 
-def errors(runs, step, win, calibrate=True, expected=None, weight=1.0, closing=None):
+def errors(runs, step, win, calibrate=True, expected=None, weight=1.0, closing=None, negative=None):
     w = int(np.ceil(win / step - 1e-4))
     tail = int(round(TAIL / step))
     out = []
@@ -69,7 +71,7 @@ def errors(runs, step, win, calibrate=True, expected=None, weight=1.0, closing=N
         shift = 0.0
         if calibrate:
             o = window_offset(p, y, w, tail, expected, weight)
-            shift = o * fade((0, 0, 0) + PERSONAL, len(p), step, win, w)
+            shift = o * fade((0, 0, 0) + (negative if negative and o < 0 else PERSONAL), len(p), step, win, w)
             if closing:
                 shift = closing_cap(p, y, w, step, win, shift, o, *closing)
         out.append(np.abs(p[w:] + shift - y[w:])[~np.isnan(y[w:])])
@@ -122,6 +124,9 @@ def main():
         for alpha in (0.5, 1.0, 2.0):
             for split in ("val", "test"):
                 row(f"closing over {span} s, x{alpha:g}", split, plain, closing=(span, alpha))
+    for neg in ((0.2, 150), (0.2, 450), (0.3, 300), (0.4, 150), (0.0, 450), (0.6, 450)):
+        for split in ("val", "test"):
+            row(f"a negative offset fades to {100 * neg[0]:g} % ({neg[1]} s)", split, plain, negative=neg)
     pooled = {s: expected_residual([x for b in ATHLETES for x in runs[s][b][("val", True)]]) for s in seeds}
     own = {(s, a): expected_residual(runs[s][a][("val", True)]) for s in seeds for a in ATHLETES}
     for label, curve in (("own", lambda s, a: own[(s, a)]), ("pooled", lambda s, a: pooled[s])):

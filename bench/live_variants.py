@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""live_variants.py — four ideas for the live calibration tried against hrcast's default, on bench/real.sh's
+"""live_variants.py — five ideas for the live calibration tried against hrcast's default, on bench/real.sh's
 finetuned models (docs/results.md, "Three more calibration ideas"), and why arthurfsy2 loses at 5 minutes.
 
 The default (src/eval/calibrate.c): the window's last 30 s give the offset (mean residual, no prior); h seconds
@@ -12,6 +12,8 @@ after the window the prediction is shifted by offset x (0.4 + 0.6 exp(-h / 450))
              validation runs (the athlete's own, or the five athletes' pooled; a 30 s moving average), at
              full or half weight: a warm-up the model gets wrong every time is not the day's offset;
   ensemble   the three seeds' finetuned models averaged, then calibrated with the default;
+  blend      the LSTM and the per-athlete physiological model averaged (LSTM weight 0.9-0.5), then calibrated
+             (the offset is linear: the same as blending the two calibrated predictions);
   negative   a negative offset (the runner under the model) fading to another share and time constant than
              a positive one: a heart still rising, or a sensor not yet locked on, reads low early.
 
@@ -27,6 +29,7 @@ Usage: bench/live_variants.py OUT [WORKDIR]
 import datetime
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -148,6 +151,40 @@ def main():
                     f"{100 * (errors(ens[a], step, win).mean() / errors(ens[a], step, win, False).mean() - 1):+.0f}"
                     for a in ATHLETES) + ")")
             print(f"| ensemble of the {len(seeds)} seeds, default | {split} | " + " | ".join(cells) + " |")
+
+    # the calibrated LSTM blended with the calibrated per-athlete physiological model (bench/real.sh's
+    # models/physio.safetensors, predicted once into the work folder, in the same order as the LSTM's runs)
+    physio_json = os.path.join(work, "physio.json")
+    if not os.path.exists(physio_json):
+        subprocess.run([os.environ.get("HRCAST", "build/hrcast"), "predict", os.path.join(out, "models",
+                        "physio.safetensors"), os.path.join(out, "real.hrd"), "--format", "json", "-q", "-o",
+                        physio_json], check=True)
+    who = {}
+    for line in open(os.path.join(work, "real.jsonl")):
+        r = json.loads(line)
+        who[r["source"]] = (r["athlete"], r["split_chrono"])
+    physio = {}
+    for wk in json.load(open(physio_json))["workouts"]:
+        if wk["source"] in who:
+            physio.setdefault(who[wk["source"]], []).append(np.array(wk["hr_pred"], float))
+    for split in ("val", "test"):
+        cells = []
+        for lstm_weight in (0.9, 0.8, 0.7, 0.5):
+            maes = []
+            for win in WINDOWS:
+                per_seed = []
+                for s in seeds:
+                    e = []
+                    for a in ATHLETES:
+                        blend = [(lstm_weight * p + (1 - lstm_weight) * q, y)
+                                 for (p, y), q in zip(runs[s][a][(split, True)], physio[(a, split)])]
+                        # each calibrated on its own window: a linear blend of the two calibrated predictions
+                        e.append(errors(blend, step, win))
+                    per_seed.append(np.concatenate(e).mean())
+                maes.append(f"{np.mean(per_seed):.2f}")
+            cells.append(f"LSTM weight {lstm_weight:g}: " + " / ".join(maes))
+        print(f"\nBlended with per-athlete physio, {split} (MAE after 5 / 10 / 20 min, mean over seeds): "
+              + "; ".join(cells))
 
     a = "arthurfsy2-workouts-page"
     w = int(np.ceil(300 / step - 1e-4))

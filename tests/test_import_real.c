@@ -1,6 +1,7 @@
 /* test_import_real.c — integration over ../shared/data/real: `hrcast import` accepts at least 1,250
  * running workouts with HR, explains every rejection by reason, and per-workout sample counts and
- * durations agree with the folders' index.tsv (spot-checked on every 7th file). Skipped with a
+ * durations agree with the folders' index.tsv (spot-checked on every 7th file); glitched timestamps
+ * cost a sample, not the rest of a run, and no run is dated beyond 2100. Skipped with a
  * message when the folder is absent. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +39,19 @@ static void test_import_real_folder(void **state)
         if (strncmp(ds.reject[r].reason, "mask:", 5))
             rejected += ds.reject[r].count;
     printf("real data: %lld rejected, every one with a reason\n", rejected);
+    /* a timestamp glitched ahead drops one sample, not the rest of the run (before 2026-12-07: 6,603
+     * samples counted as going backwards, 4 after), and no accepted run is dated beyond 2100 */
+    for (int r = 0; r < ds.n_reject; r++)
+        if (!strcmp(ds.reject[r].reason, "mask:clock_backwards")) {
+            printf("real data: %lld samples out of time order\n", (long long)ds.reject[r].count);
+            assert_true(ds.reject[r].count < 100);
+        }
+    int undated = 0;
+    for (int i = 0; i < ds.n; i++) {
+        undated += isnan(ds.meta[i].start_time);
+        assert_true(isnan(ds.meta[i].start_time) || (ds.meta[i].start_time > 1e8 && ds.meta[i].start_time < 4102444800.0));
+    }
+    printf("real data: %d workouts without a known date\n", undated);
     /* spot check against index.tsv: n samples and duration of single-workout files */
     int checked = 0, agree = 0, line_no = 0;
     char idx_cmd[1024];

@@ -173,6 +173,29 @@ static void test_clock_glitch_keeps_longest_segment(void **state)
     workout_free(&w);
 }
 
+/* A timestamp glitched ahead (one record stamped days later, two an hour later, the first one a day later)
+ * is dropped: the rest of the run is kept, not taken for a clock going backwards. */
+static void test_clock_glitch_ahead_drops_only_the_glitch(void **state)
+{
+    (void)state;
+    struct workout w;
+    make_run(&w, 1800, 3.0f, 1, 0, 0);
+    w.time[0] += 86400.0;
+    w.time[600] += 3 * 86400.0;
+    w.time[900] += 3600.0;
+    w.time[901] += 3600.0;
+    struct prep_opts o;
+    prep_opts_default(&o);
+    struct series s;
+    struct prep_stats st = {0};
+    assert_int_equal(prep_workout(&w, &o, &s, NULL, &st, NULL), 0);
+    assert_int_equal(st.masked[MASK_CLOCK_BACKWARDS], 4);
+    assert_int_equal(st.masked[MASK_CLOCK_GLITCH], 0);
+    assert_int_equal(s.n, 180); /* 1..1799 s: the whole run */
+    series_free(&s);
+    workout_free(&w);
+}
+
 static void test_workout_copy_is_deep_and_whole(void **state)
 {
     (void)state;
@@ -223,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_masks_out_of_range_spikes_and_pauses),
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_clock_glitch_keeps_longest_segment),
+        cmocka_unit_test(test_clock_glitch_ahead_drops_only_the_glitch),
         cmocka_unit_test(test_profile_series),
         cmocka_unit_test(test_workout_copy_is_deep_and_whole),
     };

@@ -124,12 +124,34 @@ static int raw_alloc(struct raw *r, size_t n)
                ? 0 : -1;
 }
 
+/* A sample whose time jumps ahead of samples that follow it (a clock glitch: one record, or a few, stamped
+ * hours or days later): some sample among the next CLOCK_LOOKAHEAD lies between the last kept time and
+ * this one, so the recording goes on from before the jump. Keeping the glitch would make every later
+ * sample "go backwards" and lose the rest of the run; dropping it loses one sample. */
+#define CLOCK_LOOKAHEAD 16
+
+static int jumps_ahead(const struct workout *w, size_t i, double last_kept)
+{
+    double t = w->time[i];
+    for (size_t j = i + 1; j < w->n && j <= i + CLOCK_LOOKAHEAD; j++) {
+        double u = w->time[j];
+        if (isfinite(u) && u > last_kept && u < t)
+            return 1;
+    }
+    return 0;
+}
+
 /* Keep samples with finite, strictly increasing times. */
 static void take_samples(const struct workout *w, struct raw *r, struct prep_stats *st)
 {
     int m = 0;
     for (size_t i = 0; i < w->n; i++) {
         double t = w->time[i];
+        double last_kept = m > 0 ? r->t[m - 1] : -INFINITY;
+        if (isfinite(t) && t > last_kept && jumps_ahead(w, i, last_kept)) {
+            st->masked[MASK_CLOCK_BACKWARDS]++;
+            continue;
+        }
         if (m > 0 && t == r->t[m - 1]) { /* same timestamp (e.g. position and sensor records): merge */
             int j = m - 1;
             if (isnan(r->hr[j])) r->hr[j] = w->hr[i];
@@ -309,6 +331,17 @@ static int reject(struct series *out, enum reject_reason r, enum reject_reason *
     return 1;
 }
 
+/* A start time is a date from 1973 (1e8 s; smaller times are elapsed seconds, not dates) to 2100: a
+ * recording stamped beyond that (a Keep export's first point in the year 7521, then elapsed times from
+ * 1970) has no known date rather than a wrong one. */
+#define START_TIME_MIN 1e8
+#define START_TIME_MAX 4102444800.0 /* 2100-01-01 */
+
+static int plausible_start(double t)
+{
+    return isfinite(t) && t > START_TIME_MIN && t < START_TIME_MAX;
+}
+
 static void fill_meta(struct series_meta *m, const struct workout *w, const struct prep_opts *o, double t0,
                       int nalt, int has_gps, int valid, int nsteps, double raw_duration)
 {
@@ -318,7 +351,7 @@ static void fill_meta(struct series_meta *m, const struct workout *w, const stru
     snprintf(m->device, sizeof m->device, "%s", w->device);
     snprintf(m->source, sizeof m->source, "%s", w->source);
     snprintf(m->title, sizeof m->title, "%s", w->title);
-    m->start_time = t0 > 1e8 ? t0 : w->start_time;
+    m->start_time = plausible_start(t0) ? t0 : t0 < START_TIME_MIN && plausible_start(w->start_time) ? w->start_time : NAN;
     m->id = w->id;
     m->has_alt = nalt > 0;
     m->has_gps = has_gps;

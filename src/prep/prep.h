@@ -29,7 +29,7 @@ enum mask_reason {
     MASK_HR_SPIKE,            /* isolated jump away and back: sample masked */
     MASK_HR_GAP,              /* grid step with no HR sample close enough: step masked */
     MASK_PAUSE,               /* grid step inside a recording gap > max_gap: speed 0, HR masked */
-    MASK_CLOCK_BACKWARDS,     /* sample whose time does not increase: dropped */
+    MASK_CLOCK_BACKWARDS,     /* sample out of time order (backwards, or a glitch ahead): dropped */
     MASK_CLOCK_GLITCH,        /* samples beyond a jump > split_gap: segment dropped */
     MASK_SPEED_SPIKE,         /* speed above speed_max: replaced by interpolation */
     MASK_ALT_OUT_OF_RANGE,    /* altitude below -450 m or above 9,000 m: sample masked, interpolated */

@@ -22,6 +22,8 @@ py() { python3 -c "$@"; }
 # --- one runner
 "$BIN" simulate --athletes 1 --workouts 20 --seed 3 -o "$tmp/one.hrd" -q
 check "info warns: no athlete validation part" '"$BIN" info "$tmp/one.hrd" 2>$tmp/e >/dev/null && grep -q "athlete split has no validation part" $tmp/e'
+"$BIN" simulate --athletes 2 --workouts 6 --seed 3 -o "$tmp/six_each.hrd" -q
+check "info warns: no chrono validation part under 10 workouts an athlete, and says so" '"$BIN" info "$tmp/six_each.hrd" 2>$tmp/e >/dev/null && grep -q "chrono split has no validation part (it needs an athlete with 10 or more workouts" $tmp/e'
 check "info --json lists the split warnings" '"$BIN" info "$tmp/one.hrd" --json 2>/dev/null | py "import json,sys; w=json.load(sys.stdin)[\"split_warnings\"]; assert any(\"athlete split\" in x for x in w), w"'
 "$BIN" train "$tmp/one.hrd" -o "$tmp/one.safetensors" --hidden 8 --epochs 2 --batch 4 2>"$tmp/train.err"; rc=$?
 check "one runner: train defaults to the chrono split and says so" '[ $rc = 0 ] && grep -q "^one athlete: .*chronological split" $tmp/train.err && grep -q "validating on 2 (chrono split)" $tmp/train.err'
@@ -46,8 +48,14 @@ check "a --physio baseline fitted on the test workouts: refused too" '"$BIN" eva
 "$BIN" import --athlete-from-dir "$tmp/files" --seed 1 -o "$tmp/s1.hrd" -q
 "$BIN" import --athlete-from-dir "$tmp/files" --seed 2 -o "$tmp/s2.hrd" -q
 "$BIN" train "$tmp/s1.hrd" -o "$tmp/s1.safetensors" --split chrono --hidden 8 --epochs 1 --batch 8 -q
-check "the same workouts imported with other stored splits: refused" '"$BIN" eval "$tmp/s1.safetensors" "$tmp/s2.hrd" --split athlete:test 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "other stored splits" $tmp/e'
-check "another dataset: evaluated with a warning that overlap is unchecked" '"$BIN" eval "$tmp/c.safetensors" "$tmp/s1.hrd" --split athlete:test 2>$tmp/e >/dev/null && grep -q "cannot check .*another dataset" $tmp/e'
+check "the same workouts imported with other stored splits: its training workouts found, refused" '"$BIN" eval "$tmp/s1.safetensors" "$tmp/s2.hrd" --split athlete:test 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "was trained on [1-9][0-9]* of the" $tmp/e'
+check "another dataset: checked by workout fingerprints, nothing of it seen, no warning" '"$BIN" eval "$tmp/c.safetensors" "$tmp/s1.hrd" --split athlete:test --json 2>$tmp/e | py "import json,sys; d=json.load(sys.stdin); assert d[\"overlap_checked\"] and d[\"seen_in_training\"]==0 and d[\"seen_in_validation\"]==0, d" && ! grep -q "cannot check" $tmp/e'
+# a re-export of the model's own dataset, cut to a subset and imported again (another file, other
+# paths, other splits): its training workouts are still found by their fingerprints
+"$BIN" export "$tmp/six.hrd" --format csv -o "$tmp/six.csv" 2>/dev/null
+awk -F, 'NR == 1 || $1 % 10 < 7' "$tmp/six.csv" > "$tmp/cut.csv"
+"$BIN" import "$tmp/cut.csv" -o "$tmp/cut.hrd" -q
+check "a cut re-import of the training data: the model's training workouts found, refused" '"$BIN" eval "$tmp/c.safetensors" "$tmp/cut.hrd" --split all 2>$tmp/e >/dev/null; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "was trained on [1-9][0-9]* of the 42 workouts" $tmp/e'
 
 # --- card: another model's metrics
 "$BIN" eval "$tmp/a.safetensors" "$tmp/six.hrd" -o "$tmp/ev-a" -q >/dev/null

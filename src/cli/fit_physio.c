@@ -103,6 +103,7 @@ int cmd_fit_physio(int argc, char **argv)
     dataset_identity_write(&pw, &ds);
     jw_kv_str(&pw, "split", all ? "all" : split == SPLIT_CHRONO ? "chrono" : "athlete");
     jw_kv_int(&pw, "train_workouts", n);
+    workout_fingerprints_write(&pw, &ds, idx, n, NULL, 0);
     jw_obj_end(&pw);
     prov = jw_take(&pw, NULL);
     if (!prov) {

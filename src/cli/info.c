@@ -84,7 +84,9 @@ static int split_warnings(int parts[SPLIT_KINDS][3], double steps[SPLIT_KINDS][3
             if (parts[k][p] == 0)
                 snprintf(warn[n], 200, "the %s split has no %s part%s", kind_names[k], p == PART_VAL ? "validation" : "test",
                          k == SPLIT_ATHLETE ? " (it needs 3 or more athletes): train and eval use the chrono split"
-                                            : " (each athlete needs 2 or more workouts)");
+                         : p == PART_VAL ? " (it needs an athlete with 10 or more workouts: each gives the 10 % after "
+                                           "their first 70 %, rounded down)"
+                                         : " (it needs an athlete with 2 or more workouts)");
             else if (parts[k][p] < TINY_WORKOUTS || share < TINY_SHARE)
                 snprintf(warn[n], 200, "the %s split's %s part is tiny: %d workouts, %.1f %% of the valid HR steps "
                          "(its metrics rest on a few runs)", kind_names[k], p == PART_VAL ? "validation" : "test",

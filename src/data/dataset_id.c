@@ -1,6 +1,9 @@
 /* dataset_id.c — see dataset_id.h. */
 #include "data/dataset_id.h"
+#include "prep/series.h"
 #include "util/hash.h"
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static uint64_t hash_str(uint64_t h, const char *s)
@@ -39,4 +42,40 @@ void dataset_identity_write(struct jw *w, const struct dataset *ds)
     jw_kv_str(w, "splits_id", id.splits);
     jw_kv_int(w, "split_seed", (long long)ds->split_seed);
     jw_kv_int(w, "dataset_workouts", ds->n);
+}
+
+uint64_t workout_fingerprint(const struct dataset *ds, int i)
+{
+    struct series v;
+    dataset_series(ds, i, &v);
+    uint64_t h = FNV1A64_INIT;
+    double t = ds->meta[i].start_time;
+    long long sec = isfinite(t) ? llround(t) : -1;
+    h = fnv1a64(h, &sec, sizeof sec);
+    const float *hr = S_HR(&v);
+    for (int k = 0; k < v.n; k++) {
+        int32_t d = isfinite(hr[k]) ? (int32_t)lroundf(hr[k] * 10.0f) : -1;
+        h = fnv1a64(h, &d, sizeof d);
+    }
+    return h;
+}
+
+void workout_fingerprints_write(struct jw *w, const struct dataset *ds, const int *train, int n_train,
+                                const int *val, int n_val)
+{
+    jw_key(w, "workout_fingerprints");
+    jw_obj_begin(w);
+    for (int pass = 0; pass < 2; pass++) {
+        const int *idx = pass ? val : train;
+        int n = pass ? n_val : n_train;
+        jw_key(w, pass ? "val" : "train");
+        jw_arr_begin(w);
+        for (int k = 0; k < n; k++) {
+            char hex[24];
+            snprintf(hex, sizeof hex, "%016llx", (unsigned long long)workout_fingerprint(ds, idx[k]));
+            jw_str(w, hex);
+        }
+        jw_arr_end(w);
+    }
+    jw_obj_end(w);
 }

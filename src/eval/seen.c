@@ -34,6 +34,50 @@ static void mark_indices(const struct json *list, const struct dataset *ds, uint
     }
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Another dataset than the record's (or the same with other splits): its workouts are found by their
+ * fingerprints (dataset_id.h), when the record lists them. Returns 0 when it does, else -1. */
+static int mark_by_fingerprint(const struct json *p, const struct dataset *ds, uint8_t *seen)
+{
+    const struct json *fp = json_get(p, "workout_fingerprints");
+    if (!fp)
+        return -1;
+    struct keyed { uint64_t h; int i; } *own = malloc(sizeof *own * (size_t)(ds->n ? ds->n : 1));
+    if (!own)
+        return -1;
+    for (int i = 0; i < ds->n; i++) {
+        own[i].h = workout_fingerprint(ds, i);
+        own[i].i = i;
+    }
+    qsort(own, (size_t)ds->n, sizeof *own, cmp_u64); /* h is the first member */
+    for (int pass = 0; pass < 2; pass++) {
+        uint8_t what = pass ? SEEN_VAL : SEEN_TRAIN;
+        json_foreach(it, json_get(fp, pass ? "val" : "train")) {
+            const char *hex = json_str(it, "");
+            char *end;
+            uint64_t h = strtoull(hex, &end, 16);
+            if (end == hex)
+                continue;
+            /* every workout of ds with that fingerprint (the same recording imported twice) */
+            struct keyed key = {h, 0}, *at = bsearch(&key, own, (size_t)ds->n, sizeof *own, cmp_u64);
+            if (!at)
+                continue;
+            while (at > own && at[-1].h == h)
+                at--;
+            for (; at < own + ds->n && at->h == h; at++)
+                if (seen[at->i] < what)
+                    seen[at->i] = what;
+        }
+    }
+    free(own);
+    return 0;
+}
+
 /* Marks what one provenance record saw; recurses into a finetuned model's base. Returns 0 when the
  * record could be matched to ds, else fills r->why (and r->resplit) and returns -1. */
 static int mark(const struct json *p, const struct dataset *ds, const struct dataset_identity *id, uint8_t *seen,
@@ -50,11 +94,14 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         return -1;
     }
     if (strcmp(was, id->content)) {
-        /* its base (train --init, finetune) may still have seen this dataset: mark that, keep this reason */
         const struct json *base = json_get(p, "base_training");
+        if (!mark_by_fingerprint(p, ds, seen)) /* its workouts found here by their fingerprints */
+            return base ? mark(base, ds, id, seen, r, depth + 1) : 0;
+        /* its base (train --init, finetune) may still have seen this dataset: mark that, keep this reason */
         if (base)
             mark(base, ds, id, seen, r, depth + 1);
-        snprintf(r->why, sizeof r->why, "it was trained on another dataset (%s, %.0f workouts)",
+        snprintf(r->why, sizeof r->why, "it was trained on another dataset (%s, %.0f workouts) and its card, "
+                 "written by an older hrcast, lists no workout fingerprints",
                  json_get_str(p, "dataset", "?"), json_get_num(p, "dataset_workouts", 0));
         return -1;
     }
@@ -66,6 +113,10 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         mark_indices(json_get(p, "val_indices"), ds, seen, SEEN_VAL);
     } else if (!strcmp(split, "athlete") || !strcmp(split, "chrono")) {
         if (strcmp(json_get_str(p, "splits_id", ""), id->splits)) {
+            if (!mark_by_fingerprint(p, ds, seen)) { /* the same workouts, split otherwise: found by fingerprint */
+                const struct json *base = json_get(p, "base_training");
+                return base ? mark(base, ds, id, seen, r, depth + 1) : 0;
+            }
             r->resplit = 1;
             snprintf(r->why, sizeof r->why, "it was trained on these workouts with other stored splits (split seed "
                      "%.0f; this file's is %llu), so its training workouts cannot be told apart here",

@@ -401,7 +401,8 @@ out:
 }
 
 static char *provenance(const struct train_opts *o, const struct dataset *ds, const struct run_state *rs,
-                        int n_train, int n_val, const char *base_model, const char *base_training)
+                        const int *tr, int n_train, const int *va, int n_val, const char *base_model,
+                        const char *base_training)
 {
     struct jw w;
     jw_init_buf(&w, 0);
@@ -421,6 +422,7 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
             jw_arr_end(&w);
         }
     }
+    workout_fingerprints_write(&w, ds, tr, n_train, va, n_val); /* eval's check on another import */
     jw_kv_int(&w, "epochs_run", rs->epoch);
     jw_kv_int(&w, "best_epoch", rs->best_epoch);
     jw_kv_num(&w, "val_mae", rs->best_mae);
@@ -687,7 +689,7 @@ static char *base_training_json(const char *base_model)
  * all (across --resume too), so the file is read back and written again with the final provenance (and,
  * for a physio-residual model, the blend chosen on the validation workouts val[0..n_val)). */
 static int restamp_epochs(const char *out_path, const struct train_opts *o, const struct dataset *ds,
-                          const struct run_state *rs, int n_train, int n_val, const int *val,
+                          const struct run_state *rs, const int *tr, int n_train, int n_val, const int *val,
                           const char *base_training, struct hr_err *e)
 {
     struct hr_lstm best;
@@ -699,7 +701,7 @@ static int restamp_epochs(const char *out_path, const struct train_opts *o, cons
         hr_lstm_free(&best);
         return -1;
     }
-    char *prov = provenance(o, ds, rs, n_train, n_val, o->init_model, base_training);
+    char *prov = provenance(o, ds, rs, tr, n_train, val, n_val, o->init_model, base_training);
     int rc = prov ? hr_lstm_save(&best, out_path, prov, e) : hr_fail(e, "train: out of memory");
     free(prov);
     hr_lstm_free(&best);
@@ -996,7 +998,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             rs.best_mae = mae;
             rs.best_rmse = rmse;
             rs.best_epoch = epoch + 1;
-            char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model, base_rec);
+            char *prov = provenance(o, ds, &rs, tr, n_train, va, n_val, o->init_model, base_rec);
             int src = lead ? hr_lstm_save(&m, out_path, prov, e) : 0;
             free(prov);
             if (src) {
@@ -1048,13 +1050,13 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             rs.best_epoch = 0;
             hr_info("no training (--scale-only): validation MAE %.2f bpm, RMSE %.2f bpm", rs.best_mae, rs.best_rmse);
         }
-        char *prov = provenance(o, ds, &rs, n_train, n_val, o->init_model, base_rec);
+        char *prov = provenance(o, ds, &rs, tr, n_train, va, n_val, o->init_model, base_rec);
         int src = !lead || (o->epochs > 0 && access(out_path, F_OK) == 0) ? 0 : hr_lstm_save(&m, out_path, prov, e);
         free(prov);
         if (src)
             goto out_loop;
     } else if (lead && (rs.epoch != rs.best_epoch || m.fs->residual) &&
-               restamp_epochs(out_path, o, ds, &rs, n_train, n_val, va, base_rec, e)) {
+               restamp_epochs(out_path, o, ds, &rs, tr, n_train, n_val, va, base_rec, e)) {
         goto out_loop;
     }
     if (lead && (!budget_stop || rs.epoch >= o->epochs || rs.es.bad >= o->patience))

@@ -70,8 +70,18 @@ check "predict --calibrate: a finetuned model's default trust fades to 40 % over
    cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.8,150.json && ! cmp -s $tmp/pop_default.json $tmp/pop_0,0,30,0.4,450.json'
 # (stderr into a file: grep -q would stop reading at the match and the writer die of SIGPIPE under pipefail)
 check "predict --calibrate: the log line names the trust and whose default it is" \
-  '"$BIN" predict "$tmp/m.safetensors" "$tmp/one.hrd" --calibrate 10m 2>$tmp/log1 >/dev/null && grep -q "calibrated on the first 600 s (60 steps; trust: last 30 s of the window, prior 0 steps, fading to 80 % (time constant 150 s), the default of a general model): offset" $tmp/log1 &&
-   "$BIN" predict "$tmp/f.safetensors" "$tmp/one.hrd" --calibrate 10m --trust 0,0,60 2>$tmp/log2 >/dev/null && grep -q "(60 steps; trust: last 60 s of the window, prior 0 steps, as given): offset" $tmp/log2'
+  '"$BIN" predict "$tmp/m.safetensors" "$tmp/one.hrd" --calibrate 10m 2>$tmp/log1 >/dev/null && grep -q "calibrated on the first 600 s (60 steps, the offset from 3 with HR; trust: last 30 s of the window, prior 0 steps, fading to 80 % (time constant 150 s), the default of a general model): offset" $tmp/log1 &&
+   "$BIN" predict "$tmp/f.safetensors" "$tmp/one.hrd" --calibrate 10m --trust 0,0,60 2>$tmp/log2 >/dev/null && grep -q "(60 steps, the offset from 6 with HR; trust: last 60 s of the window, prior 0 steps, as given): offset" $tmp/log2'
+# the window's last 30 s without HR: nothing measured, so no offset, and the log says so (not "offset +0.0")
+"$BIN" export "$tmp/one.hrd" --format csv -o "$tmp/one.csv" 2>/dev/null
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "time_s") t = i; else if ($i == "heart_rate_bpm") h = i }
+         NR > 1 && $t >= 560 && $t < 600 { $h = "" } { print }' OFS=, "$tmp/one.csv" > "$tmp/tailnohr.csv"
+"$BIN" import "$tmp/tailnohr.csv" --min-minutes 0 -o "$tmp/tailnohr.hrd" -q
+check "predict --calibrate: no HR in the counted tail: a warning naming the trust and what counts the whole window, offset 0, offset_steps 0" \
+  '"$BIN" predict "$tmp/m.safetensors" "$tmp/tailnohr.hrd" --calibrate 10m --format json 2>$tmp/log3 >$tmp/tailnohr.json &&
+   grep -q "no recorded HR in the part of the first 600 s that the trust counts (last 30 s of the window.*not calibrated (offset 0); --trust 0,0 counts the whole window" $tmp/log3 &&
+   py "import json; w=json.load(open(\"$tmp/tailnohr.json\"))[\"workouts\"][0]; assert w[\"offset_bpm\"]==0 and w[\"offset_steps\"]==0, w[\"offset_steps\"]" &&
+   "$BIN" predict "$tmp/m.safetensors" "$tmp/tailnohr.hrd" --calibrate 10m --trust 0,0 --format json -q | py "import json,sys; w=json.load(sys.stdin)[\"workouts\"][0]; assert w[\"offset_steps\"]>50 and w[\"offset_bpm\"]!=0, w[\"offset_steps\"]"'
 "$BIN" simulate --athletes 2 --workouts 1 --seed 8 -q -o "$tmp/two.hrd"
 check "predict --calibrate: a model finetuned to sim0001 treats sim0002's run as a general model would" \
   '"$BIN" predict "$tmp/f.safetensors" "$tmp/two.hrd" --calibrate 600s --format json -q | py "
@@ -181,6 +191,9 @@ assert (a[\"peak_hr\"]-b[\"peak_hr\"])*a[\"so_far\"][\"offset_bpm\"]>0, (a[\"pea
 "'
 check "plan --so-far table: the part run in the header, the race finish" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" -q > $tmp/sf.txt && grep -q "^# so far .*part.csv: .* km in 0:30:00, calibrated offset" $tmp/sf.txt && grep -q "^finish 1:10:00 (the rest in 0:40:00" $tmp/sf.txt'
 check "plan --so-far past the target time: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 20:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:30:00" $tmp/e'
+check "plan --so-far with under a minute left: exit 2, one line, says a minute is needed" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 30:30 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:30:00, under a minute before it; a plan needs at least a minute left" $tmp/e'
+printf '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="45.0" lon="7.0"><ele>100</ele></trkpt><trkpt lat="45.000899" lon="7.0"><ele>100</ele></trkpt></trkseg></trk></gpx>\n' > "$tmp/c100.gpx"
+check "plan on a course just under 100 m: the length to the centimetre, not rounded to the limit" '! "$BIN" plan "$tmp/p.safetensors" --course "$tmp/c100.gpx" --target-time 1:00 -q 2>$tmp/e >/dev/null && grep -q "course length 99.96 m is outside \[100, 500000\] m" $tmp/e'
 check "plan --so-far past the course: exit 1, names the distance left" '! "$BIN" plan "$tmp/p.safetensors" --distance 1km --pace 5:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null && grep -q "leaves 0 m" $tmp/e'
 cut -d, -f1-15 "$tmp/part.csv" > "$tmp/nohr.csv"
 check "plan --so-far without heart rate: exit 1, says so" '! "$BIN" plan "$tmp/p.safetensors" --distance 12km --pace 5:00 --so-far "$tmp/nohr.csv" -q 2>$tmp/e >/dev/null && grep -q "no heart rate" $tmp/e'

@@ -298,8 +298,12 @@ int cmd_plan(int argc, char **argv)
         char el[32];
         plan_fmt_time(sf.elapsed_s, 0, el, sizeof el);
         if (target_text && !(target - sf.elapsed_s >= 60)) {
-            fprintf(stderr, "hrcast plan: --target-time %s: %s has already run %s; nothing is left to plan\n",
-                    target_text, so_far_path, el);
+            if (target > sf.elapsed_s)
+                fprintf(stderr, "hrcast plan: --target-time %s: %s has already run %s, under a minute before it; "
+                        "a plan needs at least a minute left\n", target_text, so_far_path, el);
+            else
+                fprintf(stderr, "hrcast plan: --target-time %s: %s has already run %s; nothing is left to plan\n",
+                        target_text, so_far_path, el);
             plan_so_far_free(&sf);
             predictor_free(&p);
             plan_course_free(&course);

@@ -46,8 +46,9 @@ static const char *usage_text =
     "      --calibrate W  live forecasting: the recorded HR of the first W (10m, 600s) shifts the\n"
     "                     prediction of the rest by the day's offset, fading with the time since W\n"
     "                     (docs/live.md); the CSV gets an in_window column, the JSON calibrate_s,\n"
-    "                     offset_bpm (the shift at W) and window_steps, and the MAE counts only steps\n"
-    "                     after the window\n"
+    "                     offset_bpm (the shift at W), offset_steps (the steps with HR it was\n"
+    "                     measured on) and window_steps, and the MAE counts only steps after the\n"
+    "                     window\n"
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  seconds of warm-up ignored, the prior strength in\n"
     "                     steps, with TAIL only the window's last TAIL seconds count, and the shift\n"
     "                     fades to PERSIST of it with a time constant of TAU seconds; default\n"
@@ -277,6 +278,7 @@ int cmd_predict(int argc, char **argv)
             int knows = predictor_knows_runner(&p, s->meta.athlete);
             struct calib_trust tw = trust_given ? trust : calib_default_trust(knows);
             float offset = window > 0 ? calib_offset(&cr, s->step, window, &tw) : 0.0f;
+            int offset_steps = window > 0 ? calib_offset_steps(&cr, s->step, window, &tw) : 0;
             int wsteps = window > 0 ? (int)ceilf(window / s->step - 1e-4f) : 0;
             wsteps = wsteps < s->n ? wsteps : s->n;
             if (window > 0)
@@ -303,6 +305,7 @@ int cmd_predict(int argc, char **argv)
                     jw_kv_num(&w, "calibrate_s", window);
                     jw_kv_int(&w, "window_steps", wsteps);
                     jw_kv_num(&w, "offset_bpm", offset);
+                    jw_kv_int(&w, "offset_steps", offset_steps);
                     live_trust_json(&w, "trust_", &tw);
                 }
                 const char *names[] = {"time", "speed", "altitude", "hr_pred", "hr_sigma", "hr_actual"};
@@ -345,9 +348,17 @@ int cmd_predict(int argc, char **argv)
             if (window > 0) {
                 char tt[160];
                 calib_trust_text(&tw, tt, sizeof tt);
-                hr_info("%s: calibrated on the first %g s (%d steps; trust: %s, %s): offset %+.1f bpm; the MAE "
-                        "below counts only the steps after it", s->meta.source, window, wsteps, tt,
-                        trust_given ? "as given" : calib_default_source(knows), offset);
+                if (wsteps >= s->n)
+                    hr_warn("%s: the run (%d steps of %g s) is not longer than the window of %g s: nothing after it "
+                            "to calibrate or score", s->meta.source, s->n, s->step, window);
+                else if (offset_steps == 0 && tw.k < CALIB_NEVER)
+                    hr_warn("%s: no recorded HR in the part of the first %g s that the trust counts (%s, %s): not "
+                            "calibrated (offset 0); --trust 0,0 counts the whole window", s->meta.source, window, tt,
+                            trust_given ? "as given" : calib_default_source(knows));
+                else
+                    hr_info("%s: calibrated on the first %g s (%d steps, the offset from %d with HR; trust: %s, %s): "
+                            "offset %+.1f bpm; the MAE below counts only the steps after it", s->meta.source, window,
+                            wsteps, offset_steps, tt, trust_given ? "as given" : calib_default_source(knows), offset);
             }
             if (fu.scaled)
                 hr_info("%s: the runner's HR scale from %d of the runs given: mean %.1f bpm, sd %.1f bpm (the model "

@@ -34,6 +34,16 @@ float calib_offset(const struct calib_run *r, float step, float window_s, const 
     return t->k >= CALIB_NEVER ? 0.0f : (float)(sum / (m + t->k > 0 ? m + t->k : 1));
 }
 
+int calib_offset_steps(const struct calib_run *r, float step, float window_s, const struct calib_trust *t)
+{
+    int w = window_steps(step, window_s, r->n), m = 0;
+    if (t->k >= CALIB_NEVER)
+        return 0;
+    for (int i = calib_first_step(step, window_s, r->n, t); i < w; i++)
+        m += isfinite(r->rec[i]) && isfinite(r->pred[i]);
+    return m;
+}
+
 float calib_shift(const struct calib_trust *t, float offset, float after_s)
 {
     if (!t || !(t->tau_s > 0))

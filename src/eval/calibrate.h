@@ -44,6 +44,8 @@ struct calib_run {
 };
 
 float calib_offset(const struct calib_run *r, float step, float window_s, const struct calib_trust *t);
+/* How many steps with recorded HR calib_offset averages (0: the offset is 0, measured on nothing). */
+int calib_offset_steps(const struct calib_run *r, float step, float window_s, const struct calib_trust *t);
 /* The first step whose residual calib_offset counts, for a run of n steps (after the warm-up, within the tail). */
 int calib_first_step(float step, float window_s, int n, const struct calib_trust *t);
 /* The shift after_s seconds after the window's end: offset x (persist + (1 - persist) exp(-after_s / tau)). */

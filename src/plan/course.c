@@ -14,8 +14,9 @@ static int grid_alloc(struct plan_course *c, double length, const char *name, st
 {
     memset(c, 0, sizeof *c);
     if (!(length >= PLAN_COURSE_MIN_M) || length > PLAN_COURSE_MAX_M)
-        return hr_fail(e, "%s: course length %.0f m is outside [%.0f, %.0f] m", name, length,
-                       PLAN_COURSE_MIN_M, PLAN_COURSE_MAX_M);
+        return hr_fail(e, "%s: course length %.*f m is outside [%.0f, %.0f] m", name,
+                       fabs(length - PLAN_COURSE_MIN_M) < 1 || fabs(length - PLAN_COURSE_MAX_M) < 1 ? 2 : 0, length,
+                       PLAN_COURSE_MIN_M, PLAN_COURSE_MAX_M); /* 99.99 m, not "100 m" */
     int n = (int)ceil(length / PLAN_COURSE_SPACING) + 1;
     c->alt = calloc((size_t)n, sizeof(float));
     if (!c->alt)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "io/reader.h"
 #include "io/text_util.h"
 #include "support/capture.h"
@@ -109,6 +110,13 @@ static void test_column_spellings(void **state)
         {"time,distance (km)", "0,1.5", 2, 1500},   {"time,altitude", "0,275.2", 3, 275.2},
         {"time,enhanced_altitude", "0,12", 3, 12},  {"time,ele", "0,99", 3, 99},
         {"time,Elevation (ft)", "0,100", 3, 30.48},
+        /* a pace unit on a speed column is a pace (read as the pace column is); a speed unit on a pace
+         * column is a speed; "ms" on a speed column is m/s */
+        {"time,speed (min/km)", "0,5.55", 1, 1000.0 / 333}, {"time,speed (min/km)", "0,5:33", 1, 1000.0 / 333},
+        {"time,Speed [s/km]", "0,300", 1, 1000.0 / 300},   {"time,speed (min/mi)", "0,8:00", 1, 1609.344 / 480},
+        {"time,speed (sec/mi)", "0,480", 1, 1609.344 / 480}, {"time,pace (km/h)", "0,18", 1, 5},
+        {"time,pace (s)", "0,300", 1, 1000.0 / 300},       {"time,pace (min)", "0,5", 1, 1000.0 / 300},
+        {"time,speed (ms)", "0,3", 1, 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[256];
@@ -327,6 +335,215 @@ static void test_errors(void **state)
     capture_free(&c);
 }
 
+/* ---- stderr capture, to see the warnings ---- */
+static int saved_fd = -1;
+static char cap_path[64];
+
+static void stderr_begin(void)
+{
+    fflush(stderr);
+    snprintf(cap_path, sizeof cap_path, "/tmp/hrcast-csv-stderr-%d", (int)getpid());
+    FILE *f = fopen(cap_path, "w");
+    assert_non_null(f);
+    saved_fd = dup(fileno(stderr));
+    dup2(fileno(f), fileno(stderr));
+    fclose(f);
+}
+
+/* What was written to stderr since stderr_begin (at most cap - 1 bytes). */
+static void stderr_end(char *out, size_t cap)
+{
+    fflush(stderr);
+    dup2(saved_fd, fileno(stderr));
+    close(saved_fd);
+    FILE *f = fopen(cap_path, "r");
+    assert_non_null(f);
+    size_t n = fread(out, 1, cap - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    unlink(cap_path);
+}
+
+/* A unit on the time column converts to seconds ("ms" is milliseconds there); issue: "elapsed (ms)" was
+ * read as seconds (a 20 min run became 48 h) and "time (min)" as seconds (too short). */
+static void test_time_column_units(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    struct {
+        const char *text;
+        double t1;    /* time of the second row, seconds */
+        int absolute; /* start_time set */
+    } cases[] = {
+        {"elapsed (ms),heart_rate,speed\n0,140,3\n1000,140,3\n", 1, 0},
+        {"time (ms),hr\n0,140\n1500,141\n", 1.5, 0},
+        {"Time (min),hr\n0,140\n0.5,141\n", 30, 0},
+        {"time (h),hr\n0,140\n0.25,141\n", 900, 0},
+        {"time (s),hr\n0,140\n7,141\n", 7, 0},
+        {"Elapsed [sec],hr\n0,140\n8,141\n", 8, 0},
+        {"elapsed_ms,hr\n0,140\n2500,141\n", 2.5, 0},
+        {"time_ms,hr\n0,140\n250,141\n", 0.25, 0},
+        /* a stated unit decides, not the magnitude: Unix ms and Unix seconds */
+        {"timestamp (ms),hr\n1628118761000,140\n1628118762000,141\n", 1628118762, 1},
+        {"timestamp (s),hr\n1628118761,140\n1628118762,141\n", 1628118762, 1},
+        {"timestamp_ms,hr\n1628118761000,140\n1628118761500,141\n", 1628118761.5, 1},
+        /* dates and clocks carry their own units; an unknown unit text is ignored */
+        {"time (ms),hr\n0:00:00,140\n0:01:00,141\n", 60, 0},
+        {"Time (UTC),hr\n2021-08-04T23:12:41Z,140\n2021-08-04T23:12:43Z,141\n", 1628118763, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char seed[32];
+        snprintf(seed, sizeof seed, "time_unit_%zu", i);
+        assert_int_equal(read_csv(cases[i].text, NULL, &c, &e, seed), 0);
+        assert_int_equal(c.n, 1);
+        assert_int_equal(c.w[0].n, 2);
+        if (fabs(c.w[0].time[1] - cases[i].t1) > 1e-6 || isnan(c.w[0].start_time) == cases[i].absolute) {
+            fprintf(stderr, "case %zu: t1 %.6f want %.6f, start %f\n", i, c.w[0].time[1], cases[i].t1,
+                    c.w[0].start_time);
+            fail();
+        }
+        capture_free(&c);
+    }
+    /* forced Unix time on a column in ms */
+    struct read_opts o;
+    read_opts_default(&o);
+    o.csv_time = CSV_TIME_UNIX;
+    assert_int_equal(read_csv("time (ms),hr\n5000,140\n", &o, &c, &e, NULL), 0);
+    assert_true(c.w[0].time[0] == 5.0 && c.w[0].start_time == 5.0);
+    capture_free(&c);
+    /* forced elapsed keeps a large number in minutes elapsed */
+    o.csv_time = CSV_TIME_ELAPSED;
+    assert_int_equal(read_csv("time (min),hr\n2000000,140\n", &o, &c, &e, NULL), 0);
+    assert_true(c.w[0].time[0] == 120000000.0 && isnan(c.w[0].start_time));
+    capture_free(&c);
+}
+
+/* A unit we know that does not fit its column refuses the file with one line naming the field;
+ * on a column that is not read (a second time column, a pace beside a speed) it does not matter. */
+static void test_unit_that_does_not_fit(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("hr,elapsed (km/h)\n150,0\n", NULL, &c, &e, "bad_unit_time"), -1);
+    assert_string_equal(e.msg, "t.csv: line 1: field 2 'elapsed (km/h)': unit 'km/h' does not fit this column (a time "
+                               "column takes s, ms, min or h)");
+    assert_int_equal(c.n, 0);
+    struct {
+        const char *text, *want;
+    } cases[] = {
+        {"time (m),hr\n0,150\n", "field 1 'time (m)': unit 'm' does not fit this column (a time column"},
+        {"time,speed (s)\n0,3\n", "field 2 'speed (s)': unit 's' does not fit"},
+        {"time,speed (km)\n0,3\n", "unit 'km' does not fit this column (a speed or pace column takes"},
+        {"time,altitude (mph)\n0,3\n", "unit 'mph' does not fit this column (a distance or altitude column"},
+        {"time,distance (min/km)\n0,3\n", "unit 'min/km' does not fit"},
+        {"time,Heart Rate (km)\n0,150\n", "field 2 'Heart Rate (km)': unit 'km' does not fit this column (this "
+                                            "column takes no unit)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (read_csv(cases[i].text, NULL, &c, &e, NULL) != -1 || !strstr(e.msg, cases[i].want)) {
+            fprintf(stderr, "case %zu: %s\n", i, e.msg);
+            fail();
+        }
+    }
+    /* not read: no refusal */
+    assert_int_equal(read_csv("elapsed (km/h),timestamp,hr\n0,1628118761,150\n", NULL, &c, &e, NULL), 0);
+    assert_true(c.w[0].time[0] == 1628118761.0);
+    capture_free(&c);
+    assert_int_equal(read_csv("time,speed,pace (km)\n0,3,1\n", NULL, &c, &e, NULL), 0);
+    assert_true(c.w[0].speed[0] == 3.0f);
+    capture_free(&c);
+}
+
+/* A bare speed column stays m/s (the documented default) but a median above 7 m/s gets one warning that
+ * names --csv-speed as it is written on the command line. */
+static void test_bare_speed_looks_like_kmh(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    char err[1024];
+    stderr_begin();
+    assert_int_equal(read_csv("time,speed\n0,10.8\n1,0\n2,11\n3,10.5\n", NULL, &c, &e, "bare_kmh"), 0);
+    stderr_end(err, sizeof err);
+    assert_true(c.w[0].speed[0] == 10.8f); /* still read as m/s */
+    capture_free(&c);
+    assert_non_null(strstr(err, "warning: t.csv: the speed column has no unit"));
+    assert_non_null(strstr(err, "median is 10.8 m/s"));
+    assert_non_null(strstr(err, "--csv-speed km/h"));
+    assert_true(strchr(err, '\n') == err + strlen(err) - 1); /* one line */
+    /* no warning: a running speed, a stated unit, or --csv-speed given */
+    struct read_opts o;
+    read_opts_default(&o);
+    o.csv_speed = CSV_SPEED_MS;
+    const char *quiet[] = {"time,speed\n0,3\n1,3.2\n", "time,speed (m/s)\n0,10.8\n1,11\n",
+                           "time,speed (km/h)\n0,10.8\n1,11\n"};
+    for (size_t i = 0; i < 4; i++) {
+        stderr_begin();
+        assert_int_equal(read_csv(i < 3 ? quiet[i] : "time,speed\n0,10.8\n1,11\n", i < 3 ? NULL : &o, &c, &e, NULL),
+                         0);
+        stderr_end(err, sizeof err);
+        assert_string_equal(err, "");
+        capture_free(&c);
+    }
+}
+
+/* Times that run backwards are named (prep then drops all but one sample: no_time); one glitch is not. */
+static void test_times_run_backwards(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    char err[1024];
+    stderr_begin();
+    assert_int_equal(read_csv("time,hr\n4,150\n3,150\n2,150\n1,150\n0,150\n", NULL, &c, &e, "backwards"), 0);
+    stderr_end(err, sizeof err);
+    assert_int_equal(c.w[0].n, 5);
+    capture_free(&c);
+    assert_string_equal(err, "warning: t.csv: the times run backwards (4 of 4 steps go back in time): rows must be in "
+                             "increasing time order (a row earlier than the one before is dropped as "
+                             "clock_backwards)\n");
+    stderr_begin();
+    assert_int_equal(read_csv("time,hr\n0,150\n1,150\n5,150\n2,150\n3,150\n", NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_string_equal(err, "");
+    capture_free(&c);
+}
+
+/* A row holds at most 4096 fields that are read: a time column beyond names the limit, not "no time
+ * column"; columns beyond it in a file that is otherwise read get one warning. */
+static void test_field_limit(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    enum { NX = 5000 };
+    char *text = malloc(NX * 2 + 64);
+    assert_non_null(text);
+    size_t k = 0;
+    for (int i = 0; i < NX; i++)
+        text[k++] = 'x', text[k++] = ',';
+    k += (size_t)sprintf(text + k, "time,hr\n");
+    assert_int_equal(read_csv(text, NULL, &c, &e, NULL), -1);
+    assert_string_equal(e.msg, "t.csv: line 1: no time column among the first 4096 fields: the header has 5002, more "
+                               "than the 4096-field limit (looked for timestamp, time, datetime, elapsed, secs, "
+                               "seconds)");
+    k = (size_t)sprintf(text, "time,hr");
+    for (int i = 0; i < NX; i++)
+        text[k++] = ',', text[k++] = 'x';
+    k += (size_t)sprintf(text + k, "\n0,150\n");
+    char err[1024];
+    stderr_begin();
+    assert_int_equal(read_csv(text, NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_int_equal(c.w[0].n, 1);
+    capture_free(&c);
+    assert_string_equal(err, "warning: t.csv: line 1: fields after the 4096-field limit are not read (the header has "
+                             "5002)\n");
+    free(text);
+}
+
 /* ---- integration: the FIT-decoded CSVs of rikluost-athlete-hr-predict vs index.tsv ---- */
 static void test_real_rikluost_csvs_match_index(void **state)
 {
@@ -400,6 +617,11 @@ int main(void)
         cmocka_unit_test(test_missing_and_bad_rows),
         cmocka_unit_test(test_export_layout),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_time_column_units),
+        cmocka_unit_test(test_unit_that_does_not_fit),
+        cmocka_unit_test(test_bare_speed_looks_like_kmh),
+        cmocka_unit_test(test_times_run_backwards),
+        cmocka_unit_test(test_field_limit),
         cmocka_unit_test(test_real_rikluost_csvs_match_index),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

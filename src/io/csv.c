@@ -4,17 +4,24 @@
  * Columns are matched by name: lower-cased, a unit in () or [] split off ("speed (km/h)"), then only
  * letters and digits kept ("heart_rate" -> "heartrate"). Recognised names (highest priority wins):
  *   time      timestamp, datetime, time, date_time, utc_time  |  elapsed, elapsed_time, secs, seconds, sec
+ *             (time_ms, timestamp_ms, elapsed_ms: milliseconds)
  *   hr        heart_rate, heartrate, hr, bpm, pulse (value <= 0 -> missing)
  *   speed     enhanced_speed, speed, velocity (+ unit suffix forms speed_kmh, speed_ms, speed_mph)
  *   pace      pace ("4:30" = min:s, or a number) — used only when there is no speed column
  *   distance  distance, dist, dist_m, distance_km, ...      altitude  enhanced_altitude, altitude, ele, elevation, alt
  *   position  lat/latitude/position_lat, lon/lng/long/longitude/position_long
  * Units: a unit in the name wins (km/h, kph, m/s, mph, km, mi, ft, min/km, s/km, min/mi, s/mi). A bare
- * speed is m/s unless read_opts.csv_speed says otherwise. A bare pace number < 30 is decimal minutes
- * per km, else seconds per km. Positions whose magnitude exceeds 360 are FIT semicircles (x 180/2^31).
+ * speed is m/s unless read_opts.csv_speed says otherwise (a warning names --csv-speed when its median
+ * is above 7 m/s, i.e. looks like km/h). A bare pace number < 30 is decimal minutes per km, else
+ * seconds per km. A speed column with a pace unit ("speed (min/km)") is read as a pace, a pace column
+ * with a speed unit as a speed. On a time column the unit is a time: s, ms, min or h ("ms" is
+ * milliseconds there, m/s elsewhere); a known unit that does not fit its column ("elapsed (km/h)",
+ * "speed (s)", "altitude (mph)") refuses the file with one line naming the field; an unknown one
+ * ("time (UTC)", "hr (bpm)") is ignored. Positions whose magnitude exceeds 360 are FIT semicircles.
  * Time, unless read_opts.csv_time forces it: a value with a date ("2021-08-04 23:12:41+00:00",
  * ISO 8601, zone optional = UTC) is absolute; "h:mm:ss" is elapsed; a number >= 1e11 is Unix ms,
  * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
+ * A number with a time unit is converted to seconds first, then >= 1e8 s is Unix time.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
  * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
  * its value changes); then the columns id, athlete, sport, gender, device, hr_sensor, title, start_time
@@ -24,12 +31,16 @@
  * `unassessed` for a dataset that had none: then prep assesses them). Without a `workout` column
  * those names are ignored, as before.
  * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,
- * or with an unreadable value, is skipped and counted (one summary warning). */
+ * or with an unreadable value, is skipped and counted (one summary warning). Rows are read in file
+ * order; a workout whose times mostly run backwards gets a warning (prep drops each sample earlier
+ * than the one before, so it is then rejected as no_time). At most MAXF (4096) fields of a row are
+ * read; a header with more says so (in the no-time-column error, or a warning). */
 #include "io/hr_issue.h"
 #include "io/read_opts.h"
 #include "io/reader.h"
 #include "io/text_util.h"
 #include "util/log.h"
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +52,11 @@ enum role {
     R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_ISSUE,
     R_COUNT
 };
-enum unit { U_NONE, U_MS, U_KMH, U_MPH, U_M, U_KM, U_MI, U_FT, U_MIN_KM, U_S_KM, U_MIN_MI, U_S_MI, U_S, U_MSEC };
+enum unit {
+    U_NONE, U_MS, U_KMH, U_MPH, U_M, U_KM, U_MI, U_FT, U_MIN_KM, U_S_KM, U_MIN_MI, U_S_MI, U_S, U_MSEC, U_MIN,
+    U_HOUR
+};
+enum unit_kind { UK_NONE, UK_SPEED, UK_PACE, UK_LENGTH, UK_TIME };
 
 struct name_rule {
     const char *name;
@@ -56,6 +71,8 @@ static const struct name_rule k_names[] = {
     {"elapsed", R_ELAPSED, 2, U_S},        {"elapsedtime", R_ELAPSED, 2, U_S},
     {"elapsedsecs", R_ELAPSED, 2, U_S},    {"elapsedseconds", R_ELAPSED, 2, U_S},
     {"timeelapsed", R_ELAPSED, 2, U_S},    {"times", R_ELAPSED, 2, U_S},
+    {"elapsedms", R_ELAPSED, 2, U_MSEC},   {"elapsedtimems", R_ELAPSED, 2, U_MSEC},
+    {"timems", R_TIME, 2, U_MSEC},         {"timestampms", R_TIME, 3, U_MSEC},
     {"secs", R_ELAPSED, 1, U_S},
     {"seconds", R_ELAPSED, 1, U_S},        {"sec", R_ELAPSED, 1, U_S},
     {"heartrate", R_HR, 3, U_NONE},        {"heartratebpm", R_HR, 3, U_NONE},
@@ -92,7 +109,19 @@ static const struct {
     {"ms", U_MS},    {"mps", U_MS},   {"mph", U_MPH},      {"m", U_M},        {"meters", U_M},
     {"metres", U_M}, {"km", U_KM},    {"mi", U_MI},        {"miles", U_MI},   {"ft", U_FT},
     {"feet", U_FT},  {"min/km", U_MIN_KM}, {"s/km", U_S_KM}, {"sec/km", U_S_KM}, {"min/mi", U_MIN_MI},
-    {"s/mi", U_S_MI}, {"s", U_S},    {"sec", U_S},        {"secs", U_S},     {"seconds", U_S},
+    {"min/mile", U_MIN_MI}, {"s/mi", U_S_MI}, {"sec/mi", U_S_MI}, {"s/mile", U_S_MI}, {"sec/mile", U_S_MI},
+    {"s", U_S},      {"sec", U_S},    {"secs", U_S},       {"seconds", U_S},
+};
+
+/* Units of a time column, looked up before k_units there ("ms" is milliseconds on a time column). */
+static const struct {
+    const char *name;
+    enum unit unit;
+} k_time_units[] = {
+    {"s", U_S},           {"sec", U_S},         {"secs", U_S},          {"second", U_S},   {"seconds", U_S},
+    {"ms", U_MSEC},       {"msec", U_MSEC},     {"msecs", U_MSEC},      {"millisecond", U_MSEC},
+    {"milliseconds", U_MSEC}, {"min", U_MIN},   {"mins", U_MIN},        {"minute", U_MIN}, {"minutes", U_MIN},
+    {"h", U_HOUR},        {"hr", U_HOUR},       {"hrs", U_HOUR},        {"hour", U_HOUR},  {"hours", U_HOUR},
 };
 
 struct column {
@@ -132,12 +161,55 @@ static void normalise_header(const char *s, const char *e, char *base, size_t bc
     base[b] = unit[u] = '\0';
 }
 
-static enum unit unit_from_text(const char *u)
+static enum unit_kind unit_kind(enum unit u)
 {
+    switch (u) {
+    case U_MS: case U_KMH: case U_MPH: return UK_SPEED;
+    case U_MIN_KM: case U_S_KM: case U_MIN_MI: case U_S_MI: return UK_PACE;
+    case U_M: case U_KM: case U_MI: case U_FT: return UK_LENGTH;
+    case U_S: case U_MSEC: case U_MIN: case U_HOUR: return UK_TIME;
+    default: return UK_NONE;
+    }
+}
+
+/* The unit text of a column of role r; U_NONE when the text is no unit we know ("utc", "bpm"). */
+static enum unit unit_from_text(const char *u, enum role r)
+{
+    if (r == R_TIME || r == R_ELAPSED || r == R_PACE)
+        for (size_t i = 0; i < sizeof k_time_units / sizeof k_time_units[0]; i++)
+            if (strcmp(u, k_time_units[i].name) == 0) {
+                enum unit t = k_time_units[i].unit;
+                if (r == R_PACE) /* "pace (s)", "pace (min)": per km, as a bare pace */
+                    return t == U_S ? U_S_KM : t == U_MIN ? U_MIN_KM : t;
+                return t;
+            }
     for (size_t i = 0; i < sizeof k_units / sizeof k_units[0]; i++)
         if (strcmp(u, k_units[i].name) == 0)
             return k_units[i].unit;
     return U_NONE;
+}
+
+/* Whether a unit of kind k fits a column of role r (an unknown unit always does: it is ignored). */
+static int unit_fits(enum role r, enum unit_kind k, const char **want)
+{
+    switch (r) {
+    case R_TIME: case R_ELAPSED: *want = "a time column takes s, ms, min or h"; return k == UK_TIME;
+    case R_SPEED: case R_PACE:
+        *want = "a speed or pace column takes m/s, km/h, mph, min/km, s/km, min/mi or s/mi";
+        return k == UK_SPEED || k == UK_PACE;
+    case R_DIST: case R_ALT: *want = "a distance or altitude column takes m, km, mi or ft"; return k == UK_LENGTH;
+    default: *want = "this column takes no unit"; return 0;
+    }
+}
+
+static double time_scale(enum unit u)
+{
+    switch (u) {
+    case U_MSEC: return 1e-3;
+    case U_MIN: return 60.0;
+    case U_HOUR: return 3600.0;
+    default: return 1.0;
+    }
 }
 
 /* One record starting at p: fields into f (at most maxf kept, *nf = all seen). Returns the position
@@ -184,7 +256,8 @@ static const char *split_record(const char *p, const char *end, char sep, struct
             f[k].s = s;
             f[k].e = e;
         }
-        k++;
+        if (k < INT_MAX)
+            k++;
         if (p < end && *p == sep) {
             p++;
             continue;
@@ -220,7 +293,9 @@ static int has_date(const char *s, const char *e)
     return e - s >= 10 && tu_is_digit(s[0]) && tu_is_digit(s[3]) && s[4] == '-';
 }
 
-static enum time_mode detect_time(const char *s, const char *e, enum role role)
+/* scale: seconds per unit of a number; stated: the header gave the unit (then the unit, not the
+ * magnitude, says whether a large number is Unix ms). */
+static enum time_mode detect_time(const char *s, const char *e, enum role role, double scale, int stated)
 {
     if (has_date(s, e))
         return TM_ISO;
@@ -232,10 +307,12 @@ static enum time_mode detect_time(const char *s, const char *e, enum role role)
         return TM_UNSET;
     if (role == R_ELAPSED)
         return TM_ELAPSED;
+    if (stated)
+        return v * scale >= 1e8 ? TM_UNIX : TM_ELAPSED;
     return v >= 1e11 ? TM_UNIX_MS : v >= 1e8 ? TM_UNIX : TM_ELAPSED;
 }
 
-static int parse_time(enum time_mode m, const char *s, const char *e, double *t)
+static int parse_time(enum time_mode m, const char *s, const char *e, double scale, double *t)
 {
     switch (m) {
     case TM_ISO: return tu_parse_iso8601(s, e, t);
@@ -245,7 +322,11 @@ static int parse_time(enum time_mode m, const char *s, const char *e, double *t)
             return 0;
         *t /= 1000.0;
         return 1;
-    default: return tu_parse_number_span(s, e, t);
+    default:
+        if (!tu_parse_number_span(s, e, t))
+            return 0;
+        *t *= scale;
+        return isfinite(*t);
     }
 }
 
@@ -375,9 +456,75 @@ static double position(double v, int is_lat)
     return v;
 }
 
+/* A bare speed column (no unit, no --csv-speed) whose median moving speed is above this many m/s
+ * (25 km/h, faster than a marathon world record) probably holds km/h: one warning names the option. */
+#define BARE_SPEED_WARN_MS 7.0
+
+/* What emit checks once per file: warn_speed asks for the bare-speed check; each warned_* is set once. */
+struct emit_checks {
+    int warn_speed, warned_speed, warned_backwards;
+};
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of the finite speeds above 0 (the moving ones); NaN when none or out of memory. */
+static double median_moving_speed(const struct workout *w)
+{
+    float *v = malloc((w->n ? w->n : 1) * sizeof *v);
+    if (!v)
+        return NAN;
+    size_t m = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (isfinite(w->speed[i]) && w->speed[i] > 0)
+            v[m++] = w->speed[i];
+    double med = NAN;
+    if (m) {
+        qsort(v, m, sizeof *v, cmp_float);
+        med = m % 2 ? v[m / 2] : 0.5 * ((double)v[m / 2 - 1] + v[m / 2]);
+    }
+    free(v);
+    return med;
+}
+
+/* The warnings about one workout's content, at most one of each kind per file. */
+static void check_workout(const struct workout *w, struct emit_checks *ck)
+{
+    if (!ck->warned_backwards) {
+        size_t back = 0, fwd = 0;
+        double prev = NAN;
+        for (size_t i = 0; i < w->n; i++) {
+            double t = w->time[i];
+            if (!isfinite(t))
+                continue;
+            if (isfinite(prev))
+                back += t < prev, fwd += t > prev;
+            prev = t;
+        }
+        if (back > fwd) {
+            hr_warn("%s: the times run backwards (%zu of %zu steps go back in time): rows must be in increasing "
+                    "time order (a row earlier than the one before is dropped as clock_backwards)",
+                    w->source, back, back + fwd);
+            ck->warned_backwards = 1;
+        }
+    }
+    if (ck->warn_speed && !ck->warned_speed) {
+        double med = median_moving_speed(w);
+        if (med > BARE_SPEED_WARN_MS) {
+            hr_warn("%s: the speed column has no unit and is read as m/s, but its median is %.1f m/s (%.0f km/h); "
+                    "if it holds km/h, import with --csv-speed km/h (mph: --csv-speed mph)",
+                    w->source, med, med * 3.6);
+            ck->warned_speed = 1;
+        }
+    }
+}
+
 /* Hand one finished workout to the sink; returns the sink's answer (non-zero: stop). */
 static int emit(struct workout *w, enum time_mode tmode, double start, const char *name, const char *key,
-                workout_sink sink, void *ctx)
+                struct emit_checks *ck, workout_sink sink, void *ctx)
 {
     int absolute = tmode == TM_ISO || tmode == TM_UNIX || tmode == TM_UNIX_MS;
     w->start_time = absolute ? w->time[0] : key ? start : NAN;
@@ -385,6 +532,7 @@ static int emit(struct workout *w, enum time_mode tmode, double start, const cha
         snprintf(w->source, sizeof w->source, "%.400s#workout %.60s", name, key);
     else
         snprintf(w->source, sizeof w->source, "%s", name);
+    check_workout(w, ck);
     return sink(ctx, w);
 }
 
@@ -436,11 +584,20 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     long header_line = line;
     p = split_record(p, end, sep, f, MAXF, &nh, &lines, &badq);
     line += lines;
-    if (nh > MAXF)
+    int nh_all = nh; /* fields beyond MAXF are not read: a header with more says so below */
+    char too_wide[160] = "";
+    if (nh > MAXF) {
         nh = MAXF;
+        snprintf(too_wide, sizeof too_wide,
+                 " among the first %d fields: the header has %d, more than the %d-field limit", MAXF, nh_all, MAXF);
+    }
     struct column col[R_COUNT];
+    enum unit stated[R_SAMPLE_END]; /* the unit the header text gives (U_NONE: none or unknown) */
+    char utext[R_SAMPLE_END][32];
     for (int r = 0; r < R_COUNT; r++)
         col[r] = (struct column){-1, 0, U_NONE};
+    for (int r = 0; r < R_SAMPLE_END; r++)
+        stated[r] = U_NONE, utext[r][0] = '\0';
     for (int i = 0; i < nh; i++) {
         char base[64], unit[32];
         normalise_header(f[i].s, f[i].e, base, sizeof base, unit, sizeof unit);
@@ -449,8 +606,12 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
                 continue;
             enum role r = k_names[k].role;
             if (col[r].index < 0 || k_names[k].prio > col[r].prio) {
-                enum unit u = unit[0] ? unit_from_text(unit) : U_NONE;
+                enum unit u = unit[0] ? unit_from_text(unit, r) : U_NONE;
                 col[r] = (struct column){i, k_names[k].prio, u != U_NONE ? u : k_names[k].unit};
+                if (r < R_SAMPLE_END) {
+                    stated[r] = u;
+                    snprintf(utext[r], sizeof utext[r], "%s", unit);
+                }
             }
             break;
         }
@@ -463,8 +624,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         trole = R_ELAPSED;
     if (trole == R_NONE) {
         free(f);
-        return hr_fail(e, "%s: line %ld: no time column (looked for timestamp, time, datetime, elapsed, secs, seconds)",
-                       name, header_line);
+        return hr_fail(e,
+                       "%s: line %ld: no time column%s (looked for timestamp, time, datetime, elapsed, secs, seconds)",
+                       name, header_line, too_wide);
     }
     int usable = 0;
     for (int r = R_HR; r < R_SAMPLE_END; r++)
@@ -475,9 +637,25 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             col[r].index = -1;
     if (!usable) {
         free(f);
-        return hr_fail(e, "%s: line %ld: no usable column (heart rate, speed, pace, distance, altitude or position)",
-                       name, header_line);
+        return hr_fail(e, "%s: line %ld: no usable column%s (heart rate, speed, pace, distance, altitude or position)",
+                       name, header_line, too_wide);
     }
+    /* A unit we know that does not fit the column it stands on: refused, not misread. Checked on the
+     * columns that are read: the chosen time column, pace only without speed. */
+    for (int r = R_TIME; r < R_SAMPLE_END; r++) {
+        const char *want;
+        if (col[r].index < 0 || stated[r] == U_NONE || (r <= R_ELAPSED && r != (int)trole) ||
+            (r == R_PACE && col[R_SPEED].index >= 0) || unit_fits((enum role)r, unit_kind(stated[r]), &want))
+            continue;
+        char hdr[64];
+        field_text(&f[col[r].index], hdr, sizeof hdr);
+        free(f);
+        return hr_fail(e, "%s: line %ld: field %d '%s': unit '%s' does not fit this column (%s)", name, header_line,
+                       col[r].index + 1, hdr, utext[r], want);
+    }
+    if (too_wide[0])
+        hr_warn("%s: line %ld: fields after the %d-field limit are not read (the header has %d)", name, header_line,
+                MAXF, nh_all);
     enum time_mode tmode = TM_UNSET;
     switch (o->csv_time) {
     case CSV_TIME_ISO: tmode = TM_ISO; break;
@@ -486,10 +664,18 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     default: break;
     }
     int force_elapsed = o->csv_time == CSV_TIME_ELAPSED;
+    double tscale = time_scale(col[trole].unit);
+    int tstated = col[trole].unit != U_NONE;
+    /* Speed and pace: each column read by its unit's kind (a speed column in min/km is a pace). */
+    int spd_is_pace = unit_kind(col[R_SPEED].unit) == UK_PACE;
+    int pace_is_speed = unit_kind(col[R_PACE].unit) == UK_SPEED;
     double spd_scale = speed_scale(col[R_SPEED].unit != U_NONE ? col[R_SPEED].unit
                                    : o->csv_speed == CSV_SPEED_KMH ? U_KMH
                                    : o->csv_speed == CSV_SPEED_MPH ? U_MPH
                                                                    : U_MS);
+    double pace_scale = speed_scale(col[R_PACE].unit);
+    struct emit_checks ck = {0, 0, 0};
+    ck.warn_speed = col[R_SPEED].index >= 0 && col[R_SPEED].unit == U_NONE && o->csv_speed == CSV_SPEED_AUTO;
     double dist_scale = length_scale(col[R_DIST].unit), alt_scale = length_scale(col[R_ALT].unit);
     int maxcol = 0;
     for (int r = 0; r < R_COUNT; r++)
@@ -524,11 +710,11 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         else if (is_missing(f[tcol].s, f[tcol].e))
             why = "missing time";
         if (!why && tmode == TM_UNSET) {
-            tmode = detect_time(f[tcol].s, f[tcol].e, force_elapsed ? R_ELAPSED : trole);
+            tmode = detect_time(f[tcol].s, f[tcol].e, force_elapsed ? R_ELAPSED : trole, tscale, tstated);
             if (tmode == TM_UNSET)
                 why = "unreadable time";
         }
-        if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, &t))
+        if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, tscale, &t))
             why = "unreadable time";
         int issue = HRQ_TRUSTED;
         if (!why && col[R_ISSUE].index >= 0 && (issue = read_issue(&f[col[R_ISSUE].index])) < 0)
@@ -539,7 +725,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             int c = col[r].index;
             if (c < 0 || is_missing(f[c].s, f[c].e))
                 continue;
-            if (r == R_PACE) {
+            if ((r == R_PACE && !pace_is_speed) || (r == R_SPEED && spd_is_pace)) {
                 if (!pace_to_speed(f[c].s, f[c].e, col[r].unit, &v[r]))
                     why = "unreadable pace";
             } else if (!tu_parse_number_span(f[c].s, f[c].e, &v[r])) {
@@ -556,7 +742,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         }
         size_t flen = wcol >= 0 ? (size_t)(f[wcol].e - f[wcol].s) : 0;
         if (wcol >= 0 && (w.n == 0 || flen != klen || memcmp(f[wcol].s, key, strlen(key)))) {
-            if (w.n > 0 && emit(&w, tmode, start, name, key, sink, ctx)) {
+            if (w.n > 0 && emit(&w, tmode, start, name, key, &ck, sink, ctx)) {
                 stopped = 1;
                 break;
             }
@@ -582,9 +768,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         else
             w.hr_issue[k] = (uint8_t)issue;
         if (col[R_SPEED].index >= 0)
-            w.speed[k] = (float)(v[R_SPEED] * spd_scale);
+            w.speed[k] = (float)(spd_is_pace ? v[R_SPEED] : v[R_SPEED] * spd_scale);
         else if (col[R_PACE].index >= 0)
-            w.speed[k] = (float)v[R_PACE];
+            w.speed[k] = (float)(pace_is_speed ? v[R_PACE] * pace_scale : v[R_PACE]);
         w.dist[k] = (float)(v[R_DIST] * dist_scale);
         w.alt[k] = (float)(v[R_ALT] * alt_scale);
         w.lat[k] = position(v[R_LAT], 1);
@@ -605,7 +791,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         return hr_fail(e, "%s: line %ld: no readable data rows", name, bad ? first_bad_line : line);
     }
     if (!stopped)
-        emit(&w, tmode, start, name, wcol >= 0 ? key : NULL, sink, ctx);
+        emit(&w, tmode, start, name, wcol >= 0 ? key : NULL, &ck, sink, ctx);
     workout_free(&w);
     return 0;
 }

@@ -89,11 +89,93 @@ check "400 multipart without boundary" '[ "$(code -H "Content-Type: multipart/fo
 printf '<?xml version="1.0"?><gpx version="1.1"></gpx>' > "$tmp/empty.gpx"
 check "400 empty GPX" '[ "$(code -F file=@$tmp/empty.gpx $U/api/predict)" = 400 ] && grep -q "empty.gpx" $tmp/body'
 check "400 truncated gzip" 'head -c 20 $tmp/w.json.gz > $tmp/t.gz; [ "$(code -F file=@$tmp/t.gz $U/api/predict)" = 400 ]'
+# a multi-member gzip (each half of a CSV gzipped on its own, concatenated): every member is read, as
+# `hrcast predict` (gzread) reads it; bytes after the last member that are not one are refused
+python3 - "$tmp" <<'PY'
+import gzip, math, sys
+rows = [b"time,heart_rate,speed"] + [b"%d,%.1f,%.2f" % (i, 140 + 5 * math.sin(i / 50), 3 + 0.3 * math.sin(i / 80))
+                                      for i in range(3000)]
+h = len(rows) // 2
+two = gzip.compress(b"\n".join(rows[:h]) + b"\n") + gzip.compress(b"\n".join(rows[h:]) + b"\n")
+open(sys.argv[1] + "/r2.csv.gz", "wb").write(two)
+open(sys.argv[1] + "/r2pad.csv.gz", "wb").write(two + bytes(512))
+open(sys.argv[1] + "/r2junk.csv.gz", "wb").write(two + b"junk")
+PY
+cli_steps=$("$BIN" predict "$tmp/const.safetensors" "$tmp/r2.csv.gz" 2>&1 >/dev/null | sed -n 's/.*: \([0-9]*\) steps,.*/\1/p')
+st=$(code --data-binary @$tmp/r2.csv.gz $U/api/predict)
+check "two-member gzip upload: as many steps as hrcast predict of the file (300)" '[ "$cli_steps" = 300 ] && [ $st = 200 ] && grep -q "\"n\":300," $tmp/body' "cli $cli_steps, server $st $(head -c 100 $tmp/body)"
+st=$(code -F file=@$tmp/r2pad.csv.gz $U/api/predict)
+check "two-member gzip with zero padding after it: 200, 300 steps" '[ $st = 200 ] && grep -q "\"n\":300," $tmp/body' "$st $(head -c 100 $tmp/body)"
+st=$(code -F file=@$tmp/r2junk.csv.gz $U/api/predict)
+check "gzip with trailing junk: 400 naming it" '[ $st = 400 ] && grep -q "4 trailing bytes after the gzip data are not a gzip member" $tmp/body' "$st $(head -c 100 $tmp/body)"
 
 # --- limits
 head -c 100000 /dev/urandom > "$tmp/big.bin"
 check "413 over --max-upload (Content-Length)" '[ "$(code --data-binary @$tmp/big.bin $U/api/predict)" = 413 ] && grep -q "limit" $tmp/body'
 check "413 over --max-upload (chunked)" '[ "$(code -H "Transfer-Encoding: chunked" --data-binary @$tmp/big.bin $U/api/predict)" = 413 ]'
+# request smuggling: Content-Length with Transfer-Encoding (RFC 9112 6.1) is refused, and the connection closed
+python3 - "$port" <<'PY' > "$tmp/clte" 2>&1
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5)
+s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n"
+          b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+data = b""
+try:
+    while True:
+        got = s.recv(65536)
+        if not got:
+            break
+        data += got
+except OSError as e:
+    data += b"\nrecv: " + str(e).encode()
+print(data.decode(errors="replace"))
+PY
+check "400 Content-Length with Transfer-Encoding: chunked, one message, connection closed" 'head -1 $tmp/clte | grep -q "^HTTP/1.1 400" && [ $(grep -c "^HTTP/1" $tmp/clte) = 1 ] && grep -q "\"error\":\"conflicting Content-Length and Transfer-Encoding headers: send one of them\"" $tmp/clte' "$(head -c 400 $tmp/clte)"
+# doomed uploads give their budget back at once: 4 uploads of 60,000 bytes at once from one address
+# (its share: 2 x 64K = 131,072 bytes). Each sends 40,000 bytes in turn (3 fit, the 4th is refused), then
+# 12,000 more in turn: the 1st no longer fits, is refused and gives back its 40,000 bytes, so the 2nd and
+# 3rd fit, and finish with the last 8,000 (before, the 1st kept its bytes while the rest of its body came,
+# and all 4 were refused).
+python3 - "$port" <<'PY' > "$tmp/budget" 2>&1
+import math, socket, sys, time
+rows, i = [b"time,heart_rate,speed"], 0
+while sum(len(r) + 1 for r in rows) < 60000:
+    rows.append(b"%d,%.1f,%.2f" % (i, 140 + 5 * math.sin(i / 50), 3 + 0.3 * math.sin(i / 80)))
+    i += 1
+body = (b"\n".join(rows) + b"\n")[:60000]
+body = body[:body.rfind(b"\n") + 1]
+head = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n" % len(body)
+socks = []
+for k in range(4):
+    s = socket.socket()
+    s.settimeout(20)
+    s.bind(("127.0.0.7", 0))
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+    socks.append(s)
+for a, b in ((0, 40000), (40000, 52000), (52000, len(body))):
+    for s in socks:
+        try:
+            s.sendall((head if a == 0 else b"") + body[a:b])
+        except OSError:
+            pass
+        time.sleep(0.2)
+codes = []
+for s in socks:
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            got = s.recv(65536)
+            if not got:
+                break
+            data += got
+    except OSError:
+        pass
+    codes.append(data.split(b" ", 2)[1].decode() if data.startswith(b"HTTP/") else "none")
+print(" ".join(codes))
+PY
+check "4 uploads at once from one address: 2 fit its share and finish (503 200 200 503)" '[ "$(cat $tmp/budget)" = "503 200 200 503" ]' "$(cat $tmp/budget)"
+check "then that address has its share back: a predict from it 200" '[ "$(code --interface 127.0.0.7 -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict)" = 200 ]'
 # slow client: opens a connection, sends half a request, then stalls; the server must drop it
 t0=$(date +%s)
 python3 - "$port" <<'PY' > "$tmp/slow" 2>&1

@@ -151,6 +151,92 @@ static void test_gunzip_limit_exact(void **state)
     free(raw);
 }
 
+/* One gzip member of raw (n bytes) appended to z at *zn (z has room: compressBound + 64). */
+static void gz_append(uint8_t *z, size_t *zn, const void *raw, size_t n)
+{
+    z_stream zs = {0};
+    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (Bytef *)raw;
+    zs.avail_in = (uInt)n;
+    zs.next_out = z + *zn;
+    zs.avail_out = (uInt)(compressBound(n) + 64);
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    *zn += zs.total_out;
+    deflateEnd(&zs);
+}
+
+/* A multi-member gzip (gzip a >f; gzip b >>f) inflates to every member, as gzread and gzip -d read it;
+ * the limit counts all members together; zero padding after the end is ignored (gzip -d does), other
+ * trailing bytes are refused with their offset. */
+static void test_gunzip_multi_member(void **state)
+{
+    (void)state;
+    const char *a = "time,speed\n0,3\n1,3.1\n", *b = "2,3.2\n3,3.3\n";
+    size_t an = strlen(a), bn = strlen(b);
+    uint8_t z[1024];
+    size_t zn = 0, one;
+    gz_append(z, &zn, a, an);
+    one = zn;
+    gz_append(z, &zn, "", 0); /* an empty member in the middle */
+    gz_append(z, &zn, b, bn);
+    uint8_t *out;
+    size_t n;
+    struct hr_err e;
+    assert_int_equal(gunzip_buffer(z, zn, &out, &n, 1 << 20, &e), 0);
+    assert_int_equal(n, an + bn);
+    assert_memory_equal(out, a, an);
+    assert_memory_equal(out + an, b, bn);
+    assert_int_equal(out[n], 0);
+    free(out);
+    /* the limit counts every member: exactly the total passes, one byte less is refused */
+    assert_int_equal(gunzip_buffer(z, zn, &out, &n, an + bn, &e), 0);
+    free(out);
+    assert_int_equal(gunzip_buffer(z, zn, &out, &n, an + bn - 1, &e), -1);
+    assert_non_null(strstr(e.msg, "limit (--max-inflate)"));
+    assert_null(out);
+    /* ... also when the first member alone fills it exactly */
+    assert_int_equal(gunzip_buffer(z, zn, &out, &n, an, &e), -1);
+    assert_non_null(strstr(e.msg, "limit (--max-inflate)"));
+    /* zero padding (a tape's block) after the last member: ignored */
+    uint8_t zp[1100];
+    memcpy(zp, z, zn);
+    memset(zp + zn, 0, 512);
+    assert_int_equal(gunzip_buffer(zp, zn + 512, &out, &n, 1 << 20, &e), 0);
+    assert_int_equal(n, an + bn);
+    free(out);
+    /* trailing bytes that are not a gzip member: refused, naming where they start */
+    memcpy(zp + zn, "junk", 4);
+    assert_int_equal(gunzip_buffer(zp, zn + 4, &out, &n, 1 << 20, &e), -1);
+    char want[96];
+    snprintf(want, sizeof want, "gzip: %zu: 4 trailing bytes after the gzip data are not a gzip member", zn);
+    assert_string_equal(e.msg, want);
+    assert_null(out);
+    zp[zn] = 0; /* zeros then junk: not padding */
+    assert_int_equal(gunzip_buffer(zp, zn + 4, &out, &n, 1 << 20, &e), -1);
+    assert_non_null(strstr(e.msg, "not a gzip member"));
+    zp[zn] = 0x1f; /* one byte of a gzip magic */
+    assert_int_equal(gunzip_buffer(zp, zn + 1, &out, &n, 1 << 20, &e), -1);
+    assert_non_null(strstr(e.msg, "not a gzip member"));
+    /* a second member cut short: truncated, not silently dropped */
+    assert_int_equal(gunzip_buffer(z, zn - 4, &out, &n, 1 << 20, &e), -1);
+    assert_non_null(strstr(e.msg, "corrupt or truncated"));
+    assert_int_equal(gunzip_buffer(z, one + 12, &out, &n, 1 << 20, &e), -1); /* header of the 2nd only */
+    assert_non_null(strstr(e.msg, "corrupt or truncated"));
+    /* a bomb split over members: refused at the limit, however the members share it */
+    size_t big = (size_t)1 << 20;
+    uint8_t *zeros = calloc(1, big), *zb = malloc(4 * (compressBound(big) + 64));
+    size_t zbn = 0;
+    for (int k = 0; k < 4; k++)
+        gz_append(zb, &zbn, zeros, big);
+    assert_int_equal(gunzip_buffer(zb, zbn, &out, &n, 4 * big, &e), 0);
+    assert_int_equal(n, 4 * big);
+    free(out);
+    assert_int_equal(gunzip_buffer(zb, zbn, &out, &n, 3 * big + 100, &e), -1);
+    assert_non_null(strstr(e.msg, "limit (--max-inflate)"));
+    free(zb);
+    free(zeros);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_atomic_write_then_read_back_gzip),
         cmocka_unit_test(test_atomic_write_ignores_planted_symlink),
         cmocka_unit_test(test_gunzip_limit_exact),
+        cmocka_unit_test(test_gunzip_multi_member),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

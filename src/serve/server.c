@@ -47,14 +47,14 @@ struct serve {
 
 struct req {
     struct sbuf body;
-    size_t body_len; /* for the log, once the body went to the pool */
+    size_t received; /* body bytes received, buffered or not (for the log) */
     struct conn_track *track;
     struct job *job;  /* the prediction handed to the pool; the connection is suspended meanwhile */
     float calibrate_s; /* ?calibrate= of /api/predict, seconds; 0 = none */
     int too_big;      /* body over max_upload: answer 413 */
     int overloaded;   /* all body buffers together over the cap: answer 503 */
     int client_full;  /* this client's body buffers over its share: answer 503 */
-    int conflicting_length; /* two different Content-Length headers: answer 400 */
+    const char *bad_framing; /* two Content-Length headers, or one with Transfer-Encoding: answer 400 */
     int answered;
     int status;
     size_t resp_len; /* streamed answers add to it as they go */
@@ -99,7 +99,7 @@ static MHD_Result queue(struct MHD_Connection *c, struct req *r, int status, str
                         size_t len)
 {
     /* a refused request may have a body we did not read: close rather than parse it as a request */
-    if (status == 413 || status == 503 || r->conflicting_length)
+    if (status == 413 || status == 503 || r->bad_framing)
         MHD_add_response_header(resp, "Connection", "close");
     MHD_Result ok = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
@@ -211,7 +211,6 @@ static MHD_Result start_predict(struct serve *s, struct MHD_Connection *c, struc
     char *body = sbuf_take(&r->body, &len);
     if (!body)
         return send_error(c, r, 503, "server busy: out of memory for the upload, retry shortly", NULL);
-    r->body_len = len;
     struct job_opts jo = {.calibrate_s = r->calibrate_s};
     r->job = job_submit_opts(s->pool, body, len, ct, c, &jo);
     if (!r->job)
@@ -245,8 +244,8 @@ static MHD_Result route(struct serve *s, struct MHD_Connection *c, struct req *r
 {
     int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     int post = !strcmp(method, "POST");
-    if (r->conflicting_length)
-        return send_error(c, r, 400, "conflicting Content-Length headers", NULL);
+    if (r->bad_framing)
+        return send_error(c, r, 400, r->bad_framing, NULL);
     if (!strcmp(url, "/api/predict")) {
         if (!post)
             return send_error(c, r, 405, "use POST for /api/predict", "POST");
@@ -297,23 +296,48 @@ static void log_safe(const char *in, char *out, size_t cap)
     out[k] = '\0';
 }
 
-struct length_count {
-    int n;
-    const char *first;
-    int differ;
+/* The headers that frame a request's body (RFC 9112, 6.3). */
+struct framing {
+    int lengths;   /* Content-Length headers */
+    int encodings; /* Transfer-Encoding headers */
 };
 
-static MHD_Result count_length(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind;
-    struct length_count *lc = cls;
-    if (key && !strcasecmp(key, "Content-Length")) {
-        if (lc->n++ && strcmp(lc->first, value ? value : ""))
-            lc->differ = 1;
-        if (lc->n == 1)
-            lc->first = value ? value : "";
-    }
+    (void)value;
+    struct framing *f = cls;
+    if (key && !strcasecmp(key, "Content-Length"))
+        f->lengths++;
+    else if (key && !strcasecmp(key, "Transfer-Encoding"))
+        f->encodings++;
     return MHD_YES;
+}
+
+/* Why the body's framing is refused, or NULL. Where a proxy in front and this server could each pick a
+ * different framing (two Content-Length headers, even equal ones; Content-Length with Transfer-Encoding,
+ * which RFC 9112 6.1 lets a server reject), a request could be smuggled past the proxy: 400, and the
+ * connection is closed (see queue). */
+static const char *framing_error(struct MHD_Connection *c)
+{
+    struct framing f = {0, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
+    if (f.lengths > 1)
+        return "conflicting Content-Length headers";
+    if (f.lengths && f.encodings)
+        return "conflicting Content-Length and Transfer-Encoding headers: send one of them";
+    return NULL;
+}
+
+/* A request refused while its body comes in (over the upload limit or a budget) gives back at once what
+ * it counted against the server's and its client's budgets, and its buffer: a doomed upload must not
+ * keep the others out. The rest of its body is read and discarded. */
+static void drop_body(struct serve *s, struct req *r)
+{
+    atomic_fetch_sub(&s->inflight_bytes, r->counted);
+    guard_client_give(s->guard, r->track, r->counted);
+    r->counted = 0;
+    sbuf_free(&r->body);
 }
 
 static struct conn_track *track_of(struct MHD_Connection *c)
@@ -339,12 +363,9 @@ static MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *ur
         log_safe(url, r->url, sizeof r->url);
         *con_cls = r;
         guard_phase(s->guard, r->track, CONN_BODY);
-        struct length_count lc = {0, NULL, 0};
-        MHD_get_connection_values(c, MHD_HEADER_KIND, count_length, &lc);
-        if (lc.n > 1) { /* even equal copies: a proxy in front may pick either (request smuggling) */
-            r->conflicting_length = 1;
-            return route(s, c, r, url, method);
-        }
+        r->bad_framing = framing_error(c);
+        if (r->bad_framing)
+            return route(s, c, r, url, method); /* 400 before reading the body */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > s->o.max_upload)
             r->too_big = 1;
@@ -356,6 +377,7 @@ static MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *ur
         size_t n = *upload_size;
         *upload_size = 0;
         guard_received(s->guard, r->track, n);
+        r->received += n;
         if (r->answered || r->too_big || r->overloaded || r->client_full || strcmp(url, "/api/predict") != 0) {
             /* Discard (libmicrohttpd cannot answer in the middle of an upload); the answer (413, 503,
              * 405) goes out when the body ends. A body that never ends is cut off. */
@@ -376,6 +398,10 @@ static MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *ur
             if (r->body.oom)
                 r->overloaded = 1;
         }
+        if (r->too_big || r->client_full || r->overloaded) {
+            drop_body(s, r);
+            r->discarded += n;
+        }
         return MHD_YES;
     }
     if (r->answered)
@@ -393,7 +419,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     if (!r)
         return;
     hr_info("%s %s %s %d %zu %zu %.1fms%s", guard_addr(r->track), r->method, r->url, r->status,
-            r->body_len ? r->body_len : r->body.n, r->resp_len, (hr_now_seconds() - r->t0) * 1e3,
+            r->received, r->resp_len, (hr_now_seconds() - r->t0) * 1e3,
             tc == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     atomic_fetch_sub(&s->inflight_bytes, r->counted);
     guard_client_give(s->guard, r->track, r->counted);

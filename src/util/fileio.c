@@ -79,6 +79,19 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
     return 0;
 }
 
+/* What follows the end of a gzip member at p (k bytes): 0 = nothing, or zero padding only (gzip(1)
+ * ignores a tape's zero padding silently), 1 = another member, -1 = bytes that are not a gzip member
+ * (gzip(1) warns "trailing garbage ignored"; we refuse them rather than guess what they were). */
+static int after_member(const uint8_t *p, size_t k)
+{
+    if (is_gzip(p, k))
+        return 1;
+    for (size_t i = 0; i < k; i++)
+        if (p[i])
+            return -1;
+    return 0;
+}
+
 int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, size_t max_len,
                   struct hr_err *e)
 {
@@ -96,48 +109,72 @@ int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, s
         inflateEnd(&zs);
         return hr_fail(e, "gzip: out of memory");
     }
-    zs.next_in = (Bytef *)in;
-    zs.avail_in = (uInt)n;
+    size_t used = 0; /* input bytes handed to zlib so far; (used - zs.avail_in) consumed */
+    enum { OK, NOMEM, LIMIT, JUNK, CORRUPT } why = OK;
+    /* Every member of a multi-member file (gzip -c a >f; gzip -c b >>f; what gzread and gzip -d read)
+     * is inflated into the same buffer, under one max_len for all of them together. */
     for (;;) {
-        if (len == cap) {
-            if (cap >= max_len) {
-                /* full: inflate one more byte to tell whether the stream goes on past the limit */
-                uint8_t probe;
-                zs.next_out = &probe;
-                zs.avail_out = 1;
-                int r = inflate(&zs, Z_NO_FLUSH);
-                if (r == Z_STREAM_END && zs.avail_out == 1)
-                    break;
-                free(buf);
-                inflateEnd(&zs);
-                if (r != Z_OK && r != Z_STREAM_END)
-                    return hr_fail(e, "gzip: %lld: corrupt or truncated gzip data", (long long)zs.total_in);
-                return over_limit(e, "gzip", max_len);
-            }
+        if (zs.avail_in == 0 && used < n) {
+            size_t k = n - used > (1u << 30) ? (1u << 30) : n - used;
+            zs.next_in = (Bytef *)in + used;
+            zs.avail_in = (uInt)k;
+            used += k;
+        }
+        if (len == cap && cap < max_len) {
             cap = grow_cap(cap, max_len);
             uint8_t *nb = realloc(buf, cap + 1);
             if (!nb) {
-                free(buf);
-                inflateEnd(&zs);
-                return hr_fail(e, "gzip: out of memory");
+                why = NOMEM;
+                break;
             }
             buf = nb;
         }
-        zs.next_out = buf + len;
-        zs.avail_out = (uInt)(cap - len > (1u << 30) ? (1u << 30) : cap - len);
+        /* full: inflate into a one-byte probe to tell whether the data go on past the limit */
+        uint8_t probe;
+        int full = len == cap;
+        zs.next_out = full ? &probe : buf + len;
+        zs.avail_out = full ? 1u : (uInt)(cap - len > (1u << 30) ? (1u << 30) : cap - len);
         uInt before = zs.avail_out;
         int r = inflate(&zs, Z_NO_FLUSH);
-        len += before - zs.avail_out;
-        if (r == Z_STREAM_END)
+        size_t got = before - zs.avail_out;
+        if (full && got) {
+            why = LIMIT;
             break;
+        }
+        len += got;
+        if (r == Z_STREAM_END) {
+            size_t at = used - zs.avail_in, left = n - at;
+            int next = after_member(in + at, left);
+            if (next == 0)
+                break;
+            if (next < 0) {
+                why = JUNK;
+                break;
+            }
+            if (inflateReset(&zs) != Z_OK) {
+                why = CORRUPT;
+                break;
+            }
+            continue;
+        }
         if (r != Z_OK) {
-            long long at = (long long)zs.total_in;
-            free(buf);
-            inflateEnd(&zs);
-            return hr_fail(e, "gzip: %lld: corrupt or truncated gzip data", at);
+            why = CORRUPT;
+            break;
         }
     }
+    size_t at = used - zs.avail_in;
     inflateEnd(&zs);
+    if (why != OK) {
+        free(buf);
+        if (why == NOMEM)
+            return hr_fail(e, "gzip: out of memory");
+        if (why == LIMIT)
+            return over_limit(e, "gzip", max_len);
+        if (why == JUNK)
+            return hr_fail(e, "gzip: %zu: %zu trailing bytes after the gzip data are not a gzip member", at,
+                           n - at);
+        return hr_fail(e, "gzip: %zu: corrupt or truncated gzip data", at);
+    }
     buf[len] = 0;
     *out = buf;
     *out_len = len;

@@ -8,7 +8,9 @@
 
 /* Read a whole file, inflating it if it is gzip. *out is malloc'ed (+1 NUL byte not counted). */
 int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, struct hr_err *e);
-/* Inflate a gzip buffer held in memory (for uploads). */
+/* Inflate a gzip buffer held in memory (for uploads): every member of a multi-member file, at most
+ * max_len bytes for all of them together (the error names --max-inflate). Zero padding after the last
+ * member is ignored (as gzip -d does); any other trailing bytes are refused. *out as read_file_all's. */
 int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, size_t max_len,
                   struct hr_err *e);
 int is_gzip(const uint8_t *buf, size_t n);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "prep/hr_quality.h"
 #include "prep/prep.h"
 #include "prep/resample.h"
 
@@ -111,6 +112,37 @@ static void test_masks_out_of_range_spikes_and_pauses(void **state)
     assert_float_equal(S_SPEED(&s)[k], 0.0f, 1e-6);
     assert_true(isnan(S_HR(&s)[k]));
     assert_float_equal(S_HR(&s)[90], 160.0f, 1e-3); /* the spike did not leak into its bin */
+    series_free(&s);
+    workout_free(&w);
+}
+
+/* A recording gap over which the device's distance went on at running pace (a watch recording sparsely)
+ * is run, not a stop: its steps get the gap's mean speed and no HR (verdict: pause, a recording gap); a
+ * gap whose distance stands still, or that has no distance, stays a pause with speed 0. */
+static void test_gap_with_distance_is_run(void **state)
+{
+    (void)state;
+    struct workout w;
+    make_run(&w, 1800, 3.0f, 1, 1, 0);
+    /* samples 600..779 lost: the clock and the distance jump together (543 m in 181 s) */
+    for (size_t i = 600; i < 780; i++)
+        w.time[i] = NAN;
+    /* a real pause at 1200: 120 s standing, the distance unchanged */
+    for (size_t i = 1200; i < w.n; i++) {
+        w.time[i] += 120;
+    }
+    struct prep_opts o;
+    prep_opts_default(&o);
+    struct series s;
+    struct prep_stats st = {0};
+    assert_int_equal(prep_workout(&w, &o, &s, NULL, &st, NULL), 0);
+    assert_int_equal(st.masked[MASK_MOVING_GAP], 18); /* 600 < 10 k < 780 */
+    assert_int_equal(st.masked[MASK_PAUSE], 12);      /* 1199 < 10 k < 1320 */
+    assert_float_equal(S_SPEED(&s)[69], 543.0f / 181.0f, 1e-3);
+    assert_true(isnan(S_HR(&s)[69]));
+    assert_int_equal(s.hr_issue[69], HRQ_PAUSE); /* a recording gap, for the HR-quality rules */
+    assert_float_equal(S_SPEED(&s)[125], 0.0f, 1e-6);
+    assert_int_equal(s.hr_issue[125], HRQ_PAUSE);
     series_free(&s);
     workout_free(&w);
 }
@@ -244,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_clean_run_on_grid),
         cmocka_unit_test(test_speed_from_distance_and_gps),
         cmocka_unit_test(test_masks_out_of_range_spikes_and_pauses),
+        cmocka_unit_test(test_gap_with_distance_is_run),
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_clock_glitch_keeps_longest_segment),
         cmocka_unit_test(test_clock_glitch_ahead_drops_only_the_glitch),

@@ -321,6 +321,21 @@ static enum speed_source choose_speed(struct raw *r, int *has_gps)
     return SPEED_NONE;
 }
 
+/* The distance covered over the recording gap between samples i-1 and i, in metres: the device's
+ * distance channel where both ends have it, else the straight line between their GPS positions (a lower
+ * bound), else 0 (unknown: the gap is a pause). */
+static double gap_distance(const struct raw *r, int i)
+{
+    double d0 = r->dist[i - 1], d1 = r->dist[i];
+    if (isfinite(d0) && isfinite(d1) && d1 >= d0)
+        return d1 - d0;
+    double la0 = r->lat[i - 1], lo0 = r->lon[i - 1], la1 = r->lat[i], lo1 = r->lon[i];
+    if (isfinite(la0) && isfinite(lo0) && isfinite(la1) && isfinite(lo1) && fabs(la0) <= 90 && fabs(la1) <= 90 &&
+        fabs(lo0) <= 180 && fabs(lo1) <= 180 && !(la0 == 0 && lo0 == 0) && !(la1 == 0 && lo1 == 0))
+        return haversine_m(la0, lo0, la1, lo1);
+    return 0.0;
+}
+
 static int reject(struct series *out, enum reject_reason r, enum reject_reason *why,
                   struct prep_stats *st)
 {
@@ -459,8 +474,8 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         hr_quality_assess(S_HR(out), S_SPEED(out), w->cad, n, o->step, !strcmp(w->hr_sensor, "strap"),
                           out->hr_issue);
     int valid = series_valid_hr(out), active = n;
-    for (int i = 0; i < n; i++) /* a pause on the grid: speed 0 and HR masked (as prep writes it) */
-        active -= S_SPEED(out)[i] == 0 && isnan(S_HR(out)[i]);
+    for (int i = 0; i < n; i++) /* a pause on the grid: stored so, or speed 0 and HR masked (as prep writes it) */
+        active -= isnan(S_HR(out)[i]) && (S_SPEED(out)[i] == 0 || out->hr_issue[i] == HRQ_PAUSE);
     if (o->require_hr && valid == 0)
         return reject(out, REJ_NO_HR, why, st);
     if (o->require_hr && valid * o->step < o->min_valid_s)
@@ -553,8 +568,9 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
                            : NAN;
         }
     }
-    /* pauses: grid steps strictly inside a recording gap longer than max_gap */
-    int paused = 0;
+    /* pauses: grid steps strictly inside a recording gap longer than max_gap; a gap over which the
+     * distance says the runner went on (a watch recording sparsely) gets its mean speed instead */
+    int paused = 0, gapped = 0;
     unsigned char *pause = calloc((size_t)nsteps, 1);
     if (!pause) {
         series_free(out);
@@ -562,17 +578,24 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         goto done;
     }
     for (int i = 1; i < r.m; i++) {
-        if (r.t[i] - r.t[i - 1] <= o->max_gap)
+        double gap = r.t[i] - r.t[i - 1];
+        if (gap <= o->max_gap)
             continue;
+        double v = gap_distance(&r, i) / gap;
+        int moving = v >= MOVING_SPEED && v <= o->speed_max;
         long k0 = (long)floor((r.t[i - 1] - t0) / o->step) + 1, k1 = (long)ceil((r.t[i] - t0) / o->step) - 1;
         for (long k = k0 > 0 ? k0 : 0; k <= k1 && k < nsteps; k++) {
-            pause[k] = 1;
-            spd[k] = 0;
+            pause[k] = moving ? 2 : 1;
+            spd[k] = moving ? (float)v : 0.0f;
             hr[k] = NAN;
-            paused++;
+            if (moving)
+                gapped++;
+            else
+                paused++;
         }
     }
     st->masked[MASK_PAUSE] += paused;
+    st->masked[MASK_MOVING_GAP] += gapped;
     for (int k = 0; k < nsteps; k++) {
         if (isfinite(spd[k]) && spd[k] > o->speed_max) {
             spd[k] = NAN;
@@ -596,13 +619,13 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     }
     resample_channel(r.t, r.cad, r.m, t0, o->step, nsteps, o->hr_max_gap, cad);
     for (int k = 0; k < nsteps; k++)
-        out->hr_issue[k] = pause[k] ? HRQ_PAUSE : HRQ_TRUSTED;
+        out->hr_issue[k] = pause[k] ? HRQ_PAUSE : HRQ_TRUSTED; /* a recording gap, stopped or moving */
     hr_quality_assess(hr, spd, cad, nsteps, o->step, !strcmp(w->hr_sensor, "strap"), out->hr_issue);
     free(cad);
     free(pause);
     grid_truth(&r, t0, o->step, nsteps, out->hr_truth);
 
-    int valid = series_valid_hr(out), active = nsteps - paused;
+    int valid = series_valid_hr(out), active = nsteps - paused - gapped; /* a gap is no sensor's fault */
     if (o->require_hr && valid * o->step < o->min_valid_s) {
         rc = reject(out, REJ_TOO_SHORT, why, st);
         goto done;

@@ -36,6 +36,7 @@ enum mask_reason {
     MASK_ALT_SPIKE,           /* altitude jump that comes back: sample masked, interpolated */
     MASK_ALT_LEVEL_SHIFT,     /* altitude jump that stays (barometric/GPS switch): sample re-levelled */
     MASK_ALT_CLIMB_RATE,      /* sustained vertical speed no runner holds: sample masked, interpolated */
+    MASK_MOVING_GAP,          /* grid step inside a recording gap the distance says was run: its mean speed */
     MASK_COUNT
 };
 

@@ -15,7 +15,7 @@ const char *mask_reason_name(enum mask_reason r)
     static const char *names[MASK_COUNT] = {
         "hr_out_of_range", "hr_spike", "hr_gap", "pause",
         "clock_backwards", "clock_glitch", "speed_spike",
-        "alt_out_of_range", "alt_spike", "alt_level_shift", "alt_climb_rate",
+        "alt_out_of_range", "alt_spike", "alt_level_shift", "alt_climb_rate", "moving_gap",
     };
     return (unsigned)r < MASK_COUNT ? names[r] : "?";
 }

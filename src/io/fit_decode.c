@@ -102,6 +102,7 @@ struct walker {
     uint32_t last_ts;
     int have_ts;
     struct hr_err *e;
+    int cut; /* the last failure was a message running past the end of the data */
 };
 
 /* Parse the definition message at p (header byte included); returns its length or -1. */
@@ -110,7 +111,7 @@ static long parse_definition(struct walker *w, size_t p, size_t end)
     const uint8_t *b = w->buf;
     uint8_t h = b[p];
     if (end - p < 6)
-        return hr_fail_at(w->e, w->name, (long long)p, "truncated definition message");
+        return w->cut = 1, hr_fail_at(w->e, w->name, (long long)p, "truncated definition message");
     uint8_t arch = b[p + 2];
     if (arch > 1)
         return hr_fail_at(w->e, w->name, (long long)p + 2, "bad architecture byte %u in definition",
@@ -122,7 +123,7 @@ static long parse_definition(struct walker *w, size_t p, size_t end)
     d->nfields = b[p + 5];
     size_t need = 6 + 3 * (size_t)d->nfields;
     if (end - p < need)
-        return hr_fail_at(w->e, w->name, (long long)p, "truncated definition message (%u fields)",
+        return w->cut = 1, hr_fail_at(w->e, w->name, (long long)p, "truncated definition message (%u fields)",
                           d->nfields);
     memset(d->slot, 0, sizeof d->slot);
     uint32_t off = 0;
@@ -138,11 +139,11 @@ static long parse_definition(struct walker *w, size_t p, size_t end)
     }
     if (h & 0x20) { /* developer fields: only their sizes matter here */
         if (end - p < need + 1)
-            return hr_fail_at(w->e, w->name, (long long)(p + need), "truncated developer field count");
+            return w->cut = 1, hr_fail_at(w->e, w->name, (long long)(p + need), "truncated developer field count");
         unsigned ndev = b[p + need];
         need += 1;
         if (end - p < need + 3 * (size_t)ndev)
-            return hr_fail_at(w->e, w->name, (long long)(p + need),
+            return w->cut = 1, hr_fail_at(w->e, w->name, (long long)(p + need),
                               "truncated developer field definitions (%u fields)", ndev);
         for (unsigned i = 0; i < ndev; i++)
             off += b[p + need + 3 * i + 1];
@@ -174,7 +175,7 @@ static int walk_data(struct walker *w, size_t p, size_t end, int file_index, fit
             return hr_fail_at(w->e, w->name, (long long)p,
                               "data message for undefined local message type %d", local);
         if (end - p - 1 < d->size)
-            return hr_fail_at(w->e, w->name, (long long)p,
+            return w->cut = 1, hr_fail_at(w->e, w->name, (long long)p,
                               "truncated data message (needs %u bytes, %zu left)", d->size + 1,
                               end - p);
         m.def = d;
@@ -210,7 +211,7 @@ static int looks_like_header(const uint8_t *p, size_t left)
 int fit_walk(const uint8_t *buf, size_t n, const char *name, fit_msg_fn fn, void *ctx,
              struct hr_err *e)
 {
-    struct walker w = {buf, n, name, NULL, 0, 0, e};
+    struct walker w = {buf, n, name, NULL, 0, 0, e, 0};
     w.defs = calloc(16, sizeof *w.defs);
     if (!w.defs)
         return hr_fail_at(e, name, 0, "out of memory");
@@ -243,9 +244,17 @@ int fit_walk(const uint8_t *buf, size_t n, const char *name, fit_msg_fn fn, void
                         name, pos + 12, want, fit_crc16(0, buf + pos, 12));
         }
         if (data_size > left - hs) {
-            rc = hr_fail_at(e, name, (long long)n,
-                            "truncated: the header at %zu declares %u data bytes, only %zu present",
-                            pos, data_size, left - hs);
+            /* a recording cut short (a watch that died, a copy that stopped): the messages before the
+             * cut are read, the one cut in two is dropped */
+            hr_warn("%s: %zu: truncated: the header at %zu declares %u data bytes, only %zu present; reading "
+                    "the messages before the cut", name, n, pos, data_size, left - hs);
+            memset(w.defs, 0, 16 * sizeof *w.defs);
+            w.cut = 0;
+            rc = walk_data(&w, pos + hs, n, file_index, fn, ctx);
+            if (rc && w.cut) {
+                hr_warn("%s (the message cut in two, dropped)", e ? e->msg : name);
+                rc = 0;
+            }
             break;
         }
         size_t end = pos + hs + data_size;

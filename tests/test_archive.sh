@@ -129,7 +129,8 @@ fit=$(ls "$tmp"/sim/*/*.fit | head -1)
 import zipfile
 with zipfile.ZipFile('bad.zip', 'w') as z:
     z.write('$fit', 'activities/good.fit')
-    z.writestr('activities/123.fit', open('$fit', 'rb').read()[:300])
+    b = open('$fit', 'rb').read()
+    z.writestr('activities/123.fit', b[:14] + b'\\xff' * (len(b) - 14))  # its header, then no valid message
 ")
 "$BIN" import "$tmp/bad.zip" -o "$tmp/bad.hrd" 2> "$tmp/bad.err"; rc=$?
 check "bad member: exit 1, one line bad.zip:activities/123.fit: offset: reason" '[ $rc = 1 ] && grep -q "bad.zip:activities/123.fit: [0-9]*: " $tmp/bad.err'

@@ -24,13 +24,15 @@ check "bad option value: exit 2 and a message" '"$BIN" import --step abc -o x.hr
 mkdir -p "$tmp/runs/bad"
 fit=$(ls "$tmp"/runs/sim0001/*.fit | head -1)
 head -c 300 "$fit" > "$tmp/runs/bad/truncated.fit"
+py "b = open('$fit', 'rb').read(); open('$tmp/runs/bad/corrupt.fit', 'wb').write(b[:14] + b'\\xff' * (len(b) - 14))"
 : > "$tmp/runs/bad/empty.csv"
 printf 'time,heart_rate,speed\nNaN,NaN,NaN\nabc,def,ghi\n' > "$tmp/runs/bad/nantext.csv"
 printf '<?xml version="1.0"?><gpx><trk><trkseg><trkpt lat="1e999" lon="7"><time>2020-01-01T00:00:00Z</time></trkpt>' > "$tmp/runs/bad/broken.gpx"
 printf 'just some words\n' > "$tmp/runs/bad/notes.dat"
 "$BIN" import --athlete-from-dir "$tmp/runs" -o "$tmp/files.hrd" 2>"$tmp/imp.err"; rc=$?
 check "import with bad files: exit 1" '[ $rc -eq 1 ]'
-check "truncated FIT: one line with path and offset" 'grep -q "truncated.fit: [0-9]*: " $tmp/imp.err'
+check "truncated FIT: a warning with path and offset, the messages before the cut read" 'grep -q "truncated.fit: [0-9]*: truncated: .*reading the messages before the cut" $tmp/imp.err'
+check "corrupt FIT: one line with path, offset and reason" 'grep -q "corrupt.fit: 14: data message for undefined local message type" $tmp/imp.err'
 check "broken GPX: one line with path" 'grep -q "broken.gpx: " $tmp/imp.err'
 check "NaN-text CSV: one line with path" 'grep -q "nantext.csv" $tmp/imp.err'
 check "the good files were imported" '[ "$("$BIN" info "$tmp/files.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"workouts\"])")" = 12 ]'

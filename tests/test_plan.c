@@ -74,6 +74,8 @@ static void make_plan(const struct predictor *p, const struct plan_course *c, en
     assert_true(n >= 1);
     assert_true(fabs(k[n - 1].elapsed_s - target) < 1.0);
     assert_true(fabs(k[n - 1].end_m - c->length) < 1e-6);
+    for (int i = 0; i < n; i++) /* no row's HR above the peak the plan reports (the finish included) */
+        assert_true(k[i].hr_end <= r->score.peak_hr + 1e-9);
     free(k);
     for (int i = 0; i < r->nseg; i++)
         assert_true(r->seg_speed[i] > 0 && r->seg_speed[i] <= PLAN_MAX_SEG_SPEED);

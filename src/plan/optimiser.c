@@ -203,6 +203,13 @@ static void score(const struct series *s, const float *hr, double T, double cap,
     double sum = 0;
     for (int k = 0; k <= last; k++)
         sum += exp((hr[k] - peak) / SOFTMAX_T);
+    /* the HR at the finish, between two grid steps, as plan_hr_at gives it to the last km row */
+    double u = T / s->step - last;
+    if (last + 1 < s->n && u > 0) {
+        double at_finish = hr[last] + u * (hr[last + 1] - hr[last]);
+        if (at_finish > peak)
+            peak = at_finish; /* the soft peak, a log-sum-exp, does not depend on this offset */
+    }
     sc->peak_hr = peak;
     sc->above_cap_s = above;
     if (area)

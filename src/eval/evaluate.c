@@ -175,22 +175,11 @@ int evaluate(const struct dataset *ds, const int *idx, int n, const struct predi
                 return hr_fail(e, "evaluate: out of memory");
             }
             /* the models never see the recorded HR of the workout they predict */
-            struct series blind = s;
-            float *nan_hr = malloc(sizeof(float) * len);
-            if (nan_hr) {
-                for (int t = 0; t < s.n; t++)
-                    nan_hr[t] = NAN;
-                blind.ch[CH_HR] = nan_hr;
-            }
-            int rc = nan_hr ? predictor_predict(models[k], &blind, hr, m->has_sigma ? sg : NULL, e) : -1;
-            free(nan_hr);
-            if (rc) {
+            if (predictor_predict_blind(models[k], &s, hr, m->has_sigma ? sg : NULL, e)) {
                 free(hr);
                 free(sg);
                 free(wm);
                 evaluation_free(ev);
-                if (!nan_hr)
-                    return hr_fail(e, "evaluate: out of memory");
                 return -1;
             }
             const float *act = S_HR(&s);

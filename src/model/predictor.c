@@ -3,6 +3,7 @@
 #include "model/predictor.h"
 #include "nn/isa.h"
 #include "nn/lstm.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model/registry.h"
@@ -104,6 +105,21 @@ int predictor_predict(const struct predictor *p, const struct series *s, float *
         return p->predict(p->impl, &named, hr, sigma, e);
     }
     return p->predict(p->impl, s, hr, sigma, e);
+}
+
+int predictor_predict_blind(const struct predictor *p, const struct series *s, float *hr, float *sigma,
+                            struct hr_err *e)
+{
+    float *nan_hr = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
+    if (!nan_hr)
+        return hr_fail(e, "predict: out of memory");
+    for (int t = 0; t < s->n; t++)
+        nan_hr[t] = NAN;
+    struct series blind = *s; /* a shallow copy: the same arrays but HR */
+    blind.ch[CH_HR] = nan_hr;
+    int rc = predictor_predict(p, &blind, hr, sigma, e);
+    free(nan_hr);
+    return rc;
 }
 
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e)

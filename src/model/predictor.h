@@ -46,5 +46,9 @@ const char *predictor_runner(const struct predictor *p, const char *athlete);
  * HR scale, prior and blend), as live calibration already treats it (predictor_knows_runner). */
 int predictor_predict(const struct predictor *p, const struct series *s, float *hr, float *sigma,
                       struct hr_err *e);
+/* predictor_predict of s with its recorded HR hidden (all NaN): what eval scores, so that no model can
+ * read the HR of the workout it predicts, whatever its inputs. */
+int predictor_predict_blind(const struct predictor *p, const struct series *s, float *hr, float *sigma,
+                            struct hr_err *e);
 
 #endif

@@ -176,6 +176,25 @@ check "import of a ride alone: exit 1, the count, the hint --sport any" \
 check "import -v names the sport of the file left out" 'has "ride.tcx: rejected: not_running (sport biking; --sport any keeps every sport)" < $tmp/e'
 check "import --sport any keeps it" '"$BIN" import "$tmp/ride.tcx" --sport any -o "$tmp/ride.hrd" -q && [ -s $tmp/ride.hrd ]'
 
+# --- predict of a run with positions but no altitude: said once, not for a treadmill run (no positions)
+python3 - "$tmp" <<'EOF'
+import sys
+for name, ele in (("noalt", False), ("withalt", True)):
+    with open(sys.argv[1] + "/" + name + ".gpx", "w") as f:
+        f.write('<?xml version="1.0"?><gpx version="1.1" creator="t"><trk><trkseg>\n')
+        for t in range(0, 1500, 2):
+            f.write('<trkpt lat="%.6f" lon="7.0">%s<time>2021-05-01T08:%02d:%02dZ</time><extensions><hr>%d</hr>'
+                    '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, "<ele>%.1f</ele>" % (300 + t / 50) if ele else "",
+                                               t // 60 % 60, t % 60, 135 + t % 7))
+        f.write('</trkseg></trk></gpx>\n')
+EOF
+gpx="$tmp/withalt.gpx"
+"$BIN" predict "$tmp/p.safetensors" "$tmp/noalt.gpx" >/dev/null 2>"$tmp/e"
+check "predict of a run with positions, no altitude: one warning, flat ground at 0 m" \
+  'has "^warning: .*noalt.gpx: positions but no altitude: predicted as flat ground at 0 m (grade 0)" < $tmp/e && [ "$(grep -c "no altitude" $tmp/e)" = 1 ]'
+"$BIN" predict "$tmp/p.safetensors" "$gpx" >/dev/null 2>"$tmp/e"
+check "predict of a run with altitude: no such warning" '! grep -q "no altitude" $tmp/e'
+
 echo
 echo "test_messages.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -234,7 +234,8 @@ int cmd_predict(int argc, char **argv)
         fprintf(f, "workout,source,time_s,speed_mps,altitude_m,hr_pred_bpm%s,hr_actual_bpm%s\n",
                 p.has_sigma ? ",hr_sigma_bpm" : "", window > 0 ? ",in_window" : "");
     }
-    int wi = 0;
+    int wi = 0, flat = 0; /* flat: runs with positions but no altitude (taken as 0 m, grade 0) */
+    char flat_first[256] = "";
     for (int a = optind + 1; a < argc; a++) {
         struct run_list runs;
         if (load_runs(argv[a], p.step, &ro, &runs, &e)) {
@@ -250,13 +251,15 @@ int cmd_predict(int argc, char **argv)
                 s->meta.gender = gender;
             float *hr = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
             float *sg = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
-            if (!hr || !sg || predictor_predict(&p, s, hr, p.has_sigma ? sg : NULL, &e)) {
+            if (!hr || !sg || predictor_predict_blind(&p, s, hr, p.has_sigma ? sg : NULL, &e)) {
                 fprintf(stderr, "%s: %s\n", s->meta.source, hr && sg ? e.msg : "out of memory");
                 free(hr);
                 free(sg);
                 failed = 1;
                 continue;
             }
+            if (!s->meta.has_alt && s->meta.has_gps && flat++ == 0)
+                snprintf(flat_first, sizeof flat_first, "%s", s->meta.source);
             struct form_use fu = {0};
             if (n_form_files) { /* before any calibration: its offset is then the day's, on top */
                 form_use(&form, &form_scale, predictor_runner(&p, s->meta.athlete), s->meta.start_time,
@@ -382,6 +385,13 @@ int cmd_predict(int argc, char **argv)
         jw_obj_end(&w);
         fputc('\n', f);
     }
+    if (flat == 1)
+        hr_warn("%s: positions but no altitude: predicted as flat ground at 0 m (grade 0), as a treadmill run "
+                "is; on hills the prediction is off (docs/data.md)", flat_first);
+    else if (flat > 1)
+        hr_warn("%d of the %d workouts (the first: %s) have positions but no altitude: predicted as flat ground "
+                "at 0 m (grade 0), as a treadmill run is; on hills the prediction is off (docs/data.md)", flat, wi,
+                flat_first);
     form_history_free(&form);
     hr_scale_free(&form_scale);
     predictor_free(&p);

@@ -14,6 +14,7 @@
                                   for the server to drop them all
   hostile.py per-client PORT N    N idle connections from 127.0.0.20: how many the server keeps
   hostile.py raw PORT HEX         send one raw request (hex), print the status line of the answer
+  hostile.py raw-all PORT HEX     the same, print the whole answer (every response, until closed)
 Each command prints `key value` lines that the shell test checks. Everything is bounded in count and
 time; nothing leaves 127.0.0.0/8."""
 import gzip
@@ -395,7 +396,8 @@ def cmd_per_client(port, n):
     print(f"per_client_kept {kept}")
 
 
-def cmd_raw(port, hexreq):
+def raw_reply(port, hexreq):
+    """Everything the server answers to one raw request (hex) until it closes or goes quiet for 5 s."""
     s = connect(port)
     s.sendall(bytes.fromhex(hexreq))
     data = b""
@@ -407,7 +409,16 @@ def cmd_raw(port, hexreq):
             data += got
     except OSError:
         pass
-    print(data.split(b"\r\n", 1)[0].decode("latin-1"))
+    s.close()
+    return data
+
+
+def cmd_raw(port, hexreq):
+    print(raw_reply(port, hexreq).split(b"\r\n", 1)[0].decode("latin-1"))
+
+
+def cmd_raw_all(port, hexreq):
+    print(raw_reply(port, hexreq).decode("latin-1"))
 
 
 def main():
@@ -422,6 +433,8 @@ def main():
         cmd_per_client(int(a[1]), int(a[2]))
     elif len(a) == 3 and a[0] == "raw":
         cmd_raw(int(a[1]), a[2])
+    elif len(a) == 3 and a[0] == "raw-all":
+        cmd_raw_all(int(a[1]), a[2])
     else:
         sys.exit(__doc__)
 

@@ -114,23 +114,8 @@ head -c 100000 /dev/urandom > "$tmp/big.bin"
 check "413 over --max-upload (Content-Length)" '[ "$(code --data-binary @$tmp/big.bin $U/api/predict)" = 413 ] && grep -q "limit" $tmp/body'
 check "413 over --max-upload (chunked)" '[ "$(code -H "Transfer-Encoding: chunked" --data-binary @$tmp/big.bin $U/api/predict)" = 413 ]'
 # request smuggling: Content-Length with Transfer-Encoding (RFC 9112 6.1) is refused, and the connection closed
-python3 - "$port" <<'PY' > "$tmp/clte" 2>&1
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.settimeout(5)
-s.sendall(b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\n"
-          b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-data = b""
-try:
-    while True:
-        got = s.recv(65536)
-        if not got:
-            break
-        data += got
-except OSError as e:
-    data += b"\nrecv: " + str(e).encode()
-print(data.decode(errors="replace"))
-PY
+clte='POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'
+python3 "$here/hostile.py" raw-all "$port" "$(printf "$clte" | od -An -tx1 | tr -d ' \n')" > "$tmp/clte" 2>&1
 check "400 Content-Length with Transfer-Encoding: chunked, one message, connection closed" 'head -1 $tmp/clte | grep -q "^HTTP/1.1 400" && [ $(grep -c "^HTTP/1" $tmp/clte) = 1 ] && grep -q "\"error\":\"conflicting Content-Length and Transfer-Encoding headers: send one of them\"" $tmp/clte' "$(head -c 400 $tmp/clte)"
 # doomed uploads give their budget back at once: 4 uploads of 60,000 bytes at once from one address
 # (its share: 2 x 64K = 131,072 bytes). Each sends 40,000 bytes in turn (3 fit, the 4th is refused), then

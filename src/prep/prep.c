@@ -127,7 +127,9 @@ static int raw_alloc(struct raw *r, size_t n)
 /* A sample whose time jumps ahead of samples that follow it (a clock glitch: one record, or a few, stamped
  * hours or days later): some sample among the next CLOCK_LOOKAHEAD lies between the last kept time and
  * this one, so the recording goes on from before the jump. Keeping the glitch would make every later
- * sample "go backwards" and lose the rest of the run; dropping it loses one sample. */
+ * sample "go backwards" and lose the rest of the run; dropping it loses one sample. Only a jump longer
+ * than a recording gap (max_gap) is looked at: a shorter one costs at most that many seconds, and the
+ * samples of a run (1-10 s apart) then cost no look-ahead. */
 #define CLOCK_LOOKAHEAD 16
 
 static int jumps_ahead(const struct workout *w, size_t i, double last_kept)
@@ -142,13 +144,13 @@ static int jumps_ahead(const struct workout *w, size_t i, double last_kept)
 }
 
 /* Keep samples with finite, strictly increasing times. */
-static void take_samples(const struct workout *w, struct raw *r, struct prep_stats *st)
+static void take_samples(const struct workout *w, double max_gap, struct raw *r, struct prep_stats *st)
 {
     int m = 0;
     for (size_t i = 0; i < w->n; i++) {
         double t = w->time[i];
         double last_kept = m > 0 ? r->t[m - 1] : -INFINITY;
-        if (isfinite(t) && t > last_kept && jumps_ahead(w, i, last_kept)) {
+        if (isfinite(t) && t - last_kept > max_gap && jumps_ahead(w, i, last_kept)) {
             st->masked[MASK_CLOCK_BACKWARDS]++;
             continue;
         }
@@ -266,6 +268,12 @@ static int clean_hr(struct raw *r, const struct prep_opts *o, struct prep_stats 
 
 enum speed_source { SPEED_NONE, SPEED_DEVICE, SPEED_DISTANCE, SPEED_GPS };
 
+/* A position a receiver could have given: finite, on the globe, not the (0, 0) of "no fix". */
+static int valid_position(double la, double lo)
+{
+    return isfinite(la) && isfinite(lo) && fabs(la) <= 90 && fabs(lo) <= 180 && !(la == 0 && lo == 0);
+}
+
 /* Choose the speed source and build the cumulative distance r->cum when speed is derived. */
 static enum speed_source choose_speed(struct raw *r, int *has_gps)
 {
@@ -278,8 +286,7 @@ static enum speed_source choose_speed(struct raw *r, int *has_gps)
                 max_spd = r->spd[i];
         }
         ndist += isfinite(r->dist[i]) && r->dist[i] >= 0;
-        ngps += isfinite(r->lat[i]) && isfinite(r->lon[i]) && fabs(r->lat[i]) <= 90 &&
-                fabs(r->lon[i]) <= 180 && !(r->lat[i] == 0 && r->lon[i] == 0);
+        ngps += valid_position(r->lat[i], r->lon[i]);
     }
     *has_gps = ngps > 0;
     if (nspd * 2 >= r->m && max_spd > 0)
@@ -298,7 +305,7 @@ static enum speed_source choose_speed(struct raw *r, int *has_gps)
         double d = 0, alat = NAN, alon = NAN;
         for (int i = 0; i < r->m; i++) {
             double la = r->lat[i], lo = r->lon[i];
-            if (isfinite(la) && isfinite(lo) && fabs(la) <= 90 && fabs(lo) <= 180 && !(la == 0 && lo == 0)) {
+            if (valid_position(la, lo)) {
                 if (isnan(alat)) {
                     alat = la;
                     alon = lo;
@@ -329,10 +336,8 @@ static double gap_distance(const struct raw *r, int i)
     double d0 = r->dist[i - 1], d1 = r->dist[i];
     if (isfinite(d0) && isfinite(d1) && d1 >= d0)
         return d1 - d0;
-    double la0 = r->lat[i - 1], lo0 = r->lon[i - 1], la1 = r->lat[i], lo1 = r->lon[i];
-    if (isfinite(la0) && isfinite(lo0) && isfinite(la1) && isfinite(lo1) && fabs(la0) <= 90 && fabs(la1) <= 90 &&
-        fabs(lo0) <= 180 && fabs(lo1) <= 180 && !(la0 == 0 && lo0 == 0) && !(la1 == 0 && lo1 == 0))
-        return haversine_m(la0, lo0, la1, lo1);
+    if (valid_position(r->lat[i - 1], r->lon[i - 1]) && valid_position(r->lat[i], r->lon[i]))
+        return haversine_m(r->lat[i - 1], r->lon[i - 1], r->lat[i], r->lon[i]);
     return 0.0;
 }
 
@@ -515,7 +520,7 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
         return hr_fail(e, "%s: out of memory", w->source);
     }
     int rc = 1;
-    take_samples(w, &r, st);
+    take_samples(w, o->max_gap, &r, st);
     if (r.m < 2) {
         rc = reject(out, REJ_NO_TIME, why, st);
         goto done;

@@ -40,6 +40,7 @@
 #include "io/reader.h"
 #include "io/text_util.h"
 #include "util/log.h"
+#include "util/median.h"
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -465,31 +466,6 @@ struct emit_checks {
     int warn_speed, warned_speed, warned_backwards;
 };
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of the finite speeds above 0 (the moving ones); NaN when none or out of memory. */
-static double median_moving_speed(const struct workout *w)
-{
-    float *v = malloc((w->n ? w->n : 1) * sizeof *v);
-    if (!v)
-        return NAN;
-    size_t m = 0;
-    for (size_t i = 0; i < w->n; i++)
-        if (isfinite(w->speed[i]) && w->speed[i] > 0)
-            v[m++] = w->speed[i];
-    double med = NAN;
-    if (m) {
-        qsort(v, m, sizeof *v, cmp_float);
-        med = m % 2 ? v[m / 2] : 0.5 * ((double)v[m / 2 - 1] + v[m / 2]);
-    }
-    free(v);
-    return med;
-}
-
 /* The warnings about one workout's content, at most one of each kind per file. */
 static void check_workout(const struct workout *w, struct emit_checks *ck)
 {
@@ -512,7 +488,7 @@ static void check_workout(const struct workout *w, struct emit_checks *ck)
         }
     }
     if (ck->warn_speed && !ck->warned_speed) {
-        double med = median_moving_speed(w);
+        double med = median_above(w->speed, w->n, 0.0f, NAN); /* the moving speeds' median */
         if (med > BARE_SPEED_WARN_MS) {
             hr_warn("%s: the speed column has no unit and is read as m/s, but its median is %.1f m/s (%.0f km/h); "
                     "if it holds km/h, import with --csv-speed km/h (mph: --csv-speed mph)",

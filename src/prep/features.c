@@ -2,6 +2,7 @@
  * physio-residual) and "seed11" (the reference's 11 honest features, step-based); the normaliser.
  * Formulas: docs/features.md. */
 #include "prep/features.h"
+#include "util/median.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,27 +42,11 @@ static const struct feature_set sets[] = {
 };
 #define N_SETS (sizeof sets / sizeof sets[0])
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Median of the moving speeds (> 0.5 m/s) of the whole series: how fast this runner runs this
  * workout, a proxy for fitness and relative intensity. From speed only. */
 static float median_moving_speed(const struct series *s)
 {
-    float *v = malloc(sizeof(float) * (size_t)(s->n > 0 ? s->n : 1));
-    if (!v)
-        return 0;
-    int m = 0;
-    for (int i = 0; i < s->n; i++)
-        if (S_SPEED(s)[i] > 0.5f)
-            v[m++] = S_SPEED(s)[i];
-    qsort(v, (size_t)m, sizeof(float), cmp_float);
-    float med = m ? (m % 2 ? v[m / 2] : 0.5f * (v[m / 2 - 1] + v[m / 2])) : 0.0f;
-    free(v);
-    return med;
+    return median_above(S_SPEED(s), (size_t)(s->n > 0 ? s->n : 0), 0.5f, 0.0f);
 }
 
 const struct feature_set *feature_set_get(const char *name)

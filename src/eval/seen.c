@@ -40,21 +40,34 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The dataset's workouts by fingerprint, sorted; built once per check, on first need (hashing every
+ * workout's HR is the costly part on a large dataset, and a finetuned model's base record needs it too). */
+struct fp_index {
+    struct keyed { uint64_t h; int i; } *own;
+};
+
+static const struct keyed *fp_index_get(struct fp_index *fx, const struct dataset *ds)
+{
+    if (fx->own || !(fx->own = malloc(sizeof *fx->own * (size_t)(ds->n ? ds->n : 1))))
+        return fx->own;
+    for (int i = 0; i < ds->n; i++) {
+        fx->own[i].h = workout_fingerprint(ds, i);
+        fx->own[i].i = i;
+    }
+    qsort(fx->own, (size_t)ds->n, sizeof *fx->own, cmp_u64); /* h is the first member */
+    return fx->own;
+}
+
 /* Another dataset than the record's (or the same with other splits): its workouts are found by their
  * fingerprints (dataset_id.h), when the record lists them. Returns 0 when it does, else -1. */
-static int mark_by_fingerprint(const struct json *p, const struct dataset *ds, uint8_t *seen)
+static int mark_by_fingerprint(const struct json *p, const struct dataset *ds, uint8_t *seen, struct fp_index *fx)
 {
     const struct json *fp = json_get(p, "workout_fingerprints");
     if (!fp)
         return -1;
-    struct keyed { uint64_t h; int i; } *own = malloc(sizeof *own * (size_t)(ds->n ? ds->n : 1));
+    const struct keyed *own = fp_index_get(fx, ds);
     if (!own)
         return -1;
-    for (int i = 0; i < ds->n; i++) {
-        own[i].h = workout_fingerprint(ds, i);
-        own[i].i = i;
-    }
-    qsort(own, (size_t)ds->n, sizeof *own, cmp_u64); /* h is the first member */
     for (int pass = 0; pass < 2; pass++) {
         uint8_t what = pass ? SEEN_VAL : SEEN_TRAIN;
         json_foreach(it, json_get(fp, pass ? "val" : "train")) {
@@ -64,7 +77,8 @@ static int mark_by_fingerprint(const struct json *p, const struct dataset *ds, u
             if (end == hex)
                 continue;
             /* every workout of ds with that fingerprint (the same recording imported twice) */
-            struct keyed key = {h, 0}, *at = bsearch(&key, own, (size_t)ds->n, sizeof *own, cmp_u64);
+            struct keyed key = {h, 0};
+            const struct keyed *at = bsearch(&key, own, (size_t)ds->n, sizeof *own, cmp_u64);
             if (!at)
                 continue;
             while (at > own && at[-1].h == h)
@@ -74,14 +88,13 @@ static int mark_by_fingerprint(const struct json *p, const struct dataset *ds, u
                     seen[at->i] = what;
         }
     }
-    free(own);
     return 0;
 }
 
 /* Marks what one provenance record saw; recurses into a finetuned model's base. Returns 0 when the
  * record could be matched to ds, else fills r->why (and r->resplit) and returns -1. */
 static int mark(const struct json *p, const struct dataset *ds, const struct dataset_identity *id, uint8_t *seen,
-                struct seen_report *r, int depth)
+                struct fp_index *fx, struct seen_report *r, int depth)
 {
     if (!p || depth > 8) {
         snprintf(r->why, sizeof r->why, "its card records no training data");
@@ -95,11 +108,11 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
     }
     if (strcmp(was, id->content)) {
         const struct json *base = json_get(p, "base_training");
-        if (!mark_by_fingerprint(p, ds, seen)) /* its workouts found here by their fingerprints */
-            return base ? mark(base, ds, id, seen, r, depth + 1) : 0;
+        if (!mark_by_fingerprint(p, ds, seen, fx)) /* its workouts found here by their fingerprints */
+            return base ? mark(base, ds, id, seen, fx, r, depth + 1) : 0;
         /* its base (train --init, finetune) may still have seen this dataset: mark that, keep this reason */
         if (base)
-            mark(base, ds, id, seen, r, depth + 1);
+            mark(base, ds, id, seen, fx, r, depth + 1);
         snprintf(r->why, sizeof r->why, "it was trained on another dataset (%s, %.0f workouts) and its card, "
                  "written by an older hrcast, lists no workout fingerprints",
                  json_get_str(p, "dataset", "?"), json_get_num(p, "dataset_workouts", 0));
@@ -113,9 +126,9 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         mark_indices(json_get(p, "val_indices"), ds, seen, SEEN_VAL);
     } else if (!strcmp(split, "athlete") || !strcmp(split, "chrono")) {
         if (strcmp(json_get_str(p, "splits_id", ""), id->splits)) {
-            if (!mark_by_fingerprint(p, ds, seen)) { /* the same workouts, split otherwise: found by fingerprint */
+            if (!mark_by_fingerprint(p, ds, seen, fx)) { /* the same workouts, split otherwise: found by fingerprint */
                 const struct json *base = json_get(p, "base_training");
-                return base ? mark(base, ds, id, seen, r, depth + 1) : 0;
+                return base ? mark(base, ds, id, seen, fx, r, depth + 1) : 0;
             }
             r->resplit = 1;
             snprintf(r->why, sizeof r->why, "it was trained on these workouts with other stored splits (split seed "
@@ -134,7 +147,7 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         return -1;
     }
     const struct json *base = json_get(p, "base_training");
-    return base ? mark(base, ds, id, seen, r, depth + 1) : 0;
+    return base ? mark(base, ds, id, seen, fx, r, depth + 1) : 0;
 }
 
 int seen_check(const char *metadata_json, const struct dataset *ds, const int *idx, int n, struct seen_report *r,
@@ -154,7 +167,9 @@ int seen_check(const char *metadata_json, const struct dataset *ds, const int *i
     }
     struct dataset_identity id;
     dataset_identity(ds, &id);
-    r->checked = mark(p, ds, &id, seen, r, 0) == 0;
+    struct fp_index fx = {NULL};
+    r->checked = mark(p, ds, &id, seen, &fx, r, 0) == 0;
+    free(fx.own);
     for (int i = 0; i < n; i++) { /* what could be marked counts even when a base record could not be */
         r->n_train += seen[idx[i]] == SEEN_TRAIN;
         r->n_val += seen[idx[i]] == SEEN_VAL;

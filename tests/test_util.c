@@ -237,6 +237,72 @@ static void test_gunzip_multi_member(void **state)
     free(zeros);
 }
 
+/* A .gz file is read as an upload is (gunzip_buffer's rules, its errors named by the file's path): before
+ * 2026-12-07 gzread took trailing junk silently and a cut stream as the shorter data, so a half-copied
+ * file.gpx.gz was reported as a bad GPX ("unclosed token"), not as a cut gzip file. */
+static void test_read_file_all_gzip_rules(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hrcast-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/run.csv.gz", dir);
+    const char *a = "time,speed\n0,3\n", *b = "1,3.1\n";
+    uint8_t z[1024];
+    size_t zn = 0, one;
+    gz_append(z, &zn, a, strlen(a));
+    one = zn;
+    gz_append(z, &zn, b, strlen(b));
+    struct hr_err e;
+    uint8_t *buf;
+    size_t n;
+    /* two members and a zero padding: both members read */
+    memset(z + zn, 0, 8);
+    assert_int_equal(write_file_atomic(path, z, zn + 8, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 1 << 20, &e), 0);
+    assert_int_equal(n, strlen(a) + strlen(b));
+    assert_memory_equal(buf, "time,speed\n0,3\n1,3.1\n", n);
+    free(buf);
+    /* junk after the data: refused with the path and the offset */
+    memcpy(z + zn, "junk", 4);
+    assert_int_equal(write_file_atomic(path, z, zn + 4, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 1 << 20, &e), -1);
+    char want[400];
+    snprintf(want, sizeof want, "%s: %zu: 4 trailing bytes after the gzip data are not a gzip member", path, zn);
+    assert_string_equal(e.msg, want);
+    /* cut inside the second member, or inside the first: refused as truncated */
+    assert_int_equal(write_file_atomic(path, z, zn - 3, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 1 << 20, &e), -1);
+    assert_non_null(strstr(e.msg, "corrupt or truncated gzip data"));
+    assert_int_equal(strncmp(e.msg, path, strlen(path)), 0);
+    assert_int_equal(write_file_atomic(path, z, one - 5, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 1 << 20, &e), -1);
+    assert_non_null(strstr(e.msg, "corrupt or truncated gzip data"));
+    /* the inflated limit holds for a file as for an upload, named by the path */
+    assert_int_equal(write_file_atomic(path, z, zn, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, strlen(a), &e), -1);
+    snprintf(want, sizeof want, "%s: inflated data exceeds the %zu-byte limit (--max-inflate)", path, strlen(a));
+    assert_string_equal(e.msg, want);
+    /* a plain file over the limit: refused; exactly at it: read */
+    assert_int_equal(write_file_atomic(path, "abcdef", 6, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 6, &e), 0);
+    assert_int_equal(n, 6);
+    free(buf);
+    assert_int_equal(read_file_all(path, &buf, &n, 5, &e), -1);
+    assert_non_null(strstr(e.msg, "larger than the 5-byte limit"));
+    /* an empty file and a one-byte file (shorter than the gzip magic) are plain data */
+    assert_int_equal(write_file_atomic(path, "", 0, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 16, &e), 0);
+    assert_int_equal(n, 0);
+    free(buf);
+    assert_int_equal(write_file_atomic(path, "\x1f", 1, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 16, &e), 0);
+    assert_int_equal(n, 1);
+    free(buf);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_atomic_write_ignores_planted_symlink),
         cmocka_unit_test(test_gunzip_limit_exact),
         cmocka_unit_test(test_gunzip_multi_member),
+        cmocka_unit_test(test_read_file_all_gzip_rules),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

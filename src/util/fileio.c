@@ -21,62 +21,84 @@ static int over_limit(struct hr_err *e, const char *what, size_t limit)
     return hr_fail(e, "%s: inflated data exceeds the %zu-byte limit (--max-inflate)", what, limit);
 }
 
-int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, struct hr_err *e)
+/* Read up to limit bytes of f into a malloc'ed buffer (+1 byte); *too_big when f goes on past limit. */
+static int read_stream(FILE *f, const char *path, size_t limit, uint8_t **out, size_t *len, int *too_big,
+                       struct hr_err *e)
 {
-    *out = NULL;
-    *len = 0;
-    gzFile g = gzopen(path, "rb");
-    if (!g)
-        return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
-    gzbuffer(g, 1 << 17);
-    size_t cap = max_len < (1 << 16) ? max_len : (1 << 16), n = 0;
+    size_t cap = limit < (1 << 16) ? limit : (1 << 16), n = 0;
     uint8_t *buf = malloc(cap + 1);
-    if (!buf) {
-        gzclose(g);
+    *too_big = 0;
+    if (!buf)
         return hr_fail(e, "%s: out of memory", path);
-    }
     for (;;) {
         if (n == cap) {
-            /* full: one more byte tells whether the file goes on past the limit */
-            if (cap >= max_len) {
-                uint8_t probe;
-                int more = gzread(g, &probe, 1);
-                if (more == 0)
-                    break;
-                free(buf);
-                int rc = more < 0 ? hr_fail(e, "%s: %zu: corrupt gzip data", path, n)
-                                  : hr_fail(e, "%s: file larger than the %zu-byte limit (--max-inflate)", path,
-                                            max_len);
-                gzclose(g);
-                return rc;
+            if (cap >= limit) {
+                /* full: one more byte tells whether the file goes on past the limit */
+                *too_big = fgetc(f) != EOF;
+                break;
             }
-            cap = grow_cap(cap, max_len);
+            cap = grow_cap(cap, limit);
             uint8_t *nb = realloc(buf, cap + 1);
             if (!nb) {
                 free(buf);
-                gzclose(g);
                 return hr_fail(e, "%s: out of memory", path);
             }
             buf = nb;
         }
-        int r = gzread(g, buf + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
-        if (r < 0) {
-            int zerr;
-            const char *msg = gzerror(g, &zerr);
-            int rc = hr_fail(e, "%s: %zu: corrupt gzip data: %s", path, n, msg);
-            free(buf);
-            gzclose(g);
-            return rc;
-        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
         if (r == 0)
             break;
-        n += (size_t)r;
     }
-    gzclose(g);
+    if (ferror(f)) {
+        int rc = hr_fail(e, "%s: %zu: read error: %s", path, n, strerror(errno ? errno : EIO));
+        free(buf);
+        return rc;
+    }
     buf[n] = 0;
     *out = buf;
     *len = n;
     return 0;
+}
+
+static int gunzip_named(const char *what, const uint8_t *in, size_t n, uint8_t **out, size_t *out_len,
+                        size_t max_len, struct hr_err *e);
+
+int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, struct hr_err *e)
+{
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
+    uint8_t magic[2];
+    size_t m = fread(magic, 1, 2, f);
+    rewind(f);
+    int gz = is_gzip(magic, m), too_big = 0;
+    /* A gzip file is read whole and inflated in memory, exactly as an upload is (gunzip_buffer): every
+     * member, zero padding ignored, trailing bytes and a cut stream refused. Its compressed size is at most
+     * the inflated limit plus deflate's worst-case growth (5 bytes a 16 KiB block) and the headers. */
+    size_t raw_limit = gz ? max_len + max_len / 1024 + 4096 : max_len;
+    if (raw_limit < max_len)
+        raw_limit = SIZE_MAX - 1;
+    uint8_t *raw = NULL;
+    size_t n = 0;
+    int rc = read_stream(f, path, raw_limit, &raw, &n, &too_big, e);
+    fclose(f);
+    if (rc)
+        return rc;
+    if (too_big) {
+        free(raw);
+        return hr_fail(e, "%s: file larger than the %zu-byte limit (--max-inflate)", path, max_len);
+    }
+    if (!gz) {
+        *out = raw;
+        *len = n;
+        return 0;
+    }
+    rc = gunzip_named(path, raw, n, out, len, max_len, e);
+    free(raw);
+    return rc;
 }
 
 /* What follows the end of a gzip member at p (k bytes): 0 = nothing, or zero padding only (gzip(1)
@@ -95,19 +117,26 @@ static int after_member(const uint8_t *p, size_t k)
 int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, size_t max_len,
                   struct hr_err *e)
 {
+    return gunzip_named("gzip", in, n, out, out_len, max_len, e);
+}
+
+/* gunzip_buffer, its errors prefixed with what (a file's path, or "gzip" for an upload). */
+static int gunzip_named(const char *what, const uint8_t *in, size_t n, uint8_t **out, size_t *out_len,
+                        size_t max_len, struct hr_err *e)
+{
     *out = NULL;
     *out_len = 0;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-        return hr_fail(e, "gzip: cannot initialise zlib");
+        return hr_fail(e, "%s: cannot initialise zlib", what);
     size_t cap = n < max_len / 4 ? n * 4 + 1024 : max_len, len = 0;
     if (cap > max_len)
         cap = max_len;
     uint8_t *buf = malloc(cap + 1);
     if (!buf) {
         inflateEnd(&zs);
-        return hr_fail(e, "gzip: out of memory");
+        return hr_fail(e, "%s: out of memory", what);
     }
     size_t used = 0; /* input bytes handed to zlib so far; (used - zs.avail_in) consumed */
     enum { OK, NOMEM, LIMIT, JUNK, CORRUPT } why = OK;
@@ -167,13 +196,13 @@ int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, s
     if (why != OK) {
         free(buf);
         if (why == NOMEM)
-            return hr_fail(e, "gzip: out of memory");
+            return hr_fail(e, "%s: out of memory", what);
         if (why == LIMIT)
-            return over_limit(e, "gzip", max_len);
+            return over_limit(e, what, max_len);
         if (why == JUNK)
-            return hr_fail(e, "gzip: %zu: %zu trailing bytes after the gzip data are not a gzip member", at,
-                           n - at);
-        return hr_fail(e, "gzip: %zu: corrupt or truncated gzip data", at);
+            return hr_fail(e, "%s: %zu: %zu trailing bytes after the gzip data are not a gzip member", what,
+                           at, n - at);
+        return hr_fail(e, "%s: %zu: corrupt or truncated gzip data", what, at);
     }
     buf[len] = 0;
     *out = buf;

@@ -26,7 +26,7 @@ check "predict --help lists the limit flags" 'grep -q -- "--max-footer N" "$tmp/
 check "--max-samples 100: exit 1, no dataset" '[ $rc -eq 1 ] && [ ! -e $tmp/a.hrd ]'
 check "the refusal names the file, the limit and the flag" 'grep -q "run.csv: line 102: .*exceeds the 100-sample limit (--max-samples)" $tmp/e'
 "$BIN" import --sport any --min-minutes 1 --max-inflate 4K "$tmp/run.csv.gz" -o "$tmp/b.hrd" 2>"$tmp/e"; rc=$?
-check "--max-inflate 4K on a 4.8 KB gzip CSV: refused naming the limit" '[ $rc -eq 1 ] && grep -q "larger than the 4096-byte limit (--max-inflate)" $tmp/e'
+check "--max-inflate 4K on a 4.8 KB gzip CSV: refused naming the file and the limit" '[ $rc -eq 1 ] && grep -q "run.csv.gz: inflated data exceeds the 4096-byte limit (--max-inflate)" $tmp/e'
 "$BIN" import --sport any --min-minutes 1 --max-samples 400 --max-inflate 64K "$tmp/run.csv.gz" -o "$tmp/c.hrd" -q 2>"$tmp/e"; rc=$?
 check "limits that fit: imported" '[ $rc -eq 0 ] && [ -s $tmp/c.hrd ]'
 check "bad --max-inflate: exit 2 and a message" '"$BIN" import --max-inflate 12Q x -o $tmp/x.hrd 2>$tmp/e; [ $? -eq 2 ] && grep -q "max-inflate" $tmp/e'

@@ -1,5 +1,5 @@
 /* test_features.c — feature sets: definitions in seconds, no dependence on heart rate, the effort averages,
- * normaliser. */
+ * relative altitude, normaliser. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,6 +117,64 @@ static void test_effort_averages(void **state)
     free(d);
 }
 
+/* default+relalt: the default's 14 columns with the two altitude columns measured from the first step's
+ * altitude, so the same course run at sea level and at 1,600 m gives the same rows, and a run without
+ * altitude (0 m throughout) looks like a flat run wherever it was. */
+static void test_relative_altitude(void **state)
+{
+    (void)state;
+    const struct feature_set *fr = feature_set_get("default+relalt"), *fd = feature_set_get("default");
+    assert_non_null(fr);
+    assert_int_equal(fr->n, 14);
+    assert_string_equal(fr->names[1], "altitude_rel");
+    assert_string_equal(fr->names[5], "altitude_rel_lag_300s");
+    struct series low, high;
+    profile(&low, 10.0f, 1200); /* 50 m + 0.02 m/s */
+    float *spd = malloc(sizeof(float) * low.n), *alt = malloc(sizeof(float) * low.n);
+    for (int i = 0; i < low.n; i++) {
+        spd[i] = S_SPEED(&low)[i];
+        alt[i] = S_ALT(&low)[i] + 1550.0f;
+    }
+    assert_int_equal(series_from_profile(spd, alt, low.n, 10.0f, 'f', &high), 0);
+    int n = low.n;
+    float *r = malloc(sizeof(float) * n * 14), *h = malloc(sizeof(float) * n * 14), *d = malloc(sizeof(float) * n * 14);
+    assert_int_equal(features_compute(fr, &low, NULL, r, NULL), 0);
+    assert_int_equal(features_compute(fr, &high, NULL, h, NULL), 0);
+    assert_int_equal(features_compute(fd, &low, NULL, d, NULL), 0);
+    float a0 = S_ALT(&low)[0];
+    for (int i = 0; i < n; i++) {
+        for (int f = 0; f < 14; f++) {
+            float want = f == 1 || f == 5 ? d[i * 14 + f] - a0 : d[i * 14 + f];
+            assert_float_equal(r[i * 14 + f], want, 1e-3);
+            assert_float_equal(h[i * 14 + f], r[i * 14 + f], 2e-3); /* the place does not matter */
+        }
+    }
+    assert_float_equal(r[0 * 14 + 1], 0.0f, 0);
+    assert_float_equal(r[60 * 14 + 1], 0.02f * 600.0f, 1e-2); /* 10 min at +0.02 m/s: 12 m above the start */
+    assert_float_equal(r[60 * 14 + 5], 0.02f * 300.0f, 1e-2); /* 5 min earlier: 6 m */
+    /* the pre-roll's row keeps row 0's altitude columns: 0 above the start */
+    float rest[14];
+    features_rest_row(fr, r, rest);
+    assert_float_equal(rest[1], 0.0f, 0);
+    assert_float_equal(rest[5], 0.0f, 0);
+    /* a run without altitude: both columns 0 throughout */
+    struct series flat;
+    assert_int_equal(series_from_profile(spd, NULL, n, 10.0f, 'f', &flat), 0);
+    assert_int_equal(features_compute(fr, &flat, NULL, r, NULL), 0);
+    for (int i = 0; i < n; i++) {
+        assert_float_equal(r[i * 14 + 1], 0.0f, 0);
+        assert_float_equal(r[i * 14 + 5], 0.0f, 0);
+    }
+    series_free(&flat);
+    series_free(&low);
+    series_free(&high);
+    free(spd);
+    free(alt);
+    free(r);
+    free(h);
+    free(d);
+}
+
 static void test_normalizer(void **state)
 {
     (void)state;
@@ -140,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_lags_are_in_seconds),
         cmocka_unit_test(test_features_ignore_heart_rate),
         cmocka_unit_test(test_effort_averages),
+        cmocka_unit_test(test_relative_altitude),
         cmocka_unit_test(test_normalizer),
     };
     return cmocka_run_group_tests_name("features", tests, NULL, NULL);

@@ -8,10 +8,10 @@ tmp=$(mktemp -d /tmp/hrcast-info-features.XXXXXX)
 . "$(dirname "$0")/lib.sh"
 
 "$BIN" simulate --athletes 3 --workouts 3 --seed 4 -o "$tmp/sim.hrd" -q
-"$BIN" info "$tmp/sim.hrd" --features default > "$tmp/t.txt"; rc=$?
+"$BIN" info "$tmp/sim.hrd" --features default+relalt > "$tmp/t.txt"; rc=$?
 check "table: exit 0" '[ $rc -eq 0 ]'
 check "table: one row per feature of the set (14)" '[ $(grep -cE "^(speed|altitude|grade|elevation_gain|elapsed_time|distance|gender)" $tmp/t.txt) -ge 7 ] && [ $(sed 1,2d $tmp/t.txt | wc -l) -eq 14 ]'
-"$BIN" info "$tmp/sim.hrd" --features default --json > "$tmp/all.json"
+"$BIN" info "$tmp/sim.hrd" --features default+relalt --json > "$tmp/all.json"
 # the statistics agree with the LSTM's raw inputs of every workout (hrcast predict --inputs of a model)
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --epochs 1 --hidden 4 --batch 4 -q
 "$BIN" predict "$tmp/m.safetensors" "$tmp/sim.hrd" --format json --inputs -q -o "$tmp/pred.json"
@@ -29,14 +29,14 @@ for f, n in enumerate(names):
                  (s[\"p50\"], v[int(0.5 * (len(v) - 1) + 0.5)])):
         assert abs(a - b) <= 1e-3 * (1 + abs(b)), (n, a, b)
 "'
-"$BIN" info "$tmp/sim.hrd" --features default --split athlete:train --json > "$tmp/train.json"
+"$BIN" info "$tmp/sim.hrd" --features default+relalt --split athlete:train --json > "$tmp/train.json"
 check "--split athlete:train: fewer steps than all" 'py "
 import json
 a = json.load(open(\"$tmp/all.json\")); t = json.load(open(\"$tmp/train.json\"))
 assert 0 < t[\"speed\"][\"count\"] < a[\"speed\"][\"count\"]
 "'
 check "unknown set: exit 2 and a message" '"$BIN" info "$tmp/sim.hrd" --features bogus 2>$tmp/e; [ $? -eq 2 ] && grep -q "unknown feature set" $tmp/e'
-check "bad split: exit 2 and a message" '"$BIN" info "$tmp/sim.hrd" --features default --split nope 2>$tmp/e; [ $? -eq 2 ] && grep -q "bad --split" $tmp/e'
+check "bad split: exit 2 and a message" '"$BIN" info "$tmp/sim.hrd" --features default+relalt --split nope 2>$tmp/e; [ $? -eq 2 ] && grep -q "bad --split" $tmp/e'
 check "a set that needs a model (default+physio): exit 1 and a message" '"$BIN" info "$tmp/sim.hrd" --features default+physio 2>$tmp/e; [ $? -eq 1 ] && grep -q "needs a fitted prior" $tmp/e'
 
 echo

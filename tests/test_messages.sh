@@ -89,16 +89,17 @@ done
 check "train --loss foo: exit 2 (was 1), lists the losses" '[ $rc -eq 2 ] && grep -q "mse, mae, huber or nll" $tmp/e'
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/z.safetensors" --features nope 2>"$tmp/e"; rc=$?
 check "train --features nope: exit 2, lists every set" \
-  '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace, default+effort" $tmp/e'
+  '[ $rc -eq 2 ] && grep -q "is not one of physio-residual, default, seed11, default+physio, default+pace, default+effort, default+relalt" $tmp/e'
 for c in train finetune predict eval; do
   check "$c --help lists every feature set and the default" \
-    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | has "physio-residual, default, seed11, default+physio, default+pace, default+effort new models: default $"'
+    '"$BIN" $c --help | grep -A2 "^feature sets" | tr -s " \n" " " | has "physio-residual, default, seed11, default+physio, default+pace, default+effort, default+relalt new models: default+relalt $"'
 done
 check "train --help: --features describes every set" \
-  '"$BIN" train --help | sed -n "/--features/,/--split/p" | tr -s " \n" " " | has "default+effort (+ averages"'
+  '"$BIN" train --help | sed -n "/--features/,/--split/p" | tr -s " \n" " " | has "default+effort (+ averages" \
+  && "$BIN" train --help | sed -n "/--features/,/--split/p" | tr -s " \n" " " | has "default (the same with altitude above the sea"'
 
-check "train --help: --features describes default as the default" \
-  '"$BIN" train --help | grep -A1 -- "--features" | has "default (the default"'
+check "train --help: --features describes default+relalt as the default" \
+  '"$BIN" train --help | grep -A1 -- "--features" | has "default+relalt (the default"'
 
 # --- unknown athletes are answered with the valid ones
 "$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete nobody -o "$tmp/f.safetensors" 2>"$tmp/e"; rc=$?

@@ -19,7 +19,7 @@
 #include "testutil.h"
 
 static char *g_dir;
-static char g_lstm[512], g_lstm_prior[512], g_lstm_res[512], g_lstm_eff[512], g_physio[512], g_const[512];
+static char g_lstm[512], g_lstm_prior[512], g_lstm_res[512], g_lstm_eff[512], g_lstm_rel[512], g_physio[512], g_const[512];
 static char g_lstm_scale[512];
 #define NS 2600
 static double g_t[NS];
@@ -76,11 +76,13 @@ static int setup(void **state)
     snprintf(g_const, sizeof g_const, "%s/const.safetensors", g_dir);
     snprintf(g_lstm_res, sizeof g_lstm_res, "%s/lstm_res.safetensors", g_dir);
     snprintf(g_lstm_eff, sizeof g_lstm_eff, "%s/lstm_eff.safetensors", g_dir);
+    snprintf(g_lstm_rel, sizeof g_lstm_rel, "%s/lstm_rel.safetensors", g_dir);
     snprintf(g_lstm_scale, sizeof g_lstm_scale, "%s/lstm_scale.safetensors", g_dir);
     if (write_lstm_scaled(g_lstm_scale, "default", 6, 1))
         return -1;
     if (write_lstm(g_lstm, "default", 6) || write_lstm(g_lstm_prior, "default+physio", 6) ||
-        write_lstm(g_lstm_res, "physio-residual", 6) || write_lstm(g_lstm_eff, "default+effort", 6))
+        write_lstm(g_lstm_res, "physio-residual", 6) || write_lstm(g_lstm_eff, "default+effort", 6) ||
+        write_lstm(g_lstm_rel, "default+relalt", 6))
         return -1;
     struct physio_model pm;
     physio_model_init(&pm, 10.0f);
@@ -190,6 +192,15 @@ static void test_stream_equals_predict_lstm_effort(void **state)
     check_equal(g_lstm_eff, NS);
     check_equal(g_lstm_eff, 1250);
     check_equal(g_lstm_eff, 37);
+}
+
+/* default+relalt: the altitude columns are relative to the first step's altitude, which the stream keeps */
+static void test_stream_equals_predict_lstm_relalt(void **state)
+{
+    (void)state;
+    check_equal(g_lstm_rel, NS);
+    check_equal(g_lstm_rel, 1250);
+    check_equal(g_lstm_rel, 37);
 }
 
 static void test_stream_equals_predict_lstm_prior(void **state)
@@ -323,6 +334,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_equals_predict_lstm),
         cmocka_unit_test(test_stream_equals_predict_lstm_effort),
+        cmocka_unit_test(test_stream_equals_predict_lstm_relalt),
         cmocka_unit_test(test_stream_equals_predict_lstm_prior),
         cmocka_unit_test(test_stream_hr_scale),
         cmocka_unit_test(test_stream_equals_predict_physio_constant),

@@ -8,37 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The default's columns 6-13, shared by every set but seed11; then the 14 of default. */
+#define COLUMNS_6_TO_13                                                                                        \
+    "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s", "elevation_gain",      \
+        "elapsed_time", "distance", "gender"
+#define DEFAULT_14 "speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s", COLUMNS_6_TO_13
+
 static const struct feature_set sets[] = {
-    {"physio-residual", 15,
-     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
-      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
-      "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
-     1, 1, 0},
-    {"default", 14,
-     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
-      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
-      "elevation_gain", "elapsed_time", "distance", "gender"},
-     0, 0, 0},
+    {"physio-residual", 15, {DEFAULT_14, "physio_prior_hr"}, 1, 1, 0, 0},
+    {"default", 14, {DEFAULT_14}, 0, 0, 0, 0},
     {"seed11", 11,
      {"speed", "altitude", "gender", "speed_lag_2", "speed_lag_5", "altitude_lag_30", "speed_diff",
       "altitude_diff", "speed_rolling_10", "speed_rolling_30", "cum_elevation_gain"},
-     0, 0, 0},
-    {"default+physio", 15,
-     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
-      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
-      "elevation_gain", "elapsed_time", "distance", "gender", "physio_prior_hr"},
-     1, 0, 0},
-    {"default+pace", 15,
-     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
-      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
-      "elevation_gain", "elapsed_time", "distance", "gender", "workout_median_speed"},
-     0, 0, 0},
+     0, 0, 0, 0},
+    {"default+physio", 15, {DEFAULT_14, "physio_prior_hr"}, 1, 0, 0, 0},
+    {"default+pace", 15, {DEFAULT_14, "workout_median_speed"}, 0, 0, 0, 0},
     {"default+effort", 18,
-     {"speed", "altitude", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_lag_300s",
-      "speed_diff_per_s", "altitude_diff_per_s", "speed_mean_100s", "speed_mean_300s",
-      "elevation_gain", "elapsed_time", "distance", "gender", "effort_ema_30s", "effort_ema_120s",
-      "effort_ema_600s", "effort_ema_1800s"},
-     0, 0, 1},
+     {DEFAULT_14, "effort_ema_30s", "effort_ema_120s", "effort_ema_600s", "effort_ema_1800s"},
+     0, 0, 1, 0},
+    {"default+relalt", 14,
+     {"speed", "altitude_rel", "grade", "speed_lag_20s", "speed_lag_50s", "altitude_rel_lag_300s", COLUMNS_6_TO_13},
+     0, 0, 0, 1},
 };
 #define N_SETS (sizeof sets / sizeof sets[0])
 
@@ -126,6 +116,8 @@ void features_row(const struct feature_ctx *c, const struct series *s, const dou
     float st = c->step;
     float dv = i ? spd[i] - spd[i - 1] : 0.0f, da = i ? alt[i] - alt[i - 1] : 0.0f;
     double *gain = &fs->gain;
+    if (i == 0)
+        fs->alt0 = alt[0];
     if (da > 0)
         *gain += da;
     if (c->set->effort) {
@@ -142,6 +134,8 @@ void features_row(const struct feature_ctx *c, const struct series *s, const dou
                        lag(alt, i, c->l300), dv / st, da / st, trailing_mean(pre, i, c->m100),
                        trailing_mean(pre, i, c->m300), (float)*gain, S_TIME(s)[i], S_DIST(s)[i], c->gender};
         memcpy(row, v, sizeof v);
+        if (c->set->relalt)
+            row[1] -= fs->alt0, row[5] -= fs->alt0;
         if (c->set->prior)
             row[14] = prior;
         else if (c->set->effort)

@@ -18,15 +18,18 @@ struct feature_set {
     int residual; /* 1 (physio-residual): the network learns HR minus the prior, and a model predicts
                    * prior + alpha * network (model/blend.h) */
     int effort;   /* 1 (default+effort): columns 14.. are the effort averages (FEAT_EFFORT_N, below) */
+    int relalt;   /* 1 (default+relalt): the two altitude columns are metres above the run's first step, not
+                   * above the sea: the course's profile without the place (a run with no altitude is 0 m
+                   * throughout, as a flat run is) */
 };
 
-/* Look up a set by name ("physio-residual", "default", "seed11", "default+physio"); NULL if unknown. */
+/* Look up a set by name ("default+relalt", "default", "seed11", "default+physio", ...); NULL if unknown. */
 const struct feature_set *feature_set_get(const char *name);
 /* Every set's name, comma-separated in table order ("physio-residual, default, ..."), for --help and
  * error messages: written into buf (cap bytes, truncated to fit), which is returned. */
 const char *feature_set_names(char *buf, size_t cap);
 /* The set of a new model when none is asked for (the measured best, docs/results.md). */
-#define FEATURE_SET_DEFAULT "default"
+#define FEATURE_SET_DEFAULT "default+relalt"
 /* out: s->n rows x set->n columns, row-major. Every value finite. prior: s->n values for sets with
  * set->prior (else ignored, may be NULL). */
 int features_compute(const struct feature_set *set, const struct series *s, const float *prior, float *out,
@@ -37,9 +40,11 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
 #define FEAT_EFFORT_N 4
 #define FEAT_EFFORT_TAUS {30.0f, 120.0f, 600.0f, 1800.0f}
 
-/* What rows carry from one step to the next: running elevation gain and the effort averages. */
+/* What rows carry from one step to the next: running elevation gain, the effort averages and the first
+ * step's altitude (default+relalt). */
 struct feature_state {
     double gain;
+    float alt0;
     double effort[FEAT_EFFORT_N];
 };
 void feature_state_init(struct feature_state *st);

@@ -234,7 +234,7 @@ int cmd_predict(int argc, char **argv)
         fprintf(f, "workout,source,time_s,speed_mps,altitude_m,hr_pred_bpm%s,hr_actual_bpm%s\n",
                 p.has_sigma ? ",hr_sigma_bpm" : "", window > 0 ? ",in_window" : "");
     }
-    int wi = 0, flat = 0; /* flat: runs with positions but no altitude (taken as 0 m, grade 0) */
+    int wi = 0, flat = 0; /* flat: runs with positions but no altitude (grade 0; altitude 0 m) */
     char flat_first[256] = "";
     for (int a = optind + 1; a < argc; a++) {
         struct run_list runs;
@@ -386,11 +386,11 @@ int cmd_predict(int argc, char **argv)
         fputc('\n', f);
     }
     if (flat == 1)
-        hr_warn("%s: positions but no altitude: predicted as flat ground at 0 m (grade 0), as a treadmill run "
-                "is; on hills the prediction is off (docs/data.md)", flat_first);
+        hr_warn("%s: positions but no altitude: predicted as flat ground (grade 0), as a treadmill run is; "
+                "on hills the prediction is off (docs/data.md)", flat_first);
     else if (flat > 1)
         hr_warn("%d of the %d workouts (the first: %s) have positions but no altitude: predicted as flat ground "
-                "at 0 m (grade 0), as a treadmill run is; on hills the prediction is off (docs/data.md)", flat, wi,
+                "(grade 0), as a treadmill run is; on hills the prediction is off (docs/data.md)", flat, wi,
                 flat_first);
     form_history_free(&form);
     hr_scale_free(&form_scale);

@@ -71,23 +71,22 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
     FILE *f = fopen(path, "rb");
     if (!f)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
-    uint8_t magic[2];
-    size_t m = fread(magic, 1, 2, f);
-    rewind(f);
-    int gz = is_gzip(magic, m), too_big = 0;
     /* A gzip file is read whole and inflated in memory, exactly as an upload is (gunzip_buffer): every
      * member, zero padding ignored, trailing bytes and a cut stream refused. Its compressed size is at most
-     * the inflated limit plus deflate's worst-case growth (5 bytes a 16 KiB block) and the headers. */
-    size_t raw_limit = gz ? max_len + max_len / 1024 + 4096 : max_len;
+     * the inflated limit plus deflate's worst-case growth (5 bytes a 16 KiB block) and the headers, so that
+     * much is read before the kind is known (from the bytes read: a pipe cannot be rewound). */
+    size_t raw_limit = max_len + max_len / 1024 + 4096;
     if (raw_limit < max_len)
         raw_limit = SIZE_MAX - 1;
     uint8_t *raw = NULL;
     size_t n = 0;
+    int too_big = 0;
     int rc = read_stream(f, path, raw_limit, &raw, &n, &too_big, e);
     fclose(f);
     if (rc)
         return rc;
-    if (too_big) {
+    int gz = is_gzip(raw, n);
+    if (too_big || (!gz && n > max_len)) {
         free(raw);
         return hr_fail(e, "%s: file larger than the %zu-byte limit (--max-inflate)", path, max_len);
     }

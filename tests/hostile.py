@@ -396,19 +396,26 @@ def cmd_per_client(port, n):
     print(f"per_client_kept {kept}")
 
 
-def raw_reply(port, hexreq):
-    """Everything the server answers to one raw request (hex) until it closes or goes quiet for 5 s."""
-    s = connect(port)
-    s.sendall(bytes.fromhex(hexreq))
+def recv_reply(s, until=None):
+    """What the server sends on s until it closes, goes quiet past the socket's timeout, or (until given)
+    the bytes received contain until (b"\r\n\r\n": the status line and headers)."""
     data = b""
     try:
-        while True:
+        while until is None or until not in data:
             got = s.recv(65536)
             if not got:
                 break
             data += got
     except OSError:
         pass
+    return data
+
+
+def raw_reply(port, hexreq):
+    """Everything the server answers to one raw request (hex) until it closes or goes quiet for 5 s."""
+    s = connect(port)
+    s.sendall(bytes.fromhex(hexreq))
+    data = recv_reply(s)
     s.close()
     return data
 

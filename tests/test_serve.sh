@@ -122,8 +122,11 @@ check "400 Content-Length with Transfer-Encoding: chunked, one message, connecti
 # 12,000 more in turn: the 1st no longer fits, is refused and gives back its 40,000 bytes, so the 2nd and
 # 3rd fit, and finish with the last 8,000 (before, the 1st kept its bytes while the rest of its body came,
 # and all 4 were refused).
-python3 - "$port" <<'PY' > "$tmp/budget" 2>&1
-import math, socket, sys, time
+python3 - "$port" "$here" <<'PY' > "$tmp/budget" 2>&1
+import math, sys, time
+sys.dont_write_bytecode = True  # no __pycache__ in tests/
+sys.path.insert(0, sys.argv[2])
+from hostile import connect, recv_reply
 rows, i = [b"time,heart_rate,speed"], 0
 while sum(len(r) + 1 for r in rows) < 60000:
     rows.append(b"%d,%.1f,%.2f" % (i, 140 + 5 * math.sin(i / 50), 3 + 0.3 * math.sin(i / 80)))
@@ -133,11 +136,7 @@ body = body[:body.rfind(b"\n") + 1]
 head = b"POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n" % len(body)
 socks = []
 for k in range(4):
-    s = socket.socket()
-    s.settimeout(20)
-    s.bind(("127.0.0.7", 0))
-    s.connect(("127.0.0.1", int(sys.argv[1])))
-    socks.append(s)
+    socks.append(connect(int(sys.argv[1]), src="127.0.0.7", timeout=20))
 for a, b in ((0, 40000), (40000, 52000), (52000, len(body))):
     for s in socks:
         try:
@@ -147,15 +146,7 @@ for a, b in ((0, 40000), (40000, 52000), (52000, len(body))):
         time.sleep(0.2)
 codes = []
 for s in socks:
-    data = b""
-    try:
-        while b"\r\n\r\n" not in data:
-            got = s.recv(65536)
-            if not got:
-                break
-            data += got
-    except OSError:
-        pass
+    data = recv_reply(s, until=b"\r\n\r\n")
     codes.append(data.split(b" ", 2)[1].decode() if data.startswith(b"HTTP/") else "none")
 print(" ".join(codes))
 PY

@@ -110,6 +110,8 @@ static int walk_dir(struct file_list *l, const char *dir, const struct stat *dst
 
 int file_list_add(struct file_list *l, const char *path, int root)
 {
+    if (!strcmp(path, "-")) /* standard input */
+        return push(l, path, root);
     struct stat st;
     if (stat(path, &st) != 0) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));

@@ -27,7 +27,8 @@ static const char *usage_text =
     "or bulk-export archives (.zip, .tar.gz), read in place without unpacking: Strava's export (its\n"
     "activities.csv gives each file's sport and title; rides and swims are skipped unread) and Garmin\n"
     "Connect's (archives inside the archive). An archive's athlete is its name (export_123.zip ->\n"
-    "export_123) unless --athlete says otherwise.\n"
+    "export_123) unless --athlete says otherwise. PATH - reads one workout file from standard input\n"
+    "(athlete \"stdin\" unless --athlete says otherwise).\n"
     "\n"
     "options:\n"
     "  -o, --output FILE        dataset to write (required; written whole or not at all)\n"
@@ -323,6 +324,9 @@ int cmd_import(int argc, char **argv)
             snprintf(name, sizeof name, "%s", athlete);
         else if (from_dir)
             first_subdir(argv[files.root[i]], path, name, sizeof name);
+        int stream = path_is_stream(path); /* stdin or a pipe: read once, by io_read_path, never sniffed first */
+        if (!name[0] && stream)
+            snprintf(name, sizeof name, "stdin"); /* not the name of /dev or of a /dev/fd folder */
         if (!name[0]) {
             char base[256];
             basename_of(argv[files.root[i]], base, sizeof base);
@@ -334,9 +338,9 @@ int cmd_import(int argc, char **argv)
             snprintf(name, sizeof name, "%s", base);
         }
         snprintf(ctx.g.popts.athlete, sizeof ctx.g.popts.athlete, "%s", name);
-        enum hr_format f = io_detect_path(path);
+        enum hr_format f = stream ? FMT_UNKNOWN : io_detect_path(path);
         int explicit_file = strcmp(path, argv[files.root[i]]) == 0;
-        if (f == FMT_UNKNOWN && io_is_archive_path(path)) {
+        if (f == FMT_UNKNOWN && !stream && io_is_archive_path(path)) {
             if (!athlete && !from_dir)
                 archive_athlete(path, ctx.g.popts.athlete, sizeof ctx.g.popts.athlete);
             struct archive_hooks hooks = {member_wanted, member_failed, &ctx};

@@ -27,6 +27,7 @@ static const char *usage_text =
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
     "NLL model), recorded HR when the file has it. A summary line per workout goes to stderr, with\n"
     "the MAE against the recorded HR when there is one. MODEL may be an LSTM, physio or constant model.\n"
+    "FILE - reads standard input (a workout file, gzip or not; not a dataset).\n"
     "\n"
     "options:\n"
     "  -f, --format F     csv (default) or json\n"
@@ -78,6 +79,7 @@ static const char *usage_text =
     "  hrcast predict physio.safetensors race.gpx --format json -o race.json\n"
     "  hrcast predict physio.safetensors new-run.fit --athlete runpandas\n"
     "  hrcast predict model.safetensors morning-run.fit --calibrate 10m\n"
+    "  gunzip -c run.fit.gz | hrcast predict model.safetensors -\n"
     "  hrcast predict model.safetensors race.gpx --recent-form mon.fit --recent-form wed.fit --recent-form fri.fit\n";
 
 /* "inputs": the LSTM's raw feature rows of s (hr_lstm_features with normalize = 0). */

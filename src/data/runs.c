@@ -2,6 +2,7 @@
 #include "data/runs.h"
 #include "data/dataset.h"
 #include "prep/prep.h"
+#include "util/fileio.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,25 @@ static int finish(struct collect *c, const char *name, int rc, struct hr_err *e)
 int load_runs(const char *path, float step, const struct read_opts *ro, struct run_list *out, struct hr_err *e)
 {
     memset(out, 0, sizeof *out);
+    if (path_is_stream(path)) {
+        /* read once, whole: the dataset check below would take the first bytes of a pipe */
+        struct read_opts def;
+        if (!ro) {
+            read_opts_default(&def);
+            ro = &def;
+        }
+        uint8_t *buf;
+        size_t n;
+        if (read_file_all(path, &buf, &n, ro->lim.max_inflate, e))
+            return -1;
+        const char *name = path_display_name(path);
+        int rc = n >= 8 && !memcmp(buf, "HRCDSET", 8)
+                     ? hr_fail(e, "%s: a dataset is mapped from a file, not read from a pipe or stdin; give its path",
+                               name)
+                     : load_runs_buffer(buf, n, name, step, ro, out, e);
+        free(buf);
+        return rc;
+    }
     struct dataset ds;
     FILE *f = fopen(path, "rb");
     char magic[8] = {0};

@@ -172,6 +172,17 @@ int io_read_path(const char *path, const struct read_opts *o, workout_sink sink,
         read_opts_default(&def);
         o = &def;
     }
+    if (path_is_stream(path)) {
+        /* a pipe or standard input cannot be read twice (once for the kind, once for the data): read it
+         * whole, inflated if gzip, within the same limit as a file's data */
+        uint8_t *buf;
+        size_t n;
+        if (read_file_all(path, &buf, &n, o->lim.max_inflate, e))
+            return -1;
+        int rc = io_read_buffer(buf, n, path_display_name(path), o, sink, ctx, e);
+        free(buf);
+        return rc;
+    }
     gzFile g = gzopen(path, "rb");
     if (!g)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));

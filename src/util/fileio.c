@@ -10,6 +10,16 @@
 
 int is_gzip(const uint8_t *buf, size_t n) { return n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b; }
 
+int path_is_stream(const char *path)
+{
+    if (!strcmp(path, "-"))
+        return 1;
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+const char *path_display_name(const char *path) { return strcmp(path, "-") ? path : "stdin"; }
+
 /* The next capacity of a buffer that must hold more than cap bytes, never past limit. */
 static size_t grow_cap(size_t cap, size_t limit)
 {
@@ -68,7 +78,9 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
+    int from_stdin = !strcmp(path, "-");
+    path = path_display_name(path);
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
     /* A gzip file is read whole and inflated in memory, exactly as an upload is (gunzip_buffer): every
@@ -82,7 +94,8 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
     size_t n = 0;
     int too_big = 0;
     int rc = read_stream(f, path, raw_limit, &raw, &n, &too_big, e);
-    fclose(f);
+    if (!from_stdin)
+        fclose(f);
     if (rc)
         return rc;
     int gz = is_gzip(raw, n);

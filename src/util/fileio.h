@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include "util/err.h"
 
-/* Read a whole file, inflating it if it is gzip. *out is malloc'ed (+1 NUL byte not counted). */
+/* Read a whole file, inflating it if it is gzip. *out is malloc'ed (+1 NUL byte not counted). The path
+ * "-" reads standard input. */
 int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, struct hr_err *e);
 /* Inflate a gzip buffer held in memory (for uploads): every member of a multi-member file, at most
  * max_len bytes for all of them together (the error names --max-inflate). Zero padding after the last
@@ -14,6 +15,12 @@ int read_file_all(const char *path, uint8_t **out, size_t *len, size_t max_len, 
 int gunzip_buffer(const uint8_t *in, size_t n, uint8_t **out, size_t *out_len, size_t max_len,
                   struct hr_err *e);
 int is_gzip(const uint8_t *buf, size_t n);
+/* 1 when path can be read only once, front to back: "-" (standard input), a pipe, a terminal, a
+ * /dev/fd/N of a process substitution. Such a file is read whole before its kind is looked at. A path
+ * that does not exist is not one (opening it reports the error). */
+int path_is_stream(const char *path);
+/* The name messages give a path: "stdin" for "-", else the path itself. */
+const char *path_display_name(const char *path);
 
 /* Atomic write: a temp file "<path>.tmp.XXXXXX" created exclusively (mkostemp: O_CREAT|O_EXCL, so a
  * planted file or symlink is never followed) in the target's folder; atomic_commit checks fflush and

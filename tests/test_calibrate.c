@@ -105,6 +105,29 @@ static void test_parse_trust(void **state)
     assert_string_equal(buf, "window not trusted");
 }
 
+/* --calibrate text: one or more positive durations in s, m or h, each at most 7 days; no sign, hex, inf or
+ * nan (a window of 3e10 s overflowed its step count and crashed predict and eval) */
+static void test_parse_windows(void **state)
+{
+    (void)state;
+    float w[4];
+    assert_int_equal(calib_parse_windows("5m,10m,20m", w, 4), 3);
+    assert_true(w[0] == 300 && w[1] == 600 && w[2] == 1200);
+    assert_int_equal(calib_parse_windows("90s", w, 4), 1);
+    assert_true(w[0] == 90);
+    assert_int_equal(calib_parse_windows("1h", w, 4), 1);
+    assert_true(w[0] == 3600);
+    assert_int_equal(calib_parse_windows(".5m", w, 4), 1);
+    assert_true(w[0] == 30);
+    assert_int_equal(calib_parse_windows("604800", w, 4), 1); /* 7 days: the longest */
+    assert_int_equal(calib_parse_windows("168h", w, 4), 1);
+    assert_int_equal(calib_parse_windows("", w, 4), 0); /* no window: the callers refuse it */
+    const char *bad[] = {"0", "-5m", "+5m", "604801", "169h", "3e10", "1e12", "inf", "nan", "0x10", "10m,,20m",
+                         "10x", "5m,inf", "1,2,3,4,5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(calib_parse_windows(bad[i], w, 4), -1);
+}
+
 /* The shift fades from the offset at the window's end to persist x offset; tau 0 (or no trust) holds it. */
 static void test_fade(void **state)
 {
@@ -200,6 +223,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offset_and_window),
         cmocka_unit_test(test_parse_trust),
+        cmocka_unit_test(test_parse_windows),
         cmocka_unit_test(test_fade),
         cmocka_unit_test(test_learn),
     };

@@ -115,7 +115,7 @@ int cmd_eval(int argc, char **argv)
         case 8:
             nwin = parse_windows(optarg, windows, 16);
             if (nwin < 1) {
-                fprintf(stderr, "hrcast eval: --calibrate: '%s' is not a window like 10m or a list 5m,10m,20m\n", optarg);
+                fprintf(stderr, "hrcast eval: --calibrate: '%s' is not a window like 10m or a list 5m,10m,20m (each at most 7 days)\n", optarg);
                 return 2;
             }
             baselines = 1;

@@ -280,7 +280,7 @@ int cli_calib_window(const char *cmd, const char *text, float *window)
 {
     if (parse_windows(text, window, 1) == 1)
         return 0;
-    fprintf(stderr, "hrcast %s: --calibrate: '%s' is not one window like 10m or 600s\n", cmd, text);
+    fprintf(stderr, "hrcast %s: --calibrate: '%s' is not one window like 10m or 600s (at most 7 days)\n", cmd, text);
     return 2;
 }
 

@@ -187,6 +187,8 @@ int calib_parse_windows(const char *text, float *out, int cap)
     const char *p = text;
     while (*p) {
         char *end;
+        if (!((*p >= '0' && *p <= '9') || *p == '.') || (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')))
+            return -1; /* no sign, hex, inf or nan */
         double v = strtod(p, &end);
         if (end == p || !(v > 0) || n == cap)
             return -1;
@@ -199,6 +201,8 @@ int calib_parse_windows(const char *text, float *out, int cap)
             v *= 3600;
             end++;
         }
+        if (v > CALIB_MAX_WINDOW_S) /* a window's steps must count in an int at any grid step */
+            return -1;
         out[n++] = (float)v;
         if (*end == ',')
             end++;

@@ -75,8 +75,11 @@ float calib_last(const struct calib_run *r, float step, float window_s);
 /* The trust with the least MAE after the window over runs (the grid: warm-ups and tails, each with prior
  * strengths and fades, and "never": no calibration). */
 struct calib_trust calib_learn(const struct calib_run *runs, int n, float step, float window_s);
-/* "5m,10m,20m", "600", "90s", "1h" -> seconds (cap of them at most); the count, -1 when malformed or over cap.
- * Shared by the CLI's --calibrate and the server's ?calibrate=. */
+/* The longest calibration window: 7 days (longer than any run hrcast reads). */
+#define CALIB_MAX_WINDOW_S 604800.0
+/* "5m,10m,20m", "600", "90s", "1h" -> seconds (cap of them at most); the count, -1 when malformed, not a
+ * positive duration of at most CALIB_MAX_WINDOW_S, or over cap. Shared by the CLI's --calibrate and the
+ * server's ?calibrate=. */
 int calib_parse_windows(const char *text, float *out, int cap);
 
 #endif

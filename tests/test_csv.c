@@ -511,6 +511,39 @@ static void test_times_run_backwards(void **state)
     capture_free(&c);
 }
 
+/* A clock time (h:mm:ss) passing midnight is the next day: 23:59:50 .. 00:00:10 goes on, not back by 24 h
+ * (the rows after midnight were dropped as clock_backwards, silently), over two nights too; an elapsed
+ * h:mm:ss that goes back a little is still backwards */
+static void test_clock_time_passes_midnight(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("time,hr,speed\n23:59:50,150,3\n23:59:55,151,3\n00:00:00,152,3\n00:00:05,153,3\n"
+                              "01:00:00,154,3\n",
+                              NULL, &c, &e, "midnight"),
+                     0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.w[0].n, 5);
+    assert_true(c.w[0].time[1] - c.w[0].time[0] == 5);
+    assert_true(c.w[0].time[2] - c.w[0].time[1] == 5);
+    assert_true(c.w[0].time[4] - c.w[0].time[0] == 3610);
+    capture_free(&c);
+    /* two nights: 22:00 -> 01:00 -> 23:30 -> 00:30 */
+    assert_int_equal(read_csv("time,hr\n22:00:00,150\n01:00:00,150\n23:30:00,150\n00:30:00,150\n", NULL, &c, &e, NULL),
+                     0);
+    assert_true(c.w[0].time[3] - c.w[0].time[0] == 26 * 3600 + 1800);
+    capture_free(&c);
+    /* not a time of day: 1:00:00 back to 0:59:00 stays backwards (under 22 h) */
+    char err[1024];
+    stderr_begin();
+    assert_int_equal(read_csv("time,hr\n1:00:00,150\n0:59:00,150\n0:58:00,150\n", NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_true(c.w[0].time[1] < c.w[0].time[0]);
+    assert_non_null(strstr(err, "the times run backwards"));
+    capture_free(&c);
+}
+
 /* A row holds at most 4096 fields that are read: a time column beyond names the limit, not "no time
  * column"; columns beyond it in a file that is otherwise read get one warning. */
 static void test_field_limit(void **state)
@@ -621,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_unit_that_does_not_fit),
         cmocka_unit_test(test_bare_speed_looks_like_kmh),
         cmocka_unit_test(test_times_run_backwards),
+        cmocka_unit_test(test_clock_time_passes_midnight),
         cmocka_unit_test(test_field_limit),
         cmocka_unit_test(test_real_rikluost_csvs_match_index),
     };

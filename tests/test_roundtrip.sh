@@ -86,12 +86,26 @@ with open(d + "/titled.gpx", "w", encoding="utf-8") as f:
         f.write('<trkpt lat="%.6f" lon="7.0"><time>2021-05-01T08:%02d:%02dZ</time><extensions><hr>%d</hr>'
                 '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, t // 60 % 60, t % 60, 135 + t % 7))
     f.write('</trkseg></trk></gpx>\n')
+# an athlete (the folder's name) and a device (GPX creator) with a quote, a comma and a backslash: CSV
+# doubled the quotes and dropped the backslash of these until 2026-12-07
+import os
+named = os.path.join(os.path.dirname(d), 'O"Brien, Jr \\ x')
+os.makedirs(named, exist_ok=True)
+with open(named + "/named.gpx", "w", encoding="utf-8") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="Garmin &quot;Forerunner&quot;, '
+            '245 \\ b"><trk><trkseg>\n')
+    for t in range(0, 1500, 2):
+        f.write('<trkpt lat="%.6f" lon="7.1"><time>2021-05-02T08:%02d:%02dZ</time><extensions><hr>%d</hr>'
+                '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, t // 60 % 60, t % 60, 140 + t % 5))
+    f.write('</trkseg></trk></gpx>\n')
 EOF
 "$BIN" import --athlete-from-dir "$tmp/runs" -o "$tmp/mixed.hrd" -q 2>/dev/null
 "$BIN" export "$tmp/mixed.hrd" --format jsonl -o "$tmp/mixed.jsonl"
 check "the mixed dataset holds workouts of sport unknown" 'grep -q "\"sport\":\"unknown\"" "$tmp/mixed.jsonl"'
 check "the mixed dataset holds a workout without a start time" 'grep -q "\"start_time\":null" "$tmp/mixed.jsonl"'
 check "the mixed dataset holds a titled workout (GPX trk/name)" 'grep -qF "\"title\":\"Hill \\\"reps\\\", 6×400 m \\\\ back\"" "$tmp/mixed.jsonl"'
+check "the mixed dataset holds an athlete and a device named with a quote, a comma and a backslash" \
+  'grep -qF "\"athlete\":\"O\\\"Brien, Jr \\\\ x\"" "$tmp/mixed.jsonl" && grep -qF "\"device\":\"Garmin \\\"Forerunner\\\", 245 \\\\ b\"" "$tmp/mixed.jsonl"'
 check "the mixed dataset holds a workout without altitude" 'grep -q "\"altitude\":\[null" "$tmp/mixed.jsonl"'
 roundtrip sim "$tmp/mixed.hrd"
 "$BIN" import --athlete-from-dir "$tmp/runs" --step 5 -o "$tmp/mixed5.hrd" -q 2>/dev/null

@@ -19,7 +19,8 @@
  * "speed (s)", "altitude (mph)") refuses the file with one line naming the field; an unknown one
  * ("time (UTC)", "hr (bpm)") is ignored. Positions whose magnitude exceeds 360 are FIT semicircles.
  * Time, unless read_opts.csv_time forces it: a value with a date ("2021-08-04 23:12:41+00:00",
- * ISO 8601, zone optional = UTC) is absolute; "h:mm:ss" is elapsed; a number >= 1e11 is Unix ms,
+ * ISO 8601, zone optional = UTC) is absolute; "h:mm:ss" is elapsed (a fall from 22:00 or later to
+ * before 02:00 is a clock time passing midnight: a day is added); a number >= 1e11 is Unix ms,
  * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
  * A number with a time unit is converted to seconds first, then >= 1e8 s is Unix time.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
@@ -374,7 +375,8 @@ static int pace_to_speed(const char *s, const char *e, enum unit u, double *spee
     return 1;
 }
 
-/* A field's text without its quotes (doubled quotes stay doubled: hrcast never writes them in names). */
+/* A short keyword field's text (a sport, a gender, a header name) without its quotes. Names that hrcast
+ * writes itself (athlete, device, HR sensor, title) are read by field_free_text, as written. */
 static void field_text(const struct field *f, char *dst, size_t cap)
 {
     const char *s = f->s, *e = f->e;
@@ -383,8 +385,9 @@ static void field_text(const struct field *f, char *dst, size_t cap)
     tu_copy_text(dst, cap, s, e);
 }
 
-/* A free-text field (a title) as written: the splitter has removed the outer quotes; doubled quotes
- * inside are made single, backslashes kept. */
+/* A free-text field (a title, an athlete's or a device's name) as written: the splitter has removed the
+ * outer quotes; doubled quotes inside are made single, backslashes kept (export writes RFC 4180: until
+ * 2026-12-07 names came back with doubled quotes and without backslashes). */
 static void field_free_text(const struct field *f, char *dst, size_t cap)
 {
     const char *s = f->s, *e = f->e;
@@ -409,15 +412,15 @@ static void read_meta(struct workout *w, const struct field *f, const struct col
         v < 9e18)
         w->id = (long long)v;
     if (col[R_ATHLETE].index >= 0)
-        field_text(&f[col[R_ATHLETE].index], w->athlete, sizeof w->athlete);
+        field_free_text(&f[col[R_ATHLETE].index], w->athlete, sizeof w->athlete);
     if (col[R_SPORT].index >= 0) {
         field_text(&f[col[R_SPORT].index], t, sizeof t);
         workout_set_sport(w, t);
     }
     if (col[R_DEVICE].index >= 0)
-        field_text(&f[col[R_DEVICE].index], w->device, sizeof w->device);
+        field_free_text(&f[col[R_DEVICE].index], w->device, sizeof w->device);
     if (col[R_SENSOR].index >= 0)
-        field_text(&f[col[R_SENSOR].index], w->hr_sensor, sizeof w->hr_sensor);
+        field_free_text(&f[col[R_SENSOR].index], w->hr_sensor, sizeof w->hr_sensor);
     if (col[R_TITLE].index >= 0) {
         char title[4 * WK_TITLE_LEN];
         field_free_text(&f[col[R_TITLE].index], title, sizeof title);
@@ -456,6 +459,12 @@ static double position(double v, int is_lat)
         return NAN;
     return v;
 }
+
+/* h:mm:ss that falls from CLOCK_LATE_S or later (and under a day) to under CLOCK_EARLY_S is a time of day
+ * passing midnight. */
+#define DAY_S 86400.0
+#define CLOCK_LATE_S (22 * 3600.0)
+#define CLOCK_EARLY_S (2 * 3600.0)
 
 /* A bare speed column (no unit, no --csv-speed) whose median moving speed is above this many m/s
  * (25 km/h, faster than a marathon world record) probably holds km/h: one warning names the option. */
@@ -670,6 +679,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     const char *first_bad = NULL;
     int rc = 0;
     int tcol = col[trole].index;
+    double clock_prev = NAN, clock_days = 0; /* h:mm:ss read as a time of day: the days it rolled over */
     while (p < end) {
         long row_line = line;
         int nf;
@@ -692,6 +702,14 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
         }
         if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, tscale, &t))
             why = "unreadable time";
+        if (!why && tmode == TM_CLOCK) {
+            /* a watch's clock time passing midnight (23:59:58, 00:00:03): the next day, not the clock
+             * going back 24 hours (elapsed h:mm:ss never falls from 22 h to under 2 h) */
+            if (isfinite(clock_prev) && clock_prev >= CLOCK_LATE_S && clock_prev < DAY_S && t < CLOCK_EARLY_S)
+                clock_days += DAY_S;
+            clock_prev = t;
+            t += clock_days;
+        }
         int issue = HRQ_TRUSTED;
         if (!why && col[R_ISSUE].index >= 0 && (issue = read_issue(&f[col[R_ISSUE].index])) < 0)
             why = "unknown hr_issue (a verdict name of docs/data.md, empty or unassessed)";
@@ -723,6 +741,8 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
                 break;
             }
             workout_reset(&w);
+            clock_prev = NAN;
+            clock_days = 0;
             klen = flen; /* the key is compared by its length and (up to 63) first bytes */
             size_t kn = flen < sizeof key - 1 ? flen : sizeof key - 1;
             memcpy(key, f[wcol].s, kn);

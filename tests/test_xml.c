@@ -351,6 +351,43 @@ static void test_tcx_several_activities(void **state)
     got_free(&g);
 }
 
+/* Lap-relative DistanceMeters (each Lap from 0 again) go on from the previous lap's end; cumulative ones
+ * (and a small step back at a lap's start) are kept as written; a new Activity starts from 0 */
+static const char TCX_LAP_DISTANCES[] =
+    "<TrainingCenterDatabase><Activities>\n"
+    "<Activity Sport=\"Running\"><Id>2024-05-01T07:00:00Z</Id>\n"
+    "<Lap><Track><Trackpoint><Time>2024-05-01T07:00:00Z</Time><DistanceMeters>0</DistanceMeters></Trackpoint>\n"
+    " <Trackpoint><Time>2024-05-01T07:05:00Z</Time><DistanceMeters>900</DistanceMeters></Trackpoint></Track></Lap>\n"
+    "<Lap><Track><Trackpoint><Time>2024-05-01T07:05:01Z</Time><DistanceMeters>3</DistanceMeters></Trackpoint>\n"
+    " <Trackpoint><Time>2024-05-01T07:10:00Z</Time><DistanceMeters>900</DistanceMeters></Trackpoint></Track></Lap>\n"
+    "<Lap><Track><Trackpoint><Time>2024-05-01T07:10:01Z</Time><DistanceMeters>2</DistanceMeters></Trackpoint>\n"
+    " <Trackpoint><Time>2024-05-01T07:15:00Z</Time><DistanceMeters>500</DistanceMeters></Trackpoint></Track></Lap>\n"
+    "</Activity>\n"
+    "<Activity Sport=\"Running\"><Id>2024-05-02T07:00:00Z</Id>\n"
+    "<Lap><Track><Trackpoint><Time>2024-05-02T07:00:00Z</Time><DistanceMeters>0</DistanceMeters></Trackpoint>\n"
+    " <Trackpoint><Time>2024-05-02T07:05:00Z</Time><DistanceMeters>900</DistanceMeters></Trackpoint></Track></Lap>\n"
+    "<Lap><Track><Trackpoint><Time>2024-05-02T07:05:01Z</Time><DistanceMeters>880</DistanceMeters></Trackpoint>\n"
+    " <Trackpoint><Time>2024-05-02T07:10:00Z</Time><DistanceMeters>1800</DistanceMeters></Trackpoint></Track></Lap>\n"
+    "</Activity></Activities></TrainingCenterDatabase>";
+
+static void test_tcx_lap_relative_distances(void **state)
+{
+    (void)state;
+    struct got g;
+    struct hr_err e;
+    assert_int_equal(read_str(tcx_read, TCX_LAP_DISTANCES, &g, &e, "fuzz_tcx", "lap_distances"), 0);
+    assert_int_equal(g.n, 2);
+    const float want0[] = {0, 900, 903, 1800, 1802, 2300};
+    assert_int_equal(g.w[0].n, 6);
+    for (int i = 0; i < 6; i++)
+        assert_true(g.w[0].dist[i] == want0[i]);
+    const float want1[] = {0, 900, 880, 1800}; /* cumulative, a 20 m step back: as written */
+    assert_int_equal(g.w[1].n, 4);
+    for (int i = 0; i < 4; i++)
+        assert_true(g.w[1].dist[i] == want1[i]);
+    got_free(&g);
+}
+
 static const char TCX_MULTISPORT[] =
     "<TrainingCenterDatabase><Activities><MultiSportSession><Id>2013-04-18T16:14:21Z</Id>\n"
     "<FirstSport><Activity Sport=\"Biking\"><Id>2013-04-18T16:14:21Z</Id><Lap StartTime=\"2013-04-18T16:14:21Z\">"
@@ -755,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_elapsed_times_get_start_time),
         cmocka_unit_test(test_tcx_prefixes_and_zones),
         cmocka_unit_test(test_tcx_several_activities),
+        cmocka_unit_test(test_tcx_lap_relative_distances),
         cmocka_unit_test(test_tcx_multisport_legs),
         cmocka_unit_test(test_gpx_hr_variants_and_tracks),
         cmocka_unit_test(test_gpx_route_without_time),

@@ -3,7 +3,8 @@
  * (a MultiSportSession's legs are Activities too and get leg = 1, 2, ...).
  * Per Trackpoint: Time, Position/LatitudeDegrees+LongitudeDegrees, AltitudeMeters, DistanceMeters,
  * HeartRateBpm/Value, Extensions/TPX/Speed, Extensions/TPX/RunCadence (one foot, doubled to steps per
- * minute). Elements are matched by local name, so any namespace
+ * minute). DistanceMeters that start again from 0 in a Lap (its first one more than 50 m below the last
+ * before it) go on from the last lap's end. Elements are matched by local name, so any namespace
  * prefix works (ns3:TPX). Activity@Sport -> sport (lower case), Activity/Creator/Name -> device.
  * A Trackpoint without a usable Time keeps time NaN. start_time: the first trackpoint time, else
  * the first Lap@StartTime, else the Activity Id. Bad numbers -> missing (one warning per file). */
@@ -73,7 +74,15 @@ struct tcx_state {
     int wk_depth, pt_depth, collect_depth; /* depth of the open workout, point, collected element */             /* index of the open Trackpoint, -1 when none */
     double lat, lon;
     double lap_start, id_time;
+    /* DistanceMeters that start again at 0 in each Lap (some exporters write them so): the offset added
+     * to the current lap's distances, the workout's last distance with it, and whether the lap's first
+     * distance is still to come */
+    double lap_dist_offset, last_dist;
+    int lap_dist_pending;
 };
+
+/* A lap whose first distance is this far (m) below the last one before it counts from 0 again. */
+#define LAP_RESET_M 50.0
 
 static enum tag lookup(const char *qname)
 {
@@ -121,6 +130,9 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         s->in_workout = t;
         s->wk_depth = d;
         s->lap_start = s->id_time = NAN;
+        s->lap_dist_offset = 0;
+        s->last_dist = NAN;
+        s->lap_dist_pending = 0;
         if (t == T_ACTIVITY) {
             const char *sport = xml_attr(atts, "Sport");
             if (sport)
@@ -130,6 +142,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
         }
         break;
     case T_LAP:
+        s->lap_dist_pending = 1;
         if (s->in_workout && isnan(s->lap_start)) {
             const char *st = xml_attr(atts, "StartTime");
             if (st)
@@ -170,9 +183,20 @@ static void take_text(struct tcx_state *s, enum tag t)
     case T_ALT:
         s->w.alt[i] = (float)xml_field_number(x, "AltitudeMeters", v, len, XML_ALT_MIN, XML_ALT_MAX);
         break;
-    case T_DIST:
-        s->w.dist[i] = (float)xml_field_number(x, "DistanceMeters", v, len, 0, XML_DIST_MAX);
+    case T_DIST: {
+        double d = xml_field_number(x, "DistanceMeters", v, len, 0, XML_DIST_MAX);
+        if (!isfinite(d))
+            break;
+        if (s->lap_dist_pending) { /* the lap's first distance: going on from the last, or from 0 again? */
+            s->lap_dist_pending = 0;
+            if (isfinite(s->last_dist) && d + s->lap_dist_offset < s->last_dist - LAP_RESET_M)
+                s->lap_dist_offset = s->last_dist;
+        }
+        d += s->lap_dist_offset;
+        s->w.dist[i] = (float)d;
+        s->last_dist = d;
         break;
+    }
     case T_VALUE:
         s->w.hr[i] = (float)xml_field_number(x, "HeartRateBpm", v, len, XML_HR_MIN, XML_HR_MAX);
         break;

@@ -145,6 +145,13 @@ check "replay --calibrate: rows from 600 s on are calibrated" 'py "
 import csv
 for r in csv.DictReader(open(\"$tmp/rc.csv\")): assert (r[\"calibrated\"]==\"1\")==(float(r[\"time_s\"])>=600), r
 "'
+# replay --every/--ahead between grid steps: rounded to the nearest step, each with a warning (-q keeps errors only)
+"$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --every 45 --ahead 15 > "$tmp/r45.csv" 2> "$tmp/r45.err"
+check "replay --every 45 on a 10 s grid: rows every 50 s, and a warning says so" \
+  '[ "$(sed -n "2,4p" $tmp/r45.csv | cut -d, -f3 | tr "\n" " ")" = "0 50 100 " ] && grep -q "^warning: --every 45 s is not a multiple of the model.s 10 s grid step: 50 s is used$" $tmp/r45.err'
+check "replay --ahead 15 on a 10 s grid: the forecast 20 s ahead, and a warning says so" \
+  'grep -q "^warning: --ahead 15 s is not a multiple of the model.s 10 s grid step: 20 s is used$" $tmp/r45.err && cmp -s $tmp/r45.csv <("$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --every 50 --ahead 20 2>/dev/null)'
+check "replay on grid multiples: no warning" '! "$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --every 50 --ahead 20 2>&1 >/dev/null | grep -q "^warning: --"'
 # replay --gif: a valid animated GIF (header, blocks to the trailer), one frame per row up to --frames
 gif_frames() { py "
 import sys

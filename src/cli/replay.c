@@ -35,7 +35,8 @@ static const char *usage_text =
     "\n"
     "options:\n"
     "      --every S      seconds between rows (60)\n"
-    "      --ahead S      forecast horizon (600)\n"
+    "      --ahead S      forecast horizon (600); both are multiples of the model's grid step (10 s by\n"
+    "                     default): another value is rounded to the nearest, with a warning\n"
     "      --calibrate W  window of recorded HR used to calibrate (5m, 600s); none by default\n"
     "      --trust WARM,K[,TAIL[,PERSIST,TAU]]  warm-up seconds ignored, prior strength in steps,\n"
     "                     with TAIL only the window's last TAIL seconds count, and the shift fades to\n"
@@ -81,6 +82,18 @@ static int moments_add(struct moments *g, int n, int known, const float *fc, int
         row[i] = i >= known && i - known < rest && fc ? fc[i - known] : NAN;
     g->now[g->count++] = known;
     return 0;
+}
+
+/* The rows and the horizon fall on the model's grid: a value between grid steps is rounded to the nearest
+ * (at least one step), and a warning says what is used. */
+static void grid_multiple(const char *option, double *seconds, float step)
+{
+    long k = lround(*seconds / step);
+    double used = (double)(k < 1 ? 1 : k) * step;
+    if (fabs(used - *seconds) > 1e-6 * used)
+        hr_warn("%s %g s is not a multiple of the model's %g s grid step: %g s is used", option, *seconds, step,
+                used);
+    *seconds = used;
 }
 
 static int replay_one(const struct predictor *p, const struct series *s, int wi, double every, double ahead,
@@ -182,6 +195,8 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "hrcast replay: %s\n", e.msg);
         return 1;
     }
+    grid_multiple("--every", &every, p.step);
+    grid_multiple("--ahead", &ahead, p.step);
     struct run_list runs;
     if (load_runs(argv[optind + 1], p.step, NULL, &runs, &e)) {
         fprintf(stderr, "hrcast replay: %s\n", e.msg);

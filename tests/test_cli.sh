@@ -41,6 +41,14 @@ check "no temp file left" '! ls $tmp/*.tmp.* 2>/dev/null'
 check "info --json keys" 'py "import json; d=json.load(open(\"$tmp/info.json\")); assert all(k in d for k in (\"workouts\",\"athletes\",\"hours\",\"rejected\")); assert d[\"athletes\"]==3; assert d[\"rejected\"][\"read_error\"]>=3"'
 check "files and simulation give the same series count" '[ "$("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"workouts\"])")" = 12 ]'
 check "import of a missing path: exit 1" '"$BIN" import /nonexistent -o $tmp/x.hrd 2>/dev/null; [ $? -eq 1 ] && [ ! -e $tmp/x.hrd ]'
+head -c 14 "$fit" > "$tmp/header_only.fit"
+"$BIN" import "$tmp/header_only.fit" -o "$tmp/x.hrd" 2>"$tmp/e"; rc=$?
+check "a FIT file with no records: exit 1, counted as unsupported_format (the list was empty)" \
+  '[ $rc -eq 1 ] && grep -q "no workout was accepted, .* not written; rejected: unsupported_format=1$" $tmp/e'
+"$BIN" import "$tmp/header_only.fit" "$fit" -o "$tmp/x.hrd" 2>"$tmp/e"; rc=$?
+check "a FIT file with no records beside a good one: counted in the totals" \
+  '[ $rc -eq 0 ] && grep -q "^rejected: unsupported_format=1$" $tmp/e'
+rm -f "$tmp/x.hrd"
 check "info of a non-dataset: clear error" '"$BIN" info "$fit" 2>$tmp/e; [ $? -eq 1 ] && grep -q "is a workout recording (fit), not a dataset; import it first: .*import" $tmp/e'
 
 # --- exports and round trips

@@ -364,11 +364,18 @@ int cmd_import(int argc, char **argv)
             unsupported++;
             ingest_count(&ctx.g, REJ_UNSUPPORTED);
             hr_debug("%s: skipped: not a format hrcast reads", path);
-        } else if (entry ? io_read_path(path, &ro, indexed_sink, &(struct indexed_sink){&ctx.g, entry}, &e)
-                         : io_read_path(path, &ro, ingest_sink, &ctx.g, &e)) {
-            if (ctx.g.failed)
-                goto write_failed;
-            report_failed(&ctx, e.msg);
+        } else {
+            long long before = ctx.g.workouts_in;
+            if (entry ? io_read_path(path, &ro, indexed_sink, &(struct indexed_sink){&ctx.g, entry}, &e)
+                      : io_read_path(path, &ro, ingest_sink, &ctx.g, &e)) {
+                if (ctx.g.failed)
+                    goto write_failed;
+                report_failed(&ctx, e.msg);
+            } else if (ctx.g.workouts_in == before) {
+                /* read without an error and without a workout (a FIT file with no records: settings, a
+                 * course, monitoring; its reader said so): counted, not lost from the totals */
+                ingest_count(&ctx.g, REJ_UNSUPPORTED);
+            }
         }
         char extra[64];
         snprintf(extra, sizeof extra, "%lld accepted", ctx.g.st.accepted);
@@ -384,10 +391,13 @@ int cmd_import(int argc, char **argv)
     if (accepted == 0) { /* no dataset rather than an empty one */
         ingest_abort(&ctx.g);
         fprintf(stderr, "hrcast import: no workout was accepted, %s not written; rejected:", out);
+        int any = 0;
         for (int r = 0; r < REJ_COUNT; r++)
-            if (st.rejected[r])
+            if (st.rejected[r]) {
                 fprintf(stderr, " %s=%lld", reject_reason_name((enum reject_reason)r), st.rejected[r]);
-        fprintf(stderr, "\n");
+                any = 1;
+            }
+        fprintf(stderr, "%s\n", any ? "" : " none");
         if (st.rejected[REJ_NOT_RUNNING])
             fprintf(stderr, "hrcast import: %lld %s a sport other than %s (-v names it); --sport any keeps every "
                     "sport\n", st.rejected[REJ_NOT_RUNNING], st.rejected[REJ_NOT_RUNNING] == 1 ? "states" : "state",

@@ -216,12 +216,28 @@ static void test_separators_quotes_positions(void **state)
     (void)state;
     struct capture c;
     struct hr_err e;
-    hr_log_set_level(HR_LOG_QUIET);
-    /* A decimal comma is not a number: that row is skipped, the next is kept. */
+    /* In a file separated by ';' or tabs a decimal comma is a decimal point (a European spreadsheet's
+     * export; until 2026-12-07 such rows were skipped as unreadable), pace included */
     assert_int_equal(read_csv("Time;HR;Lat;Lon\r\n0;150;60,5;24\r\n1;151;60.6;24.1\r\n", NULL, &c, &e, "semi"), 0);
-    hr_log_set_level(HR_LOG_INFO);
+    assert_int_equal(c.w[0].n, 2);
+    assert_true(c.w[0].lat[0] == 60.5);
+    capture_free(&c);
+    assert_int_equal(read_csv("time\thr\tspeed\n0\t150,5\t3,25\n1\t151\t3\n", NULL, &c, &e, "tab_comma"), 0);
+    assert_int_equal(c.w[0].n, 2);
+    assert_true(c.w[0].hr[0] == 150.5f && c.w[0].speed[0] == 3.25f);
+    capture_free(&c);
+    assert_int_equal(read_csv("time;hr;pace\n0;150;5,5\n", NULL, &c, &e, "semi_pace"), 0);
+    assert_true(fabs(c.w[0].speed[0] - 1000.0 / 330.0) < 1e-5); /* 5,5 min/km */
+    capture_free(&c);
+    /* but not with ',' separators (a quoted "60,5"), nor with a dot too ("1.234,5"), nor two commas */
+    hr_log_set_level(HR_LOG_QUIET);
+    assert_int_equal(read_csv("time,hr,lat\n0,150,\"60,5\"\n1,151,60.6\n", NULL, &c, &e, NULL), 0);
     assert_int_equal(c.w[0].n, 1);
     capture_free(&c);
+    assert_int_equal(read_csv("time;hr;dist\n0;150;1.234,5\n1;151;1,2,3\n2;152;7\n", NULL, &c, &e, NULL), 0);
+    assert_int_equal(c.w[0].n, 1);
+    capture_free(&c);
+    hr_log_set_level(HR_LOG_INFO);
     assert_int_equal(read_csv("Time;HR;Lat;Lon\r\n0;150;60.5;24\r\n1;151;60.6;24.1\r\n", NULL, &c, &e, "semi2"), 0);
     assert_int_equal(c.w[0].n, 2);
     assert_true(c.w[0].lat[1] == 60.6 && c.w[0].lon[1] == 24.1);

@@ -31,6 +31,7 @@
  * stored HR-quality verdict of each step (empty = trusted, a reason name of io/hr_issue.h, or
  * `unassessed` for a dataset that had none: then prep assesses them). Without a `workout` column
  * those names are ignored, as before.
+ * Values: numbers, or in a file separated by ';' or tabs numbers with one decimal comma ("3,25").
  * Missing markers: empty, NA, N/A, nan, null, None, -, --. A row whose time is missing or unreadable,
  * or with an unreadable value, is skipped and counted (one summary warning). Rows are read in file
  * order; a workout whose times mostly run backwards gets a warning (prep drops each sample earlier
@@ -351,8 +352,27 @@ static double length_scale(enum unit u)
     }
 }
 
+/* A value's number: as written, or, in a file separated by ';' or tabs (a European spreadsheet's export),
+ * with one decimal comma ("3,25"; no dot, so not "1.234,5"). Returns 0 when unreadable. */
+static int csv_number(const char *s, const char *e, char sep, double *v)
+{
+    if (tu_parse_number_span(s, e, v))
+        return 1;
+    char buf[64];
+    size_t n = (size_t)(e - s), commas = 0;
+    if (sep == ',' || n >= sizeof buf)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.')
+            return 0;
+        commas += s[i] == ',';
+        buf[i] = s[i] == ',' ? '.' : s[i];
+    }
+    return commas == 1 && tu_parse_number_span(buf, buf + n, v);
+}
+
 /* Pace text -> m/s (NaN when stopped). Returns 0 when unreadable. */
-static int pace_to_speed(const char *s, const char *e, enum unit u, double *speed)
+static int pace_to_speed(const char *s, const char *e, enum unit u, char sep, double *speed)
 {
     double secs;
     int clock = 0;
@@ -363,7 +383,7 @@ static int pace_to_speed(const char *s, const char *e, enum unit u, double *spee
             return 0;
     } else {
         double v;
-        if (!tu_parse_number_span(s, e, &v))
+        if (!csv_number(s, e, sep, &v))
             return 0;
         if (u == U_MIN_KM || u == U_MIN_MI || (u == U_NONE && v < 30))
             secs = v * 60.0;
@@ -720,9 +740,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             if (c < 0 || is_missing(f[c].s, f[c].e))
                 continue;
             if ((r == R_PACE && !pace_is_speed) || (r == R_SPEED && spd_is_pace)) {
-                if (!pace_to_speed(f[c].s, f[c].e, col[r].unit, &v[r]))
+                if (!pace_to_speed(f[c].s, f[c].e, col[r].unit, sep, &v[r]))
                     why = "unreadable pace";
-            } else if (!tu_parse_number_span(f[c].s, f[c].e, &v[r])) {
+            } else if (!csv_number(f[c].s, f[c].e, sep, &v[r])) {
                 why = "unreadable number";
             }
         }

@@ -539,7 +539,8 @@ static void test_cli(void **state)
     /* times and paces that are not: exit 2 and one line (#19) */
     const char *bad_args[] = {"--distance 42195 --target-time 2:59:60", "--distance 42195 --pace 4:75",
                               "--distance 42195 --pace 4:15/furlong", "--distance 26.2miles2 --pace 4:15",
-                              "--distance 10km --pace 4:00 --max-change 0"};
+                              "--distance 10km --pace 4:00 --max-change 0",
+                              "--distance 10km --pace 4.25" /* decimal minutes: read as 4.25 s/km before */};
     for (size_t i = 0; i < sizeof bad_args / sizeof *bad_args; i++) {
         snprintf(cmd, sizeof cmd, "'%s' plan '%s' %s 2>&1", hrcast_bin(), model, bad_args[i]);
         assert_int_equal(run_cmd(cmd, out, cap), 2);

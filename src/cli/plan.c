@@ -97,7 +97,8 @@ static int parse_distance(const char *text, double *m)
     return 0;
 }
 
-/* "4:15", "4:15/km", "6:50/mi" -> seconds per km */
+/* "4:15", "4:15/km", "6:50/mi" -> seconds per km. A bare number is refused: 4.25 could mean 4:25 or 4:15
+ * (it was read as 4.25 seconds per km). */
 static int parse_pace(const char *text, double *s_per_km)
 {
     char clock[64];
@@ -113,7 +114,7 @@ static int parse_pace(const char *text, double *s_per_km)
     else if (slash && strcmp(slash, "/km"))
         return -1;
     double s;
-    if (cli_duration(clock, &s) || !(s > 0))
+    if (!strchr(clock, ':') || cli_duration(clock, &s) || !(s > 0))
         return -1;
     *s_per_km = s * 1000 / per;
     return 0;
@@ -228,7 +229,8 @@ int cmd_plan(int argc, char **argv)
         return 2;
     }
     if (pace_text && parse_pace(pace_text, &pace)) {
-        fprintf(stderr, "hrcast plan: --pace: '%s' is not a pace like 4:15 (min:s per km) or 6:50/mi\n", pace_text);
+        fprintf(stderr, "hrcast plan: --pace: '%s' is not a pace like 4:15 (min:s per km) or 6:50/mi; decimal minutes are ambiguous (4.25: "
+                "4:25 or 4:15?)\n", pace_text);
         return 2;
     }
     po.strategy = strategy >= 0 ? (enum plan_strategy)strategy : pace_text ? PLAN_EVEN_PACE : PLAN_MIN_PEAK_HR;

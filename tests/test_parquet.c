@@ -578,7 +578,7 @@ static void test_dataset_card(void **state)
         {"test", "data/test.parquet", 150, 80000, 0, 10},
     };
     const char *rules[] = {"HR outside 40..220 bpm masked", "workouts shorter than 10 min dropped"};
-    const struct pq_card_count rej[] = {{"too_short", 12}, {"no_hr", 3}};
+    const struct pq_card_count rej[] = {{"too_short", 12}, {"mask:hr_gap", 441}, {"no_hr", 3}};
     struct pq_card c = {0};
     c.step_s = 10;
     c.splits = splits;
@@ -586,7 +586,7 @@ static void test_dataset_card(void **state)
     c.rules = rules;
     c.n_rules = 2;
     c.rejects = rej;
-    c.n_rejects = 2;
+    c.n_rejects = 3;
     c.split_desc = "athlete-disjoint 70/15/15, seed 1";
     char *s;
     size_t n;
@@ -599,7 +599,30 @@ static void test_dataset_card(void **state)
     assert_non_null(strstr(s, "  - name: heart_rate\n    sequence: float32\n"));
     assert_non_null(strstr(s, "  - name: test\n    num_examples: 150\n"));
     assert_non_null(strstr(s, "size_categories:\n- 1K<n<10K\n"));
-    assert_non_null(strstr(s, "| too_short | 12 |"));
+    assert_non_null(strstr(s, "| rule | workouts |\n|---|---:|\n| too_short | 12 |\n| no_hr | 3 |\n"));
+    /* masked samples are not workouts: a table of their own (they were listed as workouts) */
+    assert_non_null(strstr(s, "| rule | samples |\n|---|---:|\n| hr_gap | 441 |\n"));
+    assert_null(strstr(s, "mask:"));
+    /* the card lists exactly the columns the writer writes, in its order (device and hr_sensor were
+     * missing, so a loader that casts to the declared features would refuse the files) */
+    const char *at = strstr(s, "dataset_info:\n  features:\n"), *prev = at;
+    assert_non_null(at);
+    int cols = 0;
+    for (const char *name; (name = parquet_series_column(cols)) != NULL; cols++) {
+        char want[64];
+        snprintf(want, sizeof want, "  - name: %s\n", name);
+        const char *hit = strstr(at, want);
+        assert_non_null(hit);
+        assert_true(hit > prev || cols == 0);
+        prev = hit;
+        snprintf(want, sizeof want, "| `%s` |", name);
+        assert_non_null(strstr(s, want));
+    }
+    assert_int_equal(cols, 16);
+    int listed = 0;
+    for (const char *q = at; (q = strstr(q, "  - name: ")) != NULL && q < strstr(at, "  splits:\n"); q++)
+        listed++;
+    assert_int_equal(listed, cols);
     assert_non_null(strstr(s, "1000 workouts, 500000 time steps"));
     assert_non_null(strstr(s, "load_dataset(\"parquet\""));
     assert_non_null(strstr(s, "pd.read_parquet(\"data/train.parquet\")"));

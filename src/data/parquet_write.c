@@ -57,6 +57,8 @@ static const struct colspec COLS[] = {
 };
 #define N_COLS ((int)(sizeof COLS / sizeof *COLS))
 
+const char *parquet_series_column(int i) { return i >= 0 && i < N_COLS ? COLS[i].name : NULL; }
+
 static int col_type(enum col_kind k)
 {
     switch (k) {

@@ -1,5 +1,6 @@
 /* parquet_write.h — datasets out as Parquet in hrcast's layout (one row per series: id, athlete, sport,
- * gender, start_time, step_s and list columns time, speed, altitude, grade, distance, heart_rate). It sits
+ * title, gender, device, hr_sensor, start_time, step_s and list columns time, speed, altitude, grade,
+ * distance, heart_rate, hr_issue). It sits
  * in src/data because it consumes struct series; the format's building blocks are in src/io/parquet/. */
 #ifndef HRCAST_DATA_PARQUET_WRITE_H
 #define HRCAST_DATA_PARQUET_WRITE_H
@@ -16,6 +17,10 @@ struct pq_write_opts {
 void pq_write_opts_default(struct pq_write_opts *o);
 /* Parse "none"/"uncompressed", "snappy", "gzip", "zstd"; returns the codec or -1. */
 int pq_codec_parse(const char *s);
+
+/* The name of the layout's column i (0 .. count-1) in file order; NULL past the last. The dataset card
+ * (io/parquet/parquet_card.c) lists the same columns; test_parquet checks that the two agree. */
+const char *parquet_series_column(int i);
 
 /* Write n series, one row each, in the hrcast layout (PLAIN encoding, data page v1).
  * The file appears whole or not at all. */

@@ -83,6 +83,8 @@ static const struct {
     {"sport", "string", "sport as recorded, lower case", 0},
     {"title", "string", "the activity's name as the runner set it (Strava, GPX trk/name), null when none", 0},
     {"gender", "string", "\"male\", \"female\" or null", 0},
+    {"device", "string", "recording device, null when unknown", 0},
+    {"hr_sensor", "string", "\"strap\" or \"wrist\", null when the file did not say", 0},
     {"start_time", "float64", "Unix seconds of the first sample, null when unknown", 0},
     {"step_s", "float32", "grid step in seconds", 0},
     {"time", "float32", "elapsed seconds of each step", 1},
@@ -170,10 +172,18 @@ int parquet_card_render(const struct pq_card *c, char **out, size_t *len, struct
         sbf(&b, "No cleaning rules were recorded for this export.\n");
     for (int i = 0; i < c->n_rules; i++)
         sbf(&b, "- %s\n", c->rules[i]);
-    if (c->n_rejects > 0) {
-        sbf(&b, "\nWorkouts set aside, by rule:\n\n| rule | workouts |\n|---|---:|\n");
-        for (int i = 0; i < c->n_rejects; i++)
-            sbf(&b, "| %s | %lld |\n", c->rejects[i].reason, c->rejects[i].count);
+    /* the dataset's counts hold workouts set aside and, named "mask:RULE", samples masked or dropped */
+    for (int masks = 0; masks < 2; masks++) {
+        int header = 0;
+        for (int i = 0; i < c->n_rejects; i++) {
+            if ((strncmp(c->rejects[i].reason, "mask:", 5) == 0) != masks)
+                continue;
+            if (!header++)
+                sbf(&b, masks ? "\nSamples masked or dropped within the workouts kept, by rule:\n\n| rule | samples "
+                                "|\n|---|---:|\n"
+                              : "\nWorkouts set aside, by rule:\n\n| rule | workouts |\n|---|---:|\n");
+            sbf(&b, "| %s | %lld |\n", masks ? c->rejects[i].reason + 5 : c->rejects[i].reason, c->rejects[i].count);
+        }
     }
     sbf(&b, "\n## Loading\n\nWith the `datasets` library (from the Hub, or from a local copy of this folder):\n\n"
             "```python\nfrom datasets import load_dataset\n"

@@ -256,6 +256,21 @@ static void test_same_run_left_out(void **state)
     form_history_init(&h);
     assert_int_equal(form_history_add(&h, &ra), 0);
     assert_int_equal(form_history_add(&h, &rb), 0);
+    /* the same recording given again (a copy, the same file twice) counts once: it counted twice, and
+     * three copies moved the shift three times as far */
+    struct form_run again = ra;
+    assert_int_equal(form_history_add(&h, &again), 0);
+    assert_int_equal(h.n, 2);
+    assert_int_equal(h.dups, 1);
+    struct form_history other;
+    form_history_init(&other);
+    struct form_run bob = ra; /* the same movement under another runner's name is that runner's */
+    snprintf(bob.athlete, sizeof bob.athlete, "bob");
+    assert_int_equal(form_history_add(&other, &ra), 0);
+    assert_int_equal(form_history_add(&other, &bob), 0);
+    assert_int_equal(other.n, 2);
+    assert_int_equal(other.dups, 0);
+    form_history_free(&other);
     struct form_use u;
     form_use(&h, NULL, "ann", NAN, form_series_key(&run_a), &u); /* predicting run_a: only run_b counts */
     assert_int_equal(u.runs, 1);

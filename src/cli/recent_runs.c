@@ -14,7 +14,7 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
                     const struct read_opts *ro, const char *athlete, char gender, struct form_history *h)
 {
     struct hr_err e = {{0}};
-    int before = h->n;
+    int before = h->n, dups = h->dups;
     for (int k = 0; k < n; k++) {
         struct run_list runs;
         if (load_runs(files[k], p->step, ro, &runs, &e)) {
@@ -28,6 +28,9 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
             return 1;
         }
     }
+    if (h->dups > dups)
+        hr_warn("--recent-form: %d of the runs given %s the same recording as another one given (the same movement): "
+                "each run counts once", h->dups - dups, h->dups - dups == 1 ? "is" : "are");
     if (n > 0 && h->n == before) {
         fprintf(stderr, "hrcast %s: --recent-form: none of the runs given has %g s of trusted heart rate\n", cmd,
                 (double)FORM_MIN_S);

@@ -20,6 +20,11 @@ void form_history_free(struct form_history *h)
 
 int form_history_add(struct form_history *h, const struct form_run *run)
 {
+    for (int i = 0; run->key && i < h->n; i++)
+        if (h->r[i].key == run->key && !strcmp(h->r[i].athlete, run->athlete)) {
+            h->dups++; /* the same run given again (a second copy, the same file twice): counted once */
+            return 0;
+        }
     if (h->n == h->cap) {
         int cap = h->cap ? 2 * h->cap : 16;
         struct form_run *r = realloc(h->r, sizeof *r * (size_t)cap);

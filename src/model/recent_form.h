@@ -39,6 +39,7 @@ struct form_run {
 struct form_history {
     int n, cap;
     struct form_run *r;
+    int dups; /* runs not added: the same runner's run with the same form_series_key was there already */
 };
 
 /* What the history says about one run. */
@@ -53,7 +54,8 @@ struct form_use {
 
 void form_history_init(struct form_history *h);
 void form_history_free(struct form_history *h);
-/* Append one run. -1 on out of memory. */
+/* Append one run, unless the history holds it already (the same athlete and form_series_key: a second copy
+ * of the same recording, which would count twice): then h->dups grows. -1 on out of memory. */
 int form_history_add(struct form_history *h, const struct form_run *r);
 /* A fingerprint of a run's movement (start time, step, time, speed, altitude and distance on the grid; not its
  * HR, so the run with its HR hidden has the same one); never 0. The same file read twice gets the same key. */

@@ -127,6 +127,13 @@ PY
 }
 check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | has "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'
 check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | has "^| calibrated 5 min |"'
+check "eval --calibrate 90s: labelled in seconds (not 1.5 min)" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 90s -q | has "^| calibrated 90 s |"'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m,100h -q > "$tmp/long.out" 2>&1; rc=$?
+check "eval --calibrate with a window longer than every run: its row says -, not nan" \
+  '[ $rc -eq 0 ] && grep -q "^| calibrated 6000 min | - | - | - | - | - |$" $tmp/long.out && ! grep -q nan $tmp/long.out && grep -q "no test workout goes on past that window" $tmp/long.out'
+"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 100h -q > "$tmp/long.out" 2>"$tmp/long.err"; rc=$?
+check "eval --calibrate with only such windows: exit 1 and one line why (it printed nan and exited 0)" \
+  '[ $rc -eq 1 ] && [ "$(cat $tmp/long.err)" = "hrcast eval: no test workout goes on past the window asked: nothing was scored" ]'
 check "eval --calibrate on all: error, exit 1" '! "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split all --allow-overlap --calibrate 5m -q 2>$tmp/e && grep -q "validation part" $tmp/e'
 check "bad window: exit 2 and a message" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --calibrate 5x 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a window" $tmp/e'
 check "predict bad --trust: exit 2" '"$BIN" predict "$tmp/p.safetensors" "$tmp/one.hrd" --calibrate 5m --trust abc 2>/dev/null; [ $? -eq 2 ]'

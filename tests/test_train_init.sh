@@ -48,7 +48,8 @@ check "train --init of a missing file: exit 1, names it" '[ $rc -eq 1 ] && grep 
 
 # what the base trained on stays refused, through the new model
 "$BIN" eval "$tmp/init.safetensors" "$tmp/a.hrd" --split athlete:train 2>"$tmp/e" >/dev/null; rc=$?
-check "eval on the base's training part: refused (exit 2)" '[ $rc -eq 2 ] && grep -q "was trained on" "$tmp/e"'
+check "eval on the base's training part: refused (exit 2), the overlap named as the base model's" \
+  '[ $rc -eq 2 ] && grep -q "was trained on [0-9]* of the [0-9]* workouts in athlete:train (by its base model, the one it started from): evaluate on data neither saw" "$tmp/e"'
 "$BIN" eval "$tmp/init.safetensors" "$tmp/b.hrd" --json 2>"$tmp/e" > "$tmp/ev.json"; rc=$?
 check "eval on the new dataset's test part: exit 0" '[ $rc -eq 0 ] && py "import json; assert json.load(open(\"$tmp/ev.json\"))[\"workouts\"] > 0"'
 

@@ -234,6 +234,15 @@ int cmd_eval(int argc, char **argv)
             fprintf(stderr, "hrcast eval: %s was fitted on every workout of %s (split 'all'), so none of it is "
                     "unseen: refit it with --split athlete or --split chrono, or pass --allow-overlap to score "
                     "anyway (labelled)\n", model_path, ds_path);
+        else if (seen.n_train_base == seen.n_train) /* a model from finetune or train --init whose base trained on them */
+            fprintf(stderr, "hrcast eval: %s was trained on %d of the %d workouts in %s (by its base model, the one "
+                    "it started from): evaluate on data neither saw, or pass --allow-overlap to score them anyway "
+                    "(labelled)\n", model_path, seen.n_train, n, split_name);
+        else if (seen.n_train_base > 0)
+            fprintf(stderr, "hrcast eval: %s was trained on %d of the %d workouts in %s (%d in its %s split's "
+                    "training part, %d by its base model, the one it started from): evaluate on data neither saw, or pass "
+                    "--allow-overlap to score them anyway (labelled)\n", model_path, seen.n_train, n, split_name,
+                    seen.n_train - seen.n_train_base, seen.split[0] ? seen.split : "recorded", seen.n_train_base);
         else
             fprintf(stderr, "hrcast eval: %s was trained on %d of the %d workouts in %s (its %s split's training "
                     "part): evaluate on %s, or pass --allow-overlap to score them anyway (labelled)\n", model_path,
@@ -312,6 +321,9 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
         eval_live_print(live, json, stdout);
+        if (live_report_empty_rows(live, 1) == nwin)
+            hr_warn("no test workout goes on past the window%s asked: the live rows are empty (the report is "
+                    "written)", nwin > 1 ? "s" : "");
     }
     const struct predictor *pp[3] = {&preds[0], &preds[1], &preds[2]};
     /* a physio or constant MODEL evaluated with --baselines: its baseline of the same kind gets a

@@ -266,9 +266,11 @@ int eval_calibrated(const struct dataset *ds, const struct predictor *model, con
         return -1;
     }
     eval_live_print(lr, o->json, out);
+    int empty = live_report_empty_rows(lr, 1) == o->nwin;
     live_report_free(lr);
     free(lr);
-    return 0;
+    return empty ? hr_fail(e, "no test workout goes on past the window%s asked: nothing was scored", o->nwin > 1 ? "s" : "")
+                 : 0;
 }
 
 int parse_windows(const char *text, float *out, int cap)

@@ -14,7 +14,10 @@ void live_report_free(struct live_report *lr)
 
 void live_label(float window_s, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "calibrated %g min", window_s / 60);
+    if (fmodf(window_s, 60) == 0) /* whole minutes: "calibrated 10 min"; else seconds, not "0.0166667 min" */
+        snprintf(buf, cap, "calibrated %g min", window_s / 60);
+    else
+        snprintf(buf, cap, "calibrated %g s", window_s);
 }
 
 static void kv_metrics(struct jw *j, const char *key, const struct metric_acc *a)
@@ -142,6 +145,10 @@ static void table_rows(FILE *f, const struct live_report *lr, int asked_only)
             continue;
         char label[48];
         live_label(r->window_s, label, sizeof label);
+        if (r->cal.n == 0) { /* no test run goes on past the window: nothing to score (was "nan") */
+            fprintf(f, "| %s | - | - | - | - | - |\n", label);
+            continue;
+        }
         fprintf(f, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", label, metric_mae(&r->cal), metric_mae(&r->unc),
                 metric_mae(&r->physio), metric_mae(&r->wmean), metric_mae(&r->last));
     }
@@ -155,7 +162,16 @@ void live_report_table(FILE *f, const struct live_report *lr)
             lr->split, lr->n_test, how);
     table_rows(f, lr, 1);
     fprintf(f, "\nMAE in bpm over the steps at t >= the window; the offset is the mean residual over the steps "
-               "the trust counts (after a warm-up, or the window's last seconds), shrunk by a prior of k steps.\n");
+               "the trust counts (after a warm-up, or the window's last seconds), shrunk by a prior of k steps.%s\n",
+            live_report_empty_rows(lr, 1) ? " -: no test workout goes on past that window." : "");
+}
+
+int live_report_empty_rows(const struct live_report *lr, int asked_only)
+{
+    int n = 0;
+    for (int i = 0; i < lr->n; i++)
+        n += (!asked_only || lr->rows[i].asked) && lr->rows[i].cal.n == 0;
+    return n;
 }
 
 void live_report_markdown(FILE *f, const struct live_report *lr)
@@ -170,6 +186,8 @@ void live_report_markdown(FILE *f, const struct live_report *lr)
                "(`last`). Split `%s`: %d test workouts; the trust in the window: %s. MAE in bpm.\n\n",
             lr->split, lr->n_test, how);
     table_rows(f, lr, 0);
+    if (live_report_empty_rows(lr, 0))
+        fprintf(f, "\n-: no test workout goes on past that window.\n");
     fprintf(f, "\n| window | steps after it | workouts | trust (model) | trust (physio) |\n|---|---|---|---|---|\n");
     for (int i = 0; i < lr->n; i++) {
         const struct live_row *r = &lr->rows[i];

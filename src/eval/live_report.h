@@ -53,6 +53,8 @@ void live_report_free(struct live_report *lr);
 void live_report_json(struct jw *j, const struct live_report *lr, int all);
 /* The table of eval --calibrate (asked rows) on f. */
 void live_report_table(FILE *f, const struct live_report *lr);
+/* The rows (the asked ones only, or all) with no step after their window: no test run is longer. */
+int live_report_empty_rows(const struct live_report *lr, int asked_only);
 /* The report's section in metrics.md (every row; report.html's is in eval_html.c). */
 void live_report_markdown(FILE *f, const struct live_report *lr);
 /* "calibrated 10 min" */

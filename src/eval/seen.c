@@ -94,7 +94,7 @@ static int mark_by_fingerprint(const struct json *p, const struct dataset *ds, u
 /* Marks what one provenance record saw; recurses into a finetuned model's base. Returns 0 when the
  * record could be matched to ds, else fills r->why (and r->resplit) and returns -1. */
 static int mark(const struct json *p, const struct dataset *ds, const struct dataset_identity *id, uint8_t *seen,
-                struct fp_index *fx, struct seen_report *r, int depth)
+                struct fp_index *fx, struct seen_report *r, int depth, int recurse)
 {
     if (!p || depth > 8) {
         snprintf(r->why, sizeof r->why, "its card records no training data");
@@ -109,10 +109,10 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
     if (strcmp(was, id->content)) {
         const struct json *base = json_get(p, "base_training");
         if (!mark_by_fingerprint(p, ds, seen, fx)) /* its workouts found here by their fingerprints */
-            return base ? mark(base, ds, id, seen, fx, r, depth + 1) : 0;
+            return base && recurse ? mark(base, ds, id, seen, fx, r, depth + 1, 1) : 0;
         /* its base (train --init, finetune) may still have seen this dataset: mark that, keep this reason */
-        if (base)
-            mark(base, ds, id, seen, fx, r, depth + 1);
+        if (base && recurse)
+            mark(base, ds, id, seen, fx, r, depth + 1, 1);
         snprintf(r->why, sizeof r->why, "it was trained on another dataset (%s, %.0f workouts) and its card, "
                  "written by an older hrcast, lists no workout fingerprints",
                  json_get_str(p, "dataset", "?"), json_get_num(p, "dataset_workouts", 0));
@@ -128,7 +128,7 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         if (strcmp(json_get_str(p, "splits_id", ""), id->splits)) {
             if (!mark_by_fingerprint(p, ds, seen, fx)) { /* the same workouts, split otherwise: found by fingerprint */
                 const struct json *base = json_get(p, "base_training");
-                return base ? mark(base, ds, id, seen, fx, r, depth + 1) : 0;
+                return base && recurse ? mark(base, ds, id, seen, fx, r, depth + 1, 1) : 0;
             }
             r->resplit = 1;
             snprintf(r->why, sizeof r->why, "it was trained on these workouts with other stored splits (split seed "
@@ -147,7 +147,7 @@ static int mark(const struct json *p, const struct dataset *ds, const struct dat
         return -1;
     }
     const struct json *base = json_get(p, "base_training");
-    return base ? mark(base, ds, id, seen, fx, r, depth + 1) : 0;
+    return base && recurse ? mark(base, ds, id, seen, fx, r, depth + 1, 1) : 0;
 }
 
 int seen_check(const char *metadata_json, const struct dataset *ds, const int *idx, int n, struct seen_report *r,
@@ -168,12 +168,20 @@ int seen_check(const char *metadata_json, const struct dataset *ds, const int *i
     struct dataset_identity id;
     dataset_identity(ds, &id);
     struct fp_index fx = {NULL};
-    r->checked = mark(p, ds, &id, seen, &fx, r, 0) == 0;
-    free(fx.own);
+    r->checked = mark(p, ds, &id, seen, &fx, r, 0, 1) == 0;
     for (int i = 0; i < n; i++) { /* what could be marked counts even when a base record could not be */
         r->n_train += seen[idx[i]] == SEEN_TRAIN;
         r->n_val += seen[idx[i]] == SEEN_VAL;
     }
+    if (r->n_train > 0 && json_get(p, "base_training")) { /* which of them only its base trained on */
+        struct seen_report own = *r;
+        memset(seen, 0, (size_t)(ds->n ? ds->n : 1));
+        mark(p, ds, &id, seen, &fx, &own, 0, 0);
+        for (int i = 0; i < n; i++)
+            r->n_train_base += seen[idx[i]] != SEEN_TRAIN;
+        r->n_train_base -= n - r->n_train; /* those not trained on by anyone */
+    }
+    free(fx.own);
     free(seen);
     json_free(root);
     return 0;

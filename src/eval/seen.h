@@ -13,6 +13,7 @@ struct seen_report {
     int checked;      /* 1: the model's record names this dataset or lists its workouts' fingerprints */
     int resplit;      /* 1: the same workouts with other stored splits: its training workouts are unknown */
     int n, n_train, n_val; /* the selection; how many of it were the model's training / validation data */
+    int n_train_base; /* of n_train, those only a base model (finetune's, train --init's) trained on */
     char split[16];   /* the model's own split: "athlete", "chrono", "all" or "" (not recorded) */
     char why[320];    /* when !checked or resplit: why, in words */
 };

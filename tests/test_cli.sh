@@ -107,6 +107,20 @@ check "predict --bf16 --int8: exit 2, one line" '"$BIN" predict "$tmp/m.safetens
 check "--int8 with a physio model: exit 2, one line saying why" '"$BIN" predict "$tmp/phys.safetensors" "$fit" --int8 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "int8 inference applies to LSTM models; this is a physio model" $tmp/e'
 "$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --baselines --json -q > "$tmp/ev.json" 2>/dev/null
 check "eval --json: mae, rmse, workouts, steps, baselines" 'py "import json; d=json.load(open(\"$tmp/ev.json\")); assert all(k in d for k in (\"mae\",\"rmse\",\"workouts\",\"steps\")); assert set(d[\"baselines\"]) == {\"constant\",\"physio\"}; assert all(\"mae\" in v and \"rmse\" in v for v in d[\"baselines\"].values())"'
+# fit-physio fits the same targets as eval --baselines (the trusted steps): with sensor artifacts in the data its
+# model gave another physio MAE than the baseline eval fitted itself, and fit-physio --constant another constant
+"$BIN" simulate --athletes 4 --workouts 6 --seed 3 --artifacts -o "$tmp/art.hrd" -q
+"$BIN" train "$tmp/art.hrd" -o "$tmp/art.safetensors" --hidden 8 --epochs 1 --batch 4 -q 2>/dev/null
+"$BIN" fit-physio "$tmp/art.hrd" -o "$tmp/art_phys.safetensors" -q 2>/dev/null
+"$BIN" fit-physio "$tmp/art.hrd" --constant -o "$tmp/art_const.safetensors" -q 2>/dev/null
+"$BIN" eval "$tmp/art.safetensors" "$tmp/art.hrd" --baselines --json -q > "$tmp/art_b.json" 2>/dev/null
+"$BIN" eval "$tmp/art.safetensors" "$tmp/art.hrd" --physio "$tmp/art_phys.safetensors" --json -q > "$tmp/art_p.json" 2>/dev/null
+"$BIN" eval "$tmp/art_const.safetensors" "$tmp/art.hrd" --json -q > "$tmp/art_c.json" 2>/dev/null
+check "fit-physio and fit-physio --constant fit what eval --baselines fits (trusted steps, artifacts in the data)" 'py "
+import json; l=lambda f: json.load(open(f)); b, p, c = l(\"$tmp/art_b.json\"), l(\"$tmp/art_p.json\"), l(\"$tmp/art_c.json\")
+assert abs(b[\"baselines\"][\"physio\"][\"mae\"] - p[\"baselines\"][\"physio\"][\"mae\"]) < 1e-9, (b[\"baselines\"], p[\"baselines\"])
+assert abs(b[\"baselines\"][\"constant\"][\"mae\"] - c[\"mae\"]) < 1e-9, (b[\"baselines\"], c[\"mae\"])
+"'
 check "--bf16 with a physio model: exit 2, one line saying why" '"$BIN" predict "$tmp/phys.safetensors" "$fit" --bf16 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "bf16 inference applies to LSTM models; this is a physio model" $tmp/e'
 check "eval --bf16: MAE within 0.1 bpm of FP32" '"$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --json --bf16 -q > $tmp/evb.json 2>/dev/null && py "import json; a=json.load(open(\"$tmp/ev.json\"))[\"mae\"]; b=json.load(open(\"$tmp/evb.json\"))[\"mae\"]; assert abs(a-b) < 0.1, (a, b)"'
 check "eval --int8: MAE within 0.5 bpm of FP32" '"$BIN" eval "$tmp/m.safetensors" "$tmp/sim.hrd" --json --int8 -q > $tmp/ev8.json 2>/dev/null && py "import json; a=json.load(open(\"$tmp/ev.json\"))[\"mae\"]; b=json.load(open(\"$tmp/ev8.json\"))[\"mae\"]; assert abs(a-b) < 0.5, (a, b)"'

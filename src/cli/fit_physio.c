@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "data/dataset.h"
 #include "data/dataset_id.h"
+#include "data/trusted_views.h"
 #include "model/constant.h"
 #include "model/physio.h"
 #include "train/trainer.h"
@@ -83,18 +84,19 @@ int cmd_fit_physio(int argc, char **argv)
         hr_info("%s", why);
     int n;
     int *idx = dataset_select(&ds, all ? (enum split_kind) - 1 : (enum split_kind)split, PART_TRAIN, &n);
-    struct series *views = calloc((size_t)(n ? n : 1), sizeof *views);
-    const struct series **sp = calloc((size_t)(n ? n : 1), sizeof *sp);
+    struct trusted_views tv = {0};
     int rc = 1;
     char *prov = NULL;
-    if (!idx || !views || !sp) {
+    if (!idx) {
         fprintf(stderr, "hrcast fit-physio: out of memory\n");
         goto out;
     }
-    for (int i = 0; i < n; i++) {
-        dataset_series(&ds, idx[i], &views[i]);
-        sp[i] = &views[i];
+    /* fitted on the trusted steps, as eval --baselines and the LSTM are (a cadence lock is no heart rate) */
+    if (trusted_views_open(&tv, &ds, idx, n, &e)) {
+        cli_error("fit-physio", e.msg);
+        goto out;
     }
+    const struct series **sp = tv.sp;
     struct jw pw;
     jw_init_buf(&pw, 0);
     jw_obj_begin(&pw);
@@ -137,8 +139,7 @@ int cmd_fit_physio(int argc, char **argv)
 out:
     free(prov);
     free(idx);
-    free(views);
-    free(sp);
+    trusted_views_close(&tv);
     dataset_close(&ds);
     return rc;
 }

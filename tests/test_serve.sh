@@ -89,6 +89,19 @@ check "400 multipart without boundary" '[ "$(code -H "Content-Type: multipart/fo
 printf '<?xml version="1.0"?><gpx version="1.1"></gpx>' > "$tmp/empty.gpx"
 check "400 empty GPX" '[ "$(code -F file=@$tmp/empty.gpx $U/api/predict)" = 400 ] && grep -q "empty.gpx" $tmp/body'
 check "400 truncated gzip" 'head -c 20 $tmp/w.json.gz > $tmp/t.gz; [ "$(code -F file=@$tmp/t.gz $U/api/predict)" = 400 ]'
+# a FIT file cut short is read up to the cut (as the CLI reads it), and the answer says so (it said nothing)
+"$BIN" simulate --athletes 1 --workouts 1 --seed 2 --emit-files "$tmp/simf" -o "$tmp/simf.hrd" -q
+fit=$(ls "$tmp"/simf/*/*.fit | head -1)
+gzip -c "$fit" > "$tmp/whole.fit.gz"
+head -c $(( $(wc -c < "$fit") / 2 )) "$fit" | gzip -c > "$tmp/cut.fit.gz"
+check "a FIT upload cut short: 200 with the part before the cut, and warnings that say so" \
+  '[ "$(code -F file=@$tmp/cut.fit.gz $U/api/predict)" = 200 ] && python3 -c "import json,sys; w=json.load(open(sys.argv[1]))[\"warnings\"]; assert any(x.startswith(\"cut.fit.gz: \") and \"truncated\" in x for x in w), w" $tmp/body'
+check "a whole FIT upload: no warnings key" '[ "$(code -F file=@$tmp/whole.fit.gz $U/api/predict)" = 200 ] && ! grep -q "\"warnings\"" $tmp/body'
+# {"speed": [...]} alone: the API's m/s or a seed JSON file's km/h? (read as km/h without a word before)
+check "a raw JSON body {speed} with neither a step nor a JSON content type: 400, ambiguous" \
+  '[ "$(code -d "{\"speed\":[3,3.2,3.1]}" $U/api/predict)" = 400 ] && grep -q "ambiguous JSON body" $tmp/body'
+check "the same with Content-Type: application/json: 200, the API's m/s" \
+  '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3.2,3.1]}" $U/api/predict)" = 200 ] && grep -q "\"speed\":\[3,3.2" $tmp/body'
 # a multi-member gzip (each half of a CSV gzipped on its own, concatenated): every member is read, as
 # `hrcast predict` (gzread) reads it; bytes after the last member that are not one are refused
 python3 - "$tmp" <<'PY'

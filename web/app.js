@@ -138,7 +138,8 @@ async function post(body, headers, title) {
     if (seq !== reqSeq) return;
     if (!r.ok) throw new Error(j.error || "HTTP " + r.status);
     show(j, title);
-    setStatus("");
+    // what reading the file warned about (a FIT file cut short: only the part before the cut is shown)
+    setStatus(j.warnings ? "Note: " + j.warnings.join("; ") : "");
   } catch (e) {
     if (seq === reqSeq) setStatus(e.message, true);
   }

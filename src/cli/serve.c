@@ -55,6 +55,8 @@ static const char *usage_text =
     "API:\n"
     "  POST /api/predict   body: multipart upload, a raw workout file, or JSON\n"
     "                      {\"speed\": [m/s...], \"altitude\": [m...], \"step\": 10, \"gender\": \"m\"}\n"
+    "                      (with Content-Type: application/json, or a \"step\"); a reader's warnings\n"
+    "                      (a FIT file cut short) come back as \"warnings\": [...]\n"
     "                      ?calibrate=S (600, 600s, 10m): live view, the recorded HR of the first S\n"
     "                      seconds calibrates the rest (hr_calibrated, calibration {mae, ...})\n"
     "  GET  /api/model     model metadata     GET /api/samples   sample workouts\n"

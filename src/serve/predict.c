@@ -7,6 +7,7 @@
 #include "serve/result_json.h"
 #include "prep/prep.h"
 #include "util/fileio.h"
+#include "util/log.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -93,11 +94,24 @@ static int refusal_status(const char *msg)
     return strstr(msg, " limit (--max-") ? 413 : 400;
 }
 
+static int predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
+
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
 {
-    struct sbuf *out = err_out;
     memset(res, 0, sizeof *res);
+    /* what the readers warn about this upload (a FIT file cut short, a bad CRC) goes back with the answer */
+    hr_warn_keep(res->warnings, sizeof res->warnings);
+    int status = predict_run(p, body, n, content_type, lim, res, err_out);
+    hr_warn_keep(NULL, 0);
+    return status;
+}
+
+static int predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
+{
+    struct sbuf *out = err_out;
     struct hr_limits def;
     if (!lim) {
         hr_limits_for_upload(&def, SERVE_PREDICT_DEFAULT_UPLOAD);
@@ -133,6 +147,15 @@ int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, 
     int status = 400;
     struct series s = {0};
     float *buf = NULL;
+    if (!boundary[0] && !is_json_body && !reqjson_looks_like_api(data, len) &&
+        io_detect_buffer(data, len) == FMT_SEED_JSON) {
+        /* {"speed": [...]} alone as the body: the API's m/s on a 10 s grid, or a seed JSON file's km/h at 6 s?
+         * It was read as the second without a word, and as the first with a JSON content type */
+        serve_error_json(out, "ambiguous JSON body {\"speed\": [...]}: send it with Content-Type: application/json "
+                              "(or a \"step\") for the API's m/s, or upload the file as a form field "
+                              "(curl -F file=@run.json) to read it as a seed JSON file in km/h");
+        return 400;
+    }
     if (is_json_body || reqjson_looks_like_api(data, len)) {
         format = "json";
         if (reqjson_parse(data, len, name, &fs.w, &e))

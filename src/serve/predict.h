@@ -33,6 +33,7 @@ struct predict_result {
      * without them; else what they changed in hr and sigma (model/recent_form.h) */
     int recent_files;
     struct form_use recent;
+    char warnings[1024]; /* what reading the upload warned about, one per line ("" none; hr_warn_keep) */
 };
 
 /* Runs one prediction. Returns the HTTP status: 200 with res filled (free it with

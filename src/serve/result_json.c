@@ -87,6 +87,22 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
         }
         sbuf_puts(o, "}");
     }
+    if (r->warnings[0]) { /* what reading the upload warned about (a FIT file cut short: the part before the cut) */
+        sbuf_puts(o, ",\n\"warnings\":[");
+        char line[sizeof r->warnings];
+        int k = 0;
+        for (const char *p = r->warnings; *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            memcpy(line, p, len);
+            line[len] = '\0';
+            if (k++)
+                sbuf_puts(o, ",");
+            sb_json_str(o, line);
+            p += len + (nl != NULL);
+        }
+        sbuf_puts(o, "]");
+    }
     if (r->hr_cal) { /* ?calibrate=S: live numbers, apart from the offline summary */
         char label[48];
         snprintf(label, sizeof label, "calibrated %g min", r->calib_s / 60);

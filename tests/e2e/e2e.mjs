@@ -10,7 +10,7 @@ import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const [url, outDir, jsonFile, gpxFile, fitFile, gzFile, lastFile, earlierList] = process.argv.slice(2);
+const [url, outDir, jsonFile, gpxFile, fitFile, gzFile, lastFile, earlierList, cutFitFile] = process.argv.slice(2);
 const earlierFiles = earlierList.split(",");
 let failures = 0;
 const ok = (name, cond, extra = "") => {
@@ -133,6 +133,13 @@ try {
   ok("fit: chart", fitErr === "" && (await page.textContent("#result-title")).includes(fitName), fitErr || "chart");
   ok("fit: summary has an MAE against the recorded HR", /bpm/.test(await page.textContent("#summary")) && /MAE/i.test(await page.textContent("#summary")));
   await page.screenshot({ path: path.join(outDir, "serve-fit.png"), fullPage: true });
+
+  // 5a. the same FIT file cut in half: the part before the cut is shown, and a note says it was cut
+  await page.setInputFiles("#file", cutFitFile);
+  await page.locator("#result-title", { hasText: path.basename(cutFitFile) }).or(page.locator(".status.error")).waitFor({ timeout: 10000 });
+  const cutNote = await page.textContent("#status");
+  ok("cut fit: chart, and a note that it was cut short", /^Note: .*truncated/.test(cutNote) &&
+     !(await page.locator(".status.error").count()) && (await page.textContent("#result-title")).includes(path.basename(cutFitFile)), cutNote);
 
   // 5b. the runner's earlier runs with the upload: the summary says what they changed; cleared again after
   // (the workout first, then the earlier runs: picking them sends the workout again)

@@ -33,6 +33,7 @@ fit=$(ls "$tmp"/runs/*/*.fit | head -1)
 last=$(ls "$tmp"/runs/*/* | sort | tail -1)
 earlier=$(ls "$tmp"/runs/*/* | sort | head -3 | paste -sd, -)
 gzip -c "$tmp/run.gpx" > "$tmp/run.gpx.gz"
+head -c $(( $(wc -c < "$fit") / 2 )) "$fit" > "$tmp/cut.fit"   # a recording cut short (a watch that died)
 # the model as an argument, and a host name (resolved to 127.0.0.1)
 "$BIN" serve "$tmp/model.safetensors" --host localhost --port 0 --threads 2 2>"$tmp/log" &
 pid=$!
@@ -41,7 +42,7 @@ port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 [ -n "$port" ] || { cat "$tmp/log"; exit 1; }
 rc=0
 node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" "$fit" "$tmp/run.gpx.gz" \
-    "$last" "$earlier" || rc=$?
+    "$last" "$earlier" "$tmp/cut.fit" || rc=$?
 echo "e2e: server log:"; sed 's/^/  /' "$tmp/log"
 # the evaluation report (hrcast eval -o) renders in chromium without errors, every figure loaded
 "$BIN" simulate --athletes 6 --workouts 4 --seed 5 -o "$tmp/r.hrd" -q

@@ -55,6 +55,8 @@ check "info of a non-dataset: clear error" '"$BIN" info "$fit" 2>$tmp/e; [ $? -e
 "$BIN" export "$tmp/sim.hrd" --format csv -o "$tmp/sim.csv"
 check "export csv: one row per step" '[ $(($(wc -l < $tmp/sim.csv) - 1)) = $("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"steps\"])") ]'
 check "export jsonl: one line per workout" '[ "$("$BIN" export "$tmp/sim.hrd" --format jsonl | wc -l)" = 12 ]'
+check "export --codec with csv or jsonl: exit 2, one line (it was ignored without a word)" \
+  '"$BIN" export "$tmp/sim.hrd" --format jsonl --codec zstd > $tmp/o 2>$tmp/e; [ $? -eq 2 ] && [ ! -s $tmp/o ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q -- "--codec applies to --format parquet only" $tmp/e'
 "$BIN" export "$tmp/sim.hrd" --format parquet -o "$tmp/pq" 2>/dev/null
 check "export parquet: three splits and a card" '[ -s $tmp/pq/data/train.parquet ] && [ -s $tmp/pq/data/test.parquet ] && head -1 $tmp/pq/README.md | has "^---$"'
 "$BIN" import "$tmp/pq/data" -o "$tmp/back.hrd" -q 2>/dev/null

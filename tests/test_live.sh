@@ -126,6 +126,8 @@ assert "last 30 s of the window, prior 0 steps, fading to 40 % (time constant 45
 PY
 }
 check "eval --calibrate -o DIR: the figure is a PNG, embedded in the report's live section" 'head -c 8 $tmp/rep/live_mae.png | od -An -tx1 | has "89 50 4e 47 0d 0a 1a 0a" && live_html_ok $tmp/rep/report.html'
+check "report.html: the duration bucket '< 30 min' is escaped (it was a raw '<' in a cell)" \
+  'grep -qF "<td>&lt; 30 min</td>" $tmp/rep/report.html && ! grep -qF "<td>< " $tmp/rep/report.html'
 check "eval --calibrate table is labelled" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m -q | has "^| calibrated 5 min |"'
 check "eval --calibrate 90s: labelled in seconds (not 1.5 min)" '"$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 90s -q | has "^| calibrated 90 s |"'
 "$BIN" eval "$tmp/p.safetensors" "$tmp/sim.hrd" --split chrono:test --calibrate 5m,100h -q > "$tmp/long.out" 2>&1; rc=$?

@@ -251,6 +251,16 @@ static void test_resume_checks_dataset_and_options(void **state)
     assert_non_null(strstr(e.msg, "--hidden 16 differs from the run being resumed (8)"));
     o.given = 0; /* not given: the run's own 8 is kept */
     o.lr = 1e-4f;
+    /* --epochs no more than the epochs run already: refused, the resume file kept (it printed "resuming at
+     * epoch 2 of 1", wrote the model and removed the resume file) */
+    o.epochs = 1;
+    assert_int_equal(train_lstm(&ds, &o, part, &r, &e), -1);
+    assert_non_null(strstr(e.msg, "has run 1 epoch already and --epochs is 1: no epoch is left to run; resume with "
+                                  "--epochs above 1"));
+    char res[620];
+    snprintf(res, sizeof res, "%s.resume", part);
+    assert_int_equal(access(res, F_OK), 0);
+    o.epochs = 6;
     assert_int_equal(train_lstm(&ds, &o, part, &r, &e), 0);
     assert_int_equal(r.epochs_run, 6);
     assert_true(r.best_epoch < r.epochs_run);

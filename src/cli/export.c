@@ -255,6 +255,11 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "hrcast export: --format: '%s' is not csv, jsonl or parquet\n", format);
         return 2;
     }
+    if (codec >= 0 && strcmp(format, "parquet")) { /* it was ignored without a word */
+        fprintf(stderr, "hrcast export: --codec applies to --format parquet only (for %s, compress the output: "
+                        "hrcast export DATA --format %s | gzip > out.%s.gz)\n", format, format, format);
+        return 2;
+    }
     if (!strcmp(format, "parquet") && !out) {
         fprintf(stderr, "hrcast export: --format parquet needs -o DIR\n");
         return 2;

@@ -212,7 +212,9 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     fprintf(f, "<th>steps</th></tr>\n");
     for (int c = 0; c < EVAL_INTENSITIES + EVAL_DURATIONS; c++) {
         int dur = c >= EVAL_INTENSITIES, q = dur ? c - EVAL_INTENSITIES : c;
-        fprintf(f, "<tr><td>%s</td>", dur ? duration_bucket_name(q) : intensity_name(q));
+        fputs("<tr><td>", f);
+        html_escape(f, dur ? duration_bucket_name(q) : intensity_name(q)); /* "< 30 min" */
+        fputs("</td>", f);
         for (int k = 0; k < ev->n_models; k++) {
             const struct metric_acc *a = dur ? &ev->m[k].duration[q] : &ev->m[k].intensity[q];
             char nb[24];

@@ -884,6 +884,11 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     if (o->resume) {
         if (resume_restore(&rst, rstate, resume_path, &m, &adam, &rs, e))
             goto out_adam;
+        if (rs.epoch >= o->epochs) { /* nothing to run: refused, the resume file kept */
+            hr_fail(e, "%s has run %d epoch%s already and --epochs is %d: no epoch is left to run; resume with "
+                    "--epochs above %d", out_path, rs.epoch, rs.epoch == 1 ? "" : "s", o->epochs, rs.epoch);
+            goto out_adam;
+        }
         hr_info("resuming %s at epoch %d of %d; it keeps its dataset (%d workouts, %s split), %s features, LSTM "
                 "%dx%d, %s loss, lr %g (now %g), weight decay %g, batch %d, dropout %g, patience %d, max-len %d, "
                 "seed %llu", out_path, rs.epoch + 1, o->epochs, ds->n, split_name(o->split), m.fs->name,
@@ -1032,7 +1037,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             goto out_loop;
         }
         if (over) {
-            hr_info("time budget of %.0f s reached after epoch %d (--resume continues)", o->time_budget, epoch + 1);
+            hr_info("time budget of %g s reached after epoch %d (--resume continues)", o->time_budget, epoch + 1);
             stop = budget_stop = 1;
         }
         if (stop && rs.es.bad >= o->patience)

@@ -20,31 +20,20 @@ import sys
 import tempfile
 
 import numpy as np
-from live_trust import ATHLETES, WINDOWS, fade, open_runs
-
-PERSONAL = (0.4, 450)  # CALIB_PERSONAL_TRUST's fade
-TAIL = 30              # s
+from live_trust import ATHLETES, open_runs
+from live_variants import print_row
 
 
-def errors(runs, step, win, floor=None, calibrate=True):
-    w = int(np.ceil(win / step - 1e-4))
-    tail = int(round(TAIL / step))
-    out = []
-    for p, y in runs:
-        if w >= len(p):
-            continue
-        shift = 0.0
-        if calibrate:
-            r = y[w - tail:w] - p[w - tail:w]
-            ok = ~np.isnan(r)
-            o = float(r[ok].mean()) if ok.any() else 0.0
-            shift = o * fade((0, 0, 0) + PERSONAL, len(p), step, win, w)
-            if floor is not None and ok.any():
-                pw = float(p[w - tail:w][ok].mean())
-                if pw - floor > 1:
-                    shift = shift * np.clip((p[w:] - floor) / (pw - floor), 0.5, 2.0)
-        out.append(np.abs(p[w:] + shift - y[w:])[~np.isnan(y[w:])])
-    return np.concatenate(out) if out else np.zeros(0)
+def gain_above(floor):
+    """The shift's multiplier after the window: (p(t) - floor) / (p_w - floor), clipped to [0.5, 2]; p_w the
+    prediction's mean over the window's last 30 s where HR was recorded (the steps the offset is measured on)."""
+    def scale(p, y, w, tail):
+        ok = ~np.isnan(y[w - tail:w] - p[w - tail:w])
+        if floor is None or not ok.any():
+            return None
+        pw = float(p[w - tail:w][ok].mean())
+        return np.clip((p[w:] - floor) / (pw - floor), 0.5, 2.0) if pw - floor > 1 else None
+    return scale
 
 
 def main():
@@ -65,20 +54,8 @@ def main():
     variants += [("gain above the runner's resting HR", lambda s, a: rest[(s, a)])]
     for label, floor_of in variants:
         for split in ("val", "test"):
-            cells = []
-            for win in WINDOWS:
-                cal, unc, per = [], [], {a: [] for a in ATHLETES}
-                for s in seeds:
-                    ec, eu = [], []
-                    for a in ATHLETES:
-                        rs = runs[s][a][(split, True)]
-                        c, u = errors(rs, step, win, floor_of(s, a)), errors(rs, step, win, calibrate=False)
-                        ec.append(c), eu.append(u)
-                        per[a].append(c.mean() / u.mean() - 1)
-                    cal.append(np.concatenate(ec).mean()), unc.append(np.concatenate(eu).mean())
-                cells.append(f"{np.mean(cal):.2f} ({np.mean(cal) / np.mean(unc) - 1:+.1%}; "
-                             + ", ".join(f"{100 * np.mean(per[a]):+.0f}" for a in ATHLETES) + ")")
-            print(f"| {label} | {split} | " + " | ".join(cells) + " |", flush=True)
+            print_row(label, split, lambda s, a, sp, f=floor_of: (runs[s][a][(sp, True)], {"scale": gain_above(f(s, a))}),
+                      seeds, step)
 
 
 if __name__ == "__main__":

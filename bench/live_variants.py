@@ -64,7 +64,9 @@ def closing_cap(p, y, w, step, win, shift, o, span, alpha):
     return np.sign(o) * np.minimum(np.abs(shift), np.maximum(0, abs(o) - rate * h))
 
 
-def errors(runs, step, win, calibrate=True, expected=None, weight=1.0, closing=None, negative=None):
+def errors(runs, step, win, calibrate=True, expected=None, weight=1.0, closing=None, negative=None, scale=None):
+    """Absolute errors after the window; scale(p, y, w, tail) -> a multiplier of the shift per step after the
+    window, or None (bench/live_gain.py's gain)."""
     w = int(np.ceil(win / step - 1e-4))
     tail = int(round(TAIL / step))
     out = []
@@ -77,6 +79,9 @@ def errors(runs, step, win, calibrate=True, expected=None, weight=1.0, closing=N
             shift = o * fade((0, 0, 0) + (negative if negative and o < 0 else PERSONAL), len(p), step, win, w)
             if closing:
                 shift = closing_cap(p, y, w, step, win, shift, o, *closing)
+            m = scale(p, y, w, tail) if scale else None
+            if m is not None:
+                shift = shift * m
         out.append(np.abs(p[w:] + shift - y[w:])[~np.isnan(y[w:])])
     return np.concatenate(out) if out else np.zeros(0)
 
@@ -93,6 +98,24 @@ def expected_residual(runs):
     return np.convolve(np.pad(e, (1, 1), mode="edge"), np.ones(3) / 3, mode="valid")
 
 
+def print_row(label, split, runs_of, seeds, step, **kw):
+    """One table row: runs_of(seed, athlete, split) -> (runs, kwargs of errors); kw: errors' options."""
+    cells = []
+    for win in WINDOWS:
+        cal, unc, per = [], [], {a: [] for a in ATHLETES}
+        for s in seeds:
+            ec, eu = [], []
+            for a in ATHLETES:
+                rs, extra = runs_of(s, a, split)
+                c, u = errors(rs, step, win, **extra, **kw), errors(rs, step, win, calibrate=False)
+                ec.append(c), eu.append(u)
+                per[a].append(c.mean() / u.mean() - 1)
+            cal.append(np.concatenate(ec).mean()), unc.append(np.concatenate(eu).mean())
+        cells.append(f"{np.mean(cal):.2f} ({np.mean(cal) / np.mean(unc) - 1:+.1%}; "
+                     + ", ".join(f"{100 * np.mean(per[a]):+.0f}" for a in ATHLETES) + ")")
+    print(f"| {label} | {split} | " + " | ".join(cells) + " |", flush=True)
+
+
 def main():
     if len(sys.argv) == 2:  # a work folder of our own, to read the runs' dates from it
         sys.argv.append(tempfile.mkdtemp(prefix="live_variants."))
@@ -100,21 +123,7 @@ def main():
     work = sys.argv[2]
 
     def row(label, split, runs_of, **kw):
-        """runs_of(seed, athlete) -> (runs, kwargs of errors)"""
-        cells = []
-        for win in WINDOWS:
-            cal, unc, per = [], [], {a: [] for a in ATHLETES}
-            for s in seeds:
-                ec, eu = [], []
-                for a in ATHLETES:
-                    rs, extra = runs_of(s, a, split)
-                    c, u = errors(rs, step, win, **extra, **kw), errors(rs, step, win, calibrate=False)
-                    ec.append(c), eu.append(u)
-                    per[a].append(c.mean() / u.mean() - 1)
-                cal.append(np.concatenate(ec).mean()), unc.append(np.concatenate(eu).mean())
-            cells.append(f"{np.mean(cal):.2f} ({np.mean(cal) / np.mean(unc) - 1:+.1%}; "
-                         + ", ".join(f"{100 * np.mean(per[a]):+.0f}" for a in ATHLETES) + ")")
-        print(f"| {label} | {split} | " + " | ".join(cells) + " |", flush=True)
+        print_row(label, split, runs_of, seeds, step, **kw)
 
     plain = lambda s, a, split: (runs[s][a][(split, True)], {})  # noqa: E731
     print(f"live_variants: {out}, finetuned models, seeds {seeds}, step {step} s. MAE bpm after the window, the five "

@@ -78,26 +78,23 @@ with open(d + "/absolute.csv", "w") as f:
     for t in range(0, 1800, 1):
         hr = "" if 600 <= t < 640 else "%.0f" % (140 + 10 * math.sin(t / 200))
         f.write("%d,%s,%.2f,%.1f\n" % (1600000000 + t, hr, 2.8, 100 + 5 * math.sin(t / 150)))
+def gpx(path, creator, trk_name, day, lon, hr):
+    """A 25-minute GPX track with HR (hr(t) bpm at t s); creator and trk_name are written as given (escaped)."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="%s"><trk>%s<trkseg>\n'
+                % (creator, "<name>%s</name>" % trk_name if trk_name else ""))
+        for t in range(0, 1500, 2):
+            f.write('<trkpt lat="%.6f" lon="%.1f"><time>2021-05-%02dT08:%02d:%02dZ</time><extensions><hr>%d</hr>'
+                    '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, lon, day, t // 60 % 60, t % 60, hr(t)))
+        f.write('</trkseg></trk></gpx>\n')
 # a title that needs quoting in CSV and escaping in JSON: quotes, a comma, a backslash, UTF-8
-with open(d + "/titled.gpx", "w", encoding="utf-8") as f:
-    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="t"><trk><name>'
-            'Hill "reps", 6\u00d7400 m \\ back</name><trkseg>\n')
-    for t in range(0, 1500, 2):
-        f.write('<trkpt lat="%.6f" lon="7.0"><time>2021-05-01T08:%02d:%02dZ</time><extensions><hr>%d</hr>'
-                '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, t // 60 % 60, t % 60, 135 + t % 7))
-    f.write('</trkseg></trk></gpx>\n')
+gpx(d + "/titled.gpx", "t", 'Hill "reps", 6\u00d7400 m \\ back', 1, 7.0, lambda t: 135 + t % 7)
 # an athlete (the folder's name) and a device (GPX creator) with a quote, a comma and a backslash: CSV
 # doubled the quotes and dropped the backslash of these until 2026-12-07
 import os
 named = os.path.join(os.path.dirname(d), 'O"Brien, Jr \\ x')
 os.makedirs(named, exist_ok=True)
-with open(named + "/named.gpx", "w", encoding="utf-8") as f:
-    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="Garmin &quot;Forerunner&quot;, '
-            '245 \\ b"><trk><trkseg>\n')
-    for t in range(0, 1500, 2):
-        f.write('<trkpt lat="%.6f" lon="7.1"><time>2021-05-02T08:%02d:%02dZ</time><extensions><hr>%d</hr>'
-                '</extensions></trkpt>\n' % (46.0 + t * 2.7e-5, t // 60 % 60, t % 60, 140 + t % 5))
-    f.write('</trkseg></trk></gpx>\n')
+gpx(named + "/named.gpx", "Garmin &quot;Forerunner&quot;, 245 \\ b", None, 2, 7.1, lambda t: 140 + t % 5)
 EOF
 "$BIN" import --athlete-from-dir "$tmp/runs" -o "$tmp/mixed.hrd" -q 2>/dev/null
 "$BIN" export "$tmp/mixed.hrd" --format jsonl -o "$tmp/mixed.jsonl"

@@ -73,7 +73,8 @@ moved = 0
 for w in rows:
     s, k = shift(w, rows)
     o = out[w[\"source\"]]
-    assert o[\"recent_form_runs\"] == k and abs(o[\"recent_form_bpm\"] - s) < 1e-3, (w[\"source\"], o[\"recent_form_bpm\"], s)
+    # PRED comes from hr_pred, written to 0.01 bpm: the shift of the rule is then off by up to 0.005 x k / (k + 3)
+    assert o[\"recent_form_runs\"] == k and abs(o[\"recent_form_bpm\"] - s) < 3e-3, (w[\"source\"], o[\"recent_form_bpm\"], s)
     assert abs(o[\"hr_pred\"][5] - round(pred[w[\"source\"]] + s, 2)) < 0.011
     moved += k > 0
 assert moved >= 30, moved

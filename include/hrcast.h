@@ -59,7 +59,8 @@ HRCAST_EXPORT int hrcast_bf16_native(void);
 HRCAST_EXPORT int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen);
 
 /* A planned or recorded run given as arrays sampled every step_s seconds (altitude may be NULL; gender
- * 'm', 'f' or 'u'). The run is cleaned and resampled onto the model's grid like any file. */
+ * 'm', 'f' or 'u', either case; another is refused). The run is cleaned and resampled onto the model's grid
+ * like any file. */
 HRCAST_EXPORT int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m,
                                         int n, float step_s, char gender, hrcast_result *out, char *err, size_t errlen);
 /* Every workout of a file: *out receives an array of *count results (free with hrcast_results_free). */
@@ -89,9 +90,10 @@ enum {
     HRCAST_STREAM_FULL = 5        /* past max_hours, or over ~100 samples a second */
 };
 
-/* gender 'm', 'f' or 'u'; athlete: an id the model holds its own parameters for (a physio model's, an LSTM's
- * HR scale or prior; NULL: the population's); max_hours (<= 48) sizes the buffers. NULL with err on failure
- * (an LSTM whose feature set needs the whole workout, default+pace, cannot stream). */
+/* gender 'm', 'f' or 'u' (either case; another is refused); athlete: an id the model holds its own parameters
+ * for (a physio model's, an LSTM's HR scale or prior, a finetuned model's runner; NULL or "": the
+ * population's; another id is refused, naming the model's); max_hours (<= 48) sizes the buffers. NULL with err
+ * on failure (an LSTM whose feature set needs the whole workout, default+pace, cannot stream). */
 HRCAST_EXPORT hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete,
                                                 float max_hours, char *err, size_t errlen);
 HRCAST_EXPORT void hrcast_stream_free(hrcast_stream *s);

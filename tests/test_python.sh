@@ -147,6 +147,27 @@ f = s.forecast(np.full(30, 4.0)); f2 = s.forecast(np.full(30, 4.0))
 assert f.shape == (30,) and np.array_equal(f, f2) and abs(s.hr_now() - hr[-1]) <= 1e-4
 s.reset(); assert np.isnan(s.hr_now())
 "'
+check "Stream after its Model is closed raises (it crashed or hung); a bad gender or athlete raises" 'pyrun "
+import numpy as np, hrcast
+with hrcast.Model(\"$tmp/physio.safetensors\") as m:
+    s = hrcast.Stream(m, gender=\"F\")
+    s.push(0.0, 3.0)
+for call in (lambda: s.push(1.0, 3.0), s.hr_now, s.predictions, lambda: s.forecast(np.full(3, 3.0))):
+    try:
+        call(); raise SystemExit(\"a closed stream answered\")
+    except hrcast.Error as e:
+        assert \"closed\" in str(e), e
+m = hrcast.Model(\"$tmp/physio.safetensors\")
+for kw, text in (({\"gender\": \"x\"}, \"is not m, f or u\"), ({\"athlete\": \"nobody\"}, \"has no parameters for\")):
+    try:
+        hrcast.Stream(m, **kw); raise SystemExit(\"accepted %r\" % kw)
+    except hrcast.Error as e:
+        assert text in str(e), e
+try:
+    m.predict(np.full(30, 3.0), step=10, gender=\"w\"); raise SystemExit(\"gender w accepted\")
+except hrcast.Error as e:
+    assert \"is not m, f or u\" in str(e), e
+"'
 if "$py" -m venv --help >/dev/null 2>&1 && "$py" -c 'import setuptools' 2>/dev/null; then
   cp -r "$root/python" "$tmp/pysrc"
   "$py" -m venv --system-site-packages "$tmp/venv" > "$tmp/venv.log" 2>&1 &&

@@ -243,6 +243,25 @@ static void test_stream_hr_scale(void **state)
     assert_true(moved > 5); /* the scale did change the prediction */
     free(hr);
     hrcast_stream_free(s);
+    /* an id the model has no parameters for is refused, naming the ones it has (a typo streamed as the
+     * population before); so is a gender that is not m, f or u (it meant "unknown"); upper case is fine */
+    assert_null(hrcast_stream_open(m, 'u', "Runner1", 4, err, sizeof err));
+    assert_non_null(strstr(err, "the model has no parameters for 'Runner1'; its 1 athlete(s): runner1"));
+    assert_null(hrcast_stream_open(plain, 'u', "runner1", 4, err, sizeof err));
+    assert_non_null(strstr(err, "(lstm) has no per-athlete parameters"));
+    assert_null(hrcast_stream_open(m, 'x', NULL, 4, err, sizeof err));
+    assert_non_null(strstr(err, "gender 'x' (120) is not m, f or u"));
+    s = hrcast_stream_open(m, 'F', "", 4, err, sizeof err);
+    assert_non_null(s);
+    hrcast_stream_free(s);
+    float sp[30];
+    for (int i = 0; i < 30; i++)
+        sp[i] = 3.0f;
+    hrcast_result r;
+    assert_int_not_equal(hrcast_predict_arrays(m, sp, NULL, 30, 10, 'w', &r, err, sizeof err), 0);
+    assert_non_null(strstr(err, "gender 'w' (119) is not m, f or u"));
+    assert_int_equal(hrcast_predict_arrays(m, sp, NULL, 30, 10, 'M', &r, err, sizeof err), 0);
+    hrcast_result_free(&r);
     hrcast_results_free(res, count);
     hrcast_model_free(plain);
     hrcast_model_free(m);

@@ -13,6 +13,7 @@ $HRCAST_LIB; where `make install` recorded it (_libpath.py); three folders above
 """
 import ctypes
 import os
+import weakref
 
 try:
     import numpy as np
@@ -27,6 +28,15 @@ _API_VERSION = "0.1.0"
 
 class Error(Exception):
     """An error reported by libhrcast (a bad path, a bad model, a file it cannot read)."""
+
+
+def _gender_byte(gender):
+    """'m', 'f' or 'u' (any case; "male"/"female"/"" too) as the C API's char; another raises Error."""
+    g = (gender or "u").strip().lower()
+    g = {"male": "m", "female": "f", "unknown": "u"}.get(g, g)
+    if g not in ("m", "f", "u"):
+        raise Error("gender %r is not m, f or u" % (gender,))
+    return g.encode()
 
 
 class _Result(ctypes.Structure):
@@ -158,11 +168,15 @@ class Model:
 
     def __init__(self, path):
         err = ctypes.create_string_buffer(_ERRLEN)
+        self._streams = weakref.WeakSet()  # its open Streams: closed before the model (they borrow it)
         self._m = _lib.hrcast_model_load(_path_bytes(path), err, _ERRLEN)
         if not self._m:
             raise Error(err.value.decode("utf-8", "replace"))
 
     def close(self):
+        """Frees the model; its Streams are closed first (a Stream used after raises Error)."""
+        for s in list(getattr(self, "_streams", ())):
+            s.close()
         if getattr(self, "_m", None):
             _lib.hrcast_model_free(self._m)
             self._m = None
@@ -221,12 +235,11 @@ class Model:
             alt = np.ascontiguousarray(altitude, dtype=np.float32).ravel()
             if alt.shape != sp.shape:
                 raise Error("altitude has %d samples, speed %d" % (alt.size, sp.size))
-        g = gender[:1].lower() if gender else "u"
         r = _Result()
         err = ctypes.create_string_buffer(_ERRLEN)
         rc = _lib.hrcast_predict_arrays(self._handle(), sp.ctypes.data_as(_fp),
                                         alt.ctypes.data_as(_fp) if alt is not None else None, int(sp.size),
-                                        float(step), g.encode(), ctypes.byref(r), err, _ERRLEN)
+                                        float(step), _gender_byte(gender), ctypes.byref(r), err, _ERRLEN)
         if rc:
             raise Error(err.value.decode("utf-8", "replace"))
         try:
@@ -284,16 +297,18 @@ _lib.hrcast_stream_forecast.argtypes = [ctypes.c_void_p, _fp, _fp, ctypes.c_int,
 class Stream:
     """Live forecasting (docs/live.md): the model fed one sample at a time. push() samples (time s, speed m/s,
     altitude m or NaN, HR bpm or NaN) at any rate; hr_now(), predictions() (what Model.predict_file gives for
-    the samples so far) and forecast() of a planned remainder; reset() for a new run. Keeps its Model alive."""
+    the samples so far) and forecast() of a planned remainder; reset() for a new run. Keeps its Model from
+    being garbage-collected; Model.close() closes it (then its methods raise Error("stream is closed"))."""
 
     def __init__(self, model, gender="u", athlete=None, max_hours=6.0):
+        self._s = None
         self._model = model
         err = ctypes.create_string_buffer(_ERRLEN)
-        g = gender[:1].lower() if gender else "u"
-        self._s = _lib.hrcast_stream_open(model._handle(), g.encode(), athlete.encode() if athlete else None,
+        self._s = _lib.hrcast_stream_open(model._handle(), _gender_byte(gender), athlete.encode() if athlete else None,
                                           float(max_hours), err, _ERRLEN)
         if not self._s:
             raise Error(err.value.decode("utf-8", "replace"))
+        model._streams.add(self)
 
     def close(self):
         if getattr(self, "_s", None):

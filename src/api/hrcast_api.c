@@ -3,6 +3,7 @@
 #include "hrcast.h"
 #include "data/runs.h"
 #include "eval/metrics.h"
+#include "model/model_athletes.h"
 #include "model/predictor.h"
 #include "model/stream.h"
 #include "nn/isa.h"
@@ -22,6 +23,18 @@ static int fail(char *err, size_t errlen, const char *msg)
     if (err && errlen)
         snprintf(err, errlen, "%s", msg);
     return -1;
+}
+
+/* 'm', 'f' or 'u' in either case -> the lower-case letter; anything else (a typo once meant "unknown" without
+ * a word) -> 0 with err set. */
+static char api_gender(char g, char *err, size_t errlen)
+{
+    char l = g >= 'A' && g <= 'Z' ? (char)(g - 'A' + 'a') : g;
+    if (l == 'm' || l == 'f' || l == 'u')
+        return l;
+    if (err && errlen)
+        snprintf(err, errlen, "gender '%c' (%d) is not m, f or u", g >= 32 && g < 127 ? g : '?', (int)(unsigned char)g);
+    return 0;
 }
 
 hrcast_model *hrcast_model_load(const char *path, char *err, size_t errlen)
@@ -127,6 +140,8 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
     memset(out, 0, sizeof *out);
     if (n < 2 || !(step_s > 0) || !speed_mps)
         return fail(err, errlen, "arrays: need at least 2 samples and a positive step");
+    if (!(gender = api_gender(gender, err, errlen)))
+        return -1;
     struct workout w;
     workout_init(&w);
     if (workout_reserve(&w, (size_t)n)) {
@@ -138,7 +153,7 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
         w.speed[k] = speed_mps[i];
         w.alt[k] = altitude_m ? altitude_m[i] : NAN;
     }
-    w.gender = gender == 'm' || gender == 'f' ? gender : 'u';
+    w.gender = gender;
     snprintf(w.source, sizeof w.source, "arrays");
     struct prep_opts po;
     prep_opts_default(&po);
@@ -219,6 +234,17 @@ hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char
                                   size_t errlen)
 {
     struct hr_err e = {{0}};
+    if (!(gender = api_gender(gender, err, errlen)))
+        return NULL;
+    if (athlete && athlete[0]) { /* a misspelt id is refused, not predicted as the population */
+        char why[1200], msg[1300];
+        int known = model_has_athlete(&m->p, athlete, why, sizeof why, NULL);
+        if (known <= 0) {
+            snprintf(msg, sizeof msg, "the model %s", known < 0 ? "cannot be read (out of memory)" : why);
+            fail(err, errlen, msg);
+            return NULL;
+        }
+    }
     hrcast_stream *h = calloc(1, sizeof *h);
     if (!h) {
         fail(err, errlen, "out of memory");

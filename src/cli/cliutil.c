@@ -1,5 +1,6 @@
 /* cliutil.c — see cliutil.h. */
 #include "cli/cliutil.h"
+#include "model/model_athletes.h"
 #include "cli/commands.h"
 #include "data/filekind.h"
 #include "nn/lstm.h"
@@ -279,49 +280,15 @@ int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const c
 
 int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete)
 {
-    struct json *meta = NULL;
-    if (!p->metadata_json || json_parse(p->metadata_json, strlen(p->metadata_json), path, &meta, NULL))
-        meta = NULL;
-    /* who has parameters: a physio or constant model's "athletes", an LSTM's HR scale ("hr_scale" -> "athletes",
-     * an object by id) or physiological prior ("physio_prior" -> "athletes") */
-    const struct json *model = json_get(meta, "model");
-    const struct json *src[3] = {json_get(model, "athletes"), json_get(json_get(model, "hr_scale"), "athletes"),
-                                 json_get(json_get(model, "physio_prior"), "athletes")};
-    int cap = 0, n = 0, rc = 2;
-    for (int k = 0; k < 3; k++)
-        cap += (int)json_len(src[k]);
-    const char **ids = calloc((size_t)(cap ? cap : 1), sizeof *ids);
-    if (!ids) {
-        json_free(meta);
+    char why[1200];
+    int rc = model_has_athlete(p, athlete, why, sizeof why, NULL);
+    if (rc < 0) {
         fprintf(stderr, "hrcast %s: out of memory\n", cmd);
         return 1;
     }
-    for (int k = 0; k < 3; k++)
-        json_foreach(it, src[k])
-        {
-            const char *id = it->key ? it->key : json_str(it, "");
-            int dup = 0;
-            for (int i = 0; i < n && !dup; i++)
-                dup = !strcmp(ids[i], id);
-            if (!dup)
-                ids[n++] = id;
-            if (!strcmp(id, athlete))
-                rc = 0;
-        }
-    if (rc) {
-        char list[1024];
-        list_names(ids, n, list, sizeof list);
-        if (n)
-            fprintf(stderr, "hrcast %s: --athlete: %s has no parameters for '%s'; its %d athlete(s): %s\n", cmd, path,
-                    athlete, n, list);
-        else
-            fprintf(stderr, "hrcast %s: --athlete: %s (%s) has no per-athlete parameters%s\n", cmd, path, p->kind,
-                    strcmp(p->kind, "lstm") ? "" : " (an LSTM trained with --hr-scale athlete holds each one's HR "
-                                                   "scale)");
-    }
-    free(ids);
-    json_free(meta);
-    return rc;
+    if (rc == 0)
+        fprintf(stderr, "hrcast %s: --athlete: %s %s\n", cmd, path, why);
+    return rc ? 0 : 2;
 }
 
 /* "64M", "1G", "123456": a byte count with an optional K/M/G suffix (powers of 1024). */

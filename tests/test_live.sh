@@ -184,8 +184,9 @@ check "replay --gif: the CSV is the same as without it" 'cmp -s "$tmp/rg.csv" <(
 check "replay --gif --frames 12: 12 frames" '[ "$(gif_frames $tmp/r12.gif | cut -d" " -f3)" = 12 ]'
 check "replay --gif into a missing folder: exit 1, one line naming it" '! "$BIN" replay "$tmp/p.safetensors" "$tmp/one.hrd" --gif "$tmp/no/r.gif" -q >/dev/null 2>$tmp/e && grep -q "no/r.gif" $tmp/e'
 
-# plan --so-far: the part run (the first 30 min of one.hrd, as CSV) calibrates the model as predict
-# --calibrate does over the same 30 min; the plan covers the rest, printed from the race's start
+# plan --so-far: the part run (the first 30 min of one.hrd, as CSV: its last row at 29:50) calibrates the
+# model as predict --calibrate does over the same 30 min; the plan covers the rest, printed from the race's
+# start; the time run so far is the last row's, 29:50 (it was counted a step more, 30:00)
 "$BIN" export "$tmp/one.hrd" --format csv -o "$tmp/one.csv"
 awk -F, 'NR == 1 || $11 < 1800' "$tmp/one.csv" > "$tmp/part.csv"
 "$BIN" predict "$tmp/p.safetensors" "$tmp/part.csv" --calibrate 30m --format json -q > "$tmp/pc.json"
@@ -193,8 +194,8 @@ awk -F, 'NR == 1 || $11 < 1800' "$tmp/one.csv" > "$tmp/part.csv"
 check "plan --so-far: the offset of predict --calibrate over the part run, the rest planned to the finish" 'py "
 import json; j=json.load(open(\"$tmp/sf.json\")); w=json.load(open(\"$tmp/pc.json\"))[\"workouts\"][0]
 s=j[\"so_far\"]; assert abs(s[\"offset_bpm\"]-w[\"offset_bpm\"])<0.01 and abs(s[\"offset_bpm\"])>0.5, (s, w[\"offset_bpm\"])
-assert s[\"elapsed_s\"]==1800 and 1000<s[\"distance_m\"]<11000, s
-assert abs(j[\"course\"][\"length_m\"]+s[\"distance_m\"]-12000)<1 and abs(j[\"finish_time_s\"]-(4200-1800))<1
+assert s[\"elapsed_s\"]==1790 and 1000<s[\"distance_m\"]<11000, s
+assert abs(j[\"course\"][\"length_m\"]+s[\"distance_m\"]-12000)<1 and abs(j[\"finish_time_s\"]-(4200-1790))<1
 km=j[\"km\"]; assert abs(km[-1][\"km\"]-12)<1e-3 and abs(km[-1][\"elapsed_s\"]-4200)<1 and km[0][\"km\"]>s[\"distance_m\"]/1000
 assert abs(s[\"race_finish_time_s\"]-4200)<1
 assert [k[\"km\"] for k in km]==list(range(int(s[\"distance_m\"]//1000)+1,13)), [k[\"km\"] for k in km]
@@ -205,9 +206,9 @@ import json; a=json.load(open(\"$tmp/sf.json\")); b=json.load(open(\"$tmp/sf0.js
 assert b[\"so_far\"][\"offset_bpm\"]==0 and b[\"so_far\"][\"trust_k_steps\"]==-1
 assert (a[\"peak_hr\"]-b[\"peak_hr\"])*a[\"so_far\"][\"offset_bpm\"]>0, (a[\"peak_hr\"],b[\"peak_hr\"])
 "'
-check "plan --so-far table: the part run in the header, the race finish" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" -q > $tmp/sf.txt && grep -q "^# so far .*part.csv: .* km in 0:30:00, calibrated offset" $tmp/sf.txt && grep -q "^finish 1:10:00 (the rest in 0:40:00" $tmp/sf.txt'
-check "plan --so-far past the target time: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 20:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:30:00" $tmp/e'
-check "plan --so-far with under a minute left: exit 2, one line, says a minute is needed" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 30:30 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:30:00, under a minute before it; a plan needs at least a minute left" $tmp/e'
+check "plan --so-far table: the part run in the header, the race finish" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" -q > $tmp/sf.txt && grep -q "^# so far .*part.csv: .* km in 0:29:50, calibrated offset" $tmp/sf.txt && grep -q "^finish 1:10:00 (the rest in 0:40:10" $tmp/sf.txt'
+check "plan --so-far past the target time: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 20:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:29:50" $tmp/e'
+check "plan --so-far with under a minute left: exit 2, one line, says a minute is needed" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 30:30 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:29:50, under a minute before it; a plan needs at least a minute left" $tmp/e'
 printf '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="45.0" lon="7.0"><ele>100</ele></trkpt><trkpt lat="45.000899" lon="7.0"><ele>100</ele></trkpt></trkseg></trk></gpx>\n' > "$tmp/c100.gpx"
 check "plan on a course just under 100 m: the length to the centimetre, not rounded to the limit" '! "$BIN" plan "$tmp/p.safetensors" --course "$tmp/c100.gpx" --target-time 1:00 -q 2>$tmp/e >/dev/null && grep -q "course length 99.96 m is outside \[100, 500000\] m" $tmp/e'
 check "plan --so-far past the course: exit 1, names the distance left" '! "$BIN" plan "$tmp/p.safetensors" --distance 1km --pace 5:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null && grep -q "leaves 0 m" $tmp/e'

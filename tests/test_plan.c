@@ -626,9 +626,20 @@ static void test_so_far(void **state)
     assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e), 0);
     assert_true(fabsf(sf.offset - DAY_OFFSET) < 0.05f);
     assert_int_equal(sf.steps, PART_STEPS);
+    /* the time run so far is the last sample's (the grid's last step, 29:50, when the recording says no
+     * more); it was counted a step more, 30:00, and the distance with it */
+    assert_true(fabs(sf.elapsed_s - 1790) < 1e-6);
+    assert_true(fabs(sf.dist_m - PART_SPEED * 1790) < 1);
+    assert_true(sf.mae_cal < 0.05 && sf.mae_uncal > DAY_OFFSET - 0.05);
+    plan_so_far_free(&sf);
+    part.meta.raw_duration = 1796; /* a recording whose last sample is 6 s after the grid's last step */
+    assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e), 0);
+    assert_true(fabs(sf.elapsed_s - 1796) < 1e-4 && fabs(sf.dist_m - PART_SPEED * 1796) < 1);
+    plan_so_far_free(&sf);
+    part.meta.raw_duration = 1800; /* a profile whose last step ends at 30:00 */
+    assert_int_equal(plan_so_far_from_series(&p, &part, &t, &sf, &e), 0);
     assert_true(fabs(sf.elapsed_s - 1800) < 1e-6);
     assert_true(fabs(sf.dist_m - PART_SPEED * 1800) < 1);
-    assert_true(sf.mae_cal < 0.05 && sf.mae_uncal > DAY_OFFSET - 0.05);
 
     /* the rest of a flat 10 km at even pace in 20 min */
     struct plan_course c, rest;

@@ -36,11 +36,18 @@ int plan_so_far_from_series(const struct predictor *p, const struct series *s, c
             return hr_fail(e, "%s: step %d (%.0f s): %s", s->meta.source, k, S_TIME(s)[k], why);
         }
     sf->steps = hr_stream_steps(sf->st);
-    sf->elapsed_s = sf->steps * (double)s->step;
+    /* now: the recording's last sample, its raw duration (the grid's last step is at most a step before it);
+     * it was steps x step, up to a step more than was run, which the rest of the plan then lacked */
+    double last_step = (s->n - 1) * (double)s->step;
+    sf->elapsed_s = s->meta.raw_duration >= last_step && s->meta.raw_duration <= last_step + s->step
+                        ? s->meta.raw_duration
+                        : last_step;
     sf->step_s = s->step;
     for (int k = 0; k < s->n; k++) {
+        /* the distance run up to now: each step's speed to the next step, the last one's to now */
+        double dt = k < s->n - 1 ? s->step : sf->elapsed_s - last_step;
         if (isfinite(S_SPEED(s)[k]))
-            sf->dist_m += S_SPEED(s)[k] * (double)s->step;
+            sf->dist_m += S_SPEED(s)[k] * dt;
         if (isfinite(S_ALT(s)[k]))
             sf->last_alt = S_ALT(s)[k];
         else if (k == 0)
@@ -55,7 +62,7 @@ int plan_so_far_from_series(const struct predictor *p, const struct series *s, c
     }
     hr_stream_predict(sf->st, pred, NULL, NULL, rec);
     struct calib_run cr = {pred, rec, sf->steps};
-    float window = (float)sf->elapsed_s;
+    float window = (float)(sf->steps * (double)s->step); /* every step recorded so far calibrates */
     sf->offset = calib_offset(&cr, s->step, window, trust);
     double su = 0, sc = 0;
     int from = calib_first_step(s->step, window, sf->steps, trust);

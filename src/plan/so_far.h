@@ -16,9 +16,11 @@ struct hr_stream;
 struct plan_so_far {
     struct hr_stream *st;    /* the part run, pushed step by step */
     int steps;               /* its grid steps */
-    double elapsed_s;        /* steps x step: the forecast starts there */
+    double elapsed_s;        /* the time now: the recording's last sample (its raw duration), at most a step
+                              * after the last grid step; the forecast's first step is one step after that */
     float step_s;            /* the grid step */
-    double dist_m;           /* distance covered (the grid's speeds integrated) */
+    double dist_m;           /* distance covered up to now (each grid step's speed up to the next, the last
+                              * one's up to elapsed_s) */
     float last_alt;          /* altitude of the last step (NaN: none recorded) */
     float offset;            /* bpm added to the forecast at its start, then faded by the trust (0 when the
                               * window is not trusted) */

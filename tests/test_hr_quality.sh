@@ -59,6 +59,24 @@ assert len(d[\"baselines\"]) >= 2
 "'
 check "eval metrics.md: two labelled columns" 'grep -q "| model | MAE all recorded | MAE trusted |" "$tmp/ev/metrics.md"'
 check "eval report.html: two labelled columns" 'grep -q "<th>MAE all recorded</th><th>MAE trusted</th>" "$tmp/ev/report.html"'
+
+# the recordings simulate --emit-files writes carry the cadence (FIT record cadence + fraction, TCX RunCadence,
+# GPX cad), so their import gets the dataset's verdicts: every FIT and TCX run step for step (GPX's cadence is
+# whole strides, which may move a few steps). Without it, cadence locks became level shifts.
+"$BIN" simulate --athletes 3 --workouts 12 --seed 1 --emit-files "$tmp/files" -o "$tmp/e.hrd" -q
+"$BIN" import "$tmp/files" --athlete-from-dir -o "$tmp/ei.hrd" -q 2>/dev/null
+"$BIN" export "$tmp/e.hrd" --format jsonl -o "$tmp/e.jsonl"
+"$BIN" export "$tmp/ei.hrd" --format jsonl -o "$tmp/ei.jsonl"
+check "emitted FIT and TCX files import with the dataset's HR-quality verdicts, cadence locks included" 'py "
+import json
+a = {(d[\"athlete\"], d[\"start_time\"]): d[\"hr_issue\"] for d in map(json.loads, open(\"$tmp/e.jsonl\"))}
+locks = checked = 0
+for d in map(json.loads, open(\"$tmp/ei.jsonl\")):
+    if d[\"source\"].endswith((\".fit\", \".tcx\")):
+        assert d[\"hr_issue\"] == a[(d[\"athlete\"], d[\"start_time\"])], d[\"source\"]
+        locks += d[\"hr_issue\"].count(\"cadence_lock\"); checked += 1
+assert checked >= 20 and locks > 0, (checked, locks)
+"'
 echo
 echo "test_hr_quality.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

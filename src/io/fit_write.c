@@ -109,6 +109,16 @@ static void write_leg(struct out *o, const struct workout *w, const struct timeb
         u8(o, !isnan(hr) && hr >= 0 && hr < 255 ? (unsigned)hr : 0xFF);
         u32(o, scaled_u32(w->dist[i], 100, 0));
         u32(o, scaled_u32(w->speed[i], 1000, 0));
+        /* running cadence: strides per minute of one foot (steps / 2) and its 1/128 fraction */
+        double strides = w->cad ? w->cad[i] / 2.0 : NAN;
+        unsigned whole = 0xFF, frac = 0xFF;
+        if (strides >= 0 && strides < 254) {
+            unsigned q = (unsigned)lrint(strides * 128);
+            whole = q / 128;
+            frac = q % 128;
+        }
+        u8(o, whole);
+        u8(o, frac);
         if (!isnan(w->dist[i]))
             total_dist = w->dist[i];
     }
@@ -148,7 +158,7 @@ int fit_encode(const struct workout *const *legs, size_t nlegs, uint8_t **out, s
     static const uint8_t f_event[][3] = {{253, 4, FIT_UINT32}, {0, 1, FIT_ENUM}, {1, 1, FIT_ENUM}};
     static const uint8_t f_record[][3] = {
         {253, 4, FIT_UINT32}, {0, 4, FIT_SINT32}, {1, 4, FIT_SINT32}, {78, 4, FIT_UINT32},
-        {3, 1, FIT_UINT8}, {5, 4, FIT_UINT32}, {73, 4, FIT_UINT32},
+        {3, 1, FIT_UINT8}, {5, 4, FIT_UINT32}, {73, 4, FIT_UINT32}, {4, 1, FIT_UINT8}, {53, 1, FIT_UINT8},
     };
     static const uint8_t f_lap[][3] = {
         {253, 4, FIT_UINT32}, {2, 4, FIT_UINT32}, {7, 4, FIT_UINT32}, {8, 4, FIT_UINT32},

@@ -56,6 +56,8 @@ static void put_time(FILE *f, double t)
 }
 
 static int hr_ok(float hr) { return !isnan(hr) && hr >= 0.5f && hr < 255.5f; }
+/* A cadence (steps per minute) worth writing as strides of one foot. */
+static int cad_ok(const struct workout *w, size_t i) { return w->cad && w->cad[i] >= 1.0f && w->cad[i] < 500.0f; }
 
 static const char *tcx_sport(const char *sport)
 {
@@ -86,9 +88,15 @@ static void tcx_point(FILE *f, const struct workout *w, size_t i, double off)
     if (hr_ok(w->hr[i]))
         fprintf(f, "            <HeartRateBpm><Value>%d</Value></HeartRateBpm>\n",
                 (int)lrintf(w->hr[i]));
-    if (!isnan(w->speed[i]))
-        fprintf(f, "            <Extensions><ns3:TPX><ns3:Speed>%.3f</ns3:Speed></ns3:TPX></Extensions>\n",
-                (double)w->speed[i]);
+    int cad = cad_ok(w, i);
+    if (!isnan(w->speed[i]) || cad) {
+        fputs("            <Extensions><ns3:TPX>", f);
+        if (!isnan(w->speed[i]))
+            fprintf(f, "<ns3:Speed>%.3f</ns3:Speed>", (double)w->speed[i]);
+        if (cad) /* one foot, as a watch writes it (the reader doubles it) */
+            fprintf(f, "<ns3:RunCadence>%ld</ns3:RunCadence>", lrint(w->cad[i] / 2.0));
+        fputs("</ns3:TPX></Extensions>\n", f);
+    }
     fputs("          </Trackpoint>\n", f);
 }
 
@@ -155,11 +163,13 @@ static void gpx_point(FILE *f, const struct workout *w, size_t i, double off)
         put_time(f, w->time[i] + off);
         fputs("</time>\n", f);
     }
-    int hr = hr_ok(w->hr[i]), spd = !isnan(w->speed[i]);
-    if (hr || spd) {
+    int hr = hr_ok(w->hr[i]), spd = !isnan(w->speed[i]), cad = cad_ok(w, i);
+    if (hr || spd || cad) {
         fputs("        <extensions><gpxtpx:TrackPointExtension>", f);
         if (hr)
             fprintf(f, "<gpxtpx:hr>%d</gpxtpx:hr>", (int)lrintf(w->hr[i]));
+        if (cad) /* one foot, as FIT's running cadence (the reader doubles it) */
+            fprintf(f, "<gpxtpx:cad>%ld</gpxtpx:cad>", lrint(w->cad[i] / 2.0));
         if (spd)
             fprintf(f, "<gpxtpx:speed>%.3f</gpxtpx:speed>", (double)w->speed[i]);
         fputs("</gpxtpx:TrackPointExtension></extensions>\n", f);

@@ -297,6 +297,7 @@ static void test_stream_bad_samples(void **state)
     assert_int_equal(hrcast_stream_push(s, 2, 3, 100, INFINITY, err, sizeof err), HRCAST_STREAM_BAD_VALUE);
     assert_int_equal(hrcast_stream_push(s, 3 * 3600, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_GAP);
     assert_non_null(strstr(err, "new session"));
+    assert_non_null(strstr(err, "(time 10800.000 s)")); /* which sample: its time (the count stays put) */
     assert_int_equal(hrcast_stream_push(s, 1500, 3, 100, NAN, err, sizeof err), 0); /* under 30 min: a pause */
     assert_int_equal(hrcast_stream_push(s, 3000, 3, 100, NAN, err, sizeof err), 0);
     assert_int_equal(hrcast_stream_push(s, 4000, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_FULL);
@@ -331,6 +332,9 @@ static void test_stream_forecast(void **state)
     assert_float_equal(hrcast_stream_hr_now(s), now, 0);
     assert_int_equal(hrcast_stream_forecast_pace(s, 4.0f, 600, fc2, err, sizeof err), 0);
     assert_memory_equal(fc, fc2, sizeof fc);
+    float none[1] = {3.0f};
+    assert_int_not_equal(hrcast_stream_forecast(s, none, NULL, 0, fc2, err, sizeof err), 0);
+    assert_non_null(strstr(err, "the plan is empty")); /* not "a plan of 0 steps does not fit" */
     /* the same run as one array predicted in batch: 900 s at 3 m/s (steps 0..89), then 60 steps at 4 m/s */
     float sp[150], al[150];
     for (int k = 0; k < 150; k++) {

@@ -327,8 +327,9 @@ int hr_stream_push(struct hr_stream *s, double t, float speed, float alt, float 
         return hr_fail(e, "stream: sample %d: time %.3f s is not after the previous %.3f s", s->nraw, t, s->tlast),
                STREAM_BACKWARDS;
     if (s->nraw > 0 && t - s->tlast > s->po.split_gap)
-        return hr_fail(e, "stream: sample %d: a gap of %.0f s (over %.0f s) starts a new session; reset the stream",
-                       s->nraw, t - s->tlast, s->po.split_gap),
+        return hr_fail(e, "stream: sample %d (time %.3f s): a gap of %.0f s after the last sample taken (%.3f s; over "
+                          "%.0f s) starts a new session; reset the stream",
+                       s->nraw, t, t - s->tlast, s->tlast, s->po.split_gap),
                STREAM_GAP;
     if (!isfinite(speed) || speed < 0 || speed > s->po.speed_max)
         return hr_fail(e, "stream: sample %d: speed %g m/s outside [0, %g]", s->nraw, speed, s->po.speed_max),
@@ -431,7 +432,9 @@ int hr_stream_forecast(struct hr_stream *s, const float *speed, const float *alt
     int n = hr_stream_steps(s);
     if (n == 0)
         return hr_fail(e, "stream: forecast before the first sample");
-    if (n_plan < 1 || n + n_plan > s->cap)
+    if (n_plan < 1)
+        return hr_fail(e, "stream: the plan is empty (%d steps): give at least one step to forecast", n_plan);
+    if (n + n_plan > s->cap)
         return hr_fail(e, "stream: a plan of %d steps does not fit the %d steps left", n_plan, s->cap - n);
     for (int k = 0; k < n_plan; k++) {
         float v = speed[k], a = alt ? alt[k] : NAN;

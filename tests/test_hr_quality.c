@@ -236,6 +236,34 @@ static void test_stuck(void **state)
     assert_int_equal(count(&r, HRQ_STUCK), 0);
 }
 
+/* On a coarse grid (an import with --step 81 or more) one step is never "the same value for 2 minutes": every
+ * step of a clean run was flagged stuck (STUCK_MIN_S / step rounded to 1), so nothing was trusted; two equal
+ * steps still are */
+static void test_stuck_on_a_coarse_grid(void **state)
+{
+    (void)state;
+    enum { M = 40 };
+    float hr[M], speed[M], cad[M];
+    uint8_t v[M];
+    for (int k = 0; k < M; k++) {
+        speed[k] = 3.0f;
+        cad[k] = 172.0f;
+        hr[k] = 140.0f + (float)(k % 7);
+    }
+    for (float step = 81; step <= 600; step *= 1.5f) {
+        hr_quality_assess(hr, speed, cad, M, step, 0, v);
+        int stuck = 0;
+        for (int k = 0; k < M; k++)
+            stuck += v[k] == HRQ_STUCK;
+        assert_int_equal(stuck, 0);
+    }
+    hr[20] = hr[21] = hr[22] = 150.0f;
+    hr_quality_assess(hr, speed, cad, M, 120, 0, v);
+    assert_int_equal(v[20], HRQ_STUCK);
+    assert_int_equal(v[22], HRQ_STUCK);
+    assert_int_equal(v[19], HRQ_TRUSTED);
+}
+
 static void test_level_shift(void **state)
 {
     (void)state;
@@ -523,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_dropout_while_speeding_up),
         cmocka_unit_test(test_dropout_that_ends_during_a_stop),
         cmocka_unit_test(test_stuck),
+        cmocka_unit_test(test_stuck_on_a_coarse_grid),
         cmocka_unit_test(test_level_shift),
         cmocka_unit_test(test_level_shift_soon_after_a_stop),
         cmocka_unit_test(test_level_shift_at_a_slow_jog),

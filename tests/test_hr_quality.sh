@@ -77,6 +77,24 @@ for d in map(json.loads, open(\"$tmp/ei.jsonl\")):
         locks += d[\"hr_issue\"].count(\"cadence_lock\"); checked += 1
 assert checked >= 20 and locks > 0, (checked, locks)
 "'
+
+# import --step 120: the quality stage still trusts a clean run (every step was stuck from 81 s up), and a
+# training part with no trusted step is refused, no model written (it trained on NaN and exited 0)
+"$BIN" import "$tmp/files" --athlete-from-dir --step 120 -o "$tmp/s120.hrd" -q 2>/dev/null
+check "import --step 120: most steps trusted, none stuck" '"$BIN" info "$tmp/s120.hrd" --json 2>/dev/null | py "
+import json, sys; q = json.load(sys.stdin)[\"hr_quality\"]; assert q[\"stuck\"] == 0 and q[\"trusted\"] > 0.8 * sum(q.values()), q"'
+"$BIN" export "$tmp/e.hrd" --format csv -o "$tmp/e.csv"
+py "
+import csv
+rows = list(csv.reader(open('$tmp/e.csv'))); h = rows[0]; i, hr = h.index('hr_issue'), h.index('heart_rate_bpm')
+for r in rows[1:]:
+    r[i] = 'stuck' if r[hr] else r[i]
+csv.writer(open('$tmp/untrusted.csv', 'w', newline='')).writerows(rows)
+"
+"$BIN" import "$tmp/untrusted.csv" -o "$tmp/untrusted.hrd" -q 2>/dev/null
+"$BIN" train "$tmp/untrusted.hrd" -o "$tmp/u.safetensors" --hidden 8 --epochs 2 --batch 4 -q 2>"$tmp/e"; rc=$?
+check "train with no trusted HR step: exit 1, one line, no model and no resume file" \
+  '[ $rc -eq 1 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "has no trusted heart-rate step to learn from" $tmp/e && [ ! -e $tmp/u.safetensors ] && [ ! -e $tmp/u.safetensors.resume ]'
 echo
 echo "test_hr_quality.sh: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

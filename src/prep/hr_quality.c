@@ -69,6 +69,15 @@ static int steps_of(const struct hrq *q, float seconds)
     return k < 1 ? 1 : k;
 }
 
+/* Steps a state must last to count as lasting `seconds`: at least two, so that on a coarse grid (a step
+ * of 60 s or more) one step alone is never "the same value for 2 minutes" or "on the cadence for a
+ * minute" (at 81 s every step was flagged stuck; at 60 s a single step near the cadence a lock). */
+static int lasting_steps_of(const struct hrq *q, float seconds)
+{
+    int k = steps_of(q, seconds);
+    return k < 2 ? 2 : k;
+}
+
 static int usable(const struct hrq *q, int k) { return k >= 0 && k < q->n && q->v[k] == HRQ_TRUSTED; }
 
 static int cmp_float(const void *a, const void *b)
@@ -152,7 +161,8 @@ static void rule_cadence_lock(struct hrq *q)
 {
     if (!q->cad)
         return;
-    int need = steps_of(q, CAD_LOCK_MIN_S), lag = steps_of(q, JUMP_S), long_run = steps_of(q, CAD_LOCK_LONG_S);
+    int need = lasting_steps_of(q, CAD_LOCK_MIN_S), lag = steps_of(q, JUMP_S),
+        long_run = lasting_steps_of(q, CAD_LOCK_LONG_S);
     for (int k = 0; k < q->n;) {
         if (!near_cadence(q, k, CAD_LOCK_BPM)) {
             k++;
@@ -183,7 +193,7 @@ static void rule_cadence_lock(struct hrq *q)
 
 static void rule_stuck(struct hrq *q)
 {
-    int need = steps_of(q, STUCK_MIN_S);
+    int need = lasting_steps_of(q, STUCK_MIN_S);
     for (int k = 0; k < q->n;) {
         int e = k + 1;
         if (usable(q, k))

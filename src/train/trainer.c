@@ -995,6 +995,17 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             goto out_loop;
         }
         double mae = metric_mae(&acc), rmse = metric_rmse(&acc);
+        if (loss_n == 0 || !isfinite(loss_sum) || !isfinite(mae)) { /* no model from nothing, or from NaN */
+            head_restore(&m.net, &head);
+            hr_fail(e, "train: epoch %d: %s; no model written", epoch + 1,
+                    loss_n == 0 ? "the training part has no trusted heart-rate step to learn from (hrcast info "
+                                  "counts them)"
+                    : !isfinite(loss_sum) ? "the training loss is not a number (diverged: try a lower --lr)"
+                                          : "the validation part has no trusted heart-rate step to score");
+            if (lead)
+                unlink(resume_path); /* resuming would fail the same way */
+            goto out_loop;
+        }
         int improved = 0;
         stop = nn_early_stop_update(&rs.es, (float)mae, &improved);
         rs.lr = nn_plateau_step(&rs.plateau, (float)mae, rs.lr);

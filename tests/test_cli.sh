@@ -41,6 +41,12 @@ check "no temp file left" '! ls $tmp/*.tmp.* 2>/dev/null'
 check "info --json keys" 'py "import json; d=json.load(open(\"$tmp/info.json\")); assert all(k in d for k in (\"workouts\",\"athletes\",\"hours\",\"rejected\")); assert d[\"athletes\"]==3; assert d[\"rejected\"][\"read_error\"]>=3"'
 check "files and simulation give the same series count" '[ "$("$BIN" info "$tmp/sim.hrd" --json | py "import json,sys; print(json.load(sys.stdin)[\"workouts\"])")" = 12 ]'
 check "import of a missing path: exit 1" '"$BIN" import /nonexistent -o $tmp/x.hrd 2>/dev/null; [ $? -eq 1 ] && [ ! -e $tmp/x.hrd ]'
+mkdir -p "$tmp/Ann" && cp "$fit" "$tmp/Ann/run.fit"
+abs_bin=$(readlink -f "$BIN")
+(cd "$tmp/Ann" && "$abs_bin" import . -o ../dot.hrd -q && "$abs_bin" import run.fit -o ../file.hrd -q) 2>/dev/null
+athletes_of() { "$BIN" info "$1" --json 2>/dev/null | py "import json,sys; print(*json.load(sys.stdin)[\"by_athlete\"])"; }
+check "import . and import run.fit inside a runner's folder: the athlete is the folder's name, not '.'" \
+  '[ "$(athletes_of $tmp/dot.hrd)" = Ann ] && [ "$(athletes_of $tmp/file.hrd)" = Ann ]'
 head -c 14 "$fit" > "$tmp/header_only.fit"
 "$BIN" import "$tmp/header_only.fit" -o "$tmp/x.hrd" 2>"$tmp/e"; rc=$?
 check "a FIT file with no records: exit 1, counted as unsupported_format (the list was empty)" \

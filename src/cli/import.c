@@ -12,6 +12,7 @@
 #include "util/progress.h"
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,15 @@ static void basename_of(const char *path, char *out, size_t cap)
     size_t k = strlen(tmp);
     while (k > 1 && tmp[k - 1] == '/')
         tmp[--k] = '\0';
-    snprintf(out, cap, "%s", basename(tmp));
+    const char *b = basename(tmp);
+    char real[PATH_MAX];
+    /* "." or ".." (import . in the runner's folder, or a file given without a folder): the folder's own name,
+     * not "." */
+    if ((!strcmp(b, ".") || !strcmp(b, "..")) && realpath(path, real) && strcmp(real, "/")) {
+        snprintf(tmp, sizeof tmp, "%s", real);
+        b = basename(tmp);
+    }
+    snprintf(out, cap, "%s", b);
 }
 
 struct import_ctx {

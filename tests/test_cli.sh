@@ -47,6 +47,14 @@ abs_bin=$(readlink -f "$BIN")
 athletes_of() { "$BIN" info "$1" --json 2>/dev/null | py "import json,sys; print(*json.load(sys.stdin)[\"by_athlete\"])"; }
 check "import . and import run.fit inside a runner's folder: the athlete is the folder's name, not '.'" \
   '[ "$(athletes_of $tmp/dot.hrd)" = Ann ] && [ "$(athletes_of $tmp/file.hrd)" = Ann ]'
+# the masked counts are those of the workouts kept: a duplicate's (or a rejected workout's) were added too
+mkdir -p "$tmp/twice" && cp "$fit" "$tmp/twice/a.fit" && cp "$fit" "$tmp/twice/b.fit"
+"$BIN" import "$tmp/twice" -o "$tmp/twice.hrd" -q 2>/dev/null
+"$BIN" import "$fit" -o "$tmp/once.hrd" -q 2>/dev/null
+masked_of() { "$BIN" info "$1" --json 2>/dev/null | py "import json,sys; print(json.load(sys.stdin)[\"masked\"])"; }
+check "the same file twice: one duplicate rejected, the masked counts of one copy" \
+  '"$BIN" info "$tmp/twice.hrd" --json 2>/dev/null | py "import json,sys; assert json.load(sys.stdin)[\"rejected\"][\"duplicate\"] == 1" &&
+   [ "$(masked_of $tmp/twice.hrd)" = "$(masked_of $tmp/once.hrd)" ]'
 head -c 14 "$fit" > "$tmp/header_only.fit"
 "$BIN" import "$tmp/header_only.fit" -o "$tmp/x.hrd" 2>"$tmp/e"; rc=$?
 check "a FIT file with no records: exit 1, counted as unsupported_format (the list was empty)" \

@@ -71,7 +71,13 @@ int ingest_sink(void *ctx, struct workout *w)
                 "does not store it), so cadence locks are not flagged again and pauses read as hr_gap (docs/data.md)",
                 w->source, regrid ? "on another grid" : "without stored verdicts");
     }
-    int rc = prep_workout(w, &g->popts, &s, &why, &g->st, &g->err);
+    /* this workout's counts on their own: its masked samples join the totals only if it is kept (a rejected
+     * workout's, or a duplicate's, were counted too, so the masks did not match the dataset) */
+    struct prep_stats one;
+    memset(&one, 0, sizeof one);
+    int rc = prep_workout(w, &g->popts, &s, &why, &one, &g->err);
+    for (int r = 0; r < REJ_COUNT; r++)
+        g->st.rejected[r] += one.rejected[r];
     if (rc < 0) {
         g->failed = 1;
         return 1;
@@ -93,7 +99,6 @@ int ingest_sink(void *ctx, struct workout *w)
                 g->failed = 1;
                 return 1;
             }
-            g->st.accepted--;
             g->st.rejected[REJ_DUPLICATE]++;
             hr_debug("%s: rejected: duplicate", w->source);
             return 0;
@@ -104,6 +109,9 @@ int ingest_sink(void *ctx, struct workout *w)
         g->failed = 1;
         return 1;
     }
+    g->st.accepted += one.accepted;
+    for (int r = 0; r < MASK_COUNT; r++)
+        g->st.masked[r] += one.masked[r];
     g->hours += s.n * s.step / 3600.0;
     for (int k = 0; k < s.n; k++)
         g->hr_quality[s.hr_issue[k] < HRQ_COUNT ? s.hr_issue[k] : HRQ_HR_GAP]++;

@@ -55,6 +55,14 @@ masked_of() { "$BIN" info "$1" --json 2>/dev/null | py "import json,sys; print(j
 check "the same file twice: one duplicate rejected, the masked counts of one copy" \
   '"$BIN" info "$tmp/twice.hrd" --json 2>/dev/null | py "import json,sys; assert json.load(sys.stdin)[\"rejected\"][\"duplicate\"] == 1" &&
    [ "$(masked_of $tmp/twice.hrd)" = "$(masked_of $tmp/once.hrd)" ]'
+# a FitRec/jsonl file with a bad line: the rest read, the line counted as a read error and exit 1 (it was
+# skipped with a warning, counted nowhere, exit 0)
+"$BIN" export "$tmp/sim.hrd" --format jsonl -o "$tmp/lines.jsonl"
+printf '{"heart_rate": [140, 141], "speed": [3, 3.1\n' >> "$tmp/lines.jsonl"
+"$BIN" import "$tmp/lines.jsonl" -o "$tmp/lines.hrd" 2>"$tmp/e"; rc=$?
+check "a jsonl file with one bad line: exit 1, the other 12 imported, read_error=1" \
+  '[ $rc -eq 1 ] && grep -q "1 bad line skipped, 12 workouts read" $tmp/e && "$BIN" info "$tmp/lines.hrd" --json 2>/dev/null | py "
+import json,sys; d=json.load(sys.stdin); assert d[\"workouts\"] == 12 and d[\"rejected\"][\"read_error\"] == 1, d[\"rejected\"]"'
 head -c 14 "$fit" > "$tmp/header_only.fit"
 "$BIN" import "$tmp/header_only.fit" -o "$tmp/x.hrd" 2>"$tmp/e"; rc=$?
 check "a FIT file with no records: exit 1, counted as unsupported_format (the list was empty)" \

@@ -203,6 +203,8 @@ int cmd_import(int argc, char **argv)
     prep_opts_default(&po);
     struct read_opts ro;
     read_opts_default(&ro);
+    long long bad_records = 0; /* FitRec lines a reader skipped (each a workout): read errors */
+    ro.bad_records = &bad_records;
     struct archive_limits al;
     archive_limits_default(&al);
     long long size;
@@ -374,12 +376,18 @@ int cmd_import(int argc, char **argv)
             ingest_count(&ctx.g, REJ_UNSUPPORTED);
             hr_debug("%s: skipped: not a format hrcast reads", path);
         } else {
-            long long before = ctx.g.workouts_in;
+            long long before = ctx.g.workouts_in, bad_before = bad_records;
             if (entry ? io_read_path(path, &ro, indexed_sink, &(struct indexed_sink){&ctx.g, entry}, &e)
                       : io_read_path(path, &ro, ingest_sink, &ctx.g, &e)) {
                 if (ctx.g.failed)
                     goto write_failed;
                 report_failed(&ctx, e.msg);
+            } else if (bad_records > bad_before) {
+                /* lines skipped in a file read on (its reader said how many): each a workout not read, counted
+                 * as a read error like a bad file, and the exit status says so (it was 0, the count nowhere) */
+                ctx.failed += bad_records - bad_before;
+                for (long long k = bad_before; k < bad_records; k++)
+                    ingest_count(&ctx.g, REJ_READ_ERROR);
             } else if (ctx.g.workouts_in == before) {
                 /* read without an error and without a workout (a FIT file with no records: settings, a
                  * course, monitoring; its reader said so): counted, not lost from the totals */
@@ -437,7 +445,7 @@ int cmd_import(int argc, char **argv)
             fprintf(stderr, " %s=%lld", hr_issue_name((enum hr_issue)r), hrq[r]);
         fprintf(stderr, "\n");
         if (ctx.failed)
-            fprintf(stderr, "%lld files or archive members could not be read (see the lines above)\n", ctx.failed);
+            fprintf(stderr, "%lld files, archive members or FitRec lines could not be read (see the lines above)\n", ctx.failed);
         if (unsupported)
             fprintf(stderr, "%lld files or archive members skipped: not a format hrcast reads (-v lists them)\n", unsupported);
     }

@@ -529,6 +529,8 @@ static void fitrec_begin(struct fitrec *r, const char *name, const struct read_o
 static int fitrec_end(struct fitrec *r, int rc, struct hr_err *e)
 {
     workout_free(&r->w);
+    if (r->o && r->o->bad_records)
+        *r->o->bad_records += r->bad; /* each a workout refused: import counts them as read errors */
     if (rc)
         return rc;
     if (r->bad)

@@ -15,6 +15,8 @@ struct read_opts {
     enum csv_speed_unit csv_speed; /* CSV: unit of a bare "speed" column */
     enum csv_time_unit csv_time;   /* CSV: how to read the time column */
     struct hr_limits lim;          /* input budgets (limits.h): inflated bytes, samples, footer */
+    long long *bad_records;        /* not NULL: a reader that skips a bad record and reads on (a FitRec line,
+                                    * each one workout) adds how many it skipped, so that they are counted */
 };
 void read_opts_default(struct read_opts *o);
 

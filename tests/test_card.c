@@ -230,6 +230,9 @@ static void test_lstm_card_with_metrics(void **state)
     assert_non_null(strstr(card, want));
     assert_null(strstr(card, "No evaluation was found"));
     assert_null(strstr(card, "not a held-out test split"));
+    /* evaluated without baselines: the card does not claim any (it said they were fitted) */
+    assert_null(strstr(card, "Baselines were fitted"));
+    assert_non_null(strstr(card, "No baseline was evaluated (`hrcast eval --baselines` adds them)."));
     free(card);
     /* not a metrics.json: one clear error */
     assert_null(render(g_model, "{\"a\": 1}", &e));

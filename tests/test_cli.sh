@@ -17,6 +17,7 @@ for c in $("$BIN" help | sed -n "s/^  \([a-z-]*\) .*/\1/p"); do
 done
 check "--version" '"$BIN" --version | has "^hrcast [0-9]"'
 check "unknown command: exit 2" '"$BIN" bogus 2>/dev/null; [ $? -eq 2 ]'
+check "import --sport with an empty value: exit 2 (it kept every sport)" '"$BIN" import --sport "" -o $tmp/x.hrd . 2>$tmp/e; [ $? -eq 2 ] && grep -q -- "--sport: give a sport" $tmp/e && [ ! -e $tmp/x.hrd ]'
 check "bad option value: exit 2 and a message" '"$BIN" import --step abc -o x.hrd . 2>$tmp/e; [ $? -eq 2 ] && grep -q "not a number" $tmp/e'
 
 # --- a folder of simulated recordings (FIT, GPX, TCX from hrcast's own writers) plus bad files

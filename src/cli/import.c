@@ -224,7 +224,14 @@ int cmd_import(int argc, char **argv)
                 return 2;
             po.step = (float)v;
             break;
-        case 2: snprintf(po.sport, sizeof po.sport, "%s", optarg); break;
+        case 2:
+            if (!optarg[0]) { /* "" matched every sport, rides included */
+                fprintf(stderr, "hrcast import: --sport: give a sport (running, the default), a part of one "
+                                "(trail) or any\n");
+                return 2;
+            }
+            snprintf(po.sport, sizeof po.sport, "%s", optarg);
+            break;
         case 3: athlete = optarg; break;
         case 4: from_dir = 1; break;
         case 5:

@@ -237,9 +237,10 @@ static void evaluation(struct card *c)
         fputs("`, written by `hrcast eval`)", f);
     }
     fprintf(f, ". Errors are global over all valid steps against the recorded, unsmoothed heart rate; the 95 %% "
-               "intervals are bootstrap over workouts (seed %.0f). Baselines were fitted on the same split's "
-               "training part.\n\n",
-            json_get_num(j, "bootstrap_seed", 0));
+               "intervals are bootstrap over workouts (seed %.0f).%s\n\n",
+            json_get_num(j, "bootstrap_seed", 0),
+            json_len(json_get(j, "baselines")) > 0 ? " Baselines were fitted on the same split's training part."
+                                                   : " No baseline was evaluated (`hrcast eval --baselines` adds them).");
     fputs("| model | MAE (bpm) | 95 % CI | RMSE (bpm) | bias (bpm) | MAE after 2 min | per-workout MAE median (IQR) |\n"
           "|---|---|---|---|---|---|---|\n",
           f);

@@ -77,6 +77,28 @@ check "no 'hrcast CMD: CMD:' anywhere" '! grep -Eq "hrcast ([a-z-]+): (train|fin
 check "write error names the user's path, not the temp file" \
   '[ $rc -ne 0 ] && grep -q "$tmp/nodir/x.hrd: cannot create" $tmp/e && ! grep -q "\.tmp\." $tmp/e'
 
+# --- -o naming one of the command's own inputs (under any name), or a folder: refused before any work, the
+# input intact (each command overwrote it and exited 0); a missing folder: exit 1 before training
+cp "$tmp/sim.hrd" "$tmp/in.hrd"; cp "$tmp/m.safetensors" "$tmp/in.safetensors"
+sum0=$(cat "$tmp/in.hrd" "$tmp/in.safetensors" | md5sum)
+for cmdline in "train $tmp/in.hrd -o $tmp/in.hrd -q" "finetune $tmp/in.safetensors $tmp/in.hrd --athlete sim0001 -o $tmp/./in.safetensors -q" \
+               "fit-physio $tmp/in.hrd -o $tmp/in.hrd -q" "export $tmp/in.hrd -o $tmp/in.hrd" "card $tmp/in.safetensors -o $tmp/in.safetensors -q" \
+               "predict $tmp/in.safetensors $tmp/in.hrd -o $tmp/in.hrd -q" "import $tmp/in.hrd -o $tmp/in.hrd -q"; do
+  $BIN $cmdline 2>"$tmp/e" >/dev/null; rc=$?
+  check "${cmdline%% *} -o its own input: exit 2, one line, the input intact" \
+    '[ $rc -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "it would be overwritten; write to another file" $tmp/e && [ "$(cat "$tmp/in.hrd" "$tmp/in.safetensors" | md5sum)" = "$sum0" ]'
+done
+mkdir -p "$tmp/afolder"
+"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o "$tmp/afolder" -q 2>"$tmp/e"; rc=$?
+check "finetune -o FOLDER: exit 2 before training, nothing left beside it" \
+  '[ $rc -eq 2 ] && grep -q "is a folder: give a file name in it" $tmp/e && ! ls $tmp/afolder.* 2>/dev/null'
+"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o "$tmp/nofolder/p.safetensors" -q 2>"$tmp/e"; rc=$?
+check "finetune -o into a missing folder: exit 1, names the folder (not a temp file)" \
+  '[ $rc -eq 1 ] && grep -q "the folder $tmp/nofolder does not exist" $tmp/e'
+"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 --scale-only --lr 0.1 -o "$tmp/s.safetensors" 2>"$tmp/e"; rc=$?
+check "finetune --scale-only with a training option: exit 2 (it was recorded in the card, nothing trained)" \
+  '[ $rc -eq 2 ] && grep -q -- "--scale-only trains nothing: drop --lr" $tmp/e'
+
 # --- a missing argument: one usage line and where the help is, exit 2
 for c in train predict eval serve finetune fit-physio info export plot animate card; do
   "$BIN" $c >/dev/null 2>"$tmp/e"; rc=$?

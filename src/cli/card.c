@@ -122,6 +122,9 @@ int cmd_card(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage(usage_text, 0);
     const char *model = argv[optind];
+    int bad_out = cli_check_output("card", out, (const char *const[]){model, metrics_path}, 2);
+    if (bad_out)
+        return bad_out;
     struct hr_err e = {{0}};
     struct predictor p;
     if (cli_load_model("card", usage_text, model, &p)) /* the whole check: shapes, card, normaliser */

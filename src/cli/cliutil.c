@@ -10,6 +10,7 @@
 #include "io/limits.h"
 #include "prep/features.h"
 #include <errno.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,6 +277,43 @@ int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const c
             u, u ? list : "(none named)", u > CLI_LIST_MAX ? " (hrcast info lists them all)" : "");
     free(ids);
     return 2;
+}
+
+int cli_check_output(const char *cmd, const char *out, const char *const *inputs, int n)
+{
+    if (!out || !strcmp(out, "-"))
+        return 0;
+    struct stat so;
+    if (stat(out, &so) == 0) {
+        if (S_ISDIR(so.st_mode)) {
+            fprintf(stderr, "hrcast %s: -o %s is a folder: give a file name in it\n", cmd, out);
+            return 2;
+        }
+        for (int i = 0; i < n; i++) {
+            struct stat si;
+            if (inputs[i] && stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+                fprintf(stderr, "hrcast %s: -o %s is the input %s: it would be overwritten; write to another "
+                                "file\n", cmd, out, inputs[i]);
+                return 2;
+            }
+        }
+        return 0;
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", out);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return 0; /* the current folder */
+    if (slash == dir)
+        slash[1] = '\0'; /* "/x": the root */
+    else
+        *slash = '\0';
+    struct stat sd;
+    if (stat(dir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
+        fprintf(stderr, "hrcast %s: -o %s: the folder %s does not exist\n", cmd, out, dir);
+        return 1;
+    }
+    return 0;
 }
 
 int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete)

@@ -41,6 +41,11 @@ struct hr_limits;
  * value is bad (one line printed on stderr). */
 int cli_limit_option(const char *cmd, int c, const char *arg, struct hr_limits *lim);
 
+/* The -o FILE of a command that reads inputs[0..n) (NULL entries skipped): 0 when it can be written; else
+ * one line on stderr and 2 when it names one of the inputs (the same file, under any name: it would be
+ * overwritten) or a folder, 1 when its folder does not exist. Checked before any work is done. */
+int cli_check_output(const char *cmd, const char *out, const char *const *inputs, int n);
+
 /* --help (to_stdout = 1): the whole text on stdout, returns 0. A usage error (to_stdout = 0): only the
  * synopsis (the text up to its first blank line) and "see 'hrcast CMD --help'" on stderr, returns 2. */
 int cli_usage(const char *text, int to_stdout);

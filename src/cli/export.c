@@ -264,6 +264,11 @@ int cmd_export(int argc, char **argv)
         fprintf(stderr, "hrcast export: --format parquet needs -o DIR\n");
         return 2;
     }
+    if (strcmp(format, "parquet")) { /* parquet's -o is a folder */
+        int bad_out = cli_check_output("export", out, (const char *const[]){argv[optind]}, 1);
+        if (bad_out)
+            return bad_out;
+    }
     struct dataset ds;
     struct hr_err e;
     if (cli_open_dataset("export", usage_text, argv[optind], &ds))

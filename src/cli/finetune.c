@@ -68,19 +68,21 @@ int cmd_finetune(int argc, char **argv)
     long v;
     double d;
     int c, scale_only = 0;
+    const char *trains = NULL; /* a training option given (--scale-only trains nothing) */
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case 1: o.athlete = optarg; break;
         case 2:
+            trains = "--freeze";
             o.freeze = finetune_freeze_parse(optarg);
             if (o.freeze < 0) {
                 fprintf(stderr, "hrcast finetune: --freeze: '%s' is not none, lower, lstm or embedding\n", optarg);
                 return 2;
             }
             break;
-        case 3: if (cli_float("finetune", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; break;
+        case 3: if (cli_float("finetune", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; trains = "--lr"; break;
         case 4:
             if (cli_int("finetune", "--epochs", optarg, 0, 100000, &v))
                 return 2;
@@ -90,10 +92,21 @@ int cmd_finetune(int argc, char **argv)
                 return 2;
             }
             o.epochs = (int)v;
+            trains = "--epochs";
             break;
-        case 5: if (cli_int("finetune", "--patience", optarg, 1, 100000, &v)) return 2; o.patience = (int)v; break;
-        case 6: if (cli_int("finetune", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; break;
-        case 7: if (cli_float("finetune", "--dropout", optarg, 0, 0.95, &d)) return 2; o.dropout = (float)d; break;
+        case 5:
+            if (cli_int("finetune", "--patience", optarg, 1, 100000, &v))
+                return 2;
+            o.patience = (int)v;
+            trains = "--patience";
+            break;
+        case 6: if (cli_int("finetune", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; trains = "--batch"; break;
+        case 7:
+            if (cli_float("finetune", "--dropout", optarg, 0, 0.95, &d))
+                return 2;
+            o.dropout = (float)d;
+            trains = "--dropout";
+            break;
         case 8:
             if (!strcmp(optarg, "chrono"))
                 o.split = SPLIT_CHRONO;
@@ -113,6 +126,10 @@ int cmd_finetune(int argc, char **argv)
         default: return cli_usage(usage_text, 0);
         }
     }
+    if (scale_only && trains) { /* accepted and recorded before, though nothing is trained */
+        fprintf(stderr, "hrcast finetune: --scale-only trains nothing: drop %s\n", trains);
+        return 2;
+    }
     if (scale_only)
         o.epochs = 0; /* finetune_lstm: the base's weights, the athlete's scale */
     if (!out || !o.athlete || argc - optind != 2) {
@@ -124,6 +141,10 @@ int cmd_finetune(int argc, char **argv)
     }
     o.base_model = argv[optind];
     o.dataset_path = argv[optind + 1];
+    const char *inputs[2] = {o.base_model, o.dataset_path};
+    int bad_out = cli_check_output("finetune", out, inputs, 2);
+    if (bad_out)
+        return bad_out;
     struct dataset ds;
     struct hr_err e = {{0}};
     if (cli_open_dataset("finetune", usage_text, o.dataset_path, &ds))

@@ -74,6 +74,9 @@ int cmd_fit_physio(int argc, char **argv)
             fprintf(stderr, "hrcast fit-physio: missing -o MODEL\n");
         return cli_usage(usage_text, 0);
     }
+    int bad_out = cli_check_output("fit-physio", out, (const char *const[]){argv[optind]}, 1);
+    if (bad_out)
+        return bad_out;
     struct dataset ds;
     struct hr_err e = {{0}};
     if (cli_open_dataset("fit-physio", usage_text, argv[optind], &ds))

@@ -299,6 +299,9 @@ int cmd_import(int argc, char **argv)
         fprintf(stderr, "hrcast import: %s\n", !out ? "missing -o DATASET" : "missing PATH");
         return cli_usage(usage_text, 0);
     }
+    int bad_out = cli_check_output("import", out, (const char *const *)argv + optind, argc - optind);
+    if (bad_out)
+        return bad_out;
     struct file_list files = {0};
     int bad_paths = 0;
     for (int i = optind; i < argc; i++)

@@ -131,6 +131,9 @@ int onerun_command(int argc, char **argv, const char *cmd, const char *usage_tex
         return 2;
     }
     struct onerun r;
+    int bad_out = cli_check_output(cmd, out, (const char *const *)argv + optind, 2);
+    if (bad_out)
+        return bad_out;
     if (onerun_load(&r, cmd, usage_text, argv[optind], argv[optind + 1], (int)which))
         return 1;
     struct workout_plot wp;

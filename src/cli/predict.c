@@ -179,6 +179,9 @@ int cmd_predict(int argc, char **argv)
     /* one workout at a time is a batch of 1: its recurrent steps are too small for BLAS threads,
      * which only add synchronisation (bench/predict_latency.sh: 3x slower with 2 threads) */
     nn_set_threads(1);
+    int bad_out = cli_check_output("predict", out, (const char *const *)argv + optind, argc - optind);
+    if (bad_out)
+        return bad_out;
     struct predictor p;
     struct hr_err e = {{0}};
     if (cli_load_model("predict", usage_text, argv[optind], &p))

@@ -212,6 +212,10 @@ static int train_main(int argc, char **argv)
         return 2;
     }
     o.dataset_path = argv[optind];
+    const char *inputs[2] = {argv[optind], o.init_model};
+    int bad_out = cli_check_output("train", out, inputs, 2);
+    if (bad_out)
+        return bad_out;
     struct dataset ds;
     struct hr_err e = {{0}};
     if (cli_open_dataset("train", usage_text, argv[optind], &ds))

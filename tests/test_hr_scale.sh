@@ -75,6 +75,10 @@ u, n, pop = (json.load(open(f))[\"workouts\"][0][\"hr_pred\"] for f in (\"$tmp/u
 assert u == n, \"unnamed differs from --athlete sim0003\"
 assert max(abs(a - b) for a, b in zip(u, pop)) > 0.5, \"the population scale was used\"
 "'
+check "predict --inputs names the athlete whose scale was used (the finetuned runner), which the card's recipe reads" \
+  '"$BIN" predict "$tmp/q.safetensors" "$fit" --format json --inputs -q | py "
+import json, sys; assert json.load(sys.stdin)[\"workouts\"][0][\"athlete\"] == \"sim0003\"" &&
+   "$BIN" card "$tmp/q.safetensors" --no-metrics -q | grep -q "a workout that names no athlete is predicted as .sim0003..s, the runner this model was finetuned for"'
 "$BIN" replay "$tmp/q.safetensors" "$fit" -q > "$tmp/r.csv"
 "$BIN" replay "$tmp/s.safetensors" "$fit" -q > "$tmp/rpop.csv"
 check "the stream (replay) does the same: the finetuned model's rows differ from the population's" \

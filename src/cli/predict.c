@@ -83,7 +83,8 @@ static const char *usage_text =
     "  hrcast predict model.safetensors race.gpx --recent-form mon.fit --recent-form wed.fit --recent-form fri.fit\n";
 
 /* "inputs": the LSTM's raw feature rows of s (hr_lstm_features with normalize = 0). */
-static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct series *s, struct hr_err *e)
+static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct series *s, const char *runner,
+                        struct hr_err *e)
 {
     int F = m->fs->n;
     float *x = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1) * (size_t)F);
@@ -93,7 +94,9 @@ static int write_inputs(struct jw *w, const struct hr_lstm *m, const struct seri
         free(x);
         return -1;
     }
-    jw_kv_str(w, "athlete", s->meta.athlete); /* whose prior, blend (model/blend.h) and HR scale */
+    /* whose prior, blend (model/blend.h) and HR scale were used: the file's athlete, or, when it names none, a
+     * finetuned model's own runner (predictor_runner); the card's Python recipe looks it up here */
+    jw_kv_str(w, "athlete", runner);
     jw_key(w, "inputs");
     jw_arr_begin(w);
     for (int t = 0; t < s->n; t++) {
@@ -327,7 +330,7 @@ int cmd_predict(int argc, char **argv)
                         jw_num(&w, inputs ? cols[k][t] : roundf(cols[k][t] * 100) / 100);
                     jw_arr_end(&w);
                 }
-                if (inputs && write_inputs(&w, p.impl, s, &e)) { /* p.impl is the struct hr_lstm */
+                if (inputs && write_inputs(&w, p.impl, s, predictor_runner(&p, s->meta.athlete), &e)) { /* p.impl: the hr_lstm */
                     fprintf(stderr, "%s: %s\n", s->meta.source, e.msg);
                     failed = 1;
                 }

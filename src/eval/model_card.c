@@ -424,12 +424,22 @@ static void lstm_model(struct card *c)
                 json_len(json_get(b, "athletes")), json_get_num(b, "alpha", NAN), json_get_num(b, "val_mae", NAN),
                 json_get_num(b, "physio_val_mae", NAN));
     const struct json *sc = json_get(c->m, "hr_scale");
-    if (sc)
+    const struct json *x = json_get(c->prov, "extra");
+    const char *own = !strcmp(json_get_str(x, "kind", ""), "finetune") ? json_get_str(x, "athlete", "") : "";
+    if (sc) {
         fprintf(f, " The output is on each athlete's own heart-rate scale: `mean + sd * (network - %.1f) / %.1f`, "
                    "with the mean and sd of heart rate over the athlete's training workouts (earlier runs, never the "
-                   "workout predicted) for %zu athlete(s) (card key `hr_scale`); anyone else gets the network's output "
-                   "as it is (the athletes' average scale).",
+                   "workout predicted) for %zu athlete(s) (card key `hr_scale`); ",
                 json_get_num(sc, "pop_mean", NAN), json_get_num(sc, "pop_sd", NAN), json_len(json_get(sc, "athletes")));
+        if (*own) { /* predictor_runner: a workout that names no athlete is the finetuned runner's */
+            fputs("a workout that names no athlete is predicted as `", f);
+            md(f, own);
+            fputs("`'s, the runner this model was finetuned for (`hrcast predict --format json --inputs` names the "
+                  "athlete used); an athlete without a scale gets the network's output as it is (the athletes' average scale).", f);
+        } else {
+            fputs("anyone else gets the network's output as it is (the athletes' average scale).", f);
+        }
+    }
     fputs("\n\n", f);
     no_leakage(c, "speed, altitude, grade, elapsed time, distance and the declared gender (and values computed "
                   "from them)");

@@ -78,7 +78,8 @@ assert max(abs(a - b) for a, b in zip(u, pop)) > 0.5, \"the population scale was
 check "predict --inputs names the athlete whose scale was used (the finetuned runner), which the card's recipe reads" \
   '"$BIN" predict "$tmp/q.safetensors" "$fit" --format json --inputs -q | py "
 import json, sys; assert json.load(sys.stdin)[\"workouts\"][0][\"athlete\"] == \"sim0003\"" &&
-   "$BIN" card "$tmp/q.safetensors" --no-metrics -q | grep -q "a workout that names no athlete is predicted as .sim0003..s, the runner this model was finetuned for"'
+   "$BIN" card "$tmp/q.safetensors" --no-metrics -q > "$tmp/card.md" &&
+   grep -q "a workout that names no athlete is predicted as .sim0003..s, the runner this model was finetuned for" "$tmp/card.md"'
 "$BIN" replay "$tmp/q.safetensors" "$fit" -q > "$tmp/r.csv"
 "$BIN" replay "$tmp/s.safetensors" "$fit" -q > "$tmp/rpop.csv"
 check "the stream (replay) does the same: the finetuned model's rows differ from the population's" \

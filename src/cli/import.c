@@ -359,7 +359,7 @@ int cmd_import(int argc, char **argv)
             snprintf(name, sizeof name, "%s", base);
         }
         snprintf(ctx.g.popts.athlete, sizeof ctx.g.popts.athlete, "%s", name);
-        enum hr_format f = stream ? FMT_UNKNOWN : io_detect_path(path);
+        enum hr_format f = io_detect_path(path); /* FMT_UNKNOWN for a stream, read once below */
         int explicit_file = strcmp(path, argv[files.root[i]]) == 0;
         if (f == FMT_UNKNOWN && !stream && io_is_archive_path(path)) {
             if (!athlete && !from_dir)

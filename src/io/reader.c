@@ -149,6 +149,8 @@ enum hr_format io_detect_buffer(const uint8_t *buf, size_t n)
 
 enum hr_format io_detect_path(const char *path)
 {
+    if (path_is_stream(path))
+        return FMT_UNKNOWN; /* looking would use up what io_read_path is still to read */
     gzFile g = gzopen(path, "rb");
     if (!g)
         return FMT_UNKNOWN;

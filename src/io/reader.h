@@ -30,7 +30,8 @@ enum hr_format io_detect(const uint8_t *buf, size_t n);
 size_t io_peek(const uint8_t *buf, size_t n, uint8_t *out, size_t cap);
 /* Detect the format of a buffer held in memory (gzip inflated for the look). */
 enum hr_format io_detect_buffer(const uint8_t *buf, size_t n);
-/* Detect the format of a file from its first bytes (gzip inflated). FMT_UNKNOWN if unreadable. */
+/* Detect the format of a file from its first bytes (gzip inflated). FMT_UNKNOWN if unreadable, and for a
+ * stream (path_is_stream: stdin, a pipe), which cannot be looked at without using it up. */
 enum hr_format io_detect_path(const char *path);
 /* Read a file: gzip inflated transparently, format from content. FitRec files are streamed. */
 int io_read_path(const char *path, const struct read_opts *o, workout_sink sink, void *ctx,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "util/fileio.h"
 #include "util/json.h"
+#include "util/log.h"
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ static const char *usage_text =
     "  -f, --format F   csv, jsonl or parquet (default csv)\n"
     "  -o, --output F   file to write (atomically); default stdout; a folder for parquet\n"
     "      --codec C    parquet compression: snappy (default), zstd, gzip, none\n"
+    "  -q, --quiet      only errors\n"
     "  -h, --help       this text\n"
     "\n"
     "examples:\n"
@@ -229,12 +231,13 @@ int cmd_export(int argc, char **argv)
     static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                          {"output", required_argument, 0, 'o'},
                                          {"codec", required_argument, 0, 1},
+                                         {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *format = "csv", *out = NULL;
     int c, codec = -1;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:qh", opts, NULL)) != -1) {
         if (c == 'f')
             format = optarg;
         else if (c == 'o')
@@ -244,7 +247,9 @@ int cmd_export(int argc, char **argv)
                 fprintf(stderr, "hrcast export: --codec: '%s' is not snappy, zstd, gzip or none\n", optarg);
                 return 2;
             }
-        } else if (c == 'h')
+        } else if (c == 'q')
+            hr_log_set_level(HR_LOG_QUIET);
+        else if (c == 'h')
             return cli_usage(usage_text, 1);
         else
             return cli_usage(usage_text, 0);
@@ -282,7 +287,7 @@ int cmd_export(int argc, char **argv)
             cli_error("export", e.msg);
             return 1;
         }
-        fprintf(stderr, "wrote %s/data/{train,validation,test}.parquet and %s/README.md\n", out, out);
+        hr_info("wrote %s/data/{train,validation,test}.parquet and %s/README.md", out, out);
         return 0;
     }
     struct atomic_file af;

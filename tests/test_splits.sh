@@ -81,7 +81,7 @@ assert t[\"epochs_run\"] == 3, t"'
 tpid=$!
 for _ in $(seq 200); do [ -e "$tmp/i.safetensors.resume" ] && break; sleep 0.05; done
 kill -INT "$tpid"; wait "$tpid"; rc=$?
-cmdline=$(sed -n "s/^hrcast train: interrupted; continue with --resume: hrcast //p" "$tmp/int.err")
+cmdline=$(sed -n "s/^hrcast train: interrupted; continue with --resume: [^ ]* //p" "$tmp/int.err")
 check "Ctrl-C: exit 130, the message and the command" '[ $rc = 130 ] && [ -n "$cmdline" ] && [ -s $tmp/i.safetensors.resume ]'
 check "the printed command continues the run to its end" 'eval "\"$BIN\" $cmdline -q" && [ -s $tmp/i.safetensors ] && [ ! -e $tmp/i.safetensors.resume ]'
 

@@ -2,8 +2,10 @@
  * general LSTM to one athlete from their earlier workouts (src/train/finetune.h). */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "cli/train_interrupt.h"
 #include "nn/par.h"
 #include "train/finetune.h"
+#include "train/trainer.h"
 #include "util/log.h"
 #include <getopt.h>
 #include <stdio.h>
@@ -37,7 +39,9 @@ static const char *usage_text =
     "      --seed S          seed of shuffling and dropout (42)\n"
     "      --threads T       compute threads, or auto (the default): the cores this process may use, at\n"
     "                        most 8; the same seed and thread count give the same bytes\n"
-    "      --time-budget S   stop after the epoch that passes S seconds\n"
+    "      --time-budget S   stop after the epoch that passes S seconds (0, the default: none)\n"
+    "      --resume          continue a stopped or interrupted (Ctrl-C) run from PERSONAL.safetensors.resume:\n"
+    "                        the same base, dataset, athlete and options (it refuses others)\n"
     "      --scale-only      no training: the base (trained with --hr-scale athlete) with the athlete's\n"
     "                        HR scale measured on their training part (and, for a set with a prior,\n"
     "                        their physiological parameters); seconds instead of minutes\n"
@@ -58,7 +62,7 @@ int cmd_finetune(int argc, char **argv)
         {"batch", required_argument, 0, 6},    {"dropout", required_argument, 0, 7},
         {"split", required_argument, 0, 8},    {"seed", required_argument, 0, 9},
         {"threads", required_argument, 0, 10}, {"time-budget", required_argument, 0, 11},
-        {"scale-only", no_argument, 0, 12},
+        {"scale-only", no_argument, 0, 12},    {"resume", no_argument, 0, 13},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct finetune_opts o;
@@ -69,6 +73,9 @@ int cmd_finetune(int argc, char **argv)
     double d;
     int c, scale_only = 0;
     const char *trains = NULL; /* a training option given (--scale-only trains nothing) */
+    char *given_argv[64]; /* the user's order, before getopt permutes argv (for the resume hint) */
+    int given_argc = argc < 64 ? argc : 64;
+    memcpy(given_argv, argv, sizeof(char *) * (size_t)given_argc);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -82,7 +89,7 @@ int cmd_finetune(int argc, char **argv)
                 return 2;
             }
             break;
-        case 3: if (cli_float("finetune", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; trains = "--lr"; break;
+        case 3: if (cli_float("finetune", "--lr", optarg, 1e-7, 1, &d)) return 2; o.lr = (float)d; o.given |= TO_LR; trains = "--lr"; break;
         case 4:
             if (cli_int("finetune", "--epochs", optarg, 0, 100000, &v))
                 return 2;
@@ -98,13 +105,15 @@ int cmd_finetune(int argc, char **argv)
             if (cli_int("finetune", "--patience", optarg, 1, 100000, &v))
                 return 2;
             o.patience = (int)v;
+            o.given |= TO_PATIENCE;
             trains = "--patience";
             break;
-        case 6: if (cli_int("finetune", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; trains = "--batch"; break;
+        case 6: if (cli_int("finetune", "--batch", optarg, 1, 4096, &v)) return 2; o.batch = (int)v; o.given |= TO_BATCH; trains = "--batch"; break;
         case 7:
             if (cli_float("finetune", "--dropout", optarg, 0, 0.95, &d))
                 return 2;
             o.dropout = (float)d;
+            o.given |= TO_DROPOUT;
             trains = "--dropout";
             break;
         case 8:
@@ -116,11 +125,13 @@ int cmd_finetune(int argc, char **argv)
                 fprintf(stderr, "hrcast finetune: --split: '%s' is not chrono or athlete\n", optarg);
                 return 2;
             }
+            o.given |= TO_SPLIT;
             break;
-        case 9: if (cli_u64("finetune", "--seed", optarg, &o.seed)) return 2; break;
+        case 9: if (cli_u64("finetune", "--seed", optarg, &o.seed)) return 2; o.given |= TO_SEED; break;
         case 10: if (cli_threads("finetune", optarg, &o.threads)) return 2; break;
         case 11: if (cli_float("finetune", "--time-budget", optarg, 0, 1e9, &o.time_budget)) return 2; break;
         case 12: scale_only = 1; break;
+        case 13: o.resume = 1; trains = "--resume"; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);
         default: return cli_usage(usage_text, 0);
@@ -141,6 +152,7 @@ int cmd_finetune(int argc, char **argv)
     }
     o.base_model = argv[optind];
     o.dataset_path = argv[optind + 1];
+    o.program = cli_program();
     const char *inputs[2] = {o.base_model, o.dataset_path};
     int bad_out = cli_check_output("finetune", out, inputs, 2);
     if (bad_out)
@@ -155,8 +167,16 @@ int cmd_finetune(int argc, char **argv)
         return bad_athlete;
     }
     struct train_result r;
+    memset(&r, 0, sizeof r);
+    void (*old_int)(int) = train_interrupt_catch();
     int rc = finetune_lstm(&ds, &o, out, &r, &e);
+    train_interrupt_restore(old_int);
     dataset_close(&ds);
+    if (rc && r.interrupted) {
+        fprintf(stderr, "hrcast finetune: interrupted; continue with --resume: ");
+        train_interrupt_print_resume(stderr, cli_program(), given_argc, given_argv);
+        return 130;
+    }
     if (rc) {
         cli_error("finetune", e.msg);
         return 1;

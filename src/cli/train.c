@@ -1,6 +1,7 @@
 /* train.c — `hrcast train DATASET -o MODEL.safetensors`: fit the LSTM on a stored split. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "cli/train_interrupt.h"
 #include "nn/loss.h"
 #include "nn/par.h"
 #include "prep/features.h"
@@ -42,14 +43,15 @@ static const char *usage_text =
     "                        (the reference's 11); the list at the end, docs/features.md\n"
     "      --split S         athlete (cold start) or chrono (per-athlete chronological); default: athlete\n"
     "                        when the dataset has 3 or more athletes, else chrono (it says so)\n"
-    "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s)\n"
+    "      --max-len N       crop training sequences to N steps (1440 = 4 h at 10 s); validation scores\n"
+    "                        whole workouts, as eval does\n"
     "      --preroll S       seconds of standing still run before every sequence, in training and\n"
     "                        prediction, so that a prediction starts from a learned rest state (60;\n"
     "                        0 = none: the zero state at the first step, models from before)\n"
     "      --seed S          seed of initialisation, shuffling and dropout (42)\n"
     "      --threads T       compute threads, or auto (the default): the cores this process may use, at\n"
     "                        most 8; the same seed and thread count give the same bytes\n"
-    "      --time-budget S   stop after the epoch that passes S seconds\n"
+    "      --time-budget S   stop after the epoch that passes S seconds (0, the default: none)\n"
     "      --resume          continue from MODEL.resume\n"
     "      --init MODEL      start from MODEL's weights (e.g. pretrained on simulated runners): its feature\n"
     "                        set, size, pre-roll and input normaliser are kept, the output scaling and\n"
@@ -70,37 +72,6 @@ static const char *usage_text =
     "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n"
     "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n"
     "  hrcast train real.hrd -o real.safetensors --init sim.safetensors --split chrono\n";
-
-/* Ctrl-C: finish the current batch and stop; a second Ctrl-C ends the process at once. */
-static void on_interrupt(int sig)
-{
-    train_request_stop();
-    signal(sig, SIG_DFL);
-}
-
-/* The command line that continues this run: the same arguments with --resume, shell-quoted. */
-static void print_resume_command(FILE *f, int argc, char **argv)
-{
-    int has_resume = 0;
-    fputs("hrcast", f);
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        has_resume |= !strcmp(a, "--resume");
-        if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:+,@%") == strlen(a)) {
-            fprintf(f, " %s", a);
-            continue;
-        }
-        fputs(" '", f);
-        for (; *a; a++) {
-            if (*a == '\'')
-                fputs("'\\''", f);
-            else
-                fputc(*a, f);
-        }
-        fputc('\'', f);
-    }
-    fputs(has_resume ? "\n" : " --resume\n", f);
-}
 
 static int train_main(int argc, char **argv)
 {
@@ -206,12 +177,13 @@ static int train_main(int argc, char **argv)
             fprintf(stderr, "hrcast train: missing -o MODEL\n");
         return cli_usage(usage_text, 0);
     }
-    if (o.init_model && (o.given & (TO_HIDDEN | TO_LAYERS | TO_FEATURES | TO_HR_SCALE) || preroll_given)) {
-        fprintf(stderr, "hrcast train: --init %s: the model keeps its own feature set, size, pre-roll and HR scale; "
-                        "drop --hidden, --layers, --features, --preroll and --hr-scale\n", o.init_model);
+    if (o.init_model && (o.given & (TO_HIDDEN | TO_LAYERS | TO_FEATURES | TO_HR_SCALE | TO_LOSS) || preroll_given)) {
+        fprintf(stderr, "hrcast train: --init %s: the model keeps its own feature set, size, pre-roll, HR scale and "
+                        "loss; drop --hidden, --layers, --features, --preroll, --hr-scale and --loss\n", o.init_model);
         return 2;
     }
     o.dataset_path = argv[optind];
+    o.program = cli_program();
     const char *inputs[2] = {argv[optind], o.init_model};
     int bad_out = cli_check_output("train", out, inputs, 2);
     if (bad_out)
@@ -224,14 +196,14 @@ static int train_main(int argc, char **argv)
     /* one process: Ctrl-C stops cleanly; under mpirun the ranks could stop at different batches and wait
      * on each other, so there it ends the run as before (the resume file holds the last finished epoch) */
     const int catch_int = dist_size() == 1;
-    void (*old_int)(int) = catch_int ? signal(SIGINT, on_interrupt) : SIG_DFL;
+    void (*old_int)(int) = catch_int ? train_interrupt_catch() : SIG_DFL;
     int rc = train_lstm(&ds, &o, out, &r, &e);
     if (catch_int)
-        signal(SIGINT, old_int);
+        train_interrupt_restore(old_int);
     dataset_close(&ds);
     if (rc && r.interrupted) {
         fprintf(stderr, "hrcast train: interrupted; continue with --resume: ");
-        print_resume_command(stderr, given_argc, given_argv);
+        train_interrupt_print_resume(stderr, cli_program(), given_argc, given_argv);
         return 130;
     }
     if (rc) {

@@ -223,6 +223,9 @@ int finetune_lstm(const struct dataset *ds, const struct finetune_opts *o, const
     t.threads = o->threads;
     t.seed = o->seed;
     t.time_budget = o->time_budget;
+    t.resume = o->resume;
+    t.given = o->given;
+    t.program = o->program;
     t.split = o->split;
     t.init_model = o->base_model;
     t.prior_athlete = o->athlete; /* a new runner's physiological prior: fitted on the training part */

@@ -24,8 +24,11 @@ struct finetune_opts {
     int epochs, patience, batch, max_len, threads;
     float val_frac;         /* fallback validation fraction (0.15) */
     uint64_t seed;
-    double time_budget;
+    double time_budget;      /* seconds; 0 = none */
+    int resume;              /* continue from OUT.resume (the same base, athlete, selection and options) */
+    unsigned given;          /* TO_* bits (train/trainer.h): options the user set; --resume refuses them when they differ */
     const char *dataset_path, *log_path;
+    const char *program;     /* the program as invoked, for hints (NULL: "hrcast") */
 };
 
 /* Defaults chosen by docs/personalisation.md (validation MAE on the real-data benchmark). */

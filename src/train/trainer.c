@@ -8,6 +8,7 @@
 #include "train/batcher.h"
 #include "train/blend_fit.h"
 #include "train/dist.h"
+#include "util/hash.h"
 #include "util/fileio.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -94,6 +95,36 @@ struct run_state { /* what --resume restores */
     double best_mae, best_rmse;
     int best_epoch;
 };
+
+/* What a run is, beyond its options: which command started it, from which base model (its content, not its
+ * path), for which athlete and with which frozen layers, and (finetune) which workouts it selected. A resume
+ * file records it and --resume refuses another. */
+struct run_ident {
+    const char *kind;     /* "finetune" (explicit selections) or "train" */
+    char init_id[32];     /* fnv1a64 of the base model file; "" without one */
+    char select_id[32];   /* fnv1a64 of the explicit selections; "" when chosen by the split */
+};
+
+static int run_ident_make(const struct train_opts *o, struct run_ident *id, struct hr_err *e)
+{
+    memset(id, 0, sizeof *id);
+    id->kind = o->train_idx ? "finetune" : "train";
+    if (o->init_model) {
+        uint64_t h;
+        if (fnv1a64_file(o->init_model, &h, e))
+            return -1;
+        fnv1a64_format(h, id->init_id, sizeof id->init_id);
+    }
+    if (o->train_idx) {
+        uint64_t h = fnv1a64(FNV1A64_INIT, &o->n_train, sizeof o->n_train);
+        h = fnv1a64(h, o->train_idx, sizeof(int) * (size_t)o->n_train);
+        h = fnv1a64(h, &o->n_val, sizeof o->n_val);
+        if (o->n_val)
+            h = fnv1a64(h, o->val_idx, sizeof(int) * (size_t)o->n_val);
+        fnv1a64_format(h, id->select_id, sizeof id->select_id);
+    }
+    return 0;
+}
 
 /* The normaliser of the inputs, and the mean and variance of the training target: HR (on the athlete's scale
  * when the model has one), or for a physio-residual model HR minus its prior (the prior column of the raw
@@ -320,9 +351,10 @@ static void head_unfold(struct lstm_model *net, double mean, double sd)
         net->fc_b[1] = (float)(net->fc_b[1] - 2.0 * log(sd));
 }
 
-/* Validation: global masked MAE/RMSE (bpm) and the loss over the selection. */
+/* Validation: global masked MAE/RMSE (bpm) and the loss over the selection, on whole workouts as eval scores
+ * them (--max-len crops training sequences only; until 2026-12-07 it cropped these too). */
 static int validate(const struct hr_lstm *m, const struct dataset *ds, const int *idx, int n, int B,
-                    int max_len, const struct nn_loss *loss, int keep_flagged, struct metric_acc *acc,
+                    const struct nn_loss *loss, int keep_flagged, struct metric_acc *acc,
                     double *val_loss, struct hr_err *e)
 {
     metric_reset(acc);
@@ -346,8 +378,6 @@ static int validate(const struct hr_lstm *m, const struct dataset *ds, const int
         int cnt = plan.count[k];
         for (int b = 0; b < cnt; b++) {
             dataset_series(ds, plan.order[plan.start[k] + b], &views[b]);
-            if (views[b].n > max_len)
-                views[b].n = max_len;
             sp[b] = &views[b];
             hr[b] = malloc(sizeof(float) * (size_t)(views[b].n ? views[b].n : 1));
             sg[b] = malloc(sizeof(float) * (size_t)(views[b].n ? views[b].n : 1));
@@ -456,8 +486,8 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
 /* resume file: parameters + Adam moments + the run state, the dataset's identity and the options the
  * run keeps, as metadata */
 static int save_resume(const char *path, const struct hr_lstm *m, const struct nn_adam *adam,
-                       const struct run_state *rs, const struct train_opts *o, const struct dataset *ds,
-                       struct hr_err *e)
+                       const struct run_state *rs, const struct train_opts *o, const struct run_ident *id,
+                       const struct dataset *ds, struct hr_err *e)
 {
     struct st_out extra[2] = {
         {"optim.adam_m", ST_F32, adam->m, 1, {(int64_t)adam->n}},
@@ -482,11 +512,17 @@ static int save_resume(const char *path, const struct hr_lstm *m, const struct n
     dataset_identity_write(&w, ds);
     jw_key(&w, "options");
     jw_obj_begin(&w);
+    jw_kv_str(&w, "kind", id->kind);
+    jw_kv_str(&w, "init_model", o->init_model ? o->init_model : "");
+    jw_kv_str(&w, "init_model_id", id->init_id);
+    jw_kv_str(&w, "athlete", o->train_idx && o->prior_athlete ? o->prior_athlete : "");
+    jw_kv_int(&w, "freeze_lower", o->freeze_lower);
+    jw_kv_str(&w, "selection_id", id->select_id);
     jw_kv_str(&w, "split", split_name(o->split));
     jw_kv_str(&w, "features", m->fs->name);
     jw_kv_str(&w, "loss", m->loss);
-    jw_kv_int(&w, "hidden", o->hidden);
-    jw_kv_int(&w, "layers", o->layers);
+    jw_kv_int(&w, "hidden", m->net.cfg.hidden); /* the model's (a base's size with --init), not the option's */
+    jw_kv_int(&w, "layers", m->net.cfg.layers);
     jw_kv_num(&w, "dropout", o->dropout);
     jw_kv_num(&w, "lr", o->lr);
     jw_kv_num(&w, "weight_decay", o->weight_decay);
@@ -508,10 +544,58 @@ static int save_resume(const char *path, const struct hr_lstm *m, const struct n
     return rc;
 }
 
+/* --resume: the run being resumed is this one: the same command, base model (by content), athlete, frozen
+ * layers and selected workouts. Resume files from before 2026-12-07 record none of it and are not checked. */
+static int resume_same_run(const char *path, const struct json *opt, const struct run_ident *id,
+                           const struct train_opts *o, struct hr_err *e)
+{
+    const char *kind = json_get_str(opt, "kind", NULL);
+    if (!kind)
+        return 0;
+    const char *base = json_get_str(opt, "init_model", ""), *base_id = json_get_str(opt, "init_model_id", "");
+    const char *athlete = json_get_str(opt, "athlete", "");
+    if (strcmp(kind, id->kind)) {
+        char out[1100]; /* the model the resume file belongs to: PATH.resume -> PATH */
+        snprintf(out, sizeof out, "%.*s", (int)(strlen(path) > 7 ? strlen(path) - 7 : 0), path);
+        const char *data = o->dataset_path ? o->dataset_path : "DATASET", *prog = o->program ? o->program : "hrcast";
+        if (!strcmp(kind, "finetune"))
+            return hr_fail(e, "train: --resume: %s belongs to a run of hrcast finetune (base %s, athlete %s): continue "
+                           "it with: %s finetune %s %s --athlete %s -o %s --resume", path, base, athlete, prog, base,
+                           data, athlete, out);
+        return hr_fail(e, "finetune: --resume: %s belongs to a run of hrcast train, not of finetune: continue it "
+                       "with: %s train %s -o %s --resume; or finetune afresh without --resume", path, prog, data, out);
+    }
+    if (strcmp(base_id, id->init_id)) {
+        if (!*base_id)
+            return hr_fail(e, "train: --resume: the run being resumed (%s) did not start from a base model: drop "
+                           "--init %s", path, o->init_model);
+        if (!*id->init_id)
+            return hr_fail(e, "train: --resume: the run being resumed (%s) started from %s: give --init %s", path,
+                           base, base);
+        return hr_fail(e, "%s: --resume: %s is not the base model the run being resumed (%s) started from (%s, %s): "
+                       "resume with that file, or start afresh without --resume", id->kind, o->init_model, path, base,
+                       base_id);
+    }
+    if (!strcmp(kind, "finetune")) {
+        if (strcmp(athlete, o->prior_athlete ? o->prior_athlete : ""))
+            return hr_fail(e, "finetune: --resume: %s finetunes athlete %s, not %s: resume with --athlete %s, or "
+                           "finetune afresh without --resume", path, athlete, o->prior_athlete ? o->prior_athlete : "",
+                           athlete);
+        if ((int)json_get_num(opt, "freeze_lower", 0) != o->freeze_lower)
+            return hr_fail(e, "finetune: --resume: --freeze differs from the run being resumed (%s): a resumed run "
+                           "keeps its options; give the same --freeze, or finetune afresh without --resume", path);
+        if (strcmp(json_get_str(opt, "selection_id", ""), id->select_id))
+            return hr_fail(e, "finetune: --resume: the workouts selected for %s differ from those of the run being "
+                           "resumed (%s; another --split?): give the same options, or finetune afresh without --resume",
+                           athlete, path);
+    }
+    return 0;
+}
+
 /* --resume, first half: read the resume file's state and adopt the options the run keeps. An option the
  * user gave (o->given) that differs, another dataset, or other stored splits are refused with one line. */
-static int resume_adopt(const char *path, const struct dataset *ds, struct train_opts *o, struct safetensors *st,
-                        struct json **state, struct hr_err *e)
+static int resume_adopt(const char *path, const struct dataset *ds, const struct run_ident *id, struct train_opts *o,
+                        struct safetensors *st, struct json **state, struct hr_err *e)
 {
     if (st_read_file(path, 0, st, e))
         return -1;
@@ -529,15 +613,17 @@ static int resume_adopt(const char *path, const struct dataset *ds, struct train
         hr_warn("%s was written by an older hrcast: its dataset and options cannot be checked", path);
         return 0;
     }
-    struct dataset_identity id;
-    dataset_identity(ds, &id);
+    if (resume_same_run(path, opt, id, o, e))
+        return -1;
+    struct dataset_identity did;
+    dataset_identity(ds, &did);
     const char *was = json_get_str(j, "dataset_id", "");
-    if (strcmp(was, id.content))
+    if (strcmp(was, did.content))
         return hr_fail(e, "train: --resume: %s belongs to a run on another dataset (%.0f workouts, %s) than %s "
                        "(%d workouts, %s): its validation MAE is not comparable; resume with that dataset, or "
                        "train afresh without --resume", path, json_get_num(j, "dataset_workouts", 0), was,
-                       o->dataset_path ? o->dataset_path : "this one", ds->n, id.content);
-    if (strcmp(json_get_str(j, "splits_id", ""), id.splits))
+                       o->dataset_path ? o->dataset_path : "this one", ds->n, did.content);
+    if (strcmp(json_get_str(j, "splits_id", ""), did.splits))
         return hr_fail(e, "train: --resume: %s was trained on the same workouts with other stored splits (split "
                        "seed %.0f, this file's %llu): resume with the dataset file it was trained on, or train afresh",
                        path, json_get_num(j, "split_seed", 0), (unsigned long long)ds->split_seed);
@@ -726,10 +812,13 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     struct safetensors rst;
     struct json *rstate = NULL;
     memset(&rst, 0, sizeof rst);
+    struct run_ident ident;
+    if (run_ident_make(o, &ident, e))
+        return -1;
     if (o->resume) {
         if (access(resume_path, F_OK) != 0)
             return hr_fail(e, "train: --resume: %s does not exist (nothing to resume)", resume_path);
-        if (resume_adopt(resume_path, ds, &eff, &rst, &rstate, e)) {
+        if (resume_adopt(resume_path, ds, &ident, &eff, &rst, &rstate, e)) {
             json_free(rstate);
             st_free(&rst);
             return -1;
@@ -894,7 +983,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
                 "seed %llu", out_path, rs.epoch + 1, o->epochs, ds->n, split_name(o->split), m.fs->name,
                 m.net.cfg.layers, m.net.cfg.hidden, m.loss, o->lr, rs.lr, o->weight_decay, o->batch, o->dropout,
                 o->patience, o->max_len, (unsigned long long)o->seed);
-    } else if (lead && o->epochs > 0 && save_resume(resume_path, &m, &adam, &rs, o, ds, e)) {
+    } else if (lead && o->epochs > 0 && save_resume(resume_path, &m, &adam, &rs, o, &ident, ds, e)) {
         goto out_adam; /* a resume file from the start, so that an interrupted first epoch can resume */
     }
     FILE *log = lead ? open_log_file(log_path, o->resume) : fopen("/dev/null", "w");
@@ -990,7 +1079,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
             goto out_loop;
         }
         head_fold(&m.net, hr_mean, hr_sd); /* bpm space for validation and the saved model */
-        if (validate(&m, ds, va, n_val, o->batch, o->max_len, &loss, o->keep_flagged, &acc, &val_loss, e)) {
+        if (validate(&m, ds, va, n_val, o->batch, &loss, o->keep_flagged, &acc, &val_loss, e)) {
             head_restore(&m.net, &head);
             goto out_loop;
         }
@@ -1040,7 +1129,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         fflush(log);
         hr_info("epoch %d: train loss %.3f, val MAE %.2f bpm, RMSE %.2f bpm, lr %.2g, %.1f s%s", epoch + 1,
                 loss_n ? loss_sum / loss_n : NAN, mae, rmse, adam.lr, secs, improved ? " (best)" : "");
-        if (lead && save_resume(resume_path, &m, &adam, &rs, o, ds, e))
+        if (lead && save_resume(resume_path, &m, &adam, &rs, o, &ident, ds, e))
             goto out_loop;
         int over = o->time_budget > 0 && hr_now_seconds() - t_start > o->time_budget;
         if (dist_bcast_int(&over)) { /* rank 0's clock decides for all */
@@ -1059,7 +1148,7 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
         if (o->epochs == 0) { /* --scale-only: the base's weights with the athlete's scale, validated as they are */
             struct metric_acc acc;
             double val_loss;
-            if (validate(&m, ds, va, n_val, o->batch, o->max_len, &loss, o->keep_flagged, &acc, &val_loss, e))
+            if (validate(&m, ds, va, n_val, o->batch, &loss, o->keep_flagged, &acc, &val_loss, e))
                 goto out_loop;
             rs.best_mae = metric_mae(&acc);
             rs.best_rmse = metric_rmse(&acc);

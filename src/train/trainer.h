@@ -40,6 +40,7 @@ struct train_opts {
                               * refused), 0 none; with init_model the base's is kept (refitted on this run's
                               * training part; for prior_athlete, that athlete's added) */
     unsigned given;          /* TO_* bits: options the user set; --resume refuses them when they differ */
+    const char *program;     /* the program as invoked, for hints that must run when pasted (NULL: "hrcast") */
 };
 
 /* auto: the athlete split when it has a validation part (3 or more athletes), else the chronological */

@@ -1,5 +1,7 @@
 /* safetensors.c — strict safetensors reader and atomic writer (see safetensors.h). */
 #include "util/safetensors.h"
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/fileio.h"
@@ -105,6 +107,7 @@ int st_parse(const uint8_t *buf, size_t len, const char *name, struct safetensor
     memset(st, 0, sizeof *st);
     if (!name)
         name = "<safetensors>";
+    snprintf(st->label, sizeof st->label, "%s", name);
     if (len < 8)
         return hr_fail_at(e, name, 0, "file shorter than the 8-byte header length");
     uint64_t hl = 0;
@@ -236,11 +239,12 @@ const char *st_meta_get(const struct safetensors *st, const char *key)
 int st_copy_f32(const struct safetensors *st, const char *name, int ndim, const int64_t *shape,
                 float *dst, size_t n, struct hr_err *e)
 {
+    const char *file = st->label[0] ? st->label : "<safetensors>";
     const struct st_tensor *t = st_find(st, name);
     if (!t)
-        return hr_fail(e, "tensor '%s' missing", name);
+        return hr_fail(e, "%s: tensor '%s' missing", file, name);
     if (t->dtype != ST_F32)
-        return hr_fail(e, "tensor '%s': dtype %s, expected F32", name, st_dtype_name(t->dtype));
+        return hr_fail(e, "%s: tensor '%s': dtype %s, expected F32", file, name, st_dtype_name(t->dtype));
     if (shape) {
         int ok = t->ndim == ndim;
         for (int k = 0; ok && k < ndim; k++)
@@ -251,12 +255,16 @@ int st_copy_f32(const struct safetensors *st, const char *name, int ndim, const 
                 snprintf(got + strlen(got), sizeof got - strlen(got), "%s%lld", k ? "," : "", (long long)t->shape[k]);
             for (int k = 0; k < ndim; k++)
                 snprintf(want + strlen(want), sizeof want - strlen(want), "%s%lld", k ? "," : "", (long long)shape[k]);
-            return hr_fail(e, "tensor '%s': shape [%s], expected [%s]", name, got, want);
+            return hr_fail(e, "%s: tensor '%s': shape [%s], expected [%s]", file, name, got, want);
         }
     }
     if (t->numel != n)
-        return hr_fail(e, "tensor '%s': %llu elements, expected %zu", name, (unsigned long long)t->numel, n);
+        return hr_fail(e, "%s: tensor '%s': %llu elements, expected %zu", file, name, (unsigned long long)t->numel, n);
     memcpy(dst, t->data, n * sizeof(float));
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(dst[i]))
+            return hr_fail(e, "%s: tensor '%s': element %zu is %s: the file is damaged, or it was written by a run "
+                           "that diverged", file, name, i, isnan(dst[i]) ? "NaN" : "infinite");
     return 0;
 }
 

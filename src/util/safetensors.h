@@ -36,6 +36,7 @@ struct safetensors {
     int n;
     struct st_meta *meta;
     int n_meta;
+    char label[256];       /* the name st_parse was given (the file): errors name it */
 };
 
 const char *st_dtype_name(enum st_dtype d);
@@ -50,7 +51,8 @@ void st_free(struct safetensors *st);
 const struct st_tensor *st_find(const struct safetensors *st, const char *name);
 const char *st_meta_get(const struct safetensors *st, const char *key); /* NULL if absent */
 /* Copy tensor `name` (dtype F32, exactly n elements; when shape != NULL it must equal
- * shape[0..ndim)) into dst. Fails with a clear message otherwise. */
+ * shape[0..ndim); every value finite: a model's weights, parameters and optimiser state are never NaN or
+ * Inf) into dst. Fails with a clear message naming the file otherwise. */
 int st_copy_f32(const struct safetensors *st, const char *name, int ndim, const int64_t *shape,
                 float *dst, size_t n, struct hr_err *e);
 

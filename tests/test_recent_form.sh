@@ -166,6 +166,27 @@ import json
 w = json.load(open(\"$tmp/two.json\"))[\"workouts\"][0]
 assert w[\"recent_form_runs\"] == 1 and w[\"recent_form_bpm\"] < 0, w
 "'
+# --- runs of several runners: only the runner's own count (until 2026-12-07 every runner's counted)
+"$BIN" simulate --athletes 4 --workouts 6 --seed 8 --emit-files "$tmp/runs" -q -o "$tmp/four.hrd"
+"$BIN" simulate --athletes 2 --workouts 12 --seed 9 -q -o "$tmp/two.hrd"
+"$BIN" train "$tmp/two.hrd" -o "$tmp/l2.safetensors" --hidden 8 --epochs 1 --threads 1 --split chrono -q
+run=$(ls "$tmp"/runs/sim0003/005-*.tcx)
+"$BIN" predict "$tmp/l2.safetensors" "$run" --recent-form "$tmp/four.hrd" -q -o "$tmp/x.csv" 2>"$tmp/err"; rc=$?
+check "a file that names no runner, with the runs of 4 runners: exit 1, one line asking for --athlete" '[ $rc -eq 1 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "names no runner, and the runs given are of 4 runners (sim0001, sim0002, ...): name the runner with --athlete ID" "$tmp/err"'
+"$BIN" predict "$tmp/l2.safetensors" "$run" --recent-form "$tmp/four.hrd" --athlete sim0003 --format json -o "$tmp/r3.json" 2>"$tmp/err"; rc=$?
+check "--athlete sim0003 (unknown to the model, in the runs given): exit 0, only their 5 earlier runs" '[ $rc -eq 0 ] && grep -q "18 of the runs given name another runner than sim0003: left out" "$tmp/err" && grep -q "has no parameters for sim0003: predicted as a new runner" "$tmp/err" && py "
+import json
+w = json.load(open(\"$tmp/r3.json\"))[\"workouts\"][0]
+assert w[\"recent_scale_runs\"] == 5 and w[\"recent_form_runs\"] == 3, w
+"'
+"$BIN" predict "$tmp/l2.safetensors" "$run" --recent-form "$tmp/four.hrd" --athlete nobody -q -o "$tmp/x.csv" 2>"$tmp/err"; rc=$?
+check "--athlete that neither the model nor the runs know: exit 1, one line" '[ $rc -eq 1 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "none of the runs given is nobody.s (24 name other runners)" "$tmp/err"'
+"$BIN" predict "$tmp/l2.safetensors" "$run" --athlete sim0003 -q -o "$tmp/x.csv" 2>"$tmp/err"; rc=$?
+check "--athlete unknown to the model without --recent-form: still refused (exit 2)" '[ $rc -eq 2 ] && grep -q -- "--athlete" "$tmp/err"'
+"$BIN" plan "$tmp/l2.safetensors" --distance 5km --target-time 25:00 --recent-form "$tmp/four.hrd" -q >/dev/null 2>"$tmp/err"; rc=$?
+check "plan with the runs of 4 runners and no --athlete: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/err") -eq 1 ] && grep -q "the plan names no runner" "$tmp/err"'
+check "plan --athlete sim0003 with them: exit 0" '"$BIN" plan "$tmp/l2.safetensors" --distance 5km --target-time 25:00 --recent-form "$tmp/four.hrd" --athlete sim0003 -q >/dev/null'
+
 "$BIN" predict --help > "$tmp/help"
 check "predict --help documents --recent-form with an example" 'grep -q -- "--recent-form RUNS" "$tmp/help" && grep -q "race.gpx --recent-form" "$tmp/help"'
 

@@ -64,7 +64,9 @@ static const char *usage_text =
     "                         option for several): every prediction is shifted by how far MODEL was\n"
     "                         off on the last 3 of them within 7 days of the latest, averaged with 3\n"
     "                         runs' worth of zero (docs/features.md, \"Recent form\"); a general model\n"
-    "                         with an HR scale also takes your mean and sd of HR from them\n"
+    "                         with an HR scale also takes your mean and sd of HR from them; the\n"
+    "                         runs of several runners (a dataset) need --athlete ID, and only that\n"
+    "                         runner's count (the model need not know them)\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -248,7 +250,8 @@ int cmd_plan(int argc, char **argv)
         plan_course_free(&course);
         return 1;
     }
-    int rc_athlete = po.athlete[0] ? cli_check_model_athlete("plan", &p, argv[optind], po.athlete) : 0;
+    /* with --recent-form the runs given may be of a runner the model does not know: checked after reading them */
+    int rc_athlete = po.athlete[0] && !n_recent ? cli_check_model_athlete("plan", &p, argv[optind], po.athlete) : 0;
     if (rc_athlete) {
         predictor_free(&p);
         plan_course_free(&course);
@@ -265,6 +268,14 @@ int cmd_plan(int argc, char **argv)
             predictor_free(&p);
             plan_course_free(&course);
             return 1;
+        }
+        int bad = po.athlete[0] ? cli_recent_athlete("plan", &p, argv[optind], po.athlete, &h)
+                                : cli_recent_runner("plan", &h, predictor_runner(&p, ""), "the plan");
+        if (bad) {
+            form_history_free(&h);
+            predictor_free(&p);
+            plan_course_free(&course);
+            return bad;
         }
         struct hr_scale sc;
         if (form_model_scale(&p, &sc, &e) == 0) {

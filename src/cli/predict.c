@@ -65,7 +65,10 @@ static const char *usage_text =
     "                     the workout (a planned route without a time: the 7 days up to the latest of\n"
     "                     them), averaged with 3 runs' worth of zero (docs/features.md, \"Recent form\");\n"
     "                     with a name (--athlete, or a dataset's athletes) only the same runner's runs\n"
-    "                     count; the JSON gets recent_form_bpm and recent_form_runs. A model with an HR\n"
+    "                     count (a file that names no one, with the runs of several runners: refused,\n"
+    "                     name the runner with --athlete; with --recent-form, --athlete may name a\n"
+    "                     runner of the runs given whom the model does not know); the JSON gets\n"
+    "                     recent_form_bpm and recent_form_runs. A model with an HR\n"
     "                     scale that does not know the runner (a general model) also takes the runner's\n"
     "                     mean and sd of HR from all the runs given (60 min of HR at least; JSON\n"
     "                     recent_scale_mean_bpm, _sd_bpm, _runs)\n"
@@ -189,7 +192,8 @@ int cmd_predict(int argc, char **argv)
     struct hr_err e = {{0}};
     if (cli_load_model("predict", usage_text, argv[optind], &p))
         return 1;
-    if (athlete && (rc_athlete = cli_check_model_athlete("predict", &p, argv[optind], athlete))) {
+    /* with --recent-form the runs given may be of a runner the model does not know: checked after reading them */
+    if (athlete && !n_form_files && (rc_athlete = cli_check_model_athlete("predict", &p, argv[optind], athlete))) {
         predictor_free(&p);
         return rc_athlete;
     }
@@ -216,6 +220,12 @@ int cmd_predict(int argc, char **argv)
         hr_scale_free(&form_scale);
         predictor_free(&p);
         return 1;
+    }
+    if (athlete && n_form_files && (rc_athlete = cli_recent_athlete("predict", &p, argv[optind], athlete, &form))) {
+        form_history_free(&form);
+        hr_scale_free(&form_scale);
+        predictor_free(&p);
+        return rc_athlete;
     }
     struct atomic_file af;
     FILE *f = stdout;
@@ -257,6 +267,11 @@ int cmd_predict(int argc, char **argv)
                 snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
             if (gender)
                 s->meta.gender = gender;
+            if (n_form_files && cli_recent_runner("predict", &form, predictor_runner(&p, s->meta.athlete),
+                                                  s->meta.source)) {
+                failed = 1;
+                continue;
+            }
             float *hr = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
             float *sg = malloc(sizeof(float) * (size_t)(s->n ? s->n : 1));
             if (!hr || !sg || predictor_predict_blind(&p, s, hr, p.has_sigma ? sg : NULL, &e)) {

@@ -1,8 +1,11 @@
 /* recent_runs.c — see recent_runs.h. */
 #include "cli/recent_runs.h"
+#include "cli/cliutil.h"
 #include "eval/form_history.h"
+#include "model/model_athletes.h"
 #include "util/log.h"
 #include <stdio.h>
+#include <string.h>
 
 static void warn_short(const struct series *s)
 {
@@ -14,7 +17,7 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
                     const struct read_opts *ro, const char *athlete, char gender, struct form_history *h)
 {
     struct hr_err e = {{0}};
-    int before = h->n, dups = h->dups;
+    int before = h->n, dups = h->dups, others = h->others;
     for (int k = 0; k < n; k++) {
         struct run_list runs;
         if (load_runs(files[k], p->step, ro, &runs, &e)) {
@@ -31,10 +34,59 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
     if (h->dups > dups)
         hr_warn("--recent-form: %d of the runs given %s the same recording as another one given (the same movement): "
                 "each run counts once", h->dups - dups, h->dups - dups == 1 ? "is" : "are");
+    if (h->others > others && h->n > before)
+        hr_info("--recent-form: %d of the runs given name another runner than %s: left out", h->others - others,
+                athlete);
+    if (n > 0 && h->n == before && h->others > others) {
+        fprintf(stderr, "hrcast %s: --recent-form: none of the runs given is %s's (%d name other runners)\n", cmd,
+                athlete, h->others - others);
+        return 1;
+    }
     if (n > 0 && h->n == before) {
         fprintf(stderr, "hrcast %s: --recent-form: none of the runs given has %g s of trusted heart rate\n", cmd,
                 (double)FORM_MIN_S);
         return 1;
     }
     return 0;
+}
+
+static int history_has(const struct form_history *h, const char *athlete)
+{
+    for (int i = 0; i < h->n; i++)
+        if (!strcmp(h->r[i].athlete, athlete))
+            return 1;
+    return 0;
+}
+
+int cli_recent_athlete(const char *cmd, const struct predictor *p, const char *model_path, const char *athlete,
+                       const struct form_history *h)
+{
+    char why[1200];
+    int rc = model_has_athlete(p, athlete, why, sizeof why, NULL);
+    if (rc < 0) {
+        fprintf(stderr, "hrcast %s: out of memory\n", cmd);
+        return 1;
+    }
+    if (rc > 0)
+        return 0;
+    if (!history_has(h, athlete)) {
+        fprintf(stderr, "hrcast %s: --athlete: %s %s; and none of the runs given for --recent-form is theirs\n", cmd,
+                model_path, why);
+        return 2;
+    }
+    hr_info("%s has no parameters for %s: predicted as a new runner, on the HR scale and form of their runs given "
+            "for --recent-form", model_path, athlete);
+    return 0;
+}
+
+int cli_recent_runner(const char *cmd, const struct form_history *h, const char *runner, const char *what)
+{
+    const char *a, *b;
+    int n = form_history_runners(h, &a, &b);
+    if ((runner && runner[0]) || n < 2)
+        return 0;
+    fprintf(stderr, "hrcast %s: --recent-form: %s names no runner, and the runs given are of %d runners (%s, %s%s): "
+                    "name the runner with --athlete ID (only their runs count)\n", cmd, what, n, a, b,
+            n > 2 ? ", ..." : "");
+    return 2;
 }

@@ -15,4 +15,15 @@
 int cli_recent_runs(const char *cmd, const struct predictor *p, const char *const *files, int n,
                     const struct read_opts *ro, const char *athlete, char gender, struct form_history *h);
 
+/* --athlete A with --recent-form: A may be a runner the model has no parameters for when the runs given are
+ * A's (they are predicted as a new runner, on A's HR scale from those runs; an info line says so). 0; 2 after
+ * cli_check_model_athlete's line when the model does not know A and none of the runs is A's. */
+int cli_recent_athlete(const char *cmd, const struct predictor *p, const char *model_path, const char *athlete,
+                       const struct form_history *h);
+
+/* A run predicted as `runner` (predictor_runner; "" when it names no one) takes its form from the runs given:
+ * when it names no one and they are the runs of several runners, which ones are its own is unknown (until
+ * 2026-12-07 every runner's counted). 0; 2 after one line naming `what` and two of the runners. */
+int cli_recent_runner(const char *cmd, const struct form_history *h, const char *runner, const char *what);
+
 #endif

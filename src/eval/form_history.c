@@ -53,6 +53,10 @@ int form_history_from_runs(const struct predictor *p, struct run_list *runs, con
 {
     for (int i = 0; i < runs->n; i++) {
         struct series *s = &runs->s[i];
+        if (athlete && athlete[0] && s->meta.athlete[0] && strcmp(s->meta.athlete, athlete)) {
+            h->others++; /* another runner's run (a dataset of several): not this runner's form */
+            continue;
+        }
         if (athlete && athlete[0])
             snprintf(s->meta.athlete, sizeof s->meta.athlete, "%s", athlete);
         else if (!s->meta.athlete[0]) /* as predictor_predict names it */

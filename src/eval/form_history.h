@@ -16,8 +16,10 @@ int form_history_from_dataset(const struct predictor *p, const struct dataset *d
                               const int *idx, int n, struct form_history *h, struct hr_err *e);
 
 /* Measures p on every run of `runs` into h, for `predict --recent-form`, `plan` and the server's earlier runs:
- * each run is named `athlete` when given ("" or NULL: a run that names no one gets the name p predicts it as,
- * predictor_runner) and gets `gender` when given (0: the file's). *short_run (may be NULL) is called with each
+ * with `athlete` given, a run that names another runner (a dataset of several) is left out (h->others grows;
+ * until 2026-12-07 it was renamed and counted) and one that names no one is named `athlete`; without ("" or
+ * NULL), a run that names no one gets the name p predicts it as (predictor_runner). Each gets `gender` when
+ * given (0: the file's). *short_run (may be NULL) is called with each
  * run that has less than FORM_MIN_S seconds of trusted HR (not counted). 0, or -1 with e filled. */
 int form_history_from_runs(const struct predictor *p, struct run_list *runs, const char *athlete, char gender,
                            void (*short_run)(const struct series *s), struct form_history *h, struct hr_err *e);

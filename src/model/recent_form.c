@@ -37,6 +37,32 @@ int form_history_add(struct form_history *h, const struct form_run *run)
     return 0;
 }
 
+int form_history_runners(const struct form_history *h, const char **first, const char **second)
+{
+    const char *a = NULL, *b = NULL;
+    int n = 0;
+    for (int i = 0; i < h->n; i++) {
+        const char *who = h->r[i].athlete;
+        if (!who[0] || (a && !strcmp(who, a)) || (b && !strcmp(who, b)))
+            continue;
+        int seen = 0; /* a third or later name: counted once */
+        for (int j = 0; j < i && !seen; j++)
+            seen = !strcmp(h->r[j].athlete, who);
+        if (seen)
+            continue;
+        if (!a)
+            a = who;
+        else if (!b)
+            b = who;
+        n++;
+    }
+    if (first)
+        *first = a;
+    if (second)
+        *second = b;
+    return n;
+}
+
 static int same_runner(const struct form_run *r, const char *athlete)
 {
     return !athlete || !athlete[0] || !strcmp(r->athlete, athlete);

@@ -40,6 +40,7 @@ struct form_history {
     int n, cap;
     struct form_run *r;
     int dups; /* runs not added: the same runner's run with the same form_series_key was there already */
+    int others; /* runs not added: they name another runner than the one asked for (form_history_from_runs) */
 };
 
 /* What the history says about one run. */
@@ -57,6 +58,10 @@ void form_history_free(struct form_history *h);
 /* Append one run, unless the history holds it already (the same athlete and form_series_key: a second copy
  * of the same recording, which would count twice): then h->dups grows. -1 on out of memory. */
 int form_history_add(struct form_history *h, const struct form_run *r);
+/* How many runners the history's runs name (runs that name none are not counted); *first and *second (may be
+ * NULL) get two of the names, for a message. More than one: a run of nobody in particular cannot take its form
+ * from them (form_use counts every runner's runs for athlete ""). */
+int form_history_runners(const struct form_history *h, const char **first, const char **second);
 /* A fingerprint of a run's movement (start time, step, time, speed, altitude and distance on the grid; not its
  * HR, so the run with its HR hidden has the same one); never 0. The same file read twice gets the same key. */
 uint64_t form_series_key(const struct series *s);

@@ -210,6 +210,10 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
         hr_scale_init(&sc);
         int bad = serve_recent_runs(p, body, n, boundary, lim, who, &h, &res->recent_files, &e) ||
                   (res->recent_files > 0 && form_model_scale(p, &sc, &e)); /* the card only when runs came */
+        const char *ra, *rb;
+        if (!bad && res->recent_files > 0 && !who[0] && form_history_runners(&h, &ra, &rb) > 1)
+            bad = hr_fail(&e, "the earlier runs sent are of %d runners (%s, %s, ...): send one runner's runs",
+                          form_history_runners(&h, NULL, NULL), ra, rb) != 0;
         if (!bad && res->recent_files > 0) {
             form_use(&h, &sc, who, s.meta.start_time, form_series_key(&s), &res->recent);
             form_apply(&res->recent, &sc, hr, p->has_sigma ? sigma : NULL, s.n);

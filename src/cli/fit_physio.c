@@ -85,7 +85,20 @@ int cmd_fit_physio(int argc, char **argv)
     split = train_resolve_split(&ds, split, why, sizeof why);
     if (why[0] && !all)
         hr_info("%s", why);
-    int n;
+    int n, n_test = 0;
+    if (!all) { /* a split with nothing held out: eval could never score the model (until 2026-12-07 it fitted) */
+        int *test = dataset_select(&ds, (enum split_kind)split, PART_TEST, &n_test);
+        free(test);
+        if (n_test == 0) {
+            fprintf(stderr, "hrcast fit-physio: the test part of the %s split of %s is empty (%d workouts): the model "
+                            "could not be evaluated; use %s, or --all to fit every workout\n",
+                    split == SPLIT_CHRONO ? "chrono" : "athlete", argv[optind], ds.n,
+                    split == SPLIT_CHRONO ? "more workouts"
+                                          : "--split chrono (each athlete's later workouts are tested)");
+            dataset_close(&ds);
+            return 1;
+        }
+    }
     int *idx = dataset_select(&ds, all ? (enum split_kind) - 1 : (enum split_kind)split, PART_TRAIN, &n);
     struct trusted_views tv = {0};
     int rc = 1;
@@ -134,8 +147,8 @@ int cmd_fit_physio(int argc, char **argv)
             physio_model_free(&pm);
             goto out;
         }
-        hr_info("wrote %s: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h; %d athletes fitted",
-                out, pm.pop.offset, pm.pop.gain, pm.pop.tau, pm.pop.drift, pm.n_ath);
+        hr_info("wrote %s: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h; %d athlete%s fitted",
+                out, pm.pop.offset, pm.pop.gain, pm.pop.tau, pm.pop.drift, pm.n_ath, pm.n_ath == 1 ? "" : "s");
         physio_model_free(&pm);
     }
     rc = 0;

@@ -83,6 +83,9 @@ check "export --codec with csv or jsonl: exit 2, one line (it was ignored withou
 "$BIN" export "$tmp/sim.hrd" --format parquet -o "$tmp/pq" 2>/dev/null
 check "export parquet: three splits and a card" '[ -s $tmp/pq/data/train.parquet ] && [ -s $tmp/pq/data/test.parquet ] && head -1 $tmp/pq/README.md | has "^---$"'
 "$BIN" import "$tmp/pq/data" -o "$tmp/back.hrd" -q 2>/dev/null
+"$BIN" simulate --athletes 2 --workouts 10 -o "$tmp/two.hrd" -q
+"$BIN" export "$tmp/two.hrd" --format parquet -o "$tmp/pq2" -q
+check "parquet round trip of 2 athletes: the empty split parts are no rejected workouts" '"$BIN" import "$tmp/pq2" -o "$tmp/two_back.hrd" -q && "$BIN" info "$tmp/two_back.hrd" --json 2>/dev/null | py "import json,sys; d=json.load(sys.stdin); assert d[\"workouts\"] == 20 and not any(d[\"rejected\"].values()), d[\"rejected\"]"'
 "$BIN" export "$tmp/back.hrd" --format jsonl > "$tmp/back.jsonl"
 "$BIN" export "$tmp/sim.hrd" --format jsonl > "$tmp/orig.jsonl"
 check "parquet round trip: the same series" 'py "

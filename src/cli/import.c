@@ -398,6 +398,10 @@ int cmd_import(int argc, char **argv)
                 ctx.failed += bad_records - bad_before;
                 for (long long k = bad_before; k < bad_records; k++)
                     ingest_count(&ctx.g, REJ_READ_ERROR);
+            } else if (ctx.g.workouts_in == before && f == FMT_PARQUET) {
+                /* a table of no rows: an export's empty split part (one or two athletes have no athlete
+                 * validation or test part), not a rejected workout (until 2026-12-07 counted as one) */
+                hr_debug("%s: a Parquet table of no rows", path);
             } else if (ctx.g.workouts_in == before) {
                 /* read without an error and without a workout (a FIT file with no records: settings, a
                  * course, monitoring; its reader said so): counted, not lost from the totals */

@@ -11,8 +11,10 @@ _hrcast_words() {
         awk '/^commands:/ { f = 1; next } f && /^  [a-z]/ { print $1 } f && /^$/ { exit }')
       words="$words help --version --help"
     else
+      # the option lines only ("  -o, --output FILE ...", "      --step S ..."), not options named in the prose
       words=$("${_HRCAST_BIN:-hrcast}" "$1" --help 2>/dev/null |
-        grep -oE '(^|[ ,])--?[a-zA-Z0-9][a-zA-Z0-9-]*' | sed -E 's/^[ ,]//' | sort -u)
+        sed -nE 's/^ {1,8}(-[a-zA-Z0-9], )?(--[a-zA-Z0-9][a-zA-Z0-9-]*).*/\1 \2/p' | tr -d ',' | tr ' ' '\n' |
+        grep -E '^-' | sort -u)
     fi
     printf -v "$key" '%s' "$(printf '%s ' $words)"
   fi

@@ -520,7 +520,8 @@ static void check_workout(const struct workout *w, struct emit_checks *ck)
         double med = median_above(w->speed, w->n, 0.0f, NAN); /* the moving speeds' median */
         if (med > BARE_SPEED_WARN_MS) {
             hr_warn("%s: the speed column has no unit and is read as m/s, but its median is %.1f m/s (%.0f km/h); "
-                    "if it holds km/h, import with --csv-speed km/h (mph: --csv-speed mph)",
+                    "if it holds km/h, name the column 'speed (km/h)' (or 'speed (mph)'), or import the file with "
+                    "--csv-speed km/h",
                     w->source, med, med * 3.6);
             ck->warned_speed = 1;
         }

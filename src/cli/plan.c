@@ -70,8 +70,7 @@ static const char *usage_text =
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
-    "\n"
-    "The short forms -t, -p and -c are not taken (they mean threads, port, connections in serve).\n"
+
     "\n"
     "examples:\n"
     "  hrcast plan model.safetensors --distance 42195 --target-time 2:59:59 --hr-cap 170\n"

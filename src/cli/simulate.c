@@ -38,7 +38,7 @@ static const char *usage_text =
     "                         model (`hrcast fit-physio`): each runner's level, gain, time constant\n"
     "                         and drift are one fitted athlete's, picked at random and jittered\n"
     "                         (docs/simulator.md, \"Runners like real ones\")\n"
-    "      --emit-files DIR   also write each raw recording as DIR/<athlete>/<n>.{fit,gpx,tcx}\n"
+    "      --emit-files DIR   also write each raw recording as DIR/<athlete>/<n>-<kind>.{fit,gpx,tcx}\n"
     "                         (formats rotate so that every reader gets realistic files)\n"
     "  -q, --quiet            only errors\n"
     "  -h, --help             this text\n"

@@ -122,7 +122,8 @@ struct hr_stream *hr_stream_open(const struct predictor *p, char gender, const c
         s->lstm = p->impl;
         if (!strcmp(s->lstm->fs->name, "default+pace")) {
             hr_fail(e, "stream: the model's feature set default+pace reads the whole workout's median speed, "
-                       "which a live stream does not know yet; use a model trained with --features default");
+                       "which a live stream does not know yet; use a model trained with train's default features "
+                       "(default+relalt)");
             free(s);
             return NULL;
         }

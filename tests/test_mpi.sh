@@ -69,5 +69,11 @@ l2=$(sed -n 's/.*"train_loss":\([^,]*\).*/\1/p' "$tmp/two.safetensors.log.jsonl"
 python3 -c "import sys; a=list(map(float,sys.argv[1].split())); b=list(map(float,sys.argv[2].split())); sys.exit(not (len(a)==len(b)==2 and all(abs(x-y)<=1e-4*max(1,abs(x)) for x,y in zip(a,b))))" "$l1" "$l2" \
   && ok "train loss per epoch agrees ($l2)" || bad "train loss $l1 vs $l2"
 [ ! -e "$tmp/two.safetensors.resume" ] && ok "finished run leaves no resume file" || bad "resume file left"
+# the card of an MPI-trained model does not claim that the seed and thread count alone give its bytes
+"$BIN" card "$tmp/two.safetensors" -q > "$tmp/two.md" 2>/dev/null
+"$BIN" card "$tmp/one.safetensors" -q > "$tmp/one.md" 2>/dev/null
+grep -q "| seed, threads, MPI ranks | .*, 2 (the same seed, thread count and number of ranks" "$tmp/two.md" &&
+  grep -q "| seed, threads | " "$tmp/one.md" && ok "the card names the MPI ranks (2) of an MPI-trained model" ||
+  bad "card: ranks not named"
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -463,8 +463,13 @@ static void lstm_procedure(struct card *c)
                "sequences cropped to %.0f steps |\n",
             json_get_str(p, "optimizer", "adam"), json_get_num(p, "lr", NAN), json_get_num(p, "weight_decay", 0),
             json_get_num(p, "clip", NAN), json_get_num(p, "batch", NAN), json_get_num(p, "max_len_steps", NAN));
-    fprintf(f, "| seed, threads | %.0f, %.0f (the same seed and thread count give the same bytes) |\n",
-            json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN));
+    if (json_get_num(p, "ranks", 1) > 1)
+        fprintf(f, "| seed, threads, MPI ranks | %.0f, %.0f, %.0f (the same seed, thread count and number of ranks give "
+                   "the same bytes; one process gives other bytes) |\n",
+                json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN), json_get_num(p, "ranks", NAN));
+    else
+        fprintf(f, "| seed, threads | %.0f, %.0f (the same seed and thread count give the same bytes) |\n",
+                json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN));
     if (*json_get_str(p, "base_model", "")) {
         fputs("| fine-tuned from | `", f);
         md(f, json_get_str(p, "base_model", ""));

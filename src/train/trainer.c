@@ -459,6 +459,8 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     jw_kv_num(&w, "val_rmse", rs->best_rmse);
     jw_kv_int(&w, "seed", (long long)o->seed);
     jw_kv_int(&w, "threads", o->threads);
+    if (dist_size() > 1) /* under mpirun: the bytes depend on the rank count too (one process gives others) */
+        jw_kv_int(&w, "ranks", dist_size());
     jw_kv_int(&w, "batch", o->batch);
     jw_kv_num(&w, "lr", o->lr);
     jw_kv_num(&w, "weight_decay", o->weight_decay);

@@ -107,6 +107,15 @@ for k in a:
 # --- simulate -> train -> predict -> eval -> pictures
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --hidden 8 --epochs 2 --batch 4 -q
 check "train writes a model and a log" '[ -s $tmp/m.safetensors ] && [ $(wc -l < $tmp/m.safetensors.log.jsonl) = 2 ]'
+mkdir -p "$tmp/odd"; cp "$(ls "$tmp"/runs/sim0001/*.tcx | head -1)" "$tmp/odd/race, \"2024\".tcx"
+for c in predict replay; do
+  check "$c CSV: a file name with a comma and quotes is one quoted field (every row as wide as the header)" '"$BIN" $c "$tmp/m.safetensors" "$tmp/odd/race, \"2024\".tcx" -q > $tmp/comma.csv && py "
+import csv
+rows = list(csv.reader(open(\"$tmp/comma.csv\")))
+assert len(rows) > 2 and all(len(r) == len(rows[0]) for r in rows), [len(r) for r in rows[:3]]
+assert rows[1][1].endswith(\"race, \\\"2024\\\".tcx\"), rows[1][1]
+"'
+done
 # --threads: auto by default (the CPUs this process may use, at most 8), recorded in the model card; the same seed
 # and thread count give the same bytes
 auto_threads=$(py "import os; print(min(len(os.sched_getaffinity(0)), 8))")

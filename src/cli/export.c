@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include "util/fileio.h"
+#include "util/csv_field.h"
 #include "util/json.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -123,21 +124,6 @@ static int export_parquet(const struct dataset *ds, const char *dir, int codec, 
     return parquet_card_write(path, &card, e);
 }
 
-/* One CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180). */
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* Floats as %.9g: read back, every value is the same float (the round trip is exact). */
 static void write_csv(const struct dataset *ds, FILE *f)
@@ -153,15 +139,15 @@ static void write_csv(const struct dataset *ds, FILE *f)
         for (int k = 0; k < s.n; k++) {
             /* the metadata columns repeat on every row of a workout */
             fprintf(f, "%d,%lld,", i, s.meta.id);
-            csv_text(f, s.meta.athlete);
+            csv_field(f, s.meta.athlete);
             fputc(',', f);
-            csv_text(f, s.meta.sport);
+            csv_field(f, s.meta.sport);
             fprintf(f, ",%c,", s.meta.gender);
-            csv_text(f, s.meta.device);
+            csv_field(f, s.meta.device);
             fputc(',', f);
-            csv_text(f, s.meta.hr_sensor);
+            csv_field(f, s.meta.hr_sensor);
             fputc(',', f);
-            csv_text(f, s.meta.title);
+            csv_field(f, s.meta.title);
             fprintf(f, ",%s,%g,", start, s.step);
             fprintf(f, "%.9g,%.9g,", S_TIME(&s)[k], S_SPEED(&s)[k]);
             if (s.meta.has_alt) /* empty when no altitude was recorded (not the 0 filler) */

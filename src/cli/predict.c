@@ -11,6 +11,7 @@
 #include "model/predictor.h"
 #include "nn/kernels.h"
 #include "util/fileio.h"
+#include "util/csv_field.h"
 #include "util/json.h"
 #include "util/log.h"
 #include <getopt.h>
@@ -360,7 +361,9 @@ int cmd_predict(int argc, char **argv)
                 jw_obj_end(&w);
             } else {
                 for (int t = 0; t < s->n; t++) {
-                    fprintf(f, "%d,%s,%g,%.3f,%.1f,%.1f", wi, s->meta.source, S_TIME(s)[t], S_SPEED(s)[t],
+                    fprintf(f, "%d,", wi);
+                    csv_field(f, s->meta.source);
+                    fprintf(f, ",%g,%.3f,%.1f,%.1f", S_TIME(s)[t], S_SPEED(s)[t],
                             S_ALT(s)[t], hr[t]);
                     if (p.has_sigma)
                         fprintf(f, ",%.2f", sg[t]);

@@ -11,6 +11,7 @@
 #include "model/stream.h"
 #include "nn/kernels.h"
 #include "report/anim_forecast.h"
+#include "util/csv_field.h"
 #include "util/log.h"
 #include <getopt.h>
 #include <math.h>
@@ -141,7 +142,9 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
             free(pred);
             return hr_fail(e, "out of memory");
         }
-        printf("%d,%s,%g,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", wi, s->meta.source, S_TIME(s)[k], wk ? "1" : "0",
+        printf("%d,", wi);
+        csv_field(stdout, s->meta.source);
+        printf(",%g,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", S_TIME(s)[k], wk ? "1" : "0",
                S_HR(s)[k], now, at(S_HR(s), s->n, k + ahead_k), f_ahead, S_HR(s)[s->n - 1], f_end);
     }
     if (wk) {

@@ -1,8 +1,10 @@
 /* course.c — building a planner course (see course.h): resampling points onto the regular grid,
- * reading the first workout of a file and measuring its distance. */
+ * reading the first workout of a file, measuring its distance and cleaning its altitude. */
 #include "plan/course.h"
 #include "io/reader.h"
 #include "io/workout.h"
+#include "prep/altitude.h"
+#include "util/log.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +185,58 @@ static int measure(const struct workout *w, double *d, float *a)
     return m;
 }
 
+/* A course's altitude cleaned by the rules a recording's is cleaned by at import (prep/altitude.h): a point
+ * that is not terrain (a 0 m among points at 1,500 m, a switch between barometer and GPS) would otherwise
+ * be a 76 % grade the plan runs into (until 2026-12-07). The rules are rates per second; a course has
+ * distances, read here as times at COURSE_PACE_M_S, so that the jump rule is a grade of 2 / 3 between two
+ * points and the climb rule one of 1.5 / 3 held over 90 m. Only points COURSE_MIN_STEP_M or more apart are
+ * judged (a recording standing still, or GPS jitter, has altitude changes over no distance: infinite
+ * grades); those between become unknown and are interpolated by distance, as the grid is. -1 when out of
+ * memory. */
+#define COURSE_PACE_M_S 3.0
+#define COURSE_MIN_STEP_M 5.0
+static int clean_course_altitude(const char *path, const double *d, float *a, int n)
+{
+    double *t = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+    float *ka = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    int *at = malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    if (!t || !ka || !at) {
+        free(t);
+        free(ka);
+        free(at);
+        return -1;
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(a[i]))
+            continue;
+        if (m && d[i] - d[at[m - 1]] < COURSE_MIN_STEP_M && i != n - 1) {
+            a[i] = NAN; /* between judged points: interpolated */
+            continue;
+        }
+        if (m && d[i] <= d[at[m - 1]]) { /* the last point, standing where the one before is */
+            a[i] = NAN;
+            continue;
+        }
+        t[m] = d[i] / COURSE_PACE_M_S;
+        ka[m] = a[i];
+        at[m++] = i;
+    }
+    struct alt_counts ac = {0};
+    int rc = altitude_clean(t, ka, m, &ac);
+    for (int k = 0; rc == 0 && k < m; k++)
+        a[at[k]] = ka[k];
+    free(t);
+    free(ka);
+    free(at);
+    long long touched = ac.out_of_range + ac.spike + ac.level_shift + ac.climb_rate;
+    if (rc == 0 && touched)
+        hr_warn("%s: %lld of the course's altitudes are not terrain and were cleaned as an import cleans a "
+                "recording's (out of range %lld, spikes %lld, level shifts %lld, climbs no runner holds %lld)",
+                path, touched, ac.out_of_range, ac.spike, ac.level_shift, ac.climb_rate);
+    return rc;
+}
+
 int plan_course_load(const char *path, struct plan_course *c, struct hr_err *e)
 {
     memset(c, 0, sizeof *c);
@@ -208,6 +262,8 @@ int plan_course_load(const char *path, struct plan_course *c, struct hr_err *e)
         int m = measure(&s.w, d, a);
         if (m < 2)
             rc = hr_fail(e, "%s: the course has neither a distance channel nor 2 positions", path);
+        else if (clean_course_altitude(path, d, a, m))
+            rc = hr_fail(e, "%s: out of memory", path);
         else
             rc = plan_course_from_points(c, d, a, m, path, e);
     }

@@ -1,8 +1,8 @@
 /* altitude.h — the altitude cleaning rules: altitude outside the Earth's range, spikes, level shifts
  * (a device switching between barometric and GPS altitude) and sustained climb rates no runner holds.
  * Bad samples become NaN (the caller interpolates them on the grid) or are re-levelled; every sample
- * touched is counted under its reason. Thresholds and why: docs/data.md, "Altitude". Internal to
- * src/prep. */
+ * touched is counted under its reason. Thresholds and why: docs/data.md, "Altitude". Used by src/prep
+ * (recordings) and src/plan/course.c (courses, their distances read as times at a runner's pace). */
 #ifndef HRCAST_PREP_ALTITUDE_H
 #define HRCAST_PREP_ALTITUDE_H
 

@@ -390,6 +390,33 @@ static void test_pacing_limits(void **state)
     predictor_free(&p);
 }
 
+/* A course of 1 km or less has one kilometre, so kilometre limits compared nothing: an 800 m plan started
+ * 35 % faster than its average (until 2026-12-07). Short courses are judged on fifths: every segment stays
+ * near the limits (a segment may differ a little from the mean of the fifth it is in). */
+static void test_pacing_limits_short_course(void **state)
+{
+    (void)state;
+    struct predictor p;
+    struct plan_course c;
+    struct hr_err e = {{0}};
+    struct plan_opts o;
+    flat_marathon_setup(&p, &c, &o);
+    plan_course_free(&c);
+    assert_int_equal(plan_course_flat(&c, 800, &e), 0);
+    o.target_s = 180;
+    struct plan_result r;
+    assert_int_equal(plan_make(&p, &c, &o, &r, &e), 0);
+    double avg = o.target_s / c.length * 1000;
+    for (int i = 0; i < r.nseg; i++) {
+        double pace = 1000 / r.seg_speed[i];
+        assert_true(pace * 1.03 >= avg * (1 - o.max_spread / 100) && pace <= avg * (1 + o.max_spread / 100) * 1.03);
+    }
+    assert_true(1000 / r.seg_speed[0] * 1.03 >= avg * (1 - o.max_start / 100));
+    plan_result_free(&r);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
 /* #19: with --hr-cap 170 the sub-3 marathon plan peaked at 192 where even pace peaks at 183. Whatever
  * the cap, min-peak-hr is never worse than even pace: no higher peak, no more time above the cap. */
 static void test_never_worse_than_even_pace(void **state)
@@ -727,7 +754,9 @@ int main(void)
         cmocka_unit_test(test_course_points),  cmocka_unit_test(test_course_gpx),
         cmocka_unit_test(test_flat_marathon),  cmocka_unit_test(test_hilly_even_effort),
         cmocka_unit_test(test_hr_cap),         cmocka_unit_test(test_bad_targets),
-        cmocka_unit_test(test_pacing_limits),  cmocka_unit_test(test_never_worse_than_even_pace),
+        cmocka_unit_test(test_pacing_limits),
+        cmocka_unit_test(test_pacing_limits_short_course),
+        cmocka_unit_test(test_never_worse_than_even_pace),
         cmocka_unit_test(test_fastest_under_cap),
         cmocka_unit_test(test_so_far),
         cmocka_unit_test(test_cli),

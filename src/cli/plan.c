@@ -324,9 +324,14 @@ int cmd_plan(int argc, char **argv)
         }
         char tt[96];
         calib_trust_text(&trust, tt, sizeof tt);
-        hr_info("plan: %s: %.2f km in %s so far; calibrated offset %+.1f bpm (%d steps with HR; trust: %s; "
-                "in-sample MAE over the steps it counts %.1f uncalibrated, %.1f calibrated)",
-                so_far_path, sf.dist_m / 1000, el, sf.offset, sf.hr_steps, tt, sf.mae_uncal, sf.mae_cal);
+        if (sf.offset_steps == 0 && trust.k < CALIB_NEVER) /* it said "calibrated offset +0.0" and MAE nan */
+            hr_warn("plan: %s: %.2f km in %s so far; no recorded HR in the part the trust counts (%s): not "
+                    "calibrated (offset 0); --trust 0,0 counts every step with HR", so_far_path, sf.dist_m / 1000, el,
+                    tt);
+        else
+            hr_info("plan: %s: %.2f km in %s so far; calibrated offset %+.1f bpm (%d steps with HR; trust: %s; "
+                    "in-sample MAE over the steps it counts %.1f uncalibrated, %.1f calibrated)",
+                    so_far_path, sf.dist_m / 1000, el, sf.offset, sf.hr_steps, tt, sf.mae_uncal, sf.mae_cal);
         plan_course_free(&course);
         course = rest;
         if (target_text)

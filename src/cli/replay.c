@@ -111,6 +111,7 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
     int every_k = (int)lroundf(every / s->step), ahead_k = (int)lroundf(ahead / s->step), wk = 0;
     every_k = every_k < 1 ? 1 : every_k;
     float offset = 0;
+    int offset_steps = 0;
     for (int k = 0; k < s->n; k++) {
         if (hr_stream_push(st, S_TIME(s)[k], S_SPEED(s)[k], S_ALT(s)[k], S_HR(s)[k], e)) {
             hr_stream_free(st);
@@ -122,6 +123,7 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
             hr_stream_predict(st, pred, NULL, NULL, NULL);
             struct calib_run cr = {pred, S_HR(s), n};
             offset = calib_offset(&cr, s->step, window, trust);
+            offset_steps = calib_offset_steps(&cr, s->step, window, trust);
             wk = n;
         }
         if (k % every_k || k == s->n - 1)
@@ -147,11 +149,16 @@ static int replay_one(const struct predictor *p, const struct series *s, int wi,
         printf(",%g,%s,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f\n", S_TIME(s)[k], wk ? "1" : "0",
                S_HR(s)[k], now, at(S_HR(s), s->n, k + ahead_k), f_ahead, S_HR(s)[s->n - 1], f_end);
     }
-    if (wk) {
-        char tt[160];
-        calib_trust_text(trust, tt, sizeof tt);
+    char tt[160];
+    calib_trust_text(trust, tt, sizeof tt);
+    if (window > 0 && !wk) /* said nothing, and no row was calibrated */
+        hr_warn("%s: the run (%d steps of %g s) is not longer than the window of %g s: nothing after it to "
+                "calibrate", s->meta.source, s->n, s->step, window);
+    else if (wk && offset_steps == 0 && trust->k < CALIB_NEVER) /* said "offset +0.0" */
+        hr_warn("%s: no recorded HR in the part of the first %g s that the trust counts (%s): not calibrated "
+                "(offset 0); --trust 0,0 counts the whole window", s->meta.source, window, tt);
+    else if (wk)
         hr_info("%s: calibrated on the first %g s (trust: %s): offset %+.1f bpm", s->meta.source, window, tt, offset);
-    }
     hr_stream_free(st);
     free(pred);
     return 0;

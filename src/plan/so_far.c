@@ -64,6 +64,7 @@ int plan_so_far_from_series(const struct predictor *p, const struct series *s, c
     struct calib_run cr = {pred, rec, sf->steps};
     float window = (float)(sf->steps * (double)s->step); /* every step recorded so far calibrates */
     sf->offset = calib_offset(&cr, s->step, window, trust);
+    sf->offset_steps = calib_offset_steps(&cr, s->step, window, trust);
     double su = 0, sc = 0;
     int from = calib_first_step(s->step, window, sf->steps, trust);
     for (int k = 0; k < sf->steps; k++)

@@ -25,6 +25,7 @@ struct plan_so_far {
     float offset;            /* bpm added to the forecast at its start, then faded by the trust (0 when the
                               * window is not trusted) */
     int hr_steps;            /* steps with recorded HR in the calibration window */
+    int offset_steps;        /* of them, those the trust counts (calib_offset_steps; 0: not calibrated) */
     double mae_uncal, mae_cal; /* over the steps after the warm-up: in-sample, for the log only */
     struct calib_trust trust;
     char source[256];

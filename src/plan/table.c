@@ -83,10 +83,14 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
     if (in->so_far) {
         char el[32];
         plan_fmt_time(done_s(in), 0, el, sizeof el);
-        fprintf(f, "# so far %s: %.2f km in %s, calibrated offset %+.1f bpm; the plan below is for the remaining "
-                   "%.2f km (km and elapsed from the start)\n",
-                in->so_far_path ? in->so_far_path : in->so_far->source, done_m(in) / 1000, el, in->so_far->offset,
-                c->length / 1000);
+        char cal[64];
+        if (in->so_far->offset_steps > 0)
+            snprintf(cal, sizeof cal, "calibrated offset %+.1f bpm", in->so_far->offset);
+        else /* a trust of never, or no HR in the part it counts: nothing measured */
+            snprintf(cal, sizeof cal, "not calibrated");
+        fprintf(f, "# so far %s: %.2f km in %s, %s; the plan below is for the remaining %.2f km (km and elapsed "
+                   "from the start)\n",
+                in->so_far_path ? in->so_far_path : in->so_far->source, done_m(in) / 1000, el, cal, c->length / 1000);
     }
     fprintf(f, "%6s %6s %7s %7s %9s\n", "km", "pace", "grade%", "HR", "elapsed");
     for (int i = 0; i < n; i++) {
@@ -192,6 +196,7 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
         jw_kv_num(&w, "elapsed_s", done_s(in));
         jw_kv_num(&w, "offset_bpm", round(in->so_far->offset * 100) / 100);
         jw_kv_int(&w, "hr_steps", in->so_far->hr_steps);
+        jw_kv_int(&w, "offset_steps", in->so_far->offset_steps); /* 0: not calibrated */
         jw_kv_num(&w, "trust_warm_s", in->so_far->trust.warm_s);
         jw_kv_num(&w, "trust_k_steps", in->so_far->trust.k >= CALIB_NEVER ? -1 : in->so_far->trust.k);
         jw_kv_num(&w, "trust_tail_s", in->so_far->trust.tail_s);

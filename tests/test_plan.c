@@ -586,7 +586,11 @@ static void test_cli(void **state)
     const char *bad_args[] = {"--distance 42195 --target-time 2:59:60", "--distance 42195 --pace 4:75",
                               "--distance 42195 --pace 4:15/furlong", "--distance 26.2miles2 --pace 4:15",
                               "--distance 10km --pace 4:00 --max-change 0",
-                              "--distance 10km --pace 4.25" /* decimal minutes: read as 4.25 s/km before */};
+                              "--distance 10km --pace 4.25" /* decimal minutes: read as 4.25 s/km before */,
+                              /* a fourth field, hex, exponents and signs (strtod took them until 2026-12-07) */
+                              "--distance 10km --target-time 0:45:00:30", "--distance 10km --target-time 0:45:00:abc",
+                              "--distance 10km --pace 0x4:15", "--distance 10km --target-time 1e3",
+                              "--distance 10km --target-time +45:00"};
     for (size_t i = 0; i < sizeof bad_args / sizeof *bad_args; i++) {
         snprintf(cmd, sizeof cmd, "'%s' plan '%s' %s 2>&1", hrcast_bin(), model, bad_args[i]);
         assert_int_equal(run_cmd(cmd, out, cap), 2);

@@ -9,6 +9,7 @@
 #include "util/log.h"
 #include "io/limits.h"
 #include "prep/features.h"
+#include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <math.h>
@@ -67,23 +68,34 @@ int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out)
 
 int cli_duration(const char *text, double *seconds)
 {
+    /* up to three fields of digits separated by ':', the last with an optional fraction: "2:59:59", "4:15",
+     * "90", "4:15.5" (strtod took "0x4", " 4", "+4" and "1e3", and a fourth field was dropped unread) */
     double parts[3];
     int n = 0;
     const char *p = text;
-    while (n < 3) {
-        char *end;
-        errno = 0;
-        double v = strtod(p, &end);
-        if (end == p || errno || !isfinite(v) || v < 0)
+    for (;;) {
+        if (n == 3 || !isdigit((unsigned char)*p))
+            return -1;
+        double v = 0;
+        for (; isdigit((unsigned char)*p); p++)
+            v = v * 10 + (*p - '0');
+        if (*p == '.') {
+            p++;
+            if (!isdigit((unsigned char)*p))
+                return -1;
+            for (double f = 0.1; isdigit((unsigned char)*p); p++, f /= 10)
+                v += f * (*p - '0');
+            if (*p)
+                return -1; /* a fraction only in the last field */
+        }
+        if (!isfinite(v))
             return -1;
         parts[n++] = v;
-        if (*end == ':') {
-            p = end + 1;
-            continue;
-        }
-        if (*end)
+        if (!*p)
+            break;
+        if (*p != ':')
             return -1;
-        break;
+        p++;
     }
     double s = 0;
     for (int i = 0; i < n; i++) {

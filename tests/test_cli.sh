@@ -107,6 +107,12 @@ for k in a:
 # --- simulate -> train -> predict -> eval -> pictures
 "$BIN" train "$tmp/sim.hrd" -o "$tmp/m.safetensors" --hidden 8 --epochs 2 --batch 4 -q
 check "train writes a model and a log" '[ -s $tmp/m.safetensors ] && [ $(wc -l < $tmp/m.safetensors.log.jsonl) = 2 ]'
+# a command ended by SIGTERM (or Ctrl-C, kill, logout) leaves no temp file (simulate left a 3 GB one)
+mkdir -p "$tmp/term"
+"$BIN" simulate --athletes 3000 --workouts 20 -o "$tmp/term/big.hrd" -q & spid=$!
+for _ in $(seq 400); do ls "$tmp"/term/big.hrd.tmp.* >/dev/null 2>&1 && break; sleep 0.02; done
+had_tmp=$(ls "$tmp"/term/ | wc -l); kill -TERM "$spid"; wait "$spid"; src=$?
+check "simulate ended by SIGTERM while writing: exit 143, its temp file removed" '[ "$had_tmp" = 1 ] && [ $src = 143 ] && [ -z "$(ls "$tmp"/term/)" ]'
 mkdir -p "$tmp/odd"; cp "$(ls "$tmp"/runs/sim0001/*.tcx | head -1)" "$tmp/odd/race, \"2024\".tcx"
 for c in predict replay; do
   check "$c CSV: a file name with a comma and quotes is one quoted field (every row as wide as the header)" '"$BIN" $c "$tmp/m.safetensors" "$tmp/odd/race, \"2024\".tcx" -q > $tmp/comma.csv && py "

@@ -1,6 +1,7 @@
 /* main.c — the hrcast entry point: `hrcast help`, `hrcast --version`, dispatch to subcommands. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "util/fileio.h"
 #include "nn/isa.h"
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     cli_set_program(argv[0]);
+    atomic_cleanup_on_signals(); /* a command ended by Ctrl-C or kill leaves no temp file */
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -2,6 +2,8 @@
 #include "util/fileio.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +251,57 @@ static void folder_of(const char *path, char *dir, size_t cap)
         snprintf(dir, cap, "%.*s", (int)(slash - path), path);
 }
 
+/* The temp files of the atomic writes in progress, so that a process ended by SIGINT, SIGTERM or SIGHUP
+ * removes them (atomic_cleanup_on_signals): until 2026-12-07 a Ctrl-C during `simulate` left a 3 GB
+ * "big.hrd.tmp.XXXXXX" behind. Slots are taken under a lock; the handler only reads them. */
+#define ATOMIC_TRACKED 32
+static char tracked_tmp[ATOMIC_TRACKED][1100];
+static volatile sig_atomic_t tracked_used[ATOMIC_TRACKED];
+static pthread_mutex_t tracked_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void track_tmp(const char *tmp)
+{
+    pthread_mutex_lock(&tracked_lock);
+    for (int i = 0; i < ATOMIC_TRACKED; i++)
+        if (!tracked_used[i]) {
+            memcpy(tracked_tmp[i], tmp, sizeof tracked_tmp[i]);
+            tracked_used[i] = 1;
+            break;
+        }
+    pthread_mutex_unlock(&tracked_lock);
+}
+
+static void untrack_tmp(const char *tmp)
+{
+    pthread_mutex_lock(&tracked_lock);
+    for (int i = 0; i < ATOMIC_TRACKED; i++)
+        if (tracked_used[i] && !strcmp(tracked_tmp[i], tmp)) {
+            tracked_used[i] = 0;
+            break;
+        }
+    pthread_mutex_unlock(&tracked_lock);
+}
+
+static void on_stop_signal(int sig)
+{
+    for (int i = 0; i < ATOMIC_TRACKED; i++)
+        if (tracked_used[i])
+            unlink(tracked_tmp[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void atomic_cleanup_on_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue; /* ignored (nohup, a background job): stays ignored */
+        signal(sigs[i], on_stop_signal);
+    }
+}
+
 int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e)
 {
     a->f = NULL;
@@ -272,6 +325,7 @@ int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e)
         a->tmp[0] = '\0';
         return rc;
     }
+    track_tmp(a->tmp);
     return 0;
 }
 
@@ -304,13 +358,16 @@ int atomic_commit(struct atomic_file *a, struct hr_err *e)
     a->f = NULL;
     if (err) {
         unlink(a->tmp);
+        untrack_tmp(a->tmp);
         return hr_fail(e, "%s: write failed: %s", a->path, strerror(err));
     }
     if (rename(a->tmp, a->path) != 0) {
         int rc = hr_fail(e, "%s: cannot rename temp file: %s", a->path, strerror(errno));
         unlink(a->tmp);
+        untrack_tmp(a->tmp);
         return rc;
     }
+    untrack_tmp(a->tmp);
     /* the rename itself is durable only once the folder is synced */
     return sync_folder_of(a->path, e);
 }
@@ -321,8 +378,10 @@ void atomic_abort(struct atomic_file *a)
         fclose(a->f);
         a->f = NULL;
     }
-    if (a->tmp[0])
+    if (a->tmp[0]) {
         unlink(a->tmp);
+        untrack_tmp(a->tmp);
+    }
 }
 
 FILE *open_log_file(const char *path, int append)

@@ -33,6 +33,10 @@ struct atomic_file {
 int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e);
 int atomic_commit(struct atomic_file *a, struct hr_err *e); /* fflush+fsync+close+rename */
 void atomic_abort(struct atomic_file *a);                   /* close and unlink the temp file */
+/* SIGINT, SIGTERM and SIGHUP (unless ignored) unlink the temp files of the atomic writes in progress, then end
+ * the process as the signal would have. Called once by the command-line program's main(); a handler a command
+ * installs later (train's Ctrl-C, serve's sigwait) takes over that signal. */
+void atomic_cleanup_on_signals(void);
 /* fsync the folder holding path (after a rename into it). */
 int sync_folder_of(const char *path, struct hr_err *e);
 /* A log written as it goes (not atomically): opened for append (or truncated), created 0666 less the

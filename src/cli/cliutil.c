@@ -147,6 +147,17 @@ void cli_error(const char *cmd, const char *msg)
     fprintf(stderr, "hrcast %s: %s\n", cmd, msg);
 }
 
+int cli_gender(const char *cmd, const char *text, char *out)
+{
+    if (strcmp(text, "m") && strcmp(text, "f") && strcmp(text, "u")) {
+        fprintf(stderr, "hrcast %s: --gender: '%s' is not m, f or u\n", cmd, text);
+        return -1;
+    }
+    *out = text[0];
+    return 0;
+}
+
+/* path as typed into a shell: single-quoted when it holds anything but safe characters */
 const char *cli_shell_word(const char *path, char *buf, size_t cap)
 {
     if (path[0] && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@") == strlen(path))

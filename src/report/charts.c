@@ -81,6 +81,9 @@ int plot_workout(const struct workout_plot *w, const char *path, struct hr_err *
             plot_panel_ystyle(q, TICK_MMSS);
             plot_panel_yinvert(q, 1);
         }
+        double slo, shi;
+        if (wview_speed_range(w, sp, w->n, &slo, &shi) == 0) /* a steady pace stays flat */
+            plot_panel_ylim(q, slo, shi);
         plot_line(q, tm, sp, w->n, plot_style_line(C_SPEED, 1.2f), NULL);
     }
     if (w->altitude) {

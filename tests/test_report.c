@@ -219,6 +219,48 @@ static void test_pace_axis_steady(void **state)
     free(dir);
 }
 
+/* Histograms of eval: the y axis counts (whole-number ticks, not 0.5 and 1.5, for a few workouts), and with a
+ * fixed x range (error_hist.png: -50..50 bpm) the values beyond it are in the end bars and the legend says
+ * how many (before, they were dropped while the legend counted them in n). */
+static void test_histogram_counts(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/h.svg", dir);
+    const float mae[] = {7.5f, 9.1f, 9.4f, 12.0f};
+    struct chart_opts o = {0};
+    o.ylabel = "workouts";
+    struct hr_err e;
+    assert_int_equal(plot_histogram(mae, 4, &o, path, &e), 0);
+    uint8_t *buf;
+    size_t n;
+    assert_int_equal(read_file_all(path, &buf, &n, 64u << 20, &e), 0);
+    int yticks = 0;
+    for (const char *c = (const char *)buf; (c = strstr(c, "text-anchor=\"end\"")); c++) {
+        const char *t = strchr(c, '>');
+        assert_non_null(t);
+        size_t len = strcspn(t + 1, "<");
+        char lab[32];
+        snprintf(lab, sizeof lab, "%.*s", (int)(len < 31 ? len : 31), t + 1);
+        assert_null(strchr(lab, '.')); /* a count: 0, 1, 2 */
+        yticks++;
+    }
+    assert_true(yticks >= 2);
+    free(buf);
+    const float err[] = {-90.0f, -3.0f, 0.5f, 2.0f, 4.0f, 60.0f, 200.0f, NAN};
+    memset(&o, 0, sizeof o);
+    o.xlo = -50;
+    o.xhi = 50;
+    o.bins = 10;
+    assert_int_equal(plot_histogram(err, 8, &o, path, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 64u << 20, &e), 0);
+    assert_non_null(strstr((const char *)buf, "n = 7 (3 beyond -50..50: in the end bars)"));
+    free(buf);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
 /* Epoch axes: whole numbers only, where the plain ticks would give 2.5, 7.5 or 0.5 steps. */
 static void test_integer_ticks(void **state)
 {
@@ -707,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_nice_ticks),
         cmocka_unit_test(test_integer_ticks),
         cmocka_unit_test(test_pace_axis_steady),
+        cmocka_unit_test(test_histogram_counts),
         cmocka_unit_test(test_canvas_line_and_nan_gap),
         cmocka_unit_test(test_polygon_coverage_exact),
         cmocka_unit_test(test_text_renders),

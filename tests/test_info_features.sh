@@ -6,6 +6,7 @@ set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 tmp=$(mktemp -d /tmp/hrcast-info-features.XXXXXX)
 . "$(dirname "$0")/lib.sh"
+lines() { wc -l < "$1" | tr -d " "; }
 
 "$BIN" simulate --athletes 3 --workouts 3 --seed 4 -o "$tmp/sim.hrd" -q
 "$BIN" info "$tmp/sim.hrd" --features default+relalt > "$tmp/t.txt"; rc=$?
@@ -37,6 +38,12 @@ assert 0 < t[\"speed\"][\"count\"] < a[\"speed\"][\"count\"]
 "'
 check "unknown set: exit 2 and a message" '"$BIN" info "$tmp/sim.hrd" --features bogus 2>$tmp/e; [ $? -eq 2 ] && grep -q "unknown feature set" $tmp/e'
 check "bad split: exit 2 and a message" '"$BIN" info "$tmp/sim.hrd" --features default+relalt --split nope 2>$tmp/e; [ $? -eq 2 ] && grep -q "bad --split" $tmp/e'
+check "unknown set: the message lists every set, as train --help does" '"$BIN" info "$tmp/sim.hrd" --features bogus 2>$tmp/e; (for s in $("$BIN" train --help | sed -n "/^feature sets/{n;p}" | tr -d ","); do grep -q -- "[ (]$s[,)]" $tmp/e || exit 1; done) && grep -q "default+relalt" $tmp/e && [ $(lines $tmp/e) = 1 ]'
+check "info --help lists every set" '"$BIN" info --help | grep -q "default+effort, default+relalt"'
+check "--split without --features: exit 2, one line, nothing on stdout" '"$BIN" info "$tmp/sim.hrd" --split athlete:test >$tmp/o 2>$tmp/e; [ $? -eq 2 ] && [ $(lines $tmp/e) = 1 ] && [ ! -s $tmp/o ] && grep -q -- "--split needs --features" $tmp/e'
+"$BIN" simulate --athletes 1 --workouts 5 --seed 3 -o "$tmp/one.hrd" -q
+check "an empty part (one runner, chrono:val): exit 1, one line naming it, no zeros on stdout" '"$BIN" info "$tmp/one.hrd" --features default --split chrono:val >$tmp/o 2>$tmp/e; [ $? -eq 1 ] && [ ! -s $tmp/o ] && [ $(lines $tmp/e) = 1 ] && grep -q "the chrono:val part of .*one.hrd is empty" $tmp/e'
+check "an empty part with --json: the same refusal, no JSON of zeros" '"$BIN" info "$tmp/one.hrd" --features default --split chrono:val --json >$tmp/o 2>$tmp/e; [ $? -eq 1 ] && [ ! -s $tmp/o ] && grep -q "is empty" $tmp/e'
 check "a set that needs a model (default+physio): exit 1 and a message" '"$BIN" info "$tmp/sim.hrd" --features default+physio 2>$tmp/e; [ $? -eq 1 ] && grep -q "needs a fitted prior" $tmp/e'
 
 echo

@@ -163,6 +163,104 @@ static void test_nice_ticks(void **state)
     assert_int_equal(tick_decimals(1000), 0);
 }
 
+/* A steady pace (3.005 m/s, 5:33 min/km, with millisecond noise) keeps a flat line on an axis of distinct
+ * m:ss labels: before, the noise filled the panel and every label read 5:33. */
+static void test_pace_axis_steady(void **state)
+{
+    (void)state;
+    double t[64], step;
+    char a[32], b[32];
+    for (int target = 2; target <= 10; target++) { /* ticks in whole seconds: no two labels alike */
+        int n = axis_style_ticks(5.540, 5.552, target, TICK_MMSS, t, 64, &step);
+        for (int i = 1; i < n; i++) {
+            tick_label(t[i - 1], step, TICK_MMSS, a, sizeof a);
+            tick_label(t[i], step, TICK_MMSS, b, sizeof b);
+            assert_string_not_equal(a, b);
+        }
+    }
+    assert_true(axis_style_ticks(5.3, 5.7, 4, TICK_MMSS, t, 64, &step) >= 3);
+    assert_true(fabs(step * 60 - round(step * 60)) < 1e-9); /* a whole number of seconds */
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/pace.svg", dir);
+    enum { N = 360 };
+    float tm[N], sp[N], pred[N];
+    for (int i = 0; i < N; i++) {
+        tm[i] = 10.0f * i;
+        sp[i] = 3.005f + 0.004f * sinf(0.7f * i);
+        pred[i] = 150;
+    }
+    struct workout_plot w = {tm, NULL, pred, NULL, sp, NULL, N, "steady", 1, 0, 0};
+    struct hr_err e;
+    assert_int_equal(plot_workout(&w, path, &e), 0);
+    uint8_t *buf;
+    size_t n;
+    assert_int_equal(read_file_all(path, &buf, &n, 64u << 20, &e), 0);
+    int secs[32], k = 0;
+    for (const char *c = (const char *)buf; (c = strchr(c, '>')) && c < (const char *)buf + n; c++) {
+        int m, s2, len = 0;
+        if (sscanf(c, ">%d:%2d<%n", &m, &s2, &len) == 2 && len > 0 && k < 32)
+            secs[k++] = 60 * m + s2;
+    }
+    free(buf);
+    assert_true(k >= 2);
+    for (int i = 0; i < k; i++)
+        for (int j = i + 1; j < k; j++)
+            assert_int_not_equal(secs[i], secs[j]);
+    /* the axis spans 30 s or more around 5:33: the noise (1 s) stays a flat line */
+    int lo = secs[0], hi = secs[0];
+    for (int i = 1; i < k; i++) {
+        lo = secs[i] < lo ? secs[i] : lo;
+        hi = secs[i] > hi ? secs[i] : hi;
+    }
+    assert_true(hi - lo >= 20);
+    assert_true(lo <= 333 && hi >= 333);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
+/* Histograms of eval: the y axis counts (whole-number ticks, not 0.5 and 1.5, for a few workouts), and with a
+ * fixed x range (error_hist.png: -50..50 bpm) the values beyond it are in the end bars and the legend says
+ * how many (before, they were dropped while the legend counted them in n). */
+static void test_histogram_counts(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/h.svg", dir);
+    const float mae[] = {7.5f, 9.1f, 9.4f, 12.0f};
+    struct chart_opts o = {0};
+    o.ylabel = "workouts";
+    struct hr_err e;
+    assert_int_equal(plot_histogram(mae, 4, &o, path, &e), 0);
+    uint8_t *buf;
+    size_t n;
+    assert_int_equal(read_file_all(path, &buf, &n, 64u << 20, &e), 0);
+    int yticks = 0;
+    for (const char *c = (const char *)buf; (c = strstr(c, "text-anchor=\"end\"")); c++) {
+        const char *t = strchr(c, '>');
+        assert_non_null(t);
+        size_t len = strcspn(t + 1, "<");
+        char lab[32];
+        snprintf(lab, sizeof lab, "%.*s", (int)(len < 31 ? len : 31), t + 1);
+        assert_null(strchr(lab, '.')); /* a count: 0, 1, 2 */
+        yticks++;
+    }
+    assert_true(yticks >= 2);
+    free(buf);
+    const float err[] = {-90.0f, -3.0f, 0.5f, 2.0f, 4.0f, 60.0f, 200.0f, NAN};
+    memset(&o, 0, sizeof o);
+    o.xlo = -50;
+    o.xhi = 50;
+    o.bins = 10;
+    assert_int_equal(plot_histogram(err, 8, &o, path, &e), 0);
+    assert_int_equal(read_file_all(path, &buf, &n, 64u << 20, &e), 0);
+    assert_non_null(strstr((const char *)buf, "n = 7 (3 beyond -50..50: in the end bars)"));
+    free(buf);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
 /* Epoch axes: whole numbers only, where the plain ticks would give 2.5, 7.5 or 0.5 steps. */
 static void test_integer_ticks(void **state)
 {
@@ -650,6 +748,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nice_ticks),
         cmocka_unit_test(test_integer_ticks),
+        cmocka_unit_test(test_pace_axis_steady),
+        cmocka_unit_test(test_histogram_counts),
         cmocka_unit_test(test_canvas_line_and_nan_gap),
         cmocka_unit_test(test_polygon_coverage_exact),
         cmocka_unit_test(test_text_renders),

@@ -3,7 +3,7 @@
 #include "cli/onerun.h"
 
 static const char *usage_text =
-    "usage: hrcast animate MODEL FILE -o OUT.gif [--index N] [--frames N]\n"
+    "usage: hrcast animate MODEL FILE -o OUT.gif [--index N] [--frames N] [--athlete ID] [--gender m|f|u]\n"
     "\n"
     "Draws a GIF of the gradual reveal of predicted and recorded HR with the speed panel and a running MAE.\n"
     "FILE is any importable workout file (or a dataset; --index picks the workout).\n"
@@ -11,6 +11,7 @@ static const char *usage_text =
     "options:\n"
     "  -o, --output FILE  the picture (gif), written atomically\n"
     "      --index N      which workout of a multi-workout file or dataset (0)\n"
+    ONERUN_WHO_HELP
     "      --frames N     frames of the reveal (90)\n"
     "  -q, --quiet        no message\n"
     "  -h, --help         this text\n"

@@ -159,8 +159,18 @@ void cli_error(const char *cmd, const char *msg)
     fprintf(stderr, "hrcast %s: %s\n", cmd, msg);
 }
 
+int cli_gender(const char *cmd, const char *text, char *out)
+{
+    if (strcmp(text, "m") && strcmp(text, "f") && strcmp(text, "u")) {
+        fprintf(stderr, "hrcast %s: --gender: '%s' is not m, f or u\n", cmd, text);
+        return -1;
+    }
+    *out = text[0];
+    return 0;
+}
+
 /* path as typed into a shell: single-quoted when it holds anything but safe characters */
-static const char *shell_word(const char *path, char *buf, size_t cap)
+const char *cli_shell_word(const char *path, char *buf, size_t cap)
 {
     if (path[0] && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@") == strlen(path))
         return path;
@@ -213,11 +223,11 @@ static int explain_wrong_kind(const char *cmd, const char *usage_text, const cha
         if (want_model)
             fprintf(stderr, "hrcast %s: %s is %s, not a model (usage: %s); to make one: %s import %s -o %s, "
                             "then %s train %s -o model.safetensors\n", cmd, path, what, syn, cli_program(),
-                    shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn), cli_program(),
-                    shell_word(name, qn, sizeof qn));
+                    cli_shell_word(path, q, sizeof q), cli_shell_word(name, qn, sizeof qn), cli_program(),
+                    cli_shell_word(name, qn, sizeof qn));
         else /* the program as invoked (build/hrcast before make install), so that the hint runs as printed */
             fprintf(stderr, "hrcast %s: %s is %s, not a dataset; import it first: %s import %s -o %s\n", cmd, path,
-                    what, cli_program(), shell_word(path, q, sizeof q), shell_word(name, qn, sizeof qn));
+                    what, cli_program(), cli_shell_word(path, q, sizeof q), cli_shell_word(name, qn, sizeof qn));
         return 1;
     }
     if ((want_model && k == FILE_KIND_DATASET) || (!want_model && k == FILE_KIND_MODEL)) {

@@ -20,6 +20,12 @@ int cli_threads(const char *cmd, const char *text, int *out);
  * (e.g. build/hrcast, not on PATH), else "hrcast". main() sets it once. */
 void cli_set_program(const char *argv0);
 const char *cli_program(void);
+/* path as typed into a shell, for such hints: as it is when it holds only safe characters, else
+ * single-quoted into buf (cap bytes), which is returned. */
+const char *cli_shell_word(const char *path, char *buf, size_t cap);
+/* --gender of predict, plot, animate and import: "m", "f" or "u" (unknown: the model's neutral 0) into *out;
+ * anything else: one line "hrcast CMD: --gender: ..." and -1. */
+int cli_gender(const char *cmd, const char *text, char *out);
 /* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed or over max. */
 long long cli_size(const char *text, long long max);
 /* Parse "1:23:45", "23:45" or seconds; returns -1 on error. */

@@ -235,11 +235,8 @@ int cmd_import(int argc, char **argv)
         case 3: athlete = optarg; break;
         case 4: from_dir = 1; break;
         case 5:
-            if (strcmp(optarg, "m") && strcmp(optarg, "f") && strcmp(optarg, "u")) {
-                fprintf(stderr, "hrcast import: --gender: '%s' is not m, f or u\n", optarg);
+            if (cli_gender("import", optarg, &po.gender))
                 return 2;
-            }
-            po.gender = optarg[0];
             break;
         case 6:
             if (cli_float("import", "--sample-step", optarg, 0.1, 3600, &ro.sample_step))

@@ -1,5 +1,7 @@
-/* info.c — `hrcast info DATASET [--json] [--features SET]`: counts by athlete, sport, split and
- * rejection reason; with --features, each feature's distribution over the dataset instead. */
+/* info.c — `hrcast info DATASET [--json] [--features SET [--split SPEC]]`: counts by athlete, sport, split
+ * and rejection reason; with --features, each feature's distribution over the dataset (or one split part)
+ * instead. --split without --features is refused: the summary is of the whole dataset (its split table
+ * already counts every part), and rejections and HR verdicts are counted at import, not per part. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
@@ -23,11 +25,13 @@ static const char *usage_text =
     "                  HR-quality verdict (trusted, hr_gap, pause, cadence_lock, lock_on, dropout,\n"
     "                  stuck, level_shift, spike; docs/data.md), null for a version-1 dataset;\n"
     "                  split_warnings: the warnings below\n"
-    "  --features SET  instead: each feature of SET (default, seed11, default+pace) over every step\n"
-    "                  of the dataset: count, mean, sd, min, p1, p5, p50, p95, p99, max (what a\n"
-    "                  normaliser would see; look for outliers). With --json: one object per feature\n"
-    "  --split SPEC    with --features: only that split part (athlete:train, chrono:test, ...;\n"
-    "                  default all)\n"
+    "  --features SET  instead: each feature of SET (the list below) over every step of the dataset:\n"
+    "                  count, mean, sd, min, p1, p5, p50, p95, p99, max (what a normaliser would\n"
+    "                  see; look for outliers). With --json: one object per feature\n"
+    "  --split SPEC    with --features only: that split part (athlete:train, chrono:test, ...;\n"
+    "                  default all); an empty part is refused (exit 1). Without --features it is\n"
+    "                  refused (exit 2): the summary is of the whole dataset, and its split table\n"
+    "                  counts the workouts of every part\n"
     "  -h, --help      this text\n"
     "A warning (stderr) names a split part that is empty or tiny (under 10 workouts or 5 % of the\n"
     "valid HR steps).\n"
@@ -35,8 +39,8 @@ static const char *usage_text =
     "examples:\n"
     "  hrcast info real.hrd\n"
     "  hrcast info real.hrd --json | jq .rejected\n"
-    "  hrcast info real.hrd --features default\n"
-    "  hrcast info real.hrd --features default --split athlete:train\n";
+    "  hrcast info real.hrd --features default+relalt\n"
+    "  hrcast info real.hrd --features default+relalt --split chrono:train\n";
 
 struct tally {
     char name[64];
@@ -101,11 +105,13 @@ static int split_warnings(int parts[SPLIT_KINDS][3], double steps[SPLIT_KINDS][3
 }
 
 /* `--features SET`: the distribution of every feature of SET over all steps of the dataset. */
-static int print_feature_stats(const struct dataset *ds, const char *set_name, const char *split, int json)
+static int print_feature_stats(const struct dataset *ds, const char *path, const char *set_name, const char *split,
+                               int json)
 {
     const struct feature_set *set = feature_set_get(set_name);
     if (!set) {
-        fprintf(stderr, "hrcast info: unknown feature set '%s' (default, seed11, default+pace)\n", set_name);
+        char names[256];
+        fprintf(stderr, "hrcast info: unknown feature set '%s' (%s)\n", set_name, feature_set_names(names, sizeof names));
         return 2;
     }
     int kind, part, n_idx = 0, *idx = NULL;
@@ -119,10 +125,16 @@ static int print_feature_stats(const struct dataset *ds, const char *set_name, c
     }
     struct feature_stat st[FEAT_MAX];
     struct hr_err e;
-    int rc = dataset_feature_stats(ds, idx, n_idx, set, st, &e);
+    int rc = kind >= 0 && n_idx == 0 ? 0 : dataset_feature_stats(ds, idx, n_idx, set, st, &e);
     free(idx);
     if (rc) {
         cli_error("info", e.msg);
+        return 1;
+    }
+    if ((kind >= 0 && n_idx == 0) || st[0].count == 0) { /* as eval: no statistics of nothing */
+        char q[600];
+        fprintf(stderr, "hrcast info: the %s part of %s is empty: no feature statistics (`%s info %s` "
+                "says which parts have workouts)\n", split, path, cli_program(), cli_shell_word(path, q, sizeof q));
         return 1;
     }
     if (json) {
@@ -167,7 +179,7 @@ int cmd_info(int argc, char **argv)
                                          {"split", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int json = 0, c;
-    const char *features = NULL, *split = "all";
+    const char *features = NULL, *split = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'j')
@@ -177,17 +189,22 @@ int cmd_info(int argc, char **argv)
         else if (c == 'S')
             split = optarg;
         else if (c == 'h')
-            return cli_usage(usage_text, 1);
+            return cli_help_features(usage_text);
         else
             return cli_usage(usage_text, 0);
     }
     if (optind != argc - 1)
         return cli_usage(usage_text, 0);
+    if (split && !features) {
+        fprintf(stderr, "hrcast info: --split needs --features (the summary is of the whole dataset; its split "
+                "table counts every part): add --features %s\n", FEATURE_SET_DEFAULT);
+        return 2;
+    }
     struct dataset ds;
     if (cli_open_dataset("info", usage_text, argv[optind], &ds))
         return 1;
     if (features) {
-        int rc = print_feature_stats(&ds, features, split, json);
+        int rc = print_feature_stats(&ds, argv[optind], features, split ? split : "all", json);
         dataset_close(&ds);
         return rc;
     }

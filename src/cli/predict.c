@@ -21,7 +21,7 @@
 #include <string.h>
 
 static const char *usage_text =
-    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f] [--inputs] [--bf16|--int8]\n"
+    "usage: hrcast predict MODEL FILE... [--format csv|json] [--athlete ID] [--gender m|f|u] [--inputs] [--bf16|--int8]\n"
     "                      [--recent-form RUNS]... [-o OUT]\n"
     "\n"
     "Predicts the heart rate of each workout in FILE (FIT, TCX, GPX, CSV, FitRec, seed JSON, or a\n"
@@ -38,7 +38,8 @@ static const char *usage_text =
     "      --athlete ID   predict as this athlete: a physio or constant model then uses the athlete's\n"
     "                     own fitted parameters, an LSTM their HR scale or prior (the model lists the\n"
     "                     athletes it knows)\n"
-    "      --gender m|f   the runner's gender, for files that do not carry it (models that use it)\n"
+    "      --gender m|f|u the runner's gender, for files that do not carry it (models that use it;\n"
+    "                     u: unknown)\n"
     "      --sample-step S  seconds per sample of seed JSON input (6)\n"
     "      --int8         (LSTM) 8-bit integer products: faster; on real data 0.015 bpm from the FP32\n"
     "                     predictions on average (0.033 without AVX512_VNNI), at most 0.5 bpm\n"
@@ -166,11 +167,8 @@ int cmd_predict(int argc, char **argv)
             break;
         case 4: athlete = optarg; break;
         case 5:
-            if (strcmp(optarg, "m") && strcmp(optarg, "f")) {
-                fprintf(stderr, "hrcast predict: --gender: '%s' is not m or f\n", optarg);
+            if (cli_gender("predict", optarg, &gender))
                 return 2;
-            }
-            gender = optarg[0];
             break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_help_features(usage_text);

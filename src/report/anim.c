@@ -182,8 +182,10 @@ int animate_workout(const struct workout_plot *w, const struct anim_opts *o, con
     range_of(w->hr_actual, w->n, &a.hlo, &a.hhi);
     range_of(w->hr_pred, w->n, &a.hlo, &a.hhi);
     pad(&a.hlo, &a.hhi);
-    range_of(a.sp, w->n, &a.slo, &a.shi);
-    pad(&a.slo, &a.shi);
+    if (!a.sp || wview_speed_range(w, a.sp, w->n, &a.slo, &a.shi)) { /* a steady pace stays flat */
+        range_of(a.sp, w->n, &a.slo, &a.shi);
+        pad(&a.slo, &a.shi);
+    }
     int W = w->width > 0 ? w->width : 800, H = w->height > 0 ? w->height : 450;
     const struct rgba keys[] = {rgba_hex(PLOT_BLUE, 255), rgba_hex(PLOT_RED, 255), rgba_hex(PLOT_GREEN, 255)};
     if (anim_begin(&as, path, W, H, keys, 3, e))

@@ -81,6 +81,9 @@ int plot_workout(const struct workout_plot *w, const char *path, struct hr_err *
             plot_panel_ystyle(q, TICK_MMSS);
             plot_panel_yinvert(q, 1);
         }
+        double slo, shi;
+        if (wview_speed_range(w, sp, w->n, &slo, &shi) == 0) /* a steady pace stays flat */
+            plot_panel_ylim(q, slo, shi);
         plot_line(q, tm, sp, w->n, plot_style_line(C_SPEED, 1.2f), NULL);
     }
     if (w->altitude) {
@@ -191,15 +194,27 @@ int plot_histogram(const float *values, size_t n, const struct chart_opts *o, co
         plot_fig_xlim(f, o->xlo, o->xhi);
     struct plot_panel *p = plot_fig_panel(f, 1);
     plot_panel_ylabel(p, o->ylabel ? o->ylabel : "count");
+    plot_panel_ystyle(p, TICK_INTEGER); /* counts: no 0.5 or 1.5 */
     plot_panel_note(p, o->note);
     if (o->ylo != o->yhi)
         plot_panel_ylim(p, o->ylo, o->yhi);
-    char label[64];
-    snprintf(label, sizeof label, "n = %zu", k);
+    double med = k == 0 ? NAN : k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+    /* with a fixed x range, the values beyond it are counted in the end bins, and the legend says how many:
+     * every value of n is in a bar */
+    size_t out = 0;
+    for (size_t i = 0; o->xlo < o->xhi && i < k; i++)
+        if (v[i] < o->xlo || v[i] > o->xhi) {
+            v[i] = v[i] < o->xlo ? (float)o->xlo : (float)o->xhi;
+            out++;
+        }
+    char label[96];
+    if (out)
+        snprintf(label, sizeof label, "n = %zu (%zu beyond %g..%g: in the end bars)", k, out, o->xlo, o->xhi);
+    else
+        snprintf(label, sizeof label, "n = %zu", k);
     plot_hist(p, v, k, o->bins > 0 ? o->bins : 40, o->xlo, o->xhi, rgba_hex(o->color ? o->color : PLOT_BLUE, 200),
               label);
     if (k) {
-        double med = k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
         snprintf(label, sizeof label, "median %.3g", med);
         plot_refline(p, med, 0, med, 1, plot_style_dashed(0x333333, 1.5f, 6, 4), label);
     }

@@ -54,7 +54,9 @@ struct chart_opts {
  * Defaults: labels "actual HR (bpm)" / "predicted HR (bpm)", 60 x 60 bins, log colour. */
 int plot_scatter_density(const float *pred, const float *actual, size_t n, const struct chart_opts *o,
                          const char *path, struct hr_err *e);
-/* Histogram of values (e.g. per-workout MAE) with the median marked and given in the legend. */
+/* Histogram of values (e.g. per-workout MAE) with the median marked and given in the legend; the y axis counts
+ * (whole-number ticks). With a fixed x range (o->xlo < o->xhi) the values beyond it are counted in the first
+ * or last bar and the legend says how many ("n = 9847 (12 beyond -50..50: in the end bars)"). */
 int plot_histogram(const float *values, size_t n, const struct chart_opts *o, const char *path,
                    struct hr_err *e);
 

@@ -451,8 +451,7 @@ static int axis_ticks(const struct font *f, double lo, double hi, float len, int
     if (target < 2) target = 2;
     if (target > 10) target = 10;
     for (;; target--) {
-        int n = style == TICK_INTEGER ? nice_ticks_integer(lo, hi, target, t, MAX_TICKS, step)
-                                      : nice_ticks(lo, hi, target, t, MAX_TICKS, step);
+        int n = axis_style_ticks(lo, hi, target, style, t, MAX_TICKS, step);
         if (target <= 2 || n < 2)
             return n;
         float need = 0;

@@ -20,6 +20,10 @@ int nice_ticks(double lo, double hi, int target, double *ticks, int max, double 
 /* The same with whole-number steps only (1, 2, 5, 10, 20, 25, 50, ...: no 2.5 and nothing below 1),
  * for counts such as epochs; ticks are whole numbers. */
 int nice_ticks_integer(double lo, double hi, int target, double *ticks, int max, double *step);
+/* Ticks for an axis of the given style: nice_ticks, nice_ticks_integer for TICK_INTEGER, and for TICK_MMSS
+ * (values in minutes) steps of whole seconds or minutes a clock reads (1, 2, 5, 10, 15, 20, 30 s, 1, 2, 5, ...
+ * min), so that no two m:ss labels are the same. */
+int axis_style_ticks(double lo, double hi, int target, enum tick_style style, double *ticks, int max, double *step);
 /* Digits after the decimal point needed to show multiples of step exactly (0..9). */
 int tick_decimals(double step);
 /* Label for a tick value: no "-0", decimals from step. */

@@ -39,6 +39,22 @@ double wview_mae(const float *pred, const float *actual, size_t n)
     return k ? sum / (double)k : NAN;
 }
 
+int wview_speed_range(const struct workout_plot *w, const float *sp, size_t n, double *lo, double *hi)
+{
+    double a = INFINITY, b = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(sp[i])) {
+            a = fmin(a, sp[i]);
+            b = fmax(b, sp[i]);
+        }
+    if (!(a <= b))
+        return -1;
+    double mid = 0.5 * (a + b), half = fmax(0.5 * (b - a) * 1.08, 0.5 * (w->pace ? PACE_MIN_SPAN : SPEED_MIN_SPAN));
+    *lo = mid - half;
+    *hi = mid + half;
+    return 0;
+}
+
 const char *wview_speed_label(const struct workout_plot *w)
 {
     return w->pace ? "pace (min/km)" : "speed (m/s)";

@@ -193,6 +193,40 @@ static void test_course_gpx(void **state)
     free(dir);
 }
 
+/* A TCX recording of 5 km whose distance channel lacks one point, over GPS positions with 3 m of noise: the
+ * distance channel is kept (the point interpolated); until 2026-12-07 the course went to haversine over the
+ * noisy positions, 9.2 km. */
+static void test_course_distance_gap(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/gap.tcx", dir);
+    struct workout w;
+    workout_init(&w);
+    unsigned seed = 7;
+    for (int i = 0; i < 501; i++) {
+        long k = workout_push(&w, 1.6e9 + 3.0 * i);
+        assert_true(k >= 0);
+        seed = seed * 1103515245u + 12345u;
+        double jitter = ((double)((seed >> 8) % 2001) - 1000) / 1000.0 * 3.0; /* +-3 m */
+        w.lat[k] = 46.0 + (10.0 * i + jitter) / 111194.93;
+        w.lon[k] = 7.0 + jitter / 77000.0;
+        w.dist[k] = i == 250 ? NAN : 10.0f * i;
+        w.alt[k] = 400;
+    }
+    workout_set_sport(&w, "running");
+    struct hr_err e;
+    assert_int_equal(xml_write_path(path, XML_WRITE_TCX, &w, &e), 0);
+    workout_free(&w);
+    struct plan_course c;
+    assert_int_equal(plan_course_load(path, &c, &e), 0);
+    assert_true(fabs(c.length - 5000) < 1);
+    plan_course_free(&c);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
 /* ---- strategies ---- */
 
 static void test_flat_marathon(void **state)
@@ -758,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_course_points),  cmocka_unit_test(test_course_gpx),
         cmocka_unit_test(test_flat_marathon),  cmocka_unit_test(test_hilly_even_effort),
         cmocka_unit_test(test_hr_cap),         cmocka_unit_test(test_bad_targets),
+        cmocka_unit_test(test_course_distance_gap),
         cmocka_unit_test(test_pacing_limits),
         cmocka_unit_test(test_pacing_limits_short_course),
         cmocka_unit_test(test_never_worse_than_even_pace),

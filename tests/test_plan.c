@@ -662,6 +662,22 @@ static void test_cli(void **state)
     assert_non_null(strstr(err, "cannot be met in 0:40:00"));
     assert_non_null(strstr(err, "the fastest finish that stays under it is"));
     free(err);
+    /* a cap nothing meets: the message names the slowest finish tried (10 km at 1 m/s: 2:46:40, before twice the
+     * target; it said "up to twice that time") */
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 10km --target-time 2:00:00 --hr-cap 60 2>'%s'",
+             hrcast_bin(), model, errf);
+    assert_int_equal(run_cmd(cmd, out, cap), 0);
+    err = read_text(errf);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "at any finish up to 2:46:40"));
+    free(err);
+    /* a plan far past anything fitted: its peak at the model's ceiling is said to be no prediction */
+    snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 200km --pace 10:00 2>'%s'", hrcast_bin(), model, errf);
+    assert_int_equal(run_cmd(cmd, out, cap), 0);
+    err = read_text(errf);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "above what a heart holds"));
+    free(err);
     /* the plot's title names the course file, not its path */
     snprintf(cmd, sizeof cmd, "'%s' plan '%s' --course '%s' --pace 4:30 --plot '%s/t.svg' 2>'%s'", hrcast_bin(), model,
              gpx, dir, errf);

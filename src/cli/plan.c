@@ -362,10 +362,18 @@ int cmd_plan(int argc, char **argv)
         if (isfinite(r.cap_fastest_s))
             hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it); the fastest finish that stays under "
                     "it is %s (%s)", po.hr_cap, want, r.score.above_cap_s, fast, plan_strategy_name(r.cap_fastest_by));
-        else
-            hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort in "
-                    "up to twice that time (48 h at most)", po.hr_cap, want, r.score.above_cap_s);
+        else {
+            char upto[32];
+            plan_fmt_time(plan_cap_search_limit(&course, &po), 0, upto, sizeof upto);
+            hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort at any "
+                    "finish up to %s (the slowest tried: twice the target, a mean pace of %.1f m/s at least)",
+                    po.hr_cap, want, r.score.above_cap_s, upto, PLAN_MIN_MEAN_SPEED);
+        }
     }
+    if (r.score.peak_hr >= 220) /* a physiological model clamps at 230: past anything measured */
+        hr_warn("plan: the predicted peak of %.0f bpm is above what a heart holds: the plan runs far longer or "
+                "harder than the runs %s was fitted on, and its HR there is no prediction", r.score.peak_hr,
+                argv[optind]);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     hr_info("plan: %s over %.2f km, %d segments of %.1f m, %d model evaluations in %.2f s", plan_strategy_name(r.strategy),
             course.length / 1000, r.nseg, r.seg_len, r.evals,

@@ -512,6 +512,16 @@ static int simple_meets_cap(const struct predictor *p, const struct plan_course 
     return ok;
 }
 
+static double cap_slowest(const struct plan_course *c)
+{
+    return fmin(floor(c->length / PLAN_MIN_MEAN_SPEED), floor(HR_LIMIT_DURATION_S) - 60);
+}
+
+double plan_cap_search_limit(const struct plan_course *c, const struct plan_opts *o)
+{
+    return fmax(o->target_s, fmin(cap_slowest(c), round(o->target_s * (1 + CAP_SCAN_STEP * CAP_SCAN_STEPS))));
+}
+
 int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
                            double *t, enum plan_strategy *by, struct hr_err *e)
 {
@@ -521,7 +531,7 @@ int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *
         return 0;
     /* HR need not fall with the pace (a model with drift by time: slower is longer), so scan upwards in
      * steps of 2 % of the target for the first time that meets the cap, then halve the interval */
-    double slowest = fmin(floor(c->length / PLAN_MIN_MEAN_SPEED), floor(HR_LIMIT_DURATION_S) - 60);
+    double slowest = cap_slowest(c);
     double lo = o->target_s, hi = lo;
     enum plan_strategy b = PLAN_EVEN_PACE;
     int ok = 0;

@@ -78,6 +78,9 @@ void plan_result_free(struct plan_result *r);
  * (the slowest plannable time and the 48 h grid limit at most). *t = NaN (and 0 returned) when none meets it; *by = the strategy. */
 int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
                            double *t, enum plan_strategy *by, struct hr_err *e);
+/* The slowest finish plan_fastest_under_cap tries: twice o->target_s, or less where the course at PLAN_MIN_MEAN_SPEED
+ * or the 48 h grid limit ends it sooner (for the message when none meets the cap). */
+double plan_cap_search_limit(const struct plan_course *c, const struct plan_opts *o);
 
 /* Elapsed time (s) at distance d along the plan, and distance (m) at time t (both clamped). */
 double plan_time_at(const struct plan_result *r, double d);

@@ -90,6 +90,13 @@ static const char *model_title(const char *type)
 
 /* ---------------------------------------------------------------- YAML header */
 
+int model_card_license_ok(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    return n >= 1 && n <= 64 &&
+           strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+") == n;
+}
+
 static void metric_yaml(FILE *f, const char *type, const char *name, double v)
 {
     if (!isfinite(v))
@@ -664,6 +671,8 @@ int model_card_render(const struct safetensors *st, const struct model_card_opts
                        type ? type : "missing");
     if (!mtext)
         return hr_fail(e, "%s: metadata has no \"model\" card", o->model_file);
+    if (o->license && *o->license && !model_card_license_ok(o->license))
+        return hr_fail(e, "licence: not a plain licence id (letters, digits, '.', '-', '+')");
     struct json *m = NULL, *metrics = NULL;
     if (json_parse(mtext, strlen(mtext), o->model_file, &m, e))
         return -1;

@@ -17,6 +17,7 @@ lines() { wc -l < "$1" | tr -d ' '; }
 check "card --license with a newline: exit 2, one line, no card" '"$BIN" card "$tmp/bc.safetensors" --no-metrics -o "$tmp/c.md" --license "$(printf "mit\nlibrary_name: evil")" 2>$tmp/e; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q -- "--license: not a licence id" $tmp/e && [ ! -e $tmp/c.md ]'
 check "card --license with a colon: exit 2" '"$BIN" card "$tmp/bc.safetensors" --no-metrics --license "a: b" >/dev/null 2>$tmp/e; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ]'
 check "card --license apache-2.0 is written as it is" '"$BIN" card "$tmp/bc.safetensors" --no-metrics --license apache-2.0 -q | has -x "license: apache-2.0"'
+check "card: epochs run and the epoch the weights are from, said apart" '"$BIN" card "$tmp/bc.safetensors" --no-metrics -q | has "^| epochs | 3 run; the weights are the best validation epoch.s ([123]) |$"'
 
 echo "test_eval_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -459,7 +459,7 @@ static void lstm_procedure(struct card *c)
     if (!p)
         return;
     fputs("## Training procedure\n\n| | |\n|---|---|\n", f);
-    fprintf(f, "| epochs | %.0f when this checkpoint was saved (the best validation epoch: %.0f) |\n",
+    fprintf(f, "| epochs | %.0f run; the weights are the best validation epoch's (%.0f) |\n",
             json_get_num(p, "epochs_run", NAN), json_get_num(p, "best_epoch", NAN));
     fputs("| validation error | MAE ", f);
     num2(f, json_get_num(p, "val_mae", NAN));

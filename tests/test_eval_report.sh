@@ -19,5 +19,24 @@ check "card --license with a colon: exit 2" '"$BIN" card "$tmp/bc.safetensors" -
 check "card --license apache-2.0 is written as it is" '"$BIN" card "$tmp/bc.safetensors" --no-metrics --license apache-2.0 -q | has -x "license: apache-2.0"'
 check "card: epochs run and the epoch the weights are from, said apart" '"$BIN" card "$tmp/bc.safetensors" --no-metrics -q | has "^| epochs | 3 run; the weights are the best validation epoch.s ([123]) |$"'
 
+# --- eval --physio FILE: a physio model on the dataset's grid, recorded by path and hash
+"$BIN" simulate --athletes 3 --workouts 4 --seed 3 -o "$tmp/other.hrd" -q
+"$BIN" simulate --athletes 3 --workouts 4 --seed 3 --step 5 -o "$tmp/other5.hrd" -q
+"$BIN" train "$tmp/other.hrd" -o "$tmp/other_lstm.safetensors" --epochs 1 --threads 1 --hidden 8 -q
+"$BIN" fit-physio "$tmp/other.hrd" -o "$tmp/other_physio.safetensors" -q
+"$BIN" fit-physio "$tmp/other5.hrd" -o "$tmp/physio5.safetensors" -q
+check "eval --physio LSTM: exit 2, one line, says what it is and what to run" '"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --physio "$tmp/other_lstm.safetensors" >$tmp/o 2>$tmp/e; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && [ ! -s $tmp/o ] && grep -q "not a physiological model (its model_type is lstm): .* fit-physio .*big.hrd --split chrono" $tmp/e'
+check "eval --physio with another step: exit 2, one line" '"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --physio "$tmp/physio5.safetensors" >$tmp/o 2>$tmp/e; [ $? = 2 ] && [ $(lines $tmp/e) = 1 ] && grep -q "has a step of 5 s, the dataset.s is 10 s" $tmp/e'
+"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --physio "$tmp/other_physio.safetensors" -o "$tmp/evp" -q >/dev/null
+phash=$(py "import json; print(json.load(open('$tmp/evp/metrics.json'))['baselines']['physio'].get('file_hash', 'none'))")
+check "metrics.json: the physio baseline names its file and the file's hash" 'py "
+import json
+b=json.load(open(\"$tmp/evp/metrics.json\"))[\"baselines\"]
+assert b[\"physio\"][\"file\"]==\"$tmp/other_physio.safetensors\" and b[\"physio\"][\"file_hash\"].startswith(\"fnv1a64:\"), b[\"physio\"]
+assert \"file\" not in b[\"constant\"]
+"'
+check "metrics.md and report.html say the physio baseline was read from the file" 'grep -q "physio baseline was read from $tmp/other_physio.safetensors ($phash), not fitted here" $tmp/evp/metrics.md && grep -q "physio baseline was read from $tmp/other_physio.safetensors ($phash)" $tmp/evp/report.html'
+check "card: the physio baseline came from that file (not 'Baselines were fitted')" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/evp/metrics.json -q > $tmp/card.md && grep -q "the physio baseline came from the file .$tmp/other_physio.safetensors. ($phash)" $tmp/card.md && ! grep -q "Baselines were fitted" $tmp/card.md'
+
 echo "test_eval_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

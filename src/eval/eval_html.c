@@ -184,7 +184,15 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
                 metric_rmse(&m->all), m->rmse_lo, m->rmse_hi, metric_bias(&m->all), metric_mae(&m->after2),
                 m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
     }
-    fprintf(f, "</table>\n<h3>All recorded steps and trusted steps</h3>\n<p class=\"note\">The same predictions scored "
+    char src[1400];
+    eval_baselines_source(src, sizeof src, ev, cx);
+    fprintf(f, "</table>\n");
+    if (*src) {
+        fprintf(f, "<p class=\"note\">");
+        html_escape(f, src);
+        fprintf(f, "</p>\n");
+    }
+    fprintf(f, "<h3>All recorded steps and trusted steps</h3>\n<p class=\"note\">The same predictions scored "
                "on every recorded heart-rate step and on the steps the HR-quality stage trusts (no cadence lock, "
                "lock-on, dropout, stuck value, level shift or spike; from the recording alone)%s.</p>\n"
                "<table><tr><th>model</th><th>MAE all recorded</th><th>MAE trusted</th><th>RMSE all recorded</th>"

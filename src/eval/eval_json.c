@@ -15,9 +15,15 @@ static void acc_obj(struct jw *w, const struct metric_acc *a)
     jw_obj_end(w);
 }
 
-static void model_obj(struct jw *w, const struct evaluation *ev, const struct eval_model *m, int detail)
+/* file, hash: the file the model was read from (eval --physio), NULL when it was fitted here */
+static void model_obj(struct jw *w, const struct evaluation *ev, const struct eval_model *m, int detail,
+                      const char *file, const char *hash)
 {
     jw_obj_begin(w);
+    if (file) {
+        jw_kv_str(w, "file", file);
+        jw_kv_str(w, "file_hash", hash ? hash : "");
+    }
     jw_kv_num(w, "mae", metric_mae(&m->all));
     jw_kv_num(w, "rmse", metric_rmse(&m->all));
     jw_kv_num(w, "bias", metric_bias(&m->all));
@@ -124,12 +130,13 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
     jw_kv_num(w, "mae_trusted", metric_mae(&m->trusted));
     jw_kv_num(w, "rmse_trusted", metric_rmse(&m->trusted));
     jw_key(w, "model_metrics");
-    model_obj(w, ev, m, 1);
+    model_obj(w, ev, m, 1, NULL, NULL);
     jw_key(w, "baselines");
     jw_obj_begin(w);
     for (int k = 1; k < ev->n_models; k++) {
         jw_key(w, ev->m[k].name);
-        model_obj(w, ev, &ev->m[k], 0);
+        int from_file = k == 2 && cx->physio_file; /* evaluate()'s third model is the physio baseline */
+        model_obj(w, ev, &ev->m[k], 0, from_file ? cx->physio_file : NULL, from_file ? cx->physio_hash : NULL);
     }
     jw_obj_end(w);
     jw_key(w, "relative_gain");
@@ -144,6 +151,18 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         live_report_json(w, cx->live, 1);
     }
     jw_obj_end(w);
+}
+
+void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, const struct eval_context *cx)
+{
+    if (ev->n_models < 2)
+        snprintf(buf, cap, "%s", "");
+    else if (cx->physio_file && ev->n_models > 2)
+        snprintf(buf, cap, "The %s baseline was fitted on the split's training part; the %s baseline was read from "
+                 "%s (%s), not fitted here.", ev->m[1].name, ev->m[2].name, cx->physio_file,
+                 cx->physio_hash ? cx->physio_hash : "hash unknown");
+    else
+        snprintf(buf, cap, "The baselines were fitted on the split's training part.");
 }
 
 void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx)
@@ -205,6 +224,10 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                "(1000 resamples, seed %llu).\n\n",
             cx->model_path, cx->dataset_path, cx->split, ev->nw, ev->steps, ev->n_athletes,
             (unsigned long long)cx->seed);
+    char src[1400];
+    eval_baselines_source(src, sizeof src, ev, cx);
+    if (*src)
+        fprintf(f, "%s\n\n", src);
     fprintf(f, "| model | MAE (bpm) | 95 %% CI | RMSE (bpm) | bias | MAE after 2 min | per-workout MAE median (IQR) | p90 |\n");
     fprintf(f, "|---|---|---|---|---|---|---|---|\n");
     for (int k = 0; k < ev->n_models; k++) {

@@ -22,7 +22,13 @@ struct eval_context {
      * section and figure, apart from the offline tables; NULL = none */
     const struct live_report *live;
     int recent_form; /* eval --recent-form: every model's runs shifted by the runner's recent form */
+    /* eval --physio FILE: the physio baseline was read from this file (its "fnv1a64:..." hash), not fitted on
+     * the split's training part; NULL = fitted */
+    const char *physio_file, *physio_hash;
 };
+
+/* One sentence on where the baselines came from ("" when there are none), for metrics.md and report.html. */
+void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, const struct eval_context *cx);
 
 /* One JSON object: mae, rmse, bias, workouts, steps, ..., baselines {name: {mae, rmse, ...}}. */
 void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eval_context *cx);

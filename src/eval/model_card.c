@@ -244,10 +244,24 @@ static void evaluation(struct card *c)
         fputs("`, written by `hrcast eval`)", f);
     }
     fprintf(f, ". Errors are global over all valid steps against the recorded, unsmoothed heart rate; the 95 %% "
-               "intervals are bootstrap over workouts (seed %.0f).%s\n\n",
-            json_get_num(j, "bootstrap_seed", 0),
-            json_len(json_get(j, "baselines")) > 0 ? " Baselines were fitted on the same split's training part."
-                                                   : " No baseline was evaluated (`hrcast eval --baselines` adds them).");
+               "intervals are bootstrap over workouts (seed %.0f).",
+            json_get_num(j, "bootstrap_seed", 0));
+    const struct json *from_file = NULL; /* a baseline eval read from a file (--physio FILE) */
+    json_foreach(b, json_get(j, "baselines")) if (!from_file && json_get_str(b, "file", NULL)) from_file = b;
+    if (json_len(json_get(j, "baselines")) == 0) {
+        fputs(" No baseline was evaluated (`hrcast eval --baselines` adds them).", f);
+    } else if (from_file) {
+        fputs(" The other baselines were fitted on the same split's training part; the ", f);
+        md(f, key_of(from_file));
+        fputs(" baseline came from the file `", f);
+        md(f, json_get_str(from_file, "file", ""));
+        fputs("` (", f);
+        md(f, json_get_str(from_file, "file_hash", "hash not recorded"));
+        fputs("), not fitted here.", f);
+    } else {
+        fputs(" Baselines were fitted on the same split's training part.", f);
+    }
+    fputs("\n\n", f);
     fputs("| model | MAE (bpm) | 95 % CI | RMSE (bpm) | bias (bpm) | MAE after 2 min | per-workout MAE median (IQR) |\n"
           "|---|---|---|---|---|---|---|\n",
           f);

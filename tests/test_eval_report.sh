@@ -38,5 +38,16 @@ assert \"file\" not in b[\"constant\"]
 check "metrics.md and report.html say the physio baseline was read from the file" 'grep -q "physio baseline was read from $tmp/other_physio.safetensors ($phash), not fitted here" $tmp/evp/metrics.md && grep -q "physio baseline was read from $tmp/other_physio.safetensors ($phash)" $tmp/evp/report.html'
 check "card: the physio baseline came from that file (not 'Baselines were fitted')" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/evp/metrics.json -q > $tmp/card.md && grep -q "the physio baseline came from the file .$tmp/other_physio.safetensors. ($phash)" $tmp/card.md && ! grep -q "Baselines were fitted" $tmp/card.md'
 
+# --- the Rerun line: the command as run, shell-quoted; pasted, it writes the same metrics
+cp "$tmp/other_physio.safetensors" "$tmp/my 'physio'.safetensors"
+"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --split chrono:test --athlete sim0003 --seed 7 --recent-form \
+    --physio "$tmp/my 'physio'.safetensors" -o "$tmp/rr" -q >/dev/null
+cp "$tmp/rr/metrics.json" "$tmp/rr1.json"
+rerun=$(py "import html,re; print(html.unescape(re.search(r'Rerun: <code>(.*?)</code>', open('$tmp/rr/report.html').read()).group(1)))")
+check "report.html's Rerun line is the command as run (options in the order typed)" 'case "$rerun" in *" eval $tmp/bc.safetensors $tmp/big.hrd --split chrono:test --athlete sim0003 --seed 7 --recent-form --physio "*"physio"*" -o $tmp/rr -q") true;; *) false;; esac'
+check "metrics.json and metrics.md carry the same command" 'py "import json,sys; assert json.load(open(\"$tmp/rr1.json\"))[\"command\"]==sys.argv[1]" "$rerun" && grep -qxF -- "$rerun" $tmp/rr/metrics.md'
+rm -rf "$tmp/rr"
+check "the Rerun line pasted into a shell runs and writes the same metrics.json" 'bash -c "$rerun" >/dev/null 2>&1 && cmp -s "$tmp/rr/metrics.json" "$tmp/rr1.json"'
+
 echo "test_eval_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

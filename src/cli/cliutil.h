@@ -6,6 +6,7 @@
 #define HRCAST_CLI_CLIUTIL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "data/dataset.h"
 #include "model/predictor.h"
 
@@ -20,6 +21,11 @@ int cli_threads(const char *cmd, const char *text, int *out);
  * (e.g. build/hrcast, not on PATH), else "hrcast". main() sets it once. */
 void cli_set_program(const char *argv0);
 const char *cli_program(void);
+/* word on f as typed into a shell: as it is when it holds only safe characters, else single-quoted. */
+void cli_shell_word_put(FILE *f, const char *word);
+/* "PROGRAM ARG..." (malloc'ed, NULL when out of memory): cli_program() and argv[0..argc) shell-quoted, so that
+ * pasting it runs the same command. Pass argv as the user typed it, before getopt_long permutes it. */
+char *cli_command_line(int argc, char *const *argv);
 /* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed or over max. */
 long long cli_size(const char *text, long long max);
 /* Parse "1:23:45", "23:45" or seconds; returns -1 on error. */

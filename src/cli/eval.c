@@ -101,6 +101,10 @@ int cmd_eval(int argc, char **argv)
     int trust_on = TRUST_ON_DEFAULT;
     float windows[16];
     uint64_t seed = 42;
+    char *given[argc + 1]; /* the user's order, before getopt_long permutes argv: the report's Rerun line */
+    memcpy(given, argv, sizeof(char *) * (size_t)argc);
+    given[argc] = NULL;
+    char *command = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -366,10 +370,14 @@ int cmd_eval(int argc, char **argv)
         goto out;
     }
     fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
+    if (!(command = cli_command_line(argc, given))) {
+        cli_error("eval", "out of memory");
+        goto out;
+    }
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
                               access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
                               seen.checked, seen.n_train, seen.n_val, live, recent_form,
-                              physio_path, physio_path ? physio_hash : NULL};
+                              physio_path, physio_path ? physio_hash : NULL, command};
     if (live) {
         /* stdout holds the live numbers; the offline ones go to the report only */
     } else if (json) {
@@ -410,6 +418,7 @@ int cmd_eval(int argc, char **argv)
     }
     rc = 0;
 out:
+    free(command);
     if (live)
         live_report_free(live);
     free(live);

@@ -241,16 +241,12 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
         atomic_abort(&af);
         return -1;
     }
-    fprintf(f, "<p class=\"note\">Made by hrcast %s. Rerun: <code>hrcast eval ", "0.1.0");
-    html_escape(f, cx->model_path);
-    fputc(' ', f);
-    html_escape(f, cx->dataset_path);
-    fprintf(f, " --split ");
-    html_escape(f, cx->split);
-    fprintf(f, " --baselines");
-    for (int i = 0, k = 0; cx->live && i < cx->live->n; i++)
-        if (cx->live->rows[i].asked)
-            fprintf(f, "%s%gs", k++ ? "," : " --calibrate ", cx->live->rows[i].window_s);
-    fprintf(f, " -o DIR</code></p>\n</body></html>\n");
+    fprintf(f, "<p class=\"note\">Made by hrcast %s.", "0.1.0");
+    if (cx->command) { /* the command as run, so that pasting it writes this report again */
+        fprintf(f, " Rerun: <code>");
+        html_escape(f, cx->command);
+        fprintf(f, "</code>");
+    }
+    fprintf(f, "</p>\n</body></html>\n");
     return atomic_commit(&af, e);
 }

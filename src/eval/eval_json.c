@@ -102,6 +102,8 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         jw_kv_str(w, "model_hash", cx->model_hash);
     jw_kv_str(w, "dataset", cx->dataset_path);
     jw_kv_str(w, "split", cx->split);
+    if (cx->command)
+        jw_kv_str(w, "command", cx->command);
     if (cx->recent_form) { /* model/recent_form.h */
         jw_key(w, "recent_form");
         jw_obj_begin(w);
@@ -266,5 +268,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                 100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
     if (cx->live)
         live_report_markdown(f, cx->live);
+    if (cx->command)
+        fprintf(f, "\nRerun:\n\n```sh\n%s\n```\n", cx->command);
     return atomic_commit(&af, e);
 }

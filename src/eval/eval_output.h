@@ -25,6 +25,7 @@ struct eval_context {
     /* eval --physio FILE: the physio baseline was read from this file (its "fnv1a64:..." hash), not fitted on
      * the split's training part; NULL = fitted */
     const char *physio_file, *physio_hash;
+    const char *command; /* the eval command as run, shell-quoted: pasted, it writes the same report (may be NULL) */
 };
 
 /* One sentence on where the baselines came from ("" when there are none), for metrics.md and report.html. */

@@ -49,5 +49,11 @@ check "metrics.json and metrics.md carry the same command" 'py "import json,sys;
 rm -rf "$tmp/rr"
 check "the Rerun line pasted into a shell runs and writes the same metrics.json" 'bash -c "$rerun" >/dev/null 2>&1 && cmp -s "$tmp/rr/metrics.json" "$tmp/rr1.json"'
 
+# --- --int8 / --bf16: the precision is recorded and said wherever the numbers go
+"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --int8 -o "$tmp/ev8" -q >/dev/null
+check "eval --int8: metrics.json precision int8 (fp32 without it)" 'py "import json; assert json.load(open(\"$tmp/ev8/metrics.json\"))[\"precision\"]==\"int8\" and json.load(open(\"$tmp/evp/metrics.json\"))[\"precision\"]==\"fp32\""'
+check "eval --int8: metrics.md and report.html say so; an fp32 report does not" 'grep -q "predicted with its int8 forward" $tmp/ev8/metrics.md && grep -q "predicted with its int8 forward" $tmp/ev8/report.html && ! grep -q "forward (hrcast eval" $tmp/evp/metrics.md $tmp/evp/report.html'
+check "card --metrics of an int8 eval: a note and the model-index names say int8" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/ev8/metrics.json -q > $tmp/card8.md && grep -q "^- \*\*Note:\*\* The model predicted with its int8 forward" $tmp/card8.md && grep -q "name: \"MAE (bpm, all valid steps), model run in int8\"" $tmp/card8.md && ! grep -q "int8" $tmp/card.md'
+
 echo "test_eval_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -377,7 +377,8 @@ int cmd_eval(int argc, char **argv)
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
                               access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
                               seen.checked, seen.n_train, seen.n_val, live, recent_form,
-                              physio_path, physio_path ? physio_hash : NULL, command};
+                              physio_path, physio_path ? physio_hash : NULL, command,
+                              lstm_precision_name((enum lstm_precision)prec)};
     if (live) {
         /* stdout holds the live numbers; the offline ones go to the report only */
     } else if (json) {

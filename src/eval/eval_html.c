@@ -164,6 +164,10 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     fprintf(f, "</code>, split <b>");
     html_escape(f, cx->split);
     fprintf(f, "</b>: %d workouts, %lld valid heart-rate steps, %d athlete(s).</p>\n", ev->nw, ev->steps, ev->n_athletes);
+    char prec[256];
+    eval_precision_note(prec, sizeof prec, cx->precision);
+    if (*prec)
+        fprintf(f, "<p><b>%s</b></p>\n", prec);
     fprintf(f, "<h2>Model card</h2>\n<table>\n");
     struct json *card = NULL;
     if (cx->model_card_json && json_parse(cx->model_card_json, strlen(cx->model_card_json), "card", &card, NULL) == 0)

@@ -104,6 +104,7 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
     jw_kv_str(w, "split", cx->split);
     if (cx->command)
         jw_kv_str(w, "command", cx->command);
+    jw_kv_str(w, "precision", cx->precision ? cx->precision : "fp32");
     if (cx->recent_form) { /* model/recent_form.h */
         jw_key(w, "recent_form");
         jw_obj_begin(w);
@@ -167,6 +168,15 @@ void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, c
         snprintf(buf, cap, "The baselines were fitted on the split's training part.");
 }
 
+void eval_precision_note(char *buf, size_t cap, const char *precision)
+{
+    if (!precision || !strcmp(precision, "fp32"))
+        snprintf(buf, cap, "%s", "");
+    else
+        snprintf(buf, cap, "The model predicted with its %s forward (hrcast eval --%s), not in FP32 as stored: "
+                 "these are its %s numbers (the baselines are FP32).", precision, precision, precision);
+}
+
 void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx)
 {
     char nb[24];
@@ -226,8 +236,11 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                "(1000 resamples, seed %llu).\n\n",
             cx->model_path, cx->dataset_path, cx->split, ev->nw, ev->steps, ev->n_athletes,
             (unsigned long long)cx->seed);
-    char src[1400];
+    char src[1400], prec[256];
     eval_baselines_source(src, sizeof src, ev, cx);
+    eval_precision_note(prec, sizeof prec, cx->precision);
+    if (*prec)
+        fprintf(f, "**%s**\n\n", prec);
     if (*src)
         fprintf(f, "%s\n\n", src);
     fprintf(f, "| model | MAE (bpm) | 95 %% CI | RMSE (bpm) | bias | MAE after 2 min | per-workout MAE median (IQR) | p90 |\n");

@@ -26,7 +26,12 @@ struct eval_context {
      * the split's training part; NULL = fitted */
     const char *physio_file, *physio_hash;
     const char *command; /* the eval command as run, shell-quoted: pasted, it writes the same report (may be NULL) */
+    const char *precision; /* the model's forward: "fp32", or "int8"/"bf16" (eval --int8/--bf16); NULL = fp32 */
 };
+
+/* The sentence that says the model's numbers come from a low-precision forward ("" for fp32 or NULL): for
+ * metrics.md, report.html and the model card, which reads metrics.json's "precision". */
+void eval_precision_note(char *buf, size_t cap, const char *precision);
 
 /* One sentence on where the baselines came from ("" when there are none), for metrics.md and report.html. */
 void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, const struct eval_context *cx);

@@ -4,6 +4,7 @@
  * and procedure (the card's "training"/"provenance"), evaluation, intended use and limits, and how
  * to use it from hrcast and from Python. One renderer per model_type for the model-specific parts. */
 #include "eval/model_card.h"
+#include "eval/eval_output.h"
 #include "util/json.h"
 #include <math.h>
 #include <stdio.h>
@@ -97,12 +98,16 @@ int model_card_license_ok(const char *id)
            strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+") == n;
 }
 
-static void metric_yaml(FILE *f, const char *type, const char *name, double v)
+/* prec: the forward the numbers came from; "fp32" or NULL add nothing to the name */
+static void metric_yaml(FILE *f, const char *type, const char *name, const char *prec, double v)
 {
     if (!isfinite(v))
         return;
+    char full[256];
+    snprintf(full, sizeof full, "%s%s%s", name, prec && strcmp(prec, "fp32") ? ", model run in " : "",
+             prec && strcmp(prec, "fp32") ? prec : "");
     fprintf(f, "    - type: %s\n      value: %.3f\n      name: ", type, v);
-    yq(f, name);
+    yq(f, full);
     fputc('\n', f);
 }
 
@@ -137,11 +142,12 @@ static void yaml_header(struct card *c)
         fputs("\n      split: ", f);
         yq(f, split);
         fputs("\n    metrics:\n", f);
-        metric_yaml(f, "mae", "MAE (bpm, all valid steps)", json_get_num(c->metrics, "mae", NAN));
-        metric_yaml(f, "rmse", "RMSE (bpm, all valid steps)", json_get_num(c->metrics, "rmse", NAN));
-        metric_yaml(f, "bias", "mean error (bpm, predicted - recorded)", json_get_num(c->metrics, "bias", NAN));
-        metric_yaml(f, "mae", "MAE after the first 2 minutes (bpm)", json_get_num(mm, "mae_after_2min", NAN));
-        metric_yaml(f, "mae", "per-workout MAE, median (bpm)",
+        const char *pr = json_get_str(c->metrics, "precision", NULL);
+        metric_yaml(f, "mae", "MAE (bpm, all valid steps)", pr, json_get_num(c->metrics, "mae", NAN));
+        metric_yaml(f, "rmse", "RMSE (bpm, all valid steps)", pr, json_get_num(c->metrics, "rmse", NAN));
+        metric_yaml(f, "bias", "mean error (bpm, predicted - recorded)", pr, json_get_num(c->metrics, "bias", NAN));
+        metric_yaml(f, "mae", "MAE after the first 2 minutes (bpm)", pr, json_get_num(mm, "mae_after_2min", NAN));
+        metric_yaml(f, "mae", "per-workout MAE, median (bpm)", pr,
                     json_get_num(json_get(mm, "workout_mae"), "median", NAN));
     }
     fputs("---\n\n", f);
@@ -318,6 +324,13 @@ static void evaluation(struct card *c)
     if (cov)
         fprintf(f, "- Predicted intervals: %.1f %% of steps inside the 50 %% interval, %.1f %% inside the 90 %% one.\n",
                 100 * json_get_num(cov, "nominal_50", NAN), 100 * json_get_num(cov, "nominal_90", NAN));
+    char prec[256];
+    eval_precision_note(prec, sizeof prec, json_get_str(j, "precision", NULL));
+    if (*prec) {
+        fputs("- **Note:** ", f);
+        md(f, prec);
+        fputc('\n', f);
+    }
     if (!strstr(split, "test"))
         fputs("- **Note:** this is not a held-out test split; these numbers are optimistic.\n", f);
     const char *mp = json_get_str(j, "model", "");

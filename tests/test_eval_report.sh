@@ -55,5 +55,15 @@ check "eval --int8: metrics.json precision int8 (fp32 without it)" 'py "import j
 check "eval --int8: metrics.md and report.html say so; an fp32 report does not" 'grep -q "predicted with its int8 forward" $tmp/ev8/metrics.md && grep -q "predicted with its int8 forward" $tmp/ev8/report.html && ! grep -q "forward (hrcast eval" $tmp/evp/metrics.md $tmp/evp/report.html'
 check "card --metrics of an int8 eval: a note and the model-index names say int8" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/ev8/metrics.json -q > $tmp/card8.md && grep -q "^- \*\*Note:\*\* The model predicted with its int8 forward" $tmp/card8.md && grep -q "name: \"MAE (bpm, all valid steps), model run in int8\"" $tmp/card8.md && ! grep -q "int8" $tmp/card.md'
 
+# --- optimistic numbers (validation or training workouts in the selection) are flagged in every output
+"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --split athlete:test --allow-overlap -o "$tmp/evo" -q >/dev/null
+"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" --split chrono:val -o "$tmp/evv" -q >/dev/null
+check "--allow-overlap: metrics.md and report.html say how many were training data" 'n=$(py "import json; print(json.load(open(\"$tmp/evo/metrics.json\"))[\"seen_in_training\"])"); [ "$n" -gt 0 ] && grep -q "Not held out: $n of these [0-9]* workouts were the model.s training data" $tmp/evo/metrics.md && grep -q "Not held out: $n of these" $tmp/evo/report.html'
+check "chrono:val: metrics.md and report.html say they were its validation data" 'grep -q "workouts were the model.s validation data (they chose its best epoch)" $tmp/evv/metrics.md && grep -q "validation data (they chose its best epoch)" $tmp/evv/report.html'
+check "a held-out eval says nothing of the kind" '! grep -q "Not held out" $tmp/evp/metrics.md $tmp/evp/report.html $tmp/card.md'
+check "card of an athlete:test --allow-overlap eval (its split says test): flagged optimistic" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/evo/metrics.json -q | has "^- \*\*Note:\*\* Not held out: [0-9]* of these [0-9]* workouts were the model.s training data.*optimistic"'
+py "import json; j=json.load(open('$tmp/evp/metrics.json')); j['seen_in_validation']=3; json.dump(j, open('$tmp/val3.json', 'w'))"
+check "card: seen_in_validation > 0 on a test split: flagged optimistic" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/val3.json -q | has "^- \*\*Note:\*\* Not held out: 3 of these [0-9]* workouts were the model.s validation data"'
+
 echo "test_eval_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

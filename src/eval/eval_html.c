@@ -166,8 +166,15 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     fprintf(f, "</b>: %d workouts, %lld valid heart-rate steps, %d athlete(s).</p>\n", ev->nw, ev->steps, ev->n_athletes);
     char prec[256];
     eval_precision_note(prec, sizeof prec, cx->precision);
-    if (*prec)
-        fprintf(f, "<p><b>%s</b></p>\n", prec);
+    char opt[600];
+    eval_optimism_note(opt, sizeof opt, cx->split, cx->seen_in_training, cx->seen_in_validation, ev->nw);
+    const char *notes[2] = {prec, opt};
+    for (int i = 0; i < 2; i++)
+        if (*notes[i]) {
+            fprintf(f, "<p><b>");
+            html_escape(f, notes[i]);
+            fprintf(f, "</b></p>\n");
+        }
     fprintf(f, "<h2>Model card</h2>\n<table>\n");
     struct json *card = NULL;
     if (cx->model_card_json && json_parse(cx->model_card_json, strlen(cx->model_card_json), "card", &card, NULL) == 0)

@@ -177,6 +177,25 @@ void eval_precision_note(char *buf, size_t cap, const char *precision)
                  "these are its %s numbers (the baselines are FP32).", precision, precision, precision);
 }
 
+void eval_optimism_note(char *buf, size_t cap, const char *split, int seen_train, int seen_val, int workouts)
+{
+    char t[160] = "", v[160] = "", s[96] = "";
+    if (seen_train > 0)
+        snprintf(t, sizeof t, " %d of these %d workouts were the model's training data (scored with --allow-overlap).",
+                 seen_train, workouts);
+    else if (split && strstr(split, "NOT HELD OUT"))
+        snprintf(t, sizeof t, " The selection is not held out from the model's training.");
+    if (seen_val > 0)
+        snprintf(v, sizeof v, " %d of these %d workouts were the model's validation data (they chose its best epoch).",
+                 seen_val, workouts);
+    if (split && !strstr(split, "test"))
+        snprintf(s, sizeof s, " %s is not a held-out test split.", split);
+    if (*t || *v || *s)
+        snprintf(buf, cap, "Not held out:%s%s%s These numbers are optimistic.", t, v, s);
+    else
+        snprintf(buf, cap, "%s", "");
+}
+
 void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx)
 {
     char nb[24];
@@ -241,6 +260,10 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
     eval_precision_note(prec, sizeof prec, cx->precision);
     if (*prec)
         fprintf(f, "**%s**\n\n", prec);
+    char opt[600];
+    eval_optimism_note(opt, sizeof opt, cx->split, cx->seen_in_training, cx->seen_in_validation, ev->nw);
+    if (*opt)
+        fprintf(f, "**%s**\n\n", opt);
     if (*src)
         fprintf(f, "%s\n\n", src);
     fprintf(f, "| model | MAE (bpm) | 95 %% CI | RMSE (bpm) | bias | MAE after 2 min | per-workout MAE median (IQR) | p90 |\n");

@@ -32,6 +32,10 @@ struct eval_context {
 /* The sentence that says the model's numbers come from a low-precision forward ("" for fp32 or NULL): for
  * metrics.md, report.html and the model card, which reads metrics.json's "precision". */
 void eval_precision_note(char *buf, size_t cap, const char *precision);
+/* Why the numbers are optimistic, not held out ("" when they are held out): workouts of the selection the model
+ * trained on (seen_train, eval --allow-overlap) or validated on (seen_val, they chose its best epoch), a split
+ * labelled NOT HELD OUT, or a part that is not a test part. For metrics.md, report.html and the model card. */
+void eval_optimism_note(char *buf, size_t cap, const char *split, int seen_train, int seen_val, int workouts);
 
 /* One sentence on where the baselines came from ("" when there are none), for metrics.md and report.html. */
 void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, const struct eval_context *cx);

@@ -71,6 +71,13 @@ static int dim(const struct json *o, const char *k)
     return v >= 0 && v <= 65536 ? (int)v : 0;
 }
 
+/* A count from metrics.json, 0 when missing or out of range (a broken file must not overflow an int). */
+static int count(const struct json *o, const char *k)
+{
+    double v = json_get_num(o, k, 0);
+    return v >= 0 && v <= 1e9 ? (int)v : 0;
+}
+
 /* "12.34" or "n/a" */
 static void num2(FILE *f, double v)
 {
@@ -331,8 +338,14 @@ static void evaluation(struct card *c)
         md(f, prec);
         fputc('\n', f);
     }
-    if (!strstr(split, "test"))
-        fputs("- **Note:** this is not a held-out test split; these numbers are optimistic.\n", f);
+    char opt[600]; /* from the overlap counts eval recorded, not from the split's name alone */
+    eval_optimism_note(opt, sizeof opt, split, count(j, "seen_in_training"), count(j, "seen_in_validation"),
+                       count(j, "workouts"));
+    if (*opt) {
+        fputs("- **Note:** ", f);
+        md(f, opt);
+        fputc('\n', f);
+    }
     const char *mp = json_get_str(j, "model", "");
     if (*mp && strcmp(base_name(mp), c->o->model_file))
         fprintf(f, "- **Note:** the metrics name the model `%s`, not `%s`.\n", base_name(mp), c->o->model_file);

@@ -65,5 +65,13 @@ check "card of an athlete:test --allow-overlap eval (its split says test): flagg
 py "import json; j=json.load(open('$tmp/evp/metrics.json')); j['seen_in_validation']=3; json.dump(j, open('$tmp/val3.json', 'w'))"
 check "card: seen_in_validation > 0 on a test split: flagged optimistic" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/val3.json -q | has "^- \*\*Note:\*\* Not held out: 3 of these [0-9]* workouts were the model.s validation data"'
 
+# --- the training curve comes from MODEL.log.jsonl only when that log is this model's
+check "an LSTM's own log: the report has its training curve" '"$BIN" eval "$tmp/bc.safetensors" "$tmp/big.hrd" -o "$tmp/evc" -q >/dev/null && [ -s $tmp/evc/training_curve.png ] && grep -q "from the training log" $tmp/evc/report.html'
+"$BIN" train "$tmp/other.hrd" -o "$tmp/pz.safetensors" --epochs 2 --threads 1 --hidden 8 -q
+"$BIN" fit-physio "$tmp/other.hrd" -o "$tmp/pz.safetensors" -q
+check "a physio model written over an LSTM's file: no curve from the LSTM's log, a warning says why" '"$BIN" eval "$tmp/pz.safetensors" "$tmp/other.hrd" -o "$tmp/evz" >/dev/null 2>$tmp/e && [ ! -e $tmp/evz/training_curve.png ] && ! grep -q "from the training log" $tmp/evz/report.html && grep -q "pz.safetensors.log.jsonl is not this model.s training log" $tmp/e'
+cp "$tmp/other_lstm.safetensors.log.jsonl" "$tmp/bc2.safetensors.log.jsonl"; cp "$tmp/bc.safetensors" "$tmp/bc2.safetensors"
+check "another LSTM's log under this model's name: no curve" '"$BIN" eval "$tmp/bc2.safetensors" "$tmp/big.hrd" -o "$tmp/evc2" -q >/dev/null 2>&1 && [ ! -e $tmp/evc2/training_curve.png ]'
+
 echo "test_eval_report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

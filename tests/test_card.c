@@ -195,8 +195,9 @@ static char *metrics_json(const char *model_name, const char *hashed_file, doubl
     const char *names[1] = {"lstm"};
     struct evaluation ev;
     assert_int_equal(evaluate(&ds, idx, n, pp, names, 1, 42, 0, &ev, &e), 0);
-    struct eval_context cx = {model_name, p.metadata_json, "sim.hrd", "athlete:test", NULL, 42,
-                              hashed_file ? hash : NULL, 1, 0, 0, NULL, 0};
+    struct eval_context cx = {.model_path = model_name, .model_card_json = p.metadata_json,
+                              .dataset_path = "sim.hrd", .split = "athlete:test", .seed = 42,
+                              .model_hash = hashed_file ? hash : NULL, .overlap_checked = 1};
     struct jw w;
     jw_init_buf(&w, 1);
     eval_write_json(&w, &ev, &cx);

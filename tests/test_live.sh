@@ -120,7 +120,7 @@ import sys
 h = open(sys.argv[1]).read()
 i = h.index('<h2 id="live">')
 assert h.index("<h2>Metrics</h2>") < i and "data:image/png;base64" in h[i:]
-assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 600s" in h
+assert "MAE after the window against calibration minutes" in h[i:] and "--calibrate 10m --json -o" in h  # the Rerun line, as typed
 assert "the trust in the window: the default of a model that knows the runner, as predict --calibrate (nothing learned)" in h[i:]
 assert "last 30 s of the window, prior 0 steps, fading to 40 % (time constant 450 s)" in h[i:]
 PY

@@ -113,7 +113,14 @@ int cmd_card(int argc, char **argv)
         case 'o': out = optarg; break;
         case 1: metrics_path = optarg; break;
         case 2: no_metrics = 1; break;
-        case 3: license = optarg; break;
+        case 3:
+            if (!model_card_license_ok(optarg)) { /* not echoed: it may hold a newline */
+                fprintf(stderr, "hrcast card: --license: not a licence id like mit, apache-2.0 or cc-by-4.0 (only "
+                                "letters, digits, '.', '-' and '+', at most 64)\n");
+                return 2;
+            }
+            license = optarg;
+            break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);

@@ -169,24 +169,55 @@ int cli_gender(const char *cmd, const char *text, char *out)
     return 0;
 }
 
-/* path as typed into a shell: single-quoted when it holds anything but safe characters */
+void cli_shell_word_put(FILE *f, const char *word)
+{
+    if (word[0] && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@%") ==
+                       strlen(word)) {
+        fputs(word, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *c = word; *c; c++) {
+        if (*c == '\'')
+            fputs("'\\''", f); /* end the quote, an escaped quote, quote again */
+        else
+            fputc(*c, f);
+    }
+    fputc('\'', f);
+}
+
+/* path as typed into a shell (cli_shell_word_put), cut to cap bytes */
 const char *cli_shell_word(const char *path, char *buf, size_t cap)
 {
-    if (path[0] && strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@") == strlen(path))
-        return path;
-    size_t o = 0;
-    buf[o++] = '\'';
-    for (const char *c = path; *c && o + 5 < cap; c++) {
-        if (*c == '\'') {
-            memcpy(buf + o, "'\\''", 4);
-            o += 4;
-        } else {
-            buf[o++] = *c;
-        }
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (m) {
+        cli_shell_word_put(m, path);
+        fclose(m);
     }
-    buf[o++] = '\'';
-    buf[o] = 0;
+    snprintf(buf, cap, "%s", text ? text : path);
+    free(text);
     return buf;
+}
+
+char *cli_command_line(int argc, char *const *argv)
+{
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m)
+        return NULL;
+    cli_shell_word_put(m, cli_program());
+    for (int i = 0; i < argc; i++) {
+        fputc(' ', m);
+        cli_shell_word_put(m, argv[i]);
+    }
+    if (fclose(m) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 /* "runs/" -> "runs", "a/run.fit.gz" -> "run": a name for the dataset an import would write */

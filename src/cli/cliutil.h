@@ -6,6 +6,7 @@
 #define HRCAST_CLI_CLIUTIL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "data/dataset.h"
 #include "model/predictor.h"
 
@@ -26,6 +27,11 @@ const char *cli_shell_word(const char *path, char *buf, size_t cap);
 /* --gender of predict, plot, animate and import: "m", "f" or "u" (unknown: the model's neutral 0) into *out;
  * anything else: one line "hrcast CMD: --gender: ..." and -1. */
 int cli_gender(const char *cmd, const char *text, char *out);
+/* word on f as typed into a shell: as it is when it holds only safe characters, else single-quoted. */
+void cli_shell_word_put(FILE *f, const char *word);
+/* "PROGRAM ARG..." (malloc'ed, NULL when out of memory): cli_program() and argv[0..argc) shell-quoted, so that
+ * pasting it runs the same command. Pass argv as the user typed it, before getopt_long permutes it. */
+char *cli_command_line(int argc, char *const *argv);
 /* "20M", "512k", "1G", "1000" -> bytes; -1 when malformed or over max. */
 long long cli_size(const char *text, long long max);
 /* Parse "1:23:45", "23:45" or seconds; returns -1 on error. */

@@ -51,7 +51,8 @@ static const char *usage_text =
     "                    split's training part, side by side\n"
     "      --json        print one JSON object (mae, rmse, workouts, steps, baselines, ...) on stdout\n"
     "  -o, --output DIR  write DIR/metrics.json, DIR/metrics.md, the figures and DIR/report.html\n"
-    "      --physio FILE use this physiological model as the physio baseline instead of fitting one\n"
+    "      --physio FILE use this physiological model (fit-physio, on the dataset's step) as the physio\n"
+    "                    baseline instead of fitting one; the report names the file and its hash\n"
     "      --seed S      bootstrap and random-figure seed (42)\n"
     "      --int8        (LSTM) predict with 8-bit integer products instead of FP32\n"
     "      --bf16        (LSTM) predict with bfloat16 products (FP32 sums) instead of FP32\n"
@@ -100,6 +101,10 @@ int cmd_eval(int argc, char **argv)
     int trust_on = TRUST_ON_DEFAULT;
     float windows[16];
     uint64_t seed = 42;
+    char *given[argc + 1]; /* the user's order, before getopt_long permutes argv: the report's Rerun line */
+    memcpy(given, argv, sizeof(char *) * (size_t)argc);
+    given[argc] = NULL;
+    char *command = NULL;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
         switch (c) {
@@ -264,10 +269,31 @@ int cmd_eval(int argc, char **argv)
     if (seen.n_val > 0)
         hr_warn("%d of these %d workouts were %s's validation data (they chose its best epoch): its numbers here "
                 "are optimistic", seen.n_val, n, model_path);
+    char physio_hash[32] = "";
+    if (physio_path) { /* the physio baseline from a file: a physio model on the dataset's grid, recorded by hash */
+        uint64_t h;
+        if (predictor_load(physio_path, &preds[2], &e) || fnv1a64_file(physio_path, &h, &e)) {
+            cli_error("eval", e.msg);
+            goto out;
+        }
+        fnv1a64_format(h, physio_hash, sizeof physio_hash);
+        if (strcmp(preds[2].kind, "physio") || preds[2].step != ds.step) {
+            char why[96];
+            if (strcmp(preds[2].kind, "physio"))
+                snprintf(why, sizeof why, "is not a physiological model (its model_type is %s)", preds[2].kind);
+            else
+                snprintf(why, sizeof why, "has a step of %g s, the dataset's is %g s", preds[2].step, ds.step);
+            fprintf(stderr, "hrcast eval: --physio %s %s: fit one on this dataset with %s fit-physio %s%s -o "
+                    "physio.safetensors\n", physio_path, why, cli_program(), ds_path,
+                    kind == SPLIT_CHRONO ? " --split chrono" : kind == SPLIT_ATHLETE ? " --split athlete" : "");
+            rc = 2;
+            goto out;
+        }
+    }
     if (baselines) {
-        hr_info("fitting the constant and physiological baselines on the training part of the split");
-        if (baselines_fit(&ds, kind, &preds[1], physio_path ? NULL : &preds[2], &e) ||
-            (physio_path && predictor_load(physio_path, &preds[2], &e))) {
+        hr_info(physio_path ? "fitting the constant baseline on the training part of the split"
+                            : "fitting the constant and physiological baselines on the training part of the split");
+        if (baselines_fit(&ds, kind, &preds[1], physio_path ? NULL : &preds[2], &e)) {
             cli_error("eval", e.msg);
             goto out;
         }
@@ -344,9 +370,15 @@ int cmd_eval(int argc, char **argv)
         goto out;
     }
     fnv1a64_format(model_hash, model_hash_text, sizeof model_hash_text);
+    if (!(command = cli_command_line(argc, given))) {
+        cli_error("eval", "out of memory");
+        goto out;
+    }
     struct eval_context cx = {model_path, preds[0].metadata_json, ds_path, split_name,
                               access(log_path, R_OK) == 0 ? log_path : NULL, seed, model_hash_text,
-                              seen.checked, seen.n_train, seen.n_val, live, recent_form};
+                              seen.checked, seen.n_train, seen.n_val, live, recent_form,
+                              physio_path, physio_path ? physio_hash : NULL, command,
+                              lstm_precision_name((enum lstm_precision)prec)};
     if (live) {
         /* stdout holds the live numbers; the offline ones go to the report only */
     } else if (json) {
@@ -387,6 +419,7 @@ int cmd_eval(int argc, char **argv)
     }
     rc = 0;
 out:
+    free(command);
     if (live)
         live_report_free(live);
     free(live);

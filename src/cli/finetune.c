@@ -174,7 +174,7 @@ int cmd_finetune(int argc, char **argv)
     dataset_close(&ds);
     if (rc && r.interrupted) {
         fprintf(stderr, "hrcast finetune: interrupted; continue with --resume: ");
-        train_interrupt_print_resume(stderr, cli_program(), given_argc, given_argv);
+        train_interrupt_print_resume(stderr, given_argc, given_argv);
         return 130;
     }
     if (rc) {

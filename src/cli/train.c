@@ -203,7 +203,7 @@ static int train_main(int argc, char **argv)
     dataset_close(&ds);
     if (rc && r.interrupted) {
         fprintf(stderr, "hrcast train: interrupted; continue with --resume: ");
-        train_interrupt_print_resume(stderr, cli_program(), given_argc, given_argv);
+        train_interrupt_print_resume(stderr, given_argc, given_argv);
         return 130;
     }
     if (rc) {

@@ -9,8 +9,8 @@
 void (*train_interrupt_catch(void))(int);
 void train_interrupt_restore(void (*previous)(int));
 
-/* "PROGRAM ARGS... --resume" (shell-quoted; --resume added once) on f: program as invoked (cli_program),
- * argv as the user typed it, before getopt permuted it. */
-void train_interrupt_print_resume(FILE *f, const char *program, int argc, char **argv);
+/* "PROGRAM ARGS... --resume" (cli_command_line; --resume added once) on f: argv as the user typed it, before
+ * getopt permuted it. */
+void train_interrupt_print_resume(FILE *f, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 #include "data/splits.h"
 #include "report/charts.h"
 #include "util/json.h"
+#include "util/log.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,34 @@ static int workout_fig(const char *dir, const struct dataset *ds, const struct e
     return 0;
 }
 
-static int training_curve(const char *dir, const char *log_path, struct eval_figure *figs, int *nfig,
-                          struct hr_err *e)
+static int close_to(double a, double b)
+{
+    return fabs(a - b) <= 1e-5 * fmax(1.0, fabs(b)); /* the log's numbers were read into floats */
+}
+
+/* 1 when the log's lines (epoch ep, validation MAE vm and RMSE vr) are this model's training: an LSTM whose card
+ * records its best epoch with that epoch's validation MAE and RMSE, which the log's line for the epoch repeats.
+ * MODEL.log.jsonl is found by name only, so it may be another model's (an older LSTM written to the same file
+ * name, then replaced by fit-physio). */
+static int log_is_models(const char *card_json, const float *ep, const float *vm, const float *vr, int n)
+{
+    struct json *card = NULL;
+    if (!card_json || json_parse(card_json, strlen(card_json), "model", &card, NULL))
+        return 0;
+    const struct json *tr = json_get(json_get(card, "model"), "training");
+    double best = json_get_num(tr, "best_epoch", NAN), mae = json_get_num(tr, "val_mae", NAN),
+           rmse = json_get_num(tr, "val_rmse", NAN);
+    int ok = 0;
+    if (!strcmp(json_get_str(card, "model_type", ""), "lstm") && isfinite(best) && isfinite(mae) && isfinite(rmse))
+        for (int i = n - 1; i >= 0 && !ok; i--) /* the last line of that epoch: a resumed run appends */
+            if (ep[i] == best)
+                ok = close_to(vm[i], mae) && close_to(vr[i], rmse);
+    json_free(card);
+    return ok;
+}
+
+static int training_curve(const char *dir, const char *log_path, const char *card_json, struct eval_figure *figs,
+                          int *nfig, struct hr_err *e)
 {
     FILE *f = fopen(log_path, "r");
     if (!f)
@@ -74,6 +101,11 @@ static int training_curve(const char *dir, const char *log_path, struct eval_fig
     fclose(f);
     if (n == 0)
         return 0;
+    if (!log_is_models(card_json, ep, vm, tl, n)) {
+        hr_warn("%s is not this model's training log (its card's best epoch and validation error are not in it): "
+                "no training curve", log_path);
+        return 0;
+    }
     struct xy_series s[2] = {
         {.x = ep, .y = vm, .n = (size_t)n, .label = "validation MAE", .marker = 3},
         {.x = ep, .y = tl, .n = (size_t)n, .label = "validation RMSE", .marker = 3, .dashed = 1},
@@ -223,7 +255,7 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
             goto out;
         add_fig(figs, n, "calibration.png", "Share of recorded HR inside the model's 50 % and 90 % intervals");
     }
-    if (cx->log_path && training_curve(dir, cx->log_path, figs, n, e))
+    if (cx->log_path && training_curve(dir, cx->log_path, cx->model_card_json, figs, n, e))
         goto out;
     rc = 0;
 out:

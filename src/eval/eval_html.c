@@ -164,6 +164,17 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
     fprintf(f, "</code>, split <b>");
     html_escape(f, cx->split);
     fprintf(f, "</b>: %d workouts, %lld valid heart-rate steps, %d athlete(s).</p>\n", ev->nw, ev->steps, ev->n_athletes);
+    char prec[256];
+    eval_precision_note(prec, sizeof prec, cx->precision);
+    char opt[600];
+    eval_optimism_note(opt, sizeof opt, cx->split, cx->seen_in_training, cx->seen_in_validation, ev->nw);
+    const char *notes[2] = {prec, opt};
+    for (int i = 0; i < 2; i++)
+        if (*notes[i]) {
+            fprintf(f, "<p><b>");
+            html_escape(f, notes[i]);
+            fprintf(f, "</b></p>\n");
+        }
     fprintf(f, "<h2>Model card</h2>\n<table>\n");
     struct json *card = NULL;
     if (cx->model_card_json && json_parse(cx->model_card_json, strlen(cx->model_card_json), "card", &card, NULL) == 0)
@@ -184,7 +195,15 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
                 metric_rmse(&m->all), m->rmse_lo, m->rmse_hi, metric_bias(&m->all), metric_mae(&m->after2),
                 m->wmae_median, m->wmae_q1, m->wmae_q3, m->wmae_p90);
     }
-    fprintf(f, "</table>\n<h3>All recorded steps and trusted steps</h3>\n<p class=\"note\">The same predictions scored "
+    char src[1400];
+    eval_baselines_source(src, sizeof src, ev, cx);
+    fprintf(f, "</table>\n");
+    if (*src) {
+        fprintf(f, "<p class=\"note\">");
+        html_escape(f, src);
+        fprintf(f, "</p>\n");
+    }
+    fprintf(f, "<h3>All recorded steps and trusted steps</h3>\n<p class=\"note\">The same predictions scored "
                "on every recorded heart-rate step and on the steps the HR-quality stage trusts (no cadence lock, "
                "lock-on, dropout, stuck value, level shift or spike; from the recording alone)%s.</p>\n"
                "<table><tr><th>model</th><th>MAE all recorded</th><th>MAE trusted</th><th>RMSE all recorded</th>"
@@ -233,16 +252,12 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
         atomic_abort(&af);
         return -1;
     }
-    fprintf(f, "<p class=\"note\">Made by hrcast %s. Rerun: <code>hrcast eval ", "0.1.0");
-    html_escape(f, cx->model_path);
-    fputc(' ', f);
-    html_escape(f, cx->dataset_path);
-    fprintf(f, " --split ");
-    html_escape(f, cx->split);
-    fprintf(f, " --baselines");
-    for (int i = 0, k = 0; cx->live && i < cx->live->n; i++)
-        if (cx->live->rows[i].asked)
-            fprintf(f, "%s%gs", k++ ? "," : " --calibrate ", cx->live->rows[i].window_s);
-    fprintf(f, " -o DIR</code></p>\n</body></html>\n");
+    fprintf(f, "<p class=\"note\">Made by hrcast %s.", "0.1.0");
+    if (cx->command) { /* the command as run, so that pasting it writes this report again */
+        fprintf(f, " Rerun: <code>");
+        html_escape(f, cx->command);
+        fprintf(f, "</code>");
+    }
+    fprintf(f, "</p>\n</body></html>\n");
     return atomic_commit(&af, e);
 }

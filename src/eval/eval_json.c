@@ -15,9 +15,15 @@ static void acc_obj(struct jw *w, const struct metric_acc *a)
     jw_obj_end(w);
 }
 
-static void model_obj(struct jw *w, const struct evaluation *ev, const struct eval_model *m, int detail)
+/* file, hash: the file the model was read from (eval --physio), NULL when it was fitted here */
+static void model_obj(struct jw *w, const struct evaluation *ev, const struct eval_model *m, int detail,
+                      const char *file, const char *hash)
 {
     jw_obj_begin(w);
+    if (file) {
+        jw_kv_str(w, "file", file);
+        jw_kv_str(w, "file_hash", hash ? hash : "");
+    }
     jw_kv_num(w, "mae", metric_mae(&m->all));
     jw_kv_num(w, "rmse", metric_rmse(&m->all));
     jw_kv_num(w, "bias", metric_bias(&m->all));
@@ -96,6 +102,9 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         jw_kv_str(w, "model_hash", cx->model_hash);
     jw_kv_str(w, "dataset", cx->dataset_path);
     jw_kv_str(w, "split", cx->split);
+    if (cx->command)
+        jw_kv_str(w, "command", cx->command);
+    jw_kv_str(w, "precision", cx->precision ? cx->precision : "fp32");
     if (cx->recent_form) { /* model/recent_form.h */
         jw_key(w, "recent_form");
         jw_obj_begin(w);
@@ -124,12 +133,13 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
     jw_kv_num(w, "mae_trusted", metric_mae(&m->trusted));
     jw_kv_num(w, "rmse_trusted", metric_rmse(&m->trusted));
     jw_key(w, "model_metrics");
-    model_obj(w, ev, m, 1);
+    model_obj(w, ev, m, 1, NULL, NULL);
     jw_key(w, "baselines");
     jw_obj_begin(w);
     for (int k = 1; k < ev->n_models; k++) {
         jw_key(w, ev->m[k].name);
-        model_obj(w, ev, &ev->m[k], 0);
+        int from_file = k == 2 && cx->physio_file; /* evaluate()'s third model is the physio baseline */
+        model_obj(w, ev, &ev->m[k], 0, from_file ? cx->physio_file : NULL, from_file ? cx->physio_hash : NULL);
     }
     jw_obj_end(w);
     jw_key(w, "relative_gain");
@@ -144,6 +154,46 @@ void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eva
         live_report_json(w, cx->live, 1);
     }
     jw_obj_end(w);
+}
+
+void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, const struct eval_context *cx)
+{
+    if (ev->n_models < 2)
+        snprintf(buf, cap, "%s", "");
+    else if (cx->physio_file && ev->n_models > 2)
+        snprintf(buf, cap, "The %s baseline was fitted on the split's training part; the %s baseline was read from "
+                 "%s (%s), not fitted here.", ev->m[1].name, ev->m[2].name, cx->physio_file,
+                 cx->physio_hash ? cx->physio_hash : "hash unknown");
+    else
+        snprintf(buf, cap, "The baselines were fitted on the split's training part.");
+}
+
+void eval_precision_note(char *buf, size_t cap, const char *precision)
+{
+    if (!precision || !strcmp(precision, "fp32"))
+        snprintf(buf, cap, "%s", "");
+    else
+        snprintf(buf, cap, "The model predicted with its %s forward (hrcast eval --%s), not in FP32 as stored: "
+                 "these are its %s numbers (the baselines are FP32).", precision, precision, precision);
+}
+
+void eval_optimism_note(char *buf, size_t cap, const char *split, int seen_train, int seen_val, int workouts)
+{
+    char t[160] = "", v[160] = "", s[96] = "";
+    if (seen_train > 0)
+        snprintf(t, sizeof t, " %d of these %d workouts were the model's training data (scored with --allow-overlap).",
+                 seen_train, workouts);
+    else if (split && strstr(split, "NOT HELD OUT"))
+        snprintf(t, sizeof t, " The selection is not held out from the model's training.");
+    if (seen_val > 0)
+        snprintf(v, sizeof v, " %d of these %d workouts were the model's validation data (they chose its best epoch).",
+                 seen_val, workouts);
+    if (split && !strstr(split, "test"))
+        snprintf(s, sizeof s, " %s is not a held-out test split.", split);
+    if (*t || *v || *s)
+        snprintf(buf, cap, "Not held out:%s%s%s These numbers are optimistic.", t, v, s);
+    else
+        snprintf(buf, cap, "%s", "");
 }
 
 void eval_print_table(FILE *f, const struct evaluation *ev, const struct eval_context *cx)
@@ -205,6 +255,17 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                "(1000 resamples, seed %llu).\n\n",
             cx->model_path, cx->dataset_path, cx->split, ev->nw, ev->steps, ev->n_athletes,
             (unsigned long long)cx->seed);
+    char src[1400], prec[256];
+    eval_baselines_source(src, sizeof src, ev, cx);
+    eval_precision_note(prec, sizeof prec, cx->precision);
+    if (*prec)
+        fprintf(f, "**%s**\n\n", prec);
+    char opt[600];
+    eval_optimism_note(opt, sizeof opt, cx->split, cx->seen_in_training, cx->seen_in_validation, ev->nw);
+    if (*opt)
+        fprintf(f, "**%s**\n\n", opt);
+    if (*src)
+        fprintf(f, "%s\n\n", src);
     fprintf(f, "| model | MAE (bpm) | 95 %% CI | RMSE (bpm) | bias | MAE after 2 min | per-workout MAE median (IQR) | p90 |\n");
     fprintf(f, "|---|---|---|---|---|---|---|---|\n");
     for (int k = 0; k < ev->n_models; k++) {
@@ -243,5 +304,7 @@ int eval_write_markdown(const char *path, const struct evaluation *ev, const str
                 100.0 * ev->m[0].cover50 / ev->m[0].cover_n, 100.0 * ev->m[0].cover90 / ev->m[0].cover_n);
     if (cx->live)
         live_report_markdown(f, cx->live);
+    if (cx->command)
+        fprintf(f, "\nRerun:\n\n```sh\n%s\n```\n", cx->command);
     return atomic_commit(&af, e);
 }

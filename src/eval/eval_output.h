@@ -22,7 +22,23 @@ struct eval_context {
      * section and figure, apart from the offline tables; NULL = none */
     const struct live_report *live;
     int recent_form; /* eval --recent-form: every model's runs shifted by the runner's recent form */
+    /* eval --physio FILE: the physio baseline was read from this file (its "fnv1a64:..." hash), not fitted on
+     * the split's training part; NULL = fitted */
+    const char *physio_file, *physio_hash;
+    const char *command; /* the eval command as run, shell-quoted: pasted, it writes the same report (may be NULL) */
+    const char *precision; /* the model's forward: "fp32", or "int8"/"bf16" (eval --int8/--bf16); NULL = fp32 */
 };
+
+/* The sentence that says the model's numbers come from a low-precision forward ("" for fp32 or NULL): for
+ * metrics.md, report.html and the model card, which reads metrics.json's "precision". */
+void eval_precision_note(char *buf, size_t cap, const char *precision);
+/* Why the numbers are optimistic, not held out ("" when they are held out): workouts of the selection the model
+ * trained on (seen_train, eval --allow-overlap) or validated on (seen_val, they chose its best epoch), a split
+ * labelled NOT HELD OUT, or a part that is not a test part. For metrics.md, report.html and the model card. */
+void eval_optimism_note(char *buf, size_t cap, const char *split, int seen_train, int seen_val, int workouts);
+
+/* One sentence on where the baselines came from ("" when there are none), for metrics.md and report.html. */
+void eval_baselines_source(char *buf, size_t cap, const struct evaluation *ev, const struct eval_context *cx);
 
 /* One JSON object: mae, rmse, bias, workouts, steps, ..., baselines {name: {mae, rmse, ...}}. */
 void eval_write_json(struct jw *w, const struct evaluation *ev, const struct eval_context *cx);

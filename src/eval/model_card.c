@@ -4,6 +4,7 @@
  * and procedure (the card's "training"/"provenance"), evaluation, intended use and limits, and how
  * to use it from hrcast and from Python. One renderer per model_type for the model-specific parts. */
 #include "eval/model_card.h"
+#include "eval/eval_output.h"
 #include "util/json.h"
 #include <math.h>
 #include <stdio.h>
@@ -70,6 +71,13 @@ static int dim(const struct json *o, const char *k)
     return v >= 0 && v <= 65536 ? (int)v : 0;
 }
 
+/* A count from metrics.json, 0 when missing or out of range (a broken file must not overflow an int). */
+static int count(const struct json *o, const char *k)
+{
+    double v = json_get_num(o, k, 0);
+    return v >= 0 && v <= 1e9 ? (int)v : 0;
+}
+
 /* "12.34" or "n/a" */
 static void num2(FILE *f, double v)
 {
@@ -90,12 +98,23 @@ static const char *model_title(const char *type)
 
 /* ---------------------------------------------------------------- YAML header */
 
-static void metric_yaml(FILE *f, const char *type, const char *name, double v)
+int model_card_license_ok(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    return n >= 1 && n <= 64 &&
+           strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+") == n;
+}
+
+/* prec: the forward the numbers came from; "fp32" or NULL add nothing to the name */
+static void metric_yaml(FILE *f, const char *type, const char *name, const char *prec, double v)
 {
     if (!isfinite(v))
         return;
+    char full[256];
+    snprintf(full, sizeof full, "%s%s%s", name, prec && strcmp(prec, "fp32") ? ", model run in " : "",
+             prec && strcmp(prec, "fp32") ? prec : "");
     fprintf(f, "    - type: %s\n      value: %.3f\n      name: ", type, v);
-    yq(f, name);
+    yq(f, full);
     fputc('\n', f);
 }
 
@@ -130,11 +149,12 @@ static void yaml_header(struct card *c)
         fputs("\n      split: ", f);
         yq(f, split);
         fputs("\n    metrics:\n", f);
-        metric_yaml(f, "mae", "MAE (bpm, all valid steps)", json_get_num(c->metrics, "mae", NAN));
-        metric_yaml(f, "rmse", "RMSE (bpm, all valid steps)", json_get_num(c->metrics, "rmse", NAN));
-        metric_yaml(f, "bias", "mean error (bpm, predicted - recorded)", json_get_num(c->metrics, "bias", NAN));
-        metric_yaml(f, "mae", "MAE after the first 2 minutes (bpm)", json_get_num(mm, "mae_after_2min", NAN));
-        metric_yaml(f, "mae", "per-workout MAE, median (bpm)",
+        const char *pr = json_get_str(c->metrics, "precision", NULL);
+        metric_yaml(f, "mae", "MAE (bpm, all valid steps)", pr, json_get_num(c->metrics, "mae", NAN));
+        metric_yaml(f, "rmse", "RMSE (bpm, all valid steps)", pr, json_get_num(c->metrics, "rmse", NAN));
+        metric_yaml(f, "bias", "mean error (bpm, predicted - recorded)", pr, json_get_num(c->metrics, "bias", NAN));
+        metric_yaml(f, "mae", "MAE after the first 2 minutes (bpm)", pr, json_get_num(mm, "mae_after_2min", NAN));
+        metric_yaml(f, "mae", "per-workout MAE, median (bpm)", pr,
                     json_get_num(json_get(mm, "workout_mae"), "median", NAN));
     }
     fputs("---\n\n", f);
@@ -237,10 +257,24 @@ static void evaluation(struct card *c)
         fputs("`, written by `hrcast eval`)", f);
     }
     fprintf(f, ". Errors are global over all valid steps against the recorded, unsmoothed heart rate; the 95 %% "
-               "intervals are bootstrap over workouts (seed %.0f).%s\n\n",
-            json_get_num(j, "bootstrap_seed", 0),
-            json_len(json_get(j, "baselines")) > 0 ? " Baselines were fitted on the same split's training part."
-                                                   : " No baseline was evaluated (`hrcast eval --baselines` adds them).");
+               "intervals are bootstrap over workouts (seed %.0f).",
+            json_get_num(j, "bootstrap_seed", 0));
+    const struct json *from_file = NULL; /* a baseline eval read from a file (--physio FILE) */
+    json_foreach(b, json_get(j, "baselines")) if (!from_file && json_get_str(b, "file", NULL)) from_file = b;
+    if (json_len(json_get(j, "baselines")) == 0) {
+        fputs(" No baseline was evaluated (`hrcast eval --baselines` adds them).", f);
+    } else if (from_file) {
+        fputs(" The other baselines were fitted on the same split's training part; the ", f);
+        md(f, key_of(from_file));
+        fputs(" baseline came from the file `", f);
+        md(f, json_get_str(from_file, "file", ""));
+        fputs("` (", f);
+        md(f, json_get_str(from_file, "file_hash", "hash not recorded"));
+        fputs("), not fitted here.", f);
+    } else {
+        fputs(" Baselines were fitted on the same split's training part.", f);
+    }
+    fputs("\n\n", f);
     fputs("| model | MAE (bpm) | 95 % CI | RMSE (bpm) | bias (bpm) | MAE after 2 min | per-workout MAE median (IQR) |\n"
           "|---|---|---|---|---|---|---|\n",
           f);
@@ -297,8 +331,21 @@ static void evaluation(struct card *c)
     if (cov)
         fprintf(f, "- Predicted intervals: %.1f %% of steps inside the 50 %% interval, %.1f %% inside the 90 %% one.\n",
                 100 * json_get_num(cov, "nominal_50", NAN), 100 * json_get_num(cov, "nominal_90", NAN));
-    if (!strstr(split, "test"))
-        fputs("- **Note:** this is not a held-out test split; these numbers are optimistic.\n", f);
+    char prec[256];
+    eval_precision_note(prec, sizeof prec, json_get_str(j, "precision", NULL));
+    if (*prec) {
+        fputs("- **Note:** ", f);
+        md(f, prec);
+        fputc('\n', f);
+    }
+    char opt[600]; /* from the overlap counts eval recorded, not from the split's name alone */
+    eval_optimism_note(opt, sizeof opt, split, count(j, "seen_in_training"), count(j, "seen_in_validation"),
+                       count(j, "workouts"));
+    if (*opt) {
+        fputs("- **Note:** ", f);
+        md(f, opt);
+        fputc('\n', f);
+    }
     const char *mp = json_get_str(j, "model", "");
     if (*mp && strcmp(base_name(mp), c->o->model_file))
         fprintf(f, "- **Note:** the metrics name the model `%s`, not `%s`.\n", base_name(mp), c->o->model_file);
@@ -452,7 +499,7 @@ static void lstm_procedure(struct card *c)
     if (!p)
         return;
     fputs("## Training procedure\n\n| | |\n|---|---|\n", f);
-    fprintf(f, "| epochs | %.0f when this checkpoint was saved (the best validation epoch: %.0f) |\n",
+    fprintf(f, "| epochs | %.0f run; the weights are the best validation epoch's (%.0f) |\n",
             json_get_num(p, "epochs_run", NAN), json_get_num(p, "best_epoch", NAN));
     fputs("| validation error | MAE ", f);
     num2(f, json_get_num(p, "val_mae", NAN));
@@ -669,6 +716,8 @@ int model_card_render(const struct safetensors *st, const struct model_card_opts
                        type ? type : "missing");
     if (!mtext)
         return hr_fail(e, "%s: metadata has no \"model\" card", o->model_file);
+    if (o->license && *o->license && !model_card_license_ok(o->license))
+        return hr_fail(e, "licence: not a plain licence id (letters, digits, '.', '-', '+')");
     struct json *m = NULL, *metrics = NULL;
     if (json_parse(mtext, strlen(mtext), o->model_file, &m, e))
         return -1;

@@ -16,6 +16,10 @@ struct model_card_opts {
     const char *license;      /* Hub licence id; NULL leaves a commented placeholder for the user */
 };
 
+/* 1 when id can be the header's licence: a plain SPDX-like identifier (letters, digits, '.', '-', '+'; 1 to 64
+ * characters: mit, apache-2.0, cc-by-4.0, other), so it can never add a key or break the YAML header. */
+int model_card_license_ok(const char *id);
+
 /* Render the card of the parsed model file st into a malloc'ed NUL-terminated string. */
 int model_card_render(const struct safetensors *st, const struct model_card_opts *o, char **out,
                       size_t *len, struct hr_err *e);

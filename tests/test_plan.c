@@ -605,7 +605,7 @@ static void test_cli(void **state)
     assert_int_equal(run_cmd(cmd, out, cap), 2);
     assert_non_null(strstr(out, "--course"));
     snprintf(cmd, sizeof cmd, "'%s' plan '%s' --distance 42195 --target-time 0:10:00 2>&1", hrcast_bin(), model);
-    assert_int_equal(run_cmd(cmd, out, cap), 1);
+    assert_int_equal(run_cmd(cmd, out, cap), 2); /* a bad value: exit 2 (1 until 2026-12-07) */
     assert_non_null(strstr(out, "needs"));
     snprintf(cmd, sizeof cmd, "'%s' plan '%s' --course '%s/nope.gpx' --target-time 1:00:00 2>&1", hrcast_bin(),
              model, dir);
@@ -624,7 +624,9 @@ static void test_cli(void **state)
                               /* a fourth field, hex, exponents and signs (strtod took them until 2026-12-07) */
                               "--distance 10km --target-time 0:45:00:30", "--distance 10km --target-time 0:45:00:abc",
                               "--distance 10km --pace 0x4:15", "--distance 10km --target-time 1e3",
-                              "--distance 10km --target-time +45:00"};
+                              "--distance 10km --target-time +45:00",
+                              /* a mean speed outside 1-7 m/s (exit 1 until 2026-12-07) */
+                              "--distance 10km --target-time 10:00", "--distance 10km --pace 20:00"};
     for (size_t i = 0; i < sizeof bad_args / sizeof *bad_args; i++) {
         snprintf(cmd, sizeof cmd, "'%s' plan '%s' %s 2>&1", hrcast_bin(), model, bad_args[i]);
         assert_int_equal(run_cmd(cmd, out, cap), 2);

@@ -339,6 +339,18 @@ int cmd_plan(int argc, char **argv)
         po.so_far = &sf;
     }
     po.target_s = pace_text ? pace * course.length / 1000.0 : target;
+    double mean_speed = course.length / po.target_s;
+    if (isfinite(mean_speed) && (mean_speed > PLAN_MAX_MEAN_SPEED || mean_speed < PLAN_MIN_MEAN_SPEED)) {
+        /* a bad value, as every other one: exit 2 (plan_make's refusal gave exit 1) */
+        struct plan_result none;
+        plan_make(&p, &course, &po, &none, &e); /* its one line, naming the speed and the range */
+        cli_error("plan", e.msg);
+        predictor_free(&p);
+        plan_course_free(&course);
+        if (so_far_path)
+            plan_so_far_free(&sf);
+        return 2;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct plan_result r;

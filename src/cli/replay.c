@@ -240,8 +240,10 @@ int cmd_replay(int argc, char **argv)
         } else if (animate_forecast(&fa, &ao, gif_path, &e)) {
             fprintf(stderr, "hrcast replay: %s\n", e.msg);
             rc = 1;
-        } else
-            hr_info("replay: wrote %s (%d moments)", gif_path, mo.count);
+        } else { /* the frames animate_forecast draws: --frames (or its cap), at most one per moment */
+            int fr = frames > 0 ? (int)frames : FORECAST_MAX_FRAMES;
+            hr_info("replay: wrote %s (%d frames of %d moments)", gif_path, fr < mo.count ? fr : mo.count, mo.count);
+        }
     }
     free(mo.now);
     free(mo.fc);

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FORECAST_MAX_FRAMES 120
-
 /* Mean |forecast - recorded| over the steps after now where both exist; NaN when none. */
 static double rest_mae(const float *fc, const float *rec, int from, int n)
 {

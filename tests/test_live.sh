@@ -208,6 +208,8 @@ assert b[\"so_far\"][\"offset_bpm\"]==0 and b[\"so_far\"][\"trust_k_steps\"]==-1
 assert (a[\"peak_hr\"]-b[\"peak_hr\"])*a[\"so_far\"][\"offset_bpm\"]>0, (a[\"peak_hr\"],b[\"peak_hr\"])
 "'
 check "plan --so-far table: the part run in the header, the race finish" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" -q > $tmp/sf.txt && grep -q "^# so far .*part.csv: .* km in 0:29:50, calibrated offset" $tmp/sf.txt && grep -q "^finish 1:10:00 (the rest in 0:40:10" $tmp/sf.txt'
+"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 1:10:00 --so-far "$tmp/part.csv" --plot "$tmp/sf.svg" -q > /dev/null
+check "plan --so-far --plot: distances from the race start and the race finish, as the table (the axis began at 0)" 'grep -q "from km [0-9.]* - min-peak-hr - finish 1:10:00" $tmp/sf.svg && grep -q "distance from the start (km)" $tmp/sf.svg'
 check "plan --so-far past the target time: exit 2, one line" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 20:00 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:29:50" $tmp/e'
 check "plan --so-far with under a minute left: exit 2, one line, says a minute is needed" '"$BIN" plan "$tmp/p.safetensors" --distance 12km --target-time 30:30 --so-far "$tmp/part.csv" -q 2>$tmp/e >/dev/null; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "already run 0:29:50, under a minute before it; a plan needs at least a minute left" $tmp/e'
 printf '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="45.0" lon="7.0"><ele>100</ele></trkpt><trkpt lat="45.000899" lon="7.0"><ele>100</ele></trkpt></trkseg></trk></gpx>\n' > "$tmp/c100.gpx"

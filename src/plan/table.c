@@ -269,27 +269,31 @@ int plan_plot(const char *path, const struct plan_info *in, const struct plan_co
         hr_fail(e, "%s: out of memory", path);
         goto done;
     }
+    /* distances from the race's start, as the table counts them: after --so-far the course is the rest, which
+     * starts where the part run ended (until 2026-12-07 the plot's axis began at 0 there) */
+    double x0 = done_m(in) / 1000;
     int m = 0;
     for (int k = 0; k < n && k * (double)r->s.step <= r->finish_s + 1e-9; k++, m++) {
-        dk[m] = (float)(plan_dist_at(r, k * (double)r->s.step) / 1000);
+        dk[m] = (float)(x0 + plan_dist_at(r, k * (double)r->s.step) / 1000);
         hr[m] = r->hr[k];
     }
     for (int i = 0; i < r->nseg; i++) {
-        px[2 * i] = (float)(i * r->seg_len / 1000);
-        px[2 * i + 1] = (float)((i + 1) * r->seg_len / 1000);
+        px[2 * i] = (float)(x0 + i * r->seg_len / 1000);
+        px[2 * i + 1] = (float)(x0 + (i + 1) * r->seg_len / 1000);
         pace[2 * i] = pace[2 * i + 1] = (float)(1000.0 / r->seg_speed[i] / 60.0);
     }
     for (int i = 0; i < na; i++)
-        ax[i] = (float)(i * c->spacing / 1000);
-    char title[400], fin[32];
-    plan_fmt_time(r->finish_s, 0, fin, sizeof fin);
+        ax[i] = (float)(x0 + i * c->spacing / 1000);
+    char title[400], fin[32], from[48] = "";
+    plan_fmt_time(done_s(in) + r->finish_s, 0, fin, sizeof fin);
+    if (in->so_far)
+        snprintf(from, sizeof from, " from km %.2f", x0);
     const char *base = strrchr(c->name, '/'); /* the course's file name, not its whole path */
-    snprintf(title, sizeof title, "%.120s - %.2f km - %s - finish %s - %.60s", base && base[1] ? base + 1 : c->name,
-             c->length / 1000,
-             plan_strategy_name(r->strategy), fin, in->model_kind);
+    snprintf(title, sizeof title, "%.120s - %.2f km%s - %s - finish %s - %.60s", base && base[1] ? base + 1 : c->name,
+             c->length / 1000, from, plan_strategy_name(r->strategy), fin, in->model_kind);
     plot_fig_title(f, title);
-    plot_fig_xlabel(f, "distance (km)");
-    plot_fig_xlim(f, 0, c->length / 1000);
+    plot_fig_xlabel(f, in->so_far ? "distance from the start (km)" : "distance (km)");
+    plot_fig_xlim(f, x0, x0 + c->length / 1000);
     struct plot_panel *p = plot_fig_panel(f, 2.0);
     plot_panel_ylabel(p, "predicted HR (bpm)");
     plot_line(p, dk, hr, (size_t)m, plot_style_line(PLOT_RED, 1.8f), "predicted HR");

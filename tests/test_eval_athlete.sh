@@ -123,5 +123,7 @@ import json; t = json.load(open(\"$tmp/few.json\"))[\"trust\"]; assert \"every a
 check "--trust-on athlete without --athlete: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "needs --calibrate W and --athlete A" "$tmp/e"'
 "$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --calibrate 5m --athlete sim0001 --trust-on me -q > /dev/null 2> "$tmp/e"; rc=$?
 check "--trust-on me: exit 2, names the choices" '[ $rc -eq 2 ] && grep -q "not default, all or athlete" "$tmp/e"'
+"$BIN" eval "$tmp/tp.safetensors" "$tmp/t.hrd" --split chrono:test --trust-on all -q > /dev/null 2> "$tmp/e"; rc=$?
+check "--trust-on all without --calibrate: exit 2, one line (it was ignored)" '[ $rc -eq 2 ] && [ $(wc -l < "$tmp/e") -eq 1 ] && grep -q "give --calibrate W too" "$tmp/e"'
 echo "test_eval_athlete: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -36,7 +36,7 @@ static const char *usage_text =
     "  -h, --help         this text\n"
     "\n"
     "examples:\n"
-    "  hrcast eval model.safetensors sim.hrd --baselines -o model-dir/   # model in model-dir/\n"
+    "  hrcast eval model-dir/model.safetensors sim.hrd --baselines -o model-dir/\n"
     "  hrcast card model-dir/model.safetensors -o model-dir/README.md\n"
     "  hrcast card physio.safetensors --metrics eval/metrics.json --license cc-by-4.0\n";
 

@@ -142,6 +142,10 @@ int cmd_eval(int argc, char **argv)
     }
     if (argc - optind != 2)
         return cli_usage(usage_text, 0);
+    if (trust_on == TRUST_ON_ALL && nwin == 0) { /* ignored without a word until 2026-12-07 */
+        fprintf(stderr, "hrcast eval: --trust-on all is the trust of --calibrate: give --calibrate W too\n");
+        return 2;
+    }
     if (trust_on == TRUST_ON_ATHLETE && (!athlete || nwin == 0)) {
         fprintf(stderr, "hrcast eval: --trust-on athlete needs --calibrate W and --athlete A (whose validation "
                         "workouts teach the trust)\n");

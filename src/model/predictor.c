@@ -60,7 +60,8 @@ int model_file_read(const char *path, const char *type, struct safetensors *st, 
     const char *mt = st_meta_get(st, "model_type");
     if (mt && !strcmp(mt, type))
         return 0;
-    hr_fail(e, "%s: not a %s model (model_type %.32s)", path, type, mt ? mt : "missing");
+    const char *what = !strcmp(type, "lstm") ? "an LSTM" : !strcmp(type, "physio") ? "a physio" : "a constant";
+    hr_fail(e, "%s: not %s model (model_type %.32s)", path, what, mt ? mt : "missing");
     st_free(st);
     return -1;
 }

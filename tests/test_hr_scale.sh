@@ -121,5 +121,20 @@ import json
 assert \"hr_scale\" not in json.load(open(\"$tmp/res.json\"))
 "'
 
+# another dataset whose runner has an id the base knows (simulated runners are all sim0001...): the runner's own
+# scale, measured here, with a warning (the base's runner's was kept until 2026-12-07)
+"$BIN" simulate --athletes 4 --workouts 12 --seed 77 -q -o "$tmp/y.hrd"
+"$BIN" finetune "$tmp/s.safetensors" "$tmp/y.hrd" --athlete sim0001 --scale-only -o "$tmp/fy.safetensors" 2>"$tmp/log"; rc=$?
+card "$tmp/fy.safetensors" > "$tmp/fy.json"
+"$BIN" finetune "$tmp/s.safetensors" "$tmp/d.hrd" --athlete sim0001 --scale-only -o "$tmp/fd.safetensors" 2>"$tmp/logd"
+card "$tmp/fd.safetensors" > "$tmp/fd.json"
+check "finetune on another dataset with a known id: that runner's scale, and a warning naming both" '[ $rc -eq 0 ] && grep -q "^warning: HR scale of sim0001, measured on [0-9]* training workouts: .* where the base has .* this one is used" "$tmp/log" && py "
+import json
+base = json.load(open(\"$tmp/s.json\"))[\"hr_scale\"][\"athletes\"][\"sim0001\"]
+y = json.load(open(\"$tmp/fy.json\"))[\"hr_scale\"][\"athletes\"][\"sim0001\"]
+d = json.load(open(\"$tmp/fd.json\"))[\"hr_scale\"][\"athletes\"][\"sim0001\"]
+assert abs(y[0] - base[0]) > 1, (y, base)
+assert d == base, (d, base)  # on the dataset of the base: the same scale to the last bit
+" && ! grep -q "^warning: HR scale" "$tmp/logd"'
 echo "test_hr_scale: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -275,14 +275,20 @@ static int fit_scale(const struct dataset *ds, const int *idx, int n, int keep_f
     return 0;
 }
 
-/* Finetuning a model with an HR scale for an athlete the scale does not know (a new runner): their mean and sd
- * measured on the training selection (the athlete's earlier workouts); a known athlete keeps the base's. */
+/* Finetuning a model with an HR scale: the athlete's mean and sd measured on the training selection (their
+ * earlier workouts). For an athlete the base knows from the same workouts (the base trained on the same
+ * dataset's training part) that is the base's own scale to the last bit; for one it knows by name only (another
+ * dataset whose runner has the same id, such as a folder name) it is this runner's, where until 2026-12-07 the
+ * base's runner's was kept. With under HR_SCALE_MIN_S of HR the base's entry (or the population's) stays. */
 static int fit_athlete_scale(const struct dataset *ds, const int *idx, int n, const char *athlete,
                              int keep_flagged, struct hr_scale *sc, struct hr_err *e)
 {
-    float mean, sd;
-    if (!athlete || !athlete[0] || hr_scale_knows(sc, athlete))
+    float mean, sd, base_mean = NAN, base_sd = NAN;
+    if (!athlete || !athlete[0])
         return 0;
+    int known = hr_scale_knows(sc, athlete);
+    if (known)
+        hr_scale_lookup(sc, athlete, &base_mean, &base_sd);
     struct series *v;
     const struct series **sp;
     int k = series_views(ds, idx, n, athlete, &v, &sp);
@@ -294,8 +300,15 @@ static int fit_athlete_scale(const struct dataset *ds, const int *idx, int n, co
     if (rc < 0)
         return hr_fail(e, "train: out of memory");
     hr_scale_lookup(sc, athlete, &mean, &sd);
-    if (rc == 1)
+    if (rc == 1 && known && (fabsf(mean - base_mean) > 0.05f || fabsf(sd - base_sd) > 0.05f))
+        hr_warn("HR scale of %s, measured on %d training workouts: %.1f +- %.1f bpm, where the base has %.1f +- %.1f "
+                "for an athlete of that name measured on other workouts (another runner of the same id, or other "
+                "runs of this one): this one is used", athlete, k, mean, sd, base_mean, base_sd);
+    else if (rc == 1)
         hr_info("HR scale of %s, measured on %d training workouts: %.1f +- %.1f bpm", athlete, k, mean, sd);
+    else if (known)
+        hr_info("HR scale of %s: under %.0f min of heart rate to measure, the base's (%.1f +- %.1f bpm)", athlete,
+                HR_SCALE_MIN_S / 60, mean, sd);
     else
         hr_info("HR scale of %s: under %.0f min of heart rate to measure, the population's", athlete,
                 HR_SCALE_MIN_S / 60);

@@ -113,6 +113,11 @@ mkdir -p "$tmp/term"
 for _ in $(seq 400); do ls "$tmp"/term/big.hrd.tmp.* >/dev/null 2>&1 && break; sleep 0.02; done
 had_tmp=$(ls "$tmp"/term/ | wc -l); kill -TERM "$spid"; wait "$spid"; src=$?
 check "simulate ended by SIGTERM while writing: exit 143, its temp file removed" '[ "$had_tmp" = 1 ] && [ $src = 143 ] && [ -z "$(ls "$tmp"/term/)" ]'
+# -o naming a pipe or a device (/dev/null, /dev/stdout) writes into it: the atomic temp-and-rename replaced it
+# with a regular file (until 2026-12-07 `-o /dev/null` turned the machine's /dev/null into a file)
+mkfifo "$tmp/pipe"; cat "$tmp/pipe" > "$tmp/from_pipe.csv" & cpid=$!
+"$BIN" export "$tmp/sim.hrd" --format csv -o "$tmp/pipe" 2>/dev/null; erc=$?; wait "$cpid"
+check "export -o a FIFO: written through it, the FIFO left a FIFO" '[ $erc = 0 ] && [ -p "$tmp/pipe" ] && [ "$(head -c 8 "$tmp/from_pipe.csv")" = "workout," ] && [ -z "$(ls "$tmp" | grep "pipe.tmp")" ]'
 mkdir -p "$tmp/odd"; cp "$(ls "$tmp"/runs/sim0001/*.tcx | head -1)" "$tmp/odd/race, \"2024\".tcx"
 for c in predict replay; do
   check "$c CSV: a file name with a comma and quotes is one quoted field (every row as wide as the header)" '"$BIN" $c "$tmp/m.safetensors" "$tmp/odd/race, \"2024\".tcx" -q > $tmp/comma.csv && py "

@@ -306,8 +306,18 @@ int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e)
 {
     a->f = NULL;
     a->tmp[0] = '\0';
+    a->direct = 0;
     if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
         return hr_fail(e, "%.200s...: path too long", path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
+                                 S_ISBLK(sb.st_mode))) {
+        /* a device or a pipe: nothing to make atomic, and renaming over it would replace it */
+        if (!(a->f = fopen(path, "wb")))
+            return hr_fail(e, "%s: cannot open: %s", path, strerror(errno));
+        a->direct = 1;
+        return 0;
+    }
     /* created exclusively (O_CREAT|O_EXCL: a planted file or symlink makes it fail, never followed),
      * with an unpredictable name, in the target's folder so that the rename stays on one file system */
     snprintf(a->tmp, sizeof a->tmp, "%s.tmp.XXXXXX", path);
@@ -348,6 +358,14 @@ int atomic_commit(struct atomic_file *a, struct hr_err *e)
 {
     if (!a->f)
         return hr_fail(e, "%s: not open", a->path);
+    if (a->direct) {
+        int bad = ferror(a->f) || fflush(a->f) != 0;
+        int err = bad ? (errno ? errno : EIO) : 0;
+        if (fclose(a->f) != 0 && !bad)
+            err = errno, bad = 1;
+        a->f = NULL;
+        return bad ? hr_fail(e, "%s: write failed: %s", a->path, strerror(err)) : 0;
+    }
     int err = 0;
     if (ferror(a->f))
         err = EIO;

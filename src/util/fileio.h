@@ -28,7 +28,10 @@ const char *path_display_name(const char *path);
 struct atomic_file {
     FILE *f;
     char path[1024];
-    char tmp[1100];
+    char tmp[1100];  /* "" when direct */
+    int direct;      /* the target is a device or a pipe (/dev/null, /dev/stdout, a FIFO): written in place,
+                      * never replaced by a rename (until 2026-12-07 `-o /dev/null` replaced the device node
+                      * with a regular file) */
 };
 int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e);
 int atomic_commit(struct atomic_file *a, struct hr_err *e); /* fflush+fsync+close+rename */

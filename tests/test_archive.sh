@@ -54,6 +54,20 @@ with zipfile.ZipFile('export_42.zip', 'w', zipfile.ZIP_DEFLATED) as z:
 with tarfile.open('export_42.tar.gz', 'w:gz') as t:
     for n in names: t.add(os.path.join('export_42', n), n)
 ")
+# the export folder zipped whole (export_42/activities.csv inside): its index applies as at the root (until
+# 2026-12-07 activities.csv was read as a workout CSV, a read error, and the ride imported as a run)
+(cd "$tmp" && py "
+import os, zipfile
+with zipfile.ZipFile('wrapped.zip', 'w', zipfile.ZIP_DEFLATED) as z:
+    for d, _, fs in os.walk('export_42'):
+        for f in fs: z.write(os.path.join(d, f))
+")
+"$BIN" import "$tmp/wrapped.zip" -o "$tmp/wrapped.hrd" 2> "$tmp/wrapped.err"; rc_w=$?
+check "an export folder zipped whole: exit 0, 6 workouts, the ride skipped, no read error" '[ $rc_w = 0 ] && [ "$(workouts $tmp/wrapped.hrd)" = 6 ] && "$BIN" info $tmp/wrapped.hrd --json | py "import json,sys; r=json.load(sys.stdin)[\"rejected\"]; assert r.get(\"not_running\") == 1 and not r.get(\"read_error\") and not r.get(\"no_time\"), r"'
+check "... with the titles of its activities.csv" '"$BIN" export $tmp/wrapped.hrd --format jsonl | py "
+import json, sys
+t = [json.loads(l)[\"title\"] for l in sys.stdin]
+assert \"Lunch, hills\" in t and \"Run 3\" in t, t"'
 "$BIN" import "$ex" -o "$tmp/folder.hrd" 2> "$tmp/folder.err"; rc_f=$?
 "$BIN" import "$tmp/export_42.zip" -o "$tmp/zip.hrd" 2> "$tmp/zip.err"; rc_z=$?
 "$BIN" import "$tmp/export_42.tar.gz" -o "$tmp/tgz.hrd" 2> "$tmp/tgz.err"; rc_t=$?

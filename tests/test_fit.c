@@ -371,10 +371,11 @@ static void test_compressed_timestamps(void **state)
     /* local 1: record {timestamp uint32, heart_rate uint8}; local 0: record {heart_rate} */
     FB(&f, 0x41, 0, 0, 20, 0, 2, 253, 4, 0x86, 3, 1, 0x02);
     FB(&f, 0x40, 0, 0, 20, 0, 1, 3, 1, 0x02);
-    FB(&f, 0x01, 0xE8, 0x03, 0, 0, 100);   /* t = 1000 (low 5 bits = 8) */
-    FB(&f, 0x80 | 10, 101);               /* offset 10 -> 1002 */
-    FB(&f, 0x80 | 5, 102);                /* offset 5 < 10: rolls over -> 1029 */
-    FB(&f, 0x80 | 5, 0xFF);               /* same offset again -> 1029, HR invalid */
+    /* t = 0x3B9AC3E8 = 999,998,440 s after the FIT epoch (a date: 2021-09-08; low 5 bits = 8) */
+    FB(&f, 0x01, 0xE8, 0xC3, 0x9A, 0x3B, 100);
+    FB(&f, 0x80 | 10, 101);               /* offset 10 -> +2 */
+    FB(&f, 0x80 | 5, 102);                /* offset 5 < 10: rolls over -> +29 */
+    FB(&f, 0x80 | 5, 0xFF);               /* same offset again -> +29, HR invalid */
     fb_finish(&f);
     seed_save("fuzz_fit", "compressed_ts", f.b, f.n);
     struct got g;
@@ -383,15 +384,76 @@ static void test_compressed_timestamps(void **state)
     assert_int_equal(g.count, 1);
     struct workout *w = &g.w[0];
     assert_int_equal(w->n, 4);
-    const double base = 631065600.0;
-    assert_true(w->time[0] == base + 1000);
-    assert_true(w->time[1] == base + 1002);
-    assert_true(w->time[2] == base + 1029);
-    assert_true(w->time[3] == base + 1029);
+    const double base = 631065600.0 + 0x3B9AC3E8;
+    assert_true(w->time[0] == base);
+    assert_true(w->time[1] == base + 2);
+    assert_true(w->time[2] == base + 29);
+    assert_true(w->time[3] == base + 29);
     assert_true(w->hr[2] == 102.0f);
     assert_true(isnan(w->hr[3]));
     assert_string_equal(w->sport, "");
     got_free(&g);
+}
+
+/* A date_time below 0x10000000 is seconds since the device was switched on (FIT profile), not a date: kept as
+ * elapsed seconds (dated 1989-90 until 2026-12-07). */
+static void test_relative_timestamps_are_no_dates(void **state)
+{
+    (void)state;
+    struct fb f;
+    fb_header(&f, 12);
+    FB(&f, 0x40, 0, 0, 20, 0, 2, 253, 4, 0x86, 3, 1, 0x02);
+    FB(&f, 0x00, 0xE8, 0x03, 0, 0, 100); /* t = 1000 s after power-on */
+    FB(&f, 0x00, 0xF2, 0x03, 0, 0, 101); /* 1010 */
+    fb_finish(&f);
+    struct got g;
+    struct hr_err e;
+    assert_int_equal(decode(f.b, f.n, &g, &e), 0);
+    struct workout *w = &g.w[0];
+    assert_true(w->time[0] == 1000 && w->time[1] == 1010);
+    got_free(&g);
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = v & 0xFF, p[1] = v >> 8 & 0xFF, p[2] = v >> 16 & 0xFF, p[3] = v >> 24;
+}
+
+/* A treadmill run saved with the distance read off the treadmill: the session's total_distance (900 m) where
+ * the records add up to 600 m (the wrist's estimate): speed and distance scaled to the session's (kept until
+ * 2026-12-07); the same records in an outdoor session are kept. */
+static void test_treadmill_session_distance(void **state)
+{
+    (void)state;
+    for (int sub = 1; sub >= 0; sub--) { /* 1 treadmill, 0 generic */
+        struct fb f;
+        fb_header(&f, 12);
+        /* local 0: record {timestamp, distance (cm), speed (mm/s)}; local 1: session {sport, sub_sport, total_distance} */
+        FB(&f, 0x40, 0, 0, 20, 0, 3, 253, 4, 0x86, 5, 4, 0x86, 6, 2, 0x84);
+        FB(&f, 0x41, 0, 0, 18, 0, 3, 5, 1, 0x00, 6, 1, 0x00, 9, 4, 0x86);
+        for (int i = 0; i <= 20; i++) {
+            uint8_t r[11];
+            r[0] = 0x00;
+            put_u32(r + 1, 1000000000u + 10u * (unsigned)i);
+            put_u32(r + 5, 3000u * (unsigned)i); /* 30 m per 10 s */
+            r[9] = 3000 & 0xFF, r[10] = 3000 >> 8; /* 3.000 m/s */
+            fb_bytes(&f, r, sizeof r);
+        }
+        uint8_t ses[7] = {0x01, 1, (uint8_t)sub};
+        put_u32(ses + 3, 90000u); /* 900 m */
+        fb_bytes(&f, ses, sizeof ses);
+        fb_finish(&f);
+        struct got g;
+        struct hr_err e;
+        assert_int_equal(decode(f.b, f.n, &g, &e), 0);
+        struct workout *w = &g.w[0];
+        assert_int_equal(w->n, 21);
+        float want = sub ? 1.5f : 1.0f;
+        assert_true(fabsf(w->speed[10] - 3.0f * want) < 1e-4f);
+        assert_true(fabsf(w->dist[20] - w->dist[0] - 600.0f * want) < 1e-3f);
+        assert_string_equal(w->sport, sub ? "running/treadmill" : "running");
+        got_free(&g);
+    }
 }
 
 static void test_developer_fields_skipped(void **state)
@@ -755,6 +817,8 @@ int main(void)
         cmocka_unit_test(test_truncated_fails_with_offset),
         cmocka_unit_test(test_truncated_keeps_the_records_before_the_cut),
         cmocka_unit_test(test_compressed_timestamps),
+        cmocka_unit_test(test_relative_timestamps_are_no_dates),
+        cmocka_unit_test(test_treadmill_session_distance),
         cmocka_unit_test(test_developer_fields_skipped),
         cmocka_unit_test(test_big_endian_and_invalid),
         cmocka_unit_test(test_compressed_speed_distance),

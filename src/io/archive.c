@@ -196,10 +196,26 @@ static int walk_must_stop(const struct walk *w)
     return w->sink_stopped || w->st->bytes > w->lim->max_total_bytes || w->st->members > w->lim->max_members;
 }
 
-/* Pass 1: the Strava index at the archive's root, if there is one. 0, or -1 (w->e) when unreadable. */
-static int load_index(struct walk *w, const struct source *src, const char *name, struct export_index *ix)
+/* name is EXPORT_INDEX_NAME at the archive's root or in one folder at its root (an export folder zipped
+ * whole: "export_9/activities.csv"); *prefix gets that folder with its '/' ("" at the root). */
+static int index_member(const char *name, char *prefix, size_t cap)
+{
+    const char *slash = strchr(name, '/');
+    const char *base = slash ? slash + 1 : name;
+    if (strcmp(base, EXPORT_INDEX_NAME) || (slash && strchr(base, '/')) || (size_t)(base - name) >= cap)
+        return 0;
+    snprintf(prefix, cap, "%.*s", (int)(base - name), name);
+    return 1;
+}
+
+/* Pass 1: the Strava index at the archive's root or in its one top folder, if there is one (until 2026-12-07
+ * only at the root: a zipped export folder had its index read as a workout and its rides kept as runs).
+ * 0, or -1 (w->e) when unreadable. */
+static int load_index(struct walk *w, const struct source *src, const char *name, struct export_index *ix,
+                      char *prefix, size_t cap)
 {
     memset(ix, 0, sizeof *ix);
+    prefix[0] = '\0';
     struct archive *a = arc_open(src, name, w->e);
     if (!a)
         return -1;
@@ -207,7 +223,7 @@ static int load_index(struct walk *w, const struct source *src, const char *name
     int r;
     while ((r = archive_read_next_header(a, &ent)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
         const char *p = safe_name(archive_entry_pathname(ent));
-        if (!p || strcmp(p, EXPORT_INDEX_NAME) || archive_entry_filetype(ent) != AE_IFREG)
+        if (!p || !index_member(p, prefix, cap) || archive_entry_filetype(ent) != AE_IFREG)
             continue;
         uint8_t *buf = NULL;
         size_t cap = 0, len = 0;
@@ -234,8 +250,10 @@ static int load_index(struct walk *w, const struct source *src, const char *name
 static int walk_source(struct walk *w, const struct source *src, const char *name, int depth)
 {
     struct export_index ix;
-    if (load_index(w, src, name, &ix))
+    char prefix[256];
+    if (load_index(w, src, name, &ix, prefix, sizeof prefix))
         return -1;
+    size_t plen = strlen(prefix);
     struct archive *a = arc_open(src, name, w->e);
     if (!a) {
         export_index_free(&ix);
@@ -265,7 +283,8 @@ static int walk_source(struct walk *w, const struct source *src, const char *nam
             member_failed(w, "%s: %s", full, "link member refused (only regular files are read)");
             continue;
         }
-        const struct export_entry *entry = export_index_find(&ix, p);
+        /* the index names members relative to its own folder */
+        const struct export_entry *entry = !strncmp(p, prefix, plen) ? export_index_find(&ix, p + plen) : NULL;
         /* with a Strava index, the workouts are the files it lists (profile.csv and the like are not) */
         if ((ix.n && !entry) || media_name(p)) {
             w->st->unsupported++;

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum tag {
     T_OTHER,
@@ -159,7 +160,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 
 static void set_sport(struct workout *w, const char *v)
 {
-    if (strcmp(v, "9") == 0)
+    if (strcmp(v, "9") == 0 || strcasecmp(v, "run") == 0) /* Keep writes <type>run</type>: listed as "run" before */
         v = "running";
     else if (strcmp(v, "1") == 0)
         v = "cycling";

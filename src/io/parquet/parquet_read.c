@@ -8,6 +8,7 @@
 #include "io/parquet/parquet_column.h"
 #include "io/parquet/parquet_meta.h"
 #include "util/log.h"
+#include "util/median.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,8 @@ struct ctx {
     struct pq_column data[R_COUNT];
     struct rows rows[R_COUNT];
     double speed_factor;    /* multiply the file's speed to get m/s */
+    int speed_by_layout;    /* km/h decided by the layout alone (FitRec's): checked against the speeds read */
+    int warned_speed;
     struct pq_budget budget;
 };
 
@@ -118,8 +121,27 @@ static void decide_speed_unit(struct ctx *c)
     if (c->col[R_SPEED] < 0)
         return; /* speed_ms / speed_kmh carry their unit in the name */
     int ours = c->col[R_TIME] >= 0 || c->col[R_STEP] >= 0;
-    if (!ours) /* the FitRec/Endomondo publication stores km/h */
+    if (!ours) { /* the FitRec/Endomondo publication stores km/h */
         c->speed_factor = 1.0 / 3.6;
+        c->speed_by_layout = 1;
+    }
+}
+
+/* Speeds read as km/h by the layout rule whose moving median is then a walk (under 1.5 m/s, 5.4 km/h): more
+ * likely m/s in a file laid out like FitRec's (a FIT file turned into a table: timestamp + speed). Said once
+ * per file (until 2026-12-07 such a run became a 3 km/h walk without a word). */
+#define PQ_KMH_WALK_MS 1.5
+static void check_layout_speed(struct ctx *c, const struct workout *w)
+{
+    if (!c->speed_by_layout || c->warned_speed)
+        return;
+    double med = median_above(w->speed, w->n, 0.0f, NAN);
+    if (!(med < PQ_KMH_WALK_MS))
+        return;
+    hr_warn("%s: the speed column has no unit and is read as km/h (the FitRec layout: timestamp and speed), but "
+            "its moving median is then %.2f m/s, a walk; if it holds m/s, name the column speed_ms or set the "
+            "key hrcast.speed_unit to m/s (docs/parquet.md)", c->name, med);
+    c->warned_speed = 1;
 }
 
 static int split_rows(const struct pq_column *d, const struct pq_leaf *l, int64_t n_rows, struct rows *out,
@@ -406,6 +428,8 @@ int parquet_read(const uint8_t *buf, size_t n, const char *name, const struct re
                 hr_fail_at(e, name, 0, "row %lld: %s", global_row, workout_grow_why(&w, b, why, sizeof why));
                 goto group_fail;
             }
+            if (b)
+                check_layout_speed(&c, &w);
             if (b && sink(ctx_, &w)) {
                 free_group(&c);
                 rc = 0;

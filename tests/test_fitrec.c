@@ -329,6 +329,49 @@ static void test_gzip_file_through_io_read_path(void **state)
     free(dir);
 }
 
+/* The publication's lines begin with long lists (longitude, altitude, latitude, then sport, id, heart_rate):
+ * with 600 samples the first keys that say FitRec come after 8 KB, where detection stopped looking until
+ * 2026-12-07 ("unrecognised format"), on the command line and in a folder walk alike. */
+static void test_long_lists_first_still_fitrec(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    assert_non_null(dir);
+    char path[512];
+    snprintf(path, sizeof path, "%s/endo.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    const char *lists[] = {"longitude", "altitude", "latitude"};
+    fputc('{', f);
+    for (int k = 0; k < 3; k++) {
+        fprintf(f, "%s'%s': [", k ? ", " : "", lists[k]);
+        for (int i = 0; i < 600; i++)
+            fprintf(f, "%s%.6f", i ? ", " : "", k == 1 ? 100.0 + 0.01 * i : 45.0 + 1e-5 * i);
+        fputc(']', f);
+    }
+    fprintf(f, ", 'sport': 'run', 'id': 7, 'gender': 'male', 'userId': 3, 'heart_rate': [");
+    for (int i = 0; i < 600; i++)
+        fprintf(f, "%s%d", i ? ", " : "", 130 + i % 20);
+    fprintf(f, "], 'timestamp': [");
+    for (int i = 0; i < 600; i++)
+        fprintf(f, "%s%d", i ? ", " : "", 1400000000 + 5 * i);
+    fprintf(f, "], 'speed': [");
+    for (int i = 0; i < 600; i++)
+        fprintf(f, "%s%.1f", i ? ", " : "", 10.0);
+    fprintf(f, "]}\n");
+    fclose(f);
+    assert_int_equal(io_detect_path(path), FMT_FITREC);
+    struct capture c;
+    memset(&c, 0, sizeof c);
+    struct hr_err e;
+    assert_int_equal(io_read_path(path, NULL, capture_sink, &c, &e), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal((int)c.w[0].n, 600);
+    capture_free(&c);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_stream_matches_buffer_for_any_chunking),
         cmocka_unit_test(test_stream_line_over_64mb_is_skipped),
         cmocka_unit_test(test_gzip_file_through_io_read_path),
+        cmocka_unit_test(test_long_lists_first_still_fitrec),
     };
     return cmocka_run_group_tests_name("fitrec", tests, NULL, NULL);
 }

@@ -45,7 +45,7 @@ enum hr_format io_detect(const uint8_t *buf, size_t n)
         i++;
     if (i == n)
         return FMT_UNKNOWN;
-    size_t look = n - i < 8192 ? n - i : 8192;
+    size_t look = n - i < IO_DETECT_BYTES ? n - i : IO_DETECT_BYTES;
     const uint8_t *p = buf + i;
     if (p[0] == '<') {
         if (has(p, look, "TrainingCenterDatabase"))
@@ -143,8 +143,12 @@ size_t io_peek(const uint8_t *buf, size_t n, uint8_t *out, size_t cap)
 
 enum hr_format io_detect_buffer(const uint8_t *buf, size_t n)
 {
-    uint8_t head[8192];
-    return io_detect(head, io_peek(buf, n, head, sizeof head));
+    uint8_t *head = malloc(IO_DETECT_BYTES);
+    if (!head)
+        return FMT_UNKNOWN;
+    enum hr_format f = io_detect(head, io_peek(buf, n, head, IO_DETECT_BYTES));
+    free(head);
+    return f;
 }
 
 enum hr_format io_detect_path(const char *path)
@@ -154,10 +158,12 @@ enum hr_format io_detect_path(const char *path)
     gzFile g = gzopen(path, "rb");
     if (!g)
         return FMT_UNKNOWN;
-    uint8_t buf[8192];
-    int got = gzread(g, buf, sizeof buf);
+    uint8_t *buf = malloc(IO_DETECT_BYTES);
+    int got = buf ? gzread(g, buf, IO_DETECT_BYTES) : -1;
     gzclose(g);
-    return got > 0 ? io_detect(buf, (size_t)got) : FMT_UNKNOWN;
+    enum hr_format f = got > 0 ? io_detect(buf, (size_t)got) : FMT_UNKNOWN;
+    free(buf);
+    return f;
 }
 
 static long gz_source(void *src, uint8_t *buf, size_t cap)
@@ -189,7 +195,7 @@ int io_read_path(const char *path, const struct read_opts *o, workout_sink sink,
     if (!g)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));
     gzbuffer(g, 1 << 18);
-    enum { PREFIX = 65536 };
+    enum { PREFIX = IO_DETECT_BYTES };
     uint8_t *prefix = malloc(PREFIX);
     if (!prefix) {
         gzclose(g);

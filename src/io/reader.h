@@ -23,6 +23,10 @@ enum hr_format {
 
 
 const char *format_name(enum hr_format f);
+/* Detection reads this many bytes of a file (inflated): every caller the same, so that a folder walk and a
+ * file named on the command line agree (until 2026-12-07 detection looked at 8 KB, and a FitRec line whose
+ * first keys are long lists, as the publication's are, was an unrecognised format). */
+#define IO_DETECT_BYTES 65536
 /* Detect from the first bytes (already inflated if gzip). */
 enum hr_format io_detect(const uint8_t *buf, size_t n);
 

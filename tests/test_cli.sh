@@ -140,6 +140,14 @@ assert inside and all(v[i] == 0 and q[i] == \"pause\" for i in inside), [(t[i], 
 assert abs(v[t.index(300)] - 3) < 0.01 and abs(v[t.index(900)] - 3) < 0.01
 assert abs(w[\"distance\"][-1] - 3.0 * 1155) < 15, w[\"distance\"][-1]
 "'
+# -o naming the process's own descriptor writes at its end (`>>` appends; the rename replaced /dev/stdout),
+# and -o naming a symlink to a file replaces the file and keeps the link (the link was replaced by a file)
+echo first > "$tmp/fd3.txt"
+"$BIN" export "$tmp/sim.hrd" --format csv -o /dev/fd/3 -q 3>> "$tmp/fd3.txt"; frc=$?
+check "export -o /dev/fd/3 opened for appending: appended after the line there" '[ $frc = 0 ] && [ "$(head -1 "$tmp/fd3.txt")" = first ] && [ "$(sed -n 2p "$tmp/fd3.txt" | cut -c1-8)" = "workout," ]'
+echo old > "$tmp/target.csv"; ln -s target.csv "$tmp/link.csv"
+"$BIN" export "$tmp/sim.hrd" --format csv -o "$tmp/link.csv" -q
+check "export -o a symlink to a file: the file rewritten, the link kept" '[ -L "$tmp/link.csv" ] && [ "$(head -c 8 "$tmp/target.csv")" = "workout," ]'
 mkdir -p "$tmp/odd"; cp "$(ls "$tmp"/runs/sim0001/*.tcx | head -1)" "$tmp/odd/race, \"2024\".tcx"
 for c in predict replay; do
   check "$c CSV: a file name with a comma and quotes is one quoted field (every row as wide as the header)" '"$BIN" $c "$tmp/m.safetensors" "$tmp/odd/race, \"2024\".tcx" -q > $tmp/comma.csv && py "

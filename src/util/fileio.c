@@ -2,6 +2,7 @@
 #include "util/fileio.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -310,14 +311,23 @@ int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e)
     if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
         return hr_fail(e, "%.200s...: path too long", path);
     struct stat sb;
-    if (stat(path, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
-                                 S_ISBLK(sb.st_mode))) {
+    /* a process's own descriptor (/dev/stdout, /dev/fd/3, /proc/self/fd/1): written at its end, as the shell
+     * opened it (`>>` appends); with stdout redirected to a file the rename replaced the /dev/stdout link */
+    int own_fd = !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr") || !strncmp(path, "/dev/fd/", 8) ||
+                 !strncmp(path, "/proc/", 6);
+    if (own_fd || (stat(path, &sb) == 0 && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode) ||
+                                            S_ISBLK(sb.st_mode)))) {
         /* a device or a pipe: nothing to make atomic, and renaming over it would replace it */
-        if (!(a->f = fopen(path, "wb")))
+        if (!(a->f = fopen(path, own_fd ? "ab" : "wb")))
             return hr_fail(e, "%s: cannot open: %s", path, strerror(errno));
         a->direct = 1;
         return 0;
     }
+    char real[PATH_MAX];
+    struct stat lb;
+    if (lstat(path, &lb) == 0 && S_ISLNK(lb.st_mode) && realpath(path, real) &&
+        snprintf(a->path, sizeof a->path, "%s", real) < (int)sizeof a->path)
+        path = a->path; /* a link to a file: the file is replaced, the link kept (it was replaced by a file) */
     /* created exclusively (O_CREAT|O_EXCL: a planted file or symlink makes it fail, never followed),
      * with an unpredictable name, in the target's folder so that the rename stays on one file system */
     snprintf(a->tmp, sizeof a->tmp, "%s.tmp.XXXXXX", path);

@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${HRCAST_BUILD:-$root/build}
 CC_=${HRCAST_CC:-cc}
 OPT_=${HRCAST_OPT:--O2 -g}
-pass=0; fail=0
+pass=0; fail=0; skipped=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
@@ -21,8 +21,9 @@ case "$OPT_" in *-fsanitize*)
   echo "test_install.sh: skipped: a sanitizer build is not installed (outside programs would need its runtime)"
   echo "test_install.sh: 0 passed, 0 failed, 1 skipped"; exit 0 ;;
 esac
-for tool in pkg-config man readelf nm; do
-  command -v $tool >/dev/null || { echo "test_install.sh: skipped: $tool missing (scripts/install-deps)";
+for tool in pkg-config:pkg-config man:man-db readelf:binutils nm:binutils; do
+  command -v ${tool%%:*} >/dev/null || {
+    echo "test_install.sh: skipped: ${tool%%:*} missing (apt-get install ${tool#*:}, or scripts/install-deps --ci)"
     echo "test_install.sh: 0 passed, 0 failed, 1 skipped"; exit 0; }
 done
 tmp=$(mktemp -d /tmp/hrcast-install-test.XXXXXX)
@@ -109,7 +110,8 @@ for py in python3 /usr/bin/python3; do "$py" -c 'import numpy' 2>/dev/null && br
 if [ -n "$py" ]; then
   check "python3 -c 'import hrcast' from the prefix" 'PYTHONPATH="$pydir" "$py" -c "import hrcast; assert hrcast.library_path == \"$P/lib/libhrcast.so.0\", hrcast.library_path"'
 else
-  echo "skip python3 -c 'import hrcast' (no Python with NumPy: apt-get install python3-numpy)"
+  skipped=$((skipped + 1))
+  echo "skip python3 -c 'import hrcast' (no Python with NumPy: apt-get install python3-numpy, or scripts/install-deps --ci)"
 fi
 
 mk uninstall PREFIX="$P" > "$tmp/uninstall.log" 2>&1
@@ -121,5 +123,5 @@ check "DESTDIR staging: files under DESTDIR/usr, pc file says /usr" '[ -x $tmp/s
 mk uninstall PREFIX=/usr DESTDIR="$tmp/stage" > /dev/null 2>&1
 check "DESTDIR uninstall leaves no file" '[ -z "$(find "$tmp/stage" -type f -o -type l)" ]'
 echo
-echo "test_install.sh: $pass passed, $fail failed"
+echo "test_install.sh: $pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

@@ -7,7 +7,8 @@
 #   make asan       the whole suite under ASan+UBSan (build-asan/)
 #   make fuzz       short libFuzzer runs of every parser (clang)
 #   make install    [PREFIX=/usr/local] [DESTDIR=...]: binary, libhrcast.so.0 + .a, header, pkg-config,
-#                   man pages, bash completion, Python module; `make uninstall` removes exactly those
+#                   man pages, bash completion, Python module, README.md + docs/*.md in share/doc/hrcast;
+#                   `make uninstall` removes exactly those
 #   make deb        a Debian package (build/hrcast_VERSION_ARCH.deb) built with dpkg-deb
 CC      ?= cc
 BUILD   ?= build
@@ -147,6 +148,9 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# README.md and docs/*.md, which the man pages cite as docs/X.md: DOCDIR/README.md, DOCDIR/docs/X.md
+DOCDIR     ?= $(PREFIX)/share/doc/hrcast
+DOCS       := $(sort $(wildcard docs/*.md))
 PYTHON     ?= python3
 # where the prefix's Python finds packages: Debian's /usr/lib/python3/dist-packages and
 # /usr/local/lib/python3.X/dist-packages, else lib/python3.X/site-packages (for $$HOME/.local: the user site)
@@ -176,6 +180,9 @@ install: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	$(INSTALL) -m 644 python/hrcast/__init__.py $(DESTDIR)$(PYTHONDIR)/hrcast/__init__.py
 	printf '# written by make install: the libhrcast.so.0 this module was installed with\nLIBRARY = "%s"\n' \
 		'$(LIBDIR)/$(SONAME)' > $(DESTDIR)$(PYTHONDIR)/hrcast/_libpath.py
+	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/docs
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hrcast $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -183,6 +190,8 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/pkgconfig/hrcast.pc $(DESTDIR)$(MANDIR)/man1/hrcast.1 $(DESTDIR)$(MANDIR)/man1/hrcast-*.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/hrcast
 	rm -rf $(DESTDIR)$(PYTHONDIR)/hrcast
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 deb: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	BUILD=$(BUILD) CC="$(CC)" OPT="$(OPT)" tools/mkdeb.sh $(BUILD) $(VERSION)

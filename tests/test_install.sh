@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_install.sh — `make install` as a user or a packager runs it: everything lands under a temporary
 # PREFIX (binary, libhrcast.so.0 with its soname and only the public API exported, libhrcast.a, header,
-# pkg-config file, one man page per command agreeing with --help, bash completion, Python module); an
+# pkg-config file, one man page per command agreeing with --help, bash completion, Python module, README and
+# docs/*.md); an
 # outside C program built with `pkg-config --cflags --libs hrcast` against the shared library predicts
 # the same as the CLI; DESTDIR staging; `make uninstall` leaves nothing behind.
 # Usage: tests/test_install.sh [path/to/hrcast]   (make check passes HRCAST_BUILD, HRCAST_CC, HRCAST_OPT)
@@ -35,7 +36,8 @@ mk install PREFIX="$P" > "$tmp/install.log" 2>&1; rc=$?
 check "make install PREFIX=...: exit 0" '[ $rc -eq 0 ] || show $tmp/install.log'
 check "make install rebuilt nothing (same flags as the build)" '! grep -q "^  CC " $tmp/install.log'
 for f in bin/hrcast lib/libhrcast.so.0 lib/libhrcast.so lib/libhrcast.a include/hrcast.h lib/pkgconfig/hrcast.pc \
-         share/man/man1/hrcast.1 share/man/man1/hrcast-predict.1 share/bash-completion/completions/hrcast; do
+         share/man/man1/hrcast.1 share/man/man1/hrcast-predict.1 share/bash-completion/completions/hrcast \
+         share/doc/hrcast/README.md share/doc/hrcast/docs/results.md; do
   check "installed $f" '[ -e "$P/$f" ]'
 done
 check "installed hrcast --version" '"$P/bin/hrcast" --version | has "^hrcast [0-9]"'
@@ -48,6 +50,8 @@ check "only the public API is exported (nm -D = header = version script)" \
   '[ -s $tmp/header ] && cmp -s $tmp/exported $tmp/header && cmp -s $tmp/map $tmp/header || { diff $tmp/exported $tmp/header; diff $tmp/map $tmp/header; false; }'
 commands=$("$BIN" help | sed -n "s/^  \([a-z-]*\) .*/\1/p")
 n_cmd=$(printf '%s\n' $commands | wc -l)
+check "every docs/*.md installed in share/doc/hrcast/docs" '[ $(ls "$P/share/doc/hrcast/docs" | wc -l) -eq $(ls "$root"/docs/*.md | wc -l) ]'
+check "the man pages say where the docs they cite are" 'grep -q "share/doc/hrcast/docs" "$P/share/man/man1/hrcast-predict.1"'
 check "one man page per command ($n_cmd) plus hrcast.1" '[ $(ls "$P/share/man/man1" | wc -l) -eq $((n_cmd + 1)) ]'
 # every option of every --help appears in its page, and the page has no other
 for c in $commands; do

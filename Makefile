@@ -4,7 +4,7 @@
 #   make test       install missing packages, build, run the suite (summary: "N passed, N failed")
 #   make check      the suite without the package check
 #   make demo       install missing packages, build, run `hrcast demo`
-#   make asan       the whole suite under ASan+UBSan (build-asan/)
+#   make asan       the whole suite under ASan+UBSan (build-asan/; a sanitizer error exits 86)
 #   make fuzz       short libFuzzer runs of every parser (clang)
 #   make install    [PREFIX=/usr/local] [DESTDIR=...]: binary, libhrcast.so.0 + .a, header, pkg-config,
 #                   man pages, bash completion, Python module, README.md + docs/*.md in share/doc/hrcast;
@@ -129,7 +129,11 @@ demo:
 	@$(MAKE) --no-print-directory all
 	$(BIN) demo
 
+# A sanitizer error exits 86, not 1 (the CLI's error exit), so that a test expecting exit 1 fails on it; the
+# caller's ASAN_OPTIONS / UBSAN_OPTIONS are kept after these (a later option wins)
 asan:
+	ASAN_OPTIONS="exitcode=86$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
+	UBSAN_OPTIONS="halt_on_error=1:exitcode=86$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS}" \
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" check
 
 fuzz:

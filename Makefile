@@ -4,10 +4,11 @@
 #   make test       install missing packages, build, run the suite (summary: "N passed, N failed")
 #   make check      the suite without the package check
 #   make demo       install missing packages, build, run `hrcast demo`
-#   make asan       the whole suite under ASan+UBSan (build-asan/)
+#   make asan       the whole suite under ASan+UBSan (build-asan/; a sanitizer error exits 86)
 #   make fuzz       short libFuzzer runs of every parser (clang)
 #   make install    [PREFIX=/usr/local] [DESTDIR=...]: binary, libhrcast.so.0 + .a, header, pkg-config,
-#                   man pages, bash completion, Python module; `make uninstall` removes exactly those
+#                   man pages, bash completion, Python module, README.md + docs/*.md in share/doc/hrcast;
+#                   `make uninstall` removes exactly those
 #   make deb        a Debian package (build/hrcast_VERSION_ARCH.deb) built with dpkg-deb
 CC      ?= cc
 BUILD   ?= build
@@ -128,7 +129,11 @@ demo:
 	@$(MAKE) --no-print-directory all
 	$(BIN) demo
 
+# A sanitizer error exits 86, not 1 (the CLI's error exit), so that a test expecting exit 1 fails on it; the
+# caller's ASAN_OPTIONS / UBSAN_OPTIONS are kept after these (a later option wins)
 asan:
+	ASAN_OPTIONS="exitcode=86$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
+	UBSAN_OPTIONS="halt_on_error=1:exitcode=86$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS}" \
 	$(MAKE) BUILD=build-asan CC=clang OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" LDFLAGS="-fsanitize=address,undefined" check
 
 fuzz:
@@ -147,6 +152,9 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# README.md and docs/*.md, which the man pages cite as docs/X.md: DOCDIR/README.md, DOCDIR/docs/X.md
+DOCDIR     ?= $(PREFIX)/share/doc/hrcast
+DOCS       := $(sort $(wildcard docs/*.md))
 PYTHON     ?= python3
 # where the prefix's Python finds packages: Debian's /usr/lib/python3/dist-packages and
 # /usr/local/lib/python3.X/dist-packages, else lib/python3.X/site-packages (for $$HOME/.local: the user site)
@@ -176,6 +184,9 @@ install: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	$(INSTALL) -m 644 python/hrcast/__init__.py $(DESTDIR)$(PYTHONDIR)/hrcast/__init__.py
 	printf '# written by make install: the libhrcast.so.0 this module was installed with\nLIBRARY = "%s"\n' \
 		'$(LIBDIR)/$(SONAME)' > $(DESTDIR)$(PYTHONDIR)/hrcast/_libpath.py
+	$(INSTALL) -d $(DESTDIR)$(DOCDIR)/docs
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hrcast $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
@@ -183,6 +194,8 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/pkgconfig/hrcast.pc $(DESTDIR)$(MANDIR)/man1/hrcast.1 $(DESTDIR)$(MANDIR)/man1/hrcast-*.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/hrcast
 	rm -rf $(DESTDIR)$(PYTHONDIR)/hrcast
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 deb: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	BUILD=$(BUILD) CC="$(CC)" OPT="$(OPT)" tools/mkdeb.sh $(BUILD) $(VERSION)

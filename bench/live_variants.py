@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """live_variants.py — five ideas for the live calibration tried against hrcast's default, on bench/real.sh's
-finetuned models (docs/results.md, "Three more calibration ideas"), and why arthurfsy2 loses at 5 minutes.
+finetuned models (docs/results.md, "Five more calibration ideas"), and why arthurfsy2 loses at 5 minutes.
 
 The default (src/eval/calibrate.c): the window's last 30 s give the offset (mean residual, no prior); h seconds
 after the window the prediction is shifted by offset x (0.4 + 0.6 exp(-h / 450)). Tried beside it:

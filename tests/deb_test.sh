@@ -27,6 +27,7 @@ dpkg -L hrcast > "$tmp/files"
 B=/usr/bin/hrcast
 check "hrcast --version" '$B --version | has "^hrcast $(dpkg-query -W -f="\${Version}" hrcast)$"'
 check "man hrcast-predict" 'man -w hrcast-predict | has "^/usr/share/man/man1/hrcast-predict.1.gz$" && MANWIDTH=100 man hrcast-predict 2>/dev/null | has -- "--int8"'
+check "/usr/share/doc/hrcast: copyright, README.md, docs/results.md" '[ -s /usr/share/doc/hrcast/copyright ] && [ -s /usr/share/doc/hrcast/README.md ] && [ -s /usr/share/doc/hrcast/docs/results.md ]'
 check "pkg-config --libs hrcast" '[ "$(echo $(pkg-config --libs hrcast))" = "-lhrcast" ]'
 # the cache listing goes to a file first: with pipefail, `ldconfig -p | grep -q` fails whenever grep
 # stops reading before ldconfig has written its (over 64 KB) listing, and ldconfig dies of SIGPIPE

@@ -2,7 +2,7 @@
 # test_hints.sh — every hint hrcast prints runs as printed: the demo's "Next:" lines and `hrcast help`'s
 # example name the program as it was invoked (bin/hrcast when not on PATH, hrcast when found on PATH) and
 # files that exist; each demo line (but the browser and the server) is pasted into a shell where the demo
-# ran and must exit 0.
+# ran and must exit 0; the predict and plot lines show a runner of athlete:test (the model never saw them).
 # Usage: tests/test_hints.sh [path/to/hrcast]
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/has.sh"
@@ -34,6 +34,11 @@ for how in relative path; do
   while read -r line; do
     check "demo ($how): runs as printed: ${line:0:60}..." 'PATH="$path" eval "$line" > /dev/null 2>&1'
   done < cmds.$how
+  runner=$(grep " predict " next.$how | sed -n 's/.*a run of \(sim[0-9]*\), a held-out runner.*/\1/p')
+  check "demo ($how): predict's file is a run of a held-out runner ($runner, in metrics.md's athlete:test rows)" \
+    '[ -n "$runner" ] && grep " predict " next.$how | grep -q "/sample/$runner/" && grep -q "^| $runner |" demo-$how/metrics.md'
+  check "demo ($how): plot's workout is that held-out runner's" \
+    'line=$(next_lines next.$how | grep " plot "); PATH="$path" eval "$line" 2>&1 | has "sim:$runner#"'
   check "demo ($how): the serve line names a model that exists" \
     '[ -f "$(next_lines next.$how | grep " serve " | sed "s/.* serve \(--model \)\{0,1\}\([^ ]*\).*/\2/")" ]'
 done

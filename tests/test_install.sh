@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_install.sh — `make install` as a user or a packager runs it: everything lands under a temporary
 # PREFIX (binary, libhrcast.so.0 with its soname and only the public API exported, libhrcast.a, header,
-# pkg-config file, one man page per command agreeing with --help, bash completion, Python module); an
+# pkg-config file, one man page per command agreeing with --help, bash completion, Python module, README and
+# docs/*.md); an
 # outside C program built with `pkg-config --cflags --libs hrcast` against the shared library predicts
 # the same as the CLI; DESTDIR staging; `make uninstall` leaves nothing behind.
 # Usage: tests/test_install.sh [path/to/hrcast]   (make check passes HRCAST_BUILD, HRCAST_CC, HRCAST_OPT)
@@ -12,7 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${HRCAST_BUILD:-$root/build}
 CC_=${HRCAST_CC:-cc}
 OPT_=${HRCAST_OPT:--O2 -g}
-pass=0; fail=0
+pass=0; fail=0; skipped=0
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
@@ -21,8 +22,9 @@ case "$OPT_" in *-fsanitize*)
   echo "test_install.sh: skipped: a sanitizer build is not installed (outside programs would need its runtime)"
   echo "test_install.sh: 0 passed, 0 failed, 1 skipped"; exit 0 ;;
 esac
-for tool in pkg-config man readelf nm; do
-  command -v $tool >/dev/null || { echo "test_install.sh: skipped: $tool missing (scripts/install-deps)";
+for tool in pkg-config:pkg-config man:man-db readelf:binutils nm:binutils; do
+  command -v ${tool%%:*} >/dev/null || {
+    echo "test_install.sh: skipped: ${tool%%:*} missing (apt-get install ${tool#*:}, or scripts/install-deps --ci)"
     echo "test_install.sh: 0 passed, 0 failed, 1 skipped"; exit 0; }
 done
 tmp=$(mktemp -d /tmp/hrcast-install-test.XXXXXX)
@@ -34,7 +36,8 @@ mk install PREFIX="$P" > "$tmp/install.log" 2>&1; rc=$?
 check "make install PREFIX=...: exit 0" '[ $rc -eq 0 ] || show $tmp/install.log'
 check "make install rebuilt nothing (same flags as the build)" '! grep -q "^  CC " $tmp/install.log'
 for f in bin/hrcast lib/libhrcast.so.0 lib/libhrcast.so lib/libhrcast.a include/hrcast.h lib/pkgconfig/hrcast.pc \
-         share/man/man1/hrcast.1 share/man/man1/hrcast-predict.1 share/bash-completion/completions/hrcast; do
+         share/man/man1/hrcast.1 share/man/man1/hrcast-predict.1 share/bash-completion/completions/hrcast \
+         share/doc/hrcast/README.md share/doc/hrcast/docs/results.md; do
   check "installed $f" '[ -e "$P/$f" ]'
 done
 check "installed hrcast --version" '"$P/bin/hrcast" --version | has "^hrcast [0-9]"'
@@ -47,6 +50,8 @@ check "only the public API is exported (nm -D = header = version script)" \
   '[ -s $tmp/header ] && cmp -s $tmp/exported $tmp/header && cmp -s $tmp/map $tmp/header || { diff $tmp/exported $tmp/header; diff $tmp/map $tmp/header; false; }'
 commands=$("$BIN" help | sed -n "s/^  \([a-z-]*\) .*/\1/p")
 n_cmd=$(printf '%s\n' $commands | wc -l)
+check "every docs/*.md installed in share/doc/hrcast/docs" '[ $(ls "$P/share/doc/hrcast/docs" | wc -l) -eq $(ls "$root"/docs/*.md | wc -l) ]'
+check "the man pages say where the docs they cite are" 'grep -q "share/doc/hrcast/docs" "$P/share/man/man1/hrcast-predict.1"'
 check "one man page per command ($n_cmd) plus hrcast.1" '[ $(ls "$P/share/man/man1" | wc -l) -eq $((n_cmd + 1)) ]'
 # every option of every --help appears in its page, and the page has no other
 for c in $commands; do
@@ -109,7 +114,8 @@ for py in python3 /usr/bin/python3; do "$py" -c 'import numpy' 2>/dev/null && br
 if [ -n "$py" ]; then
   check "python3 -c 'import hrcast' from the prefix" 'PYTHONPATH="$pydir" "$py" -c "import hrcast; assert hrcast.library_path == \"$P/lib/libhrcast.so.0\", hrcast.library_path"'
 else
-  echo "skip python3 -c 'import hrcast' (no Python with NumPy: apt-get install python3-numpy)"
+  skipped=$((skipped + 1))
+  echo "skip python3 -c 'import hrcast' (no Python with NumPy: apt-get install python3-numpy, or scripts/install-deps --ci)"
 fi
 
 mk uninstall PREFIX="$P" > "$tmp/uninstall.log" 2>&1
@@ -121,5 +127,5 @@ check "DESTDIR staging: files under DESTDIR/usr, pc file says /usr" '[ -x $tmp/s
 mk uninstall PREFIX=/usr DESTDIR="$tmp/stage" > /dev/null 2>&1
 check "DESTDIR uninstall leaves no file" '[ -z "$(find "$tmp/stage" -type f -o -type l)" ]'
 echo
-echo "test_install.sh: $pass passed, $fail failed"
+echo "test_install.sh: $pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,8 @@
 # CLI: predict_file equals `hrcast predict` (every step, unrounded, with the NLL sigma), predict(arrays)
 # equals the CLI on the same samples written as seed JSON, hrcast.Stream fed the same samples equals predict, bad paths raise hrcast.Error with the library's
 # message, and `pip install ./python` works offline in a venv. Needs a Python with NumPy (Debian:
-# python3-numpy); skipped with a message without one. Usage: tests/test_python.sh [path/to/hrcast]
+# python3-numpy); skipped with a message without one; the venv checks need python3-venv and
+# python3-setuptools (scripts/install-deps --ci) and are counted as skipped without them. Usage: tests/test_python.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -168,15 +169,21 @@ try:
 except hrcast.Error as e:
     assert \"is not m, f or u\" in str(e), e
 "'
-if "$py" -m venv --help >/dev/null 2>&1 && "$py" -c 'import setuptools' 2>/dev/null; then
+# each check not run is counted in the summary line, with the Debian package that would run it
+skipped=0
+missing=""
+"$py" -m venv --help >/dev/null 2>&1 || missing="python3-venv"
+"$py" -c 'import setuptools' 2>/dev/null || missing="${missing:+$missing }python3-setuptools"
+if [ -z "$missing" ]; then
   cp -r "$root/python" "$tmp/pysrc"
   "$py" -m venv --system-site-packages "$tmp/venv" > "$tmp/venv.log" 2>&1 &&
     "$tmp/venv/bin/pip" install --no-index --no-build-isolation "$tmp/pysrc" >> "$tmp/venv.log" 2>&1; rc=$?
   check "pip install --no-index --no-build-isolation ./python in a venv" '[ $rc -eq 0 ] || { tail -5 $tmp/venv.log; false; }'
   check "the venv imports the installed package" '(cd "$tmp" && PYTHONPATH= "$tmp/venv/bin/python" -c "import hrcast, os; assert \"venv\" in hrcast.__file__, hrcast.__file__")'
 else
-  echo "skip pip install in a venv (no venv module or setuptools for $py: apt-get install python3-venv)"
+  skipped=$((skipped + 2))
+  echo "skip pip install in a venv and its import (2 checks; $py lacks $missing: apt-get install $missing, or scripts/install-deps --ci)"
 fi
 echo
-echo "test_python.sh: $pass passed, $fail failed"
+echo "test_python.sh: $pass passed, $fail failed, $skipped skipped"
 [ "$fail" -eq 0 ]

@@ -69,6 +69,9 @@ for c in $commands; do
     awk 'f { print } /^$/ && !f { f = 1 }' <<<"$help" | esc | body
     echo ".SH SEE ALSO"
     echo ".BR hrcast (1)"
+    echo ".PP"
+    echo "The docs/*.md files cited above are installed in PREFIX/share/doc/hrcast/docs/ by make install"
+    echo "(/usr/share/doc/hrcast/docs/ from the Debian package)."
   } > "$page.tmp"
   mv "$page.tmp" "$page"
 done

@@ -3,12 +3,14 @@
  * held-out athletes, write out/ (dataset, models, metrics, figures, report.html) and print a table. */
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "data/dataset.h"
 #include "util/log.h"
 #include "util/progress.h"
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,20 +36,46 @@ static const char *usage_text =
     "  hrcast demo\n"
     "  hrcast demo --quick -o /tmp/demo\n";
 
-/* One simulated recording as a FIT file under dir/sample/ (for the "Next:" line that predicts a file):
- * its path into out, or "" when it could not be written. */
-static void sample_recording(const char *dir, char *out, size_t cap)
+/* The first held-out runner of the demo's dataset (athlete:test): its name into name, the index of its
+ * first workout in the dataset into *index; 0 when found. */
+static int held_out_runner(const char *ds_path, char *name, size_t cap, int *index)
 {
-    char emit[1024], ds[1024], ath[1100];
+    struct dataset ds;
+    struct hr_err e = {0};
+    if (dataset_open(ds_path, &ds, &e))
+        return -1;
+    int n = 0, rc = -1;
+    int *test = dataset_select(&ds, SPLIT_ATHLETE, PART_TEST, &n);
+    if (test && n > 0) {
+        snprintf(name, cap, "%s", ds.meta[test[0]].athlete);
+        *index = test[0];
+        rc = 0;
+    }
+    free(test);
+    dataset_close(&ds);
+    return rc;
+}
+
+/* One recording of the held-out runner `runner` ("sim0002") as a FIT file under dir/sample/ (for the
+ * "Next:" line that predicts a file): the simulator draws runner k from the seed and k alone, so
+ * simulating the first k runners with the demo's seed gives this runner again (a new workout of theirs,
+ * none of which the model trained on). Its path into out, or "" when it could not be written. */
+static void sample_recording(const char *dir, const char *runner, char *out, size_t cap)
+{
+    char emit[1024], ds[1024], ath[1100], k[16];
+    out[0] = '\0';
+    int num = 0;
+    if (sscanf(runner, "sim%d", &num) != 1 || num < 1)
+        return;
+    snprintf(k, sizeof k, "%d", num);
     snprintf(emit, sizeof emit, "%s/sample", dir);
     snprintf(ds, sizeof ds, "%s/sample.hrd", dir);
-    out[0] = '\0';
-    char *sim[] = {"simulate", "--athletes", "1", "--workouts", "1", "--seed", "7", "--emit-files", emit,
+    char *sim[] = {"simulate", "--athletes", k, "--workouts", "1", "--seed", "1", "--emit-files", emit,
                    "-o", ds, "-q", NULL};
     int argc = (int)(sizeof sim / sizeof sim[0]) - 1;
     if (cmd_simulate(argc, sim))
         return;
-    snprintf(ath, sizeof ath, "%s/sim0001", emit);
+    snprintf(ath, sizeof ath, "%s/%s", emit, runner);
     DIR *d = opendir(ath);
     if (!d)
         return;
@@ -130,8 +158,10 @@ int cmd_demo(int argc, char **argv)
     char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "--physio", physio, "-o", outdir, NULL};
     if (run(cmd_eval, ev))
         return 1;
-    char sample[2300];
-    sample_recording(dir, sample, sizeof sample);
+    char sample[2300] = "", runner[64] = "";
+    int runner_index = -1;
+    if (held_out_runner(ds, runner, sizeof runner, &runner_index) == 0)
+        sample_recording(dir, runner, sample, sizeof sample);
     /* every line runs as printed, from where the demo ran: the program as it was invoked
      * (build/hrcast before `make install`), files that exist */
     const char *prog = cli_program();
@@ -143,8 +173,11 @@ int cmd_demo(int argc, char **argv)
     printf("\ndemo finished in %.0f s. Next:\n", hr_now_seconds() - t0);
     printf("  %s %s/report.html    # the report\n", opener, dir);
     if (sample[0])
-        printf("  %s predict %s %s    # predict a run (or any FIT/GPX/TCX file of yours)\n", prog, model, sample);
-    printf("  %s plot %s %s -o run.png    # a picture of one run\n", prog, model, ds);
+        printf("  %s predict %s %s    # a run of %s, a held-out runner (athlete:test); or any FIT/GPX/TCX file of yours\n",
+               prog, model, sample, runner);
+    if (runner_index >= 0)
+        printf("  %s plot %s %s --index %d -o run.png    # a picture of a run of %s, held out\n", prog, model, ds,
+               runner_index, runner);
     printf("  %s serve %s    # the web page on http://127.0.0.1:8080\n", prog, model);
     return 0;
 }

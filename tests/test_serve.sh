@@ -122,6 +122,24 @@ check "two-member gzip with zero padding after it: 200, 300 steps" '[ $st = 200 
 st=$(code -F file=@$tmp/r2junk.csv.gz $U/api/predict)
 check "gzip with trailing junk: 400 naming it" '[ $st = 400 ] && grep -q "4 trailing bytes after the gzip data are not a gzip member" $tmp/body' "$st $(head -c 100 $tmp/body)"
 
+# hrcast's own JSON (the page's "Download JSON": "step", speeds in m/s, "heart_rate") is read as that, gzipped
+# or not, by the server and by `hrcast predict` (gzipped it was read as a FitRec line in km/h, and a raw
+# gzipped body was refused as ambiguous; the CLI read it as km/h without a word)
+code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict >/dev/null
+cp "$tmp/body" "$tmp/dl.json"; gzip -c "$tmp/dl.json" > "$tmp/dl.json.gz"
+ndl=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["n"])' "$tmp/dl.json")
+for f in dl.json dl.json.gz; do
+  check "the page's downloaded result $f uploaded: read as hrcast JSON ($ndl steps, format json)" '[ "$(code -F file=@$tmp/$f $U/api/predict)" = 200 ] && grep -q "\"format\":\"json\",.*\"n\":$ndl," $tmp/body' "$(head -c 150 $tmp/body)"
+  check "the same $f as a raw body: the same" '[ "$(code --data-binary @$tmp/$f $U/api/predict)" = 200 ] && grep -q "\"format\":\"json\",.*\"n\":$ndl," $tmp/body' "$(head -c 150 $tmp/body)"
+  "$BIN" predict "$tmp/const.safetensors" "$tmp/$f" -o "$tmp/dl.csv" 2>"$tmp/dl.err"
+  check "hrcast predict $f: $ndl steps, as the server" 'grep -q ": $ndl steps," $tmp/dl.err' "$(cat $tmp/dl.err)"
+done
+# hrcast's jsonl export of one workout: read by the FitRec line reader as `hrcast predict` reads it (with
+# its athlete and hr_issue), not as the API's JSON (its "time" and "speed" passed for that)
+"$BIN" simulate --athletes 1 --workouts 1 --seed 4 -q -o "$tmp/one.hrd" 2>/dev/null
+"$BIN" export "$tmp/one.hrd" --format jsonl -o "$tmp/one.jsonl" 2>/dev/null
+check "a jsonl export of one workout uploaded: format fitrec, as hrcast predict reads it" '[ "$(code -F file=@$tmp/one.jsonl $U/api/predict)" = 200 ] && grep -q "\"format\":\"fitrec\"" $tmp/body && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/one.jsonl $U/api/predict)" = 200 ] && grep -q "\"format\":\"fitrec\"" $tmp/body' "$(head -c 150 $tmp/body)"
+
 # --- limits
 head -c 100000 /dev/urandom > "$tmp/big.bin"
 check "413 over --max-upload (Content-Length)" '[ "$(code --data-binary @$tmp/big.bin $U/api/predict)" = 413 ] && grep -q "limit" $tmp/body'

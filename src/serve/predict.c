@@ -3,7 +3,7 @@
 #include "io/reader.h"
 #include "serve/multipart.h"
 #include "serve/recent.h"
-#include "serve/reqjson.h"
+#include "io/apijson.h"
 #include "serve/result_json.h"
 #include "prep/prep.h"
 #include "util/fileio.h"
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 void serve_error_json(struct sbuf *out, const char *msg)
 {
@@ -22,30 +21,6 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "{\"error\":");
     sb_json_str(out, msg);
     sbuf_puts(out, "}\n");
-}
-
-/* The format of an upload, looking inside gzip (a run.fit.gz is "fit", not "unknown"): only the
- * first 8 KiB are inflated for this; the reader inflates the whole body. */
-static const char *upload_format(const uint8_t *data, size_t len)
-{
-    if (!is_gzip(data, len))
-        return format_name(io_detect(data, len));
-    uint8_t head[8192];
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return format_name(FMT_UNKNOWN);
-    z.next_in = (Bytef *)data;
-    z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
-    z.next_out = head;
-    z.avail_out = sizeof head;
-    int rc;
-    do
-        rc = inflate(&z, Z_SYNC_FLUSH);
-    while (rc == Z_OK && z.avail_out > 0 && z.avail_in > 0);
-    size_t got = sizeof head - z.avail_out;
-    inflateEnd(&z);
-    return format_name(got ? io_detect(head, got) : FMT_UNKNOWN);
 }
 
 /* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
@@ -139,6 +114,21 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
         serve_error_json(out, "empty upload: send a workout file or JSON {\"speed\": [...]}");
         return 400;
     }
+    /* a gzip upload is inflated once, here, so that what decides how to read it (hrcast's JSON or a file
+     * format) looks at the same bytes compressed or not */
+    uint8_t *raw = NULL;
+    if (is_gzip(data, len)) {
+        size_t rlen;
+        if (gunzip_buffer(data, len, &raw, &rlen, lim->max_inflate, &e)) {
+            char tmp[HR_ERR_MSG];
+            snprintf(tmp, sizeof tmp, "%s", e.msg);
+            hr_fail(&e, "%.200s: %.300s", name, tmp);
+            serve_error_json(out, e.msg);
+            return refusal_status(e.msg);
+        }
+        data = raw;
+        len = rlen;
+    }
     struct first_sink fs;
     workout_init(&fs.w);
     fs.w.max_n = lim->max_samples;
@@ -147,25 +137,29 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
     int status = 400;
     struct series s = {0};
     float *buf = NULL;
-    if (!boundary[0] && !is_json_body && !reqjson_looks_like_api(data, len) &&
-        io_detect_buffer(data, len) == FMT_SEED_JSON) {
+    enum hr_format fmt = io_detect(data, len);
+    /* hrcast's own JSON (the API's body, the page's downloaded result); a JSON content type asks for it
+     * too, except for hrcast's jsonl export (its "step_s" and metadata: read as the CLI reads it) */
+    int api = fmt == FMT_API_JSON || (is_json_body && !apijson_has_key(data, len, "step_s"));
+    if (!boundary[0] && !api && fmt == FMT_SEED_JSON) {
         /* {"speed": [...]} alone as the body: the API's m/s on a 10 s grid, or a seed JSON file's km/h at 6 s?
          * It was read as the second without a word, and as the first with a JSON content type */
+        free(raw);
         serve_error_json(out, "ambiguous JSON body {\"speed\": [...]}: send it with Content-Type: application/json "
                               "(or a \"step\") for the API's m/s, or upload the file as a form field "
                               "(curl -F file=@run.json) to read it as a seed JSON file in km/h");
         return 400;
     }
-    if (is_json_body || reqjson_looks_like_api(data, len)) {
+    if (api) {
         format = "json";
-        if (reqjson_parse(data, len, name, &fs.w, &e))
+        if (apijson_parse(data, len, name, &fs.w, &e))
             goto fail;
         fs.got = 1;
     } else {
         struct read_opts ro;
         read_opts_default(&ro);
         ro.lim = *lim;
-        format = upload_format(data, len);
+        format = format_name(fmt);
         int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
         if (!fs.got) {
             if (rc == 0)
@@ -232,6 +226,7 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
             goto fail;
         }
     workout_free(&fs.w);
+    free(raw);
     res->s = s;
     res->buf = buf;
     res->hr = hr;
@@ -245,6 +240,7 @@ fail:
     free(buf);
     series_free(&s);
     workout_free(&fs.w);
+    free(raw);
     serve_error_json(out, e.msg[0] ? e.msg : "could not read the upload");
     return status == 400 ? refusal_status(e.msg) : status;
 }

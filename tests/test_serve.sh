@@ -139,6 +139,24 @@ done
 "$BIN" simulate --athletes 1 --workouts 1 --seed 4 -q -o "$tmp/one.hrd" 2>/dev/null
 "$BIN" export "$tmp/one.hrd" --format jsonl -o "$tmp/one.jsonl" 2>/dev/null
 check "a jsonl export of one workout uploaded: format fitrec, as hrcast predict reads it" '[ "$(code -F file=@$tmp/one.jsonl $U/api/predict)" = 200 ] && grep -q "\"format\":\"fitrec\"" $tmp/body && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/one.jsonl $U/api/predict)" = 200 ] && grep -q "\"format\":\"fitrec\"" $tmp/body' "$(head -c 150 $tmp/body)"
+# a file of several workouts (a multisport TCX: a 30-minute ride, then a 10-minute run): the run is predicted,
+# not the first workout, and the warnings say how many the file held and which one; ?workout=N picks one
+# (the first, the ride, was predicted without a word before)
+python3 - "$tmp/multi.tcx" <<'PY'
+import sys
+def act(sport, t0, mins, v):
+    pts = "".join("<Trackpoint><Time>2024-05-01T%02d:%02d:%02dZ</Time><DistanceMeters>%.1f</DistanceMeters>"
+                  "<HeartRateBpm><Value>140</Value></HeartRateBpm></Trackpoint>"
+                  % ((t0 + s) // 3600, (t0 + s) // 60 % 60, (t0 + s) % 60, v * s) for s in range(0, mins * 60, 5))
+    return '<Activity Sport="%s"><Id>x</Id><Lap><Track>%s</Track></Lap></Activity>' % (sport, pts)
+open(sys.argv[1], "w").write('<?xml version="1.0"?><TrainingCenterDatabase><Activities>' + act("Biking", 36000, 30, 8)
+                             + act("Running", 38000, 10, 3) + "</Activities></TrainingCenterDatabase>")
+PY
+gzip "$tmp/multi.tcx"
+check "a multisport TCX: the run predicted (60 steps), a warning naming 2 workouts and the one predicted" '[ "$(code -F file=@$tmp/multi.tcx.gz $U/api/predict)" = 200 ] && grep -q "\"n\":60," $tmp/body && grep -q "\"warnings\":\[\"multi.tcx.gz: the file holds 2 workouts; predicted workout 2 (running, 10 min), the longest run; choose another with ?workout=N (1 to 2)\"\]" $tmp/body'
+check "?workout=1: the ride (180 steps), as asked" '[ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=1")" = 200 ] && grep -q "\"n\":180," $tmp/body && grep -q "predicted workout 1 (biking, 30 min), as asked" $tmp/body'
+check "?workout=3 of 2: 400 naming the count" '[ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=3")" = 400 ] && grep -q "\"error\":\"multi.tcx.gz: workout=3: the file holds 2 workouts\"" $tmp/body'
+check "?workout=0 and ?workout=x: 400" '[ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=0")" = 400 ] && [ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=x")" = 400 ] && grep -q "not a workout number" $tmp/body'
 
 # --- limits
 head -c 100000 /dev/urandom > "$tmp/big.bin"

@@ -23,21 +23,34 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "}\n");
 }
 
-/* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
- * stop the reader. */
-struct first_sink {
+/* Which workout of a file with several (a multisport TCX, a GPX of two tracks, FitRec lines) is predicted:
+ * want (1-based, ?workout=N) or, want 0, the longest running one (a workout of unknown sport counts as a
+ * run; none running: the longest). The kept one is moved out of the reader, not copied; every workout with
+ * at least two samples is counted, so the answer can say how many the file held. */
+struct pick_sink {
     struct workout w;
-    int got;
+    int got, count, want, chosen, chosen_run;
+    double chosen_dur;
 };
 
-static int copy_first(void *ctx, struct workout *w)
+static int pick_workout(void *ctx, struct workout *w)
 {
-    struct first_sink *fs = ctx;
-    if (fs->got || w->n < 2)
+    struct pick_sink *ps = ctx;
+    if (w->n < 2)
         return 0;
-    workout_take(&fs->w, w);
-    fs->got = 1;
-    return 1;
+    ps->count++;
+    int run = !w->sport[0] || sport_is_running(w->sport);
+    double dur = w->time[w->n - 1] - w->time[0];
+    int take = ps->want ? ps->count == ps->want
+                        : !ps->got || run > ps->chosen_run || (run == ps->chosen_run && dur > ps->chosen_dur);
+    if (take) {
+        workout_take(&ps->w, w);
+        ps->got = 1;
+        ps->chosen = ps->count;
+        ps->chosen_run = run;
+        ps->chosen_dur = dur;
+    }
+    return 0;
 }
 
 /* A display name for messages: the upload's file name without directories or odd bytes. */
@@ -70,21 +83,28 @@ static int refusal_status(const char *msg)
 }
 
 static int predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
+                       const struct hr_limits *lim, int workout, struct predict_result *res, struct sbuf *err_out);
 
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
 {
+    return serve_predict_run_workout(p, body, n, content_type, lim, 0, res, err_out);
+}
+
+int serve_predict_run_workout(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                              const struct hr_limits *lim, int workout, struct predict_result *res,
+                              struct sbuf *err_out)
+{
     memset(res, 0, sizeof *res);
     /* what the readers warn about this upload (a FIT file cut short, a bad CRC) goes back with the answer */
     hr_warn_keep(res->warnings, sizeof res->warnings);
-    int status = predict_run(p, body, n, content_type, lim, res, err_out);
+    int status = predict_run(p, body, n, content_type, lim, workout, res, err_out);
     hr_warn_keep(NULL, 0);
     return status;
 }
 
 static int predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
+                       const struct hr_limits *lim, int workout, struct predict_result *res, struct sbuf *err_out)
 {
     struct sbuf *out = err_out;
     struct hr_limits def;
@@ -129,10 +149,9 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
         data = raw;
         len = rlen;
     }
-    struct first_sink fs;
+    struct pick_sink fs = {.want = workout};
     workout_init(&fs.w);
     fs.w.max_n = lim->max_samples;
-    fs.got = 0;
     const char *format;
     int status = 400;
     struct series s = {0};
@@ -154,19 +173,34 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
         format = "json";
         if (apijson_parse(data, len, name, &fs.w, &e))
             goto fail;
-        fs.got = 1;
+        fs.got = fs.count = fs.chosen = 1;
     } else {
         struct read_opts ro;
         read_opts_default(&ro);
         ro.lim = *lim;
         format = format_name(fmt);
-        int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
+        int rc = io_read_buffer(data, len, name, &ro, pick_workout, &fs, &e);
         if (!fs.got) {
-            if (rc == 0)
+            if (rc == 0 && !fs.count)
                 hr_fail(&e, "%s: no workout with at least two samples in the file", name);
-            goto fail;
+            if (!fs.count)
+                goto fail;
+        }
+        if (rc != 0 && fs.got) { /* a reader that failed after workouts it handed over: said, not dropped */
+            hr_warn("%s (the workouts before it were read)", e.msg);
+            e.msg[0] = '\0';
         }
     }
+    if (workout > fs.count) {
+        hr_fail(&e, "%s: workout=%d: the file holds %d workout%s", name, workout, fs.count, fs.count == 1 ? "" : "s");
+        goto fail;
+    }
+    if (fs.count > 1) /* said in the answer's warnings (the page shows them); the CLI predicts them all */
+        hr_warn("%s: the file holds %d workouts; predicted workout %d (%s, %.0f min)%s; choose another with "
+                "?workout=N (1 to %d)",
+                name, fs.count, fs.chosen, fs.w.sport[0] ? fs.w.sport : "sport unknown", fs.chosen_dur / 60,
+                workout ? ", as asked" : fs.chosen_run ? ", the longest run" : ", the longest (none is a run)",
+                fs.count);
     float step = p->step > 0 ? p->step : 10.0f;
     struct prep_opts po;
     prep_opts_default(&po);

@@ -45,6 +45,11 @@ struct predict_result {
  * content_type may be NULL. Never writes to disk. */
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
+/* The same for the workout-th workout of the file (1-based; ?workout=N), or, workout 0, the longest running one
+ * (serve_predict_run); a file of several says so in res->warnings: how many, which was predicted. */
+int serve_predict_run_workout(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                              const struct hr_limits *lim, int workout, struct predict_result *res,
+                              struct sbuf *err_out);
 void predict_result_free(struct predict_result *r);
 
 /* serve_predict_run + the whole response JSON into out (tests, small results); lim as above. */

@@ -74,6 +74,15 @@ for q in abc 0 5 10h inf 10m,20m -60 ""; do
   check "calibrate=$q: 400 with the reason" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=$q")" = 400 ] && grep -q "\"error\":\"calibrate: .*\(not a window\|outside\)" $tmp/body'
 done
 check "calibrate without recorded HR in the window: 400 with the reason" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3,3,3,3,3,3,3],\"step\":10}" "$U/api/predict?calibrate=60")" = 400 ] && grep -q "no heart rate recorded in the first 60 s" $tmp/body'
+# HR in the window but none in the part the trust counts (its last 30 s): 200, offset 0, and a warning that
+# says it is not calibrated (before: "calibrated", offset 0 and mae == mae_uncalibrated without a word)
+python3 -c 'import json; print(json.dumps({"speed": [3] * 70, "heart_rate": [140] * 20 + [None] * 50, "step": 10}))' > "$tmp/gap.json"
+check "calibrate with no HR in the counted part of the window: 200, offset_steps 0, a warning: not calibrated" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/gap.json "$U/api/predict?calibrate=10m")" = 200 ] && python3 -c "
+import json,sys; j=json.load(open(sys.argv[1])); c=j[\"calibration\"]
+assert c[\"offset_steps\"] == 0 and c[\"offset_bpm\"] == 0, c
+assert any(w.startswith(\"calibrate: no recorded HR in the part of the window the trust counts (last 30 s of the window\") and w.endswith(\"): not calibrated\") for w in j[\"warnings\"]), j.get(\"warnings\")
+" $tmp/body'
+check "calibrate=10m of the hilly sample: offset_steps 3 (the last 30 s), no warning" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=10m")" = 200 ] && grep -q "\"offset_steps\":3," $tmp/body && ! grep -q "\"warnings\"" $tmp/body'
 check "calibrate window not shorter than the run: 400 with the reason" '[ "$(code -H "Content-Type: application/json" -d "$J" "$U/api/predict?calibrate=60")" = 400 ] && grep -q "not shorter than the run" $tmp/body'
 
 # --- predict: bad inputs, each 400 with a reason

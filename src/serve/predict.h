@@ -27,7 +27,8 @@ struct predict_result {
     float *hr_cal;
     struct calib_trust calib_trust; /* the trust used: the model's default (calib_default_trust) */
     float calib_s, calib_offset;
-    int calib_steps, calib_after_steps;
+    int calib_steps, calib_after_steps, calib_offset_steps; /* the last: the window's steps with HR that the
+                                                              * trust counts (0: not calibrated, warned) */
     double calib_mae, calib_mae_uncal;
     /* the runner's earlier runs sent with the upload (form field "recent", serve/recent.h): recent_files 0
      * without them; else what they changed in hr and sigma (model/recent_form.h) */

@@ -108,7 +108,8 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
         snprintf(label, sizeof label, "calibrated %g min", r->calib_s / 60);
         sbuf_printf(o, ",\n\"calibration\":{\"label\":");
         sb_json_str(o, label);
-        sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_bpm\":", r->calib_s, r->calib_steps);
+        sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_steps\":%d,\"offset_bpm\":", r->calib_s,
+                    r->calib_steps, r->calib_offset_steps);
         sb_json_num(o, r->calib_offset, 4);
         struct calib_trust t = r->calib_trust;
         sbuf_printf(o,

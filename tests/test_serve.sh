@@ -248,6 +248,20 @@ check "a finetuned model serves calibrate=10m with the finetuned default trust (
 import json,sys; c=json.load(open(sys.argv[1]))[\"calibration\"]
 assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], c[\"trust_persist\"], c[\"trust_tau_s\"]) == (0, 0, 30, 0.4, 450), c
 " $tmp/fb'
+# ?calibrate= with a file that names an athlete the model knows: that runner's default trust (fading to 40 %
+# over 450 s), as hrcast predict --calibrate; another runner's file: the general one (before: the general one
+# for every upload, the trust computed once per worker without an athlete)
+python3 "$here/serve_model.py" "$tmp/const_ath.safetensors" constant-sim0001
+sed 's/"athlete":"sim0001"/"athlete":"other"/' "$tmp/one.jsonl" > "$tmp/other.jsonl"
+"$BIN" serve --model "$tmp/const_ath.safetensors" --port 0 2>$tmp/alog & p2=$!
+for _ in $(seq 300); do grep -q listening $tmp/alog && break; sleep 0.1; done
+p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/alog)
+trust_of() { curl -s -F file=@$1 "http://127.0.0.1:$p/api/predict?calibrate=10m" | python3 -c "import json,sys; c=json.load(sys.stdin)[\"calibration\"]; print(c[\"trust_persist\"], c[\"trust_tau_s\"])"; }
+check "calibrate=10m of a file naming an athlete the model knows: the personal trust (0.4, 450 s)" '[ "$(trust_of $tmp/one.jsonl)" = "0.4 450" ]' "$(trust_of $tmp/one.jsonl)"
+check "calibrate=10m of another runner's file: the general trust (0.8, 150 s)" '[ "$(trust_of $tmp/other.jsonl)" = "0.8 150" ]'
+"$BIN" predict "$tmp/const_ath.safetensors" "$tmp/one.jsonl" --calibrate 10m -o "$tmp/ath.csv" 2>"$tmp/ath.err"
+check "  ... as hrcast predict --calibrate says of the same file" 'grep -q "fading to 40 % (time constant 450 s)" $tmp/ath.err' "$(cat $tmp/ath.err)"
+kill $p2; wait $p2 2>/dev/null
 check "--help shows examples" '"$BIN" serve --help | has "examples:"'
 check "--int8 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --int8 2>$tmp/err; [ $? = 1 ] && grep -q "int8 inference applies to LSTM models" $tmp/err'
 check "--bf16 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 2>$tmp/err; [ $? = 1 ] && grep -q "bf16 inference applies to LSTM models" $tmp/err'

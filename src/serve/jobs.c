@@ -48,8 +48,6 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct job_pool *p = w->pool;
-    /* ?calibrate=S: an upload names no athlete, so only a finetuned model knows its runner */
-    const struct calib_trust trust = calib_default_trust(predictor_knows_runner(w->pred, NULL));
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->count && !p->stopping)
@@ -76,9 +74,14 @@ static void *worker_main(void *arg)
         sbuf_init(&err);
         int status = serve_predict_run_workout(w->pred, (const uint8_t *)(j->body ? j->body : ""), j->n,
                                                j->content_type, &p->limits, j->workout, &res, &err);
-        if (status == 200 && j->calibrate_s > 0 &&
-            (status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
-            predict_result_free(&res);
+        if (status == 200 && j->calibrate_s > 0) {
+            /* ?calibrate=S: the default trust for this workout's runner, as `hrcast predict --calibrate`
+             * (personal when the model knows the athlete the file names, or is finetuned to them) */
+            const struct calib_trust trust =
+                calib_default_trust(predictor_knows_runner(w->pred, res.s.meta.athlete));
+            if ((status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
+                predict_result_free(&res);
+        }
         free(j->body);
         j->body = NULL;
 

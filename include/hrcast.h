@@ -59,8 +59,8 @@ HRCAST_EXPORT int hrcast_bf16_native(void);
 HRCAST_EXPORT int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen);
 
 /* A planned or recorded run given as arrays sampled every step_s seconds (altitude may be NULL; gender
- * 'm', 'f' or 'u', either case; another is refused). The run is cleaned and resampled onto the model's grid
- * like any file. */
+ * 'm', 'f' or 'u', either case; another is refused; a speed outside 0..12 m/s is refused, naming km/h as the
+ * likely cause). The run is cleaned and resampled onto the model's grid like any file. */
 HRCAST_EXPORT int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m,
                                         int n, float step_s, char gender, hrcast_result *out, char *err, size_t errlen);
 /* Every workout of a file: *out receives an array of *count results (free with hrcast_results_free). */

@@ -98,6 +98,12 @@ static void test_predict_arrays(void **state)
     hrcast_result_free(&r);
     assert_int_not_equal(hrcast_predict_arrays(m, speed, alt, 1, 1.0f, 'f', &r, err, sizeof err), 0);
     assert_true(strlen(err) > 0);
+    /* above 12 m/s prep would make the run standing still: refused, naming km/h (13 m/s gave resting HR) */
+    speed[700] = 13.0f;
+    assert_int_not_equal(hrcast_predict_arrays(m, speed, alt, 1200, 1.0f, 'f', &r, err, sizeof err), 0);
+    assert_string_equal(err, "arrays: speed 13 m/s at sample 700 is outside 0..12 m/s (speeds are m/s: a value in "
+                             "km/h? 12 m/s is 43.2 km/h)");
+    speed[700] = 3.5f;
     hrcast_model_free(m);
 }
 

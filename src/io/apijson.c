@@ -315,8 +315,9 @@ int apijson_parse(const uint8_t *buf, size_t n, const char *name, struct workout
         }
         workout_push(w, t);
         double s = speed.v[i];
-        if (isfinite(s) && (s < 0 || s > 15)) {
-            hr_fail_at(e, name, 0, "speed %.3g m/s at sample %zu is outside 0..15 m/s", s, i);
+        if (isfinite(s) && (s < 0 || s > APIJSON_SPEED_MAX)) {
+            hr_fail_at(e, name, 0, "speed %.3g m/s at sample %zu is outside 0..%g m/s%s", s, i, APIJSON_SPEED_MAX,
+                       s > 0 ? " (speeds are m/s: a value in km/h? 12 m/s is 43.2 km/h)" : "");
             goto out;
         }
         w->speed[i] = (float)s;

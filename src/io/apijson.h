@@ -14,6 +14,9 @@
 #include "util/err.h"
 
 #define APIJSON_MAX_SAMPLES 2000000 /* when w->max_n is 0 */
+/* Speeds above it are refused (prep's speed_max, prep_opts_default, would make them NaN and fill 0: a run
+ * standing still); until 2026-12-07 up to 15 m/s was taken. */
+#define APIJSON_SPEED_MAX 12.0
 
 /* True when buf is a JSON object with a top-level "speed" key and a top-level "step" or "time" key, and
  * no top-level "step_s" (hrcast's jsonl export, read by the FitRec reader): what tells our own format (m/s)

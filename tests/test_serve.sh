@@ -52,6 +52,10 @@ printf '%s' "$J" > "$tmp/w.json"
 check "multipart upload of JSON file" '[ "$(code -F file=@$tmp/w.json $U/api/predict)" = 200 ] && grep -q "\"name\":\"w.json\"" $tmp/body'
 check "raw body JSON (no content type)" '[ "$(code --data-binary @$tmp/w.json $U/api/predict)" = 200 ]'
 gzip -c "$tmp/w.json" > "$tmp/w.json.gz"
+# the summary's distance at the last step's end, as its duration: "2 km @ 4:30/km" is 54 steps, 9:00 and 2,000 m
+# (it said 1,963 m: the distance at the last step's start)
+python3 -c 'import json; print(json.dumps({"speed": [1000 / 270] * 54, "step": 10}))' > "$tmp/2k.json"
+check "plan 2 km @ 4:30/km: duration_s 540, distance_m 2000" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/2k.json $U/api/predict)" = 200 ] && grep -q "\"duration_s\":540,\"distance_m\":2000," $tmp/body' "$(grep -o "\"summary.\{40\}" $tmp/body)"
 check "result without actual HR has no MAE" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3],\"step\":5}" $U/api/predict)" = 200 ] && grep -q "\"mae\":null" $tmp/body && ! grep -q "\"heart_rate\"" $tmp/body'
 curl -s $U/api/samples | python3 -c 'import json,sys; s=json.load(sys.stdin)[3]; print(json.dumps({"speed":s["speed"],"altitude":s["altitude"],"heart_rate":s["heart_rate"],"step":s["step"]}))' > "$tmp/hilly.json"
 nhilly=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["speed"]))' "$tmp/hilly.json")

@@ -98,6 +98,10 @@ check "400 JSON without speed" '[ "$(code -H "Content-Type: application/json" -d
 check "400 length mismatch" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3],\"altitude\":[1],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "differ in length" $tmp/body'
 check "400 speed out of range" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,300],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "outside" $tmp/body'
 check "400 speed of 13 m/s (taken up to 15 before, then run as standing still), naming km/h" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[13,13,13],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "speed 13 m/s at sample 0 is outside 0..12 m/s (speeds are m/s: a value in km/h? 12 m/s is 43.2 km/h)" $tmp/body' "$(cat $tmp/body)"
+for g in '"x"' '"woman"' 1 null '""'; do
+  check "400 gender $g (was taken as u without a word)" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3],\"step\":10,\"gender\":$g}" $U/api/predict)" = 400 ] && grep -q "\"gender\\\\\" must be \\\\\"m\\\\\", \\\\\"f\\\\\" or \\\\\"u\\\\\"" $tmp/body' "$(cat $tmp/body)"
+done
+check "gender F, u and none: 200" 'for g in "\"gender\":\"F\"," "\"gender\":\"u\"," ""; do [ "$(code -H "Content-Type: application/json" -d "{$g\"speed\":[3,3,3],\"step\":10}" $U/api/predict)" = 200 ] || exit 1; done'
 check "400 multipart without file" '[ "$(code -F name=x $U/api/predict)" = 400 ] && grep -q "no file" $tmp/body'
 check "400 multipart without boundary" '[ "$(code -H "Content-Type: multipart/form-data" -d x $U/api/predict)" = 400 ]'
 printf '<?xml version="1.0"?><gpx version="1.1"></gpx>' > "$tmp/empty.gpx"

@@ -271,8 +271,14 @@ int apijson_parse(const uint8_t *buf, size_t n, const char *name, struct workout
                 r = num_array(&ps, &tm);
             else if (!strcmp(key, "step"))
                 r = number(&ps, &step);
-            else if (!strcmp(key, "gender") && peek(&ps) == '"')
-                r = string(&ps, gender, sizeof gender);
+            else if (!strcmp(key, "gender")) { /* "m", "f" or "u" (either case), as the C API; absent: "u" */
+                size_t at = ps.i;
+                r = peek(&ps) == '"' ? string(&ps, gender, sizeof gender) : skip_value(&ps, 1);
+                if (!r && (strlen(gender) != 1 || !strchr("mfuMFU", gender[0]))) {
+                    ps.i = at;
+                    r = fail(&ps, "\"gender\" must be \"m\", \"f\" or \"u\" (or left out: unknown)");
+                }
+            }
             else
                 r = skip_value(&ps, 1);
             if (r)
@@ -326,6 +332,7 @@ int apijson_parse(const uint8_t *buf, size_t n, const char *name, struct workout
         w->hr[i] = (h >= 30 && h <= 250) ? (float)h : NAN;
     }
     w->gender = (gender[0] == 'm' || gender[0] == 'M') ? 'm' : (gender[0] == 'f' || gender[0] == 'F') ? 'f' : 'u';
+    /* until 2026-12-07 any other value ("x", "woman", 1, null) was taken as "u" without a word */
     workout_set_sport(w, "running");
     snprintf(w->source, sizeof w->source, "%s", name);
     rc = 0;

@@ -104,8 +104,9 @@ HRCAST_EXPORT int hrcast_stream_push(hrcast_stream *s, double time_s, float spee
                                      float hr_bpm, char *err, size_t errlen);
 /* Predicted HR now (the last grid step), NaN before the first sample. */
 HRCAST_EXPORT float hrcast_stream_hr_now(hrcast_stream *s);
-/* Grid steps so far; hrcast_stream_predictions fills hr (and the grid's time, speed, altitude and resampled
- * recorded HR where not NULL) with that many values: what hrcast_predict_file gives if the run ended now. */
+/* Grid steps so far; hrcast_stream_predictions fills hr (and the grid's speed, altitude and resampled recorded
+ * HR where not NULL; step k is at k * hrcast_model_step seconds from the first sample) with that many values:
+ * what hrcast_predict_file gives if the run ended now. */
 HRCAST_EXPORT int hrcast_stream_steps(const hrcast_stream *s);
 HRCAST_EXPORT int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *speed, float *altitude,
                                             float *hr_recorded);

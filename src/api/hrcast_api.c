@@ -138,8 +138,8 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
                           float step_s, char gender, hrcast_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (n < 2 || !(step_s > 0) || !speed_mps)
-        return fail(err, errlen, "arrays: need at least 2 samples and a positive step");
+    if (n < 2 || !(step_s > 0) || !isfinite(step_s) || !speed_mps)
+        return fail(err, errlen, "arrays: need at least 2 samples and a positive, finite step");
     if (!(gender = api_gender(gender, err, errlen)))
         return -1;
     struct prep_opts po;
@@ -174,8 +174,12 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
     workout_free(&w);
     if (rc < 0)
         return fail(err, errlen, e.msg);
-    if (rc > 0)
-        return fail(err, errlen, reject_reason_name(why));
+    if (rc > 0) { /* a sentence, not a bare code (it said "no_speed") */
+        char msg[200];
+        snprintf(msg, sizeof msg, "arrays: the run is not usable after cleaning (%s: the reasons are in docs/data.md)",
+                 reject_reason_name(why));
+        return fail(err, errlen, msg);
+    }
     rc = predict_series(m, &s, out, err, errlen);
     series_free(&s);
     return rc;

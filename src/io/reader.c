@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 const char *format_name(enum hr_format f)
@@ -192,6 +193,9 @@ int io_read_path(const char *path, const struct read_opts *o, workout_sink sink,
         free(buf);
         return rc;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) /* gzread said "corrupt gzip data: Is a directory" */
+        return hr_fail(e, "%s: is a folder, not a workout file", path);
     gzFile g = gzopen(path, "rb");
     if (!g)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));

@@ -59,8 +59,8 @@ HRCAST_EXPORT int hrcast_bf16_native(void);
 HRCAST_EXPORT int hrcast_model_set_int8(hrcast_model *m, int on, char *err, size_t errlen);
 
 /* A planned or recorded run given as arrays sampled every step_s seconds (altitude may be NULL; gender
- * 'm', 'f' or 'u', either case; another is refused). The run is cleaned and resampled onto the model's grid
- * like any file. */
+ * 'm', 'f' or 'u', either case; another is refused; a speed outside 0..12 m/s is refused, naming km/h as the
+ * likely cause). The run is cleaned and resampled onto the model's grid like any file. */
 HRCAST_EXPORT int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m,
                                         int n, float step_s, char gender, hrcast_result *out, char *err, size_t errlen);
 /* Every workout of a file: *out receives an array of *count results (free with hrcast_results_free). */
@@ -104,8 +104,9 @@ HRCAST_EXPORT int hrcast_stream_push(hrcast_stream *s, double time_s, float spee
                                      float hr_bpm, char *err, size_t errlen);
 /* Predicted HR now (the last grid step), NaN before the first sample. */
 HRCAST_EXPORT float hrcast_stream_hr_now(hrcast_stream *s);
-/* Grid steps so far; hrcast_stream_predictions fills hr (and the grid's time, speed, altitude and resampled
- * recorded HR where not NULL) with that many values: what hrcast_predict_file gives if the run ended now. */
+/* Grid steps so far; hrcast_stream_predictions fills hr (and the grid's speed, altitude and resampled recorded
+ * HR where not NULL; step k is at k * hrcast_model_step seconds from the first sample) with that many values:
+ * what hrcast_predict_file gives if the run ended now. */
 HRCAST_EXPORT int hrcast_stream_steps(const hrcast_stream *s);
 HRCAST_EXPORT int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *speed, float *altitude,
                                             float *hr_recorded);

@@ -98,6 +98,18 @@ static void test_predict_arrays(void **state)
     hrcast_result_free(&r);
     assert_int_not_equal(hrcast_predict_arrays(m, speed, alt, 1, 1.0f, 'f', &r, err, sizeof err), 0);
     assert_true(strlen(err) > 0);
+    /* above 12 m/s prep would make the run standing still: refused, naming km/h (13 m/s gave resting HR) */
+    speed[700] = 13.0f;
+    assert_int_not_equal(hrcast_predict_arrays(m, speed, alt, 1200, 1.0f, 'f', &r, err, sizeof err), 0);
+    assert_string_equal(err, "arrays: speed 13 m/s at sample 700 is outside 0..12 m/s (speeds are m/s: a value in "
+                             "km/h? 12 m/s is 43.2 km/h)");
+    speed[700] = 3.5f;
+    /* a bare code before ("no_time", "no_speed"): a sentence; an infinite step refused up front */
+    assert_int_not_equal(hrcast_predict_arrays(m, speed, alt, 1200, INFINITY, 'f', &r, err, sizeof err), 0);
+    assert_string_equal(err, "arrays: need at least 2 samples and a positive, finite step");
+    float still[3] = {NAN, NAN, NAN};
+    assert_int_not_equal(hrcast_predict_arrays(m, still, NULL, 3, 1.0f, 'f', &r, err, sizeof err), 0);
+    assert_non_null(strstr(err, "arrays: the run is not usable after cleaning ("));
     hrcast_model_free(m);
 }
 
@@ -117,6 +129,9 @@ static void test_predict_file(void **state)
     hrcast_results_free(r, count);
     assert_int_not_equal(hrcast_predict_file(m, "/nonexistent.fit", &r, &count, err, sizeof err), 0);
     assert_non_null(strstr(err, "/nonexistent.fit"));
+    /* a folder: said so (it said "corrupt gzip data: ...: Is a directory") */
+    assert_int_not_equal(hrcast_predict_file(m, "/tmp", &r, &count, err, sizeof err), 0);
+    assert_string_equal(err, "/tmp: is a folder, not a workout file");
     hrcast_model_free(m);
 }
 

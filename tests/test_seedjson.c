@@ -1,5 +1,5 @@
 /* test_seedjson.c — unit tests of the seed sample JSON reader: units, implied time step, gender,
- * skipped keys, uneven lists, malformed input. */
+ * skipped keys, uneven lists, malformed input; hrcast's own JSON told apart from it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,6 +39,32 @@ static void test_basic_sample(void **state)
     assert_true(isnan(w->start_time));
     assert_int_equal(w->gender, 'm');
     assert_string_equal(w->source, "seed.json");
+    capture_free(&c);
+}
+
+/* hrcast's own JSON (a top-level "step" or "time": the API's body, the page's downloaded result with its
+ * "heart_rate") is its own format in m/s; only a "step" nested deeper, or a jsonl export's "step_s", is not */
+static void test_hrcast_json_is_not_seed_json(void **state)
+{
+    (void)state;
+    const char *dl = "{\"name\":\"a.fit\",\"step\":10,\"n\":2,\"time\":[0,10],\"speed\":[3.2,3.3],"
+                     "\"heart_rate\":[150,151],\"summary\":{\"mae\":1}}";
+    const char *tail = "{\"speed\":[3,3],\"step\":5}";
+    const char *nested = "{\"speed\":[10,11],\"x\":{\"step\":10},\"y\":\"\\\"step\\\":1\"}";
+    const char *jsonl = "{\"athlete\":\"a\",\"step_s\":10,\"time\":[0,10],\"speed\":[3,3]}";
+    assert_int_equal(io_detect((const uint8_t *)dl, strlen(dl)), FMT_API_JSON);
+    assert_int_equal(io_detect((const uint8_t *)tail, strlen(tail)), FMT_API_JSON);
+    assert_int_equal(io_detect((const uint8_t *)nested, strlen(nested)), FMT_SEED_JSON);
+    assert_int_equal(io_detect((const uint8_t *)jsonl, strlen(jsonl)), FMT_FITREC);
+    struct capture c;
+    memset(&c, 0, sizeof c);
+    struct hr_err e;
+    assert_int_equal(io_read_buffer((const uint8_t *)dl, strlen(dl), "dl.json", NULL, capture_sink, &c, &e), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.w[0].n, 2);
+    assert_true(c.w[0].time[1] == 10);
+    assert_float_equal(c.w[0].speed[0], 3.2, 1e-6); /* m/s as written, not km/h */
+    assert_float_equal(c.w[0].hr[1], 151, 0);
     capture_free(&c);
 }
 
@@ -86,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic_sample),
+        cmocka_unit_test(test_hrcast_json_is_not_seed_json),
         cmocka_unit_test(test_step_option_uneven_lists_and_skipped_keys),
         cmocka_unit_test(test_malformed),
     };

@@ -52,6 +52,10 @@ printf '%s' "$J" > "$tmp/w.json"
 check "multipart upload of JSON file" '[ "$(code -F file=@$tmp/w.json $U/api/predict)" = 200 ] && grep -q "\"name\":\"w.json\"" $tmp/body'
 check "raw body JSON (no content type)" '[ "$(code --data-binary @$tmp/w.json $U/api/predict)" = 200 ]'
 gzip -c "$tmp/w.json" > "$tmp/w.json.gz"
+# the summary's distance at the last step's end, as its duration: "2 km @ 4:30/km" is 54 steps, 9:00 and 2,000 m
+# (it said 1,963 m: the distance at the last step's start)
+python3 -c 'import json; print(json.dumps({"speed": [1000 / 270] * 54, "step": 10}))' > "$tmp/2k.json"
+check "plan 2 km @ 4:30/km: duration_s 540, distance_m 2000" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/2k.json $U/api/predict)" = 200 ] && grep -q "\"duration_s\":540,\"distance_m\":2000," $tmp/body' "$(grep -o "\"summary.\{40\}" $tmp/body)"
 check "result without actual HR has no MAE" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3],\"step\":5}" $U/api/predict)" = 200 ] && grep -q "\"mae\":null" $tmp/body && ! grep -q "\"heart_rate\"" $tmp/body'
 curl -s $U/api/samples | python3 -c 'import json,sys; s=json.load(sys.stdin)[3]; print(json.dumps({"speed":s["speed"],"altitude":s["altitude"],"heart_rate":s["heart_rate"],"step":s["step"]}))' > "$tmp/hilly.json"
 nhilly=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["speed"]))' "$tmp/hilly.json")
@@ -74,6 +78,15 @@ for q in abc 0 5 10h inf 10m,20m -60 ""; do
   check "calibrate=$q: 400 with the reason" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=$q")" = 400 ] && grep -q "\"error\":\"calibrate: .*\(not a window\|outside\)" $tmp/body'
 done
 check "calibrate without recorded HR in the window: 400 with the reason" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3,3,3,3,3,3,3,3],\"step\":10}" "$U/api/predict?calibrate=60")" = 400 ] && grep -q "no heart rate recorded in the first 60 s" $tmp/body'
+# HR in the window but none in the part the trust counts (its last 30 s): 200, offset 0, and a warning that
+# says it is not calibrated (before: "calibrated", offset 0 and mae == mae_uncalibrated without a word)
+python3 -c 'import json; print(json.dumps({"speed": [3] * 70, "heart_rate": [140] * 20 + [None] * 50, "step": 10}))' > "$tmp/gap.json"
+check "calibrate with no HR in the counted part of the window: 200, offset_steps 0, a warning: not calibrated" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/gap.json "$U/api/predict?calibrate=10m")" = 200 ] && python3 -c "
+import json,sys; j=json.load(open(sys.argv[1])); c=j[\"calibration\"]
+assert c[\"offset_steps\"] == 0 and c[\"offset_bpm\"] == 0, c
+assert any(w.startswith(\"calibrate: no recorded HR in the part of the window the trust counts (last 30 s of the window\") and w.endswith(\"): not calibrated\") for w in j[\"warnings\"]), j.get(\"warnings\")
+" $tmp/body'
+check "calibrate=10m of the hilly sample: offset_steps 3 (the last 30 s), no warning" '[ "$(code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json "$U/api/predict?calibrate=10m")" = 200 ] && grep -q "\"offset_steps\":3," $tmp/body && ! grep -q "\"warnings\"" $tmp/body'
 check "calibrate window not shorter than the run: 400 with the reason" '[ "$(code -H "Content-Type: application/json" -d "$J" "$U/api/predict?calibrate=60")" = 400 ] && grep -q "not shorter than the run" $tmp/body'
 
 # --- predict: bad inputs, each 400 with a reason
@@ -84,6 +97,11 @@ check "400 bad JSON with offset" '[ "$(code -H "Content-Type: application/json" 
 check "400 JSON without speed" '[ "$(code -H "Content-Type: application/json" -d "{\"step\":10}" $U/api/predict)" = 400 ] && grep -q "speed" $tmp/body'
 check "400 length mismatch" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3],\"altitude\":[1],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "differ in length" $tmp/body'
 check "400 speed out of range" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,300],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "outside" $tmp/body'
+check "400 speed of 13 m/s (taken up to 15 before, then run as standing still), naming km/h" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[13,13,13],\"step\":10}" $U/api/predict)" = 400 ] && grep -q "speed 13 m/s at sample 0 is outside 0..12 m/s (speeds are m/s: a value in km/h? 12 m/s is 43.2 km/h)" $tmp/body' "$(cat $tmp/body)"
+for g in '"x"' '"woman"' 1 null '""'; do
+  check "400 gender $g (was taken as u without a word)" '[ "$(code -H "Content-Type: application/json" -d "{\"speed\":[3,3,3],\"step\":10,\"gender\":$g}" $U/api/predict)" = 400 ] && grep -q "\"gender\\\\\" must be \\\\\"m\\\\\", \\\\\"f\\\\\" or \\\\\"u\\\\\"" $tmp/body' "$(cat $tmp/body)"
+done
+check "gender F, u and none: 200" 'for g in "\"gender\":\"F\"," "\"gender\":\"u\"," ""; do [ "$(code -H "Content-Type: application/json" -d "{$g\"speed\":[3,3,3],\"step\":10}" $U/api/predict)" = 200 ] || exit 1; done'
 check "400 multipart without file" '[ "$(code -F name=x $U/api/predict)" = 400 ] && grep -q "no file" $tmp/body'
 check "400 multipart without boundary" '[ "$(code -H "Content-Type: multipart/form-data" -d x $U/api/predict)" = 400 ]'
 printf '<?xml version="1.0"?><gpx version="1.1"></gpx>' > "$tmp/empty.gpx"
@@ -121,6 +139,42 @@ st=$(code -F file=@$tmp/r2pad.csv.gz $U/api/predict)
 check "two-member gzip with zero padding after it: 200, 300 steps" '[ $st = 200 ] && grep -q "\"n\":300," $tmp/body' "$st $(head -c 100 $tmp/body)"
 st=$(code -F file=@$tmp/r2junk.csv.gz $U/api/predict)
 check "gzip with trailing junk: 400 naming it" '[ $st = 400 ] && grep -q "4 trailing bytes after the gzip data are not a gzip member" $tmp/body' "$st $(head -c 100 $tmp/body)"
+
+# hrcast's own JSON (the page's "Download JSON": "step", speeds in m/s, "heart_rate") is read as that, gzipped
+# or not, by the server and by `hrcast predict` (gzipped it was read as a FitRec line in km/h, and a raw
+# gzipped body was refused as ambiguous; the CLI read it as km/h without a word)
+code -H "Content-Type: application/json" --data-binary @$tmp/hilly.json $U/api/predict >/dev/null
+cp "$tmp/body" "$tmp/dl.json"; gzip -c "$tmp/dl.json" > "$tmp/dl.json.gz"
+ndl=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["n"])' "$tmp/dl.json")
+for f in dl.json dl.json.gz; do
+  check "the page's downloaded result $f uploaded: read as hrcast JSON ($ndl steps, format json)" '[ "$(code -F file=@$tmp/$f $U/api/predict)" = 200 ] && grep -q "\"format\":\"json\",.*\"n\":$ndl," $tmp/body' "$(head -c 150 $tmp/body)"
+  check "the same $f as a raw body: the same" '[ "$(code --data-binary @$tmp/$f $U/api/predict)" = 200 ] && grep -q "\"format\":\"json\",.*\"n\":$ndl," $tmp/body' "$(head -c 150 $tmp/body)"
+  "$BIN" predict "$tmp/const.safetensors" "$tmp/$f" -o "$tmp/dl.csv" 2>"$tmp/dl.err"
+  check "hrcast predict $f: $ndl steps, as the server" 'grep -q ": $ndl steps," $tmp/dl.err' "$(cat $tmp/dl.err)"
+done
+# hrcast's jsonl export of one workout: read by the FitRec line reader as `hrcast predict` reads it (with
+# its athlete and hr_issue), not as the API's JSON (its "time" and "speed" passed for that)
+"$BIN" simulate --athletes 1 --workouts 1 --seed 4 -q -o "$tmp/one.hrd" 2>/dev/null
+"$BIN" export "$tmp/one.hrd" --format jsonl -o "$tmp/one.jsonl" 2>/dev/null
+check "a jsonl export of one workout uploaded: format fitrec, as hrcast predict reads it" '[ "$(code -F file=@$tmp/one.jsonl $U/api/predict)" = 200 ] && grep -q "\"format\":\"fitrec\"" $tmp/body && [ "$(code -H "Content-Type: application/json" --data-binary @$tmp/one.jsonl $U/api/predict)" = 200 ] && grep -q "\"format\":\"fitrec\"" $tmp/body' "$(head -c 150 $tmp/body)"
+# a file of several workouts (a multisport TCX: a 30-minute ride, then a 10-minute run): the run is predicted,
+# not the first workout, and the warnings say how many the file held and which one; ?workout=N picks one
+# (the first, the ride, was predicted without a word before)
+python3 - "$tmp/multi.tcx" <<'PY'
+import sys
+def act(sport, t0, mins, v):
+    pts = "".join("<Trackpoint><Time>2024-05-01T%02d:%02d:%02dZ</Time><DistanceMeters>%.1f</DistanceMeters>"
+                  "<HeartRateBpm><Value>140</Value></HeartRateBpm></Trackpoint>"
+                  % ((t0 + s) // 3600, (t0 + s) // 60 % 60, (t0 + s) % 60, v * s) for s in range(0, mins * 60, 5))
+    return '<Activity Sport="%s"><Id>x</Id><Lap><Track>%s</Track></Lap></Activity>' % (sport, pts)
+open(sys.argv[1], "w").write('<?xml version="1.0"?><TrainingCenterDatabase><Activities>' + act("Biking", 36000, 30, 8)
+                             + act("Running", 38000, 10, 3) + "</Activities></TrainingCenterDatabase>")
+PY
+gzip "$tmp/multi.tcx"
+check "a multisport TCX: the run predicted (60 steps), a warning naming 2 workouts and the one predicted" '[ "$(code -F file=@$tmp/multi.tcx.gz $U/api/predict)" = 200 ] && grep -q "\"n\":60," $tmp/body && grep -q "\"warnings\":\[\"multi.tcx.gz: the file holds 2 workouts; predicted workout 2 (running, 10 min), the longest run; choose another with ?workout=N (1 to 2)\"\]" $tmp/body'
+check "?workout=1: the ride (180 steps), as asked" '[ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=1")" = 200 ] && grep -q "\"n\":180," $tmp/body && grep -q "predicted workout 1 (biking, 30 min), as asked" $tmp/body'
+check "?workout=3 of 2: 400 naming the count" '[ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=3")" = 400 ] && grep -q "\"error\":\"multi.tcx.gz: workout=3: the file holds 2 workouts\"" $tmp/body'
+check "?workout=0 and ?workout=x: 400" '[ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=0")" = 400 ] && [ "$(code -F file=@$tmp/multi.tcx.gz "$U/api/predict?workout=x")" = 400 ] && grep -q "not a workout number" $tmp/body'
 
 # --- limits
 head -c 100000 /dev/urandom > "$tmp/big.bin"
@@ -203,6 +257,20 @@ check "a finetuned model serves calibrate=10m with the finetuned default trust (
 import json,sys; c=json.load(open(sys.argv[1]))[\"calibration\"]
 assert (c[\"trust_warm_s\"], c[\"trust_k_steps\"], c[\"trust_tail_s\"], c[\"trust_persist\"], c[\"trust_tau_s\"]) == (0, 0, 30, 0.4, 450), c
 " $tmp/fb'
+# ?calibrate= with a file that names an athlete the model knows: that runner's default trust (fading to 40 %
+# over 450 s), as hrcast predict --calibrate; another runner's file: the general one (before: the general one
+# for every upload, the trust computed once per worker without an athlete)
+python3 "$here/serve_model.py" "$tmp/const_ath.safetensors" constant-sim0001
+sed 's/"athlete":"sim0001"/"athlete":"other"/' "$tmp/one.jsonl" > "$tmp/other.jsonl"
+"$BIN" serve --model "$tmp/const_ath.safetensors" --port 0 2>$tmp/alog & p2=$!
+for _ in $(seq 300); do grep -q listening $tmp/alog && break; sleep 0.1; done
+p=$(sed -n "s|.*127.0.0.1:\([0-9]*\)/.*|\1|p" $tmp/alog)
+trust_of() { curl -s -F file=@$1 "http://127.0.0.1:$p/api/predict?calibrate=10m" | python3 -c "import json,sys; c=json.load(sys.stdin)[\"calibration\"]; print(c[\"trust_persist\"], c[\"trust_tau_s\"])"; }
+check "calibrate=10m of a file naming an athlete the model knows: the personal trust (0.4, 450 s)" '[ "$(trust_of $tmp/one.jsonl)" = "0.4 450" ]' "$(trust_of $tmp/one.jsonl)"
+check "calibrate=10m of another runner's file: the general trust (0.8, 150 s)" '[ "$(trust_of $tmp/other.jsonl)" = "0.8 150" ]'
+"$BIN" predict "$tmp/const_ath.safetensors" "$tmp/one.jsonl" --calibrate 10m -o "$tmp/ath.csv" 2>"$tmp/ath.err"
+check "  ... as hrcast predict --calibrate says of the same file" 'grep -q "fading to 40 % (time constant 450 s)" $tmp/ath.err' "$(cat $tmp/ath.err)"
+kill $p2; wait $p2 2>/dev/null
 check "--help shows examples" '"$BIN" serve --help | has "examples:"'
 check "--int8 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --int8 2>$tmp/err; [ $? = 1 ] && grep -q "int8 inference applies to LSTM models" $tmp/err'
 check "--bf16 with a physio model: refused, saying why" '"$BIN" serve --model $tmp/physio.safetensors --port 0 --bf16 2>$tmp/err; [ $? = 1 ] && grep -q "bf16 inference applies to LSTM models" $tmp/err'

@@ -12,6 +12,7 @@ let lastTitle = "";   // and its title
 let plots = [];       // uPlot instances
 let speedUnit = "pace"; // the speed panel in "pace" (min/km, faster up) or "speed" (m/s)
 let lastReq = null;   // the last request (body, headers, title): sent again when the live box changes
+let lastFile = null;  // the workout last uploaded, while its result is the one asked for (null after a sample or plan)
 
 function setStatus(msg, isError) {
   const s = $("status");
@@ -31,9 +32,15 @@ async function getJSON(url) {
 async function loadModel() {
   try {
     const m = await getJSON("api/model");
+    // the card nests what matters under "model" (step_s, features.set, architecture); an LSTM showed only
+    // "model: lstm" when this read top-level keys
+    const card = m.model || {}, arch = card.architecture || {};
     const bits = [m.model_type || m.kind || "model"];
-    if (m.step) bits.push("step " + m.step + " s");
-    if (m.features || m.feature_set) bits.push("features " + (m.feature_set || m.features));
+    if (arch.hidden_size) bits.push(arch.num_layers + "×" + arch.hidden_size);
+    const step = card.step_s || card.step || m.step;
+    if (step) bits.push("step " + step + " s");
+    const feats = card.features && (card.features.set || (card.features.names || []).length);
+    if (feats) bits.push("features " + feats);
     $("model").textContent = "model: " + bits.join(" · ");
   } catch (e) {
     $("model").textContent = "model: unavailable (" + e.message + ")";
@@ -62,7 +69,8 @@ async function loadSamples() {
 }
 
 // ---- manual entry: pace plan or numbers ----
-// "10 min @ 5:00/km", "90 s @ 4:10/km", "2 km @ 4:30/km", "5 min @ 12 km/h", "5 min @ 3.2 m/s"
+// "10 min @ 5:00/km", "90 s @ 4:10/km", "2 km @ 4:30/km", "400 m @ 3:30/km", "5 min @ 12 km/h",
+// "5 min @ 3.2 m/s": a duration in min, s (sec) or a distance in km, m (metres: "400 m" was 400 minutes)
 function parseSpeed(txt) {
   let m = txt.match(/^(\d+):(\d{1,2})\s*(?:\/|min\/|per\s*)?\s*km$/i);
   if (m) return 1000 / (parseInt(m[1], 10) * 60 + parseInt(m[2], 10));
@@ -80,12 +88,12 @@ function parsePlan(text, step) {
     return parts.map(Number);
   const speed = [];
   for (const p of parts) {
-    const m = p.match(/^(\d+(?:\.\d+)?)\s*(min|m|s|sec|km)\s*@\s*(.+)$/i);
+    const m = p.match(/^(\d+(?:\.\d+)?)\s*(min|sec|s|km|m)\s*@\s*(.+)$/i);
     if (!m) throw new Error('cannot read "' + p + '": write e.g. "10 min @ 5:00/km"');
     const v = parseSpeed(m[3].trim());
     if (!(v > 0 && v < 15)) throw new Error('cannot read the pace in "' + p + '"');
     const qty = parseFloat(m[1]), unit = m[2].toLowerCase();
-    const secs = unit === "km" ? qty * 1000 / v : unit.startsWith("s") ? qty : qty * 60;
+    const secs = unit === "km" ? qty * 1000 / v : unit === "m" ? qty / v : unit.startsWith("s") ? qty : qty * 60;
     const steps = Math.max(1, Math.round(secs / step));
     for (let i = 0; i < steps; i++) speed.push(v);
   }
@@ -146,11 +154,11 @@ async function post(body, headers, title) {
 }
 
 function predictJSON(obj, title) {
+  lastFile = null; // a sample or a plan now shown: picking earlier runs must not bring the old upload back
   return post(JSON.stringify(obj), { "Content-Type": "application/json" }, title);
 }
 
 // the workout, and the runner's earlier runs ("recent": their HR scale and recent form, server-side)
-let lastFile = null; // the workout last uploaded: sent again when the earlier runs change
 function upload(file) {
   lastFile = file;
   const fd = new FormData();
@@ -166,6 +174,8 @@ const fmtPace = (v) => {
   return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
 };
 const fmtNum = (v, d) => (v == null || !isFinite(v) ? "–" : Number(v).toFixed(d));
+// minutes as given: 1.5 stays "1.5" (it was rounded to "2" in the labels), 10 stays "10"
+const fmtMinutes = (s) => String(Math.round(s / 60 * 100) / 100);
 const fmtTime = (s) => {
   s = Math.round(s);
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), ss = s % 60;
@@ -198,11 +208,15 @@ function summary(j) {
   // live numbers, labelled with their window and counted after it only: never mixed with the above
   const c = j.calibration;
   if (c) {
-    items.push(["MAE after " + fmtNum(c.calibrate_s / 60, 0) + " min, calibrated", fmtNum(c.mae, 1) + " bpm", "calibrated MAE"]);
-    items.push(["MAE after " + fmtNum(c.calibrate_s / 60, 0) + " min, uncalibrated", fmtNum(c.mae_uncalibrated, 1) + " bpm", "uncalibrated MAE"]);
+    items.push(["MAE after " + fmtMinutes(c.calibrate_s) + " min, calibrated", fmtNum(c.mae, 1) + " bpm", "calibrated MAE"]);
+    items.push(["MAE after " + fmtMinutes(c.calibrate_s) + " min, uncalibrated", fmtNum(c.mae_uncalibrated, 1) + " bpm", "uncalibrated MAE"]);
     // the shift at the window's end; it fades to trust_persist of itself (time constant trust_tau_s)
     const fade = c.trust_tau_s > 0 ? ", fading to " + fmtNum(100 * c.trust_persist, 0) + " %" : "";
-    items.push(["offset from the window", (c.offset_bpm >= 0 ? "+" : "") + fmtNum(c.offset_bpm, 1) + " bpm" + fade, "offset"]);
+    // no recorded HR where the trust looks (offset_steps 0): said, not shown as a calibration of +0.0
+    if (c.offset_steps === 0)
+      items.push(["offset from the window", "not calibrated: no recorded HR in the part of the window the trust counts", "offset"]);
+    else
+      items.push(["offset from the window", (c.offset_bpm >= 0 ? "+" : "") + fmtNum(c.offset_bpm, 1) + " bpm" + fade, "offset"]);
   }
   for (const [k, v, key] of items) {
     const d = document.createElement("div");
@@ -304,7 +318,7 @@ function show(j, title) {
       window.hrcastWindowPx = { x0, x1, minutes: wmin }; // for tests/e2e
     }];
   }
-  plots.push(new uPlot({ title: cal ? "Heart rate (bpm) — shaded: the first " + fmtNum(cal.calibrate_s / 60, 0) +
+  plots.push(new uPlot({ title: cal ? "Heart rate (bpm) — shaded: the first " + fmtMinutes(cal.calibrate_s) +
       " min of recorded HR, used to calibrate the forecast after it" : "Heart rate (bpm)", width: w, height: 300, cursor,
     series: hrSeries, bands, hooks, axes: [xAxis, yAxis("bpm")], scales: { x: { time: false } } }, hrData, $("chart-hr")));
 

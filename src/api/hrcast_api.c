@@ -138,10 +138,19 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
                           float step_s, char gender, hrcast_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (n < 2 || !(step_s > 0) || !speed_mps)
-        return fail(err, errlen, "arrays: need at least 2 samples and a positive step");
+    if (n < 2 || !(step_s > 0) || !isfinite(step_s) || !speed_mps)
+        return fail(err, errlen, "arrays: need at least 2 samples and a positive, finite step");
     if (!(gender = api_gender(gender, err, errlen)))
         return -1;
+    struct prep_opts po;
+    prep_opts_default(&po);
+    for (int i = 0; i < n; i++) /* above speed_max prep would make a run standing still (speed 0) */
+        if (isfinite(speed_mps[i]) && (speed_mps[i] < 0 || speed_mps[i] > po.speed_max)) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "arrays: speed %g m/s at sample %d is outside 0..%g m/s%s", speed_mps[i], i,
+                     po.speed_max, speed_mps[i] > 0 ? " (speeds are m/s: a value in km/h? 12 m/s is 43.2 km/h)" : "");
+            return fail(err, errlen, msg);
+        }
     struct workout w;
     workout_init(&w);
     if (workout_reserve(&w, (size_t)n)) {
@@ -155,8 +164,6 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
     }
     w.gender = gender;
     snprintf(w.source, sizeof w.source, "arrays");
-    struct prep_opts po;
-    prep_opts_default(&po);
     po.step = m->p.step;
     po.require_hr = 0;
     snprintf(po.sport, sizeof po.sport, "any");
@@ -167,8 +174,12 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
     workout_free(&w);
     if (rc < 0)
         return fail(err, errlen, e.msg);
-    if (rc > 0)
-        return fail(err, errlen, reject_reason_name(why));
+    if (rc > 0) { /* a sentence, not a bare code (it said "no_speed") */
+        char msg[200];
+        snprintf(msg, sizeof msg, "arrays: the run is not usable after cleaning (%s: the reasons are in docs/data.md)",
+                 reject_reason_name(why));
+        return fail(err, errlen, msg);
+    }
     rc = predict_series(m, &s, out, err, errlen);
     series_free(&s);
     return rc;

@@ -59,6 +59,8 @@ static const char *usage_text =
     "                      (a FIT file cut short) come back as \"warnings\": [...]\n"
     "                      ?calibrate=S (600, 600s, 10m): live view, the recorded HR of the first S\n"
     "                      seconds calibrates the rest (hr_calibrated, calibration {mae, ...})\n"
+    "                      ?workout=N: the N-th workout of a file of several (a multisport TCX);\n"
+    "                      without it the longest run, and \"warnings\" say how many and which\n"
     "  GET  /api/model     model metadata     GET /api/samples   sample workouts\n"
     "  GET  /healthz       liveness           GET /              the web page\n"
     "\n"

@@ -1,10 +1,12 @@
 /* reader.c — detects a file's format from its content and dispatches to that format's reader. */
 #include "io/reader.h"
+#include "io/apijson.h"
 #include "io/parquet/parquet.h"
 #include "util/fileio.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 const char *format_name(enum hr_format f)
@@ -17,6 +19,7 @@ const char *format_name(enum hr_format f)
     case FMT_FITREC: return "fitrec";
     case FMT_SEED_JSON: return "seed-json";
     case FMT_PARQUET: return "parquet";
+    case FMT_API_JSON: return "json";
     default: return "unknown";
     }
 }
@@ -58,6 +61,10 @@ enum hr_format io_detect(const uint8_t *buf, size_t n)
         /* hrcast's own jsonl export (metadata, then step_s, then the arrays): the FitRec line reader */
         if (has(p, look, "\"step_s\""))
             return FMT_FITREC;
+        /* hrcast's own JSON (the API's body, the page's downloaded result): a top-level "step" or "time"
+         * next to "speed", in m/s; before the FitRec test, which a downloaded result's "heart_rate" passed */
+        if (apijson_looks_like(p, n - i))
+            return FMT_API_JSON;
         /* FitRec lines carry per-sample arrays plus a timestamp and/or heart_rate. */
         if (has(p, look, "'heart_rate'") || has(p, look, "'timestamp'") || has(p, look, "'userId'"))
             return FMT_FITREC;
@@ -90,11 +97,12 @@ static int dispatch(enum hr_format f, const uint8_t *buf, size_t n, const char *
     case FMT_FITREC: return fitrec_read(buf, n, name, o, sink, ctx, e);
     case FMT_SEED_JSON: return seedjson_read(buf, n, name, o, sink, ctx, e);
     case FMT_PARQUET: return parquet_read(buf, n, name, o, sink, ctx, e);
+    case FMT_API_JSON: return apijson_read(buf, n, name, o, sink, ctx, e);
     default: break;
     }
     if (n == 0)
         return hr_fail_at(e, name, 0, "empty file");
-    return hr_fail_at(e, name, 0, "unrecognised format (not FIT, TCX, GPX, CSV, FitRec or seed JSON)");
+    return hr_fail_at(e, name, 0, "unrecognised format (not FIT, TCX, GPX, CSV, FitRec, seed JSON or hrcast JSON)");
 }
 
 int io_read_buffer(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o,
@@ -191,6 +199,9 @@ int io_read_path(const char *path, const struct read_opts *o, workout_sink sink,
         free(buf);
         return rc;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) /* gzread said "corrupt gzip data: Is a directory" */
+        return hr_fail(e, "%s: is a folder, not a workout file", path);
     gzFile g = gzopen(path, "rb");
     if (!g)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno ? errno : ENOENT));

@@ -19,6 +19,7 @@ enum hr_format {
     FMT_FITREC,    /* Endomondo/FitRec: one workout per line, Python dict literal or JSON */
     FMT_SEED_JSON, /* {"speed": [km/h...], "altitude": [m...], "gender": "Male"} */
     FMT_PARQUET,
+    FMT_API_JSON, /* hrcast's own {"speed": [m/s...], "step": 10, ...} (io/apijson.h): the API's body and result */
 };
 
 

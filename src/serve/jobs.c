@@ -48,8 +48,6 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct job_pool *p = w->pool;
-    /* ?calibrate=S: an upload names no athlete, so only a finetuned model knows its runner */
-    const struct calib_trust trust = calib_default_trust(predictor_knows_runner(w->pred, NULL));
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->count && !p->stopping)
@@ -74,11 +72,16 @@ static void *worker_main(void *arg)
         struct predict_result res;
         struct sbuf err;
         sbuf_init(&err);
-        int status = serve_predict_run(w->pred, (const uint8_t *)(j->body ? j->body : ""), j->n, j->content_type,
-                                       &p->limits, &res, &err);
-        if (status == 200 && j->calibrate_s > 0 &&
-            (status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
-            predict_result_free(&res);
+        int status = serve_predict_run_workout(w->pred, (const uint8_t *)(j->body ? j->body : ""), j->n,
+                                               j->content_type, &p->limits, j->workout, &res, &err);
+        if (status == 200 && j->calibrate_s > 0) {
+            /* ?calibrate=S: the default trust for this workout's runner, as `hrcast predict --calibrate`
+             * (personal when the model knows the athlete the file names, or is finetuned to them) */
+            const struct calib_trust trust =
+                calib_default_trust(predictor_knows_runner(w->pred, res.s.meta.athlete));
+            if ((status = serve_predict_calibrate(&res, j->calibrate_s, &trust, &err)) != 200)
+                predict_result_free(&res);
+        }
         free(j->body);
         j->body = NULL;
 
@@ -195,6 +198,7 @@ struct job *job_submit_opts(struct job_pool *p, char *body, size_t n, const char
     snprintf(j->content_type, sizeof j->content_type, "%s", content_type ? content_type : "");
     j->owner = owner;
     j->calibrate_s = o ? o->calibrate_s : 0;
+    j->workout = o ? o->workout : 0;
     j->deadline = hr_now_seconds() + p->deadline_s;
     j->refs = 2; /* the caller and the pool */
     sbuf_init(&j->err);

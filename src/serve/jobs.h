@@ -21,6 +21,7 @@ struct job {
     char content_type[256];
     void *owner; /* handed to the pool's notify callback (the connection) */
     float calibrate_s; /* > 0: the result is calibrated on its first calibrate_s of HR (serve/live.h) */
+    int workout;       /* > 0: the file's workout-th workout (?workout=N); 0 = the longest run */
     double deadline;
     /* output, readable once job_state() is JOB_DONE */
     int status;
@@ -46,6 +47,7 @@ struct job *job_submit(struct job_pool *p, char *body, size_t n, const char *con
 /* What a request asks beyond its body; zero-initialise and set what you need. */
 struct job_opts {
     float calibrate_s; /* POST /api/predict?calibrate=S; 0 = none */
+    int workout;       /* POST /api/predict?workout=N (1-based); 0 = the longest running workout */
 };
 /* job_submit with options (o may be NULL). */
 struct job *job_submit_opts(struct job_pool *p, char *body, size_t n, const char *content_type, void *owner,

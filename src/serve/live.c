@@ -26,7 +26,7 @@ int serve_predict_calibrate(struct predict_result *res, float window_s, const st
 {
     const struct series *s = &res->s;
     int w = (int)ceilf(window_s / s->step - 1e-4f), with_hr = 0;
-    char msg[200];
+    char msg[320];
     if (w >= s->n) {
         snprintf(msg, sizeof msg, "calibrate: the window (%g s) is not shorter than the run (%g s)", window_s,
                  s->n * (double)s->step);
@@ -52,6 +52,15 @@ int serve_predict_calibrate(struct predict_result *res, float window_s, const st
     res->calib_s = window_s;
     res->calib_steps = w;
     res->calib_offset = calib_offset(&cr, s->step, window_s, &t);
+    res->calib_offset_steps = calib_offset_steps(&cr, s->step, window_s, &t);
+    if (res->calib_offset_steps == 0 && t.k < CALIB_NEVER) { /* as `hrcast predict --calibrate` warns */
+        char tt[160];
+        calib_trust_text(&t, tt, sizeof tt);
+        snprintf(msg, sizeof msg, "calibrate: no recorded HR in the part of the window the trust counts (%s): "
+                                  "not calibrated", tt);
+        size_t k = strlen(res->warnings);
+        snprintf(res->warnings + k, sizeof res->warnings - k, "%s%s", k ? "\n" : "", msg);
+    }
     struct metric_acc cal, unc;
     metric_reset(&cal);
     metric_reset(&unc);

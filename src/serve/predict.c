@@ -3,7 +3,7 @@
 #include "io/reader.h"
 #include "serve/multipart.h"
 #include "serve/recent.h"
-#include "serve/reqjson.h"
+#include "io/apijson.h"
 #include "serve/result_json.h"
 #include "prep/prep.h"
 #include "util/fileio.h"
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 void serve_error_json(struct sbuf *out, const char *msg)
 {
@@ -24,45 +23,34 @@ void serve_error_json(struct sbuf *out, const char *msg)
     sbuf_puts(out, "}\n");
 }
 
-/* The format of an upload, looking inside gzip (a run.fit.gz is "fit", not "unknown"): only the
- * first 8 KiB are inflated for this; the reader inflates the whole body. */
-static const char *upload_format(const uint8_t *data, size_t len)
-{
-    if (!is_gzip(data, len))
-        return format_name(io_detect(data, len));
-    uint8_t head[8192];
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return format_name(FMT_UNKNOWN);
-    z.next_in = (Bytef *)data;
-    z.avail_in = (uInt)(len > UINT32_MAX ? UINT32_MAX : len);
-    z.next_out = head;
-    z.avail_out = sizeof head;
-    int rc;
-    do
-        rc = inflate(&z, Z_SYNC_FLUSH);
-    while (rc == Z_OK && z.avail_out > 0 && z.avail_in > 0);
-    size_t got = sizeof head - z.avail_out;
-    inflateEnd(&z);
-    return format_name(got ? io_detect(head, got) : FMT_UNKNOWN);
-}
-
-/* Keep the first workout that has at least two samples (moved out of the reader, not copied), then
- * stop the reader. */
-struct first_sink {
+/* Which workout of a file with several (a multisport TCX, a GPX of two tracks, FitRec lines) is predicted:
+ * want (1-based, ?workout=N) or, want 0, the longest running one (a workout of unknown sport counts as a
+ * run; none running: the longest). The kept one is moved out of the reader, not copied; every workout with
+ * at least two samples is counted, so the answer can say how many the file held. */
+struct pick_sink {
     struct workout w;
-    int got;
+    int got, count, want, chosen, chosen_run;
+    double chosen_dur;
 };
 
-static int copy_first(void *ctx, struct workout *w)
+static int pick_workout(void *ctx, struct workout *w)
 {
-    struct first_sink *fs = ctx;
-    if (fs->got || w->n < 2)
+    struct pick_sink *ps = ctx;
+    if (w->n < 2)
         return 0;
-    workout_take(&fs->w, w);
-    fs->got = 1;
-    return 1;
+    ps->count++;
+    int run = !w->sport[0] || sport_is_running(w->sport);
+    double dur = w->time[w->n - 1] - w->time[0];
+    int take = ps->want ? ps->count == ps->want
+                        : !ps->got || run > ps->chosen_run || (run == ps->chosen_run && dur > ps->chosen_dur);
+    if (take) {
+        workout_take(&ps->w, w);
+        ps->got = 1;
+        ps->chosen = ps->count;
+        ps->chosen_run = run;
+        ps->chosen_dur = dur;
+    }
+    return 0;
 }
 
 /* A display name for messages: the upload's file name without directories or odd bytes. */
@@ -95,21 +83,28 @@ static int refusal_status(const char *msg)
 }
 
 static int predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
+                       const struct hr_limits *lim, int workout, struct predict_result *res, struct sbuf *err_out);
 
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
 {
+    return serve_predict_run_workout(p, body, n, content_type, lim, 0, res, err_out);
+}
+
+int serve_predict_run_workout(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                              const struct hr_limits *lim, int workout, struct predict_result *res,
+                              struct sbuf *err_out)
+{
     memset(res, 0, sizeof *res);
     /* what the readers warn about this upload (a FIT file cut short, a bad CRC) goes back with the answer */
     hr_warn_keep(res->warnings, sizeof res->warnings);
-    int status = predict_run(p, body, n, content_type, lim, res, err_out);
+    int status = predict_run(p, body, n, content_type, lim, workout, res, err_out);
     hr_warn_keep(NULL, 0);
     return status;
 }
 
 static int predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
-                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out)
+                       const struct hr_limits *lim, int workout, struct predict_result *res, struct sbuf *err_out)
 {
     struct sbuf *out = err_out;
     struct hr_limits def;
@@ -139,40 +134,73 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
         serve_error_json(out, "empty upload: send a workout file or JSON {\"speed\": [...]}");
         return 400;
     }
-    struct first_sink fs;
+    /* a gzip upload is inflated once, here, so that what decides how to read it (hrcast's JSON or a file
+     * format) looks at the same bytes compressed or not */
+    uint8_t *raw = NULL;
+    if (is_gzip(data, len)) {
+        size_t rlen;
+        if (gunzip_buffer(data, len, &raw, &rlen, lim->max_inflate, &e)) {
+            char tmp[HR_ERR_MSG];
+            snprintf(tmp, sizeof tmp, "%s", e.msg);
+            hr_fail(&e, "%.200s: %.300s", name, tmp);
+            serve_error_json(out, e.msg);
+            return refusal_status(e.msg);
+        }
+        data = raw;
+        len = rlen;
+    }
+    struct pick_sink fs = {.want = workout};
     workout_init(&fs.w);
     fs.w.max_n = lim->max_samples;
-    fs.got = 0;
     const char *format;
     int status = 400;
     struct series s = {0};
     float *buf = NULL;
-    if (!boundary[0] && !is_json_body && !reqjson_looks_like_api(data, len) &&
-        io_detect_buffer(data, len) == FMT_SEED_JSON) {
+    enum hr_format fmt = io_detect(data, len);
+    /* hrcast's own JSON (the API's body, the page's downloaded result); a JSON content type asks for it
+     * too, except for hrcast's jsonl export (its "step_s" and metadata: read as the CLI reads it) */
+    int api = fmt == FMT_API_JSON || (is_json_body && !apijson_has_key(data, len, "step_s"));
+    if (!boundary[0] && !api && fmt == FMT_SEED_JSON) {
         /* {"speed": [...]} alone as the body: the API's m/s on a 10 s grid, or a seed JSON file's km/h at 6 s?
          * It was read as the second without a word, and as the first with a JSON content type */
+        free(raw);
         serve_error_json(out, "ambiguous JSON body {\"speed\": [...]}: send it with Content-Type: application/json "
                               "(or a \"step\") for the API's m/s, or upload the file as a form field "
                               "(curl -F file=@run.json) to read it as a seed JSON file in km/h");
         return 400;
     }
-    if (is_json_body || reqjson_looks_like_api(data, len)) {
+    if (api) {
         format = "json";
-        if (reqjson_parse(data, len, name, &fs.w, &e))
+        if (apijson_parse(data, len, name, &fs.w, &e))
             goto fail;
-        fs.got = 1;
+        fs.got = fs.count = fs.chosen = 1;
     } else {
         struct read_opts ro;
         read_opts_default(&ro);
         ro.lim = *lim;
-        format = upload_format(data, len);
-        int rc = io_read_buffer(data, len, name, &ro, copy_first, &fs, &e);
+        format = format_name(fmt);
+        int rc = io_read_buffer(data, len, name, &ro, pick_workout, &fs, &e);
         if (!fs.got) {
-            if (rc == 0)
+            if (rc == 0 && !fs.count)
                 hr_fail(&e, "%s: no workout with at least two samples in the file", name);
-            goto fail;
+            if (!fs.count)
+                goto fail;
+        }
+        if (rc != 0 && fs.got) { /* a reader that failed after workouts it handed over: said, not dropped */
+            hr_warn("%s (the workouts before it were read)", e.msg);
+            e.msg[0] = '\0';
         }
     }
+    if (workout > fs.count) {
+        hr_fail(&e, "%s: workout=%d: the file holds %d workout%s", name, workout, fs.count, fs.count == 1 ? "" : "s");
+        goto fail;
+    }
+    if (fs.count > 1) /* said in the answer's warnings (the page shows them); the CLI predicts them all */
+        hr_warn("%s: the file holds %d workouts; predicted workout %d (%s, %.0f min)%s; choose another with "
+                "?workout=N (1 to %d)",
+                name, fs.count, fs.chosen, fs.w.sport[0] ? fs.w.sport : "sport unknown", fs.chosen_dur / 60,
+                workout ? ", as asked" : fs.chosen_run ? ", the longest run" : ", the longest (none is a run)",
+                fs.count);
     float step = p->step > 0 ? p->step : 10.0f;
     struct prep_opts po;
     prep_opts_default(&po);
@@ -232,6 +260,7 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
             goto fail;
         }
     workout_free(&fs.w);
+    free(raw);
     res->s = s;
     res->buf = buf;
     res->hr = hr;
@@ -245,6 +274,7 @@ fail:
     free(buf);
     series_free(&s);
     workout_free(&fs.w);
+    free(raw);
     serve_error_json(out, e.msg[0] ? e.msg : "could not read the upload");
     return status == 400 ? refusal_status(e.msg) : status;
 }

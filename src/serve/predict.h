@@ -27,7 +27,8 @@ struct predict_result {
     float *hr_cal;
     struct calib_trust calib_trust; /* the trust used: the model's default (calib_default_trust) */
     float calib_s, calib_offset;
-    int calib_steps, calib_after_steps;
+    int calib_steps, calib_after_steps, calib_offset_steps; /* the last: the window's steps with HR that the
+                                                              * trust counts (0: not calibrated, warned) */
     double calib_mae, calib_mae_uncal;
     /* the runner's earlier runs sent with the upload (form field "recent", serve/recent.h): recent_files 0
      * without them; else what they changed in hr and sigma (model/recent_form.h) */
@@ -45,6 +46,11 @@ struct predict_result {
  * content_type may be NULL. Never writes to disk. */
 int serve_predict_run(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
                       const struct hr_limits *lim, struct predict_result *res, struct sbuf *err_out);
+/* The same for the workout-th workout of the file (1-based; ?workout=N), or, workout 0, the longest running one
+ * (serve_predict_run); a file of several says so in res->warnings: how many, which was predicted. */
+int serve_predict_run_workout(const struct predictor *p, const uint8_t *body, size_t n, const char *content_type,
+                              const struct hr_limits *lim, int workout, struct predict_result *res,
+                              struct sbuf *err_out);
 void predict_result_free(struct predict_result *r);
 
 /* serve_predict_run + the whole response JSON into out (tests, small results); lim as above. */

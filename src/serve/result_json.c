@@ -57,9 +57,11 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
     const struct series *s = &w->r->s;
     int n = s->n, na = w->n_actual;
     /* n steps of s->step seconds each cover n * step seconds: a 25-minute plan at 10 s is 150 steps
-     * whose last one starts at 24:50 and ends at 25:00 */
+     * whose last one starts at 24:50 and ends at 25:00; the distance likewise at the last step's end (the
+     * distance at its start plus its speed over it: "2 km @ 4:30/km" is 9:00 and 2.00 km, not 1.96) */
+    double last = isfinite(S_SPEED(s)[n - 1]) ? (double)S_SPEED(s)[n - 1] * s->step : 0;
     sbuf_printf(o, ",\n\"summary\":{\"duration_s\":%.0f,\"distance_m\":%.0f,\"predicted_avg\":",
-                (double)(S_TIME(s)[n - 1] - S_TIME(s)[0] + s->step), (double)S_DIST(s)[n - 1]);
+                (double)(S_TIME(s)[n - 1] - S_TIME(s)[0] + s->step), (double)S_DIST(s)[n - 1] + last);
     sb_json_num(o, w->pred_sum / n, 4);
     sbuf_puts(o, ",\"predicted_max\":");
     sb_json_num(o, w->pred_max, 4);
@@ -108,7 +110,8 @@ static void write_summary(struct result_writer *w, struct sbuf *o)
         snprintf(label, sizeof label, "calibrated %g min", r->calib_s / 60);
         sbuf_printf(o, ",\n\"calibration\":{\"label\":");
         sb_json_str(o, label);
-        sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_bpm\":", r->calib_s, r->calib_steps);
+        sbuf_printf(o, ",\"calibrate_s\":%g,\"window_steps\":%d,\"offset_steps\":%d,\"offset_bpm\":", r->calib_s,
+                    r->calib_steps, r->calib_offset_steps);
         sb_json_num(o, r->calib_offset, 4);
         struct calib_trust t = r->calib_trust;
         sbuf_printf(o,

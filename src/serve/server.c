@@ -51,6 +51,7 @@ struct req {
     struct conn_track *track;
     struct job *job;  /* the prediction handed to the pool; the connection is suspended meanwhile */
     float calibrate_s; /* ?calibrate= of /api/predict, seconds; 0 = none */
+    int workout;       /* ?workout=N of /api/predict (1-based); 0 = the longest running workout */
     int too_big;      /* body over max_upload: answer 413 */
     int overloaded;   /* all body buffers together over the cap: answer 503 */
     int client_full;  /* this client's body buffers over its share: answer 503 */
@@ -211,7 +212,7 @@ static MHD_Result start_predict(struct serve *s, struct MHD_Connection *c, struc
     char *body = sbuf_take(&r->body, &len);
     if (!body)
         return send_error(c, r, 503, "server busy: out of memory for the upload, retry shortly", NULL);
-    struct job_opts jo = {.calibrate_s = r->calibrate_s};
+    struct job_opts jo = {.calibrate_s = r->calibrate_s, .workout = r->workout};
     r->job = job_submit_opts(s->pool, body, len, ct, c, &jo);
     if (!r->job)
         return send_error(c, r, 503, "server busy: every predictor is taken and the queue is full, retry shortly",
@@ -263,6 +264,17 @@ static MHD_Result route(struct serve *s, struct MHD_Connection *c, struct req *r
             char why[160];
             if (serve_calib_param(cal, &r->calibrate_s, why, sizeof why))
                 return send_error(c, r, 400, why, NULL);
+        }
+        const char *wk = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "workout");
+        if (wk) { /* ?workout=N: which workout of a file of several (1-based) */
+            char *end;
+            long v = strtol(wk, &end, 10);
+            if (end == wk || *end || v < 1 || v > 100000) {
+                char why[160];
+                snprintf(why, sizeof why, "workout: '%.40s' is not a workout number (1, 2, ...)", wk);
+                return send_error(c, r, 400, why, NULL);
+            }
+            r->workout = (int)v;
         }
         return start_predict(s, c, r);
     }

@@ -4,13 +4,17 @@
 // default 25-minute plan lasting 25:00, the pace panel (min/km, faster up, m:ss ticks) and its m/s
 // toggle, readable y ticks on the small panels, aligned plot areas without altitude, the calibrated view
 // ("use my heart rate for the first N minutes": window shaded, forecast after it, both MAEs, a bad
-// window explained), CSV download, no external requests; saves screenshots.
-// Usage: node e2e.mjs URL OUTDIR WORKOUT.json FILE.gpx FILE.fit FILE.gpx.gz
+// window explained; a fractional window labelled as given; "not calibrated" said when the window has no
+// recorded HR where the trust counts), the plan syntax (metres as metres), earlier runs picked after a sample
+// not bringing back an old upload, the model line of an LSTM, CSV download, no external requests; saves
+// screenshots.
+// Usage: node e2e.mjs URL OUTDIR WORKOUT.json FILE.gpx FILE.fit FILE.gpx.gz LAST EARLIER,... CUT.fit LSTM_URL GAP.json
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import path from "node:path";
 
-const [url, outDir, jsonFile, gpxFile, fitFile, gzFile, lastFile, earlierList, cutFitFile] = process.argv.slice(2);
+const [url, outDir, jsonFile, gpxFile, fitFile, gzFile, lastFile, earlierList, cutFitFile, lstmUrl, gapFile] =
+  process.argv.slice(2);
 const earlierFiles = earlierList.split(",");
 let failures = 0;
 const ok = (name, cond, extra = "") => {
@@ -88,6 +92,19 @@ try {
   await page.click("#go-manual");
   await page.waitForSelector(".status.error");
   ok("plan: bad pace explained", /cannot read/.test(await page.textContent("#status")));
+  // metres are metres ("400 m" was 400 minutes: 2,400 steps): 400 m at 3:30/km is 84 s, 8 steps of 10 s
+  for (const p of ["400 m @ 3:30/km, 400m @ 3:30/km", "2 min @ 5:00/km, 1 km @ 4:00/km"]) {
+    await page.fill("#plan", p);
+    await page.fill("#alts", "");
+    const want = p.startsWith("400") ? 16 : 36;
+    await page.click("#go-manual");
+    await page.locator("#result-title", { hasText: new RegExp("^Your plan — " + want + " steps") }).waitFor({ timeout: 5000 })
+      .catch(() => {});
+    ok('plan "' + p + '": ' + want + " steps", new RegExp(" " + want + " steps").test(await page.textContent("#result-title")),
+       await page.textContent("#result-title"));
+  }
+  ok("plan syntax on the page (min, s, km, m = metres)", /400 m/.test(await page.textContent("#plan-syntax")) &&
+     /metres/.test(await page.textContent("#plan-syntax")));
 
   // 3. upload: workout JSON with actual HR -> MAE shown
   await page.setInputFiles("#file", jsonFile);
@@ -154,6 +171,16 @@ try {
   ok("earlier runs: not styled as live numbers", (await page.locator('#summary .live-mae').count()) === 0);
   await page.screenshot({ path: path.join(outDir, "serve-recent.png"), fullPage: true });
   await page.setInputFiles("#recent", []);
+  await page.locator("#result-title", { hasText: path.basename(lastFile) }).waitFor({ timeout: 10000 });
+  // earlier runs picked after a sample: the sample's result stays (the old upload was sent again and replaced it)
+  await page.click('button[data-sample="steady"]');
+  await page.locator("#result-title", { hasText: /^Steady / }).waitFor({ timeout: 10000 }); // not "003-steady.fit"
+  const sampleTitle = await page.textContent("#result-title");
+  await page.setInputFiles("#recent", earlierFiles);
+  await page.waitForTimeout(1500);
+  ok("earlier runs after a sample: the sample's result stays", (await page.textContent("#result-title")) === sampleTitle,
+     sampleTitle + " -> " + await page.textContent("#result-title"));
+  await page.setInputFiles("#recent", []);
 
   // 6. live: "use my heart rate for the first 10 minutes" on the 30-minute JSON workout
   await page.fill("#calib-min", "10");
@@ -185,10 +212,25 @@ try {
   await page.waitForSelector(".status.error");
   ok("live: a bad window explained", /calibrate: /.test(await page.textContent("#status")) && await page.locator("#result").isHidden(),
      await page.textContent("#status"));
+  // a fractional window is labelled as given (1.5 showed as "2 min")
+  await page.fill("#calib-min", "1.5");
+  await page.dispatchEvent("#calib-min", "change");
+  await page.locator('#summary [data-key="calibrated MAE"]', { hasText: "after 1.5 min" }).waitFor({ timeout: 10000 });
+  ok("live: 1.5 min labelled 1.5 min (summary and chart title)", /after 1\.5 min, calibrated/.test(await page.textContent('#summary [data-key="calibrated MAE"]')) &&
+     /first 1\.5 min/.test(await page.textContent("#chart-hr .u-title")), await page.textContent("#chart-hr .u-title"));
+  // no recorded HR where the trust counts (the window's last 30 s): the page says not calibrated
+  await page.fill("#calib-min", "10");
+  await page.dispatchEvent("#calib-min", "change");
+  await page.setInputFiles("#file", gapFile);
+  await page.locator("#result-title", { hasText: /^gap\.json/ }).waitFor({ timeout: 10000 });
+  const gapOffset = await page.textContent('#summary [data-key="offset"]');
+  ok("live: no HR in the counted part: 'not calibrated' in the summary and the note", /not calibrated/.test(gapOffset) &&
+     /^Note: .*not calibrated/.test(await page.textContent("#status")), gapOffset + " | " + await page.textContent("#status"));
   // unticked: the plain view again
   await page.fill("#calib-min", "10");
   await page.uncheck("#calib-on");
   await page.locator("#result:not([hidden])").waitFor();
+  await page.locator('#summary [data-key="calibrated MAE"]').waitFor({ state: "detached", timeout: 10000 }).catch(() => {});
   ok("live: unticked, no calibrated numbers", (await page.locator('#summary [data-key="calibrated MAE"]').count()) === 0 &&
      !/forecast/.test(await page.textContent("#chart-hr .u-legend")));
 
@@ -208,6 +250,13 @@ try {
   ok("json download parses", j.n === 181 && j.hr_predicted.length === 181);
 
   await page.screenshot({ path: path.join(outDir, "serve.png"), fullPage: true });
+  // an LSTM's model line: its layers, step and feature set from the nested card (it showed only "model: lstm")
+  const lpage = await ctx.newPage();
+  await lpage.goto(lstmUrl);
+  await lpage.locator("#model", { hasText: /step/ }).waitFor({ timeout: 10000 }).catch(() => {});
+  const ml = await lpage.textContent("#model");
+  ok("lstm: model line with layers, step and features", /^model: lstm · 1×4 · step 10 s · features \S+/.test(ml), ml);
+  await lpage.close();
   ok("no external requests", external.length === 0, external.join(" "));
   ok("no page errors", errors.length === 0, errors.join(" | "));
 } finally {

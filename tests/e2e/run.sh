@@ -11,7 +11,7 @@ command -v chromium >/dev/null || { echo "e2e: chromium missing (apt-get install
 out="$here/out"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/hrcast-e2e.XXXXXX)
 pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT # $pid: both servers
 python3 "$here/../serve_model.py" "$tmp/model.safetensors"
 # A 30-minute workout (10 s steps) with a recorded HR, in the JSON the page downloads; and a GPX.
 python3 - "$tmp" <<'PY'
@@ -40,9 +40,20 @@ pid=$!
 for _ in $(seq 50); do grep -q 'listening on' "$tmp/log" && break; sleep 0.1; done
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 [ -n "$port" ] || { cat "$tmp/log"; exit 1; }
+# a small LSTM served too: the page's model line reads its nested card (it showed only "model: lstm")
+"$BIN" simulate --athletes 2 --workouts 10 --seed 5 -o "$tmp/l.hrd" -q
+"$BIN" train "$tmp/l.hrd" -o "$tmp/lstm.safetensors" --hidden 4 --layers 1 --epochs 1 -q
+"$BIN" serve "$tmp/lstm.safetensors" --host 127.0.0.1 --port 0 --threads 1 2>"$tmp/llog" &
+pid="$pid $!"
+for _ in $(seq 50); do grep -q 'listening on' "$tmp/llog" && break; sleep 0.1; done
+lport=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/llog")
+[ -n "$lport" ] || { cat "$tmp/llog"; exit 1; }
+# a 30-minute workout with recorded HR only in its first 5 minutes: calibrating on 10 minutes finds none in
+# the part the trust counts (the page must say "not calibrated")
+python3 -c 'import json,sys; json.dump({"speed": [3] * 180, "heart_rate": [140] * 30 + [None] * 150, "step": 10}, open(sys.argv[1], "w"))' "$tmp/gap.json"
 rc=0
 node "$here/e2e.mjs" "http://127.0.0.1:$port/" "$out" "$tmp/workout.json" "$tmp/run.gpx" "$fit" "$tmp/run.gpx.gz" \
-    "$last" "$earlier" "$tmp/cut.fit" || rc=$?
+    "$last" "$earlier" "$tmp/cut.fit" "http://127.0.0.1:$lport/" "$tmp/gap.json" || rc=$?
 echo "e2e: server log:"; sed 's/^/  /' "$tmp/log"
 # the evaluation report (hrcast eval -o) renders in chromium without errors, every figure loaded
 "$BIN" simulate --athletes 6 --workouts 4 --seed 5 -o "$tmp/r.hrd" -q

@@ -1,5 +1,7 @@
-/* reqjson.c — parser for the JSON body of POST /api/predict (see reqjson.h). */
-#include "serve/reqjson.h"
+/* apijson.c — parser for hrcast's own JSON workout format: the body of POST /api/predict and the page's
+ * downloaded result (see apijson.h). */
+#include "io/apijson.h"
+#include "io/read_opts.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,29 +200,53 @@ static int num_array(struct parser *ps, struct farr *a)
     }
 }
 
-int reqjson_looks_like_api(const uint8_t *buf, size_t n)
+int apijson_has_key(const uint8_t *buf, size_t n, const char *key)
 {
-    size_t look = n < 65536 ? n : 65536;
-    size_t i = 0;
+    size_t look = n < APIJSON_LOOK ? n : APIJSON_LOOK, i = 0, klen = strlen(key);
+    if (look >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+        i = 3;
     while (i < look && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t'))
         i++;
     if (i == look || buf[i] != '{')
         return 0;
-    int speed = 0, step = 0;
-    for (; i + 8 <= look; i++) {
-        if (buf[i] != '"')
-            continue;
-        if (!memcmp(buf + i, "\"speed\"", 7))
-            speed = 1;
-        if (!memcmp(buf + i, "\"step\"", 6) || !memcmp(buf + i, "\"time\"", 6))
-            step = 1;
+    /* walk the text once: depth counts [ and { outside strings; a string at depth 1 followed by ':' is a
+     * top-level key */
+    int depth = 0;
+    for (; i < look; i++) {
+        uint8_t c = buf[i];
+        if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']') {
+            if (--depth <= 0)
+                return 0;
+        } else if (c == '"') {
+            size_t s = ++i;
+            while (i < look && buf[i] != '"')
+                i += buf[i] == '\\' ? 2 : 1;
+            if (i >= look)
+                return 0;
+            if (depth != 1 || i - s != klen || memcmp(buf + s, key, klen) != 0)
+                continue;
+            size_t j = i + 1;
+            while (j < look && (buf[j] == ' ' || buf[j] == '\n' || buf[j] == '\r' || buf[j] == '\t'))
+                j++;
+            if (j < look && buf[j] == ':')
+                return 1;
+        }
     }
-    return speed && step;
+    return 0;
 }
 
-int reqjson_parse(const uint8_t *buf, size_t n, const char *name, struct workout *w, struct hr_err *e)
+int apijson_looks_like(const uint8_t *buf, size_t n)
 {
-    struct parser ps = {buf, n, 0, name, e, w->max_n ? w->max_n : REQJSON_MAX_SAMPLES};
+    return apijson_has_key(buf, n, "speed") &&
+           (apijson_has_key(buf, n, "step") || apijson_has_key(buf, n, "time")) &&
+           !apijson_has_key(buf, n, "step_s");
+}
+
+int apijson_parse(const uint8_t *buf, size_t n, const char *name, struct workout *w, struct hr_err *e)
+{
+    struct parser ps = {buf, n, 0, name, e, w->max_n ? w->max_n : APIJSON_MAX_SAMPLES};
     struct farr speed = {0}, alt = {0}, hr = {0}, tm = {0};
     double step = 10;
     char gender[16] = "";
@@ -245,8 +271,14 @@ int reqjson_parse(const uint8_t *buf, size_t n, const char *name, struct workout
                 r = num_array(&ps, &tm);
             else if (!strcmp(key, "step"))
                 r = number(&ps, &step);
-            else if (!strcmp(key, "gender") && peek(&ps) == '"')
-                r = string(&ps, gender, sizeof gender);
+            else if (!strcmp(key, "gender")) { /* "m", "f" or "u" (either case), as the C API; absent: "u" */
+                size_t at = ps.i;
+                r = peek(&ps) == '"' ? string(&ps, gender, sizeof gender) : skip_value(&ps, 1);
+                if (!r && (strlen(gender) != 1 || !strchr("mfuMFU", gender[0]))) {
+                    ps.i = at;
+                    r = fail(&ps, "\"gender\" must be \"m\", \"f\" or \"u\" (or left out: unknown)");
+                }
+            }
             else
                 r = skip_value(&ps, 1);
             if (r)
@@ -289,8 +321,9 @@ int reqjson_parse(const uint8_t *buf, size_t n, const char *name, struct workout
         }
         workout_push(w, t);
         double s = speed.v[i];
-        if (isfinite(s) && (s < 0 || s > 15)) {
-            hr_fail_at(e, name, 0, "speed %.3g m/s at sample %zu is outside 0..15 m/s", s, i);
+        if (isfinite(s) && (s < 0 || s > APIJSON_SPEED_MAX)) {
+            hr_fail_at(e, name, 0, "speed %.3g m/s at sample %zu is outside 0..%g m/s%s", s, i, APIJSON_SPEED_MAX,
+                       s > 0 ? " (speeds are m/s: a value in km/h? 12 m/s is 43.2 km/h)" : "");
             goto out;
         }
         w->speed[i] = (float)s;
@@ -299,6 +332,7 @@ int reqjson_parse(const uint8_t *buf, size_t n, const char *name, struct workout
         w->hr[i] = (h >= 30 && h <= 250) ? (float)h : NAN;
     }
     w->gender = (gender[0] == 'm' || gender[0] == 'M') ? 'm' : (gender[0] == 'f' || gender[0] == 'F') ? 'f' : 'u';
+    /* until 2026-12-07 any other value ("x", "woman", 1, null) was taken as "u" without a word */
     workout_set_sport(w, "running");
     snprintf(w->source, sizeof w->source, "%s", name);
     rc = 0;
@@ -307,5 +341,18 @@ out:
     free(alt.v);
     free(hr.v);
     free(tm.v);
+    return rc;
+}
+
+int apijson_read(const uint8_t *buf, size_t n, const char *name, const struct read_opts *o, workout_sink sink,
+                 void *ctx, struct hr_err *e)
+{
+    struct workout w;
+    workout_init(&w);
+    w.max_n = o ? o->lim.max_samples : 0;
+    int rc = apijson_parse(buf, n, name, &w, e);
+    if (rc == 0)
+        sink(ctx, &w);
+    workout_free(&w);
     return rc;
 }

@@ -78,5 +78,26 @@ val=$(sed -n "s/.*validation MAE \([0-9.]*\) bpm.*/\1/p" e | tail -1)
 ev=$("$BIN" eval ml.safetensors s.hrd --split athlete:val --allow-overlap --json -q | python3 -c "import json,sys; print('%.2f' % json.load(sys.stdin)['mae_trusted'])")
 check "--max-len 30: the validation MAE is eval's on whole validation workouts ($val = $ev)" '[ -n "$val" ] && [ "$val" = "$ev" ]'
 
+# default+pace's median speed is the whole workout's in training too: with --max-len 30 every training
+# workout contributes 30 rows of its own median, so the normaliser's mean of that column is the plain mean of
+# the whole workouts' medians (until 2026-12-07 it was the crops' medians, while predict used the whole run's)
+"$BIN" train s.hrd -o pace.safetensors --features default+pace --hidden 4 --epochs 1 --threads 1 --max-len 30 -q
+"$BIN" export s.hrd --format jsonl -o s.jsonl -q
+check "default+pace under --max-len: the normaliser sees the whole workouts' median speeds" 'python3 - <<PY
+import json, struct
+b = open("pace.safetensors", "rb").read(); n = struct.unpack("<Q", b[:8])[0]
+card = json.loads(json.loads(b[8:8 + n])["__metadata__"]["model"])
+nz = card["normalizer"]["mean"][14]
+meds = []
+for line in open("s.jsonl"):
+    w = json.loads(line)
+    if w["split_athlete"] != "train":
+        continue
+    v = sorted(x for x in w["speed"] if x is not None and x > 0.5)
+    k = len(v)
+    meds.append((v[(k - 1) // 2] + v[k // 2]) / 2 if k % 2 == 0 else v[k // 2])
+want = sum(meds) / len(meds)
+assert abs(nz - want) < 2e-3, (nz, want)
+PY'
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

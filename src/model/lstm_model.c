@@ -348,6 +348,36 @@ int hr_lstm_sequence(const struct hr_lstm *m, const struct series *s, float *out
     return 0;
 }
 
+int hr_lstm_features_first(const struct hr_lstm *m, const struct series *s, int n, float *out, struct hr_err *e)
+{
+    struct series crop = *s;
+    if (n < s->n && !feature_set_whole_workout(m->fs)) { /* every row causal: the crop's rows are the same */
+        crop.n = n;
+        return hr_lstm_features(m, &crop, out, 0, e);
+    }
+    if (n >= s->n)
+        return hr_lstm_features(m, s, out, 0, e);
+    float *all = malloc(sizeof(float) * (size_t)s->n * (size_t)m->fs->n);
+    if (!all)
+        return hr_fail(e, "features: out of memory");
+    int rc = hr_lstm_features(m, s, all, 0, e);
+    if (rc == 0)
+        memcpy(out, all, sizeof(float) * (size_t)n * (size_t)m->fs->n);
+    free(all);
+    return rc;
+}
+
+int hr_lstm_sequence_first(const struct hr_lstm *m, const struct series *s, int n, float *out, struct hr_err *e)
+{
+    int F = m->fs->n, P = n > 0 ? m->preroll : 0;
+    if (hr_lstm_features_first(m, s, n, out + (size_t)P * F, e))
+        return -1;
+    for (int k = 0; k < P; k++)
+        features_rest_row(m->fs, out + (size_t)P * F, out + (size_t)k * F);
+    normalize_rows(&m->nz, out, P + n);
+    return 0;
+}
+
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e)
 {
     float *x = malloc(sizeof(float) * (size_t)(m->preroll + s->n + 1) * (size_t)m->fs->n);

@@ -62,6 +62,11 @@ int hr_lstm_features(const struct hr_lstm *m, const struct series *s, float *out
 /* The network's input sequence of s, normalised: m->preroll rest rows, then the s->n feature rows
  * (out holds (m->preroll + s->n) x fs->n floats). */
 int hr_lstm_sequence(const struct hr_lstm *m, const struct series *s, float *out, struct hr_err *e);
+/* The same for the first n steps of s (a training crop, n <= s->n): rows computed as for the whole series
+ * (a whole-workout column, default+pace's median speed, sees all of s: until 2026-12-07 training took it
+ * from the crop, prediction from the whole run). out holds n rows, or (m->preroll + n) for the sequence. */
+int hr_lstm_features_first(const struct hr_lstm *m, const struct series *s, int n, float *out, struct hr_err *e);
+int hr_lstm_sequence_first(const struct hr_lstm *m, const struct series *s, int n, float *out, struct hr_err *e);
 /* hr_lstm_sequence into a malloc'ed buffer. */
 float *hr_lstm_inputs(const struct hr_lstm *m, const struct series *s, struct hr_err *e);
 

@@ -47,6 +47,11 @@ const struct feature_set *feature_set_get(const char *name)
     return NULL;
 }
 
+int feature_set_whole_workout(const struct feature_set *set)
+{
+    return set && !strcmp(set->name, "default+pace");
+}
+
 const char *feature_set_names(char *buf, size_t cap)
 {
     size_t k = 0;
@@ -164,7 +169,7 @@ int features_compute(const struct feature_set *set, const struct series *s, cons
         pre[i + 1] = pre[i] + spd[i];
     struct feature_ctx c;
     features_ctx_init(&c, set, s->step, s->meta.gender,
-                      !strcmp(set->name, "default+pace") ? median_moving_speed(s) : 0.0f);
+                      feature_set_whole_workout(set) ? median_moving_speed(s) : 0.0f);
     struct feature_state st;
     feature_state_init(&st);
     for (int i = 0; i < n; i++)

@@ -25,6 +25,9 @@ struct feature_set {
 
 /* Look up a set by name ("default+relalt", "default", "seed11", "default+physio", ...); NULL if unknown. */
 const struct feature_set *feature_set_get(const char *name);
+/* 1 when a row depends on the whole workout, not only on the steps up to it (default+pace: the workout's median
+ * moving speed): such a set's rows of a crop must be computed on the whole series. */
+int feature_set_whole_workout(const struct feature_set *set);
 /* Every set's name, comma-separated in table order ("physio-residual, default, ..."), for --help and
  * error messages: written into buf (cap bytes, truncated to fit), which is returned. */
 const char *feature_set_names(char *buf, size_t cap);

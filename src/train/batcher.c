@@ -51,7 +51,7 @@ int batch_fill(struct batch *b, const struct dataset *ds, const int *idx, int n,
         crop.n = l;
         float *x = b->x + (size_t)i * T * F;
         int lp = l ? l + P : 0; /* the model's pre-roll rows (no target), then the crop */
-        if (hr_lstm_sequence(m, &crop, x, e))
+        if (hr_lstm_sequence_first(m, &s, l, x, e))
             return -1;
         memset(x + (size_t)lp * F, 0, sizeof(float) * (size_t)(T - lp) * F);
         float *tg = b->target + (size_t)i * T, *mk = b->mask + (size_t)i * T;

@@ -141,8 +141,9 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
     float *rows = NULL;
     int cap = 0;
     for (int i = 0; i < n; i++) {
-        struct series sr;
+        struct series sr, whole;
         dataset_series(ds, idx[i], &sr);
+        whole = sr;
         if (sr.n > max_len)
             sr.n = max_len;
         if (sr.n > cap) {
@@ -152,7 +153,7 @@ static int fit_normalizer(const struct dataset *ds, const int *idx, int n, const
             if (!rows)
                 return hr_fail(e, "train: out of memory");
         }
-        if (hr_lstm_features(m, &sr, rows, 0, e)) {
+        if (hr_lstm_features_first(m, &whole, sr.n, rows, e)) { /* the crop's rows, as the batches have them */
             free(rows);
             return -1;
         }

@@ -434,9 +434,9 @@ static void test_pacing_limits_short_course(void **state)
     struct plan_course c;
     struct hr_err e = {{0}};
     struct plan_opts o;
-    flat_marathon_setup(&p, &c, &o);
-    plan_course_free(&c);
+    physio_predictor(&p);
     assert_int_equal(plan_course_flat(&c, 800, &e), 0);
+    plan_opts_default(&o);
     o.target_s = 180;
     struct plan_result r;
     assert_int_equal(plan_make(&p, &c, &o, &r, &e), 0);

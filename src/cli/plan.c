@@ -339,11 +339,7 @@ int cmd_plan(int argc, char **argv)
         po.so_far = &sf;
     }
     po.target_s = pace_text ? pace * course.length / 1000.0 : target;
-    double mean_speed = course.length / po.target_s;
-    if (isfinite(mean_speed) && (mean_speed > PLAN_MAX_MEAN_SPEED || mean_speed < PLAN_MIN_MEAN_SPEED)) {
-        /* a bad value, as every other one: exit 2 (plan_make's refusal gave exit 1) */
-        struct plan_result none;
-        plan_make(&p, &course, &po, &none, &e); /* its one line, naming the speed and the range */
+    if (plan_check_target(&course, po.target_s, &e)) { /* a bad value, as every other one: exit 2 (it was 1) */
         cli_error("plan", e.msg);
         predictor_free(&p);
         plan_course_free(&course);

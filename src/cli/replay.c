@@ -237,12 +237,13 @@ int cmd_replay(int argc, char **argv)
         if (mo.count < 1) {
             fprintf(stderr, "hrcast replay: %s: the run is too short for a forecast to animate\n", s->meta.source);
             rc = 1;
-        } else if (animate_forecast(&fa, &ao, gif_path, &e)) {
-            fprintf(stderr, "hrcast replay: %s\n", e.msg);
-            rc = 1;
-        } else { /* the frames animate_forecast draws: --frames (or its cap), at most one per moment */
-            int fr = frames > 0 ? (int)frames : FORECAST_MAX_FRAMES;
-            hr_info("replay: wrote %s (%d frames of %d moments)", gif_path, fr < mo.count ? fr : mo.count, mo.count);
+        } else {
+            int drawn = animate_forecast(&fa, &ao, gif_path, &e);
+            if (drawn < 0) {
+                fprintf(stderr, "hrcast replay: %s\n", e.msg);
+                rc = 1;
+            } else
+                hr_info("replay: wrote %s (%d frames of %d moments)", gif_path, drawn, mo.count);
         }
     }
     free(mo.now);

@@ -395,20 +395,27 @@ static void ctx_free(struct ctx *x)
     free(x->kmcnt);
 }
 
-int plan_make(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
-              struct plan_result *r, struct hr_err *e)
+int plan_check_target(const struct plan_course *c, double target_s, struct hr_err *e)
 {
-    memset(r, 0, sizeof *r);
-    if (!(o->target_s > 0) || !isfinite(o->target_s))
+    if (!(target_s > 0) || !isfinite(target_s))
         return hr_fail(e, "plan: the target time must be positive");
-    double mean = c->length / o->target_s;
+    double mean = c->length / target_s;
     if (mean > PLAN_MAX_MEAN_SPEED || mean < PLAN_MIN_MEAN_SPEED) {
-        int t = (int)lround(o->target_s);
+        int t = (int)lround(target_s);
         return hr_fail(e, "plan: a finish in %d:%02d:%02d over %.2f km needs %.2f m/s (%d:%02d min/km); "
                           "hrcast plans between %.0f and %.0f m/s",
                        t / 3600, t / 60 % 60, t % 60, c->length / 1000, mean, (int)(1000 / mean) / 60,
                        (int)(1000 / mean) % 60, PLAN_MIN_MEAN_SPEED, PLAN_MAX_MEAN_SPEED);
     }
+    return 0;
+}
+
+int plan_make(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
+              struct plan_result *r, struct hr_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (plan_check_target(c, o->target_s, e))
+        return -1;
     if (!(p->step > 0))
         return hr_fail(e, "plan: the model has no grid step");
     struct ctx x = {.p = p, .c = c, .o = o};

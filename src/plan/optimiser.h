@@ -68,6 +68,9 @@ struct plan_result {
     enum plan_strategy cap_fastest_by;
 };
 
+/* A target the planner takes: positive, and a mean speed of PLAN_MIN_MEAN_SPEED..PLAN_MAX_MEAN_SPEED over c
+ * (plan_make checks it too). 0, or -1 with one line in e naming the speed needed. */
+int plan_check_target(const struct plan_course *c, double target_s, struct hr_err *e);
 /* Make a plan. Fails (e filled, nothing allocated) on an impossible target or a model error. */
 int plan_make(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
               struct plan_result *r, struct hr_err *e);

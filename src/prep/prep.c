@@ -344,14 +344,11 @@ static double gap_distance_known(const struct raw *r, int i)
     return NAN;
 }
 
+/* The same, 0 when the recording does not say. */
 static double gap_distance(const struct raw *r, int i)
 {
-    double d0 = r->dist[i - 1], d1 = r->dist[i];
-    if (isfinite(d0) && isfinite(d1) && d1 >= d0)
-        return d1 - d0;
-    if (valid_position(r->lat[i - 1], r->lon[i - 1]) && valid_position(r->lat[i], r->lon[i]))
-        return haversine_m(r->lat[i - 1], r->lon[i - 1], r->lat[i], r->lon[i]);
-    return 0.0;
+    double d = gap_distance_known(r, i);
+    return isnan(d) ? 0.0 : d;
 }
 
 static int reject(struct series *out, enum reject_reason r, enum reject_reason *why,

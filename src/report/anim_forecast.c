@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FORECAST_MAX_FRAMES 120 /* frames when o->frames is 0 */
+
 /* Mean |forecast - recorded| over the steps after now where both exist; NaN when none. */
 static double rest_mae(const float *fc, const float *rec, int from, int n)
 {
@@ -110,5 +112,5 @@ int animate_forecast(const struct forecast_anim *a, const struct anim_opts *o, c
             ok = anim_frame(&as, f, fi == frames - 1 ? hold : delay, e) == 0;
     }
     free(tm);
-    return anim_end(&as, ok, e);
+    return anim_end(&as, ok, e) ? -1 : frames;
 }

@@ -19,10 +19,8 @@ struct forecast_anim {
     int width, height;      /* px; 0 = 800 x 450 */
 };
 
-#define FORECAST_MAX_FRAMES 120 /* frames when o->frames is 0 */
-
-/* One frame per moment (at most o->frames, 0 = FORECAST_MAX_FRAMES: moments are then taken evenly); o may
- * be NULL. */
+/* One frame per moment (at most o->frames, 0 = 120: moments are then taken evenly); o may be NULL. Returns the
+ * frames written, or -1 with e filled. */
 int animate_forecast(const struct forecast_anim *a, const struct anim_opts *o, const char *path,
                      struct hr_err *e);
 

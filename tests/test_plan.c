@@ -522,6 +522,71 @@ static void test_fastest_under_cap(void **state)
     predictor_free(&p);
 }
 
+/* A plan of even pace that misses the cap where even effort meets it (--pace, or --strategy even-pace): the
+ * fastest finish under the cap is at or before the target, not the target + 1 s (until 2026-12-07 the scan
+ * assumed the target failed and started above it). */
+static void test_fastest_under_cap_other_strategy(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct plan_course c;
+    struct hr_err e = {{0}};
+    hilly_course(&c, 10000, 3);
+    double target = 50 * 60;
+    struct plan_result r;
+    make_plan(&p, &c, PLAN_EVEN_PACE, target, INFINITY, &r);
+    double pace_peak = r.even_pace.peak_hr, effort_peak = r.even_effort.peak_hr;
+    plan_result_free(&r);
+    assert_true(effort_peak + 1 < pace_peak); /* hills: even effort peaks lower */
+    struct plan_opts o;
+    plan_opts_default(&o);
+    o.strategy = PLAN_EVEN_PACE;
+    o.target_s = target;
+    o.hr_cap = (effort_peak + pace_peak) / 2;
+    double t;
+    enum plan_strategy by;
+    assert_int_equal(plan_fastest_under_cap(&p, &c, &o, &t, &by, &e), 0);
+    assert_true(isfinite(t) && t <= target);
+    assert_int_equal(by, PLAN_EVEN_EFFORT);
+    for (int k = 0; k < 2; k++) { /* meets at t, and neither strategy 1 s sooner */
+        struct plan_opts q = o;
+        q.target_s = k ? t : t - 1;
+        assert_int_equal(plan_make(&p, &c, &q, &r, &e), 0);
+        assert_int_equal(r.even_pace.above_cap_s <= 0 || r.even_effort.above_cap_s <= 0, k);
+        plan_result_free(&r);
+    }
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
+/* The HR at the finish, between two grid steps, is the plan's peak and its last row's HR: when only it is over the
+ * cap, the plan has time above the cap (until 2026-12-07: peak over the cap, 0 s above it, cap_met true). A
+ * kilometre in 3:03: the HR still rises at the finish, 3 s past a 10 s grid step. */
+static void test_cap_at_the_finish(void **state)
+{
+    (void)state;
+    struct predictor p;
+    physio_predictor(&p);
+    struct plan_course c;
+    struct hr_err e = {{0}};
+    assert_int_equal(plan_course_flat(&c, 1000, &e), 0);
+    const double T = 3 * 60 + 3;
+    struct plan_result r;
+    make_plan(&p, &c, PLAN_EVEN_PACE, T, INFINITY, &r);
+    double peak = r.score.peak_hr;
+    int last = (int)(T / r.s.step);
+    for (int k = 0; k <= last; k++) /* the peak is the finish's, above every grid step before it */
+        assert_true(peak > r.hr[k] + 0.02);
+    plan_result_free(&r);
+    make_plan(&p, &c, PLAN_EVEN_PACE, T, peak - 0.01, &r);
+    assert_true(r.score.peak_hr > r.hr_cap);
+    assert_true(r.score.above_cap_s > 0);
+    plan_result_free(&r);
+    plan_course_free(&c);
+    predictor_free(&p);
+}
+
 /* ---- the binary ---- */
 
 /* A whole text file, NUL-terminated (caller frees); NULL when unreadable. */
@@ -815,6 +880,8 @@ int main(void)
         cmocka_unit_test(test_pacing_limits_short_course),
         cmocka_unit_test(test_never_worse_than_even_pace),
         cmocka_unit_test(test_fastest_under_cap),
+        cmocka_unit_test(test_fastest_under_cap_other_strategy),
+        cmocka_unit_test(test_cap_at_the_finish),
         cmocka_unit_test(test_so_far),
         cmocka_unit_test(test_cli),
     };

@@ -367,15 +367,20 @@ int cmd_plan(int argc, char **argv)
         char want[32], fast[32];
         plan_fmt_time(po.target_s, 0, want, sizeof want);
         plan_fmt_time(r.cap_fastest_s, 0, fast, sizeof fast);
-        if (isfinite(r.cap_fastest_s))
+        if (isfinite(r.cap_fastest_s) && r.cap_fastest_s <= po.target_s)
+            hr_warn("--hr-cap %.0f is not met by %s in %s (%.0f s above it); %s stays under it, as fast as %s",
+                    po.hr_cap, plan_strategy_name(r.strategy), want, ceil(r.score.above_cap_s),
+                    plan_strategy_name(r.cap_fastest_by), fast);
+        else if (isfinite(r.cap_fastest_s))
             hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it); the fastest finish that stays under "
-                    "it is %s (%s)", po.hr_cap, want, r.score.above_cap_s, fast, plan_strategy_name(r.cap_fastest_by));
+                    "it is %s (%s)", po.hr_cap, want, ceil(r.score.above_cap_s), fast,
+                    plan_strategy_name(r.cap_fastest_by));
         else {
             char upto[32];
             plan_fmt_time(plan_cap_search_limit(&course, &po), 0, upto, sizeof upto);
             hr_warn("--hr-cap %.0f cannot be met in %s (%.0f s above it), nor by even pace or even effort at any "
                     "finish up to %s (the slowest tried: twice the target, a mean pace of %.1f m/s at least)",
-                    po.hr_cap, want, r.score.above_cap_s, upto, PLAN_MIN_MEAN_SPEED);
+                    po.hr_cap, want, ceil(r.score.above_cap_s), upto, PLAN_MIN_MEAN_SPEED);
         }
     }
     if (r.score.peak_hr >= 220) /* a physiological model clamps at 230: past anything measured */

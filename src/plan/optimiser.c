@@ -209,6 +209,16 @@ static void score(const struct series *s, const float *hr, double T, double cap,
         double at_finish = hr[last] + u * (hr[last + 1] - hr[last]);
         if (at_finish > peak)
             peak = at_finish; /* the soft peak, a log-sum-exp, does not depend on this offset */
+        /* the last stretch, from the last grid step to the finish, was counted at hr[last]: when the HR rises
+         * over the cap only within it, the part above counts too (the plan's peak, its last km row's HR at the
+         * finish and its time above the cap must agree: until 2026-12-07 a plan could finish above the cap
+         * with 0 s above it and cap_met true) */
+        double dt = T - last * (double)s->step;
+        if (isfinite(cap) && at_finish > cap && hr[last] <= cap && dt > 0) {
+            double part = dt * (at_finish - cap) / (at_finish - hr[last]);
+            above += part;
+            ar += 0.5 * (at_finish - cap) * part;
+        }
     }
     sc->peak_hr = peak;
     sc->above_cap_s = above;
@@ -529,6 +539,31 @@ double plan_cap_search_limit(const struct plan_course *c, const struct plan_opts
     return fmax(o->target_s, fmin(cap_slowest(c), round(o->target_s * (1 + CAP_SCAN_STEP * CAP_SCAN_STEPS))));
 }
 
+/* Scans from `from` in steps of CAP_SCAN_STEP x the target (dir +1: slower, -1: faster; at most CAP_SCAN_STEPS of
+ * them, never past `bound`) for the first time at which simple_meets_cap says `want`: 1 with *found that time
+ * and *prev the time tried before it (`from` first); 0 when none does (*prev the last time tried); -1 on error. */
+static int cap_scan(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o, double from,
+                    int dir, double bound, int want, double *prev, double *found, struct hr_err *e)
+{
+    *prev = from;
+    for (int k = 1; k <= CAP_SCAN_STEPS; k++) {
+        double next = round(o->target_s * (1 + dir * CAP_SCAN_STEP * k));
+        next = dir > 0 ? fmin(bound, next) : fmax(bound, next);
+        if (dir > 0 ? next <= *prev : next >= *prev)
+            return 0;
+        enum plan_strategy by;
+        int m = simple_meets_cap(p, c, o, next, &by, e);
+        if (m < 0)
+            return -1;
+        if (m == want) {
+            *found = next;
+            return 1;
+        }
+        *prev = next;
+    }
+    return 0;
+}
+
 int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
                            double *t, enum plan_strategy *by, struct hr_err *e)
 {
@@ -536,33 +571,40 @@ int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *
     *by = PLAN_EVEN_PACE;
     if (!isfinite(o->hr_cap))
         return 0;
-    /* HR need not fall with the pace (a model with drift by time: slower is longer), so scan upwards in
-     * steps of 2 % of the target for the first time that meets the cap, then halve the interval */
-    double slowest = cap_slowest(c);
-    double lo = o->target_s, hi = lo;
-    enum plan_strategy b = PLAN_EVEN_PACE;
-    int ok = 0;
-    for (int k = 1; !ok && k <= CAP_SCAN_STEPS && hi < slowest; k++) {
-        lo = hi;
-        hi = fmin(slowest, round(o->target_s * (1 + CAP_SCAN_STEP * k)));
-        if ((ok = simple_meets_cap(p, c, o, hi, &b, e)) < 0)
+    /* HR need not fall with the pace (a model with drift by time: slower is longer), so scan in steps of 2 % of
+     * the target for the first time that meets the cap (or, when the target meets it, for the first faster one
+     * that does not), then halve the interval between the two. The plan asked for missed the cap at the target,
+     * but its strategy may be one of the two simple ones, fixed by --pace or --strategy, and the other may meet
+     * it there (until 2026-12-07 the scan assumed the target failed and answered the target + 1 s). */
+    double lo = o->target_s, hi = o->target_s; /* lo does not meet the cap, hi does */
+    enum plan_strategy b;
+    int at_target = simple_meets_cap(p, c, o, o->target_s, &b, e);
+    if (at_target < 0)
+        return -1;
+    if (at_target) {
+        int r = cap_scan(p, c, o, o->target_s, -1, ceil(c->length / PLAN_MAX_MEAN_SPEED), 0, &hi, &lo, e);
+        if (r < 0)
             return -1;
+        if (!r)
+            lo = hi; /* every faster time tried meets it: the fastest plannable one is the answer */
+    } else {
+        int r = cap_scan(p, c, o, o->target_s, +1, cap_slowest(c), 1, &lo, &hi, e);
+        if (r <= 0)
+            return r;
     }
-    if (!ok)
-        return 0;
     while (hi - lo > 1) {
         double mid = round((lo + hi) / 2);
         enum plan_strategy bm;
         int m = simple_meets_cap(p, c, o, mid, &bm, e);
         if (m < 0)
             return -1;
-        if (m) {
+        if (m)
             hi = mid;
-            b = bm;
-        } else {
+        else
             lo = mid;
-        }
     }
+    if (hi != o->target_s && simple_meets_cap(p, c, o, hi, &b, e) < 0) /* which of the two meets it there */
+        return -1;
     *t = hi;
     *by = b;
     return 0;

@@ -77,8 +77,9 @@ int plan_make(const struct predictor *p, const struct plan_course *c, const stru
 void plan_result_free(struct plan_result *r);
 
 /* The fastest finish time (to 1 s) at which even pace or even effort keeps every predicted HR of the
- * course at or under o->hr_cap; searched from o->target_s (which does not meet it) up to twice that
- * (the slowest plannable time and the 48 h grid limit at most). *t = NaN (and 0 returned) when none meets it; *by = the strategy. */
+ * course at or under o->hr_cap; searched from o->target_s up to twice that (the slowest plannable time and the
+ * 48 h grid limit at most), or, when one of the two meets it at o->target_s already (a plan whose strategy is
+ * the other one), down to the fastest plannable time. *t = NaN (and 0 returned) when none meets it; *by = the strategy. */
 int plan_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
                            double *t, enum plan_strategy *by, struct hr_err *e);
 /* The slowest finish plan_fastest_under_cap tries: twice o->target_s, or less where the course at PLAN_MIN_MEAN_SPEED

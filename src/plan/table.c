@@ -53,6 +53,9 @@ static double km_label(const struct plan_km *k)
 }
 
 /* Distance and time already run (plan --so-far), 0 for a plan from the start. */
+/* Seconds above the cap as printed: whole seconds, rounded up, so that a plan above the cap for part of a second
+ * never reads "0 s above" beside cap_met false. */
+static double above_shown(double s) { return s > 0 ? ceil(s - 1e-9) : 0; }
 static double done_m(const struct plan_info *in) { return in->so_far ? in->so_far->dist_m : 0; }
 static double done_s(const struct plan_info *in) { return in->so_far ? in->so_far->elapsed_s : 0; }
 
@@ -113,21 +116,25 @@ int plan_print_table(FILE *f, const struct plan_info *in, const struct plan_cour
         fprintf(f, "finish %s (average %s min/km)\n", fin, avg);
     fprintf(f, "peak predicted HR %.0f bpm\n", r->score.peak_hr);
     if (isfinite(r->hr_cap))
-        fprintf(f, "time above %.0f bpm: %.0f s\n", r->hr_cap, r->score.above_cap_s);
+        fprintf(f, "time above %.0f bpm: %.0f s\n", r->hr_cap, above_shown(r->score.above_cap_s));
     if (r->strategy == PLAN_MIN_PEAK_HR) {
         fprintf(f, "compared: even-pace peak %.1f bpm", r->even_pace.peak_hr);
         if (isfinite(r->hr_cap))
-            fprintf(f, " (%.0f s above cap)", r->even_pace.above_cap_s);
+            fprintf(f, " (%.0f s above cap)", above_shown(r->even_pace.above_cap_s));
         fprintf(f, ", even-effort peak %.1f bpm", r->even_effort.peak_hr);
         if (isfinite(r->hr_cap))
-            fprintf(f, " (%.0f s above cap)", r->even_effort.above_cap_s);
+            fprintf(f, " (%.0f s above cap)", above_shown(r->even_effort.above_cap_s));
         fprintf(f, ", min-peak-hr peak %.1f bpm; %d model evaluations\n", r->score.peak_hr, r->evals);
     }
     if (isfinite(r->hr_cap) && r->score.above_cap_s > 0) {
         char fast[32], fast_pace[16];
         plan_fmt_time(r->cap_fastest_s, 0, fast, sizeof fast);
         plan_fmt_time(r->cap_fastest_s / c->length * 1000, 1, fast_pace, sizeof fast_pace);
-        if (isfinite(r->cap_fastest_s))
+        if (isfinite(r->cap_fastest_s) && r->cap_fastest_s <= in->target_s)
+            fprintf(f, "the cap of %.0f bpm is not met by %s in %s; %s stays under it, as fast as %s (%s min/km)\n",
+                    r->hr_cap, plan_strategy_name(r->strategy), tgt, plan_strategy_name(r->cap_fastest_by), fast,
+                    fast_pace);
+        else if (isfinite(r->cap_fastest_s))
             fprintf(f, "the cap of %.0f bpm cannot be met in %s; the fastest finish under it: %s (%s, %s min/km)\n",
                     r->hr_cap, tgt, fast, plan_strategy_name(r->cap_fastest_by), fast_pace);
         else
@@ -145,7 +152,7 @@ static void json_score(struct jw *w, const char *key, const struct plan_score *s
     jw_obj_begin(w);
     jw_kv_num(w, "peak_hr", round(s->peak_hr * 10) / 10);
     if (isfinite(cap))
-        jw_kv_num(w, "time_above_cap_s", round(s->above_cap_s));
+        jw_kv_num(w, "time_above_cap_s", above_shown(s->above_cap_s));
     jw_obj_end(w);
 }
 
@@ -213,7 +220,7 @@ int plan_print_json(FILE *f, const struct plan_info *in, const struct plan_cours
     jw_kv_num(&w, "peak_hr", round(r->score.peak_hr * 10) / 10);
     if (isfinite(r->hr_cap)) {
         jw_kv_num(&w, "hr_cap", r->hr_cap);
-        jw_kv_num(&w, "time_above_cap_s", round(r->score.above_cap_s));
+        jw_kv_num(&w, "time_above_cap_s", above_shown(r->score.above_cap_s));
     } else {
         jw_key(&w, "hr_cap");
         jw_null(&w);

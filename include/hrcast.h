@@ -87,7 +87,7 @@ enum {
     HRCAST_STREAM_BAD_VALUE = 3,  /* speed outside [0, 12] m/s or not finite, altitude outside [-450, 9000] m,
                                    * infinite HR (a finite HR outside [30, 230] is taken as unknown) */
     HRCAST_STREAM_GAP = 4,        /* more than 30 min since the previous sample: a new session (reset) */
-    HRCAST_STREAM_FULL = 5        /* past max_hours, or over ~100 samples a second */
+    HRCAST_STREAM_FULL = 5        /* past max_hours (a feed of any rate is taken: docs/live.md, "Cost") */
 };
 
 /* gender 'm', 'f' or 'u' (either case; another is refused); athlete: an id the model holds its own parameters
@@ -97,7 +97,7 @@ enum {
 HRCAST_EXPORT hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete,
                                                 float max_hours, char *err, size_t errlen);
 HRCAST_EXPORT void hrcast_stream_free(hrcast_stream *s);
-/* Forget every sample: a new run with the same model. */
+/* Forget every sample (and every pause): a new run with the same model. */
 HRCAST_EXPORT void hrcast_stream_reset(hrcast_stream *s);
 /* time_s: seconds (any origin, increasing); speed m/s; altitude_m and hr_bpm may be NaN (unknown). */
 HRCAST_EXPORT int hrcast_stream_push(hrcast_stream *s, double time_s, float speed_mps, float altitude_m,
@@ -114,7 +114,9 @@ HRCAST_EXPORT int hrcast_stream_predictions(hrcast_stream *s, float *hr, float *
  * speed m/s, altitude m (NULL: hold the last), hr receives n values. The stream is not changed. */
 HRCAST_EXPORT int hrcast_stream_forecast(hrcast_stream *s, const float *speed_mps, const float *altitude_m, int n,
                                          float *hr, char *err, size_t errlen);
-/* The same for a constant pace (m/s) on the flat for a number of seconds; hr holds ceil(seconds / step). */
+/* The same for a constant pace (m/s) on the flat for a number of seconds; hr must hold ceil(seconds /
+ * hrcast_model_step(m)) values (60 for 600 s on a 10 s grid, 120 on a 5 s one). A run without altitude (its
+ * first sample had none) is level at 0 m: hrcast_stream_forecast's altitudes count from its first known one. */
 HRCAST_EXPORT int hrcast_stream_forecast_pace(hrcast_stream *s, float speed_mps, float seconds, float *hr, char *err,
                                               size_t errlen);
 

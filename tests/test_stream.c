@@ -352,6 +352,147 @@ static void test_stream_forecast(void **state)
     hrcast_model_free(m);
 }
 
+/* A reset forgets the last run's pauses: a run after a reset is predicted as on a fresh stream (until 2026-12-07
+ * the steps where the last run had stopped were predicted at speed 0). */
+static void test_stream_reset_forgets_pauses(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    const char *models[] = {g_lstm, g_physio};
+    for (int mi = 0; mi < 2; mi++) {
+        hrcast_model *m = hrcast_model_load(models[mi], err, sizeof err);
+        assert_non_null(m);
+        hrcast_stream *s = hrcast_stream_open(m, 'u', NULL, 1, err, sizeof err);
+        hrcast_stream *fresh = hrcast_stream_open(m, 'u', NULL, 1, err, sizeof err);
+        for (int i = 0; i <= 100; i++) /* 100 s, a 5 min stop, 100 s */
+            assert_int_equal(hrcast_stream_push(s, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
+        for (int i = 400; i <= 500; i++)
+            assert_int_equal(hrcast_stream_push(s, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
+        hrcast_stream_reset(s);
+        for (int i = 0; i <= 1000; i++) {
+            assert_int_equal(hrcast_stream_push(s, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
+            assert_int_equal(hrcast_stream_push(fresh, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
+        }
+        int n = hrcast_stream_steps(s);
+        assert_int_equal(n, hrcast_stream_steps(fresh));
+        float *a = malloc(4 * sizeof(float) * (size_t)n), *b = a + n, *va = b + n, *vb = va + n;
+        assert_non_null(a);
+        assert_int_equal(hrcast_stream_predictions(s, a, va, NULL, NULL), n);
+        assert_int_equal(hrcast_stream_predictions(fresh, b, vb, NULL, NULL), n);
+        assert_memory_equal(va, vb, sizeof(float) * (size_t)n);
+        assert_memory_equal(a, b, sizeof(float) * (size_t)n);
+        free(a);
+        hrcast_stream_free(s);
+        hrcast_stream_free(fresh);
+        hrcast_model_free(m);
+    }
+}
+
+/* A run whose first sample had no altitude is level at 0 m; a forecast up a hill still climbs: the plan's
+ * altitudes count from its first one, as for the same run recorded at 0 m with the plan shifted to start there
+ * (until 2026-12-07 the plan's altitudes were all set to 0 m: the forecast was the flat's). */
+static void test_stream_forecast_without_altitude(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    const char *models[] = {g_lstm, g_physio};
+    for (int mi = 0; mi < 2; mi++) {
+        hrcast_model *m = hrcast_model_load(models[mi], err, sizeof err);
+        hrcast_stream *noalt = hrcast_stream_open(m, 'u', NULL, 2, err, sizeof err);
+        hrcast_stream *zero = hrcast_stream_open(m, 'u', NULL, 2, err, sizeof err);
+        for (int i = 0; i < 600; i++) {
+            assert_int_equal(hrcast_stream_push(noalt, i, 3.0f, NAN, NAN, err, sizeof err), 0);
+            assert_int_equal(hrcast_stream_push(zero, i, 3.0f, 0.0f, NAN, err, sizeof err), 0);
+        }
+        float sp[60], up[60], up0[60], flat[60], a[60], b[60], c[60];
+        for (int k = 0; k < 60; k++) {
+            sp[k] = 3.0f;
+            up[k] = 500.0f + 2.0f * (float)k; /* 120 m in 10 min */
+            up0[k] = up[k] - 500.0f;
+            flat[k] = 500.0f;
+        }
+        assert_int_equal(hrcast_stream_forecast(noalt, sp, up, 60, a, err, sizeof err), 0);
+        assert_int_equal(hrcast_stream_forecast(zero, sp, up0, 60, b, err, sizeof err), 0);
+        assert_int_equal(hrcast_stream_forecast(noalt, sp, flat, 60, c, err, sizeof err), 0);
+        for (int k = 0; k < 60; k++)
+            assert_float_equal(a[k], b[k], 1e-4);
+        if (models[mi] == g_physio)
+            assert_true(a[59] > c[59] + 0.5); /* the climb counts (the test LSTM's weights are random) */
+        else
+            assert_true(fabsf(a[59] - c[59]) > 1e-3f);
+        hrcast_stream_free(noalt);
+        hrcast_stream_free(zero);
+        hrcast_model_free(m);
+    }
+}
+
+/* A feed faster than the raw window holds (128 samples a second without HR: the window holds about 85) is taken,
+ * gives the batch path's numbers, and a normal feed after it goes on (until 2026-12-07 the sample that filled
+ * the window was refused as FULL, and every later one too, at any rate). */
+static void test_stream_fast_feed(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hrcast_model *m = hrcast_model_load(g_lstm, err, sizeof err);
+    hrcast_stream *s = hrcast_stream_open(m, 'u', NULL, 1, err, sizeof err);
+    const int rate = 128, n = 300 * rate;
+    float *sp = malloc(sizeof(float) * (size_t)n), *al = malloc(sizeof(float) * (size_t)n);
+    assert_non_null(sp);
+    assert_non_null(al);
+    for (int i = 0; i < n; i++) {
+        double t = (double)i / rate;
+        sp[i] = (float)(3.0 + sin(t / 7.0));
+        al[i] = (float)(100.0 + 5.0 * sin(t / 40.0));
+        assert_int_equal(hrcast_stream_push(s, t, sp[i], al[i], NAN, err, sizeof err), 0);
+    }
+    int k = hrcast_stream_steps(s);
+    float *hr = malloc(sizeof(float) * (size_t)k);
+    assert_non_null(hr);
+    assert_int_equal(hrcast_stream_predictions(s, hr, NULL, NULL, NULL), k);
+    hrcast_result r;
+    assert_int_equal(hrcast_predict_arrays(m, sp, al, n, 1.0f / rate, 'u', &r, err, sizeof err), 0);
+    assert_int_equal(r.n, k);
+    for (int i = 0; i < k; i++)
+        assert_float_equal(hr[i], r.hr[i], 1e-4);
+    hrcast_result_free(&r);
+    for (int i = 301; i < 400; i++) /* then once a second */
+        assert_int_equal(hrcast_stream_push(s, i, 3.0f, 100.0f, NAN, err, sizeof err), 0);
+    assert_int_equal(hrcast_stream_steps(s), 40);
+    free(hr);
+    free(sp);
+    free(al);
+    hrcast_stream_free(s);
+    hrcast_model_free(m);
+}
+
+/* Bad arguments to open and load: refused with a message, no undefined behaviour (NaN max_hours was converted to
+ * an int) and no crash (a NULL path). */
+static void test_stream_bad_open(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    hrcast_model *m = hrcast_model_load(g_lstm, err, sizeof err);
+    const float bad[] = {NAN, 1e30f, -1, 0, 49};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err[0] = 0;
+        assert_null(hrcast_stream_open(m, 'u', NULL, bad[i], err, sizeof err));
+        assert_non_null(strstr(err, "max_hours"));
+    }
+    assert_null(hrcast_model_load(NULL, err, sizeof err));
+    assert_non_null(strstr(err, "no model file given"));
+    assert_null(hrcast_model_load("", err, sizeof err));
+    assert_non_null(strstr(err, "no model file given"));
+    hrcast_result *r;
+    int count;
+    assert_int_not_equal(hrcast_predict_file(m, NULL, &r, &count, err, sizeof err), 0);
+    assert_non_null(strstr(err, "no workout file given"));
+    hrcast_stream *s = hrcast_stream_open(m, 'u', NULL, 1, err, sizeof err);
+    assert_int_equal(hrcast_stream_push(s, INFINITY, 3, 100, NAN, err, sizeof err), HRCAST_STREAM_BAD_TIME);
+    assert_non_null(strstr(err, "time is infinite"));
+    hrcast_stream_free(s);
+    hrcast_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +504,10 @@ int main(void)
         cmocka_unit_test(test_stream_equals_predict_physio_constant),
         cmocka_unit_test(test_stream_bad_samples),
         cmocka_unit_test(test_stream_forecast),
+        cmocka_unit_test(test_stream_reset_forgets_pauses),
+        cmocka_unit_test(test_stream_forecast_without_altitude),
+        cmocka_unit_test(test_stream_fast_feed),
+        cmocka_unit_test(test_stream_bad_open),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

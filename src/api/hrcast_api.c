@@ -45,6 +45,11 @@ hrcast_model *hrcast_model_load(const char *path, char *err, size_t errlen)
         fail(err, errlen, "out of memory");
         return NULL;
     }
+    if (!path || !path[0]) { /* NULL crashed; "" said ": cannot open" */
+        fail(err, errlen, "no model file given (the path is NULL or empty)");
+        free(m);
+        return NULL;
+    }
     if (predictor_load(path, &m->p, &e)) {
         fail(err, errlen, e.msg);
         free(m);
@@ -192,6 +197,8 @@ int hrcast_predict_file(const hrcast_model *m, const char *path, hrcast_result *
     *count = 0;
     struct run_list runs;
     struct hr_err e = {{0}};
+    if (!path || !path[0])
+        return fail(err, errlen, "no workout file given (the path is NULL or empty)");
     if (load_runs(path, m->p.step, NULL, &runs, &e))
         return fail(err, errlen, e.msg);
     hrcast_result *r = calloc((size_t)runs.n, sizeof *r);
@@ -262,7 +269,8 @@ hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char
         return NULL;
     }
     h->s = hr_stream_open(&m->p, gender, athlete, max_hours, &e);
-    h->plan_cap = (int)ceil(max_hours * 3600.0 / m->p.step) + 2;
+    if (h->s) /* only then is max_hours known to be in (0, 48]: NaN or 1e30 made the int conversion undefined */
+        h->plan_cap = (int)ceil(max_hours * 3600.0 / m->p.step) + 2;
     h->plan = h->s ? malloc(sizeof(float) * (size_t)h->plan_cap) : NULL;
     if (!h->s || !h->plan) {
         fail(err, errlen, h->s ? "out of memory" : e.msg);

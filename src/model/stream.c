@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RAW_CAP 8192 /* raw samples kept: the window a final step still needs, at up to ~100 samples/s */
+#define RAW_CAP 8192   /* raw samples kept: the window the steps still open need (about 85 samples/s on a 10 s
+                        * grid without HR: the open steps wait 20 s for HR, then 60 s of interpolation partners) */
+#define RAW_EVICT 1024 /* samples dropped at once when the window is full of samples that may still count */
 #define ALT_MIN (-450.0f)
 #define ALT_MAX 9000.0f
 
@@ -92,6 +94,7 @@ void hr_stream_reset(struct hr_stream *s)
     s->no_alt = 0;
     s->nfinal = s->nres = s->ncommit = 0;
     s->pre_spd[0] = s->pre_alt[0] = s->dsum[0] = 0;
+    memset(s->pause, 0, (size_t)s->cap); /* until 2026-12-07 the last run's pauses stayed: speed 0 in the next */
     memset(&s->ms, 0, sizeof s->ms);
     s->ms.ph = s->pp ? s->pp->hr0 : 0;
     if (s->kind == K_LSTM)
@@ -303,27 +306,35 @@ static void finalise(struct hr_stream *s)
     commit(s);
 }
 
-/* Drop raw samples no step still to be finalised can use. */
-static int compact(struct hr_stream *s)
+/* Drop the oldest d raw samples. */
+static void drop_raw(struct hr_stream *s, int d)
 {
-    double keep = s->t0 + (double)s->nfinal * s->step - 0.5 * s->step - s->po.max_gap - s->step;
-    int d = 0;
-    while (d < s->rn - 1 && s->rt[d] < keep)
-        d++;
-    if (d == 0)
-        return -1;
     memmove(s->rt, s->rt + d, (size_t)(s->rn - d) * sizeof(double));
     memmove(s->rspd, s->rspd + d, (size_t)(s->rn - d) * sizeof(float));
     memmove(s->ralt, s->ralt + d, (size_t)(s->rn - d) * sizeof(float));
     memmove(s->rhr, s->rhr + d, (size_t)(s->rn - d) * sizeof(float));
     s->rn -= d;
-    return 0;
+}
+
+/* Make room in a full raw window. First the samples no step still to be finalised can use; when there are none
+ * (a feed faster than the window holds: about 85 samples a second on a 10 s grid without HR), the oldest
+ * RAW_EVICT samples. Those lie before the open steps' bins at any rate under ~400 samples a second and are only
+ * interpolation partners across a gap, which a feed that fast does not have: the steps come out as the batch
+ * path's. Until 2026-12-07 such a sample was refused (STREAM_FULL), and as a refused sample moves nothing on,
+ * every later one too, at any rate, until a reset. */
+static void compact(struct hr_stream *s)
+{
+    double keep = s->t0 + (double)s->nfinal * s->step - 0.5 * s->step - s->po.max_gap - s->step;
+    int d = 0;
+    while (d < s->rn - 1 && s->rt[d] < keep)
+        d++;
+    drop_raw(s, d > 0 ? d : RAW_EVICT);
 }
 
 int hr_stream_push(struct hr_stream *s, double t, float speed, float alt, float hr, struct hr_err *e)
 {
     if (!isfinite(t))
-        return hr_fail(e, "stream: sample %d: time is not a number", s->nraw), STREAM_BAD_TIME;
+        return hr_fail(e, "stream: sample %d: time %s", s->nraw, isnan(t) ? "is not a number" : "is infinite"), STREAM_BAD_TIME;
     if (s->nraw > 0 && !(t > s->tlast))
         return hr_fail(e, "stream: sample %d: time %.3f s is not after the previous %.3f s", s->nraw, t, s->tlast),
                STREAM_BACKWARDS;
@@ -344,10 +355,6 @@ int hr_stream_push(struct hr_stream *s, double t, float speed, float alt, float 
         return hr_fail(e, "stream: sample %d: past the %.1f h the stream was opened for", s->nraw,
                        (s->cap - 2) * s->step / 3600.0),
                STREAM_FULL;
-    if (s->rn == RAW_CAP && compact(s))
-        return hr_fail(e, "stream: sample %d: more than %d samples within %.0f s", s->nraw, RAW_CAP,
-                       s->po.max_gap + 2 * s->step),
-               STREAM_FULL;
     if (!isnan(hr) && (hr < s->po.hr_min || hr > s->po.hr_max))
         hr = NAN; /* masked, as prep does (a strap losing contact reads 0) */
     if (s->nraw == 0) {
@@ -358,6 +365,8 @@ int hr_stream_push(struct hr_stream *s, double t, float speed, float alt, float 
         for (long k = k0 > 0 ? k0 : 0; k <= k1 && k < s->cap; k++)
             s->pause[k] = 1;
     }
+    if (s->rn == RAW_CAP) /* after every check: a refused sample changes nothing */
+        compact(s);
     s->rt[s->rn] = t;
     s->rspd[s->rn] = speed;
     s->ralt[s->rn] = alt;
@@ -437,6 +446,14 @@ int hr_stream_forecast(struct hr_stream *s, const float *speed, const float *alt
         return hr_fail(e, "stream: the plan is empty (%d steps): give at least one step to forecast", n_plan);
     if (n + n_plan > s->cap)
         return hr_fail(e, "stream: a plan of %d steps does not fit the %d steps left", n_plan, s->cap - n);
+    /* A run without altitude is level at 0 m so far: the plan's altitudes count from its first known one, so that
+     * its climbs count (until 2026-12-07 they were all set to 0 m: a forecast up a hill was the flat's). */
+    float base = 0.0f;
+    for (int k = 0; s->no_alt && alt && k < n_plan; k++)
+        if (!isnan(alt[k])) {
+            base = alt[k];
+            break;
+        }
     for (int k = 0; k < n_plan; k++) {
         float v = speed[k], a = alt ? alt[k] : NAN;
         if (!isfinite(v) || v < 0 || v > s->po.speed_max)
@@ -444,7 +461,7 @@ int hr_stream_forecast(struct hr_stream *s, const float *speed, const float *alt
         if (!isnan(a) && !(a >= ALT_MIN && a <= ALT_MAX))
             return hr_fail(e, "stream: plan step %d: altitude %g m outside [%g, %g]", k, a, ALT_MIN, ALT_MAX);
         S_SPEED(&s->g)[n + k] = v;
-        S_ALT(&s->g)[n + k] = s->no_alt ? 0.0f : a;
+        S_ALT(&s->g)[n + k] = s->no_alt ? (isnan(a) ? NAN : a - base) : a;
         S_HR(&s->g)[n + k] = NAN;
     }
     run_tail(s, n, n_plan, s->pred + s->ncommit);

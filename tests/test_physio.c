@@ -88,6 +88,57 @@ static void test_fit_recovers_single_component_parameters(void **state)
     }
 }
 
+/* Runs without altitude (grade 0 throughout) say nothing about grade_k: it keeps the prior's (the default 1, or
+ * the population's for an athlete) rather than the grid's first, 0 (until 2026-12-07: hills taken as flat). */
+static void test_fit_keeps_grade_k_without_grade(void **state)
+{
+    (void)state;
+    struct sim_athlete a;
+    sim_athlete_params(&a, 1, 99);
+    struct series ss[NW];
+    const struct series *sp[NW];
+    simulate_series(&a, ss, sp);
+    for (int i = 0; i < NW; i++)
+        for (int k = 0; k < ss[i].n; k++)
+            S_GRADE(&ss[i])[k] = 0;
+    struct physio_params p, prior;
+    assert_int_equal(physio_fit_params(sp, NW, NULL, 0, &p), 0);
+    assert_float_equal(p.grade_k, 1.0, 1e-6);
+    physio_params_default(&prior);
+    prior.grade_k = 1.3f;
+    assert_int_equal(physio_fit_params(sp, NW, &prior, 1, &p), 0);
+    assert_float_equal(p.grade_k, 1.3, 1e-6);
+    free_all(ss);
+}
+
+/* A population fitted on one run at one pace: offset and gain cannot be told apart from the data, and the weak
+ * ridge toward the defaults decides (until 2026-12-07 none: a gain of -7 bpm per m/s, a faster pace predicting
+ * a lower HR). */
+static void test_population_fit_on_one_pace(void **state)
+{
+    (void)state;
+    struct series s;
+    assert_int_equal(series_alloc(&s, 170, STEP), 0);
+    for (int i = 0; i < s.n; i++) {
+        S_TIME(&s)[i] = (float)(i * STEP);
+        S_SPEED(&s)[i] = 3.0f;
+        S_GRADE(&s)[i] = 0;
+        S_ALT(&s)[i] = 0;
+        S_DIST(&s)[i] = 3.0f * (float)(i * STEP);
+        S_HR(&s)[i] = (float)(150.0 - 50.0 * exp(-i * STEP / 60.0) + 2.0 * sin(i * 0.7));
+    }
+    snprintf(s.meta.athlete, sizeof s.meta.athlete, "one");
+    const struct series *sp[1] = {&s};
+    struct physio_model m;
+    struct hr_err e;
+    physio_model_init(&m, STEP);
+    assert_int_equal(physio_model_fit(&m, sp, 1, NULL, &e), 0);
+    assert_true(m.pop.gain > 10 && m.pop.gain < 40);
+    assert_true(fabs(m.pop.offset + 3.0f * m.pop.gain - 150) < 3);
+    physio_model_free(&m);
+    series_free(&s);
+}
+
 static void test_fit_two_component_with_drift_within_tolerance(void **state)
 {
     (void)state;
@@ -288,6 +339,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_recovers_single_component_parameters),
+        cmocka_unit_test(test_fit_keeps_grade_k_without_grade),
+        cmocka_unit_test(test_population_fit_on_one_pace),
         cmocka_unit_test(test_fit_two_component_with_drift_within_tolerance),
         cmocka_unit_test(test_fit_robust_to_dropouts_and_cadence_lock),
         cmocka_unit_test(test_model_table_predictor_and_files),

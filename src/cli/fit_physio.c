@@ -38,6 +38,46 @@ static const char *usage_text =
     "  hrcast fit-physio real.hrd --split chrono -o physio-personal.safetensors\n"
     "  hrcast predict physio.safetensors run.fit\n";
 
+/* What a fit cannot tell from the data, said: too few steps with HR for the population (it is fitted anyway,
+ * pulled weakly toward the defaults), a gain of 0 or less (faster predicts no higher HR: runs at one pace, or too
+ * few), and the athletes left with the population's parameters for want of data (docs/physio.md). */
+static void warn_fit(const struct physio_model *pm, const struct series *const *sp, int n,
+                     const struct physio_fit_opts *fo)
+{
+    long valid = 0;
+    for (int i = 0; i < n; i++)
+        valid += series_valid_hr(sp[i]);
+    if (valid < fo->min_valid)
+        hr_warn("fit-physio: the population is fitted on %ld steps with heart rate (%.0f min at %.0f s), fewer than "
+                "the %d an athlete needs: its parameters are rough", valid, valid * (double)pm->step / 60,
+                pm->step, fo->min_valid);
+    if (!(pm->pop.gain > 0))
+        hr_warn("fit-physio: the population's gain is %.1f bpm per m/s (a faster pace predicts no higher heart "
+                "rate): the runs vary too little in pace to fit it", pm->pop.gain);
+    for (int i = 0; i < pm->n_ath; i++)
+        if (!(pm->ath[i].p.gain > 0))
+            hr_warn("fit-physio: athlete %s: gain %.1f bpm per m/s (a faster pace predicts no higher heart rate): "
+                    "the runs vary too little in pace to fit it", pm->ath[i].id, pm->ath[i].p.gain);
+    if (!fo->personal)
+        return;
+    int skipped = 0;
+    const char *first = NULL;
+    for (int i = 0; i < n; i++) {
+        const char *a = sp[i]->meta.athlete;
+        if (!a[0] || physio_model_lookup(pm, a) != &pm->pop)
+            continue;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++)
+            seen = !strcmp(sp[j]->meta.athlete, a);
+        if (!seen && !skipped++)
+            first = a;
+    }
+    if (skipped)
+        hr_info("fit-physio: %d athlete%s with fewer than %d steps with heart rate (%s%s) get%s the population's "
+                "parameters", skipped, skipped == 1 ? "" : "s", fo->min_valid, first, skipped > 1 ? ", ..." : "",
+                skipped == 1 ? "s" : "");
+}
+
 int cmd_fit_physio(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {"split", required_argument, 0, 1},
@@ -147,8 +187,11 @@ int cmd_fit_physio(int argc, char **argv)
             physio_model_free(&pm);
             goto out;
         }
-        hr_info("wrote %s: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h; %d athlete%s fitted",
-                out, pm.pop.offset, pm.pop.gain, pm.pop.tau, pm.pop.drift, pm.n_ath, pm.n_ath == 1 ? "" : "s");
+        warn_fit(&pm, sp, n, &fo);
+        hr_info("wrote %s: population offset %.1f bpm, gain %.1f bpm/(m/s), tau %.0f s, drift %.1f bpm/h, grade_k "
+                "%.2f; %d athlete%s fitted",
+                out, pm.pop.offset, pm.pop.gain, pm.pop.tau, pm.pop.drift, pm.pop.grade_k, pm.n_ath,
+                pm.n_ath == 1 ? "" : "s");
         physio_model_free(&pm);
     }
     rc = 0;

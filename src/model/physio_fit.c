@@ -12,6 +12,8 @@
 #define HUBER_DELTA 10.0 /* bpm */
 #define NOISE_SD 6.0     /* bpm, residual scale assumed by the priors */
 #define IRLS_ITERS 2     /* Huber reweightings per (tau, grade_k) */
+#define GRADE_SLOPED 0.01f    /* a step on a slope of 1 % or more ... */
+#define GRADE_MIN_SLOPED 30   /* ... of which grade_k needs this many, and 1 % of the steps with HR */
 
 struct fit_ctx {
     const struct series *const *s;
@@ -168,6 +170,23 @@ static void golden(const struct fit_ctx *c, int which, double lo, double hi, dou
     }
 }
 
+/* Does the grade of the steps with HR say anything about grade_k? Not when (almost) none of them is on a slope:
+ * runs without altitude (grade 0 throughout: a treadmill, a CSV without it), or too few sloped steps to tell a
+ * climb's cost from noise. */
+static int grade_informative(const struct series *const *s, int n)
+{
+    long sloped = 0, counted = 0;
+    for (int j = 0; j < n; j++) {
+        const float *g = S_GRADE(s[j]), *y = S_HR(s[j]);
+        for (int i = 0; i < s[j]->n; i++)
+            if (!isnan(y[i])) {
+                counted++;
+                sloped += fabsf(g[i]) >= GRADE_SLOPED;
+            }
+    }
+    return sloped >= GRADE_MIN_SLOPED && sloped * 100 >= counted;
+}
+
 int physio_fit_params(const struct series *const *s, int n, const struct physio_params *prior,
                       float prior_weight, struct physio_params *out)
 {
@@ -188,14 +207,16 @@ int physio_fit_params(const struct series *const *s, int n, const struct physio_
     c.lam_tau = pw * NOISE_SD * NOISE_SD / (0.4 * 0.4);
     c.lam_k = pw * NOISE_SD * NOISE_SD / (0.5 * 0.5);
 
-    /* coarse grid: tau 8..240 s (log), k 0..2 */
-    const int NT = 12, NK = 9;
-    const double lt_lo = log(8.0), lt_hi = log(240.0), k_lo = 0, k_hi = 2;
+    /* coarse grid: tau 8..240 s (log), k 0..2; k alone, the prior's, when the grade tells nothing about it (every
+     * k fits equally, and until 2026-12-07 the grid's first, 0, was kept: a model fitted on runs without altitude
+     * took hills as flat) */
+    const int NT = 12, NK = grade_informative(s, n) ? 9 : 1;
+    const double lt_lo = log(8.0), lt_hi = log(240.0), k_lo = NK > 1 ? 0 : c.k0, k_hi = NK > 1 ? 2 : c.k0;
     struct fit_eval best = {.loss = INFINITY};
     double bl = 0, bk = 0;
     for (int it = 0; it < NT; it++)
         for (int ik = 0; ik < NK; ik++) {
-            double lt = lt_lo + (lt_hi - lt_lo) * it / (NT - 1), k = k_lo + (k_hi - k_lo) * ik / (NK - 1);
+            double lt = lt_lo + (lt_hi - lt_lo) * it / (NT - 1), k = NK > 1 ? k_lo + (k_hi - k_lo) * ik / (NK - 1) : k_lo;
             struct fit_eval e;
             evaluate(&c, exp(lt), k, &e);
             if (e.loss < best.loss) {
@@ -206,10 +227,11 @@ int physio_fit_params(const struct series *const *s, int n, const struct physio_
         }
     if (best.count == 0)
         return -1;
-    double dl = (lt_hi - lt_lo) / (NT - 1), dk = (k_hi - k_lo) / (NK - 1);
+    double dl = (lt_hi - lt_lo) / (NT - 1), dk = NK > 1 ? (k_hi - k_lo) / (NK - 1) : 0;
     for (int round = 0; round < 2; round++) {
         golden(&c, 0, fmax(lt_lo, bl - dl), fmin(lt_hi, bl + dl), &bl, &bk, &best);
-        golden(&c, 1, fmax(k_lo, bk - dk), fmin(k_hi, bk + dk), &bl, &bk, &best);
+        if (NK > 1)
+            golden(&c, 1, fmax(k_lo, bk - dk), fmin(k_hi, bk + dk), &bl, &bk, &best);
         dl *= 0.5;
         dk *= 0.5;
     }
@@ -262,7 +284,7 @@ int physio_model_fit(struct physio_model *m, const struct series *const *s, int 
         m->step = s[0]->step;
     struct physio_params def;
     physio_params_default(&def);
-    if (physio_fit_params(s, n, &def, 0.0f, &m->pop))
+    if (physio_fit_params(s, n, &def, o.prior_weight, &m->pop))
         return hr_fail(e, "physio fit: no valid heart-rate steps in %d training series", n);
     if (!o.personal || n == 0)
         return 0;

@@ -53,11 +53,11 @@ static void warn_fit(const struct physio_model *pm, const struct series *const *
                 pm->step, fo->min_valid);
     if (!(pm->pop.gain > 0))
         hr_warn("fit-physio: the population's gain is %.1f bpm per m/s (a faster pace predicts no higher heart "
-                "rate): the runs vary too little in pace to fit it", pm->pop.gain);
+                "rate): these runs show no effect of pace (too few, at one pace, or not runs)", pm->pop.gain);
     for (int i = 0; i < pm->n_ath; i++)
         if (!(pm->ath[i].p.gain > 0))
             hr_warn("fit-physio: athlete %s: gain %.1f bpm per m/s (a faster pace predicts no higher heart rate): "
-                    "the runs vary too little in pace to fit it", pm->ath[i].id, pm->ath[i].p.gain);
+                    "these runs show no effect of pace (too few, at one pace, or not runs)", pm->ath[i].id, pm->ath[i].p.gain);
     if (!fo->personal)
         return;
     int skipped = 0;

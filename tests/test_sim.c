@@ -153,7 +153,11 @@ static void test_runners_like_fitted_rows(void **state)
     for (int i = 0; i < c.n; i++) {
         const struct sim_athlete *a = &c.athletes[i], *b = &plain.athletes[i];
         /* untouched: who they are, their pace and sensor */
-        assert_true(a->hr_rest == b->hr_rest && a->hr_max == b->hr_max && a->v_aer == b->v_aer);
+        assert_true(a->hr_rest == b->hr_rest && a->v_aer == b->v_aer);
+        /* HRmax kept, or raised just enough that the row's HR at the aerobic speed stays under it */
+        double top = a->hr_rest + a->offset + a->gain * a->v_aer + SIM_LIKE_HRMAX_MARGIN;
+        assert_true(a->hr_max == b->hr_max || (a->hr_max > b->hr_max && fabs(a->hr_max - top) < 1e-9));
+        assert_true(top <= a->hr_max + 1e-9);
         assert_true(a->wrist == b->wrist && a->p_fast == b->p_fast);
         double level = a->hr_rest + a->offset;
         double mrt = a->p_fast * a->tau_fast + (1 - a->p_fast) * a->tau_slow;
@@ -168,6 +172,24 @@ static void test_runners_like_fitted_rows(void **state)
     /* every runner is one of the two rows, and both are drawn about half the time */
     assert_int_equal(near[0] + near[1], c.n);
     assert_true(near[0] > 150 && near[1] > 150);
+    /* a row whose level and gain put the HR at an easy pace over a drawn HRmax (until 2026-12-07 such runners sat
+     * at HRmax: level 132, gain 11.5, HRmax 164): HRmax is raised, or the gain lowered where 215 is not enough */
+    const struct sim_fitted_row high[2] = {{130.0, 10.0, 100.0, 3.0}, {180.0, 15.0, 60.0, 0.0}};
+    struct sim_cohort h, h0;
+    assert_int_equal(sim_cohort_init_like(&h, 200, 5, high, 2), 0);
+    assert_int_equal(sim_cohort_init_like(&h0, 200, 5, NULL, 0), 0);
+    int raised = 0, lowered = 0;
+    for (int i = 0; i < h.n; i++) {
+        const struct sim_athlete *a = &h.athletes[i];
+        double level = a->hr_rest + a->offset;
+        assert_true(level + a->gain * a->v_aer + SIM_LIKE_HRMAX_MARGIN <= a->hr_max + 1e-9);
+        assert_true(a->hr_max <= SIM_LIKE_HRMAX_MAX);
+        raised += a->hr_max > h0.athletes[i].hr_max;
+        lowered += level > 170 && a->gain < 15.0 * exp(-5 * SIM_LIKE_LOG_SD);
+    }
+    assert_true(raised > 20 && lowered > 20);
+    sim_cohort_free(&h);
+    sim_cohort_free(&h0);
     struct sim_athlete x, y;
     sim_athlete_like(&x, 7, 9, rows, 0);
     sim_athlete_params(&y, 7, 9);

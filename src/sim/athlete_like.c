@@ -23,7 +23,17 @@ void sim_athlete_like(struct sim_athlete *a, int index, uint64_t seed, const str
     double tau = clampd(row->tau * exp(SIM_LIKE_LOG_SD * sim_rng_normal(&r)), 15.0, 300.0);
     double drift = row->drift + SIM_LIKE_DRIFT_SD * sim_rng_normal(&r);
     /* the fitted level is the HR at zero speed while running; the simulator adds it to the resting HR */
+    /* HRmax was drawn apart from the row: the HR the row gives at the runner's aerobic speed (its fastest
+     * sustained pace) must stay under it, or the simulated heart sits at HRmax from easy pace on (until
+     * 2026-12-07 a runner drawn at level 132, gain 11.5 and HRmax 164 spent 68 % of its steps within 2 bpm of
+     * HRmax). So HRmax is raised to 5 bpm above that HR (215 at most), and where that is not enough the gain
+     * is lowered. */
+    double top = level + gain * a->v_aer + SIM_LIKE_HRMAX_MARGIN;
+    if (top > a->hr_max)
+        a->hr_max = top < SIM_LIKE_HRMAX_MAX ? top : SIM_LIKE_HRMAX_MAX;
     level = clampd(level, a->hr_rest + 5.0, a->hr_max - 10.0);
+    if (level + gain * a->v_aer + SIM_LIKE_HRMAX_MARGIN > a->hr_max)
+        gain = clampd((a->hr_max - SIM_LIKE_HRMAX_MARGIN - level) / a->v_aer, SIM_LIKE_GAIN_MIN, gain);
     a->offset = level - a->hr_rest;
     a->gain = gain;
     /* the two-component kinetics keep their shape and get the fitted mean response time */

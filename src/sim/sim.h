@@ -65,6 +65,8 @@ struct sim_fitted_row {
 #define SIM_LIKE_LOG_SD 0.15   /* the jitter of gain and tau, as a factor exp(N(0, sd)) */
 #define SIM_LIKE_DRIFT_SD 1.5  /* bpm per hour */
 #define SIM_LIKE_GAIN_MIN 1.0  /* bpm per m/s: a heart that does not answer pace at all is not simulated */
+#define SIM_LIKE_HRMAX_MARGIN 5.0 /* bpm: the HR at the aerobic speed stays this far under HRmax ... */
+#define SIM_LIKE_HRMAX_MAX 215.0  /* ... which is raised to at most this */
 /* Athlete `index` drawn as sim_athlete_params, then its level, gain, kinetics and drift replaced by one of
  * rows[0..n) picked at random and jittered (athlete_like.c; n 0: as sim_athlete_params). */
 void sim_athlete_like(struct sim_athlete *a, int index, uint64_t seed, const struct sim_fitted_row *rows, int n);

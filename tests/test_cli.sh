@@ -113,6 +113,13 @@ mkdir -p "$tmp/term"
 for _ in $(seq 400); do ls "$tmp"/term/big.hrd.tmp.* >/dev/null 2>&1 && break; sleep 0.02; done
 had_tmp=$(ls "$tmp"/term/ | wc -l); kill -TERM "$spid"; wait "$spid"; src=$?
 check "simulate ended by SIGTERM while writing: exit 143, its temp file removed" '[ "$had_tmp" = 1 ] && [ $src = 143 ] && [ -z "$(ls "$tmp"/term/)" ]'
+# the same for SIGPIPE: a log piped into a reader that has gone (`2>&1 | head -1`; the temp file stayed)
+mkdir -p "$tmp/sigpipe"
+py "import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+p = subprocess.run([\"$BIN\", \"predict\", \"$tmp/m.safetensors\", \"$tmp/sim.hrd\", \"--format\", \"json\", \"-o\", \"$tmp/sigpipe/out.json\"], stdout=w, stderr=w)
+open(\"$tmp/sigpipe.rc\", \"w\").write(str(p.returncode))"
+check "a command ended by SIGPIPE (its log pipe closed) removes its temp file" '[ "$(cat $tmp/sigpipe.rc)" = -13 ] && [ -z "$(ls "$tmp"/sigpipe/)" ]'
 # -o naming a pipe or a device (/dev/null, /dev/stdout) writes into it: the atomic temp-and-rename replaced it
 # with a regular file (until 2026-12-07 `-o /dev/null` turned the machine's /dev/null into a file)
 mkfifo "$tmp/pipe"; cat "$tmp/pipe" > "$tmp/from_pipe.csv" & cpid=$!

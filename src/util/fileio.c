@@ -252,7 +252,7 @@ static void folder_of(const char *path, char *dir, size_t cap)
         snprintf(dir, cap, "%.*s", (int)(slash - path), path);
 }
 
-/* The temp files of the atomic writes in progress, so that a process ended by SIGINT, SIGTERM or SIGHUP
+/* The temp files of the atomic writes in progress, so that a process ended by SIGINT, SIGTERM, SIGHUP or SIGPIPE
  * removes them (atomic_cleanup_on_signals): until 2026-12-07 a Ctrl-C during `simulate` left a 3 GB
  * "big.hrd.tmp.XXXXXX" behind. Slots are taken under a lock; the handler only reads them. */
 #define ATOMIC_TRACKED 32
@@ -294,7 +294,7 @@ static void on_stop_signal(int sig)
 
 void atomic_cleanup_on_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
         struct sigaction old;
         if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)

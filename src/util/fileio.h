@@ -36,7 +36,8 @@ struct atomic_file {
 int atomic_open(struct atomic_file *a, const char *path, struct hr_err *e);
 int atomic_commit(struct atomic_file *a, struct hr_err *e); /* fflush+fsync+close+rename */
 void atomic_abort(struct atomic_file *a);                   /* close and unlink the temp file */
-/* SIGINT, SIGTERM and SIGHUP (unless ignored) unlink the temp files of the atomic writes in progress, then end
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE (a log or output pipe closed early: `2>&1 | head`) (unless ignored) unlink
+ * the temp files of the atomic writes in progress, then end
  * the process as the signal would have. Called once by the command-line program's main(); a handler a command
  * installs later (train's Ctrl-C, serve's sigwait) takes over that signal. */
 void atomic_cleanup_on_signals(void);

@@ -299,13 +299,16 @@ int cmd_plan(int argc, char **argv)
     memset(&sf, 0, sizeof sf);
     if (so_far_path) { /* the rest of the race, from where the part run ends, with its clock */
         struct plan_course rest;
-        if (plan_so_far_load(&p, so_far_path, po.gender, po.athlete, &trust, &sf, &e) ||
-            plan_course_rest(&course, sf.dist_m, sf.last_alt, &rest, &e)) {
+        int loaded = plan_so_far_load(&p, so_far_path, po.gender, po.athlete, &trust, &sf, &e) == 0;
+        if (!loaded || plan_course_rest(&course, sf.dist_m, sf.last_alt, &rest, &e)) {
             cli_error("plan", e.msg);
+            /* a course the part run leaves (almost) nothing of is a bad pair of arguments, as a target already
+             * passed is (exit 2; it was 1); a file that cannot be read, or memory, stays 1 */
+            int bad_args = loaded && !(course.length - sf.dist_m >= PLAN_COURSE_MIN_M);
             plan_so_far_free(&sf);
             predictor_free(&p);
             plan_course_free(&course);
-            return 1;
+            return bad_args ? 2 : 1;
         }
         char el[32];
         plan_fmt_time(sf.elapsed_s, 0, el, sizeof el);

@@ -69,13 +69,24 @@ HRCAST_EXPORT int hrcast_predict_file(const hrcast_model *m, const char *path, h
 HRCAST_EXPORT void hrcast_result_free(hrcast_result *r);
 HRCAST_EXPORT void hrcast_results_free(hrcast_result *r, int count);
 
+/* The warnings of the calling thread's last hrcast_model_load, hrcast_predict_file, hrcast_predict_arrays or
+ * hrcast_stream_open, one per line without the "warning: " prefix ("" when there were none): a file that is not
+ * what it seems (a "speed" column that looks like km/h, a FIT file cut short, a lap without distance) still
+ * predicts, and says so here. Valid until that thread's next such call. Added 2026-12-07; until then they went
+ * only to the host's stderr. */
+HRCAST_EXPORT const char *hrcast_warnings(void);
+/* Whether the library also prints those warnings on stderr ("warning: ..."; on by default). A program that reads
+ * hrcast_warnings (the Python package does, as Python warnings) turns this off. */
+HRCAST_EXPORT void hrcast_set_stderr_warnings(int on);
+
 /* The library's version ("0.1.0", = HRCAST_VERSION of the header it was built with): a program or
  * binding loading libhrcast.so at run time checks it matches what it expects. */
 HRCAST_EXPORT const char *hrcast_version(void);
 
 /* Live forecasting: a model fed one raw sample at a time (docs/live.md). Samples may come at any rate and at
  * irregular times; they are resampled onto the model's grid exactly as a recording file is, so streaming a
- * file's samples gives hrcast_predict_file's numbers. O(1) work per pushed sample and no allocation after
+ * file's samples (the stream opened with the file's gender: 'u' for a file that names none) gives
+ * hrcast_predict_file's numbers. O(1) work per pushed sample and no allocation after
  * open; deterministic. A stream borrows its model (free the stream first). */
 typedef struct hrcast_stream hrcast_stream;
 
@@ -92,7 +103,8 @@ enum {
 
 /* gender 'm', 'f' or 'u' (either case; another is refused); athlete: an id the model holds its own parameters
  * for (a physio model's, an LSTM's HR scale or prior, a finetuned model's runner; NULL or "": the
- * population's; another id is refused, naming the model's); max_hours (<= 48) sizes the buffers. NULL with err
+ * population's, except for a finetuned model, whose runner it is (as hrcast_predict_file predicts with it);
+ * another id is refused, naming the model's); max_hours (<= 48) sizes the buffers. NULL with err
  * on failure (an LSTM whose feature set needs the whole workout, default+pace, cannot stream). */
 HRCAST_EXPORT hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete,
                                                 float max_hours, char *err, size_t errlen);

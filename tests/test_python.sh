@@ -122,6 +122,17 @@ else:
 check "a missing model raises hrcast.Error with the path" 'raises "hrcast.Model(\"$tmp/none.safetensors\")" none.safetensors'
 check "a missing workout file raises hrcast.Error with the path" 'raises "m.predict_file(\"$tmp/nope.fit\")" nope.fit'
 check "a file that is not a model raises hrcast.Error" 'raises "hrcast.Model(\"$fit\")" "$(basename "$fit")"'
+# a file that predicts but is not what it seems: the library's warning comes as a Python warning, not only on
+# the host's stderr (until 2026-12-07 a km/h "speed" column predicted a 40 km/h run without a word to Python)
+printf 'time,speed,altitude\n' > "$tmp/kmh.csv"
+for i in $(seq 0 900); do echo "$i,11,100"; done >> "$tmp/kmh.csv"
+check "a library warning (km/h speed column) is a hrcast.HrcastWarning, and nothing on stderr" 'pyrun "
+import warnings, hrcast
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter(\"always\")
+    r = hrcast.Model(\"$tmp/physio.safetensors\").predict_file(\"$tmp/kmh.csv\")
+assert any(issubclass(x.category, hrcast.HrcastWarning) and \"km/h\" in str(x.message) for x in w), [str(x.message) for x in w]
+" 2>$tmp/pyerr && ! grep -q "^warning:" $tmp/pyerr'
 check "a dataset with many workouts: predict_file says use predict_workouts" \
   'pyrun "import hrcast; assert len(hrcast.Model(\"$tmp/physio.safetensors\").predict_workouts(\"$tmp/sim.hrd\")) > 1" &&
    raises "m.predict_file(\"$tmp/sim.hrd\")" predict_workouts'

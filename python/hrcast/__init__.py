@@ -13,6 +13,7 @@ $HRCAST_LIB; where `make install` recorded it (_libpath.py); three folders above
 """
 import ctypes
 import os
+import warnings
 import weakref
 
 try:
@@ -20,7 +21,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the machine
     raise ImportError("hrcast needs NumPy (Debian: apt-get install python3-numpy; or pip install numpy)") from exc
 
-__all__ = ["Model", "Stream", "Error", "version", "library_path", "bf16_native"]
+__all__ = ["Model", "Stream", "Error", "HrcastWarning", "version", "library_path", "bf16_native"]
 
 _SONAME = "libhrcast.so.0"
 _API_VERSION = "0.1.0"
@@ -128,6 +129,26 @@ def bf16_native():
     return bool(_lib.hrcast_bf16_native())
 
 
+_lib.hrcast_warnings.restype = ctypes.c_char_p
+_lib.hrcast_warnings.argtypes = []
+_lib.hrcast_set_stderr_warnings.restype = None
+_lib.hrcast_set_stderr_warnings.argtypes = [ctypes.c_int]
+_lib.hrcast_set_stderr_warnings(0)  # the library's warnings come as Python warnings instead (_warn_library)
+
+
+class HrcastWarning(UserWarning):
+    """A file that still predicts but is not what it seems (a speed column that looks like km/h, a FIT file cut
+    short): libhrcast's warning, one per line of its message."""
+
+
+def _warn_library():
+    """Raises the library's warnings of the last call as HrcastWarning (they went only to stderr until
+    2026-12-07, where a program could not see them)."""
+    for line in _lib.hrcast_warnings().decode("utf-8", "replace").splitlines():
+        if line:
+            warnings.warn(line, HrcastWarning, stacklevel=3)
+
+
 if _lib.hrcast_version().decode() != _API_VERSION:
     raise ImportError("hrcast: %s is version %s, this module expects %s"
                       % (library_path, _lib.hrcast_version().decode(), _API_VERSION))
@@ -170,6 +191,7 @@ class Model:
         err = ctypes.create_string_buffer(_ERRLEN)
         self._streams = weakref.WeakSet()  # its open Streams: closed before the model (they borrow it)
         self._m = _lib.hrcast_model_load(_path_bytes(path), err, _ERRLEN)
+        _warn_library()
         if not self._m:
             raise Error(err.value.decode("utf-8", "replace"))
 
@@ -240,6 +262,7 @@ class Model:
         rc = _lib.hrcast_predict_arrays(self._handle(), sp.ctypes.data_as(_fp),
                                         alt.ctypes.data_as(_fp) if alt is not None else None, int(sp.size),
                                         float(step), _gender_byte(gender), ctypes.byref(r), err, _ERRLEN)
+        _warn_library()
         if rc:
             raise Error(err.value.decode("utf-8", "replace"))
         try:
@@ -255,8 +278,10 @@ class Model:
         out = ctypes.POINTER(_Result)()
         count = ctypes.c_int(0)
         err = ctypes.create_string_buffer(_ERRLEN)
-        if _lib.hrcast_predict_file(self._handle(), _path_bytes(path), ctypes.byref(out), ctypes.byref(count),
-                                    err, _ERRLEN):
+        rc = _lib.hrcast_predict_file(self._handle(), _path_bytes(path), ctypes.byref(out), ctypes.byref(count),
+                                      err, _ERRLEN)
+        _warn_library()
+        if rc:
             raise Error(err.value.decode("utf-8", "replace"))
         try:
             return [_result_dict(out[i]) for i in range(count.value)]
@@ -306,6 +331,7 @@ class Stream:
         err = ctypes.create_string_buffer(_ERRLEN)
         self._s = _lib.hrcast_stream_open(model._handle(), _gender_byte(gender), athlete.encode() if athlete else None,
                                           float(max_hours), err, _ERRLEN)
+        _warn_library()
         if not self._s:
             raise Error(err.value.decode("utf-8", "replace"))
         model._streams.add(self)

@@ -9,6 +9,7 @@
 #include "nn/isa.h"
 #include "nn/lstm.h"
 #include "prep/prep.h"
+#include "util/log.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static char api_gender(char g, char *err, size_t errlen)
     return 0;
 }
 
-hrcast_model *hrcast_model_load(const char *path, char *err, size_t errlen)
+static hrcast_model *api_model_load(const char *path, char *err, size_t errlen)
 {
     hrcast_model *m = calloc(1, sizeof *m);
     struct hr_err e = {{0}};
@@ -139,7 +140,7 @@ static int predict_series(const hrcast_model *m, const struct series *s, hrcast_
     return 0;
 }
 
-int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m, int n,
+static int api_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m, int n,
                           float step_s, char gender, hrcast_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -190,7 +191,7 @@ int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const f
     return rc;
 }
 
-int hrcast_predict_file(const hrcast_model *m, const char *path, hrcast_result **out, int *count, char *err,
+static int api_predict_file(const hrcast_model *m, const char *path, hrcast_result **out, int *count, char *err,
                         size_t errlen)
 {
     *out = NULL;
@@ -248,7 +249,7 @@ struct hrcast_stream {
     int plan_cap;
 };
 
-hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete, float max_hours, char *err,
+static hrcast_stream *api_stream_open(const hrcast_model *m, char gender, const char *athlete, float max_hours, char *err,
                                   size_t errlen)
 {
     struct hr_err e = {{0}};
@@ -329,4 +330,47 @@ int hrcast_stream_forecast_pace(hrcast_stream *s, float speed_mps, float seconds
     for (int k = 0; k < (int)n; k++)
         s->plan[k] = speed_mps;
     return hrcast_stream_forecast(s, s->plan, NULL, (int)n, hr, err, errlen);
+}
+
+/* ---- warnings (hrcast_warnings): a reader's or the cleaning's warnings, kept per thread for the caller ---- */
+
+static _Thread_local char api_warnings[4096];
+
+const char *hrcast_warnings(void) { return api_warnings; }
+
+void hrcast_set_stderr_warnings(int on) { hr_log_set_level(on ? HR_LOG_WARN : HR_LOG_QUIET); }
+
+hrcast_model *hrcast_model_load(const char *path, char *err, size_t errlen)
+{
+    hr_warn_keep(api_warnings, sizeof api_warnings);
+    hrcast_model *m = api_model_load(path, err, errlen);
+    hr_warn_keep(NULL, 0);
+    return m;
+}
+
+int hrcast_predict_arrays(const hrcast_model *m, const float *speed_mps, const float *altitude_m, int n,
+                          float step_s, char gender, hrcast_result *out, char *err, size_t errlen)
+{
+    hr_warn_keep(api_warnings, sizeof api_warnings);
+    int rc = api_predict_arrays(m, speed_mps, altitude_m, n, step_s, gender, out, err, errlen);
+    hr_warn_keep(NULL, 0);
+    return rc;
+}
+
+int hrcast_predict_file(const hrcast_model *m, const char *path, hrcast_result **out, int *count, char *err,
+                        size_t errlen)
+{
+    hr_warn_keep(api_warnings, sizeof api_warnings);
+    int rc = api_predict_file(m, path, out, count, err, errlen);
+    hr_warn_keep(NULL, 0);
+    return rc;
+}
+
+hrcast_stream *hrcast_stream_open(const hrcast_model *m, char gender, const char *athlete, float max_hours, char *err,
+                                  size_t errlen)
+{
+    hr_warn_keep(api_warnings, sizeof api_warnings);
+    hrcast_stream *s = api_stream_open(m, gender, athlete, max_hours, err, errlen);
+    hr_warn_keep(NULL, 0);
+    return s;
 }

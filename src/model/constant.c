@@ -233,6 +233,9 @@ static int constant_from_st(const struct safetensors *st, const char *path, stru
             free(rows);
             if (rc == 0)
                 qsort(m->ath, (size_t)m->n_ath, sizeof *m->ath, cmp_ath);
+            for (int i = 1; rc == 0 && i < m->n_ath; i++) /* which of the two would be looked up is chance */
+                if (!strcmp(m->ath[i - 1].id, m->ath[i].id))
+                    rc = hr_fail(e, "%s: athlete %s is listed twice", path, m->ath[i].id);
         }
     }
     json_free(card);

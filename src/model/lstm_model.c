@@ -186,6 +186,57 @@ out:
     return rc;
 }
 
+/* An architecture size: a whole number, or -1 (absent, or 32.7: until 2026-12-07 truncated and taken). */
+static int card_int(const struct json *arch, const char *key)
+{
+    double v = json_get_num(arch, key, -1);
+    return v == floor(v) && v >= -1 && v <= 1e6 ? (int)v : -1;
+}
+
+/* The card's own words against what the loader would run: the type and gate order it computes, and the
+ * inputs of the feature set it names (until 2026-12-07 these were not read: a card saying gate order i,g,f,o,
+ * or naming one set while listing another's inputs, was run as this loader's LSTM on the named set's inputs,
+ * 8-35 bpm off). Absent fields are not checked (the set's name decides). */
+static int card_contradicts(const struct json *arch, const struct json *feat, const struct feature_set *fs,
+                            const char *path, struct hr_err *e)
+{
+    const char *type = json_get_str(arch, "type", "lstm"), *gates = json_get_str(arch, "gate_order", "i,f,g,o");
+    if (strcmp(type, "lstm"))
+        return hr_fail(e, "%s: architecture type \"%.32s\" is not lstm", path, type);
+    if (strcmp(gates, "i,f,g,o"))
+        return hr_fail(e, "%s: gate order \"%.32s\" is not i,f,g,o (PyTorch's, the one hrcast computes)", path, gates);
+    const struct json *names = json_get(feat, "names");
+    if (!names)
+        return 0;
+    if (json_len(names) != (size_t)fs->n)
+        return hr_fail(e, "%s: the card lists %zu input names for the feature set %s of %d", path, json_len(names),
+                       fs->name, fs->n);
+    for (int f = 0; f < fs->n; f++) {
+        const char *n = json_str(json_at(names, (size_t)f), "");
+        if (strcmp(n, fs->names[f]))
+            return hr_fail(e, "%s: input %d is \"%.40s\" in the card, \"%s\" in the feature set %s", path, f, n,
+                           fs->names[f], fs->name);
+    }
+    return 0;
+}
+
+/* A tensor the architecture has no place for (a second layer's weights in a card that says one layer: until
+ * 2026-12-07 dropped without a word, 10-36 bpm off). The physiological prior's tensors are the prior's. */
+static int unused_tensor(const struct safetensors *st, const struct nn_param *ps, int np, const struct lstm_cfg *cfg,
+                         const char *path, struct hr_err *e)
+{
+    for (int t = 0; t < st->n; t++) {
+        const char *name = st->t[t].name;
+        int used = !strncmp(name, "prior.", 6);
+        for (int i = 0; i < np && !used; i++)
+            used = !strcmp(name, ps[i].name);
+        if (!used)
+            return hr_fail(e, "%s: tensor %s has no place in the card's LSTM (%d layers of %d)", path, name,
+                           cfg->layers, cfg->hidden);
+    }
+    return 0;
+}
+
 int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_lstm *m, struct hr_err *e)
 {
     memset(m, 0, sizeof *m);
@@ -207,10 +258,10 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
         goto out;
     }
     struct lstm_cfg cfg = {
-        .in = (int)json_get_num(arch, "input_size", -1),
-        .hidden = (int)json_get_num(arch, "hidden_size", -1),
-        .layers = (int)json_get_num(arch, "num_layers", -1),
-        .out = (int)json_get_num(arch, "output_size", -1),
+        .in = card_int(arch, "input_size"),
+        .hidden = card_int(arch, "hidden_size"),
+        .layers = card_int(arch, "num_layers"),
+        .out = card_int(arch, "output_size"),
         .dropout = (float)json_get_num(arch, "dropout", 0),
     };
     m->fs = feature_set_get(json_get_str(feat, "set", ""));
@@ -218,6 +269,8 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
         hr_fail(e, "%s: unknown feature set \"%s\"", path, json_get_str(feat, "set", ""));
         goto out;
     }
+    if (card_contradicts(arch, feat, m->fs, path, e))
+        goto out;
     if (cfg.in != m->fs->n || cfg.hidden < 1 || cfg.hidden > 4096 || cfg.layers < 1 ||
         cfg.layers > LSTM_MAX_LAYERS || (cfg.out != 1 && cfg.out != 2)) {
         hr_fail(e, "%s: architecture does not fit (input %d for %d features, hidden %d, layers %d, out %d)",
@@ -277,7 +330,8 @@ int hr_lstm_from_st(const struct safetensors *st, const char *path, struct hr_ls
     struct nn_param ps[LSTM_MAX_PARAMS];
     int np = lstm_params(&m->net, ps);
     for (int i = 0; i < np; i++)
-        if (st_copy_f32(st, ps[i].name, ps[i].ndim, ps[i].shape, ps[i].data, ps[i].numel, e)) {
+        if (st_copy_f32(st, ps[i].name, ps[i].ndim, ps[i].shape, ps[i].data, ps[i].numel, e) ||
+            (i == np - 1 && unused_tensor(st, ps, np, &cfg, path, e))) {
             lstm_model_free(&m->net);
             physio_model_free(&m->prior);
             blend_free(&m->blend);

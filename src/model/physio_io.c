@@ -117,6 +117,8 @@ static int physio_from_st(const struct safetensors *st, const char *path, struct
                 from_row(rows + i * PHYSIO_NPARAM, &p);
                 if (!id || !id[0] || strlen(id) >= WK_ATHLETE_LEN)
                     rc = hr_fail(e, "%s: athlete %zu has no valid id", path, i);
+                else if (physio_model_lookup(m, id) != &m->pop) /* until 2026-12-07 the later row replaced it */
+                    rc = hr_fail(e, "%s: athlete %s is listed twice", path, id);
                 else if (physio_model_set_athlete(m, id, &p))
                     rc = hr_fail(e, "%s: out of memory", path);
             }

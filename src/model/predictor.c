@@ -97,15 +97,29 @@ const char *predictor_runner(const struct predictor *p, const char *athlete)
     return p->finetuned ? p->finetuned_athlete : "";
 }
 
+/* A prediction no heart makes (below 0 or above 300 bpm, or infinite) comes from a model file that is not a
+ * working model (an edited bias, weights scaled by 1e30): refused, naming the step, rather than reported (until
+ * 2026-12-07 predict printed a mean of -300 bpm with exit 0; a physiological model clamps to 30-230 itself). */
+static int check_prediction(const struct series *s, const float *hr, struct hr_err *e)
+{
+    for (int t = 0; t < s->n; t++)
+        if (isinf(hr[t]) || (isfinite(hr[t]) && (hr[t] < PREDICT_HR_MIN || hr[t] > PREDICT_HR_MAX)))
+            return hr_fail(e, "the model predicts %g bpm at %g s, outside %g-%g bpm: the model file is damaged or "
+                              "not a trained model", hr[t], t * (double)s->step, PREDICT_HR_MIN, PREDICT_HR_MAX);
+    return 0;
+}
+
 int predictor_predict(const struct predictor *p, const struct series *s, float *hr, float *sigma,
                       struct hr_err *e)
 {
+    int rc;
     if (s->meta.athlete[0] == 0 && predictor_runner(p, "")[0]) {
         struct series named = *s; /* a shallow copy: the same arrays, the runner's name */
         memcpy(named.meta.athlete, p->finetuned_athlete, sizeof named.meta.athlete);
-        return p->predict(p->impl, &named, hr, sigma, e);
-    }
-    return p->predict(p->impl, s, hr, sigma, e);
+        rc = p->predict(p->impl, &named, hr, sigma, e);
+    } else
+        rc = p->predict(p->impl, s, hr, sigma, e);
+    return rc ? rc : check_prediction(s, hr, e);
 }
 
 int predictor_predict_blind(const struct predictor *p, const struct series *s, float *hr, float *sigma,
@@ -144,6 +158,13 @@ int predictor_load(const char *path, struct predictor *p, struct hr_err *e)
         return -1;
     }
     int rc = ld->load(&st, path, p, e);
+    /* the grid step a model reads its runs on: the range import and simulate take (a card saying 0.001 s made
+     * predict run for minutes; 1e6 s predicted a whole run as one step) */
+    if (rc == 0 && !(p->step >= MODEL_STEP_MIN && p->step <= MODEL_STEP_MAX)) {
+        rc = hr_fail(e, "%s: the model's grid step %g s is outside %g-%g s", path, p->step, MODEL_STEP_MIN,
+                     MODEL_STEP_MAX);
+        predictor_free(p);
+    }
     if (rc == 0 && !(p->metadata_json = model_meta_to_json(&st))) {
         predictor_free(p);
         rc = hr_fail(e, "%s: out of memory", path);

@@ -6,6 +6,11 @@
 #include "prep/series.h"
 #include "util/err.h"
 
+#define MODEL_STEP_MIN 0.5f   /* s: a model's grid step, as import --step and simulate --step take it */
+#define MODEL_STEP_MAX 600.0f
+#define PREDICT_HR_MIN 0.0f   /* bpm: a prediction outside is no heart's (predictor_predict refuses it) */
+#define PREDICT_HR_MAX 300.0f
+
 struct predictor {
     char kind[16];  /* "lstm", "physio", "constant" */
     float step;     /* grid step (s) the model was trained on; series must use it */
@@ -24,7 +29,8 @@ struct predictor {
     int (*knows_athlete)(const void *impl, const char *athlete);
 };
 
-/* Load any hrcast model file (dispatches on metadata "model_type"). */
+/* Load any hrcast model file (dispatches on metadata "model_type"); a grid step outside MODEL_STEP_MIN..MAX is
+ * refused. */
 int predictor_load(const char *path, struct predictor *p, struct hr_err *e);
 void predictor_free(struct predictor *p);
 /* Switch an LSTM to its int8 or bf16 forward, or back to FP32 (prec: enum lstm_precision, nn/lstm.h);
@@ -43,7 +49,8 @@ int predictor_knows_runner(const struct predictor *p, const char *athlete);
  * finetuned model's own runner ("" when none). */
 const char *predictor_runner(const struct predictor *p, const char *athlete);
 /* p's prediction for s. A workout that names no athlete is predicted as a finetuned model's own runner (their
- * HR scale, prior and blend), as live calibration already treats it (predictor_knows_runner). */
+ * HR scale, prior and blend), as live calibration already treats it (predictor_knows_runner). A value outside
+ * PREDICT_HR_MIN..MAX (a damaged model file) fails, naming it. */
 int predictor_predict(const struct predictor *p, const struct series *s, float *hr, float *sigma,
                       struct hr_err *e);
 /* predictor_predict of s with its recorded HR hidden (all NaN): what eval scores, so that no model can

@@ -58,8 +58,11 @@ int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 0);
-    if (end == text || *end || errno || text[0] == '-') {
-        fprintf(stderr, "hrcast %s: %s: '%s' is not a non-negative integer\n", cmd, opt, text);
+    /* at most 2^53 - 1: a seed is recorded in JSON (model cards, metrics.json), whose numbers are exact only that
+     * far; until 2026-12-07 18446744073709551615 was recorded as -1, which --seed then refused */
+    if (end == text || *end || errno || text[0] == '-' || v > CLI_U64_MAX) {
+        fprintf(stderr, "hrcast %s: %s: '%s' is not an integer from 0 to %llu\n", cmd, opt, text,
+                (unsigned long long)CLI_U64_MAX);
         return -1;
     }
     *out = v;

@@ -13,6 +13,8 @@
 /* Parse a number option; on error print "hrcast CMD: --opt: 'text' is not a number..." and return -1. */
 int cli_float(const char *cmd, const char *opt, const char *text, double lo, double hi, double *out);
 int cli_int(const char *cmd, const char *opt, const char *text, long lo, long hi, long *out);
+/* A seed: 0..CLI_U64_MAX (2^53 - 1, what a JSON number holds exactly: seeds are recorded in model cards). */
+#define CLI_U64_MAX 9007199254740991ull
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t *out);
 /* --threads of train and finetune: "auto" (nn_threads_auto(): the CPUs this process may use, at most 8) or
  * 1..256; on error one line and -1. */

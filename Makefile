@@ -168,10 +168,11 @@ PYTHONDIR  ?= $(PREFIX)/lib/python$(PYVER)/site-packages
 endif
 INSTALL    ?= install
 
-install: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
+install: $(BIN) $(MPI_BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PYTHONDIR)/hrcast
 	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/hrcast
+	$(if $(MPI_BIN),$(INSTALL) -m 755 $(MPI_BIN) $(DESTDIR)$(BINDIR)/hrcast-mpi)
 	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION)
 	ln -sf libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libhrcast.so
@@ -189,7 +190,7 @@ install: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hrcast $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	rm -f $(DESTDIR)$(BINDIR)/hrcast $(DESTDIR)$(BINDIR)/hrcast-mpi $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/libhrcast.so $(DESTDIR)$(LIBDIR)/libhrcast.a $(DESTDIR)$(INCLUDEDIR)/hrcast.h \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/hrcast.pc $(DESTDIR)$(MANDIR)/man1/hrcast.1 $(DESTDIR)$(MANDIR)/man1/hrcast-*.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/hrcast

@@ -177,6 +177,9 @@ for th in 1 2; do
   check "train --threads $th: the same seed gives the same bytes" 'cmp -s $tmp/t$th-a.safetensors $tmp/t$th-b.safetensors'
 done
 check "train --threads x: exit 2, one line naming auto" '"$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors --threads x 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "is not auto or an integer in \[1, 256\]" $tmp/e'
+# started by mpirun (OMPI_COMM_WORLD_SIZE, PMI_SIZE) without MPI built in: refused, pointing at hrcast-mpi (each
+# process trained the whole model into the same file)
+check "train under mpirun without MPI: exit 2, names hrcast-mpi" 'OMPI_COMM_WORLD_SIZE=2 "$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors 2>$tmp/e; [ $? -eq 2 ] && grep -q "run hrcast-mpi" $tmp/e && [ ! -e $tmp/x.safetensors ]'
 # a seed a JSON card cannot hold exactly is refused (2^64 - 1 was recorded as -1, which --seed then refused)
 check "train --seed 2^64-1: exit 2, names the range" '"$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors --seed 18446744073709551615 2>$tmp/e; [ $? -eq 2 ] && grep -q "from 0 to 9007199254740991" $tmp/e'
 check "finetune --threads 0: exit 2, one line" '"$BIN" finetune "$tmp/m.safetensors" "$tmp/sim.hrd" --athlete sim0001 -o $tmp/x.safetensors --threads 0 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q -- "--threads: .0. is not auto" $tmp/e'

@@ -71,7 +71,11 @@ static const char *usage_text =
     "  hrcast train sim.hrd -o model.safetensors --epochs 10\n"
     "  hrcast train real.hrd -o real.safetensors --split chrono --loss nll --threads 2\n"
     "  hrcast train sim.hrd -o all-steps.safetensors --keep-flagged\n"
-    "  hrcast train real.hrd -o real.safetensors --init sim.safetensors --split chrono\n";
+    "  hrcast train real.hrd -o real.safetensors --init sim.safetensors --split chrono\n"
+    "\n"
+    "Several processes (MPI, data-parallel: the same model as one process): hrcast-mpi, built beside hrcast\n"
+    "where Open MPI is installed (docs/performance.md, \"Data-parallel training with MPI\"):\n"
+    "  mpirun -np 2 hrcast-mpi train real.hrd -o real.safetensors\n";
 
 static int train_main(int argc, char **argv)
 {
@@ -225,6 +229,13 @@ static int train_main(int argc, char **argv)
 /* Under mpirun (build/hrcast-mpi) every rank runs this; a runtime failure on one stops all. */
 int cmd_train(int argc, char **argv)
 {
+    int ranks = dist_launched_ranks();
+    if (ranks > 1 && !dist_built_with_mpi()) { /* until 2026-12-07 each process trained the whole model alone */
+        fprintf(stderr, "hrcast train: started by mpirun as %d processes, but this hrcast is built without MPI: each "
+                        "would train the whole model into the same file; run hrcast-mpi (docs/performance.md, "
+                        "\"Data-parallel training with MPI\")\n", ranks);
+        return 2;
+    }
     if (dist_init(NULL, NULL)) {
         fprintf(stderr, "hrcast train: cannot start MPI\n");
         return 1;

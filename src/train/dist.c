@@ -100,7 +100,9 @@ int dist_bcast_int(int *v)
         return 0;
     return MPI_Bcast(v, 1, MPI_INT, 0, MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : -1;
 }
+int dist_built_with_mpi(void) { return 1; }
 #else
+int dist_built_with_mpi(void) { return 0; }
 int dist_init(int *argc, char ***argv)
 {
     (void)argc;
@@ -127,3 +129,15 @@ int dist_bcast_int(int *v)
     return 0;
 }
 #endif
+
+int dist_launched_ranks(void)
+{
+    static const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+        const char *v = getenv(vars[i]);
+        long n = v ? strtol(v, NULL, 10) : 0;
+        if (n > 1 && n < 1000000)
+            return (int)n;
+    }
+    return 1;
+}

@@ -6,6 +6,10 @@
 #define HRCAST_TRAIN_DIST_H
 #include <stddef.h>
 
+/* How many processes a launcher (mpirun: Open MPI, MPICH/Hydra, PMIx) started this one among: 1 when none. */
+int dist_launched_ranks(void);
+/* 1 in hrcast-mpi (compiled with HRCAST_MPI), 0 in hrcast. */
+int dist_built_with_mpi(void);
 /* Start (MPI_Init when launched by mpirun; harmless single-process otherwise). Call once. */
 int dist_init(int *argc, char ***argv);
 void dist_finalize(void);

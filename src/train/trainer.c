@@ -3,6 +3,7 @@
 #include "data/dataset_id.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
+#include "nn/isa.h"
 #include "nn/kernels.h"
 #include "nn/optim.h"
 #include "train/batcher.h"
@@ -434,6 +435,9 @@ static char *provenance(const struct train_opts *o, const struct dataset *ds, co
     jw_kv_num(&w, "val_rmse", rs->best_rmse);
     jw_kv_int(&w, "seed", (long long)o->seed);
     jw_kv_int(&w, "threads", o->threads);
+    /* the kernel path (HRCAST_ISA, else the CPU's best): other paths sum in another order, so the same seed and
+     * threads give other bytes there (weights 1e-7 apart) */
+    jw_kv_str(&w, "kernels", nn_isa_name(nn_isa_active()));
     if (dist_size() > 1) /* under mpirun: the bytes depend on the rank count too (one process gives others) */
         jw_kv_int(&w, "ranks", dist_size());
     jw_kv_int(&w, "batch", o->batch);

@@ -511,15 +511,16 @@ static void lstm_procedure(struct card *c)
             json_get_str(p, "optimizer", "adam"), json_get_num(p, "lr", NAN), json_get_num(p, "weight_decay", 0),
             json_get_num(p, "clip", NAN), json_get_num(p, "batch", NAN), json_get_num(p, "max_len_steps", NAN));
     const char *kernels = json_get_str(p, "kernels", ""); /* recorded since 2026-12-07 */
+    char path[96] = "";
+    if (kernels[0])
+        snprintf(path, sizeof path, " on the same kernel path, %.32s (HRCAST_ISA)", kernels);
     if (json_get_num(p, "ranks", 1) > 1)
-        fprintf(f, "| seed, threads, MPI ranks%s | %.0f, %.0f, %.0f%s%s (the same seed, thread count%s and number of "
-                   "ranks give the same bytes; one process gives other bytes) |\n", kernels[0] ? ", kernels" : "",
-                json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN), json_get_num(p, "ranks", NAN),
-                kernels[0] ? ", " : "", kernels, kernels[0] ? ", kernel path (HRCAST_ISA)" : "");
+        fprintf(f, "| seed, threads, MPI ranks | %.0f, %.0f, %.0f (the same seed, thread count and number of ranks give "
+                   "the same bytes%s; one process gives other bytes) |\n",
+                json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN), json_get_num(p, "ranks", NAN), path);
     else
-        fprintf(f, "| seed, threads%s | %.0f, %.0f%s%s (the same seed and thread count%s give the same bytes) |\n",
-                kernels[0] ? ", kernels" : "", json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN),
-                kernels[0] ? ", " : "", kernels, kernels[0] ? " on the same kernel path (HRCAST_ISA)" : "");
+        fprintf(f, "| seed, threads | %.0f, %.0f (the same seed and thread count give the same bytes%s) |\n",
+                json_get_num(p, "seed", NAN), json_get_num(p, "threads", NAN), path);
     if (*json_get_str(p, "base_model", "")) {
         fputs("| fine-tuned from | `", f);
         md(f, json_get_str(p, "base_model", ""));

@@ -150,6 +150,18 @@ static void test_predict_file(void **state)
     assert_int_equal(hrcast_predict_file(m, g_fit, &r, &count, err, sizeof err), 0);
     hrcast_results_free(r, count);
     assert_string_equal(hrcast_warnings(), "");
+    /* a run longer than the grid's 48 h: cut, and said (it was cut without a word) */
+    int n49 = 49 * 360;
+    float *sp = malloc(sizeof(float) * (size_t)n49);
+    assert_non_null(sp);
+    for (int i = 0; i < n49; i++)
+        sp[i] = 2.5f;
+    hrcast_result one;
+    assert_int_equal(hrcast_predict_arrays(m, sp, NULL, n49, 10.0f, 'u', &one, err, sizeof err), 0);
+    assert_int_equal(one.n, 48 * 360 + 1);
+    assert_non_null(strstr(hrcast_warnings(), "49.0 h long: only its first 48.0 h are used"));
+    hrcast_result_free(&one);
+    free(sp);
     hrcast_set_stderr_warnings(1);
     hrcast_model_free(m);
 }

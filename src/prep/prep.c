@@ -1,6 +1,7 @@
 /* prep.c — one raw workout -> one clean grid series (see prep.h for the rules and reasons;
  * docs/data.md documents them for users). */
 #include "prep/prep.h"
+#include "util/log.h"
 #include "prep/altitude.h"
 #include "prep/hr_quality.h"
 #include "prep/resample.h"
@@ -455,8 +456,12 @@ static int grid_copy(const struct workout *w, const struct prep_opts *o, struct 
         return -2;
     int n = w->n > (size_t)INT_MAX ? INT_MAX : (int)w->n;
     int max_steps = grid_steps(INFINITY, o);
-    if (n > max_steps)
+    if (n > max_steps) {
+        hr_warn("%s: %.1f h long: only its first %.1f h are used (the grid holds %.0f h at most)", w->source,
+                (w->n - 1) * (double)o->step / 3600, (max_steps - 1) * (double)o->step / 3600,
+                HR_LIMIT_DURATION_S / 3600);
         n = max_steps; /* the same 48 h cut as a resampled recording */
+    }
     for (int i = 0; i < n; i++)
         if (!(fabs(w->time[i] - (w->time[0] + (double)i * o->step)) < 1e-3))
             return -2;
@@ -559,6 +564,9 @@ int prep_workout(const struct workout *w, const struct prep_opts *o, struct seri
     }
     double t0 = r.t[0];
     int nsteps = grid_steps(r.t[r.m - 1] - t0, o);
+    if (r.t[r.m - 1] - t0 >= (double)nsteps * o->step) /* said: the API's arrays were cut without a word */
+        hr_warn("%s: %.1f h long: only its first %.1f h are used (the grid holds %.0f h at most)", w->source,
+                (r.t[r.m - 1] - t0) / 3600, (nsteps - 1) * (double)o->step / 3600, HR_LIMIT_DURATION_S / 3600);
     if (series_alloc(out, nsteps, o->step)) {
         rc = hr_fail(e, "%s: out of memory", w->source);
         goto done;

@@ -51,6 +51,7 @@ BIN      := $(BUILD)/hrcast
 VERSION  := $(shell sed -n 's/^\#define HRCAST_VERSION "\(.*\)"/\1/p' include/hrcast.h)
 SONAME   := libhrcast.so.0
 SHLIB    := $(BUILD)/libhrcast.so.$(VERSION)
+OBJCOPY  ?= objcopy
 MAN_STAMP := $(BUILD)/man/.stamp
 
 .SECONDARY:
@@ -82,6 +83,18 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	@echo "  LD  $@"
 	@$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# the installed static library: the same objects linked into one (ld -r) whose only global definitions are the
+# symbols of src/api/libhrcast.map, as the shared library's (build/libhrcast.a, which the CLI and the tests link,
+# keeps every name global: installed, its 700 internal names such as json_parse clashed with a program's own)
+PUB_LIB := $(BUILD)/public/libhrcast.a
+$(PUB_LIB): $(LIB_OBJ) src/api/libhrcast.map
+	@mkdir -p $(dir $@)
+	@echo "  AR  $@ (the public API only)"
+	@sed -n 's/^ *\(hrcast_[a-z0-9_]*\);$$/\1/p' src/api/libhrcast.map > $(BUILD)/public/api.syms
+	@$(LD) -r -o $(BUILD)/public/hrcast.o $(LIB_OBJ)
+	@$(OBJCOPY) --keep-global-symbols=$(BUILD)/public/api.syms $(BUILD)/public/hrcast.o
+	@rm -f $@ && $(AR) rcs $@ $(BUILD)/public/hrcast.o
 
 # the shared library: the same objects, only the symbols of src/api/libhrcast.map exported; every symbol
 # resolved at link time, except in sanitizer builds (their runtime is linked into programs, not libraries)
@@ -168,7 +181,7 @@ PYTHONDIR  ?= $(PREFIX)/lib/python$(PYVER)/site-packages
 endif
 INSTALL    ?= install
 
-install: $(BIN) $(MPI_BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
+install: $(BIN) $(MPI_BIN) $(PUB_LIB) $(SHLIB) $(MAN_STAMP)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PYTHONDIR)/hrcast
 	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/hrcast
@@ -176,7 +189,7 @@ install: $(BIN) $(MPI_BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
 	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/libhrcast.so.$(VERSION)
 	ln -sf libhrcast.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libhrcast.so
-	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libhrcast.a
+	$(INSTALL) -m 644 $(PUB_LIB) $(DESTDIR)$(LIBDIR)/libhrcast.a
 	$(INSTALL) -m 644 include/hrcast.h $(DESTDIR)$(INCLUDEDIR)/hrcast.h
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@VERSION@|$(VERSION)|' \
 		-e 's|@LIBS_PRIVATE@|$(strip $(PKG_LIBS))|' tools/hrcast.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/hrcast.pc
@@ -198,7 +211,7 @@ uninstall:
 	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOCS)))
 	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null
 
-deb: $(BIN) $(LIB) $(SHLIB) $(MAN_STAMP)
+deb: $(BIN) $(PUB_LIB) $(SHLIB) $(MAN_STAMP)
 	BUILD=$(BUILD) CC="$(CC)" OPT="$(OPT)" tools/mkdeb.sh $(BUILD) $(VERSION)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SUPPORT_OBJ:.o=.d)

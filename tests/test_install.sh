@@ -104,6 +104,17 @@ assert v == \"$("$BIN" --version | cut -d\  -f2)\" and int(n) == len(h) > 10 and
 "'
 check "a bad model path: the library's message" '! LD_LIBRARY_PATH="$P/lib" "$tmp/outside" "$tmp/none.safetensors" "$fit" 2>$tmp/e && grep -q "none.safetensors" $tmp/e'
 
+# the installed static library: only the public API is global, so a program with its own json_parse (a name of
+# the library's JSON parser) links it statically (until 2026-12-07: "multiple definition of json_parse")
+cat > "$tmp/clash.c" <<'C'
+#include <hrcast.h>
+#include <stdio.h>
+int json_parse(const char *text) { return text != NULL; } /* the program's own, not the library's */
+int main(void) { printf("%s %d\n", hrcast_version(), json_parse("x")); return 0; }
+C
+"$CC_" -Wall -Werror "$tmp/clash.c" -I"$P/include" "$P/lib/libhrcast.a" $(pkg-config --static --libs-only-l hrcast | sed 's/-lhrcast//') -o "$tmp/clash" 2> "$tmp/clash.err"
+check "a program with its own json_parse links the static library" '[ -x $tmp/clash ] && "$tmp/clash" | has " 1$" || show $tmp/clash.err'
+check "the static library defines only hrcast_ names globally" '[ -z "$(nm -g --defined-only "$P/lib/libhrcast.a" 2>/dev/null | awk "NF == 3 && \$3 !~ /^hrcast_/")" ]'
 # bash completion reads the installed binary
 check "bash completion: commands and options" 'PATH="$P/bin:$PATH" bash -c "source \"$P/share/bash-completion/completions/hrcast\"; COMP_WORDS=(hrcast pred); COMP_CWORD=1; _hrcast; [ \"\${COMPREPLY[*]}\" = predict ] && COMP_WORDS=(hrcast predict --in); COMP_CWORD=2; _hrcast; [ \"\${COMPREPLY[*]}\" = \"--inputs --int8\" ]"'
 

@@ -220,7 +220,7 @@ int cmd_import(int argc, char **argv)
         switch (c) {
         case 'o': out = optarg; break;
         case 1:
-            if (cli_float("import", "--step", optarg, 0.5, 600, &v))
+            if (cli_float("import", "--step", optarg, DS_STEP_MIN, DS_STEP_MAX, &v))
                 return 2;
             po.step = (float)v;
             break;

@@ -105,7 +105,7 @@ int cmd_simulate(int argc, char **argv)
         case 1: if (cli_int("simulate", "--athletes", optarg, 1, 100000, &athletes)) return 2; break;
         case 2: if (cli_int("simulate", "--workouts", optarg, 1, 100000, &workouts)) return 2; break;
         case 3: if (cli_u64("simulate", "--seed", optarg, &seed)) return 2; break;
-        case 4: if (cli_float("simulate", "--step", optarg, 0.5, 600, &step)) return 2; break;
+        case 4: if (cli_float("simulate", "--step", optarg, DS_STEP_MIN, DS_STEP_MAX, &step)) return 2; break;
         case 5: emit = optarg; break;
         case 6: so.artifacts = 1; break;
         case 7: like = optarg; break;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_import_names.sh — athlete ids that import derives from names (folders, archives, --athlete): an id
 # holds 63 bytes; a longer folder name is cut between UTF-8 characters with a warning, two folders that
-# would become the same id are refused (exit 2, both named), and a longer --athlete is refused.
+# would become the same id are refused (exit 2, both named), and a longer --athlete is refused. Also: a
+# dataset given to import is named as one (it was an "unrecognised format").
 # Usage: tests/test_import_names.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -30,6 +31,10 @@ check "two folders that cut to the same id: exit 2, one line naming both, no dat
 
 "$BIN" import --athlete "${long}üü" --min-minutes 0 -o "$tmp/x.hrd" "$fit" 2> "$tmp/e"; rc=$?
 check "--athlete longer than an id: exit 2 and the limit" '[ $rc -eq 2 ] && grep -q "holds at most 63" $tmp/e && [ ! -e $tmp/x.hrd ]'
+
+"$BIN" import "$tmp/sim.hrd" -o "$tmp/y.hrd" 2> "$tmp/e"; rc=$?
+check "import of a dataset: exit 1, one line saying it is one and that commands take it directly" \
+  '[ $rc -eq 1 ] && grep -q "sim.hrd: 0: already an hrcast dataset: the other commands .* take it directly" $tmp/e && ! grep -q unrecognised $tmp/e'
 
 echo "test_import_names: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

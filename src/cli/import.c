@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/filewalk.h"
+#include "data/filekind.h"
 #include "data/ingest.h"
 #include "io/archive.h"
 #include "io/export_index.h"
@@ -467,6 +468,12 @@ int cmd_import(int argc, char **argv)
             ingest_count(&ctx.g, REJ_UNSUPPORTED);
         } else if (entry && !member_wanted(&ctx, &(struct archive_member){path, entry->sport, entry->title})) {
             /* counted by member_wanted */
+        } else if (f == FMT_UNKNOWN && explicit_file && !stream && file_kind_of(path, NULL) == FILE_KIND_DATASET) {
+            /* until 2026-12-07 "unrecognised format (not FIT, TCX, ...)", as if it were no hrcast file */
+            char msg[4200];
+            snprintf(msg, sizeof msg, "%s: 0: already an hrcast dataset: the other commands (info, train, eval, export, "
+                                      "...) take it directly; import reads workout files", path);
+            report_failed(&ctx, msg);
         } else if (f == FMT_UNKNOWN && !explicit_file) {
             unsupported++;
             ingest_count(&ctx.g, REJ_UNSUPPORTED);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_parquet_card.sh — the dataset card (README.md) of `export --format parquet` states what the dataset
 # holds: its sports counted from the rows, the split's rule and what it gave (2 athletes: all train), the
-# cleaning rules as docs/data.md states them, and that import's options are not recorded.
+# cleaning rules as docs/data.md states them, and that import's options are not recorded. Also that
+# export --help does not claim csv and parquet carry hr_truth (simulate --artifacts' labels) back.
 # Usage: tests/test_parquet_card.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -28,6 +29,9 @@ check "the split: the real rule, and that 2 athletes put all in train" \
 check "the cleaning rules as docs/data.md states them" \
   'grep -q "non-pause steps" $card && grep -q "keeps the gap.s mean speed" $card && ! grep -q "gaps longer than 60 s are pauses: speed 0" $card'
 check "import options are said not to be recorded" 'grep -q "are not recorded in the dataset" $card'
+
+"$BIN" export --help > "$tmp/help.txt"
+check "export --help: csv and parquet drop hr_truth" 'grep -q "csv and parquet drop it" $tmp/help.txt'
 
 echo "test_parquet_card: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

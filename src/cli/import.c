@@ -231,8 +231,11 @@ static int check_athlete_names(const struct file_list *files, char **argv, int f
     for (int i = 0; i < files->n && !rc; i++) {
         const char *path = files->path[i];
         char full[4096];
-        file_athlete_name(NULL, from_dir, argv[files->root[i]], path, path_is_stream(path),
-                          io_is_archive_path(path), full, sizeof full);
+        /* a stream is never sniffed here (that would eat its first bytes), nor is a file whose archive-ness
+         * cannot change its athlete (--athlete-from-dir) */
+        int stream = path_is_stream(path);
+        file_athlete_name(NULL, from_dir, argv[files->root[i]], path, stream,
+                          !stream && !from_dir && io_is_archive_path(path), full, sizeof full);
         int known = 0;
         for (int k = n - 1; k >= 0 && !known; k--) /* files come folder by folder: the last is the likely one */
             known = strcmp(seen[k], full) == 0;

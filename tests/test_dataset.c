@@ -155,6 +155,80 @@ static void test_corrupt_files_are_rejected(void **state)
     free(dir);
 }
 
+/* Write bytes (len) with n bytes at pos replaced by val, open it, and expect a refusal holding want. */
+static void expect_patched_refused(const char *path, const uint8_t *bytes, size_t len, size_t pos, const void *val,
+                                   size_t n, const char *want)
+{
+    uint8_t *copy = malloc(len);
+    assert_non_null(copy);
+    memcpy(copy, bytes, len);
+    memcpy(copy + pos, val, n);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(copy, 1, len, f), len);
+    fclose(f);
+    free(copy);
+    struct dataset ds;
+    struct hr_err e;
+    assert_int_equal(dataset_open(path, &ds, &e), -1);
+    if (!strstr(e.msg, want))
+        fail_msg("refusal '%s' lacks '%s'", e.msg, want);
+}
+
+/* Values, not only structure, are checked (until 2026-12-07 a split byte of 7 dropped the workout from
+ * every part, a valid-HR fraction of 50 or NaN was shown as such, an infinite step and a series of length
+ * 0 were taken, a gender byte 0 wrote a NUL into CSV), and a file cut short says "truncated". */
+static void test_bad_values_are_refused_by_name(void **state)
+{
+    (void)state;
+    char *dir, path[512], bad[600];
+    struct hr_err e;
+    struct dataset_writer *w = temp_writer(&dir, path, sizeof path, &e);
+    struct series s;
+    make_series(&s, 100, "ann", 1e9, 0);
+    assert_int_equal(dataset_writer_add(w, &s, &e), 0);
+    series_free(&s);
+    assert_int_equal(dataset_writer_finish(w, 1, &e), 0);
+    uint8_t *b;
+    size_t len;
+    assert_int_equal(read_file_all(path, &b, &len, (size_t)1 << 26, &e), 0);
+    snprintf(bad, sizeof bad, "%s/bad.hrd", dir);
+    uint64_t ioff, off;
+    memcpy(&ioff, b + 32, 8);
+    size_t q = (size_t)ioff + 8; /* the first series record, after its tag and length */
+    memcpy(&off, b + q, 8);
+    uint8_t seven = 7, zero = 0, two = 2, code = 200;
+    float f50 = 50, fnan = NAN, finf = INFINITY;
+    uint32_t zero32 = 0;
+    expect_patched_refused(bad, b, len, q + 12, &seven, 1, "workout 0: athlete split part 7 is not a part");
+    expect_patched_refused(bad, b, len, q + 13, &seven, 1, "workout 0: chrono split part 7 is not a part");
+    expect_patched_refused(bad, b, len, q + 14, &zero, 1, "workout 0: gender byte 0 is not m, f or u");
+    expect_patched_refused(bad, b, len, q + 15, &two, 1, "workout 0: has_alt flag 2 is not 0 or 1");
+    expect_patched_refused(bad, b, len, q + 36, &f50, 4, "workout 0: valid-HR fraction 50 is not a fraction");
+    expect_patched_refused(bad, b, len, q + 36, &fnan, 4, "valid-HR fraction nan is not a fraction");
+    expect_patched_refused(bad, b, len, q + 8, &zero32, 4, "workout 0: series length 0 is not a length");
+    expect_patched_refused(bad, b, len, 16, &finf, 4, "grid step inf s is not a step");
+    expect_patched_refused(bad, b, len, (size_t)off + 100 * CH_COUNT * 4 + 3, &code, 1,
+                           "workout 0: hr_issue code 200 at step 3 is not a verdict code");
+    /* cut short: in the index, and before the end of the header */
+    FILE *f = fopen(bad, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, len - 5, f), len - 5);
+    fclose(f);
+    struct dataset ds;
+    assert_int_equal(dataset_open(bad, &ds, &e), -1);
+    assert_non_null(strstr(e.msg, "truncated"));
+    assert_int_equal(truncate(bad, 40), 0);
+    assert_int_equal(dataset_open(bad, &ds, &e), -1);
+    assert_non_null(strstr(e.msg, "truncated"));
+    /* the untouched file still reads */
+    assert_int_equal(dataset_open(path, &ds, &e), 0);
+    dataset_close(&ds);
+    free(b);
+    remove_temp_dir(dir);
+    free(dir);
+}
+
 /* Another process truncating the file while it is open: a shared mapping died of SIGBUS on the next
  * read; the dataset is now read whole, so its series stay readable and unchanged. */
 static void test_truncated_while_open(void **state)
@@ -283,6 +357,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_and_splits),
         cmocka_unit_test(test_corrupt_files_are_rejected),
+        cmocka_unit_test(test_bad_values_are_refused_by_name),
         cmocka_unit_test(test_truncated_while_open),
         cmocka_unit_test(test_split_spec),
         cmocka_unit_test(test_athlete_split_balances_steps),

@@ -158,6 +158,35 @@ static void test_hrcast_export_lines(void **state)
     free(big);
 }
 
+/* Names are JSON text: their escapes are decoded (until 2026-12-07 "\u00fc" read as "u00fc" and hrcast's own
+ * "Ann\tLee" as "AnntLee"); a Python literal's \' still reads as a quote; a long name is cut between
+ * characters, never inside one. */
+static void test_json_escapes_in_names(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    const char *text =
+        "{\"athlete\":\"Ann\\tLee \\\"A\\\" \\\\ \\/\",\"device\":\"G\\u00fcnther\",\"title\":\"Run \\ud83c\\udfc3\","
+        "\"hr_sensor\":\"str\\u0061p\",\"step_s\":10,\"time\":[0,10],\"speed\":[3,3],\"heart_rate\":[140,141]}\n"
+        "{'userId': 'O\\'Neil', 'sport': 'R\\u00e9n', 'timestamp': [1, 2], 'heart_rate': [120, 121]}\n";
+    assert_int_equal(read_text(text, &c, &e, "json_escapes"), 0);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.w[0].athlete, "Ann\tLee \"A\" \\ /");
+    assert_string_equal(c.w[0].device, "G\xc3\xbcnther");
+    assert_string_equal(c.w[0].title, "Run \xf0\x9f\x8f\x83");
+    assert_string_equal(c.w[0].hr_sensor, "strap");
+    assert_string_equal(c.w[1].athlete, "O'Neil");
+    assert_string_equal(c.w[1].sport, "r\xc3\xa9n");
+    capture_free(&c);
+    /* 62 ASCII bytes then a 2-byte character: 64 bytes do not fit the 63 of an athlete id */
+    char line[512];
+    snprintf(line, sizeof line, "{'userId': '%062d\\u00fcx', 'timestamp': [1, 2], 'heart_rate': [120, 121]}\n", 0);
+    assert_int_equal(read_text(line, &c, &e, NULL), 0);
+    assert_int_equal(strlen(c.w[0].athlete), 62);
+    capture_free(&c);
+}
+
 static void test_bad_lines_are_counted_and_skipped(void **state)
 {
     (void)state;
@@ -379,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_json_variant_nested_and_none),
         cmocka_unit_test(test_no_timestamp_uses_sample_step),
         cmocka_unit_test(test_hrcast_export_lines),
+        cmocka_unit_test(test_json_escapes_in_names),
         cmocka_unit_test(test_bad_lines_are_counted_and_skipped),
         cmocka_unit_test(test_sink_can_stop),
         cmocka_unit_test(test_stream_matches_buffer_for_any_chunking),

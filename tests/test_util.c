@@ -11,6 +11,7 @@
 #include <zlib.h>
 #include "util/err.h"
 #include "util/fileio.h"
+#include "util/utf8.h"
 
 static mode_t current_umask_for_test(void)
 {
@@ -303,9 +304,29 @@ static void test_read_file_all_gzip_rules(void **state)
     rmdir(dir);
 }
 
+/* Cuts fall between UTF-8 characters: "ü" is 2 bytes, "€" 3, "🏃" 4. */
+static void test_utf8_cut_on_character_boundary(void **state)
+{
+    (void)state;
+    char out[6];
+    assert_int_equal(utf8_copy(out, sizeof out, "abcd\xc3\xbc"), 1); /* 4 + 2 > 5 */
+    assert_string_equal(out, "abcd");
+    assert_int_equal(utf8_copy(out, sizeof out, "a\xe2\x82\xac\xc3\xbc"), 1); /* 1 + 3 + 2 > 5 */
+    assert_string_equal(out, "a\xe2\x82\xac");
+    assert_int_equal(utf8_copy(out, sizeof out, "a\xe2\x82\xac!"), 0);
+    assert_int_equal(utf8_copy(out, sizeof out, "ab\xf0\x9f\x8f\x83"), 1);
+    assert_string_equal(out, "ab");
+    assert_int_equal(utf8_copy(out, sizeof out, "abcde"), 0);
+    assert_int_equal(utf8_cut_back("ab\xe2\x82", 4, (char)0xac), 2);
+    assert_int_equal(utf8_cut_back("abcd", 4, 'e'), 4);
+    assert_int_equal(utf8_char_len("\xe2\x82\xac", "\xe2\x82\xac" + 3), 3);
+    assert_int_equal(utf8_char_len("\x82x", "\x82x" + 2), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_cut_on_character_boundary),
         cmocka_unit_test(test_fail_at_formats_path_offset_reason),
         cmocka_unit_test(test_atomic_write_then_read_back_gzip),
         cmocka_unit_test(test_atomic_write_ignores_planted_symlink),

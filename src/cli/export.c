@@ -35,7 +35,8 @@ static const char *usage_text =
     "           hr_issue is a list of verdict codes (0 trusted, 3 cadence_lock, ...)\n"
     "Every format imports back (`hrcast import FILE|DIR --step S`, S the dataset's step) to the same\n"
     "workouts, series, metadata and HR-quality verdicts (kept as stored, not assessed again); the\n"
-    "stored splits are drawn again (--seed).\n"
+    "stored splits are drawn again (--seed). Only jsonl carries hr_truth (the true artifacts of\n"
+    "simulate --artifacts): csv and parquet drop it.\n"
     "\n"
     "options:\n"
     "  -f, --format F   csv, jsonl or parquet (default csv)\n"
@@ -50,16 +51,57 @@ static const char *usage_text =
     "  hrcast export real.hrd --format parquet -o real-parquet/\n"
     "  hrcast import real.csv -o again.hrd\n";
 
+/* What import does by default, as docs/data.md "Cleaning rules" states it. The dataset does not record the
+ * options import ran with, so the card says so rather than state defaults as facts (until 2026-12-07 it said
+ * "running only", "less than 5 minutes" and "gaps longer than 60 s are pauses: speed 0" whatever the
+ * dataset held; moving gaps keep their speed and 15-60 s stops can be pauses). */
 static const char *cleaning_rules[] = {
-    "sport filter: running only by default (files that state no sport are kept)",
-    "heart rate 0 or outside 30-230 bpm is masked; isolated spikes (> 25 bpm away and back) are masked",
-    "speed from the device, else from distance, else from GPS (moves under 2 m ignored as jitter)",
-    "gaps longer than 60 s are pauses: speed 0, heart rate masked, not interpolated across",
+    "import's defaults, as hrcast's docs/data.md states them; the options an import ran with (--sport, "
+    "--min-minutes) are not recorded in the dataset, so where they differ this list does not know: the sports "
+    "above and the counts below are what this dataset holds",
+    "sport filter: running by default (files that state no sport are kept, as `unknown`); --sport any keeps all",
+    "heart rate 0 or outside 30-230 bpm is masked; a sample > 25 bpm away from both neighbours that agree is masked",
+    "speed from the device, else from distance, else from GPS (moves under 2 m ignored as jitter); steps above "
+    "12 m/s are interpolated",
+    "pauses: a recording gap over which the runner did not move (over 60 s, or 15-60 s when the recorded "
+    "distance says so) has speed 0 and heart rate masked, nothing interpolated across",
+    "a gap over 60 s over which the distance went on at 0.5-12 m/s (a sparse recording) keeps the gap's mean "
+    "speed, heart rate masked",
     "gaps longer than 30 min split the recording; the part with the most valid heart rate is kept",
     "resampled onto a uniform grid (bin means, bounded interpolation); grade from smoothed altitude",
-    "rejected: less than 5 minutes of valid heart rate, or less than 50 % of the steps valid",
-    "rejected: same athlete and start time as an earlier workout (duplicate)",
+    "rejected (default 5 minutes, import --min-minutes): less valid heart rate than that, or fewer moving steps "
+    "(faster than 0.5 m/s) than that; or less than 50 % of the non-pause steps with valid heart rate",
+    "rejected: same athlete and start time as a workout already accepted (duplicate)",
 };
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "Sports, by workouts: cycling 3, running 40" from the rows (a sport stored empty is "unknown"); *running
+ * set when some are runs. */
+static void describe_sports(const struct dataset *ds, char *out, size_t cap, int *running)
+{
+    *running = 0;
+    const char **sp = malloc(sizeof *sp * (size_t)(ds->n ? ds->n : 1));
+    if (!sp) {
+        out[0] = '\0';
+        return;
+    }
+    for (int i = 0; i < ds->n; i++)
+        sp[i] = ds->meta[i].sport;
+    qsort(sp, (size_t)ds->n, sizeof *sp, cmp_str_ptr);
+    size_t len = (size_t)snprintf(out, cap, "Sports, by workouts:");
+    for (int i = 0, run; i < ds->n; i += run) {
+        for (run = 1; i + run < ds->n && !strcmp(sp[i + run], sp[i]); run++)
+            ;
+        *running |= sport_is_running(sp[i]);
+        if (len < cap)
+            len += (size_t)snprintf(out + len, cap - len, "%s %s %d", i ? "," : "", sp[i][0] ? sp[i] : "unknown", run);
+    }
+    free(sp);
+}
 
 static int export_parquet(const struct dataset *ds, const char *dir, int codec, struct hr_err *e)
 {
@@ -111,11 +153,31 @@ static int export_parquet(const struct dataset *ds, const char *dir, int codec, 
     struct pq_card_count counts[DS_MAX_REJECT];
     for (int i = 0; i < ds->n_reject; i++)
         counts[i] = (struct pq_card_count){ds->reject[i].reason, ds->reject[i].count};
-    char split_desc[128];
-    snprintf(split_desc, sizeof split_desc, "athlete-disjoint 70/15/15 by athlete, seed %llu (hrcast's stored split)",
-             (unsigned long long)ds->split_seed);
+    /* the rule as src/data/splits.c applies it, and what it gave here (until 2026-12-07 "athlete-disjoint
+     * 70/15/15 by athlete" also when 2 athletes put everything in train) */
+    double valid[3] = {0}, all = 0;
+    for (int i = 0; i < ds->n; i++) {
+        double v = (double)ds->meta[i].valid_hr_frac * ds->len[i];
+        all += v;
+        if (ds->split[SPLIT_ATHLETE][i] < 3)
+            valid[ds->split[SPLIT_ATHLETE][i]] += v;
+    }
+    char split_desc[512];
+    int n = snprintf(split_desc, sizeof split_desc,
+                     "hrcast's stored athlete-disjoint split (seed %llu): every athlete's workouts in one part, the "
+                     "parts balanced toward 70/15/15 %% of the valid heart-rate steps; with 1 or 2 athletes all are "
+                     "train. Here: train %.1f %%, validation %.1f %%, test %.1f %% of the valid heart-rate steps.",
+                     (unsigned long long)ds->split_seed, all > 0 ? 100 * valid[0] / all : 0,
+                     all > 0 ? 100 * valid[1] / all : 0, all > 0 ? 100 * valid[2] / all : 0);
+    if (splits[1].n_series == 0 && splits[2].n_series == 0 && n > 0 && (size_t)n < sizeof split_desc)
+        snprintf(split_desc + n, sizeof split_desc - (size_t)n,
+                 " There is no athlete-disjoint validation or test part.");
+    char sports[1024];
+    int running;
+    describe_sports(ds, sports, sizeof sports, &running);
     struct pq_card card = {
         .pretty_name = NULL, .license = NULL, .source_desc = ds->source_desc, .split_desc = split_desc,
+        .contents = sports, .running = running,
         .step_s = ds->step, .splits = splits, .n_splits = 3, .rules = cleaning_rules,
         .n_rules = (int)(sizeof cleaning_rules / sizeof *cleaning_rules), .rejects = counts,
         .n_rejects = ds->n_reject, .hrcast_version = HRCAST_VERSION,

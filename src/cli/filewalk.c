@@ -1,5 +1,6 @@
 /* filewalk.c — see filewalk.h. */
 #include "cli/filewalk.h"
+#include "util/utf8.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -150,9 +151,9 @@ void first_subdir(const char *root_path, const char *path, char *out, int cap)
     const char *slash = strchr(rest, '/');
     if (!slash)
         return;
-    int len = (int)(slash - rest);
-    if (len >= cap)
-        len = cap - 1;
-    memcpy(out, rest, (size_t)len);
+    size_t len = (size_t)(slash - rest);
+    if (len >= (size_t)cap) /* cut, but not inside a UTF-8 character */
+        len = utf8_cut_back(rest, (size_t)cap - 1, rest[cap - 1]);
+    memcpy(out, rest, len);
     out[len] = '\0';
 }

@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/filewalk.h"
+#include "data/filekind.h"
 #include "data/ingest.h"
 #include "io/archive.h"
 #include "io/export_index.h"
@@ -10,6 +11,7 @@
 #include "io/reader.h"
 #include "util/log.h"
 #include "util/progress.h"
+#include "util/utf8.h"
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -35,8 +37,10 @@ static const char *usage_text =
     "  -o, --output FILE        dataset to write (required; written whole or not at all)\n"
     "      --step S             grid step in seconds (default 10)\n"
     "      --sport NAME         keep this sport: running (default), any, or a name such as cycling\n"
-    "      --athlete NAME       athlete for files that name none (default: the PATH's folder name)\n"
-    "      --athlete-from-dir   athlete = the first folder below each PATH (one folder per runner)\n"
+    "      --athlete NAME       athlete for files that name none (default: the PATH's folder name;\n"
+    "                           at most 63 bytes, the size of an athlete id)\n"
+    "      --athlete-from-dir   athlete = the first folder below each PATH (one folder per runner; a\n"
+    "                           longer name is cut to 63 bytes with a warning, two that cut alike refused)\n"
     "      --gender m|f|u       gender for files that state none\n"
     "      --sample-step S      seconds per sample of seed JSON files (default 6)\n"
     "      --csv-speed UNIT     unit of a bare CSV 'speed' column: m/s (default), km/h, mph\n"
@@ -184,6 +188,98 @@ static void archive_athlete(const char *path, char *out, size_t cap)
 }
 
 
+/* The athlete of a file that names none, uncut (out: cap bytes, large): --athlete; with --athlete-from-dir
+ * the first folder below PATH; "stdin" for a stream; an archive's name; else PATH's name (a file argument:
+ * its folder's). "" when --athlete-from-dir finds the file directly in PATH. */
+static void file_athlete_name(const char *athlete, int from_dir, const char *root, const char *path, int stream,
+                              int archive, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (athlete) {
+        snprintf(out, cap, "%s", athlete);
+        return;
+    }
+    if (from_dir) {
+        first_subdir(root, path, out, cap);
+        if (out[0])
+            return;
+    }
+    if (stream) {
+        snprintf(out, cap, "stdin"); /* not the name of /dev or of a /dev/fd folder */
+        return;
+    }
+    if (archive && !from_dir) {
+        archive_athlete(path, out, cap);
+        return;
+    }
+    basename_of(root, out, cap);
+    if (strcmp(path, root) == 0) { /* a file argument: its folder's name */
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s", path);
+        basename_of(dirname(tmp), out, cap);
+    }
+}
+
+/* Athlete ids hold WK_ATHLETE_LEN - 1 bytes. Every name that import derives from a folder or an archive is
+ * cut to that on a UTF-8 character boundary with a warning, and two different names that become the same
+ * id when cut are refused (exit 2), naming both: until 2026-12-07 they were cut inside a character without
+ * a word, and two runners whose folder names share their first 63 bytes were merged into one. */
+static int check_athlete_names(const struct file_list *files, char **argv, int from_dir)
+{
+    char **seen = NULL;
+    int n = 0, rc = 0;
+    for (int i = 0; i < files->n && !rc; i++) {
+        const char *path = files->path[i];
+        char full[4096];
+        /* a stream is never sniffed here (that would eat its first bytes), nor is a file whose archive-ness
+         * cannot change its athlete (--athlete-from-dir) */
+        int stream = path_is_stream(path);
+        file_athlete_name(NULL, from_dir, argv[files->root[i]], path, stream,
+                          !stream && !from_dir && io_is_archive_path(path), full, sizeof full);
+        int known = 0;
+        for (int k = n - 1; k >= 0 && !known; k--) /* files come folder by folder: the last is the likely one */
+            known = strcmp(seen[k], full) == 0;
+        if (known)
+            continue;
+        char **grown = realloc(seen, sizeof *seen * (size_t)(n + 1));
+        if (!grown || !(grown[n] = strdup(full))) {
+            seen = grown ? grown : seen;
+            fprintf(stderr, "hrcast import: out of memory\n");
+            rc = 1;
+            break;
+        }
+        seen = grown;
+        n++;
+    }
+    /* refusals first, so that a refused import prints the one line; then the warnings */
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (int i = 0; i < n && !rc; i++) {
+            char cut[WK_ATHLETE_LEN];
+            if (!utf8_copy(cut, sizeof cut, seen[i]))
+                continue;
+            if (pass == 1) {
+                hr_warn("athlete '%s' is longer than the %d bytes an athlete id holds: stored as '%s'", seen[i],
+                        WK_ATHLETE_LEN - 1, cut);
+                continue;
+            }
+            for (int k = 0; k < n && !rc; k++) {
+                char other[WK_ATHLETE_LEN];
+                utf8_copy(other, sizeof other, seen[k]);
+                if (k != i && strcmp(other, cut) == 0) {
+                    fprintf(stderr,
+                            "hrcast import: athletes '%s' and '%s' are the same id '%s' when cut to the %d bytes "
+                            "an athlete id holds: rename a folder (or import them apart with --athlete)\n",
+                            seen[k < i ? k : i], seen[k < i ? i : k], cut, WK_ATHLETE_LEN - 1);
+                    rc = 2;
+                }
+            }
+        }
+    for (int k = 0; k < n; k++)
+        free(seen[k]);
+    free(seen);
+    return rc;
+}
+
 int cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -220,7 +316,7 @@ int cmd_import(int argc, char **argv)
         switch (c) {
         case 'o': out = optarg; break;
         case 1:
-            if (cli_float("import", "--step", optarg, 0.5, 600, &v))
+            if (cli_float("import", "--step", optarg, DS_STEP_MIN, DS_STEP_MAX, &v))
                 return 2;
             po.step = (float)v;
             break;
@@ -232,7 +328,15 @@ int cmd_import(int argc, char **argv)
             }
             snprintf(po.sport, sizeof po.sport, "%s", optarg);
             break;
-        case 3: athlete = optarg; break;
+        case 3:
+            /* refused rather than cut (until 2026-12-07 cut to 63 bytes, inside a character if it fell there) */
+            if (strlen(optarg) >= WK_ATHLETE_LEN) {
+                fprintf(stderr, "hrcast import: --athlete: '%s' is %zu bytes; an athlete id holds at most %d\n",
+                        optarg, strlen(optarg), WK_ATHLETE_LEN - 1);
+                return 2;
+            }
+            athlete = optarg;
+            break;
         case 4: from_dir = 1; break;
         case 5:
             if (cli_gender("import", optarg, &po.gender))
@@ -308,6 +412,11 @@ int cmd_import(int argc, char **argv)
         file_list_free(&files);
         return 1;
     }
+    int bad_names = athlete ? 0 : check_athlete_names(&files, argv, from_dir);
+    if (bad_names) {
+        file_list_free(&files);
+        return bad_names;
+    }
     struct import_ctx ctx;
     struct hr_err e;
     if (ingest_open(&ctx.g, out, &po, &e)) {
@@ -337,30 +446,14 @@ int cmd_import(int argc, char **argv)
         while (*rel == '/')
             rel++;
         const struct export_entry *entry = ix_dir[0] ? export_index_find(&ix, rel) : NULL;
-        char name[WK_ATHLETE_LEN] = "";
-        if (athlete)
-            snprintf(name, sizeof name, "%s", athlete);
-        else if (from_dir)
-            first_subdir(argv[files.root[i]], path, name, sizeof name);
         int stream = path_is_stream(path); /* stdin or a pipe: read once, by io_read_path, never sniffed first */
-        if (!name[0] && stream)
-            snprintf(name, sizeof name, "stdin"); /* not the name of /dev or of a /dev/fd folder */
-        if (!name[0]) {
-            char base[256];
-            basename_of(argv[files.root[i]], base, sizeof base);
-            if (strcmp(path, argv[files.root[i]]) == 0) { /* a file argument: its folder's name */
-                char tmp[4096];
-                snprintf(tmp, sizeof tmp, "%s", path);
-                basename_of(dirname(tmp), base, sizeof base);
-            }
-            snprintf(name, sizeof name, "%s", base);
-        }
-        snprintf(ctx.g.popts.athlete, sizeof ctx.g.popts.athlete, "%s", name);
         enum hr_format f = io_detect_path(path); /* FMT_UNKNOWN for a stream, read once below */
         int explicit_file = strcmp(path, argv[files.root[i]]) == 0;
-        if (f == FMT_UNKNOWN && !stream && io_is_archive_path(path)) {
-            if (!athlete && !from_dir)
-                archive_athlete(path, ctx.g.popts.athlete, sizeof ctx.g.popts.athlete);
+        int archive = f == FMT_UNKNOWN && !stream && io_is_archive_path(path);
+        char name[4096];
+        file_athlete_name(athlete, from_dir, argv[files.root[i]], path, stream, archive, name, sizeof name);
+        utf8_copy(ctx.g.popts.athlete, sizeof ctx.g.popts.athlete, name); /* check_athlete_names warned */
+        if (archive) {
             struct archive_hooks hooks = {member_wanted, member_failed, &ctx};
             struct archive_stats ast;
             int arc_rc = io_read_archive(path, &ro, &al, &hooks, ingest_sink, &ctx.g, &ast, &e);
@@ -378,6 +471,12 @@ int cmd_import(int argc, char **argv)
             ingest_count(&ctx.g, REJ_UNSUPPORTED);
         } else if (entry && !member_wanted(&ctx, &(struct archive_member){path, entry->sport, entry->title})) {
             /* counted by member_wanted */
+        } else if (f == FMT_UNKNOWN && explicit_file && !stream && file_kind_of(path, NULL) == FILE_KIND_DATASET) {
+            /* until 2026-12-07 "unrecognised format (not FIT, TCX, ...)", as if it were no hrcast file */
+            char msg[4200];
+            snprintf(msg, sizeof msg, "%s: 0: already an hrcast dataset: the other commands (info, train, eval, export, "
+                                      "...) take it directly; import reads workout files", path);
+            report_failed(&ctx, msg);
         } else if (f == FMT_UNKNOWN && !explicit_file) {
             unsupported++;
             ingest_count(&ctx.g, REJ_UNSUPPORTED);

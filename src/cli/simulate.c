@@ -9,6 +9,7 @@
 #include "sim/sim.h"
 #include "util/log.h"
 #include "util/progress.h"
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ static const char *usage_text =
     "                         (docs/simulator.md, \"Runners like real ones\")\n"
     "      --emit-files DIR   also write each raw recording as DIR/<athlete>/<n>-<kind>.{fit,gpx,tcx}\n"
     "                         (formats rotate so that every reader gets realistic files)\n"
+    "                         (DIR new or empty, or holding only the files this run writes)\n"
     "  -q, --quiet            only errors\n"
     "  -h, --help             this text\n"
     "\n"
@@ -83,6 +85,58 @@ static int fitted_rows(const char *path, struct sim_fitted_row **rows, int *n)
     return 0;
 }
 
+/* The name of workout k's file in its athlete's folder of --emit-files. */
+static void emitted_name(const struct sim_athlete *ath, int k, char *out, size_t cap)
+{
+    static const char *ext[3] = {"fit", "gpx", "tcx"};
+    snprintf(out, cap, "%03d-%s.%s", k, sim_kind_name(sim_schedule_kind(ath, k)), ext[k % 3]);
+}
+
+/* --emit-files into a folder that holds anything this run would not write is refused (exit 2): until
+ * 2026-12-07 old and new files were mixed without a word, and an import of the folder read both. A folder
+ * holding only files of the same names (the same command run again) is written over. */
+static int check_emit_dir(const char *emit, const struct sim_cohort *c, int workouts)
+{
+    DIR *d = opendir(emit);
+    if (!d)
+        return 0;
+    char bad[1400] = "";
+    for (struct dirent *de; !bad[0] && (de = readdir(d)) != NULL;) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        const struct sim_athlete *ath = NULL;
+        for (int a = 0; a < c->n && !ath; a++)
+            if (!strcmp(c->athletes[a].id, de->d_name))
+                ath = &c->athletes[a];
+        char sub[1100];
+        snprintf(sub, sizeof sub, "%s/%s", emit, de->d_name);
+        DIR *sd = ath ? opendir(sub) : NULL;
+        if (!sd) {
+            snprintf(bad, sizeof bad, "%s", sub);
+            break;
+        }
+        for (struct dirent *fe; !bad[0] && (fe = readdir(sd)) != NULL;) {
+            if (!strcmp(fe->d_name, ".") || !strcmp(fe->d_name, ".."))
+                continue;
+            int ours = 0;
+            for (int k = 0; k < workouts && !ours; k++) {
+                char name[256];
+                emitted_name(ath, k, name, sizeof name);
+                ours = !strcmp(name, fe->d_name);
+            }
+            if (!ours)
+                snprintf(bad, sizeof bad, "%s/%s", sub, fe->d_name);
+        }
+        closedir(sd);
+    }
+    closedir(d);
+    if (!bad[0])
+        return 0;
+    fprintf(stderr, "hrcast simulate: --emit-files %s holds %s, which this run would not write: give an empty or new "
+                    "folder\n", emit, bad);
+    return 2;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -105,7 +159,7 @@ int cmd_simulate(int argc, char **argv)
         case 1: if (cli_int("simulate", "--athletes", optarg, 1, 100000, &athletes)) return 2; break;
         case 2: if (cli_int("simulate", "--workouts", optarg, 1, 100000, &workouts)) return 2; break;
         case 3: if (cli_u64("simulate", "--seed", optarg, &seed)) return 2; break;
-        case 4: if (cli_float("simulate", "--step", optarg, 0.5, 600, &step)) return 2; break;
+        case 4: if (cli_float("simulate", "--step", optarg, DS_STEP_MIN, DS_STEP_MAX, &step)) return 2; break;
         case 5: emit = optarg; break;
         case 6: so.artifacts = 1; break;
         case 7: like = optarg; break;
@@ -133,6 +187,10 @@ int cmd_simulate(int argc, char **argv)
     if (crc) {
         fprintf(stderr, "hrcast simulate: out of memory\n");
         return 1;
+    }
+    if (emit && (crc = check_emit_dir(emit, &cohort, (int)workouts)) != 0) {
+        sim_cohort_free(&cohort);
+        return crc;
     }
     struct prep_opts po;
     prep_opts_default(&po);
@@ -164,9 +222,9 @@ int cmd_simulate(int argc, char **argv)
                 break;
             }
             if (emit) {
-                char path[1200];
-                static const char *ext[3] = {"fit", "gpx", "tcx"};
-                snprintf(path, sizeof path, "%s/%03d-%s.%s", dir, k, sim_kind_name(kind), ext[k % 3]);
+                char path[1200], name[256];
+                emitted_name(ath, k, name, sizeof name);
+                snprintf(path, sizeof path, "%s/%s", dir, name);
                 int wrc = k % 3 == 0 ? fit_write_workout(path, &w, &e)
                                      : xml_write_path(path, k % 3 == 1 ? XML_WRITE_GPX : XML_WRITE_TCX, &w, &e);
                 if (wrc) {

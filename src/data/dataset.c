@@ -255,6 +255,51 @@ int dataset_writer_finish(struct dataset_writer *w, uint64_t split_seed, struct 
 
 /* ------------------------------------------------------------------ reading */
 
+/* The values of series record i that are enumerated or bounded, checked so that a damaged file is refused
+ * by name instead of read: until 2026-12-07 only the structure was checked, so a split byte of 7 dropped
+ * the workout from every part, a valid-HR fraction of 50 was printed as thousands of per cent, a gender byte 0 wrote a NUL
+ * into CSV. Returns 0, or -1 with the reason in why (cap bytes). */
+static int check_series(const struct dataset *ds, uint32_t i, uint32_t sl, uint64_t off, const struct series_meta *m,
+                        char *why, size_t cap)
+{
+    for (int k = 0; k < SPLIT_KINDS; k++) {
+        unsigned v = ds->split[k][i];
+        if (v > PART_TEST && v != PART_NONE) {
+            snprintf(why, cap, "%s split part %u is not a part (0 train, 1 validation, 2 test, 255 none)",
+                     k == SPLIT_ATHLETE ? "athlete" : "chrono", v);
+            return -1;
+        }
+    }
+    if (sl == 0) {
+        snprintf(why, cap, "series length 0 is not a length (a stored workout has at least one step)");
+        return -1;
+    }
+    if (m->gender != 'm' && m->gender != 'f' && m->gender != 'u') {
+        snprintf(why, cap, "gender byte %u is not m, f or u", (unsigned)(unsigned char)m->gender);
+        return -1;
+    }
+    if ((unsigned)m->has_alt > 1 || (unsigned)m->has_gps > 1) {
+        snprintf(why, cap, "%s flag %d is not 0 or 1", (unsigned)m->has_alt > 1 ? "has_alt" : "has_gps",
+                 (unsigned)m->has_alt > 1 ? m->has_alt : m->has_gps);
+        return -1;
+    }
+    if (!(m->valid_hr_frac >= 0 && m->valid_hr_frac <= 1)) {
+        snprintf(why, cap, "valid-HR fraction %g is not a fraction in [0, 1]", (double)m->valid_hr_frac);
+        return -1;
+    }
+    if (ds->version >= 2) { /* the verdict bytes, and the truth bytes where the record says it has them */
+        const uint8_t *v = (const uint8_t *)ds->map + off + (uint64_t)sl * CH_COUNT * sizeof(float);
+        for (int b = 0; b < 1 + (m->has_hr_truth != 0); b++, v += sl)
+            for (uint32_t k = 0; k < sl; k++)
+                if (v[k] >= HRQ_COUNT) {
+                    snprintf(why, cap, "%s code %u at step %u is not a verdict code (0 to %d)",
+                             b ? "hr_truth" : "hr_issue", v[k], k, HRQ_COUNT - 1);
+                    return -1;
+                }
+    }
+    return 0;
+}
+
 int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
 {
     memset(ds, 0, sizeof *ds);
@@ -263,8 +308,11 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
         return hr_fail(e, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size < (off_t)DS_HEADER) {
+        char magic[8];
+        int ours = fstat(fd, &st) == 0 && st.st_size >= 8 && read(fd, magic, 8) == 8 && memcmp(magic, DS_MAGIC, 8) == 0;
         close(fd);
-        return hr_fail_at(e, path, 0, "not an hrcast dataset (too short)");
+        return ours ? hr_fail_at(e, path, (long long)st.st_size, "truncated (the header alone is %u bytes)", DS_HEADER)
+                    : hr_fail_at(e, path, 0, "not an hrcast dataset (too short)");
     }
     /* Read whole into private memory rather than mapped shared: a mapping dies of SIGBUS when
      * another process truncates the file while it is open; a private copy cannot change under us.
@@ -308,10 +356,22 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
                           DS_VERSION_MIN, DS_VERSION);
     }
     ds->version = (int)version;
-    if (nch != CH_COUNT || !(step > 0) || ioff > ds->map_len || ilen > ds->map_len - ioff ||
-        n > ds->map_len / 16) {
+    if (nch != CH_COUNT || ioff < DS_HEADER || n > ds->map_len / 16) {
         dataset_close(ds);
         return hr_fail_at(e, path, 12, "corrupt dataset header");
+    }
+    if (ioff > ds->map_len || ilen > ds->map_len - ioff) {
+        /* the index is written last, after the series: a file cut short loses it first */
+        size_t len = ds->map_len;
+        dataset_close(ds);
+        return hr_fail_at(e, path, (long long)len, "truncated: the index ends at byte %llu, the file has %zu bytes",
+                          (unsigned long long)ioff + (unsigned long long)ilen, len);
+    }
+    /* until 2026-12-07 any step > 0 was taken, inf included */
+    if (!(step >= DS_STEP_MIN && step <= DS_STEP_MAX)) {
+        dataset_close(ds);
+        return hr_fail_at(e, path, 16, "grid step %g s is not a step import writes (%g to %g s)", (double)step,
+                          (double)DS_STEP_MIN, (double)DS_STEP_MAX);
     }
     ds->n = (int)n;
     ds->step = step;
@@ -368,9 +428,20 @@ int dataset_open(const char *path, struct dataset *ds, struct hr_err *e)
                     br_str16(&s, m->title, sizeof m->title);
                 bytes += 2 * (uint64_t)sl; /* verdict and truth bytes after the channels */
             }
-            if (s.bad || off % 4 || off > ds->map_len || bytes > ds->map_len - off || sl > (1u << 28)) {
+            if (s.bad || off % 4 || off < DS_HEADER || sl > (1u << 28)) {
                 dataset_close(ds);
                 return hr_fail_at(e, path, (long long)at, "corrupt series record %u", seen);
+            }
+            if (off > ds->map_len || bytes > ds->map_len - off) {
+                size_t len = ds->map_len;
+                dataset_close(ds);
+                return hr_fail_at(e, path, (long long)len, "truncated: workout %u's samples end at byte %llu, the file has %zu bytes",
+                                  seen, (unsigned long long)off + (unsigned long long)bytes, len);
+            }
+            char why[160];
+            if (check_series(ds, seen, sl, off, m, why, sizeof why)) {
+                dataset_close(ds);
+                return hr_fail(e, "%s: workout %u: %s", path, seen, why);
             }
             ds->offset[seen] = off;
             ds->len[seen] = (int)sl;

@@ -14,6 +14,10 @@ enum split_kind { SPLIT_ATHLETE = 0, /* athlete-disjoint 70/15/15 */
                   SPLIT_KINDS };
 enum split_part { PART_TRAIN = 0, PART_VAL = 1, PART_TEST = 2, PART_NONE = 255 };
 
+/* The grid steps a dataset may have: import's and simulate's --step range, and what dataset_open accepts. */
+#define DS_STEP_MIN 0.5f
+#define DS_STEP_MAX 600.0f
+
 #define DS_MAX_REJECT 32
 #define DS_REASON_LEN 32
 
@@ -39,6 +43,9 @@ struct dataset {
     size_t map_len;
 };
 
+/* Reads the whole file and checks it: structure (a file cut short says "truncated"), then every
+ * enumerated or bounded value (step, split parts, gender, flags, valid-HR fraction, series length,
+ * verdict codes), refusing with "PATH: workout N: FIELD VALUE is not ..." (-1, e filled). */
 int dataset_open(const char *path, struct dataset *ds, struct hr_err *e);
 void dataset_close(struct dataset *ds);
 /* A view of series i into the mapping (owns = 0; valid until dataset_close). */

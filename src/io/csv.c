@@ -43,6 +43,7 @@
 #include "io/text_util.h"
 #include "util/log.h"
 #include "util/median.h"
+#include "util/utf8.h"
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -417,6 +418,8 @@ static void field_free_text(const struct field *f, char *dst, size_t cap)
             s++;
         dst[j++] = *s;
     }
+    if (s < e) /* cut: never inside a UTF-8 character (until 2026-12-07 it could be) */
+        j = utf8_cut_back(dst, j, *s);
     if (cap)
         dst[j] = '\0';
 }

@@ -277,7 +277,7 @@ static const char *parse_value(struct fitrec *r, const char *k, size_t kn, const
             tu_copy_text(w->athlete, sizeof w->athlete, s, se);
         else if (KEY("device"))
             tu_copy_text(w->device, sizeof w->device, s, se);
-        else if (KEY("title")) { /* JSON escapes: hrcast writes none in a title but \" and \\ */
+        else if (KEY("title")) { /* escapes decoded by tu_copy_text; control characters then become spaces */
             char t[4 * WK_TITLE_LEN];
             tu_copy_text(t, sizeof t, s, se);
             workout_set_title(w, t);

@@ -1,6 +1,8 @@
 /* text_util.c — strict fast number parsing, ISO 8601 times and literal scanning for the text
  * readers (see text_util.h). */
 #include "io/text_util.h"
+#include "util/json.h"
+#include "util/utf8.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -251,15 +253,40 @@ int tu_is_null_word(const char *p, const char *end, const char **next)
     return 0;
 }
 
-void tu_copy_text(char *dst, size_t cap, const char *s, const char *s_end)
+int tu_copy_text(char *dst, size_t cap, const char *s, const char *s_end)
 {
     size_t j = 0;
-    for (const char *p = s; p < s_end && j + 1 < cap; p++) {
-        if (*p == '\\' && p + 1 < s_end)
-            p++;
-        dst[j++] = *p;
+    const char *p = s;
+    while (p < s_end) {
+        char u[4];
+        size_t n, used;
+        const char *why;
+        if (*p == '\\') {
+            /* JSON escapes decoded (until 2026-12-07 the backslash was dropped and the next character
+             * kept: "\u00fc" read as "u00fc", hrcast's own "Ann\tLee" as "AnntLee"); any other escape
+             * (a Python literal's \') keeps that rule */
+            used = json_escape_decode(p, s_end, u, &n, &why);
+            if (!used) {
+                used = p + 1 < s_end ? 2 : 1;
+                u[0] = p[used - 1];
+                n = 1;
+            }
+        } else {
+            n = used = utf8_char_len(p, s_end);
+            memcpy(u, p, n);
+        }
+        p += used;
+        if (n == 1 && u[0] == '\0') /* a \u0000 cannot sit in a C string: dropped */
+            continue;
+        if (j + n >= cap) { /* cut on a character boundary, never inside one */
+            p -= used;
+            break;
+        }
+        memcpy(dst + j, u, n);
+        j += n;
     }
     dst[j] = '\0';
+    return p < s_end;
 }
 
 int tu_ieq(const char *s, const char *s_end, const char *word)

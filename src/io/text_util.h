@@ -107,8 +107,10 @@ int tu_is_null_word(const char *p, const char *end, const char **next);
 const char *tu_parse_number_list(const char *p, const char *end, double **arr, size_t *n, size_t *cap,
                                  size_t max, const char **why);
 
-/* Copy [s, s_end) into dst (size cap), dropping backslashes of escapes, NUL-terminated, truncated. */
-void tu_copy_text(char *dst, size_t cap, const char *s, const char *s_end);
+/* Copy the text of a quoted value [s, s_end) into dst (size cap), NUL-terminated: JSON escapes decoded
+ * (util/json.h json_escape_decode; a decoded NUL dropped), any other backslash dropped with the next
+ * character kept; cut on a UTF-8 character boundary. Returns 1 when the text was cut, else 0. */
+int tu_copy_text(char *dst, size_t cap, const char *s, const char *s_end);
 /* Case-insensitive equality of [s, s_end) and the NUL-terminated word. */
 int tu_ieq(const char *s, const char *s_end, const char *word);
 

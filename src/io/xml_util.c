@@ -1,6 +1,7 @@
 /* xml_util.c — shared helpers of the TCX and GPX readers (see xml_util.h). */
 #include "io/xml_util.h"
 #include "util/log.h"
+#include "util/utf8.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -27,19 +28,8 @@ int xml_streq(const char *a, const char *b)
 
 void xml_copy_str(char *dst, size_t cap, const char *src)
 {
-    if (cap == 0)
-        return;
-    size_t i = 0;
-    for (; src[i] && i + 1 < cap; i++)
-        dst[i] = src[i];
-    /* Do not cut a UTF-8 sequence in half: when the cut falls inside one, drop its start. */
-    if (((unsigned char)src[i] & 0xC0) == 0x80) {
-        while (i > 0 && ((unsigned char)dst[i - 1] & 0xC0) == 0x80)
-            i--;
-        if (i > 0)
-            i--;
-    }
-    dst[i] = '\0';
+    if (cap)
+        utf8_copy(dst, cap, src);
 }
 
 const char *xml_attr(const XML_Char **atts, const char *local)

@@ -50,13 +50,13 @@ void json_free(struct json *j)
     free(j);
 }
 
-static int hex4(struct jp *p, unsigned *out)
+static int hex4(const char *s, const char *end, unsigned *out)
 {
-    if (p->n - p->i < 4)
-        return jp_fail(p, "truncated \\u escape");
+    if (end - s < 4)
+        return -1;
     unsigned v = 0;
     for (int k = 0; k < 4; k++) {
-        char c = p->s[p->i + k];
+        char c = s[k];
         v <<= 4;
         if (c >= '0' && c <= '9')
             v |= (unsigned)(c - '0');
@@ -65,9 +65,8 @@ static int hex4(struct jp *p, unsigned *out)
         else if (c >= 'A' && c <= 'F')
             v |= (unsigned)(c - 'A' + 10);
         else
-            return jp_fail(p, "bad hex digit in \\u escape");
+            return -1;
     }
-    p->i += 4;
     *out = v;
     return 0;
 }
@@ -96,6 +95,65 @@ static size_t put_utf8(char *o, unsigned cp)
     return 4;
 }
 
+size_t json_escape_decode(const char *p, const char *end, char out[4], size_t *out_n, const char **why)
+{
+    if (end - p < 2) {
+        *why = "bad escape at end of string";
+        return 0;
+    }
+    char one;
+    switch (p[1]) {
+    case '"': one = '"'; break;
+    case '\\': one = '\\'; break;
+    case '/': one = '/'; break;
+    case 'b': one = '\b'; break;
+    case 'f': one = '\f'; break;
+    case 'n': one = '\n'; break;
+    case 'r': one = '\r'; break;
+    case 't': one = '\t'; break;
+    case 'u': {
+        unsigned cp, lo;
+        if (end - p < 6) {
+            *why = "truncated \\u escape";
+            return 0;
+        }
+        if (hex4(p + 2, end, &cp)) {
+            *why = "bad hex digit in \\u escape";
+            return 0;
+        }
+        size_t used = 6;
+        if (cp >= 0xD800 && cp < 0xDC00) {
+            if (end - p < 12 || p[6] != '\\' || p[7] != 'u') {
+                *why = "unpaired high surrogate";
+                return 0;
+            }
+            if (hex4(p + 8, end, &lo)) {
+                *why = "bad hex digit in \\u escape";
+                return 0;
+            }
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                *why = "bad low surrogate";
+                return 0;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            used = 12;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            *why = "unpaired low surrogate";
+            return 0;
+        }
+        /* \uXXXX takes 6 raw bytes and at most 3 decoded; a pair 12 raw, 4 decoded. */
+        *out_n = put_utf8(out, cp);
+        return used;
+    }
+    default:
+        *why = "bad escape in string";
+        return 0;
+    }
+    out[0] = one;
+    *out_n = 1;
+    return 2;
+}
+
 /* p->i at the opening quote. The decoded string is never longer than the raw one. */
 static int parse_string(struct jp *p, char **out, size_t *out_len)
 {
@@ -122,56 +180,16 @@ static int parse_string(struct jp *p, char **out, size_t *out_len)
             p->i++;
             continue;
         }
-        p->i++;
-        char x = p->s[p->i++];
-        switch (x) {
-        case '"': o[k++] = '"'; break;
-        case '\\': o[k++] = '\\'; break;
-        case '/': o[k++] = '/'; break;
-        case 'b': o[k++] = '\b'; break;
-        case 'f': o[k++] = '\f'; break;
-        case 'n': o[k++] = '\n'; break;
-        case 'r': o[k++] = '\r'; break;
-        case 't': o[k++] = '\t'; break;
-        case 'u': {
-            unsigned cp;
-            if (hex4(p, &cp)) {
-                free(o);
-                return -1;
-            }
-            if (cp >= 0xD800 && cp < 0xDC00) {
-                unsigned lo;
-                if (p->i + 2 > end || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u') {
-                    free(o);
-                    return jp_fail(p, "unpaired high surrogate");
-                }
-                p->i += 2;
-                if (hex4(p, &lo)) {
-                    free(o);
-                    return -1;
-                }
-                if (lo < 0xDC00 || lo > 0xDFFF) {
-                    free(o);
-                    return jp_fail(p, "bad low surrogate");
-                }
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                free(o);
-                return jp_fail(p, "unpaired low surrogate");
-            }
-            /* \uXXXX takes 6 raw bytes and at most 3 decoded; a pair 12 raw, 4 decoded. */
-            k += put_utf8(o + k, cp);
-            break;
-        }
-        default:
-            p->i--;
+        /* the escape may not run over the closing quote: decode within [i, end) */
+        const char *why;
+        size_t n, used = json_escape_decode(p->s + p->i, p->s + end, o + k, &n, &why);
+        if (!used) {
+            p->i++;
             free(o);
-            return jp_fail(p, "bad escape in string");
+            return jp_fail(p, why);
         }
-    }
-    if (p->i != end) { /* an escape ran over the closing quote */
-        free(o);
-        return jp_fail(p, "bad escape at end of string");
+        k += n;
+        p->i += used;
     }
     p->i = end + 1;
     o[k] = 0;

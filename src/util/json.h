@@ -27,6 +27,11 @@ struct json {
  * Duplicate object keys are an error. *out is freed with json_free. */
 int json_parse(const char *src, size_t len, const char *name, struct json **out, struct hr_err *e);
 void json_free(struct json *j);
+/* Decode the one escape at p (p[0] == '\\') of a JSON string's text that ends at end: \" \\ \/ \b \f \n
+ * \r \t and \uXXXX (a surrogate pair as one character) as 1-4 bytes of UTF-8 into out, their count in
+ * *out_n. Returns the raw bytes used (2, 6 or 12), or 0 with *why set. json_parse decodes with it, and so
+ * do the text readers that meet JSON strings outside a DOM (io/text_util.c). */
+size_t json_escape_decode(const char *p, const char *end, char out[4], size_t *out_n, const char **why);
 
 /* Lookups: all accept NULL and return NULL / the default on a missing key or a wrong type. */
 const struct json *json_get(const struct json *obj, const char *key);

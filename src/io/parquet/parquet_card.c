@@ -115,7 +115,7 @@ int parquet_card_render(const struct pq_card *c, char **out, size_t *len, struct
         sbf(&b, "# license: fill in the licence of the source data (https://huggingface.co/docs/hub/repositories-licenses)\n");
     sbf(&b, "pretty_name: ");
     yq(&b, title);
-    sbf(&b, "\ntags:\n- heart-rate\n- running\n- time-series\n- sports\n");
+    sbf(&b, "\ntags:\n- heart-rate\n%s- time-series\n- sports\n", c->running ? "- running\n" : "");
     sbf(&b, "task_categories:\n- time-series-forecasting\n");
     sbf(&b, "size_categories:\n- %s\n", size_category(total));
     sbf(&b, "configs:\n- config_name: default\n  data_files:\n");
@@ -142,9 +142,12 @@ int parquet_card_render(const struct pq_card *c, char **out, size_t *len, struct
     if (bytes > 0)
         sbf(&b, "  download_size: %lld\n", bytes);
     sbf(&b, "---\n\n# %s\n\n", title);
-    sbf(&b, "Running workouts cleaned and resampled onto a uniform %g s grid by "
+    /* the sports as the rows hold them: until 2026-12-07 "Running workouts" whatever they were */
+    sbf(&b, "Workouts cleaned and resampled onto a uniform %g s grid by "
             "hrcast%s%s: one row per workout, the per-step channels as lists.\n\n",
         (double)c->step_s, c->hrcast_version ? " " : "", c->hrcast_version ? c->hrcast_version : "");
+    if (c->contents && *c->contents)
+        sbf(&b, "%s\n\n", c->contents);
     if (c->source_desc && *c->source_desc)
         sbf(&b, "Source: %s\n\n", c->source_desc);
     sbf(&b, "%lld workouts, %lld time steps in all.\n\n", total, steps);

@@ -25,6 +25,9 @@ struct pq_card {
     const char *license;       /* Hub licence id; NULL leaves a placeholder for the user */
     const char *source_desc;   /* where the series came from ("import of ...") */
     const char *split_desc;    /* how the splits were made ("athlete-disjoint 70/15/15, seed 1") */
+    const char *contents;      /* what the rows are, counted from them ("workouts: running 40, cycling 3");
+                                * NULL: "workouts" */
+    int running;               /* some rows are runs: the YAML tags say "running" */
     float step_s;              /* grid step */
     const struct pq_card_split *splits;
     int n_splits;

@@ -9,6 +9,7 @@
 #include "io/parquet/parquet_meta.h"
 #include "util/log.h"
 #include "util/median.h"
+#include "util/utf8.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,11 +257,11 @@ static int build_row(struct ctx *c, int64_t r, long long global_row, struct work
     if (row_str(c, R_ID, r, s, sizeof s))
         w->id = strtoll(s, NULL, 10);
     if (row_str(c, R_ATHLETE, r, s, sizeof s))
-        snprintf(w->athlete, sizeof w->athlete, "%s", s);
+        utf8_copy(w->athlete, sizeof w->athlete, s); /* cut between characters, never inside one */
     if (row_str(c, R_SPORT, r, s, sizeof s))
         workout_set_sport(w, s);
     if (row_str(c, R_DEVICE, r, s, sizeof s))
-        snprintf(w->device, sizeof w->device, "%s", s);
+        utf8_copy(w->device, sizeof w->device, s);
     if (row_str(c, R_SENSOR, r, s, sizeof s))
         snprintf(w->hr_sensor, sizeof w->hr_sensor, "%.15s", s);
     if (row_str(c, R_TITLE, r, s, sizeof s))

@@ -152,20 +152,20 @@ static void test_lstm_card_contradicting_the_file(void **state)
     struct hr_err e;
     assert_int_equal(predictor_load(g_lstm, &p, &e), 0); /* the file itself loads */
     predictor_free(&p);
-    edit_header(g_lstm, out, "\\\"num_layers\\\":2", "\\\"num_layers\\\":1");
-    assert_refused(out, "tensor lstm.weight_ih_l1 has no place");
-    edit_header(g_lstm, out, "\\\"gate_order\\\":\\\"i,f,g,o\\\"", "\\\"gate_order\\\":\\\"i,g,f,o\\\"");
-    assert_refused(out, "gate order \"i,g,f,o\" is not i,f,g,o");
-    edit_header(g_lstm, out, "\\\"type\\\":\\\"lstm\\\"", "\\\"type\\\":\\\"gru\\\"");
-    assert_refused(out, "architecture type \"gru\" is not lstm");
-    edit_header(g_lstm, out, "\\\"altitude\\\"", "\\\"altitude_rel\\\"");
-    assert_refused(out, "input 1 is \"altitude_rel\" in the card, \"altitude\" in the feature set default");
-    edit_header(g_lstm, out, "\\\"hidden_size\\\":8", "\\\"hidden_size\\\":8.5");
-    assert_refused(out, "architecture does not fit");
-    edit_header(g_lstm, out, "\\\"step_s\\\":10", "\\\"step_s\\\":0.01");
-    assert_refused(out, "grid step 0.01 s is outside 0.5-600 s");
-    edit_header(g_lstm, out, "\\\"step_s\\\":10", "\\\"step_s\\\":1000000");
-    assert_refused(out, "grid step 1e+06 s is outside 0.5-600 s");
+    static const char *const edits[][3] = { /* the card's words, what they become, what the refusal says */
+        {"\\\"num_layers\\\":2", "\\\"num_layers\\\":1", "tensor lstm.weight_ih_l1 has no place"},
+        {"\\\"gate_order\\\":\\\"i,f,g,o\\\"", "\\\"gate_order\\\":\\\"i,g,f,o\\\"", "gate order \"i,g,f,o\" is not i,f,g,o"},
+        {"\\\"type\\\":\\\"lstm\\\"", "\\\"type\\\":\\\"gru\\\"", "architecture type \"gru\" is not lstm"},
+        {"\\\"altitude\\\"", "\\\"altitude_rel\\\"",
+         "input 1 is \"altitude_rel\" in the card, \"altitude\" in the feature set default"},
+        {"\\\"hidden_size\\\":8", "\\\"hidden_size\\\":8.5", "architecture does not fit"},
+        {"\\\"step_s\\\":10", "\\\"step_s\\\":0.01", "grid step 0.01 s is outside 0.5-600 s"},
+        {"\\\"step_s\\\":10", "\\\"step_s\\\":1000000", "grid step 1e+06 s is outside 0.5-600 s"},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+        edit_header(g_lstm, out, edits[i][0], edits[i][1]);
+        assert_refused(out, edits[i][2]);
+    }
 }
 
 static void test_athlete_listed_twice(void **state)

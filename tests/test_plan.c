@@ -479,6 +479,24 @@ static void test_never_worse_than_even_pace(void **state)
     predictor_free(&p);
 }
 
+/* t is the fastest finish under o's cap: strategy `by` meets it at t, and neither simple strategy 1 s sooner. */
+static void assert_fastest_under_cap(const struct predictor *p, const struct plan_course *c, const struct plan_opts *o,
+                                     double t, enum plan_strategy by)
+{
+    struct hr_err e = {{0}};
+    for (int k = 0; k < 2; k++) {
+        struct plan_result r;
+        struct plan_opts q = *o;
+        q.strategy = PLAN_EVEN_PACE;
+        q.target_s = k ? t : t - 1;
+        assert_int_equal(plan_make(p, c, &q, &r, &e), 0);
+        assert_int_equal(r.even_pace.above_cap_s <= 0 || r.even_effort.above_cap_s <= 0, k);
+        if (k)
+            assert_true((by == PLAN_EVEN_PACE ? r.even_pace : r.even_effort).above_cap_s <= 0);
+        plan_result_free(&r);
+    }
+}
+
 /* The fastest finish under a cap: even pace or even effort meets the cap there, neither does 1 s sooner. */
 static void test_fastest_under_cap(void **state)
 {
@@ -496,18 +514,7 @@ static void test_fastest_under_cap(void **state)
     enum plan_strategy by;
     assert_int_equal(plan_fastest_under_cap(&p, &c, &o, &t, &by, &e), 0);
     assert_true(isfinite(t) && t > o.target_s && t <= 2 * o.target_s);
-    for (int k = 0; k < 2; k++) {
-        struct plan_result r;
-        struct plan_opts q = o;
-        q.strategy = PLAN_EVEN_PACE;
-        q.target_s = k ? t : t - 1;
-        assert_int_equal(plan_make(&p, &c, &q, &r, &e), 0);
-        int meets = r.even_pace.above_cap_s <= 0 || r.even_effort.above_cap_s <= 0;
-        assert_int_equal(meets, k);
-        if (k)
-            assert_true((by == PLAN_EVEN_PACE ? r.even_pace : r.even_effort).above_cap_s <= 0);
-        plan_result_free(&r);
-    }
+    assert_fastest_under_cap(&p, &c, &o, t, by);
     /* a cap no pace meets (below the model's resting level at any speed) */
     o.hr_cap = 60;
     assert_int_equal(plan_fastest_under_cap(&p, &c, &o, &t, &by, &e), 0);
@@ -549,13 +556,7 @@ static void test_fastest_under_cap_other_strategy(void **state)
     assert_int_equal(plan_fastest_under_cap(&p, &c, &o, &t, &by, &e), 0);
     assert_true(isfinite(t) && t <= target);
     assert_int_equal(by, PLAN_EVEN_EFFORT);
-    for (int k = 0; k < 2; k++) { /* meets at t, and neither strategy 1 s sooner */
-        struct plan_opts q = o;
-        q.target_s = k ? t : t - 1;
-        assert_int_equal(plan_make(&p, &c, &q, &r, &e), 0);
-        assert_int_equal(r.even_pace.above_cap_s <= 0 || r.even_effort.above_cap_s <= 0, k);
-        plan_result_free(&r);
-    }
+    assert_fastest_under_cap(&p, &c, &o, t, by);
     plan_course_free(&c);
     predictor_free(&p);
 }

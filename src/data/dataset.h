@@ -15,8 +15,8 @@ enum split_kind { SPLIT_ATHLETE = 0, /* athlete-disjoint 70/15/15 */
 enum split_part { PART_TRAIN = 0, PART_VAL = 1, PART_TEST = 2, PART_NONE = 255 };
 
 /* The grid steps a dataset may have: import's and simulate's --step range, and what dataset_open accepts. */
-#define DS_STEP_MIN 0.5f
-#define DS_STEP_MAX 600.0f
+#define DS_STEP_MIN GRID_STEP_MIN
+#define DS_STEP_MAX GRID_STEP_MAX
 
 #define DS_MAX_REJECT 32
 #define DS_REASON_LEN 32

@@ -6,8 +6,8 @@
 #include "prep/series.h"
 #include "util/err.h"
 
-#define MODEL_STEP_MIN 0.5f   /* s: a model's grid step, as import --step and simulate --step take it */
-#define MODEL_STEP_MAX 600.0f
+#define MODEL_STEP_MIN GRID_STEP_MIN /* a model's grid step, as import --step and simulate --step take it */
+#define MODEL_STEP_MAX GRID_STEP_MAX
 #define PREDICT_HR_MIN 0.0f   /* bpm: a prediction outside is no heart's (predictor_predict refuses it) */
 #define PREDICT_HR_MAX 300.0f
 

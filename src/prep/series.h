@@ -38,6 +38,11 @@ struct series {
     int owns; /* 1 when ch[], hr_issue and hr_truth are malloc'ed by series_alloc (one buffer) */
 };
 
+/* The grid steps hrcast works on (s): import's and simulate's --step range, what a dataset and a model file may
+ * hold (dataset_open, predictor_load). */
+#define GRID_STEP_MIN 0.5f
+#define GRID_STEP_MAX 600.0f
+
 #define S_TIME(s) ((s)->ch[CH_TIME])
 #define S_SPEED(s) ((s)->ch[CH_SPEED])
 #define S_ALT(s) ((s)->ch[CH_ALT])

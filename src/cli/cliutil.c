@@ -385,6 +385,53 @@ int cli_check_model_athlete(const char *cmd, const struct predictor *p, const ch
     return rc ? 0 : 2;
 }
 
+void cli_other_runner_add(struct other_runner *o, const struct predictor *p, const char *athlete)
+{
+    o->total++;
+    if (!p->finetuned || !p->finetuned_athlete[0] || !athlete || !athlete[0] ||
+        !strcmp(athlete, p->finetuned_athlete))
+        return;
+    if (strcmp(athlete, o->last)) { /* runs of one athlete come together: one look-up each */
+        snprintf(o->last, sizeof o->last, "%s", athlete);
+        o->last_known = model_has_athlete(p, athlete, NULL, 0, NULL) != 0;
+    }
+    if (o->last_known)
+        return; /* a runner the model holds parameters for: predicted as them, rightly */
+    o->n++;
+    if (!strcmp(athlete, o->first) || !strcmp(athlete, o->second))
+        return;
+    if (o->names == 0)
+        snprintf(o->first, sizeof o->first, "%s", athlete);
+    else if (o->names == 1)
+        snprintf(o->second, sizeof o->second, "%s", athlete);
+    if (o->names < 2)
+        o->names++;
+    else
+        o->names = 3; /* three or more */
+}
+
+void cli_other_runner_warn(const struct other_runner *o, const struct predictor *p, const char *model_path,
+                           const char *what, const char *how)
+{
+    if (o->n == 0)
+        return;
+    char who[2 * WK_ATHLETE_LEN + 32];
+    if (o->names == 1)
+        snprintf(who, sizeof who, "'%s'", o->first);
+    else
+        snprintf(who, sizeof who, "'%s', '%s'%s", o->first, o->second, o->names > 2 ? " and others" : "");
+    char word[3 * WK_ATHLETE_LEN];
+    char count[160];
+    if (o->total == 1)
+        snprintf(count, sizeof count, "the run names");
+    else
+        snprintf(count, sizeof count, "%d of the %d %s name%s", o->n, o->total, what, o->n == 1 ? "s" : "");
+    hr_warn("%s was finetuned for runner '%s', but %s another athlete (%s), whom it does not know: predicted as "
+            "that, on the population's HR scale and prior; if they are %s's runs, add %s %s", model_path,
+            p->finetuned_athlete, count, who, p->finetuned_athlete, how,
+            cli_shell_word(p->finetuned_athlete, word, sizeof word));
+}
+
 /* "64M", "1G", "123456": a byte count with an optional K/M/G suffix (powers of 1024). */
 static int parse_size(const char *text, uint64_t *out)
 {

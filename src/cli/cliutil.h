@@ -82,6 +82,24 @@ int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const c
 /* 0 when the model has per-athlete parameters for athlete; else print the athletes it knows (or
  * that it has none) and return 2. */
 int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete);
+/* Runs that a finetuned model predicts as an athlete it does not know, though it was made for one runner: the
+ * same runs imported under another name (--athlete me), a later import from another folder (which names the
+ * folder). They are predicted as the athlete they name (on the population's HR scale and prior): whose runs
+ * they are, the model cannot tell; cli_other_runner_warn says so and how to predict them as its runner. */
+struct other_runner {
+    int n, total;      /* runs of an athlete the model does not know; runs counted */
+    int names;         /* how many such athletes (first, second: two of them) */
+    char first[WK_ATHLETE_LEN], second[WK_ATHLETE_LEN];
+    char last[WK_ATHLETE_LEN]; /* the last athlete looked up in the card, and whether the model knows them */
+    int last_known;
+};
+/* Counts one run predicted by p as `athlete` (already the runner it is predicted as: predictor_runner). */
+void cli_other_runner_add(struct other_runner *o, const struct predictor *p, const char *athlete);
+/* One warning when any run counted names another runner than p's: model_path, the runner, the athletes, the
+ * count of `what` ("the runs of mine.hrd"), and `how`: the option that predicts them as p's runner, completed with
+ * its name ("--athlete", "--runner"). */
+void cli_other_runner_warn(const struct other_runner *o, const struct predictor *p, const char *model_path,
+                           const char *what, const char *how);
 
 /* --bf16 / --int8 of predict, eval and serve: cli_precision_flag records want (LSTM_PREC_BF16 or
  * LSTM_PREC_INT8) in *prec; both given: one line, -1. cli_set_precision applies *prec to a loaded model:

@@ -60,6 +60,11 @@ int onerun_load(struct onerun *r, const char *cmd, const char *usage_text, const
     metric_reset(&acc);
     metric_add(&acc, r->hr, S_HR(s), s->n);
     r->mae = metric_mae(&acc);
+    if (!who->athlete) { /* a finetuned model's runs under another name (until 2026-12-07 without a word) */
+        struct other_runner other = {0};
+        cli_other_runner_add(&other, &r->p, predictor_runner(&r->p, s->meta.athlete));
+        cli_other_runner_warn(&other, &r->p, model, "runs drawn", "--athlete");
+    }
     char base[512], as[160] = "";
     const char *runner = predictor_runner(&r->p, s->meta.athlete);
     if (runner[0] && strcmp(runner, own)) /* whose scale or parameters, when not the file's own athlete */

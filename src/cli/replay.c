@@ -43,6 +43,9 @@ static const char *usage_text =
     "                     with TAIL only the window's last TAIL seconds count, and the shift fades to\n"
     "                     PERSIST of it with a time constant of TAU seconds (0,0,30,0.4,450 when\n"
     "                     the model knows the runner, 0,0,30,0.8,150 for a general one)\n"
+    "      --athlete ID   replay as this athlete, as hrcast predict --athlete does (an athlete the model\n"
+    "                     does not know is refused); without it, each workout's own (a dataset names\n"
+    "                     one), or for a file that names none a finetuned model's own runner\n"
     "      --gif FILE     the forecast evolving over the first workout, as an animated GIF\n"
     "      --frames N     at most N frames in the GIF (120; rows are then taken evenly)\n"
     "  -q, --quiet        no summary lines\n"
@@ -169,10 +172,11 @@ int cmd_replay(int argc, char **argv)
     static const struct option opts[] = {{"every", required_argument, 0, 1}, {"ahead", required_argument, 0, 2},
                                          {"calibrate", required_argument, 0, 3}, {"trust", required_argument, 0, 4},
                                          {"gif", required_argument, 0, 5},     {"frames", required_argument, 0, 6},
+                                         {"athlete", required_argument, 0, 7},
                                          {"quiet", no_argument, 0, 'q'},       {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     double every = 60, ahead = 600;
-    const char *gif_path = NULL;
+    const char *gif_path = NULL, *athlete = NULL;
     long frames = 0;
     float window = 0;
     struct calib_trust trust = {0};
@@ -187,6 +191,7 @@ int cmd_replay(int argc, char **argv)
         case 4: if (cli_calib_trust("replay", optarg, &trust)) return 2; trust_given = 1; break;
         case 5: gif_path = optarg; break;
         case 6: if (cli_int("replay", "--frames", optarg, 1, 1000, &frames)) return 2; break;
+        case 7: athlete = optarg; break;
         case 'q': hr_log_set_level(HR_LOG_QUIET); break;
         case 'h': return cli_usage(usage_text, 1);
         default: return cli_usage(usage_text, 0);
@@ -205,6 +210,11 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "hrcast replay: %s\n", e.msg);
         return 1;
     }
+    int rc = athlete ? cli_check_model_athlete("replay", &p, argv[optind], athlete) : 0;
+    if (rc) {
+        predictor_free(&p);
+        return rc;
+    }
     grid_multiple("--every", &every, p.step);
     grid_multiple("--ahead", &ahead, p.step);
     struct run_list runs;
@@ -215,7 +225,14 @@ int cmd_replay(int argc, char **argv)
     }
     printf("workout,source,time_s,calibrated,hr_recorded,hr_pred_now,hr_recorded_ahead,hr_forecast_ahead,"
            "hr_recorded_finish,hr_forecast_finish\n");
-    int rc = 0;
+    struct other_runner other = {0}; /* a finetuned model's runs under another name: until 2026-12-07 silent */
+    for (int i = 0; i < runs.n; i++) {
+        if (athlete)
+            snprintf(runs.s[i].meta.athlete, sizeof runs.s[i].meta.athlete, "%s", athlete);
+        else
+            cli_other_runner_add(&other, &p, predictor_runner(&p, runs.s[i].meta.athlete));
+    }
+    cli_other_runner_warn(&other, &p, argv[optind], "runs given", "--athlete");
     struct moments mo = {0, 0, NULL, NULL};
     for (int i = 0; i < runs.n && !rc; i++) {
         /* unless given, the default of a model that knows this runner already, or of a general one */

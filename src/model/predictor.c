@@ -84,6 +84,8 @@ static int card_says_finetuned(const struct safetensors *st, struct predictor *p
 
 int predictor_knows_runner(const struct predictor *p, const char *athlete)
 {
+    if (p->as_runner[0])
+        athlete = p->as_runner;
     int named = athlete && athlete[0];
     if (p->finetuned) /* its runner, unless the workout names someone else */
         return !named || !p->finetuned_athlete[0] || !strcmp(athlete, p->finetuned_athlete);
@@ -92,6 +94,8 @@ int predictor_knows_runner(const struct predictor *p, const char *athlete)
 
 const char *predictor_runner(const struct predictor *p, const char *athlete)
 {
+    if (p->as_runner[0])
+        return p->as_runner;
     if (athlete && athlete[0])
         return athlete;
     return p->finetuned ? p->finetuned_athlete : "";
@@ -113,9 +117,10 @@ int predictor_predict(const struct predictor *p, const struct series *s, float *
                       struct hr_err *e)
 {
     int rc;
-    if (s->meta.athlete[0] == 0 && predictor_runner(p, "")[0]) {
+    const char *runner = predictor_runner(p, s->meta.athlete);
+    if (strcmp(runner, s->meta.athlete)) {
         struct series named = *s; /* a shallow copy: the same arrays, the runner's name */
-        memcpy(named.meta.athlete, p->finetuned_athlete, sizeof named.meta.athlete);
+        snprintf(named.meta.athlete, sizeof named.meta.athlete, "%s", runner);
         rc = p->predict(p->impl, &named, hr, sigma, e);
     } else
         rc = p->predict(p->impl, s, hr, sigma, e);

@@ -24,6 +24,8 @@ struct predictor {
     char *metadata_json; /* malloc'ed copy of the model's metadata (the model card as JSON) */
     int finetuned;       /* 1: hrcast finetune made it for one athlete (the card's training.extra.kind) */
     char finetuned_athlete[WK_ATHLETE_LEN]; /* that athlete's id (training.extra.athlete), "" if unnamed */
+    char as_runner[WK_ATHLETE_LEN]; /* "" or the runner every series is predicted as, whatever athlete it names
+                                     * (`eval --runner`: runs imported under another name than the model's) */
     /* 1 when the model holds parameters fitted on this athlete's own runs (a physio or constant model's
      * per-athlete table); NULL: it has none */
     int (*knows_athlete)(const void *impl, const char *athlete);
@@ -45,11 +47,12 @@ int predictor_precision_emulated(int prec, char *why, size_t cap);
  * hrcast finetune (an unnamed runner counts as its own), or holding parameters fitted on their runs (live
  * calibration picks its default trust by it, eval/calibrate.h). */
 int predictor_knows_runner(const struct predictor *p, const char *athlete);
-/* The runner a workout of `athlete` is predicted as: the athlete, or for an unnamed workout ("" or NULL) a
- * finetuned model's own runner ("" when none). */
+/* The runner a workout of `athlete` is predicted as: p->as_runner when set, else the athlete, or for an unnamed
+ * workout ("" or NULL) a finetuned model's own runner ("" when none). */
 const char *predictor_runner(const struct predictor *p, const char *athlete);
-/* p's prediction for s. A workout that names no athlete is predicted as a finetuned model's own runner (their
- * HR scale, prior and blend), as live calibration already treats it (predictor_knows_runner). A value outside
+/* p's prediction for s, as the runner predictor_runner names. A workout that names no athlete is predicted as a
+ * finetuned model's own runner (their HR scale, prior and blend), as live calibration already treats it
+ * (predictor_knows_runner). A value outside
  * PREDICT_HR_MIN..MAX (a damaged model file) fails, naming it. */
 int predictor_predict(const struct predictor *p, const struct series *s, float *hr, float *sigma,
                       struct hr_err *e);

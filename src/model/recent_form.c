@@ -186,7 +186,8 @@ int form_measure(const struct predictor *p, const struct series *s, struct form_
     blind.ch[CH_HR] = blind_hr;
     int rc = predictor_predict(p, &blind, hr, NULL, e);
     memset(r, 0, sizeof *r);
-    snprintf(r->athlete, sizeof r->athlete, "%s", s->meta.athlete);
+    /* whom p predicted it as (eval --runner names every run so): the runner whose form it shows */
+    snprintf(r->athlete, sizeof r->athlete, "%s", predictor_runner(p, s->meta.athlete));
     r->start_time = s->meta.start_time;
     r->step = s->step;
     r->key = form_series_key(s);
@@ -233,7 +234,7 @@ static int form_predict(void *impl, const struct series *s, float *hr, float *si
     if (!m->planned && isnan(s->meta.start_time))
         return 0; /* a recorded run without a time: which of the runner's runs came before it is unknown */
     struct form_use u;
-    form_use(&m->h, &m->sc, s->meta.athlete, m->planned ? NAN : s->meta.start_time,
+    form_use(&m->h, &m->sc, predictor_runner(&m->base, s->meta.athlete), m->planned ? NAN : s->meta.start_time,
              m->planned ? 0 : form_series_key(s), &u);
     form_apply(&u, &m->sc, hr, sigma, s->n);
     return 0;

@@ -3,7 +3,10 @@
 # imported with --athlete me, or from another folder, which names the folder): eval, predict, plot and replay
 # predict them as the athlete they name, as before, but warn, naming the model's runner, the athlete and the
 # count, with the option that predicts them as the model's runner (eval --runner, --athlete elsewhere), and
-# that option gives the numbers of the runs imported under the runner's own name.
+# that option gives the numbers of the runs imported under the runner's own name. --recent-form runs that name
+# another runner (a dataset imported from the folder "last-week" names "last-week"): predict and plan say so,
+# naming them, and --athlete RUNNER counts a one-runner file as RUNNER's (until 2026-12-07 predict blamed their
+# dates, plan said "+0.0 bpm from the last 0").
 # Usage: tests/test_other_runner.sh [path/to/hrcast]
 set -uo pipefail
 BIN=${1:-${HRCAST_BIN:-build/hrcast}}
@@ -55,6 +58,26 @@ check "replay --athlete sim0003: exit 0, no warning, the rows of the runs named 
   '[ $rc -eq 0 ] && ! grep -q "finetuned for runner" $tmp/e && [ "$(cut -d, -f3- $tmp/r2 | md5sum)" = "$(cut -d, -f3- $tmp/r3 | md5sum)" ] && [ "$(cut -d, -f3- $tmp/r1 | md5sum)" != "$(cut -d, -f3- $tmp/r3 | md5sum)" ]'
 "$BIN" replay "$tmp/q.safetensors" "$tmp/me.hrd" --athlete nobody >/dev/null 2>"$tmp/e"; rc=$?
 check "replay --athlete nobody: exit 2, one line" '[ $rc -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ]'
+
+# --recent-form from a one-runner dataset that names its folder
+mkdir -p "$tmp/last-week" && cp "$tmp"/runs/sim0003/* "$tmp/last-week/"
+"$BIN" import "$tmp/last-week" -o "$tmp/lw.hrd" -q
+"$BIN" predict "$tmp/q.safetensors" "$fit" --recent-form "$tmp/lw.hrd" >/dev/null 2>"$tmp/e"
+check "predict --recent-form of runs naming 'last-week': says they are not sim0003's, names them, --athlete sim0003" \
+  'grep -q "none of the runs given for --recent-form is sim0003.s: they name .last-week.: no shift; if they are sim0003.s, add --athlete sim0003" $tmp/e && ! grep -q "started in the 7 days" $tmp/e'
+"$BIN" predict "$tmp/q.safetensors" "$fit" --recent-form "$tmp/lw.hrd" --athlete sim0003 >/dev/null 2>"$tmp/e"; rc=$?
+check "... --athlete sim0003 (pasted): exit 0, the one-runner file counted as sim0003's, said in a line" \
+  '[ $rc -eq 0 ] && grep -q "the 12 runs of .*lw.hrd name one runner, .last-week.: counted as sim0003.s" $tmp/e && ! grep -q "is sim0003.s: they name" $tmp/e'
+gpx=$(ls "$tmp"/runs/sim0003/*.gpx | head -1)
+"$BIN" plan "$tmp/q.safetensors" --course "$gpx" --target-time 40:00 --recent-form "$tmp/lw.hrd" >/dev/null 2>"$tmp/e"
+check "plan --recent-form of runs naming 'last-week': the same warning, no '+0.0 bpm from the last 0'" \
+  'grep -q "^warning: plan: none of the runs given for --recent-form is sim0003.s: they name .last-week." $tmp/e && ! grep -q "from the last 0" $tmp/e'
+"$BIN" plan "$tmp/q.safetensors" --course "$gpx" --target-time 40:00 --recent-form "$tmp/lw.hrd" --athlete sim0003 >/dev/null 2>"$tmp/e"; rc=$?
+check "plan ... --athlete sim0003: exit 0, recent form from 3 runs" '[ $rc -eq 0 ] && grep -q "recent form .* from the last 3 of the runs given" $tmp/e'
+cp "$tmp/d.hrd" "$tmp/several.hrd"
+"$BIN" predict "$tmp/q.safetensors" "$fit" --recent-form "$tmp/several.hrd" --athlete sim0003 >/dev/null 2>"$tmp/e"; rc=$?
+check "a dataset of several runners with --athlete: only sim0003's count, none renamed" \
+  '[ $rc -eq 0 ] && grep -q "36 of the runs given name another runner than sim0003: left out" $tmp/e && ! grep -q "counted as sim0003" $tmp/e'
 
 rm -rf "$tmp"
 echo

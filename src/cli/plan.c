@@ -66,7 +66,9 @@ static const char *usage_text =
     "                         runs' worth of zero (docs/features.md, \"Recent form\"); a general model\n"
     "                         with an HR scale also takes your mean and sd of HR from them; the\n"
     "                         runs of several runners (a dataset) need --athlete ID, and only that\n"
-    "                         runner's count (the model need not know them)\n"
+    "                         runner's count (the model need not know them); with --athlete a file\n"
+    "                         whose runs all name one other runner (an import names the folder)\n"
+    "                         counts as theirs\n"
     "      --json             one JSON object on stdout instead of the table\n"
     "  -q, --quiet            no progress lines on stderr\n"
     "  -h, --help             this text\n"
@@ -280,6 +282,8 @@ int cmd_plan(int argc, char **argv)
         if (form_model_scale(&p, &sc, &e) == 0) {
             form_use(&h, &sc, predictor_runner(&p, po.athlete), NAN, 0, &fu); /* what the wrapped model will apply */
             hr_scale_free(&sc);
+            if (fu.runs == 0) /* until 2026-12-07 only "+0.0 bpm from the last 0" */
+                cli_recent_none(&h, predictor_runner(&p, po.athlete), "plan");
         }
         if (e.msg[0] || form_wrap(&p, &h, 1, &e)) {
             form_history_free(&h);
@@ -291,7 +295,8 @@ int cmd_plan(int argc, char **argv)
         if (fu.scaled)
             hr_info("plan: the runner's HR scale from %d of the runs given: mean %.1f bpm, sd %.1f bpm (the model "
                     "does not know them)", fu.scale_runs, fu.mean, fu.sd);
-        hr_info("plan: recent form %+.1f bpm from the last %d of the runs given", fu.shift, fu.runs);
+        if (fu.runs)
+            hr_info("plan: recent form %+.1f bpm from the last %d of the runs given", fu.shift, fu.runs);
     }
     if (!trust_given) /* the default of a model that knows this runner (--athlete) already, or of a general one */
         trust = calib_default_trust(predictor_knows_runner(&p, po.athlete));

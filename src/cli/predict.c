@@ -69,7 +69,9 @@ static const char *usage_text =
     "                     with a name (--athlete, or a dataset's athletes) only the same runner's runs\n"
     "                     count (a file that names no one, with the runs of several runners: refused,\n"
     "                     name the runner with --athlete; with --recent-form, --athlete may name a\n"
-    "                     runner of the runs given whom the model does not know); the JSON gets\n"
+    "                     runner of the runs given whom the model does not know; a file whose runs\n"
+    "                     all name one other runner, as an import names the folder, counts as\n"
+    "                     --athlete's, said in a line); the JSON gets\n"
     "                     recent_form_bpm and recent_form_runs. A model with an HR\n"
     "                     scale that does not know the runner (a general model) also takes the runner's\n"
     "                     mean and sd of HR from all the runs given (60 min of HR at least; JSON\n"
@@ -297,8 +299,7 @@ int cmd_predict(int argc, char **argv)
             int form_used = fu.runs;
             float form_bpm = fu.shift;
             if (n_form_files && form_used == 0)
-                hr_warn("%s: none of the runs given for --recent-form started in the %g days before it: no shift",
-                        s->meta.source, FORM_DAYS);
+                cli_recent_none(&form, predictor_runner(&p, s->meta.athlete), s->meta.source);
             struct metric_acc acc;
             metric_reset(&acc);
             struct calib_run cr = {hr, S_HR(s), s->n};

@@ -24,8 +24,13 @@ int cli_recent_runs(const char *cmd, const struct predictor *p, const char *cons
             fprintf(stderr, "hrcast %s: --recent-form: %s\n", cmd, e.msg);
             return 1;
         }
+        int renamed = h->renamed;
         int rc = form_history_from_runs(p, &runs, athlete, gender, warn_short, h, &e);
         run_list_free(&runs);
+        if (rc == 0 && h->renamed > renamed)
+            hr_info("--recent-form: the %d run%s of %s name%s one runner, '%s': counted as %s's (--athlete)",
+                    h->renamed - renamed, h->renamed - renamed == 1 ? "" : "s", files[k],
+                    h->renamed - renamed == 1 ? "s" : "", h->renamed_from, athlete);
         if (rc) {
             fprintf(stderr, "hrcast %s: --recent-form: %s\n", cmd, e.msg);
             return 1;
@@ -89,4 +94,19 @@ int cli_recent_runner(const char *cmd, const struct form_history *h, const char 
                     "name the runner with --athlete ID (only their runs count)\n", cmd, what, n, a, b,
             n > 2 ? ", ..." : "");
     return 2;
+}
+
+void cli_recent_none(const struct form_history *h, const char *runner, const char *what)
+{
+    const char *a = NULL, *b = NULL;
+    if (runner && runner[0] && !history_has(h, runner) && form_history_runners(h, &a, &b) > 0) {
+        char word[3 * WK_ATHLETE_LEN];
+        hr_warn("%s: none of the runs given for --recent-form is %s's: they name '%s'%s%s%s%s: no shift; if they are "
+                "%s's, add --athlete %s (a file of one runner's runs then counts as theirs)", what, runner, a,
+                b ? ", '" : "", b ? b : "", b ? "'" : "", b ? " (several runners: only --athlete's count)" : "", runner,
+                cli_shell_word(runner, word, sizeof word));
+        return;
+    }
+    hr_warn("%s: none of the runs given for --recent-form started in the %g days before it: no shift", what,
+            FORM_DAYS);
 }

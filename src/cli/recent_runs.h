@@ -26,4 +26,9 @@ int cli_recent_athlete(const char *cmd, const struct predictor *p, const char *m
  * 2026-12-07 every runner's counted). 0; 2 after one line naming `what` and two of the runners. */
 int cli_recent_runner(const char *cmd, const struct form_history *h, const char *runner, const char *what);
 
+/* The warning when no run given for --recent-form counted for a run of `runner` (`what` names it): they name
+ * other runners (which, and the --athlete that counts a one-runner file as theirs), or none started in the
+ * FORM_DAYS days before it. Until 2026-12-07 the second was said in both cases. */
+void cli_recent_none(const struct form_history *h, const char *runner, const char *what);
+
 #endif

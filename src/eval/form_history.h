@@ -17,7 +17,9 @@ int form_history_from_dataset(const struct predictor *p, const struct dataset *d
 
 /* Measures p on every run of `runs` into h, for `predict --recent-form`, `plan` and the server's earlier runs:
  * with `athlete` given, a run that names another runner (a dataset of several) is left out (h->others grows;
- * until 2026-12-07 it was renamed and counted) and one that names no one is named `athlete`; without ("" or
+ * until 2026-12-07 it was renamed and counted) and one that names no one is named `athlete`; runs that all name
+ * one other runner (a one-runner dataset: an import names the folder) are named `athlete` and counted
+ * (h->renamed grows, h->renamed_from names them); without ("" or
  * NULL), a run that names no one gets the name p predicts it as (predictor_runner). Each gets `gender` when
  * given (0: the file's). *short_run (may be NULL) is called with each
  * run that has less than FORM_MIN_S seconds of trusted HR (not counted). 0, or -1 with e filled. */

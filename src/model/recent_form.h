@@ -41,6 +41,8 @@ struct form_history {
     struct form_run *r;
     int dups; /* runs not added: the same runner's run with the same form_series_key was there already */
     int others; /* runs not added: they name another runner than the one asked for (form_history_from_runs) */
+    int renamed; /* runs of a one-runner file renamed to the runner asked for (form_history_from_runs) */
+    char renamed_from[WK_ATHLETE_LEN]; /* the name the last of them had */
 };
 
 /* What the history says about one run. */

@@ -87,6 +87,28 @@ static const char *usage_text =
     "  hrcast eval model.safetensors real.hrd --split chrono:test --calibrate 10m -o report/\n"
     "  hrcast eval runpandas.safetensors real.hrd --split chrono:test --athlete runpandas --calibrate 10m --trust-on athlete\n";
 
+/* The stored test part ("athlete:test", "chrono:test") of ds that holds workouts and none that the model
+ * trained or validated on, other than `not` (the selection just refused): the --split an eval hint may offer;
+ * NULL when neither (until 2026-12-07 the hints offered each other's split in turn, each refused). */
+static const char *unseen_test_split(const char *metadata_json, const struct dataset *ds, const char *not)
+{
+    static const char *const specs[] = {"athlete:test", "chrono:test"};
+    for (int k = 0; k < 2; k++) {
+        int kind, part, n = 0;
+        if (!strcmp(specs[k], not) || parse_split_spec(specs[k], &kind, &part))
+            continue;
+        int *idx = dataset_select(ds, (enum split_kind)kind, (enum split_part)part, &n);
+        struct seen_report r;
+        struct hr_err e = {{0}};
+        int clean = idx && n > 0 && seen_check(metadata_json, ds, idx, n, &r, &e) == 0 && !r.resplit &&
+                    r.n_train == 0 && r.n_val == 0;
+        free(idx);
+        if (clean)
+            return specs[k];
+    }
+    return NULL;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     static const struct option opts[] = {{"split", required_argument, 0, 1}, {"baselines", no_argument, 0, 2},
@@ -221,8 +243,11 @@ int cmd_eval(int argc, char **argv)
                  split_part_name((enum split_part)part));
     idx = dataset_select(&ds, (enum split_kind)kind, (enum split_part)part, &n);
     if (!idx || n == 0) {
-        fprintf(stderr, "hrcast eval: the %s selection of %s is empty%s\n", split_name, ds_path,
-                kind == SPLIT_ATHLETE ? " (fewer than 3 athletes: try --split chrono:test)" : "");
+        const char *other = unseen_test_split(preds[0].metadata_json, &ds, split_name);
+        fprintf(stderr, "hrcast eval: the %s selection of %s is empty%s%s%s\n", split_name, ds_path,
+                kind == SPLIT_ATHLETE ? " (fewer than 3 athletes)" : "", other ? ": try --split " : "",
+                other ? other : ": no stored test part of it holds workouts the model did not see (evaluate "
+                                "it on another import of runs it did not see)");
         goto out;
     }
     if (athlete) { /* only that athlete's workouts of the selection */
@@ -259,10 +284,13 @@ int cmd_eval(int argc, char **argv)
     }
     if ((seen.n_train > 0 || seen.resplit) && !allow_overlap) {
         /* the held-out part of the model's own split, unless that is what was asked for */
-        const char *own = !strcmp(seen.split, "chrono") ? "chrono:test" : !strcmp(seen.split, "athlete") ? "athlete:test" : NULL;
+        const char *own = unseen_test_split(preds[0].metadata_json, &ds, split_name);
         char instead[64];
-        snprintf(instead, sizeof instead, "%s%s", own && strcmp(own, split_name) ? "--split " : "",
-                 own && strcmp(own, split_name) ? own : "data it did not see");
+        snprintf(instead, sizeof instead, "%s%s", own ? "--split " : "", own ? own : "data it did not see");
+        /* its validation runs chose its best epoch: seen too (until 2026-12-07 the count left them out) */
+        char val[96] = "";
+        if (seen.n_val > 0)
+            snprintf(val, sizeof val, " and validated on %d others of them (its best epoch chosen there)", seen.n_val);
         if (seen.resplit)
             fprintf(stderr, "hrcast eval: %s: %s; evaluate it on the dataset file it was trained on, or pass "
                     "--allow-overlap to score anyway (labelled)\n", model_path, seen.why);
@@ -281,8 +309,8 @@ int cmd_eval(int argc, char **argv)
                     seen.n_train - seen.n_train_base, seen.split[0] ? seen.split : "recorded", seen.n_train_base);
         else
             fprintf(stderr, "hrcast eval: %s was trained on %d of the %d workouts in %s (its %s split's training "
-                    "part): evaluate on %s, or pass --allow-overlap to score them anyway (labelled)\n", model_path,
-                    seen.n_train, n, split_name, seen.split[0] ? seen.split : "recorded", instead);
+                    "part)%s: evaluate on %s, or pass --allow-overlap to score them anyway (labelled)\n", model_path,
+                    seen.n_train, n, split_name, seen.split[0] ? seen.split : "recorded", val, instead);
         rc = 2;
         goto out;
     }

@@ -9,6 +9,7 @@
 #include "util/log.h"
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *usage_text =
@@ -35,7 +36,8 @@ static const char *usage_text =
     "      --patience N      early stop after N epochs without improvement (4)\n"
     "      --batch N         sequences per batch (8)\n"
     "      --dropout P       dropout between layers (0.4)\n"
-    "      --split S         chrono (default) or athlete\n"
+    "      --split S         chrono (default) or athlete (refused: it keeps each athlete in one part,\n"
+    "                        so nothing of theirs would be held out)\n"
     "      --seed S          seed of shuffling and dropout (42)\n"
     "      --threads T       compute threads, or auto (the default): the cores this process may use, at\n"
     "                        most 8; the same seed and thread count give the same bytes\n"
@@ -52,6 +54,45 @@ static const char *usage_text =
     "  hrcast finetune general.safetensors real.hrd --athlete runpandas -o runpandas.safetensors\n"
     "  hrcast finetune general.safetensors real.hrd --athlete runpandas --freeze lower -o p.safetensors\n"
     "  hrcast finetune scaled.safetensors real.hrd --athlete runpandas --scale-only -o quick.safetensors\n";
+
+/* The athlete split keeps each athlete in one part: a finetune on it trains and validates on every workout of
+ * the athlete (their training part, its tail validating) or has none to train on, and holds none back for eval
+ * (until 2026-12-07 it trained on all 62 of runpandas' runs without a word, and eval's hints then pointed back
+ * and forth). Refused, as train refuses an athlete split without a validation part, with the command on the
+ * chrono split (the default); 1 after that line, 0 when some of the athlete's workouts lie outside the part. */
+static int athlete_split_one_part(const struct dataset *ds, const char *athlete, int argc, char **argv)
+{
+    int in_train = 0, total = 0;
+    for (int i = 0; i < ds->n; i++)
+        if (!strcmp(ds->meta[i].athlete, athlete)) {
+            total++;
+            in_train += ds->split[SPLIT_ATHLETE][i] == PART_TRAIN;
+        }
+    if (in_train > 0 && in_train < total)
+        return 0;
+    char *chrono[64];
+    int n = 0;
+    for (int i = 0; i < argc && n < 64; i++) { /* the same command without --split athlete */
+        if (!strcmp(argv[i], "--split") && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        if (strncmp(argv[i], "--split=", 8))
+            chrono[n++] = argv[i];
+    }
+    char *cmd = cli_command_line(n, chrono);
+    char where[160];
+    if (in_train)
+        snprintf(where, sizeof where, "all %d of %s's workouts are in its training part", total, athlete);
+    else
+        snprintf(where, sizeof where, "none of %s's %d workouts is in its training part", athlete, total);
+    fprintf(stderr, "hrcast finetune: --split athlete keeps each athlete in one part: %s, so the finetune would "
+            "%s and hold none back for eval; the chrono split (the default) trains on their first 70 %% by date: "
+            "%s\n", where, in_train ? "train and validate on every one" : "have nothing to train on",
+            cmd ? cmd : "drop --split athlete");
+    free(cmd);
+    return 1;
+}
 
 int cmd_finetune(int argc, char **argv)
 {
@@ -165,6 +206,10 @@ int cmd_finetune(int argc, char **argv)
     if (bad_athlete) {
         dataset_close(&ds);
         return bad_athlete;
+    }
+    if (o.split == SPLIT_ATHLETE && athlete_split_one_part(&ds, o.athlete, given_argc, given_argv)) {
+        dataset_close(&ds);
+        return 2;
     }
     struct train_result r;
     memset(&r, 0, sizeof r);

@@ -453,6 +453,61 @@ static void test_pacing_limits_short_course(void **state)
 
 /* #19: with --hr-cap 170 the sub-3 marathon plan peaked at 192 where even pace peaks at 183. Whatever
  * the cap, min-peak-hr is never worse than even pace: no higher peak, no more time above the cap. */
+/* mp is never worse than either simple strategy by the documented objective: with a cap, the time above it
+ * first, then the peak; without one, the peak. */
+static void assert_never_worse(const struct plan_result *mp, double cap)
+{
+    const struct plan_score *simple[2] = {&mp->even_pace, &mp->even_effort};
+    for (int k = 0; k < 2; k++) {
+        if (isfinite(cap))
+            assert_true(mp->score.above_cap_s <= simple[k]->above_cap_s + 1e-9);
+        if (!isfinite(cap) || mp->score.above_cap_s >= simple[k]->above_cap_s - 1e-9)
+            assert_true(mp->score.peak_hr <= simple[k]->peak_hr + 1e-9);
+    }
+}
+
+/* A heart with no lag that follows the grade-adjusted speed, plus a surge when the runner goes faster than
+ * 3.9 m/s (as on a fast descent): even effort keeps the effort level but surges briefly downhill, so its peak
+ * can be higher than even pace's while its time above a cap is shorter. */
+static int surge_predict(void *impl, const struct series *s, float *hr, float *sigma, struct hr_err *e)
+{
+    (void)impl, (void)sigma, (void)e;
+    for (int t = 0; t < s->n; t++) {
+        double v = S_SPEED(s)[t], g = 0;
+        if (t + 1 < s->n && v > 0)
+            g = (S_ALT(s)[t + 1] - S_ALT(s)[t]) / (v * s->step);
+        hr[t] = (float)fmin(230, 100 + 18 * v * physio_cost_ratio(g) + 80 * fmax(0, v - 3.9));
+    }
+    return 0;
+}
+
+/* Courses where even effort spends less time above the cap than even pace but peaks higher: until 2026-12-07
+ * the search kept even pace (its peak lower) and returned a plan with more time above the cap than even
+ * effort's (1,491 s against 930 s on a two-hill course). */
+static void test_cap_time_first(void **state)
+{
+    (void)state;
+    struct predictor p = {.kind = "surge", .step = 10, .predict = surge_predict};
+    int cases = 0;
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        struct plan_course c;
+        hilly_course(&c, 10000, seed);
+        const double targets[] = {46 * 60, 48 * 60}, caps[] = {166, 170};
+        for (size_t t = 0; t < sizeof targets / sizeof *targets; t++)
+            for (size_t k = 0; k < sizeof caps / sizeof *caps; k++) {
+                struct plan_result mp;
+                make_plan(&p, &c, PLAN_MIN_PEAK_HR, targets[t], caps[k], &mp);
+                cases += mp.even_effort.above_cap_s < mp.even_pace.above_cap_s - 1e-9 &&
+                         mp.even_effort.peak_hr > mp.even_pace.peak_hr + 1e-9;
+                assert_never_worse(&mp, caps[k]);
+                plan_result_free(&mp);
+            }
+        plan_course_free(&c);
+    }
+    fprintf(stderr, "test_cap_time_first: %d cases of even effort less above the cap, its peak higher\n", cases);
+    assert_true(cases >= 1);
+}
+
 static void test_never_worse_than_even_pace(void **state)
 {
     (void)state;
@@ -880,6 +935,7 @@ int main(void)
         cmocka_unit_test(test_pacing_limits),
         cmocka_unit_test(test_pacing_limits_short_course),
         cmocka_unit_test(test_never_worse_than_even_pace),
+        cmocka_unit_test(test_cap_time_first),
         cmocka_unit_test(test_fastest_under_cap),
         cmocka_unit_test(test_fastest_under_cap_other_strategy),
         cmocka_unit_test(test_cap_at_the_finish),

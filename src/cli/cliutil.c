@@ -385,6 +385,15 @@ int cli_check_model_athlete(const char *cmd, const struct predictor *p, const ch
     return rc ? 0 : 2;
 }
 
+void cli_planned_route_hint(const char *cmd, const char *model, const char *file)
+{
+    char m[1100], f[1100];
+    fprintf(stderr, "hrcast %s: %s has no times, as a planned route has: %s reads recorded runs (or a CSV of elapsed "
+            "times); hrcast plan predicts a route at a finish time, e.g. 45:00: %s plan %s --course %s "
+            "--target-time 45:00\n", cmd, file, cmd, cli_program(), cli_shell_word(model, m, sizeof m),
+            cli_shell_word(file, f, sizeof f));
+}
+
 void cli_other_runner_add(struct other_runner *o, const struct predictor *p, const char *athlete)
 {
     o->total++;

@@ -82,6 +82,10 @@ int cli_check_dataset_athlete(const char *cmd, const struct dataset *ds, const c
 /* 0 when the model has per-athlete parameters for athlete; else print the athletes it knows (or
  * that it has none) and return 2. */
 int cli_check_model_athlete(const char *cmd, const struct predictor *p, const char *path, const char *athlete);
+/* After "FILE: no usable workout (no_time)" from a command that reads recordings: a file without times is a
+ * planned route, which `hrcast plan` predicts at a finish time: one line saying so, with the command (until
+ * 2026-12-07 the failure stood alone, and predict's help suggested a planned route would do). */
+void cli_planned_route_hint(const char *cmd, const char *model, const char *file);
 /* Runs that a finetuned model predicts as an athlete it does not know, though it was made for one runner: the
  * same runs imported under another name (--athlete me), a later import from another folder (which names the
  * folder). They are predicted as the athlete they name (on the population's HR scale and prior): whose runs

@@ -26,6 +26,8 @@ int onerun_load(struct onerun *r, const char *cmd, const char *usage_text, const
     }
     if (load_runs(file, r->p.step, NULL, &r->runs, &e)) {
         cli_error(cmd, e.msg);
+        if (r->runs.no_time)
+            cli_planned_route_hint(cmd, model, file);
         predictor_free(&r->p);
         return 1;
     }

@@ -28,6 +28,9 @@ static const char *usage_text =
     "dataset), on the model's grid. Per step: time, speed, altitude, predicted HR (and sigma for an\n"
     "NLL model), recorded HR when the file has it. A summary line per workout goes to stderr, with\n"
     "the MAE against the recorded HR when there is one. MODEL may be an LSTM, physio or constant model.\n"
+    "A workout needs times: a route without them (a planned race) is for hrcast plan MODEL --course\n"
+    "FILE --target-time T; a run planned point by point can be given as a CSV of elapsed times with\n"
+    "speed and altitude (columns elapsed,speed,altitude; docs/data.md).\n"
     "FILE - reads standard input (a workout file, gzip or not; not a dataset).\n"
     "\n"
     "options:\n"
@@ -64,8 +67,9 @@ static const char *usage_text =
     "      --recent-form RUNS  the runner's latest recorded runs (a workout file or a dataset; repeat\n"
     "                     the option for several): each prediction is shifted by how far MODEL was off\n"
     "                     on them: the mean residual of the last 3 that started in the 7 days before\n"
-    "                     the workout (a planned route without a time: the 7 days up to the latest of\n"
-    "                     them), averaged with 3 runs' worth of zero (docs/features.md, \"Recent form\");\n"
+    "                     the workout (a run without a date, such as a CSV of elapsed times: the 7\n"
+    "                     days up to the latest of them), averaged with 3 runs' worth of zero\n"
+    "                     (docs/features.md, \"Recent form\");\n"
     "                     with a name (--athlete, or a dataset's athletes) only the same runner's runs\n"
     "                     count (a file that names no one, with the runs of several runners: refused,\n"
     "                     name the runner with --athlete; with --recent-form, --athlete may name a\n"
@@ -260,6 +264,8 @@ int cmd_predict(int argc, char **argv)
         struct run_list runs;
         if (load_runs(argv[a], p.step, &ro, &runs, &e)) {
             cli_error("predict", e.msg);
+            if (runs.no_time)
+                cli_planned_route_hint("predict", argv[optind], argv[a]);
             failed = 1;
             continue;
         }

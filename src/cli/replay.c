@@ -220,6 +220,8 @@ int cmd_replay(int argc, char **argv)
     struct run_list runs;
     if (load_runs(argv[optind + 1], p.step, NULL, &runs, &e)) {
         fprintf(stderr, "hrcast replay: %s\n", e.msg);
+        if (runs.no_time)
+            cli_planned_route_hint("replay", argv[optind], argv[optind + 1]);
         predictor_free(&p);
         return 1;
     }

@@ -83,6 +83,7 @@ static int finish(struct collect *c, const char *name, int rc, struct hr_err *e)
         return -1;
     if (c->l->n == 0) {
         run_list_free(c->l);
+        c->l->no_time = c->rejected && c->why == REJ_NO_TIME;
         return hr_fail(e, "%s: no usable workout (%s)", name,
                        c->rejected ? reject_reason_name(c->why) : "no samples");
     }

@@ -10,6 +10,8 @@
 struct run_list {
     struct series *s; /* owned copies */
     int n;
+    int no_time; /* after a failed load_runs: every workout lacked usable times (a planned route: a course for
+                  * `hrcast plan`, which the commands that read recordings point to) */
 };
 
 int load_runs(const char *path, float step, const struct read_opts *ro, struct run_list *out, struct hr_err *e);

@@ -35,6 +35,16 @@ check "eval, athlete:test empty, chrono:test seen: exit non-zero, no 'try --spli
 check "eval --split chrono:test, seen: no 'evaluate on --split athlete:test' (it is empty)" \
   'grep -q "was trained on [0-9]* of the [0-9]* workouts in chrono:test" $tmp/e2 && ! grep -q "split athlete:test" $tmp/e2'
 
+"$BIN" eval "$tmp/p.safetensors" "$tmp/one.hrd" --allow-overlap -o "$tmp/rep/" 2>"$tmp/e" >/dev/null; rc=$?
+check "eval -o DIR/: exit 0, 'wrote DIR/metrics.json', no '//'" '[ $rc -eq 0 ] && grep -q "wrote $tmp/rep/metrics.json" $tmp/e && ! grep -q "//" $tmp/e'
+"$BIN" train "$tmp/one.hrd" -o "$tmp/o.safetensors" --epochs 1 --hidden 4 --threads 1 2>"$tmp/e" >/dev/null
+check "train on one runner: 'HR scale: 1 athlete with their own'" 'grep -q "HR scale: 1 athlete with their own" $tmp/e'
+mkdir -p "$tmp/few" && cp $(ls "$tmp"/runs/sim0003/* | head -3) "$tmp/few/"
+"$BIN" import "$tmp/few" -o "$tmp/few.hrd" -q
+"$BIN" finetune "$tmp/g.safetensors" "$tmp/few.hrd" --athlete few --epochs 1 -o "$tmp/f.safetensors" 2>"$tmp/e" >/dev/null
+check "finetune with under 60 min of HR: the population's scale with its numbers" \
+  'grep -q "HR scale of few: under 60 min of heart rate to measure, the population.s ([0-9.]* +- [0-9.]* bpm)" $tmp/e'
+
 rm -rf "$tmp"
 echo
 echo "test_finetune_split.sh: $pass passed, $fail failed"

@@ -2,6 +2,7 @@
  * simulate a cohort, train the LSTM with a fixed time budget, fit the baselines, evaluate on
  * held-out athletes, write out/ (dataset, models, metrics, figures, report.html) and print a table. */
 #include "cli/cliutil.h"
+#include "util/fileio.h"
 #include "cli/commands.h"
 #include "data/dataset.h"
 #include "util/log.h"
@@ -68,21 +69,21 @@ static void sample_recording(const char *dir, const char *runner, char *out, siz
     if (sscanf(runner, "sim%d", &num) != 1 || num < 1)
         return;
     snprintf(k, sizeof k, "%d", num);
-    snprintf(emit, sizeof emit, "%s/sample", dir);
-    snprintf(ds, sizeof ds, "%s/sample.hrd", dir);
+    path_join(emit, sizeof emit, dir, "sample");
+    path_join(ds, sizeof ds, dir, "sample.hrd");
     char *sim[] = {"simulate", "--athletes", k, "--workouts", "1", "--seed", "1", "--emit-files", emit,
                    "-o", ds, "-q", NULL};
     int argc = (int)(sizeof sim / sizeof sim[0]) - 1;
     if (cmd_simulate(argc, sim))
         return;
-    snprintf(ath, sizeof ath, "%s/%s", emit, runner);
+    path_join(ath, sizeof ath, emit, runner);
     DIR *d = opendir(ath);
     if (!d)
         return;
     struct dirent *de;
     while ((de = readdir(d)))
         if (strstr(de->d_name, ".fit")) {
-            snprintf(out, cap, "%s/%s", ath, de->d_name);
+            path_join(out, cap, ath, de->d_name);
             break;
         }
     closedir(d);
@@ -128,9 +129,9 @@ int cmd_demo(int argc, char **argv)
     }
     double t0 = hr_now_seconds();
     char ds[1024], model[1024], physio[1024], a[32], w[32], b[32], th[32];
-    snprintf(ds, sizeof ds, "%s/sim.hrd", dir);
-    snprintf(model, sizeof model, "%s/model.safetensors", dir);
-    snprintf(physio, sizeof physio, "%s/physio.safetensors", dir);
+    path_join(ds, sizeof ds, dir, "sim.hrd");
+    path_join(model, sizeof model, dir, "model.safetensors");
+    path_join(physio, sizeof physio, dir, "physio.safetensors");
     snprintf(a, sizeof a, "%ld", athletes);
     snprintf(w, sizeof w, "%ld", workouts);
     snprintf(b, sizeof b, "%g", budget);

@@ -454,7 +454,7 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
         char path[1200];
-        snprintf(path, sizeof path, "%s/metrics.json", dir);
+        path_join(path, sizeof path, dir, "metrics.json");
         struct jw w;
         jw_init_buf(&w, 1);
         eval_write_json(&w, &ev, &cx);
@@ -468,13 +468,14 @@ int cmd_eval(int argc, char **argv)
             goto out;
         }
         free(text);
-        snprintf(path, sizeof path, "%s/metrics.md", dir);
+        path_join(path, sizeof path, dir, "metrics.md");
         if (eval_write_markdown(path, &ev, &cx, &e) || eval_write_figures(dir, &ds, &ev, &cx, figs, &nfig, &e) ||
             eval_write_html(dir, &ev, &cx, figs, nfig, &e)) {
             cli_error("eval", e.msg);
             goto out;
         }
-        hr_info("wrote %s/metrics.json, metrics.md, %d figures and report.html", dir, nfig);
+        hr_info("wrote %s, metrics.md, %d figures and report.html", path_join(path, sizeof path, dir, "metrics.json"),
+                nfig);
     }
     rc = 0;
 out:

@@ -106,7 +106,7 @@ static void describe_sports(const struct dataset *ds, char *out, size_t cap, int
 static int export_parquet(const struct dataset *ds, const char *dir, int codec, struct hr_err *e)
 {
     char path[1200];
-    snprintf(path, sizeof path, "%s/data", dir);
+    path_join(path, sizeof path, dir, "data");
     if ((mkdir(dir, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST))
         return hr_fail(e, "%s: %s", path, strerror(errno));
     static const char *names[3] = {"train", "validation", "test"};
@@ -140,7 +140,7 @@ static int export_parquet(const struct dataset *ds, const char *dir, int codec, 
         }
         free(ath);
         snprintf(rel[p], sizeof rel[p], "data/%s.parquet", names[p]);
-        snprintf(path, sizeof path, "%s/%s", dir, rel[p]);
+        path_join(path, sizeof path, dir, rel[p]);
         int rc = parquet_write_series(path, sp, n, &o, e);
         free(idx);
         free(v);
@@ -182,7 +182,7 @@ static int export_parquet(const struct dataset *ds, const char *dir, int codec, 
         .n_rules = (int)(sizeof cleaning_rules / sizeof *cleaning_rules), .rejects = counts,
         .n_rejects = ds->n_reject, .hrcast_version = HRCAST_VERSION,
     };
-    snprintf(path, sizeof path, "%s/README.md", dir);
+    path_join(path, sizeof path, dir, "README.md");
     return parquet_card_write(path, &card, e);
 }
 

@@ -1,5 +1,6 @@
 /* filewalk.c — see filewalk.h. */
 #include "cli/filewalk.h"
+#include "util/fileio.h"
 #include "util/utf8.h"
 #include <dirent.h>
 #include <errno.h>
@@ -95,7 +96,7 @@ static int walk_dir(struct file_list *l, const char *dir, const struct stat *dst
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        path_join(path, sizeof path, dir, names[i]);
         struct stat st;
         if (names[i] && stat(path, &st) == 0) {
             if (S_ISDIR(st.st_mode))

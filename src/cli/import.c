@@ -115,7 +115,7 @@ static void folder_index(const char *dir, const struct read_opts *ro, struct exp
     size_t n;
     struct hr_err e;
     memset(ix, 0, sizeof *ix);
-    snprintf(path, sizeof path, "%s/%s", dir, EXPORT_INDEX_NAME);
+    path_join(path, sizeof path, dir, EXPORT_INDEX_NAME);
     if (read_file_all(path, &buf, &n, ro->lim.max_inflate, &e))
         return;
     if (export_index_looks_like(buf, n) && export_index_parse(buf, n, path, ix, &e))
@@ -141,7 +141,7 @@ static void export_dir_of(const char *root, const char *path, char *out, size_t 
         if (!slash || (size_t)(slash - dir) < root_len)
             return;
         *slash = '\0';
-        snprintf(probe, sizeof probe, "%s/%s", dir, EXPORT_INDEX_NAME);
+        path_join(probe, sizeof probe, dir, EXPORT_INDEX_NAME);
         if (access(probe, R_OK) == 0) {
             snprintf(out, cap, "%s", dir);
             return;

@@ -1,6 +1,7 @@
 /* simulate.c — `hrcast simulate`: a cohort of synthetic runners -> a dataset (through the same
  * cleaning as real files) and optionally the raw recordings as FIT/GPX/TCX files. */
 #include "cli/cliutil.h"
+#include "util/fileio.h"
 #include "cli/commands.h"
 #include "data/ingest.h"
 #include "io/fit_write.h"
@@ -109,7 +110,7 @@ static int check_emit_dir(const char *emit, const struct sim_cohort *c, int work
             if (!strcmp(c->athletes[a].id, de->d_name))
                 ath = &c->athletes[a];
         char sub[1100];
-        snprintf(sub, sizeof sub, "%s/%s", emit, de->d_name);
+        path_join(sub, sizeof sub, emit, de->d_name);
         DIR *sd = ath ? opendir(sub) : NULL;
         if (!sd) {
             snprintf(bad, sizeof bad, "%s", sub);
@@ -125,7 +126,7 @@ static int check_emit_dir(const char *emit, const struct sim_cohort *c, int work
                 ours = !strcmp(name, fe->d_name);
             }
             if (!ours)
-                snprintf(bad, sizeof bad, "%s/%s", sub, fe->d_name);
+                path_join(bad, sizeof bad, sub, fe->d_name);
         }
         closedir(sd);
     }
@@ -211,7 +212,7 @@ int cmd_simulate(int argc, char **argv)
         const struct sim_athlete *ath = &cohort.athletes[a];
         char dir[1024];
         if (emit) {
-            snprintf(dir, sizeof dir, "%s/%s", emit, ath->id);
+            path_join(dir, sizeof dir, emit, ath->id);
             mkdir(dir, 0755);
         }
         for (int k = 0; k < workouts; k++) {
@@ -224,7 +225,7 @@ int cmd_simulate(int argc, char **argv)
             if (emit) {
                 char path[1200], name[256];
                 emitted_name(ath, k, name, sizeof name);
-                snprintf(path, sizeof path, "%s/%s", dir, name);
+                path_join(path, sizeof path, dir, name);
                 int wrc = k % 3 == 0 ? fit_write_workout(path, &w, &e)
                                      : xml_write_path(path, k % 3 == 1 ? XML_WRITE_GPX : XML_WRITE_TCX, &w, &e);
                 if (wrc) {

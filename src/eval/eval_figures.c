@@ -2,6 +2,7 @@
  * the model's MAE plus two seeded random ones; density of predicted vs actual; error histogram;
  * per-workout MAE histogram; MAE by minute (model and baselines); calibration; training curve. */
 #include "eval/eval_output.h"
+#include "util/fileio.h"
 #include "eval/live_report.h"
 #include "data/splits.h"
 #include "report/charts.h"
@@ -43,7 +44,7 @@ static int workout_fig(const char *dir, const struct dataset *ds, const struct e
         .altitude = s.meta.has_alt ? S_ALT(&s) : NULL, .n = (size_t)s.n, .title = title, .pace = 1,
     };
     char path[1200];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    path_join(path, sizeof path, dir, file);
     if (plot_workout(&wp, path, e))
         return -1;
     char cap[256];
@@ -112,7 +113,7 @@ static int training_curve(const char *dir, const char *log_path, const char *car
     };
     struct chart_opts o = {.title = "Training curve", .xlabel = "epoch", .ylabel = "bpm", .x_integer = 1};
     char path[1200];
-    snprintf(path, sizeof path, "%s/training_curve.png", dir);
+    path_join(path, sizeof path, dir, "training_curve.png");
     if (plot_xy_lines(s, 2, &o, path, e))
         return -1;
     add_fig(figs, nfig, "training_curve.png", "Validation MAE and RMSE per epoch (from the training log)");
@@ -183,7 +184,7 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
     o.xlabel = "recorded HR (bpm)";
     o.ylabel = "predicted HR (bpm)";
     o.note = note;
-    snprintf(path, sizeof path, "%s/scatter.png", dir);
+    path_join(path, sizeof path, dir, "scatter.png");
     int frc = plot_scatter_density(p, a, k, &o, path, e);
     if (!frc)
         add_fig(figs, n, "scatter.png", "Density of predicted against recorded HR over every valid step");
@@ -193,7 +194,7 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
     o.ylabel = "steps";
     o.xlo = -50;
     o.xhi = 50;
-    snprintf(path, sizeof path, "%s/error_hist.png", dir);
+    path_join(path, sizeof path, dir, "error_hist.png");
     if (!frc && !(frc = plot_histogram(err, k, &o, path, e)))
         add_fig(figs, n, "error_hist.png", "Histogram of the per-step error");
     memset(&o, 0, sizeof o);
@@ -201,7 +202,7 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
     o.xlabel = "workout MAE (bpm)";
     o.ylabel = "workouts";
     o.color = 0x2ca02c;
-    snprintf(path, sizeof path, "%s/workout_mae_hist.png", dir);
+    path_join(path, sizeof path, dir, "workout_mae_hist.png");
     if (!frc && !(frc = plot_histogram(wm, (size_t)ev->nw, &o, path, e)))
         add_fig(figs, n, "workout_mae_hist.png", "Distribution of the per-workout MAE");
     free(p);
@@ -234,7 +235,7 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
     o.title = "MAE by minute of workout";
     o.xlabel = "minute";
     o.ylabel = "MAE (bpm)";
-    snprintf(path, sizeof path, "%s/mae_by_minute.png", dir);
+    path_join(path, sizeof path, dir, "mae_by_minute.png");
     frc = last > 0 ? plot_xy_lines(xs, ev->n_models, &o, path, e) : 0;
     free(ys);
     if (frc)
@@ -250,7 +251,7 @@ int eval_write_figures(const char *dir, const struct dataset *ds, const struct e
         o.title = "Calibration of the predicted intervals";
         o.xlabel = "nominal coverage";
         o.ylabel = "observed coverage";
-        snprintf(path, sizeof path, "%s/calibration.png", dir);
+        path_join(path, sizeof path, dir, "calibration.png");
         if (plot_calibration(&cs, 1, &o, path, e))
             goto out;
         add_fig(figs, n, "calibration.png", "Share of recorded HR inside the model's 50 % and 90 % intervals");

@@ -38,7 +38,7 @@ static void base64(FILE *f, const uint8_t *d, size_t n)
 static int embed_figure(FILE *f, const char *dir, const char *file, const char *caption, struct hr_err *e)
 {
     char fp[1200];
-    snprintf(fp, sizeof fp, "%s/%s", dir, file);
+    path_join(fp, sizeof fp, dir, file);
     uint8_t *data;
     size_t len;
     if (read_file_all(fp, &data, &len, (size_t)64 << 20, e))
@@ -146,7 +146,7 @@ int eval_write_html(const char *dir, const struct evaluation *ev, const struct e
                     const struct eval_figure *figs, int nfig, struct hr_err *e)
 {
     char path[1200];
-    snprintf(path, sizeof path, "%s/report.html", dir);
+    path_join(path, sizeof path, dir, "report.html");
     struct atomic_file af;
     if (atomic_open(&af, path, e))
         return -1;

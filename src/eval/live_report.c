@@ -1,5 +1,6 @@
 /* live_report.c — live forecasting numbers as JSON, tables and a figure (see live_report.h). */
 #include "eval/live_report.h"
+#include "util/fileio.h"
 #include "report/charts.h"
 #include <math.h>
 #include <stdlib.h>
@@ -228,7 +229,7 @@ int live_report_figure(const char *dir, const struct live_report *lr, struct hr_
     o.title = title;
     o.xlabel = "calibration window (minutes of recorded HR used)";
     o.ylabel = "MAE after the window (bpm)";
-    snprintf(path, sizeof path, "%s/%s", dir, LIVE_FIGURE);
+    path_join(path, sizeof path, dir, LIVE_FIGURE);
     int rc = plot_xy_lines(s, NS, &o, path, e);
     free(x);
     return rc;

@@ -233,8 +233,8 @@ static int fit_scale(const struct dataset *ds, const int *idx, int n, int keep_f
     free(sp);
     if (rc)
         return hr_fail(e, "train: out of memory");
-    hr_info("HR scale: %d athletes with their own (at least %.0f min of heart rate), the population's %.1f +- %.1f "
-            "bpm", out->n, HR_SCALE_MIN_S / 60, out->pop_mean, out->pop_sd);
+    hr_info("HR scale: %d athlete%s with their own (at least %.0f min of heart rate), the population's %.1f +- %.1f "
+            "bpm", out->n, out->n == 1 ? "" : "s", HR_SCALE_MIN_S / 60, out->pop_mean, out->pop_sd);
     return 0;
 }
 
@@ -273,8 +273,8 @@ static int fit_athlete_scale(const struct dataset *ds, const int *idx, int n, co
         hr_info("HR scale of %s: under %.0f min of heart rate to measure, the base's (%.1f +- %.1f bpm)", athlete,
                 HR_SCALE_MIN_S / 60, mean, sd);
     else
-        hr_info("HR scale of %s: under %.0f min of heart rate to measure, the population's", athlete,
-                HR_SCALE_MIN_S / 60);
+        hr_info("HR scale of %s: under %.0f min of heart rate to measure, the population's (%.1f +- %.1f bpm)",
+                athlete, HR_SCALE_MIN_S / 60, sc->pop_mean, sc->pop_sd); /* until 2026-12-07 without the numbers */
     return 0;
 }
 

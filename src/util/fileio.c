@@ -434,3 +434,10 @@ int write_file_atomic(const char *path, const void *data, size_t n, struct hr_er
     }
     return atomic_commit(&a, e);
 }
+
+char *path_join(char *buf, size_t cap, const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    snprintf(buf, cap, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+    return buf;
+}

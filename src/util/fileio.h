@@ -21,6 +21,9 @@ int is_gzip(const uint8_t *buf, size_t n);
 int path_is_stream(const char *path);
 /* The name messages give a path: "stdin" for "-", else the path itself. */
 const char *path_display_name(const char *path);
+/* dir and name joined by one '/' (none added when dir ends with one: `-o rep1/` wrote "rep1//metrics.json"
+ * until 2026-12-07) into buf (cap bytes, cut to fit); returns buf. */
+char *path_join(char *buf, size_t cap, const char *dir, const char *name);
 
 /* Atomic write: a temp file "<path>.tmp.XXXXXX" created exclusively (mkostemp: O_CREAT|O_EXCL, so a
  * planted file or symlink is never followed) in the target's folder; atomic_commit checks fflush and

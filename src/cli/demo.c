@@ -38,8 +38,8 @@ static const char *usage_text =
     "  hrcast demo --quick -o /tmp/demo\n";
 
 /* The first held-out runner of the demo's dataset (athlete:test): its name into name, the index of its
- * first workout in the dataset into *index; 0 when found. */
-static int held_out_runner(const char *ds_path, char *name, size_t cap, int *index)
+ * first workout in the dataset into *index, their gender ('m', 'f', 'u') into *gender; 0 when found. */
+static int held_out_runner(const char *ds_path, char *name, size_t cap, int *index, char *gender)
 {
     struct dataset ds;
     struct hr_err e = {0};
@@ -50,6 +50,7 @@ static int held_out_runner(const char *ds_path, char *name, size_t cap, int *ind
     if (test && n > 0) {
         snprintf(name, cap, "%s", ds.meta[test[0]].athlete);
         *index = test[0];
+        *gender = ds.meta[test[0]].gender;
         rc = 0;
     }
     free(test);
@@ -159,9 +160,9 @@ int cmd_demo(int argc, char **argv)
     char *ev[] = {"eval", model, ds, "--split", "athlete:test", "--baselines", "--physio", physio, "-o", outdir, NULL};
     if (run(cmd_eval, ev))
         return 1;
-    char sample[2300] = "", runner[64] = "";
+    char sample[2300] = "", runner[64] = "", gender = 'u', report[1100];
     int runner_index = -1;
-    if (held_out_runner(ds, runner, sizeof runner, &runner_index) == 0)
+    if (held_out_runner(ds, runner, sizeof runner, &runner_index, &gender) == 0)
         sample_recording(dir, runner, sample, sizeof sample);
     /* every line runs as printed, from where the demo ran: the program as it was invoked
      * (build/hrcast before `make install`), files that exist */
@@ -172,10 +173,13 @@ int cmd_demo(int argc, char **argv)
     const char *opener = "xdg-open";
 #endif
     printf("\ndemo finished in %.0f s. Next:\n", hr_now_seconds() - t0);
-    printf("  %s %s/report.html    # the report\n", opener, dir);
+    printf("  %s %s    # the report\n", opener, path_join(report, sizeof report, dir, "report.html"));
+    /* a FIT file carries no gender (the writer has no user_profile): given, so that predict sees the run as
+     * plot does from the dataset (until 2026-12-07 it was predicted as 'u', another MAE than plot's) */
     if (sample[0])
-        printf("  %s predict %s %s    # a run of %s, a held-out runner (athlete:test); or any FIT/GPX/TCX file of yours\n",
-               prog, model, sample, runner);
+        printf("  %s predict %s %s --gender %c    # a run of %s, a held-out runner (athlete:test); or any "
+               "FIT/GPX/TCX file of yours\n", prog, model, sample, gender == 'm' || gender == 'f' ? gender : 'u',
+               runner);
     if (runner_index >= 0)
         printf("  %s plot %s %s --index %d -o run.png    # a picture of a run of %s, held out\n", prog, model, ds,
                runner_index, runner);

@@ -527,6 +527,54 @@ static void test_times_run_backwards(void **state)
     capture_free(&c);
 }
 
+/* A bare time column of elapsed milliseconds (0, 1000, ...) lasting more than a day as seconds is read as
+ * ms with a warning; a shorter one gets a warning naming 'time (ms)'; a stated unit is never second-guessed;
+ * Unix microseconds and nanoseconds are told by their size. Until 2026-12-07 a 20 min run in ms became 48 h
+ * and epoch microseconds were read as milliseconds (year 55000). */
+static void test_time_in_ms_or_us(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    char err[1024], text[64 * 1300];
+    size_t k = (size_t)snprintf(text, sizeof text, "time,hr\n");
+    for (int i = 0; i < 1200; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,150\n", i * 1000);
+    stderr_begin();
+    assert_int_equal(read_csv(text, NULL, &c, &e, "elapsed_ms"), 0);
+    stderr_end(err, sizeof err);
+    assert_true(c.w[0].time[1] == 1.0 && c.w[0].time[1199] == 1199.0);
+    assert_true(isnan(c.w[0].start_time));
+    capture_free(&c);
+    assert_non_null(strstr(err, "warning: t.csv: the time column has no unit and its samples are 1000 apart (median), "
+                                "333 h in all as seconds: read as elapsed milliseconds (20.0 min)"));
+    assert_true(strchr(err, '\n') == err + strlen(err) - 1); /* one line */
+    /* stated seconds: kept as written, no warning */
+    char stated[sizeof text + 8];
+    snprintf(stated, sizeof stated, "time (s),hr\n%s", strchr(text, '\n') + 1);
+    stderr_begin();
+    assert_int_equal(read_csv(stated, NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_string_equal(err, "");
+    assert_true(c.w[0].time[1] == 1000.0);
+    capture_free(&c);
+    /* a minute in ms: not clear enough to rescale, but named */
+    stderr_begin();
+    assert_int_equal(read_csv("time,hr\n0,150\n1000,150\n2000,150\n3000,150\n", NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_true(c.w[0].time[1] == 1000.0);
+    capture_free(&c);
+    assert_non_null(strstr(err, "samples are 1000 s apart (median); if it holds milliseconds, name the column "
+                                "'time (ms)'"));
+    /* Unix microseconds and nanoseconds */
+    assert_int_equal(read_csv("timestamp,hr\n1628118761000000,80\n1628118762000000,81\n", NULL, &c, &e, "unixus"), 0);
+    assert_true(c.w[0].time[0] == 1628118761.0 && c.w[0].start_time == 1628118761.0);
+    capture_free(&c);
+    assert_int_equal(read_csv("timestamp,hr\n1628118761000000000,80\n", NULL, &c, &e, "unixns"), 0);
+    assert_true(fabs(c.w[0].time[0] - 1628118761.0) < 1e-3);
+    capture_free(&c);
+}
+
 /* A clock time (h:mm:ss) passing midnight is the next day: 23:59:50 .. 00:00:10 goes on, not back by 24 h
  * (the rows after midnight were dropped as clock_backwards, silently), over two nights too; an elapsed
  * h:mm:ss that goes back a little is still backwards */
@@ -671,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_bare_speed_looks_like_kmh),
         cmocka_unit_test(test_times_run_backwards),
         cmocka_unit_test(test_clock_time_passes_midnight),
+        cmocka_unit_test(test_time_in_ms_or_us),
         cmocka_unit_test(test_field_limit),
         cmocka_unit_test(test_real_rikluost_csvs_match_index),
     };

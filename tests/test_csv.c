@@ -575,6 +575,36 @@ static void test_time_in_ms_or_us(void **state)
     capture_free(&c);
 }
 
+/* A date column beside a time of day is one absolute time (UTC, as a date without a zone); until 2026-12-07
+ * the date was ignored without a word (start time unknown). */
+static void test_date_and_time_of_day_columns(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("date,time,heart_rate,speed\n2024-05-01,07:00:00,140,3\n2024-05-01,07:00:01,141,3\n",
+                              NULL, &c, &e, "date_time"),
+                     0);
+    assert_true(c.w[0].start_time == 1714546800.0);
+    assert_true(c.w[0].time[1] == 1714546801.0);
+    capture_free(&c);
+    /* the date column says when midnight passes; a row without a readable date is skipped */
+    assert_int_equal(read_csv("Date;Time;hr\n2024-04-30;23:59:59;140\n2024-05-01;00:00:00;141\n;00:00:01;142\n"
+                              "2024-05-01;00:00:02;142\n",
+                              NULL, &c, &e, NULL),
+                     0);
+    assert_int_equal(c.w[0].n, 3);
+    assert_true(c.w[0].time[0] == 1714521599.0 && c.w[0].time[1] == 1714521600.0 && c.w[0].time[2] == 1714521602.0);
+    capture_free(&c);
+    /* --csv-time elapsed keeps the time of day elapsed */
+    struct read_opts o;
+    read_opts_default(&o);
+    o.csv_time = CSV_TIME_ELAPSED;
+    assert_int_equal(read_csv("date,time,hr\n2024-05-01,0:00:00,140\n2024-05-01,0:00:01,141\n", &o, &c, &e, NULL), 0);
+    assert_true(isnan(c.w[0].start_time) && c.w[0].time[1] == 1.0);
+    capture_free(&c);
+}
+
 /* A clock time (h:mm:ss) passing midnight is the next day: 23:59:50 .. 00:00:10 goes on, not back by 24 h
  * (the rows after midnight were dropped as clock_backwards, silently), over two nights too; an elapsed
  * h:mm:ss that goes back a little is still backwards */
@@ -720,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_times_run_backwards),
         cmocka_unit_test(test_clock_time_passes_midnight),
         cmocka_unit_test(test_time_in_ms_or_us),
+        cmocka_unit_test(test_date_and_time_of_day_columns),
         cmocka_unit_test(test_field_limit),
         cmocka_unit_test(test_real_rikluost_csvs_match_index),
     };

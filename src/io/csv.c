@@ -24,7 +24,8 @@
  * Unix us, >= 1e11 Unix ms, >= 1e8 Unix seconds, else elapsed seconds, except that a bare `time` whose
  * samples are 500..60000 apart (median) and that would last over a day as seconds is elapsed ms (with a
  * warning; a shorter one gets a warning naming 'time (ms)'). Columns named elapsed/secs/seconds are
- * elapsed seconds.
+ * elapsed seconds. A `date` column (YYYY-MM-DD) beside a time of day (h:mm:ss) makes each row's time
+ * absolute, date + time of day in UTC (not with --csv-time elapsed nor in the export layout).
  * A number with a time unit is converted to seconds first, then >= 1e8 s is Unix time.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
  * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
@@ -54,7 +55,7 @@
 #include <string.h>
 
 enum role {
-    R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
+    R_NONE, R_TIME, R_ELAPSED, R_DATE, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
     R_SAMPLE_END, /* roles above are per-sample numbers, below hrcast-export metadata (text) */
     R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_ISSUE,
     R_COUNT
@@ -80,7 +81,7 @@ static const struct name_rule k_names[] = {
     {"timeelapsed", R_ELAPSED, 2, U_S},    {"times", R_ELAPSED, 2, U_S},
     {"elapsedms", R_ELAPSED, 2, U_MSEC},   {"elapsedtimems", R_ELAPSED, 2, U_MSEC},
     {"timems", R_TIME, 2, U_MSEC},         {"timestampms", R_TIME, 3, U_MSEC},
-    {"secs", R_ELAPSED, 1, U_S},
+    {"secs", R_ELAPSED, 1, U_S},           {"date", R_DATE, 1, U_NONE},
     {"seconds", R_ELAPSED, 1, U_S},        {"sec", R_ELAPSED, 1, U_S},
     {"heartrate", R_HR, 3, U_NONE},        {"heartratebpm", R_HR, 3, U_NONE},
     {"hr", R_HR, 2, U_NONE},               {"bpm", R_HR, 2, U_NONE},
@@ -292,12 +293,13 @@ static int is_missing(const char *s, const char *e)
     return 0;
 }
 
-enum time_mode { TM_UNSET, TM_ISO, TM_UNIX, TM_UNIX_MS, TM_UNIX_US, TM_UNIX_NS, TM_ELAPSED, TM_CLOCK };
+/* TM_DATE_CLOCK: a time of day (h:mm:ss) with a separate date column, combined into absolute UTC time */
+enum time_mode { TM_UNSET, TM_ISO, TM_UNIX, TM_UNIX_MS, TM_UNIX_US, TM_UNIX_NS, TM_ELAPSED, TM_CLOCK, TM_DATE_CLOCK };
 
 /* Whether a mode's times are absolute (they set the workout's start time). */
 static int time_is_absolute(enum time_mode m)
 {
-    return m == TM_ISO || m == TM_UNIX || m == TM_UNIX_MS || m == TM_UNIX_US || m == TM_UNIX_NS;
+    return m == TM_ISO || m == TM_UNIX || m == TM_UNIX_MS || m == TM_UNIX_US || m == TM_UNIX_NS || m == TM_DATE_CLOCK;
 }
 
 static int has_date(const char *s, const char *e)
@@ -331,7 +333,8 @@ static int parse_time(enum time_mode m, const char *s, const char *e, double sca
 {
     switch (m) {
     case TM_ISO: return tu_parse_iso8601(s, e, t);
-    case TM_CLOCK: return tu_parse_clock(s, e, t);
+    case TM_CLOCK:
+    case TM_DATE_CLOCK: return tu_parse_clock(s, e, t);
     case TM_UNIX_MS:
     case TM_UNIX_US:
     case TM_UNIX_NS:
@@ -761,6 +764,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     const char *first_bad = NULL;
     int rc = 0;
     int tcol = col[trole].index;
+    /* a date column beside a time of day (h:mm:ss) makes the times absolute; not with --csv-time elapsed,
+     * nor in hrcast's export layout (its start_time says it) */
+    int dcol = force_elapsed || wcol >= 0 ? -1 : col[R_DATE].index;
     double clock_prev = NAN, clock_days = 0; /* h:mm:ss read as a time of day: the days it rolled over */
     while (p < end) {
         long row_line = line;
@@ -781,9 +787,21 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             tmode = detect_time(f[tcol].s, f[tcol].e, force_elapsed ? R_ELAPSED : trole, tscale, tstated);
             if (tmode == TM_UNSET)
                 why = "unreadable time";
+            else if (tmode == TM_CLOCK && dcol >= 0)
+                tmode = TM_DATE_CLOCK; /* until 2026-12-07 the date column was ignored: no start time */
         }
         if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, tscale, &t))
             why = "unreadable time";
+        if (!why && tmode == TM_DATE_CLOCK) {
+            double day;
+            if (is_missing(f[dcol].s, f[dcol].e) || !tu_parse_iso8601(f[dcol].s, f[dcol].e, &day) ||
+                fmod(day, DAY_S) != 0)
+                why = "unreadable date (YYYY-MM-DD)";
+            else if (!(t < DAY_S))
+                why = "time of day 24:00:00 or later beside a date";
+            else
+                t += day;
+        }
         if (!why && tmode == TM_CLOCK) {
             /* a watch's clock time passing midnight (23:59:58, 00:00:03): the next day, not the clock
              * going back 24 hours (elapsed h:mm:ss never falls from 22 h to under 2 h) */

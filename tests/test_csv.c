@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "io/reader.h"
 #include "io/text_util.h"
+#include "io/xml_util.h"
 #include "support/capture.h"
 #include "support/testutil.h"
 #include "util/log.h"
@@ -87,6 +88,39 @@ static void test_iso_and_clock_times(void **state)
     assert_true(t == 270.0);
     const char *bad = "4:75";
     assert_false(tu_parse_clock(bad, bad + strlen(bad), &t));
+}
+
+/* The CSV/JSON time parser and the TCX/GPX one share one validation: a date, time of day or offset that
+ * does not exist is refused by both, and one that exists is read the same by both (until 2026-12-07 the
+ * CSV parser took 2023-02-29 for 1 March, 2024-04-31 for 1 May, T24:59:59 and an offset of +99:00). */
+static void test_one_date_validation_for_csv_and_xml(void **state)
+{
+    (void)state;
+    const char *bad[] = {"2023-02-29T10:00:00Z", "2024-04-31T10:00:00Z", "2024-05-01T24:59:59Z",
+                         "2024-05-01T24:00:00Z", "2024-05-01T10:60:00Z", "2024-05-01T10:00:61Z",
+                         "2024-05-01T10:00:00+99:00", "2024-05-01T10:00:00+14:30", "2024-05-01T10:00:00-03:75",
+                         "2024-00-10T10:00:00Z", "2024-05-00T10:00:00Z", "1900-02-29T10:00:00Z"};
+    double t;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(tu_parse_iso8601(bad[i], bad[i] + strlen(bad[i]), &t));
+        assert_int_equal(xml_parse_time(bad[i], strlen(bad[i]), &t), -1);
+    }
+    const char *good[] = {"2024-02-29T10:00:00Z", "2000-02-29T23:59:59Z", "2024-04-30T00:00:00+14:00",
+                          "2024-12-31T23:59:60Z", "2024-05-01T10:00:00-09:30"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        double a, b;
+        assert_true(tu_parse_iso8601(good[i], good[i] + strlen(good[i]), &a));
+        assert_int_equal(xml_parse_time(good[i], strlen(good[i]), &b), 0);
+        assert_true(a == b);
+    }
+    /* in a file: the row is skipped as unreadable, counted */
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("timestamp,hr\n2023-02-28T23:59:59Z,140\n2023-02-29T00:00:00Z,141\n", NULL, &c, &e,
+                              NULL),
+                     0);
+    assert_int_equal(c.w[0].n, 1);
+    capture_free(&c);
 }
 
 static void test_column_spellings(void **state)
@@ -737,6 +771,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_number_parser_strict_and_exact),
         cmocka_unit_test(test_iso_and_clock_times),
+        cmocka_unit_test(test_one_date_validation_for_csv_and_xml),
         cmocka_unit_test(test_column_spellings),
         cmocka_unit_test(test_speed_unit_option_and_enhanced_priority),
         cmocka_unit_test(test_time_rules),

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "io/reader.h"
 #include "io/text_util.h"
+#include "io/xml_util.h"
 #include "support/capture.h"
 #include "support/testutil.h"
 #include "util/log.h"
@@ -87,6 +88,39 @@ static void test_iso_and_clock_times(void **state)
     assert_true(t == 270.0);
     const char *bad = "4:75";
     assert_false(tu_parse_clock(bad, bad + strlen(bad), &t));
+}
+
+/* The CSV/JSON time parser and the TCX/GPX one share one validation: a date, time of day or offset that
+ * does not exist is refused by both, and one that exists is read the same by both (until 2026-12-07 the
+ * CSV parser took 2023-02-29 for 1 March, 2024-04-31 for 1 May, T24:59:59 and an offset of +99:00). */
+static void test_one_date_validation_for_csv_and_xml(void **state)
+{
+    (void)state;
+    const char *bad[] = {"2023-02-29T10:00:00Z", "2024-04-31T10:00:00Z", "2024-05-01T24:59:59Z",
+                         "2024-05-01T24:00:00Z", "2024-05-01T10:60:00Z", "2024-05-01T10:00:61Z",
+                         "2024-05-01T10:00:00+99:00", "2024-05-01T10:00:00+14:30", "2024-05-01T10:00:00-03:75",
+                         "2024-00-10T10:00:00Z", "2024-05-00T10:00:00Z", "1900-02-29T10:00:00Z"};
+    double t;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_false(tu_parse_iso8601(bad[i], bad[i] + strlen(bad[i]), &t));
+        assert_int_equal(xml_parse_time(bad[i], strlen(bad[i]), &t), -1);
+    }
+    const char *good[] = {"2024-02-29T10:00:00Z", "2000-02-29T23:59:59Z", "2024-04-30T00:00:00+14:00",
+                          "2024-12-31T23:59:60Z", "2024-05-01T10:00:00-09:30"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        double a, b;
+        assert_true(tu_parse_iso8601(good[i], good[i] + strlen(good[i]), &a));
+        assert_int_equal(xml_parse_time(good[i], strlen(good[i]), &b), 0);
+        assert_true(a == b);
+    }
+    /* in a file: the row is skipped as unreadable, counted */
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("timestamp,hr\n2023-02-28T23:59:59Z,140\n2023-02-29T00:00:00Z,141\n", NULL, &c, &e,
+                              NULL),
+                     0);
+    assert_int_equal(c.w[0].n, 1);
+    capture_free(&c);
 }
 
 static void test_column_spellings(void **state)
@@ -527,6 +561,84 @@ static void test_times_run_backwards(void **state)
     capture_free(&c);
 }
 
+/* A bare time column of elapsed milliseconds (0, 1000, ...) lasting more than a day as seconds is read as
+ * ms with a warning; a shorter one gets a warning naming 'time (ms)'; a stated unit is never second-guessed;
+ * Unix microseconds and nanoseconds are told by their size. Until 2026-12-07 a 20 min run in ms became 48 h
+ * and epoch microseconds were read as milliseconds (year 55000). */
+static void test_time_in_ms_or_us(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    char err[1024], text[64 * 1300];
+    size_t k = (size_t)snprintf(text, sizeof text, "time,hr\n");
+    for (int i = 0; i < 1200; i++)
+        k += (size_t)snprintf(text + k, sizeof text - k, "%d,150\n", i * 1000);
+    stderr_begin();
+    assert_int_equal(read_csv(text, NULL, &c, &e, "elapsed_ms"), 0);
+    stderr_end(err, sizeof err);
+    assert_true(c.w[0].time[1] == 1.0 && c.w[0].time[1199] == 1199.0);
+    assert_true(isnan(c.w[0].start_time));
+    capture_free(&c);
+    assert_non_null(strstr(err, "warning: t.csv: the time column has no unit and its samples are 1000 apart (median), "
+                                "333 h in all as seconds: read as elapsed milliseconds (20.0 min)"));
+    assert_true(strchr(err, '\n') == err + strlen(err) - 1); /* one line */
+    /* stated seconds: kept as written, no warning */
+    char stated[sizeof text + 8];
+    snprintf(stated, sizeof stated, "time (s),hr\n%s", strchr(text, '\n') + 1);
+    stderr_begin();
+    assert_int_equal(read_csv(stated, NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_string_equal(err, "");
+    assert_true(c.w[0].time[1] == 1000.0);
+    capture_free(&c);
+    /* a minute in ms: not clear enough to rescale, but named */
+    stderr_begin();
+    assert_int_equal(read_csv("time,hr\n0,150\n1000,150\n2000,150\n3000,150\n", NULL, &c, &e, NULL), 0);
+    stderr_end(err, sizeof err);
+    assert_true(c.w[0].time[1] == 1000.0);
+    capture_free(&c);
+    assert_non_null(strstr(err, "samples are 1000 s apart (median); if it holds milliseconds, name the column "
+                                "'time (ms)'"));
+    /* Unix microseconds and nanoseconds */
+    assert_int_equal(read_csv("timestamp,hr\n1628118761000000,80\n1628118762000000,81\n", NULL, &c, &e, "unixus"), 0);
+    assert_true(c.w[0].time[0] == 1628118761.0 && c.w[0].start_time == 1628118761.0);
+    capture_free(&c);
+    assert_int_equal(read_csv("timestamp,hr\n1628118761000000000,80\n", NULL, &c, &e, "unixns"), 0);
+    assert_true(fabs(c.w[0].time[0] - 1628118761.0) < 1e-3);
+    capture_free(&c);
+}
+
+/* A date column beside a time of day is one absolute time (UTC, as a date without a zone); until 2026-12-07
+ * the date was ignored without a word (start time unknown). */
+static void test_date_and_time_of_day_columns(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct hr_err e;
+    assert_int_equal(read_csv("date,time,heart_rate,speed\n2024-05-01,07:00:00,140,3\n2024-05-01,07:00:01,141,3\n",
+                              NULL, &c, &e, "date_time"),
+                     0);
+    assert_true(c.w[0].start_time == 1714546800.0);
+    assert_true(c.w[0].time[1] == 1714546801.0);
+    capture_free(&c);
+    /* the date column says when midnight passes; a row without a readable date is skipped */
+    assert_int_equal(read_csv("Date;Time;hr\n2024-04-30;23:59:59;140\n2024-05-01;00:00:00;141\n;00:00:01;142\n"
+                              "2024-05-01;00:00:02;142\n",
+                              NULL, &c, &e, NULL),
+                     0);
+    assert_int_equal(c.w[0].n, 3);
+    assert_true(c.w[0].time[0] == 1714521599.0 && c.w[0].time[1] == 1714521600.0 && c.w[0].time[2] == 1714521602.0);
+    capture_free(&c);
+    /* --csv-time elapsed keeps the time of day elapsed */
+    struct read_opts o;
+    read_opts_default(&o);
+    o.csv_time = CSV_TIME_ELAPSED;
+    assert_int_equal(read_csv("date,time,hr\n2024-05-01,0:00:00,140\n2024-05-01,0:00:01,141\n", &o, &c, &e, NULL), 0);
+    assert_true(isnan(c.w[0].start_time) && c.w[0].time[1] == 1.0);
+    capture_free(&c);
+}
+
 /* A clock time (h:mm:ss) passing midnight is the next day: 23:59:50 .. 00:00:10 goes on, not back by 24 h
  * (the rows after midnight were dropped as clock_backwards, silently), over two nights too; an elapsed
  * h:mm:ss that goes back a little is still backwards */
@@ -659,6 +771,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_number_parser_strict_and_exact),
         cmocka_unit_test(test_iso_and_clock_times),
+        cmocka_unit_test(test_one_date_validation_for_csv_and_xml),
         cmocka_unit_test(test_column_spellings),
         cmocka_unit_test(test_speed_unit_option_and_enhanced_priority),
         cmocka_unit_test(test_time_rules),
@@ -671,6 +784,8 @@ int main(void)
         cmocka_unit_test(test_bare_speed_looks_like_kmh),
         cmocka_unit_test(test_times_run_backwards),
         cmocka_unit_test(test_clock_time_passes_midnight),
+        cmocka_unit_test(test_time_in_ms_or_us),
+        cmocka_unit_test(test_date_and_time_of_day_columns),
         cmocka_unit_test(test_field_limit),
         cmocka_unit_test(test_real_rikluost_csvs_match_index),
     };

@@ -352,6 +352,56 @@ static void test_athlete_split_balances_steps(void **state)
     assert_true(a3[1] != a3[2]);
 }
 
+/* The chrono split's rule exactly (⌊0.7 m⌋ train, ⌊0.1 m⌋ validation, the rest test), and undated workouts:
+ * in no part when their athlete has dated ones (until 2026-12-07 they were tested as the latest runs), in
+ * file-name (index) order when none is dated; the note names both counts. */
+static void test_chrono_split_rule_and_undated(void **state)
+{
+    (void)state;
+    enum { M = 9 };
+    const char *ath[M];
+    double start[M];
+    uint8_t sa[M], sc[M];
+    static const int want[][4] = {{7, 4, 0, 3}, {9, 6, 0, 3}, {10, 7, 1, 2}, {2, 1, 0, 1}, {1, 1, 0, 0}};
+    for (size_t c = 0; c < sizeof want / sizeof want[0]; c++) {
+        int m = want[c][0], cnt[3] = {0, 0, 0};
+        const char *a10[10];
+        double s10[10];
+        uint8_t x[10], y[10];
+        for (int i = 0; i < m; i++)
+            a10[i] = "r", s10[i] = 1e9 - i; /* latest first in index order */
+        assert_int_equal(compute_splits(a10, s10, NULL, m, 1, x, y), 0);
+        for (int i = 0; i < m; i++)
+            cnt[y[i]]++;
+        assert_int_equal(cnt[0], want[c][1]);
+        assert_int_equal(cnt[1], want[c][2]);
+        assert_int_equal(cnt[2], want[c][3]);
+        assert_int_equal(y[0], m > 1 ? PART_TEST : PART_TRAIN); /* the latest */
+    }
+    /* two undated among 7 dated: in no part; the dated keep the parts of the order over all nine */
+    for (int i = 0; i < M; i++)
+        ath[i] = "r", start[i] = i < 2 ? NAN : 1e9 + i * 86400.0;
+    assert_int_equal(compute_splits(ath, start, NULL, M, 1, sa, sc), 0);
+    assert_int_equal(sc[0], PART_NONE);
+    assert_int_equal(sc[1], PART_NONE);
+    for (int i = 2; i < 8; i++)
+        assert_int_equal(sc[i], PART_TRAIN);
+    assert_int_equal(sc[8], PART_TEST);
+    /* no dated workout at all: index (file-name) order */
+    for (int i = 0; i < M; i++)
+        start[i] = NAN;
+    assert_int_equal(compute_splits(ath, start, NULL, M, 1, sa, sc), 0);
+    for (int i = 0; i < M; i++)
+        assert_int_equal(sc[i], i < 6 ? PART_TRAIN : PART_TEST);
+    char note[256];
+    assert_int_equal(chrono_undated_text(0, 0, 9, note, sizeof note), 0);
+    assert_string_equal(note, "");
+    assert_int_equal(chrono_undated_text(2, 3, 20, note, sizeof note), 1);
+    assert_string_equal(note, "5 of 20 workouts have no start time: 2 left out of the chrono split (part none: where "
+                              "they fall in time is unknown); 3 split in file-name order in the chrono split (their "
+                              "athletes have no dated workout)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_truncated_while_open),
         cmocka_unit_test(test_split_spec),
         cmocka_unit_test(test_athlete_split_balances_steps),
+        cmocka_unit_test(test_chrono_split_rule_and_undated),
     };
     return cmocka_run_group_tests_name("dataset", tests, NULL, NULL);
 }

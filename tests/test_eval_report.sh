@@ -35,6 +35,7 @@ b=json.load(open(\"$tmp/evp/metrics.json\"))[\"baselines\"]
 assert b[\"physio\"][\"file\"]==\"$tmp/other_physio.safetensors\" and b[\"physio\"][\"file_hash\"].startswith(\"fnv1a64:\"), b[\"physio\"]
 assert \"file\" not in b[\"constant\"]
 "'
+check "the workout figures are dated in UTC, and say so (title and caption)" 'grep -q "<figcaption>best workout by [^<]* MAE ([^,]*, 20[0-9][0-9]-[01][0-9]-[0-3][0-9] UTC, [0-9]* min" $tmp/evp/report.html'
 check "metrics.md and report.html say the physio baseline was read from the file" 'grep -q "physio baseline was read from $tmp/other_physio.safetensors ($phash), not fitted here" $tmp/evp/metrics.md && grep -q "physio baseline was read from $tmp/other_physio.safetensors ($phash)" $tmp/evp/report.html'
 check "card: the physio baseline came from that file (not 'Baselines were fitted')" '"$BIN" card "$tmp/bc.safetensors" --metrics $tmp/evp/metrics.json -q > $tmp/card.md && grep -q "the physio baseline came from the file .$tmp/other_physio.safetensors. ($phash)" $tmp/card.md && ! grep -q "Baselines were fitted" $tmp/card.md'
 

@@ -9,6 +9,7 @@
 #include "prep/hr_quality.h"
 #include "prep/prep.h"
 #include "prep/resample.h"
+#include "util/log.h"
 
 /* A 1 Hz run: speed v m/s, HR rising 100 -> 160 over the first 10 min, optional GPS along a meridian. */
 static void make_run(struct workout *w, int seconds, float v, int with_speed, int with_dist, int with_gps)
@@ -228,6 +229,41 @@ static void test_clock_glitch_ahead_drops_only_the_glitch(void **state)
     workout_free(&w);
 }
 
+/* Zone-less local times across a DST fall-back (00:40-02:00, then 01:00-02:00 again, then on): the hour
+ * until the clock catches up are dropped as clock_backwards, and one warning says how many (until
+ * 2026-12-07 silently: only info's count showed them); a run whose clock never goes back gets none. */
+static void test_clock_back_is_warned(void **state)
+{
+    (void)state;
+    struct workout w;
+    make_run(&w, 4800 + 3600 + 600, 3.0f, 1, 0, 0);
+    for (size_t i = 4800; i < w.n; i++)
+        w.time[i] -= 3600.0; /* from 02:00 the clock reads an hour less */
+    snprintf(w.source, sizeof w.source, "dst.csv");
+    struct prep_opts o;
+    prep_opts_default(&o);
+    struct series s;
+    struct prep_stats st = {0};
+    char warned[512] = "";
+    hr_warn_keep(warned, sizeof warned);
+    assert_int_equal(prep_workout(&w, &o, &s, NULL, &st, NULL), 0);
+    hr_warn_keep(NULL, 0);
+    assert_int_equal(st.masked[MASK_CLOCK_BACKWARDS], 3599); /* 01:00 .. 01:59:59; 02:00 is merged */
+    assert_string_equal(warned, "dst.csv: the clock goes back (by up to 3599 s, first at 4799 s into the recording): "
+                                "3599 samples earlier than the one before dropped as clock_backwards, until the "
+                                "clock caught up\n");
+    series_free(&s);
+    workout_free(&w);
+    make_run(&w, 1800, 3.0f, 1, 0, 0);
+    warned[0] = '\0';
+    hr_warn_keep(warned, sizeof warned);
+    assert_int_equal(prep_workout(&w, &o, &s, NULL, NULL, NULL), 0);
+    hr_warn_keep(NULL, 0);
+    assert_string_equal(warned, "");
+    series_free(&s);
+    workout_free(&w);
+}
+
 static void test_workout_copy_is_deep_and_whole(void **state)
 {
     (void)state;
@@ -280,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_clock_glitch_keeps_longest_segment),
         cmocka_unit_test(test_clock_glitch_ahead_drops_only_the_glitch),
+        cmocka_unit_test(test_clock_back_is_warned),
         cmocka_unit_test(test_profile_series),
         cmocka_unit_test(test_workout_copy_is_deep_and_whole),
     };

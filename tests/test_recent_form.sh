@@ -160,10 +160,21 @@ w = json.load(open(\"$tmp/self.json\"))[\"workouts\"][0]
 assert w.get(\"recent_form_runs\", 0) == 0 and w.get(\"recent_form_bpm\", 0) == 0, w.get(\"recent_form_bpm\")
 "'
 "$BIN" predict "$tmp/c.safetensors" "$tmp/untimed1.csv" --recent-form "$tmp/untimed1.csv" --recent-form "$tmp/untimed2.csv" \
-    --format json -q -o "$tmp/two.json" 2>"$tmp/err"; rc=$?
-check "... with another run beside it: that one counts, alone" '[ $rc -eq 0 ] && py "
+    --format json -o "$tmp/two.json" 2>"$tmp/err"; rc=$?
+# a recording without a start time gets no shift and no scale, as in eval (which runs came before it is
+# unknown; until 2026-12-07 predict took it for a planned run: the runner's latest runs, even a month away)
+check "... with another run beside it: a recording without a time, so no shift, and a warning says why" '[ $rc -eq 0 ] && grep -q "untimed1.csv: a recording without a start time: which of the runs given for --recent-form came before it is unknown: no shift" "$tmp/err" && ! grep -q "started in the 7 days" "$tmp/err" && py "
 import json
 w = json.load(open(\"$tmp/two.json\"))[\"workouts\"][0]
+assert w.get(\"recent_form_runs\", 0) == 0 and w.get(\"recent_form_bpm\", 0) == 0 and \"recent_scale_runs\" not in w, w
+"'
+# a planned run (no time, no heart rate) still takes the runner's latest runs
+cut -d, -f1-3 "$tmp/untimed1.csv" > "$tmp/planned.csv"
+"$BIN" predict "$tmp/c.safetensors" "$tmp/planned.csv" --recent-form "$tmp/untimed2.csv" --format json -o "$tmp/pl.json" \
+    2>"$tmp/err"; rc=$?
+check "a planned run (no time, no HR): the runs given shift it" '[ $rc -eq 0 ] && ! grep -q "recording without a start time" "$tmp/err" && py "
+import json
+w = json.load(open(\"$tmp/pl.json\"))[\"workouts\"][0]
 assert w[\"recent_form_runs\"] == 1 and w[\"recent_form_bpm\"] < 0, w
 "'
 # --- runs of several runners: only the runner's own count (until 2026-12-07 every runner's counted)

@@ -65,6 +65,16 @@ import json
 r = json.load(open(\"$tmp/self.json\"))[\"recent_form\"]
 assert r[\"runs\"] == 0 and r[\"same_run\"] == 1 and r[\"shift_bpm\"] == 0, r
 "'
+# an undated recording with dated earlier runs: no shift and no scale, as eval gives it, and a warning says
+# why (until 2026-12-07 it was taken for a planned run: the runner's latest runs and their HR scale)
+c6=$(code -F "file=@$tmp/untimed.csv" -F "recent=@$1" -F "recent=@$2" -F "recent=@$3" "$U"); cp "$tmp/body" "$tmp/und.json"
+check "a recording without a start time: no shift, no scale, a warning" '[ "$c6" = 200 ] && py "
+import json
+d = json.load(open(\"$tmp/und.json\"))
+r = d[\"recent_form\"]
+assert r[\"runs\"] == 0 and r[\"shift_bpm\"] == 0 and not r[\"scaled\"], r
+assert any(\"a recording without a start time\" in w for w in d[\"warnings\"]), d.get(\"warnings\")
+"'
 printf 'not a workout' > "$tmp/junk.fit"
 c3=$(code -F "file=@$4" -F "recent=@$1" -F "recent=@$tmp/junk.fit" "$U")
 check "a recent file that cannot be read: 400, the reason names it" '[ "$c3" = 400 ] && grep -q "recent run 2 junk.fit" "$tmp/body"'

@@ -86,6 +86,33 @@ cmdline=$(sed -n "s/^hrcast train: interrupted; continue with --resume: [^ ]* //
 check "Ctrl-C: exit 130, the message and the command" '[ $rc = 130 ] && [ -n "$cmdline" ] && [ -s $tmp/i.safetensors.resume ]'
 check "the printed command continues the run to its end" 'eval "\"$BIN\" $cmdline -q" && [ -s $tmp/i.safetensors ] && [ ! -e $tmp/i.safetensors.resume ]'
 
+# --- workouts without a start time: in no chrono part beside dated ones (until 2026-12-07 tested as the
+# latest runs, silently), file-name order when none is dated; import, info and train say how many
+mkdir -p "$tmp/und/mixed" "$tmp/und/none"
+py "
+import math
+for k in range(9):
+    for d in ('mixed', 'none'):
+        dated = d == 'mixed' and k >= 2
+        with open('$tmp/und/%s/run%d.csv' % (d, k), 'w') as f:
+            f.write('timestamp,heart_rate,speed\\n' if dated else 'time,heart_rate,speed\\n')
+            for i in range(1200):
+                t = 1714546800 + k * 86400 + i if dated else i
+                f.write('%d,%d,%.2f\\n' % (t, 140 + k + int(10 * math.sin(i / 60)), 2.5 + 0.05 * k))
+"
+"$BIN" import "$tmp/und/mixed" -o "$tmp/undm.hrd" 2>"$tmp/e"
+check "import: undated workouts counted, left out of the chrono split" 'grep -q "^warning: 2 of 9 workouts have no start time: 2 left out of the chrono split (part none" $tmp/e'
+"$BIN" export "$tmp/undm.hrd" --format jsonl -o "$tmp/undm.jsonl" -q
+check "export: the undated workouts are in chrono part none, the dated latest is test" 'py "
+import json
+r = {x[\"source\"].rsplit(\"/\", 1)[1]: x[\"split_chrono\"] for x in map(json.loads, open(\"$tmp/undm.jsonl\"))}
+assert r[\"run0.csv\"] == r[\"run1.csv\"] == \"none\" and r[\"run8.csv\"] == \"test\" and list(r.values()).count(\"train\") == 6, r"'
+check "info: a none column, the shares and the warning" '"$BIN" info "$tmp/undm.hrd" 2>$tmp/e >$tmp/o && grep -q "^  chrono  *6  *0  *1  *2$" $tmp/o && grep -q "^  chrono, share of workouts  *66.7 %  *0.0 %  *11.1 %  *22.2 %$" $tmp/o && grep -q "2 of 9 workouts have no start time" $tmp/e'
+check "info --json: splits.chrono.none" '"$BIN" info "$tmp/undm.hrd" --json 2>/dev/null | py "import json,sys; d=json.load(sys.stdin); assert d[\"splits\"][\"chrono\"][\"none\"] == 2, d[\"splits\"]"'
+"$BIN" import "$tmp/und/none" -o "$tmp/undn.hrd" 2>"$tmp/e"
+check "import: an athlete with no dated workout is split in file-name order, and told" 'grep -q "9 of 9 workouts have no start time: 9 split in file-name order" $tmp/e && "$BIN" info "$tmp/undn.hrd" 2>/dev/null | grep -q "^  chrono  *6  *0  *3  *0$"'
+check "train --split chrono: the same warning" '"$BIN" train "$tmp/undm.hrd" -o "$tmp/und.safetensors" --split chrono --epochs 1 2>$tmp/e; grep -q "^warning: 2 of 9 workouts have no start time" $tmp/e'
+
 # --- the real runpandas folder: one runner's own runs
 if [ -d "$REAL/runpandas" ]; then
   "$BIN" import "$REAL/runpandas" -o "$tmp/rp.hrd" -q 2>/dev/null

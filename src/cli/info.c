@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "data/dataset.h"
 #include "data/feature_stats.h"
+#include "data/splits.h"
 #include "prep/hr_quality.h"
 #include "util/json.h"
 #include <getopt.h>
@@ -34,7 +35,8 @@ static const char *usage_text =
     "                  counts the workouts of every part\n"
     "  -h, --help      this text\n"
     "A warning (stderr) names a split part that is empty or tiny (under 10 workouts or 5 % of the\n"
-    "valid HR steps).\n"
+    "valid HR steps), and counts the workouts without a start time: in no chrono part (none) when\n"
+    "their athlete has dated ones, else split in file-name order (docs/dataset-format.md).\n"
     "\n"
     "examples:\n"
     "  hrcast info real.hrd\n"
@@ -77,8 +79,8 @@ static int cmp_tally(const void *a, const void *b)
  * on a few runs. One warning per split kind (empty parts first); returns the count. */
 #define TINY_WORKOUTS 10
 #define TINY_SHARE 0.05
-static int split_warnings(int parts[SPLIT_KINDS][3], double steps[SPLIT_KINDS][3], const char *const *kind_names,
-                          char warn[][200])
+static int split_warnings(int parts[SPLIT_KINDS][4], double steps[SPLIT_KINDS][3], const char *const *kind_names,
+                          char warn[][256])
 {
     int n = 0;
     for (int k = 0; k < SPLIT_KINDS; k++) {
@@ -86,13 +88,13 @@ static int split_warnings(int parts[SPLIT_KINDS][3], double steps[SPLIT_KINDS][3
         for (int p = PART_VAL; p <= PART_TEST; p++) {
             double share = total > 0 ? steps[k][p] / total : 0;
             if (parts[k][p] == 0)
-                snprintf(warn[n], 200, "the %s split has no %s part%s", kind_names[k], p == PART_VAL ? "validation" : "test",
+                snprintf(warn[n], 256, "the %s split has no %s part%s", kind_names[k], p == PART_VAL ? "validation" : "test",
                          k == SPLIT_ATHLETE ? " (it needs 3 or more athletes): train and eval use the chrono split"
                          : p == PART_VAL ? " (it needs an athlete with 10 or more workouts: each gives the 10 % after "
                                            "their first 70 %, rounded down)"
                                          : " (it needs an athlete with 2 or more workouts)");
             else if (parts[k][p] < TINY_WORKOUTS || share < TINY_SHARE)
-                snprintf(warn[n], 200, "the %s split's %s part is tiny: %d workouts, %.1f %% of the valid HR steps "
+                snprintf(warn[n], 256, "the %s split's %s part is tiny: %d workouts, %.1f %% of the valid HR steps "
                          "(its metrics rest on a few runs)", kind_names[k], p == PART_VAL ? "validation" : "test",
                          parts[k][p], 100 * share);
             else
@@ -213,7 +215,7 @@ int cmd_info(int argc, char **argv)
     double hours = 0;
     long long steps = 0, valid = 0;
     int titled = 0; /* workouts with a title (the activity's name) */
-    int parts[SPLIT_KINDS][3] = {{0}};
+    int parts[SPLIT_KINDS][4] = {{0}}; /* train, val, test, none */
     double part_steps[SPLIT_KINDS][3] = {{0}};
     for (int i = 0; i < ds.n; i++) {
         double h = ds.len[i] * ds.step / 3600.0;
@@ -230,13 +232,18 @@ int cmd_info(int argc, char **argv)
             if (ds.split[k][i] < 3) {
                 parts[k][ds.split[k][i]]++;
                 part_steps[k][ds.split[k][i]] += ds.meta[i].valid_hr_frac * ds.len[i];
+            } else {
+                parts[k][3]++;
             }
     }
     qsort(ath, (size_t)na, sizeof *ath, cmp_tally);
     qsort(sport, (size_t)ns, sizeof *sport, cmp_tally);
     static const char *kind_names[SPLIT_KINDS] = {"athlete", "chrono"};
-    char warn[2 * SPLIT_KINDS][200];
+    char warn[2 * SPLIT_KINDS + 1][256];
     int n_warn = split_warnings(parts, part_steps, kind_names, warn);
+    int undated_out, undated_by_name;
+    dataset_chrono_undated(&ds, &undated_out, &undated_by_name);
+    n_warn += chrono_undated_text(undated_out, undated_by_name, ds.n, warn[n_warn], sizeof warn[n_warn]);
     for (int k = 0; k < n_warn; k++)
         fprintf(stderr, "warning: %s\n", warn[k]);
     long long hrq[HRQ_COUNT], hrq_truth[HRQ_COUNT];
@@ -300,6 +307,7 @@ int cmd_info(int argc, char **argv)
             jw_kv_int(&w, "train", parts[k][0]);
             jw_kv_int(&w, "val", parts[k][1]);
             jw_kv_int(&w, "test", parts[k][2]);
+            jw_kv_int(&w, "none", parts[k][3]);
             jw_obj_end(&w);
         }
         jw_obj_end(&w);
@@ -326,9 +334,18 @@ int cmd_info(int argc, char **argv)
         printf("\n  %-28s %8s %8s\n", "sport", "workouts", "hours");
         for (int i = 0; i < ns; i++)
             printf("  %-28s %8d %8.1f\n", sport[i].name, sport[i].workouts, sport[i].hours);
-        printf("\n  %-28s %8s %8s %8s\n", "split", "train", "val", "test");
+        printf("\n  %-28s %8s %8s %8s %8s\n", "split", "train", "val", "test", "none");
         for (int k = 0; k < SPLIT_KINDS; k++)
-            printf("  %-28s %8d %8d %8d\n", kind_names[k], parts[k][0], parts[k][1], parts[k][2]);
+            printf("  %-28s %8d %8d %8d %8d\n", kind_names[k], parts[k][0], parts[k][1], parts[k][2], parts[k][3]);
+        /* the shares, as the rounding makes them (a small athlete's chrono test part is far above 20 %) */
+        for (int k = 0; k < SPLIT_KINDS; k++) {
+            char name[40];
+            snprintf(name, sizeof name, "%s, share of workouts", kind_names[k]);
+            printf("  %-28s", name);
+            for (int p = 0; p < 4; p++)
+                printf(" %6.1f %%", ds.n ? 100.0 * parts[k][p] / ds.n : 0.0);
+            printf("\n");
+        }
         printf("\n  %-28s %8s\n", "rejected workouts", "count");
         for (int r = 0; r < ds.n_reject; r++)
             if (strncmp(ds.reject[r].reason, "mask:", 5) && ds.reject[r].count)

@@ -67,8 +67,9 @@ static const char *usage_text =
     "      --recent-form RUNS  the runner's latest recorded runs (a workout file or a dataset; repeat\n"
     "                     the option for several): each prediction is shifted by how far MODEL was off\n"
     "                     on them: the mean residual of the last 3 that started in the 7 days before\n"
-    "                     the workout (a run without a date, such as a CSV of elapsed times: the 7\n"
-    "                     days up to the latest of them), averaged with 3 runs' worth of zero\n"
+    "                     the workout (a planned run, without a time or heart rate, such as a CSV of\n"
+    "                     elapsed speeds: the 7 days up to the latest of them; a recording without a\n"
+    "                     time: no shift, as in eval), averaged with 3 runs' worth of zero\n"
     "                     (docs/features.md, \"Recent form\");\n"
     "                     with a name (--athlete, or a dataset's athletes) only the same runner's runs\n"
     "                     count (a file that names no one, with the runs of several runners: refused,\n"
@@ -294,17 +295,22 @@ int cmd_predict(int argc, char **argv)
             if (!s->meta.has_alt && s->meta.has_gps && flat++ == 0)
                 snprintf(flat_first, sizeof flat_first, "%s", s->meta.source);
             struct form_use fu = {0};
+            int undated = 0;
             if (n_form_files) { /* before any calibration: its offset is then the day's, on top */
-                form_use(&form, &form_scale, predictor_runner(&p, s->meta.athlete), s->meta.start_time,
-                         form_series_key(s), &fu);
+                undated = form_use_series(&form, &form_scale, predictor_runner(&p, s->meta.athlete), s,
+                                          series_valid_hr(s) > 0, &fu);
                 form_apply(&fu, &form_scale, hr, p.has_sigma ? sg : NULL, s->n);
                 if (fu.same_run)
                     hr_warn("%s: the same run is among the runs given for --recent-form: left out there (the HR "
                             "of the run predicted is never used)", s->meta.source);
+                if (undated)
+                    hr_warn("%s: a recording without a start time: which of the runs given for --recent-form came "
+                            "before it is unknown: no shift and no HR scale from them (as eval; a planned run, "
+                            "without heart rate, takes the runner's latest runs)", s->meta.source);
             }
             int form_used = fu.runs;
             float form_bpm = fu.shift;
-            if (n_form_files && form_used == 0)
+            if (n_form_files && form_used == 0 && !undated)
                 cli_recent_none(&form, predictor_runner(&p, s->meta.athlete), s->meta.source);
             struct metric_acc acc;
             metric_reset(&acc);

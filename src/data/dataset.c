@@ -5,6 +5,7 @@
 #include "prep/hr_quality.h"
 #include "util/bytebuf.h"
 #include "util/fileio.h"
+#include "util/log.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -192,6 +193,13 @@ int dataset_writer_finish(struct dataset_writer *w, uint64_t split_seed, struct 
         dataset_writer_abort(w);
         return hr_fail(e, "%s: out of memory", path);
     }
+    int left_out = 0, by_name = 0;
+    for (int i = 0; i < w->n; i++)
+        if (isnan(w->start[i]))
+            left_out += sc[i] == PART_NONE, by_name += sc[i] != PART_NONE;
+    char note[256];
+    if (chrono_undated_text(left_out, by_name, w->n, note, sizeof note))
+        hr_warn("%s", note);
     struct bytebuf idx;
     bb_init(&idx);
     const uint64_t *offs = (const uint64_t *)(void *)w->offs.data;
@@ -508,6 +516,17 @@ int *dataset_select(const struct dataset *ds, enum split_kind kind, enum split_p
             ix[k++] = i;
     *n = k;
     return ix;
+}
+
+int dataset_chrono_undated(const struct dataset *ds, int *left_out, int *by_name)
+{
+    *left_out = *by_name = 0;
+    for (int i = 0; i < ds->n; i++)
+        if (isnan(ds->meta[i].start_time)) {
+            *left_out += ds->split[SPLIT_CHRONO][i] == PART_NONE;
+            *by_name += ds->split[SPLIT_CHRONO][i] != PART_NONE;
+        }
+    return *left_out + *by_name;
 }
 
 const char *split_part_name(enum split_part p)

@@ -10,7 +10,7 @@
 #include "util/err.h"
 
 enum split_kind { SPLIT_ATHLETE = 0, /* athlete-disjoint 70/15/15 */
-                  SPLIT_CHRONO = 1,  /* per-athlete chronological 70/10/20 */
+                  SPLIT_CHRONO = 1,  /* per-athlete chronological 70/10/rest, rounded down */
                   SPLIT_KINDS };
 enum split_part { PART_TRAIN = 0, PART_VAL = 1, PART_TEST = 2, PART_NONE = 255 };
 
@@ -53,6 +53,9 @@ void dataset_series(const struct dataset *ds, int i, struct series *out);
 /* Indices of the series in one part of one split (malloc'ed, count in *n). */
 int *dataset_select(const struct dataset *ds, enum split_kind kind, enum split_part part, int *n);
 const char *split_part_name(enum split_part p);
+/* Workouts without a start time (returned): *left_out in no chrono part, *by_name in one by file-name order
+ * (chrono_undated_text words them). */
+int dataset_chrono_undated(const struct dataset *ds, int *left_out, int *by_name);
 /* Steps per HR-quality verdict (enum hr_issue) over all series (counts[HRQ_COUNT]); truth: the
  * injected artifacts instead (simulated data). -1 when the file has none (version 1, or no truth). */
 int dataset_hr_quality(const struct dataset *ds, int truth, long long *counts);

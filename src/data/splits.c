@@ -2,6 +2,7 @@
 #include "data/splits.h"
 #include "data/dataset.h"
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,8 +207,15 @@ int compute_splits(const char *const *athlete, const double *start, const double
             else
                 c_train--;
         }
+        /* undated runs sort last: an athlete with a dated run has them taken out of the split (where they
+         * fall in time is unknown: neither trained on as earlier nor tested as later; until 2026-12-07 they
+         * were tested as the latest runs); an athlete without one keeps the file-name order */
+        int dated = !isnan(start[order[0]]);
         for (int j = 0; j < m; j++)
-            split_chrono[order[j]] = j < c_train ? PART_TRAIN : j < c_train + c_val ? PART_VAL : PART_TEST;
+            split_chrono[order[j]] = dated && isnan(start[order[j]]) ? PART_NONE
+                                     : j < c_train                    ? PART_TRAIN
+                                     : j < c_train + c_val            ? PART_VAL
+                                                                      : PART_TEST;
         k = k2;
     }
     g_start = NULL;
@@ -216,4 +224,21 @@ int compute_splits(const char *const *athlete, const double *start, const double
     free(group_of);
     free(part);
     return 0;
+}
+
+int chrono_undated_text(int left_out, int by_name, int n, char *buf, size_t cap)
+{
+    if (cap)
+        buf[0] = '\0';
+    if (!left_out && !by_name)
+        return 0;
+    int k = snprintf(buf, cap, "%d of %d workouts have no start time:", left_out + by_name, n);
+    if (left_out && k >= 0 && (size_t)k < cap)
+        k += snprintf(buf + k, cap - (size_t)k,
+                      " %d left out of the chrono split (part none: where they fall in time is unknown)%s", left_out,
+                      by_name ? ";" : "");
+    if (by_name && k >= 0 && (size_t)k < cap)
+        snprintf(buf + k, cap - (size_t)k,
+                 " %d split in file-name order in the chrono split (their athletes have no dated workout)", by_name);
+    return 1;
 }

@@ -34,7 +34,8 @@ static int workout_fig(const char *dir, const struct dataset *ds, const struct e
         time_t t = (time_t)s.meta.start_time;
         struct tm tm;
         gmtime_r(&t, &tm);
-        strftime(date, sizeof date, "%Y-%m-%d", &tm);
+        /* the UTC date, said so: a run at 23:30 in New York is dated the next day (until 2026-12-07 unlabelled) */
+        strftime(date, sizeof date, "%Y-%m-%d UTC", &tm);
     }
     snprintf(title, sizeof title, "%s: %s %s - %s MAE %.1f bpm", rule, s.meta.athlete, date, m->name,
              metric_mae(&m->w[pos]));
@@ -48,8 +49,8 @@ static int workout_fig(const char *dir, const struct dataset *ds, const struct e
     if (plot_workout(&wp, path, e))
         return -1;
     char cap[256];
-    snprintf(cap, sizeof cap, "%s workout by %s MAE (%s, %.0f min, %s)", rule, m->name, s.meta.athlete,
-             s.n * s.step / 60.0, intensity_name(ev->intensity[pos]));
+    snprintf(cap, sizeof cap, "%s workout by %s MAE (%s%s%s, %.0f min, %s)", rule, m->name, s.meta.athlete,
+             date[0] ? ", " : "", date, s.n * s.step / 60.0, intensity_name(ev->intensity[pos]));
     add_fig(figs, nfig, file, cap);
     return 0;
 }

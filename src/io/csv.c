@@ -20,8 +20,12 @@
  * ("time (UTC)", "hr (bpm)") is ignored. Positions whose magnitude exceeds 360 are FIT semicircles.
  * Time, unless read_opts.csv_time forces it: a value with a date ("2021-08-04 23:12:41+00:00",
  * ISO 8601, zone optional = UTC) is absolute; "h:mm:ss" is elapsed (a fall from 22:00 or later to
- * before 02:00 is a clock time passing midnight: a day is added); a number >= 1e11 is Unix ms,
- * >= 1e8 Unix seconds, else elapsed seconds. Columns named elapsed/secs/seconds are elapsed seconds.
+ * before 02:00 is a clock time passing midnight: a day is added); a number >= 1e17 is Unix ns, >= 1e14
+ * Unix us, >= 1e11 Unix ms, >= 1e8 Unix seconds, else elapsed seconds, except that a bare `time` whose
+ * samples are 500..60000 apart (median) and that would last over a day as seconds is elapsed ms (with a
+ * warning; a shorter one gets a warning naming 'time (ms)'). Columns named elapsed/secs/seconds are
+ * elapsed seconds. A `date` column (YYYY-MM-DD) beside a time of day (h:mm:ss) makes each row's time
+ * absolute, date + time of day in UTC (not with --csv-time elapsed nor in the export layout).
  * A number with a time unit is converted to seconds first, then >= 1e8 s is Unix time.
  * The mode is fixed by the first data row. Absolute time sets start_time; elapsed leaves it NaN.
  * hrcast's own export layout: a `workout` column splits the file into workouts (a new one whenever
@@ -51,7 +55,7 @@
 #include <string.h>
 
 enum role {
-    R_NONE, R_TIME, R_ELAPSED, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
+    R_NONE, R_TIME, R_ELAPSED, R_DATE, R_HR, R_SPEED, R_PACE, R_DIST, R_ALT, R_LAT, R_LON,
     R_SAMPLE_END, /* roles above are per-sample numbers, below hrcast-export metadata (text) */
     R_WORKOUT = R_SAMPLE_END, R_ID, R_ATHLETE, R_SPORT, R_GENDER, R_START, R_STEP, R_DEVICE, R_SENSOR, R_TITLE, R_ISSUE,
     R_COUNT
@@ -77,7 +81,7 @@ static const struct name_rule k_names[] = {
     {"timeelapsed", R_ELAPSED, 2, U_S},    {"times", R_ELAPSED, 2, U_S},
     {"elapsedms", R_ELAPSED, 2, U_MSEC},   {"elapsedtimems", R_ELAPSED, 2, U_MSEC},
     {"timems", R_TIME, 2, U_MSEC},         {"timestampms", R_TIME, 3, U_MSEC},
-    {"secs", R_ELAPSED, 1, U_S},
+    {"secs", R_ELAPSED, 1, U_S},           {"date", R_DATE, 1, U_NONE},
     {"seconds", R_ELAPSED, 1, U_S},        {"sec", R_ELAPSED, 1, U_S},
     {"heartrate", R_HR, 3, U_NONE},        {"heartratebpm", R_HR, 3, U_NONE},
     {"hr", R_HR, 2, U_NONE},               {"bpm", R_HR, 2, U_NONE},
@@ -289,7 +293,14 @@ static int is_missing(const char *s, const char *e)
     return 0;
 }
 
-enum time_mode { TM_UNSET, TM_ISO, TM_UNIX, TM_UNIX_MS, TM_ELAPSED, TM_CLOCK };
+/* TM_DATE_CLOCK: a time of day (h:mm:ss) with a separate date column, combined into absolute UTC time */
+enum time_mode { TM_UNSET, TM_ISO, TM_UNIX, TM_UNIX_MS, TM_UNIX_US, TM_UNIX_NS, TM_ELAPSED, TM_CLOCK, TM_DATE_CLOCK };
+
+/* Whether a mode's times are absolute (they set the workout's start time). */
+static int time_is_absolute(enum time_mode m)
+{
+    return m == TM_ISO || m == TM_UNIX || m == TM_UNIX_MS || m == TM_UNIX_US || m == TM_UNIX_NS || m == TM_DATE_CLOCK;
+}
 
 static int has_date(const char *s, const char *e)
 {
@@ -313,18 +324,23 @@ static enum time_mode detect_time(const char *s, const char *e, enum role role, 
         return TM_ELAPSED;
     if (stated)
         return v * scale >= 1e8 ? TM_UNIX : TM_ELAPSED;
-    return v >= 1e11 ? TM_UNIX_MS : v >= 1e8 ? TM_UNIX : TM_ELAPSED;
+    /* Unix time by its size (the seconds of 1973..5138 in each unit; until 2026-12-07 microseconds were
+     * read as milliseconds, a date in the year 55000) */
+    return v >= 1e17 ? TM_UNIX_NS : v >= 1e14 ? TM_UNIX_US : v >= 1e11 ? TM_UNIX_MS : v >= 1e8 ? TM_UNIX : TM_ELAPSED;
 }
 
 static int parse_time(enum time_mode m, const char *s, const char *e, double scale, double *t)
 {
     switch (m) {
     case TM_ISO: return tu_parse_iso8601(s, e, t);
-    case TM_CLOCK: return tu_parse_clock(s, e, t);
+    case TM_CLOCK:
+    case TM_DATE_CLOCK: return tu_parse_clock(s, e, t);
     case TM_UNIX_MS:
+    case TM_UNIX_US:
+    case TM_UNIX_NS:
         if (!tu_parse_number_span(s, e, t))
             return 0;
-        *t /= 1000.0;
+        *t /= m == TM_UNIX_MS ? 1e3 : m == TM_UNIX_US ? 1e6 : 1e9;
         return 1;
     default:
         if (!tu_parse_number_span(s, e, t))
@@ -496,7 +512,49 @@ static double position(double v, int is_lat)
 /* What emit checks once per file: warn_speed asks for the bare-speed check; each warned_* is set once. */
 struct emit_checks {
     int warn_speed, warned_speed, warned_backwards;
+    int guess_ms; /* a bare number time column (no unit, not forced elapsed): elapsed_ms_check applies */
 };
+
+/* An elapsed time column without a unit whose samples are ELAPSED_MS_STEP_MIN..MAX apart (median) holds
+ * milliseconds (0.5 to 60 s between samples), not seconds (8 min to 17 h between samples: no recording
+ * of a run); read as ms when, as seconds, it would also last more than ELAPSED_MS_SPAN_S (a day). */
+#define ELAPSED_MS_STEP_MIN 500.0
+#define ELAPSED_MS_STEP_MAX 60000.0
+#define ELAPSED_MS_SPAN_S 86400.0
+
+/* Elapsed milliseconds in a bare time column ("time" 0, 1000, 2000, ...): made seconds with a warning
+ * where the evidence is clear (step and length), else a warning naming the unit to state. Until
+ * 2026-12-07 they were read as seconds: a 20 min run became a 48 h workout with an HR step every 1000 s. */
+static void elapsed_ms_check(struct workout *w)
+{
+    if (w->n < 2)
+        return;
+    float *d = malloc((w->n - 1) * sizeof *d);
+    if (!d)
+        return;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < w->n; i++) {
+        if (i)
+            d[i - 1] = (float)(w->time[i] - w->time[i - 1]);
+        if (isfinite(w->time[i]))
+            lo = fmin(lo, w->time[i]), hi = fmax(hi, w->time[i]);
+    }
+    double step = median_above(d, w->n - 1, 0.0f, NAN);
+    free(d);
+    if (!(step >= ELAPSED_MS_STEP_MIN && step <= ELAPSED_MS_STEP_MAX))
+        return;
+    if (hi - lo > ELAPSED_MS_SPAN_S) {
+        for (size_t i = 0; i < w->n; i++)
+            w->time[i] *= 1e-3;
+        hr_warn("%s: the time column has no unit and its samples are %.0f apart (median), %.0f h in all as seconds: "
+                "read as elapsed milliseconds (%.1f min); name the column 'time (s)' if it holds seconds",
+                w->source, step, (hi - lo) / 3600.0, (hi - lo) / 60000.0);
+    } else {
+        hr_warn("%s: the time column has no unit and its samples are %.0f s apart (median); if it holds "
+                "milliseconds, name the column 'time (ms)'",
+                w->source, step);
+    }
+}
 
 /* The warnings about one workout's content, at most one of each kind per file. */
 static void check_workout(const struct workout *w, struct emit_checks *ck)
@@ -535,12 +593,14 @@ static void check_workout(const struct workout *w, struct emit_checks *ck)
 static int emit(struct workout *w, enum time_mode tmode, double start, const char *name, const char *key,
                 struct emit_checks *ck, workout_sink sink, void *ctx)
 {
-    int absolute = tmode == TM_ISO || tmode == TM_UNIX || tmode == TM_UNIX_MS;
+    int absolute = time_is_absolute(tmode);
     w->start_time = absolute ? w->time[0] : key ? start : NAN;
     if (key)
         snprintf(w->source, sizeof w->source, "%.400s#workout %.60s", name, key);
     else
         snprintf(w->source, sizeof w->source, "%s", name);
+    if (tmode == TM_ELAPSED && ck->guess_ms)
+        elapsed_ms_check(w);
     check_workout(w, ck);
     return sink(ctx, w);
 }
@@ -683,7 +743,8 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
                                    : o->csv_speed == CSV_SPEED_MPH ? U_MPH
                                                                    : U_MS);
     double pace_scale = speed_scale(col[R_PACE].unit);
-    struct emit_checks ck = {0, 0, 0};
+    struct emit_checks ck = {0, 0, 0, 0};
+    ck.guess_ms = trole == R_TIME && !tstated && !force_elapsed && wcol < 0;
     ck.warn_speed = col[R_SPEED].index >= 0 && col[R_SPEED].unit == U_NONE && o->csv_speed == CSV_SPEED_AUTO;
     double dist_scale = length_scale(col[R_DIST].unit), alt_scale = length_scale(col[R_ALT].unit);
     int maxcol = 0;
@@ -703,6 +764,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     const char *first_bad = NULL;
     int rc = 0;
     int tcol = col[trole].index;
+    /* a date column beside a time of day (h:mm:ss) makes the times absolute; not with --csv-time elapsed,
+     * nor in hrcast's export layout (its start_time says it) */
+    int dcol = force_elapsed || wcol >= 0 ? -1 : col[R_DATE].index;
     double clock_prev = NAN, clock_days = 0; /* h:mm:ss read as a time of day: the days it rolled over */
     while (p < end) {
         long row_line = line;
@@ -723,9 +787,21 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             tmode = detect_time(f[tcol].s, f[tcol].e, force_elapsed ? R_ELAPSED : trole, tscale, tstated);
             if (tmode == TM_UNSET)
                 why = "unreadable time";
+            else if (tmode == TM_CLOCK && dcol >= 0)
+                tmode = TM_DATE_CLOCK; /* until 2026-12-07 the date column was ignored: no start time */
         }
         if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, tscale, &t))
             why = "unreadable time";
+        if (!why && tmode == TM_DATE_CLOCK) {
+            double day;
+            if (is_missing(f[dcol].s, f[dcol].e) || !tu_parse_iso8601(f[dcol].s, f[dcol].e, &day) ||
+                fmod(day, DAY_S) != 0)
+                why = "unreadable date (YYYY-MM-DD)";
+            else if (!(t < DAY_S))
+                why = "time of day 24:00:00 or later beside a date";
+            else
+                t += day;
+        }
         if (!why && tmode == TM_CLOCK) {
             /* a watch's clock time passing midnight (23:59:58, 00:00:03): the next day, not the clock
              * going back 24 hours (elapsed h:mm:ss never falls from 22 h to under 2 h) */
@@ -773,7 +849,7 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             key[kn] = '\0';
             read_meta(&w, f, col, &start);
         }
-        if (wcol >= 0 && isfinite(start) && tmode != TM_ISO && tmode != TM_UNIX && tmode != TM_UNIX_MS)
+        if (wcol >= 0 && isfinite(start) && !time_is_absolute(tmode))
             t += start; /* elapsed seconds of the export, made absolute */
         long k = workout_push(&w, t);
         if (k < 0) {

@@ -45,6 +45,20 @@ long long tu_days_from_civil(long long y, unsigned m, unsigned d)
     return era * 146097 + (long long)doe - 719468;
 }
 
+int tu_valid_date_time(int y, int mo, int d, int h, int mi, int sec)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= dm[mo - 1] + (mo == 2 && leap);
+}
+
+int tu_valid_offset(int oh, int om)
+{
+    return oh >= 0 && om >= 0 && oh * 60 + om <= 14 * 60 && om <= 59;
+}
+
 /* Exactly n digits at *pp; advances. */
 static int fixed_digits(const char **pp, const char *end, int n, int *v)
 {
@@ -72,8 +86,6 @@ int tu_parse_iso8601(const char *p, const char *end, double *unix_s)
     if (!fixed_digits(&p, end, 4, &y) || p >= end || *p++ != '-' || !fixed_digits(&p, end, 2, &mo) ||
         p >= end || *p++ != '-' || !fixed_digits(&p, end, 2, &d))
         return 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return 0;
     if (p < end && (*p == 'T' || *p == 't' || *p == ' ')) {
         p++;
         if (!fixed_digits(&p, end, 2, &h) || p >= end || *p++ != ':' || !fixed_digits(&p, end, 2, &mi))
@@ -94,9 +106,11 @@ int tu_parse_iso8601(const char *p, const char *end, double *unix_s)
                 }
             }
         }
-        if (h > 24 || mi > 59 || sec > 60)
-            return 0;
     }
+    /* one check with the TCX/GPX parser (until 2026-12-07 this one took 2023-02-29 for 1 March, 24:59:59
+     * and an offset of +99:00) */
+    if (!tu_valid_date_time(y, mo, d, h, mi, sec))
+        return 0;
     long long off = 0;
     if (p < end && (*p == 'Z' || *p == 'z')) {
         p++;
@@ -108,6 +122,8 @@ int tu_parse_iso8601(const char *p, const char *end, double *unix_s)
         if (p < end && *p == ':')
             p++;
         if (p < end && !fixed_digits(&p, end, 2, &om))
+            return 0;
+        if (!tu_valid_offset(oh, om))
             return 0;
         off = sign * (oh * 3600LL + om * 60LL);
     }

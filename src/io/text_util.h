@@ -83,6 +83,12 @@ int tu_parse_iso8601(const char *p, const char *end, double *unix_s);
 int tu_parse_clock(const char *p, const char *end, double *seconds);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 long long tu_days_from_civil(long long y, unsigned m, unsigned d);
+/* Whether a date and time of day exist: month 1-12, the day within its month (leap years counted), hour
+ * 0-23, minute 0-59, second 0-60 (a leap second). The one check of both time parsers: tu_parse_iso8601
+ * (CSV, JSON) and xml_parse_time (TCX, GPX). */
+int tu_valid_date_time(int y, int mo, int d, int h, int mi, int sec);
+/* Whether a UTC offset of oh hours and om minutes exists: minutes 0-59, at most 14:00 (UTC+14, Kiribati). */
+int tu_valid_offset(int oh, int om);
 
 /* ---- Python literal / JSON scanning ---- */
 static inline const char *tu_skip_ws(const char *p, const char *end)

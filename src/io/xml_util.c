@@ -1,5 +1,6 @@
 /* xml_util.c — shared helpers of the TCX and GPX readers (see xml_util.h). */
 #include "io/xml_util.h"
+#include "io/text_util.h"
 #include "util/log.h"
 #include "util/utf8.h"
 #include <ctype.h>
@@ -89,16 +90,6 @@ int xml_parse_number(const char *s, size_t n, double *out)
     return 0;
 }
 
-long long xml_days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
 static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
 {
     z += 719468;
@@ -129,13 +120,6 @@ static int digits(const char *s, size_t n, size_t *i, int k, int *v)
     return 0;
 }
 
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return dm[m - 1] + (m == 2 && leap);
-}
-
 int xml_parse_time(const char *s, size_t n, double *out)
 {
     trim(&s, &n);
@@ -150,7 +134,7 @@ int xml_parse_time(const char *s, size_t n, double *out)
     if (digits(s, n, &i, 2, &h) || i >= n || s[i++] != ':' || digits(s, n, &i, 2, &mi) || i >= n ||
         s[i++] != ':' || digits(s, n, &i, 2, &sec))
         return -1;
-    if (M < 1 || M > 12 || D < 1 || D > days_in_month(Y, M) || h > 23 || mi > 59 || sec > 60)
+    if (!tu_valid_date_time(Y, M, D, h, mi, sec))
         return -1;
     double frac = 0.0;
     if (i < n && (s[i] == '.' || s[i] == ',')) {
@@ -181,13 +165,13 @@ int xml_parse_time(const char *s, size_t n, double *out)
         } else if (i < n && digits(s, n, &i, 2, &om)) {
             return -1;
         }
-        if (oh > 14 || om > 59)
+        if (!tu_valid_offset(oh, om))
             return -1;
         off = sign * (oh * 3600LL + om * 60LL);
     }
     if (i != n)
         return -1;
-    long long days = xml_days_from_civil(Y, (unsigned)M, (unsigned)D);
+    long long days = tu_days_from_civil(Y, (unsigned)M, (unsigned)D);
     *out = (double)(days * 86400LL + h * 3600LL + mi * 60LL + sec - off) + frac;
     return 0;
 }

@@ -24,8 +24,6 @@ int xml_parse_number(const char *s, size_t n, double *out);
  * to Unix seconds, fractional part kept. No zone means UTC. Returns 0 or -1 (malformed/out of range). */
 int xml_parse_time(const char *s, size_t n, double *out);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (also used by the writer's inverse). */
-long long xml_days_from_civil(long long y, unsigned m, unsigned d);
 /* Unix seconds -> "YYYY-MM-DDThh:mm:ss[.mmm]Z" (milliseconds only when not whole). Returns length. */
 int xml_format_time(double t, char *out, size_t cap);
 

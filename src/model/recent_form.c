@@ -159,6 +159,21 @@ void form_use(const struct form_history *h, const struct hr_scale *sc, const cha
     u->shift = k ? (float)(sum / (k + FORM_PRIOR)) : 0.0f;
 }
 
+int form_use_series(const struct form_history *h, const struct hr_scale *sc, const char *athlete,
+                    const struct series *s, int recorded, struct form_use *u)
+{
+    form_use(h, sc, athlete, s->meta.start_time, form_series_key(s), u);
+    if (!isnan(s->meta.start_time) || !recorded)
+        return 0; /* dated, or a planned run (no heart rate recorded): after the runner's latest run */
+    /* a recording without a start time: which runs came before it is unknown, so nothing, as eval gives it
+     * (until 2026-12-07 predict and serve took it for a planned run: the runner's latest runs and their HR
+     * scale, even a month away) */
+    int same = u->same_run;
+    memset(u, 0, sizeof *u);
+    u->same_run = same;
+    return 1;
+}
+
 void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n)
 {
     for (int t = 0; t < n; t++) {

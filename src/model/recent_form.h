@@ -75,6 +75,11 @@ uint64_t form_series_key(const struct series *s);
  * (which the start times alone do not catch when runs have none): it never counts (u->same_run). */
 void form_use(const struct form_history *h, const struct hr_scale *sc, const char *athlete, double start_time,
               uint64_t key, struct form_use *u);
+/* form_use for series s to predict (predict's and serve's inputs): a recording (recorded: its file has heart
+ * rate) without a start time gets nothing but same_run, as eval's recorded runs (returns 1: say so); one
+ * without heart rate either is a planned run, after the runner's latest run (returns 0, as a dated run). */
+int form_use_series(const struct form_history *h, const struct hr_scale *sc, const char *athlete,
+                    const struct series *s, int recorded, struct form_use *u);
 /* A prediction (and its sigma) with what u says: the runner's scale in place of the population's, the shift
  * added. sigma may be NULL. */
 void form_apply(const struct form_use *u, const struct hr_scale *sc, float *hr, float *sigma, int n);

@@ -145,10 +145,15 @@ static int jumps_ahead(const struct workout *w, size_t i, double last_kept)
     return 0;
 }
 
-/* Keep samples with finite, strictly increasing times. */
+/* Keep samples with finite, strictly increasing times. Samples dropped because the clock went back (a
+ * zone-less local time across a DST fall-back, a watch's clock reset) get one warning per workout naming
+ * how many and how far back; until 2026-12-07 only `info`'s clock_backwards count showed them. */
 static void take_samples(const struct workout *w, double max_gap, struct raw *r, struct prep_stats *st)
 {
     int m = 0;
+    long long back = 0;   /* samples dropped: earlier than the last kept */
+    double back_s = 0;    /* the largest step back, seconds */
+    double first_at = NAN; /* the first dropped sample's time, as seconds after the first kept */
     for (size_t i = 0; i < w->n; i++) {
         double t = w->time[i];
         double last_kept = m > 0 ? r->t[m - 1] : -INFINITY;
@@ -169,8 +174,12 @@ static void take_samples(const struct workout *w, double max_gap, struct raw *r,
             continue;
         }
         if (!isfinite(t) || (m > 0 && t < r->t[m - 1])) {
-            if (isfinite(t))
+            if (isfinite(t)) {
                 st->masked[MASK_CLOCK_BACKWARDS]++;
+                if (!back++)
+                    first_at = r->t[m - 1] - r->t[0];
+                back_s = fmax(back_s, r->t[m - 1] - t);
+            }
             continue;
         }
         r->t[m] = t;
@@ -185,6 +194,10 @@ static void take_samples(const struct workout *w, double max_gap, struct raw *r,
         m++;
     }
     r->m = m;
+    if (back)
+        hr_warn("%s: the clock goes back (by up to %.0f s, first at %.0f s into the recording): %lld sample%s "
+                "earlier than the one before dropped as clock_backwards, until the clock caught up",
+                w->source, back_s, first_at, back, back == 1 ? "" : "s");
 }
 
 /* The altitude rules (altitude.h), counted under their reasons. -1: out of memory. */

@@ -243,7 +243,13 @@ static int predict_run(const struct predictor *p, const uint8_t *body, size_t n,
             bad = hr_fail(&e, "the earlier runs sent are of %d runners (%s, %s, ...): send one runner's runs",
                           form_history_runners(&h, NULL, NULL), ra, rb) != 0;
         if (!bad && res->recent_files > 0) {
-            form_use(&h, &sc, who, s.meta.start_time, form_series_key(&s), &res->recent);
+            int recorded = 0; /* the upload's own HR (kept aside in actual: the model never sees it) */
+            for (int i = 0; i < s.n && !recorded; i++)
+                recorded = !isnan(actual[i]);
+            if (form_use_series(&h, &sc, who, &s, recorded, &res->recent))
+                hr_warn("%s: a recording without a start time: which of the earlier runs sent came before it is "
+                        "unknown: no shift and no HR scale from them (a planned run, without heart rate, takes "
+                        "the runner's latest runs)", name);
             form_apply(&res->recent, &sc, hr, p->has_sigma ? sigma : NULL, s.n);
         }
         form_history_free(&h);

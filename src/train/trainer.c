@@ -1,6 +1,7 @@
 /* trainer.c — see trainer.h. */
 #include "train/trainer.h"
 #include "data/dataset_id.h"
+#include "data/splits.h"
 #include "eval/metrics.h"
 #include "model/lstm_model.h"
 #include "nn/isa.h"
@@ -55,7 +56,7 @@ int train_resolve_split(const struct dataset *ds, int split, char *why, size_t c
     if (why && cap)
         snprintf(why, cap, "%s athlete%s: the athlete split has no validation part, so this uses the "
                  "chronological split (each athlete's first 70 %% by date to train, the next 10 %% to validate, "
-                 "the last 20 %% kept for eval --split chrono)", n_ath < 3 ? (n_ath == 1 ? "one" : "two") : "too few",
+                 "the rest, 20 %% or more, kept for eval --split chrono)", n_ath < 3 ? (n_ath == 1 ? "one" : "two") : "too few",
                  n_ath == 1 ? "" : "s");
     return SPLIT_CHRONO;
 }
@@ -557,6 +558,11 @@ int train_lstm(const struct dataset *ds, const struct train_opts *opts, const ch
     res->split = eff.split;
     if (why[0] && !o->train_idx && !o->resume)
         hr_info("%s", why);
+    int undated_out, undated_by_name;
+    char undated[256];
+    if (eff.split == SPLIT_CHRONO && !o->train_idx && dataset_chrono_undated(ds, &undated_out, &undated_by_name) &&
+        chrono_undated_text(undated_out, undated_by_name, ds->n, undated, sizeof undated))
+        hr_warn("%s", undated);
     int n_train, n_val, rc = -1;
     int *tr = NULL, *va = NULL;
     char *base_rec = NULL; /* init_model's "training" record, read once (base_training_json) */

@@ -637,6 +637,23 @@ static void test_date_and_time_of_day_columns(void **state)
     assert_int_equal(read_csv("date,time,hr\n2024-05-01,0:00:00,140\n2024-05-01,0:00:01,141\n", &o, &c, &e, NULL), 0);
     assert_true(isnan(c.w[0].start_time) && c.w[0].time[1] == 1.0);
     capture_free(&c);
+    /* an elapsed column beside a date is no time of day: no start time is invented (it made 00:00:00Z) */
+    assert_int_equal(read_csv("date,elapsed,hr\n2024-05-01,0:00:00,140\n2024-05-01,0:00:01,141\n", NULL, &c, &e, NULL),
+                     0);
+    assert_true(isnan(c.w[0].start_time) && c.w[0].time[1] == 1.0);
+    capture_free(&c);
+    /* a "date" column holding the activity's timestamp beside an elapsed h:mm:ss is ignored, as before the date
+     * rule (every row failed "unreadable date") */
+    assert_int_equal(read_csv("date,time,hr\n2024-05-01T07:00:00Z,0:00:00,140\n2024-05-01T07:00:00Z,0:00:01,141\n",
+                              NULL, &c, &e, NULL),
+                     0);
+    assert_int_equal(c.w[0].n, 2);
+    assert_true(isnan(c.w[0].start_time) && c.w[0].time[1] == 1.0);
+    capture_free(&c);
+    /* hh:mm beside a date is hours and minutes (07:00 was read as 00:07:00) */
+    assert_int_equal(read_csv("date,time,hr\n2024-05-01,07:00,140\n2024-05-01,07:01,141\n", NULL, &c, &e, NULL), 0);
+    assert_true(c.w[0].start_time == 1714546800.0 && c.w[0].time[1] == 1714546860.0);
+    capture_free(&c);
 }
 
 /* A clock time (h:mm:ss) passing midnight is the next day: 23:59:50 .. 00:00:10 goes on, not back by 24 h

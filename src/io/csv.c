@@ -329,12 +329,35 @@ static enum time_mode detect_time(const char *s, const char *e, enum role role, 
     return v >= 1e17 ? TM_UNIX_NS : v >= 1e14 ? TM_UNIX_US : v >= 1e11 ? TM_UNIX_MS : v >= 1e8 ? TM_UNIX : TM_ELAPSED;
 }
 
+#define DAY_S 86400.0
+
+/* A date cell that is a calendar date alone (YYYY-MM-DD: midnight UTC), not a full timestamp. */
+static int bare_date(const char *s, const char *e)
+{
+    double day;
+    return !is_missing(s, e) && tu_parse_iso8601(s, e, &day) && fmod(day, DAY_S) == 0 && !memchr(s, ':', (size_t)(e - s));
+}
+
+/* A time of day beside a date: h:mm:ss, or hh:mm (two parts are hours and minutes here, not the minutes and
+ * seconds of an elapsed time: until 2026-12-07 07:00 was read as 00:07:00); never negative. */
+static int parse_time_of_day(const char *s, const char *e, double *t)
+{
+    int colons = 0;
+    for (const char *q = s; q < e; q++)
+        colons += *q == ':';
+    if (!tu_parse_clock(s, e, t) || *t < 0)
+        return 0;
+    if (colons == 1)
+        *t *= 60;
+    return 1;
+}
+
 static int parse_time(enum time_mode m, const char *s, const char *e, double scale, double *t)
 {
     switch (m) {
     case TM_ISO: return tu_parse_iso8601(s, e, t);
-    case TM_CLOCK:
-    case TM_DATE_CLOCK: return tu_parse_clock(s, e, t);
+    case TM_CLOCK: return tu_parse_clock(s, e, t);
+    case TM_DATE_CLOCK: return parse_time_of_day(s, e, t);
     case TM_UNIX_MS:
     case TM_UNIX_US:
     case TM_UNIX_NS:
@@ -501,7 +524,6 @@ static double position(double v, int is_lat)
 
 /* h:mm:ss that falls from CLOCK_LATE_S or later (and under a day) to under CLOCK_EARLY_S is a time of day
  * passing midnight. */
-#define DAY_S 86400.0
 #define CLOCK_LATE_S (22 * 3600.0)
 #define CLOCK_EARLY_S (2 * 3600.0)
 
@@ -766,7 +788,8 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
     int tcol = col[trole].index;
     /* a date column beside a time of day (h:mm:ss) makes the times absolute; not with --csv-time elapsed,
      * nor in hrcast's export layout (its start_time says it) */
-    int dcol = force_elapsed || wcol >= 0 ? -1 : col[R_DATE].index;
+    int dcol = force_elapsed || wcol >= 0 || trole != R_TIME ? -1 : col[R_DATE].index; /* an elapsed column is no
+                                                                                          * time of day */
     double clock_prev = NAN, clock_days = 0; /* h:mm:ss read as a time of day: the days it rolled over */
     while (p < end) {
         long row_line = line;
@@ -787,8 +810,9 @@ int csv_read(const uint8_t *buf, size_t n, const char *name, const struct read_o
             tmode = detect_time(f[tcol].s, f[tcol].e, force_elapsed ? R_ELAPSED : trole, tscale, tstated);
             if (tmode == TM_UNSET)
                 why = "unreadable time";
-            else if (tmode == TM_CLOCK && dcol >= 0)
-                tmode = TM_DATE_CLOCK; /* until 2026-12-07 the date column was ignored: no start time */
+            else if (tmode == TM_CLOCK && dcol >= 0 && bare_date(f[dcol].s, f[dcol].e))
+                tmode = TM_DATE_CLOCK; /* until 2026-12-07 the date column was ignored: no start time; a "date"
+                                        * column holding a full timestamp beside elapsed h:mm:ss stays ignored */
         }
         if (!why && !parse_time(tmode, f[tcol].s, f[tcol].e, tscale, &t))
             why = "unreadable time";

@@ -177,6 +177,13 @@ for th in 1 2; do
   check "train --threads $th: the same seed gives the same bytes" 'cmp -s $tmp/t$th-a.safetensors $tmp/t$th-b.safetensors'
 done
 check "train --threads x: exit 2, one line naming auto" '"$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors --threads x 2>$tmp/e; [ $? -eq 2 ] && [ $(wc -l < $tmp/e) = 1 ] && grep -q "is not auto or an integer in \[1, 256\]" $tmp/e'
+# fit-physio names the athletes left with the population's parameters, each counted once however many runs they have
+mkdir -p "$tmp/short/ann" "$tmp/short/bob"
+for who in ann bob; do for k in 1 2; do
+  { echo "time,heart_rate,speed"; for i in $(seq 0 800); do echo "$i,$((120 + i % 30)),3"; done; } > "$tmp/short/$who/r$k.csv"
+done; done
+"$BIN" import --athlete-from-dir "$tmp/short" -o "$tmp/short.hrd" -q 2>/dev/null
+check "fit-physio: athletes under 200 HR steps counted once each, the first named" '"$BIN" fit-physio "$tmp/short.hrd" --all -o $tmp/short.safetensors 2>$tmp/e && grep -q "2 athletes with fewer than 200 steps with heart rate (ann, ...)" $tmp/e'
 # started by mpirun (OMPI_COMM_WORLD_SIZE, PMI_SIZE) without MPI built in: refused, pointing at hrcast-mpi (each
 # process trained the whole model into the same file)
 check "train under mpirun without MPI: exit 2, names hrcast-mpi" 'OMPI_COMM_WORLD_SIZE=2 "$BIN" train "$tmp/sim.hrd" -o $tmp/x.safetensors 2>$tmp/e; [ $? -eq 2 ] && grep -q "run hrcast-mpi" $tmp/e && [ ! -e $tmp/x.safetensors ]'

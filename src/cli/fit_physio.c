@@ -38,6 +38,8 @@ static const char *usage_text =
     "  hrcast fit-physio real.hrd --split chrono -o physio-personal.safetensors\n"
     "  hrcast predict physio.safetensors run.fit\n";
 
+static int cmp_name(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
 /* What a fit cannot tell from the data, said: too few steps with HR for the population (it is fitted anyway,
  * pulled weakly toward the defaults), a gain of 0 or less (faster predicts no higher HR: runs at one pace, or too
  * few), and the athletes left with the population's parameters for want of data (docs/physio.md). */
@@ -60,22 +62,24 @@ static void warn_fit(const struct physio_model *pm, const struct series *const *
                     "these runs show no effect of pace (too few, at one pace, or not runs)", pm->ath[i].id, pm->ath[i].p.gain);
     if (!fo->personal)
         return;
-    int skipped = 0;
-    const char *first = NULL;
-    for (int i = 0; i < n; i++) {
-        const char *a = sp[i]->meta.athlete;
-        if (!a[0] || physio_model_lookup(pm, a) != &pm->pop)
-            continue;
-        int seen = 0;
-        for (int j = 0; j < i && !seen; j++)
-            seen = !strcmp(sp[j]->meta.athlete, a);
-        if (!seen && !skipped++)
-            first = a;
-    }
+    /* the athletes left with the population's, each counted once: sorted, not compared pairwise (a FitRec import
+     * holds 250,000 workouts) */
+    const char **left = malloc(sizeof *left * (size_t)(n > 0 ? n : 1));
+    if (!left)
+        return;
+    int nl = 0, skipped = 0;
+    for (int i = 0; i < n; i++)
+        if (sp[i]->meta.athlete[0] && physio_model_lookup(pm, sp[i]->meta.athlete) == &pm->pop)
+            left[nl++] = sp[i]->meta.athlete;
+    qsort(left, (size_t)nl, sizeof *left, cmp_name);
+    for (int i = 0; i < nl; i++)
+        skipped += i == 0 || strcmp(left[i], left[i - 1]) != 0;
+    const char *first = nl ? left[0] : "";
     if (skipped)
         hr_info("fit-physio: %d athlete%s with fewer than %d steps with heart rate (%s%s) get%s the population's "
                 "parameters", skipped, skipped == 1 ? "" : "s", fo->min_valid, first, skipped > 1 ? ", ..." : "",
                 skipped == 1 ? "s" : "");
+    free(left);
 }
 
 int cmd_fit_physio(int argc, char **argv)

@@ -1,5 +1,6 @@
 /* workout.c — growable storage for struct workout (see workout.h). */
 #include "io/workout.h"
+#include "util/utf8.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -173,9 +174,7 @@ void workout_set_title(struct workout *w, const char *title)
     size_t k = 0;
     for (; title[k] && k + 1 < sizeof w->title; k++)
         w->title[k] = (unsigned char)title[k] < 0x20 || title[k] == 0x7f ? ' ' : title[k];
-    if (title[k]) /* cut: back off any UTF-8 continuation bytes so no character is split */
-        while (k > 0 && ((unsigned char)title[k] & 0xC0) == 0x80)
-            k--;
+    k = utf8_cut_back(title, k, title[k]); /* cut: no character is split */
     while (k > 0 && w->title[k - 1] == ' ')
         k--;
     w->title[k] = '\0';

@@ -9,6 +9,7 @@
 #include "report/gif.h"
 #include "report/plot.h"
 #include "report/wview.h"
+#include "util/utf8.h"
 
 static void range_of(const float *v, size_t n, double *lo, double *hi)
 {
@@ -61,9 +62,7 @@ static void fit_base_title(struct anim_ctx *a, const struct fonts *fs, float roo
         snprintf(probe, sizeof probe, "%s" WIDEST_TITLE_TAIL, a->base);
         if (plot_title_width(fs, probe) <= room || keep == 0)
             break;
-        keep--;
-        while (keep > 0 && ((unsigned char)t[keep] & 0xC0) == 0x80) /* whole UTF-8 characters */
-            keep--;
+        keep = utf8_cut_back(t, keep - 1, t[keep - 1]); /* whole UTF-8 characters */
         snprintf(a->base, sizeof a->base, "%.*s...", (int)keep, t);
     }
     if (keep == 0)
